@@ -1,0 +1,96 @@
+/* Address parsing and formatting; no I/O. */
+#include "core/addr.h"
+
+#include <arpa/inet.h>
+#include <stdio.h>
+#include <string.h>
+
+int addr_parse_ip(const char *s, union addr_any *out)
+{
+	char buf[INET6_ADDRSTRLEN + 2];
+	size_t n = strlen(s);
+
+	memset(out, 0, sizeof(*out));
+	if (inet_pton(AF_INET, s, &out->v4.sin_addr) == 1) {
+		out->v4.sin_family = AF_INET;
+		return 0;
+	}
+	if (n >= 2 && s[0] == '[' && s[n - 1] == ']' && n - 2 < sizeof(buf)) {
+		memcpy(buf, s + 1, n - 2);
+		buf[n - 2] = '\0';
+		s = buf;
+	}
+	if (inet_pton(AF_INET6, s, &out->v6.sin6_addr) == 1) {
+		out->v6.sin6_family = AF_INET6;
+		return 0;
+	}
+	return -1;
+}
+
+socklen_t addr_len(const struct sockaddr *sa)
+{
+	return sa->sa_family == AF_INET6 ? sizeof(struct sockaddr_in6) : sizeof(struct sockaddr_in);
+}
+
+uint16_t addr_port(const struct sockaddr *sa)
+{
+	if (sa->sa_family == AF_INET6)
+		return ntohs(((const struct sockaddr_in6 *)sa)->sin6_port);
+	return ntohs(((const struct sockaddr_in *)sa)->sin_port);
+}
+
+void addr_set_port(struct sockaddr *sa, uint16_t port)
+{
+	if (sa->sa_family == AF_INET6)
+		((struct sockaddr_in6 *)sa)->sin6_port = htons(port);
+	else
+		((struct sockaddr_in *)sa)->sin_port = htons(port);
+}
+
+const char *addr_ip_str(const struct sockaddr *sa, char *buf, size_t n)
+{
+	const void *ip = sa->sa_family == AF_INET6
+		? (const void *)&((const struct sockaddr_in6 *)sa)->sin6_addr
+		: (const void *)&((const struct sockaddr_in *)sa)->sin_addr;
+
+	if (!inet_ntop(sa->sa_family, ip, buf, (socklen_t)n))
+		snprintf(buf, n, "?");
+	return buf;
+}
+
+const char *addr_format(const struct sockaddr *sa, char *buf, size_t n)
+{
+	char ip[INET6_ADDRSTRLEN];
+
+	addr_ip_str(sa, ip, sizeof(ip));
+	if (sa->sa_family == AF_INET6)
+		snprintf(buf, n, "[%s]:%u", ip, addr_port(sa));
+	else
+		snprintf(buf, n, "%s:%u", ip, addr_port(sa));
+	return buf;
+}
+
+void addr_copy(union addr_any *dst, const struct sockaddr *src)
+{
+	memset(dst, 0, sizeof(*dst));
+	memcpy(dst, src, addr_len(src));
+}
+
+void addr_key_from(struct addr_key *key, const struct sockaddr *sa)
+{
+	memset(key, 0, sizeof(*key));
+	if (sa->sa_family == AF_INET6) {
+		memcpy(key->ip, &((const struct sockaddr_in6 *)sa)->sin6_addr, 16);
+	} else {
+		key->ip[10] = 0xff;
+		key->ip[11] = 0xff;
+		memcpy(key->ip + 12, &((const struct sockaddr_in *)sa)->sin_addr, 4);
+	}
+}
+
+bool addr_is_loopback(const struct sockaddr *sa)
+{
+	if (sa->sa_family == AF_INET6)
+		return IN6_IS_ADDR_LOOPBACK(&((const struct sockaddr_in6 *)sa)->sin6_addr);
+	return (ntohl(((const struct sockaddr_in *)sa)->sin_addr.s_addr) >> 24) == 127;
+}

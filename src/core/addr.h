@@ -1,0 +1,38 @@
+/* Socket addresses: numeric parsing, "host:port" formatting, and a fixed-size
+ * key that identifies a host (IPv4 stored as v4-mapped IPv6) for tables. */
+#ifndef SOCKLAB_CORE_ADDR_H
+#define SOCKLAB_CORE_ADDR_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/socket.h>
+#include <netinet/in.h>
+
+/* "[ffff:...:ffff]:65535" and its NUL fit. */
+#define ADDR_STRLEN (INET6_ADDRSTRLEN + 8)
+
+/* A peer address small enough to keep per connection. */
+union addr_any {
+	struct sockaddr sa;
+	struct sockaddr_in v4;
+	struct sockaddr_in6 v6;
+};
+
+struct addr_key {
+	uint8_t ip[16];
+};
+
+/* Numeric IPv4 or IPv6 address ("127.0.0.1", "::1", "[::1]"), port 0. */
+int addr_parse_ip(const char *s, union addr_any *out);
+socklen_t addr_len(const struct sockaddr *sa);
+uint16_t addr_port(const struct sockaddr *sa);
+void addr_set_port(struct sockaddr *sa, uint16_t port);
+/* The address alone: "127.0.0.1", "::1". */
+const char *addr_ip_str(const struct sockaddr *sa, char *buf, size_t n);
+/* Address and port: "127.0.0.1:7", "[::1]:7". */
+const char *addr_format(const struct sockaddr *sa, char *buf, size_t n);
+void addr_copy(union addr_any *dst, const struct sockaddr *src);
+void addr_key_from(struct addr_key *key, const struct sockaddr *sa);
+bool addr_is_loopback(const struct sockaddr *sa);
+
+#endif

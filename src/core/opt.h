@@ -1,0 +1,16 @@
+/* Range-checked parsing of option values (strtonum-style, never atoi). Each
+ * parser returns 0, or -1 with *errstr set to a short reason for the user. */
+#ifndef SOCKLAB_CORE_OPT_H
+#define SOCKLAB_CORE_OPT_H
+
+#include <stdint.h>
+
+int opt_parse_u64(const char *s, uint64_t min, uint64_t max, uint64_t *out, const char **errstr);
+/* A TCP/UDP port, 0..65535. */
+int opt_parse_port(const char *s, uint16_t *out, const char **errstr);
+/* A byte count with an optional k, M or G suffix (powers of 1024). */
+int opt_parse_size(const char *s, uint64_t max, uint64_t *out, const char **errstr);
+/* Seconds, possibly fractional ("0.5"), 0..max; returned in milliseconds. */
+int opt_parse_seconds(const char *s, uint64_t max_secs, uint64_t *out_ms, const char **errstr);
+
+#endif

@@ -1,0 +1,103 @@
+/* Socket helpers: thin, orthogonal, error-returning. */
+#include "core/sock.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/resource.h>
+#include <unistd.h>
+
+static int sock_set_int(int fd, int level, int opt, int val)
+{
+	return setsockopt(fd, level, opt, &val, sizeof(val));
+}
+
+int sock_set_nonblock(int fd, bool on)
+{
+	int fl = fcntl(fd, F_GETFL);
+
+	if (fl < 0)
+		return -1;
+	fl = on ? (fl | O_NONBLOCK) : (fl & ~O_NONBLOCK);
+	return fcntl(fd, F_SETFL, fl);
+}
+
+int sock_set_nodelay(int fd, bool on)
+{
+	return sock_set_int(fd, IPPROTO_TCP, TCP_NODELAY, on);
+}
+
+int sock_set_reuseaddr(int fd, bool on)
+{
+	return sock_set_int(fd, SOL_SOCKET, SO_REUSEADDR, on);
+}
+
+int sock_set_v6only(int fd, bool on)
+{
+	return sock_set_int(fd, IPPROTO_IPV6, IPV6_V6ONLY, on);
+}
+
+int sock_local_addr(int fd, struct sockaddr *sa, socklen_t *len)
+{
+	return getsockname(fd, sa, len);
+}
+
+int sock_bind_generic(int type, const struct sockaddr *sa, socklen_t len, int flags)
+{
+	int t = type | SOCK_CLOEXEC | ((flags & SOCK_F_NONBLOCK) ? SOCK_NONBLOCK : 0);
+	int fd = socket(sa->sa_family, t, 0);
+
+	if (fd < 0)
+		return -1;
+	if ((flags & SOCK_F_REUSEADDR) && sock_set_reuseaddr(fd, true) < 0)
+		goto fail;
+	if (sa->sa_family == AF_INET6 && (flags & SOCK_F_V6ONLY) && sock_set_v6only(fd, true) < 0)
+		goto fail;
+	if (bind(fd, sa, len) < 0)
+		goto fail;
+	return fd;
+fail:;
+	int err = errno;
+	close(fd);
+	errno = err;
+	return -1;
+}
+
+int sock_listen_tcp(const struct sockaddr *sa, socklen_t len, int backlog)
+{
+	int fd = sock_bind_generic(SOCK_STREAM, sa, len,
+				   SOCK_F_REUSEADDR | SOCK_F_V6ONLY | SOCK_F_NONBLOCK);
+
+	if (fd < 0)
+		return -1;
+	if (listen(fd, backlog) < 0) {
+		int err = errno;
+		close(fd);
+		errno = err;
+		return -1;
+	}
+	return fd;
+}
+
+int sock_bind_udp(const struct sockaddr *sa, socklen_t len)
+{
+	return sock_bind_generic(SOCK_DGRAM, sa, len, SOCK_F_V6ONLY | SOCK_F_NONBLOCK);
+}
+
+long sock_raise_nofile(void)
+{
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) < 0)
+		return -1;
+	if (rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		if (setrlimit(RLIMIT_NOFILE, &rl) < 0)
+			return -1;
+	}
+	if (rl.rlim_cur == RLIM_INFINITY || rl.rlim_cur > LONG_MAX)
+		return LONG_MAX;
+	return (long)rl.rlim_cur;
+}

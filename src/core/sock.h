@@ -1,0 +1,32 @@
+/* Small socket helpers in the manner of redis's anet.c: each does one thing,
+ * returns -1 with errno on failure, and never prints or exits. */
+#ifndef SOCKLAB_CORE_SOCK_H
+#define SOCKLAB_CORE_SOCK_H
+
+#include <stdbool.h>
+#include <sys/socket.h>
+
+#define SOCK_BACKLOG 4096
+
+enum sock_flags {
+	SOCK_F_REUSEADDR = 1 << 0,
+	SOCK_F_V6ONLY = 1 << 1,
+	SOCK_F_NONBLOCK = 1 << 2,
+};
+
+/* socket() + options + bind(); type is SOCK_STREAM or SOCK_DGRAM. */
+int sock_bind_generic(int type, const struct sockaddr *sa, socklen_t len, int flags);
+/* A non-blocking TCP listener (SO_REUSEADDR, IPV6_V6ONLY) on sa. */
+int sock_listen_tcp(const struct sockaddr *sa, socklen_t len, int backlog);
+/* A non-blocking UDP socket (IPV6_V6ONLY) bound to sa. */
+int sock_bind_udp(const struct sockaddr *sa, socklen_t len);
+
+int sock_set_nonblock(int fd, bool on);
+int sock_set_nodelay(int fd, bool on);
+int sock_set_reuseaddr(int fd, bool on);
+int sock_set_v6only(int fd, bool on);
+int sock_local_addr(int fd, struct sockaddr *sa, socklen_t *len);
+/* Raises the soft RLIMIT_NOFILE to the hard limit; returns the new soft limit. */
+long sock_raise_nofile(void);
+
+#endif

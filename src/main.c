@@ -1,0 +1,67 @@
+/* socklab: one binary, one tool per subcommand ("socklab serve"), or per
+ * link name ("socklab-serve", "serve" as argv[0]). */
+#include <stdio.h>
+#include <string.h>
+
+#include "serve/serve.h"
+
+struct tool {
+	const char *name;
+	int (*main)(int argc, char **argv);
+	const char *what;
+};
+
+static const struct tool tools[] = {
+	{ "serve", serve_main, "the lab server: echo, discard, daytime, qotd, chargen, time, upper" },
+};
+
+#define NTOOLS (sizeof(tools) / sizeof(tools[0]))
+
+static void usage(FILE *f)
+{
+	fprintf(f, "Usage: socklab <tool> [options]\n"
+		   "\n"
+		   "A socket-networking lab toolkit. Tools:\n");
+	for (size_t i = 0; i < NTOOLS; i++)
+		fprintf(f, "  %-12s %s\n", tools[i].name, tools[i].what);
+	fprintf(f, "\n'socklab <tool> --help' documents each tool.\n");
+}
+
+static const struct tool *tool_find(const char *name)
+{
+	if (strncmp(name, "socklab-", 8) == 0)
+		name += 8;
+	for (size_t i = 0; i < NTOOLS; i++)
+		if (strcmp(tools[i].name, name) == 0)
+			return &tools[i];
+	return NULL;
+}
+
+int main(int argc, char **argv)
+{
+	const char *self = argc > 0 ? argv[0] : "socklab";
+	const char *base = strrchr(self, '/');
+	const struct tool *t = tool_find(base ? base + 1 : self);
+
+	if (t)
+		return t->main(argc, argv);
+	if (argc < 2) {
+		usage(stderr);
+		return 2;
+	}
+	if (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0) {
+		usage(stdout);
+		return 0;
+	}
+	if (strcmp(argv[1], "--version") == 0) {
+		printf("socklab %s\n", SOCKLAB_VERSION);
+		return 0;
+	}
+	t = tool_find(argv[1]);
+	if (!t) {
+		fprintf(stderr, "socklab: unknown tool '%s'\n", argv[1]);
+		usage(stderr);
+		return 2;
+	}
+	return t->main(argc - 1, argv + 1);
+}

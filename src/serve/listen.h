@@ -1,0 +1,16 @@
+/* Opening every listener of the lab server, all or nothing. */
+#ifndef SOCKLAB_SERVE_LISTEN_H
+#define SOCKLAB_SERVE_LISTEN_H
+
+#include "serve/server.h"
+
+/* Binds every (service, address, protocol). On the first failure prints the
+ * one-line reason, closes what was opened and returns -1. */
+int listeners_open(struct server *srv, const union addr_any *addrs, unsigned naddrs);
+/* Attaches the listeners to the event loop and prints their ready lines. */
+int listeners_start(struct server *srv);
+void listeners_close(struct server *srv);
+/* True if this host can bind ::1 (IPv6 is on). */
+bool listeners_have_ipv6(void);
+
+#endif

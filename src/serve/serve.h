@@ -1,0 +1,7 @@
+/* socklab serve: the lab server with the RFC small services. */
+#ifndef SOCKLAB_SERVE_SERVE_H
+#define SOCKLAB_SERVE_SERVE_H
+
+int serve_main(int argc, char **argv);
+
+#endif

@@ -1,0 +1,238 @@
+/* socklab serve: parse options, open every listener or none, run the loop,
+ * and stop cleanly on SIGINT/SIGTERM. */
+#include "serve/serve.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "core/clock.h"
+#include "core/log.h"
+#include "core/sock.h"
+#include "serve/clockfmt.h"
+#include "serve/listen.h"
+#include "serve/options.h"
+#include "serve/report.h"
+#include "serve/tcp.h"
+#include "serve/udp.h"
+
+static void serve_stop(struct server *srv)
+{
+	if (srv->stopping)
+		return;
+	srv->stopping = true;
+	listeners_close(srv);
+	tcp_close_all(srv);
+	report_stopped(&srv->stats);
+	event_base_loopexit(srv->base, NULL);
+}
+
+static void serve_reload_quotes(struct server *srv)
+{
+	struct quotes q;
+	char err[QOTD_ERR_MAX];
+
+	if (!srv->cfg->quotes_file)
+		return;
+	if (quotes_load_file(srv->cfg->quotes_file, &q, err, sizeof(err)) < 0) {
+		log_error("%s (keeping the %zu quotes loaded before)", err, srv->quotes.n);
+		return;
+	}
+	quotes_free(&srv->quotes);
+	srv->quotes = q;
+	report_quotes(srv->cfg->quotes_file, q.n);
+}
+
+static void serve_on_signal(evutil_socket_t sig, short what, void *arg)
+{
+	struct server *srv = arg;
+
+	if (sig == SIGHUP)
+		serve_reload_quotes(srv);
+	else
+		serve_stop(srv);
+}
+
+static void serve_on_sweep(evutil_socket_t fd, short what, void *arg)
+{
+	udp_sweep_rates(arg);
+}
+
+static const struct timeval *serve_common_timeout(struct event_base *base, uint64_t ms)
+{
+	struct timeval tv = { .tv_sec = (time_t)(ms / 1000), .tv_usec = (suseconds_t)(ms % 1000) * 1000 };
+
+	return event_base_init_common_timeout(base, &tv);
+}
+
+static int serve_init_loop(struct server *srv)
+{
+	static const int sigs[3] = { SIGINT, SIGTERM, SIGHUP };
+	struct event_config *ec = event_config_new();
+
+	if (!ec)
+		return -1;
+	/* One thread; the changelist folds a del+add pair into one epoll_ctl. */
+	event_config_set_flag(ec, EVENT_BASE_FLAG_NOLOCK | EVENT_BASE_FLAG_EPOLL_USE_CHANGELIST);
+	srv->base = event_base_new_with_config(ec);
+	event_config_free(ec);
+	if (!srv->base)
+		return -1;
+	if (srv->cfg->idle_ms)
+		srv->idle_tv = serve_common_timeout(srv->base, srv->cfg->idle_ms);
+	srv->drain_tv = serve_common_timeout(srv->base, SERVE_DRAIN_MS);
+	for (int i = 0; i < 3; i++) {
+		srv->signals[i] = evsignal_new(srv->base, sigs[i], serve_on_signal, srv);
+		if (!srv->signals[i] || event_add(srv->signals[i], NULL) < 0)
+			return -1;
+	}
+	if (srv->udp_rates) {
+		struct timeval tv = { SERVE_SWEEP_MS / 1000, 0 };
+		srv->sweep = event_new(srv->base, -1, EV_PERSIST, serve_on_sweep, srv);
+		if (!srv->sweep || event_add(srv->sweep, &tv) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+static int serve_init_state(struct server *srv, long nofile)
+{
+	const struct serve_config *cfg = srv->cfg;
+	uint64_t now = clock_mono_us();
+	char err[QOTD_ERR_MAX];
+
+	if (cfg->quotes_file) {
+		if (quotes_load_file(cfg->quotes_file, &srv->quotes, err, sizeof(err)) < 0) {
+			log_error("--quotes %s", err);
+			return -1;
+		}
+	} else if (quotes_builtin(&srv->quotes) < 0) {
+		log_error("built-in quotes do not parse");
+		return -1;
+	}
+	rng_seed_random(&srv->reply.rng);
+	srv->reply.quotes = &srv->quotes;
+	srv->reply.daytime_fmt = cfg->daytime_fmt;
+	srv->iobuf = malloc(SERVE_IOBUF);
+	srv->udp = cfg->udp ? udp_batch_new() : NULL;
+	if (!srv->iobuf || (cfg->udp && !srv->udp)) {
+		log_error("out of memory");
+		return -1;
+	}
+	if (cfg->max_per_host)
+		srv->hosts = iptab_new(sizeof(uint64_t), (size_t)nofile);
+	if (cfg->udp && cfg->udp_rate)
+		srv->udp_rates = iptab_new(sizeof(struct tbucket), SERVE_UDP_SOURCES_MAX);
+	if ((cfg->max_per_host && !srv->hosts) || (cfg->udp && cfg->udp_rate && !srv->udp_rates)) {
+		log_error("out of memory");
+		return -1;
+	}
+	tbucket_init(&srv->udp_overflow, cfg->udp_rate, cfg->udp_rate, now);
+	ratelog_init(&srv->udp_log, SERVE_UDP_LOG_RATE, SERVE_UDP_LOG_BURST, now);
+	ratelog_init(&srv->tcp_log, SERVE_UDP_LOG_RATE, SERVE_UDP_LOG_BURST, now);
+	src_policy_init(&srv->policy);
+	src_policy_load_ifaces(&srv->policy);
+	srv->reserve_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+	return 0;
+}
+
+static void serve_free(struct server *srv)
+{
+	listeners_close(srv);
+	tcp_close_all(srv);
+	for (int i = 0; i < 3; i++)
+		if (srv->signals[i])
+			event_free(srv->signals[i]);
+	if (srv->sweep)
+		event_free(srv->sweep);
+	if (srv->base)
+		event_base_free(srv->base);
+	iptab_free(srv->hosts);
+	iptab_free(srv->udp_rates);
+	quotes_free(&srv->quotes);
+	udp_batch_free(srv->udp);
+	free(srv->iobuf);
+	if (srv->reserve_fd >= 0)
+		close(srv->reserve_fd);
+}
+
+static int serve_check_daytime(const struct serve_config *cfg)
+{
+	char buf[DAYTIME_MAX];
+
+	if (cfg->daytime_fmt && daytime_format(buf, sizeof(buf), time(NULL), cfg->daytime_fmt) <= 2) {
+		log_error("--daytime-format '%s': gives an empty line or one longer than %d bytes",
+			  cfg->daytime_fmt, DAYTIME_MAX - 3);
+		return -1;
+	}
+	return 0;
+}
+
+int serve_main(int argc, char **argv)
+{
+	struct serve_config cfg;
+	struct server srv = { .reserve_fd = -1 };
+	union addr_any addrs[SERVE_MAX_BINDS];
+	char err[SERVE_ERR_MAX];
+	int rc = 1;
+
+	log_set_prog("socklab serve");
+	serve_config_defaults(&cfg);
+	switch (serve_parse_args(argc, argv, &cfg, err, sizeof(err))) {
+	case SERVE_ARGS_HELP:
+		fputs(serve_usage_text, stdout);
+		return 0;
+	case SERVE_ARGS_VERSION:
+		printf("socklab serve %s\n", SOCKLAB_VERSION);
+		return 0;
+	case SERVE_ARGS_USAGE:
+		log_error("%s", err);
+		fprintf(stderr, "Try 'socklab serve --help'.\n");
+		return 2;
+	case SERVE_ARGS_OK:
+		break;
+	}
+	if (serve_check_daytime(&cfg) < 0)
+		return 2;
+	out_set_mode(cfg.json ? OUT_JSON : OUT_TEXT);
+	signal(SIGPIPE, SIG_IGN);
+	srv.cfg = &cfg;
+
+	bool have_v6 = cfg.nbinds > 0 || cfg.family == AF_INET || listeners_have_ipv6();
+	if (!have_v6 && cfg.family == AF_INET6) {
+		log_error("cannot bind ::1: IPv6 is off on this host");
+		return 1;
+	}
+	if (!have_v6)
+		log_error("IPv6 is off on this host; serving 127.0.0.1 only");
+	unsigned naddrs = serve_config_addrs(&cfg, have_v6, addrs);
+
+	long nofile = sock_raise_nofile();
+	if (nofile < 0)
+		nofile = 1024;
+	if (serve_init_state(&srv, nofile) < 0 || listeners_open(&srv, addrs, naddrs) < 0)
+		goto out;
+	srv.max_conns = cfg.max_conns;
+	if (!srv.max_conns) {
+		long room = nofile - (long)srv.nlisteners - SERVE_FD_RESERVE;
+		srv.max_conns = room > 1 ? (uint64_t)room : 1;
+	}
+	if (serve_init_loop(&srv) < 0) {
+		log_error("cannot set up the event loop");
+		goto out;
+	}
+	if (listeners_start(&srv) < 0)
+		goto out;
+	if (event_base_dispatch(srv.base) < 0) {
+		log_error("event loop failed");
+		goto out;
+	}
+	rc = 0;
+out:
+	serve_free(&srv);
+	return rc;
+}

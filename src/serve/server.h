@@ -1,0 +1,82 @@
+/* The lab server's run-time state, shared by its TCP, UDP and listener parts. */
+#ifndef SOCKLAB_SERVE_SERVER_H
+#define SOCKLAB_SERVE_SERVER_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <event2/event.h>
+#include <event2/listener.h>
+
+#include "core/addr.h"
+#include "core/iptab.h"
+#include "core/ratelog.h"
+#include "core/tbucket.h"
+#include "serve/config.h"
+#include "serve/qotd.h"
+#include "serve/reply.h"
+#include "serve/service.h"
+#include "serve/srcfilter.h"
+
+/* One read from a TCP peer moves at most this much. */
+#define SERVE_IOBUF (256 * 1024)
+/* A one-shot service waits this long for the client's FIN after answering. */
+#define SERVE_DRAIN_MS 5000
+/* Per-source UDP rate entries kept; beyond it sources share one bucket. */
+#define SERVE_UDP_SOURCES_MAX 65536
+/* Sweep of refilled UDP rate entries. */
+#define SERVE_SWEEP_MS 10000
+/* File descriptors kept back from --max-conns' default. */
+#define SERVE_FD_RESERVE 32
+/* UDP lines logged per second (and burst), beyond which they are counted. */
+#define SERVE_UDP_LOG_RATE 10
+#define SERVE_UDP_LOG_BURST 20
+
+struct udp_batch;
+struct conn;
+
+struct listener {
+	struct server *srv;
+	enum service_id svc;
+	int proto;                      /* IPPROTO_TCP or IPPROTO_UDP */
+	int fd;
+	union addr_any addr;            /* as bound, port resolved */
+	struct evconnlistener *tcp;
+	struct event *udp;
+};
+
+struct serve_stats {
+	uint64_t tcp_conns;
+	uint64_t tcp_refused;
+	uint64_t udp_in;
+	uint64_t udp_out;
+	uint64_t udp_dropped;
+};
+
+struct server {
+	struct event_base *base;
+	const struct serve_config *cfg;
+	struct listener *listeners;
+	size_t nlisteners;
+	struct conn *conns;             /* every open TCP connection */
+	size_t nconns;
+	uint64_t max_conns;
+	struct iptab *hosts;            /* connections per host, with --max-per-host */
+	struct iptab *udp_rates;        /* token bucket per UDP source */
+	struct tbucket udp_overflow;    /* shared by sources beyond the table */
+	struct src_policy policy;
+	struct quotes quotes;
+	struct reply_ctx reply;
+	uint8_t *iobuf;
+	struct udp_batch *udp;
+	const struct timeval *idle_tv;  /* NULL: no idle timeout */
+	const struct timeval *drain_tv;
+	struct ratelog udp_log;
+	struct ratelog tcp_log;         /* refusals */
+	struct serve_stats stats;
+	struct event *signals[3];
+	struct event *sweep;
+	int reserve_fd;                 /* spare fd, given up to shed a connection at EMFILE */
+	bool stopping;
+};
+
+#endif

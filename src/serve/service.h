@@ -1,0 +1,30 @@
+/* The lab server's services: names, RFCs and standard ports. */
+#ifndef SOCKLAB_SERVE_SERVICE_H
+#define SOCKLAB_SERVE_SERVICE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+enum service_id {
+	SVC_ECHO,
+	SVC_DISCARD,
+	SVC_DAYTIME,
+	SVC_QOTD,
+	SVC_CHARGEN,
+	SVC_TIME,
+	SVC_UPPER,
+	SVC_COUNT
+};
+
+struct service_info {
+	const char *name;
+	uint16_t port;     /* standard port */
+	const char *what;  /* one line for --help */
+};
+
+const struct service_info *service_info(enum service_id id);
+/* The id for name, or -1. */
+int service_by_name(const char *name, size_t len);
+const char *service_name(enum service_id id);
+
+#endif
