@@ -3,6 +3,8 @@
 #ifndef SOCKLAB_CORE_OPT_H
 #define SOCKLAB_CORE_OPT_H
 
+#include <getopt.h>
+#include <stddef.h>
 #include <stdint.h>
 
 int opt_parse_u64(const char *s, uint64_t min, uint64_t max, uint64_t *out, const char **errstr);
@@ -12,5 +14,11 @@ int opt_parse_port(const char *s, uint16_t *out, const char **errstr);
 int opt_parse_size(const char *s, uint64_t max, uint64_t *out, const char **errstr);
 /* Seconds, possibly fractional ("0.5"), 0..max; returned in milliseconds. */
 int opt_parse_seconds(const char *s, uint64_t max_secs, uint64_t *out_ms, const char **errstr);
+
+/* The one-line reason for getopt_long's ':' (missing value) or '?' (unknown
+ * option, or a value given to a flag), naming the option as the user typed
+ * it. Call with optind and optopt as getopt_long left them. */
+void opt_getopt_error(int c, char *const argv[], int optind_now, int optopt_now,
+		      const struct option *longopts, char *err, size_t errlen);
 
 #endif

@@ -40,7 +40,8 @@ uint64_t siphash24(const uint8_t key[16], const void *data, size_t len)
 		v[0] ^= m;
 	}
 	uint8_t last[8] = { 0 };
-	memcpy(last, p + whole, len - whole);
+	if (len > whole)
+		memcpy(last, p + whole, len - whole);
 	uint64_t m = sip_le64(last) | ((uint64_t)(len & 0xff) << 56);
 	v[3] ^= m;
 	sip_round(v);

@@ -36,7 +36,7 @@ const char serve_usage_text[] =
 	"                           bytes wait to be sent to it (default 256k)\n"
 	"\n"
 	"Answers:\n"
-	"      --quotes FILE        qotd quotes: one per line, or fortune form (%% lines);\n"
+	"      --quotes FILE        qotd quotes: one per line, or fortune form (% lines);\n"
 	"                           re-read on SIGHUP\n"
 	"      --daytime-format FMT daytime as strftime(3) FMT (default: ctime's\n"
 	"                           \"Sun Jul 12 16:44:57 2026\"), sent with CRLF\n"
@@ -173,14 +173,8 @@ enum serve_args serve_parse_args(int argc, char **argv, struct serve_config *cfg
 		case OPT_JSON: cfg->json = true; break;
 		case 'h': return SERVE_ARGS_HELP;
 		case OPT_VERSION: return SERVE_ARGS_VERSION;
-		case ':':
-			snprintf(err, errlen, "option %s needs a value", argv[optind - 1]);
-			return SERVE_ARGS_USAGE;
 		default:
-			if (optopt)
-				snprintf(err, errlen, "unknown option -%c", optopt);
-			else
-				snprintf(err, errlen, "unknown option %s", argv[optind - 1]);
+			opt_getopt_error(c, argv, optind, optopt, serve_long_options, err, errlen);
 			return SERVE_ARGS_USAGE;
 		}
 	}

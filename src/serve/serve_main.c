@@ -131,7 +131,7 @@ static int serve_init_state(struct server *srv, long nofile)
 		log_error("out of memory");
 		return -1;
 	}
-	tbucket_init(&srv->udp_overflow, cfg->udp_rate, cfg->udp_rate, now);
+	tbucket_init(&srv->udp_overflow, cfg->udp_rate, udp_rate_burst(cfg), now);
 	ratelog_init(&srv->udp_log, SERVE_UDP_LOG_RATE, SERVE_UDP_LOG_BURST, now);
 	ratelog_init(&srv->tcp_log, SERVE_UDP_LOG_RATE, SERVE_UDP_LOG_BURST, now);
 	src_policy_init(&srv->policy);
@@ -216,6 +216,9 @@ int serve_main(int argc, char **argv)
 		nofile = 1024;
 	if (serve_init_state(&srv, nofile) < 0 || listeners_open(&srv, addrs, naddrs) < 0)
 		goto out;
+	/* Datagrams from our own service ports could loop between two servers. */
+	for (size_t i = 0; i < srv.nlisteners; i++)
+		src_policy_add_port(&srv.policy, addr_port(&srv.listeners[i].addr.sa));
 	srv.max_conns = cfg.max_conns;
 	if (!srv.max_conns) {
 		long room = nofile - (long)srv.nlisteners - SERVE_FD_RESERVE;

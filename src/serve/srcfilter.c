@@ -88,5 +88,5 @@ const char *src_verdict_name(enum src_verdict v)
 		[SRC_BAD_PORT] = "bad-source-port",
 		[SRC_BAD_ADDR] = "bad-source-addr",
 	};
-	return names[v];
+	return (unsigned)v < sizeof(names) / sizeof(names[0]) ? names[v] : "?";
 }

@@ -64,6 +64,12 @@ static void udp_log_drop(struct server *srv, const struct listener *l, const str
 	report_drop(l->svc, sa, why);
 }
 
+uint64_t udp_rate_burst(const struct serve_config *cfg)
+{
+	/* One second's worth, but never less than one largest datagram. */
+	return cfg->udp_rate > UDP_DGRAM_MAX ? cfg->udp_rate : UDP_DGRAM_MAX;
+}
+
 static bool udp_rate_ok(struct server *srv, const struct sockaddr *sa, size_t n, uint64_t now)
 {
 	const struct serve_config *cfg = srv->cfg;
@@ -76,8 +82,7 @@ static bool udp_rate_ok(struct server *srv, const struct sockaddr *sa, size_t n,
 	if (!tb)
 		tb = &srv->udp_overflow;
 	else if (tb->burst == 0)
-		tbucket_init(tb, cfg->udp_rate,
-			     cfg->udp_rate > UDP_DGRAM_MAX ? cfg->udp_rate : UDP_DGRAM_MAX, now);
+		tbucket_init(tb, cfg->udp_rate, udp_rate_burst(cfg), now);
 	return tbucket_take(tb, n, now);
 }
 

@@ -10,6 +10,8 @@ struct udp_batch *udp_batch_new(void);
 void udp_batch_free(struct udp_batch *b);
 /* Read event of a UDP listener; arg is the struct listener. */
 void udp_on_readable(evutil_socket_t fd, short what, void *arg);
+/* The burst of a per-source UDP rate bucket. */
+uint64_t udp_rate_burst(const struct serve_config *cfg);
 /* Forgets sources whose rate bucket has refilled (a timer calls it). */
 void udp_sweep_rates(struct server *srv);
 

@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# The two commands of the README, and the build they share:
+#   ./dev.sh serve [options]   build, then start the lab server
+#   ./dev.sh test              build (also with ASan+UBSan), then run every test
+#   ./dev.sh build             build only
+# Missing Debian packages are installed when run as root; otherwise the
+# exact apt-get line is printed.
+set -euo pipefail
+cd "$(dirname "$0")"
+
+build() {
+	cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo "$@" >/dev/null
+	cmake --build build -j "$(nproc)"
+}
+
+case "${1:-}" in
+build)
+	scripts/deps.sh build
+	build
+	;;
+serve)
+	shift
+	scripts/deps.sh build
+	build -DSOCKLAB_SANITIZERS=OFF -DSOCKLAB_BENCH=OFF
+	if [[ $# -eq 0 && $(id -u) -ne 0 ]] &&
+		(( $(cat /proc/sys/net/ipv4/ip_unprivileged_port_start 2>/dev/null || echo 1024) > 7 )); then
+		echo "dev.sh: ports below 1024 need root; serving with --port-offset 10000 (echo on 10007)" >&2
+		set -- --port-offset 10000
+	fi
+	exec build/socklab serve "$@"
+	;;
+test)
+	scripts/deps.sh build test
+	build -DSOCKLAB_SANITIZERS=ON
+	cd build
+	ctest --output-on-failure -j "$(nproc)" --timeout 600
+	;;
+*)
+	echo "usage: ./dev.sh serve [options] | ./dev.sh test | ./dev.sh build" >&2
+	exit 2
+	;;
+esac

@@ -1,0 +1,227 @@
+"""Start-up, ready lines, bind errors, usage errors, signals and --help."""
+import os
+import re
+import signal
+import socket
+import subprocess
+import time
+
+import pytest
+
+from conftest import BIN, WAIT, Server, all_ephemeral, recv_all, tcp_connect
+
+
+def run(*args, timeout=WAIT):
+    return subprocess.run([BIN] + list(args), stdin=subprocess.DEVNULL, capture_output=True,
+                          timeout=timeout, text=True)
+
+
+def test_text_ready_lines(start_server):
+    srv = start_server("--only", "echo,time", "--service", "echo=0", "--service", "time=0",
+                       "-4", json_mode=False, wait=False)
+    lines = [srv.next_line() for _ in range(5)]
+    assert re.fullmatch(r"listening echo tcp 127\.0\.0\.1:\d+", lines[0])
+    assert re.fullmatch(r"listening echo udp 127\.0\.0\.1:\d+", lines[1])
+    assert re.fullmatch(r"listening time tcp 127\.0\.0\.1:\d+", lines[2])
+    assert re.fullmatch(r"listening time udp 127\.0\.0\.1:\d+", lines[3])
+    assert lines[4] == "ready 4 listeners"
+    port = int(lines[0].rsplit(":", 1)[1])
+    assert int(lines[1].rsplit(":", 1)[1]) == port
+    with tcp_connect(port) as s:
+        s.sendall(b"hi")
+        s.recv(2)
+    assert re.fullmatch(r"end echo tcp 127\.0\.0\.1:\d+ in=2 out=2 secs=\d+\.\d{3} "
+                        r"reason=client-closed", srv.next_line())
+
+
+def test_bind_error_port_in_use_is_one_line_and_serves_nothing(start_server):
+    holder = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    holder.bind(("127.0.0.1", 0))
+    port = holder.getsockname()[1]
+    try:
+        # time on a free port first, then qotd on the taken one: nothing may run
+        r = run("serve", "-4", "--only", "time,qotd", "--service", "time=0",
+                "--service", "qotd=%d" % port)
+        assert r.returncode == 1
+        err = r.stderr.strip().splitlines()
+        assert err == ["socklab serve: cannot bind udp 127.0.0.1:%d (qotd): Address already "
+                       "in use — try --port-offset 10000" % port]
+        assert "ready" not in r.stdout
+    finally:
+        holder.close()
+
+
+def unprivileged_start():
+    try:
+        with open("/proc/sys/net/ipv4/ip_unprivileged_port_start") as f:
+            return int(f.read())
+    except OSError:
+        return 1024
+
+
+@pytest.mark.skipif(unprivileged_start() <= 7, reason="this host lets users bind low ports")
+def test_bind_error_privileged_port_as_user():
+    cmd = [BIN, "serve", "-4", "--only", "echo"]
+    if os.geteuid() == 0:
+        setpriv = "/usr/bin/setpriv"
+        if not os.path.exists(setpriv):
+            pytest.skip("setpriv (util-linux) is missing")
+        cmd = [setpriv, "--reuid=65534", "--regid=65534", "--clear-groups"] + cmd
+    r = subprocess.run(cmd, stdin=subprocess.DEVNULL, capture_output=True, text=True,
+                       timeout=WAIT)
+    if "Permission denied" not in r.stderr and "cannot bind" not in r.stderr:
+        pytest.skip("binary not runnable as nobody here: %s" % r.stderr.strip())
+    assert r.returncode == 1
+    assert r.stderr.strip() == ("socklab serve: cannot bind tcp 127.0.0.1:7 (echo): "
+                                "Permission denied — try --port-offset 10000")
+
+
+@pytest.mark.parametrize("args,message", [
+    (["--bogus"], "unknown option --bogus"),
+    (["--port-offset", "x"], "--port-offset x: not a number"),
+    (["--port-offset", "70000"], "--port-offset 70000: too large"),
+    (["--service", "nope=3"], "--service nope=3: unknown service 'nope'"),
+    (["--only", "echo,nope"], "--only: unknown service 'nope'"),
+    (["--bind", "localhost"], "--bind localhost: not a numeric IPv4 or IPv6 address"),
+    (["-4", "--bind", "::1"], "cannot use -4 with --bind ::1"),
+    (["--tcp-only", "--udp-only"], "cannot use --tcp-only with --udp-only"),
+    (["--idle-timeout", "-1"], "--idle-timeout -1: not a number"),
+    (["--udp-rate", "5X"], "--udp-rate 5X: not a size"),
+    (["--port-offset", "60000"], "upper: port 12000 + --port-offset 60000 is above 65535"),
+    (["extra"], "unexpected argument 'extra'"),
+    (["--service"], "option --service needs a value"),
+])
+def test_usage_errors_exit_2_with_one_clear_line(args, message):
+    r = run("serve", *args)
+    assert r.returncode == 2
+    first = r.stderr.splitlines()[0]
+    assert first.startswith("socklab serve: ") and message in first, r.stderr
+    assert r.stdout == ""
+
+
+def test_quotes_file_and_sighup_reload(start_server, tmp_path):
+    qf = tmp_path / "quotes.txt"
+    qf.write_text("First quote.\n")
+    srv = start_server("--only", "qotd", "--service", "qotd=0", "--quotes", str(qf))
+    with tcp_connect(srv.port("qotd")) as s:
+        assert recv_all(s) == b"First quote.\r\n"
+    qf.write_text("%\nSecond\nquote, two lines.\n%\n")
+    srv.proc.send_signal(signal.SIGHUP)
+    ev = srv.wait_event(lambda e: e["event"] == "quotes")
+    assert ev["count"] == 1
+    with tcp_connect(srv.port("qotd")) as s:
+        assert recv_all(s) == b"Second\r\nquote, two lines.\r\n"
+    # a bad file on reload: one clear line, the old quotes stay
+    qf.write_text("x" * 600 + "\n")
+    srv.proc.send_signal(signal.SIGHUP)
+    deadline = time.monotonic() + WAIT
+    while not any("quote is" in l for l in srv.stderr_lines):
+        assert time.monotonic() < deadline, srv.stderr_lines
+        time.sleep(0.05)
+    line = [l for l in srv.stderr_lines if "quote is" in l][0]
+    assert line == ("socklab serve: %s:1: quote is 602 bytes; RFC 865 quotes must be under 512 "
+                    "(keeping the 1 quotes loaded before)" % qf)
+    with tcp_connect(srv.port("qotd")) as s:
+        assert recv_all(s) == b"Second\r\nquote, two lines.\r\n"
+
+
+def test_bad_quotes_file_at_start(tmp_path):
+    qf = tmp_path / "q.txt"
+    qf.write_bytes(b"fine\nbell \x07 here\n")
+    r = run("serve", "--only", "qotd", "--service", "qotd=0", "--quotes", str(qf))
+    assert r.returncode == 1
+    assert r.stderr.strip() == ("socklab serve: --quotes %s:2: control character 0x07 in quote"
+                                % qf)
+    r = run("serve", "--only", "qotd", "--service", "qotd=0", "--quotes", str(tmp_path / "no"))
+    assert r.returncode == 1 and "No such file or directory" in r.stderr
+
+
+def test_sigterm_with_open_connections_exits_0_quickly(start_server):
+    srv = start_server(*all_ephemeral())
+    conns = [tcp_connect(srv.port(s)) for s in ("echo", "discard", "chargen")]
+    conns[0].sendall(b"x")
+    conns[0].recv(1)
+    t0 = time.monotonic()
+    rc = srv.stop(signal.SIGTERM)
+    assert rc == 0
+    assert time.monotonic() - t0 < 3
+    for c in conns:  # every connection was closed
+        c.settimeout(WAIT)
+        try:
+            while c.recv(65536):
+                pass
+        except ConnectionResetError:
+            pass
+        c.close()
+    ends = [e for e in srv.events if e["event"] == "end"]
+    while True:
+        ev = srv.wait_event(lambda e: e["event"] in ("end", "stopped"))
+        if ev["event"] == "stopped":
+            break
+        ends.append(ev)
+    assert sorted(e["service"] for e in ends if e["reason"] == "shutdown") == \
+        ["chargen", "discard", "echo"]
+    assert ev["tcp"] == 3
+
+
+def test_sigint_exits_0(start_server):
+    srv = start_server("--only", "echo", "--service", "echo=0")
+    assert srv.stop(signal.SIGINT) == 0
+
+
+SERVE_OPTIONS = ["--ipv4", "--ipv6", "--bind", "--port-offset", "--service", "--only",
+                 "--tcp-only", "--udp-only", "--idle-timeout", "--max-conns",
+                 "--max-per-host", "--udp-rate", "--high-water", "--quotes",
+                 "--daytime-format", "--quiet", "--verbose", "--json", "--help", "--version"]
+
+
+def test_help_documents_every_option():
+    r = run("serve", "--help")
+    assert r.returncode == 0 and r.stderr == ""
+    for opt in SERVE_OPTIONS:
+        assert re.search(r"(^|\s|,)%s\b" % re.escape(opt), r.stdout, re.M), opt
+    for svc in ("echo", "discard", "daytime", "qotd", "chargen", "time", "upper"):
+        assert svc in r.stdout
+
+
+def test_every_documented_option_is_accepted():
+    # the help text and the parser agree: each option parses (with a value)
+    values = {"--bind": "127.0.0.1", "--port-offset": "1", "--service": "echo=0",
+              "--only": "echo", "--idle-timeout": "1", "--max-conns": "5",
+              "--max-per-host": "1", "--udp-rate": "1k", "--high-water": "4k",
+              "--quotes": "/dev/null", "--daytime-format": "%H"}
+    r = run("serve", "--help")
+    for opt in re.findall(r"--[a-z0-9-]+", r.stdout):
+        if opt in ("--help", "--version"):
+            continue
+        args = [opt] + ([values[opt]] if opt in values else [])
+        res = run("serve", *args, "--bogus-to-stop")
+        assert "unknown option --bogus-to-stop" in res.stderr, (opt, res.stderr)
+
+
+def test_version_and_top_level_help():
+    r = run("--help")
+    assert r.returncode == 0 and "serve" in r.stdout
+    r = run("serve", "--version")
+    assert r.returncode == 0 and r.stdout.startswith("socklab serve ")
+    r = run("nosuchtool")
+    assert r.returncode == 2 and "unknown tool 'nosuchtool'" in r.stderr
+
+
+def test_verbose_logs_starts(start_server):
+    srv = start_server("--only", "echo", "--service", "echo=0", "-v")
+    with tcp_connect(srv.port("echo")) as s:
+        s.sendall(b"a")
+        s.recv(1)
+    ev = srv.wait_event(lambda e: e["event"] == "start")
+    assert ev["service"] == "echo" and ev["proto"] == "tcp"
+
+
+def test_quiet_logs_no_connections(start_server):
+    srv = start_server("--only", "echo", "--service", "echo=0", "--quiet")
+    with tcp_connect(srv.port("echo")) as s:
+        s.sendall(b"a")
+        s.recv(1)
+    srv.stop()
+    ev = srv.wait_event(lambda e: True)
+    assert ev["event"] == "stopped" and ev["tcp"] == 1
