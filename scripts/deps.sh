@@ -41,6 +41,6 @@ made_policy=0
 if [[ ! -e $policy ]]; then
 	printf '#!/bin/sh\nexit 101\n' > "$policy" && chmod +x "$policy" && made_policy=1
 fi
-trap '[[ $made_policy -eq 1 ]] && rm -f "$policy"' EXIT
+trap 'if [[ $made_policy -eq 1 ]]; then rm -f "$policy"; fi' EXIT
 apt-get update -q </dev/null
 apt-get install -y -q --no-install-recommends "${missing[@]}" </dev/null

@@ -225,3 +225,32 @@ def test_quiet_logs_no_connections(start_server):
     srv.stop()
     ev = srv.wait_event(lambda e: True)
     assert ev["event"] == "stopped" and ev["tcp"] == 1
+
+
+def test_tcp_only_and_ipv6_only(start_server):
+    srv = start_server("--only", "echo,time", "--service", "echo=0", "--service", "time=0",
+                       "--tcp-only")
+    assert {l["proto"] for l in srv.listeners} == {"tcp"}
+    srv = start_server("--only", "echo", "--service", "echo=0", "--udp-only", "-4")
+    assert [(l["proto"], l["addr"]) for l in srv.listeners] == [("udp", "127.0.0.1")]
+
+
+def test_ipv6_only(start_server):
+    from conftest import have_ipv6
+    if not have_ipv6():
+        pytest.skip("IPv6 is off on this host")
+    srv = start_server("--only", "echo", "--service", "echo=0", "-6")
+    assert {l["addr"] for l in srv.listeners} == {"::1"}
+    with tcp_connect(srv.port("echo"), "::1") as s:
+        s.sendall(b"six")
+        assert s.recv(3) == b"six"
+
+
+def test_bind_repeatable(start_server):
+    srv = start_server("--only", "echo", "--service", "echo=0", "--bind", "127.0.0.1",
+                       "--bind", "127.0.0.2")
+    assert sorted(l["addr"] for l in srv.listeners) == ["127.0.0.1", "127.0.0.1",
+                                                       "127.0.0.2", "127.0.0.2"]
+    with tcp_connect(srv.port("echo"), "127.0.0.2") as s:
+        s.sendall(b"two")
+        assert s.recv(3) == b"two"

@@ -91,9 +91,10 @@ def test_tcp_discard(lab, host):
     assert ev["bytes_in"] == 100000 and ev["bytes_out"] == 0
 
 
-def test_udp_discard_sends_nothing(lab):
+@pytest.mark.parametrize("host", HOSTS)
+def test_udp_discard_sends_nothing(lab, host):
     with pytest.raises(socket.timeout):
-        udp_ask(lab.port("discard", "udp"), b"into the void", timeout=0.5)
+        udp_ask(lab.port("discard", "udp"), b"into the void", host, timeout=0.5)
     ev = lab.wait_event(lambda e: e["event"] == "dgram" and e["service"] == "discard")
     assert ev["bytes_in"] == 13 and ev["bytes_out"] == 0
 
@@ -106,8 +107,9 @@ def test_tcp_daytime_ctime_form_then_close(lab, host):
     assert len(line) == 26
 
 
-def test_udp_daytime(lab):
-    assert DAYTIME_RE.match(udp_ask(lab.port("daytime", "udp"), b"what time is it"))
+@pytest.mark.parametrize("host", HOSTS)
+def test_udp_daytime(lab, host):
+    assert DAYTIME_RE.match(udp_ask(lab.port("daytime", "udp"), b"what time is it", host))
 
 
 def test_daytime_format_of_seed_000(start_server):
@@ -135,8 +137,9 @@ def test_tcp_time_rfc868(lab, host):
     assert abs(secs - RFC868_OFFSET - time.time()) < 5
 
 
-def test_udp_time_rfc868(lab):
-    data = udp_ask(lab.port("time", "udp"), b"")
+@pytest.mark.parametrize("host", HOSTS)
+def test_udp_time_rfc868(lab, host):
+    data = udp_ask(lab.port("time", "udp"), b"", host)
     (secs,) = struct.unpack("!I", data)
     assert abs(secs - RFC868_OFFSET - time.time()) < 5
 
@@ -150,8 +153,9 @@ def test_tcp_qotd(lab, host):
     assert all(32 <= c < 127 or c in b"\r\n\t" for c in quote)
 
 
-def test_udp_qotd(lab):
-    quote = udp_ask(lab.port("qotd", "udp"), b"")
+@pytest.mark.parametrize("host", HOSTS)
+def test_udp_qotd(lab, host):
+    quote = udp_ask(lab.port("qotd", "udp"), b"", host)
     assert 0 < len(quote) < 512 and quote.endswith(b"\r\n")
 
 
@@ -165,12 +169,13 @@ def test_tcp_chargen_is_bsd_inetd_pattern(lab, host):
                            b'[\\]^_`abcdefg\r\n!"#$%&')
 
 
-def test_udp_chargen_rfc864(lab):
+@pytest.mark.parametrize("host", HOSTS)
+def test_udp_chargen_rfc864(lab, host):
     pattern = chargen_expected(95 * 74 * 2)
     lines = pattern.split(b"\r\n")
     starts = {lines[k][:8] for k in range(95)}
     for _ in range(20):
-        d = udp_ask(lab.port("chargen", "udp"), b"x")
+        d = udp_ask(lab.port("chargen", "udp"), b"x", host)
         assert 0 <= len(d) <= 512
         if d:
             # any datagram is a piece of the stream starting at a line start
@@ -196,8 +201,9 @@ def test_tcp_upper_one_megabyte_line(lab):
     assert got == line.upper()
 
 
-def test_udp_upper(lab):
-    assert udp_ask(lab.port("upper", "udp"), b"udp Line") == b"UDP LINE"
+@pytest.mark.parametrize("host", HOSTS)
+def test_udp_upper(lab, host):
+    assert udp_ask(lab.port("upper", "udp"), b"udp Line", host) == b"UDP LINE"
 
 
 def test_port_offset_moves_every_service(start_server):
