@@ -16,9 +16,10 @@
  *                                              datagrams, INFLIGHT outstanding
  *
  * Several ports (servers on the same host) are measured in turns of -T units
- * (bytes, round trips, datagrams), so that whatever else the machine is doing
- * at the time weighs on every server alike: ratios between servers stay
- * meaningful on a busy machine where back-to-back runs do not. */
+ * (bytes, round trips, datagrams), each turn starting one server later, so
+ * that whatever else the machine is doing at the time weighs on every server
+ * alike: ratios between servers stay meaningful on a busy machine where
+ * back-to-back runs do not. */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
 #endif
@@ -325,11 +326,11 @@ static int mode_bulk(int argc, char **argv)
 		pattern[i] = (char)('A' + i % PATTERN_PERIOD % 58);
 	for (size_t i = 0; i < nports; i++)
 		b[i] = (struct bulk){ .port = ports[i], .fd = tcp_connect("bulk", ports[i]) };
-	for (uint64_t done = 0; done < total; done += turn) {
+	for (uint64_t done = 0, t = 0; done < total; done += turn, t++) {
 		uint64_t bytes = total - done < turn ? total - done : turn;
 
-		for (size_t i = 0; i < nports; i++)
-			bulk_turn(&b[i], bytes);
+		for (size_t j = 0; j < nports; j++)
+			bulk_turn(&b[(j + t) % nports], bytes);
 	}
 	for (size_t i = 0; i < nports; i++) {
 		close(b[i].fd);
@@ -424,11 +425,11 @@ static int mode_pingpong(int argc, char **argv)
 	}
 	for (size_t i = 0; i < nports; i++)
 		pingpong_turn(&pp[i], warmup, false);
-	for (size_t done = 0; done < count; done += turn) {
+	for (size_t done = 0, t = 0; done < count; done += turn, t++) {
 		size_t k = count - done < turn ? count - done : turn;
 
-		for (size_t i = 0; i < nports; i++)
-			pingpong_turn(&pp[i], k, true);
+		for (size_t j = 0; j < nports; j++)
+			pingpong_turn(&pp[(j + t) % nports], k, true);
 	}
 	for (size_t i = 0; i < nports; i++) {
 		double sum = 0;
@@ -742,11 +743,11 @@ static int mode_udp(int argc, char **argv)
 	udp_setup_buffers();
 	for (size_t i = 0; i < nports; i++)
 		udp_open(&u[i], ports[i], count);
-	for (size_t done = 0; done < count; done += turn) {
+	for (size_t done = 0, t = 0; done < count; done += turn, t++) {
 		size_t k = count - done < turn ? count - done : turn;
 
-		for (size_t i = 0; i < nports; i++)
-			udp_turn(&u[i], k);
+		for (size_t j = 0; j < nports; j++)
+			udp_turn(&u[(j + t) % nports], k);
 	}
 	for (size_t i = 0; i < nports; i++) {
 		printf("udp port=%s sent=%zu received=%zu lost=%zu late=%zu dup=%zu bad=%zu size=%zu "

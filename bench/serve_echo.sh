@@ -66,7 +66,7 @@ LOG=$B/bench-build.log
 mkdir -p "$B"
 if [ "${BENCH_NO_BUILD:-0}" != 1 ]; then
 	say "== building (cmake -S . -B $B && cmake --build $B -j2; log: $LOG)"
-	if cmake -S . -B "$B" >"$LOG" 2>&1; then
+	if cmake -S . -B "$B" -DSOCKLAB_BENCH=ON >"$LOG" 2>&1; then
 		if ! cmake --build "$B" -j2 >>"$LOG" 2>&1; then
 			note "the full build failed (tail of $LOG below); building the pieces"
 			tail -n 15 "$LOG" | sed 's/^/    | /' >&2
@@ -262,36 +262,27 @@ start_bg() {  # NAME CMD...: start a server in the background, stdout/stderr to 
 	PIDS+=("$!")
 }
 
+start_ref() {  # NAME PROGRAM ADDR: a reference server on an ephemeral port -> REF_PORT
+	local line
+	start_bg "$1" "${SRV[@]}" "$BENCH/$2" 0 "$3"
+	line=$(wait_line "$TMP/$1.out" '^listening [0-9]+' $READY_SECS "${PID[$1]}") ||
+		{ say "serve_echo.sh: $2 did not start on $3: $(cat "$TMP/$1.err")"; exit 1; }
+	REF_PORT=${line#listening }
+}
+
 say "== starting servers"
-# the ceiling and the UDP references
-start_bg epoll "${SRV[@]}" "$BENCH/ref_echo_epoll" 0 127.0.0.1
-line=$(wait_line "$TMP/epoll.out" '^listening [0-9]+' $READY_SECS "${PID[epoll]}") ||
-	{ say "serve_echo.sh: ref_echo_epoll did not start: $(cat "$TMP/epoll.err")"; exit 1; }
-TCP_PORT[epoll]=${line#listening }
-# a second, identical copy of each reference: its ratio shows how much of a
-# difference this run's noise alone makes
-start_bg epoll2 "${SRV[@]}" "$BENCH/ref_echo_epoll" 0 127.0.0.1
-line=$(wait_line "$TMP/epoll2.out" '^listening [0-9]+' $READY_SECS "${PID[epoll2]}") ||
-	{ say "serve_echo.sh: ref_echo_epoll did not start: $(cat "$TMP/epoll2.err")"; exit 1; }
-TCP_PORT[epoll2]=${line#listening }
-start_bg udpref6 "${SRV[@]}" "$BENCH/ref_udp_mmsg" 0 ::1
-line=$(wait_line "$TMP/udpref6.out" '^listening [0-9]+' $READY_SECS "${PID[udpref6]}") ||
-	{ say "serve_echo.sh: ref_udp_mmsg did not start: $(cat "$TMP/udpref6.err")"; exit 1; }
-UDP_PORT[udpref,::1]=${line#listening }
-start_bg udpref6b "${SRV[@]}" "$BENCH/ref_udp_mmsg" 0 ::1
-line=$(wait_line "$TMP/udpref6b.out" '^listening [0-9]+' $READY_SECS "${PID[udpref6b]}") ||
-	{ say "serve_echo.sh: ref_udp_mmsg did not start: $(cat "$TMP/udpref6b.err")"; exit 1; }
-UDP_PORT[udpref2,::1]=${line#listening }
-if [ -n "$NS_HOST" ]; then
-	start_bg udprefns "${SRV[@]}" "$BENCH/ref_udp_mmsg" 0 "$NS_HOST"
-	line=$(wait_line "$TMP/udprefns.out" '^listening [0-9]+' $READY_SECS "${PID[udprefns]}") ||
-		{ say "serve_echo.sh: ref_udp_mmsg did not start: $(cat "$TMP/udprefns.err")"; exit 1; }
-	UDP_PORT[udpref,$NS_HOST]=${line#listening }
-	start_bg udprefnsb "${SRV[@]}" "$BENCH/ref_udp_mmsg" 0 "$NS_HOST"
-	line=$(wait_line "$TMP/udprefnsb.out" '^listening [0-9]+' $READY_SECS "${PID[udprefnsb]}") ||
-		{ say "serve_echo.sh: ref_udp_mmsg did not start: $(cat "$TMP/udprefnsb.err")"; exit 1; }
-	UDP_PORT[udpref2,$NS_HOST]=${line#listening }
-fi
+# the ceiling and the UDP reference, each with a second, identical copy whose
+# ratio shows how much of a difference this run's noise alone makes
+start_ref epoll ref_echo_epoll 127.0.0.1
+TCP_PORT[epoll]=$REF_PORT
+start_ref epoll2 ref_echo_epoll 127.0.0.1
+TCP_PORT[epoll2]=$REF_PORT
+for addr in ::1 ${NS_HOST:+"$NS_HOST"}; do
+	start_ref "udpref-$addr" ref_udp_mmsg "$addr"
+	UDP_PORT[udpref,$addr]=$REF_PORT
+	start_ref "udpref2-$addr" ref_udp_mmsg "$addr"
+	UDP_PORT[udpref2,$addr]=$REF_PORT
+done
 
 json_field() {  # LINE KEY -> value (string or number), whatever the key order
 	sed -n "s/.*\"$2\"[[:space:]]*:[[:space:]]*\"\{0,1\}\([^\",}]*\).*/\1/p" <<<"$1"
@@ -302,7 +293,7 @@ if [ "$HAVE_SOCKLAB" = 1 ]; then
 	binds=(--bind 127.0.0.1 --bind ::1)
 	[ -n "$NS_HOST" ] && binds+=(--bind "$NS_HOST")
 	start_bg socklab "${SRV[@]}" "$SOCKLAB" serve --only echo --service echo=0 "${binds[@]}" \
-		--quiet --json --udp-rate 0
+		--quiet --json --udp-rate 1G
 	if wait_line "$TMP/socklab.out" '"event" *: *"ready"' $READY_SECS "${PID[socklab]}" >/dev/null; then
 		while IFS= read -r line; do
 			case $line in *'"listening"'*) ;; *) continue ;; esac
@@ -536,10 +527,10 @@ if awk -v l="${LOAD_BEFORE%% *}" 'BEGIN { exit !(l >= 0.5) }'; then
 fi
 [ "$HAVE_SOCKLAB" = 0 ] && echo "socklab NOT measured: $SOCKLAB_WHY"
 echo
-printf 'TCP, one connection            %12s %7s   %9s %7s   %9s %7s\n' \
-	"bulk MB/s" "ratio" "p50 us" "ratio" "p99 us" "ratio"
+printf '%-32s %12s %7s   %9s %7s   %9s %7s\n' \
+	"TCP, one connection" "bulk MB/s" "ratio" "p50 us" "ratio" "p99 us" "ratio"
 for s in "${LOAD_SERVERS[@]}"; do
-	printf '  %-28s %12s %7s   %9s %7s   %9s %7s\n' "${LABEL[$s]}" \
+	printf '  %-30s %12s %7s   %9s %7s   %9s %7s\n' "${LABEL[$s]}" \
 		"${R[bulk_m,$s]}" "$(ratio "${R[bulk_m,$s]}" "${R[bulk_m,epoll]}")x" \
 		"${R[p50_m,$s]}" "$(ratio "${R[p50_m,$s]}" "${R[p50_m,epoll]}")x" \
 		"${R[p99_m,$s]}" "$(ratio "${R[p99_m,$s]}" "${R[p99_m,epoll]}")x"
@@ -547,20 +538,20 @@ done
 echo "  (bulk: $BYTES sent and echoed back concurrently; MB = 10^6 bytes; ping-pong: $PINGPONG 1-byte round trips)"
 echo "  (the 2nd copy is the ceiling again: how far its ratio strays from 1.00 is this run's noise)"
 echo
-printf 'Idle TCP connections           %12s %9s %11s %11s %10s %9s\n' \
-	"connections" "answered" "before KiB" "held KiB" "processes" "B/conn"
+printf '%-32s %12s %9s %11s %11s %10s %9s\n' \
+	"Idle TCP connections" "connections" "answered" "before KiB" "held KiB" "processes" "B/conn"
 for s in "${TCP_SERVERS[@]}"; do
-	printf '  %-28s %12s %9s %11s %11s %10s %9s\n' "${LABEL[$s]}" "${R[idle_n,$s]}" \
+	printf '  %-30s %12s %9s %11s %11s %10s %9s\n' "${LABEL[$s]}" "${R[idle_n,$s]}" \
 		"${R[idle_ok,$s]}" "${R[idle_before,$s]}" "${R[idle_during,$s]}" "${R[idle_procs,$s]}" "${R[idle_bpc,$s]}"
 done
 echo "  (server user memory = Pss_Anon+Pss_Shmem of the server and all its children, from /proc/PID/smaps_rollup)"
 echo
-printf 'UDP echo                       %-22s %12s %7s %9s\n' "client -> server" "datagrams/s" "ratio" "lost"
+printf '%-32s %-30s %12s %7s %9s\n' "UDP echo" "client -> server" "datagrams/s" "ratio" "lost"
 for path in "${UDP_PATHS[@]}"; do
 	for s in "${UDP_SERVERS[@]}"; do
 		[ -z "${UDP_PORT[$s,$path]:-}" ] && continue
 		if [ "$path" = ::1 ]; then pl="::1 -> ::1"; else pl="$NS_PEER -> $path"; fi
-		printf '  %-28s %-22s %12s %7s %9s\n' "${LABEL[$s]}" "$pl" "${R[udp_m,$path,$s]}" \
+		printf '  %-30s %-30s %12s %7s %9s\n' "${LABEL[$s]}" "$pl" "${R[udp_m,$path,$s]}" \
 			"$(ratio "${R[udp_m,$path,$s]}" "${R[udp_m,$path,udpref]}")x" "${R[udploss,$path,$s]}"
 	done
 done
