@@ -3,15 +3,10 @@
 
 #include <string.h>
 
+#include "core/echo.h"
+
 #include "serve/chargen.h"
 #include "serve/clockfmt.h"
-
-void upper_ascii(uint8_t *p, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		if ((uint8_t)(p[i] - 'a') < 26)
-			p[i] = (uint8_t)(p[i] - ('a' - 'A'));
-}
 
 size_t reply_oneshot(enum service_id svc, uint8_t *out, size_t cap, struct reply_ctx *ctx)
 {
@@ -46,7 +41,7 @@ ssize_t reply_datagram(enum service_id svc, uint8_t *data, size_t len, uint8_t *
 		*reply = data;
 		return (ssize_t)len;
 	case SVC_UPPER:
-		upper_ascii(data, len);
+		echo_upper_ascii(data, len);
 		*reply = data;
 		return (ssize_t)len;
 	case SVC_DISCARD:

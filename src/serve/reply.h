@@ -8,6 +8,7 @@
 #include <sys/types.h>
 #include <time.h>
 
+#include "core/dgram.h"
 #include "core/rng.h"
 #include "serve/qotd.h"
 #include "serve/service.h"
@@ -15,7 +16,7 @@
 /* RFC 864: a UDP chargen answer holds 0 to 512 characters. */
 #define CHARGEN_DGRAM_MAX 512
 /* Room for the longest answer built into a separate buffer. */
-#define REPLY_OUT_MAX 512
+#define REPLY_OUT_MAX DGRAM_REPLY_ROOM
 
 struct reply_ctx {
 	struct rng rng;
@@ -25,8 +26,6 @@ struct reply_ctx {
 	time_t now;
 };
 
-/* Upper-cases ASCII letters in place; other bytes pass unchanged. */
-void upper_ascii(uint8_t *p, size_t n);
 /* The answer of daytime, qotd or time into out; its length (0 if none). */
 size_t reply_oneshot(enum service_id svc, uint8_t *out, size_t cap, struct reply_ctx *ctx);
 /* The answer to one datagram. echo and upper answer in place (*reply = data);

@@ -82,9 +82,10 @@ static int serve_init_loop(struct server *srv)
 	event_config_free(ec);
 	if (!srv->base)
 		return -1;
+	srv->conns.base = srv->base;
 	if (srv->cfg->idle_ms)
-		srv->idle_tv = serve_common_timeout(srv->base, srv->cfg->idle_ms);
-	srv->drain_tv = serve_common_timeout(srv->base, SERVE_DRAIN_MS);
+		srv->conns.idle_tv = serve_common_timeout(srv->base, srv->cfg->idle_ms);
+	srv->conns.linger_tv = serve_common_timeout(srv->base, SERVE_LINGER_MS);
 	for (int i = 0; i < 3; i++) {
 		srv->signals[i] = evsignal_new(srv->base, sigs[i], serve_on_signal, srv);
 		if (!srv->signals[i] || event_add(srv->signals[i], NULL) < 0)
@@ -117,9 +118,11 @@ static int serve_init_state(struct server *srv, long nofile)
 	rng_seed_random(&srv->reply.rng);
 	srv->reply.quotes = &srv->quotes;
 	srv->reply.daytime_fmt = cfg->daytime_fmt;
-	srv->iobuf = malloc(SERVE_IOBUF);
-	srv->udp = cfg->udp ? udp_batch_new() : NULL;
-	if (!srv->iobuf || (cfg->udp && !srv->udp)) {
+	srv->conns.iobuf = malloc(SERVE_IOBUF);
+	srv->conns.iobuf_len = SERVE_IOBUF;
+	srv->conns.high_water = cfg->high_water;
+	srv->udp = cfg->udp ? dgram_batch_new() : NULL;
+	if (!srv->conns.iobuf || (cfg->udp && !srv->udp)) {
 		log_error("out of memory");
 		return -1;
 	}
@@ -154,8 +157,8 @@ static void serve_free(struct server *srv)
 	iptab_free(srv->hosts);
 	iptab_free(srv->udp_rates);
 	quotes_free(&srv->quotes);
-	udp_batch_free(srv->udp);
-	free(srv->iobuf);
+	dgram_batch_free(srv->udp);
+	free(srv->conns.iobuf);
 	if (srv->reserve_fd >= 0)
 		close(srv->reserve_fd);
 }

@@ -8,6 +8,8 @@
 #include <event2/listener.h>
 
 #include "core/addr.h"
+#include "core/conn.h"
+#include "core/dgram.h"
 #include "core/iptab.h"
 #include "core/ratelog.h"
 #include "core/tbucket.h"
@@ -20,7 +22,7 @@
 /* One read from a TCP peer moves at most this much. */
 #define SERVE_IOBUF (256 * 1024)
 /* A one-shot service waits this long for the client's FIN after answering. */
-#define SERVE_DRAIN_MS 5000
+#define SERVE_LINGER_MS 5000
 /* Per-source UDP rate entries kept; beyond it sources share one bucket. */
 #define SERVE_UDP_SOURCES_MAX 65536
 /* Sweep of refilled UDP rate entries. */
@@ -30,9 +32,6 @@
 /* UDP lines logged per second (and burst), beyond which they are counted. */
 #define SERVE_UDP_LOG_RATE 10
 #define SERVE_UDP_LOG_BURST 20
-
-struct udp_batch;
-struct conn;
 
 struct listener {
 	struct server *srv;
@@ -57,8 +56,7 @@ struct server {
 	const struct serve_config *cfg;
 	struct listener *listeners;
 	size_t nlisteners;
-	struct conn *conns;             /* every open TCP connection */
-	size_t nconns;
+	struct conn_ctx conns;          /* every open TCP connection */
 	uint64_t max_conns;
 	struct iptab *hosts;            /* connections per host, with --max-per-host */
 	struct iptab *udp_rates;        /* token bucket per UDP source */
@@ -66,10 +64,7 @@ struct server {
 	struct src_policy policy;
 	struct quotes quotes;
 	struct reply_ctx reply;
-	uint8_t *iobuf;
-	struct udp_batch *udp;
-	const struct timeval *idle_tv;  /* NULL: no idle timeout */
-	const struct timeval *drain_tv;
+	struct dgram_batch *udp;
 	struct ratelog udp_log;
 	struct ratelog tcp_log;         /* refusals */
 	struct serve_stats stats;

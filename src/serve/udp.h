@@ -6,8 +6,6 @@
 
 #include "serve/server.h"
 
-struct udp_batch *udp_batch_new(void);
-void udp_batch_free(struct udp_batch *b);
 /* Read event of a UDP listener; arg is the struct listener. */
 void udp_on_readable(evutil_socket_t fd, short what, void *arg);
 /* The burst of a per-source UDP rate bucket. */

@@ -2,6 +2,7 @@
 and rate cap, idle timeouts. Each shows the clear event and that the other
 clients are still served."""
 import os
+import random
 import socket
 import time
 
@@ -150,9 +151,11 @@ def test_udp_from_own_service_port_is_dropped(start_server):
 @pytest.mark.skipif(os.geteuid() != 0, reason="binding source port 19 needs root")
 def test_udp_from_port_19_is_dropped(start_server):
     srv = start_server("--only", "echo", "--service", "echo=0", "-4")
+    # a loopback address of our own, so that parallel runs do not share port 19
+    src = "127.%d.%d.%d" % (random.randrange(1, 255), random.randrange(256),
+                            random.randrange(1, 255))
     with pytest.raises(socket.timeout):
-        udp_ask(srv.port("echo", "udp"), b"from chargen", bind=("127.0.0.1", 19),
-                timeout=0.5)
+        udp_ask(srv.port("echo", "udp"), b"from chargen", bind=(src, 19), timeout=0.5)
     ev = srv.wait_event(lambda e: e["event"] == "drop")
     assert ev["reason"] == "bad-source-port" and ev["peer_port"] == 19
     srv.stop()

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "serve/chargen.h"
+#include "core/echo.h"
 #include "serve/reply.h"
 
 static int setup_utc(void **state)
@@ -43,13 +44,13 @@ static void test_upper_ascii(void **state)
 		b[i] = (uint8_t)i;
 		want[i] = (i >= 'a' && i <= 'z') ? (uint8_t)(i - 32) : (uint8_t)i;
 	}
-	upper_ascii(b, 256);
+	echo_upper_ascii(b, 256);
 	assert_memory_equal(b, want, 256);
 
 	uint8_t s[] = "Hello, World! gr\xc3\xbc\xc3\x9f" "e 123 {|}~`@[";
-	upper_ascii(s, sizeof(s) - 1);
+	echo_upper_ascii(s, sizeof(s) - 1);
 	assert_string_equal((char *)s, "HELLO, WORLD! GR\xc3\xbc\xc3\x9f" "E 123 {|}~`@[");
-	upper_ascii(s, 0);
+	echo_upper_ascii(s, 0);
 }
 
 static void test_echo(void **state)
