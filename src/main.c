@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "nc/nc.h"
 #include "serve/serve.h"
 
 struct tool {
@@ -13,6 +14,7 @@ struct tool {
 
 static const struct tool tools[] = {
 	{ "serve", serve_main, "the lab server: echo, discard, daytime, qotd, chargen, time, upper" },
+	{ "nc", nc_main, "netcat for the lab: connect or listen, TCP or UDP, stdin to socket to stdout" },
 };
 
 #define NTOOLS (sizeof(tools) / sizeof(tools[0]))

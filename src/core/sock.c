@@ -6,6 +6,8 @@
 #include <limits.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <poll.h>
+#include <sys/epoll.h>
 #include <sys/resource.h>
 #include <unistd.h>
 
@@ -100,4 +102,69 @@ long sock_raise_nofile(void)
 	if (rl.rlim_cur == RLIM_INFINITY || rl.rlim_cur > LONG_MAX)
 		return LONG_MAX;
 	return (long)rl.rlim_cur;
+}
+
+int sock_error(int fd)
+{
+	int err = 0;
+	socklen_t len = sizeof(err);
+
+	if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len) < 0)
+		return errno;
+	return err;
+}
+
+int sock_connect_wait(int fd, const struct sockaddr *sa, socklen_t len, int timeout_ms)
+{
+	if (connect(fd, sa, len) == 0)
+		return 0;
+	if (errno != EINPROGRESS)
+		return -1;
+	struct pollfd p = { .fd = fd, .events = POLLOUT };
+	for (;;) {
+		int n = poll(&p, 1, timeout_ms > 0 ? timeout_ms : -1);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -1;
+		if (n == 0) {
+			errno = ETIMEDOUT;
+			return -1;
+		}
+		break;
+	}
+	int err = sock_error(fd);
+	if (err) {
+		errno = err;
+		return -1;
+	}
+	return 0;
+}
+
+int sock_set_sndbuf(int fd, int n)
+{
+	return n > 0 ? sock_set_int(fd, SOL_SOCKET, SO_SNDBUF, n) : 0;
+}
+
+int sock_set_rcvbuf(int fd, int n)
+{
+	return n > 0 ? sock_set_int(fd, SOL_SOCKET, SO_RCVBUF, n) : 0;
+}
+
+int sock_set_mss(int fd, int mss)
+{
+	return mss > 0 ? sock_set_int(fd, IPPROTO_TCP, TCP_MAXSEG, mss) : 0;
+}
+
+bool fd_pollable(int fd)
+{
+	int ep = epoll_create1(EPOLL_CLOEXEC);
+	struct epoll_event ev = { .events = EPOLLIN };
+
+	if (ep < 0)
+		return true;
+	int rc = epoll_ctl(ep, EPOLL_CTL_ADD, fd, &ev);
+	int err = errno;
+	close(ep);
+	return rc == 0 || err != EPERM;
 }

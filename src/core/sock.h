@@ -26,6 +26,18 @@ int sock_set_nodelay(int fd, bool on);
 int sock_set_reuseaddr(int fd, bool on);
 int sock_set_v6only(int fd, bool on);
 int sock_local_addr(int fd, struct sockaddr *sa, socklen_t *len);
+/* connect() that waits at most timeout_ms (0: the kernel's own timeout) on a
+ * non-blocking fd; 0, or -1 with errno (ETIMEDOUT when the time ran out). */
+int sock_connect_wait(int fd, const struct sockaddr *sa, socklen_t len, int timeout_ms);
+/* SO_SNDBUF / SO_RCVBUF when n > 0. */
+int sock_set_sndbuf(int fd, int n);
+int sock_set_rcvbuf(int fd, int n);
+int sock_set_mss(int fd, int mss);
+/* The pending error of a socket (SO_ERROR), 0 if none. */
+int sock_error(int fd);
+/* True if fd can be watched by epoll: a socket, pipe or terminal, not a
+ * regular file or /dev/null (those are always "ready"). */
+bool fd_pollable(int fd);
 /* Raises the soft RLIMIT_NOFILE to the hard limit; returns the new soft limit. */
 long sock_raise_nofile(void);
 

@@ -1,0 +1,7 @@
+/* socklab nc: netcat for the lab (OpenBSD nc's flags, one half-close model). */
+#ifndef SOCKLAB_NC_NC_H
+#define SOCKLAB_NC_NC_H
+
+int nc_main(int argc, char **argv);
+
+#endif

@@ -1,0 +1,134 @@
+/* socklab nc: parse, then connect or listen, then relay until the session
+ * ends; -v tells the addresses and how it ended. */
+#include "nc/nc.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "core/addr.h"
+#include "core/log.h"
+#include "core/sock.h"
+#include "nc/options.h"
+#include "nc/relay.h"
+#include "nc/sockets.h"
+#include "nc/zero.h"
+
+static void nc_report_end(const struct nc_config *cfg, const struct relay_result *res)
+{
+	if (res->status != 0)
+		log_error("%s", res->why);
+	else if (cfg->verbose)
+		log_error("%s", res->why);
+	if (cfg->verbose) {
+		if (cfg->udp)
+			log_error("sent %llu datagrams (%llu bytes), received %llu (%llu bytes)",
+				  (unsigned long long)res->dgrams_sent, (unsigned long long)res->sent,
+				  (unsigned long long)res->dgrams_received,
+				  (unsigned long long)res->received);
+		else
+			log_error("sent %llu bytes, received %llu bytes", (unsigned long long)res->sent,
+				  (unsigned long long)res->received);
+	}
+}
+
+static int nc_session(const struct nc_config *cfg, int fd)
+{
+	struct relay_result res;
+	char desc[2 * ADDR_STRLEN + 32];
+
+	if (cfg->verbose) {
+		nc_describe(fd, desc, sizeof(desc));
+		log_error("connected (%s): %s", cfg->udp ? "udp" : "tcp", desc);
+	}
+	if (cfg->udp)
+		relay_dgram(cfg, fd, &res);
+	else
+		relay_stream(cfg, fd, &res);
+	nc_report_end(cfg, &res);
+	return res.status;
+}
+
+static int nc_run_listen(const struct nc_config *cfg)
+{
+	char err[NC_ERR_MAX], where[ADDR_STRLEN];
+	union addr_any local;
+	socklen_t len = sizeof(local);
+	int lfd = nc_listen(cfg, err, sizeof(err));
+	int status = 0;
+
+	if (lfd < 0) {
+		log_error("%s", err);
+		return 1;
+	}
+	if (cfg->verbose && getsockname(lfd, &local.sa, &len) == 0)
+		log_error("listening on %s (%s)", addr_format(&local.sa, where, sizeof(where)),
+			  cfg->udp ? "udp" : "tcp");
+	if (cfg->udp) {
+		status = nc_session(cfg, lfd);
+		close(lfd);
+		return status;
+	}
+	do {
+		union addr_any peer;
+		socklen_t pl = sizeof(peer);
+		int fd = accept4(lfd, &peer.sa, &pl, SOCK_CLOEXEC | SOCK_NONBLOCK);
+		if (fd < 0) {
+			if (errno == EINTR || errno == ECONNABORTED)
+				continue;
+			log_error_errno(errno, "accept");
+			status = 1;
+			break;
+		}
+		if (cfg->nodelay)
+			sock_set_nodelay(fd, true);
+		status = nc_session(cfg, fd);
+		close(fd);
+	} while (cfg->keep);
+	close(lfd);
+	return status;
+}
+
+static int nc_run_connect(const struct nc_config *cfg)
+{
+	char err[NC_ERR_MAX];
+	int fd = nc_connect(cfg, cfg->port, err, sizeof(err));
+
+	if (fd < 0) {
+		log_error("%s", err);
+		return 1;
+	}
+	int status = nc_session(cfg, fd);
+	close(fd);
+	return status;
+}
+
+int nc_main(int argc, char **argv)
+{
+	struct nc_config cfg;
+	char err[NC_ERR_MAX];
+
+	log_set_prog("socklab nc");
+	nc_config_defaults(&cfg);
+	switch (nc_parse_args(argc, argv, &cfg, err, sizeof(err))) {
+	case NC_ARGS_HELP:
+		fputs(nc_usage_text, stdout);
+		return 0;
+	case NC_ARGS_VERSION:
+		printf("socklab nc %s\n", SOCKLAB_VERSION);
+		return 0;
+	case NC_ARGS_USAGE:
+		log_error("%s", err);
+		fprintf(stderr, "Try 'socklab nc --help'.\n");
+		return 2;
+	case NC_ARGS_OK:
+		break;
+	}
+	signal(SIGPIPE, SIG_IGN);
+	if (cfg.zero)
+		return nc_zero(&cfg);
+	return cfg.listen ? nc_run_listen(&cfg) : nc_run_connect(&cfg);
+}

@@ -1,0 +1,216 @@
+/* socklab nc's options: getopt_long, then one block of conflict checks. */
+#include "nc/options.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "core/opt.h"
+
+const char nc_usage_text[] =
+	"Usage: socklab nc [options] HOST PORT       connect to HOST on PORT\n"
+	"       socklab nc -l [options] [ADDR] PORT  listen on PORT (ADDR: all addresses)\n"
+	"\n"
+	"Copies standard input to the socket and the socket to standard output,\n"
+	"binary-safe. OpenBSD nc's flags where it has one.\n"
+	"\n"
+	"  -4                 IPv4 only\n"
+	"  -6                 IPv6 only\n"
+	"  -u                 UDP instead of TCP\n"
+	"  -l                 listen for one peer, serve it, exit\n"
+	"  -k                 with -l: then listen for the next peer\n"
+	"  -s ADDR            local address to bind (listen on it with -l)\n"
+	"  -p PORT            local port to bind before connecting (or to listen on)\n"
+	"      --reuseaddr    set SO_REUSEADDR before binding (seed 002's client)\n"
+	"  -n                 numeric addresses only, no name lookups\n"
+	"  -z                 zero I/O: only report whether the port (or range 20-30) is open\n"
+	"  -w SECS            connect timeout, and idle timeout once connected\n"
+	"  -q SECS            after standard input ends, quit SECS later (0: at once)\n"
+	"  -N                 shut down the write side at input EOF (the default; OpenBSD's flag)\n"
+	"      --no-shutdown  keep the write side open at input EOF\n"
+	"      --nodelay      set TCP_NODELAY: no Nagle (seed 002)\n"
+	"  -O, --sndbuf BYTES set SO_SNDBUF\n"
+	"  -I, --rcvbuf BYTES set SO_RCVBUF\n"
+	"  -M, --mss BYTES    set TCP_MAXSEG before connecting\n"
+	"  -v                 tell on standard error: addresses after connect, how it ended\n"
+	"  -h, --help         show this help\n"
+	"      --version      show the version\n"
+	"\n"
+	"Half-close: at standard input's EOF a TCP connection is shut down for writing\n"
+	"(FIN) and nc goes on reading until the peer's EOF (--no-shutdown: no FIN;\n"
+	"-q: stop waiting after SECS). The session ends once the peer's EOF has been\n"
+	"read and everything received is written out. UDP sends one datagram per\n"
+	"read of standard input and reports a datagram that got no reply within -w\n"
+	"(default 2 s), since UDP does not retransmit.\n"
+	"\n"
+	"Exit status: 0 success; 1 refused, reset, timed out or name not found; 2 usage.\n";
+
+enum {
+	OPT_REUSEADDR = 256,
+	OPT_NO_SHUTDOWN,
+	OPT_NODELAY,
+	OPT_VERSION,
+};
+
+static const struct option nc_long_options[] = {
+	{ "reuseaddr", no_argument, NULL, OPT_REUSEADDR },
+	{ "no-shutdown", no_argument, NULL, OPT_NO_SHUTDOWN },
+	{ "nodelay", no_argument, NULL, OPT_NODELAY },
+	{ "sndbuf", required_argument, NULL, 'O' },
+	{ "rcvbuf", required_argument, NULL, 'I' },
+	{ "mss", required_argument, NULL, 'M' },
+	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, OPT_VERSION },
+	{ NULL, 0, NULL, 0 },
+};
+
+void nc_config_defaults(struct nc_config *cfg)
+{
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->family = AF_UNSPEC;
+	cfg->quit_ms = -1;
+}
+
+int nc_port_range(const char *s, uint16_t *lo, uint16_t *hi)
+{
+	const char *dash = strchr(s, '-');
+	const char *why;
+	char first[16];
+
+	if (!dash)
+		return opt_parse_port(s, lo, &why) < 0 ? -1 : (*hi = *lo, 0);
+	if ((size_t)(dash - s) >= sizeof(first))
+		return -1;
+	memcpy(first, s, (size_t)(dash - s));
+	first[dash - s] = '\0';
+	if (opt_parse_port(first, lo, &why) < 0 || opt_parse_port(dash + 1, hi, &why) < 0)
+		return -1;
+	return *lo <= *hi && *lo > 0 ? 0 : -1;
+}
+
+static int nc_bad(char *err, size_t errlen, const char *opt, const char *arg, const char *why)
+{
+	snprintf(err, errlen, "%s %s: %s", opt, arg, why);
+	return NC_ARGS_USAGE;
+}
+
+/* OpenBSD nc's rules, one line each. */
+static int nc_check(struct nc_config *cfg, char *err, size_t errlen)
+{
+	uint16_t lo, hi;
+
+	bool range = cfg->port && strchr(cfg->port, '-');
+
+	if (cfg->keep && !cfg->listen)
+		snprintf(err, errlen, "cannot use -k without -l");
+	else if (cfg->listen && cfg->zero)
+		snprintf(err, errlen, "cannot use -z with -l");
+	else if (!cfg->listen && !cfg->host)
+		snprintf(err, errlen, "missing HOST and PORT");
+	else if (!cfg->port)
+		snprintf(err, errlen, "missing PORT");
+	else if (range && !cfg->zero)
+		snprintf(err, errlen, "a port range needs -z");
+	else if (range && nc_port_range(cfg->port, &lo, &hi) < 0)
+		snprintf(err, errlen, "bad port range '%s'", cfg->port);
+	else if (cfg->udp && (cfg->nodelay || cfg->mss))
+		snprintf(err, errlen, "cannot use %s with -u", cfg->nodelay ? "--nodelay" : "--mss");
+	else if (cfg->no_shutdown && cfg->quit_ms == 0)
+		snprintf(err, errlen, "cannot use --no-shutdown with -q 0");
+	else
+		return NC_ARGS_OK;
+	return NC_ARGS_USAGE;
+}
+
+enum nc_args nc_parse_args(int argc, char **argv, struct nc_config *cfg, char *err, size_t errlen)
+{
+	const char *why;
+	uint64_t ms;
+	int c;
+
+	optind = 0;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":46ulkznvNs:p:w:q:O:I:M:h", nc_long_options, NULL)) != -1) {
+		switch (c) {
+		case '4': cfg->family = AF_INET; break;
+		case '6': cfg->family = AF_INET6; break;
+		case 'u': cfg->udp = true; break;
+		case 'l': cfg->listen = true; break;
+		case 'k': cfg->keep = true; break;
+		case 'z': cfg->zero = true; break;
+		case 'n': cfg->numeric = true; break;
+		case 'v': cfg->verbose = true; break;
+		case 'N': break; /* the default already */
+		case 's': cfg->source = optarg; break;
+		case 'p': cfg->source_port = optarg; break;
+		case 'w':
+			if (opt_parse_seconds(optarg, 24 * 3600, &cfg->wait_ms, &why) < 0)
+				return nc_bad(err, errlen, "-w", optarg, why);
+			break;
+		case 'q':
+			if (opt_parse_seconds(optarg, 24 * 3600, &ms, &why) < 0)
+				return nc_bad(err, errlen, "-q", optarg, why);
+			cfg->quit_ms = (int64_t)ms;
+			break;
+		case 'O':
+			if (opt_parse_size(optarg, NC_BUF_MAX, &cfg->sndbuf, &why) < 0)
+				return nc_bad(err, errlen, "--sndbuf", optarg, why);
+			break;
+		case 'I':
+			if (opt_parse_size(optarg, NC_BUF_MAX, &cfg->rcvbuf, &why) < 0)
+				return nc_bad(err, errlen, "--rcvbuf", optarg, why);
+			break;
+		case 'M':
+			if (opt_parse_u64(optarg, 88, 65535, &cfg->mss, &why) < 0)
+				return nc_bad(err, errlen, "--mss", optarg, why);
+			break;
+		case OPT_REUSEADDR: cfg->reuseaddr = true; break;
+		case OPT_NO_SHUTDOWN: cfg->no_shutdown = true; break;
+		case OPT_NODELAY: cfg->nodelay = true; break;
+		case 'h': return NC_ARGS_HELP;
+		case OPT_VERSION: return NC_ARGS_VERSION;
+		default:
+			opt_getopt_error(c, argv, optind, optopt, nc_long_options, err, errlen);
+			return NC_ARGS_USAGE;
+		}
+	}
+	int rest = argc - optind;
+	if (cfg->listen) {
+		/* nc -l PORT, nc -l ADDR PORT, nc -l -p PORT, nc -l -s ADDR -p PORT */
+		if (rest == 2) {
+			cfg->host = argv[optind];
+			cfg->port = argv[optind + 1];
+		} else if (rest == 1) {
+			cfg->port = argv[optind];
+		} else if (rest > 2) {
+			snprintf(err, errlen, "unexpected argument '%s'", argv[optind + 2]);
+			return NC_ARGS_USAGE;
+		}
+		if (!cfg->port && cfg->source_port) {
+			cfg->port = cfg->source_port;
+			cfg->source_port = NULL;
+		} else if (cfg->port && cfg->source_port) {
+			snprintf(err, errlen, "cannot use -p with -l and a PORT argument");
+			return NC_ARGS_USAGE;
+		}
+		if (cfg->host && cfg->source) {
+			snprintf(err, errlen, "cannot use -s with -l and an ADDR argument");
+			return NC_ARGS_USAGE;
+		}
+		if (!cfg->host && cfg->source) {
+			cfg->host = cfg->source;
+			cfg->source = NULL;
+		}
+	} else {
+		if (rest >= 1)
+			cfg->host = argv[optind];
+		if (rest >= 2)
+			cfg->port = argv[optind + 1];
+		if (rest > 2) {
+			snprintf(err, errlen, "unexpected argument '%s'", argv[optind + 2]);
+			return NC_ARGS_USAGE;
+		}
+	}
+	return nc_check(cfg, err, errlen);
+}

@@ -1,0 +1,46 @@
+/* Command line of socklab nc: OpenBSD nc's flags where it has them. */
+#ifndef SOCKLAB_NC_OPTIONS_H
+#define SOCKLAB_NC_OPTIONS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define NC_ERR_MAX 256
+#define NC_BUF_MAX (64ULL * 1024 * 1024)
+
+struct nc_config {
+	int family;            /* AF_UNSPEC, AF_INET (-4), AF_INET6 (-6) */
+	bool udp;              /* -u */
+	bool listen;           /* -l */
+	bool keep;             /* -k */
+	bool zero;             /* -z */
+	bool numeric;          /* -n: no name lookups */
+	bool verbose;          /* -v */
+	bool reuseaddr;        /* --reuseaddr */
+	bool no_shutdown;      /* --no-shutdown */
+	bool nodelay;          /* --nodelay */
+	const char *source;    /* -s ADDR */
+	const char *source_port; /* -p PORT */
+	const char *host;      /* connect: HOST; listen: optional ADDR */
+	const char *port;      /* PORT (connect, listen), or a range with -z */
+	int64_t quit_ms;       /* -q: after stdin EOF; -1 = wait for the peer */
+	uint64_t wait_ms;      /* -w: connect and idle timeout; 0 = none */
+	uint64_t sndbuf, rcvbuf, mss; /* 0 = the kernel's */
+};
+
+enum nc_args {
+	NC_ARGS_OK,
+	NC_ARGS_HELP,
+	NC_ARGS_VERSION,
+	NC_ARGS_USAGE,
+};
+
+extern const char nc_usage_text[];
+
+void nc_config_defaults(struct nc_config *cfg);
+enum nc_args nc_parse_args(int argc, char **argv, struct nc_config *cfg, char *err, size_t errlen);
+/* "7", "20-30" (with -z): the first and last port. Names are resolved later. */
+int nc_port_range(const char *s, uint16_t *lo, uint16_t *hi);
+
+#endif

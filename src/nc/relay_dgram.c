@@ -1,0 +1,216 @@
+/* UDP relay: one datagram per read of standard input, every datagram that
+ * arrives written out. UDP never says that a datagram was lost, so nc tells:
+ * a datagram sent that got no reply within -w (default 2 s) is reported. */
+#include "nc/relay.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+#include <event2/event.h>
+
+#include "core/addr.h"
+#include "core/dgram.h"
+#include "core/log.h"
+#include "core/sock.h"
+
+/* The largest UDP payload over IPv4. */
+#define UDP_PAYLOAD_MAX 65507
+#define UDP_REPLY_WAIT_MS 2000
+
+struct urelay {
+	const struct nc_config *cfg;
+	struct event_base *base;
+	int net;
+	bool connected;          /* the socket has a fixed peer */
+	bool have_peer;          /* unconnected: someone sent to us */
+	union addr_any peer;
+	socklen_t peer_len;
+	bool in_eof;
+	uint64_t wait_ms;
+	uint64_t reported;       /* datagrams already reported unanswered */
+	struct event *ev_in, *ev_net, *ev_wait, *ev_quit;
+	struct relay_result *res;
+	uint8_t buf[DGRAM_MAX];
+};
+
+static void urelay_end(struct urelay *u, const char *why, int status)
+{
+	if (!u->res->why) {
+		u->res->why = why;
+		u->res->status = status;
+	}
+	event_base_loopbreak(u->base);
+}
+
+static void urelay_arm_wait(struct urelay *u)
+{
+	struct timeval tv = { (time_t)(u->wait_ms / 1000), (suseconds_t)(u->wait_ms % 1000) * 1000 };
+
+	event_add(u->ev_wait, &tv);
+}
+
+static bool urelay_all_answered(const struct urelay *u)
+{
+	return u->res->dgrams_received >= u->res->dgrams_sent;
+}
+
+static void urelay_on_wait(evutil_socket_t fd, short what, void *arg)
+{
+	struct urelay *u = arg;
+	struct relay_result *res = u->res;
+	uint64_t missing = res->dgrams_sent > res->dgrams_received + u->reported
+				   ? res->dgrams_sent - res->dgrams_received - u->reported
+				   : 0;
+
+	if (missing > 0) {
+		log_error("no reply to %llu of %llu datagrams within %.3g s — UDP does not retransmit: "
+			  "lost, or the service answers nothing",
+			  (unsigned long long)missing, (unsigned long long)res->dgrams_sent,
+			  (double)u->wait_ms / 1000);
+		u->reported += missing;
+		res->dgrams_unanswered += missing;
+	}
+	if (u->in_eof && !u->cfg->listen)
+		urelay_end(u, "standard input ended", 0);
+}
+
+static const char *urelay_error(int err)
+{
+	return err == ECONNREFUSED ? "port unreachable (ICMP): nothing listens there" : strerror(err);
+}
+
+static void urelay_on_input(evutil_socket_t fd, short what, void *arg)
+{
+	struct urelay *u = arg;
+	ssize_t n = read(STDIN_FILENO, u->buf, UDP_PAYLOAD_MAX);
+
+	if (n < 0 && (errno == EAGAIN || errno == EINTR))
+		return;
+	if (n <= 0) {
+		u->in_eof = true;
+		event_del(u->ev_in);
+		if (u->cfg->quit_ms >= 0) {
+			struct timeval tv = { (time_t)(u->cfg->quit_ms / 1000),
+					      (suseconds_t)(u->cfg->quit_ms % 1000) * 1000 };
+			event_add(u->ev_quit, &tv);
+		} else if (!u->cfg->listen && urelay_all_answered(u)) {
+			urelay_end(u, "standard input ended", 0);
+		}
+		return;
+	}
+	ssize_t w = u->connected ? send(u->net, u->buf, (size_t)n, 0)
+				 : sendto(u->net, u->buf, (size_t)n, 0, &u->peer.sa, u->peer_len);
+	if (w < 0) {
+		urelay_end(u, urelay_error(errno), 1);
+		return;
+	}
+	u->res->dgrams_sent++;
+	u->res->sent += (uint64_t)w;
+	urelay_arm_wait(u);
+	if (!fd_pollable(STDIN_FILENO))
+		event_active(u->ev_in, EV_READ, 0);
+}
+
+static void urelay_first_peer(struct urelay *u, const struct sockaddr *from, socklen_t len)
+{
+	char where[ADDR_STRLEN];
+
+	memcpy(&u->peer, from, len);
+	u->peer_len = len;
+	u->have_peer = true;
+	if (u->cfg->verbose)
+		log_error("datagram from %s", addr_format(from, where, sizeof(where)));
+	if (!u->cfg->keep && connect(u->net, from, len) == 0)
+		u->connected = true;
+	if (fd_pollable(STDIN_FILENO))
+		event_add(u->ev_in, NULL);
+	else
+		event_active(u->ev_in, EV_READ, 0);
+}
+
+static void urelay_on_net(evutil_socket_t fd, short what, void *arg)
+{
+	struct urelay *u = arg;
+	union addr_any from;
+	socklen_t len = sizeof(from);
+	ssize_t n = recvfrom(fd, u->buf, sizeof(u->buf), MSG_DONTWAIT, &from.sa, &len);
+
+	if (n < 0) {
+		if (errno == EAGAIN || errno == EINTR)
+			return;
+		urelay_end(u, urelay_error(errno), 1);
+		return;
+	}
+	if (!u->connected) {
+		if (!u->have_peer || u->cfg->keep)
+			urelay_first_peer(u, &from.sa, len);
+	}
+	u->res->dgrams_received++;
+	u->res->received += (uint64_t)n;
+	for (ssize_t off = 0; off < n;) {
+		ssize_t w = write(STDOUT_FILENO, u->buf + off, (size_t)(n - off));
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w < 0) {
+			urelay_end(u, "standard output closed", 0);
+			return;
+		}
+		off += w;
+	}
+	if (u->in_eof && !u->cfg->listen && u->cfg->quit_ms < 0 && urelay_all_answered(u))
+		urelay_end(u, "standard input ended; every datagram answered", 0);
+}
+
+static void urelay_on_quit(evutil_socket_t fd, short what, void *arg)
+{
+	urelay_end(arg, "quit after standard input ended (-q)", 0);
+}
+
+void relay_dgram(const struct nc_config *cfg, int fd, struct relay_result *res)
+{
+	static struct urelay u; /* 64 KiB buffer: not on the stack */
+	struct event_config *ec = event_config_new();
+
+	memset(res, 0, sizeof(*res));
+	memset(&u, 0, sizeof(u));
+	u.cfg = cfg;
+	u.net = fd;
+	u.res = res;
+	u.wait_ms = cfg->wait_ms ? cfg->wait_ms : UDP_REPLY_WAIT_MS;
+	u.connected = !cfg->listen;
+	event_config_set_flag(ec, EVENT_BASE_FLAG_NOLOCK);
+	u.base = event_base_new_with_config(ec);
+	event_config_free(ec);
+	if (!u.base) {
+		res->why = "out of memory";
+		res->status = 1;
+		return;
+	}
+	sock_set_nonblock(fd, true);
+	if (fd_pollable(STDIN_FILENO))
+		u.ev_in = event_new(u.base, STDIN_FILENO, EV_READ | EV_PERSIST, urelay_on_input, &u);
+	else
+		u.ev_in = event_new(u.base, -1, 0, urelay_on_input, &u);
+	u.ev_net = event_new(u.base, fd, EV_READ | EV_PERSIST, urelay_on_net, &u);
+	u.ev_wait = evtimer_new(u.base, urelay_on_wait, &u);
+	u.ev_quit = evtimer_new(u.base, urelay_on_quit, &u);
+	event_add(u.ev_net, NULL);
+	if (!cfg->listen) {
+		if (fd_pollable(STDIN_FILENO))
+			event_add(u.ev_in, NULL);
+		else
+			event_active(u.ev_in, EV_READ, 0);
+	}
+	event_base_dispatch(u.base);
+	if (!res->why) {
+		res->why = "stopped";
+		res->status = 1;
+	}
+	event_free(u.ev_in);
+	event_free(u.ev_net);
+	event_free(u.ev_wait);
+	event_free(u.ev_quit);
+	event_base_free(u.base);
+}

@@ -1,0 +1,157 @@
+/* Connecting and listening for socklab nc. */
+#include "nc/sockets.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "core/log.h"
+#include "core/resolve.h"
+#include "core/sock.h"
+
+static int nc_socktype(const struct nc_config *cfg)
+{
+	return cfg->udp ? SOCK_DGRAM : SOCK_STREAM;
+}
+
+/* Options that must be set before connect() or listen(). */
+static int nc_apply_options(const struct nc_config *cfg, int fd)
+{
+	if (cfg->reuseaddr && sock_set_reuseaddr(fd, true) < 0)
+		return -1;
+	if (sock_set_sndbuf(fd, (int)cfg->sndbuf) < 0 || sock_set_rcvbuf(fd, (int)cfg->rcvbuf) < 0)
+		return -1;
+	if (!cfg->udp && (sock_set_mss(fd, (int)cfg->mss) < 0 ||
+			  (cfg->nodelay && sock_set_nodelay(fd, true) < 0)))
+		return -1;
+	return 0;
+}
+
+/* -s ADDR and -p PORT: bind the local end, in the family of the target. */
+static int nc_bind_local(const struct nc_config *cfg, int fd, int family, char *err, size_t errlen)
+{
+	struct addrinfo *ai;
+	const char *why;
+
+	if (!cfg->source && !cfg->source_port)
+		return 0;
+	if (resolve(cfg->source, cfg->source_port ? cfg->source_port : "0", family,
+		    nc_socktype(cfg), RESOLVE_PASSIVE | (cfg->numeric ? RESOLVE_NUMERIC : 0), &ai,
+		    &why) < 0) {
+		snprintf(err, errlen, "cannot use local address %s port %s: %s",
+			 cfg->source ? cfg->source : "*", cfg->source_port ? cfg->source_port : "*", why);
+		return -1;
+	}
+	int rc = bind(fd, ai->ai_addr, ai->ai_addrlen);
+	if (rc < 0) {
+		char where[ADDR_STRLEN];
+		snprintf(err, errlen, "cannot bind local address %s: %s%s",
+			 addr_format(ai->ai_addr, where, sizeof(where)), strerror(errno),
+			 errno == EADDRINUSE && !cfg->reuseaddr ? " — try --reuseaddr" : "");
+	}
+	freeaddrinfo(ai);
+	return rc;
+}
+
+int nc_connect(const struct nc_config *cfg, const char *port, char *err, size_t errlen)
+{
+	struct addrinfo *res, *ai;
+	const char *why;
+	const char *proto = cfg->udp ? "udp" : "tcp";
+	int fd = -1;
+
+	if (resolve(cfg->host, port, cfg->family, nc_socktype(cfg),
+		    cfg->numeric ? RESOLVE_NUMERIC : 0, &res, &why) < 0) {
+		snprintf(err, errlen, "cannot resolve %s port %s: %s", cfg->host, port, why);
+		return -1;
+	}
+	snprintf(err, errlen, "no address for %s", cfg->host);
+	for (ai = res; ai; ai = ai->ai_next) {
+		char where[ADDR_STRLEN];
+		addr_format(ai->ai_addr, where, sizeof(where));
+		fd = socket(ai->ai_family, ai->ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC, ai->ai_protocol);
+		if (fd < 0) {
+			snprintf(err, errlen, "cannot open a %s socket for %s: %s", proto, where,
+				 strerror(errno));
+			continue;
+		}
+		if (nc_apply_options(cfg, fd) < 0) {
+			snprintf(err, errlen, "cannot set socket options: %s", strerror(errno));
+			goto next;
+		}
+		if (nc_bind_local(cfg, fd, ai->ai_family, err, errlen) < 0)
+			goto next;
+		if (sock_connect_wait(fd, ai->ai_addr, ai->ai_addrlen, (int)cfg->wait_ms) == 0)
+			break;
+		if (errno == ETIMEDOUT && cfg->wait_ms)
+			snprintf(err, errlen, "connection to %s port %s (%s) failed: timed out after %.3g s",
+				 cfg->host, port, proto, (double)cfg->wait_ms / 1000);
+		else
+			snprintf(err, errlen, "connection to %s port %s (%s) failed: %s", cfg->host, port,
+				 proto, strerror(errno));
+		if (cfg->verbose && ai->ai_next)
+			log_error("%s (%s); trying the next address", err, where);
+next:
+		close(fd);
+		fd = -1;
+	}
+	freeaddrinfo(res);
+	return fd;
+}
+
+int nc_listen(const struct nc_config *cfg, char *err, size_t errlen)
+{
+	struct addrinfo *res, *ai;
+	const char *why;
+	int fd = -1;
+
+	if (resolve(cfg->host, cfg->port, cfg->family == AF_UNSPEC && !cfg->host ? AF_INET6 : cfg->family,
+		    nc_socktype(cfg), RESOLVE_PASSIVE | (cfg->numeric ? RESOLVE_NUMERIC : 0), &res,
+		    &why) < 0) {
+		snprintf(err, errlen, "cannot listen on %s port %s: %s", cfg->host ? cfg->host : "*",
+			 cfg->port, why);
+		return -1;
+	}
+	for (ai = res; ai; ai = ai->ai_next) {
+		char where[ADDR_STRLEN];
+		addr_format(ai->ai_addr, where, sizeof(where));
+		fd = socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC, ai->ai_protocol);
+		if (fd < 0) {
+			snprintf(err, errlen, "cannot open a socket for %s: %s", where, strerror(errno));
+			continue;
+		}
+		/* Without -4/-6 or an address, one socket on :: takes IPv4 too. */
+		if (ai->ai_family == AF_INET6)
+			sock_set_v6only(fd, cfg->family == AF_INET6 || cfg->host);
+		if (!cfg->udp)
+			sock_set_reuseaddr(fd, true); /* a listener restarts at once */
+		if (nc_apply_options(cfg, fd) == 0 && bind(fd, ai->ai_addr, ai->ai_addrlen) == 0 &&
+		    (cfg->udp || listen(fd, 16) == 0))
+			break;
+		snprintf(err, errlen, "cannot listen on %s (%s): %s", where, cfg->udp ? "udp" : "tcp",
+			 strerror(errno));
+		close(fd);
+		fd = -1;
+	}
+	freeaddrinfo(res);
+	return fd;
+}
+
+void nc_describe(int fd, char *buf, size_t n)
+{
+	union addr_any local, peer;
+	socklen_t ll = sizeof(local), pl = sizeof(peer);
+	char l[ADDR_STRLEN], p[ADDR_STRLEN];
+
+	if (getsockname(fd, &local.sa, &ll) < 0)
+		snprintf(l, sizeof(l), "?");
+	else
+		addr_format(&local.sa, l, sizeof(l));
+	if (getpeername(fd, &peer.sa, &pl) < 0)
+		snprintf(p, sizeof(p), "?");
+	else
+		addr_format(&peer.sa, p, sizeof(p));
+	snprintf(buf, n, "local %s, peer %s", l, p);
+}

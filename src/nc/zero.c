@@ -1,0 +1,82 @@
+/* Zero-I/O probes. */
+#include "nc/zero.h"
+
+#include <errno.h>
+#include <netdb.h>
+#include <poll.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "core/log.h"
+#include "nc/sockets.h"
+
+#define ZERO_UDP_WAIT_MS 1000
+
+static const char *zero_service(uint16_t port, bool udp)
+{
+	struct servent *se = getservbyport(htons(port), udp ? "udp" : "tcp");
+
+	return se ? se->s_name : "*";
+}
+
+/* 1 open, 0 closed, -1 no answer (UDP: open|filtered). */
+static int zero_probe_udp(int fd, const struct nc_config *cfg)
+{
+	char b;
+	struct pollfd p = { .fd = fd, .events = POLLIN };
+	int wait = cfg->wait_ms ? (int)cfg->wait_ms : ZERO_UDP_WAIT_MS;
+
+	if (send(fd, "", 0, 0) < 0)
+		return errno == ECONNREFUSED ? 0 : -1;
+	int n = poll(&p, 1, wait);
+	if (n <= 0)
+		return -1;
+	if (recv(fd, &b, 1, MSG_DONTWAIT) < 0 && errno == ECONNREFUSED)
+		return 0;
+	return 1;
+}
+
+int nc_zero(const struct nc_config *cfg)
+{
+	uint16_t lo, hi;
+	char err[NC_ERR_MAX], port[8];
+	const char *proto = cfg->udp ? "udp" : "tcp";
+	int status = 1;
+	bool single_named = nc_port_range(cfg->port, &lo, &hi) < 0;
+
+	for (uint32_t p = lo; single_named || p <= hi; p++) {
+		const char *pstr = cfg->port;
+		if (!single_named) {
+			snprintf(port, sizeof(port), "%u", p);
+			pstr = port;
+		}
+		int fd = nc_connect(cfg, pstr, err, sizeof(err));
+		int state = fd < 0 ? 0 : 1;
+		if (fd >= 0 && cfg->udp)
+			state = zero_probe_udp(fd, cfg);
+		if (fd >= 0)
+			close(fd);
+		if (fd < 0 && strstr(err, "resolve")) {
+			log_error("%s", err);
+			return 1;
+		}
+		if (state != 0)
+			status = 0;
+		if (cfg->verbose || state != 0 || !single_named) {
+			const char *svc = single_named ? pstr : zero_service((uint16_t)p, cfg->udp);
+			if (state == 1)
+				fprintf(stderr, "Connection to %s %s port [%s/%s] succeeded!\n", cfg->host,
+					pstr, proto, svc);
+			else if (state == -1)
+				fprintf(stderr, "%s %s port [%s/%s] open|filtered: no answer, and UDP cannot "
+					"tell an open port from a filtered one\n", cfg->host, pstr, proto, svc);
+			else if (cfg->verbose)
+				fprintf(stderr, "socklab nc: %s\n", err);
+		}
+		if (single_named)
+			break;
+	}
+	return status;
+}
