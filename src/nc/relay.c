@@ -21,6 +21,10 @@
 /* Bytes read from one side before the other must take them. */
 #define RELAY_HIGH_WATER (1024 * 1024)
 #define RELAY_CHUNK (256 * 1024)
+/* One sendfile/splice asks for this much; the socket takes what fits. */
+#define RELAY_ZERO_COPY_CHUNK (16 * 1024 * 1024)
+/* A larger input pipe means fewer wake-ups for the writer and for us. */
+#define RELAY_PIPE_SIZE (1024 * 1024)
 
 enum relay_input {
 	IN_COPY,      /* read(2) into a buffer */
@@ -135,8 +139,8 @@ static void relay_on_net_read(evutil_socket_t fd, short what, void *arg)
 static ssize_t relay_move_input(struct relay *r)
 {
 	if (r->in_kind == IN_SENDFILE)
-		return sendfile(r->net, STDIN_FILENO, NULL, RELAY_CHUNK * 4);
-	return splice(STDIN_FILENO, NULL, r->net, NULL, RELAY_CHUNK * 4,
+		return sendfile(r->net, STDIN_FILENO, NULL, RELAY_ZERO_COPY_CHUNK);
+	return splice(STDIN_FILENO, NULL, r->net, NULL, RELAY_ZERO_COPY_CHUNK,
 		      SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
 }
 
@@ -264,8 +268,10 @@ static enum relay_input relay_input_kind(const struct nc_config *cfg)
 		return IN_COPY;
 	if (S_ISREG(st.st_mode))
 		return IN_SENDFILE;
-	if (S_ISFIFO(st.st_mode))
+	if (S_ISFIFO(st.st_mode)) {
+		fcntl(STDIN_FILENO, F_SETPIPE_SZ, RELAY_PIPE_SIZE); /* best effort */
 		return IN_SPLICE;
+	}
 	return IN_COPY;
 }
 

@@ -244,6 +244,23 @@ def test_refused_is_exit_1_with_message():
         "socklab nc: connection to 127.0.0.1 port %d (tcp) failed: Connection refused" % port)
 
 
+def test_reset_by_peer_is_exit_1():
+    def handler(conn, result):
+        result["got"] = conn.recv(100)
+        # close with SO_LINGER 0: an RST instead of a FIN
+        conn.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, b"\x01\x00\x00\x00\x00\x00\x00\x00")
+    srv = PyServer(handler)
+    p = subprocess.Popen([BIN, "nc", "127.0.0.1", str(srv.port)], stdin=subprocess.PIPE,
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    p.stdin.write(b"hello\n")
+    p.stdin.flush()
+    err = p.stderr.read()
+    assert p.wait(timeout=WAIT) == 1
+    p.stdin.close()
+    assert err.decode().strip() == "socklab nc: connection reset by peer"
+    assert srv.join()["got"] == b"hello\n"
+
+
 def test_name_not_found():
     r = nc("no-such-host.invalid", 7)
     assert r.returncode == 1
