@@ -85,14 +85,15 @@ def test_daytime_without_input(lab):
     assert re.match(rb"^\w{3} \w{3} [ \d]\d \d\d:\d\d:\d\d \d{4}\r\n$", out)
 
 
-def test_half_close_all_replies_arrive_after_stdin_eof():
+@pytest.mark.parametrize("host", HOSTS)
+def test_half_close_all_replies_arrive_after_stdin_eof(host):
     # seed 002's server: read until EOF, then answer two lines, then close
     def handler(conn, result):
         result["request"] = read_until_eof(conn)
         conn.sendall(b"server response line 1\n")
         conn.sendall(b"server response line 2\n")
-    srv = PyServer(handler)
-    r = nc("127.0.0.1", srv.port, data=b"client request line 1\nclient request line 2\n")
+    srv = PyServer(handler, host)
+    r = nc(host, srv.port, data=b"client request line 1\nclient request line 2\n")
     res = srv.join()
     assert res["request"] == b"client request line 1\nclient request line 2\n"
     assert r.returncode == 0, r.stderr
@@ -189,11 +190,13 @@ def test_listen_keep_serves_the_next_peer():
         p.wait()
 
 
-def test_listen_udp_with_python_client():
-    p, port = start_listener("-u", "-s", "127.0.0.1", "0")
-    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as c:
+@pytest.mark.parametrize("host", HOSTS)
+def test_listen_udp_with_python_client(host):
+    p, port = start_listener("-u", "-s", host, "0")
+    fam = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(fam, socket.SOCK_DGRAM) as c:
         c.settimeout(WAIT)
-        c.sendto(b"ping", ("127.0.0.1", port))
+        c.sendto(b"ping", (host, port))
         deadline = time.monotonic() + WAIT
         out = b""
         while out != b"ping" and time.monotonic() < deadline:
