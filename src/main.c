@@ -3,6 +3,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "echo_client/echo_client.h"
+#include "echo_server/echo_server.h"
 #include "nc/nc.h"
 #include "serve/serve.h"
 
@@ -15,6 +17,8 @@ struct tool {
 static const struct tool tools[] = {
 	{ "serve", serve_main, "the lab server: echo, discard, daytime, qotd, chargen, time, upper" },
 	{ "nc", nc_main, "netcat for the lab: connect or listen, TCP or UDP, stdin to socket to stdout" },
+	{ "echo-server", echo_server_main, "seed 004's echo server: TCP or UDP, many clients at once" },
+	{ "echo-client", echo_client_main, "seed 004's echo client: line mode or continuous (-c) mode" },
 };
 
 #define NTOOLS (sizeof(tools) / sizeof(tools[0]))

@@ -17,7 +17,7 @@
 #include "serve/qotd.h"
 #include "serve/reply.h"
 #include "serve/service.h"
-#include "serve/srcfilter.h"
+#include "core/srcfilter.h"
 
 /* One read from a TCP peer moves at most this much. */
 #define SERVE_IOBUF (256 * 1024)

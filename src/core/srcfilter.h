@@ -1,10 +1,10 @@
-/* Which UDP sources the lab server refuses to answer, after BSD inetd's
+/* Which UDP sources a server refuses to answer, after BSD inetd's
  * dg_badinput() and FreeBSD's check_loop(): replies to these would feed
  * loops between servers or reflect traffic at hosts that never asked.
  * Unlike inetd, loopback sources are served: they cannot be spoofed from
  * outside, and the course's clients run on the same host. */
-#ifndef SOCKLAB_SERVE_SRCFILTER_H
-#define SOCKLAB_SERVE_SRCFILTER_H
+#ifndef SOCKLAB_CORE_SRCFILTER_H
+#define SOCKLAB_CORE_SRCFILTER_H
 
 #include <stdbool.h>
 #include <stdint.h>

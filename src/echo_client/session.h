@@ -1,0 +1,48 @@
+/* One echo-client session: the socket to the server (a TCP connection or a
+ * connected UDP socket, both non-blocking) and the one-line errors both
+ * modes share. */
+#ifndef SOCKLAB_ECHO_CLIENT_SESSION_H
+#define SOCKLAB_ECHO_CLIENT_SESSION_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "core/addr.h"
+#include "echo_client/options.h"
+
+/* A line's longest text: with its newline, 65,507 bytes, the largest UDP
+ * payload over IPv4, so that every line is one datagram. */
+#define ECHO_LINE_MAX 65506
+/* Room for any datagram. */
+#define ECHO_DGRAM_MAX 65536
+
+struct echo_session {
+	const struct echo_client_config *cfg;
+	int fd;
+	bool tcp;
+	bool tty;                       /* stdin is a terminal */
+	char where[ADDR_STRLEN];        /* the server, "127.0.0.1:4002" */
+	char wait[24];                  /* the timeout, "5 s" */
+};
+
+/* Connects (TCP, bounded by --timeout) or opens a connected UDP socket.
+ * 0, or -1 after printing why. */
+int echo_session_open(struct echo_session *s, const struct echo_client_config *cfg);
+void echo_session_close(struct echo_session *s);
+const char *echo_session_proto(const struct echo_session *s);
+
+/* Milliseconds left until deadline_us (0 when past), for poll(). */
+int echo_session_ms_left(uint64_t deadline_us);
+
+/* Writes all of p to fd (stdout), waiting if it must; -1 on an error. */
+int echo_session_write_all(int fd, const void *p, size_t n);
+
+/* The errors, each one line on stderr. */
+void echo_session_report_no_echo(const struct echo_session *s);
+void echo_session_report_closed(const struct echo_session *s);
+/* A socket call failed with err: refused datagrams, resets, the rest. */
+void echo_session_report_error(const struct echo_session *s, int err);
+
+#endif

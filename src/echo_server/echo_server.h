@@ -1,0 +1,8 @@
+/* socklab echo-server: the echo server of seed 004 (echoServer.py), on the
+ * lab server's echo code: many clients at once over TCP or UDP. */
+#ifndef SOCKLAB_ECHO_SERVER_H
+#define SOCKLAB_ECHO_SERVER_H
+
+int echo_server_main(int argc, char **argv);
+
+#endif

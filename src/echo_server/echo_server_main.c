@@ -1,0 +1,158 @@
+/* socklab echo-server: parse options, bind the one socket (-t TCP or UDP),
+ * report it, echo until SIGINT or SIGTERM, then close everything. */
+#include "echo_server/echo_server.h"
+
+#include <errno.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "core/log.h"
+#include "core/sock.h"
+#include "echo_server/options.h"
+#include "echo_server/server.h"
+
+static void echo_server_stop(struct echo_server *srv)
+{
+	if (srv->stopping)
+		return;
+	srv->stopping = true;
+	echo_server_tcp_close_all(srv);
+	echo_server_report_stopped(srv);
+	event_base_loopexit(srv->base, NULL);
+}
+
+static void echo_server_on_signal(evutil_socket_t sig, short what, void *arg)
+{
+	echo_server_stop(arg);
+}
+
+static const char *echo_server_bind_hint(int err)
+{
+	switch (err) {
+	case EADDRINUSE: return " — another program has that port; try another -p (0: any free one)";
+	case EACCES: return " — ports below 1024 need root; try -p 4002";
+	case EADDRNOTAVAIL: return " — not an address of this host; try --ip 127.0.0.1";
+	case EAFNOSUPPORT: return " — IPv6 is off on this host";
+	default: return "";
+	}
+}
+
+static int echo_server_bind(struct echo_server *srv)
+{
+	const struct echo_server_config *cfg = srv->cfg;
+	socklen_t len = addr_len(&cfg->addr.sa);
+	char where[ADDR_STRLEN];
+
+	srv->fd = cfg->proto == IPPROTO_TCP ? sock_listen_tcp(&cfg->addr.sa, len, SOCK_BACKLOG)
+					    : sock_bind_udp(&cfg->addr.sa, len);
+	if (srv->fd < 0) {
+		int err = errno;
+		log_error("cannot bind %s %s: %s%s", cfg->proto == IPPROTO_TCP ? "TCP" : "UDP",
+			  addr_format(&cfg->addr.sa, where, sizeof(where)), strerror(err),
+			  echo_server_bind_hint(err));
+		return -1;
+	}
+	len = sizeof(srv->bound);
+	if (sock_local_addr(srv->fd, &srv->bound.sa, &len) < 0)
+		addr_copy(&srv->bound, &cfg->addr.sa);
+	return 0;
+}
+
+static int echo_server_init_loop(struct echo_server *srv)
+{
+	static const int sigs[2] = { SIGINT, SIGTERM };
+	const struct echo_server_config *cfg = srv->cfg;
+
+	srv->base = event_base_new();
+	if (!srv->base)
+		return -1;
+	srv->conns.base = srv->base;
+	srv->conns.high_water = ECHO_SERVER_HIGH_WATER;
+	if (cfg->idle_ms) {
+		struct timeval tv = { .tv_sec = (time_t)(cfg->idle_ms / 1000),
+				      .tv_usec = (suseconds_t)(cfg->idle_ms % 1000) * 1000 };
+		srv->conns.idle_tv = event_base_init_common_timeout(srv->base, &tv);
+	}
+	for (int i = 0; i < 2; i++) {
+		srv->signals[i] = evsignal_new(srv->base, sigs[i], echo_server_on_signal, srv);
+		if (!srv->signals[i] || event_add(srv->signals[i], NULL) < 0)
+			return -1;
+	}
+	if (cfg->proto == IPPROTO_UDP)
+		return echo_server_udp_start(srv);
+	srv->conns.iobuf = malloc(ECHO_SERVER_IOBUF);
+	srv->conns.iobuf_len = ECHO_SERVER_IOBUF;
+	if (!srv->conns.iobuf)
+		return -1;
+	return echo_server_tcp_start(srv);
+}
+
+static void echo_server_free(struct echo_server *srv)
+{
+	echo_server_tcp_close_all(srv);
+	if (srv->lev)
+		evconnlistener_free(srv->lev); /* closes the fd */
+	else if (srv->fd >= 0)
+		close(srv->fd);
+	if (srv->udp_ev)
+		event_free(srv->udp_ev);
+	if (srv->accept_resume)
+		event_free(srv->accept_resume);
+	for (int i = 0; i < 2; i++)
+		if (srv->signals[i])
+			event_free(srv->signals[i]);
+	if (srv->base)
+		event_base_free(srv->base);
+	dgram_batch_free(srv->batch);
+	free(srv->conns.iobuf);
+}
+
+int echo_server_main(int argc, char **argv)
+{
+	struct echo_server_config cfg;
+	struct echo_server srv = { .fd = -1 };
+	char err[ECHO_SERVER_ERR_MAX];
+	int rc = 1;
+
+	log_set_prog("socklab echo-server");
+	switch (echo_server_parse_args(argc, argv, &cfg, err, sizeof(err))) {
+	case ECHO_SERVER_ARGS_HELP:
+		fputs(echo_server_usage_text, stdout);
+		return 0;
+	case ECHO_SERVER_ARGS_VERSION:
+		printf("socklab echo-server version %s\n", SOCKLAB_VERSION);
+		return 0;
+	case ECHO_SERVER_ARGS_USAGE:
+		log_error("%s", err);
+		fputs(echo_server_usage_text, stderr);
+		return 2;
+	case ECHO_SERVER_ARGS_OK:
+		break;
+	}
+	signal(SIGPIPE, SIG_IGN);
+	srv.cfg = &cfg;
+	long nofile = sock_raise_nofile();
+	if (nofile < 0)
+		nofile = 1024;
+	srv.max_conns = nofile > 2 * ECHO_SERVER_FD_RESERVE ? (uint64_t)(nofile - ECHO_SERVER_FD_RESERVE)
+							    : ECHO_SERVER_FD_RESERVE;
+	if (echo_server_bind(&srv) < 0)
+		goto out;
+	if (echo_server_init_loop(&srv) < 0) {
+		log_error("cannot set up the event loop: out of memory");
+		goto out;
+	}
+	echo_server_report_bound(&srv);
+	if (event_base_dispatch(srv.base) < 0) {
+		log_error("event loop failed");
+		goto out;
+	}
+	rc = 0;
+out:
+	echo_server_free(&srv);
+	return rc;
+}

@@ -1,0 +1,73 @@
+/* Run-time state of socklab echo-server, shared by its TCP and UDP parts. */
+#ifndef SOCKLAB_ECHO_SERVER_SERVER_H
+#define SOCKLAB_ECHO_SERVER_SERVER_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <event2/event.h>
+#include <event2/listener.h>
+
+#include "core/addr.h"
+#include "core/conn.h"
+#include "core/dgram.h"
+#include "core/ratelog.h"
+#include "core/srcfilter.h"
+#include "echo_server/options.h"
+
+/* One read from a TCP client moves at most this much. */
+#define ECHO_SERVER_IOBUF (64 * 1024)
+/* Bytes owed to a TCP client at which the server stops reading from it. */
+#define ECHO_SERVER_HIGH_WATER (256 * 1024)
+/* File descriptors kept back from the connection limit. */
+#define ECHO_SERVER_FD_RESERVE 16
+/* Accepting pauses this long when the process is out of descriptors. */
+#define ECHO_SERVER_ACCEPT_PAUSE_MS 200
+/* UDP lines logged per second (and burst); beyond, they are counted. */
+#define ECHO_SERVER_UDP_LOG_RATE 10
+#define ECHO_SERVER_UDP_LOG_BURST 20
+
+struct echo_server_stats {
+	uint64_t tcp_conns;
+	uint64_t udp_in;
+	uint64_t udp_out;
+	uint64_t udp_dropped;
+};
+
+struct echo_server {
+	struct event_base *base;
+	const struct echo_server_config *cfg;
+	int fd;                         /* the listener or the UDP socket */
+	union addr_any bound;           /* as bound, port resolved */
+	struct evconnlistener *lev;     /* TCP */
+	struct event *udp_ev;           /* UDP */
+	struct dgram_batch *batch;      /* UDP */
+	struct ratelog udp_log;
+	struct src_policy policy;       /* UDP sources never answered (as serve's) */
+	struct conn_ctx conns;          /* every open TCP connection */
+	uint64_t max_conns;
+	bool accept_paused;
+	struct event *accept_resume;    /* timer after running out of descriptors */
+	struct event *signals[2];
+	struct echo_server_stats stats;
+	bool stopping;
+};
+
+/* TCP: the listener's callbacks, and the close of every connection. */
+int echo_server_tcp_start(struct echo_server *srv);
+void echo_server_tcp_close_all(struct echo_server *srv);
+
+/* UDP: the socket's read event. */
+int echo_server_udp_start(struct echo_server *srv);
+/* True unless a datagram from src_port could start an endless exchange with
+ * another echo, chargen or echo-server port (own_port: this server's). */
+
+/* Output lines on stdout. */
+void echo_server_report_bound(const struct echo_server *srv);
+void echo_server_report_accept(const struct sockaddr *peer);
+void echo_server_report_end(const struct sockaddr *peer, uint64_t in, uint64_t out, double secs,
+			    const char *reason);
+void echo_server_report_dgram(const struct sockaddr *peer, size_t len, const char *what);
+void echo_server_report_suppressed(uint64_t n);
+void echo_server_report_stopped(const struct echo_server *srv);
+
+#endif

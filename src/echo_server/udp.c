@@ -1,0 +1,75 @@
+/* UDP side of socklab echo-server: batches of datagrams in (core/dgram's
+ * recvmmsg), each sent back as it is in one sendmmsg. */
+#include "echo_server/server.h"
+
+#include "core/clock.h"
+
+/* Batches handled per wake-up before the loop looks at signals again. */
+#define UDP_ROUNDS 8
+
+static void udp_log(struct echo_server *srv, const struct sockaddr *sa, size_t len, const char *what,
+		    uint64_t now)
+{
+	if (!ratelog_allow(&srv->udp_log, now))
+		return;
+	uint64_t n = ratelog_take_suppressed(&srv->udp_log);
+	if (n)
+		echo_server_report_suppressed(n);
+	echo_server_report_dgram(sa, len, what);
+}
+
+static void udp_answer(struct echo_server *srv, unsigned n)
+{
+	struct dgram_batch *b = srv->batch;
+	uint64_t now = clock_mono_us();
+
+	for (unsigned i = 0; i < n; i++) {
+		const struct sockaddr *sa = dgram_from(b, i);
+		size_t len = dgram_len(b, i);
+
+		srv->stats.udp_in++;
+		/* The lab server's rule: sources that could loop or reflect. */
+		enum src_verdict v = src_check(&srv->policy, sa);
+		if (v != SRC_OK || dgram_truncated(b, i)) {
+			srv->stats.udp_dropped++;
+			udp_log(srv, sa, len,
+				v == SRC_BAD_PORT   ? "dropped: its source port could start a loop"
+				: v == SRC_BAD_ADDR ? "dropped: its source address is never answered"
+						    : "dropped: oversized",
+				now);
+			continue;
+		}
+		udp_log(srv, sa, len, "echoed", now);
+		dgram_reply(b, i, b->data[i], len);
+	}
+}
+
+static void udp_on_readable(evutil_socket_t fd, short what, void *arg)
+{
+	struct echo_server *srv = arg;
+
+	for (int round = 0; round < UDP_ROUNDS; round++) {
+		/* An error is about one datagram (an ICMP error queued), not the socket. */
+		int n = dgram_recv(fd, srv->batch);
+		if (n <= 0)
+			return;
+		udp_answer(srv, (unsigned)n);
+		srv->stats.udp_out += dgram_send(fd, srv->batch, &srv->stats.udp_dropped);
+		if (n < DGRAM_BATCH)
+			return;
+	}
+}
+
+int echo_server_udp_start(struct echo_server *srv)
+{
+	src_policy_init(&srv->policy);
+	src_policy_load_ifaces(&srv->policy);
+	src_policy_add_port(&srv->policy, addr_port(&srv->bound.sa));
+	srv->batch = dgram_batch_new();
+	srv->udp_ev = event_new(srv->base, srv->fd, EV_READ | EV_PERSIST, udp_on_readable, srv);
+	ratelog_init(&srv->udp_log, ECHO_SERVER_UDP_LOG_RATE, ECHO_SERVER_UDP_LOG_BURST,
+		     clock_mono_us());
+	if (!srv->batch || !srv->udp_ev || event_add(srv->udp_ev, NULL) < 0)
+		return -1;
+	return 0;
+}
