@@ -1,0 +1,168 @@
+/* Sequence, acknowledgement, retransmission and reordering state. */
+#include "core/reliable.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define REL_RING_MIN 16
+
+static struct rel_line *rel_line_new(uint64_t seq, const char *line, size_t len)
+{
+	struct rel_line *l = malloc(sizeof(*l) + len);
+
+	if (!l)
+		return NULL;
+	l->seq = seq;
+	l->len = len;
+	memcpy(l->text, line, len);
+	return l;
+}
+
+void rel_tx_init(struct rel_tx *tx)
+{
+	memset(tx, 0, sizeof(*tx));
+	tx->next_seq = 1;
+	tx->rto_us = REL_RTO_MIN_US;
+}
+
+void rel_tx_free(struct rel_tx *tx)
+{
+	for (size_t i = 0; i < tx->count; i++)
+		free(tx->ring[(tx->head + i) % tx->cap]);
+	free(tx->ring);
+	memset(tx, 0, sizeof(*tx));
+}
+
+static bool rel_tx_grow(struct rel_tx *tx)
+{
+	size_t nc = tx->cap ? tx->cap * 2 : REL_RING_MIN;
+	struct rel_line **r = malloc(nc * sizeof(*r));
+
+	if (!r)
+		return false;
+	for (size_t i = 0; i < tx->count; i++)
+		r[i] = tx->ring[(tx->head + i) % tx->cap];
+	free(tx->ring);
+	tx->ring = r;
+	tx->cap = nc;
+	tx->head = 0;
+	return true;
+}
+
+uint64_t rel_tx_push(struct rel_tx *tx, const char *line, size_t len)
+{
+	if (tx->count >= REL_TX_MAX)
+		return 0;
+	if (tx->count == tx->cap && !rel_tx_grow(tx))
+		return 0;
+	struct rel_line *l = rel_line_new(tx->next_seq, line, len);
+	if (!l)
+		return 0;
+	tx->ring[(tx->head + tx->count) % tx->cap] = l;
+	tx->count++;
+	return tx->next_seq++;
+}
+
+void rel_tx_on_ack(struct rel_tx *tx, uint64_t ack, uint64_t now_us)
+{
+	if (ack <= tx->acked || ack >= tx->next_seq)
+		return; /* old news, or acknowledging what was never sent */
+	while (tx->count > 0 && tx->ring[tx->head]->seq <= ack) {
+		free(tx->ring[tx->head]);
+		tx->head = (tx->head + 1) % tx->cap;
+		tx->count--;
+	}
+	tx->acked = ack;
+	if (tx->sent_upto < ack)
+		tx->sent_upto = ack;
+	tx->rto_us = REL_RTO_MIN_US;
+	tx->deadline_us = tx->count > 0 ? now_us + tx->rto_us : 0;
+}
+
+const struct rel_line *rel_tx_at(const struct rel_tx *tx, uint64_t seq)
+{
+	if (tx->count == 0 || seq <= tx->acked || seq >= tx->next_seq)
+		return NULL;
+	return tx->ring[(tx->head + (seq - tx->acked - 1)) % tx->cap];
+}
+
+const struct rel_line *rel_tx_first_due(struct rel_tx *tx, uint64_t now_us)
+{
+	if (tx->count == 0)
+		return NULL;
+	if (tx->deadline_us && now_us >= tx->deadline_us)
+		return rel_tx_at(tx, tx->acked + 1); /* the timer ran out: all again */
+	return rel_tx_at(tx, tx->sent_upto + 1);
+}
+
+void rel_tx_sent(struct rel_tx *tx, uint64_t upto_seq, uint64_t now_us)
+{
+	bool retransmit = tx->deadline_us && now_us >= tx->deadline_us;
+
+	if (retransmit) {
+		tx->retransmits += upto_seq - tx->acked;
+		tx->rto_us = tx->rto_us * 2 > REL_RTO_MAX_US ? REL_RTO_MAX_US : tx->rto_us * 2;
+		tx->deadline_us = now_us + tx->rto_us;
+	} else if (!tx->deadline_us) {
+		tx->deadline_us = now_us + tx->rto_us;
+	}
+	if (upto_seq > tx->sent_upto)
+		tx->sent_upto = upto_seq;
+}
+
+size_t rel_tx_unacked(const struct rel_tx *tx)
+{
+	return tx->count;
+}
+
+void rel_rx_init(struct rel_rx *rx)
+{
+	memset(rx, 0, sizeof(*rx));
+	rx->next = 1;
+}
+
+void rel_rx_free(struct rel_rx *rx)
+{
+	for (size_t i = 0; i < REL_RX_WINDOW; i++)
+		free(rx->held[i]);
+	memset(rx, 0, sizeof(*rx));
+}
+
+enum rel_verdict rel_rx_accept(struct rel_rx *rx, uint64_t seq, const char *line, size_t len)
+{
+	rx->ack_owed = true;
+	if (seq < rx->next) {
+		rx->duplicates++;
+		return REL_DUP;
+	}
+	if (seq == rx->next) {
+		rx->next++;
+		return REL_DELIVER;
+	}
+	if (seq - rx->next >= REL_RX_WINDOW)
+		return REL_TOO_FAR;
+	size_t slot = seq % REL_RX_WINDOW;
+	if (rx->held[slot]) {
+		rx->duplicates++;
+		return REL_DUP;
+	}
+	rx->held[slot] = rel_line_new(seq, line, len);
+	return rx->held[slot] ? REL_HELD : REL_TOO_FAR;
+}
+
+struct rel_line *rel_rx_pop(struct rel_rx *rx)
+{
+	size_t slot = rx->next % REL_RX_WINDOW;
+	struct rel_line *l = rx->held[slot];
+
+	if (!l || l->seq != rx->next)
+		return NULL;
+	rx->held[slot] = NULL;
+	rx->next++;
+	return l;
+}
+
+uint64_t rel_rx_ack(const struct rel_rx *rx)
+{
+	return rx->next - 1;
+}
