@@ -19,6 +19,9 @@ void chat_link_free(struct chat_link *l)
 
 bool chat_link_send(struct chat_link *l, const char *line, size_t len)
 {
+	/* "<seq> " of up to 12 digits and the LF must fit around it. */
+	if (len == 0 || len + 14 > CHAT_LINE_MAX)
+		return false;
 	return rel_tx_push(&l->tx, line, len) != 0;
 }
 

@@ -25,8 +25,9 @@ typedef void (*chat_deliver_fn)(void *ctx, const char *line, size_t len);
 
 void chat_link_init(struct chat_link *l);
 void chat_link_free(struct chat_link *l);
-/* Queues a message line ("VERB args"); false when the sender is REL_TX_MAX
- * messages behind (the session is stuck). */
+/* Queues a message line ("VERB args", at most CHAT_LINE_MAX - 14 bytes);
+ * false when it is too long, or the sender is REL_TX_MAX messages behind
+ * (the session is stuck). */
 bool chat_link_send(struct chat_link *l, const char *line, size_t len);
 /* Takes in a parsed datagram: its acknowledgement, then every message that
  * is now in order, handed to deliver() exactly once. */
