@@ -1,0 +1,265 @@
+/* Unit tests for reliable delivery (core/reliable, core/chatlink): backoff,
+ * acknowledgement, duplicates, the reorder window, and two links talking
+ * over a simulated link that loses, duplicates and reorders datagrams. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "core/chatlink.h"
+#include "core/reliable.h"
+#include "core/rng.h"
+
+static void test_tx_sequence_and_ack(void **state)
+{
+	struct rel_tx tx;
+
+	rel_tx_init(&tx);
+	assert_int_equal(rel_tx_push(&tx, "A", 1), 1);
+	assert_int_equal(rel_tx_push(&tx, "B", 1), 2);
+	assert_int_equal(rel_tx_push(&tx, "C", 1), 3);
+	const struct rel_line *l = rel_tx_first_due(&tx, 0);
+	assert_non_null(l);
+	assert_int_equal(l->seq, 1);
+	rel_tx_sent(&tx, 3, 1000);
+	assert_null(rel_tx_first_due(&tx, 2000)); /* sent, timer not yet run out */
+	assert_int_equal(tx.deadline_us, 1000 + REL_RTO_MIN_US);
+	rel_tx_on_ack(&tx, 2, 5000);
+	assert_int_equal(rel_tx_unacked(&tx), 1);
+	assert_null(rel_tx_at(&tx, 2));
+	assert_int_equal(rel_tx_at(&tx, 3)->text[0], 'C');
+	rel_tx_on_ack(&tx, 7, 6000); /* acknowledging what was never sent: ignored */
+	assert_int_equal(rel_tx_unacked(&tx), 1);
+	rel_tx_on_ack(&tx, 1, 6000); /* old news */
+	assert_int_equal(tx.acked, 2);
+	rel_tx_on_ack(&tx, 3, 7000);
+	assert_int_equal(rel_tx_unacked(&tx), 0);
+	assert_int_equal(tx.deadline_us, 0);
+	rel_tx_free(&tx);
+}
+
+static void test_tx_backoff(void **state)
+{
+	struct rel_tx tx;
+	uint64_t now = 0;
+
+	rel_tx_init(&tx);
+	rel_tx_push(&tx, "X", 1);
+	rel_tx_sent(&tx, 1, now);
+	uint64_t expect = REL_RTO_MIN_US;
+	for (int i = 0; i < 8; i++) {
+		now = tx.deadline_us;
+		const struct rel_line *l = rel_tx_first_due(&tx, now);
+		assert_non_null(l); /* due again: retransmit */
+		assert_int_equal(l->seq, 1);
+		rel_tx_sent(&tx, 1, now);
+		expect = expect * 2 > REL_RTO_MAX_US ? REL_RTO_MAX_US : expect * 2;
+		assert_int_equal(tx.rto_us, expect);
+	}
+	assert_int_equal(tx.rto_us, REL_RTO_MAX_US);
+	assert_int_equal(tx.retransmits, 8);
+	rel_tx_on_ack(&tx, 1, now); /* progress resets the timer */
+	assert_int_equal(tx.rto_us, REL_RTO_MIN_US);
+	rel_tx_free(&tx);
+}
+
+static void test_tx_bound(void **state)
+{
+	struct rel_tx tx;
+
+	rel_tx_init(&tx);
+	for (int i = 0; i < REL_TX_MAX; i++)
+		assert_int_equal(rel_tx_push(&tx, "m", 1), (uint64_t)i + 1);
+	assert_int_equal(rel_tx_push(&tx, "m", 1), 0); /* full: the session is stuck */
+	rel_tx_on_ack(&tx, 10, 0);
+	assert_int_equal(rel_tx_push(&tx, "m", 1), REL_TX_MAX + 1);
+	rel_tx_free(&tx);
+}
+
+static void test_rx_order_dup_window(void **state)
+{
+	struct rel_rx rx;
+	struct rel_line *l;
+
+	rel_rx_init(&rx);
+	assert_int_equal(rel_rx_accept(&rx, 2, "two", 3), REL_HELD);
+	assert_int_equal(rel_rx_accept(&rx, 3, "three", 5), REL_HELD);
+	assert_int_equal(rel_rx_accept(&rx, 3, "three", 5), REL_DUP);
+	assert_int_equal(rel_rx_ack(&rx), 0);
+	assert_null(rel_rx_pop(&rx));
+	assert_int_equal(rel_rx_accept(&rx, 1, "one", 3), REL_DELIVER);
+	l = rel_rx_pop(&rx);
+	assert_non_null(l);
+	assert_int_equal(l->seq, 2);
+	free(l);
+	l = rel_rx_pop(&rx);
+	assert_int_equal(l->seq, 3);
+	free(l);
+	assert_null(rel_rx_pop(&rx));
+	assert_int_equal(rel_rx_ack(&rx), 3);
+	assert_int_equal(rel_rx_accept(&rx, 1, "one", 3), REL_DUP);
+	assert_int_equal(rel_rx_accept(&rx, 4 + REL_RX_WINDOW, "far", 3), REL_TOO_FAR);
+	assert_int_equal(rel_rx_accept(&rx, 3 + REL_RX_WINDOW, "edge", 4), REL_HELD);
+	assert_int_equal(rx.duplicates, 2);
+	rel_rx_free(&rx); /* frees what is still held */
+}
+
+/* --- two links over a bad network ------------------------------------- */
+
+#define SIM_QUEUE 4096
+#define SIM_MSGS 3000
+
+struct sim_pkt {
+	uint64_t due;
+	size_t len;
+	uint8_t data[CHAT_DGRAM_MAX];
+};
+
+struct sim_side {
+	struct chat_link link;
+	uint64_t got;        /* messages delivered, checked in order */
+	uint64_t sent;       /* messages queued */
+	char prefix;
+	struct sim_pkt *inbox;
+	size_t ninbox;
+};
+
+static struct rng sim_rng;
+static unsigned sim_loss, sim_dup; /* percent */
+
+static void sim_deliver(void *ctx, const char *line, size_t len)
+{
+	struct sim_side *s = ctx;
+	char want[32];
+	int k = snprintf(want, sizeof(want), "SAY %c%llu", s->prefix == 'a' ? 'b' : 'a',
+			 (unsigned long long)s->got + 1);
+
+	/* exactly once, in order: the next line must be the next number */
+	assert_int_equal(len, (size_t)k);
+	assert_memory_equal(line, want, len);
+	s->got++;
+}
+
+static void sim_post(struct sim_side *to, const struct chat_builder *b, uint64_t now)
+{
+	for (int copy = 0; copy < 2; copy++) {
+		if (copy == 1 && rng_below(&sim_rng, 100) >= sim_dup)
+			break;
+		if (rng_below(&sim_rng, 100) < sim_loss || to->ninbox == SIM_QUEUE)
+			continue;
+		struct sim_pkt *p = &to->inbox[to->ninbox++];
+		p->due = now + 1000 + rng_below(&sim_rng, 30000); /* 1-31 ms: reorders */
+		p->len = b->len;
+		memcpy(p->data, b->buf, b->len);
+	}
+}
+
+static void sim_receive(struct sim_side *s, uint64_t now)
+{
+	for (size_t i = 0; i < s->ninbox;) {
+		if (s->inbox[i].due > now) {
+			i++;
+			continue;
+		}
+		struct chat_dgram d;
+		assert_int_equal(chat_dgram_parse(s->inbox[i].data, s->inbox[i].len, &d), CHAT_OK);
+		chat_link_receive(&s->link, &d, now, sim_deliver, s);
+		s->inbox[i] = s->inbox[--s->ninbox];
+	}
+}
+
+static void sim_run(unsigned loss, unsigned dup, uint64_t seed)
+{
+	static struct chat_builder out[16];
+	struct sim_side a = { .prefix = 'a' }, b = { .prefix = 'b' };
+	uint64_t now = 1;
+
+	rng_seed(&sim_rng, seed);
+	sim_loss = loss;
+	sim_dup = dup;
+	a.inbox = calloc(SIM_QUEUE, sizeof(struct sim_pkt));
+	b.inbox = calloc(SIM_QUEUE, sizeof(struct sim_pkt));
+	chat_link_init(&a.link);
+	chat_link_init(&b.link);
+	/* bounded: 100,000 steps of 1 ms of simulated time */
+	for (int step = 0; step < 100000 && (a.got < SIM_MSGS || b.got < SIM_MSGS); step++, now += 1000) {
+		struct sim_side *sides[2] = { &a, &b };
+		for (int k = 0; k < 2; k++) {
+			struct sim_side *s = sides[k], *peer = sides[1 - k];
+			/* queue a few messages per step while the window has room */
+			for (int j = 0; j < 5 && s->sent < SIM_MSGS; j++) {
+				char line[32];
+				int len = snprintf(line, sizeof(line), "SAY %c%llu", s->prefix,
+						   (unsigned long long)s->sent + 1);
+				if (!chat_link_send(&s->link, line, (size_t)len))
+					break;
+				s->sent++;
+			}
+			sim_receive(s, now);
+			unsigned n = chat_link_flush(&s->link, now, out, 16, false);
+			for (unsigned i = 0; i < n; i++)
+				sim_post(peer, &out[i], now);
+		}
+	}
+	assert_int_equal(a.got, SIM_MSGS);
+	assert_int_equal(b.got, SIM_MSGS);
+	chat_link_free(&a.link);
+	chat_link_free(&b.link);
+	free(a.inbox);
+	free(b.inbox);
+}
+
+static void test_link_clean_network(void **state)
+{
+	sim_run(0, 0, 1);
+}
+
+static void test_link_ten_percent_loss(void **state)
+{
+	sim_run(10, 5, 2);
+}
+
+static void test_link_thirty_percent_loss_and_duplicates(void **state)
+{
+	sim_run(30, 20, 3);
+}
+
+static void test_link_packs_messages(void **state)
+{
+	struct chat_link l;
+	struct chat_builder out[8];
+
+	chat_link_init(&l);
+	for (int i = 0; i < 100; i++)
+		assert_true(chat_link_send(&l, "SAY 0123456789012345678901234567890123456789", 44));
+	unsigned n = chat_link_flush(&l, 1, out, 8, false);
+	/* 100 messages of ~48 bytes: a few datagrams, not a hundred */
+	assert_true(n >= 4 && n <= 6);
+	assert_int_equal(chat_link_flush(&l, 2, out, 8, false), 0); /* nothing new, no ack owed */
+	assert_int_equal(chat_link_flush(&l, 3, out, 8, true), 1);  /* keepalive */
+	assert_int_equal(out[0].n, 0);
+	char big[CHAT_LINE_MAX];
+	memset(big, 'x', sizeof(big));
+	assert_false(chat_link_send(&l, big, CHAT_LINE_MAX - 13)); /* cannot fit a message */
+	assert_true(chat_link_send(&l, big, CHAT_LINE_MAX - 14));
+	chat_link_free(&l);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_tx_sequence_and_ack),
+		cmocka_unit_test(test_tx_backoff),
+		cmocka_unit_test(test_tx_bound),
+		cmocka_unit_test(test_rx_order_dup_window),
+		cmocka_unit_test(test_link_clean_network),
+		cmocka_unit_test(test_link_ten_percent_loss),
+		cmocka_unit_test(test_link_thirty_percent_loss_and_duplicates),
+		cmocka_unit_test(test_link_packs_messages),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
