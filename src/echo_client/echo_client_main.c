@@ -13,23 +13,23 @@
 
 int echo_client_main(int argc, char **argv)
 {
-	struct echo_client_config cfg;
+	struct echo_opts cfg;
 	struct echo_session s;
-	char err[ECHO_CLIENT_ERR_MAX];
+	char err[ECHO_OPTS_ERR_MAX];
 
 	log_set_prog("socklab echo-client");
-	switch (echo_client_parse_args(argc, argv, &cfg, err, sizeof(err))) {
-	case ECHO_CLIENT_ARGS_HELP:
+	switch (echo_opts_parse(argc, argv, ECHO_ROLE_CLIENT, &cfg, err, sizeof(err))) {
+	case ECHO_OPTS_HELP:
 		fputs(echo_client_usage_text, stdout);
 		return 0;
-	case ECHO_CLIENT_ARGS_VERSION:
+	case ECHO_OPTS_VERSION:
 		printf("socklab echo-client version %s\n", SOCKLAB_VERSION);
 		return 0;
-	case ECHO_CLIENT_ARGS_USAGE:
+	case ECHO_OPTS_USAGE:
 		log_error("%s", err);
 		fputs(echo_client_usage_text, stderr);
 		return 2;
-	case ECHO_CLIENT_ARGS_OK:
+	case ECHO_OPTS_OK:
 		break;
 	}
 	signal(SIGPIPE, SIG_IGN);

@@ -26,7 +26,7 @@ static void echo_session_format_wait(char *buf, size_t n, uint64_t ms)
 			 (unsigned long long)(ms % 1000));
 }
 
-int echo_session_open(struct echo_session *s, const struct echo_client_config *cfg)
+int echo_session_open(struct echo_session *s, const struct echo_opts *cfg)
 {
 	const struct sockaddr *sa = &cfg->addr.sa;
 	int type = cfg->proto == IPPROTO_TCP ? SOCK_STREAM : SOCK_DGRAM;

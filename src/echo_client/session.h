@@ -19,7 +19,7 @@
 #define ECHO_DGRAM_MAX 65536
 
 struct echo_session {
-	const struct echo_client_config *cfg;
+	const struct echo_opts *cfg;
 	int fd;
 	bool tcp;
 	bool tty;                       /* stdin is a terminal */
@@ -29,7 +29,7 @@ struct echo_session {
 
 /* Connects (TCP, bounded by --timeout) or opens a connected UDP socket.
  * 0, or -1 after printing why. */
-int echo_session_open(struct echo_session *s, const struct echo_client_config *cfg);
+int echo_session_open(struct echo_session *s, const struct echo_opts *cfg);
 void echo_session_close(struct echo_session *s);
 const char *echo_session_proto(const struct echo_session *s);
 

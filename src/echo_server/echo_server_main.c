@@ -43,7 +43,7 @@ static const char *echo_server_bind_hint(int err)
 
 static int echo_server_bind(struct echo_server *srv)
 {
-	const struct echo_server_config *cfg = srv->cfg;
+	const struct echo_opts *cfg = srv->cfg;
 	socklen_t len = addr_len(&cfg->addr.sa);
 	char where[ADDR_STRLEN];
 
@@ -65,16 +65,16 @@ static int echo_server_bind(struct echo_server *srv)
 static int echo_server_init_loop(struct echo_server *srv)
 {
 	static const int sigs[2] = { SIGINT, SIGTERM };
-	const struct echo_server_config *cfg = srv->cfg;
+	const struct echo_opts *cfg = srv->cfg;
 
 	srv->base = event_base_new();
 	if (!srv->base)
 		return -1;
 	srv->conns.base = srv->base;
 	srv->conns.high_water = ECHO_SERVER_HIGH_WATER;
-	if (cfg->idle_ms) {
-		struct timeval tv = { .tv_sec = (time_t)(cfg->idle_ms / 1000),
-				      .tv_usec = (suseconds_t)(cfg->idle_ms % 1000) * 1000 };
+	if (cfg->timeout_ms) {
+		struct timeval tv = { .tv_sec = (time_t)(cfg->timeout_ms / 1000),
+				      .tv_usec = (suseconds_t)(cfg->timeout_ms % 1000) * 1000 };
 		srv->conns.idle_tv = event_base_init_common_timeout(srv->base, &tv);
 	}
 	for (int i = 0; i < 2; i++) {
@@ -113,24 +113,24 @@ static void echo_server_free(struct echo_server *srv)
 
 int echo_server_main(int argc, char **argv)
 {
-	struct echo_server_config cfg;
+	struct echo_opts cfg;
 	struct echo_server srv = { .fd = -1 };
-	char err[ECHO_SERVER_ERR_MAX];
+	char err[ECHO_OPTS_ERR_MAX];
 	int rc = 1;
 
 	log_set_prog("socklab echo-server");
-	switch (echo_server_parse_args(argc, argv, &cfg, err, sizeof(err))) {
-	case ECHO_SERVER_ARGS_HELP:
+	switch (echo_opts_parse(argc, argv, ECHO_ROLE_SERVER, &cfg, err, sizeof(err))) {
+	case ECHO_OPTS_HELP:
 		fputs(echo_server_usage_text, stdout);
 		return 0;
-	case ECHO_SERVER_ARGS_VERSION:
+	case ECHO_OPTS_VERSION:
 		printf("socklab echo-server version %s\n", SOCKLAB_VERSION);
 		return 0;
-	case ECHO_SERVER_ARGS_USAGE:
+	case ECHO_OPTS_USAGE:
 		log_error("%s", err);
 		fputs(echo_server_usage_text, stderr);
 		return 2;
-	case ECHO_SERVER_ARGS_OK:
+	case ECHO_OPTS_OK:
 		break;
 	}
 	signal(SIGPIPE, SIG_IGN);

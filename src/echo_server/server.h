@@ -35,7 +35,7 @@ struct echo_server_stats {
 
 struct echo_server {
 	struct event_base *base;
-	const struct echo_server_config *cfg;
+	const struct echo_opts *cfg;
 	int fd;                         /* the listener or the UDP socket */
 	union addr_any bound;           /* as bound, port resolved */
 	struct evconnlistener *lev;     /* TCP */

@@ -1,0 +1,45 @@
+/* The command line of the assignment's echo pair (seed 004, Table 1), the
+ * same for echo-server and echo-client: -t TCP|UDP (any case), -c, --ip
+ * IPADD (also the seed's single-dash -ip), -h, -v (the version, as the seed
+ * says), plus -p PORT and --timeout SECS. */
+#ifndef SOCKLAB_CORE_ECHOOPTS_H
+#define SOCKLAB_CORE_ECHOOPTS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/addr.h"
+
+/* The port of the seed's traces. */
+#define ECHO_OPTS_PORT 4002
+#define ECHO_OPTS_ERR_MAX 256
+#define ECHO_OPTS_CLIENT_TIMEOUT_MS 5000
+#define ECHO_OPTS_CLIENT_TIMEOUT_MAX_SECS 3600
+#define ECHO_OPTS_SERVER_IDLE_MAX_SECS (7 * 24 * 3600)
+
+enum echo_role {
+	ECHO_ROLE_SERVER,  /* --ip is the address to bind; -p 0 takes any port */
+	ECHO_ROLE_CLIENT,  /* --ip is the server's; --timeout waits for an echo */
+};
+
+struct echo_opts {
+	int proto;              /* IPPROTO_TCP or IPPROTO_UDP */
+	bool continuous;        /* -c */
+	union addr_any addr;    /* --ip and -p */
+	uint64_t timeout_ms;    /* client: how long an echo may take (> 0);
+				   server: idle timeout of a TCP connection (0: never) */
+};
+
+enum echo_opts_result {
+	ECHO_OPTS_OK,
+	ECHO_OPTS_HELP,
+	ECHO_OPTS_VERSION,
+	ECHO_OPTS_USAGE,   /* err holds the reason */
+};
+
+/* Parses argv (left as it was) into o, defaults first. */
+enum echo_opts_result echo_opts_parse(int argc, char **argv, enum echo_role role,
+				      struct echo_opts *o, char *err, size_t errlen);
+
+#endif
