@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "chat/chat.h"
 #include "echo_client/echo_client.h"
 #include "echo_server/echo_server.h"
 #include "nc/nc.h"
@@ -19,6 +20,7 @@ static const struct tool tools[] = {
 	{ "nc", nc_main, "netcat for the lab: connect or listen, TCP or UDP, stdin to socket to stdout" },
 	{ "echo-server", echo_server_main, "seed 004's echo server: TCP or UDP, many clients at once" },
 	{ "echo-client", echo_client_main, "seed 004's echo client: line mode or continuous (-c) mode" },
+	{ "chat", chat_main, "seed 003's TCP chat: two people, point to point, connect or listen" },
 };
 
 #define NTOOLS (sizeof(tools) / sizeof(tools[0]))

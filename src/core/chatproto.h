@@ -67,7 +67,7 @@ struct chat_word {
  * false at the end. */
 bool chat_next_word(const char **p, const char *end, struct chat_word *w);
 bool chat_word_is(const struct chat_word *w, const char *s);
-/* 1..32 of A-Z a-z 0-9 _ - . , starting with a letter or digit. */
+/* 1 to 32 characters of A-Z a-z 0-9 and "_-.", starting with a letter or digit. */
 bool chat_valid_name(const char *s, size_t n);
 /* At most CHAT_TEXT_MAX bytes, no control characters but tab, not empty. */
 bool chat_valid_text(const char *s, size_t n);

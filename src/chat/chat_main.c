@@ -1,0 +1,50 @@
+/* socklab chat: parse, connect (or fall back to listening, as the seed's
+ * launcher does), then run the session. Exit 0 when either side leaves, 1
+ * when the connection cannot be made or breaks, 2 on a usage error. */
+#include "chat/chat.h"
+
+#include <signal.h>
+#include <stdio.h>
+
+#include "chat/net.h"
+#include "chat/options.h"
+#include "chat/session.h"
+#include "core/log.h"
+
+int chat_main(int argc, char **argv)
+{
+	struct chat_tcp_config cfg;
+	char err[CHAT_TCP_ERR_MAX], where[CHAT_TCP_ERR_MAX];
+	int fd = -1;
+
+	log_set_prog("socklab chat");
+	switch (chat_tcp_parse_args(argc, argv, &cfg, err, sizeof(err))) {
+	case CHAT_TCP_ARGS_HELP:
+		fputs(chat_tcp_usage_text, stdout);
+		return 0;
+	case CHAT_TCP_ARGS_VERSION:
+		printf("socklab chat %s\n", SOCKLAB_VERSION);
+		return 0;
+	case CHAT_TCP_ARGS_USAGE:
+		log_error("%s", err);
+		fputs(chat_tcp_usage_text, stderr);
+		return 2;
+	case CHAT_TCP_ARGS_OK:
+		break;
+	}
+	signal(SIGPIPE, SIG_IGN);
+	if (cfg.host) {
+		fd = chat_tcp_connect(cfg.host, cfg.port, cfg.family, cfg.connect_timeout_ms, err,
+				      sizeof(err));
+		if (fd < 0) {
+			chat_tcp_hostport_str(cfg.host, cfg.port, where, sizeof(where));
+			if (cfg.no_fallback) {
+				log_error("cannot connect to %s: %s", where, err);
+				return 1;
+			}
+			log_error("cannot connect to %s: %s — listening on %s instead", where, err,
+				  cfg.port);
+		}
+	}
+	return chat_tcp_run(&cfg, fd);
+}

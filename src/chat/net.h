@@ -1,0 +1,25 @@
+/* The sockets of socklab chat: connect to HOST PORT (each address in turn,
+ * bounded by a timeout), or listen on PORT on every address. Errors come
+ * back as a reason string; nothing here prints or exits. */
+#ifndef SOCKLAB_CHAT_NET_H
+#define SOCKLAB_CHAT_NET_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* A connected, non-blocking TCP socket, or -1 with the reason in why
+ * ("Connection refused", "timed out after 10 s", "Name or service not known"). */
+int chat_tcp_connect(const char *host, const char *port, int family, uint64_t timeout_ms,
+		     char *why, size_t whylen);
+/* A non-blocking listener on every address and port (0: the kernel picks).
+ * AF_UNSPEC: one IPv6 socket that takes IPv4 too (IPv4 alone where the
+ * host has no IPv6). -1 with the reason in err. */
+int chat_tcp_listen(uint16_t port, int family, char *err, size_t errlen);
+/* The peer's or the local address as "127.0.0.1:5000" or "[::1]:5000";
+ * IPv4 that arrived on an IPv6 socket is shown as IPv4. */
+void chat_tcp_peer_str(int fd, char *buf, size_t n);
+void chat_tcp_local_str(int fd, char *buf, size_t n);
+/* "HOST:PORT", with brackets around an IPv6 address. */
+void chat_tcp_hostport_str(const char *host, const char *port, char *buf, size_t n);
+
+#endif

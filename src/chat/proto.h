@@ -1,0 +1,47 @@
+/* The wire format of socklab chat (docs/chat.md, "socklab chat (TCP)"): each
+ * side first sends "HELLO <name>\n", then every chat line is one LF-ended
+ * line. Pure functions over bytes: names, the hello, ":q", and the escaping
+ * that keeps a peer's bytes from reaching the terminal as control codes. */
+#ifndef SOCKLAB_CHAT_PROTO_H
+#define SOCKLAB_CHAT_PROTO_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/chatproto.h"
+
+#define CHAT_TCP_LINE_MAX 4096      /* a chat line, without its LF */
+#define CHAT_TCP_NAME_MAX CHAT_NAME_MAX
+#define CHAT_TCP_HELLO_WORD "HELLO "
+#define CHAT_TCP_HELLO_MAX (sizeof(CHAT_TCP_HELLO_WORD) + CHAT_TCP_NAME_MAX + 1) /* with LF, NUL */
+#define CHAT_TCP_QUIT ":q"
+/* chat_tcp_escape writes at most 4 characters per input byte ("\x1b"). */
+#define CHAT_TCP_ESCAPED_MAX (4 * CHAT_TCP_LINE_MAX + 1)
+
+/* A name as the UDP chat allows it (core/chatproto.h: chat_valid_name). */
+bool chat_tcp_name_valid(const char *s, size_t n);
+
+/* "HELLO name\n" into out (at least CHAT_TCP_HELLO_MAX bytes); its length. */
+size_t chat_tcp_hello_format(const char *name, char *out, size_t outlen);
+
+/* The peer's first line (without LF or a CR before it): "HELLO name", maybe
+ * followed by " more" (reserved for later versions, ignored). 0 with the
+ * name copied (NUL-terminated), or -1 with *why set. */
+int chat_tcp_hello_parse(const uint8_t *line, size_t n, char name[CHAT_TCP_NAME_MAX + 1],
+			 const char **why);
+
+/* n without one trailing CR: lines from Windows or telnet peers end "\r\n". */
+size_t chat_tcp_strip_cr(const uint8_t *line, size_t n);
+
+/* The line is ":q" (leave). */
+bool chat_tcp_is_quit(const uint8_t *line, size_t n);
+
+/* The line as a terminal may show it: printable ASCII and well-formed UTF-8
+ * as they are; tab as "\t"; every other control byte, DEL and each byte of
+ * malformed UTF-8 as "\xHH"; C1 controls and the bidirectional overrides
+ * (U+061C, U+200E/F, U+202A-E, U+2066-9) as "\uHHHH". out holds at least
+ * 4 * n + 1 bytes; returns the length written (NUL-terminated). */
+size_t chat_tcp_escape(const uint8_t *in, size_t n, char *out);
+
+#endif

@@ -1,0 +1,464 @@
+/* socklab chat's event loop: accept, hello, talk, leave. The loop only moves
+ * bytes; framing is core/linebuf's, the protocol chat/proto's, and what the
+ * person sees chat/ui's. */
+#include "chat/session.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+#include <event2/buffer.h>
+#include <event2/event.h>
+
+#include "chat/net.h"
+#include "chat/proto.h"
+#include "chat/ui.h"
+#include "core/addr.h"
+#include "core/linebuf.h"
+#include "core/log.h"
+#include "core/sock.h"
+
+enum chat_tcp_phase {
+	CHAT_TCP_LISTEN,  /* waiting for the peer to connect */
+	CHAT_TCP_HELLO,   /* connected, waiting for the peer's hello */
+	CHAT_TCP_TALK,
+	CHAT_TCP_LEAVE,   /* we left: sending what is owed, then FIN, then waiting for the peer's */
+	CHAT_TCP_DONE,
+};
+
+static const int chat_tcp_signals[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGWINCH, SIGTSTP };
+#define CHAT_TCP_NSIGNALS (sizeof(chat_tcp_signals) / sizeof(chat_tcp_signals[0]))
+
+struct chat_tcp_session {
+	const struct chat_tcp_config *cfg;
+	struct event_base *base;
+	enum chat_tcp_phase phase;
+	int status;
+	bool accepted;            /* we listened: "NAME connected from ADDR" */
+	bool shut;                /* our FIN is sent */
+	int lfd, fd;
+	struct event *ev_accept, *ev_read, *ev_write, *ev_timer;
+	struct event *ev_sig[CHAT_TCP_NSIGNALS];
+	struct evbuffer *outq;    /* at most CHAT_TCP_OUTQ_MAX bytes */
+	struct linebuf in;        /* the peer's lines */
+	struct chat_tcp_ui ui;
+	char peer_name[CHAT_TCP_NAME_MAX + 1]; /* "" until the hello */
+	char peer_addr[ADDR_STRLEN];
+	char shown[CHAT_TCP_ESCAPED_MAX];      /* a peer's line, escaped */
+};
+
+/* The peer as the messages name it: its name once known, else its address. */
+static const char *chat_tcp_who(const struct chat_tcp_session *s)
+{
+	return s->peer_name[0] ? s->peer_name : s->peer_addr;
+}
+
+/* "socklab chat: ..." on stderr, above the line being typed. */
+static void chat_tcp_warn(struct chat_tcp_session *s, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+static void chat_tcp_warn(struct chat_tcp_session *s, const char *fmt, ...)
+{
+	char msg[CHAT_TCP_MSG_MAX];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	chat_tcp_ui_print(&s->ui, stderr, "%s: %s", log_prog(), msg);
+}
+
+/* Ends the loop with status; the terminal is put back at once, so what is
+ * printed after this starts on a clean line. */
+static void chat_tcp_end(struct chat_tcp_session *s, int status)
+{
+	if (s->phase == CHAT_TCP_DONE)
+		return;
+	s->phase = CHAT_TCP_DONE;
+	s->status = status;
+	chat_tcp_ui_stop(&s->ui);
+	event_base_loopbreak(s->base);
+}
+
+static void chat_tcp_broken(struct chat_tcp_session *s, int err)
+{
+	if (s->phase == CHAT_TCP_LEAVE && s->shut) {
+		/* We had left and everything was sent: nothing is lost. */
+		chat_tcp_end(s, 0);
+		return;
+	}
+	chat_tcp_end(s, 1);
+	chat_tcp_warn(s, "connection to %s lost: %s", chat_tcp_who(s), strerror(err));
+}
+
+static struct timeval chat_tcp_tv(int ms)
+{
+	struct timeval tv = { ms / 1000, (ms % 1000) * 1000 };
+
+	return tv;
+}
+
+static void chat_tcp_shut(struct chat_tcp_session *s)
+{
+	struct timeval linger_tv = chat_tcp_tv(CHAT_TCP_LINGER_MS);
+
+	if (s->shut)
+		return;
+	s->shut = true;
+	if (shutdown(s->fd, SHUT_WR) < 0)
+		chat_tcp_end(s, 0); /* the peer is gone already */
+	else
+		event_add(s->ev_timer, &linger_tv);
+}
+
+/* Queues data (and an LF after it if lf): all of it, or the session ends. */
+static void chat_tcp_queue(struct chat_tcp_session *s, const void *data, size_t n, bool lf)
+{
+	size_t owed = evbuffer_get_length(s->outq);
+
+	if (owed + n + lf > CHAT_TCP_OUTQ_MAX) {
+		chat_tcp_end(s, 1);
+		chat_tcp_warn(s, "%s is not reading: %zu bytes are waiting to be sent (the limit is %d); closing",
+			      chat_tcp_who(s), owed, CHAT_TCP_OUTQ_MAX);
+		return;
+	}
+	if (evbuffer_add(s->outq, data, n) < 0 || (lf && evbuffer_add(s->outq, "\n", 1) < 0) ||
+	    event_add(s->ev_write, NULL) < 0) {
+		chat_tcp_end(s, 1);
+		chat_tcp_warn(s, "cannot queue a line: out of memory");
+	}
+}
+
+/* Leaving (":q", end of input, a signal): no more input; what is owed is
+ * sent, then FIN; the peer's FIN (or the timeout) ends the loop. */
+static void chat_tcp_leave(struct chat_tcp_session *s)
+{
+	struct timeval drain_tv = chat_tcp_tv(CHAT_TCP_DRAIN_TIMEOUT_MS);
+
+	if (s->phase != CHAT_TCP_TALK) {
+		chat_tcp_end(s, 0);
+		return;
+	}
+	chat_tcp_ui_stop(&s->ui);
+	s->phase = CHAT_TCP_LEAVE;
+	event_add(s->ev_timer, &drain_tv);
+	if (evbuffer_get_length(s->outq) == 0)
+		chat_tcp_shut(s);
+}
+
+/* A line the person typed or piped in. */
+static void chat_tcp_on_typed(void *ctx, const uint8_t *line, size_t n)
+{
+	struct chat_tcp_session *s = ctx;
+
+	n = chat_tcp_strip_cr(line, n);
+	if (chat_tcp_is_quit(line, n))
+		chat_tcp_leave(s);
+	else if (n > 0) /* an empty line says nothing */
+		chat_tcp_queue(s, line, n, true);
+}
+
+static void chat_tcp_on_typed_too_long(void *ctx, size_t n)
+{
+	struct chat_tcp_session *s = ctx;
+
+	if (n)
+		chat_tcp_warn(s, "line not sent: %zu bytes, the limit is %d", n, CHAT_TCP_LINE_MAX);
+	else
+		chat_tcp_warn(s, "line not sent: longer than the limit of %d bytes", CHAT_TCP_LINE_MAX);
+}
+
+static void chat_tcp_on_typed_eof(void *ctx)
+{
+	chat_tcp_leave(ctx);
+}
+
+static const struct chat_tcp_ui_ops chat_tcp_ui_ops = {
+	.on_line = chat_tcp_on_typed,
+	.on_too_long = chat_tcp_on_typed_too_long,
+	.on_eof = chat_tcp_on_typed_eof,
+};
+
+static void chat_tcp_on_hello(struct chat_tcp_session *s, const uint8_t *line, size_t n)
+{
+	const char *why;
+
+	if (chat_tcp_hello_parse(line, n, s->peer_name, &why) < 0) {
+		s->peer_name[0] = '\0';
+		chat_tcp_end(s, 1);
+		chat_tcp_warn(s, "%s is not a socklab chat: %s", s->peer_addr, why);
+		return;
+	}
+	event_del(s->ev_timer);
+	s->phase = CHAT_TCP_TALK;
+	if (s->accepted)
+		chat_tcp_ui_print(&s->ui, stdout, "%s connected from %s", s->peer_name, s->peer_addr);
+	else
+		chat_tcp_ui_print(&s->ui, stdout, "connected to %s at %s", s->peer_name, s->peer_addr);
+	if (chat_tcp_ui_start(&s->ui) < 0) {
+		chat_tcp_end(s, 1);
+		chat_tcp_warn(s, "cannot read standard input");
+	}
+}
+
+static void chat_tcp_peer_lines(struct chat_tcp_session *s)
+{
+	const uint8_t *line;
+	size_t n;
+
+	while (s->phase != CHAT_TCP_DONE) {
+		switch (linebuf_next(&s->in, &line, &n)) {
+		case LINEBUF_LINE:
+			n = chat_tcp_strip_cr(line, n);
+			if (s->phase == CHAT_TCP_HELLO) {
+				chat_tcp_on_hello(s, line, n);
+			} else {
+				chat_tcp_escape(line, n, s->shown);
+				chat_tcp_ui_print(&s->ui, stdout, "%s: %s", s->peer_name, s->shown);
+			}
+			break;
+		case LINEBUF_TOO_LONG:
+			if (s->phase == CHAT_TCP_HELLO) {
+				chat_tcp_end(s, 1);
+				chat_tcp_warn(s, "%s is not a socklab chat: its first line is over %d bytes",
+					      s->peer_addr, CHAT_TCP_LINE_MAX);
+				return;
+			}
+			chat_tcp_warn(s, "%s sent a line over %d bytes; dropped", s->peer_name,
+				      CHAT_TCP_LINE_MAX);
+			break;
+		case LINEBUF_MORE:
+		case LINEBUF_END:
+			return;
+		}
+	}
+}
+
+/* The peer's FIN. */
+static void chat_tcp_peer_gone(struct chat_tcp_session *s)
+{
+	switch (s->phase) {
+	case CHAT_TCP_HELLO:
+		chat_tcp_end(s, 1);
+		chat_tcp_warn(s, "%s closed the connection without a hello (not a socklab chat?)",
+			      s->peer_addr);
+		break;
+	case CHAT_TCP_TALK:
+		chat_tcp_end(s, 0);
+		chat_tcp_ui_print(&s->ui, stdout, "%s left the chat", s->peer_name);
+		break;
+	default:
+		chat_tcp_end(s, 0);
+		break;
+	}
+}
+
+static void chat_tcp_on_read(evutil_socket_t fd, short what, void *arg)
+{
+	struct chat_tcp_session *s = arg;
+	size_t room;
+	uint8_t *p = linebuf_space(&s->in, &room);
+	ssize_t r = recv(fd, p, room, 0);
+
+	if (r < 0) {
+		if (errno != EAGAIN && errno != EINTR)
+			chat_tcp_broken(s, errno);
+		return;
+	}
+	if (r == 0)
+		linebuf_set_eof(&s->in);
+	else
+		linebuf_added(&s->in, (size_t)r);
+	chat_tcp_peer_lines(s);
+	if (r == 0 && s->phase != CHAT_TCP_DONE)
+		chat_tcp_peer_gone(s);
+}
+
+static void chat_tcp_on_write(evutil_socket_t fd, short what, void *arg)
+{
+	struct chat_tcp_session *s = arg;
+
+	if (evbuffer_write(s->outq, fd) < 0 && errno != EAGAIN && errno != EINTR) {
+		chat_tcp_broken(s, errno);
+		return;
+	}
+	if (evbuffer_get_length(s->outq) > 0)
+		return;
+	event_del(s->ev_write);
+	if (s->phase == CHAT_TCP_LEAVE)
+		chat_tcp_shut(s);
+}
+
+static void chat_tcp_on_timer(evutil_socket_t fd, short what, void *arg)
+{
+	struct chat_tcp_session *s = arg;
+	size_t owed = evbuffer_get_length(s->outq);
+
+	if (s->phase == CHAT_TCP_HELLO) {
+		chat_tcp_end(s, 1);
+		chat_tcp_warn(s, "no hello from %s within %d s (not a socklab chat?)", s->peer_addr,
+			      CHAT_TCP_HELLO_TIMEOUT_MS / 1000);
+	} else if (s->phase == CHAT_TCP_LEAVE) {
+		/* Everything sent: the peer is just slow to close; we close. */
+		chat_tcp_end(s, owed ? 1 : 0);
+		if (owed)
+			chat_tcp_warn(s, "%zu bytes not sent: %s did not take them within %d s", owed,
+				      chat_tcp_who(s), CHAT_TCP_DRAIN_TIMEOUT_MS / 1000);
+	}
+}
+
+static void chat_tcp_on_signal(evutil_socket_t sig, short what, void *arg)
+{
+	struct chat_tcp_session *s = arg;
+
+	if (sig == SIGWINCH) {
+		chat_tcp_ui_resize(&s->ui);
+	} else if (sig == SIGTSTP) {
+		chat_tcp_ui_suspend(&s->ui);
+	} else if (s->phase == CHAT_TCP_LEAVE) {
+		/* A second signal while leaving: stop waiting. */
+		chat_tcp_end(s, evbuffer_get_length(s->outq) ? 1 : 0);
+	} else {
+		chat_tcp_leave(s);
+	}
+}
+
+/* The connection is there: send our hello, wait for the peer's. */
+static int chat_tcp_begin(struct chat_tcp_session *s, int fd)
+{
+	struct timeval hello_tv = chat_tcp_tv(CHAT_TCP_HELLO_TIMEOUT_MS);
+	char hello[CHAT_TCP_HELLO_MAX];
+
+	s->fd = fd;
+	s->phase = CHAT_TCP_HELLO;
+	sock_set_nodelay(fd, true); /* a chat line is small and should go at once */
+	chat_tcp_peer_str(fd, s->peer_addr, sizeof(s->peer_addr));
+	s->ev_read = event_new(s->base, fd, EV_READ | EV_PERSIST, chat_tcp_on_read, s);
+	s->ev_write = event_new(s->base, fd, EV_WRITE | EV_PERSIST, chat_tcp_on_write, s);
+	if (!s->ev_read || !s->ev_write || event_add(s->ev_read, NULL) < 0 ||
+	    event_add(s->ev_timer, &hello_tv) < 0)
+		return -1;
+	chat_tcp_queue(s, hello, chat_tcp_hello_format(s->cfg->name, hello, sizeof(hello)), false);
+	return 0;
+}
+
+static void chat_tcp_on_accept(evutil_socket_t lfd, short what, void *arg)
+{
+	struct chat_tcp_session *s = arg;
+	int fd = accept4(lfd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+
+	if (fd < 0) {
+		if (errno == EAGAIN || errno == EINTR || errno == ECONNABORTED)
+			return;
+		chat_tcp_end(s, 1);
+		chat_tcp_warn(s, "cannot accept a connection: %s", strerror(errno));
+		return;
+	}
+	/* One peer: later ones are refused. */
+	event_del(s->ev_accept);
+	close(s->lfd);
+	s->lfd = -1;
+	s->accepted = true;
+	if (chat_tcp_begin(s, fd) < 0) {
+		chat_tcp_end(s, 1);
+		chat_tcp_warn(s, "cannot start the session: out of memory");
+	}
+}
+
+static int chat_tcp_listen_start(struct chat_tcp_session *s)
+{
+	char err[CHAT_TCP_ERR_MAX], where[ADDR_STRLEN];
+
+	s->lfd = chat_tcp_listen(s->cfg->port_num, s->cfg->family, err, sizeof(err));
+	if (s->lfd < 0) {
+		log_error("%s", err);
+		return -1;
+	}
+	s->ev_accept = event_new(s->base, s->lfd, EV_READ | EV_PERSIST, chat_tcp_on_accept, s);
+	if (!s->ev_accept || event_add(s->ev_accept, NULL) < 0) {
+		log_error("cannot start the event loop: out of memory");
+		return -1;
+	}
+	chat_tcp_local_str(s->lfd, where, sizeof(where));
+	out_line("listening on %s", where);
+	return 0;
+}
+
+static int chat_tcp_setup(struct chat_tcp_session *s)
+{
+	s->base = event_base_new();
+	if (!s->base)
+		return -1;
+	s->outq = evbuffer_new();
+	s->ev_timer = event_new(s->base, -1, 0, chat_tcp_on_timer, s);
+	if (!s->outq || !s->ev_timer || linebuf_init(&s->in, CHAT_TCP_LINE_MAX) < 0 ||
+	    chat_tcp_ui_init(&s->ui, s->base, &chat_tcp_ui_ops, s) < 0)
+		return -1;
+	for (size_t i = 0; i < CHAT_TCP_NSIGNALS; i++) {
+		/* Resizing and Ctrl-Z only concern the terminal; elsewhere they
+		 * keep their default actions. */
+		if (!s->ui.tty && (chat_tcp_signals[i] == SIGWINCH || chat_tcp_signals[i] == SIGTSTP))
+			continue;
+		s->ev_sig[i] = evsignal_new(s->base, chat_tcp_signals[i], chat_tcp_on_signal, s);
+		if (!s->ev_sig[i] || event_add(s->ev_sig[i], NULL) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+static void chat_tcp_teardown(struct chat_tcp_session *s)
+{
+	/* The terminal first, whatever else happens. */
+	if (s->ui.ev_in)
+		chat_tcp_ui_free(&s->ui);
+	for (size_t i = 0; i < CHAT_TCP_NSIGNALS; i++)
+		if (s->ev_sig[i])
+			event_free(s->ev_sig[i]);
+	struct event *evs[] = { s->ev_accept, s->ev_read, s->ev_write, s->ev_timer };
+	for (size_t i = 0; i < sizeof(evs) / sizeof(evs[0]); i++)
+		if (evs[i])
+			event_free(evs[i]);
+	if (s->outq)
+		evbuffer_free(s->outq);
+	linebuf_free(&s->in);
+	if (s->fd >= 0)
+		close(s->fd);
+	if (s->lfd >= 0)
+		close(s->lfd);
+	if (s->base)
+		event_base_free(s->base);
+}
+
+int chat_tcp_run(const struct chat_tcp_config *cfg, int fd)
+{
+	static struct chat_tcp_session s; /* the escape buffer is large */
+	int rc = 1;
+
+	memset(&s, 0, sizeof(s));
+	s.cfg = cfg;
+	s.fd = -1;
+	s.lfd = -1;
+	s.status = 1;
+	if (chat_tcp_setup(&s) < 0) {
+		log_error("cannot start the event loop: out of memory");
+		if (fd >= 0)
+			close(fd);
+		goto out;
+	}
+	if (fd >= 0) {
+		if (chat_tcp_begin(&s, fd) < 0) {
+			log_error("cannot start the session: out of memory");
+			goto out;
+		}
+	} else if (chat_tcp_listen_start(&s) < 0) {
+		goto out;
+	}
+	if (s.phase != CHAT_TCP_DONE)
+		event_base_dispatch(s.base);
+	rc = s.status;
+out:
+	chat_tcp_teardown(&s);
+	return rc;
+}
