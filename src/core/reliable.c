@@ -103,9 +103,13 @@ void rel_tx_sent(struct rel_tx *tx, uint64_t upto_seq, uint64_t now_us)
 		tx->retransmits += upto_seq - tx->acked;
 		tx->rto_us = tx->rto_us * 2 > REL_RTO_MAX_US ? REL_RTO_MAX_US : tx->rto_us * 2;
 		tx->deadline_us = now_us + tx->rto_us;
-	} else if (!tx->deadline_us) {
-		tx->deadline_us = now_us + tx->rto_us;
+		/* A round cut short (the caller's datagram budget): what it did not
+		 * reach counts as unsent, so the next call goes on from there. */
+		tx->sent_upto = upto_seq;
+		return;
 	}
+	if (!tx->deadline_us)
+		tx->deadline_us = now_us + tx->rto_us;
 	if (upto_seq > tx->sent_upto)
 		tx->sent_upto = upto_seq;
 }

@@ -67,6 +67,26 @@ static void test_tx_backoff(void **state)
 	rel_tx_free(&tx);
 }
 
+static void test_tx_retransmit_round_cut_short(void **state)
+{
+	struct rel_tx tx;
+
+	rel_tx_init(&tx);
+	for (int i = 0; i < 10; i++)
+		rel_tx_push(&tx, "m", 1);
+	rel_tx_sent(&tx, 10, 0);
+	uint64_t now = tx.deadline_us;
+	assert_int_equal(rel_tx_first_due(&tx, now)->seq, 1); /* the timer ran out */
+	rel_tx_sent(&tx, 4, now);                              /* only 1-4 went again */
+	const struct rel_line *l = rel_tx_first_due(&tx, now + 1);
+	assert_non_null(l);
+	assert_int_equal(l->seq, 5);                           /* the rest goes next */
+	rel_tx_sent(&tx, 10, now + 1);
+	assert_null(rel_tx_first_due(&tx, now + 2));
+	assert_int_equal(tx.deadline_us, now + 2 * REL_RTO_MIN_US);
+	rel_tx_free(&tx);
+}
+
 static void test_tx_bound(void **state)
 {
 	struct rel_tx tx;
@@ -254,6 +274,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_tx_sequence_and_ack),
 		cmocka_unit_test(test_tx_backoff),
+		cmocka_unit_test(test_tx_retransmit_round_cut_short),
 		cmocka_unit_test(test_tx_bound),
 		cmocka_unit_test(test_rx_order_dup_window),
 		cmocka_unit_test(test_link_clean_network),
