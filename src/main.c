@@ -8,6 +8,7 @@
 #include "echo_server/echo_server.h"
 #include "nc/nc.h"
 #include "serve/serve.h"
+#include "sockets/sockets.h"
 
 struct tool {
 	const char *name;
@@ -20,6 +21,7 @@ static const struct tool tools[] = {
 	{ "nc", nc_main, "netcat for the lab: connect or listen, TCP or UDP, stdin to socket to stdout" },
 	{ "echo-server", echo_server_main, "seed 004's echo server: TCP or UDP, many clients at once" },
 	{ "echo-client", echo_client_main, "seed 004's echo client: line mode or continuous (-c) mode" },
+	{ "sockets", sockets_main, "open TCP and UDP sockets with their processes, like ss -tuanp" },
 	{ "chat", chat_main, "seed 003's TCP chat: two people, point to point, connect or listen" },
 };
 

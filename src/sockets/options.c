@@ -1,0 +1,155 @@
+/* socklab sockets's options: getopt_long, then one block of conflict checks. */
+#include "sockets/options.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "core/opt.h"
+#include "sockets/diag.h"
+
+const char sockets_usage_text[] =
+	"Usage: socklab sockets [options]\n"
+	"\n"
+	"Lists the open TCP and UDP sockets, IPv4 and IPv6, with the processes that\n"
+	"hold them, like ss -tuanp; read from the kernel over netlink sock_diag.\n"
+	"\n"
+	"  -t, --tcp          TCP sockets (with -u: both, the default)\n"
+	"  -u, --udp          UDP sockets\n"
+	"  -4, --ipv4         IPv4 sockets (with -6: both, the default)\n"
+	"  -6, --ipv6         IPv6 sockets\n"
+	"  -l, --listening    listening TCP and unconnected UDP sockets only\n"
+	"  -a, --all          sockets in every state (the default)\n"
+	"      --port N       sockets whose local or peer port is N\n"
+	"      --pid N        sockets that process N holds\n"
+	"  -n, --numeric      numeric addresses and ports (always; for ss habits)\n"
+	"  -p, --processes    show processes (always; for ss habits)\n"
+	"      --json         one JSON object per socket and line\n"
+	"      --watch SECS   redraw every SECS seconds, marking sockets that\n"
+	"                     appeared (+) or went (-) since the previous draw\n"
+	"      --count N      with --watch: stop after N draws\n"
+	"  -h, --help         show this help\n"
+	"      --version      show the version\n"
+	"\n"
+	"Recv-Q and Send-Q are ss's: bytes not yet read and not yet acknowledged,\n"
+	"and for a listening TCP socket the connections waiting for accept() and\n"
+	"the backlog. Without root, the processes of other users' sockets stay\n"
+	"blank; root sees them all.\n"
+	"\n"
+	"Exit status: 0 success; 1 the kernel could not be asked; 2 usage.\n";
+
+enum {
+	OPT_PORT = 256,
+	OPT_PID,
+	OPT_JSON,
+	OPT_WATCH,
+	OPT_COUNT,
+	OPT_VERSION,
+};
+
+static const struct option sockets_long_options[] = {
+	{ "tcp", no_argument, NULL, 't' },
+	{ "udp", no_argument, NULL, 'u' },
+	{ "ipv4", no_argument, NULL, '4' },
+	{ "ipv6", no_argument, NULL, '6' },
+	{ "listening", no_argument, NULL, 'l' },
+	{ "all", no_argument, NULL, 'a' },
+	{ "numeric", no_argument, NULL, 'n' },
+	{ "processes", no_argument, NULL, 'p' },
+	{ "port", required_argument, NULL, OPT_PORT },
+	{ "pid", required_argument, NULL, OPT_PID },
+	{ "json", no_argument, NULL, OPT_JSON },
+	{ "watch", required_argument, NULL, OPT_WATCH },
+	{ "count", required_argument, NULL, OPT_COUNT },
+	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, OPT_VERSION },
+	{ NULL, 0, NULL, 0 },
+};
+
+static enum sockets_args sockets_bad(char *err, size_t errlen, const char *opt, const char *arg,
+				     const char *why)
+{
+	snprintf(err, errlen, "%s %s: %s", opt, arg, why);
+	return SOCKETS_ARGS_USAGE;
+}
+
+static enum sockets_args sockets_check(struct sockets_opts *o, bool have_count, char *err,
+				       size_t errlen)
+{
+	if (o->all && o->listening)
+		snprintf(err, errlen, "cannot use -a with -l");
+	else if (have_count && !o->watch_ms)
+		snprintf(err, errlen, "cannot use --count without --watch");
+	else
+		return SOCKETS_ARGS_OK;
+	return SOCKETS_ARGS_USAGE;
+}
+
+enum sockets_args sockets_parse_args(int argc, char **argv, struct sockets_opts *o, char *err,
+				     size_t errlen)
+{
+	bool have_count = false;
+	const char *why;
+	uint64_t v;
+	int c;
+
+	memset(o, 0, sizeof(*o));
+	optind = 0;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":tu46lanph", sockets_long_options, NULL)) != -1) {
+		switch (c) {
+		case 't': o->tcp = true; break;
+		case 'u': o->udp = true; break;
+		case '4': o->ipv4 = true; break;
+		case '6': o->ipv6 = true; break;
+		case 'l': o->listening = true; break;
+		case 'a': o->all = true; break;
+		case 'n': break; /* always numeric */
+		case 'p': break; /* always with processes */
+		case OPT_PORT:
+			if (opt_parse_port(optarg, &o->port, &why) < 0)
+				return sockets_bad(err, errlen, "--port", optarg, why);
+			o->have_port = true;
+			break;
+		case OPT_PID:
+			if (opt_parse_u64(optarg, 1, SOCKETS_PID_MAX, &v, &why) < 0)
+				return sockets_bad(err, errlen, "--pid", optarg, why);
+			o->pid = (int32_t)v;
+			o->have_pid = true;
+			break;
+		case OPT_JSON: o->json = true; break;
+		case OPT_WATCH:
+			if (opt_parse_seconds(optarg, SOCKETS_WATCH_MAX_S, &o->watch_ms, &why) < 0)
+				return sockets_bad(err, errlen, "--watch", optarg, why);
+			if (o->watch_ms < SOCKETS_WATCH_MIN_MS)
+				return sockets_bad(err, errlen, "--watch", optarg,
+						   "too small (at least 0.1)");
+			break;
+		case OPT_COUNT:
+			if (opt_parse_u64(optarg, 1, SOCKETS_COUNT_MAX, &o->count, &why) < 0)
+				return sockets_bad(err, errlen, "--count", optarg, why);
+			have_count = true;
+			break;
+		case 'h': return SOCKETS_ARGS_HELP;
+		case OPT_VERSION: return SOCKETS_ARGS_VERSION;
+		default:
+			opt_getopt_error(c, argv, optind, optopt, sockets_long_options, err, errlen);
+			return SOCKETS_ARGS_USAGE;
+		}
+	}
+	if (optind < argc) {
+		snprintf(err, errlen, "unexpected argument '%s' (filters are options: --port, --pid)",
+			 argv[optind]);
+		return SOCKETS_ARGS_USAGE;
+	}
+	if (!o->tcp && !o->udp)
+		o->tcp = o->udp = true;
+	if (!o->ipv4 && !o->ipv6)
+		o->ipv4 = o->ipv6 = true;
+	return sockets_check(o, have_count, err, errlen);
+}
+
+uint32_t sockets_opts_states(const struct sockets_opts *o)
+{
+	return o->listening ? SOCKETS_DIAG_STATES_LISTENING : SOCKETS_DIAG_STATES_ALL;
+}

@@ -1,0 +1,8 @@
+/* socklab sockets: the open TCP and UDP sockets with their processes, like
+ * ss -tuanp, read from the kernel over netlink sock_diag. */
+#ifndef SOCKLAB_SOCKETS_SOCKETS_H
+#define SOCKLAB_SOCKETS_SOCKETS_H
+
+int sockets_main(int argc, char **argv);
+
+#endif

@@ -1,0 +1,68 @@
+/* socklab sockets: parse, then one snapshot printed as a table or JSON
+ * Lines, or --watch's redraw loop. */
+#include "sockets/sockets.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "core/log.h"
+#include "sockets/netlink.h"
+#include "sockets/options.h"
+#include "sockets/render.h"
+#include "sockets/snapshot.h"
+#include "sockets/watch.h"
+
+static int sockets_once(struct sockets_netlink *nl, const struct sockets_opts *o)
+{
+	struct sockets_list l = { 0 };
+	char why[SOCKETS_WHY_MAX];
+	size_t unowned;
+	int status = 0;
+
+	if (sockets_snapshot(nl, o, &l, &unowned, why, sizeof(why)) < 0) {
+		log_error("%s", why);
+		status = 1;
+	} else {
+		if (o->json)
+			sockets_render_json(&l, 0);
+		else
+			sockets_render_table(&l, false);
+		sockets_note_unowned(unowned);
+	}
+	sockets_list_free(&l);
+	return status;
+}
+
+int sockets_main(int argc, char **argv)
+{
+	struct sockets_opts o;
+	struct sockets_netlink nl;
+	char err[SOCKETS_ERR_MAX];
+
+	log_set_prog("socklab sockets");
+	switch (sockets_parse_args(argc, argv, &o, err, sizeof(err))) {
+	case SOCKETS_ARGS_HELP:
+		fputs(sockets_usage_text, stdout);
+		return 0;
+	case SOCKETS_ARGS_VERSION:
+		printf("socklab sockets %s\n", SOCKLAB_VERSION);
+		return 0;
+	case SOCKETS_ARGS_USAGE:
+		log_error("%s", err);
+		fprintf(stderr, "Try 'socklab sockets --help'.\n");
+		return 2;
+	case SOCKETS_ARGS_OK:
+		break;
+	}
+	out_set_mode(o.json ? OUT_JSON : OUT_TEXT);
+	/* SIGPIPE keeps its default: no socket is written to, and a closed
+	 * stdout pipe (--watch | head) should end the program as it ends ss. */
+	if (sockets_netlink_open(&nl) < 0) {
+		log_error_errno(errno, "cannot open a netlink sock_diag socket");
+		return 1;
+	}
+	int status = o.watch_ms ? sockets_watch(&nl, &o) : sockets_once(&nl, &o);
+	sockets_netlink_close(&nl);
+	return status;
+}
