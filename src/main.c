@@ -4,6 +4,8 @@
 #include <string.h>
 
 #include "chat/chat.h"
+#include "chat_client/chat_client.h"
+#include "chat_server/chat_server.h"
 #include "echo_client/echo_client.h"
 #include "echo_server/echo_server.h"
 #include "nc/nc.h"
@@ -23,6 +25,8 @@ static const struct tool tools[] = {
 	{ "echo-client", echo_client_main, "seed 004's echo client: line mode or continuous (-c) mode" },
 	{ "sockets", sockets_main, "open TCP and UDP sockets with their processes, like ss -tuanp" },
 	{ "chat", chat_main, "seed 003's TCP chat: two people, point to point, connect or listen" },
+	{ "chat-client", chat_client_main, "seed 003's UDP chat client: users, rooms, private messages" },
+	{ "chat-server", chat_server_main, "seed 003's UDP chat server: an address book of users and rooms" },
 };
 
 #define NTOOLS (sizeof(tools) / sizeof(tools[0]))

@@ -76,7 +76,9 @@ void rel_tx_on_ack(struct rel_tx *tx, uint64_t ack, uint64_t now_us)
 	if (tx->sent_upto < ack)
 		tx->sent_upto = ack;
 	tx->rto_us = REL_RTO_MIN_US;
-	tx->deadline_us = tx->count > 0 ? now_us + tx->rto_us : 0;
+	/* The timer runs only for messages in flight; unsent ones start it when
+	 * they go (else their first send would count as a retransmission). */
+	tx->deadline_us = tx->sent_upto > tx->acked ? now_us + tx->rto_us : 0;
 }
 
 const struct rel_line *rel_tx_at(const struct rel_tx *tx, uint64_t seq)
@@ -100,7 +102,9 @@ void rel_tx_sent(struct rel_tx *tx, uint64_t upto_seq, uint64_t now_us)
 	bool retransmit = tx->deadline_us && now_us >= tx->deadline_us;
 
 	if (retransmit) {
-		tx->retransmits += upto_seq - tx->acked;
+		/* Only what had gone before counts as sent again. */
+		uint64_t again = upto_seq < tx->sent_upto ? upto_seq : tx->sent_upto;
+		tx->retransmits += again > tx->acked ? again - tx->acked : 0;
 		tx->rto_us = tx->rto_us * 2 > REL_RTO_MAX_US ? REL_RTO_MAX_US : tx->rto_us * 2;
 		tx->deadline_us = now_us + tx->rto_us;
 		/* A round cut short (the caller's datagram budget): what it did not

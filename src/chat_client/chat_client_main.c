@@ -1,0 +1,120 @@
+/* socklab chat-client: options, the event loop and its events, the exit
+ * status (0 left, 1 failed at run time, 2 usage). */
+#include "chat_client/chat_client.h"
+
+#include <pwd.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include <readline/history.h>
+
+#include "chat_client/client.h"
+#include "core/log.h"
+
+static const int cc_signals[] = { SIGINT, SIGTERM, SIGHUP, SIGWINCH };
+
+static const char *cc_login_name(void)
+{
+	const struct passwd *pw = getpwuid(getuid());
+	const char *env = getenv("USER");
+
+	if (pw && pw->pw_name && *pw->pw_name)
+		return pw->pw_name;
+	return env && *env ? env : NULL;
+}
+
+static void cc_on_signal(evutil_socket_t sig, short what, void *arg)
+{
+	struct chat_client *c = arg;
+
+	if (sig == SIGWINCH)
+		cc_term_resize(c);
+	else
+		cc_quit(c, false); /* BYE as for $quit; a second signal ends at once */
+}
+
+static int cc_events_new(struct chat_client *c)
+{
+	c->ev_rto = evtimer_new(c->base, cc_on_rto, c);
+	c->ev_keepalive = evtimer_new(c->base, cc_on_keepalive, c);
+	c->ev_timeout = evtimer_new(c->base, cc_on_timeout, c);
+	c->ev_later = evtimer_new(c->base, cc_on_later, c);
+	if (!c->ev_rto || !c->ev_keepalive || !c->ev_timeout || !c->ev_later)
+		return -1;
+	for (size_t i = 0; i < sizeof(cc_signals) / sizeof(cc_signals[0]); i++) {
+		c->ev_signals[i] = evsignal_new(c->base, cc_signals[i], cc_on_signal, c);
+		if (!c->ev_signals[i] || evsignal_add(c->ev_signals[i], NULL) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+static void cc_events_free(struct chat_client *c)
+{
+	struct event *evs[] = { c->ev_rto, c->ev_keepalive, c->ev_timeout, c->ev_later };
+
+	for (size_t i = 0; i < sizeof(evs) / sizeof(evs[0]); i++)
+		if (evs[i])
+			event_free(evs[i]);
+	for (size_t i = 0; i < sizeof(cc_signals) / sizeof(cc_signals[0]); i++)
+		if (c->ev_signals[i])
+			event_free(c->ev_signals[i]);
+}
+
+static int cc_run(const struct chat_client_config *cfg)
+{
+	struct chat_client *c = calloc(1, sizeof(*c));
+	int rc = 1;
+
+	if (!c) {
+		log_error("out of memory");
+		return 1;
+	}
+	c->cfg = cfg;
+	c->fd = -1;
+	chat_link_init(&c->link);
+	c->base = event_base_new();
+	if (!c->base || cc_events_new(c) < 0 || cc_input_init(c) < 0) {
+		log_error("cannot set up the event loop");
+		goto out;
+	}
+	if (cc_net_open(c) < 0)
+		goto out;
+	cc_register(c);
+	event_base_dispatch(c->base);
+	rc = c->exit_code;
+out:
+	cc_input_free(c);
+	cc_net_close(c);
+	cc_events_free(c);
+	chat_link_free(&c->link);
+	if (c->base)
+		event_base_free(c->base);
+	clear_history();
+	free(c);
+	return rc;
+}
+
+int chat_client_main(int argc, char **argv)
+{
+	struct chat_client_config cfg;
+	char err[CHAT_CLIENT_ERR_MAX];
+
+	log_set_prog("socklab chat-client");
+	switch (chat_client_parse_args(argc, argv, cc_login_name(), &cfg, err, sizeof(err))) {
+	case CHAT_CLIENT_ARGS_HELP:
+		fputs(chat_client_usage_text, stdout);
+		return 0;
+	case CHAT_CLIENT_ARGS_VERSION:
+		printf("socklab chat-client version %s\n", SOCKLAB_VERSION);
+		return 0;
+	case CHAT_CLIENT_ARGS_USAGE:
+		log_error("%s", err);
+		return 2;
+	case CHAT_CLIENT_ARGS_OK:
+		break;
+	}
+	signal(SIGPIPE, SIG_IGN);
+	return cc_run(&cfg);
+}

@@ -1,0 +1,139 @@
+/* One running chat-client: the UDP socket connected to the server, the
+ * session end (core/chatlink), the libevent loop and its timers, the input
+ * (readline on a terminal, plain lines otherwise) and what the user is
+ * talking to. net.c owns the socket and the session, input.c turns input
+ * lines into messages, terminal.c keeps output from garbling a typed line. */
+#ifndef SOCKLAB_CHAT_CLIENT_CLIENT_H
+#define SOCKLAB_CHAT_CLIENT_CLIENT_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include <event2/event.h>
+
+#include "chat_client/commands.h"
+#include "chat_client/display.h"
+#include "chat_client/options.h"
+#include "chat_client/target.h"
+#include "core/addr.h"
+#include "core/chatlink.h"
+#include "core/linebuf.h"
+#include "core/tbucket.h"
+
+/* A line read from stdin: longer ones are refused (the text limit is 512). */
+#define CC_INPUT_MAX 1024
+#define CC_KEEPALIVE_US 10000000ULL   /* an idle client acknowledges every 10 s */
+#define CC_QUIT_WAIT_US 3000000ULL    /* $quit: how long to wait for "OK bye" */
+#define CC_DRAIN_WAIT_US 10000000ULL  /* end of input: how long acks may stall */
+#define CC_AWAIT_MAX_US 10000000ULL   /* input waits this long at most for an answer */
+#define CC_NOSESSION_GRACE_US 1000000ULL /* a late "no-session" about the old session */
+/* Lines to a room or a user leave at the server's default flood rate
+ * (20 a second), with a smaller burst than its 40 so that jitter on the way
+ * never trips it. */
+#define CC_PACE_RATE 20
+#define CC_PACE_BURST 30
+#define CC_PACE_RETRY_US 50000ULL
+/* Stop reading input while this many messages wait for acknowledgement. */
+#define CC_UNACKED_HIGH 1024
+#define CC_FLUSH_MAX 16               /* datagrams built per flush */
+#define CC_RECV_BATCH 64              /* datagrams read per wake-up */
+#define CC_HISTORY_MAX 500            /* readline history lines */
+#define CC_WHERE_MAX (ADDR_STRLEN + 300)
+
+enum cc_state {
+	CC_REGISTERING,   /* REG sent, waiting for WELCOME */
+	CC_ONLINE,
+	CC_QUITTING,      /* BYE sent, waiting for "OK bye" */
+	CC_DONE,
+};
+
+struct chat_client {
+	const struct chat_client_config *cfg;
+	struct event_base *base;
+	struct event *ev_sock, *ev_stdin, *ev_rto, *ev_keepalive, *ev_timeout, *ev_later;
+	struct event *ev_signals[4];
+	int fd;
+	struct addrinfo *addrs, *addr;     /* the server's addresses; the one in use */
+	char where[CC_WHERE_MAX];          /* "HOST:PORT" as given */
+	char wait[24];                     /* -w as "5 s" */
+	enum cc_state state;
+	int exit_code;
+	bool drain;                        /* quitting at the end of input */
+	bool started;                      /* registered once: input is running */
+
+	struct chat_link link;
+	char nonce[CHAT_TOKEN_HEX + 1];
+	uint64_t welcomed_us;
+	uint64_t rx_token;                 /* the token of the datagram being taken in */
+	bool session_lost;                 /* "ERR no-session" arrived: register again */
+	bool fatal;                        /* the registration was refused */
+	uint64_t dropped;                  /* datagrams ignored */
+	bool refused_told;
+
+	struct chat_target target;
+	struct tbucket pace;
+	const char *await;                 /* input waits for this OK ("join") */
+	uint64_t await_until_us;
+
+	/* input */
+	bool tty;                          /* readline on a terminal */
+	bool rl_active;                    /* readline's handler is installed */
+	bool stdin_pollable;
+	bool stdin_watched;
+	bool stdin_eof;
+	struct linebuf in;
+	char held[CC_INPUT_MAX + 1];       /* the next line, not taken yet */
+	size_t held_len;
+	bool has_held;
+	char prompt[CHAT_PROMPT_MAX];
+
+	struct chat_display display;
+	uint8_t rbuf[CHAT_DGRAM_MAX + 1];
+	struct chat_builder out[CC_FLUSH_MAX];
+};
+
+/* net.c */
+int cc_net_open(struct chat_client *c);
+void cc_net_close(struct chat_client *c);
+void cc_register(struct chat_client *c);
+/* Queues a message line; false if the session is stuck. */
+bool cc_send(struct chat_client *c, const char *line, size_t len);
+/* Sends what is due now (with ack_only: at least an acknowledgement). */
+void cc_flush(struct chat_client *c, bool ack_only);
+void cc_quit(struct chat_client *c, bool drain);
+void cc_finish(struct chat_client *c, int code);
+void cc_on_sock(evutil_socket_t fd, short what, void *arg);
+void cc_on_rto(evutil_socket_t fd, short what, void *arg);
+void cc_on_keepalive(evutil_socket_t fd, short what, void *arg);
+void cc_on_timeout(evutil_socket_t fd, short what, void *arg);
+void cc_timer_at(struct event *ev, uint64_t at_us);
+
+/* input.c */
+int cc_input_init(struct chat_client *c);
+void cc_input_free(struct chat_client *c);
+/* Registered: input may start (or go on after registering again). */
+void cc_input_online(struct chat_client *c);
+/* Takes input lines while they can be sent now. */
+void cc_pump(struct chat_client *c);
+void cc_input_stop(struct chat_client *c);
+void cc_on_stdin(evutil_socket_t fd, short what, void *arg);
+void cc_on_later(evutil_socket_t fd, short what, void *arg);
+/* A line typed on the terminal (NULL: Ctrl-D). */
+void cc_input_line(struct chat_client *c, char *line);
+
+/* terminal.c */
+void cc_term_start(struct chat_client *c);
+void cc_term_stop(struct chat_client *c);
+void cc_term_read(struct chat_client *c);
+void cc_term_resize(struct chat_client *c);
+/* Shows the prompt of the current target. */
+void cc_term_prompt(struct chat_client *c);
+/* One line on f (stdout or stderr) above the line being typed. */
+void cc_print(struct chat_client *c, FILE *f, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* "socklab chat-client: ..." on stderr, above the line being typed. */
+void cc_error(struct chat_client *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+#endif

@@ -1,0 +1,205 @@
+/* The command table of seed 003 (tasks 2/3) plus $who, $help and $quit,
+ * and the checks that keep a refused line from ever being sent. */
+#include "chat_client/commands.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#define CMD_LIST "$userlist $roomlist $who $poke USER $roomcreate ROOM $roomjoin ROOM " \
+		 "$roomleave $kick $help $quit"
+#define CMD_NAME_RULE "1 to 32 of A-Z a-z 0-9 _ - . starting with a letter or digit"
+
+const char chat_cmd_help_text[] =
+	"commands:\n"
+	"  $userlist          the users on the server\n"
+	"  $roomlist          the rooms and how many are in each\n"
+	"  $who               the members of your room\n"
+	"  $poke USER         talk privately with USER: plain lines go to USER only\n"
+	"  $roomcreate ROOM   create ROOM and join it\n"
+	"  $roomjoin ROOM     join ROOM (leaving the room you were in)\n"
+	"  $roomleave         leave your room\n"
+	"  $kick              remove every other member from your room (its creator only)\n"
+	"  $help              this list\n"
+	"  $quit              leave the chat (Ctrl-D too)\n"
+	"plain lines go to the user you poked last, or else to your room; joining a\n"
+	"room ends a poke ($roomjoin your own room to talk there again); $$ sends a '$'\n";
+
+enum cmd_arg { ARG_NONE, ARG_USER, ARG_ROOM };
+
+struct cmd_def {
+	const char *name;
+	enum chat_cmd_kind kind;
+	const char *verb;          /* the protocol message, for CHAT_CMD_SEND */
+	enum cmd_arg arg;
+	const char *await;         /* the OK that answers it, when it moves the target */
+};
+
+static const struct cmd_def cmd_table[] = {
+	{ "userlist", CHAT_CMD_SEND, "USERS", ARG_NONE, NULL },
+	{ "roomlist", CHAT_CMD_SEND, "ROOMS", ARG_NONE, NULL },
+	{ "who", CHAT_CMD_SEND, "WHO", ARG_NONE, NULL },
+	{ "poke", CHAT_CMD_SEND, "POKE", ARG_USER, "poke" },
+	{ "roomcreate", CHAT_CMD_SEND, "CREATE", ARG_ROOM, "create" },
+	{ "roomjoin", CHAT_CMD_SEND, "JOIN", ARG_ROOM, "join" },
+	{ "roomleave", CHAT_CMD_SEND, "LEAVE", ARG_NONE, "leave" },
+	{ "kick", CHAT_CMD_SEND, "KICK", ARG_NONE, NULL },
+	{ "help", CHAT_CMD_HELP, NULL, ARG_NONE, NULL },
+	{ "quit", CHAT_CMD_QUIT, NULL, ARG_NONE, NULL },
+};
+
+#define CMD_COUNT (sizeof(cmd_table) / sizeof(cmd_table[0]))
+#define CMD_WORDS_MAX 3
+
+static bool cmd_is_space(char c)
+{
+	return c == ' ' || c == '\t';
+}
+
+/* Splits s into at most max words; returns how many there were (more than
+ * max: max + 1). */
+static size_t cmd_split(const char *s, size_t n, struct chat_word *w, size_t max)
+{
+	size_t count = 0, i = 0;
+
+	while (i < n) {
+		while (i < n && cmd_is_space(s[i]))
+			i++;
+		if (i == n)
+			break;
+		size_t start = i;
+		while (i < n && !cmd_is_space(s[i]))
+			i++;
+		if (count == max)
+			return max + 1;
+		w[count].p = s + start;
+		w[count].len = i - start;
+		count++;
+	}
+	return count;
+}
+
+static const struct cmd_def *cmd_find(const struct chat_word *w)
+{
+	for (size_t i = 0; i < CMD_COUNT; i++)
+		if (strlen(cmd_table[i].name) == w->len &&
+		    strncasecmp(cmd_table[i].name, w->p, w->len) == 0)
+			return &cmd_table[i];
+	return NULL;
+}
+
+static void cmd_build(struct chat_cmd *out, const char *verb, const struct chat_word *arg)
+{
+	int k = arg ? snprintf(out->line, sizeof(out->line), "%s %.*s", verb, (int)arg->len, arg->p)
+		    : snprintf(out->line, sizeof(out->line), "%s", verb);
+	out->kind = CHAT_CMD_SEND;
+	out->len = (size_t)k;
+}
+
+static void cmd_command(const char *s, size_t n, const struct chat_target *t, struct chat_cmd *out)
+{
+	struct chat_word w[CMD_WORDS_MAX];
+	size_t count = cmd_split(s + 1, n - 1, w, CMD_WORDS_MAX);
+	struct chat_word empty = { s + 1, 0 };
+	const struct cmd_def *d = count ? cmd_find(&w[0]) : NULL;
+
+	if (!d) {
+		const struct chat_word *name = count ? &w[0] : &empty;
+		out->kind = CHAT_CMD_ERROR;
+		snprintf(out->text, sizeof(out->text), "unknown command $%.*s — commands: " CMD_LIST,
+			 name->len > 32 ? 32 : (int)name->len, name->p);
+		return;
+	}
+	const char *argname = d->arg == ARG_USER ? "USER" : "ROOM";
+	if (d->arg == ARG_NONE && count > 1) {
+		snprintf(out->text, sizeof(out->text), "$%s takes no arguments", d->name);
+		out->kind = CHAT_CMD_ERROR;
+		return;
+	}
+	if (d->arg != ARG_NONE && count != 2) {
+		snprintf(out->text, sizeof(out->text), "$%s takes one %s: $%s %s", d->name, argname,
+			 d->name, argname);
+		out->kind = CHAT_CMD_ERROR;
+		return;
+	}
+	if (d->arg != ARG_NONE && !chat_valid_name(w[1].p, w[1].len)) {
+		out->kind = CHAT_CMD_ERROR;
+		snprintf(out->text, sizeof(out->text), "'%.*s' is not a %s name: " CMD_NAME_RULE,
+			 w[1].len > 40 ? 40 : (int)w[1].len, w[1].p, d->arg == ARG_USER ? "user" : "room");
+		return;
+	}
+	if (d->kind != CHAT_CMD_SEND) {
+		out->kind = d->kind;
+		return;
+	}
+	if (d->arg == ARG_ROOM && strcmp(d->name, "roomjoin") == 0 && t->room[0] &&
+	    chat_word_is(&w[1], t->room)) {
+		/* Joining my own room again: nothing to ask the server. */
+		out->kind = t->poke[0] ? CHAT_CMD_UNPOKE : CHAT_CMD_NOTE;
+		snprintf(out->text, sizeof(out->text),
+			 t->poke[0] ? "plain lines go to %s again" : "already in %s", t->room);
+		return;
+	}
+	cmd_build(out, d->verb, d->arg != ARG_NONE ? &w[1] : NULL);
+	out->await = d->await;
+}
+
+static void cmd_text(const char *s, size_t n, const struct chat_target *t, struct chat_cmd *out)
+{
+	struct chat_word text = { s, n };
+
+	if (!t->poke[0] && !t->room[0]) {
+		out->kind = CHAT_CMD_ERROR;
+		snprintf(out->text, sizeof(out->text),
+			 "not in a room and no one poked: $roomjoin ROOM or $poke USER first");
+		return;
+	}
+	if (t->poke[0]) {
+		struct chat_word user = { t->poke, strlen(t->poke) };
+		char verb[CHAT_NAME_MAX + 8];
+		snprintf(verb, sizeof(verb), "PRIV %.*s", (int)user.len, user.p);
+		cmd_build(out, verb, &text);
+	} else {
+		cmd_build(out, "SAY", &text);
+	}
+	out->paced = true;
+}
+
+void chat_cmd_parse(const char *s, size_t n, const struct chat_target *t, struct chat_cmd *out)
+{
+	memset(out, 0, sizeof(*out));
+	if (n > 0 && s[n - 1] == '\r')
+		n--;
+	size_t blank = 0;
+	while (blank < n && cmd_is_space(s[blank]))
+		blank++;
+	if (blank == n) {
+		out->kind = CHAT_CMD_NONE;
+		return;
+	}
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if ((c < 0x20 && c != '\t') || c == 0x7f) {
+			out->kind = CHAT_CMD_ERROR;
+			snprintf(out->text, sizeof(out->text),
+				 "line has a control character (0x%02x) at byte %zu: not sent", c, i + 1);
+			return;
+		}
+	}
+	bool command = s[0] == '$' && !(n > 1 && s[1] == '$');
+	if (command) {
+		cmd_command(s, n, t, out);
+		return;
+	}
+	if (s[0] == '$') { /* "$$..." is text that starts with "$" */
+		s++;
+		n--;
+	}
+	if (n > CHAT_TEXT_MAX) {
+		out->kind = CHAT_CMD_ERROR;
+		snprintf(out->text, sizeof(out->text),
+			 "line of %zu bytes is longer than %d: not sent (split it)", n, CHAT_TEXT_MAX);
+		return;
+	}
+	cmd_text(s, n, t, out);
+}

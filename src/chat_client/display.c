@@ -1,0 +1,245 @@
+/* Server messages to output lines: parse into struct chat_event, then
+ * format. Every field is a view into the delivered line. */
+#include "chat_client/display.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#define W(w) (int)(w).len, (w).p
+
+static bool display_take_name(const char **p, const char *end, struct chat_word *w)
+{
+	return chat_next_word(p, end, w) && chat_valid_name(w->p, w->len);
+}
+
+static void display_take_rest(const char *p, const char *end, struct chat_word *w)
+{
+	w->p = p;
+	w->len = p < end ? (size_t)(end - p) : 0;
+}
+
+static enum chat_ev_kind display_parse_ok(const char *p, const char *end, struct chat_event *ev)
+{
+	if (!chat_next_word(&p, end, &ev->what))
+		return CHAT_EV_UNKNOWN;
+	if (chat_event_what_is(ev, "poke")) {
+		if (!display_take_name(&p, end, &ev->user))
+			return CHAT_EV_UNKNOWN;
+	} else if (chat_event_what_is(ev, "create") || chat_event_what_is(ev, "join") ||
+		   chat_event_what_is(ev, "leave") || chat_event_what_is(ev, "kick")) {
+		if (!display_take_name(&p, end, &ev->room))
+			return CHAT_EV_UNKNOWN;
+	}
+	display_take_rest(p, end, &ev->text);
+	return CHAT_EV_OK;
+}
+
+static enum chat_ev_kind display_parse_list(const char *p, const char *end, struct chat_event *ev)
+{
+	struct chat_word w;
+
+	if (!display_take_name(&p, end, &ev->what) || !chat_next_word(&p, end, &w))
+		return CHAT_EV_UNKNOWN;
+	if (chat_word_is(&w, "end"))
+		ev->last = true;
+	else if (!chat_word_is(&w, "more"))
+		return CHAT_EV_UNKNOWN;
+	display_take_rest(p, end, &ev->text);
+	return CHAT_EV_LIST;
+}
+
+static enum chat_ev_kind display_parse(const char *p, const char *end, struct chat_event *ev)
+{
+	struct chat_word verb;
+
+	if (!chat_next_word(&p, end, &verb))
+		return CHAT_EV_UNKNOWN;
+	if (chat_word_is(&verb, "MSG")) {
+		if (!display_take_name(&p, end, &ev->room) || !display_take_name(&p, end, &ev->user))
+			return CHAT_EV_UNKNOWN;
+		display_take_rest(p, end, &ev->text);
+		return ev->text.len ? CHAT_EV_MSG : CHAT_EV_UNKNOWN;
+	}
+	if (chat_word_is(&verb, "PRIV")) {
+		if (!display_take_name(&p, end, &ev->user))
+			return CHAT_EV_UNKNOWN;
+		display_take_rest(p, end, &ev->text);
+		return ev->text.len ? CHAT_EV_PRIV : CHAT_EV_UNKNOWN;
+	}
+	if (chat_word_is(&verb, "JOINED") || chat_word_is(&verb, "LEFT") ||
+	    chat_word_is(&verb, "KICKED")) {
+		if (!display_take_name(&p, end, &ev->room) || !display_take_name(&p, end, &ev->user) ||
+		    p < end)
+			return CHAT_EV_UNKNOWN;
+		return chat_word_is(&verb, "JOINED") ? CHAT_EV_JOINED
+		       : chat_word_is(&verb, "LEFT") ? CHAT_EV_LEFT
+						     : CHAT_EV_KICKED;
+	}
+	if (chat_word_is(&verb, "WELCOME"))
+		return display_take_name(&p, end, &ev->user) && p >= end ? CHAT_EV_WELCOME
+									 : CHAT_EV_UNKNOWN;
+	if (chat_word_is(&verb, "LIST"))
+		return display_parse_list(p, end, ev);
+	if (chat_word_is(&verb, "OK"))
+		return display_parse_ok(p, end, ev);
+	if (chat_word_is(&verb, "ERR")) {
+		if (!chat_next_word(&p, end, &ev->what))
+			return CHAT_EV_UNKNOWN;
+		display_take_rest(p, end, &ev->text);
+		return CHAT_EV_ERR;
+	}
+	return CHAT_EV_UNKNOWN;
+}
+
+void chat_event_parse(const char *line, size_t len, struct chat_event *ev)
+{
+	memset(ev, 0, sizeof(*ev));
+	ev->line = line;
+	ev->len = len;
+	ev->kind = display_parse(line, line + len, ev);
+}
+
+bool chat_event_what_is(const struct chat_event *ev, const char *s)
+{
+	return chat_word_is(&ev->what, s);
+}
+
+static void display_list_reset(struct chat_display *d)
+{
+	d->kind[0] = '\0';
+	d->items = d->dropped = d->len = 0;
+	d->acc[0] = '\0';
+}
+
+void chat_display_init(struct chat_display *d)
+{
+	display_list_reset(d);
+	d->out[0] = '\0';
+}
+
+/* Room for the ", " before an item and the "… and N more" at the end. */
+#define DISPLAY_TAIL 48
+
+static void display_list_add(struct chat_display *d, const struct chat_event *ev,
+			     const struct chat_word *item)
+{
+	const char *colon = memchr(item->p, ':', item->len);
+	size_t room = sizeof(d->acc) - d->len;
+	int k;
+
+	/* "lobby:3" in a room list reads "lobby (3)" */
+	if (chat_event_what_is(ev, "rooms") && colon)
+		k = snprintf(d->acc + d->len, room, "%s%.*s (%.*s)", d->items ? ", " : "",
+			     (int)(colon - item->p), item->p,
+			     (int)(item->len - (size_t)(colon - item->p) - 1), colon + 1);
+	else
+		k = snprintf(d->acc + d->len, room, "%s%.*s", d->items ? ", " : "", W(*item));
+	if (k < 0 || (size_t)k + DISPLAY_TAIL >= room) {
+		d->acc[d->len] = '\0';
+		d->dropped++;
+		return;
+	}
+	d->len += (size_t)k;
+	d->items++;
+}
+
+static const char *display_list_label(const struct chat_event *ev)
+{
+	if (chat_event_what_is(ev, "who"))
+		return "in room";
+	return NULL;
+}
+
+static enum chat_out display_list(struct chat_display *d, const struct chat_event *ev,
+				  const char **line)
+{
+	const char *p = ev->text.p, *end = ev->text.p + ev->text.len;
+	struct chat_word item;
+
+	if (!chat_word_is(&ev->what, d->kind)) {
+		display_list_reset(d);
+		snprintf(d->kind, sizeof(d->kind), "%.*s", W(ev->what));
+	}
+	while (p < end)
+		if (chat_next_word(&p, end, &item))
+			display_list_add(d, ev, &item);
+	if (!ev->last)
+		return CHAT_OUT_NONE;
+	const char *label = display_list_label(ev);
+	int k = label ? snprintf(d->out, sizeof(d->out), "%s: ", label)
+		      : snprintf(d->out, sizeof(d->out), "%s: ", d->kind);
+	size_t n = (size_t)k;
+	n += (size_t)snprintf(d->out + n, sizeof(d->out) - n, "%s", d->items ? d->acc : "(none)");
+	if (d->dropped)
+		snprintf(d->out + n, sizeof(d->out) - n, " … and %zu more", d->dropped);
+	display_list_reset(d);
+	*line = d->out;
+	return CHAT_OUT_STDOUT;
+}
+
+static void display_ok(struct chat_display *d, const struct chat_event *ev)
+{
+	char *o = d->out;
+	size_t n = sizeof(d->out);
+
+	if (chat_event_what_is(ev, "create"))
+		snprintf(o, n, "created room %.*s", W(ev->room));
+	else if (chat_event_what_is(ev, "join"))
+		snprintf(o, n, "joined %.*s", W(ev->room));
+	else if (chat_event_what_is(ev, "leave"))
+		snprintf(o, n, "left %.*s", W(ev->room));
+	else if (chat_event_what_is(ev, "poke"))
+		snprintf(o, n, "poked %.*s: plain lines go to %.*s", W(ev->user), W(ev->user));
+	else if (chat_event_what_is(ev, "kick"))
+		snprintf(o, n, "kicked %.*s from %.*s", ev->text.len ? (int)ev->text.len : 1,
+			 ev->text.len ? ev->text.p : "?", W(ev->room));
+	else if (chat_event_what_is(ev, "bye"))
+		snprintf(o, n, "bye");
+	else
+		snprintf(o, n, "ok: %.*s%s%.*s", W(ev->what), ev->text.len ? " " : "", W(ev->text));
+}
+
+enum chat_out chat_display_event(struct chat_display *d, const struct chat_event *ev,
+				 const char **line)
+{
+	char *o = d->out;
+	size_t n = sizeof(d->out);
+	enum chat_out where = CHAT_OUT_STDOUT;
+
+	switch (ev->kind) {
+	case CHAT_EV_WELCOME:
+		return CHAT_OUT_NONE; /* the session says it, with the server's address */
+	case CHAT_EV_LIST:
+		return display_list(d, ev, line);
+	case CHAT_EV_MSG:
+		snprintf(o, n, "[%.*s] %.*s: %.*s", W(ev->room), W(ev->user), W(ev->text));
+		break;
+	case CHAT_EV_PRIV:
+		snprintf(o, n, "[private] %.*s: %.*s", W(ev->user), W(ev->text));
+		break;
+	case CHAT_EV_JOINED:
+		snprintf(o, n, "* %.*s joined %.*s", W(ev->user), W(ev->room));
+		break;
+	case CHAT_EV_LEFT:
+		snprintf(o, n, "* %.*s left %.*s", W(ev->user), W(ev->room));
+		break;
+	case CHAT_EV_KICKED:
+		snprintf(o, n, "* you were kicked from %.*s by %.*s", W(ev->room), W(ev->user));
+		break;
+	case CHAT_EV_OK:
+		display_ok(d, ev);
+		break;
+	case CHAT_EV_ERR:
+		if (ev->text.len)
+			snprintf(o, n, "error: %.*s", W(ev->text));
+		else
+			snprintf(o, n, "error: %.*s", W(ev->what));
+		break;
+	case CHAT_EV_UNKNOWN:
+		snprintf(o, n, "unexpected message from the server: %.*s", (int)ev->len, ev->line);
+		where = CHAT_OUT_STDERR;
+		break;
+	}
+	*line = o;
+	return where;
+}

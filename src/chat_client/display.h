@@ -1,0 +1,65 @@
+/* What the server says, as the user sees it: a delivered message line
+ * ("MSG lobby alice hi") parsed into an event, then formatted as one output
+ * line ("[lobby] alice: hi"). Lists that the server splits over several
+ * messages are gathered and shown once, as one line. Pure: no I/O. */
+#ifndef SOCKLAB_CHAT_CLIENT_DISPLAY_H
+#define SOCKLAB_CHAT_CLIENT_DISPLAY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "core/chatproto.h"
+
+/* A gathered list and the formatted line it becomes: 1000 names of 32
+ * bytes with ", " between them fit; longer lists end in "… and N more". */
+#define CHAT_DISPLAY_MAX 40960
+
+enum chat_ev_kind {
+	CHAT_EV_UNKNOWN,   /* not a message the client knows, or malformed */
+	CHAT_EV_WELCOME,   /* WELCOME <name>: user */
+	CHAT_EV_MSG,       /* MSG <room> <from> <text>: room, user, text */
+	CHAT_EV_PRIV,      /* PRIV <from> <text>: user, text */
+	CHAT_EV_JOINED,    /* JOINED <room> <user> */
+	CHAT_EV_LEFT,      /* LEFT <room> <user> */
+	CHAT_EV_KICKED,    /* KICKED <room> <by>: room, user */
+	CHAT_EV_LIST,      /* LIST <kind> more|end <items>: what, last, text */
+	CHAT_EV_OK,        /* OK <what> [room|user] [n]: what, room or user, text */
+	CHAT_EV_ERR,       /* ERR <code> [text]: what, text */
+};
+
+struct chat_event {
+	enum chat_ev_kind kind;
+	struct chat_word what;   /* LIST's kind, OK's verb, ERR's code */
+	struct chat_word room;
+	struct chat_word user;
+	struct chat_word text;   /* the rest of the line, may be empty */
+	bool last;               /* LIST ... end */
+	const char *line;        /* the whole message line */
+	size_t len;
+};
+
+/* Fills ev; a message that does not parse is CHAT_EV_UNKNOWN. */
+void chat_event_parse(const char *line, size_t len, struct chat_event *ev);
+/* The event's word equals s. */
+bool chat_event_what_is(const struct chat_event *ev, const char *s);
+
+enum chat_out {
+	CHAT_OUT_NONE,     /* nothing to show (yet) */
+	CHAT_OUT_STDOUT,
+	CHAT_OUT_STDERR,
+};
+
+struct chat_display {
+	char kind[CHAT_NAME_MAX + 1];   /* the list being gathered, "" if none */
+	size_t items, dropped;
+	size_t len;                     /* of acc */
+	char acc[CHAT_DISPLAY_MAX];     /* "a, b, c" so far */
+	char out[CHAT_DISPLAY_MAX + 128];
+};
+
+void chat_display_init(struct chat_display *d);
+/* The line to show for ev (NUL-terminated, in d->out) and where. */
+enum chat_out chat_display_event(struct chat_display *d, const struct chat_event *ev,
+				 const char **line);
+
+#endif

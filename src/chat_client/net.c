@@ -1,0 +1,388 @@
+/* The session with the server: registration (REG until WELCOME or ERR,
+ * bounded by -w), the datagrams in and out through core/chatlink, the
+ * retransmission and keepalive timers, registering again when the server
+ * lost the session, and leaving (BYE until "OK bye" or a timeout). */
+#include "chat_client/client.h"
+
+#include <errno.h>
+#include <netdb.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "core/clock.h"
+#include "core/resolve.h"
+#include "core/rng.h"
+
+void cc_timer_at(struct event *ev, uint64_t at_us)
+{
+	uint64_t now = clock_mono_us();
+	uint64_t d = at_us > now ? at_us - now : 0;
+	struct timeval tv = { .tv_sec = (time_t)(d / 1000000), .tv_usec = (suseconds_t)(d % 1000000) };
+
+	evtimer_add(ev, &tv);
+}
+
+static int cc_connect(struct chat_client *c)
+{
+	for (; c->addr; c->addr = c->addr->ai_next) {
+		int fd = socket(c->addr->ai_family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+		if (fd < 0)
+			continue;
+		/* Connected: the kernel drops datagrams from anyone but the
+		 * server, and a missing server shows as ECONNREFUSED. */
+		if (connect(fd, c->addr->ai_addr, c->addr->ai_addrlen) < 0) {
+			close(fd);
+			continue;
+		}
+		if (c->ev_sock)
+			event_free(c->ev_sock);
+		if (c->fd >= 0)
+			close(c->fd);
+		c->fd = fd;
+		c->ev_sock = event_new(c->base, fd, EV_READ | EV_PERSIST, cc_on_sock, c);
+		if (!c->ev_sock || event_add(c->ev_sock, NULL) < 0)
+			return -1;
+		return 0;
+	}
+	return -1;
+}
+
+int cc_net_open(struct chat_client *c)
+{
+	const struct chat_client_config *cfg = c->cfg;
+	const char *why;
+
+	if (strchr(cfg->host, ':'))
+		snprintf(c->where, sizeof(c->where), "[%s]:%s", cfg->host, cfg->port);
+	else
+		snprintf(c->where, sizeof(c->where), "%s:%s", cfg->host, cfg->port);
+	if (cfg->wait_ms % 1000 == 0)
+		snprintf(c->wait, sizeof(c->wait), "%llu s", (unsigned long long)(cfg->wait_ms / 1000));
+	else
+		snprintf(c->wait, sizeof(c->wait), "%llu.%03llu s",
+			 (unsigned long long)(cfg->wait_ms / 1000),
+			 (unsigned long long)(cfg->wait_ms % 1000));
+	if (resolve(cfg->host, cfg->port, cfg->family, SOCK_DGRAM, 0, &c->addrs, &why) < 0) {
+		cc_error(c, "cannot resolve %s: %s", c->where, why);
+		return -1;
+	}
+	c->addr = c->addrs;
+	if (cc_connect(c) < 0) {
+		cc_error(c, "cannot open a UDP socket to %s: %s", c->where, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+void cc_net_close(struct chat_client *c)
+{
+	if (c->ev_sock)
+		event_free(c->ev_sock);
+	c->ev_sock = NULL;
+	if (c->fd >= 0)
+		close(c->fd);
+	c->fd = -1;
+	if (c->addrs)
+		freeaddrinfo(c->addrs);
+	c->addrs = c->addr = NULL;
+}
+
+void cc_finish(struct chat_client *c, int code)
+{
+	c->state = CC_DONE;
+	c->exit_code = code;
+	cc_input_stop(c);
+	event_base_loopexit(c->base, NULL);
+}
+
+void cc_register(struct chat_client *c)
+{
+	static const char hex[] = "0123456789abcdef";
+	uint8_t r[CHAT_TOKEN_HEX / 2];
+	char line[CHAT_NAME_MAX + CHAT_TOKEN_HEX + 8];
+
+	rng_fill_secure(r, sizeof(r));
+	for (size_t i = 0; i < sizeof(r); i++) {
+		c->nonce[2 * i] = hex[r[i] >> 4];
+		c->nonce[2 * i + 1] = hex[r[i] & 15];
+	}
+	c->nonce[CHAT_TOKEN_HEX] = '\0';
+	chat_link_free(&c->link);
+	chat_link_init(&c->link);
+	chat_target_clear(&c->target);
+	chat_display_init(&c->display);
+	c->await = NULL;
+	c->state = CC_REGISTERING;
+	int k = snprintf(line, sizeof(line), "REG %s %s", c->cfg->name, c->nonce);
+	cc_send(c, line, (size_t)k);
+	cc_flush(c, false);
+	cc_timer_at(c->ev_timeout, clock_mono_us() + c->cfg->wait_ms * 1000);
+}
+
+bool cc_send(struct chat_client *c, const char *line, size_t len)
+{
+	return chat_link_send(&c->link, line, len);
+}
+
+static void cc_refused(struct chat_client *c)
+{
+	if (c->state == CC_REGISTERING) {
+		if (c->addr && c->addr->ai_next) {
+			c->addr = c->addr->ai_next; /* "localhost": ::1 first, then 127.0.0.1 */
+			if (cc_connect(c) == 0) {
+				cc_register(c);
+				return;
+			}
+		}
+		cc_error(c, "nothing answers on %s over UDP (connection refused) — is socklab "
+			    "chat-server running there?", c->where);
+		cc_finish(c, 1);
+		return;
+	}
+	if (!c->refused_told)
+		cc_error(c, "%s refused a datagram (connection refused) — is the server still "
+			    "running? Trying on", c->where);
+	c->refused_told = true;
+}
+
+void cc_flush(struct chat_client *c, bool ack_only)
+{
+	uint64_t now = clock_mono_us();
+	bool sent = false, refused = false;
+	unsigned n;
+
+	if (c->state == CC_DONE || c->fd < 0)
+		return;
+	do {
+		n = chat_link_flush(&c->link, now, c->out, CC_FLUSH_MAX, ack_only && !sent);
+		for (unsigned i = 0; i < n; i++) {
+			/* A datagram that does not leave is lost like any other:
+			 * the retransmission timer sends it again. */
+			if (send(c->fd, c->out[i].buf, c->out[i].len, 0) < 0 && errno == ECONNREFUSED)
+				refused = true;
+			sent = true;
+		}
+	} while (n == CC_FLUSH_MAX);
+	uint64_t due = chat_link_deadline(&c->link);
+	if (due)
+		cc_timer_at(c->ev_rto, due);
+	else
+		evtimer_del(c->ev_rto);
+	if (sent && c->state != CC_REGISTERING)
+		cc_timer_at(c->ev_keepalive, c->link.last_sent_us + CC_KEEPALIVE_US);
+	if (refused)
+		cc_refused(c);
+}
+
+static void cc_welcomed(struct chat_client *c)
+{
+	uint64_t now = clock_mono_us();
+
+	c->link.has_token = true;
+	c->link.token = c->rx_token;
+	c->state = CC_ONLINE;
+	c->welcomed_us = now;
+	evtimer_del(c->ev_timeout);
+	tbucket_init(&c->pace, CC_PACE_RATE, CC_PACE_BURST, now);
+	cc_print(c, stdout, "registered as %s on %s", c->cfg->name, c->where);
+	cc_input_online(c);
+}
+
+static void cc_refused_registration(struct chat_client *c, const struct chat_event *ev)
+{
+	if (chat_event_what_is(ev, "name-taken"))
+		cc_error(c, "the name %s is taken on %s", c->cfg->name, c->where);
+	else
+		cc_error(c, "%s refused the name %s: %.*s", c->where, c->cfg->name,
+			 (int)(ev->text.len ? ev->text.len : ev->what.len),
+			 ev->text.len ? ev->text.p : ev->what.p);
+	c->fatal = true;
+}
+
+/* Every message of the session, in order, exactly once. */
+static void cc_deliver(void *arg, const char *line, size_t len)
+{
+	struct chat_client *c = arg;
+	struct chat_event ev;
+	const char *out;
+
+	chat_event_parse(line, len, &ev);
+	if (c->state == CC_DONE || c->fatal || c->session_lost)
+		return;
+	if (ev.kind == CHAT_EV_ERR && chat_event_what_is(&ev, "no-session")) {
+		/* During registration, or just after it, the notice is about
+		 * a datagram of the session before. */
+		if (c->state == CC_REGISTERING ||
+		    (c->state == CC_ONLINE && clock_mono_us() - c->welcomed_us < CC_NOSESSION_GRACE_US))
+			return;
+		c->session_lost = true;
+		return;
+	}
+	if (c->state == CC_REGISTERING) {
+		if (ev.kind == CHAT_EV_WELCOME)
+			cc_welcomed(c);
+		else if (ev.kind == CHAT_EV_ERR)
+			cc_refused_registration(c, &ev);
+		return;
+	}
+	if (c->state == CC_QUITTING && ev.kind == CHAT_EV_OK && chat_event_what_is(&ev, "bye")) {
+		cc_print(c, stdout, "bye");
+		cc_finish(c, 0);
+		return;
+	}
+	chat_target_apply(&c->target, &ev); /* first: the prompt drawn again is the new one */
+	enum chat_out where = chat_display_event(&c->display, &ev, &out);
+	if (where == CHAT_OUT_STDOUT)
+		cc_print(c, stdout, "%s", out);
+	else if (where == CHAT_OUT_STDERR)
+		cc_error(c, "%s", out);
+	if (chat_event_answers(&ev, c->await))
+		c->await = NULL;
+}
+
+/* Only the server's datagrams for this session are taken in: with its
+ * token, or without one for its answers to REG and its notices. */
+static bool cc_acceptable(const struct chat_client *c, const struct chat_dgram *d)
+{
+	if (c->state == CC_REGISTERING) {
+		/* A token before WELCOME: only the WELCOME itself (seq 1), never
+		 * a late datagram of a session before, whose numbers would
+		 * confuse the new one. */
+		return !d->has_token ||
+		       (d->n > 0 && d->msgs[0].seq == 1 && d->msgs[0].len > 8 &&
+			memcmp(d->msgs[0].line, "WELCOME ", 8) == 0);
+	}
+	if (d->has_token)
+		return d->token == c->link.token;
+	for (unsigned i = 0; i < d->n; i++)
+		if (d->msgs[i].seq != 0)
+			return false;
+	return true;
+}
+
+static void cc_take(struct chat_client *c, const struct chat_dgram *d)
+{
+	if (c->state == CC_DONE || !cc_acceptable(c, d)) {
+		c->dropped++;
+		return;
+	}
+	size_t before = rel_tx_unacked(&c->link.tx);
+	c->rx_token = d->token;
+	c->refused_told = false;
+	chat_link_receive(&c->link, d, clock_mono_us(), cc_deliver, c);
+	if (c->state == CC_QUITTING && c->drain && rel_tx_unacked(&c->link.tx) < before)
+		cc_timer_at(c->ev_timeout, clock_mono_us() + CC_DRAIN_WAIT_US);
+}
+
+static void cc_session_lost(struct chat_client *c)
+{
+	size_t lost = rel_tx_unacked(&c->link.tx);
+
+	c->session_lost = false;
+	if (c->state == CC_QUITTING) {
+		/* Most likely BYE was taken and its "OK bye" lost. */
+		cc_finish(c, 0);
+		return;
+	}
+	cc_print(c, stdout, "* the server lost this session (it restarted, or it heard nothing "
+			    "for too long): registering again as %s, in no room", c->cfg->name);
+	if (lost)
+		cc_error(c, "%zu line%s sent just before may not have arrived", lost,
+			 lost == 1 ? "" : "s");
+	cc_register(c);
+}
+
+void cc_on_sock(evutil_socket_t fd, short what, void *arg)
+{
+	struct chat_client *c = arg;
+	struct chat_dgram d;
+
+	for (int i = 0; i < CC_RECV_BATCH && c->state != CC_DONE && !c->fatal; i++) {
+		ssize_t r = recv(fd, c->rbuf, sizeof(c->rbuf), 0);
+		if (r < 0) {
+			if (errno == ECONNREFUSED) {
+				cc_refused(c);
+				continue;
+			}
+			break; /* EAGAIN, or an error that the next datagram may not have */
+		}
+		if (chat_dgram_parse(c->rbuf, (size_t)r, &d) != CHAT_OK) {
+			c->dropped++;
+			continue;
+		}
+		cc_take(c, &d);
+		if (c->session_lost)
+			break;
+	}
+	if (c->fatal) {
+		cc_finish(c, 1);
+		return;
+	}
+	if (c->state == CC_DONE)
+		return;
+	if (c->session_lost) {
+		cc_session_lost(c);
+		if (c->state == CC_DONE)
+			return;
+	}
+	cc_flush(c, false); /* acknowledge at once: well within 20 ms */
+	cc_pump(c);
+	cc_term_prompt(c);
+}
+
+void cc_on_rto(evutil_socket_t fd, short what, void *arg)
+{
+	cc_flush(arg, false);
+}
+
+void cc_on_keepalive(evutil_socket_t fd, short what, void *arg)
+{
+	struct chat_client *c = arg;
+	uint64_t due = c->link.last_sent_us + CC_KEEPALIVE_US;
+
+	if (c->state != CC_ONLINE && c->state != CC_QUITTING)
+		return;
+	if (clock_mono_us() + 1000 >= due)
+		cc_flush(c, true);
+	else
+		cc_timer_at(c->ev_keepalive, due);
+}
+
+void cc_quit(struct chat_client *c, bool drain)
+{
+	if (c->state != CC_ONLINE) {
+		cc_finish(c, 1); /* not registered yet, or asked a second time */
+		return;
+	}
+	c->state = CC_QUITTING;
+	c->drain = drain;
+	c->has_held = false;
+	cc_input_stop(c);
+	cc_send(c, "BYE", 3);
+	cc_flush(c, false);
+	cc_timer_at(c->ev_timeout, clock_mono_us() + (drain ? CC_DRAIN_WAIT_US : CC_QUIT_WAIT_US));
+}
+
+void cc_on_timeout(evutil_socket_t fd, short what, void *arg)
+{
+	struct chat_client *c = arg;
+	size_t unacked = rel_tx_unacked(&c->link.tx);
+	size_t lines = unacked ? unacked - 1 : 0; /* BYE is the last one */
+
+	if (c->state == CC_REGISTERING) {
+		cc_error(c, "no answer from %s over UDP within %s — is socklab chat-server running there?",
+			 c->where, c->wait);
+		cc_finish(c, 1);
+	} else if (c->state == CC_QUITTING) {
+		if (lines && c->drain)
+			cc_error(c, "%zu line%s not acknowledged by %s within %llu s: they may be lost",
+				 lines, lines == 1 ? "" : "s", c->where,
+				 (unsigned long long)(CC_DRAIN_WAIT_US / 1000000));
+		else if (lines)
+			cc_error(c, "%zu line%s may not have arrived at %s", lines, lines == 1 ? "" : "s",
+				 c->where);
+		cc_finish(c, lines && c->drain ? 1 : 0);
+	}
+}

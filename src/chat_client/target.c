@@ -1,0 +1,58 @@
+/* The target of plain lines, moved only by the server's confirmations. */
+#include "chat_client/target.h"
+
+#include <stdio.h>
+#include <string.h>
+
+void chat_target_clear(struct chat_target *t)
+{
+	t->room[0] = t->poke[0] = '\0';
+}
+
+static void target_set(char *dst, const struct chat_word *w)
+{
+	size_t n = w->len < CHAT_NAME_MAX ? w->len : CHAT_NAME_MAX;
+
+	memcpy(dst, w->p, n);
+	dst[n] = '\0';
+}
+
+void chat_target_apply(struct chat_target *t, const struct chat_event *ev)
+{
+	if (ev->kind == CHAT_EV_KICKED) {
+		if (chat_word_is(&ev->room, t->room))
+			t->room[0] = '\0';
+		return;
+	}
+	if (ev->kind != CHAT_EV_OK)
+		return;
+	if (chat_event_what_is(ev, "join") || chat_event_what_is(ev, "create")) {
+		target_set(t->room, &ev->room);
+		t->poke[0] = '\0';
+	} else if (chat_event_what_is(ev, "leave")) {
+		t->room[0] = '\0';
+	} else if (chat_event_what_is(ev, "poke")) {
+		target_set(t->poke, &ev->user);
+	}
+}
+
+void chat_target_prompt(const struct chat_target *t, char *buf, size_t n)
+{
+	if (t->poke[0])
+		snprintf(buf, n, "@%s> ", t->poke);
+	else if (t->room[0])
+		snprintf(buf, n, "%s> ", t->room);
+	else
+		snprintf(buf, n, "> ");
+}
+
+bool chat_event_answers(const struct chat_event *ev, const char *await)
+{
+	if (!await)
+		return false;
+	if (ev->kind == CHAT_EV_OK)
+		return chat_event_what_is(ev, await);
+	/* Refusals of a line sent before the command are not its answer. */
+	return ev->kind == CHAT_EV_ERR && !chat_event_what_is(ev, "flood") &&
+	       !chat_event_what_is(ev, "too-long") && !chat_event_what_is(ev, "no-session");
+}

@@ -1,0 +1,32 @@
+/* Where plain lines go: the room the client is in, or the user it poked.
+ * The last of "OK poke USER" and "OK join/create ROOM" wins; poking keeps
+ * the room (its messages still arrive), joining or creating ends the poke.
+ * Changes only on the server's confirmations, never on what was asked.
+ * Pure: no I/O. */
+#ifndef SOCKLAB_CHAT_CLIENT_TARGET_H
+#define SOCKLAB_CHAT_CLIENT_TARGET_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "chat_client/display.h"
+#include "core/chatproto.h"
+
+/* "@" + a name + "> " and the NUL. */
+#define CHAT_PROMPT_MAX (CHAT_NAME_MAX + 4)
+
+struct chat_target {
+	char room[CHAT_NAME_MAX + 1];   /* my room, "" if none */
+	char poke[CHAT_NAME_MAX + 1];   /* the user I talk to privately, "" if none */
+};
+
+void chat_target_clear(struct chat_target *t);
+/* Follows the server's confirmations (OK join/create/leave/poke, KICKED). */
+void chat_target_apply(struct chat_target *t, const struct chat_event *ev);
+/* "lobby> ", "@bob> " or "> ". */
+void chat_target_prompt(const struct chat_target *t, char *buf, size_t n);
+/* True if ev is the server's answer to a command whose OK verb is await
+ * ("join"): that OK, or an error that such a command can get. */
+bool chat_event_answers(const struct chat_event *ev, const char *await);
+
+#endif

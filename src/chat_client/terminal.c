@@ -1,0 +1,146 @@
+/* The terminal: GNU readline's callback interface, fed one key at a time
+ * by the event loop, and output that lands above the line being typed —
+ * clear the prompt and typed line, print, draw them again — so an arriving
+ * message never garbles what the user is typing. Without a terminal this
+ * is plain line output. */
+#include "chat_client/client.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include <readline/history.h>
+#include <readline/readline.h>
+
+#include "core/log.h"
+
+/* readline's line handler takes no context: the one client of the process. */
+static struct chat_client *term_client;
+static bool term_in_handler;
+
+static void term_on_line(char *line)
+{
+	term_in_handler = true;
+	if (line && *line)
+		add_history(line);
+	if (!line) { /* Ctrl-D: end the prompt's line */
+		fputc('\n', rl_outstream);
+		fflush(rl_outstream);
+	}
+	cc_input_line(term_client, line);
+	term_in_handler = false;
+}
+
+void cc_term_start(struct chat_client *c)
+{
+	if (!c->tty || c->rl_active)
+		return;
+	term_client = c;
+	rl_readline_name = "socklab-chat-client";
+	rl_instream = stdin;
+	rl_outstream = stdout;
+	/* Signals and window changes come through the event loop. */
+	rl_catch_signals = 0;
+	rl_catch_sigwinch = 0;
+	/* Tab is text here, and a pasted block is a line each. */
+	rl_inhibit_completion = 1;
+	rl_variable_bind("enable-bracketed-paste", "off");
+	stifle_history(CC_HISTORY_MAX);
+	chat_target_prompt(&c->target, c->prompt, sizeof(c->prompt));
+	rl_callback_handler_install(c->prompt, term_on_line);
+	c->rl_active = true;
+}
+
+void cc_term_stop(struct chat_client *c)
+{
+	if (!c->rl_active)
+		return;
+	c->rl_active = false;
+	rl_callback_handler_remove(); /* the terminal's settings come back */
+	if (!term_in_handler) {
+		/* leave the prompt's line (and anything half typed) as it is */
+		fputc('\n', rl_outstream);
+		fflush(rl_outstream);
+	}
+}
+
+void cc_term_read(struct chat_client *c)
+{
+	if (c->rl_active)
+		rl_callback_read_char();
+}
+
+void cc_term_resize(struct chat_client *c)
+{
+	if (c->rl_active)
+		rl_resize_terminal();
+}
+
+/* Sets the prompt of the current target; true if it changed. */
+static bool term_sync_prompt(struct chat_client *c)
+{
+	char p[CHAT_PROMPT_MAX];
+
+	chat_target_prompt(&c->target, p, sizeof(p));
+	if (strcmp(p, c->prompt) == 0)
+		return false;
+	memcpy(c->prompt, p, sizeof(p));
+	rl_set_prompt(c->prompt);
+	return true;
+}
+
+void cc_term_prompt(struct chat_client *c)
+{
+	char p[CHAT_PROMPT_MAX];
+
+	if (!c->rl_active)
+		return;
+	chat_target_prompt(&c->target, p, sizeof(p));
+	if (strcmp(p, c->prompt) == 0)
+		return;
+	if (term_in_handler) { /* readline shows the prompt itself after a line */
+		term_sync_prompt(c);
+		return;
+	}
+	rl_clear_visible_line();
+	term_sync_prompt(c);
+	rl_forced_update_display();
+}
+
+static void term_vprint(struct chat_client *c, FILE *f, const char *prefix, const char *fmt,
+			va_list ap)
+{
+	bool redraw = c->rl_active && !term_in_handler;
+
+	if (redraw) {
+		rl_clear_visible_line();
+		fflush(rl_outstream);
+	}
+	fflush(f == stdout ? stderr : stdout);
+	if (prefix)
+		fprintf(f, "%s: ", prefix);
+	vfprintf(f, fmt, ap);
+	fputc('\n', f);
+	fflush(f);
+	if (redraw) {
+		term_sync_prompt(c);
+		rl_forced_update_display();
+	}
+}
+
+void cc_print(struct chat_client *c, FILE *f, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	term_vprint(c, f, NULL, fmt, ap);
+	va_end(ap);
+}
+
+void cc_error(struct chat_client *c, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	term_vprint(c, stderr, log_prog(), fmt, ap);
+	va_end(ap);
+}

@@ -1,0 +1,8 @@
+/* socklab chat-server: the UDP chat server of seed 003 (tasks 2/3) — an
+ * address book of users and their rooms over docs/chat-protocol.md. */
+#ifndef SOCKLAB_CHAT_SERVER_H
+#define SOCKLAB_CHAT_SERVER_H
+
+int chat_server_main(int argc, char **argv);
+
+#endif

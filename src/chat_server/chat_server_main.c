@@ -1,0 +1,172 @@
+/* socklab chat-server: parse options, bind every address or none, run the
+ * loop, and stop cleanly on SIGINT/SIGTERM with the counters. */
+#include "chat_server/chat_server.h"
+
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "chat_server/options.h"
+#include "chat_server/report.h"
+#include "chat_server/server.h"
+#include "core/clock.h"
+#include "core/log.h"
+#include "core/rng.h"
+#include "core/sock.h"
+
+static void chatsrv_stop(struct chatsrv_server *srv)
+{
+	if (srv->stopping)
+		return;
+	srv->stopping = true;
+	struct chatsrv_stats st = srv->stats;
+	st.retransmits += chatsrv_session_live_retransmits(srv);
+	chatsrv_report_stopped(&st, chatsrv_users_count(srv->users));
+	event_base_loopexit(srv->base, NULL);
+}
+
+static void chatsrv_on_signal(evutil_socket_t sig, short what, void *arg)
+{
+	chatsrv_stop(arg);
+}
+
+static void chatsrv_on_timer(evutil_socket_t fd, short what, void *arg)
+{
+	chatsrv_session_on_timer(arg);
+}
+
+static bool chatsrv_have_ipv6(void)
+{
+	union addr_any a;
+
+	addr_parse_ip("::1", &a);
+	int fd = sock_bind_generic(SOCK_DGRAM, &a.sa, addr_len(&a.sa), SOCK_F_V6ONLY);
+	if (fd < 0)
+		return false;
+	close(fd);
+	return true;
+}
+
+static int chatsrv_init(struct chatsrv_server *srv)
+{
+	const struct chatsrv_config *cfg = srv->cfg;
+	uint8_t key[16];
+	uint64_t now = clock_mono_us();
+
+	rng_fill_secure(key, sizeof(key));
+	srv->users = chatsrv_users_new(cfg->max_users, key);
+	srv->rooms = chatsrv_rooms_new(cfg->max_rooms, cfg->max_members, key);
+	srv->dirty = calloc(cfg->max_users, sizeof(*srv->dirty));
+	srv->ending = calloc(cfg->max_users, sizeof(*srv->ending));
+	if (!srv->users || !srv->rooms || !srv->dirty || !srv->ending ||
+	    chatsrv_heap_init(&srv->timers, cfg->max_users) < 0 ||
+	    chatsrv_pending_init(&srv->pending, CHATSRV_PENDING_MAX) < 0)
+		return -1;
+	srv->expire_us = cfg->expire_ms * 1000;
+	srv->now_us = now;
+	srv->cmd = (struct chatsrv_cmd_ctx){ .users = srv->users, .rooms = srv->rooms,
+					     .ops = &chatsrv_session_ops, .io = srv,
+					     .flood_rate = cfg->flood_rate, .now_us = now };
+	tbucket_init(&srv->notices, CHATSRV_NOTICE_RATE, CHATSRV_NOTICE_BURST, now);
+	ratelog_init(&srv->vlog, CHATSRV_VLOG_RATE, CHATSRV_VLOG_BURST, now);
+	src_policy_init(&srv->policy);
+	src_policy_load_ifaces(&srv->policy);
+	return 0;
+}
+
+static int chatsrv_init_loop(struct chatsrv_server *srv)
+{
+	static const int sigs[2] = { SIGINT, SIGTERM };
+	struct event_config *ec = event_config_new();
+
+	if (!ec)
+		return -1;
+	event_config_set_flag(ec, EVENT_BASE_FLAG_NOLOCK | EVENT_BASE_FLAG_EPOLL_USE_CHANGELIST);
+	srv->base = event_base_new_with_config(ec);
+	event_config_free(ec);
+	if (!srv->base)
+		return -1;
+	for (int i = 0; i < 2; i++) {
+		srv->signals[i] = evsignal_new(srv->base, sigs[i], chatsrv_on_signal, srv);
+		if (!srv->signals[i] || event_add(srv->signals[i], NULL) < 0)
+			return -1;
+	}
+	srv->timer = evtimer_new(srv->base, chatsrv_on_timer, srv);
+	return srv->timer ? 0 : -1;
+}
+
+static void chatsrv_free(struct chatsrv_server *srv)
+{
+	chatsrv_sockets_close(srv);
+	for (int i = 0; i < 2; i++)
+		if (srv->signals[i])
+			event_free(srv->signals[i]);
+	if (srv->timer)
+		event_free(srv->timer);
+	if (srv->base)
+		event_base_free(srv->base);
+	chatsrv_users_free(srv->users);
+	chatsrv_rooms_free(srv->rooms);
+	chatsrv_heap_free(&srv->timers);
+	chatsrv_pending_free(&srv->pending);
+	free(srv->dirty);
+	free(srv->ending);
+}
+
+int chat_server_main(int argc, char **argv)
+{
+	struct chatsrv_config cfg;
+	struct chatsrv_server srv = { .cfg = &cfg };
+	union addr_any addrs[CHATSRV_MAX_BINDS];
+	char err[CHATSRV_ERR_MAX];
+	int rc = 1;
+
+	log_set_prog("socklab chat-server");
+	switch (chatsrv_parse_args(argc, argv, &cfg, err, sizeof(err))) {
+	case CHATSRV_ARGS_HELP:
+		fputs(chatsrv_usage_text, stdout);
+		return 0;
+	case CHATSRV_ARGS_VERSION:
+		printf("socklab chat-server %s\n", SOCKLAB_VERSION);
+		return 0;
+	case CHATSRV_ARGS_USAGE:
+		log_error("%s", err);
+		fprintf(stderr, "Try 'socklab chat-server --help'.\n");
+		return 2;
+	case CHATSRV_ARGS_OK:
+		break;
+	}
+	out_set_mode(cfg.json ? OUT_JSON : OUT_TEXT);
+	signal(SIGPIPE, SIG_IGN);
+
+	bool have_v6 = cfg.nbinds > 0 || cfg.family == AF_INET || chatsrv_have_ipv6();
+	if (!have_v6 && cfg.family == AF_INET6) {
+		log_error("cannot bind ::1: IPv6 is off on this host");
+		return 1;
+	}
+	if (!have_v6)
+		log_error("IPv6 is off on this host; serving 127.0.0.1 only");
+	unsigned naddrs = chatsrv_config_addrs(&cfg, have_v6, addrs);
+
+	if (chatsrv_init(&srv) < 0 || chatsrv_init_loop(&srv) < 0) {
+		log_error("cannot set up the server: out of memory");
+		goto out;
+	}
+	if (chatsrv_sockets_open(&srv, addrs, naddrs) < 0)
+		goto out;
+	/* Notices to our own port could bounce between two servers. */
+	src_policy_add_port(&srv.policy, addr_port(&srv.socks[0].addr.sa));
+	if (chatsrv_sockets_start(&srv) < 0) {
+		log_error("cannot start the event loop's sockets");
+		goto out;
+	}
+	if (event_base_dispatch(srv.base) < 0) {
+		log_error("event loop failed");
+		goto out;
+	}
+	rc = 0;
+out:
+	chatsrv_free(&srv);
+	return rc;
+}

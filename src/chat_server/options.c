@@ -1,0 +1,243 @@
+/* getopt_long for socklab chat-server, then one block of conflict checks. */
+#include "chat_server/options.h"
+
+#include <arpa/inet.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "chat_server/rooms.h"
+#include "chat_server/users.h"
+#include "core/opt.h"
+
+const char chatsrv_usage_text[] =
+	"Usage: socklab chat-server [options] PORT\n"
+	"\n"
+	"The UDP chat server of seed 003 (tasks 2/3): an address book of users and\n"
+	"their rooms, speaking docs/chat-protocol.md with socklab chat-client.\n"
+	"PORT 0 takes a free port, the same on every address.\n"
+	"\n"
+	"Where:\n"
+	"  -4, --ipv4               bind only IPv4 addresses\n"
+	"  -6, --ipv6               bind only IPv6 addresses\n"
+	"  -b, --bind ADDR          bind ADDR, IPv4 or IPv6 (repeatable; default 127.0.0.1 and ::1)\n"
+	"\n"
+	"Limits:\n"
+	"      --expire SECS        remove a session silent this long (default 30; keepalives count)\n"
+	"      --max-users N        sessions at once (default 1000)\n"
+	"      --max-rooms N        rooms at once (default 100)\n"
+	"      --max-members N      members of one room (default 200)\n"
+	"      --flood-rate N       SAY/PRIV lines a second per user, bursts of 2N (default 20;\n"
+	"                           0: no limit)\n"
+	"\n"
+	"Output:\n"
+	"  -q, --quiet              log only errors, the listening/ready lines and 'stopped'\n"
+	"  -v, --verbose            also log every message handled (rate-limited)\n"
+	"      --json               JSON Lines on stdout\n"
+	"  -h, --help               show this help\n"
+	"      --version            show the version\n"
+	"\n"
+	"Logs registrations, session ends, rooms created and removed, room joins and\n"
+	"leaves, and kicks, one line each. A room's creator may KICK; when the creator\n"
+	"leaves, the member who has been in the room longest becomes its creator, and a\n"
+	"room is removed when its last member leaves. SIGINT/SIGTERM print a 'stopped'\n"
+	"line with the counters and exit 0.\n";
+
+enum {
+	OPT_EXPIRE = 256,
+	OPT_MAX_USERS,
+	OPT_MAX_ROOMS,
+	OPT_MAX_MEMBERS,
+	OPT_FLOOD_RATE,
+	OPT_JSON,
+	OPT_VERSION,
+};
+
+static const struct option chatsrv_long_options[] = {
+	{ "ipv4", no_argument, NULL, '4' },
+	{ "ipv6", no_argument, NULL, '6' },
+	{ "bind", required_argument, NULL, 'b' },
+	{ "expire", required_argument, NULL, OPT_EXPIRE },
+	{ "max-users", required_argument, NULL, OPT_MAX_USERS },
+	{ "max-rooms", required_argument, NULL, OPT_MAX_ROOMS },
+	{ "max-members", required_argument, NULL, OPT_MAX_MEMBERS },
+	{ "flood-rate", required_argument, NULL, OPT_FLOOD_RATE },
+	{ "quiet", no_argument, NULL, 'q' },
+	{ "verbose", no_argument, NULL, 'v' },
+	{ "json", no_argument, NULL, OPT_JSON },
+	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, OPT_VERSION },
+	{ NULL, 0, NULL, 0 },
+};
+
+void chatsrv_config_defaults(struct chatsrv_config *cfg)
+{
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->family = AF_UNSPEC;
+	cfg->expire_ms = CHATSRV_EXPIRE_DEFAULT_MS;
+	cfg->max_users = CHATSRV_MAX_USERS_DEFAULT;
+	cfg->max_rooms = CHATSRV_MAX_ROOMS_DEFAULT;
+	cfg->max_members = CHATSRV_MAX_MEMBERS_DEFAULT;
+	cfg->flood_rate = CHATSRV_FLOOD_RATE_DEFAULT;
+}
+
+static enum chatsrv_args chatsrv_bad(char *err, size_t errlen, const char *opt, const char *arg,
+				     const char *why)
+{
+	snprintf(err, errlen, "%s %s: %s", opt, arg, why);
+	return CHATSRV_ARGS_USAGE;
+}
+
+static int chatsrv_add_bind(struct chatsrv_config *cfg, const char *arg, char *err, size_t errlen)
+{
+	union addr_any a;
+
+	if (addr_parse_ip(arg, &a) < 0) {
+		snprintf(err, errlen, "--bind %s: not a numeric IPv4 or IPv6 address", arg);
+		return -1;
+	}
+	for (unsigned i = 0; i < cfg->nbinds; i++) {
+		if (memcmp(&cfg->binds[i], &a, sizeof(a)) == 0) {
+			snprintf(err, errlen, "--bind %s: given twice", arg);
+			return -1;
+		}
+	}
+	if (cfg->nbinds == CHATSRV_MAX_BINDS) {
+		snprintf(err, errlen, "--bind: at most %d addresses", CHATSRV_MAX_BINDS);
+		return -1;
+	}
+	cfg->binds[cfg->nbinds++] = a;
+	return 0;
+}
+
+/* A count option: min..max, named in the error. */
+static int chatsrv_count(const char *opt, const char *arg, uint64_t min, uint64_t max,
+			 uint64_t *out, char *err, size_t errlen)
+{
+	const char *why;
+
+	if (opt_parse_u64(arg, min, max, out, &why) < 0) {
+		chatsrv_bad(err, errlen, opt, arg, why);
+		return -1;
+	}
+	return 0;
+}
+
+static enum chatsrv_args chatsrv_check(struct chatsrv_config *cfg, int argc, char **argv,
+				       char *err, size_t errlen)
+{
+	const char *why;
+
+	if (optind >= argc) {
+		snprintf(err, errlen, "missing PORT (0: any free port)");
+		return CHATSRV_ARGS_USAGE;
+	}
+	if (optind + 1 < argc) {
+		snprintf(err, errlen, "unexpected argument '%s'", argv[optind + 1]);
+		return CHATSRV_ARGS_USAGE;
+	}
+	if (opt_parse_port(argv[optind], &cfg->port, &why) < 0)
+		return chatsrv_bad(err, errlen, "PORT", argv[optind], why);
+	if (cfg->quiet && cfg->verbose) {
+		snprintf(err, errlen, "cannot use --quiet with --verbose");
+		return CHATSRV_ARGS_USAGE;
+	}
+	for (unsigned i = 0; i < cfg->nbinds; i++) {
+		int fam = cfg->binds[i].sa.sa_family;
+		if (cfg->family != AF_UNSPEC && fam != cfg->family) {
+			char ip[INET6_ADDRSTRLEN];
+			snprintf(err, errlen, "cannot use -%c with --bind %s",
+				 cfg->family == AF_INET ? '4' : '6',
+				 addr_ip_str(&cfg->binds[i].sa, ip, sizeof(ip)));
+			return CHATSRV_ARGS_USAGE;
+		}
+	}
+	if (cfg->expire_ms == 0) {
+		snprintf(err, errlen, "--expire 0: must be above 0");
+		return CHATSRV_ARGS_USAGE;
+	}
+	return CHATSRV_ARGS_OK;
+}
+
+enum chatsrv_args chatsrv_parse_args(int argc, char **argv, struct chatsrv_config *cfg, char *err,
+				     size_t errlen)
+{
+	const char *why;
+	int c;
+
+	chatsrv_config_defaults(cfg);
+	optind = 0; /* a full rescan, also when called twice (tests) */
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":46b:qvh", chatsrv_long_options, NULL)) != -1) {
+		switch (c) {
+		case '4':
+			if (cfg->family == AF_INET6) {
+				snprintf(err, errlen, "cannot use -4 with -6");
+				return CHATSRV_ARGS_USAGE;
+			}
+			cfg->family = AF_INET;
+			break;
+		case '6':
+			if (cfg->family == AF_INET) {
+				snprintf(err, errlen, "cannot use -4 with -6");
+				return CHATSRV_ARGS_USAGE;
+			}
+			cfg->family = AF_INET6;
+			break;
+		case 'b':
+			if (chatsrv_add_bind(cfg, optarg, err, errlen) < 0)
+				return CHATSRV_ARGS_USAGE;
+			break;
+		case OPT_EXPIRE:
+			if (opt_parse_seconds(optarg, CHATSRV_EXPIRE_MAX_SECS, &cfg->expire_ms, &why) < 0)
+				return chatsrv_bad(err, errlen, "--expire", optarg, why);
+			break;
+		case OPT_MAX_USERS:
+			if (chatsrv_count("--max-users", optarg, 1, CHATSRV_USERS_HARD_MAX,
+					  &cfg->max_users, err, errlen) < 0)
+				return CHATSRV_ARGS_USAGE;
+			break;
+		case OPT_MAX_ROOMS:
+			if (chatsrv_count("--max-rooms", optarg, 0, CHATSRV_ROOMS_HARD_MAX,
+					  &cfg->max_rooms, err, errlen) < 0)
+				return CHATSRV_ARGS_USAGE;
+			break;
+		case OPT_MAX_MEMBERS:
+			if (chatsrv_count("--max-members", optarg, 1, CHATSRV_MEMBERS_HARD_MAX,
+					  &cfg->max_members, err, errlen) < 0)
+				return CHATSRV_ARGS_USAGE;
+			break;
+		case OPT_FLOOD_RATE:
+			if (chatsrv_count("--flood-rate", optarg, 0, CHATSRV_FLOOD_RATE_MAX,
+					  &cfg->flood_rate, err, errlen) < 0)
+				return CHATSRV_ARGS_USAGE;
+			break;
+		case 'q': cfg->quiet = true; break;
+		case 'v': cfg->verbose = true; break;
+		case OPT_JSON: cfg->json = true; break;
+		case 'h': return CHATSRV_ARGS_HELP;
+		case OPT_VERSION: return CHATSRV_ARGS_VERSION;
+		default:
+			opt_getopt_error(c, argv, optind, optopt, chatsrv_long_options, err, errlen);
+			return CHATSRV_ARGS_USAGE;
+		}
+	}
+	return chatsrv_check(cfg, argc, argv, err, errlen);
+}
+
+unsigned chatsrv_config_addrs(const struct chatsrv_config *cfg, bool have_ipv6,
+			      union addr_any out[CHATSRV_MAX_BINDS])
+{
+	unsigned n = 0;
+
+	if (cfg->nbinds > 0) {
+		memcpy(out, cfg->binds, cfg->nbinds * sizeof(out[0]));
+		return cfg->nbinds;
+	}
+	if (cfg->family != AF_INET6)
+		addr_parse_ip("127.0.0.1", &out[n++]);
+	if (cfg->family != AF_INET && have_ipv6)
+		addr_parse_ip("::1", &out[n++]);
+	return n;
+}

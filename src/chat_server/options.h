@@ -1,0 +1,50 @@
+/* Command line of socklab chat-server: PORT, the addresses, the limits and
+ * the output; parsing and the cross-option checks are pure. */
+#ifndef SOCKLAB_CHAT_SERVER_OPTIONS_H
+#define SOCKLAB_CHAT_SERVER_OPTIONS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/addr.h"
+
+#define CHATSRV_MAX_BINDS 8
+#define CHATSRV_ERR_MAX 256
+#define CHATSRV_EXPIRE_DEFAULT_MS 30000
+#define CHATSRV_EXPIRE_MAX_SECS (24 * 3600)
+#define CHATSRV_MAX_USERS_DEFAULT 1000
+#define CHATSRV_MAX_ROOMS_DEFAULT 100
+#define CHATSRV_MAX_MEMBERS_DEFAULT 200
+#define CHATSRV_FLOOD_RATE_DEFAULT 20
+#define CHATSRV_FLOOD_RATE_MAX 1000000
+
+struct chatsrv_config {
+	uint16_t port;
+	int family;                               /* AF_UNSPEC, or -4/-6 */
+	union addr_any binds[CHATSRV_MAX_BINDS];  /* --bind, in order */
+	unsigned nbinds;
+	uint64_t expire_ms;
+	uint64_t max_users, max_rooms, max_members;
+	uint64_t flood_rate;                      /* 0: off */
+	bool json, quiet, verbose;
+};
+
+enum chatsrv_args {
+	CHATSRV_ARGS_OK,
+	CHATSRV_ARGS_HELP,
+	CHATSRV_ARGS_VERSION,
+	CHATSRV_ARGS_USAGE,  /* err holds the reason */
+};
+
+extern const char chatsrv_usage_text[];
+
+void chatsrv_config_defaults(struct chatsrv_config *cfg);
+enum chatsrv_args chatsrv_parse_args(int argc, char **argv, struct chatsrv_config *cfg, char *err,
+				     size_t errlen);
+/* The addresses to bind: --bind's, or 127.0.0.1 and (if have_ipv6) ::1
+ * as -4/-6 allow. Returns how many. */
+unsigned chatsrv_config_addrs(const struct chatsrv_config *cfg, bool have_ipv6,
+			      union addr_any out[CHATSRV_MAX_BINDS]);
+
+#endif

@@ -1,0 +1,165 @@
+/* REG: a new session, the same answer to a retransmitted REG, a restarted
+ * client replacing its own session, and the refusals (name-taken, bad-name,
+ * server-full). Answers to datagrams without a session are stateless and
+ * rate-limited: their source address is vouched for by nobody, so they
+ * must not become a reflector. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "chat_server/report.h"
+#include "chat_server/server.h"
+#include "core/rng.h"
+
+/* One unreliable answer "SLC1 - <ack>\n<seq> <line>\n" to from. */
+static void reg_answer(struct chatsrv_server *srv, unsigned s, const struct sockaddr *from,
+		       uint64_t ack, uint64_t seq, const char *fmt, ...)
+	__attribute__((format(printf, 6, 7)));
+
+static void reg_answer(struct chatsrv_server *srv, unsigned s, const struct sockaddr *from,
+		       uint64_t ack, uint64_t seq, const char *fmt, ...)
+{
+	char line[CHATSRV_LINE_MAX + 1];
+	union addr_any to;
+	va_list ap;
+
+	if (src_check(&srv->policy, from) != SRC_OK || !tbucket_take(&srv->notices, 1, srv->now_us))
+		return;
+	va_start(ap, fmt);
+	int k = vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	if (k < 0 || (size_t)k >= sizeof(line))
+		return;
+	struct chat_builder *b = chatsrv_out_slot(srv, s);
+	chat_builder_start(b, false, 0, ack);
+	chat_builder_add(b, seq, line, (size_t)k);
+	addr_copy(&to, from);
+	chatsrv_out_commit(srv, s, 1, &to);
+}
+
+void chatsrv_notice_no_session(struct chatsrv_server *srv, unsigned s, const struct sockaddr *from)
+{
+	reg_answer(srv, s, from, 0, 0, "ERR no-session unknown session; REG again");
+}
+
+/* 16 hex digits. */
+static bool reg_parse_nonce(const struct chat_word *w, uint64_t *out)
+{
+	uint64_t v = 0;
+
+	if (w->len != CHAT_TOKEN_HEX)
+		return false;
+	for (size_t i = 0; i < w->len; i++) {
+		char c = w->p[i];
+		int x = c >= '0' && c <= '9' ? c - '0'
+			: c >= 'a' && c <= 'f' ? c - 'a' + 10
+			: c >= 'A' && c <= 'F' ? c - 'A' + 10
+					       : -1;
+		if (x < 0)
+			return false;
+		v = v << 4 | (uint64_t)x;
+	}
+	*out = v;
+	return true;
+}
+
+static uint64_t reg_new_token(struct chatsrv_server *srv)
+{
+	uint64_t t;
+
+	do
+		rng_fill_secure(&t, sizeof(t));
+	while (chatsrv_users_by_token(srv->users, t));
+	return t;
+}
+
+/* The answer to a REG that was already answered: the same WELCOME, again. */
+static void reg_welcome_again(struct chatsrv_server *srv, struct chatsrv_user *u)
+{
+	char line[CHATSRV_LINE_MAX + 1];
+	int k = snprintf(line, sizeof(line), "WELCOME %s", u->name);
+	struct chat_builder *b = chatsrv_out_slot(srv, u->sock);
+
+	chat_builder_start(b, true, u->token, rel_rx_ack(&u->link.rx));
+	chat_builder_add(b, 1, line, (size_t)k);
+	chatsrv_out_commit(srv, u->sock, 1, &u->addr);
+	srv->stats.retransmits++;
+}
+
+/* The REG itself is handled here; taking it in through the link only
+ * records it as received. */
+static void reg_taken_in(void *ctx, const char *line, size_t len)
+{
+}
+
+static void reg_ignored(struct chatsrv_server *srv, const struct sockaddr *from, const char *why)
+{
+	if (chatsrv_vlog(srv))
+		chatsrv_report_ignored(from, "unregistered", why);
+}
+
+void chatsrv_register(struct chatsrv_server *srv, unsigned s, const struct sockaddr *from,
+		      struct chat_dgram *d)
+{
+	const struct chat_msg *m = d->n ? &d->msgs[0] : NULL;
+	const char *p = m ? m->line : NULL, *end = m ? m->line + m->len : NULL;
+	struct chat_word verb = { NULL, 0 }, name = { NULL, 0 }, nonce_w = { NULL, 0 };
+	uint64_t nonce;
+
+	if (!m || m->seq != 1 || !chat_next_word(&p, end, &verb) || !chat_word_is(&verb, "REG")) {
+		srv->stats.unregistered++;
+		reg_ignored(srv, from, "no session, and not REG");
+		return;
+	}
+	chat_next_word(&p, end, &name);
+	if (!chat_next_word(&p, end, &nonce_w) || p != end || !reg_parse_nonce(&nonce_w, &nonce)) {
+		srv->stats.malformed++;
+		reg_ignored(srv, from, "REG without its name and 16-hex-digit nonce");
+		return;
+	}
+	if (!chat_valid_name(name.p, name.len)) {
+		reg_answer(srv, s, from, 1, 1, "ERR bad-name names are 1 to 32 of A-Z a-z 0-9 _ - . "
+			   "starting with a letter or digit");
+		return;
+	}
+	struct chatsrv_user *u = chatsrv_users_by_name(srv->users, name.p, name.len);
+	if (u) {
+		if (u->sock != s || !chatsrv_addr_equal(&u->addr.sa, from)) {
+			reg_answer(srv, s, from, 1, 1,
+				   "ERR name-taken %.*s is registered from another address",
+				   (int)name.len, name.p);
+			return;
+		}
+		if (u->nonce == nonce) {
+			u->link.last_heard_us = srv->now_us;
+			reg_welcome_again(srv, u);
+			return;
+		}
+		/* The same client restarted: its old session goes. */
+		chatsrv_session_end(srv, u, "replaced");
+		chatsrv_session_end_pending(srv);
+	}
+	enum chatsrv_err err;
+	u = chatsrv_users_add(srv->users, name.p, name.len, reg_new_token(srv), &err);
+	if (!u) {
+		reg_answer(srv, s, from, 1, 1, "ERR server-full the server has %zu users, the most "
+			   "it may have", chatsrv_users_max(srv->users));
+		return;
+	}
+	u->nonce = nonce;
+	addr_copy(&u->addr, from);
+	u->sock = s;
+	u->link.has_token = true;
+	u->link.token = u->token;
+	u->progress_us = srv->now_us;
+	chatsrv_user_flood_init(u, srv->cfg->flood_rate, srv->now_us);
+	/* The REG is the client's message 1: taken in, it is acknowledged. */
+	d->n = 1;
+	chat_link_receive(&u->link, d, srv->now_us, reg_taken_in, NULL);
+	srv->stats.sessions++;
+	if (!srv->cfg->quiet)
+		chatsrv_report_register(u);
+	char line[CHATSRV_LINE_MAX + 1];
+	int k = snprintf(line, sizeof(line), "WELCOME %s", u->name);
+	chatsrv_session_ops.send(srv, u, line, (size_t)k);
+}

@@ -1,0 +1,179 @@
+/* Run-time state of socklab chat-server, shared by its socket, session and
+ * report parts, and the limits that shape the fan-out path. */
+#ifndef SOCKLAB_CHAT_SERVER_SERVER_H
+#define SOCKLAB_CHAT_SERVER_SERVER_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/socket.h>
+#include <event2/event.h>
+
+#include "core/addr.h"
+#include "core/chatproto.h"
+#include "core/ratelog.h"
+#include "core/srcfilter.h"
+#include "core/tbucket.h"
+#include "chat_server/commands.h"
+#include "chat_server/options.h"
+#include "chat_server/pending.h"
+#include "chat_server/rooms.h"
+#include "chat_server/timers.h"
+#include "chat_server/users.h"
+
+/* Datagrams taken per recvmmsg(2). Intake takes up to CHATSRV_INTAKE_BATCHES
+ * of them from every socket, acknowledges, and queues the lines; then the
+ * queued lines are handled for a slice of CHATSRV_WORK_BUDGET (lines plus
+ * lines queued for clients), and intake comes round again — so an
+ * acknowledgement never waits behind a burst. CHATSRV_PUMP_ROUNDS of these
+ * per wake-up, then timers and signals get their turn. */
+#define CHATSRV_RECV_BATCH 64
+#define CHATSRV_INTAKE_BATCHES 8
+#define CHATSRV_WORK_BUDGET 16384
+#define CHATSRV_PUMP_ROUNDS 8
+/* Datagrams per sendmmsg(2), per socket. */
+#define CHATSRV_SEND_BATCH 256
+/* Messages a session may have sent and not had acknowledged before the
+ * server holds its newer ones back: the peer's socket buffer (208 KiB by
+ * default, about 90 full datagrams) must not overflow. */
+#define CHATSRV_WINDOW_MSGS 1024
+/* Datagrams one retransmission may take (everything unacknowledged, again). */
+#define CHATSRV_RETX_DGRAMS 96
+/* A session's messages are taken in only while every session they could
+ * reach has, with the lines still queued for handling, fewer than this many
+ * messages unacknowledged; the rest wait for the client's retransmission.
+ * It keeps room below REL_TX_MAX, at which a session is too far behind and
+ * is dropped. */
+#define CHATSRV_ADMIT_HIGH (REL_TX_MAX - 256)
+/* Messages queued for all clients together (each at most CHAT_LINE_MAX
+ * bytes) beyond which no client's messages are taken in: memory stays
+ * bounded however many sessions stop acknowledging at once. */
+#define CHATSRV_QUEUED_MAX (1024 * 1024)
+/* Socket buffers asked for (the kernel may give less). */
+#define CHATSRV_SOCK_BUF (4 * 1024 * 1024)
+/* Stateless answers (ERR to REG, no-session notices) a second, and burst:
+ * they go to addresses nobody has vouched for. */
+#define CHATSRV_NOTICE_RATE 100
+#define CHATSRV_NOTICE_BURST 200
+/* -v lines a second, and burst; the rest are counted. */
+#define CHATSRV_VLOG_RATE 50
+#define CHATSRV_VLOG_BURST 200
+/* A timer this close is handled now rather than slept for. */
+#define CHATSRV_TIMER_SLACK_US 1000
+/* Tries for an ephemeral port free on every address. */
+#define CHATSRV_EPHEMERAL_TRIES 32
+
+struct chatsrv_send_batch {
+	struct mmsghdr msg[CHATSRV_SEND_BATCH];
+	struct iovec iov[CHATSRV_SEND_BATCH];
+	union addr_any to[CHATSRV_SEND_BATCH];
+	struct chat_builder dg[CHATSRV_SEND_BATCH];
+	unsigned n;
+};
+
+struct chatsrv_recv_batch {
+	struct mmsghdr msg[CHATSRV_RECV_BATCH];
+	struct iovec iov[CHATSRV_RECV_BATCH];
+	union addr_any from[CHATSRV_RECV_BATCH];
+	/* One byte more than the largest datagram: a longer one shows as cut. */
+	uint8_t data[CHATSRV_RECV_BATCH][CHAT_DGRAM_MAX + 1];
+};
+
+struct chatsrv_socket {
+	struct chatsrv_server *srv;
+	unsigned idx;
+	int fd;
+	union addr_any addr;          /* as bound, port resolved */
+	struct event *ev;
+	struct chatsrv_send_batch *out;
+};
+
+struct chatsrv_stats {
+	uint64_t dgrams_in, dgrams_out;
+	uint64_t malformed;           /* chat_dgram_parse refused it, or cut */
+	uint64_t spoofed;             /* a known token from another address */
+	uint64_t unregistered;        /* token "-" but no REG */
+	uint64_t unknown_token;       /* answered no-session (if the rate allowed) */
+	uint64_t send_errors;
+	uint64_t retransmits;         /* of sessions that ended; live ones are added at the end */
+	uint64_t sessions;            /* registrations */
+	uint64_t expired, dropped;    /* silent; too far behind */
+	uint64_t deferred;            /* messages left for the client to send again */
+};
+
+struct chatsrv_server {
+	struct event_base *base;
+	const struct chatsrv_config *cfg;
+	struct chatsrv_socket socks[CHATSRV_MAX_BINDS];
+	unsigned nsocks;
+	struct chatsrv_users *users;
+	struct chatsrv_rooms *rooms;
+	struct chatsrv_cmd_ctx cmd;
+	struct chatsrv_heap timers;
+	struct chatsrv_user **dirty;  /* sessions with something to flush */
+	size_t ndirty;
+	struct chatsrv_user **ending; /* sessions to end once the datagram is handled */
+	size_t nending;
+	struct chatsrv_recv_batch *in;
+	struct chat_dgram dgram;      /* the datagram being taken in */
+	struct chatsrv_user *current; /* its session */
+	struct chatsrv_pending pending; /* lines taken in, not yet handled */
+	uint64_t work_done;           /* lines handled plus lines queued for clients */
+	uint64_t queued;              /* messages unacknowledged, all sessions together */
+	struct event *work;           /* runs the pump again while lines wait */
+	uint64_t now_us;
+	uint64_t expire_us;
+	struct tbucket notices;
+	struct ratelog vlog;
+	struct src_policy policy;
+	struct event *timer;
+	uint64_t timer_at;            /* when the timer is armed for; 0: not armed */
+	struct event *signals[2];
+	struct chatsrv_stats stats;
+	bool stopping;
+};
+
+/* udp.c: sockets, batches in and out, and the pump that alternates intake
+ * and slices of work. */
+int chatsrv_sockets_open(struct chatsrv_server *srv, const union addr_any *addrs, unsigned n);
+void chatsrv_pump(struct chatsrv_server *srv);
+/* Takes in what waits on every socket (bounded); true if more may wait. */
+bool chatsrv_intake(struct chatsrv_server *srv);
+int chatsrv_sockets_start(struct chatsrv_server *srv);
+void chatsrv_sockets_close(struct chatsrv_server *srv);
+/* A slot for one more datagram on socket s (the batch is sent when full). */
+struct chat_builder *chatsrv_out_slot(struct chatsrv_server *srv, unsigned s);
+/* The n datagrams built in the slots from the last chatsrv_out_slot() on go to `to`. */
+void chatsrv_out_commit(struct chatsrv_server *srv, unsigned s, unsigned n,
+			const union addr_any *to);
+/* Room for at least n datagrams in a row on socket s. */
+unsigned chatsrv_out_room(struct chatsrv_server *srv, unsigned s, unsigned n);
+void chatsrv_out_send_all(struct chatsrv_server *srv);
+
+/* session.c: sessions over core/chatlink. */
+extern const struct chatsrv_cmd_ops chatsrv_session_ops;
+void chatsrv_session_receive(struct chatsrv_server *srv, struct chatsrv_user *u,
+			     struct chat_dgram *d);
+void chatsrv_session_end(struct chatsrv_server *srv, struct chatsrv_user *u, const char *reason);
+void chatsrv_session_end_pending(struct chatsrv_server *srv);
+void chatsrv_session_mark_dirty(struct chatsrv_server *srv, struct chatsrv_user *u);
+void chatsrv_session_flush_dirty(struct chatsrv_server *srv);
+/* Handles queued lines until budget units of work are done or none is left. */
+void chatsrv_session_work(struct chatsrv_server *srv, uint64_t budget);
+void chatsrv_session_on_timer(struct chatsrv_server *srv);
+void chatsrv_session_arm_timer(struct chatsrv_server *srv);
+/* Retransmissions of the sessions still open (ended ones are in stats). */
+uint64_t chatsrv_session_live_retransmits(const struct chatsrv_server *srv);
+bool chatsrv_addr_equal(const struct sockaddr *a, const struct sockaddr *b);
+
+/* register.c: REG, and the answers to datagrams without a session. */
+void chatsrv_register(struct chatsrv_server *srv, unsigned s, const struct sockaddr *from,
+		      struct chat_dgram *d);
+void chatsrv_notice_no_session(struct chatsrv_server *srv, unsigned s, const struct sockaddr *from);
+
+/* dispatch.c: one datagram in. */
+void chatsrv_dispatch(struct chatsrv_server *srv, unsigned s, const uint8_t *p, size_t n,
+		      bool cut, const struct sockaddr *from);
+/* -v: true if one more line may be logged now (after any "suppressed" line). */
+bool chatsrv_vlog(struct chatsrv_server *srv);
+
+#endif
