@@ -124,15 +124,29 @@ void chat_builder_start(struct chat_builder *b, bool has_token, uint64_t token, 
 	b->n = 0;
 }
 
+/* "<seq> " into num (24 bytes), right-aligned; returns where it starts.
+ * The fan-out path formats millions of these: no snprintf. */
+static char *chat_format_seq(char num[24], uint64_t seq)
+{
+	char *p = num + 23;
+
+	*p = ' ';
+	do
+		*--p = (char)('0' + seq % 10);
+	while ((seq /= 10) > 0);
+	return p;
+}
+
 bool chat_builder_add(struct chat_builder *b, uint64_t seq, const char *line, size_t len)
 {
 	char num[24];
-	int k = snprintf(num, sizeof(num), "%llu ", (unsigned long long)seq);
-	size_t need = (size_t)k + len + 1;
+	const char *start = chat_format_seq(num, seq);
+	size_t k = (size_t)(num + 24 - start);
+	size_t need = k + len + 1;
 
 	if (b->n == CHAT_MSGS_MAX || need > CHAT_LINE_MAX || b->len + need > CHAT_DGRAM_MAX)
 		return false;
-	memcpy(b->buf + b->len, num, (size_t)k);
+	memcpy(b->buf + b->len, start, k);
 	memcpy(b->buf + b->len + k, line, len);
 	b->buf[b->len + need - 1] = '\n';
 	b->len += need;

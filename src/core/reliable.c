@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define REL_RING_MIN 16
+#define REL_RING_MIN 16 /* a power of two, as every capacity after it: & replaces % */
 
 static struct rel_line *rel_line_new(uint64_t seq, const char *line, size_t len)
 {
@@ -28,7 +28,7 @@ void rel_tx_init(struct rel_tx *tx)
 void rel_tx_free(struct rel_tx *tx)
 {
 	for (size_t i = 0; i < tx->count; i++)
-		free(tx->ring[(tx->head + i) % tx->cap]);
+		free(tx->ring[(tx->head + i) & (tx->cap - 1)]);
 	free(tx->ring);
 	memset(tx, 0, sizeof(*tx));
 }
@@ -41,7 +41,7 @@ static bool rel_tx_grow(struct rel_tx *tx)
 	if (!r)
 		return false;
 	for (size_t i = 0; i < tx->count; i++)
-		r[i] = tx->ring[(tx->head + i) % tx->cap];
+		r[i] = tx->ring[(tx->head + i) & (tx->cap - 1)];
 	free(tx->ring);
 	tx->ring = r;
 	tx->cap = nc;
@@ -58,7 +58,7 @@ uint64_t rel_tx_push(struct rel_tx *tx, const char *line, size_t len)
 	struct rel_line *l = rel_line_new(tx->next_seq, line, len);
 	if (!l)
 		return 0;
-	tx->ring[(tx->head + tx->count) % tx->cap] = l;
+	tx->ring[(tx->head + tx->count) & (tx->cap - 1)] = l;
 	tx->count++;
 	return tx->next_seq++;
 }
@@ -69,7 +69,7 @@ void rel_tx_on_ack(struct rel_tx *tx, uint64_t ack, uint64_t now_us)
 		return; /* old news, or acknowledging what was never sent */
 	while (tx->count > 0 && tx->ring[tx->head]->seq <= ack) {
 		free(tx->ring[tx->head]);
-		tx->head = (tx->head + 1) % tx->cap;
+		tx->head = (tx->head + 1) & (tx->cap - 1);
 		tx->count--;
 	}
 	tx->acked = ack;
@@ -85,7 +85,7 @@ const struct rel_line *rel_tx_at(const struct rel_tx *tx, uint64_t seq)
 {
 	if (tx->count == 0 || seq <= tx->acked || seq >= tx->next_seq)
 		return NULL;
-	return tx->ring[(tx->head + (seq - tx->acked - 1)) % tx->cap];
+	return tx->ring[(tx->head + (seq - tx->acked - 1)) & (tx->cap - 1)];
 }
 
 const struct rel_line *rel_tx_first_due(struct rel_tx *tx, uint64_t now_us)
