@@ -4,9 +4,9 @@
 #   scripts/deps.sh build|test|bench ...
 set -euo pipefail
 
-pkgs_build="build-essential cmake pkg-config libevent-dev libjansson-dev libcmocka-dev libreadline-dev"
-pkgs_test="python3 python3-pytest iproute2 procps util-linux clang libclang-rt-14-dev nftables"
-pkgs_bench="openbsd-inetd socat netcat-openbsd iproute2 procps bc"
+pkgs_build="build-essential cmake pkg-config libevent-dev libjansson-dev libcmocka-dev libreadline-dev libpcap-dev"
+pkgs_test="python3 python3-pytest iproute2 procps util-linux clang libclang-rt-14-dev nftables tshark tcpdump nmap"
+pkgs_bench="openbsd-inetd socat netcat-openbsd iproute2 procps bc tshark tcpdump nmap nftables"
 
 want=()
 for group in "$@"; do
@@ -42,5 +42,10 @@ if [[ ! -e $policy ]]; then
 	printf '#!/bin/sh\nexit 101\n' > "$policy" && chmod +x "$policy" && made_policy=1
 fi
 trap 'if [[ $made_policy -eq 1 ]]; then rm -f "$policy"; fi' EXIT
+# tshark asks whether non-root users may capture: answer "no" up front, and
+# only when tshark is being installed.
+if printf '%s\n' "${missing[@]}" | grep -qx tshark; then
+	echo "wireshark-common wireshark-common/install-setuid boolean false" | debconf-set-selections
+fi
 apt-get update -q </dev/null
 apt-get install -y -q --no-install-recommends "${missing[@]}" </dev/null

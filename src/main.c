@@ -6,6 +6,7 @@
 #include "chat/chat.h"
 #include "chat_client/chat_client.h"
 #include "chat_server/chat_server.h"
+#include "decode/decode.h"
 #include "echo_client/echo_client.h"
 #include "echo_server/echo_server.h"
 #include "nc/nc.h"
@@ -23,6 +24,8 @@ static const struct tool tools[] = {
 	{ "nc", nc_main, "netcat for the lab: connect or listen, TCP or UDP, stdin to socket to stdout" },
 	{ "echo-server", echo_server_main, "seed 004's echo server: TCP or UDP, many clients at once" },
 	{ "echo-client", echo_client_main, "seed 004's echo client: line mode or continuous (-c) mode" },
+	{ "decode", decode_main, "packet decoder for pcap/pcapng files: tcpdump-style lines, --json, --explain, --flows" },
+	{ "capture", capture_main, "live packet capture through libpcap, printed as decode does or written with -w" },
 	{ "sockets", sockets_main, "open TCP and UDP sockets with their processes, like ss -tuanp" },
 	{ "chat", chat_main, "seed 003's TCP chat: two people, point to point, connect or listen" },
 	{ "chat-client", chat_client_main, "seed 003's UDP chat client: users, rooms, private messages" },

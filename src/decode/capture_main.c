@@ -1,0 +1,158 @@
+/* socklab capture -i IFACE [FILTER...]: live capture through libpcap,
+ * printed like decode, or written to a pcap file with -w. */
+#include "decode/decode.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "core/log.h"
+#include "decode/session.h"
+
+#define CAPTURE_TIMEOUT_MS 100
+
+static volatile sig_atomic_t capture_stop;
+static pcap_t *capture_handle;
+
+static void capture_on_signal(int sig)
+{
+	(void)sig;
+	capture_stop = 1;
+	/* libpcap retries poll() on EINTR; breakloop wakes it for good. */
+	if (capture_handle)
+		pcap_breakloop(capture_handle);
+}
+
+static int capture_list(void)
+{
+	char errbuf[PCAP_ERRBUF_SIZE] = "";
+	pcap_if_t *all;
+
+	if (pcap_findalldevs(&all, errbuf) < 0) {
+		log_error("cannot list interfaces: %s", errbuf);
+		return 1;
+	}
+	int i = 1;
+	for (pcap_if_t *d = all; d; d = d->next, i++)
+		printf("%d.%s%s%s%s\n", i, d->name, d->description ? " (" : "",
+		       d->description ? d->description : "", d->description ? ")" : "");
+	pcap_freealldevs(all);
+	return 0;
+}
+
+static pcap_t *capture_open(const struct dc_opts *o)
+{
+	char errbuf[PCAP_ERRBUF_SIZE] = "";
+	pcap_t *p = pcap_create(o->iface, errbuf);
+
+	if (!p) {
+		log_error("cannot capture on %s: %s", o->iface, errbuf);
+		return NULL;
+	}
+	pcap_set_snaplen(p, (int)o->snaplen);
+	pcap_set_promisc(p, 0);
+	pcap_set_timeout(p, CAPTURE_TIMEOUT_MS);
+	pcap_set_immediate_mode(p, 1);
+	int rc = pcap_activate(p);
+	if (rc == PCAP_ERROR_PERM_DENIED || rc == PCAP_ERROR_PROMISC_PERM_DENIED) {
+		log_error("cannot capture on %s: permission denied — run as root, or give the binary "
+			  "CAP_NET_RAW and CAP_NET_ADMIN (setcap cap_net_raw,cap_net_admin=eip socklab)",
+			  o->iface);
+		pcap_close(p);
+		return NULL;
+	}
+	if (rc == PCAP_ERROR_NO_SUCH_DEVICE) {
+		log_error("cannot capture on %s: no such interface (socklab capture -D lists them)",
+			  o->iface);
+		pcap_close(p);
+		return NULL;
+	}
+	if (rc < 0) {
+		log_error("cannot capture on %s: %s", o->iface, pcap_geterr(p));
+		pcap_close(p);
+		return NULL;
+	}
+	return p;
+}
+
+int capture_main(int argc, char **argv)
+{
+	static struct dc_opts o;
+	struct dc_session s;
+	pcap_dumper_t *dump = NULL;
+
+	int rc = dc_parse_args(argc, argv, true, &o);
+	if (rc)
+		return rc == 1 ? 0 : rc;
+	if (o.list)
+		return capture_list();
+	pcap_t *p = capture_open(&o);
+	if (!p)
+		return 1;
+	if (dc_set_filter(p, o.filter, PCAP_NETMASK_UNKNOWN) < 0) {
+		pcap_close(p);
+		return 2;
+	}
+	if (o.write) {
+		dump = pcap_dump_open(p, o.write);
+		if (!dump) {
+			log_error("cannot write '%s': %s", o.write, pcap_geterr(p));
+			pcap_close(p);
+			return 1;
+		}
+	}
+	if (dc_session_init(&s, &o, p) < 0) {
+		log_error("out of memory");
+		pcap_close(p);
+		return 1;
+	}
+	s.flush_each = true;
+	capture_handle = p;
+	struct sigaction sa;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = capture_on_signal;
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	if (o.json)
+		fflush(stdout);
+	log_error("capturing on %s%s%s", o.iface, o.filter[0] ? ", filter: " : "", o.filter);
+
+	int status = 0, r = 0;
+	struct pcap_pkthdr *h;
+	const u_char *data;
+	while (!capture_stop && (!o.count || s.packets < o.count)) {
+		r = pcap_next_ex(p, &h, &data);
+		if (r == 0)
+			continue;
+		if (r < 0)
+			break;
+		if (dump) {
+			s.packets++;
+			pcap_dump((u_char *)dump, h, data);
+		} else {
+			dc_session_packet(&s, h, data);
+			if (s.ob.failed)
+				break;
+		}
+	}
+	capture_handle = NULL;
+	if (r == PCAP_ERROR) {
+		log_error("capture on %s stopped: %s", o.iface, pcap_geterr(p));
+		status = 1;
+	}
+	if (dump) {
+		if (pcap_dump_flush(dump) < 0) {
+			log_error("cannot write '%s': %s", o.write, strerror(errno));
+			status = 1;
+		}
+		pcap_dump_close(dump);
+	}
+	if (dc_session_finish(&s) < 0 && errno != EPIPE)
+		status = 1;
+	log_error("%llu packets captured", (unsigned long long)s.packets);
+	pcap_close(p);
+	return status;
+}

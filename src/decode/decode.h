@@ -1,0 +1,8 @@
+/* socklab decode (pcap/pcapng files) and socklab capture (live, libpcap). */
+#ifndef SOCKLAB_DECODE_DECODE_H
+#define SOCKLAB_DECODE_DECODE_H
+
+int decode_main(int argc, char **argv);
+int capture_main(int argc, char **argv);
+
+#endif

@@ -1,0 +1,56 @@
+/* socklab decode FILE [FILTER...]: reads a pcap or pcapng file through
+ * libpcap and prints every packet. */
+#include "decode/decode.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "core/log.h"
+#include "decode/session.h"
+
+int decode_main(int argc, char **argv)
+{
+	static struct dc_opts o;
+	char errbuf[PCAP_ERRBUF_SIZE] = "";
+	struct dc_session s;
+
+	int rc = dc_parse_args(argc, argv, false, &o);
+	if (rc)
+		return rc == 1 ? 0 : rc;
+	pcap_t *p = pcap_open_offline(o.file, errbuf);
+	if (!p) {
+		log_error("cannot read '%s': %s", o.file, errbuf);
+		return 1;
+	}
+	if (dc_set_filter(p, o.filter, PCAP_NETMASK_UNKNOWN) < 0) {
+		pcap_close(p);
+		return 2;
+	}
+	if (dc_session_init(&s, &o, p) < 0) {
+		log_error("out of memory");
+		pcap_close(p);
+		return 1;
+	}
+	struct pcap_pkthdr *h;
+	const u_char *data;
+	int r;
+	while ((r = pcap_next_ex(p, &h, &data)) == 1) {
+		dc_session_packet(&s, h, data);
+		if (o.count && s.packets >= o.count)
+			break;
+	}
+	int status = 0;
+	if (r == PCAP_ERROR) {
+		/* A file cut short mid-record: what came before was printed. */
+		ob_flush(&s.ob);
+		log_error("'%s': %s", o.file, pcap_geterr(p));
+		status = 1;
+	}
+	if (dc_session_finish(&s) < 0 && errno != EPIPE) {
+		log_error("cannot write output: %s", strerror(errno));
+		status = 1;
+	}
+	pcap_close(p);
+	return status;
+}

@@ -1,0 +1,41 @@
+/* Printers: they read a decoded struct pkt (and the flow tracker's notes)
+ * and write text, JSON, a hex dump or the byte-by-byte explain table into an
+ * outbuf. Nothing here parses. */
+#ifndef SOCKLAB_DECODE_RENDER_H
+#define SOCKLAB_DECODE_RENDER_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "decode/flows.h"
+#include "decode/outbuf.h"
+#include "decode/packet.h"
+
+struct render_opts {
+	bool relative;   /* -r: sequence numbers relative per connection */
+	bool link;       /* -e: the link-layer header too */
+	bool utc;        /* times in UTC instead of local time */
+};
+
+struct pkt_time {
+	int64_t sec;
+	uint32_t usec;
+};
+
+void render_time(struct outbuf *ob, struct pkt_time ts, bool utc);
+void render_text(struct outbuf *ob, const struct pkt *pkt, struct pkt_time ts,
+		 const struct flow_annot *an, const struct render_opts *ro);
+void render_json(struct outbuf *ob, const struct pkt *pkt, struct pkt_time ts,
+		 const struct flow_annot *an, const struct render_opts *ro);
+/* tcpdump -X: hex and ASCII from the network header on. */
+void render_hex(struct outbuf *ob, const struct pkt *pkt);
+/* Every header byte by byte, as seed 002's table. */
+void render_explain(struct outbuf *ob, const struct pkt *pkt);
+void render_flows_text(struct outbuf *ob, const struct flow_table *ft);
+void render_flows_json(struct outbuf *ob, const struct flow_table *ft);
+
+/* Shared by the printers. */
+const char *cks_status_name(enum cks_status s);
+void render_addr(struct outbuf *ob, const struct ip_hdr *ip, const uint8_t *a);
+
+#endif

@@ -1,0 +1,369 @@
+/* --json: one object per packet (JSON Lines). Written straight into the
+ * output buffer: keys are constants, values numbers, addresses and names
+ * from our tables, and the one free-text field goes through ob_json_str. */
+#include "decode/render.h"
+
+#include "decode/names.h"
+
+#define K(ob, lit) OB_LIT(ob, "\"" lit "\":")
+
+static void j_bool(struct outbuf *ob, bool b)
+{
+	if (b) OB_LIT(ob, "true");
+	else OB_LIT(ob, "false");
+}
+
+static void j_cks(struct outbuf *ob, uint16_t field, enum cks_status st, uint16_t calc)
+{
+	K(ob, "checksum");
+	ob_u32(ob, field);
+	OB_LIT(ob, ",\"checksum_ok\":");
+	if (st == CKS_GOOD) OB_LIT(ob, "true");
+	else if (st == CKS_BAD) OB_LIT(ob, "false");
+	else OB_LIT(ob, "null");
+	OB_LIT(ob, ",\"checksum_status\":\"");
+	ob_str(ob, cks_status_name(st));
+	ob_chr(ob, '"');
+	if (st == CKS_BAD) {
+		OB_LIT(ob, ",\"checksum_expected\":");
+		ob_u32(ob, calc);
+	}
+}
+
+static void j_addr(struct outbuf *ob, const struct ip_hdr *ip, const uint8_t *a)
+{
+	ob_chr(ob, '"');
+	render_addr(ob, ip, a);
+	ob_chr(ob, '"');
+}
+
+static void j_ip(struct outbuf *ob, const struct ip_hdr *ip)
+{
+	OB_LIT(ob, "\"ip\":{\"version\":");
+	ob_u32(ob, ip->version);
+	OB_LIT(ob, ",\"src\":");
+	j_addr(ob, ip, ip->src);
+	OB_LIT(ob, ",\"dst\":");
+	j_addr(ob, ip, ip->dst);
+	if (ip->version == 4) {
+		OB_LIT(ob, ",\"ttl\":");
+		ob_u32(ob, ip->ttl);
+		OB_LIT(ob, ",\"tos\":");
+		ob_u32(ob, ip->tos);
+		OB_LIT(ob, ",\"hlen\":");
+		ob_u32(ob, ip->hlen);
+	} else {
+		OB_LIT(ob, ",\"hlim\":");
+		ob_u32(ob, ip->ttl);
+		OB_LIT(ob, ",\"tclass\":");
+		ob_u32(ob, ip->tos);
+		OB_LIT(ob, ",\"flowlabel\":");
+		ob_u32(ob, ip->flowlabel);
+	}
+	OB_LIT(ob, ",\"proto\":");
+	ob_u32(ob, ip->proto);
+	OB_LIT(ob, ",\"id\":");
+	ob_u32(ob, ip->version == 6 ? ip->frag6_id : ip->id);
+	OB_LIT(ob, ",\"len\":");
+	ob_u32(ob, ip->len);
+	OB_LIT(ob, ",\"df\":");
+	j_bool(ob, ip->df);
+	OB_LIT(ob, ",\"mf\":");
+	j_bool(ob, ip->mf);
+	OB_LIT(ob, ",\"frag_offset\":");
+	ob_u32(ob, ip->frag_off);
+	if (ip->version == 4) {
+		ob_chr(ob, ',');
+		j_cks(ob, ip->cksum, ip->cks, ip->cksum_calc);
+		if (ip->nopts) {
+			OB_LIT(ob, ",\"options\":[");
+			for (int i = 0; i < ip->nopts; i++) {
+				const char *n = name_ipopt(ip->opts[i].type);
+				if (i) ob_chr(ob, ',');
+				OB_LIT(ob, "{\"type\":");
+				ob_u32(ob, ip->opts[i].type);
+				if (n) { OB_LIT(ob, ",\"name\":\""); ob_str(ob, n); ob_chr(ob, '"'); }
+				OB_LIT(ob, ",\"len\":");
+				ob_u32(ob, ip->opts[i].len);
+				ob_chr(ob, '}');
+			}
+			ob_chr(ob, ']');
+		}
+	} else if (ip->next_ext) {
+		OB_LIT(ob, ",\"ext\":[");
+		for (int i = 0; i < ip->next_ext; i++) {
+			if (i) ob_chr(ob, ',');
+			OB_LIT(ob, "{\"type\":");
+			ob_u32(ob, ip->ext[i].type);
+			OB_LIT(ob, ",\"len\":");
+			ob_u32(ob, ip->ext[i].len);
+			ob_chr(ob, '}');
+		}
+		ob_chr(ob, ']');
+	}
+	ob_chr(ob, '}');
+}
+
+static void j_tcp_opt(struct outbuf *ob, const struct tcp_opt *o)
+{
+	OB_LIT(ob, "{\"kind\":");
+	switch (o->kind) {
+	case 0: OB_LIT(ob, "\"eol\""); break;
+	case 1: OB_LIT(ob, "\"nop\""); break;
+	case 2: OB_LIT(ob, "\"mss\",\"mss\":"); ob_u32(ob, o->mss); break;
+	case 3: OB_LIT(ob, "\"wscale\",\"wscale\":"); ob_u32(ob, o->wscale); break;
+	case 4: OB_LIT(ob, "\"sack_permitted\""); break;
+	case 5:
+		OB_LIT(ob, "\"sack\",\"sack\":[");
+		for (int j = 0; j < o->nsack; j++) {
+			if (j) ob_chr(ob, ',');
+			ob_chr(ob, '[');
+			ob_u32(ob, o->sack[j][0]);
+			ob_chr(ob, ',');
+			ob_u32(ob, o->sack[j][1]);
+			ob_chr(ob, ']');
+		}
+		ob_chr(ob, ']');
+		break;
+	case 8:
+		OB_LIT(ob, "\"timestamp\",\"ts_val\":");
+		ob_u32(ob, o->ts_val);
+		OB_LIT(ob, ",\"ts_ecr\":");
+		ob_u32(ob, o->ts_ecr);
+		break;
+	default:
+		ob_u32(ob, o->kind);
+		OB_LIT(ob, ",\"len\":");
+		ob_u32(ob, o->len);
+	}
+	ob_chr(ob, '}');
+}
+
+static void j_tcp(struct outbuf *ob, const struct tcp_hdr *t, const struct flow_annot *an,
+		  const struct render_opts *ro)
+{
+	if (t->partial) {
+		OB_LIT(ob, "\"tcp\":{\"partial\":true");
+		if (t->have >= 4) {
+			OB_LIT(ob, ",\"sport\":");
+			ob_u32(ob, t->sport);
+			OB_LIT(ob, ",\"dport\":");
+			ob_u32(ob, t->dport);
+		}
+		if (t->have >= 8) {
+			OB_LIT(ob, ",\"seq\":");
+			ob_u32(ob, t->seq);
+		}
+		ob_chr(ob, '}');
+		return;
+	}
+	OB_LIT(ob, "\"tcp\":{\"sport\":");
+	ob_u32(ob, t->sport);
+	OB_LIT(ob, ",\"dport\":");
+	ob_u32(ob, t->dport);
+	OB_LIT(ob, ",\"seq\":");
+	ob_u32(ob, t->seq);
+	OB_LIT(ob, ",\"ack\":");
+	ob_u32(ob, t->ack);
+	if (ro->relative && an && an->valid) {
+		OB_LIT(ob, ",\"rel_seq\":");
+		ob_u32(ob, an->rel_seq);
+		if (an->rel_ack_valid) {
+			OB_LIT(ob, ",\"rel_ack\":");
+			ob_u32(ob, an->rel_ack);
+		}
+	}
+	OB_LIT(ob, ",\"flags\":[");
+	bool first = true;
+	for (size_t i = 0; i < tcp_flag_count; i++)
+		if (t->flags & tcp_flag_names[i].bit) {
+			if (!first) ob_chr(ob, ',');
+			ob_chr(ob, '"');
+			ob_str(ob, tcp_flag_names[i].name);
+			ob_chr(ob, '"');
+			first = false;
+		}
+	OB_LIT(ob, "],\"win\":");
+	ob_u32(ob, t->win);
+	if (an && an->valid && an->scaled) {
+		OB_LIT(ob, ",\"win_scaled\":");
+		ob_u32(ob, an->win_scaled);
+	}
+	OB_LIT(ob, ",\"hlen\":");
+	ob_u32(ob, t->hlen);
+	ob_chr(ob, ',');
+	j_cks(ob, t->cksum, t->cks, t->cksum_calc);
+	OB_LIT(ob, ",\"urg\":");
+	ob_u32(ob, t->urg);
+	OB_LIT(ob, ",\"payload_len\":");
+	ob_u32(ob, t->payload_len);
+	OB_LIT(ob, ",\"options\":[");
+	for (int i = 0; i < t->nopts; i++) {
+		if (i) ob_chr(ob, ',');
+		j_tcp_opt(ob, &t->opts[i]);
+	}
+	OB_LIT(ob, "]}");
+}
+
+static void j_net(struct outbuf *ob, const struct pkt *pkt, const struct pkt_net *net,
+		  const struct flow_annot *an, const struct render_opts *ro);
+
+static void j_icmp(struct outbuf *ob, const struct pkt *pkt, const struct pkt_net *net,
+		   const struct render_opts *ro)
+{
+	const struct icmp_hdr *ic = &net->icmp;
+	bool outer = &pkt->net == net;
+	const char *n = ic->v6 ? name_icmp6(ic->type) : name_icmp(ic->type);
+
+	OB_LIT(ob, "\"icmp\":{\"version\":");
+	ob_u32(ob, ic->v6 ? 6 : 4);
+	OB_LIT(ob, ",\"type\":");
+	ob_u32(ob, ic->type);
+	OB_LIT(ob, ",\"code\":");
+	ob_u32(ob, ic->code);
+	if (n) {
+		OB_LIT(ob, ",\"name\":\"");
+		ob_str(ob, n);
+		ob_chr(ob, '"');
+	}
+	if (outer) {
+		ob_chr(ob, ',');
+		j_cks(ob, ic->cksum, ic->cks, ic->cksum_calc);
+		if ((!ic->v6 && (ic->type == 0 || ic->type == 8)) ||
+		    (ic->v6 && (ic->type == 128 || ic->type == 129))) {
+			OB_LIT(ob, ",\"id\":");
+			ob_u32(ob, ic->id);
+			OB_LIT(ob, ",\"seq\":");
+			ob_u32(ob, ic->seq);
+		}
+		if (pkt->has_quoted && pkt->quoted.kind != NET_NONE) {
+			OB_LIT(ob, ",\"quoted\":{");
+			j_net(ob, pkt, &pkt->quoted, NULL, ro);
+			ob_chr(ob, '}');
+		}
+	}
+	ob_chr(ob, '}');
+}
+
+/* Members of the ip/arp/tcp/udp/icmp objects, with a leading comma. */
+static void j_net(struct outbuf *ob, const struct pkt *pkt, const struct pkt_net *net,
+		  const struct flow_annot *an, const struct render_opts *ro)
+{
+	bool outer = &pkt->net == net;
+	switch (net->kind) {
+	case NET_IP4:
+	case NET_IP6:
+		if (net->ip.hlen == 0)
+			return;
+		if (outer) ob_chr(ob, ',');
+		j_ip(ob, &net->ip);
+		break;
+	case NET_ARP: {
+		const struct arp_hdr *a = &net->arp;
+		OB_LIT(ob, ",\"arp\":{\"op\":");
+		ob_u32(ob, a->op);
+		if (a->ptype == 0x0800 && a->plen == 4) {
+			OB_LIT(ob, ",\"sha\":\"");
+			ob_mac(ob, a->sha, a->hlen);
+			OB_LIT(ob, "\",\"spa\":\"");
+			ob_ip4(ob, a->spa);
+			OB_LIT(ob, "\",\"tha\":\"");
+			ob_mac(ob, a->tha, a->hlen);
+			OB_LIT(ob, "\",\"tpa\":\"");
+			ob_ip4(ob, a->tpa);
+			ob_chr(ob, '"');
+		}
+		ob_chr(ob, '}');
+		return;
+	}
+	default:
+		return;
+	}
+	switch (net->l4) {
+	case L4_TCP: ob_chr(ob, ','); j_tcp(ob, &net->tcp, an, ro); break;
+	case L4_UDP: {
+		const struct udp_hdr *u = &net->udp;
+		if (u->partial && !outer)
+			break;
+		OB_LIT(ob, ",\"udp\":{\"sport\":");
+		ob_u32(ob, u->sport);
+		OB_LIT(ob, ",\"dport\":");
+		ob_u32(ob, u->dport);
+		OB_LIT(ob, ",\"len\":");
+		ob_u32(ob, u->len);
+		if (outer) {
+			ob_chr(ob, ',');
+			j_cks(ob, u->cksum, u->cks, u->cksum_calc);
+		}
+		OB_LIT(ob, ",\"payload_len\":");
+		ob_u32(ob, u->payload_len);
+		ob_chr(ob, '}');
+		break;
+	}
+	case L4_ICMP: ob_chr(ob, ','); j_icmp(ob, pkt, net, ro); break;
+	default: break;
+	}
+}
+
+static const char *const link_names[LINK_COUNT] = {
+	"unknown", "ethernet", "linux_sll", "linux_sll2", "raw", "null", "loop", "ipv4", "ipv6",
+};
+
+void render_json(struct outbuf *ob, const struct pkt *pkt, struct pkt_time ts,
+		 const struct flow_annot *an, const struct render_opts *ro)
+{
+	OB_LIT(ob, "{\"ts\":");
+	ob_i64(ob, ts.sec);
+	ob_chr(ob, '.');
+	{
+		char *d = ob_room(ob, 6);
+		uint32_t us = ts.usec % 1000000;
+		for (int i = 5; i >= 0; i--) {
+			d[i] = (char)('0' + us % 10);
+			us /= 10;
+		}
+		ob->len += 6;
+	}
+	OB_LIT(ob, ",\"caplen\":");
+	ob_u32(ob, pkt->caplen);
+	OB_LIT(ob, ",\"len\":");
+	ob_u32(ob, pkt->len);
+	OB_LIT(ob, ",\"link\":{\"type\":\"");
+	ob_str(ob, link_names[pkt->link.type]);
+	ob_chr(ob, '"');
+	if (pkt->link.type == LINK_ETHERNET && pkt->link.hlen >= 14) {
+		OB_LIT(ob, ",\"src\":\"");
+		ob_mac(ob, pkt->link.src, 6);
+		OB_LIT(ob, "\",\"dst\":\"");
+		ob_mac(ob, pkt->link.dst, 6);
+		ob_chr(ob, '"');
+		if (pkt->link.nvlan) {
+			OB_LIT(ob, ",\"vlan\":[");
+			for (int i = 0; i < pkt->link.nvlan; i++) {
+				if (i) ob_chr(ob, ',');
+				ob_u32(ob, pkt->link.vlan_tci[i] & 0xfff);
+			}
+			ob_chr(ob, ']');
+		}
+	}
+	if (pkt->link.type != LINK_UNKNOWN) {
+		OB_LIT(ob, ",\"ethertype\":");
+		ob_u32(ob, pkt->link.ethertype);
+	}
+	ob_chr(ob, '}');
+	j_net(ob, pkt, &pkt->net, an, ro);
+	if (pkt->err.kind != PERR_NONE) {
+		OB_LIT(ob, ",\"error\":{\"kind\":");
+		ob_str(ob, pkt->err.kind == PERR_TRUNCATED ? "\"truncated\"" : "\"malformed\"");
+		OB_LIT(ob, ",\"what\":");
+		ob_json_str(ob, pkt->err.what);
+		OB_LIT(ob, ",\"offset\":");
+		ob_u32(ob, pkt->err.off);
+		if (pkt->err.why) {
+			OB_LIT(ob, ",\"why\":");
+			ob_json_str(ob, pkt->err.why);
+		}
+		ob_chr(ob, '}');
+	}
+	OB_LIT(ob, "}\n");
+}

@@ -1,0 +1,229 @@
+/* Options and the per-packet path shared by decode and capture. */
+#include "decode/session.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "core/log.h"
+#include "core/opt.h"
+
+enum { OPT_JSON = 256, OPT_EXPLAIN, OPT_FLOWS, OPT_VERSION, OPT_UTC };
+
+static const struct option longopts[] = {
+	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, OPT_VERSION },
+	{ "json", no_argument, NULL, OPT_JSON },
+	{ "explain", no_argument, NULL, OPT_EXPLAIN },
+	{ "flows", no_argument, NULL, OPT_FLOWS },
+	{ "hex", no_argument, NULL, 'X' },
+	{ "relative", no_argument, NULL, 'r' },
+	{ "link", no_argument, NULL, 'e' },
+	{ "count", required_argument, NULL, 'c' },
+	{ "utc", no_argument, NULL, OPT_UTC },
+	{ "interface", required_argument, NULL, 'i' },
+	{ "write", required_argument, NULL, 'w' },
+	{ "list-interfaces", no_argument, NULL, 'D' },
+	{ "snaplen", required_argument, NULL, 's' },
+	{ NULL, 0, NULL, 0 },
+};
+
+static void dc_usage(FILE *f, bool capture)
+{
+	if (capture)
+		fprintf(f, "Usage: socklab capture -i IFACE [-w FILE] [-c N] [-s SNAPLEN] [output options] [FILTER...]\n"
+			   "       socklab capture -D\n"
+			   "\n"
+			   "Live capture through libpcap, printed as socklab decode prints files.\n"
+			   "  -i, --interface IFACE   capture on IFACE (\"any\" for all)\n"
+			   "  -w, --write FILE        write the packets to a pcap file instead of printing\n"
+			   "  -c, --count N           stop after N packets\n"
+			   "  -s, --snaplen N         bytes kept per packet (default 262144)\n"
+			   "  -D, --list-interfaces   list the interfaces libpcap can capture on\n");
+	else
+		fprintf(f, "Usage: socklab decode [-X] [-r] [-e] [-c N] [--json|--explain] [--flows] FILE [FILTER...]\n"
+			   "\n"
+			   "Decodes a pcap or pcapng file: Ethernet (VLAN), Linux cooked v1/v2, raw IP,\n"
+			   "BSD loopback; IPv4, IPv6, ARP; TCP, UDP, ICMP, ICMPv6. FILTER is a BPF\n"
+			   "expression as in tcpdump.\n"
+			   "  -c, --count N           stop after N packets\n");
+	fprintf(f, "  -X, --hex               add a hex and ASCII dump of each packet\n"
+		   "  -r, --relative          TCP sequence numbers relative to each connection's start\n"
+		   "  -e, --link              print the link-layer header too\n"
+		   "      --json              one JSON object per packet (JSON Lines)\n"
+		   "      --explain           every header byte by byte, as an interpretation table\n"
+		   "      --flows             a summary per TCP connection and UDP flow at the end\n"
+		   "      --utc               times in UTC (default: local time)\n"
+		   "  -h, --help              this help\n"
+		   "      --version           print the version\n");
+}
+
+int dc_parse_args(int argc, char **argv, bool capture, struct dc_opts *o)
+{
+	const char *shortopts = capture ? "+hXrec:i:w:Ds:" : "+hXrec:";
+	char err[256];
+	int c;
+
+	memset(o, 0, sizeof(*o));
+	o->capture = capture;
+	o->snaplen = DC_SNAPLEN_DEFAULT;
+	log_set_prog(capture ? "socklab capture" : "socklab decode");
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, shortopts, longopts, NULL)) != -1) {
+		const char *why;
+		uint64_t v;
+		switch (c) {
+		case 'h': dc_usage(stdout, capture); return 1;
+		case OPT_VERSION: printf("socklab %s\n", SOCKLAB_VERSION); return 1;
+		case OPT_JSON: o->json = true; break;
+		case OPT_EXPLAIN: o->explain = true; break;
+		case OPT_FLOWS: o->flows = true; break;
+		case OPT_UTC: o->ro.utc = true; break;
+		case 'X': o->hex = true; break;
+		case 'r': o->ro.relative = true; break;
+		case 'e': o->ro.link = true; break;
+		case 'c':
+			if (opt_parse_u64(optarg, 1, UINT64_MAX, &v, &why) < 0) {
+				log_error("bad -c '%s': %s (a count of packets, 1 or more)", optarg, why);
+				return 2;
+			}
+			o->count = v;
+			break;
+		case 'i':
+		case 'w':
+		case 'D':
+		case 's':
+			if (!capture)
+				goto bad;
+			if (c == 'i') o->iface = optarg;
+			else if (c == 'w') o->write = optarg;
+			else if (c == 'D') o->list = true;
+			else {
+				if (opt_parse_u64(optarg, 64, 262144, &v, &why) < 0) {
+					log_error("bad -s '%s': %s (64-262144 bytes)", optarg, why);
+					return 2;
+				}
+				o->snaplen = (uint32_t)v;
+			}
+			break;
+		default:
+		bad:
+			opt_getopt_error(c, argv, optind, optopt, longopts, err, sizeof(err));
+			log_error("%s", err);
+			return 2;
+		}
+	}
+	if (!capture) {
+		if (optind >= argc) {
+			log_error("no capture file given (socklab decode FILE [FILTER...])");
+			return 2;
+		}
+		o->file = argv[optind++];
+	}
+	size_t fl = 0;
+	for (int i = optind; i < argc; i++) {
+		size_t n = strlen(argv[i]);
+		if (fl + n + 2 > sizeof(o->filter)) {
+			log_error("filter expression longer than %d bytes", DC_FILTER_MAX - 1);
+			return 2;
+		}
+		if (fl) o->filter[fl++] = ' ';
+		memcpy(o->filter + fl, argv[i], n);
+		fl += n;
+		o->filter[fl] = 0;
+	}
+	if (o->json && o->explain) {
+		log_error("cannot use --json with --explain");
+		return 2;
+	}
+	if (capture && !o->list && !o->iface) {
+		log_error("no interface given: use -i IFACE (socklab capture -D lists them)");
+		return 2;
+	}
+	if (capture && o->list && (o->iface || o->write)) {
+		log_error("cannot use -D with -i or -w");
+		return 2;
+	}
+	if (capture && o->write && (o->json || o->explain || o->hex || o->flows)) {
+		log_error("cannot use -w with output options (--json, --explain, -X, --flows)");
+		return 2;
+	}
+	return 0;
+}
+
+int dc_set_filter(pcap_t *p, const char *filter, bpf_u_int32 netmask)
+{
+	struct bpf_program prog;
+
+	if (!filter[0])
+		return 0;
+	if (pcap_compile(p, &prog, filter, 1, netmask) < 0) {
+		log_error("bad filter '%s': %s", filter, pcap_geterr(p));
+		return -1;
+	}
+	int rc = pcap_setfilter(p, &prog);
+	pcap_freecode(&prog);
+	if (rc < 0) {
+		log_error("cannot set filter '%s': %s", filter, pcap_geterr(p));
+		return -1;
+	}
+	return 0;
+}
+
+int dc_session_init(struct dc_session *s, const struct dc_opts *o, pcap_t *p)
+{
+	memset(s, 0, sizeof(*s));
+	s->o = o;
+	s->pcap = p;
+	s->dlt = pcap_datalink(p);
+	s->lt = link_from_dlt(s->dlt);
+	if (ob_init(&s->ob, stdout) < 0)
+		return -1;
+	s->flows = flows_new();
+	if (!s->flows) {
+		ob_free(&s->ob);
+		return -1;
+	}
+	return 0;
+}
+
+void dc_session_packet(struct dc_session *s, const struct pcap_pkthdr *h, const uint8_t *data)
+{
+	static struct pkt pkt;
+	struct flow_annot an;
+	struct pkt_time ts = { h->ts.tv_sec, (uint32_t)h->ts.tv_usec };
+	const struct dc_opts *o = s->o;
+
+	s->packets++;
+	pkt_decode(s->lt, data, h->caplen, h->len, &pkt);
+	flows_update(s->flows, &pkt, (double)ts.sec + ts.usec / 1e6, &an);
+	if (o->flows && !o->json && !o->explain && !o->hex && o->ro.link == false && s->o->capture == false) {
+		/* --flows alone: only the summary. */
+	} else if (o->json) {
+		render_json(&s->ob, &pkt, ts, &an, &o->ro);
+	} else {
+		render_text(&s->ob, &pkt, ts, &an, &o->ro);
+		if (o->explain)
+			render_explain(&s->ob, &pkt);
+		if (o->hex)
+			render_hex(&s->ob, &pkt);
+	}
+	if (s->flush_each)
+		ob_flush(&s->ob);
+}
+
+int dc_session_finish(struct dc_session *s)
+{
+	if (s->o->flows) {
+		if (s->o->json)
+			render_flows_json(&s->ob, s->flows);
+		else
+			render_flows_text(&s->ob, s->flows);
+	}
+	int rc = ob_flush(&s->ob);
+	ob_free(&s->ob);
+	flows_free(s->flows);
+	return rc;
+}

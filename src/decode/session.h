@@ -1,0 +1,52 @@
+/* What decode and capture share: their options, and the per-packet path
+ * libpcap frame -> pkt_decode -> flow tracker -> printer. */
+#ifndef SOCKLAB_DECODE_SESSION_H
+#define SOCKLAB_DECODE_SESSION_H
+
+#include <pcap/pcap.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "decode/flows.h"
+#include "decode/outbuf.h"
+#include "decode/render.h"
+
+#define DC_FILTER_MAX 4096
+#define DC_SNAPLEN_DEFAULT 262144
+
+struct dc_opts {
+	bool capture;
+	bool json, hex, explain, flows;
+	struct render_opts ro;
+	uint64_t count;            /* 0: no limit */
+	const char *file;          /* decode: the capture file */
+	const char *iface;         /* capture -i */
+	const char *write;         /* capture -w */
+	bool list;                 /* capture -D */
+	uint32_t snaplen;
+	char filter[DC_FILTER_MAX];
+};
+
+/* Parses argv; returns 0, 1 when --help/--version was answered, 2 on a
+ * usage error (already reported). */
+int dc_parse_args(int argc, char **argv, bool capture, struct dc_opts *o);
+
+struct dc_session {
+	const struct dc_opts *o;
+	struct outbuf ob;
+	struct flow_table *flows;
+	enum link_type lt;
+	int dlt;
+	uint64_t packets;
+	bool flush_each;           /* live output: flush per packet */
+	pcap_t *pcap;
+};
+
+int dc_session_init(struct dc_session *s, const struct dc_opts *o, pcap_t *p);
+void dc_session_packet(struct dc_session *s, const struct pcap_pkthdr *h, const uint8_t *data);
+/* Prints the --flows summary and flushes; returns 0 or -1 on a write error. */
+int dc_session_finish(struct dc_session *s);
+/* Compiles and installs the filter; returns 0 or -1 (reported). */
+int dc_set_filter(pcap_t *p, const char *filter, bpf_u_int32 netmask);
+
+#endif

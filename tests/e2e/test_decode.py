@@ -1,0 +1,214 @@
+"""socklab decode and capture end to end: usage errors, the explain table,
+and our own loopback traffic captured live, decoded and compared with
+tshark."""
+import json
+import os
+import shutil
+import socket
+import subprocess
+import tempfile
+
+import pytest
+
+from conftest import BIN, SANITIZER_MARKS, WAIT, have_ipv6
+
+
+def run(args, timeout=60):
+    proc = subprocess.run([BIN] + args, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                          timeout=timeout)
+    err = proc.stderr.decode("utf-8", "replace")
+    for mark in SANITIZER_MARKS:
+        assert mark not in err, err
+    return proc.returncode, proc.stdout.decode("utf-8", "replace"), err
+
+
+def test_usage_errors_are_one_line_and_exit_2():
+    for args, words in [(["decode"], "no capture file"),
+                        (["decode", "--json", "--explain", "x.pcap"], "cannot use --json with --explain"),
+                        (["decode", "-c", "0", "x.pcap"], "bad -c"),
+                        (["decode", "--bogus"], "bogus"),
+                        (["capture"], "no interface"),
+                        (["capture", "-D", "-i", "lo"], "cannot use -D")]:
+        rc, out, err = run(args)
+        assert rc == 2, (args, rc, err)
+        assert err.startswith("socklab %s: " % args[0]) and words in err, err
+        assert err.count("\n") == 1, err
+
+
+def test_missing_file_and_bad_filter():
+    rc, _, err = run(["decode", "/nonexistent.pcap"])
+    assert rc == 1 and err.startswith("socklab decode: cannot read '/nonexistent.pcap'")
+
+
+def write_pcap(path, frames, linktype=101):
+    import struct
+    with open(path, "wb") as f:
+        f.write(struct.pack("<IHHiIII", 0xa1b2c3d4, 2, 4, 0, 0, 65535, linktype))
+        for i, fr in enumerate(frames):
+            f.write(struct.pack("<IIII", 1700000000 + i, 0, len(fr), len(fr)))
+            f.write(fr)
+
+
+SEED002_TCP = bytes.fromhex("e65c3039d65105e700000000a00216d041350000020405b40402080a000e715c0000000001030306")
+
+
+def seed002_frame():
+    import struct
+    ip = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + len(SEED002_TCP), 1, 0x4000, 64, 6, 0,
+                     bytes([10, 0, 0, 1]), bytes([10, 0, 0, 2]))
+    return ip + SEED002_TCP
+
+
+def test_explain_seed002_syn(tmp_path):
+    path = str(tmp_path / "syn.pcap")
+    write_pcap(path, [seed002_frame()])
+    rc, out, _ = run(["decode", "--explain", path])
+    assert rc == 0
+    assert "e65c 3039" in out and "source port 58972, destination port 12345" in out
+    assert "d651 05e7" in out and "3595634151" in out
+    assert "0204 05b4" in out and "1460" in out
+    assert "080a 000e 715c 0000 0000" in out and "TSval 946524" in out
+    assert "window scale, shift 6 (factor 64)" in out
+
+
+def test_text_and_json_of_seed002_syn(tmp_path):
+    path = str(tmp_path / "syn.pcap")
+    write_pcap(path, [seed002_frame(), seed002_frame()[:30]])
+    rc, out, _ = run(["decode", "--utc", path])
+    lines = out.splitlines()
+    assert "10.0.0.1.58972 > 10.0.0.2.12345: Flags [S]" in lines[0]
+    assert "options [mss 1460,sackOK,TS val 946524 ecr 0,nop,wscale 6]" in lines[0]
+    assert "incorrect -> 0x" in lines[0]
+    assert "[truncated tcp header at byte 20]" in lines[1]
+    rc, out, _ = run(["decode", "--json", path])
+    objs = [json.loads(l) for l in out.splitlines()]
+    t = objs[0]["tcp"]
+    assert t["flags"] == ["SYN"] and t["hlen"] == 40 and t["checksum_status"] == "bad"
+    assert [o["kind"] for o in t["options"]] == ["mss", "sack_permitted", "timestamp", "nop", "wscale"]
+    assert objs[0]["ip"]["checksum_ok"] is False or objs[0]["ip"]["checksum_ok"] is True
+    assert objs[1]["error"] == {"kind": "truncated", "what": "tcp header", "offset": 20}
+
+
+def test_filter_as_trailing_arguments(tmp_path):
+    path = str(tmp_path / "syn.pcap")
+    write_pcap(path, [seed002_frame()])
+    rc, out, _ = run(["decode", path, "tcp", "port", "12345"])
+    assert rc == 0 and len(out.splitlines()) == 1
+    rc, out, _ = run(["decode", path, "udp"])
+    assert rc == 0 and out == ""
+    rc, _, err = run(["decode", path, "no", "such", "thing"])
+    assert rc == 2 and "bad filter" in err
+
+
+needs_root = pytest.mark.skipif(os.geteuid() != 0, reason="live capture needs root (CAP_NET_RAW)")
+
+
+class Capture:
+    def __init__(self, path, filt):
+        self.proc = subprocess.Popen([BIN, "capture", "-i", "lo", "-w", path] + filt,
+                                     stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        line = self.proc.stderr.readline().decode()
+        assert "capturing on lo" in line, line
+
+    def stop(self):
+        self.proc.terminate()
+        self.proc.wait(timeout=WAIT)
+        err = self.proc.stderr.read().decode()
+        for mark in SANITIZER_MARKS:
+            assert mark not in err, err
+        return err
+
+
+def make_traffic(v6):
+    fam, host = (socket.AF_INET6, "::1") if v6 else (socket.AF_INET, "127.0.0.1")
+    ls = socket.socket(fam, socket.SOCK_STREAM)
+    ls.bind((host, 0))
+    ls.listen(1)
+    port = ls.getsockname()[1]
+    c = socket.create_connection((host, port), timeout=WAIT)
+    s, _ = ls.accept()
+    c.sendall(b"hello" * 100)
+    s.recv(1000)
+    s.sendall(b"world")
+    c.recv(100)
+    c.close()
+    s.close()
+    ls.close()
+    u = socket.socket(fam, socket.SOCK_DGRAM)
+    u.bind((host, 0))
+    closed = u.getsockname()[1]
+    u.close()
+    u = socket.socket(fam, socket.SOCK_DGRAM)
+    u.sendto(b"ping", (host, closed))   # ICMP port unreachable back
+    u.settimeout(0.5)
+    try:
+        u.recv(10)
+    except OSError:
+        pass
+    u.close()
+    return port, closed
+
+
+@needs_root
+@pytest.mark.parametrize("v6", [False, True], ids=["ipv4", "ipv6"])
+def test_live_loopback_capture_decodes_like_tshark(tmp_path, v6):
+    if v6 and not have_ipv6():
+        pytest.skip("no IPv6 on loopback")
+    path = str(tmp_path / "lo.pcap")
+    cap = Capture(path, ["ip6" if v6 else "ip"])
+    port, closed = make_traffic(v6)
+    # The ICMP error is the last packet: wait until it is in the file.
+    cap.stop()
+    rc, out, _ = run(["decode", "--json", path])
+    objs = [json.loads(l) for l in out.splitlines()]
+    tcp = [o for o in objs if "tcp" in o and port in (o["tcp"]["sport"], o["tcp"]["dport"])]
+    assert len(tcp) >= 6
+    syn = tcp[0]["tcp"]
+    assert syn["flags"] == ["SYN"]
+    kinds = [o["kind"] for o in syn["options"]]
+    assert {"mss", "sack_permitted", "timestamp", "wscale"} <= set(kinds)
+    # Loopback never completes offloaded checksums: partial, not bad.
+    assert all(o["tcp"]["checksum_status"] in ("partial", "good") for o in tcp)
+    icmp = [o for o in objs if "icmp" in o and "quoted" in o["icmp"]]
+    assert icmp, "no ICMP port unreachable captured"
+    q = icmp[0]["icmp"]["quoted"]
+    assert q["udp"]["dport"] == closed
+    assert icmp[0]["icmp"]["checksum_ok"] is True
+    rc, out, _ = run(["decode", "--flows", path])
+    assert "handshake complete" in out and "teardown fin both ways" in out
+    if shutil.which("tshark"):
+        fields = ["tcp.srcport", "tcp.dstport", "tcp.seq_raw", "tcp.ack_raw",
+                  "tcp.window_size_value", "tcp.options.mss_val"]
+        res = subprocess.run(["tshark", "-n", "-r", path, "-T", "fields", "-E", "occurrence=f"]
+                             + sum([["-e", f] for f in fields], []),
+                             stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, timeout=120)
+        rows = res.stdout.decode().splitlines()
+        for o, row in zip(objs, rows):
+            if "tcp" not in o:
+                continue
+            cols = row.split("\t")
+            t = o["tcp"]
+            assert [str(t["sport"]), str(t["dport"]), str(t["seq"]), str(t["ack"]),
+                    str(t["win"])] == cols[:5]
+
+
+@needs_root
+def test_capture_count_and_print(tmp_path):
+    proc = subprocess.Popen([BIN, "capture", "-i", "lo", "-c", "3", "--json", "udp", "port", "9"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert "capturing on lo" in proc.stderr.readline().decode()
+    u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    for _ in range(5):
+        u.sendto(b"x", ("127.0.0.1", 9))
+    u.close()
+    out, err = proc.communicate(timeout=WAIT)
+    assert proc.returncode == 0, err
+    objs = [json.loads(l) for l in out.decode().splitlines()]
+    assert len(objs) == 3 and all(o["udp"]["dport"] == 9 for o in objs)
+
+
+def test_capture_list_and_bad_interface():
+    rc, out, err = run(["capture", "-D"])
+    assert rc == 0 and "lo" in out
+    rc, out, err = run(["capture", "-i", "nosuchif0", "-c", "1"])
+    assert rc == 1 and err.startswith("socklab capture: cannot capture on nosuchif0")

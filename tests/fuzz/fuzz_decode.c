@@ -1,0 +1,39 @@
+/* libFuzzer harness: arbitrary bytes through every link type's decoder and
+ * every printer. The first byte picks the link type. */
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "decode/flows.h"
+#include "decode/packet.h"
+#include "decode/render.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	static struct pkt pkt;
+	static struct flow_table *ft;
+	static struct outbuf ob;
+	static FILE *devnull;
+	struct flow_annot an;
+	struct render_opts ro = { .relative = true, .link = true, .utc = true };
+	struct pkt_time ts = { 1700000000, 123456 };
+
+	if (size < 1)
+		return 0;
+	if (!ft) {
+		ft = flows_new();
+		devnull = fopen("/dev/null", "w");
+		ob_init(&ob, devnull);
+	}
+	enum link_type lt = (enum link_type)(1 + data[0] % (LINK_COUNT - 1));
+	pkt_decode(lt, data + 1, size - 1, size - 1, &pkt);
+	flows_update(ft, &pkt, 1.0, &an);
+	render_text(&ob, &pkt, ts, &an, &ro);
+	render_json(&ob, &pkt, ts, &an, &ro);
+	render_explain(&ob, &pkt);
+	render_hex(&ob, &pkt);
+	ob.len = 0;
+	return 0;
+}

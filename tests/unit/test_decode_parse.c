@@ -1,0 +1,235 @@
+/* Unit tests for decode's packet parsers: hand-built frames in, structs out. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "decode/flows.h"
+#include "decode/packet.h"
+
+/* Seed 002's SYN (TCP part), behind an IPv4 header 10.0.0.1 -> 10.0.0.2. */
+static const uint8_t seed002_tcp[] = {
+	0xe6, 0x5c, 0x30, 0x39, 0xd6, 0x51, 0x05, 0xe7, 0x00, 0x00, 0x00, 0x00, 0xa0, 0x02,
+	0x16, 0xd0, 0x41, 0x35, 0x00, 0x00, 0x02, 0x04, 0x05, 0xb4, 0x04, 0x02, 0x08, 0x0a,
+	0x00, 0x0e, 0x71, 0x5c, 0x00, 0x00, 0x00, 0x00, 0x01, 0x03, 0x03, 0x06,
+};
+
+static struct pkt pkt;
+
+static void put16(uint8_t *p, uint16_t v) { p[0] = (uint8_t)(v >> 8); p[1] = (uint8_t)v; }
+
+static void fix_ip_cksum(uint8_t *ip)
+{
+	put16(ip + 10, 0);
+	put16(ip + 10, (uint16_t)~cksum_fold(cksum_add(0, cur_make(ip, 20))));
+}
+
+static size_t build_ip4(uint8_t *buf, uint8_t proto, const uint8_t *l4, size_t n)
+{
+	static const uint8_t hdr[20] = { 0x45, 0, 0, 0, 0x12, 0x34, 0x40, 0, 64, 0, 0, 0,
+					 10, 0, 0, 1, 10, 0, 0, 2 };
+	memcpy(buf, hdr, 20);
+	buf[9] = proto;
+	put16(buf + 2, (uint16_t)(20 + n));
+	memcpy(buf + 20, l4, n);
+	fix_ip_cksum(buf);
+	return 20 + n;
+}
+
+static void test_seed002_syn(void **state)
+{
+	uint8_t buf[128];
+	size_t n = build_ip4(buf, 6, seed002_tcp, sizeof(seed002_tcp));
+	(void)state;
+
+	assert_int_equal(pkt_decode(LINK_RAW, buf, n, n, &pkt), 0);
+	assert_int_equal(pkt.net.kind, NET_IP4);
+	assert_int_equal(pkt.net.ip.cks, CKS_GOOD);
+	assert_int_equal(pkt.net.ip.ttl, 64);
+	assert_true(pkt.net.ip.df);
+	assert_int_equal(pkt.net.l4, L4_TCP);
+	const struct tcp_hdr *t = &pkt.net.tcp;
+	assert_int_equal(t->sport, 58972);
+	assert_int_equal(t->dport, 12345);
+	assert_int_equal(t->seq, 3595634151u);
+	assert_int_equal(t->hlen, 40);
+	assert_int_equal(t->flags, TCP_SYN);
+	assert_int_equal(t->win, 5840);
+	assert_int_equal(t->nopts, 5);
+	assert_int_equal(t->opts[0].kind, 2);
+	assert_int_equal(t->opts[0].mss, 1460);
+	assert_int_equal(t->opts[1].kind, 4);
+	assert_int_equal(t->opts[2].kind, 8);
+	assert_int_equal(t->opts[2].ts_val, 946524);
+	assert_int_equal(t->opts[3].kind, 1);
+	assert_int_equal(t->opts[4].kind, 3);
+	assert_int_equal(t->opts[4].wscale, 6);
+	/* The seed's checksum belongs to other addresses. */
+	assert_int_equal(t->cks, CKS_BAD);
+}
+
+static void test_tcp_checksum_good_and_partial(void **state)
+{
+	uint8_t buf[128], seg[sizeof(seed002_tcp)];
+	(void)state;
+
+	memcpy(seg, seed002_tcp, sizeof(seg));
+	size_t n = build_ip4(buf, 6, seg, sizeof(seg));
+	pkt_decode(LINK_RAW, buf, n, n, &pkt);
+	uint16_t good = pkt.net.tcp.cksum_calc;
+	put16(buf + 20 + 16, good);
+	pkt_decode(LINK_RAW, buf, n, n, &pkt);
+	assert_int_equal(pkt.net.tcp.cks, CKS_GOOD);
+
+	uint16_t partial = cksum_fold(cksum_pseudo(&pkt.net.ip, 6, (uint32_t)sizeof(seg)));
+	put16(buf + 20 + 16, partial);
+	pkt_decode(LINK_RAW, buf, n, n, &pkt);
+	assert_int_equal(pkt.net.tcp.cks, CKS_PARTIAL);
+}
+
+static void test_truncated_tcp_keeps_ip(void **state)
+{
+	uint8_t buf[128];
+	size_t n = build_ip4(buf, 6, seed002_tcp, sizeof(seed002_tcp));
+	(void)state;
+
+	assert_int_equal(pkt_decode(LINK_RAW, buf, 30, n, &pkt), -1);
+	assert_int_equal(pkt.err.kind, PERR_TRUNCATED);
+	assert_string_equal(pkt.err.what, "tcp header");
+	assert_int_equal(pkt.err.off, 20);
+	assert_int_equal(pkt.net.ip.ttl, 64);
+	assert_int_equal(pkt.net.tcp.sport, 58972);
+}
+
+static void test_bad_tcp_option_length(void **state)
+{
+	uint8_t buf[128], seg[sizeof(seed002_tcp)];
+	(void)state;
+
+	memcpy(seg, seed002_tcp, sizeof(seg));
+	seg[21] = 40; /* MSS option claims 40 bytes */
+	size_t n = build_ip4(buf, 6, seg, sizeof(seg));
+	assert_int_equal(pkt_decode(LINK_RAW, buf, n, n, &pkt), -1);
+	assert_int_equal(pkt.err.kind, PERR_MALFORMED);
+	assert_int_equal(pkt.err.off, 40);
+}
+
+static void test_udp_and_icmp_quote(void **state)
+{
+	uint8_t udp[13] = { 0x30, 0x39, 0x00, 0x35, 0, 13, 0, 0, 'h', 'e', 'l', 'l', 'o' };
+	uint8_t inner[64], icmp[128], buf[192];
+	(void)state;
+
+	size_t in = build_ip4(inner, 17, udp, sizeof(udp));
+	pkt_decode(LINK_RAW, inner, in, in, &pkt);
+	assert_int_equal(pkt.net.l4, L4_UDP);
+	assert_int_equal(pkt.net.udp.cks, CKS_NONE);
+	assert_int_equal(pkt.net.udp.payload_len, 5);
+
+	memset(icmp, 0, 8);
+	icmp[0] = 3;
+	icmp[1] = 3;
+	memcpy(icmp + 8, inner, 28);
+	put16(icmp + 2, (uint16_t)~cksum_fold(cksum_add(0, cur_make(icmp, 36))));
+	size_t n = build_ip4(buf, 1, icmp, 36);
+	assert_int_equal(pkt_decode(LINK_RAW, buf, n, n, &pkt), 0);
+	assert_int_equal(pkt.net.l4, L4_ICMP);
+	assert_int_equal(pkt.net.icmp.cks, CKS_GOOD);
+	assert_true(pkt.has_quoted);
+	assert_int_equal(pkt.quoted.l4, L4_UDP);
+	assert_int_equal(pkt.quoted.udp.dport, 53);
+}
+
+static void test_ipv6_ext_and_ethernet_vlan(void **state)
+{
+	uint8_t f[14 + 4 + 40 + 8 + 8];
+	(void)state;
+
+	memset(f, 0, sizeof(f));
+	put16(f + 12, 0x8100);
+	put16(f + 14, 100);
+	put16(f + 16, 0x86dd);
+	uint8_t *ip = f + 18;
+	ip[0] = 0x60;
+	put16(ip + 4, 16);
+	ip[6] = 0;   /* hop-by-hop */
+	ip[7] = 255;
+	ip[23] = 1;
+	ip[39] = 2;
+	ip[40] = 17; /* next: UDP */
+	uint8_t *udp = ip + 48;
+	put16(udp, 1);
+	put16(udp + 2, 2);
+	put16(udp + 4, 8);
+	assert_int_equal(pkt_decode(LINK_ETHERNET, f, sizeof(f), sizeof(f), &pkt), 0);
+	assert_int_equal(pkt.link.nvlan, 1);
+	assert_int_equal(pkt.link.vlan_tci[0], 100);
+	assert_int_equal(pkt.net.kind, NET_IP6);
+	assert_int_equal(pkt.net.ip.proto, 17);
+	assert_int_equal(pkt.net.ip.next_ext, 1);
+	assert_int_equal(pkt.net.ip.ttl, 255);
+	assert_int_equal(pkt.net.l4, L4_UDP);
+	assert_int_equal(pkt.net.udp.cks, CKS_BAD);
+}
+
+static void test_every_link_type_survives_short_input(void **state)
+{
+	static const uint8_t junk[64] = { 0x45, 0x60, 0xff, 0x00, 0x86, 0xdd, 0x08, 0x00 };
+	(void)state;
+	for (int lt = 0; lt < LINK_COUNT; lt++)
+		for (size_t n = 0; n <= sizeof(junk); n++)
+			pkt_decode((enum link_type)lt, junk, n, n, &pkt);
+}
+
+static void test_flows_window_scale_and_relative(void **state)
+{
+	uint8_t syn[128], synack[128], ack[128], seg[sizeof(seed002_tcp)];
+	struct flow_table *ft = flows_new();
+	struct flow_annot an;
+	(void)state;
+
+	memcpy(seg, seed002_tcp, sizeof(seg));
+	size_t n = build_ip4(syn, 6, seg, sizeof(seg));
+	pkt_decode(LINK_RAW, syn, n, n, &pkt);
+	flows_update(ft, &pkt, 1.0, &an);
+	/* SYN-ACK the other way, wscale 7, seq 1000. */
+	seg[0] = 0x30; seg[1] = 0x39; seg[2] = 0xe6; seg[3] = 0x5c;
+	memset(seg + 4, 0, 4); seg[7] = 0xe8; seg[6] = 0x03;
+	put16(seg + 8, 0xd651); put16(seg + 10, 0x05e8);
+	seg[13] = 0x12;
+	seg[39] = 7;
+	n = build_ip4(synack, 6, seg, sizeof(seg));
+	synack[12] = 10; synack[13] = 0; synack[14] = 0; synack[15] = 2;
+	synack[16] = 10; synack[17] = 0; synack[18] = 0; synack[19] = 1;
+	pkt_decode(LINK_RAW, synack, n, n, &pkt);
+	flows_update(ft, &pkt, 1.1, &an);
+	memcpy(ack, syn, sizeof(syn));
+	ack[20 + 13] = 0x10;
+	ack[20 + 7] = 0xe8; /* seq + 1 */
+	put16(ack + 20 + 14, 100);
+	pkt_decode(LINK_RAW, ack, 60, 60, &pkt);
+	flows_update(ft, &pkt, 1.2, &an);
+	assert_true(an.valid);
+	assert_int_equal(an.rel_seq, 1);
+	assert_true(an.scaled);
+	assert_int_equal(an.win_scaled, 100 << 6);
+	assert_int_equal(flows_count(ft), 1);
+	flows_free(ft);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_seed002_syn),
+		cmocka_unit_test(test_tcp_checksum_good_and_partial),
+		cmocka_unit_test(test_truncated_tcp_keeps_ip),
+		cmocka_unit_test(test_bad_tcp_option_length),
+		cmocka_unit_test(test_udp_and_icmp_quote),
+		cmocka_unit_test(test_ipv6_ext_and_ethernet_vlan),
+		cmocka_unit_test(test_every_link_type_survives_short_input),
+		cmocka_unit_test(test_flows_window_scale_and_relative),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
