@@ -42,6 +42,9 @@ static int capture_list(void)
 	return 0;
 }
 
+/* The kernel-side ring: room for a burst while we write or print. */
+#define CAPTURE_BUFFER_BYTES (16 * 1024 * 1024)
+
 static pcap_t *capture_open(const struct dc_opts *o)
 {
 	char errbuf[PCAP_ERRBUF_SIZE] = "";
@@ -54,7 +57,10 @@ static pcap_t *capture_open(const struct dc_opts *o)
 	pcap_set_snaplen(p, (int)o->snaplen);
 	pcap_set_promisc(p, 0);
 	pcap_set_timeout(p, CAPTURE_TIMEOUT_MS);
-	pcap_set_immediate_mode(p, 1);
+	/* Printing wants each packet at once; writing a file wants throughput, and
+	 * immediate mode's small blocks lose packets in a burst. */
+	pcap_set_immediate_mode(p, o->write ? 0 : 1);
+	pcap_set_buffer_size(p, CAPTURE_BUFFER_BYTES);
 	int rc = pcap_activate(p);
 	if (rc == PCAP_ERROR_PERM_DENIED || rc == PCAP_ERROR_PROMISC_PERM_DENIED) {
 		log_error("cannot capture on %s: permission denied — run as root, or give the binary "
@@ -152,7 +158,12 @@ int capture_main(int argc, char **argv)
 	}
 	if (dc_session_finish(&s) < 0 && errno != EPIPE)
 		status = 1;
-	log_error("%llu packets captured", (unsigned long long)s.packets);
+	struct pcap_stat st;
+	if (pcap_stats(p, &st) == 0 && st.ps_drop > 0)
+		log_error("%llu packets captured, %u dropped by the kernel (too slow: try -w FILE or a "
+			  "smaller -s)", (unsigned long long)s.packets, st.ps_drop);
+	else
+		log_error("%llu packets captured", (unsigned long long)s.packets);
 	pcap_close(p);
 	return status;
 }
