@@ -1,7 +1,7 @@
 # socklab_variant(SUFFIX OUTDIR FLAGS): the core library, one library per
 # tool, and the socklab binary in OUTDIR, all compiled with FLAGS.
 file(GLOB SOCKLAB_CORE_SOURCES CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/src/core/*.c)
-set(SOCKLAB_TOOLS serve nc echo_server echo_client chat sockets chat_client chat_server decode)
+set(SOCKLAB_TOOLS serve nc echo_server echo_client chat sockets chat_client chat_server decode scan)
 
 function(socklab_variant suffix outdir flags)
   add_library(socklab_core${suffix} STATIC ${SOCKLAB_CORE_SOURCES})

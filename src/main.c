@@ -10,6 +10,7 @@
 #include "echo_client/echo_client.h"
 #include "echo_server/echo_server.h"
 #include "nc/nc.h"
+#include "scan/scan.h"
 #include "serve/serve.h"
 #include "sockets/sockets.h"
 
@@ -30,6 +31,7 @@ static const struct tool tools[] = {
 	{ "chat", chat_main, "seed 003's TCP chat: two people, point to point, connect or listen" },
 	{ "chat-client", chat_client_main, "seed 003's UDP chat client: users, rooms, private messages" },
 	{ "chat-server", chat_server_main, "seed 003's UDP chat server: an address book of users and rooms" },
+	{ "scan", scan_main, "TCP connect and UDP port scanner: open, closed, filtered, banners" },
 };
 
 #define NTOOLS (sizeof(tools) / sizeof(tools[0]))

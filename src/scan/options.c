@@ -1,0 +1,210 @@
+/* getopt_long for socklab scan, nmap's spellings where nmap has one. */
+#include "scan/options.h"
+
+#include <getopt.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "core/opt.h"
+
+const char scan_usage_text[] =
+	"Usage: socklab scan [options] HOST...\n"
+	"\n"
+	"Finds the open TCP and UDP ports of each HOST (a name, an IPv4 or an IPv6\n"
+	"address): a TCP connect scan by default, a UDP scan with -u.\n"
+	"\n"
+	"  -p, --ports SPEC        ports: 7,9,13-19, -1024, 60000-, names from\n"
+	"                          /etc/services (echo, daytime-chargen), - for all\n"
+	"                          65535 (default: the 1000 most common ports)\n"
+	"  -t, --tcp               TCP connect scan (the default; with -u: both)\n"
+	"  -u, --udp               UDP scan\n"
+	"  -4, --ipv4              resolve names to IPv4 addresses only\n"
+	"  -6, --ipv6              resolve names to IPv6 addresses only\n"
+	"  -b, --banners           grab what each open port sends first or in reply\n"
+	"  -v, --verbose           list every port, closed ones too\n"
+	"      --json              JSON Lines: one object per port, then a summary\n"
+	"  -oG FILE, --grepable FILE\n"
+	"                          also write nmap's grepable lines to FILE (- : stdout)\n"
+	"\n"
+	"Timing (adaptive by default):\n"
+	"      --retries N         probes after the first for a silent port (default:\n"
+	"                          TCP 1, UDP 2; raised when a retry is answered, to 10)\n"
+	"      --max-rtt-timeout SECS  the longest wait for one answer (default 3)\n"
+	"      --banner-timeout SECS   how long -b waits for a banner (default 1)\n"
+	"      --max-parallel N    TCP connects in flight at most (default: from 256,\n"
+	"                          growing while nothing times out, to the file limit)\n"
+	"      --max-rate N        UDP probes per second at most (default: as fast as\n"
+	"                          answers come; slower when the target rate-limits ICMP)\n"
+	"  -h, --help              show this help\n"
+	"      --version           show the version\n"
+	"\n"
+	"States: open (TCP: handshake completed; UDP: a reply came), closed (TCP: RST;\n"
+	"UDP: ICMP port unreachable), filtered (no answer, or ICMP unreachable of\n"
+	"another kind), open|filtered (UDP: no answer; an open UDP port that does not\n"
+	"reply looks the same as a filtered one).\n"
+	"\n"
+	"Exit status: 0 the scan ran (whatever it found); 1 a target could not be\n"
+	"resolved or reached; 2 usage.\n";
+
+enum {
+	OPT_JSON = 256,
+	OPT_RETRIES,
+	OPT_MAX_RTT,
+	OPT_BANNER_TIMEOUT,
+	OPT_MAX_PARALLEL,
+	OPT_MAX_RATE,
+	OPT_GREPABLE,
+	OPT_VERSION,
+};
+
+static const struct option scan_long_options[] = {
+	{ "ports", required_argument, NULL, 'p' },
+	{ "tcp", no_argument, NULL, 't' },
+	{ "udp", no_argument, NULL, 'u' },
+	{ "ipv4", no_argument, NULL, '4' },
+	{ "ipv6", no_argument, NULL, '6' },
+	{ "banners", no_argument, NULL, 'b' },
+	{ "verbose", no_argument, NULL, 'v' },
+	{ "json", no_argument, NULL, OPT_JSON },
+	{ "grepable", required_argument, NULL, OPT_GREPABLE },
+	{ "retries", required_argument, NULL, OPT_RETRIES },
+	{ "max-rtt-timeout", required_argument, NULL, OPT_MAX_RTT },
+	{ "banner-timeout", required_argument, NULL, OPT_BANNER_TIMEOUT },
+	{ "max-parallel", required_argument, NULL, OPT_MAX_PARALLEL },
+	{ "max-rate", required_argument, NULL, OPT_MAX_RATE },
+	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, OPT_VERSION },
+	{ NULL, 0, NULL, 0 },
+};
+
+void scan_config_defaults(struct scan_config *cfg)
+{
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->family = AF_UNSPEC;
+	cfg->retries = -1;
+	cfg->max_rtt_ms = SCAN_RTO_MAX_MS;
+	cfg->banner_ms = SCAN_BANNER_TIMEOUT_MS;
+}
+
+unsigned scan_config_retries(const struct scan_config *cfg, int proto)
+{
+	if (cfg->retries >= 0)
+		return (unsigned)cfg->retries;
+	return proto == IPPROTO_UDP ? SCAN_UDP_RETRIES : SCAN_TCP_RETRIES;
+}
+
+static enum scan_args scan_bad(char *err, size_t errlen, const char *opt, const char *arg,
+			       const char *why)
+{
+	snprintf(err, errlen, "%s %s: %s", opt, arg, why);
+	return SCAN_ARGS_USAGE;
+}
+
+static enum scan_args scan_check(struct scan_config *cfg, char *err, size_t errlen)
+{
+	if (cfg->ntargets == 0)
+		snprintf(err, errlen, "missing HOST");
+	else if (cfg->json && cfg->grepable && strcmp(cfg->grepable, "-") == 0)
+		snprintf(err, errlen, "cannot use --json with -oG - (both on standard output)");
+	else
+		return SCAN_ARGS_OK;
+	return SCAN_ARGS_USAGE;
+}
+
+enum scan_args scan_parse_args(int argc, char **argv, struct scan_config *cfg, char *err,
+			       size_t errlen)
+{
+	const char *why;
+	uint64_t v;
+	int c;
+
+	optind = 0;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":p:tu46bvo:h", scan_long_options, NULL)) != -1) {
+		switch (c) {
+		case 'p':
+			if (cfg->ports) {
+				snprintf(err, errlen, "-p given twice (one list: -p 7,9,13-19)");
+				return SCAN_ARGS_USAGE;
+			}
+			cfg->ports = optarg;
+			break;
+		case 't': cfg->tcp = true; break;
+		case 'u': cfg->udp = true; break;
+		case '4': cfg->family = AF_INET; break;
+		case '6': cfg->family = AF_INET6; break;
+		case 'b': cfg->banners = true; break;
+		case 'v': cfg->verbose = true; break;
+		case OPT_JSON: cfg->json = true; break;
+		case 'o':
+			/* nmap's -oG FILE: getopt sees -o with the value "G". */
+			if (strcmp(optarg, "G") != 0) {
+				snprintf(err, errlen, "unknown output format -o%s (there is -oG FILE)",
+					 optarg);
+				return SCAN_ARGS_USAGE;
+			}
+			if (optind >= argc) {
+				snprintf(err, errlen, "option -oG needs a FILE");
+				return SCAN_ARGS_USAGE;
+			}
+			cfg->grepable = argv[optind++];
+			break;
+		case OPT_GREPABLE: cfg->grepable = optarg; break;
+		case OPT_RETRIES:
+			if (opt_parse_u64(optarg, 0, SCAN_RETRIES_MAX, &v, &why) < 0)
+				return scan_bad(err, errlen, "--retries", optarg, why);
+			cfg->retries = (int)v;
+			break;
+		case OPT_MAX_RTT:
+			if (opt_parse_seconds(optarg, SCAN_RTO_LIMIT_S, &v, &why) < 0)
+				return scan_bad(err, errlen, "--max-rtt-timeout", optarg, why);
+			if (v < SCAN_RTO_MIN_MS)
+				return scan_bad(err, errlen, "--max-rtt-timeout", optarg,
+						"too small (at least 0.1)");
+			cfg->max_rtt_ms = v;
+			break;
+		case OPT_BANNER_TIMEOUT:
+			if (opt_parse_seconds(optarg, SCAN_RTO_LIMIT_S, &v, &why) < 0)
+				return scan_bad(err, errlen, "--banner-timeout", optarg, why);
+			if (v < 10)
+				return scan_bad(err, errlen, "--banner-timeout", optarg,
+						"too small (at least 0.01)");
+			cfg->banner_ms = v;
+			break;
+		case OPT_MAX_PARALLEL:
+			if (opt_parse_u64(optarg, 1, SCAN_TCP_WINDOW_MAX, &v, &why) < 0)
+				return scan_bad(err, errlen, "--max-parallel", optarg, why);
+			cfg->parallel = v;
+			break;
+		case OPT_MAX_RATE:
+			if (opt_parse_u64(optarg, SCAN_UDP_RATE_MIN, SCAN_UDP_RATE_MAX, &v, &why) < 0)
+				return scan_bad(err, errlen, "--max-rate", optarg, why);
+			cfg->rate = v;
+			break;
+		case 'h': return SCAN_ARGS_HELP;
+		case OPT_VERSION: return SCAN_ARGS_VERSION;
+		default:
+			if (c == ':' && optopt == 'o')
+				snprintf(err, errlen, "option -oG needs a FILE");
+			else
+				opt_getopt_error(c, argv, optind, optopt, scan_long_options, err, errlen);
+			return SCAN_ARGS_USAGE;
+		}
+	}
+	for (int i = optind; i < argc; i++) {
+		if (cfg->ntargets == SCAN_TARGETS_MAX) {
+			snprintf(err, errlen, "more than %d hosts", SCAN_TARGETS_MAX);
+			return SCAN_ARGS_USAGE;
+		}
+		if (argv[i][0] == '\0' || strlen(argv[i]) > SCAN_HOST_MAX) {
+			snprintf(err, errlen, "'%.40s' is not a host name or address", argv[i]);
+			return SCAN_ARGS_USAGE;
+		}
+		cfg->targets[cfg->ntargets++] = argv[i];
+	}
+	if (!cfg->udp)
+		cfg->tcp = true;
+	return scan_check(cfg, err, errlen);
+}

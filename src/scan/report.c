@@ -1,0 +1,242 @@
+/* The table and the JSON lines. */
+#include "scan/report.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/log.h"
+#include "scan/banner.h"
+#include "scan/limits.h"
+
+const char scan_open_filtered_note[] =
+	"open|filtered: no answer; an open UDP port that does not reply looks the same as a "
+	"filtered one (UDP has no handshake, and a firewall that drops the probe is as "
+	"silent as a service that ignores it)";
+
+#define HIDE_FILTERED_OVER 25
+
+bool scan_report_hidden(const struct scan_table *t, enum scan_state s, bool verbose)
+{
+	if (verbose || s == SCAN_OPEN || s == SCAN_PENDING)
+		return false;
+	if (s == SCAN_CLOSED)
+		return true;
+	return scan_table_count(t, s) > HIDE_FILTERED_OVER;
+}
+
+void scan_report_not_shown(const struct scan_table *t, enum scan_state s, char *buf, size_t n)
+{
+	size_t count[REASON_N] = { 0 }, total = 0, kinds = 0;
+
+	for (size_t i = 0; i < t->n; i++)
+		if (t->state[i] == s && t->reason[i] < REASON_N) {
+			kinds += count[t->reason[i]]++ == 0;
+			total++;
+		}
+	int k = snprintf(buf, n, "%zu %s %s port%s (", total, scan_state_name(s),
+			 scan_proto_name(t->proto), total == 1 ? "" : "s");
+	for (int r = 0; r < REASON_N && k >= 0 && (size_t)k < n; r++) {
+		if (!count[r])
+			continue;
+		if (kinds == 1)
+			k += snprintf(buf + k, n - (size_t)k, "%s", scan_reason_name((enum scan_reason)r));
+		else
+			k += snprintf(buf + k, n - (size_t)k, "%s%zu %s", buf[k - 1] == '(' ? "" : ", ",
+				      count[r], scan_reason_name((enum scan_reason)r));
+	}
+	if (k >= 0 && (size_t)k < n)
+		snprintf(buf + k, n - (size_t)k, ")");
+}
+
+static const char *service_of(struct scan_services *svc, const struct scan_table *t, size_t i)
+{
+	return svc ? scan_services_name(svc, t->proto, t->ports[i]) : NULL;
+}
+
+static bool row_shown(const struct scan_table *t, size_t i, const bool hidden[SCAN_NSTATES])
+{
+	return t->state[i] < SCAN_NSTATES && !hidden[t->state[i]];
+}
+
+static void table_widths(struct scan_report *r, const struct scan_table *t,
+			 const bool hidden[SCAN_NSTATES], int *svc_w)
+{
+	for (size_t i = 0; i < t->n; i++) {
+		if (!row_shown(t, i, hidden))
+			continue;
+		const char *name = service_of(r->svc, t, i);
+		int w = (int)strlen(name ? name : "unknown");
+		if (w > *svc_w)
+			*svc_w = w < 20 ? w : 20;
+	}
+}
+
+static void table_rows(struct scan_report *r, const struct scan_table *t,
+		       const bool hidden[SCAN_NSTATES], int svc_w)
+{
+	char port[16], ban[SCAN_BANNER_SHOW + 1];
+
+	for (size_t i = 0; i < t->n; i++) {
+		if (!row_shown(t, i, hidden))
+			continue;
+		const char *name = service_of(r->svc, t, i);
+		snprintf(port, sizeof(port), "%u/%s", t->ports[i], scan_proto_name(t->proto));
+		ban[0] = '\0';
+		if (r->banners && t->banner && t->banner[i])
+			scan_banner_escape(t->banner[i], t->banner_len[i], ban, sizeof(ban),
+					   SCAN_BANNER_SHOW);
+		if (ban[0])
+			fprintf(r->out, "%-9s %-13s %-*.*s %-13s %s\n", port,
+				scan_state_name(t->state[i]), svc_w, svc_w, name ? name : "unknown",
+				scan_reason_name(t->reason[i]), ban);
+		else
+			fprintf(r->out, "%-9s %-13s %-*.*s %s\n", port, scan_state_name(t->state[i]),
+				svc_w, svc_w, name ? name : "unknown", scan_reason_name(t->reason[i]));
+	}
+}
+
+static void report_table(struct scan_report *r, const struct scan_host *h)
+{
+	const struct scan_table *tabs[2] = { &h->tcp, &h->udp };
+	bool hidden[2][SCAN_NSTATES];
+	char line[256];
+	int svc_w = 7;
+	size_t shown = 0, total = 0;
+	bool open_filtered = false;
+
+	if (h->numeric)
+		fprintf(r->out, "socklab scan report for %s\n", h->ip);
+	else
+		fprintf(r->out, "socklab scan report for %s (%s)\n", h->name, h->ip);
+	for (int k = 0; k < 2; k++) {
+		const struct scan_table *t = tabs[k];
+		for (int s = 0; s < SCAN_NSTATES; s++)
+			hidden[k][s] = t->proto && scan_report_hidden(t, (enum scan_state)s, r->verbose);
+		if (!t->proto)
+			continue;
+		total += t->n;
+		open_filtered |= scan_table_count(t, SCAN_OPEN_FILTERED) > 0;
+		for (int s = 0; s < SCAN_NSTATES; s++) {
+			if (!hidden[k][s] || !scan_table_count(t, (enum scan_state)s))
+				continue;
+			scan_report_not_shown(t, (enum scan_state)s, line, sizeof(line));
+			fprintf(r->out, "Not shown: %s\n", line);
+		}
+		for (size_t i = 0; i < t->n; i++)
+			shown += row_shown(t, i, hidden[k]);
+		table_widths(r, t, hidden[k], &svc_w);
+	}
+	if (shown == 0) {
+		fprintf(r->out, "All %zu scanned ports are in the states above.\n", total);
+	} else {
+		if (r->banners)
+			fprintf(r->out, "%-9s %-13s %-*s %-13s %s\n", "PORT", "STATE", svc_w, "SERVICE",
+				"REASON", "BANNER");
+		else
+			fprintf(r->out, "%-9s %-13s %-*s %s\n", "PORT", "STATE", svc_w, "SERVICE",
+				"REASON");
+		for (int k = 0; k < 2; k++)
+			if (tabs[k]->proto)
+				table_rows(r, tabs[k], hidden[k], svc_w);
+	}
+	if (open_filtered && !r->noted) {
+		fprintf(r->out, "%s\n", scan_open_filtered_note);
+		r->noted = true;
+	}
+	fprintf(r->out, "\n");
+	fflush(r->out);
+}
+
+json_t *scan_report_port_json(const struct scan_host *h, const struct scan_table *t, size_t i,
+			      struct scan_services *svc, bool banners)
+{
+	const char *name = service_of(svc, t, i);
+	json_t *o = json_pack("{s:s,s:s,s:s,s:I,s:s,s:s}", "host", h->name, "addr", h->ip, "proto",
+			      scan_proto_name(t->proto), "port", (json_int_t)t->ports[i], "state",
+			      scan_state_name(t->state[i]), "reason", scan_reason_name(t->reason[i]));
+
+	if (!o)
+		return NULL;
+	json_object_set_new(o, "service", name ? json_string(name) : json_null());
+	if (banners && t->banner && t->banner[i]) {
+		/* At most SCAN_BANNER_MAX raw bytes, 4 characters each escaped. */
+		char esc[SCAN_BANNER_MAX * 4 + 1];
+		scan_banner_escape(t->banner[i], t->banner_len[i], esc, sizeof(esc), sizeof(esc) - 1);
+		json_object_set_new(o, "banner", json_string(esc));
+	} else {
+		json_object_set_new(o, "banner", json_null());
+	}
+	return o;
+}
+
+static void report_count(struct scan_report *r, const struct scan_table *t)
+{
+	if (!t->proto)
+		return;
+	if (t->proto == IPPROTO_UDP)
+		r->ports_udp += t->n;
+	else
+		r->ports_tcp += t->n;
+	for (size_t i = 0; i < t->n; i++)
+		if (t->state[i] < SCAN_NSTATES)
+			r->states[t->state[i]]++;
+}
+
+void scan_report_host(struct scan_report *r, const struct scan_host *h)
+{
+	r->hosts++;
+	report_count(r, &h->tcp);
+	report_count(r, &h->udp);
+	if (!r->json) {
+		report_table(r, h);
+		return;
+	}
+	/* out_json's format, without a flush per line: a full range is 65535. */
+	const struct scan_table *tabs[2] = { &h->tcp, &h->udp };
+	for (int k = 0; k < 2; k++)
+		for (size_t i = 0; tabs[k]->proto && i < tabs[k]->n; i++) {
+			json_t *o = scan_report_port_json(h, tabs[k], i, r->svc, r->banners);
+			if (!o)
+				continue;
+			json_dumpf(o, stdout, JSON_COMPACT | JSON_ENSURE_ASCII);
+			fputc('\n', stdout);
+			json_decref(o);
+		}
+	fflush(stdout);
+}
+
+void scan_report_failed(struct scan_report *r)
+{
+	r->failed++;
+}
+
+void scan_report_summary(struct scan_report *r, double secs)
+{
+	size_t ports = r->ports_tcp + r->ports_udp;
+
+	if (r->json) {
+		json_t *st = json_object();
+		for (int s = SCAN_OPEN; s < SCAN_NSTATES; s++)
+			json_object_set_new(st, scan_state_name((enum scan_state)s),
+					    json_integer((json_int_t)r->states[s]));
+		json_t *o = json_pack("{s:b,s:I,s:I,s:{s:I,s:I},s:o,s:f}", "summary", 1, "hosts",
+				      (json_int_t)r->hosts, "hosts_failed", (json_int_t)r->failed,
+				      "ports", "tcp", (json_int_t)r->ports_tcp, "udp",
+				      (json_int_t)r->ports_udp, "states", st, "seconds", secs);
+		/* Seconds to the microsecond, not to 17 digits. */
+		char *line = o ? json_dumps(o, JSON_COMPACT | JSON_ENSURE_ASCII |
+						   JSON_REAL_PRECISION(6)) : NULL;
+		if (line)
+			out_line("%s", line);
+		free(line);
+		json_decref(o);
+		return;
+	}
+	fprintf(r->out, "scan done: %zu host%s, %zu port%s (%zu open) in %.2f s", r->hosts,
+		r->hosts == 1 ? "" : "s", ports, ports == 1 ? "" : "s", r->states[SCAN_OPEN], secs);
+	if (r->failed)
+		fprintf(r->out, "; %zu host%s not resolved or not reachable", r->failed,
+			r->failed == 1 ? "" : "s");
+	fputc('\n', r->out);
+	fflush(r->out);
+}

@@ -1,0 +1,296 @@
+/* socklab scan: parse, build the port lists, resolve every target, scan
+ * each in turn (TCP, then UDP) on one event loop, print each as it ends. */
+#include "scan/scan.h"
+
+#include <errno.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "core/clock.h"
+#include "core/log.h"
+#include "core/sock.h"
+#include "scan/engine.h"
+#include "scan/grepable.h"
+#include "scan/options.h"
+#include "scan/portspec.h"
+#include "scan/report.h"
+#include "scan/services.h"
+#include "scan/target.h"
+#include "scan/topports.h"
+
+struct scan_ports {
+	uint16_t *list;
+	size_t n;
+};
+
+static int scan_build_ports(const struct scan_config *cfg, int proto, struct scan_ports *out,
+			    char *err, size_t errlen)
+{
+	struct portset *set = malloc(sizeof(*set));
+	char why[SCAN_ERR_MAX];
+	int rc = -1;
+
+	out->list = NULL;
+	out->n = 0;
+	if (!set) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	scan_portset_clear(set);
+	const char *spec = cfg->ports;
+	if (!spec && scan_topports_fill(proto, set) < 0) {
+		snprintf(err, errlen, "the built-in list of common ports does not parse");
+		goto out;
+	}
+	if (spec && scan_portspec_parse(spec, scan_proto_name(proto), scan_port_lookup_services,
+					NULL, set, why, sizeof(why)) < 0) {
+		snprintf(err, errlen, "-p %.60s%s: %s", spec, strlen(spec) > 60 ? "..." : "", why);
+		goto out;
+	}
+	out->n = scan_portset_count(set);
+	out->list = malloc(out->n * sizeof(*out->list));
+	if (!out->list) {
+		snprintf(err, errlen, "out of memory");
+		goto out;
+	}
+	scan_portset_list(set, out->list, out->n);
+	rc = 0;
+out:
+	free(set);
+	return rc;
+}
+
+static const char *scan_unreach_text(enum scan_reason r)
+{
+	switch (r) {
+	case REASON_NET_UNREACH: return strerror(ENETUNREACH);
+	case REASON_HOST_DOWN: return strerror(EHOSTDOWN);
+	default: return strerror(EHOSTUNREACH);
+	}
+}
+
+static bool scan_host_unreachable(const struct scan_host *h, enum scan_reason *why)
+{
+	const struct scan_table *tabs[2] = { &h->tcp, &h->udp };
+	bool any = false;
+
+	for (int k = 0; k < 2; k++) {
+		if (!tabs[k]->proto)
+			continue;
+		if (!tabs[k]->unreachable)
+			return false;
+		any = true;
+		*why = scan_table_main_reason(tabs[k], SCAN_FILTERED);
+	}
+	return any;
+}
+
+struct scan_state_all {
+	struct scan_config cfg;
+	struct scan_ports tcp, udp;
+	struct scan_host *hosts;
+	bool *resolved;
+	struct scan_services svc;
+	struct event_base *base;
+	struct scan_progress progress;
+	FILE *grep;
+	int argc;
+	char **argv;           /* the command line before getopt reordered it */
+};
+
+static void scan_free(struct scan_state_all *st)
+{
+	scan_progress_stop(&st->progress);
+	if (st->base)
+		event_base_free(st->base);
+	if (st->grep && st->grep != stdout)
+		fclose(st->grep);
+	scan_services_free(&st->svc);
+	free(st->hosts);
+	free(st->resolved);
+	free(st->tcp.list);
+	free(st->udp.list);
+	free(st->argv);
+}
+
+/* Scans one host; 0, or -1 when the scan cannot go on (err set). */
+static int scan_one(struct scan_state_all *st, const struct scan_env *env, struct scan_host *h,
+		    struct scan_report *rep, size_t *up, char *err, size_t errlen)
+{
+	const struct scan_config *cfg = &st->cfg;
+	int rc = 0;
+
+	if ((cfg->tcp && scan_table_init(&h->tcp, IPPROTO_TCP, st->tcp.list, st->tcp.n,
+					 cfg->banners) < 0) ||
+	    (cfg->udp && scan_table_init(&h->udp, IPPROTO_UDP, st->udp.list, st->udp.n,
+					 cfg->banners) < 0)) {
+		snprintf(err, errlen, "out of memory");
+		rc = -1;
+		goto out;
+	}
+	if ((cfg->tcp && scan_tcp_run(env, &h->addr, &h->tcp, err, errlen) < 0) ||
+	    (cfg->udp && scan_udp_run(env, &h->addr, &h->udp, err, errlen) < 0)) {
+		rc = -1;
+		goto out;
+	}
+	scan_progress_clear(&st->progress);
+	enum scan_reason why = REASON_HOST_UNREACH;
+	if (scan_host_unreachable(h, &why)) {
+		if (h->numeric)
+			log_error("cannot reach %s: %s (%s)", h->ip, scan_unreach_text(why),
+				  scan_reason_name(why));
+		else
+			log_error("cannot reach %s (%s): %s (%s)", h->name, h->ip,
+				  scan_unreach_text(why), scan_reason_name(why));
+		scan_report_failed(rep);
+		if (st->grep)
+			scan_grep_host_down(st->grep, h);
+		goto out;
+	}
+	(*up)++;
+	scan_report_host(rep, h);
+	if (st->grep)
+		scan_grep_host(st->grep, h, &st->svc, cfg->verbose);
+out:
+	scan_table_free(&h->tcp);
+	scan_table_free(&h->udp);
+	return rc;
+}
+
+static int scan_setup(struct scan_state_all *st, char *err, size_t errlen)
+{
+	const struct scan_config *cfg = &st->cfg;
+
+	if ((cfg->tcp && scan_build_ports(cfg, IPPROTO_TCP, &st->tcp, err, errlen) < 0) ||
+	    (cfg->udp && scan_build_ports(cfg, IPPROTO_UDP, &st->udp, err, errlen) < 0))
+		return 2;
+	st->hosts = calloc(cfg->ntargets, sizeof(*st->hosts));
+	st->resolved = calloc(cfg->ntargets, sizeof(*st->resolved));
+	struct event_config *ec = event_config_new();
+	if (ec) {
+		event_config_set_flag(ec, EVENT_BASE_FLAG_NOLOCK);
+		st->base = event_base_new_with_config(ec);
+		event_config_free(ec);
+	}
+	if (!st->hosts || !st->resolved || !st->base) {
+		snprintf(err, errlen, "cannot set up: out of memory");
+		return 1;
+	}
+	if (cfg->grepable) {
+		st->grep = strcmp(cfg->grepable, "-") == 0 ? stdout : fopen(cfg->grepable, "we");
+		if (!st->grep) {
+			snprintf(err, errlen, "cannot open -oG %s: %s", cfg->grepable, strerror(errno));
+			return 1;
+		}
+	}
+	/* Names for the output; without /etc/services ports are "unknown". */
+	scan_services_load(&st->svc);
+	return 0;
+}
+
+int scan_main(int argc, char **argv)
+{
+	struct scan_state_all st;
+	char err[SCAN_ERR_MAX + 128];
+	int status = 0;
+
+	memset(&st, 0, sizeof(st));
+	log_set_prog("socklab scan");
+	scan_config_defaults(&st.cfg);
+	/* -oG repeats the command line as given; getopt_long reorders argv. */
+	st.argv = malloc(((size_t)argc + 1) * sizeof(*st.argv));
+	if (!st.argv) {
+		log_error("out of memory");
+		return 1;
+	}
+	memcpy(st.argv, argv, ((size_t)argc + 1) * sizeof(*st.argv));
+	st.argc = argc;
+	switch (scan_parse_args(argc, argv, &st.cfg, err, sizeof(err))) {
+	case SCAN_ARGS_HELP:
+		fputs(scan_usage_text, stdout);
+		scan_free(&st);
+		return 0;
+	case SCAN_ARGS_VERSION:
+		printf("socklab scan %s\n", SOCKLAB_VERSION);
+		scan_free(&st);
+		return 0;
+	case SCAN_ARGS_USAGE:
+		log_error("%s", err);
+		fprintf(stderr, "Try 'socklab scan --help'.\n");
+		scan_free(&st);
+		return 2;
+	case SCAN_ARGS_OK:
+		break;
+	}
+	const struct scan_config *cfg = &st.cfg;
+	out_set_mode(cfg->json ? OUT_JSON : OUT_TEXT);
+	signal(SIGPIPE, SIG_IGN);
+	int rc = scan_setup(&st, err, sizeof(err));
+	if (rc) {
+		log_error("%s", err);
+		if (rc == 2)
+			fprintf(stderr, "Try 'socklab scan --help'.\n");
+		scan_free(&st);
+		return rc;
+	}
+	uint64_t t0 = clock_mono_us();
+	time_t start = time(NULL);
+	struct tm tm;
+	if (st.grep)
+		scan_grep_begin(st.grep, localtime_r(&start, &tm), st.argc, st.argv);
+
+	struct scan_report rep = { .out = stdout, .svc = &st.svc, .verbose = cfg->verbose,
+				   .banners = cfg->banners, .json = cfg->json };
+	size_t total = 0, up = 0, addressed = 0;
+	for (size_t i = 0; i < cfg->ntargets; i++) {
+		if (scan_target_resolve(cfg->targets[i], cfg->family, &st.hosts[i], err,
+					sizeof(err)) < 0) {
+			log_error("%s", err);
+			scan_report_failed(&rep);
+			status = 1;
+			continue;
+		}
+		st.resolved[i] = true;
+		addressed++;
+		total += st.tcp.n + st.udp.n;
+	}
+	long nofile = sock_raise_nofile();
+	struct scan_env env = { .base = st.base, .cfg = cfg, .progress = &st.progress,
+				.nofile = nofile > 0 ? nofile : 1024 };
+	if (scan_progress_start(&st.progress, st.base, total, isatty(STDERR_FILENO) == 1) < 0) {
+		log_error("cannot set up the event loop");
+		scan_free(&st);
+		return 1;
+	}
+	for (size_t i = 0; i < cfg->ntargets; i++) {
+		if (!st.resolved[i])
+			continue;
+		size_t failed_before = rep.failed;
+		if (scan_one(&st, &env, &st.hosts[i], &rep, &up, err, sizeof(err)) < 0) {
+			scan_progress_clear(&st.progress);
+			log_error("%s", err);
+			status = 1;
+			break;
+		}
+		if (rep.failed != failed_before)
+			status = 1;
+	}
+	scan_progress_stop(&st.progress);
+	double secs = (double)(clock_mono_us() - t0) / 1e6;
+	scan_report_summary(&rep, secs);
+	if (st.grep) {
+		time_t end = time(NULL);
+		scan_grep_end(st.grep, localtime_r(&end, &tm), addressed, up, secs);
+		if (ferror(st.grep)) {
+			log_error("cannot write -oG %s", cfg->grepable);
+			status = 1;
+		}
+	}
+	scan_free(&st);
+	return status;
+}
