@@ -57,9 +57,10 @@ static pcap_t *capture_open(const struct dc_opts *o)
 	pcap_set_snaplen(p, (int)o->snaplen);
 	pcap_set_promisc(p, 0);
 	pcap_set_timeout(p, CAPTURE_TIMEOUT_MS);
-	/* Printing wants each packet at once; writing a file wants throughput, and
-	 * immediate mode's small blocks lose packets in a burst. */
-	pcap_set_immediate_mode(p, o->write ? 0 : 1);
+	/* Immediate mode: every packet is handed over at once, so none is left in
+	 * a half-filled kernel block when a signal stops the capture; the large
+	 * buffer keeps a burst from overflowing it. */
+	pcap_set_immediate_mode(p, 1);
 	pcap_set_buffer_size(p, CAPTURE_BUFFER_BYTES);
 	int rc = pcap_activate(p);
 	if (rc == PCAP_ERROR_PERM_DENIED || rc == PCAP_ERROR_PROMISC_PERM_DENIED) {
