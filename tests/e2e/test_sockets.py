@@ -62,14 +62,16 @@ def ioctl_int(sock, req):
 TCP_FIN_WAIT2, TCP_TIME_WAIT = 5, 6
 
 
-def tcp_state(local_port):
-    """The kernel's state of the IPv4 TCP socket with this local port on
-    127.0.0.1 (from /proc/net/tcp, independent of both listers), or None."""
-    want = "0100007F:%04X" % local_port
+def tcp_state(local_port, peer_port):
+    """The kernel's state of the IPv4 TCP connection 127.0.0.1:local_port ->
+    127.0.0.1:peer_port (from /proc/net/tcp, independent of both listers), or
+    None. Both ends are matched: parallel tests may leave other sockets on
+    the same local port (TIME-WAIT to another peer)."""
+    want = ("0100007F:%04X" % local_port, "0100007F:%04X" % peer_port)
     with open("/proc/net/tcp") as f:
         for line in f.readlines()[1:]:
             t = line.split()
-            if t[1] == want:
+            if (t[1], t[2]) == want:
                 return int(t[3], 16)
     return None
 
@@ -188,8 +190,8 @@ def opened():
         srv.settimeout(WAIT)
         assert srv.recv(1) == b""
     s4.close()
-    wait_until(lambda: tcp_state(c3_end[1]) == TCP_FIN_WAIT2, "FIN-WAIT-2")
-    wait_until(lambda: tcp_state(c4_end[1]) == TCP_TIME_WAIT, "TIME-WAIT")
+    wait_until(lambda: tcp_state(c3_end[1], port) == TCP_FIN_WAIT2, "FIN-WAIT-2")
+    wait_until(lambda: tcp_state(c4_end[1], port) == TCP_TIME_WAIT, "TIME-WAIT")
     o.add("tcp", s3, "CLOSE-WAIT", recv_q=0, send_q=0)
     o.add("tcp", s3, "FIN-WAIT-2", recv_q=0, send_q=0, owned=False, local=c3_end,
           peer=("127.0.0.1", port))
