@@ -87,7 +87,7 @@ for _ in $(seq 100); do
 done
 
 for round in $(seq "$ROUNDS"); do
-	# fresh names each round: chat members m0.. and IRC nicks c0.. re-register
+	# chat_load's names carry its pid: the last round's sessions may still live
 	$PIN_CLI timeout 150 build/bench/chat_load 127.0.0.1 "$CHAT_PORT" "$MEMBERS" "$LINES" "$SIZE" \
 		>> "$TMP/chat.res" 2>>"$TMP/load.err" || echo "  round $round: chat_load failed" >&2
 	$PIN_CLI timeout 150 build/bench/irc_load 127.0.0.1 "$IRC_PORT" "$MEMBERS" "$LINES" "$SIZE" \
@@ -96,13 +96,14 @@ for round in $(seq "$ROUNDS"); do
 	sleep 1
 done
 
+# field FILE KEY FORMAT: the median of KEY's values over the rounds
 field() { awk -v k="$2" '{for (i = 1; i < NF; i++) if ($i == k) print $(i + 1)}' "$1" | sort -g |
-	awk '{a[NR]=$1} END {if (NR) print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
+	awk -v f="$3" '{a[NR]=$1} END {if (NR) printf f "\n", (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
 
-chat_rate=$(field "$TMP/chat.res" per_s)
-irc_rate=$(field "$TMP/irc.res" per_s)
-chat_join=$(field "$TMP/chat.res" join_s)
-irc_join=$(field "$TMP/irc.res" join_s)
+chat_rate=$(field "$TMP/chat.res" per_s %.0f)
+irc_rate=$(field "$TMP/irc.res" per_s %.0f)
+chat_join=$(field "$TMP/chat.res" join_s %.3f)
+irc_join=$(field "$TMP/irc.res" join_s %.3f)
 
 echo
 echo "socklab chat-server — room benchmark, $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores"

@@ -40,7 +40,7 @@ static int nready, ndone, nsent;
 static uint64_t t_start, t_ready, t_send, t_done;
 static struct event_base *base;
 static struct chat_builder out[LOAD_FLUSH_MAX];
-static char room[] = "bench";
+static char room[32]; /* "bench<pid>": an earlier run's room may still exist */
 
 static void load_flush(struct member *m, bool ack_only)
 {
@@ -115,9 +115,11 @@ static void load_deliver(void *ctx, const char *line, size_t len)
 		return;
 	}
 	if (len >= 4 && memcmp(line, "MSG ", 4) == 0) {
-		/* "MSG bench m0 NNNNNNNN xxx" */
-		const char *num = line + 4 + sizeof(room) + 3;
-		if ((size_t)(num - line) + 8 <= len && (uint64_t)atoi(num) != m->got)
+		/* "MSG bench m0pPID NNNNNNNN xxx": the number after the third space */
+		const char *num = line, *end = line + len;
+		for (int sp = 0; sp < 3 && num < end; num++)
+			sp += *num == ' ';
+		if (num + 8 <= end && (uint64_t)atoi(num) != m->got)
 			m->bad = true;
 		if (++m->got == (uint64_t)nlines && ++ndone == nmembers - 1) {
 			t_done = clock_mono_us();
@@ -183,6 +185,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "chat_load: MEMBERS >= 2, LINES >= 1, 10 <= SIZE <= %d\n", CHAT_TEXT_MAX);
 		return 2;
 	}
+	snprintf(room, sizeof(room), "bench%d", (int)getpid());
 	base = event_base_new();
 	members = calloc((size_t)nmembers, sizeof(*members));
 	struct rng r;
@@ -200,7 +203,9 @@ int main(int argc, char **argv)
 			return 1;
 		}
 		chat_link_init(&m->link);
-		snprintf(reg, sizeof(reg), "REG m%d %016llx", i, (unsigned long long)rng_next(&r));
+		/* Names unique to this run: an earlier run's sessions may still live. */
+		snprintf(reg, sizeof(reg), "REG m%dp%d %016llx", i, (int)getpid(),
+			 (unsigned long long)rng_next(&r));
 		chat_link_send(&m->link, reg, strlen(reg));
 		m->ev = event_new(base, m->fd, EV_READ | EV_PERSIST, load_on_read, m);
 		event_add(m->ev, NULL);
