@@ -36,18 +36,6 @@ static void chatsrv_on_timer(evutil_socket_t fd, short what, void *arg)
 	chatsrv_session_on_timer(arg);
 }
 
-static bool chatsrv_have_ipv6(void)
-{
-	union addr_any a;
-
-	addr_parse_ip("::1", &a);
-	int fd = sock_bind_generic(SOCK_DGRAM, &a.sa, addr_len(&a.sa), SOCK_F_V6ONLY);
-	if (fd < 0)
-		return false;
-	close(fd);
-	return true;
-}
-
 static int chatsrv_init(struct chatsrv_server *srv)
 {
 	const struct chatsrv_config *cfg = srv->cfg;
@@ -140,7 +128,7 @@ int chat_server_main(int argc, char **argv)
 	out_set_mode(cfg.json ? OUT_JSON : OUT_TEXT);
 	signal(SIGPIPE, SIG_IGN);
 
-	bool have_v6 = cfg.nbinds > 0 || cfg.family == AF_INET || chatsrv_have_ipv6();
+	bool have_v6 = cfg.nbinds > 0 || cfg.family == AF_INET || sock_have_ipv6();
 	if (!have_v6 && cfg.family == AF_INET6) {
 		log_error("cannot bind ::1: IPv6 is off on this host");
 		return 1;

@@ -96,3 +96,26 @@ bool addr_is_loopback(const struct sockaddr *sa)
 	}
 	return (ntohl(((const struct sockaddr_in *)sa)->sin_addr.s_addr) >> 24) == 127;
 }
+
+int addr_list_add(union addr_any *list, unsigned *n, unsigned max, const char *arg, char *err,
+		  size_t errlen)
+{
+	union addr_any a;
+
+	if (addr_parse_ip(arg, &a) < 0) {
+		snprintf(err, errlen, "--bind %s: not a numeric IPv4 or IPv6 address", arg);
+		return -1;
+	}
+	for (unsigned i = 0; i < *n; i++) {
+		if (memcmp(&list[i], &a, sizeof(a)) == 0) {
+			snprintf(err, errlen, "--bind %s: given twice", arg);
+			return -1;
+		}
+	}
+	if (*n == max) {
+		snprintf(err, errlen, "--bind: at most %u addresses", max);
+		return -1;
+	}
+	list[(*n)++] = a;
+	return 0;
+}

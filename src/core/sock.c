@@ -168,3 +168,14 @@ bool fd_pollable(int fd)
 	close(ep);
 	return rc == 0 || err != EPERM;
 }
+
+bool sock_have_ipv6(void)
+{
+	struct sockaddr_in6 a = { .sin6_family = AF_INET6, .sin6_addr = IN6ADDR_LOOPBACK_INIT };
+	int fd = sock_bind_generic(SOCK_DGRAM, (struct sockaddr *)&a, sizeof(a), SOCK_F_V6ONLY);
+
+	if (fd < 0)
+		return false;
+	close(fd);
+	return true;
+}

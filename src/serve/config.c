@@ -71,24 +71,7 @@ int serve_config_set_only(struct serve_config *cfg, const char *arg, char *err, 
 
 int serve_config_add_bind(struct serve_config *cfg, const char *arg, char *err, size_t errlen)
 {
-	union addr_any a;
-
-	if (addr_parse_ip(arg, &a) < 0) {
-		snprintf(err, errlen, "--bind %s: not a numeric IPv4 or IPv6 address", arg);
-		return -1;
-	}
-	for (unsigned i = 0; i < cfg->nbinds; i++) {
-		if (memcmp(&cfg->binds[i], &a, sizeof(a)) == 0) {
-			snprintf(err, errlen, "--bind %s: given twice", arg);
-			return -1;
-		}
-	}
-	if (cfg->nbinds == SERVE_MAX_BINDS) {
-		snprintf(err, errlen, "--bind: at most %d addresses", SERVE_MAX_BINDS);
-		return -1;
-	}
-	cfg->binds[cfg->nbinds++] = a;
-	return 0;
+	return addr_list_add(cfg->binds, &cfg->nbinds, SERVE_MAX_BINDS, arg, err, errlen);
 }
 
 bool serve_config_enabled(const struct serve_config *cfg, enum service_id svc)

@@ -180,15 +180,3 @@ void listeners_close(struct server *srv)
 	srv->listeners = NULL;
 	srv->nlisteners = 0;
 }
-
-bool listeners_have_ipv6(void)
-{
-	union addr_any a;
-
-	addr_parse_ip("::1", &a);
-	int fd = sock_bind_generic(SOCK_DGRAM, &a.sa, addr_len(&a.sa), SOCK_F_V6ONLY);
-	if (fd < 0)
-		return false;
-	close(fd);
-	return true;
-}

@@ -10,7 +10,5 @@ int listeners_open(struct server *srv, const union addr_any *addrs, unsigned nad
 /* Attaches the listeners to the event loop and prints their ready lines. */
 int listeners_start(struct server *srv);
 void listeners_close(struct server *srv);
-/* True if this host can bind ::1 (IPv6 is on). */
-bool listeners_have_ipv6(void);
 
 #endif

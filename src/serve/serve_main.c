@@ -205,7 +205,7 @@ int serve_main(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 	srv.cfg = &cfg;
 
-	bool have_v6 = cfg.nbinds > 0 || cfg.family == AF_INET || listeners_have_ipv6();
+	bool have_v6 = cfg.nbinds > 0 || cfg.family == AF_INET || sock_have_ipv6();
 	if (!have_v6 && cfg.family == AF_INET6) {
 		log_error("cannot bind ::1: IPv6 is off on this host");
 		return 1;
