@@ -16,6 +16,7 @@
  * IP_RECVERR it is also queued on the socket's error queue, which wakes
  * the loop: the port is filtered at once, with the ICMP's reason. */
 #include "scan/engine.h"
+#include "scan/workq.h"
 
 #include <errno.h>
 #include <linux/errqueue.h>
@@ -71,9 +72,7 @@ struct tcp_run {
 	uint32_t nfree;
 	uint32_t connecting;     /* slots in SLOT_CONNECT */
 
-	uint32_t next;           /* the next port never probed */
-	uint32_t *retryq;        /* ports to probe again (a ring of t->n) */
-	size_t rq_head, rq_len;
+	struct scan_workq work;  /* retries first, then ports never probed */
 	uint8_t *tries;          /* probes sent per port */
 	uint64_t *sent_us;       /* when the latest probe of each port went out */
 	uint64_t *lost_us;       /* ... and the one before it */
@@ -180,36 +179,22 @@ static void pool_put(struct tcp_run *run, int fd)
 
 static void retry_push(struct tcp_run *run, uint32_t idx)
 {
-	run->retryq[(run->rq_head + run->rq_len) % run->t->n] = idx;
-	run->rq_len++;
+	scan_workq_retry(&run->work, idx);
 }
 
 static void retry_push_front(struct tcp_run *run, uint32_t idx)
 {
-	run->rq_head = (run->rq_head + run->t->n - 1) % run->t->n;
-	run->retryq[run->rq_head] = idx;
-	run->rq_len++;
+	scan_workq_retry_first(&run->work, idx);
 }
 
 static bool work_next(struct tcp_run *run, uint32_t *idx)
 {
-	while (run->rq_len) {
-		*idx = run->retryq[run->rq_head];
-		run->rq_head = (run->rq_head + 1) % run->t->n;
-		run->rq_len--;
-		if (run->t->state[*idx] == SCAN_PENDING)
-			return true;
-	}
-	if (run->next < run->t->n) {
-		*idx = run->next++;
-		return true;
-	}
-	return false;
+	return scan_workq_next(&run->work, run->t->state, SCAN_PENDING, idx);
 }
 
 static bool work_left(const struct tcp_run *run)
 {
-	return run->rq_len > 0 || run->next < run->t->n;
+	return scan_workq_left(&run->work);
 }
 
 static void tcp_set_port(struct tcp_run *run, uint32_t idx, union addr_any *a)
@@ -592,7 +577,7 @@ static void tcp_run_free(struct tcp_run *run)
 		event_free(run->pump);
 	free(run->slots);
 	free(run->freelist);
-	free(run->retryq);
+	scan_workq_free(&run->work);
 	free(run->tries);
 	free(run->sent_us);
 	free(run->lost_us);
@@ -637,12 +622,12 @@ static void tcp_run_part(struct tcp_part *part)
 	run.nslots = part->nslots;
 	run.slots = calloc(run.nslots, sizeof(*run.slots));
 	run.freelist = calloc(run.nslots, sizeof(*run.freelist));
-	run.retryq = calloc(t->n, sizeof(*run.retryq));
+	int wq = scan_workq_init(&run.work, (uint32_t)t->n);
 	run.tries = calloc(t->n, 1);
 	run.sent_us = calloc(t->n, sizeof(*run.sent_us));
 	run.lost_us = calloc(t->n, sizeof(*run.lost_us));
 	run.pump = event_new(part->env.base, -1, 0, tcp_on_pump, &run);
-	if (!run.slots || !run.freelist || !run.retryq || !run.tries || !run.sent_us ||
+	if (!run.slots || !run.freelist || wq < 0 || !run.tries || !run.sent_us ||
 	    !run.lost_us || !run.pump) {
 		snprintf(part->err, sizeof(part->err), "out of memory");
 		tcp_run_free(&run);

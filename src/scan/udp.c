@@ -9,6 +9,7 @@
  * the send rate drops to the rate answers were measured at (scan/pace.h).
  * Silent ports are retried; after the last try they are open|filtered. */
 #include "scan/engine.h"
+#include "scan/workq.h"
 
 #include <errno.h>
 #include <linux/errqueue.h>
@@ -47,9 +48,7 @@ struct udp_run {
 	int32_t *pidx;           /* port number -> index in t, or -1 */
 	uint32_t *fifo;          /* probes in flight, in the order sent (ring of t->n) */
 	size_t fhead, flen;
-	uint32_t *retryq;        /* ports to probe again (ring of t->n) */
-	size_t rhead, rlen;
-	uint32_t next;           /* the next port never probed */
+	struct scan_workq work;  /* retries first, then ports never probed */
 	size_t inflight;         /* undecided ports in fifo */
 	size_t decided;
 	unsigned stalls;         /* sends refused in a row (a full send buffer) */
@@ -271,25 +270,12 @@ static enum send_rc udp_send(struct udp_run *run, uint32_t idx, uint64_t now)
 
 static bool udp_work_next(struct udp_run *run, uint32_t *idx)
 {
-	while (run->rlen) {
-		*idx = run->retryq[run->rhead];
-		run->rhead = (run->rhead + 1) % run->t->n;
-		run->rlen--;
-		if (run->t->state[*idx] == SCAN_PENDING)
-			return true;
-	}
-	if (run->next < run->t->n) {
-		*idx = run->next++;
-		return true;
-	}
-	return false;
+	return scan_workq_next(&run->work, run->t->state, SCAN_PENDING, idx);
 }
 
 static void udp_unwork(struct udp_run *run, uint32_t idx)
 {
-	run->rhead = (run->rhead + run->t->n - 1) % run->t->n;
-	run->retryq[run->rhead] = idx;
-	run->rlen++;
+	scan_workq_retry_first(&run->work, idx);
 }
 
 static void udp_schedule(struct udp_run *run, uint64_t delay_us)
@@ -324,8 +310,7 @@ static void udp_step(struct udp_run *run)
 			continue;
 		run->inflight--;
 		if (run->tries[idx] < run->tmax.max) {
-			run->retryq[(run->rhead + run->rlen) % run->t->n] = idx;
-			run->rlen++;
+			scan_workq_retry(&run->work, idx);
 		} else {
 			udp_decide(run, idx, SCAN_OPEN_FILTERED, REASON_NO_RESPONSE);
 		}
@@ -338,7 +323,7 @@ static void udp_step(struct udp_run *run)
 			more = run->inflight < SCAN_UDP_INFLIGHT_MAX;
 			break;
 		}
-		if (run->rlen == 0 && run->next >= run->t->n)
+		if (!scan_workq_left(&run->work))
 			break;
 		if (run->rate.rate && !tbucket_take(&run->tb, 1, now)) {
 			limited = true;
@@ -376,7 +361,7 @@ static void udp_step(struct udp_run *run)
 	now = clock_mono_us();
 	rto = scan_rtt_timeout(&run->rtt); /* the answers just read may have taught it */
 	uint64_t wait = UINT64_MAX;
-	bool can_send = (run->rlen || run->next < run->t->n) && run->inflight < SCAN_UDP_INFLIGHT_MAX;
+	bool can_send = scan_workq_left(&run->work) && run->inflight < SCAN_UDP_INFLIGHT_MAX;
 	if (more)
 		wait = 0;
 	else if (stalled)
@@ -422,7 +407,7 @@ static void udp_on_readable(evutil_socket_t fd, short what, void *arg)
 	}
 	/* Room in flight again: send more now rather than at the next tick. */
 	if (run->inflight < before && run->rate.rate == 0 &&
-	    (run->rlen || run->next < run->t->n))
+	    scan_workq_left(&run->work))
 		udp_schedule(run, 0);
 }
 
@@ -506,7 +491,7 @@ static void udp_run_free(struct udp_run *run)
 	free(run->lost_us);
 	free(run->pidx);
 	free(run->fifo);
-	free(run->retryq);
+	scan_workq_free(&run->work);
 }
 
 int scan_udp_run(const struct scan_env *env, const union addr_any *addr, struct scan_table *t,
@@ -539,9 +524,9 @@ int scan_udp_run(const struct scan_env *env, const union addr_any *addr, struct 
 	run->lost_us = calloc(t->n, sizeof(*run->lost_us));
 	run->pidx = malloc(65536 * sizeof(*run->pidx));
 	run->fifo = calloc(t->n, sizeof(*run->fifo));
-	run->retryq = calloc(t->n, sizeof(*run->retryq));
+	int wq = scan_workq_init(&run->work, (uint32_t)t->n);
 	if (!run->tries || !run->flags || !run->sent_us || !run->lost_us || !run->pidx || !run->fifo ||
-	    !run->retryq) {
+	    wq < 0) {
 		snprintf(err, errlen, "out of memory");
 		goto out;
 	}
