@@ -1,0 +1,347 @@
+/* The log parser: "H", "E" and "X" lines of record.h into tr_proc and
+ * tr_call. Every field is checked; a bad line is counted, never trusted. */
+#include "trace/calllog.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "trace/record.h"
+
+void calllog_init(struct calllog *cl, struct trace *t)
+{
+	memset(cl, 0, sizeof *cl);
+	cl->t = t;
+}
+
+void calllog_free(struct calllog *cl)
+{
+	for (size_t i = 0; i < cl->npending; i++)
+		free(cl->pending[i].args);
+	free(cl->pending);
+	cl->pending = NULL;
+	cl->npending = 0;
+}
+
+/* A cursor over one line's space-separated fields. */
+struct fields {
+	const char *p, *end;
+};
+
+static bool field_next(struct fields *f, const char **s, size_t *n)
+{
+	while (f->p < f->end && *f->p == ' ')
+		f->p++;
+	if (f->p >= f->end)
+		return false;
+	*s = f->p;
+	while (f->p < f->end && *f->p != ' ')
+		f->p++;
+	*n = (size_t)(f->p - *s);
+	return true;
+}
+
+static bool field_i64(struct fields *f, int64_t *v)
+{
+	const char *s;
+	size_t n;
+	char buf[24];
+	char *end;
+
+	if (!field_next(f, &s, &n) || n == 0 || n >= sizeof buf)
+		return false;
+	memcpy(buf, s, n);
+	buf[n] = '\0';
+	errno = 0;
+	long long x = strtoll(buf, &end, 10);
+	if (errno != 0 || *end != '\0')
+		return false;
+	*v = x;
+	return true;
+}
+
+static bool field_i32(struct fields *f, int32_t *v)
+{
+	int64_t x;
+
+	if (!field_i64(f, &x) || x < INT32_MIN || x > INT32_MAX)
+		return false;
+	*v = (int32_t)x;
+	return true;
+}
+
+static int bad(struct calllog *cl, const char *why)
+{
+	if (cl->bad_lines++ == 0)
+		snprintf(cl->first_error, sizeof cl->first_error, "%s", why);
+	return -1;
+}
+
+/* The rest of the line: printable, no control bytes (record.h escapes). */
+static char *rest_dup(struct fields *f)
+{
+	while (f->p < f->end && *f->p == ' ')
+		f->p++;
+	for (const char *q = f->p; q < f->end; q++)
+		if ((unsigned char)*q < 0x20 || (unsigned char)*q > 0x7e)
+			return NULL;
+	return strndup(f->p, (size_t)(f->end - f->p));
+}
+
+static struct tr_proc *proc_find(struct trace *t, int32_t pid)
+{
+	for (size_t i = t->nprocs; i-- > 0;)
+		if (t->procs[i].pid == pid)
+			return &t->procs[i];
+	return NULL;
+}
+
+/* Decodes a %XX-escaped value into a new string; its commas (argv's
+ * separators; a comma inside an element is escaped) become sep. */
+static char *value_dup(const char *s, size_t n, char sep)
+{
+	char *out = malloc(n + 1);
+	size_t o = 0;
+	const char *piece = s, *end = s + n;
+
+	if (!out)
+		return NULL;
+	for (;;) {
+		const char *comma = memchr(piece, ',', (size_t)(end - piece));
+		size_t plen = comma ? (size_t)(comma - piece) : (size_t)(end - piece);
+
+		if (o > 0)
+			out[o++] = sep;
+		o += tr_unescape(piece, plen, out + o, n + 1 - o);
+		if (!comma)
+			break;
+		piece = comma + 1;
+	}
+	out[o] = '\0';
+	return out;
+}
+
+static int line_hello(struct calllog *cl, struct fields *f)
+{
+	struct trace *t = cl->t;
+	int32_t pid, ppid;
+	int64_t ts;
+	const char *s;
+	size_t n;
+	char *exe = NULL, *cmd = NULL;
+
+	if (!field_i32(f, &pid) || !field_i32(f, &ppid) || !field_i64(f, &ts))
+		return bad(cl, "H line: bad pid, ppid or time");
+	while (field_next(f, &s, &n)) {
+		if (n >= 4 && memcmp(s, "exe=", 4) == 0) {
+			free(exe);
+			exe = value_dup(s + 4, n - 4, ',');
+		} else if (n >= 5 && memcmp(s, "argv=", 5) == 0) {
+			free(cmd);
+			cmd = value_dup(s + 5, n - 5, ' ');
+		}
+	}
+	struct tr_proc *p = proc_find(t, pid);
+	if (!p) {
+		if (t->nprocs >= CALLLOG_PROCS_MAX) {
+			free(exe);
+			free(cmd);
+			return bad(cl, "too many processes");
+		}
+		if (t->nprocs == cl->procs_cap) {
+			size_t cap = cl->procs_cap ? cl->procs_cap * 2 : 8;
+			struct tr_proc *np = realloc(t->procs, cap * sizeof *np);
+			if (!np) {
+				free(exe);
+				free(cmd);
+				return bad(cl, "out of memory");
+			}
+			t->procs = np;
+			cl->procs_cap = cap;
+		}
+		p = &t->procs[t->nprocs++];
+		memset(p, 0, sizeof *p);
+		p->pid = pid;
+		p->t_start = ts;
+	}
+	/* A later H of the same pid is an exec: the new program names it. */
+	p->ppid = ppid;
+	free(p->exe);
+	free(p->cmdline);
+	p->exe = exe ? exe : strdup("?");
+	p->cmdline = cmd ? cmd : strdup("?");
+	return 0;
+}
+
+static bool name_ok(const char *s, size_t n)
+{
+	if (n == 0 || n >= TR_NAME_MAX)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= '0' && s[i] <= '9') || s[i] == '_'))
+			return false;
+	return true;
+}
+
+static int call_head(struct calllog *cl, struct fields *f, struct tr_call *c)
+{
+	const char *s;
+	size_t n;
+
+	memset(c, 0, sizeof *c);
+	if (!field_i32(f, &c->pid) || !field_i32(f, &c->tid))
+		return bad(cl, "bad pid or tid");
+	if (!field_next(f, &s, &n) || !name_ok(s, n))
+		return bad(cl, "bad call name");
+	memcpy(c->name, s, n);
+	c->name[n] = '\0';
+	if (!field_i32(f, &c->fd) || !field_i64(f, &c->t_enter))
+		return bad(cl, "bad fd or entry time");
+	c->t_exit = -1;
+	return 0;
+}
+
+static int calls_push(struct calllog *cl, struct tr_call *c)
+{
+	struct trace *t = cl->t;
+
+	if (t->ncalls >= CALLLOG_CALLS_MAX) {
+		cl->dropped++;
+		free(c->args);
+		return 0;
+	}
+	if (t->ncalls == cl->calls_cap) {
+		size_t cap = cl->calls_cap ? cl->calls_cap * 2 : 64;
+		struct tr_call *nc = realloc(t->calls, cap * sizeof *nc);
+		if (!nc) {
+			free(c->args);
+			return bad(cl, "out of memory");
+		}
+		t->calls = nc;
+		cl->calls_cap = cap;
+	}
+	t->calls[t->ncalls++] = *c;
+	return 0;
+}
+
+static int line_enter(struct calllog *cl, struct fields *f)
+{
+	struct tr_call c;
+
+	if (call_head(cl, f, &c) < 0)
+		return -1;
+	if (cl->npending >= CALLLOG_PENDING_MAX)
+		return bad(cl, "too many calls waiting at once");
+	if (cl->npending == cl->pending_cap) {
+		size_t cap = cl->pending_cap ? cl->pending_cap * 2 : 16;
+		struct tr_call *np = realloc(cl->pending, cap * sizeof *np);
+		if (!np)
+			return bad(cl, "out of memory");
+		cl->pending = np;
+		cl->pending_cap = cap;
+	}
+	cl->pending[cl->npending++] = c;
+	return 0;
+}
+
+static int line_exit(struct calllog *cl, struct fields *f)
+{
+	struct tr_call c;
+
+	if (call_head(cl, f, &c) < 0)
+		return -1;
+	if (!field_i64(f, &c.t_exit) || !field_i64(f, &c.ret) || !field_i32(f, &c.err))
+		return bad(cl, "X line: bad exit time, result or errno");
+	if (c.t_exit < c.t_enter || c.err < 0)
+		return bad(cl, "X line: returns before it was entered, or errno < 0");
+	c.args = rest_dup(f);
+	if (!c.args)
+		return bad(cl, "X line: unescaped bytes in the arguments");
+	for (size_t i = 0; i < cl->npending; i++) {
+		struct tr_call *e = &cl->pending[i];
+
+		if (e->pid == c.pid && e->tid == c.tid && e->t_enter == c.t_enter &&
+		    strcmp(e->name, c.name) == 0) {
+			cl->pending[i] = cl->pending[--cl->npending];
+			break;
+		}
+	}
+	return calls_push(cl, &c);
+}
+
+int calllog_line(struct calllog *cl, const char *line, size_t len)
+{
+	struct fields f = { line, line + len };
+	const char *s;
+	size_t n;
+
+	if (len > TRACE_RECORD_MAX)
+		return bad(cl, "line longer than a record");
+	if (!field_next(&f, &s, &n) || n != 1)
+		return bad(cl, "no record type");
+	switch (s[0]) {
+	case 'H':
+		return line_hello(cl, &f);
+	case 'E':
+		return line_enter(cl, &f);
+	case 'X':
+		return line_exit(cl, &f);
+	default:
+		return bad(cl, "unknown record type");
+	}
+}
+
+void calllog_feed(struct calllog *cl, const char *buf, size_t len)
+{
+	size_t start = 0;
+
+	for (size_t i = 0; i <= len; i++) {
+		if (i == len || buf[i] == '\n') {
+			if (i > start)
+				calllog_line(cl, buf + start, i - start);
+			start = i + 1;
+		}
+	}
+}
+
+static int call_cmp(const void *a, const void *b)
+{
+	const struct tr_call *x = a, *y = b;
+
+	if (x->t_enter != y->t_enter)
+		return x->t_enter < y->t_enter ? -1 : 1;
+	if (x->pid != y->pid)
+		return x->pid < y->pid ? -1 : 1;
+	return x->tid < y->tid ? -1 : x->tid > y->tid;
+}
+
+int calllog_finish(struct calllog *cl)
+{
+	struct trace *t = cl->t;
+
+	for (size_t i = 0; i < cl->npending; i++) {
+		struct tr_call c = cl->pending[i];
+
+		c.args = strdup("");
+		if (!c.args || calls_push(cl, &c) < 0)
+			return -1;
+	}
+	cl->npending = 0;
+	/* A process whose H line is missing still gets a name. */
+	for (size_t i = 0; i < t->ncalls; i++) {
+		if (proc_find(t, t->calls[i].pid))
+			continue;
+		char line[64];
+		int n = snprintf(line, sizeof line, "H %d 0 %" PRId64 " exe=? argv=pid%%20%d",
+				 t->calls[i].pid, t->calls[i].t_enter, t->calls[i].pid);
+		if (line_hello(cl, &(struct fields){ line + 2, line + n }) < 0)
+			return -1;
+	}
+	if (t->ncalls > 1)
+		qsort(t->calls, t->ncalls, sizeof *t->calls, call_cmp);
+	for (size_t i = 0; i < t->ncalls; i++)
+		t->calls[i].id = (uint32_t)(i + 1);
+	return 0;
+}

@@ -1,0 +1,161 @@
+/* libpcap capture into memory for trace, and the --pcap writer. */
+#include "trace/capture.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/log.h"
+
+/* A stalled reader must not lose a burst: the same ring as capture. */
+#define TCAP_BUFFER_BYTES (16 * 1024 * 1024)
+
+int tcap_open(struct tcap *c, const char *iface)
+{
+	char errbuf[PCAP_ERRBUF_SIZE] = "";
+	int rc;
+
+	memset(c, 0, sizeof *c);
+	c->p = pcap_create(iface, errbuf);
+	if (!c->p) {
+		log_error("cannot capture on %s: %s", iface, errbuf);
+		return -1;
+	}
+	pcap_set_snaplen(c->p, TCAP_SNAPLEN);
+	pcap_set_promisc(c->p, 0);
+	pcap_set_immediate_mode(c->p, 1);
+	pcap_set_buffer_size(c->p, TCAP_BUFFER_BYTES);
+	/* Calls are stamped in nanoseconds; packets must be too, or a SYN would
+	 * seem to leave before the connect() that sent it. */
+	pcap_set_tstamp_precision(c->p, PCAP_TSTAMP_PRECISION_NANO);
+	rc = pcap_activate(c->p);
+	if (rc == PCAP_ERROR_PERM_DENIED || rc == PCAP_ERROR_PROMISC_PERM_DENIED) {
+		log_error("cannot capture on %s: permission denied — trace needs to capture packets: "
+			  "run it as root, or give the binary CAP_NET_RAW and CAP_NET_ADMIN",
+			  iface);
+		goto fail;
+	}
+	if (rc == PCAP_ERROR_NO_SUCH_DEVICE) {
+		log_error("cannot capture on %s: no such interface (socklab capture -D lists them)",
+			  iface);
+		goto fail;
+	}
+	if (rc < 0) {
+		log_error("cannot capture on %s: %s", iface, pcap_geterr(c->p));
+		goto fail;
+	}
+	if (pcap_setnonblock(c->p, 1, errbuf) < 0) {
+		log_error("cannot capture on %s: %s", iface, errbuf);
+		goto fail;
+	}
+	c->dlt = pcap_datalink(c->p);
+	return 0;
+fail:
+	pcap_close(c->p);
+	c->p = NULL;
+	return -1;
+}
+
+int tcap_fd(const struct tcap *c)
+{
+	return pcap_get_selectable_fd(c->p);
+}
+
+static void on_frame(u_char *user, const struct pcap_pkthdr *h, const u_char *data)
+{
+	struct tcap *c = (struct tcap *)user;
+
+	if (c->n >= TCAP_FRAMES_MAX || c->bytes + h->caplen > TCAP_BYTES_MAX) {
+		c->full = true;
+		return;
+	}
+	if (c->n == c->cap) {
+		size_t nc = c->cap ? c->cap * 2 : 256;
+		struct tcap_frame *nv = realloc(c->v, nc * sizeof *nv);
+		if (!nv) {
+			c->full = true;
+			return;
+		}
+		c->v = nv;
+		c->cap = nc;
+	}
+	uint8_t *copy = malloc(h->caplen ? h->caplen : 1);
+	if (!copy) {
+		c->full = true;
+		return;
+	}
+	memcpy(copy, data, h->caplen);
+	/* nanosecond precision: tv_usec holds nanoseconds */
+	c->v[c->n++] = (struct tcap_frame){
+		.ts = (int64_t)h->ts.tv_sec * 1000000000LL + h->ts.tv_usec,
+		.caplen = h->caplen,
+		.len = h->len,
+		.data = copy,
+	};
+	c->bytes += h->caplen;
+}
+
+int tcap_drain(struct tcap *c)
+{
+	for (;;) {
+		int n = pcap_dispatch(c->p, -1, on_frame, (u_char *)c);
+
+		if (n < 0) {
+			log_error("capture stopped: %s", pcap_geterr(c->p));
+			return -1;
+		}
+		if (n == 0)
+			return 0;
+	}
+}
+
+unsigned tcap_kernel_drops(const struct tcap *c)
+{
+	struct pcap_stat st;
+
+	return c->p && pcap_stats(c->p, &st) == 0 ? st.ps_drop : 0;
+}
+
+void tcap_close(struct tcap *c)
+{
+	for (size_t i = 0; i < c->n; i++)
+		free(c->v[i].data);
+	free(c->v);
+	if (c->p)
+		pcap_close(c->p);
+	memset(c, 0, sizeof *c);
+}
+
+int tcap_write_pcap(const struct trace *t, const char *path)
+{
+	pcap_t *dead = pcap_open_dead_with_tstamp_precision(t->dlt, TCAP_SNAPLEN,
+							     PCAP_TSTAMP_PRECISION_NANO);
+	pcap_dumper_t *d;
+	int rc = 0;
+
+	if (!dead) {
+		log_error("cannot write '%s': out of memory", path);
+		return -1;
+	}
+	d = pcap_dump_open(dead, path);
+	if (!d) {
+		log_error("cannot write '%s': %s", path, pcap_geterr(dead));
+		pcap_close(dead);
+		return -1;
+	}
+	for (size_t i = 0; i < t->npackets; i++) {
+		const struct tr_packet *p = &t->packets[i];
+		struct pcap_pkthdr h = {
+			.ts = { .tv_sec = p->ts / 1000000000LL, .tv_usec = p->ts % 1000000000LL },
+			.caplen = p->caplen,
+			.len = p->wirelen,
+		};
+		pcap_dump((u_char *)d, &h, p->frame);
+	}
+	if (pcap_dump_flush(d) < 0) {
+		log_error("cannot write '%s': write failed", path);
+		rc = -1;
+	}
+	pcap_dump_close(d);
+	pcap_close(dead);
+	return rc;
+}

@@ -1,0 +1,45 @@
+/* Live capture for trace: libpcap on one interface, nanosecond stamps,
+ * every frame kept in memory (bounded) until the story is built; and the
+ * --pcap writer for the frames that made it into the story. */
+#ifndef SOCKLAB_TRACE_CAPTURE_H
+#define SOCKLAB_TRACE_CAPTURE_H
+
+#include <pcap/pcap.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "trace/model.h"
+
+#define TCAP_SNAPLEN 65535
+#define TCAP_BYTES_MAX (256u * 1024 * 1024) /* frames kept in memory */
+#define TCAP_FRAMES_MAX 1000000u
+
+struct tcap_frame {
+	int64_t ts;
+	uint32_t caplen, len;
+	uint8_t *data;
+};
+
+struct tcap {
+	pcap_t *p;
+	int dlt;
+	struct tcap_frame *v;
+	size_t n, cap, bytes;
+	bool full;        /* frames were dropped over the bounds */
+};
+
+/* Opens iface; prints the one-line error itself and returns -1. */
+int tcap_open(struct tcap *c, const char *iface);
+int tcap_fd(const struct tcap *c);
+/* Takes every frame the kernel has ready. -1 when the capture broke. */
+int tcap_drain(struct tcap *c);
+/* Frames the kernel dropped, or 0 when unknown. */
+unsigned tcap_kernel_drops(const struct tcap *c);
+void tcap_close(struct tcap *c);
+
+/* Writes the trace's packets (their frames) as a pcap file with nanosecond
+ * stamps. Prints its own error; returns -1. */
+int tcap_write_pcap(const struct trace *t, const char *path);
+
+#endif

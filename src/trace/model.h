@@ -1,0 +1,175 @@
+/* The trace model: the processes and socket calls the preload library
+ * recorded, the packets captured, and the links between them. calllog.c and
+ * packets.c fill it, attrib.c ties packets to calls, tcpstate.c derives the
+ * TCP states, story.c puts everything into one timeline of rows, and the
+ * printers (render_text.c, render_svg.c, render_json.c) only read it. */
+#ifndef SOCKLAB_TRACE_MODEL_H
+#define SOCKLAB_TRACE_MODEL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define TR_NAME_MAX 16     /* call names: "getpeername" */
+#define TR_LABEL_MAX 128   /* lane labels */
+#define TR_ADDRSTR_MAX 64  /* "[ffff:...:ffff]:65535" */
+
+/* An IP endpoint; family 0 means none (an unbound or unconnected socket). */
+struct tr_endpoint {
+	uint8_t family; /* AF_INET, AF_INET6 */
+	uint8_t addr[16];
+	uint16_t port;
+};
+
+enum tr_tcp_state {
+	TCPS_NONE = 0,
+	TCPS_CLOSED,
+	TCPS_LISTEN,
+	TCPS_SYN_SENT,
+	TCPS_SYN_RCVD,
+	TCPS_ESTABLISHED,
+	TCPS_FIN_WAIT_1,
+	TCPS_FIN_WAIT_2,
+	TCPS_CLOSE_WAIT,
+	TCPS_CLOSING,
+	TCPS_LAST_ACK,
+	TCPS_TIME_WAIT,
+	TCPS_COUNT
+};
+
+struct tr_proc {
+	int32_t pid, ppid;
+	int64_t t_start;
+	char *exe;       /* owned */
+	char *cmdline;   /* owned: argv joined by spaces */
+	uint32_t lane;   /* index into trace.lanes */
+	bool server;     /* started by --server (or a child of it) */
+};
+
+struct tr_call {
+	uint32_t id;            /* 1-based, in order of t_enter */
+	int32_t pid, tid;
+	char name[TR_NAME_MAX];
+	int32_t fd;             /* -1 when the call has none (select, poll) */
+	int64_t t_enter, t_exit;/* ns since the epoch; t_exit < 0: never returned */
+	int64_t ret;
+	int32_t err;            /* errno; 0 when the call succeeded */
+	char *args;             /* owned: "key=value key=value", see record.h */
+	/* Filled in by attrib.c: */
+	uint32_t lane;
+	uint32_t completed_by;  /* packet no; 0 when no packet completed it */
+	const char *completed_why; /* "SYN-ACK", "data", "FIN", "RST", ... or NULL */
+	bool blocked;           /* the completing packet arrived after t_enter */
+};
+
+enum tr_cause {
+	TR_CAUSE_UNKNOWN = 0,   /* sent by an end no traced process owns */
+	TR_CAUSE_CALL,          /* caused_by holds the call id */
+	TR_CAUSE_KERNEL,        /* the kernel sent it on its own */
+};
+
+struct tr_packet {
+	uint32_t no;            /* 1-based, capture order */
+	int64_t ts;             /* ns since the epoch */
+	uint8_t proto;          /* IPPROTO_TCP, IPPROTO_UDP, IPPROTO_ICMP, IPPROTO_ICMPV6 */
+	struct tr_endpoint src, dst; /* ICMP errors: the quoted datagram's, reversed
+				      * (src is the end that answered) */
+	uint16_t flags;         /* TCP flags, enum tcp_flag of decode/packet.h */
+	uint32_t seq, ack;      /* as on the wire */
+	uint32_t rseq, rack;    /* relative to the ISNs (tcpdump's relative numbers) */
+	bool rel;               /* rseq/rack valid: both ISNs were seen */
+	uint32_t len;           /* TCP or UDP payload bytes */
+	uint16_t win;
+	uint8_t icmp_type, icmp_code; /* for proto ICMP/ICMPv6 */
+	/* Filled in by attrib.c: */
+	enum tr_cause cause;
+	uint32_t caused_by;     /* call id when cause == TR_CAUSE_CALL */
+	const char *why;        /* short reason: "connect", "delayed ACK", ... */
+	uint32_t lane_from, lane_to;
+	/* The frame as captured, kept for --pcap. */
+	uint8_t *frame;         /* owned */
+	uint32_t caplen, wirelen;
+};
+
+struct tr_state {
+	int64_t ts;
+	uint32_t packet;        /* packet no that caused the change, or 0 */
+	uint32_t call;          /* call id that caused it (listen, close), or 0 */
+	struct tr_endpoint local, peer; /* peer.family == 0 for a listener */
+	uint32_t lane;
+	enum tr_tcp_state from, to;
+};
+
+struct tr_lane {
+	char label[TR_LABEL_MAX]; /* "client: python3 client.py (pid 4242)" */
+	char addrs[TR_LABEL_MAX]; /* "127.0.0.1:7777" (local addresses used) */
+	int32_t pid;              /* 0: an address no traced process owns */
+	struct tr_endpoint addr;  /* for pid 0 lanes */
+};
+
+enum tr_row_kind {
+	TR_ROW_CALL,       /* a call that did not wait: entry and return in one row */
+	TR_ROW_CALL_ENTER, /* a call that waited: its entry ... */
+	TR_ROW_CALL_EXIT,  /* ... and its return */
+	TR_ROW_PACKET,
+};
+
+/* One line of the story, in time order. The states that changed because of
+ * this row are states[state_first .. state_first + state_count). */
+struct tr_row {
+	enum tr_row_kind kind;
+	int64_t ts;
+	uint32_t index;         /* into calls (CALL*) or packets (PACKET) */
+	uint32_t state_first, state_count;
+};
+
+struct trace {
+	struct tr_proc *procs;
+	size_t nprocs;
+	struct tr_call *calls;
+	size_t ncalls;
+	struct tr_packet *packets;
+	size_t npackets;
+	struct tr_state *states;
+	size_t nstates;
+	struct tr_lane *lanes;
+	size_t nlanes;
+	struct tr_row *rows;
+	size_t nrows;
+	int64_t t0;             /* earliest event: times print relative to it */
+	int dlt;                /* link type of the frames, for --pcap */
+};
+
+void trace_free(struct trace *t);
+
+/* Small helpers shared by the model and the printers (model.c). */
+const char *tr_tcp_state_name(enum tr_tcp_state s);   /* "SYN_SENT" */
+enum tr_tcp_state tr_tcp_state_from_name(const char *s);
+/* "127.0.0.1:6666", "[::1]:6666", "-" for none. */
+char *tr_endpoint_format(const struct tr_endpoint *e, char *buf, size_t n);
+int tr_endpoint_parse(const char *s, struct tr_endpoint *e);
+bool tr_endpoint_eq(const struct tr_endpoint *a, const struct tr_endpoint *b);
+/* Copies the value of key from a call's args into buf (unescaped); false when
+ * the key is absent. */
+bool tr_call_arg(const struct tr_call *c, const char *key, char *buf, size_t n);
+/* Copies src[0..len) into buf (n > 0), undoing %XX escapes; always
+ * terminates; returns the bytes written before the terminator. */
+size_t tr_unescape(const char *src, size_t len, char *buf, size_t n);
+/* Iterates a call's args: *pos starts at 0; returns false at the end. */
+bool tr_call_arg_next(const struct tr_call *c, size_t *pos, char *key, size_t kn, char *val,
+		      size_t vn);
+const struct tr_call *tr_call_by_id(const struct trace *t, uint32_t id);
+const struct tr_packet *tr_packet_by_no(const struct trace *t, uint32_t no);
+
+/* One-line descriptions used by the text and SVG printers (describe.c):
+ *   call:   "connect(3, 127.0.0.1:6666) = 0", "recv(4, 2048) = 22",
+ *           "connect(3, 127.0.0.1:9) = -1 ECONNREFUSED"; entry rows of a
+ *           call that waited: "accept4(3) ..."
+ *   packet: "S 0:0(0) win 65495", "P. 1:23(22) ack 1", "UDP 12 bytes",
+ *           "ICMP port unreachable" (relative numbers when rel) */
+char *tr_describe_call(const struct tr_call *c, enum tr_row_kind kind, char *buf, size_t n);
+char *tr_describe_packet(const struct tr_packet *p, char *buf, size_t n);
+/* "by #8 connect", "kernel: delayed ACK", "untraced peer" */
+char *tr_describe_cause(const struct trace *t, const struct tr_packet *p, char *buf, size_t n);
+
+#endif

@@ -1,0 +1,100 @@
+/* trace's command line: options first, then the program to run. Parsing
+ * stops at the program's name, so its own options stay its own. */
+#include <stdio.h>
+#include <string.h>
+
+#include "core/opt.h"
+#include "trace/trace.h"
+
+enum { OPT_VERSION = 256, OPT_SERVER, OPT_JSON, OPT_SVG, OPT_PCAP, OPT_LOG, OPT_TIMEOUT,
+       OPT_SERVER_WAIT, OPT_LINGER, OPT_UTF8 };
+
+static const struct option trace_long_options[] = {
+	{ "server", required_argument, NULL, OPT_SERVER },
+	{ "interface", required_argument, NULL, 'i' },
+	{ "json", no_argument, NULL, OPT_JSON },
+	{ "svg", required_argument, NULL, OPT_SVG },
+	{ "pcap", required_argument, NULL, OPT_PCAP },
+	{ "log", required_argument, NULL, OPT_LOG },
+	{ "timeout", required_argument, NULL, OPT_TIMEOUT },
+	{ "server-wait", required_argument, NULL, OPT_SERVER_WAIT },
+	{ "linger", required_argument, NULL, OPT_LINGER },
+	{ "utf8", no_argument, NULL, OPT_UTF8 },
+	{ "quiet", no_argument, NULL, 'q' },
+	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, OPT_VERSION },
+	{ NULL, 0, NULL, 0 },
+};
+
+static int seconds(const char *opt, const char *v, uint64_t max, uint64_t *out, char *err,
+		   size_t errlen)
+{
+	const char *why;
+
+	if (opt_parse_seconds(v, max, out, &why) < 0) {
+		snprintf(err, errlen, "%s '%s': %s", opt, v, why);
+		return -1;
+	}
+	return 0;
+}
+
+enum trace_args trace_parse_args(int argc, char **argv, struct trace_opts *o, char *err,
+				 size_t errlen)
+{
+	int c;
+
+	memset(o, 0, sizeof *o);
+	o->iface = "lo";
+	o->timeout_ms = 60000;
+	o->server_wait_ms = 10000;
+	o->linger_ms = 300;
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "+:i:qh", trace_long_options, NULL)) != -1) {
+		switch (c) {
+		case OPT_SERVER: o->server = optarg; break;
+		case 'i': o->iface = optarg; break;
+		case OPT_JSON: o->json = true; break;
+		case OPT_SVG: o->svg = optarg; break;
+		case OPT_PCAP: o->pcap = optarg; break;
+		case OPT_LOG: o->log = optarg; break;
+		case OPT_UTF8: o->utf8 = true; break;
+		case 'q': o->quiet = true; break;
+		case OPT_TIMEOUT:
+			if (seconds("--timeout", optarg, 86400, &o->timeout_ms, err, errlen) < 0)
+				return TRACE_ARGS_USAGE;
+			break;
+		case OPT_SERVER_WAIT:
+			if (seconds("--server-wait", optarg, 3600, &o->server_wait_ms, err, errlen) < 0)
+				return TRACE_ARGS_USAGE;
+			break;
+		case OPT_LINGER:
+			if (seconds("--linger", optarg, 60, &o->linger_ms, err, errlen) < 0)
+				return TRACE_ARGS_USAGE;
+			break;
+		case 'h': return TRACE_ARGS_HELP;
+		case OPT_VERSION: return TRACE_ARGS_VERSION;
+		default:
+			opt_getopt_error(c, argv, optind, optopt, trace_long_options, err, errlen);
+			return TRACE_ARGS_USAGE;
+		}
+	}
+	if (optind >= argc) {
+		snprintf(err, errlen, "no program to trace (socklab trace [options] -- CMD [ARG...])");
+		return TRACE_ARGS_USAGE;
+	}
+	if (o->server && !*o->server) {
+		snprintf(err, errlen, "--server needs a command");
+		return TRACE_ARGS_USAGE;
+	}
+	if (o->json && o->quiet) {
+		snprintf(err, errlen, "cannot use --json with --quiet");
+		return TRACE_ARGS_USAGE;
+	}
+	if (o->timeout_ms == 0) {
+		snprintf(err, errlen, "--timeout must be more than 0");
+		return TRACE_ARGS_USAGE;
+	}
+	o->argv = argv + optind;
+	return TRACE_ARGS_OK;
+}

@@ -1,0 +1,21 @@
+/* The printers of a finished trace model: the ladder diagram as text, the
+ * same as an SVG sequence diagram, and JSON Lines. None of them changes the
+ * model. */
+#ifndef SOCKLAB_TRACE_RENDER_H
+#define SOCKLAB_TRACE_RENDER_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "trace/model.h"
+
+struct render_opts {
+	bool utf8;        /* box-drawing arrows instead of ASCII */
+	bool show_all;    /* also rows of calls on non-network fds (unused now) */
+};
+
+int trace_render_text(const struct trace *t, const struct render_opts *o, FILE *out);
+int trace_render_svg(const struct trace *t, FILE *out);
+int trace_render_json(const struct trace *t, FILE *out);
+
+#endif

@@ -1,0 +1,32 @@
+/* The run: start the server, wait until it waits for the network, start
+ * the program, capture while they talk, stop the server when the program is
+ * done. A libevent loop with one tick drives the phases. */
+#ifndef SOCKLAB_TRACE_RUN_H
+#define SOCKLAB_TRACE_RUN_H
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+#include "trace/capture.h"
+#include "trace/trace.h"
+
+#define RUN_TICK_MS 5
+#define RUN_KILL_GRACE_MS 2000  /* SIGTERM, then SIGKILL after this */
+#define RUN_DRAIN_MS 100        /* capture after the server is gone */
+
+struct run_result {
+	pid_t client, server;
+	bool client_exited;
+	int client_status;        /* waitpid status */
+	bool timed_out, interrupted;
+	bool server_not_ready;    /* it never blocked waiting for the network */
+	bool server_died;         /* before the program started */
+	int server_status;
+};
+
+/* Runs everything; the captured frames end up in cap. -1 when a program
+ * could not be started (message printed). */
+int run_programs(const struct trace_opts *o, const char *lib, const char *logpath,
+		 struct tcap *cap, struct run_result *res);
+
+#endif

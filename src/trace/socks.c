@@ -1,0 +1,358 @@
+/* Rebuilds the sockets from the recorded calls: a socket is born with
+ * socket() or accept(), learns its addresses from each call's local= and
+ * peer=, and dies with close(). */
+#include "trace/socks.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+static const uint8_t v4mapped[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff };
+
+void endpoint_normalize(struct tr_endpoint *e)
+{
+	if (e->family == AF_INET6 && memcmp(e->addr, v4mapped, 12) == 0) {
+		memmove(e->addr, e->addr + 12, 4);
+		memset(e->addr + 4, 0, 12);
+		e->family = AF_INET;
+	}
+}
+
+static bool addr_any(const struct tr_endpoint *e)
+{
+	static const uint8_t zero[16];
+
+	return memcmp(e->addr, zero, e->family == AF_INET ? 4 : 16) == 0;
+}
+
+bool endpoint_match(const struct tr_endpoint *sock_local, const struct tr_endpoint *e)
+{
+	if (sock_local->family == 0 || sock_local->port != e->port)
+		return false;
+	if (addr_any(sock_local))
+		/* [::] takes IPv4 too unless IPV6_V6ONLY; we cannot tell, so say yes */
+		return sock_local->family == e->family || sock_local->family == AF_INET6;
+	return tr_endpoint_eq(sock_local, e);
+}
+
+static bool is_name(const struct tr_call *c, const char *const *names)
+{
+	for (; *names; names++)
+		if (strcmp(c->name, *names) == 0)
+			return true;
+	return false;
+}
+
+static const char *const send_calls[] = { "send", "sendto", "sendmsg", "sendmmsg", "write",
+					  "writev", "sendfile", NULL };
+static const char *const recv_calls[] = { "recv", "recvfrom", "recvmsg", "recvmmsg", "read",
+					  "readv", NULL };
+
+/* Bytes a data call moved, or -1 when it moved none or is not one. dir is
+ * +1 for sending, -1 for receiving. */
+static int64_t call_bytes(const struct tr_call *c, int *dir)
+{
+	char v[32];
+
+	*dir = 0;
+	if (c->ret <= 0 || c->err != 0)
+		return -1;
+	if (is_name(c, send_calls))
+		*dir = 1;
+	else if (is_name(c, recv_calls))
+		*dir = -1;
+	else if (strcmp(c->name, "splice") == 0 && tr_call_arg(c, "dir", v, sizeof v))
+		*dir = strcmp(v, "out") == 0 ? 1 : -1;
+	else
+		return -1;
+	if (strstr(c->name, "mmsg")) {
+		if (!tr_call_arg(c, "bytes", v, sizeof v))
+			return -1;
+		return strtoll(v, NULL, 10);
+	}
+	return c->ret;
+}
+
+static int span_push(struct sock_span **v, size_t *n, size_t *cap, uint64_t off, uint64_t len,
+		     uint32_t call)
+{
+	if (*n == *cap) {
+		size_t nc = *cap ? *cap * 2 : 8;
+		struct sock_span *nv = realloc(*v, nc * sizeof *nv);
+		if (!nv)
+			return -1;
+		*v = nv;
+		*cap = nc;
+	}
+	(*v)[(*n)++] = (struct sock_span){ off, len, call };
+	return 0;
+}
+
+static struct sock *sock_new(struct socks *s, int32_t pid, int32_t fd, int64_t t)
+{
+	if (s->n == s->cap) {
+		size_t nc = s->cap ? s->cap * 2 : 16;
+		struct sock *nv = realloc(s->v, nc * sizeof *nv);
+		if (!nv)
+			return NULL;
+		s->v = nv;
+		s->cap = nc;
+	}
+	struct sock *k = &s->v[s->n++];
+	memset(k, 0, sizeof *k);
+	k->pid = pid;
+	k->fd = fd;
+	k->t_open = t;
+	k->t_close = INT64_MAX;
+	return k;
+}
+
+static struct sock *sock_open_find(struct socks *s, int32_t pid, int32_t fd)
+{
+	for (size_t i = s->n; i-- > 0;)
+		if (s->v[i].pid == pid && s->v[i].fd == fd && s->v[i].t_close == INT64_MAX)
+			return &s->v[i];
+	return NULL;
+}
+
+static void endpoint_from_arg(const struct tr_call *c, const char *key, struct tr_endpoint *out)
+{
+	char v[TR_ADDRSTR_MAX];
+	struct tr_endpoint e;
+
+	if (!tr_call_arg(c, key, v, sizeof v) || tr_endpoint_parse(v, &e) < 0 || e.port == 0)
+		return;
+	endpoint_normalize(&e);
+	*out = e;
+}
+
+static void sock_learn(struct sock *k, const struct tr_call *c)
+{
+	char v[32];
+
+	if (tr_call_arg(c, "sock", v, sizeof v)) {
+		if (strcmp(v, "stream") == 0)
+			k->type = SOCK_STREAM;
+		else if (strcmp(v, "dgram") == 0)
+			k->type = SOCK_DGRAM;
+	}
+	endpoint_from_arg(c, "local", &k->local);
+	endpoint_from_arg(c, "peer", &k->peer);
+}
+
+static int sock_account(struct sock *k, const struct tr_call *c)
+{
+	int dir;
+	int64_t n = call_bytes(c, &dir);
+
+	if (n <= 0 || k->type != SOCK_STREAM)
+		return 0;
+	if (dir > 0) {
+		if (span_push(&k->sends, &k->nsends, &k->sends_cap, k->sent, (uint64_t)n, c->id) < 0)
+			return -1;
+		k->sent += (uint64_t)n;
+	} else {
+		if (span_push(&k->recvs, &k->nrecvs, &k->recvs_cap, k->rcvd, (uint64_t)n, c->id) < 0)
+			return -1;
+		k->rcvd += (uint64_t)n;
+	}
+	return 0;
+}
+
+static void sock_note_call(struct sock *k, const struct tr_call *c)
+{
+	char v[32];
+	int64_t t_done = c->t_exit >= 0 ? c->t_exit : c->t_enter;
+
+	if (strcmp(c->name, "listen") == 0 && c->ret == 0) {
+		k->listener = true;
+		k->type = SOCK_STREAM;
+	} else if (strcmp(c->name, "connect") == 0 && !k->connect_call) {
+		k->connect_call = c->id;
+	} else if (strcmp(c->name, "shutdown") == 0 && c->ret == 0 && !k->shutdown_call &&
+		   tr_call_arg(c, "how", v, sizeof v) && strcmp(v, "SHUT_RD") != 0) {
+		k->shutdown_call = c->id;
+	} else if (strcmp(c->name, "close") == 0) {
+		k->close_call = c->id;
+		k->t_close = t_done;
+		k->close_unread = tr_call_arg(c, "unread", v, sizeof v) && strtoll(v, NULL, 10) > 0;
+		k->close_linger0 = tr_call_arg(c, "linger", v, sizeof v) && strcmp(v, "0") == 0;
+	}
+}
+
+int socks_build(struct socks *s, const struct trace *t)
+{
+	char v[32];
+
+	memset(s, 0, sizeof *s);
+	s->call_sock = calloc(t->ncalls + 1, sizeof *s->call_sock);
+	s->accepted = calloc(t->ncalls + 1, sizeof *s->accepted);
+	if (!s->call_sock || !s->accepted)
+		return -1;
+	for (size_t i = 0; i < t->ncalls; i++) {
+		const struct tr_call *c = &t->calls[i];
+		bool creates = strcmp(c->name, "socket") == 0;
+		int32_t fd = creates ? (int32_t)c->ret : c->fd;
+		struct sock *k;
+
+		if (fd < 0 || (creates && c->ret < 0))
+			continue;
+		if (!creates && !tr_call_arg(c, "sock", v, sizeof v))
+			continue;
+		k = creates ? NULL : sock_open_find(s, c->pid, fd);
+		if (!k) {
+			k = sock_new(s, c->pid, fd, c->t_enter);
+			if (!k)
+				return -1;
+		}
+		sock_learn(k, c);
+		if (creates && tr_call_arg(c, "type", v, sizeof v))
+			k->type = strncmp(v, "SOCK_STREAM", 11) == 0	 ? SOCK_STREAM
+				  : strncmp(v, "SOCK_DGRAM", 10) == 0 ? SOCK_DGRAM
+								       : k->type;
+		s->call_sock[i] = (uint32_t)(k - s->v) + 1;
+		sock_note_call(k, c);
+		if (sock_account(k, c) < 0)
+			return -1;
+		if ((strcmp(c->name, "accept") == 0 || strcmp(c->name, "accept4") == 0) &&
+		    c->ret >= 0) {
+			size_t lis = (size_t)(k - s->v);
+			struct sock *nk = sock_new(s, c->pid, (int32_t)c->ret,
+						   c->t_exit >= 0 ? c->t_exit : c->t_enter);
+			if (!nk)
+				return -1;
+			nk->type = SOCK_STREAM;
+			endpoint_from_arg(c, "local", &nk->local);
+			endpoint_from_arg(c, "addr", &nk->peer);
+			if (nk->local.family == 0) /* older kernels: the listener's */
+				nk->local = s->v[lis].local;
+			s->accepted[i] = (uint32_t)(nk - s->v) + 1;
+		}
+	}
+	return 0;
+}
+
+void socks_free(struct socks *s)
+{
+	for (size_t i = 0; i < s->n; i++) {
+		free(s->v[i].sends);
+		free(s->v[i].recvs);
+	}
+	free(s->v);
+	free(s->call_sock);
+	free(s->accepted);
+	memset(s, 0, sizeof *s);
+}
+
+/* Among the sockets that fit, the one opened last before ts; if all opened
+ * after it (clock skew between stamping and recording), the first. */
+static struct sock *pick(const struct socks *s, int64_t ts,
+			 bool (*fits)(const struct sock *, const void *), const void *arg)
+{
+	struct sock *best = NULL, *first = NULL;
+
+	for (size_t i = 0; i < s->n; i++) {
+		struct sock *k = &s->v[i];
+
+		if (!fits(k, arg))
+			continue;
+		if (!first)
+			first = k;
+		if (k->t_open <= ts && (!best || k->t_open >= best->t_open))
+			best = k;
+	}
+	return best ? best : first;
+}
+
+struct ends {
+	const struct tr_endpoint *local, *peer;
+};
+
+static bool fits_stream(const struct sock *k, const void *arg)
+{
+	const struct ends *e = arg;
+
+	return k->type == SOCK_STREAM && !k->listener && tr_endpoint_eq(&k->peer, e->peer) &&
+	       endpoint_match(&k->local, e->local);
+}
+
+static bool fits_listener(const struct sock *k, const void *arg)
+{
+	return k->listener && endpoint_match(&k->local, arg);
+}
+
+static bool fits_dgram(const struct sock *k, const void *arg)
+{
+	return k->type == SOCK_DGRAM && endpoint_match(&k->local, arg);
+}
+
+struct sock *socks_stream(const struct socks *s, const struct tr_endpoint *local,
+			  const struct tr_endpoint *peer, int64_t ts)
+{
+	struct ends e = { local, peer };
+
+	return pick(s, ts, fits_stream, &e);
+}
+
+struct sock *socks_listener(const struct socks *s, const struct tr_endpoint *local, int64_t ts)
+{
+	return pick(s, ts, fits_listener, local);
+}
+
+struct sock *socks_dgram(const struct socks *s, const struct tr_endpoint *local, int64_t ts)
+{
+	return pick(s, ts, fits_dgram, local);
+}
+
+bool socks_owns(const struct socks *s, const struct tr_endpoint *e, int64_t ts)
+{
+	for (size_t i = 0; i < s->n; i++)
+		if (s->v[i].t_open <= ts && endpoint_match(&s->v[i].local, e))
+			return true;
+	return false;
+}
+
+uint32_t sock_span_call(const struct sock_span *v, size_t n, uint64_t off)
+{
+	size_t lo = 0, hi = n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (off < v[mid].off)
+			hi = mid;
+		else if (off >= v[mid].off + v[mid].len)
+			lo = mid + 1;
+		else
+			return v[mid].call;
+	}
+	return 0;
+}
+
+struct sock *socks_claim_syn(struct socks *s, const struct trace *t, const struct tr_packet *p)
+{
+	char v[TR_ADDRSTR_MAX];
+	struct tr_endpoint dst;
+
+	for (size_t i = 0; i < t->ncalls; i++) {
+		const struct tr_call *k = &t->calls[i];
+
+		if (strcmp(k->name, "connect") != 0 || !s->call_sock[i] || k->t_enter > p->ts ||
+		    (k->t_exit >= 0 && k->t_exit < p->ts))
+			continue;
+		if (!tr_call_arg(k, "addr", v, sizeof v) || tr_endpoint_parse(v, &dst) < 0)
+			continue;
+		endpoint_normalize(&dst);
+		if (!tr_endpoint_eq(&dst, &p->dst))
+			continue;
+		struct sock *so = &s->v[s->call_sock[i] - 1];
+		if (so->type != SOCK_STREAM)
+			continue;
+		if (so->local.family == 0 || so->local.port == 0)
+			so->local = p->src;
+		if (so->peer.family == 0)
+			so->peer = p->dst;
+		return so;
+	}
+	return NULL;
+}

@@ -1,0 +1,64 @@
+/* The traced sockets, rebuilt from the calls: which process and fd, which
+ * addresses, which calls wrote and read which bytes of a stream. attrib.c
+ * and tcpstate.c look packets up here. */
+#ifndef SOCKLAB_TRACE_SOCKS_H
+#define SOCKLAB_TRACE_SOCKS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "trace/model.h"
+
+/* One call's share of a stream: bytes [off, off + len). */
+struct sock_span {
+	uint64_t off, len;
+	uint32_t call;
+};
+
+struct sock {
+	int32_t pid, fd;
+	int type;                 /* SOCK_STREAM, SOCK_DGRAM, or 0 unknown */
+	struct tr_endpoint local, peer;
+	bool listener;
+	int64_t t_open, t_close;  /* t_close INT64_MAX while open */
+	uint32_t connect_call, shutdown_call, close_call; /* first of each, ids */
+	bool close_unread, close_linger0;
+	uint64_t sent, rcvd;
+	struct sock_span *sends, *recvs;
+	size_t nsends, nrecvs, sends_cap, recvs_cap;
+};
+
+struct socks {
+	struct sock *v;
+	size_t n, cap;
+	uint32_t *call_sock;      /* per call (index id-1): sock index + 1, or 0 */
+	uint32_t *accepted;       /* per accept call: the new sock index + 1 */
+};
+
+int socks_build(struct socks *s, const struct trace *t);
+void socks_free(struct socks *s);
+
+/* v4-mapped IPv6 addresses become IPv4, so both spellings compare equal. */
+void endpoint_normalize(struct tr_endpoint *e);
+/* A socket's local address matches a packet's: equal, or the socket is bound
+ * to the wildcard address with the same port. */
+bool endpoint_match(const struct tr_endpoint *sock_local, const struct tr_endpoint *e);
+
+/* The connected stream socket local -> peer live at ts (the latest opened
+ * before it), or NULL. */
+struct sock *socks_stream(const struct socks *s, const struct tr_endpoint *local,
+			  const struct tr_endpoint *peer, int64_t ts);
+struct sock *socks_listener(const struct socks *s, const struct tr_endpoint *local, int64_t ts);
+struct sock *socks_dgram(const struct socks *s, const struct tr_endpoint *local, int64_t ts);
+/* Any traced socket (listener, stream or datagram), opened by ts, that
+ * owns endpoint e. */
+bool socks_owns(const struct socks *s, const struct tr_endpoint *e, int64_t ts);
+/* A SYN that left while a connect() to its destination ran belongs to that
+ * connect's socket, even when the socket never reported its port (a refused
+ * connect gives the port back): the socket learns both ends from it. */
+struct sock *socks_claim_syn(struct socks *s, const struct trace *t, const struct tr_packet *p);
+/* The call whose span covers byte off, or 0. */
+uint32_t sock_span_call(const struct sock_span *v, size_t n, uint64_t off);
+
+#endif

@@ -1,0 +1,10 @@
+/* Orders calls and packets into the story's rows and hangs each state
+ * change on the row that caused it. */
+#ifndef SOCKLAB_TRACE_STORY_H
+#define SOCKLAB_TRACE_STORY_H
+
+#include "trace/model.h"
+
+int story_build(struct trace *t);
+
+#endif

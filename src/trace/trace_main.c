@@ -1,0 +1,315 @@
+/* socklab trace: checks the programs, captures, runs them under the preload
+ * library, then builds the model (calls, packets, causes, states) and
+ * prints it as a ladder, JSON Lines and/or an SVG. */
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "core/log.h"
+#include "trace/attrib.h"
+#include "trace/calllog.h"
+#include "trace/capture.h"
+#include "trace/packets.h"
+#include "trace/render.h"
+#include "trace/run.h"
+#include "trace/socks.h"
+#include "trace/spawn.h"
+#include "trace/story.h"
+#include "trace/tcpstate.h"
+#include "trace/trace.h"
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"Usage: socklab trace [options] [--server 'CMD ...'] -- CMD [ARG...]\n"
+		"\n"
+		"Runs CMD (after starting the server CMD, if given, and waiting until it\n"
+		"waits for the network), records every socket call both make and every\n"
+		"packet of their sockets, and tells which call sent each packet and which\n"
+		"packet completed each blocking call, with the TCP states of both ends.\n"
+		"\n"
+		"  --server CMD         start CMD with /bin/sh -c first; stopped (SIGTERM)\n"
+		"                       when the program is done\n"
+		"  -i, --interface IF   capture on IF (default lo)\n"
+		"      --json           JSON Lines on stdout instead of the ladder: calls,\n"
+		"                       packets and state changes (the programs' stdout goes\n"
+		"                       to stderr)\n"
+		"      --svg FILE       also draw the ladder as an SVG sequence diagram\n"
+		"      --pcap FILE      keep the trace's packets as a pcap file\n"
+		"      --log FILE       keep the raw call log of the preload library\n"
+		"      --timeout SEC    stop the program after SEC seconds (default 60)\n"
+		"      --server-wait SEC  start the program anyway after SEC (default 10)\n"
+		"      --linger SEC     keep capturing SEC after the program ended (0.3)\n"
+		"      --utf8           draw arrows with box-drawing characters\n"
+		"  -q, --quiet          no ladder (with --svg or --pcap)\n"
+		"  -h, --help           this help\n"
+		"      --version        print the version\n"
+		"\n"
+		"Needs the privilege to capture (root, or CAP_NET_RAW and CAP_NET_ADMIN).\n"
+		"The programs must be dynamically linked: calls are recorded by\n"
+		"libsocklab-trace.so through LD_PRELOAD. Exit status: the program's.\n");
+}
+
+/* The first word of a shell command, for the static check. */
+static void first_word(const char *cmd, char *out, size_t n)
+{
+	size_t i = 0;
+
+	while (*cmd == ' ' || *cmd == '\t')
+		cmd++;
+	/* skip VAR=value prefixes */
+	for (;;) {
+		const char *sp = cmd + strcspn(cmd, " \t");
+		const char *eq = memchr(cmd, '=', (size_t)(sp - cmd));
+		if (!eq || *sp == '\0')
+			break;
+		cmd = sp + strspn(sp, " \t");
+	}
+	while (cmd[i] && cmd[i] != ' ' && cmd[i] != '\t' && i + 1 < n) {
+		out[i] = cmd[i];
+		i++;
+	}
+	out[i] = '\0';
+}
+
+/* Refuses what LD_PRELOAD cannot see into. */
+static int check_program(const char *prog)
+{
+	char path[PATH_MAX], why[PATH_MAX + 64];
+
+	if (spawn_resolve(prog, path, sizeof path, why, sizeof why) < 0) {
+		log_error("%s", why);
+		return -1;
+	}
+	if (spawn_elf_link(path) == ELF_STATIC) {
+		log_error("%s is statically linked: its socket calls cannot be recorded "
+			  "(trace loads libsocklab-trace.so with LD_PRELOAD, which only dynamically "
+			  "linked programs honour)",
+			  path);
+		return -1;
+	}
+	return 0;
+}
+
+static int read_log(const char *path, struct trace *t, const char *keep)
+{
+	struct calllog cl;
+	FILE *f = fopen(path, "re");
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t n;
+	FILE *out = NULL;
+
+	calllog_init(&cl, t);
+	if (!f) {
+		log_error_errno(errno, "cannot read the call log '%s'", path);
+		return -1;
+	}
+	if (keep && !(out = fopen(keep, "we")))
+		log_error_errno(errno, "cannot write '%s'", keep);
+	while ((n = getline(&line, &cap, f)) > 0) {
+		if (out)
+			fwrite(line, 1, (size_t)n, out);
+		if (line[n - 1] == '\n')
+			n--;
+		calllog_line(&cl, line, (size_t)n);
+	}
+	free(line);
+	fclose(f);
+	if (out && fclose(out) != 0)
+		log_error_errno(errno, "cannot write '%s'", keep);
+	if (cl.bad_lines)
+		log_error("warning: %zu lines of the call log did not parse (first: %s)",
+			  cl.bad_lines, cl.first_error);
+	if (cl.dropped)
+		log_error("warning: more than %d calls; %zu later ones are not in the story",
+			  CALLLOG_CALLS_MAX, cl.dropped);
+	int rc = calllog_finish(&cl);
+	calllog_free(&cl);
+	return rc;
+}
+
+/* The frames that belong to the traced sockets become the trace's packets. */
+static int take_packets(struct trace *t, struct socks *s, struct tcap *cap)
+{
+	enum link_type lt = link_from_dlt(cap->dlt);
+
+	t->dlt = cap->dlt;
+	t->packets = calloc(cap->n + 1, sizeof *t->packets);
+	if (!t->packets)
+		return -1;
+	for (size_t i = 0; i < cap->n; i++) {
+		struct tcap_frame *f = &cap->v[i];
+		struct tr_packet *p = &t->packets[t->npackets];
+
+		p->frame = NULL;
+		if (!packet_from_frame(lt, f->data, f->caplen, f->len, f->ts, p))
+			continue;
+		bool mine = socks_owns(s, &p->src, p->ts) || socks_owns(s, &p->dst, p->ts);
+		if (!mine && p->proto == IPPROTO_TCP && (p->flags & TCP_SYN) && !(p->flags & TCP_ACK))
+			mine = socks_claim_syn(s, t, p) != NULL;
+		if (!mine)
+			continue;
+		p->frame = f->data; /* the trace owns the frame now */
+		f->data = NULL;
+		t->npackets++;
+	}
+	packets_number(t->packets, t->npackets);
+	return 0;
+}
+
+static void warn_unrecorded(const struct trace *t, const struct run_result *res,
+			    const struct trace_opts *o)
+{
+	bool client_seen = false;
+
+	for (size_t i = 0; i < t->nprocs; i++)
+		if (t->procs[i].pid == res->client)
+			client_seen = true;
+	if (res->client > 0 && !client_seen)
+		log_error("warning: nothing was recorded from '%s' (pid %d): it may be setuid, or "
+			  "clear LD_PRELOAD from its environment",
+			  o->argv[0], res->client);
+}
+
+static int exit_status(const struct run_result *res)
+{
+	if (!res->client_exited)
+		return 1;
+	if (WIFEXITED(res->client_status))
+		return WEXITSTATUS(res->client_status);
+	if (WIFSIGNALED(res->client_status))
+		return 128 + WTERMSIG(res->client_status);
+	return 1;
+}
+
+static int build_and_print(struct trace *t, const struct trace_opts *o, struct tcap *cap)
+{
+	struct socks s;
+	int rc = -1;
+
+	if (socks_build(&s, t) < 0 || take_packets(t, &s, cap) < 0 || attrib_run(t, &s) < 0 ||
+	    tcpstate_run(t, &s) < 0 || story_build(t) < 0) {
+		log_error("out of memory while building the story");
+		goto out;
+	}
+	if (o->json) {
+		if (trace_render_json(t, stdout) < 0)
+			goto out;
+	} else if (!o->quiet) {
+		struct render_opts ro = { .utf8 = o->utf8 };
+		if (trace_render_text(t, &ro, stdout) < 0)
+			goto out;
+	}
+	if (fflush(stdout) != 0) {
+		log_error_errno(errno, "cannot write the story");
+		goto out;
+	}
+	if (o->svg) {
+		FILE *f = fopen(o->svg, "we");
+		if (!f) {
+			log_error_errno(errno, "cannot write '%s'", o->svg);
+			goto out;
+		}
+		int r = trace_render_svg(t, f);
+		if (fclose(f) != 0 || r < 0) {
+			log_error("cannot write '%s'", o->svg);
+			goto out;
+		}
+	}
+	if (o->pcap && tcap_write_pcap(t, o->pcap) < 0)
+		goto out;
+	rc = 0;
+out:
+	socks_free(&s);
+	return rc;
+}
+
+int trace_main(int argc, char **argv)
+{
+	struct trace_opts o;
+	char err[256], lib[PATH_MAX], dir[] = "/tmp/socklab-trace.XXXXXX", logpath[PATH_MAX];
+	struct tcap cap;
+	struct run_result res;
+	struct trace t = { 0 };
+	int rc = 1;
+
+	log_set_prog("trace");
+	switch (trace_parse_args(argc, argv, &o, err, sizeof err)) {
+	case TRACE_ARGS_HELP:
+		usage(stdout);
+		return 0;
+	case TRACE_ARGS_VERSION:
+		printf("socklab trace %s\n", SOCKLAB_VERSION);
+		return 0;
+	case TRACE_ARGS_USAGE:
+		log_error("%s", err);
+		return 2;
+	case TRACE_ARGS_OK:
+		break;
+	}
+	if (spawn_find_lib(lib, sizeof lib) < 0) {
+		log_error("cannot find %s next to the socklab binary (build it with the project, or "
+			  "set SOCKLAB_TRACE_LIB to its path)",
+			  "libsocklab-trace.so");
+		return 1;
+	}
+	if (check_program(o.argv[0]) < 0)
+		return 1;
+	if (o.server) {
+		char word[PATH_MAX];
+		first_word(o.server, word, sizeof word);
+		if (word[0] && check_program(word) < 0)
+			return 1;
+	}
+	if (tcap_open(&cap, o.iface) < 0)
+		return 1;
+	if (!mkdtemp(dir)) {
+		log_error_errno(errno, "cannot make a directory for the call log");
+		tcap_close(&cap);
+		return 1;
+	}
+	snprintf(logpath, sizeof logpath, "%s/calls.log", dir);
+	FILE *lf = fopen(logpath, "we");
+	if (!lf) {
+		log_error_errno(errno, "cannot create '%s'", logpath);
+		goto out;
+	}
+	fclose(lf);
+	/* traced programs may run as another user (a setuid helper, sudo -u) */
+	chmod(dir, 0755);
+	chmod(logpath, 0666);
+
+	if (run_programs(&o, lib, logpath, &cap, &res) < 0)
+		goto out;
+	if (res.server_died)
+		log_error("the server '%s' ended before it waited for the network", o.server);
+	if (res.server_not_ready)
+		log_error("warning: the server did not wait in accept/recv/poll within the "
+			  "--server-wait time; the program was started anyway");
+	if (res.timed_out)
+		log_error("warning: '%s' ran longer than --timeout and was stopped", o.argv[0]);
+	if (cap.full)
+		log_error("warning: the capture outgrew its memory bound; later packets are missing");
+	unsigned drops = tcap_kernel_drops(&cap);
+	if (drops)
+		log_error("warning: the kernel dropped %u packets during the capture", drops);
+
+	if (read_log(logpath, &t, o.log) < 0)
+		goto out;
+	warn_unrecorded(&t, &res, &o);
+	if (build_and_print(&t, &o, &cap) < 0)
+		goto out;
+	rc = res.server_died ? 1 : exit_status(&res);
+out:
+	trace_free(&t);
+	tcap_close(&cap);
+	unlink(logpath);
+	rmdir(dir);
+	return rc;
+}

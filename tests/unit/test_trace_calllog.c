@@ -1,0 +1,143 @@
+/* The call log parser: the record.h grammar, bad lines counted and ignored,
+ * calls that never returned, time order and ids. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "trace/calllog.h"
+
+static void parse(struct trace *t, struct calllog *cl, const char *text)
+{
+	memset(t, 0, sizeof *t);
+	calllog_init(cl, t);
+	calllog_feed(cl, text, strlen(text));
+	assert_int_equal(calllog_finish(cl), 0);
+}
+
+static void test_lines(void **state)
+{
+	struct trace t;
+	struct calllog cl;
+	char v[64];
+
+	(void)state;
+	parse(&t, &cl,
+	      "H 100 1 1000 exe=/usr/bin/python3.11 argv=python3,client.py,6666\n"
+	      "X 100 100 socket -1 2000 2100 3 0 dom=AF_INET type=SOCK_STREAM proto=0 sock=stream fam=inet\n"
+	      "E 100 100 connect 3 3000\n"
+	      "X 100 100 connect 3 3000 3900 0 0 addr=127.0.0.1:6666 sock=stream fam=inet "
+	      "local=127.0.0.1:7777 peer=127.0.0.1:6666 tcp=ESTABLISHED\n"
+	      "X 100 100 setsockopt 3 2500 2600 0 0 level=SOL_SOCKET opt=SO_REUSEADDR val=1\n");
+	assert_int_equal(cl.bad_lines, 0);
+	assert_int_equal(t.nprocs, 1);
+	assert_string_equal(t.procs[0].exe, "/usr/bin/python3.11");
+	assert_string_equal(t.procs[0].cmdline, "python3 client.py 6666");
+	assert_int_equal(t.ncalls, 3);
+	/* sorted by entry time, numbered from 1 */
+	assert_string_equal(t.calls[0].name, "socket");
+	assert_string_equal(t.calls[1].name, "setsockopt");
+	assert_string_equal(t.calls[2].name, "connect");
+	assert_int_equal(t.calls[2].id, 3);
+	assert_int_equal(t.calls[2].t_exit, 3900);
+	assert_true(tr_call_arg(&t.calls[2], "peer", v, sizeof v));
+	assert_string_equal(v, "127.0.0.1:6666");
+	assert_false(tr_call_arg(&t.calls[2], "nothing", v, sizeof v));
+	calllog_free(&cl);
+	trace_free(&t);
+}
+
+static void test_never_returned_and_errno(void **state)
+{
+	struct trace t;
+	struct calllog cl;
+
+	(void)state;
+	parse(&t, &cl,
+	      "H 7 1 10 exe=/bin/x argv=x\n"
+	      "E 7 7 accept4 3 500\n"
+	      "E 7 8 recv 4 400\n"
+	      "X 7 8 recv 4 400 450 -1 104 len=1024 sock=stream\n");
+	assert_int_equal(t.ncalls, 2);
+	assert_string_equal(t.calls[0].name, "recv");
+	assert_int_equal(t.calls[0].err, 104);
+	assert_int_equal(t.calls[0].ret, -1);
+	assert_string_equal(t.calls[1].name, "accept4");
+	assert_true(t.calls[1].t_exit < 0);
+	calllog_free(&cl);
+	trace_free(&t);
+}
+
+static void test_bad_lines_counted_not_trusted(void **state)
+{
+	struct trace t;
+	struct calllog cl;
+
+	(void)state;
+	parse(&t, &cl,
+	      "Q what\n"
+	      "X 1 1 connect\n"                                  /* short */
+	      "X 1 1 con-nect 3 10 20 0 0\n"                     /* bad name */
+	      "X 1 1 connect 3 20 10 0 0\n"                      /* returns before entry */
+	      "X 1 1 connect 3 10 20 0 -5\n"                     /* negative errno */
+	      "X 1 1 connect 3 10 20 0 0 addr=\x01\n"            /* control byte */
+	      "X x 1 connect 3 10 20 0 0\n"                      /* bad pid */
+	      "X 1 1 connect 3 99999999999999999999 20 0 0\n"    /* overflow */
+	      "X 1 1 connect 3 10 20 0 0 addr=127.0.0.1:1\n");   /* the one good line */
+	assert_int_equal(cl.bad_lines, 8);
+	assert_int_equal(t.ncalls, 1);
+	/* a process without an H line still gets a name */
+	assert_int_equal(t.nprocs, 1);
+	assert_string_equal(t.procs[0].cmdline, "pid 1");
+	calllog_free(&cl);
+	trace_free(&t);
+}
+
+static void test_escapes(void **state)
+{
+	struct trace t;
+	struct calllog cl;
+	char v[64];
+
+	(void)state;
+	parse(&t, &cl,
+	      "H 5 1 10 exe=/tmp/my%20prog argv=my%20prog,a%2Cb,c\n"
+	      "X 5 5 bind 3 10 20 0 0 addr=/tmp/sock%20path sock=stream fam=unix\n");
+	assert_string_equal(t.procs[0].exe, "/tmp/my prog");
+	assert_string_equal(t.procs[0].cmdline, "my prog a,b c");
+	assert_true(tr_call_arg(&t.calls[0], "addr", v, sizeof v));
+	assert_string_equal(v, "/tmp/sock path");
+	calllog_free(&cl);
+	trace_free(&t);
+}
+
+static void test_endpoints(void **state)
+{
+	struct tr_endpoint e;
+	char buf[TR_ADDRSTR_MAX];
+
+	(void)state;
+	assert_int_equal(tr_endpoint_parse("[::1]:6666", &e), 0);
+	assert_string_equal(tr_endpoint_format(&e, buf, sizeof buf), "[::1]:6666");
+	assert_int_equal(tr_endpoint_parse("10.0.0.1:65535", &e), 0);
+	assert_int_equal(e.port, 65535);
+	assert_int_equal(tr_endpoint_parse("10.0.0.1:65536", &e), -1);
+	assert_int_equal(tr_endpoint_parse("10.0.0.1", &e), -1);
+	assert_int_equal(tr_endpoint_parse("[::1:5", &e), -1);
+	assert_int_equal(tr_endpoint_parse("", &e), -1);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_lines),
+		cmocka_unit_test(test_never_returned_and_errno),
+		cmocka_unit_test(test_bad_lines_counted_not_trusted),
+		cmocka_unit_test(test_escapes),
+		cmocka_unit_test(test_endpoints),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
