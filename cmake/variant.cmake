@@ -1,7 +1,7 @@
 # socklab_variant(SUFFIX OUTDIR FLAGS): the core library, one library per
 # tool, and the socklab binary in OUTDIR, all compiled with FLAGS.
 file(GLOB SOCKLAB_CORE_SOURCES CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/src/core/*.c)
-set(SOCKLAB_TOOLS serve nc echo_server echo_client chat sockets chat_client chat_server decode scan)
+set(SOCKLAB_TOOLS serve nc echo_server echo_client chat sockets chat_client chat_server decode scan trace)
 
 function(socklab_variant suffix outdir flags)
   add_library(socklab_core${suffix} STATIC ${SOCKLAB_CORE_SOURCES})
@@ -22,6 +22,8 @@ function(socklab_variant suffix outdir flags)
   target_link_libraries(socklab_chat${suffix} PUBLIC PkgConfig::READLINE)
   target_link_libraries(socklab_chat_client${suffix} PUBLIC PkgConfig::READLINE)
   target_link_libraries(socklab_decode${suffix} PUBLIC PkgConfig::PCAP)
+  # trace reads packets with decode's parsers (DESIGN.md's one exception).
+  target_link_libraries(socklab_trace${suffix} PUBLIC socklab_decode${suffix} PkgConfig::PCAP)
 
   add_executable(socklab${suffix} ${CMAKE_SOURCE_DIR}/src/main.c)
   target_link_libraries(socklab${suffix} PRIVATE ${tool_libs})

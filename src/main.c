@@ -13,6 +13,7 @@
 #include "scan/scan.h"
 #include "serve/serve.h"
 #include "sockets/sockets.h"
+#include "trace/trace.h"
 
 struct tool {
 	const char *name;
@@ -32,6 +33,7 @@ static const struct tool tools[] = {
 	{ "chat-client", chat_client_main, "seed 003's UDP chat client: users, rooms, private messages" },
 	{ "chat-server", chat_server_main, "seed 003's UDP chat server: an address book of users and rooms" },
 	{ "scan", scan_main, "TCP connect and UDP port scanner: open, closed, filtered, banners" },
+	{ "trace", trace_main, "runs programs and ties each packet to the socket call behind it" },
 };
 
 #define NTOOLS (sizeof(tools) / sizeof(tools[0]))

@@ -1,0 +1,45 @@
+/* What the trace printers share besides describe.c's one-liners: lane letters,
+ * the rule that decides how a TCP state change is labelled, errno names, and
+ * the cleaning of recorded text before it reaches a terminal, XML or JSON. */
+#ifndef SOCKLAB_TRACE_LAYOUT_H
+#define SOCKLAB_TRACE_LAYOUT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "trace/model.h"
+
+/* "ECONNREFUSED"; NULL for 0 or an errno not in the table. */
+const char *tr_errno_name(int err);
+
+/* "A".."Z", then "AA", "AB", ...: the lane's name in the text ladder. */
+char *layout_lane_letter(uint32_t lane, char *buf, size_t n);
+
+/* Copies s into buf so that it is valid UTF-8: bytes that are not are written
+ * as \xNN, and so are control characters unless keep_controls (JSON escapes
+ * those itself; a terminal or XML must never see them). Always terminates. */
+char *layout_clean(const char *s, bool keep_controls, char *buf, size_t n);
+
+/* Display columns of a valid UTF-8 string (one per code point). */
+size_t layout_width(const char *s);
+
+/* How the state changes of each lane are named. A lane whose states concern
+ * one connection (and at most one listener) shows just "SYN_SENT"; a lane
+ * with several sockets names each: "127.0.0.1:6666>127.0.0.1:7777 CLOSE_WAIT",
+ * "127.0.0.1:6666 LISTEN". */
+struct layout_states {
+	uint8_t *lane;          /* per lane: LAYOUT_* bits */
+	size_t nlanes;
+};
+#define LAYOUT_SEVERAL 0x01     /* more than one connection or listener */
+#define LAYOUT_HAS_CONN 0x02
+#define LAYOUT_HAS_LISTENER 0x04
+
+int layout_states_init(struct layout_states *ls, const struct trace *t);
+void layout_states_free(struct layout_states *ls);
+/* "A SYN_SENT" (with_letter) or "SYN_SENT" for a label on the lane itself. */
+char *layout_state_label(const struct layout_states *ls, const struct tr_state *s,
+			 bool with_letter, char *buf, size_t n);
+
+#endif

@@ -1,0 +1,358 @@
+/* The trace as a text ladder diagram, one row per event as in RFC 793's
+ * figures: a column per lane, calls as marks on their lane, packets as arrows
+ * between lanes, and to the right what happened and which TCP states changed.
+ *
+ *   *       a call that did not wait        >  entry of a call that waited
+ *   <       its return                      :  the lane waits in a call
+ *   1---->  packet 1, numbered at its sender, the head at its receiver; lanes
+ *           in between are passed over with '-'
+ *   1<-'    packet 1 from a lane to itself (both ends in one process)
+ */
+#include "trace/render.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "trace/layout.h"
+
+#define TEXT_LANE_GAP_MIN 8  /* columns from one lane to the next */
+#define TEXT_COL1_MAX 46     /* what happened: aligned up to this width */
+#define TEXT_COL2_MAX 36     /* why (cause, completion): aligned up to this */
+#define TEXT_DESC_MAX 1024
+#define TEXT_STATES_MAX 2048
+
+struct glyphs {
+	const char *life, *wait, *dash, *right, *left, *call, *enter, *exit;
+	const char *loop[3]; /* after the number */
+};
+
+static const struct glyphs glyphs_ascii = {
+	"|", ":", "-", ">", "<", "*", ">", "<", { "<", "-", "'" },
+};
+static const struct glyphs glyphs_utf8 = {
+	"│", "┆", "─", "▶", "◀", "*", ">", "<", { "◀", "─", "╯" },
+};
+
+static const char *const digit_glyph[10] = { "0", "1", "2", "3", "4", "5", "6", "7", "8", "9" };
+
+struct ladder {
+	const struct trace *t;
+	const struct glyphs *g;
+	struct layout_states ls;
+	size_t gap;          /* columns between lanes */
+	size_t width;        /* columns of the lane area */
+	size_t tw;           /* columns of the time */
+	size_t w1, w2;       /* aligned widths of the two text columns */
+	unsigned *waiting;   /* per lane: calls entered and not yet returned */
+	const char **cells;  /* one glyph per column of the lane area */
+};
+
+static size_t digits(uint64_t v)
+{
+	size_t d = 1;
+
+	while (v >= 10) {
+		v /= 10;
+		d++;
+	}
+	return d;
+}
+
+/* Milliseconds since t0 to the microsecond, without floating point. */
+static char *fmt_ms(int64_t ts, int64_t t0, char *buf, size_t n)
+{
+	int64_t rel = ts - t0;
+	const char *sign = rel < 0 ? "-" : "";
+	uint64_t us = (uint64_t)(rel < 0 ? -rel : rel);
+
+	us = (us + 500) / 1000;
+	snprintf(buf, n, "%s%llu.%03llu", sign, (unsigned long long)(us / 1000),
+		 (unsigned long long)(us % 1000));
+	return buf;
+}
+
+static bool lane_ok(const struct ladder *l, uint32_t lane)
+{
+	return lane < l->t->nlanes;
+}
+
+/* The texts of a row: what happened, why, and whether the call never ended. */
+static bool row_texts(const struct trace *t, const struct tr_row *r, char *c1, size_t n1,
+		      char *c2, size_t n2)
+{
+	char d[TEXT_DESC_MAX];
+
+	c1[0] = c2[0] = '\0';
+	if (r->kind == TR_ROW_PACKET) {
+		const struct tr_packet *p;
+
+		if (r->index >= t->npackets)
+			return false;
+		p = &t->packets[r->index];
+		snprintf(c1, n1, "[%u] %s", p->no, tr_describe_packet(p, d, sizeof d));
+		tr_describe_cause(t, p, c2, n2);
+		return false;
+	}
+	if (r->index >= t->ncalls)
+		return false;
+	const struct tr_call *c = &t->calls[r->index];
+
+	snprintf(c1, n1, "#%u %s", c->id, tr_describe_call(c, r->kind, d, sizeof d));
+	if (r->kind != TR_ROW_CALL_ENTER && c->completed_by != 0) {
+		char why[TEXT_DESC_MAX / 2];
+		bool has_why = c->completed_why && c->completed_why[0];
+
+		if (has_why)
+			layout_clean(c->completed_why, false, why, sizeof why);
+		/* a call that found its packet already there did not wait for it */
+		snprintf(c2, n2, "%s [%u]%s%s", c->blocked ? "completed by" : "already had",
+			 c->completed_by, has_why ? " " : "", has_why ? why : "");
+	}
+	return r->kind != TR_ROW_CALL_EXIT && c->t_exit < 0;
+}
+
+static void row_states(const struct ladder *l, const struct tr_row *r, char *buf, size_t n)
+{
+	size_t o = 0;
+
+	buf[0] = '\0';
+	for (uint32_t i = 0; i < r->state_count; i++) {
+		size_t k = (size_t)r->state_first + i;
+		char one[3 * TR_ADDRSTR_MAX];
+		int w;
+
+		if (k >= l->t->nstates)
+			break;
+		layout_state_label(&l->ls, &l->t->states[k], true, one, sizeof one);
+		w = snprintf(buf + o, n - o, "%s%s", o ? ", " : "", one);
+		if (w < 0 || (size_t)w >= n - o)
+			break;
+		o += (size_t)w;
+	}
+}
+
+static void put_number(struct ladder *l, size_t at, uint32_t no)
+{
+	size_t d = digits(no);
+
+	for (size_t i = 0; i < d && at + i < l->width; i++) {
+		uint32_t div = 1;
+
+		for (size_t k = i + 1; k < d; k++)
+			div *= 10;
+		l->cells[at + i] = digit_glyph[(no / div) % 10];
+	}
+}
+
+static void draw_packet(struct ladder *l, const struct tr_packet *p)
+{
+	size_t from, to, d = digits(p->no);
+
+	if (!lane_ok(l, p->lane_from) || !lane_ok(l, p->lane_to))
+		return;
+	from = p->lane_from * l->gap;
+	to = p->lane_to * l->gap;
+	if (from == to) {
+		put_number(l, from, p->no);
+		for (size_t i = 0; i < 3 && from + d + i < l->width; i++)
+			l->cells[from + d + i] = l->g->loop[i];
+	} else if (from < to) {
+		for (size_t x = from + d; x + 1 < to; x++)
+			l->cells[x] = l->g->dash;
+		l->cells[to - 1] = l->g->right;
+		put_number(l, from, p->no);
+	} else {
+		l->cells[to + 1] = l->g->left;
+		for (size_t x = to + 2; x + d <= from; x++)
+			l->cells[x] = l->g->dash;
+		put_number(l, from + 1 - d, p->no);
+	}
+}
+
+static void draw_row(struct ladder *l, const struct tr_row *r)
+{
+	for (size_t x = 0; x < l->width; x++)
+		l->cells[x] = " ";
+	for (size_t i = 0; i < l->t->nlanes; i++)
+		l->cells[i * l->gap] = l->waiting[i] ? l->g->wait : l->g->life;
+	if (r->kind == TR_ROW_PACKET) {
+		if (r->index < l->t->npackets)
+			draw_packet(l, &l->t->packets[r->index]);
+		return;
+	}
+	if (r->index >= l->t->ncalls || !lane_ok(l, l->t->calls[r->index].lane))
+		return;
+	const char *mark = r->kind == TR_ROW_CALL ? l->g->call
+			   : r->kind == TR_ROW_CALL_ENTER ? l->g->enter : l->g->exit;
+	l->cells[l->t->calls[r->index].lane * l->gap] = mark;
+}
+
+/* After the row is drawn: the lane waits from an entry to its return. */
+static void track_waiting(struct ladder *l, const struct tr_row *r)
+{
+	uint32_t lane;
+
+	if (r->index >= l->t->ncalls || (r->kind != TR_ROW_CALL_ENTER && r->kind != TR_ROW_CALL_EXIT))
+		return;
+	lane = l->t->calls[r->index].lane;
+	if (!lane_ok(l, lane))
+		return;
+	if (r->kind == TR_ROW_CALL_ENTER)
+		l->waiting[lane]++;
+	else if (l->waiting[lane] > 0)
+		l->waiting[lane]--;
+}
+
+static void put_padded(FILE *out, const char *s, size_t w)
+{
+	size_t sw = layout_width(s);
+
+	fputs(s, out);
+	for (; sw < w; sw++)
+		fputc(' ', out);
+}
+
+static void print_line(struct ladder *l, const struct tr_row *r, FILE *out)
+{
+	char ms[32], c1[TEXT_DESC_MAX], c2[TEXT_DESC_MAX], st[TEXT_STATES_MAX];
+	bool never = row_texts(l->t, r, c1, sizeof c1, c2, sizeof c2);
+
+	row_states(l, r, st, sizeof st);
+	draw_row(l, r);
+	fmt_ms(r->ts, l->t->t0, ms, sizeof ms);
+	fprintf(out, "%*s  ", (int)l->tw, ms);
+	for (size_t x = 0; x < l->width; x++)
+		fputs(l->cells[x], out);
+	fputs("   ", out);
+	/* pad a column only when another follows: no trailing blanks */
+	put_padded(out, c1, c2[0] || st[0] ? l->w1 : 0);
+	if (c2[0] || st[0]) {
+		fputs("  ", out);
+		put_padded(out, c2, st[0] ? l->w2 : 0);
+	}
+	if (st[0])
+		fprintf(out, "  %s", st);
+	if (never)
+		fputs("  (never returned)", out);
+	fputc('\n', out);
+	track_waiting(l, r);
+}
+
+static int ladder_init(struct ladder *l, const struct trace *t, const struct render_opts *o)
+{
+	uint32_t maxno = 0;
+	bool loop_last = false;
+
+	memset(l, 0, sizeof *l);
+	l->t = t;
+	l->g = o && o->utf8 ? &glyphs_utf8 : &glyphs_ascii;
+	for (size_t i = 0; i < t->npackets; i++) {
+		const struct tr_packet *p = &t->packets[i];
+
+		if (p->no > maxno)
+			maxno = p->no;
+		if (p->lane_from == p->lane_to && t->nlanes > 0 && p->lane_from == t->nlanes - 1)
+			loop_last = true;
+	}
+	/* the number, at least one dash, the head, and a column to spare */
+	l->gap = digits(maxno) + 4;
+	if (l->gap < TEXT_LANE_GAP_MIN)
+		l->gap = TEXT_LANE_GAP_MIN;
+	l->width = t->nlanes ? (t->nlanes - 1) * l->gap + 1 : 0;
+	if (loop_last)
+		l->width += digits(maxno) + 3;
+	l->tw = 2; /* "ms" */
+	for (size_t i = 0; i < t->nrows; i++) {
+		char ms[32], c1[TEXT_DESC_MAX], c2[TEXT_DESC_MAX];
+		bool has_states;
+		size_t w;
+
+		w = strlen(fmt_ms(t->rows[i].ts, t->t0, ms, sizeof ms));
+		if (w > l->tw)
+			l->tw = w;
+		row_texts(t, &t->rows[i], c1, sizeof c1, c2, sizeof c2);
+		/* only rows with a column after it decide a column's width */
+		has_states = t->rows[i].state_count > 0;
+		w = layout_width(c1);
+		if ((c2[0] || has_states) && w > l->w1)
+			l->w1 = w > TEXT_COL1_MAX ? TEXT_COL1_MAX : w;
+		w = layout_width(c2);
+		if (has_states && w > l->w2)
+			l->w2 = w > TEXT_COL2_MAX ? TEXT_COL2_MAX : w;
+	}
+	l->waiting = calloc(t->nlanes ? t->nlanes : 1, sizeof *l->waiting);
+	l->cells = calloc(l->width ? l->width : 1, sizeof *l->cells);
+	if (!l->waiting || !l->cells || layout_states_init(&l->ls, t) < 0)
+		return -1;
+	return 0;
+}
+
+static void ladder_free(struct ladder *l)
+{
+	free(l->waiting);
+	free(l->cells);
+	layout_states_free(&l->ls);
+}
+
+static void print_header(const struct ladder *l, FILE *out)
+{
+	const struct trace *t = l->t;
+	char letter[8], label[4 * TR_LABEL_MAX], ms[8];
+	size_t lw = 1, labw = 0;
+
+	fprintf(out, "socklab trace: %zu process%s, %zu call%s, %zu packet%s\n", t->nprocs,
+		t->nprocs == 1 ? "" : "es", t->ncalls, t->ncalls == 1 ? "" : "s", t->npackets,
+		t->npackets == 1 ? "" : "s");
+	for (size_t i = 0; i < t->nlanes; i++) {
+		size_t w = layout_width(layout_clean(t->lanes[i].label, false, label, sizeof label));
+
+		if (w > labw)
+			labw = w;
+		w = strlen(layout_lane_letter((uint32_t)i, letter, sizeof letter));
+		if (w > lw)
+			lw = w;
+	}
+	for (size_t i = 0; i < t->nlanes; i++) {
+		char addrs[4 * TR_LABEL_MAX];
+
+		layout_clean(t->lanes[i].addrs, false, addrs, sizeof addrs);
+		fprintf(out, "  %-*s  ", (int)lw, layout_lane_letter((uint32_t)i, letter, sizeof letter));
+		put_padded(out, layout_clean(t->lanes[i].label, false, label, sizeof label),
+			   addrs[0] ? labw : 0);
+		if (addrs[0])
+			fprintf(out, "   %s", addrs);
+		fputc('\n', out);
+	}
+	fprintf(out, "  %s call   %s waits   %s returns   %s waiting   1%s%s%s packet 1 from its sender\n",
+		l->g->call, l->g->enter, l->g->exit, l->g->wait, l->g->dash, l->g->dash, l->g->right);
+	fputc('\n', out);
+	snprintf(ms, sizeof ms, "ms");
+	fprintf(out, "%*s  ", (int)l->tw, ms);
+	for (size_t i = 0; i < t->nlanes; i++) {
+		size_t w = strlen(layout_lane_letter((uint32_t)i, letter, sizeof letter));
+
+		fputs(letter, out);
+		if (i + 1 < t->nlanes)
+			for (size_t k = w; k < l->gap; k++)
+				fputc(' ', out);
+	}
+	fputc('\n', out);
+}
+
+int trace_render_text(const struct trace *t, const struct render_opts *o, FILE *out)
+{
+	struct ladder l;
+	int rc = 0;
+
+	if (ladder_init(&l, t, o) < 0) {
+		ladder_free(&l);
+		return -1;
+	}
+	print_header(&l, out);
+	for (size_t i = 0; i < t->nrows; i++)
+		print_line(&l, &t->rows[i], out);
+	ladder_free(&l);
+	if (fflush(out) != 0 || ferror(out))
+		rc = -1;
+	return rc;
+}
