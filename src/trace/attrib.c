@@ -104,6 +104,30 @@ static struct tr_proc *proc_of(struct trace *t, int32_t pid)
 	return NULL;
 }
 
+/* "python3 seed002_server.py 6666" for "/usr/bin/python3 /x/seed002_server.py
+ * 6666": the words that are paths shortened to their last part. */
+static void short_cmdline(const char *cmd, char *out, size_t n)
+{
+	size_t o = 0;
+
+	out[0] = '\0';
+	while (*cmd && o + 1 < n) {
+		size_t len = strcspn(cmd, " ");
+		const char *w = cmd;
+		const char *slash = memrchr(w, '/', len);
+
+		if (slash && slash + 1 < w + len) {
+			len -= (size_t)(slash + 1 - w);
+			w = slash + 1;
+		}
+		o += (size_t)snprintf(out + o, n - o, "%s%.*s", o ? " " : "", (int)len, w);
+		if (o >= n)
+			break;
+		cmd += strcspn(cmd, " ");
+		cmd += strspn(cmd, " ");
+	}
+}
+
 /* Procs that made calls get lanes: the client's first, then the server's. */
 static int lanes_for_procs(struct trace *t, size_t *cap)
 {
@@ -131,12 +155,14 @@ static int lanes_for_procs(struct trace *t, size_t *cap)
 			p->lane = l;
 			nrole++;
 			const char *role = server ? "server" : "client";
+			char cmd[80];
+			short_cmdline(p->cmdline, cmd, sizeof cmd);
 			if (nrole == 1)
-				snprintf(t->lanes[l].label, sizeof t->lanes[l].label, "%s: %.80s (pid %d)",
-					 role, p->cmdline, p->pid);
+				snprintf(t->lanes[l].label, sizeof t->lanes[l].label, "%s: %s (pid %d)",
+					 role, cmd, p->pid);
 			else
-				snprintf(t->lanes[l].label, sizeof t->lanes[l].label,
-					 "%s %zu: %.80s (pid %d)", role, nrole, p->cmdline, p->pid);
+				snprintf(t->lanes[l].label, sizeof t->lanes[l].label, "%s %zu: %s (pid %d)",
+					 role, nrole, cmd, p->pid);
 			t->lanes[l].pid = p->pid;
 		}
 	}
@@ -552,6 +578,69 @@ static void complete_dgram_read(struct ctx *c, struct tr_call *k, struct sock *s
 	}
 }
 
+static const char *waking_why(const struct tr_packet *p)
+{
+	return p->proto == IPPROTO_UDP ? "datagram"
+	       : (p->flags & TCP_RST)  ? "RST"
+	       : (p->flags & TCP_FIN)  ? "FIN"
+	       : (p->flags & TCP_SYN)  ? "SYN-ACK"
+	       : p->len > 0	       ? "data"
+				       : "handshake ACK";
+}
+
+static struct sock *sock_at(struct ctx *c, int32_t pid, int32_t fd, int64_t ts)
+{
+	for (size_t i = c->s->n; i-- > 0;) {
+		struct sock *k = &c->s->v[i];
+		if (k->pid == pid && k->fd == fd && k->t_open <= ts && ts <= k->t_close)
+			return k;
+	}
+	return NULL;
+}
+
+/* A wait that found its socket ready at once: what made it ready arrived
+ * before the wait began. Writable after a connect in progress: the SYN-ACK
+ * (or RST); readable: the latest arrival that carries something to read. */
+static void complete_wait_ready(struct ctx *c, struct tr_call *k)
+{
+	char ready[256];
+	const char *q = ready;
+
+	if (!tr_call_arg(k, "ready", ready, sizeof ready))
+		return;
+	while (*q) {
+		int fd = (int)strtol(q, NULL, 10);
+		size_t len = strcspn(q, ",");
+		bool out = memmem(q, len, "OUT", 3) != NULL, in = memmem(q, len, "IN", 2) != NULL;
+		struct sock *so = sock_at(c, k->pid, fd, k->t_enter);
+
+		if (!memchr(q, ':', len)) /* select lists fds only */
+			in = true;
+		q += len + (q[len] == ',');
+		if (!so || so->type != SOCK_STREAM || so->peer.family == 0)
+			continue;
+		struct dir *d = dir_get(&c->dirs, &so->peer, &so->local, false);
+		if (!d)
+			continue;
+		const struct tr_packet *best = NULL;
+		for (size_t i = 0; i < d->n; i++) {
+			const struct tr_packet *p = &c->t->packets[d->pk[i]];
+			if (p->ts > k->t_exit)
+				break;
+			if (out && (p->flags & (TCP_SYN | TCP_RST)) && (p->flags & TCP_ACK)) {
+				best = p;
+				break;
+			}
+			if (in && waking_tcp(p))
+				best = p;
+		}
+		if (best) {
+			complete(k, best, waking_why(best));
+			return;
+		}
+	}
+}
+
 /* select/poll/epoll_wait: the first arrival at one of the process's
  * sockets while it waited. */
 static void complete_wait(struct ctx *c, struct tr_call *k)
@@ -577,15 +666,11 @@ static void complete_wait(struct ctx *c, struct tr_call *k)
 			so = socks_dgram(c->s, &p->dst, p->ts);
 		}
 		if (so && so->pid == k->pid) {
-			complete(k, p, p->proto == IPPROTO_UDP ? "datagram"
-				       : (p->flags & TCP_RST)  ? "RST"
-				       : (p->flags & TCP_FIN)  ? "FIN"
-				       : (p->flags & TCP_SYN)  ? "SYN-ACK"
-				       : p->len > 0	       ? "data"
-							       : "handshake ACK");
+			complete(k, p, waking_why(p));
 			return;
 		}
 	}
+	complete_wait_ready(c, k);
 }
 
 static bool name_in(const char *name, const char *const *names)

@@ -128,6 +128,11 @@ void packets_number(struct tr_packet *pk, size_t n)
 			p->rel = true;
 			p->rseq = p->seq - mine->isn;
 			p->rack = theirs && (p->flags & TCP_ACK) ? p->ack - theirs->isn : 0;
+		} else if (!mine && theirs && (p->flags & TCP_RST) && (p->flags & TCP_ACK)) {
+			/* the answer of a closed port: no ISN of its own, seq 0 */
+			p->rel = true;
+			p->rseq = p->seq;
+			p->rack = p->ack - theirs->isn;
 		}
 	}
 	free(isns);

@@ -115,6 +115,41 @@ static struct sock *sock_open_find(struct socks *s, int32_t pid, int32_t fd)
 	return NULL;
 }
 
+static int known_add(struct socks *s, const struct tr_endpoint *e)
+{
+	for (size_t i = 0; i < s->nknown; i++)
+		if (tr_endpoint_eq(&s->known[i], e))
+			return 0;
+	if (s->nknown == s->known_cap) {
+		size_t nc = s->known_cap ? s->known_cap * 2 : 16;
+		struct tr_endpoint *nv = realloc(s->known, nc * sizeof *nv);
+		if (!nv)
+			return -1;
+		s->known = nv;
+		s->known_cap = nc;
+	}
+	s->known[s->nknown++] = *e;
+	return 0;
+}
+
+/* Remembers the addresses a call names. */
+static int known_from_call(struct socks *s, const struct tr_call *c)
+{
+	static const char *const keys[] = { "addr", "local", "peer" };
+	char v[TR_ADDRSTR_MAX];
+	struct tr_endpoint e;
+
+	for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
+		if (!tr_call_arg(c, keys[i], v, sizeof v) || tr_endpoint_parse(v, &e) < 0 ||
+		    e.port == 0)
+			continue;
+		endpoint_normalize(&e);
+		if (known_add(s, &e) < 0)
+			return -1;
+	}
+	return 0;
+}
+
 static void endpoint_from_arg(const struct tr_call *c, const char *key, struct tr_endpoint *out)
 {
 	char v[TR_ADDRSTR_MAX];
@@ -195,6 +230,8 @@ int socks_build(struct socks *s, const struct trace *t)
 		int32_t fd = creates ? (int32_t)c->ret : c->fd;
 		struct sock *k;
 
+		if (known_from_call(s, c) < 0)
+			return -1;
 		if (fd < 0 || (creates && c->ret < 0))
 			continue;
 		if (!creates && !tr_call_arg(c, "sock", v, sizeof v))
@@ -241,6 +278,7 @@ void socks_free(struct socks *s)
 	free(s->v);
 	free(s->call_sock);
 	free(s->accepted);
+	free(s->known);
 	memset(s, 0, sizeof *s);
 }
 
@@ -312,6 +350,20 @@ bool socks_owns(const struct socks *s, const struct tr_endpoint *e, int64_t ts)
 	return false;
 }
 
+static bool known(const struct socks *s, const struct tr_endpoint *e, int64_t ts)
+{
+	for (size_t i = 0; i < s->nknown; i++)
+		if (endpoint_match(&s->known[i], e))
+			return true;
+	return socks_owns(s, e, ts);
+}
+
+bool socks_conversation(const struct socks *s, const struct tr_endpoint *a,
+			const struct tr_endpoint *b, int64_t ts)
+{
+	return (socks_owns(s, a, ts) && known(s, b, ts)) || (socks_owns(s, b, ts) && known(s, a, ts));
+}
+
 uint32_t sock_span_call(const struct sock_span *v, size_t n, uint64_t off)
 {
 	size_t lo = 0, hi = n;
@@ -348,8 +400,10 @@ struct sock *socks_claim_syn(struct socks *s, const struct trace *t, const struc
 		struct sock *so = &s->v[s->call_sock[i] - 1];
 		if (so->type != SOCK_STREAM)
 			continue;
-		if (so->local.family == 0 || so->local.port == 0)
+		if (so->local.family == 0 || so->local.port == 0 || addr_any(&so->local))
 			so->local = p->src;
+		if (known_add(s, &p->src) < 0)
+			return NULL;
 		if (so->peer.family == 0)
 			so->peer = p->dst;
 		return so;

@@ -34,6 +34,8 @@ struct socks {
 	size_t n, cap;
 	uint32_t *call_sock;      /* per call (index id-1): sock index + 1, or 0 */
 	uint32_t *accepted;       /* per accept call: the new sock index + 1 */
+	struct tr_endpoint *known;  /* every address a call named (addr=, local=, peer=) */
+	size_t nknown, known_cap;
 };
 
 int socks_build(struct socks *s, const struct trace *t);
@@ -54,6 +56,12 @@ struct sock *socks_dgram(const struct socks *s, const struct tr_endpoint *local,
 /* Any traced socket (listener, stream or datagram), opened by ts, that
  * owns endpoint e. */
 bool socks_owns(const struct socks *s, const struct tr_endpoint *e, int64_t ts);
+/* Does a packet between these ends belong to the traced programs? One end
+ * must be a traced socket's and the other one an address some call named
+ * (or another traced socket's): a port number alone is not enough, since
+ * other programs may use it before or after. */
+bool socks_conversation(const struct socks *s, const struct tr_endpoint *a,
+			const struct tr_endpoint *b, int64_t ts);
 /* A SYN that left while a connect() to its destination ran belongs to that
  * connect's socket, even when the socket never reported its port (a refused
  * connect gives the port back): the socket learns both ends from it. */

@@ -6,8 +6,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int64_t *sorted_exits(const struct trace *t);
-
 static int cmp_i64(const void *a, const void *b)
 {
 	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
@@ -42,25 +40,23 @@ static int64_t *sorted_exits(const struct trace *t)
 	return v;
 }
 
+/* A call gets two rows when something else happened while it ran: another
+ * call entered or returned, or the packet that completed it arrived. The
+ * packets it sent itself, and the ACKs the kernel answered them with while
+ * it ran, stay below its one row. */
 static bool call_waits(const struct trace *t, const struct tr_call *c, const int64_t *enters,
-		       const int64_t *exits, const int64_t *pts)
+		       const int64_t *exits)
 {
 	if (c->t_exit < 0)
 		return true;
-	/* another call entered or returned strictly inside */
 	size_t i = upper_i64(enters, t->ncalls, c->t_enter);
 	if (i < t->ncalls && enters[i] < c->t_exit)
 		return true;
 	i = upper_i64(exits, t->ncalls, c->t_enter);
 	if (i < t->ncalls && exits[i] < c->t_exit)
 		return true;
-	/* a packet it did not send */
-	for (i = upper_i64(pts, t->npackets, c->t_enter); i < t->npackets && pts[i] < c->t_exit; i++) {
-		const struct tr_packet *p = &t->packets[i];
-		if (p->cause != TR_CAUSE_CALL || p->caused_by != c->id)
-			return true;
-	}
-	return false;
+	const struct tr_packet *p = tr_packet_by_no(t, c->completed_by);
+	return p && p->ts > c->t_enter && p->ts < c->t_exit;
 }
 
 static int row_rank(enum tr_row_kind k)
@@ -126,25 +122,21 @@ int story_build(struct trace *t)
 {
 	int64_t *enters = malloc((t->ncalls + 1) * sizeof *enters);
 	int64_t *exits = sorted_exits(t);
-	int64_t *pts = malloc((t->npackets + 1) * sizeof *pts);
 	size_t *call_row = malloc((t->ncalls + 1) * sizeof *call_row);
 	size_t *pkt_row = malloc((t->npackets + 1) * sizeof *pkt_row);
 	size_t n = 0;
 	int rc = -1;
 
 	t->rows = calloc(2 * t->ncalls + t->npackets + 1, sizeof *t->rows);
-	if (!enters || !exits || !pts || !call_row || !pkt_row || !t->rows)
+	if (!enters || !exits || !call_row || !pkt_row || !t->rows)
 		goto out;
 	for (size_t i = 0; i < t->ncalls; i++)
 		enters[i] = t->calls[i].t_enter; /* already in entry order */
-	for (size_t i = 0; i < t->npackets; i++)
-		pts[i] = t->packets[i].ts;
-	qsort(pts, t->npackets, sizeof *pts, cmp_i64);
 
 	for (size_t i = 0; i < t->ncalls; i++) {
 		const struct tr_call *c = &t->calls[i];
 
-		if (call_waits(t, c, enters, exits, pts)) {
+		if (call_waits(t, c, enters, exits)) {
 			t->rows[n++] = (struct tr_row){ TR_ROW_CALL_ENTER, c->t_enter, (uint32_t)i, 0, 0 };
 			if (c->t_exit >= 0)
 				t->rows[n++] =
@@ -171,7 +163,6 @@ int story_build(struct trace *t)
 out:
 	free(enters);
 	free(exits);
-	free(pts);
 	free(call_row);
 	free(pkt_row);
 	return rc;

@@ -150,7 +150,7 @@ static int take_packets(struct trace *t, struct socks *s, struct tcap *cap)
 		p->frame = NULL;
 		if (!packet_from_frame(lt, f->data, f->caplen, f->len, f->ts, p))
 			continue;
-		bool mine = socks_owns(s, &p->src, p->ts) || socks_owns(s, &p->dst, p->ts);
+		bool mine = socks_conversation(s, &p->src, &p->dst, p->ts);
 		if (!mine && p->proto == IPPROTO_TCP && (p->flags & TCP_SYN) && !(p->flags & TCP_ACK))
 			mine = socks_claim_syn(s, t, p) != NULL;
 		if (!mine)
@@ -161,6 +161,27 @@ static int take_packets(struct trace *t, struct socks *s, struct tcap *cap)
 	}
 	packets_number(t->packets, t->npackets);
 	return 0;
+}
+
+/* The server's processes: the shell trace started and all it started. */
+static void mark_server(struct trace *t, pid_t server)
+{
+	for (size_t i = 0; i < t->nprocs; i++) {
+		int32_t pid = t->procs[i].pid;
+
+		/* a parent chain is at most as long as the list of processes */
+		for (size_t hop = 0; pid > 1 && hop <= t->nprocs; hop++) {
+			if (pid == server) {
+				t->procs[i].server = true;
+				break;
+			}
+			int32_t parent = 0;
+			for (size_t j = 0; j < t->nprocs; j++)
+				if (t->procs[j].pid == pid)
+					parent = t->procs[j].ppid;
+			pid = parent;
+		}
+	}
 }
 
 static void warn_unrecorded(const struct trace *t, const struct run_result *res,
@@ -239,7 +260,7 @@ int trace_main(int argc, char **argv)
 	struct trace t = { 0 };
 	int rc = 1;
 
-	log_set_prog("trace");
+	log_set_prog("socklab trace");
 	switch (trace_parse_args(argc, argv, &o, err, sizeof err)) {
 	case TRACE_ARGS_HELP:
 		usage(stdout);
@@ -302,6 +323,8 @@ int trace_main(int argc, char **argv)
 
 	if (read_log(logpath, &t, o.log) < 0)
 		goto out;
+	if (o.server)
+		mark_server(&t, res.server);
 	warn_unrecorded(&t, &res, &o);
 	if (build_and_print(&t, &o, &cap) < 0)
 		goto out;

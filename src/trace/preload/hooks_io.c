@@ -1,0 +1,372 @@
+/* Hooks of the calls that move bytes: the send and recv families, and
+ * read, write, readv, writev, sendfile and splice — those only when the fd
+ * is a socket, so a program's file I/O costs one fstat per fd and no more. */
+#include <fcntl.h>
+#include <limits.h>
+#include <sys/sendfile.h>
+#include <sys/uio.h>
+#include <unistd.h>
+
+#include "trace/preload/fdkind.h"
+#include "trace/preload/hooks.h"
+#include "trace/preload/logfile.h"
+#include "trace/preload/names.h"
+#include "trace/preload/real.h"
+
+static uint64_t iov_sum(const struct iovec *iov, size_t n)
+{
+	uint64_t sum = 0;
+
+	if (!iov || n > IOV_MAX)
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		sum += iov[i].iov_len;
+	return sum;
+}
+
+static void emit_iov_len(struct emit *e, const struct call *c, const struct iovec *iov,
+			 size_t n)
+{
+	if (call_args_readable(c) && (n == 0 || (iov && n <= IOV_MAX)))
+		emit_kv_u64(e, "len", iov_sum(iov, n));
+}
+
+/* The address the kernel wrote into a buffer of cap bytes, saying it is
+ * len long (longer than cap when it was cut). */
+static void emit_out_addr(struct emit *e, const struct sockaddr *sa, socklen_t len,
+			  socklen_t cap)
+{
+	emit_kv_addr(e, "addr", sa, len < cap ? len : cap);
+}
+
+HOOK ssize_t send(int fd, const void *buf, size_t len, int flags)
+{
+	struct call c;
+	ssize_t r;
+
+	if (!call_begin(&c, CALL_SEND, fd, true))
+		return REAL(send)(fd, buf, len, flags);
+	call_enter(&c);
+	r = REAL(send)(fd, buf, len, flags);
+	EMIT_LINE(e);
+	call_exit(&c, r, &e);
+	emit_kv_u64(&e, "len", len);
+	emit_kv_flags(&e, "flags", &names_msg, (unsigned)flags);
+	call_finish(&c, &e);
+	return r;
+}
+
+HOOK ssize_t sendto(int fd, const void *buf, size_t len, int flags, __CONST_SOCKADDR_ARG addr,
+		    socklen_t alen)
+{
+	struct call c;
+	ssize_t r;
+
+	if (!call_begin(&c, CALL_SENDTO, fd, true))
+		return REAL(sendto)(fd, buf, len, flags, SA(addr), alen);
+	call_enter(&c);
+	r = REAL(sendto)(fd, buf, len, flags, SA(addr), alen);
+	EMIT_LINE(e);
+	call_exit(&c, r, &e);
+	emit_kv_u64(&e, "len", len);
+	emit_kv_flags(&e, "flags", &names_msg, (unsigned)flags);
+	if (SA(addr) && call_args_readable(&c))
+		emit_kv_addr(&e, "addr", SA(addr), alen);
+	call_finish(&c, &e);
+	return r;
+}
+
+HOOK ssize_t sendmsg(int fd, const struct msghdr *msg, int flags)
+{
+	struct call c;
+	ssize_t r;
+
+	if (!call_begin(&c, CALL_SENDMSG, fd, true))
+		return REAL(sendmsg)(fd, msg, flags);
+	call_enter(&c);
+	r = REAL(sendmsg)(fd, msg, flags);
+	EMIT_LINE(e);
+	call_exit(&c, r, &e);
+	if (msg && call_args_readable(&c)) {
+		emit_iov_len(&e, &c, msg->msg_iov, msg->msg_iovlen);
+		emit_kv_flags(&e, "flags", &names_msg, (unsigned)flags);
+		if (msg->msg_name)
+			emit_kv_addr(&e, "addr", msg->msg_name, msg->msg_namelen);
+	} else {
+		emit_kv_flags(&e, "flags", &names_msg, (unsigned)flags);
+	}
+	call_finish(&c, &e);
+	return r;
+}
+
+static void emit_mmsg(struct emit *e, const struct call *c, const struct mmsghdr *v,
+		      unsigned vlen)
+{
+	uint64_t bytes = 0;
+
+	emit_kv_u64(e, "vlen", vlen);
+	if (c->ret > 0 && v) {
+		for (int64_t i = 0; i < c->ret && i < (int64_t)vlen; i++)
+			bytes += v[i].msg_len;
+		emit_kv_u64(e, "bytes", bytes);
+	}
+}
+
+HOOK int sendmmsg(int fd, struct mmsghdr *v, unsigned int vlen, int flags)
+{
+	struct call c;
+	int r;
+
+	if (!call_begin(&c, CALL_SENDMMSG, fd, true))
+		return REAL(sendmmsg)(fd, v, vlen, flags);
+	call_enter(&c);
+	r = REAL(sendmmsg)(fd, v, vlen, flags);
+	EMIT_LINE(e);
+	call_exit(&c, r, &e);
+	emit_mmsg(&e, &c, v, vlen);
+	call_finish(&c, &e);
+	return r;
+}
+
+static ssize_t recv_traced(int fd, void *buf, size_t len, int flags)
+{
+	struct call c;
+	ssize_t r;
+
+	if (!call_begin(&c, CALL_RECV, fd, true))
+		return REAL(recv)(fd, buf, len, flags);
+	call_enter(&c);
+	r = REAL(recv)(fd, buf, len, flags);
+	EMIT_LINE(e);
+	call_exit(&c, r, &e);
+	emit_kv_u64(&e, "len", len);
+	emit_kv_flags(&e, "flags", &names_msg, (unsigned)flags);
+	call_finish(&c, &e);
+	return r;
+}
+
+HOOK ssize_t recv(int fd, void *buf, size_t len, int flags)
+{
+	return recv_traced(fd, buf, len, flags);
+}
+
+/* The fortified entry points check the length as glibc's do (the real one
+ * aborts the program), then take the traced path. */
+HOOK ssize_t __recv_chk(int fd, void *buf, size_t len, size_t buflen, int flags)
+{
+	if (len > buflen && REAL(recv_chk))
+		return REAL(recv_chk)(fd, buf, len, buflen, flags);
+	return recv_traced(fd, buf, len, flags);
+}
+
+static ssize_t recvfrom_traced(int fd, void *buf, size_t len, int flags,
+			       struct sockaddr *addr, socklen_t *alen)
+{
+	struct call c;
+	socklen_t cap = 0;
+	ssize_t r;
+
+	if (!call_begin(&c, CALL_RECVFROM, fd, true))
+		return REAL(recvfrom)(fd, buf, len, flags, addr, alen);
+	if (addr && alen)
+		cap = *alen;
+	call_enter(&c);
+	r = REAL(recvfrom)(fd, buf, len, flags, addr, alen);
+	EMIT_LINE(e);
+	call_exit(&c, r, &e);
+	emit_kv_u64(&e, "len", len);
+	emit_kv_flags(&e, "flags", &names_msg, (unsigned)flags);
+	if (r >= 0 && addr && alen)
+		emit_out_addr(&e, addr, *alen, cap);
+	call_finish(&c, &e);
+	return r;
+}
+
+HOOK ssize_t recvfrom(int fd, void *buf, size_t len, int flags, __SOCKADDR_ARG addr,
+		      socklen_t *alen)
+{
+	return recvfrom_traced(fd, buf, len, flags, SA(addr), alen);
+}
+
+HOOK ssize_t __recvfrom_chk(int fd, void *buf, size_t len, size_t buflen, int flags,
+			    __SOCKADDR_ARG addr, socklen_t *alen)
+{
+	if (len > buflen && REAL(recvfrom_chk))
+		return REAL(recvfrom_chk)(fd, buf, len, buflen, flags, SA(addr), alen);
+	return recvfrom_traced(fd, buf, len, flags, SA(addr), alen);
+}
+
+HOOK ssize_t recvmsg(int fd, struct msghdr *msg, int flags)
+{
+	struct call c;
+	socklen_t cap = 0;
+	ssize_t r;
+
+	if (!call_begin(&c, CALL_RECVMSG, fd, true))
+		return REAL(recvmsg)(fd, msg, flags);
+	if (msg && msg->msg_name)
+		cap = msg->msg_namelen;
+	call_enter(&c);
+	r = REAL(recvmsg)(fd, msg, flags);
+	EMIT_LINE(e);
+	call_exit(&c, r, &e);
+	if (msg && call_args_readable(&c))
+		emit_iov_len(&e, &c, msg->msg_iov, msg->msg_iovlen);
+	emit_kv_flags(&e, "flags", &names_msg, (unsigned)flags);
+	if (r >= 0 && msg && msg->msg_name)
+		emit_out_addr(&e, msg->msg_name, msg->msg_namelen, cap);
+	call_finish(&c, &e);
+	return r;
+}
+
+HOOK int recvmmsg(int fd, struct mmsghdr *v, unsigned int vlen, int flags,
+		  struct timespec *timeout)
+{
+	struct call c;
+	int r;
+
+	if (!call_begin(&c, CALL_RECVMMSG, fd, true))
+		return REAL(recvmmsg)(fd, v, vlen, flags, timeout);
+	call_enter(&c);
+	r = REAL(recvmmsg)(fd, v, vlen, flags, timeout);
+	EMIT_LINE(e);
+	call_exit(&c, r, &e);
+	emit_mmsg(&e, &c, v, vlen);
+	call_finish(&c, &e);
+	return r;
+}
+
+static ssize_t read_traced(int fd, void *buf, size_t len)
+{
+	struct call c;
+	ssize_t r;
+
+	if (!call_begin(&c, CALL_READ, fd, true))
+		return REAL(read)(fd, buf, len);
+	call_enter(&c);
+	r = REAL(read)(fd, buf, len);
+	EMIT_LINE(e);
+	call_exit(&c, r, &e);
+	emit_kv_u64(&e, "len", len);
+	call_finish(&c, &e);
+	return r;
+}
+
+HOOK ssize_t read(int fd, void *buf, size_t len)
+{
+	return read_traced(fd, buf, len);
+}
+
+HOOK ssize_t __read_chk(int fd, void *buf, size_t len, size_t buflen)
+{
+	if (len > buflen && REAL(read_chk))
+		return REAL(read_chk)(fd, buf, len, buflen);
+	return read_traced(fd, buf, len);
+}
+
+HOOK ssize_t write(int fd, const void *buf, size_t len)
+{
+	struct call c;
+	ssize_t r;
+
+	if (!call_begin(&c, CALL_WRITE, fd, true))
+		return REAL(write)(fd, buf, len);
+	call_enter(&c);
+	r = REAL(write)(fd, buf, len);
+	EMIT_LINE(e);
+	call_exit(&c, r, &e);
+	emit_kv_u64(&e, "len", len);
+	call_finish(&c, &e);
+	return r;
+}
+
+HOOK ssize_t readv(int fd, const struct iovec *iov, int n)
+{
+	struct call c;
+	ssize_t r;
+
+	if (!call_begin(&c, CALL_READV, fd, true))
+		return REAL(readv)(fd, iov, n);
+	call_enter(&c);
+	r = REAL(readv)(fd, iov, n);
+	EMIT_LINE(e);
+	call_exit(&c, r, &e);
+	if (n >= 0)
+		emit_iov_len(&e, &c, iov, (size_t)n);
+	call_finish(&c, &e);
+	return r;
+}
+
+HOOK ssize_t writev(int fd, const struct iovec *iov, int n)
+{
+	struct call c;
+	ssize_t r;
+
+	if (!call_begin(&c, CALL_WRITEV, fd, true))
+		return REAL(writev)(fd, iov, n);
+	call_enter(&c);
+	r = REAL(writev)(fd, iov, n);
+	EMIT_LINE(e);
+	call_exit(&c, r, &e);
+	if (n >= 0)
+		emit_iov_len(&e, &c, iov, (size_t)n);
+	call_finish(&c, &e);
+	return r;
+}
+
+/* sendfile and sendfile64 are one function on 64-bit Linux; programs built
+ * with _FILE_OFFSET_BITS=64 (Python) call the second name. */
+_Static_assert(sizeof(off_t) == sizeof(off64_t), "one sendfile for both offset sizes");
+
+static ssize_t sendfile_traced(bool is64, int out, int in, off_t *off, size_t count)
+{
+	struct call c;
+	ssize_t r;
+
+	if (!call_begin(&c, CALL_SENDFILE, out, true))
+		return is64 ? REAL(sendfile64)(out, in, off, count)
+			    : REAL(sendfile)(out, in, off, count);
+	call_enter(&c);
+	r = is64 ? REAL(sendfile64)(out, in, off, count) : REAL(sendfile)(out, in, off, count);
+	EMIT_LINE(e);
+	call_exit(&c, r, &e);
+	emit_kv_u64(&e, "len", count);
+	emit_kv_i64(&e, "in", in);
+	call_finish(&c, &e);
+	return r;
+}
+
+HOOK ssize_t sendfile(int out, int in, off_t *off, size_t count)
+{
+	return sendfile_traced(false, out, in, off, count);
+}
+
+HOOK ssize_t sendfile64(int out, int in, off64_t *off, size_t count)
+{
+	return sendfile_traced(true, out, in, off, count);
+}
+
+/* One end of a splice is always a pipe, so at most one is a socket; fd is
+ * that end, and dir says whether the bytes go out to it or come in. */
+HOOK ssize_t splice(int in, loff_t *off_in, int out, loff_t *off_out, size_t len,
+		    unsigned int flags)
+{
+	struct call c;
+	bool to_sock = false, from_sock = false;
+	ssize_t r;
+
+	if (logfile_active()) {
+		to_sock = fdkind_is_socket(out);
+		from_sock = !to_sock && fdkind_is_socket(in);
+	}
+	if (!(to_sock || from_sock) || !call_begin(&c, CALL_SPLICE, to_sock ? out : in, true))
+		return REAL(splice)(in, off_in, out, off_out, len, flags);
+	call_enter(&c);
+	r = REAL(splice)(in, off_in, out, off_out, len, flags);
+	EMIT_LINE(e);
+	call_exit(&c, r, &e);
+	emit_kv_u64(&e, "len", len);
+	emit_kv_str(&e, "dir", to_sock ? "out" : "in");
+	call_finish(&c, &e);
+	return r;
+}
