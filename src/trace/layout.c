@@ -253,3 +253,12 @@ char *layout_state_label(const struct layout_states *ls, const struct tr_state *
 	snprintf(buf, n, "%s%s%s%s%s", letter, *letter ? " " : "", who, *who ? " " : "", state);
 	return buf;
 }
+
+size_t layout_socket_procs(const struct trace *t)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < t->nlanes; i++)
+		n += t->lanes[i].pid != 0;
+	return n;
+}

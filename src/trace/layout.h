@@ -14,6 +14,9 @@
 const char *tr_errno_name(int err);
 
 /* "A".."Z", then "AA", "AB", ...: the lane's name in the text ladder. */
+/* Processes that made socket calls (a lane each); the shells and helpers
+ * that only started them do not count. */
+size_t layout_socket_procs(const struct trace *t);
 char *layout_lane_letter(uint32_t lane, char *buf, size_t n);
 
 /* Copies s into buf so that it is valid UTF-8: bytes that are not are written

@@ -314,7 +314,7 @@ static void svg_heads(const struct svg *s)
 
 	fprintf(out, "<text class=\"title\" x=\"%d\" y=\"%d\">socklab trace: %zu process%s, %zu call%s, "
 		     "%zu packet%s</text>\n",
-		SVG_PAD, SVG_PAD + 14, t->nprocs, t->nprocs == 1 ? "" : "es", t->ncalls,
+		SVG_PAD, SVG_PAD + 14, layout_socket_procs(t), layout_socket_procs(t) == 1 ? "" : "es", t->ncalls,
 		t->ncalls == 1 ? "" : "s", t->npackets, t->npackets == 1 ? "" : "s");
 	fprintf(out, "<text class=\"time\" x=\"%d\" y=\"%d\">ms</text>\n", SVG_PAD + s->time_w - 12,
 		s->top - 4);

@@ -300,8 +300,8 @@ static void print_header(const struct ladder *l, FILE *out)
 	char letter[8], label[4 * TR_LABEL_MAX], ms[8];
 	size_t lw = 1, labw = 0;
 
-	fprintf(out, "socklab trace: %zu process%s, %zu call%s, %zu packet%s\n", t->nprocs,
-		t->nprocs == 1 ? "" : "es", t->ncalls, t->ncalls == 1 ? "" : "s", t->npackets,
+	fprintf(out, "socklab trace: %zu process%s, %zu call%s, %zu packet%s\n", layout_socket_procs(t),
+		layout_socket_procs(t) == 1 ? "" : "es", t->ncalls, t->ncalls == 1 ? "" : "s", t->npackets,
 		t->npackets == 1 ? "" : "s");
 	for (size_t i = 0; i < t->nlanes; i++) {
 		size_t w = layout_width(layout_clean(t->lanes[i].label, false, label, sizeof label));
