@@ -39,21 +39,28 @@ HOOK int socket(int domain, int type, int protocol)
 	return r;
 }
 
-HOOK int bind(int fd, __CONST_SOCKADDR_ARG addr, socklen_t len)
+/* bind and connect: an address in, a status out. */
+static int addr_call(enum call_id id, int (*fn)(int, const struct sockaddr *, socklen_t), int fd,
+		     const struct sockaddr *addr, socklen_t len)
 {
 	struct call c;
 	int r;
 
-	if (!call_begin(&c, CALL_BIND, fd, true))
-		return REAL(bind)(fd, SA(addr), len);
+	if (!call_begin(&c, id, fd, true))
+		return fn(fd, addr, len);
 	call_enter(&c);
-	r = REAL(bind)(fd, SA(addr), len);
+	r = fn(fd, addr, len);
 	EMIT_LINE(e);
 	call_exit(&c, r, &e);
 	if (call_args_readable(&c))
-		emit_kv_addr(&e, "addr", SA(addr), len);
+		emit_kv_addr(&e, "addr", addr, len);
 	call_finish(&c, &e);
 	return r;
+}
+
+HOOK int bind(int fd, __CONST_SOCKADDR_ARG addr, socklen_t len)
+{
+	return addr_call(CALL_BIND, REAL(bind), fd, SA(addr), len);
 }
 
 HOOK int listen(int fd, int backlog)
@@ -131,19 +138,7 @@ HOOK int accept4(int fd, __SOCKADDR_ARG addr, socklen_t *alen, int flags)
 
 HOOK int connect(int fd, __CONST_SOCKADDR_ARG addr, socklen_t len)
 {
-	struct call c;
-	int r;
-
-	if (!call_begin(&c, CALL_CONNECT, fd, true))
-		return REAL(connect)(fd, SA(addr), len);
-	call_enter(&c);
-	r = REAL(connect)(fd, SA(addr), len);
-	EMIT_LINE(e);
-	call_exit(&c, r, &e);
-	if (call_args_readable(&c))
-		emit_kv_addr(&e, "addr", SA(addr), len);
-	call_finish(&c, &e);
-	return r;
+	return addr_call(CALL_CONNECT, REAL(connect), fd, SA(addr), len);
 }
 
 HOOK int shutdown(int fd, int how)

@@ -280,15 +280,17 @@ HOOK ssize_t write(int fd, const void *buf, size_t len)
 	return r;
 }
 
-HOOK ssize_t readv(int fd, const struct iovec *iov, int n)
+/* readv and writev: the same arguments, the bytes they offer as len=. */
+static ssize_t iov_call(enum call_id id, ssize_t (*fn)(int, const struct iovec *, int), int fd,
+			const struct iovec *iov, int n)
 {
 	struct call c;
 	ssize_t r;
 
-	if (!call_begin(&c, CALL_READV, fd, true))
-		return REAL(readv)(fd, iov, n);
+	if (!call_begin(&c, id, fd, true))
+		return fn(fd, iov, n);
 	call_enter(&c);
-	r = REAL(readv)(fd, iov, n);
+	r = fn(fd, iov, n);
 	EMIT_LINE(e);
 	call_exit(&c, r, &e);
 	if (n >= 0)
@@ -297,21 +299,14 @@ HOOK ssize_t readv(int fd, const struct iovec *iov, int n)
 	return r;
 }
 
+HOOK ssize_t readv(int fd, const struct iovec *iov, int n)
+{
+	return iov_call(CALL_READV, REAL(readv), fd, iov, n);
+}
+
 HOOK ssize_t writev(int fd, const struct iovec *iov, int n)
 {
-	struct call c;
-	ssize_t r;
-
-	if (!call_begin(&c, CALL_WRITEV, fd, true))
-		return REAL(writev)(fd, iov, n);
-	call_enter(&c);
-	r = REAL(writev)(fd, iov, n);
-	EMIT_LINE(e);
-	call_exit(&c, r, &e);
-	if (n >= 0)
-		emit_iov_len(&e, &c, iov, (size_t)n);
-	call_finish(&c, &e);
-	return r;
+	return iov_call(CALL_WRITEV, REAL(writev), fd, iov, n);
 }
 
 /* sendfile and sendfile64 are one function on 64-bit Linux; programs built

@@ -3,16 +3,7 @@ connect, two sendall, shutdown(SHUT_WR), read until EOF, close.
 Usage: seed002_client.py [SERVER_PORT [CLIENT_PORT]]"""
 import sys
 from socket import *
-
-
-def readUntilEOF(so):
-    data = b""
-    while True:
-        chunk = so.recv(1024)
-        if not chunk:
-            return data
-        data += chunk
-
+from ReadUntilEOF import *
 
 server_port = int(sys.argv[1]) if len(sys.argv) > 1 else 6666
 client_port = int(sys.argv[2]) if len(sys.argv) > 2 else 7777

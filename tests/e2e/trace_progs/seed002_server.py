@@ -2,16 +2,7 @@
 until EOF, answer two lines, close. Usage: seed002_server.py [PORT]"""
 import sys
 from socket import *
-
-
-def readUntilEOF(so):
-    data = b""
-    while True:
-        chunk = so.recv(1024)
-        if not chunk:
-            return data
-        data += chunk
-
+from ReadUntilEOF import *
 
 port = int(sys.argv[1]) if len(sys.argv) > 1 else 6666
 
