@@ -288,6 +288,30 @@ def test_connect_to_closed_port_rst_ties_to_failing_connect():
         ["SYN_SENT", "CLOSED"]
 
 
+@needs_root
+def test_close_with_unread_data_sends_rst():
+    sp = free_port()
+    rc, out, err = run_trace([
+        "--json", "--server", "%s %s %d" % (PY, prog("rst_server.py"), sp),
+        "--", PY, prog("rst_client.py"), str(sp)])
+    assert rc == 4, err
+    s = Story(out)
+    server = s.pid_of("listen")
+    rst, = [p for p in s.packets if "RST" in p["flags"]]
+    assert rst["sport"] == sp
+    close = s.cause(rst)
+    assert close["name"] == "close" and close["pid"] == server
+    assert close["args"]["unread"] == 18 and rst["why"] == "close with unread data"
+    recv, = [c for c in s.calls if c["name"] == "recv" and c["pid"] != server]
+    assert recv["errno"] == "ECONNRESET" and recv["completed_by"] == rst["no"]
+    # the select that saw the data was woken by the client's segment
+    sel, = s.calls_of(server, "select")
+    data, = [p for p in s.packets if p["len"] > 0]
+    assert sel["completed_by"] == data["no"]
+    cp = data["sport"]
+    assert s.states_of("127.0.0.1:%d" % cp, "127.0.0.1:%d" % sp)[-1] == "CLOSED"
+
+
 def test_static_binary_refused():
     static = "/usr/sbin/ldconfig"
     if not os.path.exists(static):

@@ -61,6 +61,7 @@ struct pk {
 	bool from_client;
 	uint16_t flags;
 	uint32_t seq, ack, len;
+	uint16_t win; /* 0: 65483 */
 };
 
 #define SYN TCP_SYN
@@ -70,21 +71,21 @@ struct pk {
 #define RST TCP_RST
 
 static const struct pk seed_packets[] = {
-	{ 1001, true, SYN, 1000, 0, 0 },              /* 1 */
-	{ 1002, false, SYN | ACK, 5000, 1001, 0 },    /* 2 */
-	{ 1003, true, ACK, 1001, 5001, 0 },           /* 3 */
-	{ 1105, true, PSH | ACK, 1001, 5001, 22 },    /* 4 */
-	{ 1106, false, ACK, 5001, 1023, 0 },          /* 5 */
-	{ 1205, true, PSH | ACK, 1023, 5001, 22 },    /* 6 */
-	{ 1206, false, ACK, 5001, 1045, 0 },          /* 7 */
-	{ 1305, true, FIN | ACK, 1045, 5001, 0 },     /* 8 */
-	{ 1306, false, ACK, 5001, 1046, 0 },          /* 9 */
-	{ 1405, false, PSH | ACK, 5001, 1046, 23 },   /* 10 */
-	{ 1406, true, ACK, 1046, 5024, 0 },           /* 11 */
-	{ 1455, false, PSH | ACK, 5024, 1046, 23 },   /* 12 */
-	{ 1456, true, ACK, 1046, 5047, 0 },           /* 13 */
-	{ 1605, false, FIN | ACK, 5047, 1046, 0 },    /* 14 */
-	{ 1606, true, ACK, 1046, 5048, 0 },           /* 15 */
+	{ 1001, true, SYN, 1000, 0, 0, 0 },              /* 1 */
+	{ 1002, false, SYN | ACK, 5000, 1001, 0, 0 },    /* 2 */
+	{ 1003, true, ACK, 1001, 5001, 0, 0 },           /* 3 */
+	{ 1105, true, PSH | ACK, 1001, 5001, 22, 0 },    /* 4 */
+	{ 1106, false, ACK, 5001, 1023, 0, 0 },          /* 5 */
+	{ 1205, true, PSH | ACK, 1023, 5001, 22, 0 },    /* 6 */
+	{ 1206, false, ACK, 5001, 1045, 0, 0 },          /* 7 */
+	{ 1305, true, FIN | ACK, 1045, 5001, 0, 0 },     /* 8 */
+	{ 1306, false, ACK, 5001, 1046, 0, 0 },          /* 9 */
+	{ 1405, false, PSH | ACK, 5001, 1046, 23, 0 },   /* 10 */
+	{ 1406, true, ACK, 1046, 5024, 0, 0 },           /* 11 */
+	{ 1455, false, PSH | ACK, 5024, 1046, 23, 0 },   /* 12 */
+	{ 1456, true, ACK, 1046, 5047, 0, 0 },           /* 13 */
+	{ 1605, false, FIN | ACK, 5047, 1046, 0, 0 },    /* 14 */
+	{ 1606, true, ACK, 1046, 5048, 0, 0 },           /* 15 */
 };
 
 static void endpoint(const char *s, struct tr_endpoint *e)
@@ -118,7 +119,7 @@ static void build(struct trace *t, struct socks *s, const char *log, const struc
 		p->seq = pks[i].seq;
 		p->ack = pks[i].ack;
 		p->len = pks[i].len;
-		p->win = 65483;
+		p->win = pks[i].win ? pks[i].win : 65483;
 	}
 	t->npackets = n;
 	assert_int_equal(socks_build(s, t), 0);
@@ -271,8 +272,8 @@ static const char refused_log[] =
 	"X 200 200 close 3 1100 1101 0 0 sock=stream\n";
 
 static const struct pk refused_packets[] = {
-	{ 1001, true, SYN, 777, 0, 0 },
-	{ 1002, false, RST | ACK, 0, 778, 0 },
+	{ 1001, true, SYN, 777, 0, 0, 0 },
+	{ 1002, false, RST | ACK, 0, 778, 0, 0 },
 };
 
 static void test_refused_connect(void **state)
@@ -312,8 +313,8 @@ static const char udp_log[] =
 	"X 200 200 recvfrom 3 1003 1007 5 0 len=2048 addr=127.0.0.1:12000 sock=dgram local=0.0.0.0:40000\n";
 
 static const struct pk udp_packets[] = {
-	{ 1001, true, 0, 0, 0, 5 },
-	{ 1005, false, 0, 0, 0, 5 },
+	{ 1001, true, 0, 0, 0, 5, 0 },
+	{ 1005, false, 0, 0, 0, 5, 0 },
 };
 
 static void test_udp_round_trip(void **state)
@@ -333,6 +334,48 @@ static void test_udp_round_trip(void **state)
 	trace_free(&t);
 }
 
+/* The kernel's own packets: a delayed ACK, a retransmission, a window
+ * update, a duplicate ACK. */
+static const char kernel_log[] =
+	"H 100 1 50 exe=/usr/bin/python3 argv=python3,server.py\n"
+	"H 200 1 60 exe=/usr/bin/python3 argv=python3,client.py\n"
+	"X 100 100 socket -1 100 101 3 0 dom=AF_INET type=SOCK_STREAM proto=0 sock=stream\n"
+	"X 100 100 listen 3 120 121 0 0 backlog=10 sock=stream local=" S "\n"
+	"X 100 100 accept4 3 130 1030 4 0 addr=" C " sock=stream local=" S "\n"
+	"X 200 200 socket -1 500 501 3 0 dom=AF_INET type=SOCK_STREAM proto=0 sock=stream\n"
+	"X 200 200 connect 3 1000 1025 0 0 addr=" S " sock=stream local=" C " peer=" S "\n"
+	"X 200 200 send 3 2000 2010 100 0 len=100 sock=stream local=" C " peer=" S "\n";
+
+#define MS 1000000LL
+
+static const struct pk kernel_packets[] = {
+	{ 1001, true, SYN, 1000, 0, 0, 0 },                 /* 1 */
+	{ 1002, false, SYN | ACK, 5000, 1001, 0, 0 },       /* 2 */
+	{ 1003, true, ACK, 1001, 5001, 0, 0 },              /* 3 */
+	{ 2005, true, PSH | ACK, 1001, 5001, 100, 0 },      /* 4: the send */
+	{ 2005 + 200 * MS, true, PSH | ACK, 1001, 5001, 100, 0 }, /* 5: again */
+	{ 2005 + 240 * MS, false, ACK, 5001, 1101, 0, 0 },  /* 6: 240 ms later */
+	{ 2005 + 300 * MS, false, ACK, 5001, 1101, 0, 9000 }, /* 7: more window */
+	{ 2005 + 310 * MS, false, ACK, 5001, 1101, 0, 9000 }, /* 8: the same again */
+};
+
+static void test_kernel_packets(void **state)
+{
+	struct trace t;
+	struct socks s;
+
+	(void)state;
+	build(&t, &s, kernel_log, kernel_packets, sizeof kernel_packets / sizeof kernel_packets[0],
+	      C, S, IPPROTO_TCP);
+	assert_cause(&t, 4, call_id(&t, 200, "send", 0), "data");
+	assert_cause(&t, 5, 0, "retransmission");
+	assert_cause(&t, 6, 0, "delayed ACK");
+	assert_cause(&t, 7, 0, "window update");
+	assert_cause(&t, 8, 0, "duplicate ACK");
+	socks_free(&s);
+	trace_free(&t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -340,6 +383,7 @@ int main(void)
 		cmocka_unit_test(test_seed_states_and_rows),
 		cmocka_unit_test(test_refused_connect),
 		cmocka_unit_test(test_udp_round_trip),
+		cmocka_unit_test(test_kernel_packets),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
