@@ -312,6 +312,52 @@ def test_close_with_unread_data_sends_rst():
     assert s.states_of("127.0.0.1:%d" % cp, "127.0.0.1:%d" % sp)[-1] == "CLOSED"
 
 
+@needs_root
+def test_stalled_program_stopped_at_timeout():
+    rc, out, err = run_trace(["--timeout", "1", "--", PY, "-c", "import time; time.sleep(60)"])
+    assert rc == 128 + 15, err  # SIGTERM, like the shell reports it
+    assert "ran longer than --timeout and was stopped" in err
+    assert out.startswith("socklab trace: ")
+
+
+@needs_root
+def test_server_that_never_waits_or_dies_early():
+    port = free_port()
+    # a server that never blocks on the network: the program starts anyway
+    rc, out, err = run_trace(["--server-wait", "0.5", "--server", "sleep 30", "--",
+                              PY, prog("connect_closed.py"), str(port)])
+    assert rc == 3, err
+    assert "did not wait in accept/recv/poll" in err
+    # a server that ends before it is ready: one error line, exit 1
+    rc, out, err = run_trace(["--server", "%s -c 'raise SystemExit(5)'" % PY, "--",
+                              PY, prog("connect_closed.py"), str(port)])
+    assert rc == 1
+    assert "ended before it waited for the network" in err
+
+
+@needs_root
+def test_ipv6_loopback():
+    try:
+        with socket.socket(socket.AF_INET6, socket.SOCK_STREAM) as t:
+            t.bind(("::1", 0))
+            port = t.getsockname()[1]
+    except OSError:
+        pytest.skip("no IPv6 loopback")
+    server = "%s -c \"import socket; s=socket.socket(socket.AF_INET6); " \
+             "s.bind(('::1', %d)); s.listen(1); c, a = s.accept(); " \
+             "c.sendall(c.recv(100).upper()); c.close()\"" % (PY, port)
+    rc, out, err = run_trace(["--json", "--server", server, "--",
+                              BIN, "nc", "-6", "::1", str(port)], stdin=b"over six\n")
+    assert rc == 0, err
+    assert "OVER SIX" in err
+    s = Story(out)
+    syn, = [p for p in s.packets if p["flags"] == ["SYN"]]
+    assert syn["src"] == "::1" and syn["dport"] == port
+    assert s.cause(syn)["name"] == "connect"
+    assert s.states_of("[::1]:%d" % syn["sport"], "[::1]:%d" % port)[:2] == \
+        ["SYN_SENT", "ESTABLISHED"]
+
+
 def test_static_binary_refused():
     static = "/usr/sbin/ldconfig"
     if not os.path.exists(static):
