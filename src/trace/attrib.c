@@ -26,6 +26,7 @@ struct dir {
 	bool syn, fin;
 	uint32_t syn_seq, fin_rseq;
 	uint64_t max_end;         /* highest relative sequence end sent */
+	size_t rd_cursor;         /* pk[] before it: read by the receiver already */
 	bool have_ack;
 	uint32_t last_ack;
 	uint16_t last_win;
@@ -203,13 +204,45 @@ static void lane_note_addr(struct tr_lane *l, const struct tr_endpoint *e)
 
 /* ---- packet causes ---- */
 
+/* Indices in time order with a cursor before which everything is used:
+ * a socket's datagram sends, or the datagrams that arrived at it. Matching
+ * walks from the cursor, so a long trace is matched in linear time. */
+struct queue {
+	uint32_t *v;
+	size_t n, cap, cursor;
+};
+
 struct ctx {
 	struct trace *t;
 	struct socks *s;
 	struct dirs dirs;
 	size_t lanes_cap;
 	bool *consumed;           /* per packet: a datagram some read took */
+	uint32_t *used;           /* per call: datagrams a send explains */
+	struct queue *sends;      /* per socket: its datagram send calls */
+	struct queue *arrivals;   /* per socket: the datagrams to it */
 };
+
+static int queue_push(struct queue *q, uint32_t x)
+{
+	if (q->n == q->cap) {
+		size_t nc = q->cap ? q->cap * 2 : 16;
+		uint32_t *nv = realloc(q->v, nc * sizeof *nv);
+		if (!nv)
+			return -1;
+		q->v = nv;
+		q->cap = nc;
+	}
+	q->v[q->n++] = x;
+	return 0;
+}
+
+static void queues_free(struct queue *q, size_t n)
+{
+	for (size_t i = 0; q && i < n; i++)
+		free(q[i].v);
+	free(q);
+}
 
 static void cause_call(struct tr_packet *p, uint32_t id, const char *why)
 {
@@ -383,7 +416,7 @@ static bool is_send_call(const struct tr_call *k)
 /* A datagram: the send on a socket bound to its source that was running
  * when it left and offered that many bytes. Each send explains one datagram
  * (sendmmsg: as many as it returned). */
-static void packet_udp(struct ctx *c, struct tr_packet *p, uint32_t *used)
+static void packet_udp(struct ctx *c, struct tr_packet *p)
 {
 	struct sock *k = socks_dgram(c->s, &p->src, p->ts);
 
@@ -391,19 +424,27 @@ static void packet_udp(struct ctx *c, struct tr_packet *p, uint32_t *used)
 		cause_call(p, 0, NULL);
 		return;
 	}
-	for (size_t i = 0; i < c->t->ncalls; i++) {
-		const struct tr_call *q = &c->t->calls[i];
-		uint32_t si = c->s->call_sock[i];
+	struct queue *q = &c->sends[k - c->s->v];
+	for (size_t j = q->cursor; j < q->n; j++) {
+		uint32_t i = q->v[j];
+		const struct tr_call *call = &c->t->calls[i];
+		uint32_t can = strcmp(call->name, "sendmmsg") == 0 ? (uint32_t)call->ret : 1;
 
-		if (!si || &c->s->v[si - 1] != k || !is_send_call(q) || q->ret < 0)
+		if (call->t_enter > p->ts)
+			break;
+		if (c->used[i] >= can || (call->t_exit >= 0 && call->t_exit < p->ts) ||
+		    (can == 1 && (uint64_t)call->ret != p->len))
 			continue;
-		if (q->t_enter > p->ts || (q->t_exit >= 0 && q->t_exit < p->ts))
-			continue;
-		uint32_t can = strcmp(q->name, "sendmmsg") == 0 ? (uint32_t)q->ret : 1;
-		if (used[i] >= can || (can == 1 && (uint64_t)q->ret != p->len))
-			continue;
-		used[i]++;
-		cause_call(p, q->id, q->name);
+		c->used[i]++;
+		/* sends that are used up or over are behind the cursor for good */
+		while (q->cursor < q->n) {
+			const struct tr_call *h = &c->t->calls[q->v[q->cursor]];
+			uint32_t hc = strcmp(h->name, "sendmmsg") == 0 ? (uint32_t)h->ret : 1;
+			if (c->used[q->v[q->cursor]] < hc && (h->t_exit < 0 || h->t_exit >= p->ts))
+				break;
+			q->cursor++;
+		}
+		cause_call(p, call->id, call->name);
 		return;
 	}
 	cause_call(p, 0, "datagram no traced call sent");
@@ -506,24 +547,43 @@ static void complete_accept(struct ctx *c, struct tr_call *k, struct sock *nk)
 	}
 }
 
+/* The stream offset a read started at; recvs are in call order. */
+static bool read_offset(const struct sock *so, uint32_t id, uint64_t *off)
+{
+	size_t lo = 0, hi = so->nrecvs;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (so->recvs[mid].call < id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo == so->nrecvs || so->recvs[lo].call != id)
+		return false;
+	*off = so->recvs[lo].off;
+	return true;
+}
+
 static void complete_stream_read(struct ctx *c, struct tr_call *k, struct sock *so)
 {
 	struct dir *in = dir_get(&c->dirs, &so->peer, &so->local, false);
-
-	if (!in)
-		return;
 	uint64_t off = 0;
-	bool have_off = false;
+
+	if (!in || (k->ret > 0 && !read_offset(so, k->id, &off)))
+		return;
+	/* Reads take the stream in order: what lies wholly before this read's
+	 * first byte (and carries no FIN or RST) is of no use to later reads. */
 	if (k->ret > 0) {
-		for (size_t i = 0; i < so->nrecvs; i++)
-			if (so->recvs[i].call == k->id) {
-				off = so->recvs[i].off;
-				have_off = true;
-			}
-		if (!have_off)
-			return;
+		while (in->rd_cursor < in->n) {
+			const struct tr_packet *p = &c->t->packets[in->pk[in->rd_cursor]];
+			if ((p->flags & (TCP_FIN | TCP_RST)) ||
+			    (p->len > 0 && !(p->rel && (uint64_t)p->rseq - 1 + p->len <= off)))
+				break;
+			in->rd_cursor++;
+		}
 	}
-	for (size_t i = 0; i < in->n; i++) {
+	for (size_t i = in->rd_cursor; i < in->n; i++) {
 		const struct tr_packet *p = &c->t->packets[in->pk[i]];
 		if (!ends_in(k, p))
 			break;
@@ -543,6 +603,21 @@ static void complete_stream_read(struct ctx *c, struct tr_call *k, struct sock *
 	}
 }
 
+static void complete_dgram_error(struct ctx *c, struct tr_call *k, struct sock *so)
+{
+	/* ECONNREFUSED on a datagram socket: the ICMP error that a send drew */
+	for (size_t i = 0; i < c->t->npackets; i++) {
+		const struct tr_packet *p = &c->t->packets[i];
+		if (!ends_in(k, p))
+			break;
+		if (p->proto != IPPROTO_UDP && p->proto != IPPROTO_TCP &&
+		    endpoint_match(&so->local, &p->dst)) {
+			complete(k, p, "ICMP port unreachable");
+			return;
+		}
+	}
+}
+
 static void complete_dgram_read(struct ctx *c, struct tr_call *k, struct sock *so)
 {
 	char v[TR_ADDRSTR_MAX];
@@ -550,21 +625,23 @@ static void complete_dgram_read(struct ctx *c, struct tr_call *k, struct sock *s
 	bool want_from = tr_call_arg(k, "addr", v, sizeof v) && tr_endpoint_parse(v, &from) == 0;
 	bool mmsg = strcmp(k->name, "recvmmsg") == 0;
 	int64_t left = mmsg ? k->ret : 1; /* recvmmsg took ret datagrams; the first woke it */
+	struct queue *q = &c->arrivals[so - c->s->v];
 
+	if (k->err == ECONNREFUSED) {
+		complete_dgram_error(c, k, so);
+		return;
+	}
+	if (k->ret < 0)
+		return;
 	if (want_from)
 		endpoint_normalize(&from);
-	for (size_t i = 0; i < c->t->npackets && left > 0; i++) {
+	for (size_t j = q->cursor; j < q->n && left > 0; j++) {
+		uint32_t i = q->v[j];
 		const struct tr_packet *p = &c->t->packets[i];
 
 		if (!ends_in(k, p))
 			break;
-		if (!endpoint_match(&so->local, &p->dst))
-			continue;
-		if (k->err == ECONNREFUSED && p->proto != IPPROTO_UDP && p->proto != IPPROTO_TCP) {
-			complete(k, p, "ICMP port unreachable");
-			return;
-		}
-		if (k->ret < 0 || p->proto != IPPROTO_UDP || c->consumed[i])
+		if (c->consumed[i])
 			continue;
 		if (want_from && !mmsg && !tr_endpoint_eq(&from, &p->src))
 			continue;
@@ -576,6 +653,8 @@ static void complete_dgram_read(struct ctx *c, struct tr_call *k, struct sock *s
 			complete(k, p, "datagram");
 		left--;
 	}
+	while (q->cursor < q->n && c->consumed[q->v[q->cursor]])
+		q->cursor++;
 }
 
 static const char *waking_why(const struct tr_packet *p)
@@ -643,11 +722,26 @@ static void complete_wait_ready(struct ctx *c, struct tr_call *k)
 
 /* select/poll/epoll_wait: the first arrival at one of the process's
  * sockets while it waited. */
+/* First packet stamped at or after ts (capture order is time order). */
+static size_t packet_at(const struct trace *t, int64_t ts)
+{
+	size_t lo = 0, hi = t->npackets;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (t->packets[mid].ts < ts)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
 static void complete_wait(struct ctx *c, struct tr_call *k)
 {
 	if (k->ret <= 0)
 		return;
-	for (size_t i = 0; i < c->t->npackets; i++) {
+	for (size_t i = packet_at(c->t, k->t_enter); i < c->t->npackets; i++) {
 		const struct tr_packet *p = &c->t->packets[i];
 
 		if (p->ts < k->t_enter)
@@ -711,12 +805,28 @@ static void completions(struct ctx *c)
 int attrib_run(struct trace *t, struct socks *s)
 {
 	struct ctx c = { .t = t, .s = s, .lanes_cap = t->nlanes };
-	uint32_t *used = calloc(t->ncalls + 1, sizeof *used);
 	int rc = -1;
 
+	c.used = calloc(t->ncalls + 1, sizeof *c.used);
 	c.consumed = calloc(t->npackets + 1, sizeof *c.consumed);
-	if (!used || !c.consumed || lanes_for_procs(t, &c.lanes_cap) < 0)
+	c.sends = calloc(s->n + 1, sizeof *c.sends);
+	c.arrivals = calloc(s->n + 1, sizeof *c.arrivals);
+	if (!c.used || !c.consumed || !c.sends || !c.arrivals ||
+	    lanes_for_procs(t, &c.lanes_cap) < 0)
 		goto out;
+	for (size_t i = 0; i < t->ncalls; i++) {
+		uint32_t si = s->call_sock[i];
+		if (si && s->v[si - 1].type == SOCK_DGRAM && is_send_call(&t->calls[i]) &&
+		    t->calls[i].ret >= 0 && queue_push(&c.sends[si - 1], (uint32_t)i) < 0)
+			goto out;
+	}
+	for (size_t i = 0; i < t->npackets; i++) {
+		struct sock *k = t->packets[i].proto == IPPROTO_UDP
+					 ? socks_dgram(s, &t->packets[i].dst, t->packets[i].ts)
+					 : NULL;
+		if (k && queue_push(&c.arrivals[k - s->v], (uint32_t)i) < 0)
+			goto out;
+	}
 	for (size_t i = 0; i < t->ncalls; i++) {
 		struct tr_proc *p = proc_of(t, t->calls[i].pid);
 		t->calls[i].lane = p ? p->lane : 0;
@@ -728,7 +838,7 @@ int attrib_run(struct trace *t, struct socks *s)
 			if (packet_tcp(&c, p) < 0)
 				goto out;
 		} else if (p->proto == IPPROTO_UDP) {
-			packet_udp(&c, p, used);
+			packet_udp(&c, p);
 		} else {
 			cause_kernel(p, icmp_why(p));
 		}
@@ -742,6 +852,8 @@ int attrib_run(struct trace *t, struct socks *s)
 out:
 	dirs_free(&c.dirs);
 	free(c.consumed);
-	free(used);
+	free(c.used);
+	queues_free(c.sends, s->n);
+	queues_free(c.arrivals, s->n);
 	return rc;
 }

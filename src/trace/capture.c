@@ -6,8 +6,13 @@
 
 #include "core/log.h"
 
-/* A stalled reader must not lose a burst: the same ring as capture. */
-#define TCAP_BUFFER_BYTES (16 * 1024 * 1024)
+/* The kernel's ring, and how soon it hands over a block that is not full.
+ * Not immediate mode: libpcap then falls back to TPACKET_V2, whose slots
+ * are all snaplen-sized (a 16 MiB ring holds 256 frames of 64 KiB), and a
+ * burst of small datagrams overflows it. TPACKET_V3 packs frames by their
+ * real length; run.c's drain waits longer than the block timeout, so the
+ * last half-filled block is handed over before the capture closes. */
+#define TCAP_BUFFER_BYTES (32 * 1024 * 1024)
 
 int tcap_open(struct tcap *c, const char *iface)
 {
@@ -22,7 +27,7 @@ int tcap_open(struct tcap *c, const char *iface)
 	}
 	pcap_set_snaplen(c->p, TCAP_SNAPLEN);
 	pcap_set_promisc(c->p, 0);
-	pcap_set_immediate_mode(c->p, 1);
+	pcap_set_timeout(c->p, TCAP_BLOCK_TIMEOUT_MS);
 	pcap_set_buffer_size(c->p, TCAP_BUFFER_BYTES);
 	/* Calls are stamped in nanoseconds; packets must be too, or a SYN would
 	 * seem to leave before the connect() that sent it. */

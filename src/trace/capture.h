@@ -14,6 +14,7 @@
 #define TCAP_SNAPLEN 65535
 #define TCAP_BYTES_MAX (256u * 1024 * 1024) /* frames kept in memory */
 #define TCAP_FRAMES_MAX 1000000u
+#define TCAP_BLOCK_TIMEOUT_MS 10     /* the kernel hands over a block this late at most */
 
 struct tcap_frame {
 	int64_t ts;

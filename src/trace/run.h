@@ -12,7 +12,8 @@
 
 #define RUN_TICK_MS 5
 #define RUN_KILL_GRACE_MS 2000  /* SIGTERM, then SIGKILL after this */
-#define RUN_DRAIN_MS 100        /* capture after the server is gone */
+#define RUN_DRAIN_MS 100        /* capture after the server is gone; more than
+				 * TCAP_BLOCK_TIMEOUT_MS, so the last block arrives */
 
 struct run_result {
 	pid_t client, server;
