@@ -11,7 +11,8 @@
 #include "core/log.h"
 #include "decode/session.h"
 
-#define CAPTURE_TIMEOUT_MS 100
+/* The longest the kernel holds a half-filled block of packets. */
+#define CAPTURE_TIMEOUT_MS 10
 
 static volatile sig_atomic_t capture_stop;
 static pcap_t *capture_handle;
@@ -57,10 +58,11 @@ static pcap_t *capture_open(const struct dc_opts *o)
 	pcap_set_snaplen(p, (int)o->snaplen);
 	pcap_set_promisc(p, 0);
 	pcap_set_timeout(p, CAPTURE_TIMEOUT_MS);
-	/* Immediate mode: every packet is handed over at once, so none is left in
-	 * a half-filled kernel block when a signal stops the capture; the large
-	 * buffer keeps a burst from overflowing it. */
-	pcap_set_immediate_mode(p, 1);
+	/* Not immediate mode: libpcap then uses TPACKET_V2, whose ring slots are
+	 * all snaplen-sized (64 of them in 16 MiB at the default snaplen), and a
+	 * burst of small packets overflows it. TPACKET_V3 packs frames by their
+	 * length and hands a block over within CAPTURE_TIMEOUT_MS; on a stop,
+	 * capture_drain_tail() collects the last half-filled block. */
 	pcap_set_buffer_size(p, CAPTURE_BUFFER_BYTES);
 	int rc = pcap_activate(p);
 	if (rc == PCAP_ERROR_PERM_DENIED || rc == PCAP_ERROR_PROMISC_PERM_DENIED) {
@@ -82,6 +84,33 @@ static pcap_t *capture_open(const struct dc_opts *o)
 		return NULL;
 	}
 	return p;
+}
+
+static void capture_one(struct dc_session *s, pcap_dumper_t *dump, const struct pcap_pkthdr *h,
+			const u_char *data)
+{
+	if (dump) {
+		s->packets++;
+		pcap_dump((u_char *)dump, h, data);
+	} else {
+		dc_session_packet(s, h, data);
+	}
+}
+
+/* After a stop: the packets still in the kernel's last block, which it
+ * hands over once the block timeout has passed. */
+static void capture_drain_tail(pcap_t *p, struct dc_session *s, pcap_dumper_t *dump,
+			       uint64_t count)
+{
+	char errbuf[PCAP_ERRBUF_SIZE];
+	struct pcap_pkthdr *h;
+	const u_char *data;
+
+	if (pcap_setnonblock(p, 1, errbuf) < 0)
+		return;
+	usleep(2 * CAPTURE_TIMEOUT_MS * 1000);
+	while ((!count || s->packets < count) && !s->ob.failed && pcap_next_ex(p, &h, &data) == 1)
+		capture_one(s, dump, h, data);
 }
 
 int capture_main(int argc, char **argv)
@@ -136,16 +165,13 @@ int capture_main(int argc, char **argv)
 			continue;
 		if (r < 0)
 			break;
-		if (dump) {
-			s.packets++;
-			pcap_dump((u_char *)dump, h, data);
-		} else {
-			dc_session_packet(&s, h, data);
-			if (s.ob.failed)
-				break;
-		}
+		capture_one(&s, dump, h, data);
+		if (s.ob.failed)
+			break;
 	}
 	capture_handle = NULL;
+	if (r != PCAP_ERROR && !s.ob.failed)
+		capture_drain_tail(p, &s, dump, o.count);
 	if (r == PCAP_ERROR) {
 		log_error("capture on %s stopped: %s", o.iface, pcap_geterr(p));
 		status = 1;
