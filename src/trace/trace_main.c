@@ -77,12 +77,15 @@ static void first_word(const char *cmd, char *out, size_t n)
 	out[i] = '\0';
 }
 
-/* Refuses what LD_PRELOAD cannot see into. */
-static int check_program(const char *prog)
+/* Refuses what LD_PRELOAD cannot see into. must_exist: the program is run
+ * directly (not by a shell, where the first word may be a builtin). */
+static int check_program(const char *prog, bool must_exist)
 {
 	char path[PATH_MAX], why[PATH_MAX + 64];
 
 	if (spawn_resolve(prog, path, sizeof path, why, sizeof why) < 0) {
+		if (!must_exist)
+			return 0;
 		log_error("%s", why);
 		return -1;
 	}
@@ -280,12 +283,12 @@ int trace_main(int argc, char **argv)
 			  "libsocklab-trace.so");
 		return 1;
 	}
-	if (check_program(o.argv[0]) < 0)
+	if (check_program(o.argv[0], true) < 0)
 		return 1;
 	if (o.server) {
 		char word[PATH_MAX];
 		first_word(o.server, word, sizeof word);
-		if (word[0] && check_program(word) < 0)
+		if (word[0] && check_program(word, false) < 0)
 			return 1;
 	}
 	if (tcap_open(&cap, o.iface) < 0)
