@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "core/log.h"
+#include "decode/live.h"
 #include "decode/session.h"
 
 /* The longest the kernel holds a half-filled block of packets. */
@@ -48,42 +49,12 @@ static int capture_list(void)
 
 static pcap_t *capture_open(const struct dc_opts *o)
 {
-	char errbuf[PCAP_ERRBUF_SIZE] = "";
-	pcap_t *p = pcap_create(o->iface, errbuf);
+	struct live_opts lo = {
+		.iface = o->iface, .snaplen = (int)o->snaplen, .timeout_ms = CAPTURE_TIMEOUT_MS,
+		.buffer_bytes = CAPTURE_BUFFER_BYTES, .nanoseconds = false,
+	};
 
-	if (!p) {
-		log_error("cannot capture on %s: %s", o->iface, errbuf);
-		return NULL;
-	}
-	pcap_set_snaplen(p, (int)o->snaplen);
-	pcap_set_promisc(p, 0);
-	pcap_set_timeout(p, CAPTURE_TIMEOUT_MS);
-	/* Not immediate mode: libpcap then uses TPACKET_V2, whose ring slots are
-	 * all snaplen-sized (64 of them in 16 MiB at the default snaplen), and a
-	 * burst of small packets overflows it. TPACKET_V3 packs frames by their
-	 * length and hands a block over within CAPTURE_TIMEOUT_MS; on a stop,
-	 * capture_drain_tail() collects the last half-filled block. */
-	pcap_set_buffer_size(p, CAPTURE_BUFFER_BYTES);
-	int rc = pcap_activate(p);
-	if (rc == PCAP_ERROR_PERM_DENIED || rc == PCAP_ERROR_PROMISC_PERM_DENIED) {
-		log_error("cannot capture on %s: permission denied — run as root, or give the binary "
-			  "CAP_NET_RAW and CAP_NET_ADMIN (setcap cap_net_raw,cap_net_admin=eip socklab)",
-			  o->iface);
-		pcap_close(p);
-		return NULL;
-	}
-	if (rc == PCAP_ERROR_NO_SUCH_DEVICE) {
-		log_error("cannot capture on %s: no such interface (socklab capture -D lists them)",
-			  o->iface);
-		pcap_close(p);
-		return NULL;
-	}
-	if (rc < 0) {
-		log_error("cannot capture on %s: %s", o->iface, pcap_geterr(p));
-		pcap_close(p);
-		return NULL;
-	}
-	return p;
+	return live_open(&lo);
 }
 
 static void capture_one(struct dc_session *s, pcap_dumper_t *dump, const struct pcap_pkthdr *h,

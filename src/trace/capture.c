@@ -5,59 +5,34 @@
 #include <string.h>
 
 #include "core/log.h"
+#include "decode/live.h"
 
-/* The kernel's ring, and how soon it hands over a block that is not full.
- * Not immediate mode: libpcap then falls back to TPACKET_V2, whose slots
- * are all snaplen-sized (a 16 MiB ring holds 256 frames of 64 KiB), and a
- * burst of small datagrams overflows it. TPACKET_V3 packs frames by their
- * real length; run.c's drain waits longer than the block timeout, so the
- * last half-filled block is handed over before the capture closes. */
+/* The kernel's ring. run.c's drain waits longer than the block timeout, so
+ * the last half-filled block is handed over before the capture closes. */
 #define TCAP_BUFFER_BYTES (32 * 1024 * 1024)
 
 int tcap_open(struct tcap *c, const char *iface)
 {
-	char errbuf[PCAP_ERRBUF_SIZE] = "";
-	int rc;
-
-	memset(c, 0, sizeof *c);
-	c->p = pcap_create(iface, errbuf);
-	if (!c->p) {
-		log_error("cannot capture on %s: %s", iface, errbuf);
-		return -1;
-	}
-	pcap_set_snaplen(c->p, TCAP_SNAPLEN);
-	pcap_set_promisc(c->p, 0);
-	pcap_set_timeout(c->p, TCAP_BLOCK_TIMEOUT_MS);
-	pcap_set_buffer_size(c->p, TCAP_BUFFER_BYTES);
 	/* Calls are stamped in nanoseconds; packets must be too, or a SYN would
 	 * seem to leave before the connect() that sent it. */
-	pcap_set_tstamp_precision(c->p, PCAP_TSTAMP_PRECISION_NANO);
-	rc = pcap_activate(c->p);
-	if (rc == PCAP_ERROR_PERM_DENIED || rc == PCAP_ERROR_PROMISC_PERM_DENIED) {
-		log_error("cannot capture on %s: permission denied — trace needs to capture packets: "
-			  "run it as root, or give the binary CAP_NET_RAW and CAP_NET_ADMIN",
-			  iface);
-		goto fail;
-	}
-	if (rc == PCAP_ERROR_NO_SUCH_DEVICE) {
-		log_error("cannot capture on %s: no such interface (socklab capture -D lists them)",
-			  iface);
-		goto fail;
-	}
-	if (rc < 0) {
-		log_error("cannot capture on %s: %s", iface, pcap_geterr(c->p));
-		goto fail;
-	}
+	struct live_opts lo = {
+		.iface = iface, .snaplen = TCAP_SNAPLEN, .timeout_ms = TCAP_BLOCK_TIMEOUT_MS,
+		.buffer_bytes = TCAP_BUFFER_BYTES, .nanoseconds = true,
+	};
+	char errbuf[PCAP_ERRBUF_SIZE];
+
+	memset(c, 0, sizeof *c);
+	c->p = live_open(&lo);
+	if (!c->p)
+		return -1;
 	if (pcap_setnonblock(c->p, 1, errbuf) < 0) {
 		log_error("cannot capture on %s: %s", iface, errbuf);
-		goto fail;
+		pcap_close(c->p);
+		c->p = NULL;
+		return -1;
 	}
 	c->dlt = pcap_datalink(c->p);
 	return 0;
-fail:
-	pcap_close(c->p);
-	c->p = NULL;
-	return -1;
 }
 
 int tcap_fd(const struct tcap *c)
