@@ -403,16 +403,6 @@ static int packet_tcp(struct ctx *c, struct tr_packet *p)
 	return 0;
 }
 
-static bool is_send_call(const struct tr_call *k)
-{
-	static const char *const names[] = { "send", "sendto", "sendmsg", "sendmmsg", "write",
-					     "writev", NULL };
-	for (const char *const *n = names; *n; n++)
-		if (strcmp(k->name, *n) == 0)
-			return true;
-	return false;
-}
-
 /* A datagram: the send on a socket bound to its source that was running
  * when it left and offered that many bytes. Each send explains one datagram
  * (sendmmsg: as many as it returned). */
@@ -767,26 +757,14 @@ static void complete_wait(struct ctx *c, struct tr_call *k)
 	complete_wait_ready(c, k);
 }
 
-static bool name_in(const char *name, const char *const *names)
-{
-	for (; *names; names++)
-		if (strcmp(name, *names) == 0)
-			return true;
-	return false;
-}
-
 static void completions(struct ctx *c)
 {
-	static const char *const reads[] = { "recv", "recvfrom", "recvmsg", "recvmmsg", "read",
-					     "readv", NULL };
-	static const char *const waits[] = { "select", "poll", "ppoll", "epoll_wait", NULL };
-
 	for (size_t i = 0; i < c->t->ncalls; i++) {
 		struct tr_call *k = &c->t->calls[i];
 		uint32_t si = c->s->call_sock[i];
 		struct sock *so = si ? &c->s->v[si - 1] : NULL;
 
-		if (name_in(k->name, waits)) {
+		if (sock_call_waits(k)) {
 			complete_wait(c, k);
 		} else if (!so) {
 			continue;
@@ -794,9 +772,9 @@ static void completions(struct ctx *c)
 			complete_connect(c, k, so);
 		} else if (strncmp(k->name, "accept", 6) == 0 && c->s->accepted[i]) {
 			complete_accept(c, k, &c->s->v[c->s->accepted[i] - 1]);
-		} else if (name_in(k->name, reads) && so->type == SOCK_STREAM && so->peer.family) {
+		} else if (sock_call_reads(k) && so->type == SOCK_STREAM && so->peer.family) {
 			complete_stream_read(c, k, so);
-		} else if (name_in(k->name, reads) && so->type == SOCK_DGRAM) {
+		} else if (sock_call_reads(k) && so->type == SOCK_DGRAM) {
 			complete_dgram_read(c, k, so);
 		}
 	}
@@ -816,7 +794,7 @@ int attrib_run(struct trace *t, struct socks *s)
 		goto out;
 	for (size_t i = 0; i < t->ncalls; i++) {
 		uint32_t si = s->call_sock[i];
-		if (si && s->v[si - 1].type == SOCK_DGRAM && is_send_call(&t->calls[i]) &&
+		if (si && s->v[si - 1].type == SOCK_DGRAM && sock_call_sends(&t->calls[i]) &&
 		    t->calls[i].ret >= 0 && queue_push(&c.sends[si - 1], (uint32_t)i) < 0)
 			goto out;
 	}

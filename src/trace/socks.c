@@ -43,10 +43,25 @@ static bool is_name(const struct tr_call *c, const char *const *names)
 	return false;
 }
 
-static const char *const send_calls[] = { "send", "sendto", "sendmsg", "sendmmsg", "write",
-					  "writev", "sendfile", NULL };
-static const char *const recv_calls[] = { "recv", "recvfrom", "recvmsg", "recvmmsg", "read",
-					  "readv", NULL };
+bool sock_call_sends(const struct tr_call *c)
+{
+	static const char *const names[] = { "send", "sendto", "sendmsg", "sendmmsg", "write",
+					     "writev", "sendfile", NULL };
+	return is_name(c, names);
+}
+
+bool sock_call_reads(const struct tr_call *c)
+{
+	static const char *const names[] = { "recv", "recvfrom", "recvmsg", "recvmmsg", "read",
+					     "readv", NULL };
+	return is_name(c, names);
+}
+
+bool sock_call_waits(const struct tr_call *c)
+{
+	static const char *const names[] = { "select", "poll", "ppoll", "epoll_wait", NULL };
+	return is_name(c, names);
+}
 
 /* Bytes a data call moved, or -1 when it moved none or is not one. dir is
  * +1 for sending, -1 for receiving. */
@@ -57,9 +72,9 @@ static int64_t call_bytes(const struct tr_call *c, int *dir)
 	*dir = 0;
 	if (c->ret <= 0 || c->err != 0)
 		return -1;
-	if (is_name(c, send_calls))
+	if (sock_call_sends(c))
 		*dir = 1;
-	else if (is_name(c, recv_calls))
+	else if (sock_call_reads(c))
 		*dir = -1;
 	else if (strcmp(c->name, "splice") == 0 && tr_call_arg(c, "dir", v, sizeof v))
 		*dir = strcmp(v, "out") == 0 ? 1 : -1;

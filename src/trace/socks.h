@@ -41,6 +41,12 @@ struct socks {
 int socks_build(struct socks *s, const struct trace *t);
 void socks_free(struct socks *s);
 
+/* Which kind of data call c is, by name (splice, whose direction is an
+ * argument, is neither). */
+bool sock_call_sends(const struct tr_call *c);
+bool sock_call_reads(const struct tr_call *c);
+bool sock_call_waits(const struct tr_call *c); /* select, poll, ppoll, epoll_wait */
+
 /* v4-mapped IPv6 addresses become IPv4, so both spellings compare equal. */
 void endpoint_normalize(struct tr_endpoint *e);
 /* A socket's local address matches a packet's: equal, or the socket is bound
