@@ -309,6 +309,20 @@ static void tcp_ack_cause(struct ctx *c, struct tr_packet *p, struct dir *mine, 
 		cause_kernel(p, "ACK");
 }
 
+/* The call that sent a socket's FIN: whichever of shutdown and close came
+ * first. */
+static uint32_t fin_call(const struct ctx *c, const struct sock *k, const char **why)
+{
+	uint32_t sh = k->shutdown_call, cl = k->close_call;
+
+	if (sh && (!cl || c->t->calls[sh - 1].t_enter <= c->t->calls[cl - 1].t_enter)) {
+		*why = "shutdown";
+		return sh;
+	}
+	*why = cl ? "close" : NULL;
+	return cl;
+}
+
 static int packet_tcp(struct ctx *c, struct tr_packet *p)
 {
 	struct dir *mine = dir_get(&c->dirs, &p->src, &p->dst, true);
@@ -356,25 +370,17 @@ static int packet_tcp(struct ctx *c, struct tr_packet *p)
 			cause_call(p, id, (p->flags & TCP_FIN) ? "data, then FIN" : "data");
 		else
 			cause_call(p, 0, k ? "data no traced call wrote" : NULL);
+		if ((p->flags & TCP_FIN) && k && end > mine->max_end) {
+			const char *why;
+			p->fin_by = fin_call(c, k, &why);
+		}
 	} else if (p->flags & TCP_FIN) {
-		uint32_t id = 0;
-		const char *why = NULL;
-
 		if (mine->fin && p->rel && p->rseq == mine->fin_rseq) {
 			cause_kernel(p, "FIN retransmission");
-		} else if (k) {
-			uint32_t sh = k->shutdown_call, cl = k->close_call;
-			/* whichever of shutdown and close came first sent it */
-			if (sh && (!cl || c->t->calls[sh - 1].t_enter <= c->t->calls[cl - 1].t_enter)) {
-				id = sh;
-				why = "shutdown";
-			} else if (cl) {
-				id = cl;
-				why = "close";
-			}
-			cause_call(p, id, why);
 		} else {
-			cause_call(p, 0, NULL);
+			const char *why = NULL;
+			uint32_t id = k ? fin_call(c, k, &why) : 0;
+			cause_call(p, id, why);
 		}
 	} else if (p->flags & TCP_ACK) {
 		/* The handshake's last ACK is part of connect's work. */

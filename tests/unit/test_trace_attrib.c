@@ -376,6 +376,46 @@ static void test_kernel_packets(void **state)
 	trace_free(&t);
 }
 
+/* Nagle held the last send until shutdown added its FIN: one segment
+ * carries both, tied to the send, its FIN to the shutdown. */
+static const char coalesced_log[] =
+	"H 100 1 50 exe=/usr/bin/python3 argv=python3,server.py\n"
+	"H 200 1 60 exe=/usr/bin/python3 argv=python3,client.py\n"
+	"X 100 100 socket -1 100 101 3 0 dom=AF_INET type=SOCK_STREAM proto=0 sock=stream\n"
+	"X 100 100 listen 3 120 121 0 0 backlog=10 sock=stream local=" S "\n"
+	"X 100 100 accept4 3 130 1030 4 0 addr=" C " sock=stream local=" S "\n"
+	"X 200 200 socket -1 500 501 3 0 dom=AF_INET type=SOCK_STREAM proto=0 sock=stream\n"
+	"X 200 200 connect 3 1000 1025 0 0 addr=" S " sock=stream local=" C " peer=" S "\n"
+	"X 200 200 send 3 2000 2010 22 0 len=22 sock=stream local=" C " peer=" S "\n"
+	"X 200 200 shutdown 3 2020 2030 0 0 how=SHUT_WR sock=stream local=" C " peer=" S "\n";
+
+static const struct pk coalesced_packets[] = {
+	{ 1001, true, SYN, 1000, 0, 0, 0 },
+	{ 1002, false, SYN | ACK, 5000, 1001, 0, 0 },
+	{ 1003, true, ACK, 1001, 5001, 0, 0 },
+	{ 2025, true, FIN | PSH | ACK, 1001, 5001, 22, 0 },
+	{ 2026, false, ACK, 5001, 1024, 0, 0 },
+};
+
+static void test_data_and_fin_in_one_segment(void **state)
+{
+	struct trace t;
+	struct socks s;
+	char got[128];
+
+	(void)state;
+	build(&t, &s, coalesced_log, coalesced_packets, 5, C, S, IPPROTO_TCP);
+	assert_cause(&t, 4, call_id(&t, 200, "send", 0), "data, then FIN");
+	assert_int_equal(tr_packet_by_no(&t, 4)->fin_by, call_id(&t, 200, "shutdown", 0));
+	assert_cause(&t, 5, 0, "ACK of FIN");
+	states_of(&t, C, S, got, sizeof got);
+	assert_string_equal(got, "SYN_SENT ESTABLISHED FIN_WAIT_1 FIN_WAIT_2");
+	states_of(&t, S, C, got, sizeof got);
+	assert_string_equal(got, "SYN_RCVD ESTABLISHED CLOSE_WAIT");
+	socks_free(&s);
+	trace_free(&t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -384,6 +424,7 @@ int main(void)
 		cmocka_unit_test(test_refused_connect),
 		cmocka_unit_test(test_udp_round_trip),
 		cmocka_unit_test(test_kernel_packets),
+		cmocka_unit_test(test_data_and_fin_in_one_segment),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
