@@ -786,6 +786,26 @@ static void completions(struct ctx *c)
 	}
 }
 
+/* Calls of a process that used several threads name their thread. */
+static void mark_threaded(struct trace *t)
+{
+	for (size_t i = 0; i < t->nprocs; i++) {
+		int32_t pid = t->procs[i].pid, first = 0;
+		bool several = false;
+
+		for (size_t j = 0; j < t->ncalls && !several; j++) {
+			if (t->calls[j].pid != pid)
+				continue;
+			if (!first)
+				first = t->calls[j].tid;
+			several = t->calls[j].tid != first;
+		}
+		for (size_t j = 0; several && j < t->ncalls; j++)
+			if (t->calls[j].pid == pid)
+				t->calls[j].threaded = true;
+	}
+}
+
 int attrib_run(struct trace *t, struct socks *s)
 {
 	struct ctx c = { .t = t, .s = s, .lanes_cap = t->nlanes };
@@ -811,6 +831,7 @@ int attrib_run(struct trace *t, struct socks *s)
 		if (k && queue_push(&c.arrivals[k - s->v], (uint32_t)i) < 0)
 			goto out;
 	}
+	mark_threaded(t);
 	for (size_t i = 0; i < t->ncalls; i++) {
 		struct tr_proc *p = proc_of(t, t->calls[i].pid);
 		t->calls[i].lane = p ? p->lane : 0;

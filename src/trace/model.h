@@ -60,6 +60,8 @@ struct tr_call {
 	uint32_t completed_by;  /* packet no; 0 when no packet completed it */
 	const char *completed_why; /* "SYN-ACK", "data", "FIN", "RST", ... or NULL */
 	bool blocked;           /* the completing packet arrived after t_enter */
+	bool threaded;          /* its process made calls from several threads:
+				 * the printers name the thread */
 };
 
 enum tr_cause {

@@ -127,8 +127,13 @@ static void call_text(const struct trace *t, const struct tr_row *r, char *buf, 
 	char d[SVG_TEXT_MAX];
 
 	buf[0] = '\0';
-	if (c)
-		snprintf(buf, n, "#%u %s", c->id, tr_describe_call(c, r->kind, d, sizeof d));
+	if (!c)
+		return;
+	const char *what = tr_describe_call(c, r->kind, d, sizeof d);
+	if (c->threaded)
+		snprintf(buf, n, "#%u [tid %d] %s", c->id, c->tid, what);
+	else
+		snprintf(buf, n, "#%u %s", c->id, what);
 }
 
 /* The line under a call, as the cause is under a packet: "completed by [2]

@@ -97,7 +97,11 @@ static bool row_texts(const struct trace *t, const struct tr_row *r, char *c1, s
 		return false;
 	const struct tr_call *c = &t->calls[r->index];
 
-	snprintf(c1, n1, "#%u %s", c->id, tr_describe_call(c, r->kind, d, sizeof d));
+	const char *what = tr_describe_call(c, r->kind, d, sizeof d);
+	if (c->threaded)
+		snprintf(c1, n1, "#%u [tid %d] %s", c->id, c->tid, what);
+	else
+		snprintf(c1, n1, "#%u %s", c->id, what);
 	if (r->kind != TR_ROW_CALL_ENTER && c->completed_by != 0) {
 		char why[TEXT_DESC_MAX / 2];
 		bool has_why = c->completed_why && c->completed_why[0];

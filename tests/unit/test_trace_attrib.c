@@ -107,7 +107,7 @@ static void build(struct trace *t, struct socks *s, const char *log, const struc
 	/* the client runs under --server's server: mark it */
 	for (size_t i = 0; i < t->nprocs; i++)
 		t->procs[i].server = t->procs[i].pid == 100;
-	t->packets = calloc(n, sizeof *t->packets);
+	t->packets = calloc(n + 1, sizeof *t->packets);
 	assert_non_null(t->packets);
 	for (size_t i = 0; i < n; i++) {
 		struct tr_packet *p = &t->packets[i];
@@ -416,6 +416,25 @@ static void test_data_and_fin_in_one_segment(void **state)
 	trace_free(&t);
 }
 
+static void test_threads_named_only_when_several(void **state)
+{
+	static const char log[] =
+		"H 100 1 50 exe=/usr/bin/python3 argv=python3,threads.py\n"
+		"H 200 1 60 exe=/usr/bin/python3 argv=python3,single.py\n"
+		"X 100 100 socket -1 100 101 3 0 dom=AF_INET type=SOCK_DGRAM proto=0 sock=dgram\n"
+		"X 100 101 socket -1 110 111 4 0 dom=AF_INET type=SOCK_DGRAM proto=0 sock=dgram\n"
+		"X 200 200 socket -1 120 121 3 0 dom=AF_INET type=SOCK_DGRAM proto=0 sock=dgram\n";
+	struct trace t;
+	struct socks s;
+
+	(void)state;
+	build(&t, &s, log, NULL, 0, C, S, IPPROTO_UDP);
+	for (size_t i = 0; i < t.ncalls; i++)
+		assert_int_equal(t.calls[i].threaded, t.calls[i].pid == 100);
+	socks_free(&s);
+	trace_free(&t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -425,6 +444,7 @@ int main(void)
 		cmocka_unit_test(test_udp_round_trip),
 		cmocka_unit_test(test_kernel_packets),
 		cmocka_unit_test(test_data_and_fin_in_one_segment),
+		cmocka_unit_test(test_threads_named_only_when_several),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
