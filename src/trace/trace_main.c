@@ -257,7 +257,8 @@ out:
 int trace_main(int argc, char **argv)
 {
 	struct trace_opts o;
-	char err[256], lib[PATH_MAX], dir[] = "/tmp/socklab-trace.XXXXXX", logpath[PATH_MAX];
+	char err[256], lib[PATH_MAX], dir[PATH_MAX], logpath[PATH_MAX + 16];
+	const char *tmp = getenv("TMPDIR");
 	struct tcap cap;
 	struct run_result res;
 	struct trace t = { 0 };
@@ -293,6 +294,7 @@ int trace_main(int argc, char **argv)
 	}
 	if (tcap_open(&cap, o.iface) < 0)
 		return 1;
+	snprintf(dir, sizeof dir, "%s/socklab-trace.XXXXXX", tmp && *tmp ? tmp : "/tmp");
 	if (!mkdtemp(dir)) {
 		log_error_errno(errno, "cannot make a directory for the call log");
 		tcap_close(&cap);
