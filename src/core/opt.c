@@ -128,38 +128,71 @@ int opt_parse_seconds(const char *s, uint64_t max_secs, uint64_t *out_ms, const 
 	return 0;
 }
 
-void opt_getopt_error(int c, char *const argv[], int optind_now, int optopt_now,
-		      const struct option *longopts, char *err, size_t errlen)
+/* The long option that word ("--name" or "--name=value") names, exactly or
+ * by a unique abbreviation as getopt_long accepts; *nprefix counts the
+ * options that start so. */
+static const struct option *opt_long_named(const char *word, const struct option *longopts,
+					   int *nprefix)
 {
-	const char *arg = argv[optind_now - 1];
-
-	if (strncmp(arg, "--", 2) != 0) {
-		if (c == ':')
-			snprintf(err, errlen, "option -%c needs a value", optopt_now);
-		else
-			snprintf(err, errlen, "unknown option -%c", optopt_now);
-		return;
-	}
-	size_t n = strcspn(arg + 2, "=");
+	size_t n = strcspn(word + 2, "=");
 	const struct option *exact = NULL, *prefix = NULL;
-	int nprefix = 0;
+
+	*nprefix = 0;
 	for (const struct option *o = longopts; o->name; o++) {
-		if (strncmp(o->name, arg + 2, n) != 0)
+		if (strncmp(o->name, word + 2, n) != 0)
 			continue;
 		if (strlen(o->name) == n)
 			exact = o;
 		prefix = o;
-		nprefix++;
+		(*nprefix)++;
 	}
-	if (!exact && nprefix == 1)
-		exact = prefix; /* getopt_long accepts unique abbreviations */
+	if (!exact && *nprefix == 1)
+		exact = prefix;
+	return exact;
+}
+
+/*
+ * Which word getopt_long was reading is not in its public state: after an
+ * unknown short option in the middle of a cluster ("-xq") optind still points
+ * at that cluster, and argv[optind - 1] is the word before it. So the error's
+ * kind decides, not the word: a missing value always ends a word (it is the
+ * last option of argv[optind - 1]); '?' with optopt 0 is an unknown or
+ * ambiguous long option (argv[optind - 1]); '?' with optopt set is a short
+ * option, unless argv[optind - 1] is "--name=value" for a long flag whose val
+ * is optopt (a value given to a flag).
+ */
+void opt_getopt_error(int c, char *const argv[], int optind_now, int optopt_now,
+		      const struct option *longopts, char *err, size_t errlen)
+{
+	const char *word = argv[optind_now - 1];
+	bool is_long = strncmp(word, "--", 2) == 0 && word[2] != '\0';
+	int nprefix = 0;
+	const struct option *named = is_long ? opt_long_named(word, longopts, &nprefix) : NULL;
+	size_t n = is_long ? strcspn(word + 2, "=") : 0;
+
+	if (c == '?' && optopt_now != 0) {
+		bool flag_given_value = named && named->has_arg == no_argument &&
+					word[2 + n] == '=' && named->val == optopt_now;
+		if (flag_given_value)
+			snprintf(err, errlen, "option --%s takes no value", named->name);
+		else
+			snprintf(err, errlen, "unknown option -%c", optopt_now);
+		return;
+	}
+	if (!is_long) {
+		if (c == ':')
+			snprintf(err, errlen, "option -%c needs a value", optopt_now);
+		else
+			snprintf(err, errlen, "unknown option %s", word);
+		return;
+	}
 	if (c == ':')
-		snprintf(err, errlen, "option --%.*s needs a value", (int)n, arg + 2);
-	else if (exact && exact->has_arg == no_argument && arg[2 + n] == '=')
-		snprintf(err, errlen, "option --%s takes no value", exact->name);
-	else if (!exact && nprefix > 1)
-		snprintf(err, errlen, "ambiguous option --%.*s (%d options start so)", (int)n, arg + 2,
+		snprintf(err, errlen, "option --%.*s needs a value", (int)n, word + 2);
+	else if (named && named->has_arg == no_argument && word[2 + n] == '=')
+		snprintf(err, errlen, "option --%s takes no value", named->name);
+	else if (!named && nprefix > 1)
+		snprintf(err, errlen, "ambiguous option --%.*s (%d options start so)", (int)n, word + 2,
 			 nprefix);
 	else
-		snprintf(err, errlen, "unknown option --%.*s", (int)n, arg + 2);
+		snprintf(err, errlen, "unknown option --%.*s", (int)n, word + 2);
 }

@@ -69,7 +69,7 @@ int dc_parse_args(int argc, char **argv, bool capture, struct dc_opts *o)
 	o->capture = capture;
 	o->snaplen = DC_SNAPLEN_DEFAULT;
 	log_set_prog(capture ? "socklab capture" : "socklab decode");
-	optind = 1;
+	optind = 0; /* glibc re-initialises getopt fully only for 0 */
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, shortopts, longopts, NULL)) != -1) {
 		const char *why;
@@ -95,8 +95,14 @@ int dc_parse_args(int argc, char **argv, bool capture, struct dc_opts *o)
 		case 'w':
 		case 'D':
 		case 's':
-			if (!capture)
-				goto bad;
+			if (!capture) {
+				const struct option *lo = longopts;
+				while (lo->name && lo->val != c)
+					lo++;
+				log_error("option -%c/--%s is for socklab capture (decode reads a file)", c,
+					  lo->name);
+				return 2;
+			}
 			if (c == 'i') o->iface = optarg;
 			else if (c == 'w') o->write = optarg;
 			else if (c == 'D') o->list = true;
@@ -109,7 +115,6 @@ int dc_parse_args(int argc, char **argv, bool capture, struct dc_opts *o)
 			}
 			break;
 		default:
-		bad:
 			opt_getopt_error(c, argv, optind, optopt, longopts, err, sizeof(err));
 			log_error("%s", err);
 			return 2;

@@ -48,7 +48,7 @@ enum trace_args trace_parse_args(int argc, char **argv, struct trace_opts *o, ch
 	o->timeout_ms = 60000;
 	o->server_wait_ms = 10000;
 	o->linger_ms = 300;
-	optind = 1;
+	optind = 0; /* glibc re-initialises getopt fully only for 0 */
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "+:i:qh", trace_long_options, NULL)) != -1) {
 		switch (c) {

@@ -228,6 +228,65 @@ static void test_seconds_ms_overflow(void **state)
 	assert_int_equal(secs_ok("18446744073709", UINT64_MAX), 18446744073709000ULL);
 }
 
+/* Runs getopt_long over argv (NULL-terminated) the way every tool does and
+ * returns the message opt_getopt_error gives for the first error. */
+static const char *getopt_message(char **argv, char *msg, size_t len)
+{
+	static const struct option longopts[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ "port", required_argument, NULL, 'p' },
+		{ "only", required_argument, NULL, 'o' },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "quotes", required_argument, NULL, 256 },
+		{ "zero", no_argument, NULL, 0 },
+		{ NULL, 0, NULL, 0 },
+	};
+	int argc = 0;
+	int c;
+
+	while (argv[argc])
+		argc++;
+	msg[0] = '\0';
+	optind = 0;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":jp:o:q", longopts, NULL)) != -1) {
+		if (c == '?' || c == ':') {
+			opt_getopt_error(c, argv, optind, optopt, longopts, msg, len);
+			break;
+		}
+	}
+	return msg;
+}
+
+#define GETOPT_SAYS(want, ...)                                                   \
+	do {                                                                     \
+		char *argv_[] = { "socklab", __VA_ARGS__, NULL };               \
+		char msg_[128];                                                  \
+		assert_string_equal(getopt_message(argv_, msg_, sizeof msg_), want); \
+	} while (0)
+
+static void test_getopt_error_names_the_word_typed(void **state)
+{
+	/* A bad short option inside a cluster: optind still points at the
+	 * cluster, so the word before it must not be blamed. */
+	GETOPT_SAYS("unknown option -x", "--json", "-xq");
+	GETOPT_SAYS("unknown option -x", "--only=echo", "-xq");
+	GETOPT_SAYS("unknown option -x", "--json", "-qx");
+	GETOPT_SAYS("unknown option -x", "-jqx");
+	GETOPT_SAYS("unknown option -x", "-x");
+	GETOPT_SAYS("unknown option --bogus", "-q", "--bogus");
+	GETOPT_SAYS("unknown option --bogus", "--bogus=1");
+	GETOPT_SAYS("ambiguous option --qu (2 options start so)", "--qu");
+	GETOPT_SAYS("option --json takes no value", "-q", "--json=1");
+	GETOPT_SAYS("option --zero takes no value", "--zero=1");
+	GETOPT_SAYS("option --json takes no value", "--js=1");
+	GETOPT_SAYS("option -p needs a value", "--json", "-p");
+	GETOPT_SAYS("option -p needs a value", "-qp");
+	GETOPT_SAYS("option --port needs a value", "-q", "--port");
+	GETOPT_SAYS("option --quotes needs a value", "--quotes");
+	GETOPT_SAYS("", "-q", "--json", "-p", "7");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -243,6 +302,7 @@ int main(void)
 		cmocka_unit_test(test_seconds_garbage),
 		cmocka_unit_test(test_seconds_max),
 		cmocka_unit_test(test_seconds_ms_overflow),
+		cmocka_unit_test(test_getopt_error_names_the_word_typed),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
