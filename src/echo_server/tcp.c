@@ -84,8 +84,10 @@ static void tcp_on_accept_error(struct evconnlistener *lev, void *arg)
 int echo_server_tcp_start(struct echo_server *srv)
 {
 	srv->accept_resume = evtimer_new(srv->base, tcp_on_resume_timer, srv);
+	/* Backlog 0: the socket already listens with SOCK_BACKLOG; -1 would
+	 * make libevent call listen(fd, 128) again. */
 	srv->lev = evconnlistener_new(srv->base, tcp_on_accept, srv,
-				      LEV_OPT_CLOSE_ON_FREE | LEV_OPT_CLOSE_ON_EXEC, -1, srv->fd);
+				      LEV_OPT_CLOSE_ON_FREE | LEV_OPT_CLOSE_ON_EXEC, 0, srv->fd);
 	if (!srv->lev || !srv->accept_resume)
 		return -1;
 	evconnlistener_set_error_cb(srv->lev, tcp_on_accept_error);

@@ -4,30 +4,54 @@
 #include "serve/listen.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "core/log.h"
 #include "core/sock.h"
+#include "serve/offsethint.h"
 #include "serve/report.h"
 #include "serve/tcp.h"
 #include "serve/udp.h"
 
 #define LISTEN_EPHEMERAL_TRIES 32
 
-static const char *listen_hint(int err)
+/* What to do about err, in hint (" — ..."), for the listener l that failed.
+ * For a taken or privileged port the hint names an offset that is free now,
+ * never the one that just failed. */
+static void listen_hint(const struct server *srv, const union addr_any *addrs, unsigned naddrs,
+			const struct listener *l, int err, char *hint, size_t len)
 {
+	const struct serve_config *cfg = srv->cfg;
+	uint32_t off;
+
+	hint[0] = '\0';
 	switch (err) {
 	case EACCES:
-	case EADDRINUSE:
-		return " — try --port-offset 10000";
+	case EADDRINUSE: {
+		const char *why = err == EACCES ? "ports below 1024 need root"
+						: "another program has that port";
+		if (cfg->port_set[l->svc] >= 0)
+			snprintf(hint, len, " — %s; try --service %s=0 (any free port)", why,
+				 service_name(l->svc));
+		else if (offsethint_find_free(cfg, addrs, naddrs, &off))
+			snprintf(hint, len, " — %s; try --port-offset %u (its ports are free now)", why,
+				 off);
+		else
+			snprintf(hint, len, " — %s (socklab sockets --port %u shows which)", why,
+				 addr_port(&l->addr.sa));
+		break;
+	}
 	case EADDRNOTAVAIL:
-		return " — not an address of this host";
+		snprintf(hint, len, " — not an address of this host");
+		break;
 	case EAFNOSUPPORT:
-		return " — IPv6 is off on this host; try -4";
+		snprintf(hint, len, " — IPv6 is off on this host; try -4");
+		break;
 	default:
-		return "";
+		break;
 	}
 }
 
@@ -44,13 +68,16 @@ static int listen_bind_one(struct listener *l)
 	return 0;
 }
 
-static void listen_report_error(const struct listener *l, int err)
+static void listen_report_error(const struct server *srv, const union addr_any *addrs,
+				unsigned naddrs, const struct listener *l, int err)
 {
 	char where[ADDR_STRLEN];
+	char hint[160];
 
+	listen_hint(srv, addrs, naddrs, l, err, hint, sizeof(hint));
 	log_error("cannot bind %s %s (%s): %s%s", l->proto == IPPROTO_TCP ? "tcp" : "udp",
 		  addr_format(&l->addr.sa, where, sizeof(where)), service_name(l->svc), strerror(err),
-		  listen_hint(err));
+		  hint);
 }
 
 static void listen_close_range(struct listener *ls, size_t from, size_t to)
@@ -124,7 +151,10 @@ int listeners_open(struct server *srv, const union addr_any *addrs, unsigned nad
 				break;
 		}
 		if (rc < 0) {
-			listen_report_error(&ls[failed], errno);
+			int bind_errno = errno;
+			/* The hint binds test sockets: free what this run holds first. */
+			listen_close_range(ls, 0, n);
+			listen_report_error(srv, addrs, naddrs, &ls[failed], bind_errno);
 			goto fail;
 		}
 	}
@@ -139,8 +169,10 @@ int listeners_start(struct server *srv)
 	for (size_t i = 0; i < srv->nlisteners; i++) {
 		struct listener *l = &srv->listeners[i];
 		if (l->proto == IPPROTO_TCP) {
+			/* Backlog 0: the socket already listens with SOCK_BACKLOG;
+			 * -1 would make libevent call listen(fd, 128) again. */
 			l->tcp = evconnlistener_new(srv->base, tcp_on_accept, l,
-						    LEV_OPT_CLOSE_ON_FREE | LEV_OPT_CLOSE_ON_EXEC, -1, l->fd);
+						    LEV_OPT_CLOSE_ON_FREE | LEV_OPT_CLOSE_ON_EXEC, 0, l->fd);
 			if (!l->tcp)
 				goto fail;
 			evconnlistener_set_error_cb(l->tcp, tcp_on_accept_error);

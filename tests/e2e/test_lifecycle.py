@@ -45,10 +45,65 @@ def test_bind_error_port_in_use_is_one_line_and_serves_nothing(start_server):
         assert r.returncode == 1
         err = r.stderr.strip().splitlines()
         assert err == ["socklab serve: cannot bind udp 127.0.0.1:%d (qotd): Address already "
-                       "in use — try --port-offset 10000" % port]
+                       "in use — another program has that port; try --service qotd=0 "
+                       "(any free port)" % port]
         assert "ready" not in r.stdout
     finally:
         holder.close()
+
+
+def free_offset(services_ports, lo=41000, hi=52000, step=137):
+    """An offset at which every standard port given is free (TCP and UDP) now."""
+    for off in range(lo, hi, step):
+        if all(port_free(p + off) for p in services_ports):
+            return off
+    pytest.skip("no free offset between %d and %d" % (lo, hi))
+
+
+def port_free(port):
+    for kind in (socket.SOCK_STREAM, socket.SOCK_DGRAM):
+        with socket.socket(socket.AF_INET, kind) as s:
+            if kind == socket.SOCK_STREAM:
+                s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            try:
+                s.bind(("127.0.0.1", port))
+            except OSError:
+                return False
+    return True
+
+
+HINT_RE = re.compile(r"try --port-offset (\d+) \(its ports are free now\)$")
+
+
+def test_bind_error_offset_in_use_suggests_a_free_offset(start_server):
+    # Two students on one machine: the second must not be sent back to the
+    # offset that failed, nor to one that is taken too.
+    off = free_offset([7, 13])
+    first = start_server("-4", "--only", "echo,daytime", "--port-offset", str(off))
+    holders = []
+    for port in (10007, 20013):   # take the first round offsets' ports where we can
+        if port_free(port):
+            h = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+            h.bind(("127.0.0.1", port))
+            holders.append(h)
+    try:
+        r = run("serve", "-4", "--only", "echo,daytime", "--port-offset", str(off))
+        assert r.returncode == 1
+        err = r.stderr.strip().splitlines()
+        assert len(err) == 1, r.stderr
+        assert err[0].startswith("socklab serve: cannot bind tcp 127.0.0.1:%d (echo): Address "
+                                 "already in use — another program has that port; "
+                                 % (7 + off)), err[0]
+        m = HINT_RE.search(err[0])
+        assert m, err[0]
+        hinted = int(m.group(1))
+        assert hinted not in (off, 10000, 20000)
+        second = start_server("-4", "--only", "echo,daytime", "--port-offset", str(hinted))
+        assert second.port("echo") == 7 + hinted
+        assert first.port("echo") == 7 + off
+    finally:
+        for h in holders:
+            h.close()
 
 
 def unprivileged_start():
@@ -72,8 +127,12 @@ def test_bind_error_privileged_port_as_user():
     if "Permission denied" not in r.stderr and "cannot bind" not in r.stderr:
         pytest.skip("binary not runnable as nobody here: %s" % r.stderr.strip())
     assert r.returncode == 1
-    assert r.stderr.strip() == ("socklab serve: cannot bind tcp 127.0.0.1:7 (echo): "
-                                "Permission denied — try --port-offset 10000")
+    line = r.stderr.strip()
+    assert line.startswith("socklab serve: cannot bind tcp 127.0.0.1:7 (echo): "
+                           "Permission denied — ports below 1024 need root; "), line
+    m = HINT_RE.search(line)
+    assert m, line
+    assert port_free(7 + int(m.group(1)))
 
 
 @pytest.mark.parametrize("args,message", [
@@ -90,6 +149,8 @@ def test_bind_error_privileged_port_as_user():
     (["--port-offset", "60000"], "upper: port 12000 + --port-offset 60000 is above 65535"),
     (["extra"], "unexpected argument 'extra'"),
     (["--service"], "option --service needs a value"),
+    (["--json", "-xq"], "unknown option -x"),   # not "--json": the bad letter's word
+    (["-q", "--json", "-vx"], "unknown option -x"),
 ])
 def test_usage_errors_exit_2_with_one_clear_line(args, message):
     r = run("serve", *args)
