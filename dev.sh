@@ -2,6 +2,8 @@
 # The two commands of the README, and the build they share:
 #   ./dev.sh serve [options]   build, then start the lab server
 #   ./dev.sh test              build (also with ASan+UBSan), then run every test
+#   ./dev.sh matrix            build every other build type with gcc and clang
+#                              (warnings are errors in each); CI runs it after test
 #   ./dev.sh build             build only
 # Missing Debian packages are installed when run as root; otherwise the
 # exact apt-get line is printed.
@@ -11,6 +13,25 @@ cd "$(dirname "$0")"
 build() {
 	cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo "$@" >/dev/null
 	cmake --build build -j "$(nproc)"
+}
+
+# Debug, Release and RelWithDebInfo with gcc and clang: optimisation levels
+# change what -Wmaybe-uninitialized sees, and clang warns where gcc does not.
+# build/ already is gcc RelWithDebInfo.
+matrix() {
+	local cc type dir
+	for cc in gcc clang; do
+		for type in Debug Release RelWithDebInfo; do
+			[[ $cc == gcc && $type == RelWithDebInfo ]] && continue
+			dir=build/matrix/$cc-$type
+			echo "dev.sh: building $cc $type in $dir" >&2
+			CC=$cc cmake -S . -B "$dir" -DCMAKE_BUILD_TYPE=$type \
+				-DSOCKLAB_SANITIZERS=OFF >/dev/null
+			cmake --build "$dir" -j "$(nproc)" >"$dir/build.log" 2>&1 ||
+				{ cat "$dir/build.log" >&2; echo "dev.sh: the $cc $type build failed" >&2; return 1; }
+		done
+	done
+	echo "dev.sh: every build type builds with gcc and clang, warnings as errors" >&2
 }
 
 case "${1:-}" in
@@ -35,8 +56,12 @@ test)
 	cd build
 	ctest --output-on-failure -j "$(nproc)" --timeout 600
 	;;
+matrix)
+	scripts/deps.sh build test
+	matrix
+	;;
 *)
-	echo "usage: ./dev.sh serve [options] | ./dev.sh test | ./dev.sh build" >&2
+	echo "usage: ./dev.sh serve [options] | ./dev.sh test | ./dev.sh matrix | ./dev.sh build" >&2
 	exit 2
 	;;
 esac

@@ -19,6 +19,7 @@ const char *log_prog(void)
 	return log_progname;
 }
 
+static void log_verror(int err, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
 static void log_verror(int err, const char *fmt, va_list ap)
 {
 	char msg[1024];

@@ -14,7 +14,8 @@ void render_hex(struct outbuf *ob, const struct pkt *pkt)
 	for (uint32_t off = 0; c.len > 0; off += 16) {
 		uint8_t b[16];
 		size_t n = c.len < 16 ? c.len : 16;
-		rd_bytes(&c, b, n);
+		if (rd_bytes(&c, b, n) < 0)
+			break; /* cannot happen (n <= c.len), but never print unread bytes */
 		OB_LIT(ob, "\t0x");
 		ob_hexraw(ob, off, 4);
 		OB_LIT(ob, ":  ");
