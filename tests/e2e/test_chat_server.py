@@ -746,6 +746,21 @@ def test_quiet_logs_only_ready_and_stopped(chat_server, client):
         ["ready", "stopped"]
 
 
+@pytest.mark.parametrize("json_mode", [True, False])
+def test_sighup_stops_with_the_counters(chat_server, client, json_mode):
+    """SIGHUP (a hangup: the terminal closed) stops the server like SIGTERM,
+    with the stopped line and its counters (reliability review D13: it
+    killed the process, and the counters were lost)."""
+    srv = chat_server(json_mode=json_mode)
+    alice, bob = in_room(client, srv, "lobby", "alice", "bob")
+    alice.send("SAY before the hangup")
+    bob.expect("MSG lobby alice before the hangup")
+    assert srv.stop(signal.SIGHUP) == 0
+    assert srv.stopped is not None, srv.stdout_lines[-3:]
+    assert srv.stopped["sessions"] == 2 and srv.stopped["active"] == 2
+    assert srv.stopped["in"] >= 5 and srv.stopped["out"] >= 5
+
+
 def test_verbose_logs_messages(chat_server, client):
     srv = chat_server("-v")
     a = client(srv, "alice")
