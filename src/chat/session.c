@@ -29,6 +29,7 @@
 #include "core/linebuf.h"
 #include "core/log.h"
 #include "core/sock.h"
+#include "core/textesc.h"
 
 enum chat_tcp_phase {
 	CHAT_TCP_LISTEN,  /* waiting for the peer to connect */
@@ -326,7 +327,7 @@ static void chat_tcp_peer_lines(struct chat_tcp_session *s)
 			if (s->phase == CHAT_TCP_HELLO) {
 				chat_tcp_on_hello(s, line, n);
 			} else {
-				chat_tcp_escape(line, n, s->shown);
+				textesc_term(line, n, s->shown);
 				chat_tcp_ui_print(&s->ui, stdout, "%s: %s", s->peer_name, s->shown);
 			}
 			break;
