@@ -12,8 +12,8 @@
 
 #include <errno.h>
 #include <signal.h>
-#include <stdbool.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -34,7 +34,7 @@
 enum chat_tcp_phase {
 	CHAT_TCP_LISTEN,  /* waiting for the peer to connect */
 	CHAT_TCP_HELLO,   /* connected, waiting for the peer's hello */
-	CHAT_TCP_TALK,    /* after the peer's FIN: only what already waits on stdin */
+	CHAT_TCP_TALK,    /* after the peer's FIN, still what already waits on stdin */
 	CHAT_TCP_LEAVE,   /* no more input: what is owed, FIN, the peer's FIN, the acks */
 	CHAT_TCP_DONE,
 };

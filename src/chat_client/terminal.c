@@ -107,6 +107,8 @@ void cc_term_prompt(struct chat_client *c)
 }
 
 static void term_vprint(struct chat_client *c, FILE *f, const char *prefix, const char *fmt,
+			va_list ap) __attribute__((format(printf, 4, 0)));
+static void term_vprint(struct chat_client *c, FILE *f, const char *prefix, const char *fmt,
 			va_list ap)
 {
 	bool redraw = c->rl_active && !term_in_handler;
