@@ -89,7 +89,7 @@ static void load_member_ready(struct member *m)
 	}
 }
 
-static void load_deliver(void *ctx, const char *line, size_t len)
+static void load_deliver(void *ctx, const char *line, size_t len, uint64_t sent_us)
 {
 	struct member *m = ctx;
 

@@ -133,3 +133,10 @@ void chat_tcp_hostport_str(const char *host, const char *port, char *buf, size_t
 	else
 		snprintf(buf, n, "%s:%s", host, port);
 }
+
+void chat_tcp_reset_on_close(int fd)
+{
+	struct linger lg = { .l_onoff = 1, .l_linger = 0 };
+
+	setsockopt(fd, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg));
+}

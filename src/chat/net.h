@@ -19,6 +19,8 @@ int chat_tcp_listen(uint16_t port, int family, char *err, size_t errlen);
  * IPv4 that arrived on an IPv6 socket is shown as IPv4. */
 void chat_tcp_peer_str(int fd, char *buf, size_t n);
 void chat_tcp_local_str(int fd, char *buf, size_t n);
+/* close() will send a reset and drop what is unsent (SO_LINGER 0). */
+void chat_tcp_reset_on_close(int fd);
 /* "HOST:PORT", with brackets around an IPv6 address. */
 void chat_tcp_hostport_str(const char *host, const char *port, char *buf, size_t n);
 

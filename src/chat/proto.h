@@ -1,7 +1,8 @@
 /* The wire format of socklab chat (docs/chat.md, "socklab chat (TCP)"): each
  * side first sends "HELLO <name>\n", then every chat line is one LF-ended
- * line. Pure functions over bytes: names, the hello, ":q", and the escaping
- * that keeps a peer's bytes from reaching the terminal as control codes. */
+ * line. Pure functions over bytes: names, the hello, ":q". A peer's line is
+ * shown through core/textesc (textesc_term), which keeps its bytes from
+ * reaching the terminal as control codes. */
 #ifndef SOCKLAB_CHAT_PROTO_H
 #define SOCKLAB_CHAT_PROTO_H
 
@@ -10,14 +11,15 @@
 #include <stdint.h>
 
 #include "core/chatproto.h"
+#include "core/textesc.h"
 
 #define CHAT_TCP_LINE_MAX 4096      /* a chat line, without its LF */
 #define CHAT_TCP_NAME_MAX CHAT_NAME_MAX
 #define CHAT_TCP_HELLO_WORD "HELLO "
 #define CHAT_TCP_HELLO_MAX (sizeof(CHAT_TCP_HELLO_WORD) + CHAT_TCP_NAME_MAX + 1) /* with LF, NUL */
 #define CHAT_TCP_QUIT ":q"
-/* chat_tcp_escape writes at most 4 characters per input byte ("\x1b"). */
-#define CHAT_TCP_ESCAPED_MAX (4 * CHAT_TCP_LINE_MAX + 1)
+/* A peer's line escaped for the terminal (textesc_term). */
+#define CHAT_TCP_ESCAPED_MAX TEXTESC_MAX(CHAT_TCP_LINE_MAX)
 
 /* A name as the UDP chat allows it (core/chatproto.h: chat_valid_name). */
 bool chat_tcp_name_valid(const char *s, size_t n);
@@ -36,12 +38,5 @@ size_t chat_tcp_strip_cr(const uint8_t *line, size_t n);
 
 /* The line is ":q" (leave). */
 bool chat_tcp_is_quit(const uint8_t *line, size_t n);
-
-/* The line as a terminal may show it: printable ASCII and well-formed UTF-8
- * as they are; tab as "\t"; every other control byte, DEL and each byte of
- * malformed UTF-8 as "\xHH"; C1 controls and the bidirectional overrides
- * (U+061C, U+200E/F, U+202A-E, U+2066-9) as "\uHHHH". out holds at least
- * 4 * n + 1 bytes; returns the length written (NUL-terminated). */
-size_t chat_tcp_escape(const uint8_t *in, size_t n, char *out);
 
 #endif

@@ -1,31 +1,41 @@
 /* socklab chat's event loop: accept, hello, talk, leave. The loop only moves
- * bytes; framing is core/linebuf's, the protocol chat/proto's, and what the
- * person sees chat/ui's. */
+ * bytes; framing is core/linebuf's, the protocol chat/proto's, what is owed
+ * to the peer chat/outq's, and what the person sees chat/ui's.
+ *
+ * Leaving is symmetric: whichever side leaves first sends what it owes and
+ * its FIN, then keeps reading until the other's FIN. The other side, told
+ * by that FIN, still sends what it owes — its queue and the lines already
+ * waiting on its standard input — then its own FIN. Each side is done once
+ * the peer's kernel has acknowledged everything it sent, FIN included;
+ * lines that never got there are counted and make the exit status 1. */
 #include "chat/session.h"
 
 #include <errno.h>
 #include <signal.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
-#include <event2/buffer.h>
 #include <event2/event.h>
 
 #include "chat/net.h"
+#include "chat/outq.h"
 #include "chat/proto.h"
 #include "chat/ui.h"
 #include "core/addr.h"
+#include "core/clock.h"
 #include "core/linebuf.h"
 #include "core/log.h"
 #include "core/sock.h"
+#include "core/textesc.h"
 
 enum chat_tcp_phase {
 	CHAT_TCP_LISTEN,  /* waiting for the peer to connect */
 	CHAT_TCP_HELLO,   /* connected, waiting for the peer's hello */
-	CHAT_TCP_TALK,
-	CHAT_TCP_LEAVE,   /* we left: sending what is owed, then FIN, then waiting for the peer's */
+	CHAT_TCP_TALK,    /* after the peer's FIN, still what already waits on stdin */
+	CHAT_TCP_LEAVE,   /* no more input: what is owed, FIN, the peer's FIN, the acks */
 	CHAT_TCP_DONE,
 };
 
@@ -39,10 +49,15 @@ struct chat_tcp_session {
 	int status;
 	bool accepted;            /* we listened: "NAME connected from ADDR" */
 	bool shut;                /* our FIN is sent */
+	bool peer_left;           /* the peer's FIN is read */
+	bool abort;               /* close with a reset: what is owed must not go later */
+	uint64_t linger_end_us;   /* the latest wait for the peer's FIN */
 	int lfd, fd;
-	struct event *ev_accept, *ev_read, *ev_write, *ev_timer;
+	/* ev_timer: the hello's time, then leaving's (a deadline, or the wait
+	 * for the peer's FIN); ev_ack: looks for the last acknowledgement. */
+	struct event *ev_accept, *ev_read, *ev_write, *ev_timer, *ev_ack;
 	struct event *ev_sig[CHAT_TCP_NSIGNALS];
-	struct evbuffer *outq;    /* at most CHAT_TCP_OUTQ_MAX bytes */
+	struct chat_tcp_outq out; /* at most CHAT_TCP_OUTQ_MAX bytes queued */
 	struct linebuf in;        /* the peer's lines */
 	struct chat_tcp_ui ui;
 	char peer_name[CHAT_TCP_NAME_MAX + 1]; /* "" until the hello */
@@ -82,15 +97,58 @@ static void chat_tcp_end(struct chat_tcp_session *s, int status)
 	event_base_loopbreak(s->base);
 }
 
+/* The person's lines the peer has not acknowledged (all of them once the
+ * connection is gone: the kernel's count stays). */
+static size_t chat_tcp_owed_lines(struct chat_tcp_session *s)
+{
+	chat_tcp_outq_settle(&s->out, s->fd, s->shut);
+	return chat_tcp_outq_lines_owed(&s->out);
+}
+
+static const char *chat_tcp_plural(size_t n)
+{
+	return n == 1 ? "" : "s";
+}
+
 static void chat_tcp_broken(struct chat_tcp_session *s, int err)
 {
-	if (s->phase == CHAT_TCP_LEAVE && s->shut) {
-		/* We had left and everything was sent: nothing is lost. */
+	size_t owed = chat_tcp_owed_lines(s);
+
+	if (s->phase == CHAT_TCP_LEAVE && s->shut && owed == 0) {
+		/* We had left and everything arrived: nothing is lost. */
 		chat_tcp_end(s, 0);
 		return;
 	}
 	chat_tcp_end(s, 1);
-	chat_tcp_warn(s, "connection to %s lost: %s", chat_tcp_who(s), strerror(err));
+	/* A write after the peer's reset fails with EPIPE: it is the reset. */
+	if (err == EPIPE)
+		err = ECONNRESET;
+	if (owed)
+		chat_tcp_warn(s, "connection to %s lost: %s; %zu line%s not delivered",
+			      chat_tcp_who(s), strerror(err), owed, chat_tcp_plural(owed));
+	else
+		chat_tcp_warn(s, "connection to %s lost: %s", chat_tcp_who(s), strerror(err));
+}
+
+/* Leaving ends now, before everything arrived: 0 if nothing of the
+ * person's is missing, else 1 and how many lines (why: the reason). */
+static void chat_tcp_give_up(struct chat_tcp_session *s, const char *why)
+{
+	int err = sock_error(s->fd);
+	size_t owed;
+
+	if (err) {
+		chat_tcp_broken(s, err);
+		return;
+	}
+	owed = chat_tcp_owed_lines(s);
+	chat_tcp_end(s, owed ? 1 : 0);
+	if (owed) {
+		/* Reported as not delivered, so never delivered: the kernel
+		 * would go on sending them after we close. */
+		s->abort = true;
+		chat_tcp_warn(s, "%zu line%s not delivered: %s", owed, chat_tcp_plural(owed), why);
+	}
 }
 
 static struct timeval chat_tcp_tv(int ms)
@@ -100,51 +158,105 @@ static struct timeval chat_tcp_tv(int ms)
 	return tv;
 }
 
+static void chat_tcp_timer_ms(struct event *ev, int ms)
+{
+	struct timeval tv = chat_tcp_tv(ms);
+
+	event_add(ev, &tv);
+}
+
+/* Both FINs are through: done once the peer's kernel has acknowledged
+ * everything, ours included (looked at every CHAT_TCP_ACK_POLL_MS until
+ * the timer that runs gives up). */
+static void chat_tcp_finish(struct chat_tcp_session *s)
+{
+	int err = sock_error(s->fd);
+	int64_t left;
+
+	if (s->phase == CHAT_TCP_DONE)
+		return;
+	if (err) {
+		chat_tcp_broken(s, err);
+		return;
+	}
+	left = chat_tcp_outq_settle(&s->out, s->fd, true);
+	if (left == 0 || (left < 0 && chat_tcp_outq_lines_owed(&s->out) == 0)) {
+		chat_tcp_end(s, 0);
+		return;
+	}
+	chat_tcp_timer_ms(s->ev_ack, CHAT_TCP_ACK_POLL_MS);
+}
+
+/* After our FIN: the peer's FIN may take up to CHAT_TCP_LINGER_MS of
+ * silence, CHAT_TCP_LINGER_MAX_MS in all — a peer that got our FIN still
+ * sends what it owed, and each of its lines gives it more time. */
+static void chat_tcp_linger(struct chat_tcp_session *s)
+{
+	uint64_t now = clock_mono_us();
+	uint64_t left = s->linger_end_us > now ? (s->linger_end_us - now) / 1000 : 0;
+
+	chat_tcp_timer_ms(s->ev_timer, left < CHAT_TCP_LINGER_MS ? (int)left : CHAT_TCP_LINGER_MS);
+}
+
 static void chat_tcp_shut(struct chat_tcp_session *s)
 {
-	struct timeval linger_tv = chat_tcp_tv(CHAT_TCP_LINGER_MS);
-
 	if (s->shut)
 		return;
 	s->shut = true;
-	if (shutdown(s->fd, SHUT_WR) < 0)
-		chat_tcp_end(s, 0); /* the peer is gone already */
-	else
-		event_add(s->ev_timer, &linger_tv);
-}
-
-/* Queues data (and an LF after it if lf): all of it, or the session ends. */
-static void chat_tcp_queue(struct chat_tcp_session *s, const void *data, size_t n, bool lf)
-{
-	size_t owed = evbuffer_get_length(s->outq);
-
-	if (owed + n + lf > CHAT_TCP_OUTQ_MAX) {
-		chat_tcp_end(s, 1);
-		chat_tcp_warn(s, "%s is not reading: %zu bytes are waiting to be sent (the limit is %d); closing",
-			      chat_tcp_who(s), owed, CHAT_TCP_OUTQ_MAX);
+	if (shutdown(s->fd, SHUT_WR) < 0) {
+		int err = sock_error(s->fd);
+		chat_tcp_broken(s, err ? err : errno);
 		return;
 	}
-	if (evbuffer_add(s->outq, data, n) < 0 || (lf && evbuffer_add(s->outq, "\n", 1) < 0) ||
-	    event_add(s->ev_write, NULL) < 0) {
+	if (s->peer_left) {
+		chat_tcp_finish(s);
+		return;
+	}
+	s->linger_end_us = clock_mono_us() + (uint64_t)CHAT_TCP_LINGER_MAX_MS * 1000;
+	chat_tcp_linger(s);
+}
+
+static void chat_tcp_want_write(struct chat_tcp_session *s)
+{
+	if (event_add(s->ev_write, NULL) < 0) {
 		chat_tcp_end(s, 1);
 		chat_tcp_warn(s, "cannot queue a line: out of memory");
 	}
 }
 
-/* Leaving (":q", end of input, a signal): no more input; what is owed is
- * sent, then FIN; the peer's FIN (or the timeout) ends the loop. */
+/* Queues a line and its LF: all of it, or the session ends. */
+static void chat_tcp_queue(struct chat_tcp_session *s, const void *line, size_t n)
+{
+	size_t owed = chat_tcp_outq_queued(&s->out);
+
+	if (owed + n + 1 > CHAT_TCP_OUTQ_MAX) {
+		chat_tcp_end(s, 1);
+		chat_tcp_warn(s, "%s is not reading: %zu bytes are waiting to be sent (the limit is %d); closing",
+			      chat_tcp_who(s), owed, CHAT_TCP_OUTQ_MAX);
+		return;
+	}
+	if (chat_tcp_outq_line(&s->out, line, n) < 0) {
+		chat_tcp_end(s, 1);
+		chat_tcp_warn(s, "cannot queue a line: out of memory");
+		return;
+	}
+	chat_tcp_want_write(s);
+}
+
+/* Leaving (":q", end of input, a signal, or after the peer left the end of
+ * what was waiting): no more input; what is owed is sent, then FIN. */
 static void chat_tcp_leave(struct chat_tcp_session *s)
 {
-	struct timeval drain_tv = chat_tcp_tv(CHAT_TCP_DRAIN_TIMEOUT_MS);
-
 	if (s->phase != CHAT_TCP_TALK) {
 		chat_tcp_end(s, 0);
 		return;
 	}
 	chat_tcp_ui_stop(&s->ui);
 	s->phase = CHAT_TCP_LEAVE;
-	event_add(s->ev_timer, &drain_tv);
-	if (evbuffer_get_length(s->outq) == 0)
+	/* After the peer's FIN the deadline runs already. */
+	if (!evtimer_pending(s->ev_timer, NULL))
+		chat_tcp_timer_ms(s->ev_timer, CHAT_TCP_DRAIN_TIMEOUT_MS);
+	if (chat_tcp_outq_queued(&s->out) == 0)
 		chat_tcp_shut(s);
 }
 
@@ -157,7 +269,7 @@ static void chat_tcp_on_typed(void *ctx, const uint8_t *line, size_t n)
 	if (chat_tcp_is_quit(line, n))
 		chat_tcp_leave(s);
 	else if (n > 0) /* an empty line says nothing */
-		chat_tcp_queue(s, line, n, true);
+		chat_tcp_queue(s, line, n);
 }
 
 static void chat_tcp_on_typed_too_long(void *ctx, size_t n)
@@ -215,7 +327,7 @@ static void chat_tcp_peer_lines(struct chat_tcp_session *s)
 			if (s->phase == CHAT_TCP_HELLO) {
 				chat_tcp_on_hello(s, line, n);
 			} else {
-				chat_tcp_escape(line, n, s->shown);
+				textesc_term(line, n, s->shown);
 				chat_tcp_ui_print(&s->ui, stdout, "%s: %s", s->peer_name, s->shown);
 			}
 			break;
@@ -236,23 +348,29 @@ static void chat_tcp_peer_lines(struct chat_tcp_session *s)
 	}
 }
 
-/* The peer's FIN. */
+/* The peer's FIN: the peer sends no more, and waits for ours. */
 static void chat_tcp_peer_gone(struct chat_tcp_session *s)
 {
-	switch (s->phase) {
-	case CHAT_TCP_HELLO:
+	if (s->phase == CHAT_TCP_HELLO) {
 		chat_tcp_end(s, 1);
 		chat_tcp_warn(s, "%s closed the connection without a hello (not a socklab chat?)",
 			      s->peer_addr);
-		break;
-	case CHAT_TCP_TALK:
-		chat_tcp_end(s, 0);
-		chat_tcp_ui_print(&s->ui, stdout, "%s left the chat", s->peer_name);
-		break;
-	default:
-		chat_tcp_end(s, 0);
-		break;
+		return;
 	}
+	s->peer_left = true;
+	event_del(s->ev_read); /* at its end for good: it would fire for ever */
+	if (s->phase == CHAT_TCP_TALK) {
+		chat_tcp_ui_print(&s->ui, stdout, "%s left the chat", s->peer_name);
+		/* What waits already still goes, within the time to send it. */
+		chat_tcp_timer_ms(s->ev_timer, CHAT_TCP_DRAIN_TIMEOUT_MS);
+		if (s->ui.reading)
+			chat_tcp_ui_drain(&s->ui);
+		else
+			chat_tcp_leave(s);
+	} else if (s->phase == CHAT_TCP_LEAVE && s->shut) {
+		chat_tcp_finish(s);
+	}
+	/* LEAVE with bytes still queued: the FIN follows them (on_write). */
 }
 
 static void chat_tcp_on_read(evutil_socket_t fd, short what, void *arg)
@@ -272,6 +390,8 @@ static void chat_tcp_on_read(evutil_socket_t fd, short what, void *arg)
 	else
 		linebuf_added(&s->in, (size_t)r);
 	chat_tcp_peer_lines(s);
+	if (r > 0 && s->phase == CHAT_TCP_LEAVE && s->shut)
+		chat_tcp_linger(s); /* still sending what it owed us */
 	if (r == 0 && s->phase != CHAT_TCP_DONE)
 		chat_tcp_peer_gone(s);
 }
@@ -280,11 +400,13 @@ static void chat_tcp_on_write(evutil_socket_t fd, short what, void *arg)
 {
 	struct chat_tcp_session *s = arg;
 
-	if (evbuffer_write(s->outq, fd) < 0 && errno != EAGAIN && errno != EINTR) {
+	if (chat_tcp_outq_write(&s->out, fd) < 0 && errno != EAGAIN && errno != EINTR) {
 		chat_tcp_broken(s, errno);
 		return;
 	}
-	if (evbuffer_get_length(s->outq) > 0)
+	/* Forget what arrived: the copy stays as small as the kernel's. */
+	chat_tcp_outq_settle(&s->out, fd, s->shut);
+	if (chat_tcp_outq_queued(&s->out) > 0)
 		return;
 	event_del(s->ev_write);
 	if (s->phase == CHAT_TCP_LEAVE)
@@ -294,19 +416,30 @@ static void chat_tcp_on_write(evutil_socket_t fd, short what, void *arg)
 static void chat_tcp_on_timer(evutil_socket_t fd, short what, void *arg)
 {
 	struct chat_tcp_session *s = arg;
-	size_t owed = evbuffer_get_length(s->outq);
+	char why[CHAT_TCP_MSG_MAX];
 
 	if (s->phase == CHAT_TCP_HELLO) {
 		chat_tcp_end(s, 1);
 		chat_tcp_warn(s, "no hello from %s within %d s (not a socklab chat?)", s->peer_addr,
 			      CHAT_TCP_HELLO_TIMEOUT_MS / 1000);
-	} else if (s->phase == CHAT_TCP_LEAVE) {
-		/* Everything sent: the peer is just slow to close; we close. */
-		chat_tcp_end(s, owed ? 1 : 0);
-		if (owed)
-			chat_tcp_warn(s, "%zu bytes not sent: %s did not take them within %d s", owed,
-				      chat_tcp_who(s), CHAT_TCP_DRAIN_TIMEOUT_MS / 1000);
+		return;
 	}
+	if (s->phase != CHAT_TCP_TALK && s->phase != CHAT_TCP_LEAVE)
+		return;
+	if (s->shut && !s->peer_left) {
+		/* No FIN from the peer: if it took everything, it is just slow
+		 * to close, and we close. */
+		snprintf(why, sizeof(why), "%s stopped taking them", chat_tcp_who(s));
+	} else {
+		snprintf(why, sizeof(why), "%s did not take them within %d s", chat_tcp_who(s),
+			 CHAT_TCP_DRAIN_TIMEOUT_MS / 1000);
+	}
+	chat_tcp_give_up(s, why);
+}
+
+static void chat_tcp_on_ack_poll(evutil_socket_t fd, short what, void *arg)
+{
+	chat_tcp_finish(arg);
 }
 
 static void chat_tcp_on_signal(evutil_socket_t sig, short what, void *arg)
@@ -319,7 +452,7 @@ static void chat_tcp_on_signal(evutil_socket_t sig, short what, void *arg)
 		chat_tcp_ui_suspend(&s->ui);
 	} else if (s->phase == CHAT_TCP_LEAVE) {
 		/* A second signal while leaving: stop waiting. */
-		chat_tcp_end(s, evbuffer_get_length(s->outq) ? 1 : 0);
+		chat_tcp_give_up(s, "stopped by a second signal");
 	} else {
 		chat_tcp_leave(s);
 	}
@@ -340,7 +473,10 @@ static int chat_tcp_begin(struct chat_tcp_session *s, int fd)
 	if (!s->ev_read || !s->ev_write || event_add(s->ev_read, NULL) < 0 ||
 	    event_add(s->ev_timer, &hello_tv) < 0)
 		return -1;
-	chat_tcp_queue(s, hello, chat_tcp_hello_format(s->cfg->name, hello, sizeof(hello)), false);
+	if (chat_tcp_outq_hello(&s->out, hello,
+				chat_tcp_hello_format(s->cfg->name, hello, sizeof(hello))) < 0)
+		return -1;
+	chat_tcp_want_write(s);
 	return 0;
 }
 
@@ -391,9 +527,10 @@ static int chat_tcp_setup(struct chat_tcp_session *s)
 	s->base = event_base_new();
 	if (!s->base)
 		return -1;
-	s->outq = evbuffer_new();
 	s->ev_timer = event_new(s->base, -1, 0, chat_tcp_on_timer, s);
-	if (!s->outq || !s->ev_timer || linebuf_init(&s->in, CHAT_TCP_LINE_MAX) < 0 ||
+	s->ev_ack = event_new(s->base, -1, 0, chat_tcp_on_ack_poll, s);
+	if (chat_tcp_outq_init(&s->out) < 0 || !s->ev_timer || !s->ev_ack ||
+	    linebuf_init(&s->in, CHAT_TCP_LINE_MAX) < 0 ||
 	    chat_tcp_ui_init(&s->ui, s->base, &chat_tcp_ui_ops, s) < 0)
 		return -1;
 	for (size_t i = 0; i < CHAT_TCP_NSIGNALS; i++) {
@@ -416,13 +553,14 @@ static void chat_tcp_teardown(struct chat_tcp_session *s)
 	for (size_t i = 0; i < CHAT_TCP_NSIGNALS; i++)
 		if (s->ev_sig[i])
 			event_free(s->ev_sig[i]);
-	struct event *evs[] = { s->ev_accept, s->ev_read, s->ev_write, s->ev_timer };
+	struct event *evs[] = { s->ev_accept, s->ev_read, s->ev_write, s->ev_timer, s->ev_ack };
 	for (size_t i = 0; i < sizeof(evs) / sizeof(evs[0]); i++)
 		if (evs[i])
 			event_free(evs[i]);
-	if (s->outq)
-		evbuffer_free(s->outq);
+	chat_tcp_outq_free(&s->out);
 	linebuf_free(&s->in);
+	if (s->fd >= 0 && s->abort)
+		chat_tcp_reset_on_close(s->fd);
 	if (s->fd >= 0)
 		close(s->fd);
 	if (s->lfd >= 0)

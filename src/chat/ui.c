@@ -3,6 +3,7 @@
 #include "chat/ui.h"
 
 #include <errno.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -101,20 +102,36 @@ static void chat_tcp_ui_pipe_read(struct chat_tcp_ui *ui)
 	chat_tcp_ui_pipe_lines(ui);
 }
 
+/* Something can be read from standard input without waiting. */
+static bool chat_tcp_ui_ready(void)
+{
+	struct pollfd p = { .fd = STDIN_FILENO, .events = POLLIN };
+
+	return poll(&p, 1, 0) > 0;
+}
+
 static void chat_tcp_ui_on_input(evutil_socket_t fd, short what, void *arg)
 {
 	struct chat_tcp_ui *ui = arg;
 
 	if (!ui->reading)
 		return;
-	if (ui->tty) {
-		rl_callback_read_char();
+	if (ui->draining && ui->pollable && !chat_tcp_ui_ready()) {
+		/* Nothing more is waiting: that is the end of what the peer
+		 * can still get. */
+		ui->eof = true;
+		event_del(ui->ev_in);
+		ui->ops->on_eof(ui->ctx);
 		return;
 	}
-	chat_tcp_ui_pipe_read(ui);
+	if (ui->tty)
+		rl_callback_read_char();
+	else
+		chat_tcp_ui_pipe_read(ui);
 	/* A file is always readable and cannot be watched: one read per turn
-	 * of the loop, so the socket gets its turn too. */
-	if (!ui->pollable && ui->reading && !ui->eof)
+	 * of the loop, so the socket gets its turn too. Draining looks again
+	 * each turn for the moment nothing is left. */
+	if ((!ui->pollable || ui->draining) && ui->reading && !ui->eof)
 		event_active(ui->ev_in, EV_READ, 1);
 }
 
@@ -195,6 +212,14 @@ void chat_tcp_ui_stop(struct chat_tcp_ui *ui)
 		rl_restore_prompt();
 	}
 	chat_tcp_ui_rl_remove();
+}
+
+void chat_tcp_ui_drain(struct chat_tcp_ui *ui)
+{
+	if (!ui->reading || ui->eof)
+		return;
+	ui->draining = true;
+	event_active(ui->ev_in, EV_READ, 1);
 }
 
 void chat_tcp_ui_free(struct chat_tcp_ui *ui)

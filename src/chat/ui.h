@@ -31,6 +31,7 @@ struct chat_tcp_ui {
 	bool reading;              /* between chat_tcp_ui_start and _stop */
 	bool pollable;             /* stdin can be watched (not a file) */
 	bool eof;
+	bool draining;             /* only what is there already, then the end */
 	struct event_base *base;
 	struct event *ev_in;
 	struct linebuf in;         /* pipe mode */
@@ -47,6 +48,10 @@ int chat_tcp_ui_start(struct chat_tcp_ui *ui);
  * terminal back. Safe to call twice. */
 void chat_tcp_ui_stop(struct chat_tcp_ui *ui);
 void chat_tcp_ui_free(struct chat_tcp_ui *ui);
+/* The peer left: takes only the lines already waiting (typed ahead, or in
+ * the pipe), then reports the end of input (on_eof). A file is read to its
+ * end as before. */
+void chat_tcp_ui_drain(struct chat_tcp_ui *ui);
 /* One line of output on f (stdout or stderr), above the line being typed. */
 void chat_tcp_ui_print(struct chat_tcp_ui *ui, FILE *f, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));

@@ -31,9 +31,10 @@
 #define CC_NOSESSION_GRACE_US 1000000ULL /* a late "no-session" about the old session */
 /* Lines to a room or a user leave at the server's default flood rate
  * (20 a second), with a smaller burst than its 40 so that jitter on the way
- * never trips it. */
-#define CC_PACE_RATE 20
-#define CC_PACE_BURST 30
+ * never trips it. The server charges a line when it was sent, not when a
+ * gap before it filled, so loss does not bunch them up either. */
+#define CC_PACE_RATE CHAT_FLOOD_RATE
+#define CC_PACE_BURST (CHAT_FLOOD_BURST * 3 / 4)
 #define CC_PACE_RETRY_US 50000ULL
 /* Stop reading input while this many messages wait for acknowledgement. */
 #define CC_UNACKED_HIGH 1024
@@ -71,6 +72,7 @@ struct chat_client {
 	bool fatal;                        /* the registration was refused */
 	uint64_t dropped;                  /* datagrams ignored */
 	bool refused_told;
+	uint64_t refusals;                 /* lines refused: the exit status is 1 */
 
 	struct chat_target target;
 	struct tbucket pace;

@@ -91,6 +91,14 @@ void cc_net_close(struct chat_client *c)
 
 void cc_finish(struct chat_client *c, int code)
 {
+	if (code == 0 && c->refusals) {
+		/* Exit 0 says that everything sent was delivered. */
+		if (c->state != CC_DONE)
+			cc_error(c, "the server refused %llu line%s (the error: lines say why); "
+				    "exit status 1",
+				 (unsigned long long)c->refusals, c->refusals == 1 ? "" : "s");
+		code = 1;
+	}
 	c->state = CC_DONE;
 	c->exit_code = code;
 	cc_input_stop(c);
@@ -202,7 +210,7 @@ static void cc_refused_registration(struct chat_client *c, const struct chat_eve
 }
 
 /* Every message of the session, in order, exactly once. */
-static void cc_deliver(void *arg, const char *line, size_t len)
+static void cc_deliver(void *arg, const char *line, size_t len, uint64_t sent_us)
 {
 	struct chat_client *c = arg;
 	struct chat_event ev;
@@ -232,6 +240,8 @@ static void cc_deliver(void *arg, const char *line, size_t len)
 		cc_finish(c, 0);
 		return;
 	}
+	if (chat_event_refuses_line(&ev))
+		c->refusals++;
 	chat_target_apply(&c->target, &ev); /* first: the prompt drawn again is the new one */
 	enum chat_out where = chat_display_event(&c->display, &ev, &out);
 	if (where == CHAT_OUT_STDOUT)

@@ -46,6 +46,12 @@ void chat_target_prompt(const struct chat_target *t, char *buf, size_t n)
 		snprintf(buf, n, "> ");
 }
 
+bool chat_event_refuses_line(const struct chat_event *ev)
+{
+	return ev->kind == CHAT_EV_ERR &&
+	       (chat_event_what_is(ev, "flood") || chat_event_what_is(ev, "too-long"));
+}
+
 bool chat_event_answers(const struct chat_event *ev, const char *await)
 {
 	if (!await)
@@ -53,6 +59,6 @@ bool chat_event_answers(const struct chat_event *ev, const char *await)
 	if (ev->kind == CHAT_EV_OK)
 		return chat_event_what_is(ev, await);
 	/* Refusals of a line sent before the command are not its answer. */
-	return ev->kind == CHAT_EV_ERR && !chat_event_what_is(ev, "flood") &&
-	       !chat_event_what_is(ev, "too-long") && !chat_event_what_is(ev, "no-session");
+	return ev->kind == CHAT_EV_ERR && !chat_event_refuses_line(ev) &&
+	       !chat_event_what_is(ev, "no-session");
 }

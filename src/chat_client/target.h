@@ -25,6 +25,9 @@ void chat_target_clear(struct chat_target *t);
 void chat_target_apply(struct chat_target *t, const struct chat_event *ev);
 /* "lobby> ", "@bob> " or "> ". */
 void chat_target_prompt(const struct chat_target *t, char *buf, size_t n);
+/* True if ev refuses a plain line (SAY, PRIV): ERR flood or too-long, the
+ * codes that only such lines get. The line was not delivered. */
+bool chat_event_refuses_line(const struct chat_event *ev);
 /* True if ev is the server's answer to a command whose OK verb is await
  * ("join"): that OK, or an error that such a command can get. */
 bool chat_event_answers(const struct chat_event *ev, const char *await);

@@ -1,5 +1,5 @@
 /* socklab chat-server: parse options, bind every address or none, run the
- * loop, and stop cleanly on SIGINT/SIGTERM with the counters. */
+ * loop, and stop cleanly on SIGINT/SIGTERM/SIGHUP with the counters. */
 #include "chat_server/chat_server.h"
 
 #include <signal.h>
@@ -55,7 +55,7 @@ static int chatsrv_init(struct chatsrv_server *srv)
 	srv->now_us = now;
 	srv->cmd = (struct chatsrv_cmd_ctx){ .users = srv->users, .rooms = srv->rooms,
 					     .ops = &chatsrv_session_ops, .io = srv,
-					     .flood_rate = cfg->flood_rate, .now_us = now };
+					     .flood_rate = cfg->flood_rate, .line_us = now };
 	tbucket_init(&srv->notices, CHATSRV_NOTICE_RATE, CHATSRV_NOTICE_BURST, now);
 	ratelog_init(&srv->vlog, CHATSRV_VLOG_RATE, CHATSRV_VLOG_BURST, now);
 	src_policy_init(&srv->policy);
@@ -65,7 +65,9 @@ static int chatsrv_init(struct chatsrv_server *srv)
 
 static int chatsrv_init_loop(struct chatsrv_server *srv)
 {
-	static const int sigs[2] = { SIGINT, SIGTERM };
+	/* SIGHUP too: there is nothing to re-read, and a hangup (the terminal
+	 * closed) must not cost the counters. */
+	static const int sigs[CHATSRV_NSIGNALS] = { SIGINT, SIGTERM, SIGHUP };
 	struct event_config *ec = event_config_new();
 
 	if (!ec)
@@ -75,7 +77,7 @@ static int chatsrv_init_loop(struct chatsrv_server *srv)
 	event_config_free(ec);
 	if (!srv->base)
 		return -1;
-	for (int i = 0; i < 2; i++) {
+	for (int i = 0; i < CHATSRV_NSIGNALS; i++) {
 		srv->signals[i] = evsignal_new(srv->base, sigs[i], chatsrv_on_signal, srv);
 		if (!srv->signals[i] || event_add(srv->signals[i], NULL) < 0)
 			return -1;
@@ -87,7 +89,7 @@ static int chatsrv_init_loop(struct chatsrv_server *srv)
 static void chatsrv_free(struct chatsrv_server *srv)
 {
 	chatsrv_sockets_close(srv);
-	for (int i = 0; i < 2; i++)
+	for (int i = 0; i < CHATSRV_NSIGNALS; i++)
 		if (srv->signals[i])
 			event_free(srv->signals[i]);
 	if (srv->timer)

@@ -103,7 +103,7 @@ static bool cmd_text_ok(struct chatsrv_cmd_ctx *c, struct chatsrv_user *u, const
 			  "not delivered", CHAT_TEXT_MAX, len);
 		return false;
 	}
-	if (!chatsrv_user_flood_ok(u, c->now_us)) {
+	if (!chatsrv_user_flood_ok(u, c->line_us)) {
 		cmd_sendf(c, u, "ERR flood more than %llu lines a second; this one was not delivered",
 			  (unsigned long long)c->flood_rate);
 		return false;

@@ -47,7 +47,11 @@ struct chatsrv_cmd_ctx {
 	const struct chatsrv_cmd_ops *ops;
 	void *io;
 	uint64_t flood_rate;  /* for the text of ERR flood */
-	uint64_t now_us;      /* set by the caller before each batch */
+	/* When the line being handled was sent (as far as the link knows),
+	 * set by the caller before each line: flood control charges it then,
+	 * so lines held behind a lost one, or handled in a later slice, are
+	 * not refused for arriving in a bunch. */
+	uint64_t line_us;
 };
 
 /* Handles one message line ("VERB args") from u. */

@@ -41,8 +41,8 @@ const char chatsrv_usage_text[] =
 	"Logs registrations, session ends, rooms created and removed, room joins and\n"
 	"leaves, and kicks, one line each. A room's creator may KICK; when the creator\n"
 	"leaves, the member who has been in the room longest becomes its creator, and a\n"
-	"room is removed when its last member leaves. SIGINT/SIGTERM print a 'stopped'\n"
-	"line with the counters and exit 0.\n";
+	"room is removed when its last member leaves. SIGINT, SIGTERM and SIGHUP print a\n"
+	"'stopped' line with the counters and exit 0.\n";
 
 enum {
 	OPT_EXPIRE = 256,

@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #include "core/addr.h"
+#include "core/chatproto.h"
 
 #define CHATSRV_MAX_BINDS 8
 #define CHATSRV_ERR_MAX 256
@@ -16,7 +17,7 @@
 #define CHATSRV_MAX_USERS_DEFAULT 1000
 #define CHATSRV_MAX_ROOMS_DEFAULT 100
 #define CHATSRV_MAX_MEMBERS_DEFAULT 200
-#define CHATSRV_FLOOD_RATE_DEFAULT 20
+#define CHATSRV_FLOOD_RATE_DEFAULT CHAT_FLOOD_RATE
 #define CHATSRV_FLOOD_RATE_MAX 1000000
 
 struct chatsrv_config {

@@ -29,13 +29,14 @@ size_t chatsrv_pending_room(const struct chatsrv_pending *q)
 }
 
 bool chatsrv_pending_push(struct chatsrv_pending *q, uint64_t token, uint64_t seq,
-			  const char *line, size_t len)
+			  uint64_t sent_us, const char *line, size_t len)
 {
 	if (q->count == q->cap || len >= CHAT_LINE_MAX)
 		return false;
 	struct chatsrv_pending_line *s = &q->slots[(q->head + q->count) % q->cap];
 	s->token = token;
 	s->seq = seq;
+	s->sent_us = sent_us;
 	s->len = len;
 	memcpy(s->text, line, len);
 	q->count++;

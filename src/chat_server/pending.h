@@ -18,6 +18,7 @@
 struct chatsrv_pending_line {
 	uint64_t token;
 	uint64_t seq;
+	uint64_t sent_us;     /* when the client sent it, as far as known */
 	size_t len;
 	char text[CHAT_LINE_MAX];
 };
@@ -33,7 +34,7 @@ size_t chatsrv_pending_count(const struct chatsrv_pending *q);
 size_t chatsrv_pending_room(const struct chatsrv_pending *q);
 /* Appends a line (len < CHAT_LINE_MAX); false when full or too long. */
 bool chatsrv_pending_push(struct chatsrv_pending *q, uint64_t token, uint64_t seq,
-			  const char *line, size_t len);
+			  uint64_t sent_us, const char *line, size_t len);
 /* The oldest line, or NULL; valid until the next pop or push. */
 const struct chatsrv_pending_line *chatsrv_pending_pop(struct chatsrv_pending *q);
 

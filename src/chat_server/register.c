@@ -88,7 +88,7 @@ static void reg_welcome_again(struct chatsrv_server *srv, struct chatsrv_user *u
 
 /* The REG itself is handled here; taking it in through the link only
  * records it as received. */
-static void reg_taken_in(void *ctx, const char *line, size_t len)
+static void reg_taken_in(void *ctx, const char *line, size_t len, uint64_t sent_us)
 {
 }
 

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "core/log.h"
+#include "core/textesc.h"
 
 static json_t *report_peer(json_t *o, const struct sockaddr *peer)
 {
@@ -16,17 +17,16 @@ static json_t *report_peer(json_t *o, const struct sockaddr *peer)
 	return o;
 }
 
-/* A JSON string of bytes that may not be UTF-8: anything that is not
- * printable ASCII becomes '?' (the text line shows the bytes as they are). */
+/* A JSON string of a client's bytes, which may not be UTF-8: valid UTF-8
+ * as it is (the encoder escapes tab and the like), each malformed byte as
+ * \xhh — jansson takes only valid UTF-8. */
 static json_t *report_text(const char *s, size_t n)
 {
-	char buf[CHAT_LINE_MAX];
+	char buf[TEXTESC_MAX(CHAT_LINE_MAX)];
 
-	if (n > sizeof(buf))
-		n = sizeof(buf);
-	for (size_t i = 0; i < n; i++)
-		buf[i] = s[i] >= 0x20 && s[i] < 0x7f ? s[i] : '?';
-	return json_stringn(buf, n);
+	if (n > CHAT_LINE_MAX)
+		n = CHAT_LINE_MAX;
+	return json_stringn(buf, textesc_utf8((const uint8_t *)s, n, buf));
 }
 
 void chatsrv_report_listening(const struct sockaddr *addr)
@@ -118,12 +118,19 @@ void chatsrv_report_room(const struct chatsrv_event *ev)
 void chatsrv_report_message(const struct chatsrv_user *u, uint64_t seq, const char *line,
 			    size_t len)
 {
-	if (out_mode() == OUT_JSON)
+	char shown[TEXTESC_MAX(CHAT_LINE_MAX)];
+
+	if (out_mode() == OUT_JSON) {
 		out_json(json_pack("{s:s,s:s#,s:I,s:o}", "event", "msg", "user", u->name,
 				   (int)u->name_len, "seq", (json_int_t)seq, "line",
 				   report_text(line, len)));
-	else
-		out_line("msg %s %" PRIu64 " %.*s", u->name, seq, (int)len, line);
+		return;
+	}
+	/* A log read on a terminal: the client's bytes must not drive it. */
+	if (len > CHAT_LINE_MAX)
+		len = CHAT_LINE_MAX;
+	textesc_term((const uint8_t *)line, len, shown);
+	out_line("msg %s %" PRIu64 " %s", u->name, seq, shown);
 }
 
 void chatsrv_report_ignored(const struct sockaddr *from, const char *what, const char *why)

@@ -190,11 +190,12 @@ void chatsrv_session_end_pending(struct chatsrv_server *srv)
 
 /* Runs one line of u's: the command, then whatever sessions it ended. */
 static void session_handle(struct chatsrv_server *srv, struct chatsrv_user *u, uint64_t seq,
-			   const char *line, size_t len)
+			   uint64_t sent_us, const char *line, size_t len)
 {
 	if (chatsrv_vlog(srv))
 		chatsrv_report_message(u, seq, line, len);
 	srv->work_done++;
+	srv->cmd.line_us = sent_us;
 	chatsrv_command(&srv->cmd, u, line, len);
 }
 
@@ -208,27 +209,27 @@ void chatsrv_session_work(struct chatsrv_server *srv, uint64_t budget)
 		struct chatsrv_user *u = chatsrv_users_by_token(srv->users, pl->token);
 		if (!u || u->end_reason)
 			continue;
-		session_handle(srv, u, pl->seq, pl->text, pl->len);
+		session_handle(srv, u, pl->seq, pl->sent_us, pl->text, pl->len);
 		chatsrv_session_end_pending(srv);
 	}
 }
 
 /* A line of the current session's, delivered in order by its link: queued
  * for the work slices. */
-static void session_deliver(void *ctx, const char *line, size_t len)
+static void session_deliver(void *ctx, const char *line, size_t len, uint64_t sent_us)
 {
 	struct chatsrv_server *srv = ctx;
 	struct chatsrv_user *u = srv->current;
 	uint64_t seq = rel_rx_ack(&u->link.rx); /* delivered in order: the one acknowledged */
 
-	if (chatsrv_pending_push(&srv->pending, u->token, seq, line, len))
+	if (chatsrv_pending_push(&srv->pending, u->token, seq, sent_us, line, len))
 		return;
 	/* Admission keeps room for everything one datagram can release, so
 	 * this does not happen; if it did, the line is handled now, after
 	 * everything queued before it, rather than lost. */
 	chatsrv_session_work(srv, UINT64_MAX);
 	if (!u->end_reason)
-		session_handle(srv, u, seq, line, len);
+		session_handle(srv, u, seq, sent_us, line, len);
 }
 
 /* The most messages unacknowledged by any session that u's messages can
@@ -247,6 +248,11 @@ static size_t session_backlog(const struct chatsrv_user *u)
 void chatsrv_session_receive(struct chatsrv_server *srv, struct chatsrv_user *u,
 			     struct chat_dgram *d)
 {
+	uint64_t top = 0;
+
+	for (unsigned i = 0; i < d->n; i++)
+		if (d->msgs[i].seq > top)
+			top = d->msgs[i].seq;
 	if (d->n > 0) {
 		/* Take in only what every recipient has room for; the client
 		 * sends the rest again (its retransmission is the wait). Seq 0
@@ -273,6 +279,8 @@ void chatsrv_session_receive(struct chatsrv_server *srv, struct chatsrv_user *u,
 		}
 		d->n = k;
 	}
+	/* Even what is left for the retransmission was sent by now. */
+	rel_rx_note_sent(&u->link.rx, top, srv->now_us);
 	uint64_t acked = u->link.tx.acked;
 	srv->current = u;
 	chat_link_receive(&u->link, d, srv->now_us, session_deliver, srv);
@@ -297,7 +305,6 @@ void chatsrv_session_on_timer(struct chatsrv_server *srv)
 	chatsrv_intake(srv);
 	now = clock_mono_us();
 	srv->now_us = now;
-	srv->cmd.now_us = now;
 	while ((t = chatsrv_heap_top(&srv->timers)) && t->at <= now + CHATSRV_TIMER_SLACK_US) {
 		struct chatsrv_user *u = SESSION_OF_TIMER(t);
 		uint64_t at = t->at > now ? t->at : now;

@@ -122,7 +122,6 @@ static int udp_intake_batch(struct chatsrv_server *srv, struct chatsrv_socket *s
 	if (n <= 0)
 		return 0; /* EAGAIN, or an error about one datagram: the next may be fine */
 	srv->now_us = clock_mono_us();
-	srv->cmd.now_us = srv->now_us;
 	for (int i = 0; i < n; i++) {
 		bool cut = (b->msg[i].msg_hdr.msg_flags & MSG_TRUNC) != 0;
 		chatsrv_dispatch(srv, s->idx, b->data[i], b->msg[i].msg_len, cut, &b->from[i].sa);
@@ -155,7 +154,6 @@ void chatsrv_pump(struct chatsrv_server *srv)
 		bool more = chatsrv_intake(srv);
 		if (chatsrv_pending_count(&srv->pending) > 0) {
 			srv->now_us = clock_mono_us();
-			srv->cmd.now_us = srv->now_us;
 			chatsrv_session_work(srv, CHATSRV_WORK_BUDGET);
 			chatsrv_session_flush_dirty(srv);
 			chatsrv_out_send_all(srv);

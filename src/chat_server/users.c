@@ -186,7 +186,7 @@ size_t chatsrv_users_sorted(struct chatsrv_users *t, struct chatsrv_user ***out)
 
 void chatsrv_user_flood_init(struct chatsrv_user *u, uint64_t rate, uint64_t now_us)
 {
-	tbucket_init(&u->flood, rate, 2 * rate, now_us);
+	tbucket_init(&u->flood, rate, CHAT_FLOOD_BURST / CHAT_FLOOD_RATE * rate, now_us);
 }
 
 bool chatsrv_user_flood_ok(struct chatsrv_user *u, uint64_t now_us)

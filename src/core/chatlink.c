@@ -28,20 +28,26 @@ bool chat_link_send(struct chat_link *l, const char *line, size_t len)
 void chat_link_receive(struct chat_link *l, const struct chat_dgram *d, uint64_t now_us,
 		       chat_deliver_fn deliver, void *ctx)
 {
+	uint64_t top = 0;
+
 	l->last_heard_us = now_us;
 	rel_tx_on_ack(&l->tx, d->ack, now_us);
+	for (unsigned i = 0; i < d->n; i++)
+		if (d->msgs[i].seq > top)
+			top = d->msgs[i].seq;
+	rel_rx_note_sent(&l->rx, top, now_us);
 	for (unsigned i = 0; i < d->n; i++) {
 		const struct chat_msg *m = &d->msgs[i];
 		if (m->seq == 0) {
-			deliver(ctx, m->line, m->len); /* an unreliable notice */
+			deliver(ctx, m->line, m->len, now_us); /* an unreliable notice */
 			continue;
 		}
 		if (rel_rx_accept(&l->rx, m->seq, m->line, m->len) != REL_DELIVER)
 			continue;
-		deliver(ctx, m->line, m->len);
+		deliver(ctx, m->line, m->len, rel_rx_sent_us(&l->rx, m->seq, now_us));
 		struct rel_line *held;
 		while ((held = rel_rx_pop(&l->rx))) {
-			deliver(ctx, held->text, held->len);
+			deliver(ctx, held->text, held->len, rel_rx_sent_us(&l->rx, held->seq, now_us));
 			free(held);
 		}
 	}

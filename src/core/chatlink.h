@@ -21,7 +21,9 @@ struct chat_link {
 	uint64_t last_sent_us;
 };
 
-typedef void (*chat_deliver_fn)(void *ctx, const char *line, size_t len);
+/* A message in order; sent_us: when it was known to have been sent
+ * (rel_rx_sent_us), for rate limits that must not punish a retransmission. */
+typedef void (*chat_deliver_fn)(void *ctx, const char *line, size_t len, uint64_t sent_us);
 
 void chat_link_init(struct chat_link *l);
 void chat_link_free(struct chat_link *l);

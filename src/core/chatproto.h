@@ -17,6 +17,11 @@
 #define CHAT_NAME_MAX 32      /* user and room names */
 #define CHAT_TOKEN_HEX 16
 #define CHAT_SEQ_MAX 999999999999ULL /* 12 digits: never reached, always parsed */
+/* Flood control: SAY and PRIV lines a second per user, in bursts of twice
+ * that — chat-server's default, and the pace chat-client keeps to (with a
+ * smaller burst: the rest is headroom for lines that bunch up on the way). */
+#define CHAT_FLOOD_RATE 20
+#define CHAT_FLOOD_BURST (2 * CHAT_FLOOD_RATE)
 
 enum chat_parse_error {
 	CHAT_OK = 0,

@@ -170,6 +170,28 @@ struct rel_line *rel_rx_pop(struct rel_rx *rx)
 	return l;
 }
 
+void rel_rx_note_sent(struct rel_rx *rx, uint64_t upto, uint64_t now_us)
+{
+	uint64_t last = rx->next + REL_RX_WINDOW - 1;
+	uint64_t from = rx->sent_known + 1 > rx->next ? rx->sent_known + 1 : rx->next;
+
+	if (upto > last)
+		upto = last; /* beyond the window: it comes again */
+	for (uint64_t s = from; s <= upto; s++)
+		rx->sent_us[s % REL_RX_WINDOW] = now_us;
+	if (upto > rx->sent_known)
+		rx->sent_known = upto;
+}
+
+uint64_t rel_rx_sent_us(const struct rel_rx *rx, uint64_t seq, uint64_t fallback)
+{
+	/* A slot is written again only for seq + window, which needs next
+	 * past seq + 1: a message just delivered still has its time. */
+	if (seq == 0 || seq > rx->sent_known || seq + REL_RX_WINDOW <= rx->next)
+		return fallback;
+	return rx->sent_us[seq % REL_RX_WINDOW];
+}
+
 uint64_t rel_rx_ack(const struct rel_rx *rx)
 {
 	return rx->next - 1;

@@ -51,6 +51,13 @@ size_t rel_tx_unacked(const struct rel_tx *tx);
 struct rel_rx {
 	uint64_t next;                          /* the seq expected next */
 	struct rel_line *held[REL_RX_WINDOW];   /* indexed by seq % window */
+	/* When each message from next on was first known to have been sent:
+	 * its own arrival, or an earlier one of a later message (a sender
+	 * sends in order). A line held behind a lost one, or lost and sent
+	 * again, was still sent at its sender's pace; rate limits charge it
+	 * then, not when the gap fills. Indexed by seq % window. */
+	uint64_t sent_us[REL_RX_WINDOW];
+	uint64_t sent_known;                    /* every seq up to this one has its time */
 	bool ack_owed;                          /* something arrived: acknowledge */
 	uint64_t duplicates;
 };
@@ -67,6 +74,12 @@ void rel_rx_free(struct rel_rx *rx);
 enum rel_verdict rel_rx_accept(struct rel_rx *rx, uint64_t seq, const char *line, size_t len);
 /* The next held message that is now in order, or NULL; the caller frees it. */
 struct rel_line *rel_rx_pop(struct rel_rx *rx);
+/* A message numbered upto arrived at now_us: it and every one before it
+ * had been sent by then (only the window from next on is kept). */
+void rel_rx_note_sent(struct rel_rx *rx, uint64_t upto, uint64_t now_us);
+/* When seq (in the window, or just delivered) was known to have been sent;
+ * unknown: fallback. */
+uint64_t rel_rx_sent_us(const struct rel_rx *rx, uint64_t seq, uint64_t fallback);
 /* The cumulative acknowledgement to send. */
 uint64_t rel_rx_ack(const struct rel_rx *rx);
 

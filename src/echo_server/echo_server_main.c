@@ -1,5 +1,6 @@
 /* socklab echo-server: parse options, bind the one socket (-t TCP or UDP),
- * report it, echo until SIGINT or SIGTERM, then close everything. */
+ * report it, echo until SIGINT, SIGTERM or SIGHUP, then close everything
+ * and print the summary. */
 #include "echo_server/echo_server.h"
 
 #include <errno.h>
@@ -64,7 +65,9 @@ static int echo_server_bind(struct echo_server *srv)
 
 static int echo_server_init_loop(struct echo_server *srv)
 {
-	static const int sigs[2] = { SIGINT, SIGTERM };
+	/* SIGHUP too: there is nothing to re-read, and a hangup (the terminal
+	 * closed) must not cost the summary. */
+	static const int sigs[ECHO_SERVER_NSIGNALS] = { SIGINT, SIGTERM, SIGHUP };
 	const struct echo_opts *cfg = srv->cfg;
 
 	srv->base = event_base_new();
@@ -77,7 +80,7 @@ static int echo_server_init_loop(struct echo_server *srv)
 				      .tv_usec = (suseconds_t)(cfg->timeout_ms % 1000) * 1000 };
 		srv->conns.idle_tv = event_base_init_common_timeout(srv->base, &tv);
 	}
-	for (int i = 0; i < 2; i++) {
+	for (int i = 0; i < ECHO_SERVER_NSIGNALS; i++) {
 		srv->signals[i] = evsignal_new(srv->base, sigs[i], echo_server_on_signal, srv);
 		if (!srv->signals[i] || event_add(srv->signals[i], NULL) < 0)
 			return -1;
@@ -102,7 +105,7 @@ static void echo_server_free(struct echo_server *srv)
 		event_free(srv->udp_ev);
 	if (srv->accept_resume)
 		event_free(srv->accept_resume);
-	for (int i = 0; i < 2; i++)
+	for (int i = 0; i < ECHO_SERVER_NSIGNALS; i++)
 		if (srv->signals[i])
 			event_free(srv->signals[i]);
 	if (srv->base)

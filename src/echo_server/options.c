@@ -17,4 +17,4 @@ const char echo_server_usage_text[] =
 	"The server echoes every byte as it arrives, to many clients at once; -c is\n"
 	"accepted for the seed's table and changes nothing here. The client must use\n"
 	"the same -t. Also spelled: -ip, --protocol, --port, --continuous, --help,\n"
-	"--version, --idle-timeout. SIGINT or SIGTERM stops the server (exit 0).\n";
+	"--version, --idle-timeout. SIGINT, SIGTERM or SIGHUP stops the server (exit 0).\n";

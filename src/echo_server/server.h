@@ -25,6 +25,8 @@
 /* UDP lines logged per second (and burst); beyond, they are counted. */
 #define ECHO_SERVER_UDP_LOG_RATE 10
 #define ECHO_SERVER_UDP_LOG_BURST 20
+/* SIGINT, SIGTERM and SIGHUP: each stops the server with its summary. */
+#define ECHO_SERVER_NSIGNALS 3
 
 struct echo_server_stats {
 	uint64_t tcp_conns;
@@ -47,7 +49,7 @@ struct echo_server {
 	uint64_t max_conns;
 	bool accept_paused;
 	struct event *accept_resume;    /* timer after running out of descriptors */
-	struct event *signals[2];
+	struct event *signals[ECHO_SERVER_NSIGNALS];
 	struct echo_server_stats stats;
 	bool stopping;
 };

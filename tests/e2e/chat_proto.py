@@ -125,7 +125,7 @@ class ChatClient:
         batch, size = [], 0
         head = len(build(self.token, self.ack))
         for seq, line in msgs:
-            n = len(b"%d " % seq) + len(line.encode()) + 1
+            n = len(b"%d " % seq) + len(line.encode() if isinstance(line, str) else line) + 1
             if batch and (head + size + n > DGRAM_MAX or len(batch) == MSGS_MAX):
                 self.send_raw(build(self.token, self.ack, batch))
                 batch, size = [], 0

@@ -293,8 +293,31 @@ def test_server_errors_on_stdout(server, client):
     b = client(srv.port, "bob")
     b.send("$roomcreate lobby")
     b.expect(lambda l: l.startswith("error: ") and "lobby" in l)
+    # refused commands are answered on stdout; only refused lines change the exit status
     assert a.close() == 0 and b.close() == 0
     assert a.err.all == [] and b.err.all == []
+
+
+def test_a_line_refused_as_flood_makes_the_exit_status_1(server, client):
+    """docs/chat-client.md: exit 0 means every line was delivered. A server
+    with a lower flood rate than the client's pace refuses some lines; the
+    client shows each refusal and exits 1 (reliability review D3)."""
+    srv = server("--flood-rate", "1")
+    bob = in_room(client, srv.port, "bob", "lobby", create=True)
+    lines = ["line %02d" % i for i in range(10)]
+    rc, out, err = run_client(["127.0.0.1", str(srv.port), "--name", "alice"],
+                              stdin=("$roomjoin lobby\n" + "".join(l + "\n" for l in lines)).encode(),
+                              timeout=60)
+    refused = [l for l in out if l.startswith("error: ")]
+    assert refused and all(l == "error: more than 1 lines a second; this one was not delivered"
+                           for l in refused), out
+    assert err == ["socklab chat-client: the server refused %d line%s (the error: lines say "
+                   "why); exit status 1" % (len(refused), "" if len(refused) == 1 else "s")]
+    assert rc == 1
+    # exactly the lines not refused arrived
+    assert bob.close() == 0
+    got = [l for l in bob.out.all if l.startswith("[lobby] alice: ")]
+    assert len(got) == len(lines) - len(refused)
 
 
 def test_help_and_local_refusals_send_nothing(server, client):

@@ -746,6 +746,47 @@ def test_quiet_logs_only_ready_and_stopped(chat_server, client):
         ["ready", "stopped"]
 
 
+@pytest.mark.parametrize("json_mode", [True, False])
+def test_sighup_stops_with_the_counters(chat_server, client, json_mode):
+    """SIGHUP (a hangup: the terminal closed) stops the server like SIGTERM,
+    with the stopped line and its counters (reliability review D13: it
+    killed the process, and the counters were lost)."""
+    srv = chat_server(json_mode=json_mode)
+    alice, bob = in_room(client, srv, "lobby", "alice", "bob")
+    alice.send("SAY before the hangup")
+    bob.expect("MSG lobby alice before the hangup")
+    assert srv.stop(signal.SIGHUP) == 0
+    assert srv.stopped is not None, srv.stdout_lines[-3:]
+    assert srv.stopped["sessions"] == 2 and srv.stopped["active"] == 2
+    assert srv.stopped["in"] >= 5 and srv.stopped["out"] >= 5
+
+
+# tab, UTF-8 (2, 3 and 4 bytes), bytes that are not UTF-8, a C1 control and
+# a right-to-left override: what a client may put in a line
+ODD_TEXT = "SAY hi\tthere grüße ✓ 😀 ".encode() + b"\xff\xc3 " + "\u009b \u202eevil".encode()
+
+
+@pytest.mark.parametrize("json_mode", [True, False])
+def test_verbose_log_keeps_the_text_of_a_line(chat_server, client, json_mode):
+    """The -v log shows what was said (newcomer review D10: tab and every
+    non-ASCII byte became '?'): valid UTF-8 as it is, malformed bytes as
+    \\xhh; in the text log, which a terminal may show, tab as \\t and C1
+    controls and bidi overrides as \\uHHHH too."""
+    srv = chat_server("-v", json_mode=json_mode)
+    alice, bob = in_room(client, srv, "lobby", "alice", "bob")
+    (seq,) = alice.send(ODD_TEXT)
+    bob.expect(lambda l: l.startswith("MSG lobby alice hi"))
+    if json_mode:
+        ev = srv.wait_event(lambda e: e["event"] == "msg" and e["seq"] == seq)
+        assert ev["line"] == "SAY hi\tthere grüße ✓ 😀 \\xff\\xc3 \u009b \u202eevil"
+    else:
+        line = srv.wait_line(lambda l: l.startswith("msg alice %d " % seq))
+        assert line == "msg alice %d SAY hi\\tthere grüße ✓ 😀 \\xff\\xc3 \\u009B \\u202Eevil" % seq
+    assert srv.stop() == 0
+    raw = "\n".join(srv.stdout_lines)
+    assert "?" not in raw and "\u202e" not in raw and "\u009b" not in raw
+
+
 def test_verbose_logs_messages(chat_server, client):
     srv = chat_server("-v")
     a = client(srv, "alice")

@@ -506,6 +506,154 @@ def test_peer_that_stays_after_we_leave(chat):
     peer.close()
 
 
+# --- the peer leaves first: what waits still goes (reliability review D2) ------
+
+CLOSE_LINES = 500   # about 10 KB: all of it fits in a pipe before the peer leaves
+
+
+def numbered(who, n=CLOSE_LINES):
+    return ["%s line %03d" % (who, i) for i in range(n)]
+
+
+def shown(c, name):
+    return [l[len(name) + 2:] for l in c.out if l.startswith(name + ": ")]
+
+
+def filled_pipe(lines):
+    """(read end, write end) of a pipe that already holds lines (they must
+    fit its 64 KiB): a standard input with everything waiting from the start."""
+    r, w = os.pipe()
+    os.write(w, "".join(l + "\n" for l in lines).encode())
+    return r, w
+
+
+@pytest.mark.parametrize("leaver", ["listener", "connector"])
+def test_both_pipe_500_lines_and_one_stdin_stays_open(chat, leaver):
+    """The review's repro: both sides pipe 500 lines, there before the
+    connection is up; one side's input ends there, the other's stays open.
+    The leaver sends its lines and its FIN right after the hellos, while
+    the other still has its lines unread; they must all arrive."""
+    ends = {}
+    for name in ("alice", "bob"):
+        ends[name] = filled_pipe(numbered(name))
+    leaving_name = "alice" if leaver == "listener" else "bob"
+    os.close(ends[leaving_name][1])  # that input ends after its lines
+    try:
+        a = chat("--name", "alice", "0", stdin=ends["alice"][0])
+        port = a.wait_listening()
+        b = chat("--name", "bob", "--no-fallback", "127.0.0.1", str(port), stdin=ends["bob"][0])
+        leaving, staying = (a, b) if leaver == "listener" else (b, a)
+        assert leaving.wait_exit() == 0, leaving.err
+        assert staying.wait_exit() == 0, staying.err
+    finally:
+        for name, (r, w) in ends.items():
+            os.close(r)
+            if name != leaving_name:
+                os.close(w)
+    assert shown(a, "bob") == numbered("bob")
+    assert shown(b, "alice") == numbered("alice")
+    assert a.err == [] and b.err == []
+    assert staying.out[-1] == "%s left the chat" % leaving_name
+
+
+def test_quit_while_the_peer_has_lines_waiting(chat):
+    a, b = pair(chat)
+    b.send("".join(l + "\n" for l in numbered("bob")))
+    a.send("bye\n:q\n")
+    assert a.wait_exit() == 0 and b.wait_exit() == 0
+    assert shown(a, "bob") == numbered("bob")
+    assert shown(b, "alice") == ["bye"]
+
+
+def test_both_leave_at_once(chat):
+    a, b = pair(chat)
+    a.send("".join(l + "\n" for l in numbered("alice")))
+    b.send("".join(l + "\n" for l in numbered("bob")))
+    a.close_stdin()
+    b.close_stdin()
+    assert a.wait_exit() == 0 and b.wait_exit() == 0
+    assert shown(a, "bob") == numbered("bob")
+    assert shown(b, "alice") == numbered("alice")
+
+
+def test_peer_fin_first_then_every_waiting_line_is_sent(chat):
+    """A peer that says hello and at once half-closes, then reads: the
+    lines already in the chat's pipe all reach it, then the chat's FIN
+    (before the fix: none of them)."""
+    lst = PyListener()
+    r, w = filled_pipe(numbered("me"))  # waiting before the peer leaves; stays open
+    c = chat("--name", "me", "127.0.0.1", str(lst.port), stdin=r)
+    os.close(r)
+    peer = lst.accept()
+    lst.close()
+    peer.send("HELLO py\n")
+    peer.sock.shutdown(socket.SHUT_WR)
+    assert peer.line() == b"HELLO me"
+    got = []
+    while True:
+        line = peer.line()
+        if line is None:
+            break
+        got.append(line.decode())
+    assert got == numbered("me")
+    assert c.wait_exit() == 0
+    assert c.out[-1] == "py left the chat" and c.err == []
+    peer.close()
+    os.close(w)
+
+
+def test_peer_sends_its_last_lines_after_our_fin(chat):
+    """We leave first; the peer answers our FIN with 500 more lines, then
+    its own FIN: we read them all before closing."""
+    c, peer = chat_with_py(chat)
+    c.send("bye\n")
+    c.close_stdin()
+    assert peer.line() == b"bye"
+    assert peer.line() is None  # our FIN
+    peer.send("".join(l + "\n" for l in numbered("py")))
+    peer.sock.shutdown(socket.SHUT_WR)
+    assert c.wait_exit() == 0
+    assert shown(c, "py") == numbered("py")
+    peer.close()
+
+
+def test_lines_the_peer_never_takes_are_counted_and_exit_1(chat):
+    """The peer half-closes and then neither reads nor closes: after 5 s
+    the chat gives up, says how many lines did not arrive, and resets the
+    connection so that they never do. The peer got exactly the others."""
+    lst = PyListener(rcvbuf=4096)
+    lines = ["%05d %s" % (i, "w" * 40) for i in range(1200)]  # 56 KB: fits the pipe
+    r, w = filled_pipe(lines)
+    c = chat("--name", "me", "127.0.0.1", str(lst.port), stdin=r)
+    os.close(r)
+    peer = lst.accept()
+    lst.close()
+    peer.sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+    peer.send("HELLO sloth\n")
+    peer.sock.shutdown(socket.SHUT_WR)
+    line = c.wait_err(lambda l: "not delivered" in l, timeout=3 * WAIT)
+    m = re.match(r"^socklab chat: (\d+) lines not delivered: sloth did not take them "
+                 r"within 5 s$", line)
+    assert m, line
+    assert c.wait_exit() == 1
+    assert peer.line() == b"HELLO me"
+    got = []
+    try:
+        while True:
+            line = peer.line()
+            if line is None:
+                break
+            got.append(line.decode())
+    except ConnectionResetError:
+        pass
+    # every line either arrived whole or is counted (a cut one is counted)
+    lost = int(m.group(1))
+    assert 0 < lost < len(lines)
+    assert got == lines[:len(lines) - lost]
+    peer.close()
+    os.close(w)
+
+
 def test_oversized_line_from_peer_is_reported_and_dropped(chat):
     c, peer = py_to_listening_chat(chat)
     peer.send("y" * LINE_MAX + "\n")

@@ -399,7 +399,7 @@ def test_idle_timeout(echo_server):
     assert srv.wait_line(lambda l: "ended" in l).endswith("reason=idle-timeout")
 
 
-@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM])
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM, signal.SIGHUP])
 def test_server_stops_on_signal_closing_connections(sig):
     srv = EchoServer([]).wait_ready()
     try:
@@ -415,6 +415,20 @@ def test_server_stops_on_signal_closing_connections(sig):
     finally:
         srv.stop()
         srv.finish()
+
+
+def test_udp_server_sighup_keeps_the_counters(echo_server):
+    """SIGHUP stops the UDP server too, with its summary (reliability review
+    D13: it killed the process and the counters were lost)."""
+    srv = echo_server("-t", "UDP")
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+        s.settimeout(WAIT)
+        for i in range(3):
+            s.sendto(b"hup %d" % i, ("127.0.0.1", srv.port))
+            assert s.recvfrom(65536)[0] == b"hup %d" % i
+    assert srv.stop(signal.SIGHUP) == 0
+    srv.finish()
+    assert srv.stdout_lines[-1] == "echo-server: stopped; UDP datagrams in=3 out=3 dropped=0"
 
 
 @pytest.mark.parametrize("proto", ["TCP", "UDP"])

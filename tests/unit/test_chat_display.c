@@ -186,6 +186,16 @@ static void test_answers(void **state)
 	assert_false(chat_event_answers(event("OK join lobby"), NULL));
 }
 
+/* Only refusals that a plain line alone can get change the exit status. */
+static void test_refuses_line(void **state)
+{
+	assert_true(chat_event_refuses_line(event("ERR flood more than 20 lines a second")));
+	assert_true(chat_event_refuses_line(event("ERR too-long a line is at most 512 bytes")));
+	assert_false(chat_event_refuses_line(event("ERR no-such-room no room x")));
+	assert_false(chat_event_refuses_line(event("MSG lobby a flood")));
+	assert_false(chat_event_refuses_line(event("OK join lobby")));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -197,6 +207,7 @@ int main(void)
 		cmocka_unit_test_setup(test_unknown_and_malformed, setup),
 		cmocka_unit_test_setup(test_target_follows_confirmations, setup),
 		cmocka_unit_test_setup(test_answers, setup),
+		cmocka_unit_test_setup(test_refuses_line, setup),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

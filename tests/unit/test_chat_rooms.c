@@ -477,7 +477,7 @@ static void test_commands_flood_and_too_long(void **state)
 	cmd(&cw, 0, "SAY one too many");
 	assert_true(strncmp(sent_to(&cw, 0), "ERR flood ", 10) == 0);
 	assert_null(sent_to(&cw, 1));
-	cw.c.now_us = SEC; /* a second later: 20 more */
+	cw.c.line_us = SEC; /* sent a second later: 20 more */
 	cmd(&cw, 0, "PRIV bob again");
 	assert_string_equal(sent_to(&cw, 1), "PRIV alice again");
 	world_free(&cw.w);

@@ -1,6 +1,6 @@
 /* Unit tests for socklab chat's (TCP) line protocol: names, the hello,
- * ":q", CR stripping, and the escaping that keeps a peer's control bytes,
- * broken UTF-8 and bidi overrides away from the terminal; and its options. */
+ * ":q", CR stripping; and its options. (The escaping of a peer's line is
+ * core/textesc's: test_textesc.c.) */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -94,71 +94,6 @@ static void test_quit_and_cr(void **state)
 	assert_int_equal(chat_tcp_strip_cr(S("")), 0);
 }
 
-static void expect_escaped(const uint8_t *in, size_t n, const char *want)
-{
-	char *out = malloc(4 * n + 1);
-
-	assert_non_null(out);
-	assert_int_equal(chat_tcp_escape(in, n, out), strlen(want));
-	assert_string_equal(out, want);
-	free(out);
-}
-
-static void test_escape_controls(void **state)
-{
-	expect_escaped(S("plain text, 100% ~ok~"), "plain text, 100% ~ok~");
-	expect_escaped(S("back\\slash"), "back\\slash");
-	expect_escaped(S("\x1b[2J\x07"), "\\x1b[2J\\x07");
-	expect_escaped(S("a\tb"), "a\\tb");
-	expect_escaped(S("nul\0x"), "nul\\x00x");
-	expect_escaped(S("\r\n\x7f\x08"), "\\x0d\\x0a\\x7f\\x08");
-	expect_escaped(S(""), "");
-}
-
-static void test_escape_utf8(void **state)
-{
-	/* Well-formed: as is, 2, 3 and 4 bytes. */
-	expect_escaped(S("gr\xc3\xbc\xc3\x9f" "e \xe2\x9c\x93 \xf0\x9f\x98\x80"),
-		       "gr\xc3\xbc\xc3\x9f" "e \xe2\x9c\x93 \xf0\x9f\x98\x80");
-	/* Stray continuation, lone lead, bytes never in UTF-8. */
-	expect_escaped(S("\x80\xbf"), "\\x80\\xbf");
-	expect_escaped(S("\xc3"), "\\xc3");
-	expect_escaped(S("\xc3x"), "\\xc3x");
-	expect_escaped(S("\xff\xfe\xc0\xc1\xf5"), "\\xff\\xfe\\xc0\\xc1\\xf5");
-	/* Overlong, surrogate, above U+10FFFF, truncated. */
-	expect_escaped(S("\xc0\xaf"), "\\xc0\\xaf");
-	expect_escaped(S("\xe0\x80\xaf"), "\\xe0\\x80\\xaf");
-	expect_escaped(S("\xed\xa0\x80"), "\\xed\\xa0\\x80");
-	expect_escaped(S("\xf4\x90\x80\x80"), "\\xf4\\x90\\x80\\x80");
-	expect_escaped(S("\xf0\x9f\x98"), "\\xf0\\x9f\\x98");
-	/* C1 controls (CSI is U+009B) and bidirectional overrides. */
-	expect_escaped(S("\xc2\x9b" "31m"), "\\u009B31m");
-	expect_escaped(S("\xc2\x85"), "\\u0085");
-	expect_escaped(S("\xe2\x80\xae" "evil"), "\\u202Eevil");
-	expect_escaped(S("\xe2\x81\xa6\xe2\x81\xa9\xe2\x80\x8f\xd8\x9c"),
-		       "\\u2066\\u2069\\u200F\\u061C");
-	/* Neighbours that are fine. */
-	expect_escaped(S("\xc2\xa0\xe2\x80\xaf"), "\xc2\xa0\xe2\x80\xaf");
-}
-
-static void test_escape_worst_case_fits(void **state)
-{
-	static uint8_t in[CHAT_TCP_LINE_MAX];
-	static char out[CHAT_TCP_ESCAPED_MAX + 16];
-
-	memset(in, 0x1b, sizeof(in));
-	memset(out, 'Z', sizeof(out));
-	assert_int_equal(chat_tcp_escape(in, sizeof(in), out), 4 * CHAT_TCP_LINE_MAX);
-	assert_int_equal(out[CHAT_TCP_ESCAPED_MAX - 1], '\0');
-	assert_int_equal(out[CHAT_TCP_ESCAPED_MAX], 'Z');
-	/* Two-byte C1 controls: 6 characters for 2 bytes. */
-	for (size_t i = 0; i + 1 < sizeof(in); i += 2) {
-		in[i] = 0xc2;
-		in[i + 1] = 0x9b;
-	}
-	assert_int_equal(chat_tcp_escape(in, sizeof(in), out), 3 * CHAT_TCP_LINE_MAX);
-}
-
 static struct chat_tcp_config cfg;
 static char err[CHAT_TCP_ERR_MAX];
 
@@ -221,9 +156,6 @@ int main(void)
 		cmocka_unit_test(test_hello_extra_fields_are_ignored),
 		cmocka_unit_test(test_bad_hellos),
 		cmocka_unit_test(test_quit_and_cr),
-		cmocka_unit_test(test_escape_controls),
-		cmocka_unit_test(test_escape_utf8),
-		cmocka_unit_test(test_escape_worst_case_fits),
 		cmocka_unit_test(test_options),
 		cmocka_unit_test(test_default_name),
 	};

@@ -107,12 +107,13 @@ static void test_pending_fifo(void **state)
 	assert_int_equal(chatsrv_pending_init(&q, 3), 0);
 	assert_null(chatsrv_pending_pop(&q));
 	for (int round = 0; round < 5; round++) { /* across the ring's end */
-		assert_true(chatsrv_pending_push(&q, 1, 10, "SAY a", 5));
-		assert_true(chatsrv_pending_push(&q, 2, 11, "SAY bb", 6));
+		assert_true(chatsrv_pending_push(&q, 1, 10, 7, "SAY a", 5));
+		assert_true(chatsrv_pending_push(&q, 2, 11, 8, "SAY bb", 6));
 		assert_int_equal(chatsrv_pending_room(&q), 1);
 		const struct chatsrv_pending_line *l = chatsrv_pending_pop(&q);
 		assert_int_equal(l->token, 1);
 		assert_int_equal(l->seq, 10);
+		assert_int_equal(l->sent_us, 7);
 		assert_int_equal(l->len, 5);
 		assert_memory_equal(l->text, "SAY a", 5);
 		l = chatsrv_pending_pop(&q);
@@ -121,12 +122,12 @@ static void test_pending_fifo(void **state)
 		assert_int_equal(chatsrv_pending_count(&q), 0);
 	}
 	for (int i = 0; i < 3; i++)
-		assert_true(chatsrv_pending_push(&q, (uint64_t)i, 0, "x", 1));
-	assert_false(chatsrv_pending_push(&q, 9, 0, "x", 1)); /* full */
+		assert_true(chatsrv_pending_push(&q, (uint64_t)i, 0, 0, "x", 1));
+	assert_false(chatsrv_pending_push(&q, 9, 0, 0, "x", 1)); /* full */
 	memset(line, 'y', sizeof(line));
 	chatsrv_pending_pop(&q);
-	assert_false(chatsrv_pending_push(&q, 9, 0, line, CHAT_LINE_MAX)); /* too long */
-	assert_true(chatsrv_pending_push(&q, 9, 0, line, CHAT_LINE_MAX - 1));
+	assert_false(chatsrv_pending_push(&q, 9, 0, 0, line, CHAT_LINE_MAX)); /* too long */
+	assert_true(chatsrv_pending_push(&q, 9, 0, 0, line, CHAT_LINE_MAX - 1));
 	chatsrv_pending_free(&q);
 }
 

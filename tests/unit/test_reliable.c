@@ -151,7 +151,7 @@ struct sim_side {
 static struct rng sim_rng;
 static unsigned sim_loss, sim_dup; /* percent */
 
-static void sim_deliver(void *ctx, const char *line, size_t len)
+static void sim_deliver(void *ctx, const char *line, size_t len, uint64_t sent_us)
 {
 	struct sim_side *s = ctx;
 	char want[32];
@@ -233,6 +233,85 @@ static void sim_run(unsigned loss, unsigned dup, uint64_t seed)
 	free(b.inbox);
 }
 
+/* What a link delivered: lines and when each was known to have been sent. */
+struct got {
+	char line[8][8];
+	uint64_t sent[8];
+	int n;
+};
+
+static void got_deliver(void *ctx, const char *line, size_t len, uint64_t sent_us)
+{
+	struct got *g = ctx;
+
+	assert_true(g->n < 8 && len < 8);
+	memcpy(g->line[g->n], line, len);
+	g->line[g->n][len] = '\0';
+	g->sent[g->n++] = sent_us;
+}
+
+static void dgram_of(struct chat_dgram *d, uint64_t first, unsigned n, const char *const *lines)
+{
+	memset(d, 0, sizeof(*d));
+	for (unsigned i = 0; i < n; i++) {
+		d->msgs[i].seq = first + i;
+		d->msgs[i].line = lines[i];
+		d->msgs[i].len = strlen(lines[i]);
+	}
+	d->n = n;
+}
+
+/* A line held behind a lost one keeps the time it arrived; the lost one,
+ * sent again much later, gets the time a later line showed it was sent
+ * (lines go out in order): a rate limit sees the sender's pace, not the
+ * bunch that a filled gap releases. */
+static void test_rx_sent_times_survive_a_gap(void **state)
+{
+	static const char *const l1[] = { "SAY 1" }, *const l2[] = { "SAY 2" },
+				 *const l3[] = { "SAY 3" }, *const l4[] = { "SAY 4" };
+	struct chat_link link;
+	struct chat_dgram d;
+	struct got g = { .n = 0 };
+
+	chat_link_init(&link);
+	dgram_of(&d, 1, 1, l1);
+	chat_link_receive(&link, &d, 1000, got_deliver, &g);
+	/* 2 is lost; 3 at 2000 and 4 at 3000 are held */
+	dgram_of(&d, 3, 1, l3);
+	chat_link_receive(&link, &d, 2000, got_deliver, &g);
+	dgram_of(&d, 4, 1, l4);
+	chat_link_receive(&link, &d, 3000, got_deliver, &g);
+	assert_int_equal(g.n, 1);
+	/* 2 comes again at 900000, with 3 and 4 again (duplicates) */
+	dgram_of(&d, 2, 1, l2);
+	chat_link_receive(&link, &d, 900000, got_deliver, &g);
+	assert_int_equal(g.n, 4);
+	assert_string_equal(g.line[1], "SAY 2");
+	assert_string_equal(g.line[3], "SAY 4");
+	assert_int_equal(g.sent[0], 1000);
+	assert_int_equal(g.sent[1], 2000); /* sent before 3, which arrived at 2000 */
+	assert_int_equal(g.sent[2], 2000);
+	assert_int_equal(g.sent[3], 3000);
+	chat_link_free(&link);
+}
+
+static void test_rx_sent_times_bounded_by_the_window(void **state)
+{
+	struct rel_rx rx;
+
+	rel_rx_init(&rx);
+	assert_int_equal(rel_rx_sent_us(&rx, 1, 77), 77); /* unknown: the fallback */
+	rel_rx_note_sent(&rx, 5, 100);
+	rel_rx_note_sent(&rx, 3, 200); /* older news changes nothing */
+	assert_int_equal(rel_rx_sent_us(&rx, 3, 0), 100);
+	/* far beyond the window: only the window is noted, the rest comes again */
+	rel_rx_note_sent(&rx, 1000000, 300);
+	assert_int_equal(rx.sent_known, REL_RX_WINDOW);
+	assert_int_equal(rel_rx_sent_us(&rx, REL_RX_WINDOW, 0), 300);
+	assert_int_equal(rel_rx_sent_us(&rx, REL_RX_WINDOW + 1, 9), 9);
+	rel_rx_free(&rx);
+}
+
 static void test_link_clean_network(void **state)
 {
 	sim_run(0, 0, 1);
@@ -277,6 +356,8 @@ int main(void)
 		cmocka_unit_test(test_tx_retransmit_round_cut_short),
 		cmocka_unit_test(test_tx_bound),
 		cmocka_unit_test(test_rx_order_dup_window),
+		cmocka_unit_test(test_rx_sent_times_survive_a_gap),
+		cmocka_unit_test(test_rx_sent_times_bounded_by_the_window),
 		cmocka_unit_test(test_link_clean_network),
 		cmocka_unit_test(test_link_ten_percent_loss),
 		cmocka_unit_test(test_link_thirty_percent_loss_and_duplicates),
