@@ -109,8 +109,9 @@ def flatten(obj):
     icmp = obj.get("icmp")
     if icmp:
         layer = "icmp4" if icmp["version"] == 4 else "icmp6"
-        out[(layer, "type")] = icmp["type"]
-        out[(layer, "code")] = icmp["code"]
+        for k in ("type", "code"):  # a header cut short has only what was read
+            if k in icmp:
+                out[(layer, k)] = icmp[k]
     return out
 
 
