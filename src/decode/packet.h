@@ -20,7 +20,7 @@
 
 /* Link types we decode (independent of libpcap's DLT_ numbers). */
 enum link_type {
-	LINK_UNKNOWN = 0,
+	LINK_UNKNOWN = 0,     /* not decoded: the frame is left as it is */
 	LINK_ETHERNET,
 	LINK_SLL,     /* Linux cooked v1 */
 	LINK_SLL2,    /* Linux cooked v2 */
@@ -196,7 +196,8 @@ struct pkt {
 };
 
 /* Decodes one frame. Returns 0, or -1 when a header broke (pkt->err says
- * where); the layers before it are filled in either case. */
+ * where); the layers before it are filled in either case. A link type we do
+ * not decode is no error: link.type LINK_UNKNOWN, net.kind NET_NONE. */
 int pkt_decode(enum link_type lt, const uint8_t *p, size_t caplen, size_t len, struct pkt *pkt);
 
 /* The per-layer parsers pkt_decode is made of. c starts at the header; the

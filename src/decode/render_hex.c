@@ -301,6 +301,9 @@ void render_explain(struct outbuf *ob, const struct pkt *pkt)
 		row(ob, pkt, 0, l->hlen, "link type %s, protocol 0x%04x",
 		    l->type == LINK_SLL ? "Linux cooked" : l->type == LINK_SLL2 ? "Linux cooked v2" : "loopback", l->ethertype);
 	}
+	if (l->type == LINK_UNKNOWN && pkt->caplen)
+		ob_printf(ob, "frame (bytes 0-%u): %u bytes captured, link type not decoded\n",
+			  pkt->caplen - 1, pkt->caplen);
 	explain_net(ob, pkt, &pkt->net, false);
 	if (pkt->err.kind != PERR_NONE)
 		ob_printf(ob, "%s %s at byte %u%s%s\n", pkt->err.kind == PERR_TRUNCATED ? "truncated" : "malformed",

@@ -378,8 +378,24 @@ static void j_net(struct outbuf *ob, const struct pkt *pkt, const struct pkt_net
 }
 
 static const char *const link_names[LINK_COUNT] = {
-	"unknown", "ethernet", "linux_sll", "linux_sll2", "raw", "null", "loop", "ipv4", "ipv6",
+	"not_decoded", "ethernet", "linux_sll", "linux_sll2", "raw", "null", "loop", "ipv4", "ipv6",
 };
+
+void render_json_link_not_decoded(struct outbuf *ob, int dlt, const char *name,
+				  const char *description)
+{
+	OB_LIT(ob, "{\"notice\":\"link type not decoded\",\"link\":{\"type\":\"not_decoded\",\"dlt\":");
+	ob_u32(ob, (uint32_t)dlt);
+	if (name) {
+		OB_LIT(ob, ",\"name\":");
+		ob_json_str(ob, name);
+	}
+	if (description) {
+		OB_LIT(ob, ",\"description\":");
+		ob_json_str(ob, description);
+	}
+	OB_LIT(ob, "}}\n");
+}
 
 void render_json(struct outbuf *ob, const struct pkt *pkt, struct pkt_time ts,
 		 const struct flow_annot *an, const struct render_opts *ro)
@@ -421,6 +437,9 @@ void render_json(struct outbuf *ob, const struct pkt *pkt, struct pkt_time ts,
 	if (pkt->link.type != LINK_UNKNOWN) {
 		OB_LIT(ob, ",\"ethertype\":");
 		ob_u32(ob, pkt->link.ethertype);
+	} else {
+		OB_LIT(ob, ",\"dlt\":");
+		ob_u32(ob, (uint32_t)ro->dlt);
 	}
 	ob_chr(ob, '}');
 	j_net(ob, pkt, &pkt->net, an, ro);

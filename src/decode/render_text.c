@@ -484,7 +484,14 @@ void render_text(struct outbuf *ob, const struct pkt *pkt, struct pkt_time ts,
 	if (ro->link)
 		text_link(ob, pkt);
 	if (pkt->link.type == LINK_UNKNOWN) {
-		OB_LIT(ob, "link type not decoded, length ");
+		/* Said once per capture (session.c); here the frame is only named. */
+		if (ro->dlt_name) {
+			ob_str(ob, ro->dlt_name);
+		} else {
+			OB_LIT(ob, "DLT ");
+			ob_u32(ob, (uint32_t)ro->dlt);
+		}
+		OB_LIT(ob, ", length ");
 		ob_u32(ob, pkt->len);
 	} else {
 		text_net(ob, pkt, &pkt->net, an, ro);

@@ -172,6 +172,26 @@ int dc_set_filter(pcap_t *p, const char *filter, bpf_u_int32 netmask)
 	return 0;
 }
 
+/* Once per capture, instead of a complaint on every packet. */
+static void dc_link_not_decoded(struct dc_session *s)
+{
+	const char *name = s->ro.dlt_name, *desc = pcap_datalink_val_to_description(s->dlt);
+	char what[160];
+
+	if (name && desc)
+		snprintf(what, sizeof(what), "%s (%d, %s)", name, s->dlt, desc);
+	else
+		snprintf(what, sizeof(what), "%d", s->dlt);
+	if (s->o->capture)
+		log_error("%s: link type %s is not decoded: each packet is listed by its time and length",
+			  s->o->iface, what);
+	else
+		log_error("'%s': link type %s is not decoded: each packet is listed by its time and length",
+			  s->o->file, what);
+	if (s->o->json && !s->o->write)
+		render_json_link_not_decoded(&s->ob, s->dlt, name, desc);
+}
+
 int dc_session_init(struct dc_session *s, const struct dc_opts *o, pcap_t *p)
 {
 	memset(s, 0, sizeof(*s));
@@ -179,6 +199,9 @@ int dc_session_init(struct dc_session *s, const struct dc_opts *o, pcap_t *p)
 	s->pcap = p;
 	s->dlt = pcap_datalink(p);
 	s->lt = link_from_dlt(s->dlt);
+	s->ro = o->ro;
+	s->ro.dlt = s->dlt;
+	s->ro.dlt_name = pcap_datalink_val_to_name(s->dlt);
 	if (ob_init(&s->ob, stdout) < 0)
 		return -1;
 	s->flows = flows_new();
@@ -186,6 +209,8 @@ int dc_session_init(struct dc_session *s, const struct dc_opts *o, pcap_t *p)
 		ob_free(&s->ob);
 		return -1;
 	}
+	if (s->lt == LINK_UNKNOWN)
+		dc_link_not_decoded(s);
 	return 0;
 }
 
@@ -202,9 +227,9 @@ void dc_session_packet(struct dc_session *s, const struct pcap_pkthdr *h, const 
 	if (o->flows && !o->json && !o->explain && !o->hex && o->ro.link == false && s->o->capture == false) {
 		/* --flows alone: only the summary. */
 	} else if (o->json) {
-		render_json(&s->ob, &pkt, ts, &an, &o->ro);
+		render_json(&s->ob, &pkt, ts, &an, &s->ro);
 	} else {
-		render_text(&s->ob, &pkt, ts, &an, &o->ro);
+		render_text(&s->ob, &pkt, ts, &an, &s->ro);
 		if (o->explain)
 			render_explain(&s->ob, &pkt);
 		if (o->hex)
