@@ -134,10 +134,10 @@ int udp_parse(struct pkt *pkt, struct pkt_net *net, struct cursor *c, bool quote
 		u->partial = true;
 		return quoted ? 0 : pkt_fail(pkt, c, PERR_TRUNCATED, "udp header", NULL);
 	}
-	/* RFC 2675: a datagram beyond 64 KiB (a jumbogram, or BIG TCP's UDP
-	 * GSO) has length 0 and takes the IPv6 length. */
+	/* RFC 2675: a datagram beyond 64 KiB (a jumbogram, or UDP GSO under
+	 * BIG TCP, IPv4 or IPv6) has length 0 and takes the IP length. */
 	uint32_t ulen = u->len;
-	if (ulen == 0 && !quoted && net->ip.version == 6 && net->ip.len_from != IPLEN_HEADER)
+	if (ulen == 0 && !quoted && net->ip.len_from != IPLEN_HEADER)
 		ulen = net->ip.plen;
 	if (ulen < 8) {
 		u->payload_len = 0;

@@ -324,6 +324,11 @@ def test_ipv6_big_tcp_captures():
     o = json.loads(out)
     assert o["ip"]["len"] == 80122 and o["ip"]["len_from"] == "frame" and "error" not in o, o
     assert o["udp"]["dport"] == 4789 and o["udp"]["len"] == 0 and o["udp"]["payload_len"] == 80074
+    # ...and over IPv4 TSO
+    rc, out, _ = run(["decode", "--json", shared_pcap("bigtcp-ipv4-vxlan-ipv6.pcap")])
+    o = json.loads(out)
+    assert o["ip"]["len"] == 80046 and o["ip"]["len_from"] == "frame" and "error" not in o, o
+    assert o["udp"]["len"] == 0 and o["udp"]["payload_len"] == 80018
 
 
 def test_explain_partial_checksum_words(tmp_path):
