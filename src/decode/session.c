@@ -172,23 +172,30 @@ int dc_set_filter(pcap_t *p, const char *filter, bpf_u_int32 netmask)
 	return 0;
 }
 
+/* --flows alone: only the summary, no packet lines. */
+static bool dc_flows_only(const struct dc_opts *o)
+{
+	return o->flows && !o->json && !o->explain && !o->hex && !o->ro.link && !o->capture;
+}
+
 /* Once per capture, instead of a complaint on every packet. */
 static void dc_link_not_decoded(struct dc_session *s)
 {
 	const char *name = s->ro.dlt_name, *desc = pcap_datalink_val_to_description(s->dlt);
+	const char *listed = dc_flows_only(s->o) ? "" : ": each packet is listed by its time and length";
 	char what[160];
 
+	if (s->o->write)
+		return; /* capture -w only copies packets */
 	if (name && desc)
 		snprintf(what, sizeof(what), "%s (%d, %s)", name, s->dlt, desc);
 	else
 		snprintf(what, sizeof(what), "%d", s->dlt);
 	if (s->o->capture)
-		log_error("%s: link type %s is not decoded: each packet is listed by its time and length",
-			  s->o->iface, what);
+		log_error("%s: link type %s is not decoded%s", s->o->iface, what, listed);
 	else
-		log_error("'%s': link type %s is not decoded: each packet is listed by its time and length",
-			  s->o->file, what);
-	if (s->o->json && !s->o->write)
+		log_error("'%s': link type %s is not decoded%s", s->o->file, what, listed);
+	if (s->o->json)
 		render_json_link_not_decoded(&s->ob, s->dlt, name, desc);
 }
 
@@ -224,8 +231,8 @@ void dc_session_packet(struct dc_session *s, const struct pcap_pkthdr *h, const 
 	s->packets++;
 	pkt_decode(s->lt, data, h->caplen, h->len, &pkt);
 	flows_update(s->flows, &pkt, (double)ts.sec + ts.usec / 1e6, &an);
-	if (o->flows && !o->json && !o->explain && !o->hex && o->ro.link == false && s->o->capture == false) {
-		/* --flows alone: only the summary. */
+	if (dc_flows_only(o)) {
+		/* only the summary */
 	} else if (o->json) {
 		render_json(&s->ob, &pkt, ts, &an, &s->ro);
 	} else {

@@ -271,6 +271,8 @@ def test_link_type_not_decoded_is_said_once(tmp_path):
     rc, out, _ = run(["decode", "--explain", path])
     assert "frame (bytes 0-63): 64 bytes captured, link type not decoded" in out
     assert "malformed" not in out
+    rc, out, err = run(["decode", "--flows", path])  # the summary alone lists no packets
+    assert rc == 0 and err == "socklab decode: '%s': link type PPP (9, PPP) is not decoded\n" % path
 
 
 @pytest.mark.parametrize("name,link,dlt,desc,count", [
