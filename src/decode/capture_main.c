@@ -157,11 +157,12 @@ int capture_main(int argc, char **argv)
 	if (dc_session_finish(&s) < 0 && errno != EPIPE)
 		status = 1;
 	struct pcap_stat st;
+	const char *noun = s.packets == 1 ? "packet" : "packets";
 	if (pcap_stats(p, &st) == 0 && st.ps_drop > 0)
-		log_error("%llu packets captured, %u dropped by the kernel (too slow: try -w FILE or a "
-			  "smaller -s)", (unsigned long long)s.packets, st.ps_drop);
+		log_error("%llu %s captured, %u dropped by the kernel (too slow: try -w FILE or a "
+			  "smaller -s)", (unsigned long long)s.packets, noun, st.ps_drop);
 	else
-		log_error("%llu packets captured", (unsigned long long)s.packets);
+		log_error("%llu %s captured", (unsigned long long)s.packets, noun);
 	pcap_close(p);
 	return status;
 }

@@ -29,7 +29,7 @@ uint32_t cksum_pseudo(const struct ip_hdr *ip, uint8_t proto, uint32_t len)
 	size_t alen = ip->version == 6 ? 16 : 4;
 	uint32_t sum = cksum_add(0, cur_make(ip->src, alen));
 
-	sum = cksum_add(sum, cur_make(ip->dst, alen));
+	sum = cksum_add(sum, cur_make(ip->routed ? ip->final_dst : ip->dst, alen));
 	sum += proto;
 	sum += len >> 16;
 	sum += len & 0xffff;

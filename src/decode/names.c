@@ -97,9 +97,11 @@ static const struct vname sll_pkttypes[] = {
 };
 const char *name_sll_pkttype(uint16_t t) { return vname_find(sll_pkttypes, N(sll_pkttypes), t); }
 
+/* tcpdump prints the letters in bit order, ACK's dot among them: [S.E],
+ * [FSRP.UEW]. */
 const struct tcp_flag_name tcp_flag_names[] = {
-	{ 0x02, 'S', "SYN" }, { 0x01, 'F', "FIN" }, { 0x08, 'P', "PSH" }, { 0x04, 'R', "RST" },
-	{ 0x20, 'U', "URG" }, { 0x40, 'E', "ECE" }, { 0x80, 'W', "CWR" }, { 0x100, 'e', "AE" },
-	{ 0x10, '.', "ACK" },
+	{ 0x01, 'F', "FIN" }, { 0x02, 'S', "SYN" }, { 0x04, 'R', "RST" }, { 0x08, 'P', "PSH" },
+	{ 0x10, '.', "ACK" }, { 0x20, 'U', "URG" }, { 0x40, 'E', "ECE" }, { 0x80, 'W', "CWR" },
+	{ 0x100, 'e', "AE" },
 };
 const size_t tcp_flag_count = N(tcp_flag_names);

@@ -20,7 +20,7 @@
 
 /* Link types we decode (independent of libpcap's DLT_ numbers). */
 enum link_type {
-	LINK_UNKNOWN = 0,
+	LINK_UNKNOWN = 0,     /* not decoded: the frame is left as it is */
 	LINK_ETHERNET,
 	LINK_SLL,     /* Linux cooked v1 */
 	LINK_SLL2,    /* Linux cooked v2 */
@@ -72,6 +72,14 @@ struct ip_opt {
 struct ip6_ext {
 	uint8_t type, len;    /* len in bytes */
 	uint16_t off;
+	uint8_t rt_type, rt_left; /* routing header: type, segments left */
+};
+
+/* Where ip_hdr.len came from. */
+enum ip_len_from {
+	IPLEN_HEADER = 0,     /* the total (v4) or payload (v6) length field */
+	IPLEN_FRAME,          /* field 0 without a jumbo option (TSO, BIG TCP): the frame */
+	IPLEN_JUMBO,          /* v6 payload length 0 with the jumbo payload option */
 };
 
 struct ip_hdr {
@@ -80,7 +88,7 @@ struct ip_hdr {
 	uint8_t tos;          /* v6: traffic class */
 	uint32_t flowlabel;
 	uint32_t len;         /* total length (v6: payload length + 40) */
-	bool len_zero;        /* v4 length 0 (TSO): len taken from the frame */
+	enum ip_len_from len_from;
 	uint16_t id;
 	bool rf, df, mf;
 	uint16_t frag_off;    /* in bytes */
@@ -89,6 +97,8 @@ struct ip_hdr {
 	uint16_t cksum, cksum_calc;
 	enum cks_status cks;
 	uint8_t src[16], dst[16];
+	bool routed;          /* v6: a routing header names a final destination */
+	uint8_t final_dst[16]; /* ...this one, which the checksums cover */
 	uint8_t nopts;
 	struct ip_opt opts[PKT_IPOPT_MAX];
 	uint8_t next6;        /* v6 next header of the base header */
@@ -130,8 +140,8 @@ struct tcp_hdr {
 	uint16_t win, cksum, cksum_calc, urg;
 	enum cks_status cks;
 	uint32_t payload_len;
-	bool partial;         /* quoted: only the first bytes were there */
-	uint8_t have;         /* header bytes present (quoted) */
+	bool partial;         /* cut short: only the first `have` bytes were read */
+	uint8_t have;         /* bytes of the 20-byte header present */
 	uint8_t nopts;
 	struct tcp_opt opts[PKT_TCPOPT_MAX];
 };
@@ -141,7 +151,8 @@ struct udp_hdr {
 	uint16_t sport, dport, len, cksum, cksum_calc;
 	enum cks_status cks;
 	uint32_t payload_len;
-	bool partial;
+	bool partial;         /* cut short: only the first `have` bytes were read */
+	uint8_t have;         /* bytes of the 8-byte header present */
 };
 
 struct icmp_hdr {
@@ -154,6 +165,8 @@ struct icmp_hdr {
 	uint32_t rest;        /* the second word: gateway, mtu, pointer */
 	uint32_t len;         /* message length per IP header */
 	bool quotes;          /* an error message carrying an IP packet */
+	bool partial;         /* cut short: only the first `have` bytes were read */
+	uint8_t have;         /* bytes of the 8-byte header present (quoted: 4) */
 };
 
 enum net_kind { NET_NONE = 0, NET_IP4, NET_IP6, NET_ARP, NET_OTHER };
@@ -183,7 +196,8 @@ struct pkt {
 };
 
 /* Decodes one frame. Returns 0, or -1 when a header broke (pkt->err says
- * where); the layers before it are filled in either case. */
+ * where); the layers before it are filled in either case. A link type we do
+ * not decode is no error: link.type LINK_UNKNOWN, net.kind NET_NONE. */
 int pkt_decode(enum link_type lt, const uint8_t *p, size_t caplen, size_t len, struct pkt *pkt);
 
 /* The per-layer parsers pkt_decode is made of. c starts at the header; the
@@ -205,7 +219,8 @@ int pkt_fail(struct pkt *pkt, const struct cursor *c, enum pkt_err_kind kind, co
 /* Internet checksum helpers. */
 uint32_t cksum_add(uint32_t sum, struct cursor c);
 uint16_t cksum_fold(uint32_t sum);
-/* Pseudo-header sum (not folded) for an IPv4/IPv6 upper layer. */
+/* Pseudo-header sum (not folded) for an IPv4/IPv6 upper layer; IPv6 with a
+ * routing header covers its final destination. */
 uint32_t cksum_pseudo(const struct ip_hdr *ip, uint8_t proto, uint32_t len);
 /* Judges a checksum field from the sum over all covered bytes (field
  * included). pseudo (when the offload shortcut applies) is the pseudo-header

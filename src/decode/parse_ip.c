@@ -100,7 +100,7 @@ int ip4_parse(struct pkt *pkt, struct pkt_net *net, struct cursor *c, bool quote
 	cur_skip(c, ip->hlen - 20u);
 	if (ip->len == 0 && !quoted) {
 		/* TSO on the sending host: the length is not filled in yet. */
-		ip->len_zero = true;
+		ip->len_from = IPLEN_FRAME;
 		ip->len = pkt->len > ip->off ? pkt->len - ip->off : ip->hlen;
 		ip->plen = ip->len > ip->hlen ? ip->len - ip->hlen : 0;
 	} else if (ip->len < ip->hlen) {
@@ -118,6 +118,77 @@ static bool ip6_is_ext(uint8_t nh)
 {
 	return nh == 0 || nh == 43 || nh == 44 || nh == 60 || nh == 51 || nh == 135 ||
 	       nh == 139 || nh == 140;
+}
+
+/* The jumbo payload option (RFC 2675) in the hop-by-hop header at h, when
+ * the header is all there. */
+static bool ip6_jumbo(struct cursor h, uint32_t *jumbo)
+{
+	uint8_t next, l, type, olen;
+
+	if (rd_u8(&h, &next) < 0 || rd_u8(&h, &l) < 0)
+		return false;
+	struct cursor o = cur_sub(&h, ((size_t)l + 1) * 8 - 2);
+	while (rd_u8(&o, &type) == 0) {
+		if (type == 0)
+			continue; /* Pad1 */
+		if (rd_u8(&o, &olen) < 0)
+			return false;
+		if (type == 0xc2 && olen == 4)
+			return rd_be32(&o, jumbo) == 0;
+		if (cur_skip(&o, olen) < 0)
+			return false;
+	}
+	return false;
+}
+
+/* RFC 8200 8.1: TCP, UDP and ICMPv6 checksums cover the final destination.
+ * While segments are left, a routing header names it: the last address
+ * (types 0 and 2; type 3, RPL (RFC 6554), stores it without the first CmprE
+ * bytes it shares with the destination address) or segment 0 (type 4, SRH
+ * (RFC 8754), which lists the path backwards). r holds the routing header
+ * after its first two bytes, elen its whole length. */
+static void ip6_rthdr(struct ip_hdr *ip, struct ip6_ext *e, struct cursor r, size_t elen)
+{
+	uint8_t type = 0, left = 0, b0 = 0, b1 = 0;
+	size_t area = elen - 8, skip = 0, keep = 16;
+
+	rd_u8(&r, &type);
+	rd_u8(&r, &left);
+	if (e) {
+		e->rt_type = type;
+		e->rt_left = left;
+	}
+	if (left == 0 || ip->routed || rd_u8(&r, &b0) < 0 || rd_u8(&r, &b1) < 0 ||
+	    cur_skip(&r, 2) < 0)
+		return;
+	switch (type) {
+	case 0:
+	case 2:
+		if (area < 16 || area % 16)
+			return;
+		skip = area - 16;
+		break;
+	case 3: {
+		size_t cmpr_i = b0 >> 4, cmpr_e = b0 & 0x0f, pad = b1 >> 4;
+		size_t each = 16 - cmpr_i;
+		keep = 16 - cmpr_e;
+		if (area < pad + keep || (area - pad - keep) % each)
+			return;
+		skip = area - pad - keep;
+		break;
+	}
+	case 4:
+		if (area < 16)
+			return;
+		break;
+	default:
+		return;
+	}
+	memcpy(ip->final_dst, ip->dst, 16 - keep);
+	if (cur_skip(&r, skip) < 0 || rd_bytes(&r, ip->final_dst + 16 - keep, keep) < 0)
+		return;
+	ip->routed = true;
 }
 
 int ip6_parse(struct pkt *pkt, struct pkt_net *net, struct cursor *c, bool quoted)
@@ -146,8 +217,20 @@ int ip6_parse(struct pkt *pkt, struct pkt_net *net, struct cursor *c, bool quote
 	if ((vtf >> 28) != 6)
 		return pkt_fail(pkt, &start, PERR_MALFORMED, "ipv6 header", "version is not 6");
 	uint32_t remain = plen;
-	if (plen == 0 && nh == 0)
-		remain = (uint32_t)c->len; /* jumbogram */
+	if (plen == 0 && !quoted && (nh == 0 || nh == 6 || nh == 17)) {
+		/* A jumbogram, or Linux BIG TCP (TCP or UDP GSO beyond 64 KiB),
+		 * which hands taps payload length 0 without the jumbo option:
+		 * the length is the frame's, as for IPv4 TSO. */
+		if (nh == 0 && ip6_jumbo(*c, &remain)) {
+			ip->len_from = IPLEN_JUMBO;
+		} else {
+			ip->len_from = IPLEN_FRAME;
+			remain = pkt->len > ip->off + 40u ? pkt->len - ip->off - 40u : 0;
+		}
+		ip->len = remain <= UINT32_MAX - 40u ? remain + 40u : UINT32_MAX;
+	} else if (plen == 0 && nh == 0) {
+		remain = (uint32_t)c->len; /* a quoted jumbogram: what the quote holds */
+	}
 	struct cursor body = cur_sub(c, remain);
 	cur_skip(c, body.len);
 
@@ -173,11 +256,17 @@ int ip6_parse(struct pkt *pkt, struct pkt_net *net, struct cursor *c, bool quote
 			if (cur_skip(&body, elen - 2) < 0)
 				return pkt_fail(pkt, &at, PERR_TRUNCATED, "ipv6 extension header", NULL);
 		}
+		struct ip6_ext *e = NULL;
 		if (ip->next_ext < PKT_V6EXT_MAX) {
-			struct ip6_ext *e = &ip->ext[ip->next_ext++];
+			e = &ip->ext[ip->next_ext++];
 			e->type = nh;
 			e->len = (uint8_t)(elen > 255 ? 255 : elen);
 			e->off = (uint16_t)(at.p - pkt->data);
+		}
+		if (nh == 43) {
+			struct cursor r = at;
+			cur_skip(&r, 2);
+			ip6_rthdr(ip, e, cur_sub(&r, elen - 2), elen);
 		}
 		ext_bytes += (uint32_t)elen;
 		nh = next;

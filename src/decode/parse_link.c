@@ -159,7 +159,10 @@ int link_parse(struct pkt *pkt, enum link_type lt, struct cursor *c)
 	case LINK_RAW: rc = raw_parse(pkt, c); break;
 	case LINK_IPV4: pkt->link.ethertype = ETHERTYPE_IPV4; rc = 0; break;
 	case LINK_IPV6: pkt->link.ethertype = ETHERTYPE_IPV6; rc = 0; break;
-	default: return pkt_fail(pkt, c, PERR_MALFORMED, "link layer", "link type not decoded");
+	default:
+		/* Not decoded is not malformed: the frame stays as it is. */
+		pkt->link.type = LINK_UNKNOWN;
+		return 0;
 	}
 	pkt->link.hlen = (uint16_t)(c->p - start);
 	return rc;
@@ -178,5 +181,7 @@ int pkt_decode(enum link_type lt, const uint8_t *p, size_t caplen, size_t len, s
 	pkt->len = (uint32_t)len;
 	if (link_parse(pkt, lt, &c) < 0)
 		return -1;
+	if (pkt->link.type == LINK_UNKNOWN)
+		return 0;
 	return net_parse(pkt, &pkt->net, pkt->link.ethertype, &c, false);
 }

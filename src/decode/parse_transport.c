@@ -73,11 +73,15 @@ int tcp_parse(struct pkt *pkt, struct pkt_net *net, struct cursor *c, bool quote
 	t->off = (uint16_t)(c->p - pkt->data);
 	if (!cur_have(c, 20)) {
 		/* Keep what is there: an ICMP error quotes at least 8 bytes
-		 * (ports and sequence), a short capture maybe the ports. */
+		 * (ports and sequence), a short capture maybe the ports. The
+		 * printers show only the fields `have` covers. */
 		t->partial = true;
 		t->have = (uint8_t)c->len;
-		if (rd_be16(c, &t->sport) == 0 && rd_be16(c, &t->dport) == 0)
-			rd_be32(c, &t->seq);
+		if (rd_be16(c, &t->sport) == 0 && rd_be16(c, &t->dport) == 0 &&
+		    rd_be32(c, &t->seq) == 0 && rd_be32(c, &t->ack) == 0 &&
+		    rd_be16(c, &offflags) == 0 && rd_be16(c, &t->win) == 0)
+			rd_be16(c, &t->cksum);
+		t->flags = offflags & 0x1ff;
 		return quoted ? 0 : pkt_fail(pkt, &start, PERR_TRUNCATED, "tcp header", NULL);
 	}
 	t->have = 20;
@@ -124,22 +128,28 @@ int udp_parse(struct pkt *pkt, struct pkt_net *net, struct cursor *c, bool quote
 
 	net->l4 = L4_UDP;
 	u->off = (uint16_t)(c->p - pkt->data);
+	u->have = (uint8_t)(c->len < 8 ? c->len : 8);
 	if (rd_be16(c, &u->sport) < 0 || rd_be16(c, &u->dport) < 0 || rd_be16(c, &u->len) < 0 ||
 	    rd_be16(c, &u->cksum) < 0) {
 		u->partial = true;
 		return quoted ? 0 : pkt_fail(pkt, c, PERR_TRUNCATED, "udp header", NULL);
 	}
-	if (u->len < 8) {
+	/* RFC 2675: a datagram beyond 64 KiB (a jumbogram, or UDP GSO under
+	 * BIG TCP, IPv4 or IPv6) has length 0 and takes the IP length. */
+	uint32_t ulen = u->len;
+	if (ulen == 0 && !quoted && net->ip.len_from != IPLEN_HEADER)
+		ulen = net->ip.plen;
+	if (ulen < 8) {
 		u->payload_len = 0;
 		return quoted ? 0 : pkt_fail(pkt, &start, PERR_MALFORMED, "udp header",
 					     "length below 8");
 	}
-	u->payload_len = u->len - 8u;
+	u->payload_len = ulen - 8u;
 	net->payload_off = (uint32_t)(c->p - pkt->data);
 	net->payload_caplen = (uint32_t)(c->len < u->payload_len ? c->len : u->payload_len);
 	if (quoted)
 		return 0;
-	if (u->len > net->ip.plen && !(net->ip.version == 6 && net->ip.plen == 0)) {
+	if (ulen > net->ip.plen && !(net->ip.version == 6 && net->ip.plen == 0)) {
 		u->cks = CKS_UNVERIFIED;
 		return pkt_fail(pkt, &start, PERR_MALFORMED, "udp header",
 				"length beyond the ip payload");
@@ -147,7 +157,7 @@ int udp_parse(struct pkt *pkt, struct pkt_net *net, struct cursor *c, bool quote
 	if (u->cksum == 0 && net->ip.version == 4)
 		u->cks = CKS_NONE;
 	else
-		u->cks = l4_cksum(&net->ip, 17, start, u->len, u->cksum, true, true, &u->cksum_calc);
+		u->cks = l4_cksum(&net->ip, 17, start, ulen, u->cksum, true, true, &u->cksum_calc);
 	return 0;
 }
 
@@ -174,14 +184,21 @@ int icmp_parse(struct pkt *pkt, struct pkt_net *net, struct cursor *c, bool v6, 
 	ic->v6 = v6;
 	ic->off = (uint16_t)(c->p - pkt->data);
 	ic->len = net->ip.plen;
-	if (rd_u8(c, &ic->type) < 0 || rd_u8(c, &ic->code) < 0 || rd_be16(c, &ic->cksum) < 0)
-		return quoted ? 0 : pkt_fail(pkt, c, PERR_TRUNCATED, v6 ? "icmp6 header" : "icmp header",
-					     NULL);
-	if (quoted)
+	ic->have = (uint8_t)(c->len < 8 ? c->len : 8);
+	if (rd_u8(c, &ic->type) < 0 || rd_u8(c, &ic->code) < 0 || rd_be16(c, &ic->cksum) < 0) {
+		ic->partial = true;
+		return quoted ? 0 : pkt_fail(pkt, c, PERR_TRUNCATED,
+					     v6 ? "icmp6 header" : "icmp header", NULL);
+	}
+	if (quoted) {
+		ic->have = 4; /* the quote's first word is all we read */
 		return 0;
+	}
 	ic->cks = l4_cksum(&net->ip, 58, start, ic->len, ic->cksum, v6, false, &ic->cksum_calc);
-	if (rd_be32(c, &ic->rest) < 0)
+	if (rd_be32(c, &ic->rest) < 0) {
+		ic->partial = true;
 		return pkt_fail(pkt, c, PERR_TRUNCATED, v6 ? "icmp6 header" : "icmp header", NULL);
+	}
 	if (icmp_is_echo(v6, ic->type)) {
 		ic->id = (uint16_t)(ic->rest >> 16);
 		ic->seq = (uint16_t)ic->rest;

@@ -15,6 +15,8 @@ struct render_opts {
 	bool relative;   /* -r: sequence numbers relative per connection */
 	bool link;       /* -e: the link-layer header too */
 	bool utc;        /* times in UTC instead of local time */
+	int dlt;         /* the capture's libpcap link type (DLT_) */
+	const char *dlt_name; /* its libpcap name ("ARCNET_LINUX"), or NULL */
 };
 
 struct pkt_time {
@@ -27,6 +29,9 @@ void render_text(struct outbuf *ob, const struct pkt *pkt, struct pkt_time ts,
 		 const struct flow_annot *an, const struct render_opts *ro);
 void render_json(struct outbuf *ob, const struct pkt *pkt, struct pkt_time ts,
 		 const struct flow_annot *an, const struct render_opts *ro);
+/* The once-per-capture JSON line for a link type we do not decode. */
+void render_json_link_not_decoded(struct outbuf *ob, int dlt, const char *name,
+				  const char *description);
 /* tcpdump -X: hex and ASCII from the network header on. */
 void render_hex(struct outbuf *ob, const struct pkt *pkt);
 /* Every header byte by byte, as seed 002's table. */

@@ -78,34 +78,56 @@ static const char *cks_words(enum cks_status st, uint16_t calc, char *buf, size_
 	switch (st) {
 	case CKS_GOOD: return "correct";
 	case CKS_BAD: snprintf(buf, len, "incorrect -> 0x%04x", calc); return buf;
-	case CKS_PARTIAL: return "partial (offloaded)";
+	case CKS_PARTIAL: return "partial: only the pseudo-header sum, left for checksum offload";
 	case CKS_NONE: return "none";
 	default: return "unverified";
 	}
 }
 
-static void explain_tcp(struct outbuf *ob, const struct pkt *pkt, const struct tcp_hdr *t)
+static void tcp_flag_words(uint16_t flags, char *fl, size_t len)
 {
-	uint32_t o = t->off;
-	char fl[64] = "", cb[32];
 	size_t fn = 0;
 
+	fl[0] = 0;
+	for (size_t i = 0; i < tcp_flag_count && fn < len; i++)
+		if (flags & tcp_flag_names[i].bit)
+			fn += (size_t)snprintf(fl + fn, len - fn, "%s%s", fn ? " " : "",
+					       tcp_flag_names[i].name);
+	if (!fn)
+		snprintf(fl, len, "none");
+}
+
+static void explain_tcp(struct outbuf *ob, const struct pkt *pkt, const struct tcp_hdr *t,
+			bool quoted)
+{
+	uint32_t o = t->off;
+	char fl[64], cb[80];
+
 	if (t->partial) {
-		section(ob, "TCP header, quoted", o, t->have ? t->have : 1);
-		row(ob, pkt, o, 4, "source port %u, destination port %u", t->sport, t->dport);
-		row(ob, pkt, o + 4, 4, "sequence number %u", t->seq);
+		/* only the rows whose bytes were there */
+		section(ob, quoted ? "TCP header, quoted, cut short" : "TCP header, cut short", o,
+			t->have ? t->have : 1);
+		if (t->have >= 4)
+			row(ob, pkt, o, 4, "source port %u, destination port %u", t->sport, t->dport);
+		if (t->have >= 8)
+			row(ob, pkt, o + 4, 4, "sequence number %u", t->seq);
+		if (t->have >= 12)
+			row(ob, pkt, o + 8, 4, "acknowledgement number %u", t->ack);
+		if (t->have >= 14) {
+			tcp_flag_words(t->flags, fl, sizeof(fl));
+			row(ob, pkt, o + 12, 2, "flags %s", fl);
+		}
+		if (t->have >= 16)
+			row(ob, pkt, o + 14, 2, "window size %u", t->win);
 		return;
 	}
-	for (size_t i = 0; i < tcp_flag_count; i++)
-		if (t->flags & tcp_flag_names[i].bit)
-			fn += (size_t)snprintf(fl + fn, sizeof(fl) - fn, "%s%s", fn ? " " : "",
-					       tcp_flag_names[i].name);
-	section(ob, "TCP header", o, t->hlen);
+	tcp_flag_words(t->flags, fl, sizeof(fl));
+	section(ob, quoted ? "TCP header, quoted" : "TCP header", o, t->hlen);
 	row(ob, pkt, o, 4, "source port %u, destination port %u", t->sport, t->dport);
 	row(ob, pkt, o + 4, 4, "%s %u", t->flags & TCP_SYN ? "initial sequence number" : "sequence number", t->seq);
 	row(ob, pkt, o + 8, 4, "acknowledgement number %u%s", t->ack,
 	    t->flags & TCP_ACK ? "" : " (ACK not set)");
-	row(ob, pkt, o + 12, 2, "header length %u bytes, flags %s", t->hlen, fn ? fl : "none");
+	row(ob, pkt, o + 12, 2, "header length %u bytes, flags %s", t->hlen, fl);
 	row(ob, pkt, o + 14, 2, "window size %u%s", t->win, t->flags & TCP_SYN ? " (not scaled in SYN)" : " (times the scale factor)");
 	row(ob, pkt, o + 16, 4, "checksum 0x%04x (%s), urgent pointer %u%s", t->cksum,
 	    cks_words(t->cks, t->cksum_calc, cb, sizeof(cb)), t->urg, t->flags & TCP_URG ? "" : " (URG not set)");
@@ -135,7 +157,7 @@ static void explain_tcp(struct outbuf *ob, const struct pkt *pkt, const struct t
 static void explain_net(struct outbuf *ob, const struct pkt *pkt, const struct pkt_net *net, bool quoted)
 {
 	const struct ip_hdr *ip = &net->ip;
-	char cb[32], a[64], b[64];
+	char cb[80], a[64], b[64];
 
 	if (net->kind == NET_IP4 && ip->hlen) {
 		uint32_t o = ip->off;
@@ -143,7 +165,10 @@ static void explain_net(struct outbuf *ob, const struct pkt *pkt, const struct p
 		snprintf(b, sizeof(b), "%u.%u.%u.%u", ip->dst[0], ip->dst[1], ip->dst[2], ip->dst[3]);
 		section(ob, quoted ? "IPv4 header, quoted" : "IPv4 header", o, ip->hlen);
 		row(ob, pkt, o, 2, "version 4, header length %u bytes, TOS 0x%02x", ip->hlen, ip->tos);
-		row(ob, pkt, o + 2, 2, "total length %u bytes", ip->len);
+		if (ip->len_from == IPLEN_FRAME)
+			row(ob, pkt, o + 2, 2, "total length 0: %u bytes from the frame (TSO)", ip->len);
+		else
+			row(ob, pkt, o + 2, 2, "total length %u bytes", ip->len);
 		row(ob, pkt, o + 4, 2, "identification %u", ip->id);
 		row(ob, pkt, o + 6, 2, "flags%s%s%s, fragment offset %u bytes", ip->rf ? " reserved" : "",
 		    ip->df ? " DF (don't fragment)" : "", ip->mf ? " MF (more fragments)" : (!ip->df && !ip->rf ? " none" : ""), ip->frag_off);
@@ -168,14 +193,36 @@ static void explain_net(struct outbuf *ob, const struct pkt *pkt, const struct p
 		section(ob, quoted ? "IPv6 header, quoted" : "IPv6 header", o, ip->hlen);
 		row(ob, pkt, o, 4, "version 6, traffic class 0x%02x, flow label 0x%05x", ip->tos, ip->flowlabel);
 		const char *pn = name_ipproto(ip->next6);
-		row(ob, pkt, o + 4, 4, "payload length %u, next header %u (%s), hop limit %u", ip->len - 40u,
+		if (ip->len_from == IPLEN_HEADER)
+			snprintf(cb, sizeof(cb), "%u", ip->len - 40u);
+		else
+			snprintf(cb, sizeof(cb), "0: %u bytes from the %s", ip->len - 40u,
+				 ip->len_from == IPLEN_JUMBO ? "jumbo option" : "frame (BIG TCP)");
+		row(ob, pkt, o + 4, 4, "payload length %s, next header %u (%s), hop limit %u", cb,
 		    ip->next6, pn ? pn : "unknown", ip->ttl);
 		row(ob, pkt, o + 8, 16, "source address %s", a);
 		row(ob, pkt, o + 24, 16, "destination address %s", b);
+		bool said = false;
 		for (int i = 0; i < ip->next_ext; i++) {
-			const char *n = name_ip6ext(ip->ext[i].type);
-			row(ob, pkt, ip->ext[i].off, ip->ext[i].len, "extension header %u (%s), %u bytes",
-			    ip->ext[i].type, n ? n : "?", ip->ext[i].len);
+			const struct ip6_ext *e = &ip->ext[i];
+			const char *n = name_ip6ext(e->type);
+			if (e->type != 43) {
+				row(ob, pkt, e->off, e->len, "extension header %u (%s), %u bytes", e->type,
+				    n ? n : "?", e->len);
+				continue;
+			}
+			/* RFC 8200 8.1: the checksums cover the final destination */
+			char fd[128] = "";
+			if (ip->routed && e->rt_left && !said) {
+				said = true;
+				struct outbuf tf = { a, 0, sizeof(a) - 1, NULL, false };
+				ob_ip6(&tf, ip->final_dst);
+				a[tf.len] = 0;
+				snprintf(fd, sizeof(fd), ", final destination %s (the checksums cover it)", a);
+			}
+			row(ob, pkt, e->off, e->len,
+			    "extension header 43 (%s), %u bytes, routing type %u, %u segment%s left%s", n,
+			    e->len, e->rt_type, e->rt_left, e->rt_left == 1 ? "" : "s", fd);
 		}
 	} else if (net->kind == NET_ARP) {
 		const struct arp_hdr *r = &net->arp;
@@ -187,9 +234,20 @@ static void explain_net(struct outbuf *ob, const struct pkt *pkt, const struct p
 		row(ob, pkt, o + 8, 2u * r->hlen + 2u * r->plen, "sender and target addresses");
 	}
 	switch (net->l4) {
-	case L4_TCP: explain_tcp(ob, pkt, &net->tcp); break;
+	case L4_TCP: explain_tcp(ob, pkt, &net->tcp, quoted); break;
 	case L4_UDP: {
 		const struct udp_hdr *u = &net->udp;
+		if (u->partial) {
+			/* only the rows whose bytes were there */
+			section(ob, quoted ? "UDP header, quoted, cut short" : "UDP header, cut short",
+				u->off, u->have ? u->have : 1);
+			if (u->have >= 4)
+				row(ob, pkt, u->off, 4, "source port %u, destination port %u", u->sport,
+				    u->dport);
+			if (u->have >= 6)
+				row(ob, pkt, u->off + 4, 2, "length %u", u->len);
+			break;
+		}
 		section(ob, quoted ? "UDP header, quoted" : "UDP header", u->off, 8);
 		row(ob, pkt, u->off, 4, "source port %u, destination port %u", u->sport, u->dport);
 		if (quoted)
@@ -202,11 +260,18 @@ static void explain_net(struct outbuf *ob, const struct pkt *pkt, const struct p
 	case L4_ICMP: {
 		const struct icmp_hdr *ic = &net->icmp;
 		const char *n = ic->v6 ? name_icmp6(ic->type) : name_icmp(ic->type);
-		section(ob, ic->v6 ? "ICMPv6 header" : "ICMP header", ic->off, quoted ? 4 : 8);
-		row(ob, pkt, ic->off, 2, "type %u (%s), code %u", ic->type, n ? n : "unknown", ic->code);
-		row(ob, pkt, ic->off + 2, 2, "checksum 0x%04x (%s)", ic->cksum,
-		    quoted ? "quoted" : cks_words(ic->cks, ic->cksum_calc, cb, sizeof(cb)));
-		if (!quoted)
+		if (ic->partial)
+			section(ob, ic->v6 ? "ICMPv6 header, cut short" : "ICMP header, cut short", ic->off,
+				ic->have ? ic->have : 1);
+		else
+			section(ob, ic->v6 ? "ICMPv6 header" : "ICMP header", ic->off, quoted ? 4 : 8);
+		if (ic->have >= 2)
+			row(ob, pkt, ic->off, 2, "type %u (%s), code %u", ic->type, n ? n : "unknown",
+			    ic->code);
+		if (ic->have >= 4)
+			row(ob, pkt, ic->off + 2, 2, "checksum 0x%04x (%s)", ic->cksum,
+			    quoted ? "quoted" : cks_words(ic->cks, ic->cksum_calc, cb, sizeof(cb)));
+		if (!quoted && !ic->partial)
 			row(ob, pkt, ic->off + 4, 4, ic->id || ic->seq ? "identifier %u, sequence %u" : "rest of header (%u, %u)",
 			    ic->rest >> 16, ic->rest & 0xffff);
 		if (!quoted && pkt->has_quoted && pkt->quoted.kind != NET_NONE)
@@ -215,7 +280,8 @@ static void explain_net(struct outbuf *ob, const struct pkt *pkt, const struct p
 	}
 	default: break;
 	}
-	if (!quoted && net->payload_caplen && net->l4 != L4_ICMP)
+	bool cut = (net->l4 == L4_TCP && net->tcp.partial) || (net->l4 == L4_UDP && net->udp.partial);
+	if (!quoted && net->payload_caplen && net->l4 != L4_ICMP && !cut)
 		ob_printf(ob, "payload (bytes %u-%u): %u bytes captured\n", net->payload_off,
 			  net->payload_off + net->payload_caplen - 1, net->payload_caplen);
 }
@@ -236,6 +302,9 @@ void render_explain(struct outbuf *ob, const struct pkt *pkt)
 		row(ob, pkt, 0, l->hlen, "link type %s, protocol 0x%04x",
 		    l->type == LINK_SLL ? "Linux cooked" : l->type == LINK_SLL2 ? "Linux cooked v2" : "loopback", l->ethertype);
 	}
+	if (l->type == LINK_UNKNOWN && pkt->caplen)
+		ob_printf(ob, "frame (bytes 0-%u): %u bytes captured, link type not decoded\n",
+			  pkt->caplen - 1, pkt->caplen);
 	explain_net(ob, pkt, &pkt->net, false);
 	if (pkt->err.kind != PERR_NONE)
 		ob_printf(ob, "%s %s at byte %u%s%s\n", pkt->err.kind == PERR_TRUNCATED ? "truncated" : "malformed",

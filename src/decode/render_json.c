@@ -66,6 +66,14 @@ static void j_ip(struct outbuf *ob, const struct ip_hdr *ip)
 	ob_u32(ob, ip->version == 6 ? ip->frag6_id : ip->id);
 	OB_LIT(ob, ",\"len\":");
 	ob_u32(ob, ip->len);
+	if (ip->len_from == IPLEN_FRAME)
+		OB_LIT(ob, ",\"len_from\":\"frame\"");
+	else if (ip->len_from == IPLEN_JUMBO)
+		OB_LIT(ob, ",\"len_from\":\"jumbo\"");
+	if (ip->routed) {
+		OB_LIT(ob, ",\"final_dst\":");
+		j_addr(ob, ip, ip->final_dst);
+	}
 	OB_LIT(ob, ",\"df\":");
 	j_bool(ob, ip->df);
 	OB_LIT(ob, ",\"mf\":");
@@ -97,6 +105,12 @@ static void j_ip(struct outbuf *ob, const struct ip_hdr *ip)
 			ob_u32(ob, ip->ext[i].type);
 			OB_LIT(ob, ",\"len\":");
 			ob_u32(ob, ip->ext[i].len);
+			if (ip->ext[i].type == 43) {
+				OB_LIT(ob, ",\"routing_type\":");
+				ob_u32(ob, ip->ext[i].rt_type);
+				OB_LIT(ob, ",\"segments_left\":");
+				ob_u32(ob, ip->ext[i].rt_left);
+			}
 			ob_chr(ob, '}');
 		}
 		ob_chr(ob, ']');
@@ -139,22 +153,54 @@ static void j_tcp_opt(struct outbuf *ob, const struct tcp_opt *o)
 	ob_chr(ob, '}');
 }
 
+static void j_tcp_flags(struct outbuf *ob, uint16_t flags)
+{
+	bool first = true;
+
+	OB_LIT(ob, ",\"flags\":[");
+	for (size_t i = 0; i < tcp_flag_count; i++)
+		if (flags & tcp_flag_names[i].bit) {
+			if (!first) ob_chr(ob, ',');
+			ob_chr(ob, '"');
+			ob_str(ob, tcp_flag_names[i].name);
+			ob_chr(ob, '"');
+			first = false;
+		}
+	ob_chr(ob, ']');
+}
+
+/* A header cut short: only the fields whose bytes were there. */
+static void j_tcp_partial(struct outbuf *ob, const struct tcp_hdr *t)
+{
+	OB_LIT(ob, "\"tcp\":{\"partial\":true");
+	if (t->have >= 4) {
+		OB_LIT(ob, ",\"sport\":");
+		ob_u32(ob, t->sport);
+		OB_LIT(ob, ",\"dport\":");
+		ob_u32(ob, t->dport);
+	}
+	if (t->have >= 8) {
+		OB_LIT(ob, ",\"seq\":");
+		ob_u32(ob, t->seq);
+	}
+	if (t->have >= 12) {
+		OB_LIT(ob, ",\"ack\":");
+		ob_u32(ob, t->ack);
+	}
+	if (t->have >= 14)
+		j_tcp_flags(ob, t->flags);
+	if (t->have >= 16) {
+		OB_LIT(ob, ",\"win\":");
+		ob_u32(ob, t->win);
+	}
+	ob_chr(ob, '}');
+}
+
 static void j_tcp(struct outbuf *ob, const struct tcp_hdr *t, const struct flow_annot *an,
 		  const struct render_opts *ro)
 {
 	if (t->partial) {
-		OB_LIT(ob, "\"tcp\":{\"partial\":true");
-		if (t->have >= 4) {
-			OB_LIT(ob, ",\"sport\":");
-			ob_u32(ob, t->sport);
-			OB_LIT(ob, ",\"dport\":");
-			ob_u32(ob, t->dport);
-		}
-		if (t->have >= 8) {
-			OB_LIT(ob, ",\"seq\":");
-			ob_u32(ob, t->seq);
-		}
-		ob_chr(ob, '}');
+		j_tcp_partial(ob, t);
 		return;
 	}
 	OB_LIT(ob, "\"tcp\":{\"sport\":");
@@ -173,17 +219,8 @@ static void j_tcp(struct outbuf *ob, const struct tcp_hdr *t, const struct flow_
 			ob_u32(ob, an->rel_ack);
 		}
 	}
-	OB_LIT(ob, ",\"flags\":[");
-	bool first = true;
-	for (size_t i = 0; i < tcp_flag_count; i++)
-		if (t->flags & tcp_flag_names[i].bit) {
-			if (!first) ob_chr(ob, ',');
-			ob_chr(ob, '"');
-			ob_str(ob, tcp_flag_names[i].name);
-			ob_chr(ob, '"');
-			first = false;
-		}
-	OB_LIT(ob, "],\"win\":");
+	j_tcp_flags(ob, t->flags);
+	OB_LIT(ob, ",\"win\":");
 	ob_u32(ob, t->win);
 	if (an && an->valid && an->scaled) {
 		OB_LIT(ob, ",\"win_scaled\":");
@@ -217,6 +254,27 @@ static void j_icmp(struct outbuf *ob, const struct pkt *pkt, const struct pkt_ne
 
 	OB_LIT(ob, "\"icmp\":{\"version\":");
 	ob_u32(ob, ic->v6 ? 6 : 4);
+	if (ic->partial) {
+		/* cut short: only the fields whose bytes were there */
+		OB_LIT(ob, ",\"partial\":true");
+		if (ic->have >= 2) {
+			OB_LIT(ob, ",\"type\":");
+			ob_u32(ob, ic->type);
+			OB_LIT(ob, ",\"code\":");
+			ob_u32(ob, ic->code);
+			if (n) {
+				OB_LIT(ob, ",\"name\":\"");
+				ob_str(ob, n);
+				ob_chr(ob, '"');
+			}
+		}
+		if (outer && ic->have >= 4) {
+			ob_chr(ob, ',');
+			j_cks(ob, ic->cksum, ic->cks, ic->cksum_calc);
+		}
+		ob_chr(ob, '}');
+		return;
+	}
 	OB_LIT(ob, ",\"type\":");
 	ob_u32(ob, ic->type);
 	OB_LIT(ob, ",\"code\":");
@@ -283,8 +341,22 @@ static void j_net(struct outbuf *ob, const struct pkt *pkt, const struct pkt_net
 	case L4_TCP: ob_chr(ob, ','); j_tcp(ob, &net->tcp, an, ro); break;
 	case L4_UDP: {
 		const struct udp_hdr *u = &net->udp;
-		if (u->partial && !outer)
+		if (u->partial) {
+			/* cut short: only the fields whose bytes were there */
+			OB_LIT(ob, ",\"udp\":{\"partial\":true");
+			if (u->have >= 4) {
+				OB_LIT(ob, ",\"sport\":");
+				ob_u32(ob, u->sport);
+				OB_LIT(ob, ",\"dport\":");
+				ob_u32(ob, u->dport);
+			}
+			if (u->have >= 6) {
+				OB_LIT(ob, ",\"len\":");
+				ob_u32(ob, u->len);
+			}
+			ob_chr(ob, '}');
 			break;
+		}
 		OB_LIT(ob, ",\"udp\":{\"sport\":");
 		ob_u32(ob, u->sport);
 		OB_LIT(ob, ",\"dport\":");
@@ -306,8 +378,24 @@ static void j_net(struct outbuf *ob, const struct pkt *pkt, const struct pkt_net
 }
 
 static const char *const link_names[LINK_COUNT] = {
-	"unknown", "ethernet", "linux_sll", "linux_sll2", "raw", "null", "loop", "ipv4", "ipv6",
+	"not_decoded", "ethernet", "linux_sll", "linux_sll2", "raw", "null", "loop", "ipv4", "ipv6",
 };
+
+void render_json_link_not_decoded(struct outbuf *ob, int dlt, const char *name,
+				  const char *description)
+{
+	OB_LIT(ob, "{\"notice\":\"link type not decoded\",\"link\":{\"type\":\"not_decoded\",\"dlt\":");
+	ob_u32(ob, (uint32_t)dlt);
+	if (name) {
+		OB_LIT(ob, ",\"name\":");
+		ob_json_str(ob, name);
+	}
+	if (description) {
+		OB_LIT(ob, ",\"description\":");
+		ob_json_str(ob, description);
+	}
+	OB_LIT(ob, "}}\n");
+}
 
 void render_json(struct outbuf *ob, const struct pkt *pkt, struct pkt_time ts,
 		 const struct flow_annot *an, const struct render_opts *ro)
@@ -349,6 +437,9 @@ void render_json(struct outbuf *ob, const struct pkt *pkt, struct pkt_time ts,
 	if (pkt->link.type != LINK_UNKNOWN) {
 		OB_LIT(ob, ",\"ethertype\":");
 		ob_u32(ob, pkt->link.ethertype);
+	} else {
+		OB_LIT(ob, ",\"dlt\":");
+		ob_u32(ob, (uint32_t)ro->dlt);
 	}
 	ob_chr(ob, '}');
 	j_net(ob, pkt, &pkt->net, an, ro);

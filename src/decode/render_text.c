@@ -103,6 +103,8 @@ static void text_ip4(struct outbuf *ob, const struct pkt *pkt, const struct ip_h
 	text_proto(ob, ip->proto);
 	OB_LIT(ob, ", length ");
 	ob_u32(ob, ip->len);
+	if (ip->len_from == IPLEN_FRAME)
+		OB_LIT(ob, " [was 0, presumed TSO]");
 	OB_LIT(ob, ", ");
 	text_cksum(ob, ip->cksum, ip->cks, ip->cksum_calc);
 	if (ip->nopts) {
@@ -141,7 +143,15 @@ static void text_ip6(struct outbuf *ob, const struct ip_hdr *ip)
 	OB_LIT(ob, ", next-header ");
 	text_proto(ob, ip->next6);
 	OB_LIT(ob, ", payload length ");
-	ob_u32(ob, ip->len - 40u);
+	if (ip->len_from == IPLEN_HEADER) {
+		ob_u32(ob, ip->len - 40u);
+	} else {
+		/* tcpdump's words; the field itself said 0 */
+		OB_LIT(ob, "0 [real length ");
+		ob_u32(ob, ip->len);
+		if (ip->len_from == IPLEN_JUMBO) OB_LIT(ob, ", jumbogram]");
+		else OB_LIT(ob, ", presumed BIG TCP]");
+	}
 	if (ip->next_ext) {
 		OB_LIT(ob, ", ext [");
 		for (int i = 0; i < ip->next_ext; i++) {
@@ -213,23 +223,51 @@ static void text_tcp_opts(struct outbuf *ob, const struct tcp_hdr *t)
 	ob_chr(ob, ']');
 }
 
-static void text_tcp(struct outbuf *ob, const struct tcp_hdr *t, const struct flow_annot *an,
-		     const struct render_opts *ro)
+static void text_tcp_flags(struct outbuf *ob, uint16_t flags)
 {
 	OB_LIT(ob, "Flags [");
 	bool any = false;
 	for (size_t i = 0; i < tcp_flag_count; i++)
-		if (t->flags & tcp_flag_names[i].bit) {
+		if (flags & tcp_flag_names[i].bit) {
 			ob_chr(ob, tcp_flag_names[i].letter);
 			any = true;
 		}
 	if (!any) OB_LIT(ob, "none");
-	if (t->partial) {
-		OB_LIT(ob, "?], seq ");
+	ob_chr(ob, ']');
+}
+
+/* A header cut short: the fields that were there, then tcpdump's [|tcp]. */
+static void text_tcp_partial(struct outbuf *ob, const struct tcp_hdr *t)
+{
+	if (t->have >= 14) {
+		text_tcp_flags(ob, t->flags);
+		OB_LIT(ob, ", ");
+	}
+	if (t->have >= 8) {
+		OB_LIT(ob, "seq ");
 		ob_u32(ob, t->seq);
+		if (t->have >= 14 && (t->flags & TCP_ACK)) {
+			OB_LIT(ob, ", ack ");
+			ob_u32(ob, t->ack);
+		}
+		if (t->have >= 16) {
+			OB_LIT(ob, ", win ");
+			ob_u32(ob, t->win);
+		}
+		ob_chr(ob, ' ');
+	}
+	OB_LIT(ob, "[|tcp]");
+}
+
+static void text_tcp(struct outbuf *ob, const struct tcp_hdr *t, const struct flow_annot *an,
+		     const struct render_opts *ro)
+{
+	if (t->partial) {
+		text_tcp_partial(ob, t);
 		return;
 	}
-	OB_LIT(ob, "], ");
+	text_tcp_flags(ob, t->flags);
+	OB_LIT(ob, ", ");
 	text_cksum(ob, t->cksum, t->cks, t->cksum_calc);
 	bool rel = ro->relative && an && an->valid;
 	if (t->payload_len || (t->flags & (TCP_SYN | TCP_FIN | TCP_RST))) {
@@ -309,7 +347,8 @@ static void text_net(struct outbuf *ob, const struct pkt *pkt, const struct pkt_
 	}
 	if (pkt->err.kind != PERR_NONE && net->l4 == L4_NONE && ip->hlen == 0)
 		return;
-	bool ports = (net->l4 == L4_TCP) || (net->l4 == L4_UDP && !net->udp.partial);
+	bool ports = (net->l4 == L4_TCP && net->tcp.have >= 4) ||
+		     (net->l4 == L4_UDP && net->udp.have >= 4);
 	uint16_t sp = net->l4 == L4_TCP ? net->tcp.sport : net->udp.sport;
 	uint16_t dp = net->l4 == L4_TCP ? net->tcp.dport : net->udp.dport;
 	ob_chr(ob, ' ');
@@ -321,7 +360,7 @@ static void text_net(struct outbuf *ob, const struct pkt *pkt, const struct pkt_
 	case L4_TCP: text_tcp(ob, &net->tcp, an, ro); break;
 	case L4_UDP:
 		if (net->udp.partial) {
-			OB_LIT(ob, "UDP");
+			OB_LIT(ob, "[|udp]");
 			break;
 		}
 		OB_LIT(ob, "UDP, ");
@@ -350,6 +389,10 @@ static void text_icmp(struct outbuf *ob, const struct pkt *pkt, const struct pkt
 	const char *n = ic->v6 ? name_icmp6(ic->type) : name_icmp(ic->type);
 	bool outer = &pkt->net == net;
 
+	if (ic->partial && ic->have < 2) {
+		ob_str(ob, ic->v6 ? "[|icmp6]" : "[|icmp]");
+		return;
+	}
 	ob_str(ob, ic->v6 ? "ICMP6 " : "ICMP ");
 	if (n) ob_str(ob, n);
 	else { OB_LIT(ob, "type "); ob_u32(ob, ic->type); }
@@ -361,6 +404,10 @@ static void text_icmp(struct outbuf *ob, const struct pkt *pkt, const struct pkt
 	}
 	if (!outer)
 		return;
+	if (ic->partial) {
+		ob_str(ob, ic->v6 ? " [|icmp6]" : " [|icmp]");
+		return;
+	}
 	if ((!ic->v6 && (ic->type == 0 || ic->type == 8)) || (ic->v6 && (ic->type == 128 || ic->type == 129))) {
 		OB_LIT(ob, ", id ");
 		ob_u32(ob, ic->id);
@@ -417,6 +464,18 @@ static void text_link(struct outbuf *ob, const struct pkt *pkt)
 	}
 }
 
+/* A transport header cut short already ends its line with [|tcp]. */
+static bool text_marked_trunc(const struct pkt *pkt)
+{
+	const struct pkt_net *n = &pkt->net;
+
+	if (pkt->err.kind != PERR_TRUNCATED || pkt->link.type == LINK_UNKNOWN ||
+	    (n->kind != NET_IP4 && n->kind != NET_IP6))
+		return false;
+	return (n->l4 == L4_TCP && n->tcp.partial) || (n->l4 == L4_UDP && n->udp.partial) ||
+	       (n->l4 == L4_ICMP && n->icmp.partial);
+}
+
 void render_text(struct outbuf *ob, const struct pkt *pkt, struct pkt_time ts,
 		 const struct flow_annot *an, const struct render_opts *ro)
 {
@@ -425,12 +484,19 @@ void render_text(struct outbuf *ob, const struct pkt *pkt, struct pkt_time ts,
 	if (ro->link)
 		text_link(ob, pkt);
 	if (pkt->link.type == LINK_UNKNOWN) {
-		OB_LIT(ob, "link type not decoded, length ");
+		/* Said once per capture (session.c); here the frame is only named. */
+		if (ro->dlt_name) {
+			ob_str(ob, ro->dlt_name);
+		} else {
+			OB_LIT(ob, "DLT ");
+			ob_u32(ob, (uint32_t)ro->dlt);
+		}
+		OB_LIT(ob, ", length ");
 		ob_u32(ob, pkt->len);
 	} else {
 		text_net(ob, pkt, &pkt->net, an, ro);
 	}
-	if (pkt->err.kind != PERR_NONE) {
+	if (pkt->err.kind != PERR_NONE && !text_marked_trunc(pkt)) {
 		ob_str(ob, pkt->err.kind == PERR_TRUNCATED ? " [truncated " : " [malformed ");
 		ob_str(ob, pkt->err.what);
 		OB_LIT(ob, " at byte ");

@@ -177,6 +177,33 @@ int dc_set_filter(pcap_t *p, const char *filter, bpf_u_int32 netmask)
 	return 0;
 }
 
+/* --flows alone: only the summary, no packet lines. */
+static bool dc_flows_only(const struct dc_opts *o)
+{
+	return o->flows && !o->json && !o->explain && !o->hex && !o->ro.link && !o->capture;
+}
+
+/* Once per capture, instead of a complaint on every packet. */
+static void dc_link_not_decoded(struct dc_session *s)
+{
+	const char *name = s->ro.dlt_name, *desc = pcap_datalink_val_to_description(s->dlt);
+	const char *listed = dc_flows_only(s->o) ? "" : ": each packet is listed by its time and length";
+	char what[160];
+
+	if (s->o->write)
+		return; /* capture -w only copies packets */
+	if (name && desc)
+		snprintf(what, sizeof(what), "%s (%d, %s)", name, s->dlt, desc);
+	else
+		snprintf(what, sizeof(what), "%d", s->dlt);
+	if (s->o->capture)
+		log_error("%s: link type %s is not decoded%s", s->o->iface, what, listed);
+	else
+		log_error("'%s': link type %s is not decoded%s", s->o->file, what, listed);
+	if (s->o->json)
+		render_json_link_not_decoded(&s->ob, s->dlt, name, desc);
+}
+
 int dc_session_init(struct dc_session *s, const struct dc_opts *o, pcap_t *p)
 {
 	memset(s, 0, sizeof(*s));
@@ -184,6 +211,9 @@ int dc_session_init(struct dc_session *s, const struct dc_opts *o, pcap_t *p)
 	s->pcap = p;
 	s->dlt = pcap_datalink(p);
 	s->lt = link_from_dlt(s->dlt);
+	s->ro = o->ro;
+	s->ro.dlt = s->dlt;
+	s->ro.dlt_name = pcap_datalink_val_to_name(s->dlt);
 	if (ob_init(&s->ob, stdout) < 0)
 		return -1;
 	s->flows = flows_new();
@@ -191,6 +221,8 @@ int dc_session_init(struct dc_session *s, const struct dc_opts *o, pcap_t *p)
 		ob_free(&s->ob);
 		return -1;
 	}
+	if (s->lt == LINK_UNKNOWN)
+		dc_link_not_decoded(s);
 	return 0;
 }
 
@@ -204,12 +236,12 @@ void dc_session_packet(struct dc_session *s, const struct pcap_pkthdr *h, const 
 	s->packets++;
 	pkt_decode(s->lt, data, h->caplen, h->len, &pkt);
 	flows_update(s->flows, &pkt, (double)ts.sec + ts.usec / 1e6, &an);
-	if (o->flows && !o->json && !o->explain && !o->hex && o->ro.link == false && s->o->capture == false) {
-		/* --flows alone: only the summary. */
+	if (dc_flows_only(o)) {
+		/* only the summary */
 	} else if (o->json) {
-		render_json(&s->ob, &pkt, ts, &an, &o->ro);
+		render_json(&s->ob, &pkt, ts, &an, &s->ro);
 	} else {
-		render_text(&s->ob, &pkt, ts, &an, &o->ro);
+		render_text(&s->ob, &pkt, ts, &an, &s->ro);
 		if (o->explain)
 			render_explain(&s->ob, &pkt);
 		if (o->hex)

@@ -33,6 +33,7 @@ int dc_parse_args(int argc, char **argv, bool capture, struct dc_opts *o);
 
 struct dc_session {
 	const struct dc_opts *o;
+	struct render_opts ro;     /* o->ro and the capture's link type */
 	struct outbuf ob;
 	struct flow_table *flows;
 	enum link_type lt;
@@ -42,6 +43,8 @@ struct dc_session {
 	pcap_t *pcap;
 };
 
+/* A link type we do not decode is said here, once: on stderr, and with
+ * --json as the first line. */
 int dc_session_init(struct dc_session *s, const struct dc_opts *o, pcap_t *p);
 void dc_session_packet(struct dc_session *s, const struct pcap_pkthdr *h, const uint8_t *data);
 /* Prints the --flows summary and flushes; returns 0 or -1 on a write error. */

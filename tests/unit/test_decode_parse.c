@@ -7,6 +7,7 @@
 #include <cmocka.h>
 
 #include "decode/flows.h"
+#include "decode/names.h"
 #include "decode/packet.h"
 
 /* Seed 002's SYN (TCP part), behind an IPv4 header 10.0.0.1 -> 10.0.0.2. */
@@ -219,6 +220,206 @@ static void test_flows_window_scale_and_relative(void **state)
 	flows_free(ft);
 }
 
+
+/* IPv6 (2001:db8::1 -> 2001:db8::2) + routing header rh + an empty UDP
+ * datagram whose checksum covers `cover`, computed here from the RFC. */
+static size_t build_ip6_routed(uint8_t *buf, const uint8_t *rh, size_t rhlen, const uint8_t *cover)
+{
+	static const uint8_t src[16] = { 0x20, 0x01, 0x0d, 0xb8, [15] = 1 };
+	static const uint8_t dst[16] = { 0x20, 0x01, 0x0d, 0xb8, [15] = 2 };
+	uint8_t *udp = buf + 40 + rhlen;
+
+	memset(buf, 0, 40);
+	buf[0] = 0x60;
+	put16(buf + 4, (uint16_t)(rhlen + 8));
+	buf[6] = 43;
+	buf[7] = 64;
+	memcpy(buf + 8, src, 16);
+	memcpy(buf + 24, dst, 16);
+	memcpy(buf + 40, rh, rhlen);
+	put16(udp, 1234);
+	put16(udp + 2, 5678);
+	put16(udp + 4, 8);
+	put16(udp + 6, 0);
+	uint32_t sum = cksum_add(0, cur_make(src, 16));
+	sum = cksum_add(sum, cur_make(cover, 16));
+	sum += 8 + 17;
+	sum = cksum_add(sum, cur_make(udp, 8));
+	put16(udp + 6, (uint16_t)~cksum_fold(sum));
+	return 40 + rhlen + 8;
+}
+
+static void test_ipv6_routing_header_final_destination(void **state)
+{
+	static const uint8_t dst[16] = { 0x20, 0x01, 0x0d, 0xb8, [15] = 2 };
+	static const uint8_t fin[16] = { 0x20, 0x01, 0x0d, 0xb8, [14] = 0xab, [15] = 0x99 };
+	uint8_t rh[64], buf[128];
+	size_t n;
+	(void)state;
+
+	/* type 0, one segment left: the last address is the final one */
+	memset(rh, 0, sizeof(rh));
+	rh[0] = 17; rh[1] = 4; rh[2] = 0; rh[3] = 1;
+	rh[8 + 15] = 7;
+	memcpy(rh + 24, fin, 16);
+	n = build_ip6_routed(buf, rh, 40, fin);
+	assert_int_equal(pkt_decode(LINK_RAW, buf, n, n, &pkt), 0);
+	assert_true(pkt.net.ip.routed);
+	assert_memory_equal(pkt.net.ip.final_dst, fin, 16);
+	assert_int_equal(pkt.net.ip.ext[0].rt_type, 0);
+	assert_int_equal(pkt.net.ip.ext[0].rt_left, 1);
+	assert_int_equal(pkt.net.udp.cks, CKS_GOOD);
+	/* none left: the destination address is the final one */
+	rh[3] = 0;
+	n = build_ip6_routed(buf, rh, 40, dst);
+	pkt_decode(LINK_RAW, buf, n, n, &pkt);
+	assert_false(pkt.net.ip.routed);
+	assert_int_equal(pkt.net.udp.cks, CKS_GOOD);
+	/* type 2 (mobile IPv6): the home address */
+	memset(rh, 0, sizeof(rh));
+	rh[0] = 17; rh[1] = 2; rh[2] = 2; rh[3] = 1;
+	memcpy(rh + 8, fin, 16);
+	n = build_ip6_routed(buf, rh, 24, fin);
+	pkt_decode(LINK_RAW, buf, n, n, &pkt);
+	assert_int_equal(pkt.net.udp.cks, CKS_GOOD);
+	/* ...and a checksum over the destination address instead is wrong */
+	n = build_ip6_routed(buf, rh, 24, dst);
+	pkt_decode(LINK_RAW, buf, n, n, &pkt);
+	assert_int_equal(pkt.net.udp.cks, CKS_BAD);
+	/* type 3 (RPL): CmprI 8, CmprE 14, pad 6; the last address keeps 2
+	 * bytes, the first 14 are the destination's */
+	memset(rh, 0, sizeof(rh));
+	rh[0] = 17; rh[1] = 2; rh[2] = 3; rh[3] = 2;
+	rh[4] = 0x8e; rh[5] = 0x60;
+	memset(rh + 8, 0x55, 8);
+	rh[16] = 0xab; rh[17] = 0x99;
+	uint8_t rpl_fin[16];
+	memcpy(rpl_fin, dst, 14);
+	rpl_fin[14] = 0xab; rpl_fin[15] = 0x99;
+	n = build_ip6_routed(buf, rh, 24, rpl_fin);
+	pkt_decode(LINK_RAW, buf, n, n, &pkt);
+	assert_true(pkt.net.ip.routed);
+	assert_memory_equal(pkt.net.ip.final_dst, rpl_fin, 16);
+	assert_int_equal(pkt.net.udp.cks, CKS_GOOD);
+	/* type 4 (SRH): segment 0 is the last of the path */
+	memset(rh, 0, sizeof(rh));
+	rh[0] = 17; rh[1] = 4; rh[2] = 4; rh[3] = 1; rh[4] = 1;
+	memcpy(rh + 8, fin, 16);
+	memcpy(rh + 24, dst, 16);
+	n = build_ip6_routed(buf, rh, 40, fin);
+	pkt_decode(LINK_RAW, buf, n, n, &pkt);
+	assert_memory_equal(pkt.net.ip.final_dst, fin, 16);
+	assert_int_equal(pkt.net.udp.cks, CKS_GOOD);
+	/* a type 0 header whose addresses do not add up names nothing */
+	memset(rh, 0, sizeof(rh));
+	rh[0] = 17; rh[1] = 1; rh[2] = 0; rh[3] = 1;
+	n = build_ip6_routed(buf, rh, 16, dst);
+	pkt_decode(LINK_RAW, buf, n, n, &pkt);
+	assert_false(pkt.net.ip.routed);
+	assert_int_equal(pkt.net.udp.cks, CKS_GOOD);
+}
+
+/* IPv6 with payload length 0 and next header nh, then `body`. */
+static size_t build_ip6_len0(uint8_t *buf, uint8_t nh, const uint8_t *body, size_t n)
+{
+	memset(buf, 0, 40);
+	buf[0] = 0x60;
+	buf[6] = nh;
+	buf[7] = 64;
+	buf[23] = 1;
+	buf[39] = 2;
+	memcpy(buf + 40, body, n);
+	return 40 + n;
+}
+
+static void test_ipv6_payload_length_zero(void **state)
+{
+	uint8_t body[64], buf[128];
+	(void)state;
+
+	/* BIG TCP: no jumbo option, the length is the frame's */
+	memset(body, 0, sizeof(body));
+	memcpy(body, seed002_tcp, 20);
+	body[12] = 0x50;
+	size_t n = build_ip6_len0(buf, 6, body, 30);
+	assert_int_equal(pkt_decode(LINK_RAW, buf, n, n, &pkt), 0);
+	assert_int_equal(pkt.net.ip.len_from, IPLEN_FRAME);
+	assert_int_equal(pkt.net.ip.len, 70);
+	assert_false(pkt.net.tcp.partial);
+	assert_int_equal(pkt.net.tcp.payload_len, 10);
+	assert_int_equal(pkt.net.tcp.cks, CKS_BAD);
+	/* cut short by the snap length: the wire length still counts, and the
+	 * checksum cannot be judged */
+	assert_int_equal(pkt_decode(LINK_RAW, buf, n - 4, 1000, &pkt), 0);
+	assert_int_equal(pkt.net.ip.len, 1000);
+	assert_int_equal(pkt.net.tcp.payload_len, 940);
+	assert_int_equal(pkt.net.tcp.cks, CKS_UNVERIFIED);
+	/* a jumbogram: hop-by-hop header with the jumbo payload option */
+	memset(body, 0, sizeof(body));
+	body[0] = 6; body[1] = 0; body[2] = 0xc2; body[3] = 4;
+	body[4] = 0; body[5] = 0; body[6] = 0; body[7] = 38;
+	memcpy(body + 8, seed002_tcp, 20);
+	body[8 + 12] = 0x50;
+	n = build_ip6_len0(buf, 0, body, 8 + 30);
+	assert_int_equal(pkt_decode(LINK_RAW, buf, n, n + 100, &pkt), 0);
+	assert_int_equal(pkt.net.ip.len_from, IPLEN_JUMBO);
+	assert_int_equal(pkt.net.ip.len, 78);
+	assert_int_equal(pkt.net.tcp.payload_len, 10);
+	/* ICMPv6 with payload length 0 is no BIG TCP: nothing is there */
+	n = build_ip6_len0(buf, 58, body, 8);
+	assert_int_equal(pkt_decode(LINK_RAW, buf, n, n, &pkt), -1);
+	assert_int_equal(pkt.net.ip.len_from, IPLEN_HEADER);
+	assert_true(pkt.net.icmp.partial);
+	assert_int_equal(pkt.net.icmp.have, 0);
+}
+
+static void test_tcp_cut_short_reads_only_what_is_there(void **state)
+{
+	uint8_t buf[128];
+	size_t full = build_ip4(buf, 6, seed002_tcp, sizeof(seed002_tcp));
+	(void)state;
+
+	for (size_t have = 0; have < 20; have++) {
+		assert_int_equal(pkt_decode(LINK_RAW, buf, 20 + have, full, &pkt), -1);
+		const struct tcp_hdr *t = &pkt.net.tcp;
+		assert_true(t->partial);
+		assert_int_equal(t->have, have);
+		assert_int_equal(t->sport, have >= 2 ? 58972 : 0);
+		assert_int_equal(t->dport, have >= 4 ? 12345 : 0);
+		assert_int_equal(t->seq, have >= 8 ? 3595634151u : 0);
+		assert_int_equal(t->flags, have >= 14 ? TCP_SYN : 0);
+		assert_int_equal(t->win, have >= 16 ? 5840 : 0);
+		assert_int_equal(pkt.err.off, 20);
+	}
+}
+
+static void test_link_type_not_decoded_is_no_error(void **state)
+{
+	uint8_t buf[128];
+	size_t n = build_ip4(buf, 6, seed002_tcp, sizeof(seed002_tcp));
+	(void)state;
+
+	assert_int_equal(pkt_decode(LINK_UNKNOWN, buf, n, n, &pkt), 0);
+	assert_int_equal(pkt.err.kind, PERR_NONE);
+	assert_int_equal(pkt.link.type, LINK_UNKNOWN);
+	assert_int_equal(pkt.link.hlen, 0);
+	assert_int_equal(pkt.net.kind, NET_NONE);
+}
+
+static void test_tcp_flag_letters_in_tcpdump_order(void **state)
+{
+	char letters[16] = "";
+	size_t n = 0;
+	(void)state;
+
+	for (size_t i = 0; i < tcp_flag_count; i++) {
+		if (i)
+			assert_true(tcp_flag_names[i].bit > tcp_flag_names[i - 1].bit);
+		letters[n++] = tcp_flag_names[i].letter;
+	}
+	assert_string_equal(letters, "FSRP.UEWe");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -230,6 +431,11 @@ int main(void)
 		cmocka_unit_test(test_ipv6_ext_and_ethernet_vlan),
 		cmocka_unit_test(test_every_link_type_survives_short_input),
 		cmocka_unit_test(test_flows_window_scale_and_relative),
+		cmocka_unit_test(test_ipv6_routing_header_final_destination),
+		cmocka_unit_test(test_ipv6_payload_length_zero),
+		cmocka_unit_test(test_tcp_cut_short_reads_only_what_is_there),
+		cmocka_unit_test(test_link_type_not_decoded_is_no_error),
+		cmocka_unit_test(test_tcp_flag_letters_in_tcpdump_order),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
