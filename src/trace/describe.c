@@ -349,7 +349,7 @@ char *tr_describe_call(const struct tr_call *c, enum tr_row_kind kind, char *buf
 	return buf;
 }
 
-/* tcpdump's letters in tcpdump's order ('.' for ACK last): "S.", "P.", "R". */
+/* tcpdump's letters in tcpdump's order (header bit order, '.' for ACK in its place): "S.", "FP.", "R". */
 static void tcp_flag_letters(uint16_t flags, char *out, size_t n)
 {
 	size_t o = 0;
