@@ -23,6 +23,7 @@
 #define SCAN_RTO_MIN_MS 100
 #define SCAN_RTO_MAX_MS 3000      /* default --max-rtt-timeout */
 #define SCAN_RTO_LIMIT_S 60       /* the largest --max-rtt-timeout accepted */
+#define SCAN_HOST_TIMEOUT_MAX_S (7 * 24 * 3600) /* the largest --host-timeout */
 
 /* TCP: connects in flight (adaptive between MIN and the open-file limit). */
 #define SCAN_TCP_WINDOW_INIT 256

@@ -27,6 +27,7 @@
 #include "scan/pace.h"
 #include "scan/payload.h"
 #include "scan/rtt.h"
+#include "scan/stop.h"
 
 #define IN_FIFO 1
 
@@ -500,6 +501,7 @@ int scan_udp_run(const struct scan_env *env, const union addr_any *addr, struct 
 	struct udp_run *run = calloc(1, sizeof(*run));
 	const struct scan_config *cfg = env->cfg;
 	uint64_t t0 = clock_mono_us();
+	struct scan_stop_watch watch = { 0 };
 	int rc = -1;
 
 	if (!run) {
@@ -541,7 +543,8 @@ int scan_udp_run(const struct scan_env *env, const union addr_any *addr, struct 
 	}
 	run->rev = event_new(env->base, run->fd, EV_READ | EV_PERSIST, udp_on_readable, run);
 	run->tick = event_new(env->base, -1, 0, udp_on_tick, run);
-	if (!run->rev || !run->tick || event_add(run->rev, NULL) < 0) {
+	if (!run->rev || !run->tick || event_add(run->rev, NULL) < 0 ||
+	    scan_stop_watch_start(&watch, env->base, env->deadline_us) < 0) {
 		snprintf(err, errlen, "cannot set up the event loop");
 		goto out;
 	}
@@ -556,6 +559,10 @@ int scan_udp_run(const struct scan_env *env, const union addr_any *addr, struct 
 	/* The loop stops when every port is decided; a stop without progress
 	 * twice in a row would be a bug here, not a reason to spin. */
 	for (int idle = 0; !run->failed && !udp_done(run);) {
+		if (scan_stop_due(&watch, clock_mono_us())) {
+			t->cut = scan_stop_signal() ? SCAN_CUT_INTERRUPTED : SCAN_CUT_TIMEOUT;
+			break;
+		}
 		size_t before = run->decided;
 		int r = event_base_dispatch(env->base);
 		if (r < 0 || idle > 2) {
@@ -572,6 +579,7 @@ int scan_udp_run(const struct scan_env *env, const union addr_any *addr, struct 
 	rc = 0;
 out:
 	t->secs = (double)(clock_mono_us() - t0) / 1e6;
+	scan_stop_watch_end(&watch);
 	udp_run_free(run);
 	free(run);
 	return rc;
