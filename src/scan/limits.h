@@ -45,6 +45,15 @@
 #define SCAN_UDP_READS 1024       /* datagrams read per wake-up */
 #define SCAN_UDP_STALL_MAX 3000   /* 1 ms waits for send buffer room before giving up */
 
+/* UDP behind an ICMP rate limit (scan/icmplim.h). */
+#define SCAN_LIM_SPAN_US 10000        /* probes this close together see the same bucket */
+#define SCAN_LIM_QUIET_US 1200000     /* Linux's slowest default refill (1 s), and a margin */
+#define SCAN_LIM_WAIT_FIRST_US 100000 /* the first wait for tokens, doubled until one comes */
+#define SCAN_LIM_WAIT_MAX_US 20000000 /* canaries silent this long: the target stopped */
+#define SCAN_LIM_AIM 3                /* tokens a batch waits for, once the rate is known */
+#define SCAN_LIM_BATCH 512            /* ports per batch */
+#define SCAN_LIM_CANARIES 2           /* known-closed ports at the end of a batch */
+
 /* TCP scans of this many ports and more run on several threads (one per
  * CPU, at most SCAN_TCP_WORKERS), each with its own loop and part of the
  * list: on loopback the kernel's TCP work in connect() is the bottleneck,

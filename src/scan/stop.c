@@ -48,17 +48,22 @@ int scan_stop_signal(void)
 
 static void stop_on_wake(evutil_socket_t fd, short what, void *arg)
 {
+	struct scan_stop_watch *w = arg;
+
 	/* The pipe is never drained: it stays readable for every loop. */
-	event_base_loopbreak(arg);
+	if (what & EV_TIMEOUT)
+		w->expired = true;
+	event_base_loopbreak(w->base);
 }
 
 int scan_stop_watch_start(struct scan_stop_watch *w, struct event_base *base,
 			  uint64_t deadline_us)
 {
 	memset(w, 0, sizeof(*w));
+	w->base = base;
 	w->deadline_us = deadline_us;
 	if (stop_pipe[0] >= 0) {
-		w->pipe_ev = event_new(base, stop_pipe[0], EV_READ | EV_PERSIST, stop_on_wake, base);
+		w->pipe_ev = event_new(base, stop_pipe[0], EV_READ | EV_PERSIST, stop_on_wake, w);
 		if (!w->pipe_ev || event_add(w->pipe_ev, NULL) < 0)
 			return -1;
 	}
@@ -66,7 +71,7 @@ int scan_stop_watch_start(struct scan_stop_watch *w, struct event_base *base,
 		uint64_t now = clock_mono_us(), left = deadline_us > now ? deadline_us - now : 0;
 		struct timeval tv = { .tv_sec = (time_t)(left / 1000000),
 				      .tv_usec = (suseconds_t)(left % 1000000) };
-		w->deadline_ev = evtimer_new(base, stop_on_wake, base);
+		w->deadline_ev = evtimer_new(base, stop_on_wake, w);
 		if (!w->deadline_ev || evtimer_add(w->deadline_ev, &tv) < 0)
 			return -1;
 	}
@@ -84,5 +89,6 @@ void scan_stop_watch_end(struct scan_stop_watch *w)
 
 bool scan_stop_due(const struct scan_stop_watch *w, uint64_t now_us)
 {
-	return scan_stop_signal() != 0 || (w->deadline_us && now_us >= w->deadline_us);
+	return scan_stop_signal() != 0 || w->expired ||
+	       (w->deadline_us && now_us >= w->deadline_us);
 }

@@ -19,9 +19,12 @@ int scan_stop_signal(void);
 
 /* What a loop watches: the pipe, and the host's deadline (0: none). */
 struct scan_stop_watch {
+	struct event_base *base;
 	struct event *pipe_ev;
 	struct event *deadline_ev;
 	uint64_t deadline_us;      /* monotonic */
+	bool expired;              /* the deadline's timer fired (libevent's coarse
+				    * clock may fire it a little before ours says) */
 };
 
 /* Watches on base; 0, or -1 (the loop refused an event). */

@@ -953,6 +953,73 @@ def test_udp_scan_under_an_icmp_rate_limit_matches_nmap(netns):
     assert all(s == "closed" for p, s in ours.items() if p not in (7, 17)), ours
 
 
+# The lab server's UDP services at offset 30000 that answer an empty datagram
+# or seed 000's "Hello World!" (discard, 30009, answers nothing).
+LAB_UDP_OPEN = [30007, 30013, 30017, 30019, 30037]
+
+
+@needs_ns
+def test_udp_scan_of_a_fresh_icmp_rate_limited_host(netns):
+    """Newcomer review D4. A fresh namespace host with Linux's default ICMP
+    limits (one error per second to a source, a burst of 6; a new
+    namespace starts with full buckets), the lab server at offset 30000,
+    and 35 closed UDP ports in 30000-30040: the first scan reports every
+    closed port closed, the lab services open and discard open|filtered
+    (it used to report 6 closed and 31 open|filtered in 0.3 s). The limit
+    allows one error a second: the scan takes about half a minute. IPv6's
+    limit (0.1 s) is checked on the same host."""
+    ns = netns("l")
+    for key, value in (("net.ipv4.icmp_ratelimit", "1000"), ("net.ipv4.icmp_ratemask", "6168"),
+                       ("net.ipv4.icmp_msgs_per_sec", "1000"),
+                       ("net.ipv4.icmp_msgs_burst", "50"), ("net.ipv6.icmp.ratelimit", "100")):
+        assert ns.run("sysctl", "-n", key).stdout.strip() == value, key
+    ns.serve("--port-offset", "30000", "--bind", ns.there4, "--bind", ns.there6, "--udp-only")
+    want = {p: "closed" for p in range(30000, 30041)}
+    want.update({p: "open" for p in LAB_UDP_OPEN})
+    want[30009] = "open|filtered"
+    for target in (ns.there4, ns.there6):
+        objs, summary = scan_json("-u", "-p", "30000-30040", target)
+        got = states_of(objs, "udp")
+        diff = {p: (got.get(p), s) for p, s in want.items() if got.get(p) != s}
+        assert not diff, "%s: (got, want) %r" % (target, diff)
+        reasons = {o["port"]: o["reason"] for o in objs}
+        assert reasons[30009] == "no-response"
+        assert all(reasons[p] == "port-unreach" for p, s in want.items() if s == "closed")
+        assert summary["uncertain"] == 0 and summary["states"]["closed"] == 35
+
+
+@needs_ns
+def test_udp_scan_cut_short_by_the_icmp_limit_says_what_is_uncertain(netns):
+    """The same host, its bucket drained by a first scan, and a
+    --host-timeout far too short for 35 errors at one a second: the ports
+    the scan could not tell are open|filtered with the reason
+    rate-limited, counted as uncertain, explained under the table and in
+    -oG; never a closed port reported as no-response."""
+    ns = netns("m")
+    ns.serve("--port-offset", "30000", "--bind", ns.there4, "--udp-only")
+    target = ns.there4
+    scan("-u", "--host-timeout", "1", "-p", "30000-30040", target)  # drains the bucket
+    objs, summary = scan_json("-u", "--host-timeout", "2", "-p", "30000-30040", target)
+    states = {o["port"]: (o["state"], o["reason"]) for o in objs}
+    limited = [p for p, sr in states.items() if sr == ("open|filtered", "rate-limited")]
+    assert len(limited) >= 20, states  # two seconds: a few errors at most
+    assert summary["uncertain"] == len(limited)
+    for p, (state, reason) in states.items():
+        if p in LAB_UDP_OPEN:
+            assert state == "open", (p, state)
+        elif p != 30009 and p not in limited:
+            assert (state, reason) == ("closed", "port-unreach"), (p, state, reason)
+    p = scan("-u", "--host-timeout", "2", "-p", "30000-30040", target)
+    assert re.search(r"^Not shown: \d+ open\|filtered udp ports \(rate-limited\)$", p.stdout, re.M)
+    assert re.search(r"^rate-limited: no answer, but the target rate-limits its ICMP errors.* "
+                     r"such a port may be closed as well as open or filtered$", p.stdout, re.M)
+    assert re.search(r"^scan done: 1 host, 41 ports \(5 open; \d+ uncertain: rate-limited\) in ",
+                     p.stdout, re.M), p.stdout
+    p = scan("-u", "--host-timeout", "2", "-p", "30000-30040", "-oG", "-", target)
+    assert re.search(r"^# socklab: \d+ udp ports of %s uncertain: rate-limited: " % re.escape(target),
+                     p.stdout, re.M), p.stdout
+
+
 @needs_ns
 def test_unreachable_target_exits_1(netns):
     """In a namespace with no route to 198.19.0.0/16 (only lo): nothing is
