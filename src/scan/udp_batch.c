@@ -12,6 +12,7 @@
  * errors per second of waiting are the target's refill rate. */
 #include "scan/udp_run.h"
 
+#include <errno.h>
 
 #include "core/clock.h"
 
@@ -123,8 +124,13 @@ static void batch_send(struct udp_run *run)
 		if (rc == SCAN_UDP_SEND_STALL) {
 			run->flags[i] &= (uint8_t)~UDP_IN_BATCH;
 			run->nbatch--;
+			if (run->nbatch == 0 && ++run->stalls > SCAN_UDP_STALL_MAX) {
+				scan_udp_fail(run, ENOBUFS, "cannot send to");
+				return;
+			}
 			break; /* the rest waits for the next batch */
 		}
+		run->stalls = 0;
 		if (!run->batch_sent_us)
 			run->batch_sent_us = run->sent_us[i];
 	}
