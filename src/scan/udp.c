@@ -119,12 +119,12 @@ static bool udp_error_from_target(const struct udp_run *run, struct cmsghdr *c)
 {
 	const struct sock_extended_err *ee = (const void *)CMSG_DATA(c);
 	const struct sockaddr *off = SO_EE_OFFENDER(ee);
-	size_t room = c->cmsg_len - CMSG_LEN(0) - sizeof(*ee);
 	union addr_any from;
 	sa_family_t fam;
 
-	if (room < sizeof(fam))
+	if (c->cmsg_len < CMSG_LEN(sizeof(*ee) + sizeof(fam)))
 		return false;
+	size_t room = c->cmsg_len - CMSG_LEN(sizeof(*ee));
 	memcpy(&fam, &off->sa_family, sizeof(fam));
 	size_t len = fam == AF_INET6 ? sizeof(struct sockaddr_in6) : sizeof(struct sockaddr_in);
 	if (room < len || (fam != AF_INET && fam != AF_INET6))
