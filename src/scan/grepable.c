@@ -1,6 +1,8 @@
 /* -oG lines, as nmap writes them. */
 #include "scan/grepable.h"
 
+#include <signal.h>
+
 #include "scan/report.h"
 
 static void grep_date(FILE *f, const struct tm *tm)
@@ -51,7 +53,7 @@ void scan_grep_host(FILE *f, const struct scan_host *h, struct scan_services *sv
 			continue;
 		for (int s = 0; s < SCAN_NSTATES; s++) {
 			hidden[s] = scan_report_hidden(t, (enum scan_state)s, verbose);
-			if (hidden[s])
+			if (hidden[s] && s != SCAN_PENDING) /* not scanned: a comment says so */
 				ignored[s] += scan_table_count(t, (enum scan_state)s);
 		}
 		for (size_t i = 0; i < t->n; i++) {
@@ -74,6 +76,34 @@ void scan_grep_host(FILE *f, const struct scan_host *h, struct scan_services *sv
 		first_ignored = false;
 	}
 	fputc('\n', f);
+}
+
+void scan_grep_host_notes(FILE *f, const struct scan_host *h)
+{
+	const struct scan_table *tabs[2] = { &h->tcp, &h->udp };
+	char note[320];
+
+	for (int k = 0; k < 2; k++) {
+		const struct scan_table *t = tabs[k];
+		if (!t->proto)
+			continue;
+		size_t pending = scan_table_count(t, SCAN_PENDING);
+		if (pending)
+			fprintf(f, "# socklab: %zu of %zu %s ports of %s not scanned (%s)\n", pending,
+				t->n, scan_proto_name(t->proto), h->ip,
+				scan_cut_name((enum scan_cut)t->cut));
+		size_t uncertain = scan_report_uncertain(t);
+		if (uncertain) {
+			scan_report_limit_note(note, sizeof(note), t->limit_interval_us);
+			fprintf(f, "# socklab: %zu %s ports of %s uncertain: %s\n", uncertain,
+				scan_proto_name(t->proto), h->ip, note);
+		}
+	}
+}
+
+void scan_grep_interrupted(FILE *f, int signo)
+{
+	fprintf(f, "# socklab scan interrupted by %s\n", signo == SIGTERM ? "SIGTERM" : "SIGINT");
 }
 
 void scan_grep_end(FILE *f, const struct tm *when, size_t hosts, size_t up, double secs)

@@ -23,6 +23,7 @@
 #define SCAN_RTO_MIN_MS 100
 #define SCAN_RTO_MAX_MS 3000      /* default --max-rtt-timeout */
 #define SCAN_RTO_LIMIT_S 60       /* the largest --max-rtt-timeout accepted */
+#define SCAN_HOST_TIMEOUT_MAX_S (7 * 24 * 3600) /* the largest --host-timeout */
 
 /* TCP: connects in flight (adaptive between MIN and the open-file limit). */
 #define SCAN_TCP_WINDOW_INIT 256
@@ -43,6 +44,15 @@
 #define SCAN_UDP_SEND_TRIES 8     /* sends that fail with a stale ICMP error */
 #define SCAN_UDP_READS 1024       /* datagrams read per wake-up */
 #define SCAN_UDP_STALL_MAX 3000   /* 1 ms waits for send buffer room before giving up */
+
+/* UDP behind an ICMP rate limit (scan/icmplim.h). */
+#define SCAN_LIM_SPAN_US 10000        /* probes this close together see the same bucket */
+#define SCAN_LIM_QUIET_US 1200000     /* Linux's slowest default refill (1 s), and a margin */
+#define SCAN_LIM_WAIT_FIRST_US 100000 /* the first wait for tokens, doubled until one comes */
+#define SCAN_LIM_WAIT_MAX_US 20000000 /* canaries silent this long: the target stopped */
+#define SCAN_LIM_AIM 3                /* tokens a batch waits for, once the rate is known */
+#define SCAN_LIM_BATCH 512            /* ports per batch */
+#define SCAN_LIM_CANARIES 2           /* known-closed ports at the end of a batch */
 
 /* TCP scans of this many ports and more run on several threads (one per
  * CPU, at most SCAN_TCP_WORKERS), each with its own loop and part of the

@@ -37,6 +37,9 @@ const char scan_usage_text[] =
 	"                          growing while nothing times out, to the file limit)\n"
 	"      --max-rate N        UDP probes per second at most (default: as fast as\n"
 	"                          answers come; slower when the target rate-limits ICMP)\n"
+	"      --host-timeout SECS give up on a host after SECS (default: never); ports\n"
+	"                          not decided by then are reported as not scanned, or\n"
+	"                          (UDP, behind an ICMP rate limit) as uncertain\n"
 	"  -h, --help              show this help\n"
 	"      --version           show the version\n"
 	"\n"
@@ -45,8 +48,12 @@ const char scan_usage_text[] =
 	"another kind), open|filtered (UDP: no answer; an open UDP port that does not\n"
 	"reply looks the same as a filtered one).\n"
 	"\n"
+	"With -oG -, standard output holds only the grepable lines (no table).\n"
+	"Ctrl-C (SIGINT) or SIGTERM stops the scan: what was found so far is printed,\n"
+	"marked interrupted (table, --json and -oG alike); a second Ctrl-C quits at once.\n"
+	"\n"
 	"Exit status: 0 the scan ran (whatever it found); 1 a target could not be\n"
-	"resolved or reached; 2 usage.\n";
+	"resolved or reached; 2 usage; 130 interrupted by SIGINT (143: SIGTERM).\n";
 
 enum {
 	OPT_JSON = 256,
@@ -56,6 +63,7 @@ enum {
 	OPT_MAX_PARALLEL,
 	OPT_MAX_RATE,
 	OPT_GREPABLE,
+	OPT_HOST_TIMEOUT,
 	OPT_VERSION,
 };
 
@@ -74,6 +82,7 @@ static const struct option scan_long_options[] = {
 	{ "banner-timeout", required_argument, NULL, OPT_BANNER_TIMEOUT },
 	{ "max-parallel", required_argument, NULL, OPT_MAX_PARALLEL },
 	{ "max-rate", required_argument, NULL, OPT_MAX_RATE },
+	{ "host-timeout", required_argument, NULL, OPT_HOST_TIMEOUT },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, OPT_VERSION },
 	{ NULL, 0, NULL, 0 },
@@ -182,6 +191,14 @@ enum scan_args scan_parse_args(int argc, char **argv, struct scan_config *cfg, c
 			if (opt_parse_u64(optarg, SCAN_UDP_RATE_MIN, SCAN_UDP_RATE_MAX, &v, &why) < 0)
 				return scan_bad(err, errlen, "--max-rate", optarg, why);
 			cfg->rate = v;
+			break;
+		case OPT_HOST_TIMEOUT:
+			if (opt_parse_seconds(optarg, SCAN_HOST_TIMEOUT_MAX_S, &v, &why) < 0)
+				return scan_bad(err, errlen, "--host-timeout", optarg, why);
+			if (v < 10)
+				return scan_bad(err, errlen, "--host-timeout", optarg,
+						"too small (at least 0.01)");
+			cfg->host_timeout_ms = v;
 			break;
 		case 'h': return SCAN_ARGS_HELP;
 		case OPT_VERSION: return SCAN_ARGS_VERSION;

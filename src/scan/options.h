@@ -23,6 +23,7 @@ struct scan_config {
 	uint64_t banner_ms;
 	uint64_t parallel;         /* TCP connects in flight at most; 0: adaptive */
 	uint64_t rate;             /* UDP probes per second at most; 0: adaptive */
+	uint64_t host_timeout_ms;  /* give up on a host after this long; 0: never */
 };
 
 enum scan_args { SCAN_ARGS_OK, SCAN_ARGS_HELP, SCAN_ARGS_VERSION, SCAN_ARGS_USAGE };

@@ -15,9 +15,33 @@ const char scan_open_filtered_note[] =
 
 #define HIDE_FILTERED_OVER 25
 
+void scan_report_limit_note(char *buf, size_t n, uint64_t interval_us)
+{
+	char every[48] = "";
+
+	if (interval_us)
+		snprintf(every, sizeof(every), " (one every %.2f s, as learnt)",
+			 (double)interval_us / 1e6);
+	snprintf(buf, n,
+		 "rate-limited: no answer, but the target rate-limits its ICMP errors%s and the "
+		 "scan ended before the limit let it tell: such a port may be closed as well as "
+		 "open or filtered", every);
+}
+
+size_t scan_report_uncertain(const struct scan_table *t)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < t->n; i++)
+		n += t->reason[i] == REASON_RATE_LIMITED && t->state[i] == SCAN_OPEN_FILTERED;
+	return n;
+}
+
 bool scan_report_hidden(const struct scan_table *t, enum scan_state s, bool verbose)
 {
-	if (verbose || s == SCAN_OPEN || s == SCAN_PENDING)
+	if (s == SCAN_PENDING)
+		return true;
+	if (verbose || s == SCAN_OPEN)
 		return false;
 	if (s == SCAN_CLOSED)
 		return true;
@@ -99,10 +123,11 @@ static void report_table(struct scan_report *r, const struct scan_host *h)
 {
 	const struct scan_table *tabs[2] = { &h->tcp, &h->udp };
 	bool hidden[2][SCAN_NSTATES];
-	char line[256];
+	char line[320];
 	int svc_w = 7;
 	size_t shown = 0, total = 0;
 	bool open_filtered = false;
+	uint64_t limited = 0;        /* a table has rate-limited ports: interval + 1 */
 
 	if (h->numeric)
 		fprintf(r->out, "socklab scan report for %s\n", h->ip);
@@ -115,10 +140,19 @@ static void report_table(struct scan_report *r, const struct scan_host *h)
 		if (!t->proto)
 			continue;
 		total += t->n;
-		open_filtered |= scan_table_count(t, SCAN_OPEN_FILTERED) > 0;
+		open_filtered |= scan_table_count(t, SCAN_OPEN_FILTERED) > scan_report_uncertain(t);
+		if (scan_report_uncertain(t))
+			limited = t->limit_interval_us + 1;
 		for (int s = 0; s < SCAN_NSTATES; s++) {
-			if (!hidden[k][s] || !scan_table_count(t, (enum scan_state)s))
+			size_t count = scan_table_count(t, (enum scan_state)s);
+			if (!hidden[k][s] || !count)
 				continue;
+			if (s == SCAN_PENDING) {
+				fprintf(r->out, "Not scanned: %zu %s port%s (%s)\n", count,
+					scan_proto_name(t->proto), count == 1 ? "" : "s",
+					scan_cut_name((enum scan_cut)t->cut));
+				continue;
+			}
 			scan_report_not_shown(t, (enum scan_state)s, line, sizeof(line));
 			fprintf(r->out, "Not shown: %s\n", line);
 		}
@@ -127,7 +161,8 @@ static void report_table(struct scan_report *r, const struct scan_host *h)
 		table_widths(r, t, hidden[k], &svc_w);
 	}
 	if (shown == 0) {
-		fprintf(r->out, "All %zu scanned ports are in the states above.\n", total);
+		fprintf(r->out, "All %zu %sports are in the states above.\n", total,
+			tabs[0]->cut || tabs[1]->cut ? "" : "scanned ");
 	} else {
 		if (r->banners)
 			fprintf(r->out, "%-9s %-13s %-*s %-13s %s\n", "PORT", "STATE", svc_w, "SERVICE",
@@ -142,6 +177,11 @@ static void report_table(struct scan_report *r, const struct scan_host *h)
 	if (open_filtered && !r->noted) {
 		fprintf(r->out, "%s\n", scan_open_filtered_note);
 		r->noted = true;
+	}
+	if (limited && !r->noted_limit) {
+		scan_report_limit_note(line, sizeof(line), limited - 1);
+		fprintf(r->out, "%s\n", line);
+		r->noted_limit = true;
 	}
 	fprintf(r->out, "\n");
 	fflush(r->out);
@@ -180,6 +220,7 @@ static void report_count(struct scan_report *r, const struct scan_table *t)
 	for (size_t i = 0; i < t->n; i++)
 		if (t->state[i] < SCAN_NSTATES)
 			r->states[t->state[i]]++;
+	r->uncertain += scan_report_uncertain(t);
 }
 
 void scan_report_host(struct scan_report *r, const struct scan_host *h)
@@ -188,13 +229,16 @@ void scan_report_host(struct scan_report *r, const struct scan_host *h)
 	report_count(r, &h->tcp);
 	report_count(r, &h->udp);
 	if (!r->json) {
-		report_table(r, h);
+		if (r->out)
+			report_table(r, h);
 		return;
 	}
 	/* out_json's format, without a flush per line: a full range is 65535. */
 	const struct scan_table *tabs[2] = { &h->tcp, &h->udp };
 	for (int k = 0; k < 2; k++)
 		for (size_t i = 0; tabs[k]->proto && i < tabs[k]->n; i++) {
+			if (tabs[k]->state[i] == SCAN_PENDING)
+				continue; /* not scanned: the summary counts them */
 			json_t *o = scan_report_port_json(h, tabs[k], i, r->svc, r->banners);
 			if (!o)
 				continue;
@@ -219,10 +263,15 @@ void scan_report_summary(struct scan_report *r, double secs)
 		for (int s = SCAN_OPEN; s < SCAN_NSTATES; s++)
 			json_object_set_new(st, scan_state_name((enum scan_state)s),
 					    json_integer((json_int_t)r->states[s]));
-		json_t *o = json_pack("{s:b,s:I,s:I,s:{s:I,s:I},s:o,s:f}", "summary", 1, "hosts",
-				      (json_int_t)r->hosts, "hosts_failed", (json_int_t)r->failed,
-				      "ports", "tcp", (json_int_t)r->ports_tcp, "udp",
-				      (json_int_t)r->ports_udp, "states", st, "seconds", secs);
+		json_t *o = json_pack("{s:b,s:I,s:I,s:{s:I,s:I},s:o,s:I,s:b,s:I,s:f}", "summary", 1,
+				      "hosts", (json_int_t)r->hosts, "hosts_failed",
+				      (json_int_t)r->failed, "ports", "tcp",
+				      (json_int_t)r->ports_tcp, "udp", (json_int_t)r->ports_udp,
+				      "states", st, "uncertain", (json_int_t)r->uncertain,
+				      "interrupted", r->signo != 0, "not_scanned",
+				      (json_int_t)r->states[SCAN_PENDING], "seconds", secs);
+		if (o && r->skipped)
+			json_object_set_new(o, "hosts_not_scanned", json_integer((json_int_t)r->skipped));
 		/* Seconds to the microsecond, not to 17 digits. */
 		char *line = o ? json_dumps(o, JSON_COMPACT | JSON_ENSURE_ASCII |
 						   JSON_REAL_PRECISION(6)) : NULL;
@@ -232,11 +281,21 @@ void scan_report_summary(struct scan_report *r, double secs)
 		json_decref(o);
 		return;
 	}
-	fprintf(r->out, "scan done: %zu host%s, %zu port%s (%zu open) in %.2f s", r->hosts,
-		r->hosts == 1 ? "" : "s", ports, ports == 1 ? "" : "s", r->states[SCAN_OPEN], secs);
+	if (!r->out)
+		return;
+	fprintf(r->out, "scan %s: %zu host%s, %zu port%s (%zu open", r->signo ? "interrupted" : "done",
+		r->hosts, r->hosts == 1 ? "" : "s", ports, ports == 1 ? "" : "s",
+		r->states[SCAN_OPEN]);
+	if (r->uncertain)
+		fprintf(r->out, "; %zu uncertain: rate-limited", r->uncertain);
+	if (r->states[SCAN_PENDING])
+		fprintf(r->out, "; %zu not scanned", r->states[SCAN_PENDING]);
+	fprintf(r->out, ") in %.2f s", secs);
 	if (r->failed)
 		fprintf(r->out, "; %zu host%s not resolved or not reachable", r->failed,
 			r->failed == 1 ? "" : "s");
+	if (r->skipped)
+		fprintf(r->out, "; %zu host%s not scanned", r->skipped, r->skipped == 1 ? "" : "s");
 	fputc('\n', r->out);
 	fflush(r->out);
 }

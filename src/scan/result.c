@@ -29,7 +29,17 @@ static const char *const reason_names[REASON_N] = {
 	[REASON_HOST_DOWN] = "host-down",
 	[REASON_LOCAL_DENIED] = "local-denied",
 	[REASON_OWN_SOCKET] = "own-socket",
+	[REASON_RATE_LIMITED] = "rate-limited",
 };
+
+const char *scan_cut_name(enum scan_cut c)
+{
+	switch (c) {
+	case SCAN_CUT_INTERRUPTED: return "interrupted";
+	case SCAN_CUT_TIMEOUT: return "host timeout";
+	default: return "";
+	}
+}
 
 const char *scan_state_name(enum scan_state s)
 {

@@ -34,8 +34,19 @@ enum scan_reason {
 	REASON_HOST_DOWN,
 	REASON_LOCAL_DENIED,      /* this host's own firewall refused to send */
 	REASON_OWN_SOCKET,        /* UDP: the scanner's own socket (closed otherwise) */
+	REASON_RATE_LIMITED,      /* UDP: silent, but the target's ICMP rate limit could
+				   * explain it: the scan stopped before it could tell */
 	REASON_N,
 };
+
+/* Why ports of a table were left undecided (SCAN_PENDING). */
+enum scan_cut {
+	SCAN_CUT_NONE = 0,
+	SCAN_CUT_INTERRUPTED,     /* SIGINT or SIGTERM */
+	SCAN_CUT_TIMEOUT,         /* --host-timeout */
+};
+
+const char *scan_cut_name(enum scan_cut c);
 
 const char *scan_state_name(enum scan_state s);
 const char *scan_reason_name(enum scan_reason r);
@@ -53,6 +64,9 @@ struct scan_table {
 	uint16_t *banner_len;
 	double secs;
 	bool unreachable;          /* every answer said the host cannot be reached */
+	uint8_t cut;               /* enum scan_cut: why ports are still pending */
+	uint64_t limit_interval_us; /* UDP: the target's ICMP refill interval, as learnt
+				     * (0: no limit seen) */
 };
 
 /* 0, or -1 (out of memory). */

@@ -20,6 +20,7 @@
 #include "scan/portspec.h"
 #include "scan/report.h"
 #include "scan/services.h"
+#include "scan/stop.h"
 #include "scan/target.h"
 #include "scan/topports.h"
 
@@ -123,8 +124,12 @@ static int scan_one(struct scan_state_all *st, const struct scan_env *env, struc
 		    struct scan_report *rep, size_t *up, char *err, size_t errlen)
 {
 	const struct scan_config *cfg = &st->cfg;
+	struct scan_env henv = *env;
 	int rc = 0;
 
+	/* --host-timeout counts for TCP and UDP together, as nmap's does. */
+	if (cfg->host_timeout_ms)
+		henv.deadline_us = clock_mono_us() + cfg->host_timeout_ms * 1000;
 	if ((cfg->tcp && scan_table_init(&h->tcp, IPPROTO_TCP, st->tcp.list, st->tcp.n,
 					 cfg->banners) < 0) ||
 	    (cfg->udp && scan_table_init(&h->udp, IPPROTO_UDP, st->udp.list, st->udp.n,
@@ -133,8 +138,14 @@ static int scan_one(struct scan_state_all *st, const struct scan_env *env, struc
 		rc = -1;
 		goto out;
 	}
-	if ((cfg->tcp && scan_tcp_run(env, &h->addr, &h->tcp, err, errlen) < 0) ||
-	    (cfg->udp && scan_udp_run(env, &h->addr, &h->udp, err, errlen) < 0)) {
+	if (cfg->tcp && scan_tcp_run(&henv, &h->addr, &h->tcp, err, errlen) < 0) {
+		rc = -1;
+		goto out;
+	}
+	/* Cut short: the other protocol is not scanned at all. */
+	if (cfg->udp && h->tcp.cut) {
+		h->udp.cut = h->tcp.cut;
+	} else if (cfg->udp && scan_udp_run(&henv, &h->addr, &h->udp, err, errlen) < 0) {
 		rc = -1;
 		goto out;
 	}
@@ -154,8 +165,10 @@ static int scan_one(struct scan_state_all *st, const struct scan_env *env, struc
 	}
 	(*up)++;
 	scan_report_host(rep, h);
-	if (st->grep)
+	if (st->grep) {
 		scan_grep_host(st->grep, h, &st->svc, cfg->verbose);
+		scan_grep_host_notes(st->grep, h);
+	}
 out:
 	scan_table_free(&h->tcp);
 	scan_table_free(&h->udp);
@@ -179,6 +192,10 @@ static int scan_setup(struct scan_state_all *st, char *err, size_t errlen)
 	}
 	if (!st->hosts || !st->resolved || !st->base) {
 		snprintf(err, errlen, "cannot set up: out of memory");
+		return 1;
+	}
+	if (scan_stop_install() < 0) {
+		snprintf(err, errlen, "cannot set up the signal handlers: %s", strerror(errno));
 		return 1;
 	}
 	if (cfg->grepable) {
@@ -244,10 +261,18 @@ int scan_main(int argc, char **argv)
 	if (st.grep)
 		scan_grep_begin(st.grep, localtime_r(&start, &tm), st.argc, st.argv);
 
-	struct scan_report rep = { .out = stdout, .svc = &st.svc, .verbose = cfg->verbose,
-				   .banners = cfg->banners, .json = cfg->json };
-	size_t total = 0, up = 0, addressed = 0;
+	/* With -oG -, standard output is the grepable stream alone, as with
+	 * nmap: no table, no closing line (errors still go to stderr). */
+	bool grep_stdout = st.grep == stdout;
+	struct scan_report rep = { .out = grep_stdout ? NULL : stdout, .svc = &st.svc,
+				   .verbose = cfg->verbose, .banners = cfg->banners,
+				   .json = cfg->json };
+	size_t total = 0, up = 0;
 	for (size_t i = 0; i < cfg->ntargets; i++) {
+		if (scan_stop_signal()) {
+			rep.skipped += cfg->ntargets - i; /* not even resolved */
+			break;
+		}
 		if (scan_target_resolve(cfg->targets[i], cfg->family, &st.hosts[i], err,
 					sizeof(err)) < 0) {
 			log_error("%s", err);
@@ -256,7 +281,6 @@ int scan_main(int argc, char **argv)
 			continue;
 		}
 		st.resolved[i] = true;
-		addressed++;
 		total += st.tcp.n + st.udp.n;
 	}
 	long nofile = sock_raise_nofile();
@@ -267,9 +291,15 @@ int scan_main(int argc, char **argv)
 		scan_free(&st);
 		return 1;
 	}
+	size_t scanned = 0;
 	for (size_t i = 0; i < cfg->ntargets; i++) {
 		if (!st.resolved[i])
 			continue;
+		if (scan_stop_signal()) {
+			rep.skipped++;
+			continue;
+		}
+		scanned++;
 		size_t failed_before = rep.failed;
 		if (scan_one(&st, &env, &st.hosts[i], &rep, &up, err, sizeof(err)) < 0) {
 			scan_progress_clear(&st.progress);
@@ -282,15 +312,24 @@ int scan_main(int argc, char **argv)
 	}
 	scan_progress_stop(&st.progress);
 	double secs = (double)(clock_mono_us() - t0) / 1e6;
+	rep.signo = scan_stop_signal();
+	if (rep.signo)
+		log_error("interrupted by %s: %zu port%s not scanned%s", rep.signo == SIGTERM ?
+			  "SIGTERM" : "SIGINT", rep.states[SCAN_PENDING],
+			  rep.states[SCAN_PENDING] == 1 ? "" : "s",
+			  rep.skipped ? ", and hosts left out" : "");
 	scan_report_summary(&rep, secs);
 	if (st.grep) {
 		time_t end = time(NULL);
-		scan_grep_end(st.grep, localtime_r(&end, &tm), addressed, up, secs);
+		if (rep.signo)
+			scan_grep_interrupted(st.grep, rep.signo);
+		scan_grep_end(st.grep, localtime_r(&end, &tm), scanned, up, secs);
 		if (ferror(st.grep)) {
 			log_error("cannot write -oG %s", cfg->grepable);
 			status = 1;
 		}
 	}
 	scan_free(&st);
-	return status;
+	/* The shell's convention for a death by signal, as if we had died. */
+	return rep.signo ? 128 + rep.signo : status;
 }

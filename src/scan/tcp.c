@@ -36,6 +36,7 @@
 #include "scan/pace.h"
 #include "scan/payload.h"
 #include "scan/rtt.h"
+#include "scan/stop.h"
 
 enum slot_phase {
 	SLOT_FREE,
@@ -602,6 +603,7 @@ struct tcp_part {
 	uint32_t nslots;
 	size_t answered, unreach;
 	int rc;
+	uint8_t cut;               /* enum scan_cut: stopped early */
 	bool started;
 	pthread_t th;
 	char err[SCAN_ERR_MAX + 64];
@@ -614,6 +616,7 @@ static void tcp_run_part(struct tcp_part *part)
 	struct tcp_run run = { .env = &part->env, .t = t, .err = part->err,
 			       .errlen = sizeof(part->err) };
 	const struct scan_config *cfg = part->env.cfg;
+	struct scan_stop_watch watch;
 
 	part->rc = -1;
 	run.addr = *part->addr;
@@ -627,9 +630,11 @@ static void tcp_run_part(struct tcp_part *part)
 	run.sent_us = calloc(t->n, sizeof(*run.sent_us));
 	run.lost_us = calloc(t->n, sizeof(*run.lost_us));
 	run.pump = event_new(part->env.base, -1, 0, tcp_on_pump, &run);
+	int ws = scan_stop_watch_start(&watch, part->env.base, part->env.deadline_us);
 	if (!run.slots || !run.freelist || wq < 0 || !run.tries || !run.sent_us ||
-	    !run.lost_us || !run.pump) {
+	    !run.lost_us || !run.pump || ws < 0) {
 		snprintf(part->err, sizeof(part->err), "out of memory");
+		scan_stop_watch_end(&watch);
 		tcp_run_free(&run);
 		return;
 	}
@@ -647,6 +652,12 @@ static void tcp_run_part(struct tcp_part *part)
 	/* The loop stops when every port is decided; a stop without progress
 	 * twice in a row would be a bug here, not a reason to spin. */
 	for (int idle = 0; !run.failed && !(run.decided == t->n && run.nfree == run.nslots);) {
+		if (scan_stop_due(&watch, clock_mono_us())) {
+			/* The ports still undecided stay pending; the open
+			 * connections are reset by tcp_run_free. */
+			part->cut = scan_stop_signal() ? SCAN_CUT_INTERRUPTED : SCAN_CUT_TIMEOUT;
+			break;
+		}
 		size_t before = run.decided;
 		if (event_base_dispatch(part->env.base) < 0 || idle > 2) {
 			snprintf(part->err, sizeof(part->err), "event loop failed");
@@ -660,6 +671,7 @@ static void tcp_run_part(struct tcp_part *part)
 	part->answered = run.answered;
 	part->unreach = run.unreach;
 	part->rc = run.failed ? -1 : 0;
+	scan_stop_watch_end(&watch);
 	tcp_run_free(&run);
 }
 
@@ -747,6 +759,8 @@ int scan_tcp_run(const struct scan_env *env, const union addr_any *addr, struct 
 			snprintf(err, errlen, "%s", parts[i].err);
 			rc = -1;
 		}
+		if (parts[i].cut && !t->cut)
+			t->cut = parts[i].cut;
 	}
 	t->unreachable = rc == 0 && answered == 0 && unreach == t->n;
 	t->secs = (double)(clock_mono_us() - t0) / 1e6;

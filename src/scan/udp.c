@@ -7,9 +7,11 @@
  * then an earlier probe was lost, most likely to the target's ICMP rate
  * limit (Linux: icmp_ratelimit per source, icmp_msgs_per_sec in all), and
  * the send rate drops to the rate answers were measured at (scan/pace.h).
- * Silent ports are retried; after the last try they are open|filtered. */
-#include "scan/engine.h"
-#include "scan/workq.h"
+ * Silent ports are retried; after the last try they are open|filtered,
+ * unless the rate limit could explain their silence (scan/icmplim.h): then
+ * they are parked, and the batches of udp_batch.c take over when this fast
+ * phase is over. */
+#include "scan/udp_run.h"
 
 #include <errno.h>
 #include <linux/errqueue.h>
@@ -21,51 +23,11 @@
 #include <unistd.h>
 
 #include "core/clock.h"
-#include "core/tbucket.h"
 #include "scan/icmp.h"
-#include "scan/limits.h"
-#include "scan/pace.h"
 #include "scan/payload.h"
-#include "scan/rtt.h"
+#include "scan/stop.h"
 
-#define IN_FIFO 1
-
-struct udp_run {
-	const struct scan_env *env;
-	struct scan_table *t;
-	union addr_any addr;
-	socklen_t alen;
-	int family;
-	int fd;
-	uint16_t self_port;      /* the socket's own port, when it is scanned here */
-	struct event *rev, *tick;
-	bool tick_pending;
-
-	uint8_t *tries;          /* probes sent per port */
-	uint8_t *flags;
-	uint64_t *sent_us;       /* when the last probe of each port went out */
-	uint64_t *lost_us;       /* ... and the one before it */
-	int32_t *pidx;           /* port number -> index in t, or -1 */
-	uint32_t *fifo;          /* probes in flight, in the order sent (ring of t->n) */
-	size_t fhead, flen;
-	struct scan_workq work;  /* retries first, then ports never probed */
-	size_t inflight;         /* undecided ports in fifo */
-	size_t decided;
-	unsigned stalls;         /* sends refused in a row (a full send buffer) */
-
-	struct scan_rtt rtt;
-	struct scan_tries tmax;
-	struct scan_rate rate;
-	struct tbucket tb;
-
-	size_t answered, unreach;
-	bool failed;
-	char *err;
-	size_t errlen;
-	uint8_t buf[2048];
-};
-
-static void udp_fail(struct udp_run *run, int err, const char *what)
+void scan_udp_fail(struct udp_run *run, int err, const char *what)
 {
 	char ip[ADDR_STRLEN];
 
@@ -82,7 +44,7 @@ static bool udp_done(const struct udp_run *run)
 	return run->decided == run->t->n;
 }
 
-static void udp_decide(struct udp_run *run, uint32_t idx, enum scan_state s, enum scan_reason r)
+void scan_udp_decide(struct udp_run *run, uint32_t idx, enum scan_state s, enum scan_reason r)
 {
 	enum scan_state old = run->t->state[idx];
 
@@ -90,8 +52,12 @@ static void udp_decide(struct udp_run *run, uint32_t idx, enum scan_state s, enu
 		return;
 	if (old == SCAN_PENDING) {
 		run->decided++;
-		if (run->flags[idx] & IN_FIFO)
+		if (run->flags[idx] & UDP_IN_FIFO)
 			run->inflight--;
+		if (run->flags[idx] & UDP_PARKED) {
+			run->flags[idx] &= (uint8_t)~UDP_PARKED;
+			run->parked--;
+		}
 	}
 	scan_progress_add(run->env->progress, old == SCAN_PENDING, s == SCAN_OPEN);
 	if (s == SCAN_OPEN || s == SCAN_CLOSED)
@@ -121,17 +87,19 @@ static void udp_answer(struct udp_run *run, uint16_t port, enum scan_state s, en
 	uint64_t now = clock_mono_us();
 	unsigned try = run->tries[idx];
 	uint64_t rto = scan_rtt_timeout(&run->rtt);
-	if (old == SCAN_PENDING) {
-		if (try == 1 && (run->flags[idx] & IN_FIFO))
+	/* The batches wait for the target's limit on purpose: what they see
+	 * teaches the fast phase's timing nothing. */
+	if (old == SCAN_PENDING && !run->batching) {
+		if (try == 1 && (run->flags[idx] & UDP_IN_FIFO))
 			scan_rtt_sample(&run->rtt, now - run->sent_us[idx]);
 		scan_tries_answer(&run->tmax, try);
 		if (scan_rate_answer(&run->rate, try, run->lost_us[idx], now, rto))
 			udp_set_rate(run, now);
 	}
-	udp_decide(run, (uint32_t)idx, s, r);
+	scan_udp_decide(run, (uint32_t)idx, s, r);
 	if (s == SCAN_OPEN && run->env->cfg->banners &&
 	    scan_table_set_banner(run->t, (size_t)idx, data, len) < 0)
-		udp_fail(run, ENOMEM, "banner of");
+		scan_udp_fail(run, ENOMEM, "banner of");
 }
 
 static bool same_host(const struct sockaddr *a, const struct sockaddr *b)
@@ -143,6 +111,27 @@ static bool same_host(const struct sockaddr *a, const struct sockaddr *b)
 	addr_key_from(&x, a);
 	addr_key_from(&y, b);
 	return memcmp(&x, &y, sizeof(x)) == 0;
+}
+
+/* The ICMP error in c (IP_RECVERR/IPV6_RECVERR) was sent by the target
+ * itself (SO_EE_OFFENDER: the sender of the ICMP message). */
+static bool udp_error_from_target(const struct udp_run *run, struct cmsghdr *c)
+{
+	const struct sock_extended_err *ee = (const void *)CMSG_DATA(c);
+	const struct sockaddr *off = SO_EE_OFFENDER(ee);
+	union addr_any from;
+	sa_family_t fam;
+
+	if (c->cmsg_len < CMSG_LEN(sizeof(*ee) + sizeof(fam)))
+		return false;
+	size_t room = c->cmsg_len - CMSG_LEN(sizeof(*ee));
+	memcpy(&fam, &off->sa_family, sizeof(fam));
+	size_t len = fam == AF_INET6 ? sizeof(struct sockaddr_in6) : sizeof(struct sockaddr_in);
+	if (room < len || (fam != AF_INET && fam != AF_INET6))
+		return false;
+	memset(&from, 0, sizeof(from));
+	memcpy(&from, off, len);
+	return same_host(&from.sa, &run->addr.sa);
 }
 
 /* ICMP errors from the error queue; returns how many were read. */
@@ -174,8 +163,14 @@ static int udp_read_errors(struct udp_run *run)
 			enum scan_state s;
 			enum scan_reason r;
 			int fam = ee.ee_origin == SO_EE_ORIGIN_ICMP ? AF_INET : AF_INET6;
-			if (scan_icmp_classify(fam, ee.ee_type, ee.ee_code, &s, &r))
-				udp_answer(run, addr_port(&dst.sa), s, r, NULL, 0);
+			if (!scan_icmp_classify(fam, ee.ee_type, ee.ee_code, &s, &r))
+				continue;
+			/* An error the target sent took a token of its limit; one
+			 * from a router on the way, of the router's. */
+			if (udp_error_from_target(run, c))
+				scan_udp_batch_error(run, run->pidx[addr_port(&dst.sa)],
+						     s == SCAN_CLOSED);
+			udp_answer(run, addr_port(&dst.sa), s, r, NULL, 0);
 		}
 	}
 	return k;
@@ -209,16 +204,14 @@ static void udp_read_replies(struct udp_run *run)
 	}
 }
 
-static void udp_drain(struct udp_run *run)
+void scan_udp_drain(struct udp_run *run)
 {
 	udp_read_errors(run);
 	udp_read_replies(run);
 	udp_read_errors(run);
 }
 
-enum send_rc { SEND_OK, SEND_STALL, SEND_FATAL };
-
-static enum send_rc udp_send(struct udp_run *run, uint32_t idx, uint64_t now)
+enum scan_udp_send_rc scan_udp_send(struct udp_run *run, uint32_t idx)
 {
 	const struct scan_payload *pl = scan_payload_for(run->t->ports[idx]);
 	union addr_any a = run->addr;
@@ -247,25 +240,36 @@ static enum send_rc udp_send(struct udp_run *run, uint32_t idx, uint64_t now)
 	case EAGAIN:
 	case ENOBUFS:
 	case ENOMEM:
-		return SEND_STALL;
+		return SCAN_UDP_SEND_STALL;
 	default:
 		if (!scan_connect_classify(err, &s, &r) || s == SCAN_CLOSED) {
-			udp_fail(run, err, "cannot send to");
-			return SEND_FATAL;
+			scan_udp_fail(run, err, "cannot send to");
+			return SCAN_UDP_SEND_FATAL;
 		}
 		/* Every send failed the same way: this host cannot send there. */
-		run->tries[idx]++;
-		udp_decide(run, idx, s, r);
-		return SEND_OK;
+		if (run->tries[idx] < UINT8_MAX)
+			run->tries[idx]++;
+		scan_udp_decide(run, idx, s, r);
+		return SCAN_UDP_SEND_OK;
 	}
-	run->tries[idx]++;
+	if (run->tries[idx] < UINT8_MAX)
+		run->tries[idx]++;
+	/* Send times in the order sent, strictly: which probe came after
+	 * which is what tells a limited silence from a real one. */
+	uint64_t stamp = clock_mono_us();
+	if (stamp <= run->last_send_us)
+		stamp = run->last_send_us + 1;
+	run->last_send_us = stamp;
 	run->lost_us[idx] = run->sent_us[idx];
-	run->sent_us[idx] = now;
-	run->flags[idx] |= IN_FIFO;
+	run->sent_us[idx] = stamp;
+	scan_lim_probe(&run->lim, stamp);
+	if (run->batching)
+		return SCAN_UDP_SEND_OK; /* the batch keeps its own list */
+	run->flags[idx] |= UDP_IN_FIFO;
 	run->fifo[(run->fhead + run->flen) % run->t->n] = idx;
 	run->flen++;
 	run->inflight++;
-	return SEND_OK;
+	return SCAN_UDP_SEND_OK;
 }
 
 static bool udp_work_next(struct udp_run *run, uint32_t *idx)
@@ -278,7 +282,7 @@ static void udp_unwork(struct udp_run *run, uint32_t idx)
 	scan_workq_retry_first(&run->work, idx);
 }
 
-static void udp_schedule(struct udp_run *run, uint64_t delay_us)
+void scan_udp_schedule(struct udp_run *run, uint64_t delay_us)
 {
 	struct timeval tv = { .tv_sec = (time_t)(delay_us / 1000000),
 			      .tv_usec = (suseconds_t)(delay_us % 1000000) };
@@ -292,29 +296,50 @@ static void udp_schedule(struct udp_run *run, uint64_t delay_us)
 		event_add(run->tick, &tv);
 }
 
+static void udp_park(struct udp_run *run, uint32_t idx)
+{
+	if (run->flags[idx] & UDP_PARKED)
+		return;
+	run->flags[idx] |= UDP_PARKED;
+	run->parked++;
+}
+
 /* Timeouts, then sends, then the next wake-up. */
 static void udp_step(struct udp_run *run)
 {
 	uint64_t now = clock_mono_us();
 	uint64_t rto = scan_rtt_timeout(&run->rtt);
 
-	udp_drain(run);
+	scan_udp_drain(run);
 	while (run->flen) {
 		uint32_t idx = run->fifo[run->fhead];
 		if (run->t->state[idx] == SCAN_PENDING && run->sent_us[idx] + rto > now)
 			break;
 		run->fhead = (run->fhead + 1) % run->t->n;
 		run->flen--;
-		run->flags[idx] &= (uint8_t)~IN_FIFO;
+		run->flags[idx] &= (uint8_t)~UDP_IN_FIFO;
 		if (run->t->state[idx] != SCAN_PENDING)
 			continue;
 		run->inflight--;
-		if (run->tries[idx] < run->tmax.max) {
+		bool explained = scan_udp_explained(run, idx);
+		if (!explained && run->verified[idx] < UINT8_MAX)
+			run->verified[idx]++;
+		if (explained && run->lim.seen) {
+			/* A burst of errors, then silence: the target's ICMP
+			 * limit may have kept this error back, and a retry now
+			 * would find its bucket as empty. The batches will tell. */
+			udp_park(run, idx);
+		} else if (run->tries[idx] < run->tmax.max) {
 			scan_workq_retry(&run->work, idx);
+		} else if (run->verified[idx] >= scan_lim_needed(&run->lim, run->tmax.max)) {
+			scan_udp_decide(run, idx, SCAN_OPEN_FILTERED, REASON_NO_RESPONSE);
 		} else {
-			udp_decide(run, idx, SCAN_OPEN_FILTERED, REASON_NO_RESPONSE);
+			udp_park(run, idx);
 		}
 	}
+	/* Errors of probes older than any still waiting are of no more use. */
+	scan_lim_log_trim(&run->log, run->flen ? run->sent_us[run->fifo[run->fhead]] :
+				     now > rto ? now - rto : 0);
 	bool stalled = false, limited = false, more = false;
 	unsigned sent = 0;
 	uint32_t idx;
@@ -331,25 +356,25 @@ static void udp_step(struct udp_run *run)
 		}
 		if (!udp_work_next(run, &idx))
 			break;
-		enum send_rc rc = udp_send(run, idx, now);
-		if (rc == SEND_STALL) {
+		enum scan_udp_send_rc rc = scan_udp_send(run, idx);
+		if (rc == SCAN_UDP_SEND_STALL) {
 			udp_unwork(run, idx);
 			stalled = true;
 			if (++run->stalls > SCAN_UDP_STALL_MAX) {
-				udp_fail(run, ENOBUFS, "cannot send to");
+				scan_udp_fail(run, ENOBUFS, "cannot send to");
 				return;
 			}
 			break;
 		}
-		if (rc == SEND_FATAL)
+		if (rc == SCAN_UDP_SEND_FATAL)
 			return;
 		run->stalls = 0;
 		if (++sent % SCAN_UDP_BATCH == 0) {
-			udp_drain(run);
+			scan_udp_drain(run);
 			now = clock_mono_us();
 		}
 	}
-	udp_drain(run);
+	scan_udp_drain(run);
 	if (run->failed)
 		return;
 	if (udp_done(run)) {
@@ -369,7 +394,7 @@ static void udp_step(struct udp_run *run)
 	else if (limited && can_send)
 		wait = 1000000 / run->rate.rate > 1000 ? 1000000 / run->rate.rate : 1000;
 	while (run->flen && run->t->state[run->fifo[run->fhead]] != SCAN_PENDING) {
-		run->flags[run->fifo[run->fhead]] &= (uint8_t)~IN_FIFO;
+		run->flags[run->fifo[run->fhead]] &= (uint8_t)~UDP_IN_FIFO;
 		run->fhead = (run->fhead + 1) % run->t->n;
 		run->flen--;
 	}
@@ -380,11 +405,16 @@ static void udp_step(struct udp_run *run)
 			wait = w;
 	}
 	if (wait == UINT64_MAX) {
-		/* Nothing in flight and nothing to send: every port is decided. */
+		/* Nothing in flight and nothing to send: every port is decided,
+		 * or waits for the batches. */
+		if (run->parked) {
+			scan_udp_batch_start(run);
+			return;
+		}
 		event_base_loopbreak(run->env->base);
 		return;
 	}
-	udp_schedule(run, wait);
+	scan_udp_schedule(run, wait);
 }
 
 static void udp_on_tick(evutil_socket_t fd, short what, void *arg)
@@ -392,7 +422,10 @@ static void udp_on_tick(evutil_socket_t fd, short what, void *arg)
 	struct udp_run *run = arg;
 
 	run->tick_pending = false;
-	udp_step(run);
+	if (run->batching)
+		scan_udp_batch_step(run);
+	else
+		udp_step(run);
 }
 
 static void udp_on_readable(evutil_socket_t fd, short what, void *arg)
@@ -400,15 +433,22 @@ static void udp_on_readable(evutil_socket_t fd, short what, void *arg)
 	struct udp_run *run = arg;
 	size_t before = run->inflight;
 
-	udp_drain(run);
+	scan_udp_drain(run);
 	if (udp_done(run)) {
 		event_base_loopbreak(run->env->base);
+		return;
+	}
+	/* Every canary of the batch answered: the errors of the probes before
+	 * them are all in (the target answers in order). */
+	if (run->batching) {
+		if (run->batch_active && run->ncanary && run->canary_errors >= run->ncanary)
+			scan_udp_schedule(run, 0);
 		return;
 	}
 	/* Room in flight again: send more now rather than at the next tick. */
 	if (run->inflight < before && run->rate.rate == 0 &&
 	    scan_workq_left(&run->work))
-		udp_schedule(run, 0);
+		scan_udp_schedule(run, 0);
 }
 
 static int udp_socket_once(struct udp_run *run)
@@ -486,6 +526,9 @@ static void udp_run_free(struct udp_run *run)
 	if (run->fd >= 0)
 		close(run->fd);
 	free(run->tries);
+	free(run->verified);
+	free(run->batch);
+	scan_lim_log_free(&run->log);
 	free(run->flags);
 	free(run->sent_us);
 	free(run->lost_us);
@@ -500,6 +543,7 @@ int scan_udp_run(const struct scan_env *env, const union addr_any *addr, struct 
 	struct udp_run *run = calloc(1, sizeof(*run));
 	const struct scan_config *cfg = env->cfg;
 	uint64_t t0 = clock_mono_us();
+	struct scan_stop_watch watch = { 0 };
 	int rc = -1;
 
 	if (!run) {
@@ -519,14 +563,20 @@ int scan_udp_run(const struct scan_env *env, const union addr_any *addr, struct 
 	run->alen = addr_len(&addr->sa);
 	run->family = addr->sa.sa_family;
 	run->tries = calloc(t->n, 1);
+	run->verified = calloc(t->n, 1);
+	run->batch = calloc(t->n < SCAN_LIM_BATCH ? t->n : SCAN_LIM_BATCH, sizeof(*run->batch));
 	run->flags = calloc(t->n, 1);
 	run->sent_us = calloc(t->n, sizeof(*run->sent_us));
 	run->lost_us = calloc(t->n, sizeof(*run->lost_us));
 	run->pidx = malloc(65536 * sizeof(*run->pidx));
 	run->fifo = calloc(t->n, sizeof(*run->fifo));
 	int wq = scan_workq_init(&run->work, (uint32_t)t->n);
-	if (!run->tries || !run->flags || !run->sent_us || !run->lost_us || !run->pidx || !run->fifo ||
-	    wq < 0) {
+	/* Errors kept for scan_udp_explained: those of the probes of the last
+	 * timeout or so; a full log forgets the oldest (safe: fewer verified). */
+	int lg = scan_lim_log_init(&run->log, (uint32_t)(t->n < SCAN_UDP_INFLIGHT_MAX ?
+							  2 * t->n : 4 * SCAN_UDP_INFLIGHT_MAX));
+	if (!run->tries || !run->verified || !run->batch || !run->flags || !run->sent_us ||
+	    !run->lost_us || !run->pidx || !run->fifo || wq < 0 || lg < 0) {
 		snprintf(err, errlen, "out of memory");
 		goto out;
 	}
@@ -536,12 +586,17 @@ int scan_udp_run(const struct scan_env *env, const union addr_any *addr, struct 
 		run->pidx[t->ports[i]] = (int32_t)i;
 	run->fd = udp_socket(run);
 	if (run->fd < 0) {
-		udp_fail(run, errno, "cannot make a UDP socket for");
+		scan_udp_fail(run, errno, "cannot make a UDP socket for");
 		goto out;
 	}
+	/* Errors about packets that came in on loopback are never limited. */
+	scan_lim_init(&run->lim, udp_target_is_local(&run->addr));
+	for (int k = 0; k < SCAN_LIM_CANARIES; k++)
+		run->canary[k] = -1;
 	run->rev = event_new(env->base, run->fd, EV_READ | EV_PERSIST, udp_on_readable, run);
 	run->tick = event_new(env->base, -1, 0, udp_on_tick, run);
-	if (!run->rev || !run->tick || event_add(run->rev, NULL) < 0) {
+	if (!run->rev || !run->tick || event_add(run->rev, NULL) < 0 ||
+	    scan_stop_watch_start(&watch, env->base, env->deadline_us) < 0) {
 		snprintf(err, errlen, "cannot set up the event loop");
 		goto out;
 	}
@@ -552,10 +607,18 @@ int scan_udp_run(const struct scan_env *env, const union addr_any *addr, struct 
 	scan_rate_init(&run->rate, cfg->rate, SCAN_UDP_RATE_MIN, SCAN_UDP_RATE_MAX, now);
 	udp_set_rate(run, now);
 
-	udp_schedule(run, 0);
+	scan_udp_schedule(run, 0);
 	/* The loop stops when every port is decided; a stop without progress
 	 * twice in a row would be a bug here, not a reason to spin. */
 	for (int idle = 0; !run->failed && !udp_done(run);) {
+		if (scan_stop_due(&watch, clock_mono_us())) {
+			t->cut = scan_stop_signal() ? SCAN_CUT_INTERRUPTED : SCAN_CUT_TIMEOUT;
+			/* Past the deadline, parked ports stay uncertain (a
+			 * signal leaves them, as every undecided port, pending). */
+			if (t->cut == SCAN_CUT_TIMEOUT)
+				scan_udp_batch_give_up(run);
+			break;
+		}
 		size_t before = run->decided;
 		int r = event_base_dispatch(env->base);
 		if (r < 0 || idle > 2) {
@@ -564,14 +627,17 @@ int scan_udp_run(const struct scan_env *env, const union addr_any *addr, struct 
 		}
 		idle = run->decided == before ? idle + 1 : 0;
 		if (!run->failed && !udp_done(run) && !run->tick_pending)
-			udp_schedule(run, 0);
+			scan_udp_schedule(run, 0);
 	}
 	if (run->failed)
 		goto out;
 	t->unreachable = run->answered == 0 && run->unreach == t->n;
+	if (run->lim.seen && !run->lim.exempt)
+		t->limit_interval_us = run->lim.interval_us;
 	rc = 0;
 out:
 	t->secs = (double)(clock_mono_us() - t0) / 1e6;
+	scan_stop_watch_end(&watch);
 	udp_run_free(run);
 	free(run);
 	return rc;

@@ -276,6 +276,96 @@ static void test_json_port(void **state)
 	scan_table_free(&h.tcp);
 }
 
+/* A UDP scan cut short: 7 open, 9 and 10 rate-limited (uncertain), 13
+ * closed, the rest pending (not scanned). */
+static void make_cut_host(struct scan_host *h, enum scan_cut cut)
+{
+	static const uint16_t uports[] = { 7, 9, 10, 13, 17, 19 };
+
+	memset(h, 0, sizeof(*h));
+	h->name = "198.19.5.2";
+	h->numeric = true;
+	strcpy(h->ip, "198.19.5.2");
+	assert_int_equal(scan_table_init(&h->udp, IPPROTO_UDP, uports, 6, false), 0);
+	scan_table_set(&h->udp, 0, SCAN_OPEN, REASON_UDP_RESPONSE);
+	scan_table_set(&h->udp, 1, SCAN_OPEN_FILTERED, REASON_RATE_LIMITED);
+	scan_table_set(&h->udp, 2, SCAN_OPEN_FILTERED, REASON_RATE_LIMITED);
+	scan_table_set(&h->udp, 3, SCAN_CLOSED, REASON_PORT_UNREACH);
+	h->udp.cut = (uint8_t)cut;
+	h->udp.limit_interval_us = 1000000;
+}
+
+static void test_cut_short_and_uncertain(void **state)
+{
+	struct scan_host h;
+	FILE *f;
+	size_t len;
+	char *buf;
+	char note[320];
+
+	make_cut_host(&h, SCAN_CUT_INTERRUPTED);
+	assert_int_equal(scan_report_uncertain(&h.udp), 2);
+	scan_report_limit_note(note, sizeof(note), 1000000);
+	f = capture_begin(&buf, &len);
+	struct scan_report r = { .out = f, .svc = &svc, .signo = 2 };
+	scan_report_host(&r, &h);
+	scan_report_summary(&r, 2.5);
+	fclose(f);
+	/* pending ports are not rows: one line says how many; the uncertain
+	 * ones get their own note, not the open|filtered one */
+	char *want;
+	assert_true(asprintf(&want,
+		"socklab scan report for 198.19.5.2\n"
+		"Not scanned: 2 udp ports (interrupted)\n"
+		"Not shown: 1 closed udp port (port-unreach)\n"
+		"PORT      STATE         SERVICE REASON\n"
+		"7/udp     open          echo    udp-response\n"
+		"9/udp     open|filtered discard rate-limited\n"
+		"10/udp    open|filtered unknown rate-limited\n"
+		"%s\n"
+		"\n"
+		"scan interrupted: 1 host, 6 ports (1 open; 2 uncertain: rate-limited; 2 not scanned) "
+		"in 2.50 s\n", note) > 0);
+	assert_string_equal(buf, want);
+	free(want);
+	free(buf);
+	assert_non_null(strstr(note, "(one every 1.00 s, as learnt)"));
+	assert_int_equal(r.uncertain, 2);
+	assert_int_equal(r.states[SCAN_PENDING], 2);
+	/* no table at all (-oG -): nothing, not even the summary */
+	r = (struct scan_report){ .out = NULL, .svc = &svc };
+	scan_report_host(&r, &h);
+	scan_report_summary(&r, 1.0);
+	assert_int_equal(r.hosts, 1);
+
+	/* -oG: pending ports are neither listed nor ignored; comments say why */
+	h.udp.cut = SCAN_CUT_TIMEOUT;
+	f = capture_begin(&buf, &len);
+	scan_grep_host(f, &h, &svc, false);
+	scan_grep_host_notes(f, &h);
+	scan_grep_interrupted(f, 2);
+	fclose(f);
+	assert_true(asprintf(&want,
+		"Host: 198.19.5.2 ()\tStatus: Up\n"
+		"Host: 198.19.5.2 ()\tPorts: 7/open/udp//echo///, 9/open|filtered/udp//discard///, "
+		"10/open|filtered/udp//unknown///\tIgnored State: closed (1)\n"
+		"# socklab: 2 of 6 udp ports of 198.19.5.2 not scanned (host timeout)\n"
+		"# socklab: 2 udp ports of 198.19.5.2 uncertain: %s\n"
+		"# socklab scan interrupted by SIGINT\n", note) > 0);
+	assert_string_equal(buf, want);
+	free(want);
+	free(buf);
+	/* a whole scan with nothing cut: no notes */
+	for (size_t i = 0; i < 6; i++)
+		h.udp.state[i] = SCAN_CLOSED;
+	f = capture_begin(&buf, &len);
+	scan_grep_host_notes(f, &h);
+	fclose(f);
+	assert_string_equal(buf, "");
+	free(buf);
+	scan_table_free(&h.udp);
+}
+
 static void test_table_set_rules(void **state)
 {
 	struct scan_table t;
@@ -324,6 +414,7 @@ int main(void)
 		cmocka_unit_test(test_table),
 		cmocka_unit_test(test_table_open_filtered_note_once),
 		cmocka_unit_test(test_json_port),
+		cmocka_unit_test(test_cut_short_and_uncertain),
 		cmocka_unit_test(test_table_set_rules),
 		cmocka_unit_test(test_progress_format),
 	};
