@@ -196,7 +196,8 @@ static int call_head(struct calllog *cl, struct fields *f, struct tr_call *c)
 		return bad(cl, "bad call name");
 	memcpy(c->name, s, n);
 	c->name[n] = '\0';
-	if (!field_i32(f, -1, &c->fd))
+	/* any int: epoll_wait(-5) is recorded as the program made it */
+	if (!field_i32(f, INT32_MIN, &c->fd))
 		return bad(cl, "bad fd");
 	if (!field_time(f, &c->t_enter))
 		return bad(cl, "bad entry time (ns since 1970, at most 2^62)");

@@ -99,7 +99,8 @@ static void test_bad_lines_counted_not_trusted(void **state)
 /* A number that would overflow, or leave its field's range, is a bad line
  * with the parser's reason, never a saturated value: a time of INT64_MAX
  * once stood for "no more calls" in the TCP state merge (issue 11 item 20).
- * Times lie in [0, TR_TIME_MAX]; pids and tids are positive. */
+ * Times lie in [0, TR_TIME_MAX]; pids and tids are positive; an fd is any
+ * int. */
 static void test_numbers_out_of_range(void **state)
 {
 	static const struct {
@@ -117,7 +118,7 @@ static void test_numbers_out_of_range(void **state)
 		{ "X 0 1 connect 3 10 20 0 0", "bad pid or tid" },
 		{ "X 1 -1 connect 3 10 20 0 0", "bad pid or tid" },
 		{ "X 2147483648 1 connect 3 10 20 0 0", "bad pid or tid" },
-		{ "X 1 1 connect -2 10 20 0 0", "bad fd" },
+		{ "X 1 1 connect 2147483648 10 20 0 0", "bad fd" },
 		{ "E 1 1 recv 3 10033333333333333306", "bad entry time" },
 		{ "H 1 1 9223372036854775807 exe=/x argv=x", "H line: bad time" },
 		{ "H 1 -1 10 exe=/x argv=x", "H line: bad pid or ppid" },
@@ -138,11 +139,13 @@ static void test_numbers_out_of_range(void **state)
 	parse(&t, &cl,
 	      "H 2147483647 0 0 exe=/x argv=x\n"
 	      "X 2147483647 2147483647 connect -1 0 4611686018427387904 -9223372036854775808 "
-	      "2147483647\n");
+	      "2147483647\n"
+	      "X 1 1 epoll_wait -2147483648 5 6 -1 9\n");
 	assert_int_equal(cl.bad_lines, 0);
-	assert_int_equal(t.ncalls, 1);
+	assert_int_equal(t.ncalls, 2);
 	assert_true(t.calls[0].t_exit == TR_TIME_MAX);
 	assert_true(t.calls[0].ret == INT64_MIN);
+	assert_int_equal(t.calls[1].fd, INT32_MIN);
 	calllog_free(&cl);
 	trace_free(&t);
 }
