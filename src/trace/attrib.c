@@ -684,10 +684,11 @@ static void complete_wait_ready(struct ctx *c, struct tr_call *k)
 	if (!tr_call_arg(k, "ready", ready, sizeof ready))
 		return;
 	while (*q) {
-		int fd = (int)strtol(q, NULL, 10);
+		int64_t fd;
 		size_t len = strcspn(q, ",");
+		bool fd_ok = tr_parse_int(q, strcspn(q, ":,"), 0, INT32_MAX, &fd);
 		bool out = memmem(q, len, "OUT", 3) != NULL, in = memmem(q, len, "IN", 2) != NULL;
-		struct sock *so = sock_at(c, k->pid, fd, k->t_enter);
+		struct sock *so = fd_ok ? sock_at(c, k->pid, (int32_t)fd, k->t_enter) : NULL;
 
 		if (!memchr(q, ':', len)) /* select lists fds only */
 			in = true;

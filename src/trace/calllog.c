@@ -2,7 +2,6 @@
  * tr_call. Every field is checked; a bad line is counted, never trusted. */
 #include "trace/calllog.h"
 
-#include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -43,33 +42,29 @@ static bool field_next(struct fields *f, const char **s, size_t *n)
 	return true;
 }
 
-static bool field_i64(struct fields *f, int64_t *v)
+/* The next field as a number in [min, max]; tr_parse_int's strict syntax,
+ * so a number that would overflow is refused, never saturated. */
+static bool field_int(struct fields *f, int64_t min, int64_t max, int64_t *v)
 {
 	const char *s;
 	size_t n;
-	char buf[24];
-	char *end;
 
-	if (!field_next(f, &s, &n) || n == 0 || n >= sizeof buf)
-		return false;
-	memcpy(buf, s, n);
-	buf[n] = '\0';
-	errno = 0;
-	long long x = strtoll(buf, &end, 10);
-	if (errno != 0 || *end != '\0')
-		return false;
-	*v = x;
-	return true;
+	return field_next(f, &s, &n) && tr_parse_int(s, n, min, max, v);
 }
 
-static bool field_i32(struct fields *f, int32_t *v)
+static bool field_i32(struct fields *f, int32_t min, int32_t *v)
 {
 	int64_t x;
 
-	if (!field_i64(f, &x) || x < INT32_MIN || x > INT32_MAX)
+	if (!field_int(f, min, INT32_MAX, &x))
 		return false;
 	*v = (int32_t)x;
 	return true;
+}
+
+static bool field_time(struct fields *f, int64_t *v)
+{
+	return field_int(f, 0, TR_TIME_MAX, v);
 }
 
 static int bad(struct calllog *cl, const char *why)
@@ -132,8 +127,11 @@ static int line_hello(struct calllog *cl, struct fields *f)
 	size_t n;
 	char *exe = NULL, *cmd = NULL;
 
-	if (!field_i32(f, &pid) || !field_i32(f, &ppid) || !field_i64(f, &ts))
-		return bad(cl, "H line: bad pid, ppid or time");
+	/* ppid 0: the parent is outside the pid namespace */
+	if (!field_i32(f, 1, &pid) || !field_i32(f, 0, &ppid))
+		return bad(cl, "H line: bad pid or ppid");
+	if (!field_time(f, &ts))
+		return bad(cl, "H line: bad time (ns since 1970, at most 2^62)");
 	while (field_next(f, &s, &n)) {
 		if (n >= 4 && memcmp(s, "exe=", 4) == 0) {
 			free(exe);
@@ -191,14 +189,18 @@ static int call_head(struct calllog *cl, struct fields *f, struct tr_call *c)
 	size_t n;
 
 	memset(c, 0, sizeof *c);
-	if (!field_i32(f, &c->pid) || !field_i32(f, &c->tid))
+	/* pid 0 would stand for "no traced process" in the lanes */
+	if (!field_i32(f, 1, &c->pid) || !field_i32(f, 1, &c->tid))
 		return bad(cl, "bad pid or tid");
 	if (!field_next(f, &s, &n) || !name_ok(s, n))
 		return bad(cl, "bad call name");
 	memcpy(c->name, s, n);
 	c->name[n] = '\0';
-	if (!field_i32(f, &c->fd) || !field_i64(f, &c->t_enter))
-		return bad(cl, "bad fd or entry time");
+	/* any int: epoll_wait(-5) is recorded as the program made it */
+	if (!field_i32(f, INT32_MIN, &c->fd))
+		return bad(cl, "bad fd");
+	if (!field_time(f, &c->t_enter))
+		return bad(cl, "bad entry time (ns since 1970, at most 2^62)");
 	c->t_exit = -1;
 	return 0;
 }
@@ -252,10 +254,12 @@ static int line_exit(struct calllog *cl, struct fields *f)
 
 	if (call_head(cl, f, &c) < 0)
 		return -1;
-	if (!field_i64(f, &c.t_exit) || !field_i64(f, &c.ret) || !field_i32(f, &c.err))
-		return bad(cl, "X line: bad exit time, result or errno");
-	if (c.t_exit < c.t_enter || c.err < 0)
-		return bad(cl, "X line: returns before it was entered, or errno < 0");
+	if (!field_time(f, &c.t_exit))
+		return bad(cl, "X line: bad exit time (ns since 1970, at most 2^62)");
+	if (!field_int(f, INT64_MIN, INT64_MAX, &c.ret) || !field_i32(f, 0, &c.err))
+		return bad(cl, "X line: bad result or errno");
+	if (c.t_exit < c.t_enter)
+		return bad(cl, "X line: returns before it was entered");
 	c.args = rest_dup(f);
 	if (!c.args)
 		return bad(cl, "X line: unescaped bytes in the arguments");

@@ -105,7 +105,7 @@ void tcap_close(struct tcap *c)
 	memset(c, 0, sizeof *c);
 }
 
-int tcap_write_pcap(const struct trace *t, const char *path)
+int tcap_write_pcap(const struct trace *t, FILE *f, const char *path)
 {
 	pcap_t *dead = pcap_open_dead_with_tstamp_precision(t->dlt, TCAP_SNAPLEN,
 							     PCAP_TSTAMP_PRECISION_NANO);
@@ -114,11 +114,13 @@ int tcap_write_pcap(const struct trace *t, const char *path)
 
 	if (!dead) {
 		log_error("cannot write '%s': out of memory", path);
+		fclose(f);
 		return -1;
 	}
-	d = pcap_dump_open(dead, path);
+	d = pcap_dump_fopen(dead, f);
 	if (!d) {
 		log_error("cannot write '%s': %s", path, pcap_geterr(dead));
+		fclose(f);
 		pcap_close(dead);
 		return -1;
 	}

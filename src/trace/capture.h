@@ -8,6 +8,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "trace/model.h"
 
@@ -40,7 +41,8 @@ unsigned tcap_kernel_drops(const struct tcap *c);
 void tcap_close(struct tcap *c);
 
 /* Writes the trace's packets (their frames) as a pcap file with nanosecond
- * stamps. Prints its own error; returns -1. */
-int tcap_write_pcap(const struct trace *t, const char *path);
+ * stamps to f, which it closes; path names it in messages. Prints its own
+ * error; returns -1. */
+int tcap_write_pcap(const struct trace *t, FILE *f, const char *path);
 
 #endif

@@ -180,6 +180,37 @@ bool tr_call_arg(const struct tr_call *c, const char *key, char *buf, size_t n)
 	return false;
 }
 
+bool tr_parse_int(const char *s, size_t n, int64_t min, int64_t max, int64_t *v)
+{
+	size_t i = n > 0 && s[0] == '-';
+	uint64_t mag = 0;
+
+	/* by hand, not strtoll: that skips spaces, takes '+' and saturates */
+	if (i == n || n - i > 19)
+		return false;
+	for (; i < n; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return false;
+		mag = mag * 10 + (uint64_t)(s[i] - '0'); /* 19 digits fit in uint64_t */
+	}
+	if (s[0] == '-' ? mag > (uint64_t)INT64_MAX + 1 : mag > (uint64_t)INT64_MAX)
+		return false;
+	int64_t x = s[0] == '-' ? (mag == (uint64_t)INT64_MAX + 1 ? INT64_MIN : -(int64_t)mag)
+				: (int64_t)mag;
+	if (x < min || x > max)
+		return false;
+	*v = x;
+	return true;
+}
+
+bool tr_call_arg_int(const struct tr_call *c, const char *key, int64_t min, int64_t max,
+		     int64_t *v)
+{
+	char buf[32];
+
+	return tr_call_arg(c, key, buf, sizeof buf) && tr_parse_int(buf, strlen(buf), min, max, v);
+}
+
 const struct tr_call *tr_call_by_id(const struct trace *t, uint32_t id)
 {
 	/* ids are 1-based positions once calllog has sorted the calls */

@@ -14,6 +14,12 @@
 #define TR_LABEL_MAX 128   /* lane labels */
 #define TR_ADDRSTR_MAX 64  /* "[ffff:...:ffff]:65535" */
 
+/* Every time in the model is CLOCK_REALTIME nanoseconds in [0, TR_TIME_MAX].
+ * The bound (2^62 ns: the year 2116) keeps INT64_MAX free to mean "never"
+ * and the sum or difference of two times inside int64_t. The call log
+ * parser and packet_from_frame refuse times outside it. */
+#define TR_TIME_MAX ((int64_t)1 << 62)
+
 /* An IP endpoint; family 0 means none (an unbound or unconnected socket). */
 struct tr_endpoint {
 	uint8_t family; /* AF_INET, AF_INET6 */
@@ -156,6 +162,14 @@ bool tr_endpoint_eq(const struct tr_endpoint *a, const struct tr_endpoint *b);
 /* Copies the value of key from a call's args into buf (unescaped); false when
  * the key is absent. */
 bool tr_call_arg(const struct tr_call *c, const char *key, char *buf, size_t n);
+/* Parses s[0..n), an optional '-' and 1 to 19 decimal digits, into *v when
+ * it lies in [min, max]. Anything else (a sign '+', spaces, a number that
+ * overflows int64_t) is malformed: false. */
+bool tr_parse_int(const char *s, size_t n, int64_t min, int64_t max, int64_t *v);
+/* The value of key as a number in [min, max] (tr_parse_int); false when
+ * the key is absent or its value malformed. */
+bool tr_call_arg_int(const struct tr_call *c, const char *key, int64_t min, int64_t max,
+		     int64_t *v);
 /* Copies src[0..len) into buf (n > 0), undoing %XX escapes; always
  * terminates; returns the bytes written before the terminator. */
 size_t tr_unescape(const char *src, size_t len, char *buf, size_t n);

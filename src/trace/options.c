@@ -91,6 +91,16 @@ enum trace_args trace_parse_args(int argc, char **argv, struct trace_opts *o, ch
 		snprintf(err, errlen, "cannot use --json with --quiet");
 		return TRACE_ARGS_USAGE;
 	}
+	/* two outputs in one file would overwrite each other */
+	const char *paths[] = { o->svg, o->pcap, o->log };
+	static const char *const names[] = { "--svg", "--pcap", "--log" };
+	for (size_t i = 0; i < 3; i++)
+		for (size_t j = i + 1; j < 3; j++)
+			if (paths[i] && paths[j] && strcmp(paths[i], paths[j]) == 0) {
+				snprintf(err, errlen, "cannot write %s and %s to the same file '%s'",
+					 names[i], names[j], paths[i]);
+				return TRACE_ARGS_USAGE;
+			}
 	if (o->timeout_ms == 0) {
 		snprintf(err, errlen, "--timeout must be more than 0");
 		return TRACE_ARGS_USAGE;

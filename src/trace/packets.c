@@ -49,6 +49,8 @@ bool packet_from_frame(enum link_type lt, const uint8_t *data, uint32_t caplen, 
 
 	memset(p, 0, sizeof *p);
 	p->frame = frame;
+	if (ts < 0 || ts > TR_TIME_MAX) /* outside the model's times (model.h) */
+		return false;
 	p->ts = ts;
 	p->caplen = caplen;
 	p->wirelen = len;

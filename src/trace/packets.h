@@ -12,7 +12,8 @@
 
 /* Fills p from one frame of link type lt; false when the frame is not a
  * TCP or UDP segment or an ICMP error quoting one (those are not part of a
- * trace). p->frame is left alone. */
+ * trace), or its time stamp is outside [0, TR_TIME_MAX]. p->frame is left
+ * alone. */
 bool packet_from_frame(enum link_type lt, const uint8_t *data, uint32_t caplen, uint32_t len,
 		       int64_t ts, struct tr_packet *p);
 

@@ -7,7 +7,8 @@
  *   X <pid> <tid> <name> <fd> <t_enter_ns> <t_exit_ns> <ret> <errno> [key=value ...]
  *
  * Times are CLOCK_REALTIME nanoseconds, the clock the kernel stamps captured
- * packets with. <fd> is -1 for calls without one (select, poll). <errno> is 0
+ * packets with, in [0, TR_TIME_MAX] (model.h); numbers are plain decimal,
+ * and one outside its field's range makes the line bad (calllog.c). <fd> is -1 for calls without one (select, poll). <errno> is 0
  * when the call succeeded. Values never hold spaces, commas inside argv
  * elements or bytes outside 0x21..0x7e: those are written as %XX.
  *

@@ -81,9 +81,11 @@ static int64_t call_bytes(const struct tr_call *c, int *dir)
 	else
 		return -1;
 	if (strstr(c->name, "mmsg")) {
-		if (!tr_call_arg(c, "bytes", v, sizeof v))
+		int64_t bytes;
+
+		if (!tr_call_arg_int(c, "bytes", 1, INT64_MAX, &bytes))
 			return -1;
-		return strtoll(v, NULL, 10);
+		return bytes;
 	}
 	return c->ret;
 }
@@ -225,7 +227,7 @@ static void sock_note_call(struct sock *k, const struct tr_call *c)
 	} else if (strcmp(c->name, "close") == 0) {
 		k->close_call = c->id;
 		k->t_close = t_done;
-		k->close_unread = tr_call_arg(c, "unread", v, sizeof v) && strtoll(v, NULL, 10) > 0;
+		k->close_unread = tr_call_arg_int(c, "unread", 1, INT64_MAX, &(int64_t){ 0 });
 		k->close_linger0 = tr_call_arg(c, "linger", v, sizeof v) && strcmp(v, "0") == 0;
 	}
 }

@@ -220,12 +220,15 @@ int tcpstate_run(struct trace *t, const struct socks *s)
 			ev[nev++] = (uint32_t)i;
 	sort_trace = t;
 	qsort(ev, nev, sizeof *ev, by_done);
-	/* Merge those calls (at their return) and the packets by time. */
+	/* Merge those calls (at their return) and the packets by time; a call
+	 * goes first on a tie. Which list is exhausted is decided by the
+	 * indices alone: a time can be any int64_t, so no time value can stand
+	 * for "none left". */
 	while (rc == 0 && (ci < nev || pi < t->npackets)) {
-		int64_t tc = ci < nev ? call_done(&t->calls[ev[ci]]) : INT64_MAX;
-		int64_t tp = pi < t->npackets ? t->packets[pi].ts : INT64_MAX;
+		bool call_next = pi >= t->npackets ||
+				 (ci < nev && call_done(&t->calls[ev[ci]]) <= t->packets[pi].ts);
 
-		if (tc <= tp) {
+		if (call_next) {
 			rc = on_call(&m, &t->calls[ev[ci]], s->call_sock[ev[ci]]);
 			ci++;
 		} else {

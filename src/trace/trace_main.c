@@ -14,6 +14,7 @@
 #include "trace/attrib.h"
 #include "trace/calllog.h"
 #include "trace/capture.h"
+#include "trace/outfile.h"
 #include "trace/packets.h"
 #include "trace/render.h"
 #include "trace/run.h"
@@ -99,7 +100,10 @@ static int check_program(const char *prog, bool must_exist)
 	return 0;
 }
 
-static int read_log(const char *path, struct trace *t, const char *keep)
+/* Parses the call log, copying it to keep (--log) when that is open. A
+ * copy that fails is reported and leaves keep unfinished; the story goes
+ * on. */
+static int read_log(const char *path, struct trace *t, struct outfile *keep)
 {
 	struct calllog cl;
 	FILE *f = fopen(path, "re");
@@ -113,8 +117,8 @@ static int read_log(const char *path, struct trace *t, const char *keep)
 		log_error_errno(errno, "cannot read the call log '%s'", path);
 		return -1;
 	}
-	if (keep && !(out = fopen(keep, "we")))
-		log_error_errno(errno, "cannot write '%s'", keep);
+	if (keep->path)
+		out = outfile_begin(keep);
 	while ((n = getline(&line, &cap, f)) > 0) {
 		if (out)
 			fwrite(line, 1, (size_t)n, out);
@@ -124,8 +128,12 @@ static int read_log(const char *path, struct trace *t, const char *keep)
 	}
 	free(line);
 	fclose(f);
-	if (out && fclose(out) != 0)
-		log_error_errno(errno, "cannot write '%s'", keep);
+	if (out) {
+		bool ok = fflush(out) == 0 && !ferror(out);
+		if (!ok)
+			log_error_errno(errno, "cannot write '%s' (--log)", keep->path);
+		outfile_finish(keep, out, ok);
+	}
 	if (cl.bad_lines)
 		log_error("warning: %zu lines of the call log did not parse (first: %s)",
 			  cl.bad_lines, cl.first_error);
@@ -187,6 +195,8 @@ static void mark_server(struct trace *t, pid_t server)
 	}
 }
 
+/* One line when the program left no trace: an empty ladder would only
+ * say "0 calls" without a reason. */
 static void warn_unrecorded(const struct trace *t, const struct run_result *res,
 			    const struct trace_opts *o)
 {
@@ -196,9 +206,14 @@ static void warn_unrecorded(const struct trace *t, const struct run_result *res,
 		if (t->procs[i].pid == res->client)
 			client_seen = true;
 	if (res->client > 0 && !client_seen)
-		log_error("warning: nothing was recorded from '%s' (pid %d): it may be setuid, or "
+		log_error("%snothing was recorded from '%s' (pid %d): it may be setuid, or "
 			  "clear LD_PRELOAD from its environment",
-			  o->argv[0], res->client);
+			  t->ncalls ? "warning: " : "no socket calls were recorded: ", o->argv[0],
+			  res->client);
+	else if (t->ncalls == 0)
+		log_error("no socket calls were recorded (does '%s' use sockets? are the programs "
+			  "it runs dynamically linked?)",
+			  o->argv[0]);
 }
 
 static int exit_status(const struct run_result *res)
@@ -212,7 +227,10 @@ static int exit_status(const struct run_result *res)
 	return 1;
 }
 
-static int build_and_print(struct trace *t, const struct trace_opts *o, struct tcap *cap)
+/* The story on stdout (none when nothing was recorded: warn_unrecorded
+ * said so), then the --svg and --pcap files. */
+static int build_and_print(struct trace *t, const struct trace_opts *o, struct tcap *cap,
+			   struct outfile *svg, struct outfile *pcap)
 {
 	struct socks s;
 	int rc = -1;
@@ -222,7 +240,9 @@ static int build_and_print(struct trace *t, const struct trace_opts *o, struct t
 		log_error("out of memory while building the story");
 		goto out;
 	}
-	if (o->json) {
+	if (t->ncalls == 0) {
+		/* no socket, so no packet of one either: nothing to draw */
+	} else if (o->json) {
 		if (trace_render_json(t, stdout) < 0)
 			goto out;
 	} else if (!o->quiet) {
@@ -234,20 +254,22 @@ static int build_and_print(struct trace *t, const struct trace_opts *o, struct t
 		log_error_errno(errno, "cannot write the story");
 		goto out;
 	}
-	if (o->svg) {
-		FILE *f = fopen(o->svg, "we");
-		if (!f) {
-			log_error_errno(errno, "cannot write '%s'", o->svg);
+	if (svg->path) {
+		FILE *f = outfile_begin(svg);
+		if (!f)
 			goto out;
-		}
-		int r = trace_render_svg(t, f);
-		if (fclose(f) != 0 || r < 0) {
-			log_error("cannot write '%s'", o->svg);
+		bool ok = trace_render_svg(t, f) == 0 && fflush(f) == 0;
+		if (!ok)
+			log_error_errno(errno, "cannot write '%s' (--svg)", svg->path);
+		if (outfile_finish(svg, f, ok) < 0)
 			goto out;
-		}
 	}
-	if (o->pcap && tcap_write_pcap(t, o->pcap) < 0)
-		goto out;
+	if (pcap->path) {
+		FILE *f = outfile_begin(pcap);
+		/* tcap_write_pcap closes f */
+		if (!f || outfile_finish(pcap, NULL, tcap_write_pcap(t, f, pcap->path) == 0) < 0)
+			goto out;
+	}
 	rc = 0;
 out:
 	socks_free(&s);
@@ -257,11 +279,14 @@ out:
 int trace_main(int argc, char **argv)
 {
 	struct trace_opts o;
-	char err[256], lib[PATH_MAX], dir[PATH_MAX], logpath[PATH_MAX + 16];
+	char err[256], lib[PATH_MAX], dir[PATH_MAX] = "", logpath[PATH_MAX + 16] = "";
 	const char *tmp = getenv("TMPDIR");
 	struct tcap cap;
 	struct run_result res;
 	struct trace t = { 0 };
+	/* the output files, opened before anything runs */
+	struct outfile out[3] = { { .fd = -1 }, { .fd = -1 }, { .fd = -1 } };
+	struct outfile *svg = &out[0], *pcap = &out[1], *keep = &out[2];
 	int rc = 1;
 
 	log_set_prog("socklab trace");
@@ -292,13 +317,17 @@ int trace_main(int argc, char **argv)
 		if (word[0] && check_program(word, false) < 0)
 			return 1;
 	}
-	if (tcap_open(&cap, o.iface) < 0)
+	if (outfile_open(svg, "--svg", o.svg) < 0 || outfile_open(pcap, "--pcap", o.pcap) < 0 ||
+	    outfile_open(keep, "--log", o.log) < 0 || tcap_open(&cap, o.iface) < 0) {
+		for (size_t i = 0; i < 3; i++)
+			outfile_abandon(&out[i]);
 		return 1;
+	}
 	snprintf(dir, sizeof dir, "%s/socklab-trace.XXXXXX", tmp && *tmp ? tmp : "/tmp");
 	if (!mkdtemp(dir)) {
 		log_error_errno(errno, "cannot make a directory for the call log");
-		tcap_close(&cap);
-		return 1;
+		dir[0] = '\0';
+		goto out;
 	}
 	snprintf(logpath, sizeof logpath, "%s/calls.log", dir);
 	FILE *lf = fopen(logpath, "we");
@@ -326,18 +355,23 @@ int trace_main(int argc, char **argv)
 	if (drops)
 		log_error("warning: the kernel dropped %u packets during the capture", drops);
 
-	if (read_log(logpath, &t, o.log) < 0)
+	if (read_log(logpath, &t, keep) < 0)
 		goto out;
 	if (o.server)
 		mark_server(&t, res.server);
 	warn_unrecorded(&t, &res, &o);
-	if (build_and_print(&t, &o, &cap) < 0)
+	if (build_and_print(&t, &o, &cap, svg, pcap) < 0)
 		goto out;
-	rc = res.server_died ? 1 : exit_status(&res);
+	/* every file asked for was written, or trace failed */
+	rc = res.server_died || (keep->path && !keep->done) ? 1 : exit_status(&res);
 out:
+	for (size_t i = 0; i < 3; i++)
+		outfile_abandon(&out[i]);
 	trace_free(&t);
 	tcap_close(&cap);
-	unlink(logpath);
-	rmdir(dir);
+	if (logpath[0])
+		unlink(logpath);
+	if (dir[0])
+		rmdir(dir);
 	return rc;
 }

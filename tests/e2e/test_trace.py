@@ -1,5 +1,6 @@
 """socklab trace end to end: the seeds' Python clients and servers, socklab's
-own nc and echo pair, a refused connect, a static binary, no privilege, and
+own nc and echo pair, a refused connect, a static binary, no privilege,
+output files that cannot be written, a program without socket calls, and
 the SVG rendered by headless Chromium. Capturing needs root; without it the
 tests that capture skip (one checks the error line as an ordinary user)."""
 import json
@@ -320,7 +321,8 @@ def test_stalled_program_stopped_at_timeout():
     rc, out, err = run_trace(["--timeout", "1", "--", PY, "-c", "import time; time.sleep(60)"])
     assert rc == 128 + 15, err  # SIGTERM, like the shell reports it
     assert "ran longer than --timeout and was stopped" in err
-    assert out.startswith("socklab trace: ")
+    # it made no socket call: one line says so, and there is no ladder
+    assert "no socket calls were recorded" in err and out == ""
 
 
 @needs_root
@@ -382,6 +384,82 @@ def test_usage_errors():
     assert rc == 2 and "--no-such-option" in err
     rc, out, err = run_trace(["--", "/nonexistent/program"])
     assert rc == 1 and "cannot run '/nonexistent/program'" in err
+
+
+def one_line(err):
+    lines = err.strip().splitlines()
+    assert len(lines) == 1, err
+    assert lines[0].startswith("socklab trace: "), err
+    return lines[0]
+
+
+def test_output_paths_checked_before_the_program_runs(tmp_path):
+    """An output that cannot be written stops trace before the program (it
+    may have side effects) runs: one line, exit 1, and no file left behind.
+    Needs no capture privilege: the check comes first."""
+    marker = tmp_path / "ran"
+    prog_args = ["--", "/bin/sh", "-c", "touch %s" % marker]
+    cases = [
+        (["--svg", "/nonexistent/x.svg"],
+         "cannot write '/nonexistent/x.svg' (--svg): No such file or directory"),
+        (["--pcap", str(tmp_path)],
+         "cannot write '%s' (--pcap): Is a directory" % tmp_path),
+        (["--log", "/nonexistent/calls.log"],
+         "cannot write '/nonexistent/calls.log' (--log): No such file or directory"),
+    ]
+    for opts, want in cases:
+        rc, out, err = run_trace(opts + prog_args)
+        assert (rc, out, one_line(err)) == (1, "", "socklab trace: " + want), opts
+        assert not marker.exists(), opts
+
+    # the first output could be opened, the second not: the first, which
+    # trace created, is removed again; one that was there stays as it was
+    fresh, old = tmp_path / "fresh.svg", tmp_path / "old.svg"
+    old.write_text("the old picture\n")
+    rc, out, err = run_trace(["--svg", str(fresh), "--log", str(old),
+                              "--pcap", "/nonexistent/y.pcap"] + prog_args)
+    assert (rc, out) == (1, "")
+    assert "cannot write '/nonexistent/y.pcap' (--pcap)" in one_line(err)
+    assert not fresh.exists() and not marker.exists()
+    assert old.read_text() == "the old picture\n"
+
+    # two outputs into one file: a usage error
+    rc, out, err = run_trace(["--svg", str(fresh), "--pcap", str(fresh)] + prog_args)
+    assert (rc, out) == (2, "")
+    assert one_line(err) == ("socklab trace: cannot write --svg and --pcap to the same "
+                             "file '%s'" % fresh)
+    assert not fresh.exists() and not marker.exists()
+
+
+@needs_root
+def test_output_that_fails_at_the_end_exits_1():
+    # /dev/full opens, and the write fails with ENOSPC once the story is told
+    rc, out, err = run_trace(["--svg", "/dev/full", "--", PY, "-c", "pass"])
+    assert rc == 1
+    assert "socklab trace: cannot write '/dev/full' (--svg): No space left on device" in \
+        err.splitlines(), err
+
+
+@needs_root
+def test_no_socket_calls_one_line_and_no_ladder(tmp_path):
+    """A program that makes no socket call gets one line that says so, not
+    an empty ladder with "0 processes, 0 calls"; its exit status passes."""
+    hint = "are the programs it runs dynamically linked?)"
+    rc, out, err = run_trace(["--", "false"])
+    assert (rc, out) == (1, "")
+    assert one_line(err) == ("socklab trace: no socket calls were recorded (does 'false' "
+                             "use sockets? " + hint)
+    rc, out, err = run_trace(["--json", "--", "/bin/sh", "-c", "exit 7"])
+    assert (rc, out) == (7, "")
+    assert one_line(err) == ("socklab trace: no socket calls were recorded (does "
+                             "'/bin/sh' use sockets? " + hint)
+    # the files asked for are still written: an empty diagram, an empty capture
+    svg, pcap = tmp_path / "e.svg", tmp_path / "e.pcap"
+    rc, out, err = run_trace(["-q", "--svg", str(svg), "--pcap", str(pcap), "--", "true"])
+    assert (rc, out) == (0, "")
+    assert "no socket calls were recorded" in one_line(err)
+    assert ET.parse(str(svg)).getroot().tag == "{http://www.w3.org/2000/svg}svg"
+    assert len(pcap.read_bytes()) == 24  # the pcap file header, no packet
 
 
 def test_without_capture_privilege_one_clear_line():

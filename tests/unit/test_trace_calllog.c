@@ -96,6 +96,94 @@ static void test_bad_lines_counted_not_trusted(void **state)
 	trace_free(&t);
 }
 
+/* A number that would overflow, or leave its field's range, is a bad line
+ * with the parser's reason, never a saturated value: a time of INT64_MAX
+ * once stood for "no more calls" in the TCP state merge (issue 11 item 20).
+ * Times lie in [0, TR_TIME_MAX]; pids and tids are positive; an fd is any
+ * int. */
+static void test_numbers_out_of_range(void **state)
+{
+	static const struct {
+		const char *line, *why;
+	} bad[] = {
+		{ "X 1 1 connect 3 9223372036854775807 9223372036854775807 0 0", "bad entry time" },
+		{ "X 1 1 connect 3 4611686018427387905 4611686018427387906 0 0", "bad entry time" },
+		{ "X 1 1 connect 3 10 9223372036854775807 0 0", "X line: bad exit time" },
+		{ "X 1 1 connect 3 10 9223372036854775808 0 0", "X line: bad exit time" },
+		{ "X 1 1 connect 3 -20 -10 0 0", "bad entry time" },
+		{ "X 1 1 connect 3 +10 20 0 0", "bad entry time" },
+		{ "X 1 1 connect 3 10 20 9223372036854775808 0", "X line: bad result or errno" },
+		{ "X 1 1 connect 3 10 20 0 2147483648", "X line: bad result or errno" },
+		{ "X 1 1 connect 3 10 20 0 -5", "X line: bad result or errno" },
+		{ "X 0 1 connect 3 10 20 0 0", "bad pid or tid" },
+		{ "X 1 -1 connect 3 10 20 0 0", "bad pid or tid" },
+		{ "X 2147483648 1 connect 3 10 20 0 0", "bad pid or tid" },
+		{ "X 1 1 connect 2147483648 10 20 0 0", "bad fd" },
+		{ "E 1 1 recv 3 10033333333333333306", "bad entry time" },
+		{ "H 1 1 9223372036854775807 exe=/x argv=x", "H line: bad time" },
+		{ "H 1 -1 10 exe=/x argv=x", "H line: bad pid or ppid" },
+	};
+	struct trace t;
+	struct calllog cl;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		parse(&t, &cl, bad[i].line);
+		if (cl.bad_lines != 1 || strncmp(cl.first_error, bad[i].why, strlen(bad[i].why)) != 0)
+			fail_msg("'%s': %zu bad, first '%s'", bad[i].line, cl.bad_lines, cl.first_error);
+		assert_int_equal(t.ncalls, 0);
+		calllog_free(&cl);
+		trace_free(&t);
+	}
+	/* the edges themselves are fine */
+	parse(&t, &cl,
+	      "H 2147483647 0 0 exe=/x argv=x\n"
+	      "X 2147483647 2147483647 connect -1 0 4611686018427387904 -9223372036854775808 "
+	      "2147483647\n"
+	      "X 1 1 epoll_wait -2147483648 5 6 -1 9\n");
+	assert_int_equal(cl.bad_lines, 0);
+	assert_int_equal(t.ncalls, 2);
+	assert_true(t.calls[0].t_exit == TR_TIME_MAX);
+	assert_true(t.calls[0].ret == INT64_MIN);
+	assert_int_equal(t.calls[1].fd, INT32_MIN);
+	calllog_free(&cl);
+	trace_free(&t);
+}
+
+static void test_parse_int_and_numeric_args(void **state)
+{
+	struct trace t;
+	struct calllog cl;
+	int64_t v = 0;
+
+	(void)state;
+	assert_true(tr_parse_int("9223372036854775807", 19, INT64_MIN, INT64_MAX, &v));
+	assert_true(v == INT64_MAX);
+	assert_true(tr_parse_int("-9223372036854775808", 20, INT64_MIN, INT64_MAX, &v));
+	assert_true(v == INT64_MIN);
+	assert_false(tr_parse_int("9223372036854775808", 19, INT64_MIN, INT64_MAX, &v));
+	assert_false(tr_parse_int("-9223372036854775809", 20, INT64_MIN, INT64_MAX, &v));
+	assert_false(tr_parse_int("99999999999999999999", 20, INT64_MIN, INT64_MAX, &v));
+	assert_false(tr_parse_int("", 0, INT64_MIN, INT64_MAX, &v));
+	assert_false(tr_parse_int("-", 1, INT64_MIN, INT64_MAX, &v));
+	assert_false(tr_parse_int(" 5", 2, INT64_MIN, INT64_MAX, &v));
+	assert_false(tr_parse_int("+5", 2, INT64_MIN, INT64_MAX, &v));
+	assert_false(tr_parse_int("5x", 2, INT64_MIN, INT64_MAX, &v));
+	assert_false(tr_parse_int("11", 2, 0, 10, &v));
+	assert_true(tr_parse_int("10:IN", 2, 0, 10, &v) && v == 10);
+
+	/* key=value numbers: a saturating value is malformed, not huge */
+	parse(&t, &cl,
+	      "X 1 1 sendmmsg 3 10 20 2 0 vlen=2 bytes=9223372036854775808 sock=stream\n"
+	      "X 1 1 sendmmsg 3 30 40 2 0 vlen=2 bytes=4096 sock=stream\n");
+	assert_false(tr_call_arg_int(&t.calls[0], "bytes", 0, INT64_MAX, &v));
+	assert_false(tr_call_arg_int(&t.calls[0], "none", 0, INT64_MAX, &v));
+	assert_true(tr_call_arg_int(&t.calls[1], "bytes", 0, INT64_MAX, &v));
+	assert_true(v == 4096);
+	calllog_free(&cl);
+	trace_free(&t);
+}
+
 static void test_escapes(void **state)
 {
 	struct trace t;
@@ -136,6 +224,8 @@ int main(void)
 		cmocka_unit_test(test_lines),
 		cmocka_unit_test(test_never_returned_and_errno),
 		cmocka_unit_test(test_bad_lines_counted_not_trusted),
+		cmocka_unit_test(test_numbers_out_of_range),
+		cmocka_unit_test(test_parse_int_and_numeric_args),
 		cmocka_unit_test(test_escapes),
 		cmocka_unit_test(test_endpoints),
 	};

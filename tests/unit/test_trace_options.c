@@ -64,6 +64,7 @@ static void test_mistakes(void **state)
 	char *missing[] = { "trace", "--svg", NULL };
 	char *quiet[] = { "trace", "--json", "-q", "--", "x", NULL };
 	char *empty[] = { "trace", "--server", "", "--", "x", NULL };
+	char *same[] = { "trace", "--pcap", "t.out", "--log", "t.out", "--", "x", NULL };
 
 	(void)state;
 	assert_int_equal(parse(&o, err, none), TRACE_ARGS_USAGE);
@@ -78,6 +79,8 @@ static void test_mistakes(void **state)
 	assert_int_equal(parse(&o, err, quiet), TRACE_ARGS_USAGE);
 	assert_int_equal(parse(&o, err, empty), TRACE_ARGS_USAGE);
 	assert_non_null(strstr(err, "--server needs a command"));
+	assert_int_equal(parse(&o, err, same), TRACE_ARGS_USAGE);
+	assert_string_equal(err, "cannot write --pcap and --log to the same file 't.out'");
 }
 
 int main(void)
