@@ -1,10 +1,10 @@
 /* TCP relay. Standard input and output are never made non-blocking (they may
  * be the user's terminal, shared with the shell): they are read only when
  * readable, and written when writable. Input that epoll cannot watch (a
- * regular file, /dev/null) is always ready. A regular file goes out through
- * sendfile(2) and a pipe through splice(2), without a copy. When a direction
- * is done and when the session ends is halfclose.c's business; this file
- * only moves the bytes. */
+ * regular file, /dev/null) is always ready. A regular file is sent from its
+ * mapping (infile.c) whenever the socket has room. When a direction is done
+ * and when the session ends is halfclose.c's business; this file only moves
+ * the bytes. */
 #include "nc/relay.h"
 
 #include <errno.h>
@@ -15,38 +15,35 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
-#include <sys/sendfile.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/uio.h>
 #include <unistd.h>
 #include <event2/buffer.h>
 #include <event2/event.h>
 
 #include "core/log.h"
 #include "core/sock.h"
+#include "nc/infile.h"
 
 /* One read from the socket toward standard output. */
 #define RELAY_CHUNK (256 * 1024)
-/* One read of standard input on the copy path (a terminal, a socket). */
-#define RELAY_IN_BUF (64 * 1024)
-/* One sendfile/splice asks for this much; the socket takes what fits. */
-#define RELAY_ZERO_COPY_CHUNK (16 * 1024 * 1024)
-/* A larger input pipe means fewer wake-ups for the writer and for us. */
+/* One read of standard input on the copy path (a pipe, a terminal): as much
+ * as the enlarged pipe holds, so that one send(2) moves it all. */
+#define RELAY_IN_BUF (1024 * 1024)
+/* Reads of a pipe in one wake-up, at most. */
+#define RELAY_IN_BURST 64
+/* The input pipe is enlarged to this. */
 #define RELAY_PIPE_SIZE (1024 * 1024)
-
-enum relay_input {
-	IN_COPY,      /* read(2) into a buffer, then send(2) */
-	IN_SENDFILE,  /* a regular file */
-	IN_SPLICE,    /* a pipe */
-};
 
 struct relay {
 	const struct nc_config *cfg;
 	struct event_base *base;
 	int net;
-	enum relay_input in_kind;
-	bool in_pollable;
-	bool in_blocked;      /* zero-copy: the socket was full; wait for room */
+	bool in_file;         /* a regular file: sent from its mapping when the socket has room */
+	struct infile file;
+	bool in_pollable;     /* else read(2) when epoll says so, or at once */
+	bool in_nowait;       /* a pipe: read with RWF_NOWAIT */
 	bool fin_sent;        /* shutdown(SHUT_WR) done: a FIN is in the socket */
 	bool stopped;         /* ended before both directions were done */
 	struct hc_state hc;
@@ -112,7 +109,7 @@ static void relay_input_done(struct relay *r)
 static void relay_arm_input(struct relay *r)
 {
 	bool want = hc_want_input(&r->hc);
-	bool wait_net = r->in_len > 0 || (want && (r->in_kind == IN_SENDFILE || r->in_blocked));
+	bool wait_net = r->in_len > 0 || (want && r->in_file);
 	bool wait_in = want && !wait_net;
 
 	if (wait_net)
@@ -205,63 +202,71 @@ static void relay_send_buffered(struct relay *r)
 	}
 }
 
-static void relay_copy_in(struct relay *r)
+/* One read of standard input. A pipe is read with RWF_NOWAIT, so that it
+ * can be drained without a wake-up per read and without making it
+ * non-blocking (its O_NONBLOCK would be the shell's too); -1 with EAGAIN
+ * when it is empty for now. */
+static ssize_t relay_read_input(struct relay *r)
 {
-	ssize_t n = read(STDIN_FILENO, r->in_buf, RELAY_IN_BUF);
-
-	if (n < 0 && (errno == EAGAIN || errno == EINTR))
-		return;
-	if (n <= 0) {
-		r->hc.in_eof = true; /* an unreadable input counts as ended */
-		return;
+	if (r->in_nowait) {
+		struct iovec v = { r->in_buf, RELAY_IN_BUF };
+		ssize_t n = preadv2(STDIN_FILENO, &v, 1, -1, RWF_NOWAIT);
+		if (n >= 0 || errno != EOPNOTSUPP)
+			return n;
+		r->in_nowait = false; /* an older kernel: one read per wake-up */
 	}
-	r->in_off = 0;
-	r->in_len = (size_t)n;
-	relay_touch(r);
-	relay_send_buffered(r); /* at once: the socket has room more often than not */
+	return read(STDIN_FILENO, r->in_buf, RELAY_IN_BUF);
 }
 
-static void relay_zero_copy(struct relay *r)
+static void relay_copy_in(struct relay *r)
 {
-	ssize_t n;
-
-	if (r->in_kind == IN_SENDFILE)
-		n = sendfile(r->net, STDIN_FILENO, NULL, RELAY_ZERO_COPY_CHUNK);
-	else
-		n = splice(STDIN_FILENO, NULL, r->net, NULL, RELAY_ZERO_COPY_CHUNK,
-			   SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
-	if (n > 0) {
-		r->in_blocked = false;
-		r->res->sent += (uint64_t)n;
+	/* A burst at most, so that the socket's other direction gets its turn. */
+	for (int i = 0; i < RELAY_IN_BURST && r->in_len == 0 && !r->res->why; i++) {
+		ssize_t n = relay_read_input(r);
+		if (n < 0 && (errno == EAGAIN || errno == EINTR))
+			return;
+		if (n <= 0) {
+			r->hc.in_eof = true; /* an unreadable input counts as ended */
+			return;
+		}
+		r->in_off = 0;
+		r->in_len = (size_t)n;
 		relay_touch(r);
+		relay_send_buffered(r); /* at once: the socket has room more often than not */
+		if (!r->in_nowait)
+			return; /* a plain read may block: wait for the next wake-up */
+	}
+}
+
+static void relay_send_file(struct relay *r)
+{
+	for (int i = 0; i < RELAY_IN_BURST; i++) {
+		ssize_t n = infile_send(&r->file, r->net);
+		if (n > 0) {
+			r->res->sent += (uint64_t)n;
+			relay_touch(r);
+			continue; /* the socket may take more at once */
+		}
+		if (n == 0) {
+			r->hc.in_eof = true;
+		} else if (r->file.map_failed) {
+			/* a file that cannot be mapped: read it from where we are */
+			r->in_file = false;
+			lseek(STDIN_FILENO, r->file.off, SEEK_SET);
+		} else if (errno == EFAULT) {
+			relay_stop(r, "standard input shrank while it was being sent", 1);
+		} else if (errno != EAGAIN && errno != EINTR) {
+			relay_stop(r, relay_net_error(errno), 1);
+		}
 		return;
 	}
-	if (n == 0) {
-		r->hc.in_eof = true;
-		return;
-	}
-	if (errno == EINTR)
-		return;
-	if (errno == EAGAIN) {
-		/* The input was ready, so the socket is full: wait for room. */
-		r->in_blocked = true;
-		return;
-	}
-	if (errno == EINVAL) {
-		r->in_kind = IN_COPY; /* an input the kernel cannot move for us: copy it */
-		return;
-	}
-	relay_stop(r, relay_net_error(errno), 1);
 }
 
 static void relay_on_input(evutil_socket_t fd, short what, void *arg)
 {
 	struct relay *r = arg;
 
-	if (r->in_kind == IN_COPY)
-		relay_copy_in(r);
-	else
-		relay_zero_copy(r);
+	relay_copy_in(r);
 	relay_advance(r);
 }
 
@@ -271,10 +276,8 @@ static void relay_on_net_write(evutil_socket_t fd, short what, void *arg)
 
 	if (r->in_len > 0)
 		relay_send_buffered(r);
-	else if (r->in_kind == IN_SENDFILE)
-		relay_zero_copy(r);
-	else
-		r->in_blocked = false; /* room again: back to waiting for the pipe */
+	else if (r->in_file)
+		relay_send_file(r);
 	relay_advance(r);
 }
 
@@ -332,22 +335,26 @@ static void relay_count_unsent(struct relay *r)
 		r->res->status = 1;
 }
 
-static enum relay_input relay_input_kind(bool *ended)
+/* How standard input is read: a regular file from its mapping, the rest
+ * copied. A pipe is copied, not spliced: splice(2) into a TCP socket lends
+ * the pipe's pages to the socket, so the writer must take fresh pages for
+ * every write, and on loopback that measured slower than a copy
+ * (bench/nc_bulk.sh). */
+static void relay_input_kind(struct relay *r)
 {
 	struct stat st;
 
-	*ended = false;
 	if (fstat(STDIN_FILENO, &st) < 0) {
-		*ended = true; /* no standard input at all */
-		return IN_COPY;
+		r->hc.in_eof = true; /* no standard input at all */
+		return;
 	}
-	if (S_ISREG(st.st_mode))
-		return IN_SENDFILE;
+	r->in_file = infile_open(&r->file, STDIN_FILENO) == 0;
 	if (S_ISFIFO(st.st_mode)) {
+		/* a larger pipe: fewer wake-ups for the writer and for us */
 		fcntl(STDIN_FILENO, F_SETPIPE_SZ, RELAY_PIPE_SIZE); /* best effort */
-		return IN_SPLICE;
+		r->in_nowait = true;
 	}
-	return IN_COPY;
+	r->in_pollable = !r->hc.in_eof && !S_ISREG(st.st_mode) && fd_pollable(STDIN_FILENO);
 }
 
 void relay_stream(const struct nc_config *cfg, int fd, struct relay_result *res)
@@ -360,8 +367,7 @@ void relay_stream(const struct nc_config *cfg, int fd, struct relay_result *res)
 	event_config_set_flag(ec, EVENT_BASE_FLAG_NOLOCK);
 	r.base = event_base_new_with_config(ec);
 	event_config_free(ec);
-	r.in_kind = relay_input_kind(&r.hc.in_eof);
-	r.in_pollable = !r.hc.in_eof && r.in_kind != IN_SENDFILE && fd_pollable(STDIN_FILENO);
+	relay_input_kind(&r);
 	r.in_buf = malloc(RELAY_IN_BUF);
 	r.to_out = evbuffer_new();
 	if (r.in_pollable)
@@ -385,6 +391,7 @@ void relay_stream(const struct nc_config *cfg, int fd, struct relay_result *res)
 		event_base_dispatch(r.base);
 	if (!res->why)
 		relay_stop(&r, "stopped", 1);
+	infile_close(&r.file); /* the file's offset: where sending stopped */
 	if (r.stopped)
 		relay_count_unsent(&r);
 out:
