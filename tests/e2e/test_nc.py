@@ -305,15 +305,15 @@ def test_quit_after_eof_with_no_shutdown():
     assert res["got"] == b"no FIN yet"
 
 
-def test_sendfile_and_splice_paths(lab, tmp_path):
+def test_file_and_pipe_paths(lab, tmp_path):
     data = os.urandom(3 * 1024 * 1024)
     f = tmp_path / "in.bin"
     f.write_bytes(data)
-    with open(f, "rb") as fin:  # regular file: sendfile
+    with open(f, "rb") as fin:  # regular file: sent from its mapping
         r = subprocess.run([BIN, "nc", "127.0.0.1", str(lab.port("echo"))], stdin=fin,
                            capture_output=True, timeout=WAIT)
     assert r.returncode == 0 and r.stdout == data
-    cat = subprocess.Popen(["cat", str(f)], stdout=subprocess.PIPE)  # pipe: splice
+    cat = subprocess.Popen(["cat", str(f)], stdout=subprocess.PIPE)  # pipe: RWF_NOWAIT reads
     r = subprocess.run([BIN, "nc", "127.0.0.1", str(lab.port("echo"))], stdin=cat.stdout,
                        capture_output=True, timeout=WAIT)
     cat.wait()
@@ -358,7 +358,7 @@ def test_help_lists_every_option():
     assert r.returncode == 0
     for opt in ["-4", "-6", "-u", "-l", "-k", "-s ADDR", "-p PORT", "--reuseaddr", "-n", "-z",
                 "-w SECS", "-q SECS", "-N", "--no-shutdown", "--nodelay", "--sndbuf",
-                "--rcvbuf", "--mss", "-v", "--help", "--version"]:
+                "--rcvbuf", "--mss", "-M, --ttl", "-v", "--help", "--version"]:
         assert opt in r.stdout.decode(), opt
 
 
@@ -540,3 +540,95 @@ table inet slnc_ttl {
         assert all(counts[k] > 0 for k in ("tcp4", "udp4", "tcp6", "udp6")), counts
     finally:
         net.close()
+
+
+# --- the fast paths lose nothing and count right (item 6) ---
+
+ODD_SIZES = [0, 1, 4095, 65535, 65537, 1048577, 3 * 1048576 + 13]
+
+
+@pytest.mark.parametrize("size", ODD_SIZES)
+@pytest.mark.parametrize("kind", ["file", "pipe", "pipe-in-odd-pieces"])
+def test_file_and_pipe_inputs_arrive_whole_and_counted(kind, size, tmp_path):
+    import hashlib
+    import random
+    data = random.Random(size).randbytes(size)
+
+    def handler(conn, result):
+        h, n = hashlib.sha256(), 0
+        while True:
+            d = conn.recv(1 << 20)
+            if not d:
+                break
+            h.update(d)
+            n += len(d)
+        result["sha"], result["n"] = h.hexdigest(), n
+    srv = PyServer(handler)
+    argv = [BIN, "nc", "-v", "127.0.0.1", str(srv.port)]
+    if kind == "file":
+        (tmp_path / "in").write_bytes(data)
+        with open(tmp_path / "in", "rb") as f:
+            r = subprocess.run(argv, stdin=f, capture_output=True, timeout=WAIT)
+    else:
+        rfd, wfd = os.pipe()
+        rng = random.Random(7)
+
+        def feed():
+            view = memoryview(data)
+            while view:
+                step = rng.randint(1, 200000) if kind == "pipe-in-odd-pieces" else len(view)
+                view = view[os.write(wfd, view[:step]):]
+            os.close(wfd)
+        t = threading.Thread(target=feed, daemon=True)
+        t.start()
+        try:
+            r = subprocess.run(argv, stdin=rfd, capture_output=True, timeout=WAIT)
+        finally:
+            os.close(rfd)
+            t.join(WAIT)
+    res = srv.join()
+    assert r.returncode == 0, r.stderr
+    assert res["n"] == size
+    assert res["sha"] == hashlib.sha256(data).hexdigest()
+    assert ("sent %d bytes, received 0 bytes" % size).encode() in r.stderr, r.stderr
+
+
+def test_file_input_starts_at_its_offset_and_leaves_it_at_the_end(tmp_path):
+    # `(head -c N >/dev/null; nc ...) < file`: the shell already took N bytes
+    import hashlib
+    data = os.urandom(2 * 1024 * 1024 + 1)
+
+    def handler(conn, result):
+        result["got"] = read_until_eof(conn)
+    srv = PyServer(handler)
+    (tmp_path / "in").write_bytes(data)
+    with open(tmp_path / "in", "rb") as f:
+        f.seek(12345)
+        r = subprocess.run([BIN, "nc", "127.0.0.1", str(srv.port)], stdin=f,
+                           capture_output=True, timeout=WAIT)
+        assert f.tell() == len(data)   # the next reader finds the end
+    assert r.returncode == 0, r.stderr
+    got = srv.join()["got"]
+    assert hashlib.sha256(got).digest() == hashlib.sha256(data[12345:]).digest()
+
+
+def test_file_that_shrinks_while_sent_is_an_error_not_a_crash(tmp_path):
+    size = 8 * 1024 * 1024
+    path = tmp_path / "in"
+    path.write_bytes(os.urandom(size))
+    truncated = threading.Event()
+
+    def handler(conn, result):
+        got = conn.recv(65536)
+        os.truncate(path, 4096)      # nc still has megabytes to send
+        truncated.set()
+        result["n"] = len(got) + len(read_until_eof(conn))
+    srv = PyServer(handler)
+    with open(path, "rb") as f:
+        r = subprocess.run([BIN, "nc", "127.0.0.1", str(srv.port)], stdin=f,
+                           capture_output=True, timeout=WAIT)
+    srv.join()
+    assert truncated.is_set()
+    assert r.returncode == 1, r.stderr
+    assert r.stderr.decode().startswith(
+        "socklab nc: standard input shrank while it was being sent"), r.stderr
