@@ -28,7 +28,7 @@ const char nc_usage_text[] =
 	"      --reuseaddr    set SO_REUSEADDR before binding (seed 002's client)\n"
 	"  -n                 numeric addresses only, no name lookups\n"
 	"  -z                 zero I/O: only report whether the port (or range 20-30) is open\n"
-	"  -w SECS            connect timeout, and idle timeout once connected\n"
+	"  -w SECS            connect timeout, and idle timeout once connected (TCP, UDP)\n"
 	"  -q SECS            after standard input ends, quit SECS later (0: at once)\n"
 	"  -N                 shut down the write side at input EOF (the default; OpenBSD's flag)\n"
 	"      --no-shutdown  keep the write side open at input EOF\n"
@@ -41,14 +41,17 @@ const char nc_usage_text[] =
 	"  -h, --help         show this help\n"
 	"      --version      show the version\n"
 	"\n"
-	"Half-close: at standard input's EOF a TCP connection is shut down for writing\n"
-	"(FIN) and nc goes on reading until the peer's EOF (--no-shutdown: no FIN;\n"
-	"-q: stop waiting after SECS). The session ends once the peer's EOF has been\n"
-	"read and everything received is written out. UDP sends one datagram per\n"
-	"read of standard input and reports a datagram that got no reply within -w\n"
-	"(default 2 s), since UDP does not retransmit.\n"
+	"Half-close: each direction ends on its own. At standard input's EOF a TCP\n"
+	"connection is shut down for writing (FIN; --no-shutdown: none) and nc goes on\n"
+	"reading; the peer's FIN ends only what the peer sends, and nc goes on sending\n"
+	"its input to the end. The session ends when both are done (-q: SECS after\n"
+	"input EOF). A session stopped with input unsent says how much, exit 1.\n"
+	"UDP sends one datagram per read of standard input and reports a datagram\n"
+	"that got no reply within -w (default 2 s); -w is also UDP's idle timeout.\n"
+	"Ports are 1-65535 or service names.\n"
 	"\n"
-	"Exit status: 0 success; 1 refused, reset, timed out or name not found; 2 usage.\n";
+	"Exit status: 0 success; 1 refused, reset, timed out, name not found or input\n"
+	"not all sent; 2 usage.\n";
 
 enum {
 	OPT_REUSEADDR = 256,
