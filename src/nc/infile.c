@@ -77,6 +77,7 @@ ssize_t infile_send(struct infile *f, int sock)
 void infile_close(struct infile *f)
 {
 	infile_unmap(f);
-	if (f->fd >= 0 && f->size > 0)
+	if (f->size > 0)
 		lseek(f->fd, f->off, SEEK_SET);
+	f->size = 0; /* closed: a second close leaves the offset alone */
 }

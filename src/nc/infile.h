@@ -29,7 +29,8 @@ int infile_open(struct infile *f, int fd);
  * f->map_failed set: it cannot be mapped, read it from f->off instead). */
 ssize_t infile_send(struct infile *f, int sock);
 /* Unmaps and leaves the descriptor's offset at the first byte not sent, for
- * whoever reads the file next (nc -k's next peer, the shell). */
+ * whoever reads the file next (nc -k's next peer, the shell, or nc's own
+ * read(2) when the file cannot be mapped). Once only; later calls do nothing. */
 void infile_close(struct infile *f);
 
 #endif

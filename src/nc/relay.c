@@ -252,7 +252,7 @@ static void relay_send_file(struct relay *r)
 		} else if (r->file.map_failed) {
 			/* a file that cannot be mapped: read it from where we are */
 			r->in_file = false;
-			lseek(STDIN_FILENO, r->file.off, SEEK_SET);
+			infile_close(&r->file);
 		} else if (errno == EFAULT) {
 			relay_stop(r, "standard input shrank while it was being sent", 1);
 		} else if (errno != EAGAIN && errno != EINTR) {

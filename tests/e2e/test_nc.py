@@ -632,3 +632,21 @@ def test_file_that_shrinks_while_sent_is_an_error_not_a_crash(tmp_path):
     assert r.returncode == 1, r.stderr
     assert r.stderr.decode().startswith(
         "socklab nc: standard input shrank while it was being sent"), r.stderr
+
+
+@pytest.mark.skipif(not os.path.exists("/sys/class/net/lo/address"), reason="no sysfs")
+def test_file_that_cannot_be_mapped_is_read_instead():
+    # sysfs says 4096 bytes and mmap(2) refuses: nc reads what is there
+    path = "/sys/class/net/lo/address"
+    with open(path, "rb") as f:
+        want = f.read()
+
+    def handler(conn, result):
+        result["got"] = read_until_eof(conn)
+    srv = PyServer(handler)
+    with open(path, "rb") as f:
+        r = subprocess.run([BIN, "nc", "-v", "127.0.0.1", str(srv.port)], stdin=f,
+                           capture_output=True, timeout=WAIT)
+    assert r.returncode == 0, r.stderr
+    assert srv.join()["got"] == want
+    assert ("sent %d bytes" % len(want)).encode() in r.stderr
