@@ -19,10 +19,11 @@
 
 static void nc_report_end(const struct nc_config *cfg, const struct relay_result *res)
 {
-	if (res->status != 0)
-		log_error("%s", res->why);
-	else if (cfg->verbose)
-		log_error("%s", res->why);
+	char unsent[128];
+
+	hc_unsent_format(&res->unsent, unsent, sizeof(unsent));
+	if (res->status != 0 || cfg->verbose)
+		log_error("%s%s%s", res->why, unsent[0] ? "; " : "", unsent);
 	if (cfg->verbose) {
 		if (cfg->udp)
 			log_error("sent %llu datagrams (%llu bytes), received %llu (%llu bytes)",
@@ -40,7 +41,8 @@ static int nc_session(const struct nc_config *cfg, int fd)
 	struct relay_result res;
 	char desc[2 * ADDR_STRLEN + 32];
 
-	if (cfg->verbose) {
+	/* A UDP listener has no peer yet: relay_dgram tells when one writes. */
+	if (cfg->verbose && !(cfg->udp && cfg->listen)) {
 		nc_describe(fd, desc, sizeof(desc));
 		log_error("connected (%s): %s", cfg->udp ? "udp" : "tcp", desc);
 	}
@@ -95,7 +97,7 @@ static int nc_run_listen(const struct nc_config *cfg)
 static int nc_run_connect(const struct nc_config *cfg)
 {
 	char err[NC_ERR_MAX];
-	int fd = nc_connect(cfg, cfg->port, err, sizeof(err));
+	int fd = nc_connect(cfg, cfg->port_lo, err, sizeof(err));
 
 	if (fd < 0) {
 		log_error("%s", err);

@@ -1,7 +1,10 @@
 /* socklab nc's options: getopt_long, then one block of conflict checks. */
 #include "nc/options.h"
 
+#include <ctype.h>
 #include <getopt.h>
+#include <netdb.h>
+#include <netinet/in.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -25,32 +28,37 @@ const char nc_usage_text[] =
 	"      --reuseaddr    set SO_REUSEADDR before binding (seed 002's client)\n"
 	"  -n                 numeric addresses only, no name lookups\n"
 	"  -z                 zero I/O: only report whether the port (or range 20-30) is open\n"
-	"  -w SECS            connect timeout, and idle timeout once connected\n"
+	"  -w SECS            connect timeout, and idle timeout once connected (TCP, UDP)\n"
 	"  -q SECS            after standard input ends, quit SECS later (0: at once)\n"
 	"  -N                 shut down the write side at input EOF (the default; OpenBSD's flag)\n"
 	"      --no-shutdown  keep the write side open at input EOF\n"
 	"      --nodelay      set TCP_NODELAY: no Nagle (seed 002)\n"
 	"  -O, --sndbuf BYTES set SO_SNDBUF\n"
 	"  -I, --rcvbuf BYTES set SO_RCVBUF\n"
-	"  -M, --mss BYTES    set TCP_MAXSEG before connecting\n"
+	"  -M, --ttl HOPS     IP TTL / IPv6 hop limit of outgoing packets (1-255)\n"
+	"      --mss BYTES    set TCP_MAXSEG before connecting\n"
 	"  -v                 tell on standard error: addresses after connect, how it ended\n"
 	"  -h, --help         show this help\n"
 	"      --version      show the version\n"
 	"\n"
-	"Half-close: at standard input's EOF a TCP connection is shut down for writing\n"
-	"(FIN) and nc goes on reading until the peer's EOF (--no-shutdown: no FIN;\n"
-	"-q: stop waiting after SECS). The session ends once the peer's EOF has been\n"
-	"read and everything received is written out. UDP sends one datagram per\n"
-	"read of standard input and reports a datagram that got no reply within -w\n"
-	"(default 2 s), since UDP does not retransmit.\n"
+	"Half-close: each direction ends on its own. At standard input's EOF a TCP\n"
+	"connection is shut down for writing (FIN; --no-shutdown: none) and nc goes on\n"
+	"reading; the peer's FIN ends only what the peer sends, and nc goes on sending\n"
+	"its input to the end. The session ends when both are done (-q: SECS after\n"
+	"input EOF). A session stopped with input unsent says how much, exit 1.\n"
+	"UDP sends one datagram per read of standard input and reports a datagram\n"
+	"that got no reply within -w (default 2 s); -w is also UDP's idle timeout.\n"
+	"Ports are 1-65535 or service names.\n"
 	"\n"
-	"Exit status: 0 success; 1 refused, reset, timed out or name not found; 2 usage.\n";
+	"Exit status: 0 success; 1 refused, reset, timed out, name not found or input\n"
+	"not all sent; 2 usage.\n";
 
 enum {
 	OPT_REUSEADDR = 256,
 	OPT_NO_SHUTDOWN,
 	OPT_NODELAY,
 	OPT_VERSION,
+	OPT_MSS,
 };
 
 static const struct option nc_long_options[] = {
@@ -59,7 +67,8 @@ static const struct option nc_long_options[] = {
 	{ "nodelay", no_argument, NULL, OPT_NODELAY },
 	{ "sndbuf", required_argument, NULL, 'O' },
 	{ "rcvbuf", required_argument, NULL, 'I' },
-	{ "mss", required_argument, NULL, 'M' },
+	{ "mss", required_argument, NULL, OPT_MSS },
+	{ "ttl", required_argument, NULL, 'M' },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, OPT_VERSION },
 	{ NULL, 0, NULL, 0 },
@@ -72,21 +81,69 @@ void nc_config_defaults(struct nc_config *cfg)
 	cfg->quit_ms = -1;
 }
 
-int nc_port_range(const char *s, uint16_t *lo, uint16_t *hi)
+static bool nc_all_digits(const char *s)
+{
+	if (!*s)
+		return false;
+	for (; *s; s++)
+		if (!isdigit((unsigned char)*s))
+			return false;
+	return true;
+}
+
+int nc_port_parse(const char *s, bool udp, bool allow_zero, uint16_t *out, const char **why)
+{
+	uint64_t v;
+
+	/* Parsed here, never by getaddrinfo(3): glibc takes a numeric service
+	 * modulo 65536 (70000 would become 4464). */
+	if (nc_all_digits(s)) {
+		if (opt_parse_u64(s, allow_zero ? 0 : 1, 65535, &v, why) < 0) {
+			*why = allow_zero ? "out of range (0-65535)" : "out of range (1-65535)";
+			return -1;
+		}
+		*out = (uint16_t)v;
+		return 0;
+	}
+	struct servent *se = getservbyname(s, udp ? "udp" : "tcp");
+	if (!se) {
+		*why = "not a port or service name";
+		return -1;
+	}
+	*out = ntohs((uint16_t)se->s_port);
+	return 0;
+}
+
+bool nc_port_is_range(const char *s)
 {
 	const char *dash = strchr(s, '-');
-	const char *why;
+
+	return dash && dash > s && isdigit((unsigned char)s[0]) && isdigit((unsigned char)dash[1]);
+}
+
+int nc_port_range(const char *s, uint16_t *lo, uint16_t *hi, const char **why)
+{
+	const char *dash = strchr(s, '-');
 	char first[16];
 
-	if (!dash)
-		return opt_parse_port(s, lo, &why) < 0 ? -1 : (*hi = *lo, 0);
-	if ((size_t)(dash - s) >= sizeof(first))
+	if (!nc_port_is_range(s) || (size_t)(dash - s) >= sizeof(first)) {
+		*why = "not a range of port numbers";
 		return -1;
+	}
 	memcpy(first, s, (size_t)(dash - s));
 	first[dash - s] = '\0';
-	if (opt_parse_port(first, lo, &why) < 0 || opt_parse_port(dash + 1, hi, &why) < 0)
+	if (!nc_all_digits(first) || !nc_all_digits(dash + 1)) {
+		*why = "not a range of port numbers";
 		return -1;
-	return *lo <= *hi && *lo > 0 ? 0 : -1;
+	}
+	if (nc_port_parse(first, false, false, lo, why) < 0 ||
+	    nc_port_parse(dash + 1, false, false, hi, why) < 0)
+		return -1;
+	if (*lo > *hi) {
+		*why = "the first port is above the last";
+		return -1;
+	}
+	return 0;
 }
 
 static int nc_bad(char *err, size_t errlen, const char *opt, const char *arg, const char *why)
@@ -95,12 +152,11 @@ static int nc_bad(char *err, size_t errlen, const char *opt, const char *arg, co
 	return NC_ARGS_USAGE;
 }
 
-/* OpenBSD nc's rules, one line each. */
+/* OpenBSD nc's rules, one line each; the ports become numbers here. */
 static int nc_check(struct nc_config *cfg, char *err, size_t errlen)
 {
-	uint16_t lo, hi;
-
-	bool range = cfg->port && strchr(cfg->port, '-');
+	const char *why = "";
+	bool range = cfg->port && nc_port_is_range(cfg->port);
 
 	if (cfg->keep && !cfg->listen)
 		snprintf(err, errlen, "cannot use -k without -l");
@@ -112,14 +168,23 @@ static int nc_check(struct nc_config *cfg, char *err, size_t errlen)
 		snprintf(err, errlen, "missing PORT");
 	else if (range && !cfg->zero)
 		snprintf(err, errlen, "a port range needs -z");
-	else if (range && nc_port_range(cfg->port, &lo, &hi) < 0)
-		snprintf(err, errlen, "bad port range '%s'", cfg->port);
+	else if (range && nc_port_range(cfg->port, &cfg->port_lo, &cfg->port_hi, &why) < 0)
+		snprintf(err, errlen, "bad port range '%s': %s", cfg->port, why);
+	/* Listening on port 0 lets the kernel pick one (-v tells which). */
+	else if (!range && nc_port_parse(cfg->port, cfg->udp, cfg->listen, &cfg->port_lo, &why) < 0)
+		snprintf(err, errlen, "port %s: %s", cfg->port, why);
+	else if (cfg->source_port &&
+		 nc_port_parse(cfg->source_port, cfg->udp, false, &cfg->src_port, &why) < 0)
+		snprintf(err, errlen, "-p %s: %s", cfg->source_port, why);
 	else if (cfg->udp && (cfg->nodelay || cfg->mss))
 		snprintf(err, errlen, "cannot use %s with -u", cfg->nodelay ? "--nodelay" : "--mss");
 	else if (cfg->no_shutdown && cfg->quit_ms == 0)
 		snprintf(err, errlen, "cannot use --no-shutdown with -q 0");
-	else
+	else {
+		if (!range)
+			cfg->port_hi = cfg->port_lo;
 		return NC_ARGS_OK;
+	}
 	return NC_ARGS_USAGE;
 }
 
@@ -162,6 +227,11 @@ enum nc_args nc_parse_args(int argc, char **argv, struct nc_config *cfg, char *e
 				return nc_bad(err, errlen, "--rcvbuf", optarg, why);
 			break;
 		case 'M':
+			if (opt_parse_u64(optarg, 1, 255, &ms, &why) < 0)
+				return nc_bad(err, errlen, "-M", optarg, why);
+			cfg->ttl = (int)ms;
+			break;
+		case OPT_MSS:
 			if (opt_parse_u64(optarg, 88, 65535, &cfg->mss, &why) < 0)
 				return nc_bad(err, errlen, "--mss", optarg, why);
 			break;

@@ -1,56 +1,79 @@
 /* TCP relay. Standard input and output are never made non-blocking (they may
  * be the user's terminal, shared with the shell): they are read only when
  * readable, and written when writable. Input that epoll cannot watch (a
- * regular file, /dev/null) is always ready. The fast paths need no copy:
- * sendfile(2) from a regular file, splice(2) from a pipe. */
+ * regular file, /dev/null) is always ready. A regular file is sent from its
+ * mapping (infile.c) whenever the socket has room. When a direction is done
+ * and when the session ends is halfclose.c's business; this file only moves
+ * the bytes. */
 #include "nc/relay.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/sockios.h>
 #include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
-#include <sys/sendfile.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/uio.h>
 #include <unistd.h>
 #include <event2/buffer.h>
 #include <event2/event.h>
 
+#include "core/log.h"
 #include "core/sock.h"
+#include "nc/infile.h"
 
-/* Bytes read from one side before the other must take them. */
-#define RELAY_HIGH_WATER (1024 * 1024)
+/* One read from the socket toward standard output. */
 #define RELAY_CHUNK (256 * 1024)
-/* One sendfile/splice asks for this much; the socket takes what fits. */
-#define RELAY_ZERO_COPY_CHUNK (16 * 1024 * 1024)
-/* A larger input pipe means fewer wake-ups for the writer and for us. */
+/* One read of standard input on the copy path (a pipe, a terminal): as much
+ * as the enlarged pipe holds, so that one send(2) moves it all. */
+#define RELAY_IN_BUF (1024 * 1024)
+/* Reads of a pipe in one wake-up, at most. */
+#define RELAY_IN_BURST 64
+/* The input pipe is enlarged to this. */
 #define RELAY_PIPE_SIZE (1024 * 1024)
-
-enum relay_input {
-	IN_COPY,      /* read(2) into a buffer */
-	IN_SENDFILE,  /* a regular file */
-	IN_SPLICE,    /* a pipe */
-};
 
 struct relay {
 	const struct nc_config *cfg;
 	struct event_base *base;
 	int net;
-	enum relay_input in_kind;
-	bool in_pollable;
-	bool in_eof, net_eof, shut;
+	bool in_file;         /* a regular file: sent from its mapping when the socket has room */
+	struct infile file;
+	bool in_pollable;     /* else read(2) when epoll says so, or at once */
+	bool in_nowait;       /* a pipe: read with RWF_NOWAIT */
+	bool fin_sent;        /* shutdown(SHUT_WR) done: a FIN is in the socket */
+	bool stopped;         /* ended before both directions were done */
+	struct hc_state hc;
 	struct event *ev_in, *ev_net_rd, *ev_net_wr, *ev_idle, *ev_quit;
-	struct evbuffer *to_net, *to_out;
+	uint8_t *in_buf;      /* copy path: read from input, not yet in the socket */
+	size_t in_off, in_len;
+	struct evbuffer *to_out;
 	struct relay_result *res;
 };
 
-static void relay_end(struct relay *r, const char *why, int status)
+static void relay_end(struct relay *r, const char *why, int status, bool stopped)
 {
 	if (!r->res->why) {
 		r->res->why = why;
 		r->res->status = status;
+		r->stopped = stopped;
 	}
 	event_base_loopbreak(r->base);
+}
+
+/* Both directions done, or -q said so. */
+static void relay_finish(struct relay *r, const char *why)
+{
+	relay_end(r, why, 0, false);
+}
+
+/* A reset, a timeout, a closed output: input may be left unsent. */
+static void relay_stop(struct relay *r, const char *why, int status)
+{
+	relay_end(r, why, status, true);
 }
 
 static void relay_touch(struct relay *r)
@@ -67,16 +90,13 @@ static const char *relay_net_error(int err)
 	return err == ECONNRESET || err == EPIPE ? "connection reset by peer" : strerror(err);
 }
 
-/* After stdin's EOF and once everything read from it has gone out. */
+/* All of standard input is in the socket. */
 static void relay_input_done(struct relay *r)
 {
-	if (r->shut || evbuffer_get_length(r->to_net) > 0)
-		return;
-	r->shut = true;
 	if (!r->cfg->no_shutdown)
-		shutdown(r->net, SHUT_WR);
+		r->fin_sent = shutdown(r->net, SHUT_WR) == 0;
 	if (r->cfg->quit_ms == 0) {
-		relay_end(r, "standard input ended (-q 0)", 0);
+		relay_finish(r, "standard input ended (-q 0)");
 	} else if (r->cfg->quit_ms > 0) {
 		struct timeval tv = { (time_t)(r->cfg->quit_ms / 1000),
 				      (suseconds_t)(r->cfg->quit_ms % 1000) * 1000 };
@@ -84,18 +104,44 @@ static void relay_input_done(struct relay *r)
 	}
 }
 
-/* Waits for what the input side needs next: a readable pipe or terminal,
- * or — for a file, which is always readable — a writable socket. */
-static void relay_want_input(struct relay *r)
+/* Watches what the input side needs next: a readable pipe or terminal, or a
+ * writable socket (a file is always readable; a full socket must drain). */
+static void relay_arm_input(struct relay *r)
 {
-	if (r->in_eof)
-		return;
-	if (r->in_kind == IN_SENDFILE)
+	bool want = hc_want_input(&r->hc);
+	bool wait_net = r->in_len > 0 || (want && r->in_file);
+	bool wait_in = want && !wait_net;
+
+	if (wait_net)
 		event_add(r->ev_net_wr, NULL);
+	else
+		event_del(r->ev_net_wr);
+	if (!wait_in)
+		event_del(r->ev_in);
 	else if (r->in_pollable)
 		event_add(r->ev_in, NULL);
 	else
 		event_active(r->ev_in, EV_READ, 0);
+}
+
+/* After every callback: a direction may be done, or the whole session. */
+static void relay_advance(struct relay *r)
+{
+	for (;;) {
+		if (r->res->why)
+			return;
+		switch (hc_next(&r->hc, r->in_len, evbuffer_get_length(r->to_out))) {
+		case HC_RUN:
+			relay_arm_input(r);
+			return;
+		case HC_INPUT_DONE:
+			relay_input_done(r);
+			continue;
+		case HC_END:
+			relay_finish(r, "the peer closed the connection");
+			return;
+		}
+	}
 }
 
 static void relay_write_out(struct relay *r)
@@ -105,12 +151,10 @@ static void relay_write_out(struct relay *r)
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
-			relay_end(r, errno == EPIPE ? "standard output closed" : strerror(errno), 0);
+			relay_stop(r, errno == EPIPE ? "standard output closed" : strerror(errno), 0);
 			return;
 		}
 	}
-	if (r->net_eof)
-		relay_end(r, "the peer closed the connection", 0);
 }
 
 static void relay_on_net_read(evutil_socket_t fd, short what, void *arg)
@@ -121,128 +165,120 @@ static void relay_on_net_read(evutil_socket_t fd, short what, void *arg)
 	if (n < 0) {
 		if (errno == EAGAIN || errno == EINTR)
 			return;
-		relay_end(r, relay_net_error(errno), 1);
+		relay_stop(r, relay_net_error(errno), 1);
 		return;
 	}
 	relay_touch(r);
 	if (n == 0) {
-		r->net_eof = true;
+		/* The peer sends no more; it may still read what we send. */
+		r->hc.net_eof = true;
 		event_del(r->ev_net_rd);
+		if (r->cfg->verbose && hc_want_input(&r->hc))
+			log_error("the peer finished sending; sending standard input until it ends");
 	} else {
 		r->res->received += (uint64_t)n;
 	}
 	/* Standard output blocks us if it is slow: that is the back-pressure. */
 	relay_write_out(r);
+	relay_advance(r);
 }
 
-/* Zero-copy input: returns bytes moved, 0 at EOF, -1 with errno. */
-static ssize_t relay_move_input(struct relay *r)
+/* Copy path: sends what was read; stops at a full socket (EAGAIN). */
+static void relay_send_buffered(struct relay *r)
 {
-	if (r->in_kind == IN_SENDFILE)
-		return sendfile(r->net, STDIN_FILENO, NULL, RELAY_ZERO_COPY_CHUNK);
-	return splice(STDIN_FILENO, NULL, r->net, NULL, RELAY_ZERO_COPY_CHUNK,
-		      SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
-}
-
-static void relay_on_input_eof(struct relay *r)
-{
-	r->in_eof = true;
-	event_del(r->ev_in);
-	relay_input_done(r);
-}
-
-static void relay_zero_copy(struct relay *r)
-{
-	ssize_t n = relay_move_input(r);
-
-	if (n > 0) {
+	while (r->in_len > 0) {
+		ssize_t n = send(r->net, r->in_buf + r->in_off, r->in_len, MSG_NOSIGNAL);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			if (errno != EAGAIN)
+				relay_stop(r, relay_net_error(errno), 1);
+			return;
+		}
+		r->in_off += (size_t)n;
+		r->in_len -= (size_t)n;
 		r->res->sent += (uint64_t)n;
 		relay_touch(r);
-		return;
 	}
-	if (n == 0) {
-		event_del(r->ev_net_wr);
-		relay_on_input_eof(r);
-		return;
+}
+
+/* One read of standard input. A pipe is read with RWF_NOWAIT, so that it
+ * can be drained without a wake-up per read and without making it
+ * non-blocking (its O_NONBLOCK would be the shell's too); -1 with EAGAIN
+ * when it is empty for now. */
+static ssize_t relay_read_input(struct relay *r)
+{
+	if (r->in_nowait) {
+		struct iovec v = { r->in_buf, RELAY_IN_BUF };
+		ssize_t n = preadv2(STDIN_FILENO, &v, 1, -1, RWF_NOWAIT);
+		if (n >= 0 || errno != EOPNOTSUPP)
+			return n;
+		r->in_nowait = false; /* an older kernel: one read per wake-up */
 	}
-	if (errno == EAGAIN || errno == EINTR) {
-		/* The input was ready, so the socket is full: wait for it. */
-		if (r->in_kind == IN_SPLICE)
-			event_del(r->ev_in);
-		event_add(r->ev_net_wr, NULL);
-		return;
-	}
-	if (errno == EINVAL && r->in_kind == IN_SENDFILE) {
-		r->in_kind = IN_COPY; /* a file sendfile cannot read: copy instead */
-		relay_want_input(r);
-		return;
-	}
-	relay_end(r, relay_net_error(errno), 1);
+	return read(STDIN_FILENO, r->in_buf, RELAY_IN_BUF);
 }
 
 static void relay_copy_in(struct relay *r)
 {
-	if (evbuffer_get_length(r->to_net) >= RELAY_HIGH_WATER) {
-		event_del(r->ev_in); /* the socket's write event brings it back */
-		event_add(r->ev_net_wr, NULL);
-		return;
-	}
-	int n = evbuffer_read(r->to_net, STDIN_FILENO, RELAY_CHUNK);
-	if (n < 0) {
-		if (errno == EAGAIN || errno == EINTR)
+	/* A burst at most, so that the socket's other direction gets its turn. */
+	for (int i = 0; i < RELAY_IN_BURST && r->in_len == 0 && !r->res->why; i++) {
+		ssize_t n = relay_read_input(r);
+		if (n < 0 && (errno == EAGAIN || errno == EINTR))
 			return;
-		relay_on_input_eof(r); /* an unreadable input counts as ended */
+		if (n <= 0) {
+			r->hc.in_eof = true; /* an unreadable input counts as ended */
+			return;
+		}
+		r->in_off = 0;
+		r->in_len = (size_t)n;
+		relay_touch(r);
+		relay_send_buffered(r); /* at once: the socket has room more often than not */
+		if (!r->in_nowait)
+			return; /* a plain read may block: wait for the next wake-up */
+	}
+}
+
+static void relay_send_file(struct relay *r)
+{
+	for (int i = 0; i < RELAY_IN_BURST; i++) {
+		ssize_t n = infile_send(&r->file, r->net);
+		if (n > 0) {
+			r->res->sent += (uint64_t)n;
+			relay_touch(r);
+			continue; /* the socket may take more at once */
+		}
+		if (n == 0) {
+			r->hc.in_eof = true;
+		} else if (r->file.map_failed) {
+			/* a file that cannot be mapped: read it from where we are */
+			r->in_file = false;
+			infile_close(&r->file);
+		} else if (errno == EFAULT) {
+			relay_stop(r, "standard input shrank while it was being sent", 1);
+		} else if (errno != EAGAIN && errno != EINTR) {
+			relay_stop(r, relay_net_error(errno), 1);
+		}
 		return;
 	}
-	if (n == 0) {
-		relay_on_input_eof(r);
-		return;
-	}
-	relay_touch(r);
-	event_add(r->ev_net_wr, NULL);
-	if (!r->in_pollable && evbuffer_get_length(r->to_net) < RELAY_HIGH_WATER)
-		event_active(r->ev_in, EV_READ, 0);
 }
 
 static void relay_on_input(evutil_socket_t fd, short what, void *arg)
 {
 	struct relay *r = arg;
 
-	if (r->in_kind == IN_COPY)
-		relay_copy_in(r);
-	else
-		relay_zero_copy(r);
+	relay_copy_in(r);
+	relay_advance(r);
 }
 
 static void relay_on_net_write(evutil_socket_t fd, short what, void *arg)
 {
 	struct relay *r = arg;
 
-	if (r->in_kind == IN_SENDFILE) {
-		relay_zero_copy(r);
-		return;
-	}
-	if (r->in_kind == IN_SPLICE) {
-		event_del(r->ev_net_wr); /* room again: back to waiting for the pipe */
-		event_add(r->ev_in, NULL);
-		return;
-	}
-	while (evbuffer_get_length(r->to_net) > 0) {
-		int n = evbuffer_write(r->to_net, fd);
-		if (n < 0) {
-			if (errno == EAGAIN || errno == EINTR)
-				return;
-			relay_end(r, relay_net_error(errno), 1);
-			return;
-		}
-		r->res->sent += (uint64_t)n;
-		relay_touch(r);
-	}
-	event_del(r->ev_net_wr);
-	if (r->in_eof)
-		relay_input_done(r);
-	else
-		relay_want_input(r);
+	if (r->in_len > 0)
+		relay_send_buffered(r);
+	else if (r->in_file)
+		relay_send_file(r);
+	relay_advance(r);
 }
 
 static void relay_on_idle(evutil_socket_t fd, short what, void *arg)
@@ -252,27 +288,73 @@ static void relay_on_idle(evutil_socket_t fd, short what, void *arg)
 
 	snprintf(why, sizeof(why), "timed out: nothing moved for %.3g s (-w)",
 		 (double)r->cfg->wait_ms / 1000);
-	relay_end(r, why, 1);
+	relay_stop(r, why, 1);
 }
 
 static void relay_on_quit(evutil_socket_t fd, short what, void *arg)
 {
-	relay_end(arg, "quit after standard input ended (-q)", 0);
+	relay_finish(arg, "quit after standard input ended (-q)");
 }
 
-static enum relay_input relay_input_kind(const struct nc_config *cfg)
+/* What of standard input is left: the rest of a file, the bytes a pipe or
+ * terminal holds (and then more may come). */
+static void relay_count_unread(struct hc_unsent *u)
+{
+	struct stat st;
+	int avail = 0;
+
+	if (fstat(STDIN_FILENO, &st) == 0 && S_ISREG(st.st_mode)) {
+		off_t pos = lseek(STDIN_FILENO, 0, SEEK_CUR);
+		if (pos >= 0 && st.st_size > pos)
+			u->unread = (uint64_t)(st.st_size - pos);
+		return;
+	}
+	if (ioctl(STDIN_FILENO, FIONREAD, &avail) == 0 && avail > 0)
+		u->unread = (uint64_t)avail;
+	u->more = true;
+}
+
+/* A stopped session: what did not reach the peer. Bytes in the socket that
+ * the peer has not acknowledged count too (SIOCOUTQ: written, not acked;
+ * after a reset the kernel drops them). */
+static void relay_count_unsent(struct relay *r)
+{
+	struct hc_unsent *u = &r->res->unsent;
+	int outq = 0;
+
+	u->queued = r->in_len;
+	if (ioctl(r->net, SIOCOUTQ, &outq) == 0 && outq > 0) {
+		u->unacked = (uint64_t)outq - (r->fin_sent ? 1 : 0); /* a FIN takes a sequence number */
+		if (u->unacked > r->res->sent)
+			u->unacked = r->res->sent;
+		r->res->sent -= u->unacked;
+	}
+	if (!r->hc.in_eof)
+		relay_count_unread(u);
+	if (hc_unsent_any(u) && r->res->status == 0)
+		r->res->status = 1;
+}
+
+/* How standard input is read: a regular file from its mapping, the rest
+ * copied. A pipe is copied, not spliced: splice(2) into a TCP socket lends
+ * the pipe's pages to the socket, so the writer must take fresh pages for
+ * every write, and on loopback that measured slower than a copy
+ * (bench/nc_bulk.sh). */
+static void relay_input_kind(struct relay *r)
 {
 	struct stat st;
 
-	if (fstat(STDIN_FILENO, &st) < 0)
-		return IN_COPY;
-	if (S_ISREG(st.st_mode))
-		return IN_SENDFILE;
-	if (S_ISFIFO(st.st_mode)) {
-		fcntl(STDIN_FILENO, F_SETPIPE_SZ, RELAY_PIPE_SIZE); /* best effort */
-		return IN_SPLICE;
+	if (fstat(STDIN_FILENO, &st) < 0) {
+		r->hc.in_eof = true; /* no standard input at all */
+		return;
 	}
-	return IN_COPY;
+	r->in_file = infile_open(&r->file, STDIN_FILENO) == 0;
+	if (S_ISFIFO(st.st_mode)) {
+		/* a larger pipe: fewer wake-ups for the writer and for us */
+		fcntl(STDIN_FILENO, F_SETPIPE_SZ, RELAY_PIPE_SIZE); /* best effort */
+		r->in_nowait = true;
+	}
+	r->in_pollable = !r->hc.in_eof && !S_ISREG(st.st_mode) && fd_pollable(STDIN_FILENO);
 }
 
 void relay_stream(const struct nc_config *cfg, int fd, struct relay_result *res)
@@ -281,35 +363,37 @@ void relay_stream(const struct nc_config *cfg, int fd, struct relay_result *res)
 	struct event_config *ec = event_config_new();
 
 	memset(res, 0, sizeof(*res));
+	r.hc.keep = cfg->keep;
 	event_config_set_flag(ec, EVENT_BASE_FLAG_NOLOCK);
 	r.base = event_base_new_with_config(ec);
 	event_config_free(ec);
-	r.in_kind = relay_input_kind(cfg);
-	r.in_pollable = fd_pollable(STDIN_FILENO);
-	r.to_net = evbuffer_new();
+	relay_input_kind(&r);
+	r.in_buf = malloc(RELAY_IN_BUF);
 	r.to_out = evbuffer_new();
-	if (r.in_kind == IN_SENDFILE || !r.in_pollable)
-		r.ev_in = event_new(r.base, -1, 0, relay_on_input, &r); /* activated by hand */
-	else
+	if (r.in_pollable)
 		r.ev_in = event_new(r.base, STDIN_FILENO, EV_READ | EV_PERSIST, relay_on_input, &r);
+	else
+		r.ev_in = event_new(r.base, -1, 0, relay_on_input, &r); /* activated by hand */
 	r.ev_net_rd = event_new(r.base, fd, EV_READ | EV_PERSIST, relay_on_net_read, &r);
 	r.ev_net_wr = event_new(r.base, fd, EV_WRITE | EV_PERSIST, relay_on_net_write, &r);
 	r.ev_idle = evtimer_new(r.base, relay_on_idle, &r);
 	r.ev_quit = evtimer_new(r.base, relay_on_quit, &r);
-	if (!r.base || !r.to_net || !r.to_out || !r.ev_in || !r.ev_net_rd || !r.ev_net_wr ||
+	if (!r.base || !r.in_buf || !r.to_out || !r.ev_in || !r.ev_net_rd || !r.ev_net_wr ||
 	    !r.ev_idle || !r.ev_quit) {
 		res->why = "out of memory";
 		res->status = 1;
 		goto out;
 	}
 	event_add(r.ev_net_rd, NULL);
-	relay_want_input(&r);
 	relay_touch(&r);
-	event_base_dispatch(r.base);
-	if (!res->why) {
-		res->why = "stopped";
-		res->status = 1;
-	}
+	relay_advance(&r);
+	if (!res->why)
+		event_base_dispatch(r.base);
+	if (!res->why)
+		relay_stop(&r, "stopped", 1);
+	infile_close(&r.file); /* the file's offset: where sending stopped */
+	if (r.stopped)
+		relay_count_unsent(&r);
 out:
 	if (r.to_out && evbuffer_get_length(r.to_out) > 0)
 		evbuffer_write(r.to_out, STDOUT_FILENO);
@@ -318,7 +402,7 @@ out:
 	if (r.ev_net_wr) event_free(r.ev_net_wr);
 	if (r.ev_idle) event_free(r.ev_idle);
 	if (r.ev_quit) event_free(r.ev_quit);
-	if (r.to_net) evbuffer_free(r.to_net);
 	if (r.to_out) evbuffer_free(r.to_out);
 	if (r.base) event_base_free(r.base);
+	free(r.in_buf);
 }

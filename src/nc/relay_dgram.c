@@ -1,6 +1,8 @@
 /* UDP relay: one datagram per read of standard input, every datagram that
  * arrives written out. UDP never says that a datagram was lost, so nc tells:
- * a datagram sent that got no reply within -w (default 2 s) is reported. */
+ * a datagram sent that got no reply within -w (default 2 s) is reported.
+ * With -w, the same timer is the idle timeout: nothing sent or received for
+ * that long ends the session, in connect and listen mode alike. */
 #include "nc/relay.h"
 
 #include <errno.h>
@@ -72,8 +74,22 @@ static void urelay_on_wait(evutil_socket_t fd, short what, void *arg)
 		u->reported += missing;
 		res->dgrams_unanswered += missing;
 	}
-	if (u->in_eof && !u->cfg->listen)
+	if (u->in_eof && !u->cfg->listen) {
 		urelay_end(u, "standard input ended", 0);
+	} else if (u->cfg->wait_ms) {
+		/* UDP has no FIN: idleness is how a session that moved data ends.
+		 * One in which nothing ever moved timed out. */
+		static char why[80];
+		bool moved = res->dgrams_sent + res->dgrams_received > 0;
+		double secs = (double)u->cfg->wait_ms / 1000;
+		if (moved)
+			snprintf(why, sizeof(why), "idle for %.3g s (-w): session over", secs);
+		else if (u->cfg->listen)
+			snprintf(why, sizeof(why), "timed out: no datagram within %.3g s (-w)", secs);
+		else
+			snprintf(why, sizeof(why), "timed out: nothing moved for %.3g s (-w)", secs);
+		urelay_end(u, why, moved ? 0 : 1);
+	}
 }
 
 static const char *urelay_error(int err)
@@ -113,17 +129,34 @@ static void urelay_on_input(evutil_socket_t fd, short what, void *arg)
 		event_active(u->ev_in, EV_READ, 0);
 }
 
-static void urelay_first_peer(struct urelay *u, const struct sockaddr *from, socklen_t len)
+/* The sender of a datagram becomes the peer: the first one (then "connected"),
+ * or with -k each new one (answers go to the latest sender). */
+static void urelay_take_peer(struct urelay *u, const struct sockaddr *from, socklen_t len)
 {
-	char where[ADDR_STRLEN];
+	char where[ADDR_STRLEN], here[ADDR_STRLEN] = "?";
+	union addr_any local;
+	socklen_t local_len = sizeof(local);
+	bool first = !u->have_peer;
 
+	if (!first && len == u->peer_len && memcmp(&u->peer, from, len) == 0)
+		return;
 	memcpy(&u->peer, from, len);
 	u->peer_len = len;
 	u->have_peer = true;
-	if (u->cfg->verbose)
-		log_error("datagram from %s", addr_format(from, where, sizeof(where)));
 	if (!u->cfg->keep && connect(u->net, from, len) == 0)
 		u->connected = true;
+	if (u->cfg->verbose && first) {
+		/* After connect() the local address is the one the peer wrote to. */
+		if (getsockname(u->net, &local.sa, &local_len) == 0)
+			addr_format(&local.sa, here, sizeof(here));
+		log_error("connected (udp): local %s, peer %s", here,
+			  addr_format(from, where, sizeof(where)));
+	} else if (u->cfg->verbose) {
+		log_error("datagram from %s: answers go there now",
+			  addr_format(from, where, sizeof(where)));
+	}
+	if (!first)
+		return;
 	if (fd_pollable(STDIN_FILENO))
 		event_add(u->ev_in, NULL);
 	else
@@ -143,10 +176,10 @@ static void urelay_on_net(evutil_socket_t fd, short what, void *arg)
 		urelay_end(u, urelay_error(errno), 1);
 		return;
 	}
-	if (!u->connected) {
-		if (!u->have_peer || u->cfg->keep)
-			urelay_first_peer(u, &from.sa, len);
-	}
+	if (!u->connected && (!u->have_peer || u->cfg->keep))
+		urelay_take_peer(u, &from.sa, len);
+	if (u->cfg->wait_ms)
+		urelay_arm_wait(u); /* -w: the idle timeout starts again */
 	u->res->dgrams_received++;
 	u->res->received += (uint64_t)n;
 	for (ssize_t off = 0; off < n;) {
@@ -197,6 +230,8 @@ void relay_dgram(const struct nc_config *cfg, int fd, struct relay_result *res)
 	u.ev_wait = evtimer_new(u.base, urelay_on_wait, &u);
 	u.ev_quit = evtimer_new(u.base, urelay_on_quit, &u);
 	event_add(u.ev_net, NULL);
+	if (cfg->wait_ms)
+		urelay_arm_wait(&u); /* -w is the idle timeout from the start */
 	if (!cfg->listen) {
 		if (fd_pollable(STDIN_FILENO))
 			event_add(u.ev_in, NULL);

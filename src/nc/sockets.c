@@ -2,6 +2,7 @@
 #include "nc/sockets.h"
 
 #include <errno.h>
+#include <netinet/in.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -16,9 +17,26 @@ static int nc_socktype(const struct nc_config *cfg)
 	return cfg->udp ? SOCK_DGRAM : SOCK_STREAM;
 }
 
-/* Options that must be set before connect() or listen(). */
-static int nc_apply_options(const struct nc_config *cfg, int fd)
+/* -M: the TTL (IPv4) or hop limit (IPv6) of what we send. An IPv6 socket
+ * may carry IPv4 too (a :: listener, mapped addresses): it gets both. */
+static int nc_set_ttl(int fd, int family, int ttl)
 {
+	if (ttl <= 0)
+		return 0;
+	if (family == AF_INET6) {
+		if (setsockopt(fd, IPPROTO_IPV6, IPV6_UNICAST_HOPS, &ttl, sizeof(ttl)) < 0)
+			return -1;
+		setsockopt(fd, IPPROTO_IP, IP_TTL, &ttl, sizeof(ttl)); /* best effort */
+		return 0;
+	}
+	return setsockopt(fd, IPPROTO_IP, IP_TTL, &ttl, sizeof(ttl));
+}
+
+/* Options that must be set before connect() or listen(). */
+static int nc_apply_options(const struct nc_config *cfg, int fd, int family)
+{
+	if (nc_set_ttl(fd, family, cfg->ttl) < 0)
+		return -1;
 	if (cfg->reuseaddr && sock_set_reuseaddr(fd, true) < 0)
 		return -1;
 	if (sock_set_sndbuf(fd, (int)cfg->sndbuf) < 0 || sock_set_rcvbuf(fd, (int)cfg->rcvbuf) < 0)
@@ -35,9 +53,12 @@ static int nc_bind_local(const struct nc_config *cfg, int fd, int family, char *
 	struct addrinfo *ai;
 	const char *why;
 
-	if (!cfg->source && !cfg->source_port)
+	char port[8];
+
+	if (!cfg->source && !cfg->src_port)
 		return 0;
-	if (resolve(cfg->source, cfg->source_port ? cfg->source_port : "0", family,
+	snprintf(port, sizeof(port), "%u", (unsigned)cfg->src_port);
+	if (resolve(cfg->source, port, family,
 		    nc_socktype(cfg), RESOLVE_PASSIVE | (cfg->numeric ? RESOLVE_NUMERIC : 0), &ai,
 		    &why) < 0) {
 		snprintf(err, errlen, "cannot use local address %s port %s: %s",
@@ -55,13 +76,15 @@ static int nc_bind_local(const struct nc_config *cfg, int fd, int family, char *
 	return rc;
 }
 
-int nc_connect(const struct nc_config *cfg, const char *port, char *err, size_t errlen)
+int nc_connect(const struct nc_config *cfg, uint16_t portnum, char *err, size_t errlen)
 {
 	struct addrinfo *res, *ai;
 	const char *why;
 	const char *proto = cfg->udp ? "udp" : "tcp";
+	char port[8];
 	int fd = -1;
 
+	snprintf(port, sizeof(port), "%u", (unsigned)portnum);
 	if (resolve(cfg->host, port, cfg->family, nc_socktype(cfg),
 		    cfg->numeric ? RESOLVE_NUMERIC : 0, &res, &why) < 0) {
 		snprintf(err, errlen, "cannot resolve %s port %s: %s", cfg->host, port, why);
@@ -77,7 +100,7 @@ int nc_connect(const struct nc_config *cfg, const char *port, char *err, size_t 
 				 strerror(errno));
 			continue;
 		}
-		if (nc_apply_options(cfg, fd) < 0) {
+		if (nc_apply_options(cfg, fd, ai->ai_family) < 0) {
 			snprintf(err, errlen, "cannot set socket options: %s", strerror(errno));
 			goto next;
 		}
@@ -105,13 +128,15 @@ int nc_listen(const struct nc_config *cfg, char *err, size_t errlen)
 {
 	struct addrinfo *res, *ai;
 	const char *why;
+	char port[8];
 	int fd = -1;
 
-	if (resolve(cfg->host, cfg->port, cfg->family == AF_UNSPEC && !cfg->host ? AF_INET6 : cfg->family,
+	snprintf(port, sizeof(port), "%u", (unsigned)cfg->port_lo);
+	if (resolve(cfg->host, port, cfg->family == AF_UNSPEC && !cfg->host ? AF_INET6 : cfg->family,
 		    nc_socktype(cfg), RESOLVE_PASSIVE | (cfg->numeric ? RESOLVE_NUMERIC : 0), &res,
 		    &why) < 0) {
 		snprintf(err, errlen, "cannot listen on %s port %s: %s", cfg->host ? cfg->host : "*",
-			 cfg->port, why);
+			 port, why);
 		return -1;
 	}
 	for (ai = res; ai; ai = ai->ai_next) {
@@ -127,7 +152,7 @@ int nc_listen(const struct nc_config *cfg, char *err, size_t errlen)
 			sock_set_v6only(fd, cfg->family == AF_INET6 || cfg->host);
 		if (!cfg->udp)
 			sock_set_reuseaddr(fd, true); /* a listener restarts at once */
-		if (nc_apply_options(cfg, fd) == 0 && bind(fd, ai->ai_addr, ai->ai_addrlen) == 0 &&
+		if (nc_apply_options(cfg, fd, ai->ai_family) == 0 && bind(fd, ai->ai_addr, ai->ai_addrlen) == 0 &&
 		    (cfg->udp || listen(fd, 16) == 0))
 			break;
 		snprintf(err, errlen, "cannot listen on %s (%s): %s", where, cfg->udp ? "udp" : "tcp",

@@ -40,19 +40,12 @@ static int zero_probe_udp(int fd, const struct nc_config *cfg)
 
 int nc_zero(const struct nc_config *cfg)
 {
-	uint16_t lo, hi;
-	char err[NC_ERR_MAX], port[8];
+	char err[NC_ERR_MAX];
 	const char *proto = cfg->udp ? "udp" : "tcp";
 	int status = 1;
-	bool single_named = nc_port_range(cfg->port, &lo, &hi) < 0;
 
-	for (uint32_t p = lo; single_named || p <= hi; p++) {
-		const char *pstr = cfg->port;
-		if (!single_named) {
-			snprintf(port, sizeof(port), "%u", p);
-			pstr = port;
-		}
-		int fd = nc_connect(cfg, pstr, err, sizeof(err));
+	for (uint32_t p = cfg->port_lo; p <= cfg->port_hi; p++) {
+		int fd = nc_connect(cfg, (uint16_t)p, err, sizeof(err));
 		int state = fd < 0 ? 0 : 1;
 		if (fd >= 0 && cfg->udp)
 			state = zero_probe_udp(fd, cfg);
@@ -64,19 +57,21 @@ int nc_zero(const struct nc_config *cfg)
 		}
 		if (state != 0)
 			status = 0;
-		if (cfg->verbose || state != 0 || !single_named) {
-			const char *svc = single_named ? pstr : zero_service((uint16_t)p, cfg->udp);
-			if (state == 1)
-				fprintf(stderr, "Connection to %s %s port [%s/%s] succeeded!\n", cfg->host,
-					pstr, proto, svc);
-			else if (state == -1)
-				fprintf(stderr, "%s %s port [%s/%s] open|filtered: no answer, and UDP cannot "
-					"tell an open port from a filtered one\n", cfg->host, pstr, proto, svc);
-			else if (cfg->verbose)
-				fprintf(stderr, "socklab nc: %s\n", err);
-		}
-		if (single_named)
-			break;
+		if (state == 0 && !cfg->verbose)
+			continue;
+		const char *svc = zero_service((uint16_t)p, cfg->udp);
+		if (state == 1)
+			fprintf(stderr, "Connection to %s %u port [%s/%s] succeeded!\n", cfg->host, p,
+				proto, svc);
+		else if (state == -1)
+			fprintf(stderr, "%s %u port [%s/%s] open|filtered: no answer, and UDP cannot "
+				"tell an open port from a filtered one\n", cfg->host, p, proto, svc);
+		else if (cfg->udp && fd >= 0)
+			/* The socket was fine: the ICMP error is the answer. */
+			fprintf(stderr, "%s %u port [%s/%s] closed: port unreachable (ICMP)\n", cfg->host,
+				p, proto, svc);
+		else
+			fprintf(stderr, "socklab nc: %s\n", err);
 	}
 	return status;
 }

@@ -97,8 +97,8 @@ static void test_conflicts(void **state)
 	expect_usage(PARSE("--no-shutdown", "-q", "0", "h", "1"),
 		     "cannot use --no-shutdown with -q 0");
 	expect_usage(PARSE("h", "1-5"), "a port range needs -z");
-	expect_usage(PARSE("-z", "h", "5-1"), "bad port range '5-1'");
-	expect_usage(PARSE("-z", "h", "0-3"), "bad port range '0-3'");
+	expect_usage(PARSE("-z", "h", "5-1"), "bad port range '5-1': the first port is above the last");
+	expect_usage(PARSE("-z", "h", "0-3"), "bad port range '0-3': out of range (1-65535)");
 	expect_usage(PARSE("h", "1", "2"), "unexpected argument '2'");
 	expect_usage(PARSE("--json=1", "h", "1"), "unknown option --json");
 	expect_usage(PARSE("--nodelay=1", "h", "1"), "option --nodelay takes no value");
@@ -108,18 +108,88 @@ static void test_conflicts(void **state)
 static void test_port_range(void **state)
 {
 	uint16_t lo, hi;
+	const char *why;
 
-	assert_int_equal(nc_port_range("7", &lo, &hi), 0);
-	assert_int_equal(lo, 7);
-	assert_int_equal(hi, 7);
-	assert_int_equal(nc_port_range("20-30", &lo, &hi), 0);
+	assert_int_equal(nc_port_range("20-30", &lo, &hi, &why), 0);
 	assert_int_equal(lo, 20);
 	assert_int_equal(hi, 30);
-	assert_int_equal(nc_port_range("1-65535", &lo, &hi), 0);
-	assert_int_equal(nc_port_range("30-20", &lo, &hi), -1);
-	assert_int_equal(nc_port_range("1-65536", &lo, &hi), -1);
-	assert_int_equal(nc_port_range("echo", &lo, &hi), -1);
-	assert_int_equal(nc_port_range("123456789012345678-2", &lo, &hi), -1);
+	assert_int_equal(nc_port_range("1-65535", &lo, &hi, &why), 0);
+	assert_int_equal(nc_port_range("30-20", &lo, &hi, &why), -1);
+	assert_string_equal(why, "the first port is above the last");
+	assert_int_equal(nc_port_range("1-65536", &lo, &hi, &why), -1);
+	assert_string_equal(why, "out of range (1-65535)");
+	assert_int_equal(nc_port_range("0-3", &lo, &hi, &why), -1);
+	assert_string_equal(why, "out of range (1-65535)");
+	assert_int_equal(nc_port_range("echo", &lo, &hi, &why), -1);
+	assert_int_equal(nc_port_range("1-2x", &lo, &hi, &why), -1);
+	assert_int_equal(nc_port_range("123456789012345678-2", &lo, &hi, &why), -1);
+	assert_true(nc_port_is_range("20-30"));
+	assert_false(nc_port_is_range("sql-net"));
+	assert_false(nc_port_is_range("-5"));
+	assert_false(nc_port_is_range("5-"));
+}
+
+/* Every port is 1-65535 (listening also on 0: the kernel picks); glibc would
+ * take 70000 as 4464. Names come from /etc/services. */
+static void test_port_numbers(void **state)
+{
+	uint16_t p;
+	const char *why;
+
+	assert_int_equal(nc_port_parse("65535", false, false, &p, &why), 0);
+	assert_int_equal(p, 65535);
+	assert_int_equal(nc_port_parse("1", false, false, &p, &why), 0);
+	assert_int_equal(p, 1);
+	assert_int_equal(nc_port_parse("0", false, false, &p, &why), -1);
+	assert_string_equal(why, "out of range (1-65535)");
+	assert_int_equal(nc_port_parse("0", false, true, &p, &why), 0);
+	assert_int_equal(p, 0);
+	assert_int_equal(nc_port_parse("65536", false, true, &p, &why), -1);
+	assert_string_equal(why, "out of range (0-65535)");
+	assert_int_equal(nc_port_parse("99999999999999999999999", false, false, &p, &why), -1);
+	assert_int_equal(nc_port_parse("abc", false, false, &p, &why), -1);
+	assert_string_equal(why, "not a port or service name");
+	assert_int_equal(nc_port_parse("80x", false, false, &p, &why), -1);
+	assert_int_equal(nc_port_parse("", false, false, &p, &why), -1);
+	assert_int_equal(nc_port_parse("echo", true, false, &p, &why), 0);
+	assert_int_equal(p, 7);
+
+	assert_int_equal(PARSE("127.0.0.1", "http"), NC_ARGS_OK);
+	assert_int_equal(cfg.port_lo, 80);
+	assert_int_equal(cfg.port_hi, 80);
+	assert_int_equal(PARSE("-z", "h", "20-30"), NC_ARGS_OK);
+	assert_int_equal(cfg.port_lo, 20);
+	assert_int_equal(cfg.port_hi, 30);
+	assert_int_equal(PARSE("-p", "4000", "h", "7"), NC_ARGS_OK);
+	assert_int_equal(cfg.src_port, 4000);
+	assert_int_equal(PARSE("-l", "0"), NC_ARGS_OK);
+	assert_int_equal(cfg.port_lo, 0);
+	expect_usage(PARSE("127.0.0.1", "70000"), "port 70000: out of range (1-65535)");
+	expect_usage(PARSE("-u", "127.0.0.1", "95543"), "port 95543: out of range (1-65535)");
+	expect_usage(PARSE("127.0.0.1", "0"), "port 0: out of range (1-65535)");
+	expect_usage(PARSE("127.0.0.1", "abc"), "port abc: not a port or service name");
+	expect_usage(PARSE("-l", "70000"), "port 70000: out of range (0-65535)");
+	expect_usage(PARSE("-l", "-p", "70000"), "port 70000: out of range (0-65535)");
+	expect_usage(PARSE("-p", "70000", "h", "7"), "-p 70000: out of range (1-65535)");
+	expect_usage(PARSE("-p", "0", "h", "7"), "-p 0: out of range (1-65535)");
+	expect_usage(PARSE("-p", "nope", "h", "7"), "-p nope: not a port or service name");
+	expect_usage(PARSE("-z", "h", "1-70000"), "bad port range '1-70000': out of range (1-65535)");
+}
+
+/* -M is OpenBSD's: the TTL (hop limit); the MSS has only its long name. */
+static void test_ttl_and_mss(void **state)
+{
+	assert_int_equal(PARSE("-M", "64", "h", "1"), NC_ARGS_OK);
+	assert_int_equal(cfg.ttl, 64);
+	assert_int_equal(cfg.mss, 0);
+	assert_int_equal(PARSE("--ttl", "1", "-u", "h", "1"), NC_ARGS_OK);
+	assert_int_equal(cfg.ttl, 1);
+	assert_int_equal(PARSE("--mss", "536", "h", "1"), NC_ARGS_OK);
+	assert_int_equal(cfg.mss, 536);
+	assert_int_equal(cfg.ttl, 0);
+	expect_usage(PARSE("-M", "0", "h", "1"), "-M 0: too small");
+	expect_usage(PARSE("-M", "256", "h", "1"), "-M 256: too large");
+	expect_usage(PARSE("-M", "x", "h", "1"), "-M x: not a number");
 }
 
 static void test_help_and_version(void **state)
@@ -138,6 +208,8 @@ int main(void)
 		cmocka_unit_test(test_listen_forms),
 		cmocka_unit_test(test_conflicts),
 		cmocka_unit_test(test_port_range),
+		cmocka_unit_test(test_port_numbers),
+		cmocka_unit_test(test_ttl_and_mss),
 		cmocka_unit_test(test_help_and_version),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
