@@ -172,10 +172,10 @@ def test_live_loopback_capture_decodes_like_tshark(tmp_path, v6):
     assert {"mss", "sack_permitted", "timestamp", "wscale"} <= set(kinds)
     # Loopback never completes offloaded checksums: partial, not bad.
     assert all(o["tcp"]["checksum_status"] in ("partial", "good") for o in tcp)
-    icmp = [o for o in objs if "icmp" in o and "quoted" in o["icmp"]]
-    assert icmp, "no ICMP port unreachable captured"
-    q = icmp[0]["icmp"]["quoted"]
-    assert q["udp"]["dport"] == closed
+    # Other tests on this host draw port unreachables too: take ours.
+    icmp = [o for o in objs if "icmp" in o and "quoted" in o["icmp"]
+            and o["icmp"]["quoted"].get("udp", {}).get("dport") == closed]
+    assert icmp, "no ICMP port unreachable for port %d captured" % closed
     assert icmp[0]["icmp"]["checksum_ok"] is True
     rc, out, _ = run(["decode", "--flows", path])
     assert "handshake complete" in out and "teardown fin both ways" in out

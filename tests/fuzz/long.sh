@@ -18,6 +18,6 @@ case $secs in
 	exit 2
 	;;
 esac
-cmake -S "$root/tests/fuzz" -B "$build" -DSOCKLAB_FUZZ_BUDGET="$secs" >/dev/null
+cmake -S "$root/tests/fuzz" -B "$build" -DSOCKLAB_FUZZ_BUDGET_ALL="$secs" >/dev/null
 cd "$build"
 ctest --output-on-failure -j "$jobs" -R '^fuzz/' || exit 1
