@@ -147,6 +147,9 @@ def write_pcap(path, frames, linktype=101):
             f.write(fr)
 
 
+ETH = bytes.fromhex("0200000000020200000000010800")
+
+
 def ip4(proto, l4):
     return struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + len(l4), 1, 0x4000, 64, proto, 0,
                        bytes([10, 0, 0, 1]), bytes([10, 0, 0, 2])) + l4
@@ -169,6 +172,26 @@ def cuts():
     for proto, num, l4, full in (("tcp", 6, TCP, 20), ("udp", 17, UDP, 8), ("icmp", 1, ICMP, 8)):
         for n in range(full):
             yield proto, n, ip4(num, l4)[:20 + n]
+
+
+@needs_tcpdump
+def test_every_flag_combination_in_tcpdumps_order(tmp_path):
+    # Built frames, so this holds in a clone without ../shared/pcaps: each of
+    # the 256 combinations of FIN..CWR, printed as tcpdump prints them.
+    tcp = bytearray(TCP[:20])
+    tcp[12] = 0x50                                   # 20-byte header, no options
+    frames = []
+    for flags in range(256):
+        tcp[13] = flags
+        frames.append(ETH + ip4(6, bytes(tcp)))
+    path = str(tmp_path / "flags.pcap")
+    write_pcap(path, frames, linktype=1)
+    _, ours, _ = run([BIN, "decode", path])
+    ours = [first_flags(l) for l in ours.splitlines()]
+    theirs = [first_flags(p) for p in tcpdump_packets(path)]
+    assert len(ours) == len(theirs) == 256
+    assert ours == theirs
+    assert ours[0x12] == "S." and ours[0x52] == "S.E" and ours[0xff] == "FSRP.UEW"
 
 
 @needs_tcpdump
