@@ -169,16 +169,23 @@ static void j_tcp_flags(struct outbuf *ob, uint16_t flags)
 	ob_chr(ob, ']');
 }
 
+/* The ports of a TCP or UDP header cut short, when its first 4 bytes were
+ * there. */
+static void j_partial_ports(struct outbuf *ob, uint32_t have, uint16_t sport, uint16_t dport)
+{
+	if (have < 4)
+		return;
+	OB_LIT(ob, ",\"sport\":");
+	ob_u32(ob, sport);
+	OB_LIT(ob, ",\"dport\":");
+	ob_u32(ob, dport);
+}
+
 /* A header cut short: only the fields whose bytes were there. */
 static void j_tcp_partial(struct outbuf *ob, const struct tcp_hdr *t)
 {
 	OB_LIT(ob, "\"tcp\":{\"partial\":true");
-	if (t->have >= 4) {
-		OB_LIT(ob, ",\"sport\":");
-		ob_u32(ob, t->sport);
-		OB_LIT(ob, ",\"dport\":");
-		ob_u32(ob, t->dport);
-	}
+	j_partial_ports(ob, t->have, t->sport, t->dport);
 	if (t->have >= 8) {
 		OB_LIT(ob, ",\"seq\":");
 		ob_u32(ob, t->seq);
@@ -344,12 +351,7 @@ static void j_net(struct outbuf *ob, const struct pkt *pkt, const struct pkt_net
 		if (u->partial) {
 			/* cut short: only the fields whose bytes were there */
 			OB_LIT(ob, ",\"udp\":{\"partial\":true");
-			if (u->have >= 4) {
-				OB_LIT(ob, ",\"sport\":");
-				ob_u32(ob, u->sport);
-				OB_LIT(ob, ",\"dport\":");
-				ob_u32(ob, u->dport);
-			}
+			j_partial_ports(ob, u->have, u->sport, u->dport);
 			if (u->have >= 6) {
 				OB_LIT(ob, ",\"len\":");
 				ob_u32(ob, u->len);
