@@ -151,6 +151,11 @@ int sock_set_rcvbuf(int fd, int n)
 	return n > 0 ? sock_set_int(fd, SOL_SOCKET, SO_RCVBUF, n) : 0;
 }
 
+int sock_set_notsent_lowat(int fd, int n)
+{
+	return n > 0 ? sock_set_int(fd, IPPROTO_TCP, TCP_NOTSENT_LOWAT, n) : 0;
+}
+
 int sock_set_mss(int fd, int mss)
 {
 	return mss > 0 ? sock_set_int(fd, IPPROTO_TCP, TCP_MAXSEG, mss) : 0;

@@ -32,6 +32,10 @@ int sock_connect_wait(int fd, const struct sockaddr *sa, socklen_t len, int time
 /* SO_SNDBUF / SO_RCVBUF when n > 0. */
 int sock_set_sndbuf(int fd, int n);
 int sock_set_rcvbuf(int fd, int n);
+/* TCP_NOTSENT_LOWAT when n > 0: the socket takes (and polls writable for)
+ * more only while fewer than n bytes wait unsent, so a peer that stops
+ * reading pins little kernel memory, while in-flight data is not limited. */
+int sock_set_notsent_lowat(int fd, int n);
 int sock_set_mss(int fd, int mss);
 /* The pending error of a socket (SO_ERROR), 0 if none. */
 int sock_error(int fd);

@@ -18,6 +18,14 @@
 #define ECHO_SERVER_IOBUF (64 * 1024)
 /* Bytes owed to a TCP client at which the server stops reading from it. */
 #define ECHO_SERVER_HIGH_WATER (256 * 1024)
+/* Kernel buffers of a connection (SO_SNDBUF, SO_RCVBUF; the kernel books
+ * twice each) and the unsent bytes it may hold (TCP_NOTSENT_LOWAT): a client
+ * that sends but never reads would otherwise grow them to tcp_wmem's and
+ * tcp_rmem's maximum, megabytes of the host's TCP memory each. 64 KiB still
+ * holds two of loopback's 64 KiB segments; as socklab serve's defaults. */
+#define ECHO_SERVER_SNDBUF (64 * 1024)
+#define ECHO_SERVER_RCVBUF (64 * 1024)
+#define ECHO_SERVER_NOTSENT_LOWAT (16 * 1024)
 /* File descriptors kept back from the connection limit. */
 #define ECHO_SERVER_FD_RESERVE 16
 /* Accepting pauses this long when the process is out of descriptors. */

@@ -57,6 +57,9 @@ static void tcp_on_accept(struct evconnlistener *lev, evutil_socket_t fd, struct
 	srv->stats.tcp_conns++;
 	echo_server_report_accept(sa);
 	sock_set_nodelay(fd, true); /* keystroke echo must not wait for ACKs */
+	sock_set_sndbuf(fd, ECHO_SERVER_SNDBUF);
+	sock_set_rcvbuf(fd, ECHO_SERVER_RCVBUF);
+	sock_set_notsent_lowat(fd, ECHO_SERVER_NOTSENT_LOWAT);
 	conn_arm(c);
 	if (srv->conns.count >= srv->max_conns)
 		tcp_accept_pause(srv);

@@ -17,6 +17,8 @@ void serve_config_defaults(struct serve_config *cfg)
 	cfg->idle_ms = SERVE_IDLE_DEFAULT_MS;
 	cfg->udp_rate = SERVE_UDP_RATE_DEFAULT;
 	cfg->high_water = SERVE_HIGH_WATER_DEFAULT;
+	cfg->sndbuf = SERVE_SNDBUF_DEFAULT;
+	cfg->rcvbuf = SERVE_RCVBUF_DEFAULT;
 }
 
 static const char *serve_names_list(void)

@@ -16,6 +16,14 @@
 #define SERVE_UDP_RATE_DEFAULT (256 * 1024)
 #define SERVE_HIGH_WATER_DEFAULT (256 * 1024)
 #define SERVE_HIGH_WATER_MAX (64ULL * 1024 * 1024)
+/* SO_SNDBUF of chargen/echo/upper and SO_RCVBUF of echo/upper connections.
+ * Left to the kernel, a client that stops reading grows the send buffer to
+ * tcp_wmem's maximum (4 MiB), the host's TCP memory, not ours; 64 KiB (the
+ * kernel books twice that) still holds two of loopback's 64 KiB segments,
+ * below which loopback transfers stall on delayed ACKs. */
+#define SERVE_SNDBUF_DEFAULT (64 * 1024)
+#define SERVE_RCVBUF_DEFAULT (64 * 1024)
+#define SERVE_SOCKBUF_MAX (64ULL * 1024 * 1024)
 #define SERVE_IDLE_MAX_SECS (7 * 24 * 3600)
 
 struct serve_config {
@@ -32,6 +40,7 @@ struct serve_config {
 	uint64_t max_per_host;     /* 0: no limit */
 	uint64_t udp_rate;         /* bytes per second per source; 0: no cap */
 	uint64_t high_water;
+	uint64_t sndbuf, rcvbuf;   /* SO_SNDBUF / SO_RCVBUF; 0: the kernel's autotuning */
 	const char *quotes_file;
 	const char *daytime_fmt;
 	bool quiet, verbose, json;

@@ -34,6 +34,10 @@ const char serve_usage_text[] =
 	"                           one second or one datagram (default 256k; k, M, G; 0: no cap)\n"
 	"      --high-water BYTES   echo and upper stop reading from a client while this many\n"
 	"                           bytes wait to be sent to it (default 256k)\n"
+	"      --sndbuf BYTES       kernel send buffer (SO_SNDBUF) of chargen, echo and upper\n"
+	"                           connections (default 64k; 0: the kernel's autotuning)\n"
+	"      --rcvbuf BYTES       kernel receive buffer (SO_RCVBUF) of echo and upper\n"
+	"                           connections (default 64k; 0: the kernel's autotuning)\n"
 	"\n"
 	"Answers:\n"
 	"      --quotes FILE        qotd quotes: one per line, or fortune form (% lines);\n"
@@ -61,6 +65,8 @@ enum {
 	OPT_MAX_PER_HOST,
 	OPT_UDP_RATE,
 	OPT_HIGH_WATER,
+	OPT_SNDBUF,
+	OPT_RCVBUF,
 	OPT_QUOTES,
 	OPT_DAYTIME_FMT,
 	OPT_JSON,
@@ -81,6 +87,8 @@ const struct option serve_long_options[] = {
 	{ "max-per-host", required_argument, NULL, OPT_MAX_PER_HOST },
 	{ "udp-rate", required_argument, NULL, OPT_UDP_RATE },
 	{ "high-water", required_argument, NULL, OPT_HIGH_WATER },
+	{ "sndbuf", required_argument, NULL, OPT_SNDBUF },
+	{ "rcvbuf", required_argument, NULL, OPT_RCVBUF },
 	{ "quotes", required_argument, NULL, OPT_QUOTES },
 	{ "daytime-format", required_argument, NULL, OPT_DAYTIME_FMT },
 	{ "quiet", no_argument, NULL, 'q' },
@@ -163,6 +171,15 @@ enum serve_args serve_parse_args(int argc, char **argv, struct serve_config *cfg
 			}
 			if (cfg->high_water == 0) {
 				serve_bad_value(err, errlen, "--high-water", optarg, "must be at least 1");
+				return SERVE_ARGS_USAGE;
+			}
+			break;
+		case OPT_SNDBUF:
+		case OPT_RCVBUF:
+			if (opt_parse_size(optarg, SERVE_SOCKBUF_MAX,
+					   c == OPT_SNDBUF ? &cfg->sndbuf : &cfg->rcvbuf, &why) < 0) {
+				serve_bad_value(err, errlen, c == OPT_SNDBUF ? "--sndbuf" : "--rcvbuf",
+						optarg, why);
 				return SERVE_ARGS_USAGE;
 			}
 			break;

@@ -17,6 +17,12 @@
 #include "serve/chargen.h"
 #include "serve/report.h"
 
+/* Unsent bytes a bulk connection may hold in the kernel (TCP_NOTSENT_LOWAT).
+ * A client that stops reading then pins this much unsent data, not the whole
+ * send buffer; in-flight data is not limited, so throughput is unchanged
+ * (bench/README.md: stalled readers). */
+#define SERVE_NOTSENT_LOWAT (16 * 1024)
+
 struct host_count {
 	uint64_t conns;
 };
@@ -127,6 +133,20 @@ static void tcp_refuse(struct server *srv, struct listener *l, int fd, const str
 	}
 }
 
+/* Bounds what a client that stops reading can pin in the kernel: chargen,
+ * echo and upper send in bulk, echo and upper also stop reading (at
+ * --high-water), so their receive buffer fills too. Best effort: a failure
+ * leaves the kernel's defaults. */
+static void tcp_bound_buffers(const struct serve_config *cfg, int fd, enum service_id svc)
+{
+	if (svc != SVC_CHARGEN && svc != SVC_ECHO && svc != SVC_UPPER)
+		return;
+	sock_set_sndbuf(fd, (int)cfg->sndbuf);
+	sock_set_notsent_lowat(fd, SERVE_NOTSENT_LOWAT);
+	if (svc != SVC_CHARGEN)
+		sock_set_rcvbuf(fd, (int)cfg->rcvbuf);
+}
+
 /* daytime, qotd and time answer as the connection opens. */
 static bool tcp_answer(struct server *srv, struct conn *c)
 {
@@ -167,6 +187,7 @@ void tcp_on_accept(struct evconnlistener *lev, evutil_socket_t fd, struct sockad
 	srv->stats.tcp_conns++;
 	if (srv->cfg->verbose)
 		report_start(l->svc, sa);
+	tcp_bound_buffers(srv->cfg, fd, l->svc);
 	if (l->svc == SVC_ECHO || l->svc == SVC_UPPER)
 		sock_set_nodelay(fd, true); /* keystroke echo must not wait for ACKs */
 	if ((l->svc == SVC_DAYTIME || l->svc == SVC_QOTD || l->svc == SVC_TIME) &&
