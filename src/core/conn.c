@@ -157,7 +157,7 @@ static bool conn_on_read(struct conn *c)
 
 	if (owed >= ctx->high_water)
 		return true;
-	if (owed > 0 && ctx->high_water - owed < room)
+	if (ctx->high_water - owed < room)
 		room = ctx->high_water - owed;
 	ssize_t n = read(conn_fd(c), ctx->iobuf, room);
 	if (n < 0) {

@@ -16,8 +16,9 @@
 
 /* One read from a TCP client moves at most this much. */
 #define ECHO_SERVER_IOBUF (64 * 1024)
-/* Bytes owed to a TCP client at which the server stops reading from it. */
-#define ECHO_SERVER_HIGH_WATER (256 * 1024)
+/* Bytes owed to a TCP client at which the server stops reading from it (as
+ * socklab serve's --high-water default). */
+#define ECHO_SERVER_HIGH_WATER (64 * 1024)
 /* Kernel buffers of a connection (SO_SNDBUF, SO_RCVBUF; the kernel books
  * twice each) and the unsent bytes it may hold (TCP_NOTSENT_LOWAT): a client
  * that sends but never reads would otherwise grow them to tcp_wmem's and

@@ -14,7 +14,10 @@
 #define SERVE_ERR_MAX 256
 #define SERVE_IDLE_DEFAULT_MS (300 * 1000)
 #define SERVE_UDP_RATE_DEFAULT (256 * 1024)
-#define SERVE_HIGH_WATER_DEFAULT (256 * 1024)
+/* Bytes owed to one echo/upper client at which reading from it pauses: as
+ * fast as 256 KiB on loopback (bench/serve_echo.sh), a quarter of the memory
+ * a client that never reads can hold. */
+#define SERVE_HIGH_WATER_DEFAULT (64 * 1024)
 #define SERVE_HIGH_WATER_MAX (64ULL * 1024 * 1024)
 /* SO_SNDBUF of chargen/echo/upper and SO_RCVBUF of echo/upper connections.
  * Left to the kernel, a client that stops reading grows the send buffer to

@@ -33,7 +33,7 @@ const char serve_usage_text[] =
 	"      --udp-rate RATE      UDP reply bytes per second to one source address, burst of\n"
 	"                           one second or one datagram (default 256k; k, M, G; 0: no cap)\n"
 	"      --high-water BYTES   echo and upper stop reading from a client while this many\n"
-	"                           bytes wait to be sent to it (default 256k)\n"
+	"                           bytes wait to be sent to it (default 64k)\n"
 	"      --sndbuf BYTES       kernel send buffer (SO_SNDBUF) of chargen, echo and upper\n"
 	"                           connections (default 64k; 0: the kernel's autotuning)\n"
 	"      --rcvbuf BYTES       kernel receive buffer (SO_RCVBUF) of echo and upper\n"

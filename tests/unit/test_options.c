@@ -59,7 +59,9 @@ static void test_defaults(void **state)
 	assert_true(cfg.udp);
 	assert_int_equal(cfg.idle_ms, 300000);
 	assert_int_equal(cfg.udp_rate, 256 * 1024);
-	assert_int_equal(cfg.high_water, 256 * 1024);
+	assert_int_equal(cfg.high_water, 64 * 1024);
+	assert_int_equal(cfg.sndbuf, 64 * 1024);
+	assert_int_equal(cfg.rcvbuf, 64 * 1024);
 	assert_int_equal(cfg.max_conns, 0);
 	assert_int_equal(cfg.max_per_host, 0);
 	assert_false(cfg.quiet || cfg.verbose || cfg.json);
@@ -213,6 +215,15 @@ static void test_sizes_and_counts(void **state)
 	expect_usage(PARSE("--high-water", "0"), "--high-water 0: must be at least 1");
 	expect_usage(PARSE("--high-water", "65M"), "--high-water 65M: too large");
 
+	assert_int_equal(PARSE("--sndbuf", "256k", "--rcvbuf", "1M"), SERVE_ARGS_OK);
+	assert_int_equal(cfg.sndbuf, 256 * 1024);
+	assert_int_equal(cfg.rcvbuf, 1024 * 1024);
+	assert_int_equal(PARSE("--sndbuf", "0", "--rcvbuf", "0"), SERVE_ARGS_OK);
+	assert_int_equal(cfg.sndbuf, 0);
+	assert_int_equal(cfg.rcvbuf, 0);
+	expect_usage(PARSE("--sndbuf", "65M"), "--sndbuf 65M: too large");
+	expect_usage(PARSE("--rcvbuf", "lots"), "--rcvbuf lots: not a number");
+
 	assert_int_equal(PARSE("--max-conns", "100", "--max-per-host", "5"), SERVE_ARGS_OK);
 	assert_int_equal(cfg.max_conns, 100);
 	assert_int_equal(cfg.max_per_host, 5);
@@ -327,7 +338,7 @@ static void test_help_documents_every_option(void **state)
 				fail_msg("'%s' is not in serve_usage_text", pair);
 		}
 	}
-	assert_int_equal(count, 20);
+	assert_int_equal(count, 22); /* 20 + --sndbuf, --rcvbuf */
 	/* the checker itself: a name that is only a suffix does not count */
 	assert_false(text_has_option("  --tcp-only\n", "only"));
 	assert_true(text_has_option("  --only NAME\n", "only"));
