@@ -232,7 +232,7 @@ def test_sigint_exits_0(start_server):
 
 SERVE_OPTIONS = ["--ipv4", "--ipv6", "--bind", "--port-offset", "--service", "--only",
                  "--tcp-only", "--udp-only", "--idle-timeout", "--max-conns",
-                 "--max-per-host", "--udp-rate", "--high-water", "--quotes",
+                 "--max-per-host", "--udp-rate", "--high-water", "--sndbuf", "--rcvbuf", "--quotes",
                  "--daytime-format", "--quiet", "--verbose", "--json", "--help", "--version"]
 
 
@@ -250,6 +250,7 @@ def test_every_documented_option_is_accepted():
     values = {"--bind": "127.0.0.1", "--port-offset": "1", "--service": "echo=0",
               "--only": "echo", "--idle-timeout": "1", "--max-conns": "5",
               "--max-per-host": "1", "--udp-rate": "1k", "--high-water": "4k",
+              "--sndbuf": "64k", "--rcvbuf": "64k",
               "--quotes": "/dev/null", "--daytime-format": "%H"}
     r = run("serve", "--help")
     for opt in re.findall(r"--[a-z0-9-]+", r.stdout):
