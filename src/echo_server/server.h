@@ -22,10 +22,10 @@
 /* Kernel buffers of a connection (SO_SNDBUF, SO_RCVBUF; the kernel books
  * twice each) and the unsent bytes it may hold (TCP_NOTSENT_LOWAT): a client
  * that sends but never reads would otherwise grow them to tcp_wmem's and
- * tcp_rmem's maximum, megabytes of the host's TCP memory each. 64 KiB still
- * holds two of loopback's 64 KiB segments; as socklab serve's defaults. */
-#define ECHO_SERVER_SNDBUF (64 * 1024)
-#define ECHO_SERVER_RCVBUF (64 * 1024)
+ * tcp_rmem's maximum, megabytes of the host's TCP memory each. As socklab
+ * serve's defaults, which keep loopback bulk echo at full speed. */
+#define ECHO_SERVER_SNDBUF (128 * 1024)
+#define ECHO_SERVER_RCVBUF (128 * 1024)
 #define ECHO_SERVER_NOTSENT_LOWAT (16 * 1024)
 /* File descriptors kept back from the connection limit. */
 #define ECHO_SERVER_FD_RESERVE 16

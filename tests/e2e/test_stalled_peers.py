@@ -15,8 +15,8 @@ from conftest import WAIT, recv_exactly, tcp_connect
 from echo_util import EchoServer
 
 KIB = 1024
-SNDBUF = 64 * KIB      # serve's --sndbuf and --rcvbuf defaults, echo-server's
-RCVBUF = 64 * KIB
+SNDBUF = 128 * KIB     # serve's --sndbuf and --rcvbuf defaults, echo-server's
+RCVBUF = 128 * KIB
 HIGH_WATER = 64 * KIB  # serve's --high-water default, echo-server's
 # What the issue allows one stalled chargen reader to cost the host.
 PER_READER_MAX = 256 * KIB
@@ -86,9 +86,9 @@ def test_chargen_readers_that_never_read_pin_a_bounded_send_buffer(start_server)
             assert m["tb"] <= 2 * SNDBUF, (key, m)
             assert m["w"] <= m["tb"], (key, m)
             assert m["r"] + m["f"] + m["w"] <= PER_READER_MAX, (key, m)
-        # the unsent bytes are what TCP_NOTSENT_LOWAT lets through, far below tb
+        # typically far less: the unsent bytes TCP_NOTSENT_LOWAT lets through
         mean = sum(m["r"] + m["f"] + m["w"] for m in server.values()) / len(server)
-        assert mean <= SNDBUF, mean
+        assert mean <= 64 * KIB, mean
         # and the stream itself is intact once a reader reads
         first = socks[0]
         assert len(recv_exactly(first, 200000)) == 200000

@@ -49,8 +49,8 @@ static void test_defaults(void **state)
 	assert_int_equal(cfg.max_per_host, 0);
 	assert_int_equal(cfg.udp_rate, 262144);
 	assert_int_equal(cfg.high_water, 65536);
-	assert_int_equal(cfg.sndbuf, 65536);
-	assert_int_equal(cfg.rcvbuf, 65536);
+	assert_int_equal(cfg.sndbuf, 131072);
+	assert_int_equal(cfg.rcvbuf, 131072);
 	assert_null(cfg.quotes_file);
 	assert_null(cfg.daytime_fmt);
 	assert_false(cfg.quiet);

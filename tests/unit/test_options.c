@@ -60,8 +60,8 @@ static void test_defaults(void **state)
 	assert_int_equal(cfg.idle_ms, 300000);
 	assert_int_equal(cfg.udp_rate, 256 * 1024);
 	assert_int_equal(cfg.high_water, 64 * 1024);
-	assert_int_equal(cfg.sndbuf, 64 * 1024);
-	assert_int_equal(cfg.rcvbuf, 64 * 1024);
+	assert_int_equal(cfg.sndbuf, 128 * 1024);
+	assert_int_equal(cfg.rcvbuf, 128 * 1024);
 	assert_int_equal(cfg.max_conns, 0);
 	assert_int_equal(cfg.max_per_host, 0);
 	assert_false(cfg.quiet || cfg.verbose || cfg.json);
