@@ -20,6 +20,7 @@ static void chatsrv_stop(struct chatsrv_server *srv)
 	if (srv->stopping)
 		return;
 	srv->stopping = true;
+	out_queue_closing();
 	struct chatsrv_stats st = srv->stats;
 	st.retransmits += chatsrv_session_live_retransmits(srv);
 	chatsrv_report_stopped(&st, chatsrv_users_count(srv->users));
@@ -75,7 +76,7 @@ static int chatsrv_init_loop(struct chatsrv_server *srv)
 	event_config_set_flag(ec, EVENT_BASE_FLAG_NOLOCK | EVENT_BASE_FLAG_EPOLL_USE_CHANGELIST);
 	srv->base = event_base_new_with_config(ec);
 	event_config_free(ec);
-	if (!srv->base)
+	if (!srv->base || out_queue_start(srv->base) < 0)
 		return -1;
 	for (int i = 0; i < CHATSRV_NSIGNALS; i++) {
 		srv->signals[i] = evsignal_new(srv->base, sigs[i], chatsrv_on_signal, srv);
@@ -89,6 +90,7 @@ static int chatsrv_init_loop(struct chatsrv_server *srv)
 static void chatsrv_free(struct chatsrv_server *srv)
 {
 	chatsrv_sockets_close(srv);
+	out_queue_stop();
 	for (int i = 0; i < CHATSRV_NSIGNALS; i++)
 		if (srv->signals[i])
 			event_free(srv->signals[i]);

@@ -21,6 +21,7 @@ static void echo_server_stop(struct echo_server *srv)
 	if (srv->stopping)
 		return;
 	srv->stopping = true;
+	out_queue_closing();
 	echo_server_tcp_close_all(srv);
 	echo_server_report_stopped(srv);
 	event_base_loopexit(srv->base, NULL);
@@ -71,7 +72,7 @@ static int echo_server_init_loop(struct echo_server *srv)
 	const struct echo_opts *cfg = srv->cfg;
 
 	srv->base = event_base_new();
-	if (!srv->base)
+	if (!srv->base || out_queue_start(srv->base) < 0)
 		return -1;
 	srv->conns.base = srv->base;
 	srv->conns.high_water = ECHO_SERVER_HIGH_WATER;
@@ -97,6 +98,7 @@ static int echo_server_init_loop(struct echo_server *srv)
 static void echo_server_free(struct echo_server *srv)
 {
 	echo_server_tcp_close_all(srv);
+	out_queue_stop();
 	if (srv->lev)
 		evconnlistener_free(srv->lev); /* closes the fd */
 	else if (srv->fd >= 0)

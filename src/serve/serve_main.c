@@ -25,6 +25,7 @@ static void serve_stop(struct server *srv)
 	if (srv->stopping)
 		return;
 	srv->stopping = true;
+	out_queue_closing();
 	listeners_close(srv);
 	tcp_close_all(srv);
 	report_stopped(&srv->stats);
@@ -147,6 +148,7 @@ static void serve_free(struct server *srv)
 {
 	listeners_close(srv);
 	tcp_close_all(srv);
+	out_queue_stop();
 	for (int i = 0; i < 3; i++)
 		if (srv->signals[i])
 			event_free(srv->signals[i]);
@@ -227,7 +229,7 @@ int serve_main(int argc, char **argv)
 		long room = nofile - (long)srv.nlisteners - SERVE_FD_RESERVE;
 		srv.max_conns = room > 1 ? (uint64_t)room : 1;
 	}
-	if (serve_init_loop(&srv) < 0) {
+	if (serve_init_loop(&srv) < 0 || out_queue_start(srv.base) < 0) {
 		log_error("cannot set up the event loop");
 		goto out;
 	}
