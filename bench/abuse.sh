@@ -404,7 +404,7 @@ run_batch() {
 			AMP[$srv|$svc|$cfg]="b$b-0 b$b-1 ${ports[$i]}"   # finished after the tail
 		else
 			AMP[$srv|$svc|$cfg]="$(factor "b$b-0" "b$b-2" "${ports[$i]}") $(factor "b$b-1" "b$b-2" "${ports[$i]}")"
-			note "$(printf '%-8s %-6s %-12s %s' "$srv" "$svc" "$cfg" "${AMP[$srv|$svc|$cfg]/ / \/ }")"
+			note "$(printf '%-6s %-8s %-10s %s' "$srv" "$svc" "$cfg" "${AMP[$srv|$svc|$cfg]/ / \/ }")"
 		fi
 	done
 	[ "$dropped" -gt 0 ] && note "$cfg: $dropped requests were dropped by full socket buffers in the server namespace (the factors understate)"
@@ -458,7 +458,7 @@ if want amp; then
 		stop_pid "${PID[$name]}"
 		stopped=$(grep -m1 '^stopped' "$TMP/$name.out")
 		AMP_NOTE[chat|REG|$cfg]="${AMP_NOTE[chat|REG|$cfg]:+${AMP_NOTE[chat|REG|$cfg]}; }sessions=$(field "$stopped" sessions) out=$(field "$stopped" out) retransmits=$(field "$stopped" retransmits)"
-		note "$(printf '%-8s %-6s %-12s %s  (%s)' chat REG "$cfg" "${AMP[chat|REG|$cfg]/ / \/ }" "${AMP_NOTE[chat|REG|$cfg]}")"
+		note "$(printf '%-6s %-8s %-10s %s  (%s)' chat REG "$cfg" "${AMP[chat|REG|$cfg]/ / \/ }" "${AMP_NOTE[chat|REG|$cfg]}")"
 	done
 fi
 
@@ -507,6 +507,11 @@ loop_case() {  # LABEL SIZE A_SERVICE B_KIND: B_KIND serve-echo or echo-server
 	line=$(grep -m1 '^loop ' "$TMP/watch$n.out")
 	if [ -z "$line" ]; then
 		note "$label: the watcher failed: $(head -c 300 "$TMP/watch$n.err")"
+		FAILED=1
+		return
+	fi
+	if [ "$(field "$line" datagrams)" = 0 ]; then
+		note "$label, $size B: the watcher never saw the injected datagram"
 		FAILED=1
 		return
 	fi
@@ -678,7 +683,7 @@ if want amp; then
 			if [ "$srv" != inetd ] && [ "${v#* }" != "-" ]; then
 				if [ "$WORST_AMP" = "-" ] || awk -v a="${v#* }" -v b="$WORST_AMP" 'BEGIN { exit !(a + 0 > b + 0) }'; then
 					WORST_AMP=${v#* }
-					WORST_AMP_AT="$2, $(label_cfg "$cfg")"
+					WORST_AMP_AT="$3, $(label_cfg "$cfg")"
 				fi
 			fi
 		done
