@@ -8,13 +8,13 @@
 # a fresh client's latency under silent members and talkers, and the host's
 # TCP memory per stalled chargen reader; then the targets as PASS/FAIL.
 #
-#   bash bench/abuse.sh            (as root; about 3 minutes)
+#   bash bench/abuse.sh            (as root; about 2 minutes)
 #
 # Knobs (environment): ABUSE_PARTS ("amp loop chat tcp"), ABUSE_SECS (3),
 # ABUSE_RATES ("1000 10000"), ABUSE_SOURCES (200), ABUSE_CHAT_TAIL (31),
 # ABUSE_LOOP_SECS (3), ABUSE_SILENT (1000), ABUSE_TALKERS (25),
-# ABUSE_CHAT_SECS (15), ABUSE_READERS (200), ABUSE_RCVBUF (65536), ABUSE_NET (77),
-# BENCH_BUILD_DIR (build), BENCH_NO_BUILD=1 (use the build directory as it is).
+# ABUSE_CHAT_SECS (15), ABUSE_READERS (200), ABUSE_RCVBUF (65536), ABUSE_TCP_MTU (65535),
+# ABUSE_NET (77), BENCH_BUILD_DIR (build), BENCH_NO_BUILD=1 (use the build directory as it is).
 # Exit status: 0 when every measurement ran (targets may still FAIL), 1 otherwise.
 set -u -o pipefail
 
