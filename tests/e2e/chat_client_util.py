@@ -238,8 +238,19 @@ class PyPeer:
         self.next_seq, self.rx, self.acked = 2, 0, 0
         self.lines = []
         self.token = None
-        reg = ("SLC1 - 0\n1 REG %s %s\n" % (name, os.urandom(8).hex())).encode()
+        nonce = os.urandom(8).hex()
+        cookie = "-"
         deadline = time.monotonic() + WAIT
+        while cookie == "-":
+            assert time.monotonic() < deadline, "no COOKIE for %s" % name
+            self.sock.send(("SLC1 - 0\n1 REG %s %s -\n" % (name, nonce)).encode())
+            try:
+                data = self.sock.recv(2048).decode()
+            except socket.timeout:
+                continue
+            if data.startswith("SLC1 - 0\n0 COOKIE "):
+                cookie = data.split("\n")[1].split(" ")[2]
+        reg = ("SLC1 - 0\n1 REG %s %s %s\n" % (name, nonce, cookie)).encode()
         while self.token is None:
             assert time.monotonic() < deadline, "no WELCOME for %s" % name
             self.sock.send(reg)

@@ -81,6 +81,28 @@ def nonce():
     return os.urandom(8).hex()
 
 
+_COOKIE = re.compile(r"COOKIE ([0-9a-f]{16})\Z")
+
+
+def get_cookie(sock, server, name, nonce_hex, timeout=WAIT):
+    """The cookie the server gives this socket's address: REG with cookie
+    "-", answered by a stateless notice "0 COOKIE <hex>" (protocol 2).
+    Datagrams that are not the answer are left aside."""
+    reg = build(None, 0, [(1, "REG %s %s -" % (name, nonce_hex))])
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        sock.sendto(reg, server)
+        r, _, _ = select.select([sock], [], [], RTO)
+        if not r:
+            continue
+        d = parse(sock.recvfrom(65536)[0])
+        for seq, line in d.msgs:
+            m = _COOKIE.match(line)
+            if seq == 0 and d.token is None and d.ack == 0 and m:
+                return m.group(1)
+    raise AssertionError("no COOKIE from %r" % (server,))
+
+
 class ChatClient:
     """One session end, like chat-client's but with every knob exposed."""
 
@@ -155,10 +177,12 @@ class ChatClient:
         self.send_raw(build(self.token, self.ack))
 
     def register(self, name, nonce_hex=None, timeout=WAIT):
-        """REG name; returns the answer line (WELCOME or ERR ...)."""
+        """REG name, after the cookie round trip; returns the answer line
+        (WELCOME or ERR ...)."""
         self.reset()
         self.nonce = nonce_hex or nonce()
-        self.send("REG %s %s" % (name, self.nonce))
+        self.cookie = get_cookie(self.sock, self.server, name, self.nonce, timeout)
+        self.send("REG %s %s %s" % (name, self.nonce, self.cookie))
         line = self.expect(lambda l: l.startswith(("WELCOME ", "ERR ")), timeout=timeout)
         if line.startswith("ERR "):
             self.unacked.clear()   # the refusal acknowledged the REG
