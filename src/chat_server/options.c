@@ -32,8 +32,8 @@ const char chatsrv_usage_text[] =
 	"                           0: no limit; loopback is exempt)\n"
 	"      --reg-rate N         registrations a second from one address, 4N from one\n"
 	"                           prefix, bursts of twice that (default 10; 0: no limit)\n"
-	"      --max-queued N       messages waiting for acknowledgement, all sessions\n"
-	"                           together (default 131072; memory: docs/chat-server.md)\n"
+	"      --queue-memory MIB   memory for messages waiting for acknowledgement, all\n"
+	"                           sessions together (default 64; docs/chat-server.md)\n"
 	"      --max-rooms N        rooms at once (default 100)\n"
 	"      --max-members N      members of one room (default 200)\n"
 	"      --flood-rate N       SAY/PRIV lines a second per user, bursts of 2N (default 20;\n"
@@ -59,7 +59,7 @@ enum {
 	OPT_MAX_MEMBERS,
 	OPT_FLOOD_RATE,
 	OPT_ACK_TIMEOUT,
-	OPT_MAX_QUEUED,
+	OPT_QUEUE_MEMORY,
 	OPT_REG_RATE,
 	OPT_MAX_PER_PREFIX,
 	OPT_JSON,
@@ -76,7 +76,7 @@ static const struct option chatsrv_long_options[] = {
 	{ "max-members", required_argument, NULL, OPT_MAX_MEMBERS },
 	{ "flood-rate", required_argument, NULL, OPT_FLOOD_RATE },
 	{ "ack-timeout", required_argument, NULL, OPT_ACK_TIMEOUT },
-	{ "max-queued", required_argument, NULL, OPT_MAX_QUEUED },
+	{ "queue-memory", required_argument, NULL, OPT_QUEUE_MEMORY },
 	{ "reg-rate", required_argument, NULL, OPT_REG_RATE },
 	{ "max-per-prefix", required_argument, NULL, OPT_MAX_PER_PREFIX },
 	{ "quiet", no_argument, NULL, 'q' },
@@ -97,7 +97,7 @@ void chatsrv_config_defaults(struct chatsrv_config *cfg)
 	cfg->max_members = CHATSRV_MAX_MEMBERS_DEFAULT;
 	cfg->flood_rate = CHATSRV_FLOOD_RATE_DEFAULT;
 	cfg->ack_timeout_ms = CHATSRV_ACK_TIMEOUT_DEFAULT_MS;
-	cfg->max_queued = CHATSRV_MAX_QUEUED_DEFAULT;
+	cfg->queue_memory = CHATSRV_QUEUE_MEMORY_DEFAULT_MIB << 20;
 	cfg->reg_rate = CHATSRV_REG_RATE_DEFAULT;
 	cfg->max_per_prefix = CHATSRV_MAX_PER_PREFIX_DEFAULT;
 }
@@ -225,10 +225,11 @@ enum chatsrv_args chatsrv_parse_args(int argc, char **argv, struct chatsrv_confi
 					      &why) < 0)
 				return chatsrv_bad(err, errlen, "--ack-timeout", optarg, why);
 			break;
-		case OPT_MAX_QUEUED:
-			if (chatsrv_count("--max-queued", optarg, 1024, CHATSRV_MAX_QUEUED_MAX,
-					  &cfg->max_queued, err, errlen) < 0)
+		case OPT_QUEUE_MEMORY:
+			if (chatsrv_count("--queue-memory", optarg, 1, CHATSRV_QUEUE_MEMORY_MAX_MIB,
+					  &cfg->queue_memory, err, errlen) < 0)
 				return CHATSRV_ARGS_USAGE;
+			cfg->queue_memory <<= 20;
 			break;
 		case OPT_REG_RATE:
 			if (chatsrv_count("--reg-rate", optarg, 0, CHATSRV_REG_RATE_MAX, &cfg->reg_rate,

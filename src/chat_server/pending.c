@@ -87,6 +87,7 @@ bool chatsrv_pending_push(struct chatsrv_pending *q, struct chatsrv_pending_list
 	}
 	l->tail = i;
 	l->n++;
+	l->bytes += len;
 	q->count++;
 	return true;
 }
@@ -107,6 +108,7 @@ const struct chatsrv_pending_line *chatsrv_pending_pop(struct chatsrv_pending *q
 	uint32_t i = l->head;
 	l->head = q->slots[i].next;
 	l->n--;
+	l->bytes -= q->slots[i].len;
 	pending_unlink(q, l);
 	if (l->n > 0)
 		pending_link_last(q, l); /* its next line waits for everyone else's */

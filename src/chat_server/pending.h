@@ -31,6 +31,7 @@ struct chatsrv_pending_line {
 struct chatsrv_pending_list {
 	uint32_t head, tail;
 	size_t n;
+	size_t bytes;                             /* of its lines' text */
 	struct chatsrv_pending_list *prev, *next; /* in the round robin while n > 0 */
 };
 

@@ -45,23 +45,28 @@
  * retransmission. The share is at most this, which keeps room below
  * REL_TX_MAX, at which a session is too far behind and is dropped. */
 #define CHATSRV_ADMIT_HIGH (REL_TX_MAX - 256)
-/* A session's share of the queue: what it has shown it takes — a small
- * window of CHATSRV_CREDIT_INIT messages to begin with, grown by every
- * message it acknowledges — but no more than its fair part,
- * --max-queued / (2 x sessions), kept between CHATSRV_SHARE_MIN and
- * CHATSRV_ADMIT_HIGH. So a client that acknowledges nothing holds little,
- * and all sessions together hold about half of --max-queued at most. */
-#define CHATSRV_CREDIT_INIT 512
-#define CHATSRV_SHARE_MIN 64
+/* Queued messages are counted in bytes: a message's text and
+ * CHATSRV_MSG_OVERHEAD for its header, malloc's overhead and its ring slot
+ * (docs/chat-server.md's memory bound uses both). */
+#define CHATSRV_MSG_OVERHEAD 64
+/* What a client's line grows by on its way to a member ("MSG <room>
+ * <from> " for "SAY "), at most. */
+#define CHATSRV_MSG_GROWTH (2 * CHAT_NAME_MAX + 8)
+/* A session's share of --queue-memory. While less than half of it is in
+ * use, a session may hold what it has shown it takes: CHATSRV_CREDIT_INIT
+ * bytes to begin with (a small window: a client that acknowledges nothing
+ * holds little), grown by CHATSRV_CREDIT_GROWTH bytes for every byte it
+ * acknowledges. Beyond half, no more
+ * than its fair part, --queue-memory / (2 x sessions), at least
+ * CHATSRV_SHARE_MIN. Never more than CHATSRV_ADMIT_HIGH messages. */
+#define CHATSRV_CREDIT_INIT (1024 * 1024)
+#define CHATSRV_CREDIT_GROWTH 4
+#define CHATSRV_SHARE_MIN (32 * 1024)
 /* A session with messages unacknowledged and no acknowledgement for this
  * long (about three retransmissions) holds nobody back: its room's lines
  * are taken in regardless, and once it holds more than its share it is
  * dropped as stuck. --ack-timeout drops it anyway, full or not. */
 #define CHATSRV_STALL_US 2000000ULL
-/* The memory one queued message takes at most: the line (CHAT_LINE_MAX
- * less "<seq> " and LF), its header, malloc's overhead and its ring slot;
- * docs/chat-server.md's bound uses it. */
-#define CHATSRV_MSG_BYTES 640
 /* Socket buffers asked for (the kernel may give less). */
 #define CHATSRV_SOCK_BUF (4 * 1024 * 1024)
 /* Stateless answers (ERR to REG, no-session notices) a second, and burst:
@@ -141,7 +146,7 @@ struct chatsrv_server {
 	struct chatsrv_user *current; /* its session */
 	struct chatsrv_pending pending; /* lines taken in, not yet handled */
 	uint64_t work_done;           /* lines handled plus lines queued for clients */
-	uint64_t queued;              /* messages unacknowledged, all sessions together */
+	uint64_t queued;              /* bytes of messages unacknowledged, all sessions */
 	struct event *work;           /* runs the pump again while lines wait */
 	uint64_t now_us;
 	uint64_t expire_us;

@@ -12,10 +12,10 @@
  * lines: whoever ends one (BYE, a full queue) asks, and the ending is
  * carried out once that datagram or line is done.
  *
- * Memory: each session may hold its share of --max-queued (small until it
- * has acknowledged something); one that acknowledges nothing for
+ * Memory: each session may hold its share of --queue-memory (small until
+ * it has acknowledged something); one that acknowledges nothing for
  * CHATSRV_STALL_US holds nobody back and is dropped once it is over its
- * share; over --max-queued in all, the session holding most is dropped. */
+ * share; over --queue-memory in all, the session holding most is dropped. */
 #include <stddef.h>
 #include <string.h>
 
@@ -112,28 +112,36 @@ void chatsrv_session_flush_dirty(struct chatsrv_server *srv)
 	srv->ndirty = 0;
 }
 
-/* Keeps the server's total of queued messages in step with u's. */
+/* The memory u's unacknowledged messages take, as counted. */
+static uint64_t session_cost(const struct chatsrv_user *u)
+{
+	return u->link.tx.bytes + u->link.tx.count * CHATSRV_MSG_OVERHEAD;
+}
+
+/* Keeps the server's total of queued bytes in step with u's. */
 static void session_account(struct chatsrv_server *srv, struct chatsrv_user *u)
 {
-	size_t now = u->end_reason ? 0 : u->link.tx.count;
+	size_t now = u->end_reason ? 0 : session_cost(u);
 
 	srv->queued = srv->queued - u->queued + now;
 	u->queued = now;
 }
 
-/* How many messages u may have unacknowledged before the lines that would
- * reach it wait: what it has shown it takes (CHATSRV_CREDIT_INIT, plus every
- * message it ever acknowledged), at most its fair part of --max-queued. */
+/* How many bytes u may have unacknowledged before the lines that would
+ * reach it wait (server.h, CHATSRV_CREDIT_INIT). */
 static uint64_t session_share(const struct chatsrv_server *srv, const struct chatsrv_user *u)
 {
-	size_t n = chatsrv_users_count(srv->users);
-	uint64_t fair = srv->cfg->max_queued / (2 * (n ? n : 1));
-	uint64_t share = CHATSRV_CREDIT_INIT + u->link.tx.acked;
+	/* Like TCP's slow start: what it acknowledges buys it more. */
+	uint64_t share = CHATSRV_CREDIT_INIT +
+			 CHATSRV_CREDIT_GROWTH * (u->link.tx.acked_bytes +
+						  u->link.tx.acked * CHATSRV_MSG_OVERHEAD);
 
-	if (share > fair)
-		share = fair;
-	if (share > CHATSRV_ADMIT_HIGH)
-		share = CHATSRV_ADMIT_HIGH;
+	if (srv->queued >= srv->cfg->queue_memory / 2) {
+		size_t n = chatsrv_users_count(srv->users);
+		uint64_t fair = srv->cfg->queue_memory / (2 * (n ? n : 1));
+		if (share > fair)
+			share = fair;
+	}
 	return share < CHATSRV_SHARE_MIN ? CHATSRV_SHARE_MIN : share;
 }
 
@@ -146,11 +154,11 @@ static bool session_stalled(const struct chatsrv_server *srv, const struct chats
 	return u->link.tx.count > 0 && srv->now_us >= u->progress_us + stall;
 }
 
-/* Over --max-queued in all: the sessions holding most go first, so that
+/* Over --queue-memory in all: the sessions holding most go first, so that
  * the memory bound holds and nobody else waits for it. */
 static void session_shed(struct chatsrv_server *srv)
 {
-	while (srv->queued > srv->cfg->max_queued) {
+	while (srv->queued > srv->cfg->queue_memory) {
 		struct chatsrv_user *fat = NULL;
 		for (size_t i = 0; i < chatsrv_users_count(srv->users); i++) {
 			struct chatsrv_user *u = chatsrv_users_at(srv->users, i);
@@ -178,13 +186,13 @@ static void session_send(void *io, struct chatsrv_user *u, const char *line, siz
 	}
 	session_account(srv, u);
 	chatsrv_session_mark_dirty(srv, u);
-	if (u->link.tx.count > session_share(srv, u) && session_stalled(srv, u)) {
+	if (session_cost(u) > session_share(srv, u) && session_stalled(srv, u)) {
 		/* It takes nothing in, and the lines for it are no longer held
 		 * back: it would only grow. */
 		chatsrv_session_end(srv, u, "stuck");
 		return;
 	}
-	if (srv->queued > srv->cfg->max_queued)
+	if (srv->queued > srv->cfg->queue_memory)
 		session_shed(srv);
 }
 
@@ -301,27 +309,35 @@ static void session_deliver(void *ctx, const char *line, size_t len, uint64_t se
 		session_handle(srv, u, seq, sent_us, line, len);
 }
 
-/* How many more of u's lines may be taken in now: the least room left
- * under its share by any session they can reach (its room's members, u
- * among them, or u alone), less the lines of theirs still waiting to be
- * handled. Sessions that have stalled do not count: they hold nobody back. */
-static uint64_t session_admit(const struct chatsrv_server *srv, struct chatsrv_user *u)
+/* How many more of u's lines, of line_cost bytes each once queued for a
+ * member, may be taken in now: the least room left under its share by any
+ * session they can reach (its room's members, u among them, or u alone),
+ * less what the lines of theirs still waiting to be handled will take.
+ * Sessions that have stalled do not count: they hold nobody back. */
+static uint64_t session_admit(const struct chatsrv_server *srv, struct chatsrv_user *u,
+			      uint64_t line_cost)
 {
 	struct chatsrv_user *const *who = u->room ? u->room->members : &u;
 	size_t n = u->room ? u->room->n : 1;
-	uint64_t room = CHATSRV_ADMIT_HIGH, waiting = 0;
+	uint64_t bytes = UINT64_MAX, lines = CHATSRV_ADMIT_HIGH, wait_n = 0, wait_bytes = 0;
 
 	for (size_t i = 0; i < n; i++) {
 		const struct chatsrv_user *s = who[i];
-		waiting += s->pend.n;
+		wait_n += s->pend.n;
+		wait_bytes += s->pend.bytes + s->pend.n * (CHATSRV_MSG_GROWTH + CHATSRV_MSG_OVERHEAD);
 		if (session_stalled(srv, s))
 			continue;
-		uint64_t share = session_share(srv, s);
-		uint64_t left = s->link.tx.count < share ? share - s->link.tx.count : 0;
-		if (left < room)
-			room = left;
+		uint64_t share = session_share(srv, s), cost = session_cost(s);
+		uint64_t left = cost < share ? share - cost : 0;
+		uint64_t count = s->link.tx.count;
+		if (left < bytes)
+			bytes = left;
+		if (CHATSRV_ADMIT_HIGH - (count < CHATSRV_ADMIT_HIGH ? count : CHATSRV_ADMIT_HIGH) < lines)
+			lines = CHATSRV_ADMIT_HIGH - (count < CHATSRV_ADMIT_HIGH ? count : CHATSRV_ADMIT_HIGH);
 	}
-	return room > waiting ? room - waiting : 0;
+	bytes = bytes > wait_bytes ? bytes - wait_bytes : 0;
+	lines = lines > wait_n ? lines - wait_n : 0;
+	return bytes / line_cost < lines ? bytes / line_cost : lines;
 }
 
 void chatsrv_session_receive(struct chatsrv_server *srv, struct chatsrv_user *u,
@@ -336,8 +352,11 @@ void chatsrv_session_receive(struct chatsrv_server *srv, struct chatsrv_user *u,
 		/* Take in only what every recipient has room for; the client
 		 * sends the rest again (its retransmission is the wait). Seq 0
 		 * is the server's own kind of notice, never a client's. */
-		size_t room = chatsrv_pending_room(&srv->pending);
-		uint64_t allowed = session_admit(srv, u);
+		size_t room = chatsrv_pending_room(&srv->pending), text = 0;
+		for (unsigned i = 0; i < d->n; i++)
+			text += d->msgs[i].len;
+		uint64_t allowed = session_admit(srv, u, text / d->n + CHATSRV_MSG_GROWTH +
+								CHATSRV_MSG_OVERHEAD);
 		/* Filling a gap releases up to REL_RX_WINDOW held lines as well. */
 		room = room > REL_RX_WINDOW + CHAT_MSGS_MAX ? room - REL_RX_WINDOW : 0;
 		if (allowed > room)
