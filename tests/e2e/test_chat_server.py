@@ -643,7 +643,7 @@ def test_slow_member_holds_its_room_back_and_nothing_is_lost(chat_server, client
     srv = chat_server("--flood-rate", "0")
     alice, bob, carol = in_room(client, srv, "lobby", "alice", "bob", "carol")
     total = 3000
-    texts = ["SAY %05d" % i for i in range(total)]
+    texts = ["SAY %05d " % i + "x" * 400 for i in range(total)]   # 1.3 MB for carol
     for i in range(0, total, 50):
         alice.send(*texts[i:i + 50])
         alice.poll(0)
