@@ -365,8 +365,11 @@ def test_silent_members_cost_bounded_memory_and_delay_nobody():
     dropped = [e for e in srv.events if e["event"] == "unregister"
                and e["reason"] in ("stuck", "overflow")]
     bound = memory_bound_kib(max_users, 64)
-    assert peak < bound, "peak RSS %d KiB over the bound %d KiB (%d lines said)" % (
-        peak, bound, said[0])
+    # ASan's shadow memory and its quarantine of freed blocks are no part of
+    # the server's: the bound holds for the build that runs, not that one
+    if os.environ.get("SOCKLAB_VARIANT") != "asan":
+        assert peak < bound, "peak RSS %d KiB over the bound %d KiB (%d lines said)" % (
+            peak, bound, said[0])
     assert len(dropped) >= SILENT * 9 // 10, (len(dropped), srv.stopped)
     assert not [e for e in dropped if e["user"].startswith(("talker", "fresh"))], dropped
     # figures for the report, not asserted: timings depend on the machine
