@@ -13,9 +13,9 @@ docs/chat-protocol.md (standard library only).
       every E seconds a fresh client (from the next of ADDRS) registers, asks
       ROOMS, says BYE; prints the time to WELCOME and to the answer of ROOMS
 
-The protocol's version and the registration handshake live in the first
-section, so that a change of the protocol (issue 12: a stateless cookie before
-REG makes a session) is one edit: see cookie_answer().
+The protocol's version and the registration handshake (protocol 2: a
+stateless cookie before REG makes a session) live in the first section:
+reg_line() and cookie_answer().
 """
 import argparse
 import ipaddress
@@ -29,7 +29,7 @@ import time
 
 # ---------------------------------------------------------------- protocol
 
-MAGIC = "SLC1"            # magic and version of every datagram
+MAGIC = "SLC1"            # magic of every datagram (protocol 2 shows in REG)
 DGRAM_MAX = 1200
 MSGS_MAX = 64
 RTO_MIN, RTO_MAX = 0.25, 4.0
@@ -39,18 +39,16 @@ _MSG = re.compile(r"([0-9]+) (.*)\Z", re.S)
 
 
 def reg_line(name, nonce, cookie=None):
-    """The REG message; with the server's cookie once it asked for one."""
-    return "REG %s %s" % (name, nonce) + (" %s" % cookie if cookie else "")
+    """The REG message of protocol 2: "-" until the server sent a cookie."""
+    return "REG %s %s %s" % (name, nonce, cookie or "-")
 
 
 def cookie_answer(lines, name, nonce):
     """The server's answer to a REG, as (seq, line) pairs, when that answer
     is a cookie challenge: the REG line that echoes it; else None.
 
-    Today's protocol (version 1) has no cookie and this returns None. Issue 12
-    adds one (a stateless HMAC of the address and a time slot); this guess
-    takes "COOKIE <value>" (any seq) and echoes <value> after the nonce. The
-    lead adapts this function to the merged docs/chat-protocol.md."""
+    Protocol 2 (docs/chat-protocol.md): a REG without a valid cookie gets
+    "0 COOKIE <16 hex>" and nothing else; the REG is sent again with it."""
     for _seq, line in lines:
         words = line.split(" ")
         if words[0] == "COOKIE" and len(words) >= 2:
