@@ -1,6 +1,9 @@
 /* The UDP answer budget: one fixed table of sources, prefixes and peers in
- * sets of SRCBUDGET_WAYS, evicting the least recently used entry of a set.
- * Balances are in thousandths of a byte so that any factor is exact. */
+ * sets of SRCBUDGET_WAYS, evicting the least recently used entry of a set
+ * (an active sender's own entries are the most recently used, so a flood of
+ * new sources pushes out idle ones, and whatever comes back fresh draws its
+ * spending from the pool). Credit is in thousandths of a byte so that any
+ * factor is exact. */
 #include "core/srcbudget.h"
 
 #include <ctype.h>
@@ -22,10 +25,20 @@ struct sb_slot {
 	struct addr_key key;    /* IPv4 as v4-mapped; a prefix masked */
 	uint16_t port;          /* peers only */
 	uint8_t kind;
+	bool answered;          /* peer: `answer` is set */
 	uint64_t stamp;         /* last use (the LRU order) and the refill clock, us */
-	uint64_t hold;          /* budget: no refill before this time */
-	uint64_t bal;           /* budget, thousandths of a byte */
-	struct tbucket tb;      /* source: bytes (byte_rate); peer: answers */
+	union {
+		struct {        /* a source or a prefix */
+			uint64_t hold;          /* no refill before this time */
+			uint64_t bal;           /* credit, thousandths of a byte */
+			struct tbucket bytes;   /* source: byte_rate */
+		} a;
+		struct {        /* a peer */
+			uint64_t answer;        /* digest of our last answer to it */
+			struct tbucket returned;
+			struct tbucket paced;
+		} p;
+	} u;
 };
 
 struct srcbudget {
@@ -191,15 +204,15 @@ static uint64_t sb_pool_level(struct srcbudget *b, uint64_t now)
  * last use and the end of the hold. */
 static void sb_refill(struct sb_slot *s, uint64_t cap, uint64_t now)
 {
-	uint64_t from = s->stamp > s->hold ? s->stamp : s->hold;
+	uint64_t from = s->stamp > s->u.a.hold ? s->stamp : s->u.a.hold;
 
-	if (now > from && s->bal < cap) {
+	if (now > from && s->u.a.bal < cap) {
 		uint64_t dt = now - from;
 		/* cap * dt / REFILL, without overflowing 64 bits */
 		uint64_t add = dt >= SRCBUDGET_REFILL_US
 				       ? cap
 				       : cap / SB_MILLI * dt / (SRCBUDGET_REFILL_US / SB_MILLI);
-		s->bal = cap - s->bal < add ? cap : s->bal + add;
+		s->u.a.bal = cap - s->u.a.bal < add ? cap : s->u.a.bal + add;
 	}
 	s->stamp = now;
 }
@@ -226,10 +239,10 @@ static void sb_budget_open(struct srcbudget *b, struct sb_budget *bd, struct sb_
 	sb_key_prefix(&pk);
 	bd->pfx = sb_get(b, SB_PREFIX, &pk, 0, now, src, NULL, &fresh);
 	if (fresh)
-		bd->pfx->bal = sb_prefix_cap(b);
+		bd->pfx->u.a.bal = sb_prefix_cap(b);
 	sb_refill(src, sb_source_cap(b), now);
 	sb_refill(bd->pfx, sb_prefix_cap(b), now);
-	bd->credit = sb_min(sb_min(src->bal, bd->pfx->bal), sb_pool_level(b, now));
+	bd->credit = sb_min(sb_min(src->u.a.bal, bd->pfx->u.a.bal), sb_pool_level(b, now));
 	bd->earn = (uint64_t)in_ip * b->cfg.factor_milli;
 }
 
@@ -241,72 +254,105 @@ static void sb_budget_spend(struct srcbudget *b, struct sb_budget *bd, uint64_t 
 {
 	uint64_t spend = cost > bd->earn ? cost - bd->earn : 0;
 
-	bd->src->bal -= spend;
-	bd->pfx->bal -= spend;
+	bd->src->u.a.bal -= spend;
+	bd->pfx->u.a.bal -= spend;
 	b->pool -= spend;
 }
 
 static void sb_budget_hold(struct sb_budget *bd, uint64_t now)
 {
-	bd->src->hold = bd->pfx->hold = now + SRCBUDGET_HOLD_US;
+	bd->src->u.a.hold = bd->pfx->u.a.hold = now + SRCBUDGET_HOLD_US;
 }
 
-enum srcbudget_verdict srcbudget_decide(struct srcbudget *b, const struct sockaddr *from,
-					size_t in_len, size_t want, size_t least, uint64_t now_us,
-					size_t *granted)
+uint64_t srcbudget_digest(const struct srcbudget *b, const void *p, size_t n)
+{
+	uint8_t buf[8 + 64];
+	size_t k = n < 32 ? n : 32;
+
+	memcpy(buf, &n, sizeof(n) < 8 ? sizeof(n) : 8);
+	memcpy(buf + 8, p, k);
+	if (n > 32) {
+		size_t t = n - 32 < 32 ? n - 32 : 32;
+		memcpy(buf + 8 + k, (const uint8_t *)p + n - t, t);
+		k += t;
+	}
+	return siphash24(b->secret, buf, 8 + k);
+}
+
+/* The entries one decision needs, made if absent; each made one pinned so
+ * that the next cannot evict it. */
+struct sb_entries {
+	struct sb_slot *src, *peer;
+	struct sb_budget bd;
+};
+
+static void sb_entries_get(struct srcbudget *b, struct sb_entries *e, const struct srcbudget_req *r,
+			   bool budget, size_t hdr, uint64_t now)
 {
 	const struct srcbudget_cfg *cfg = &b->cfg;
-	size_t hdr = from->sa_family == AF_INET6 ? SRCBUDGET_HDR6 : SRCBUDGET_HDR4;
-	size_t want_ip = want + hdr, grant_ip = want_ip;
-	bool budget = cfg->factor_milli && (cfg->budget_loopback || !addr_is_loopback(from));
-	struct sb_slot *src = NULL, *peer = NULL;
-	struct sb_budget bd = { 0 };
 	struct addr_key key;
 	bool fresh;
 
-	*granted = 0;
-	if (least > want)
-		least = want;
-	addr_key_from(&key, from);
+	addr_key_from(&key, r->from);
 	if (budget || cfg->byte_rate) {
-		src = sb_get(b, SB_SOURCE, &key, 0, now_us, NULL, NULL, &fresh);
+		e->src = sb_get(b, SB_SOURCE, &key, 0, now, NULL, NULL, &fresh);
 		if (fresh) {
-			src->bal = sb_source_cap(b);
-			tbucket_init(&src->tb, cfg->byte_rate,
+			e->src->u.a.bal = sb_source_cap(b);
+			tbucket_init(&e->src->u.a.bytes, cfg->byte_rate,
 				     cfg->byte_rate > SRCBUDGET_IP_MAX ? cfg->byte_rate : SRCBUDGET_IP_MAX,
-				     now_us);
+				     now);
 		}
 	}
+	if (budget)
+		sb_budget_open(b, &e->bd, e->src, &key, r->in_len + hdr, now); /* refills, stamps */
+	else if (e->src)
+		e->src->stamp = now;
+	e->peer = sb_get(b, SB_PEER, &key, addr_port(r->from), now, e->src, e->bd.pfx, &fresh);
+	if (fresh) {
+		tbucket_init(&e->peer->u.p.returned, SRCBUDGET_RETURN_RATE, SRCBUDGET_RETURN_BURST, now);
+		tbucket_init(&e->peer->u.p.paced, cfg->peer_rate, SRCBUDGET_PEER_BURST, now);
+	}
+	e->peer->stamp = now;
+}
+
+enum srcbudget_verdict srcbudget_decide(struct srcbudget *b, const struct srcbudget_req *r,
+					uint64_t now_us, size_t *granted)
+{
+	const struct srcbudget_cfg *cfg = &b->cfg;
+	size_t hdr = r->from->sa_family == AF_INET6 ? SRCBUDGET_HDR6 : SRCBUDGET_HDR4;
+	size_t want_ip = r->want + hdr, grant_ip = want_ip;
+	size_t least = r->least < r->want ? r->least : r->want;
+	bool budget = cfg->factor_milli && (cfg->budget_loopback || !addr_is_loopback(r->from));
+	struct sb_entries e = { 0 };
+
+	*granted = 0;
+	sb_entries_get(b, &e, r, budget, hdr, now_us);
+	/* A loop is our answer coming back; a client rarely sends exactly that. */
+	if (e.peer->answered && e.peer->u.p.answer == r->in_digest &&
+	    !tbucket_take(&e.peer->u.p.returned, 1, now_us))
+		return SRCBUDGET_LOOP;
 	if (budget) {
-		sb_budget_open(b, &bd, src, &key, in_len + hdr, now_us);
-		uint64_t avail = (bd.credit + bd.earn) / SB_MILLI;
-		size_t least_ip = least + hdr;
-		if (avail < least_ip || avail < SRCBUDGET_MIN_COST) {
-			sb_budget_hold(&bd, now_us);
+		uint64_t avail = (e.bd.credit + e.bd.earn) / SB_MILLI;
+		if (avail < least + hdr || avail < SRCBUDGET_MIN_COST) {
+			sb_budget_hold(&e.bd, now_us);
 			return SRCBUDGET_OVER_BUDGET;
 		}
-		if (want_ip > avail) /* least_ip <= avail: a shorter answer */
+		if (want_ip > avail) /* least + hdr <= avail: a shorter answer */
 			grant_ip = (size_t)avail;
-	} else if (src) {
-		src->stamp = now_us;
 	}
-	if (cfg->peer_rate) {
-		peer = sb_get(b, SB_PEER, &key, addr_port(from), now_us, src, bd.pfx, &fresh);
-		if (fresh)
-			tbucket_init(&peer->tb, cfg->peer_rate, SRCBUDGET_PEER_BURST, now_us);
-		peer->stamp = now_us;
-		if (!tbucket_take(&peer->tb, 1, now_us))
-			return SRCBUDGET_PEER_RATE;
-	}
+	if (r->generated && cfg->peer_rate && !tbucket_take(&e.peer->u.p.paced, 1, now_us))
+		return SRCBUDGET_PEER_RATE;
 	uint64_t cost = grant_ip > SRCBUDGET_MIN_COST ? grant_ip : SRCBUDGET_MIN_COST;
-	if (cfg->byte_rate && !tbucket_take(&src->tb, cost, now_us))
+	if (cfg->byte_rate && !tbucket_take(&e.src->u.a.bytes, cost, now_us))
 		return SRCBUDGET_BYTE_RATE;
 	if (budget) {
-		sb_budget_spend(b, &bd, cost * SB_MILLI);
+		sb_budget_spend(b, &e.bd, cost * SB_MILLI);
 		if (grant_ip < want_ip)
-			sb_budget_hold(&bd, now_us);
+			sb_budget_hold(&e.bd, now_us);
 	}
 	*granted = grant_ip - hdr;
+	e.peer->answered = true;
+	e.peer->u.p.answer = srcbudget_digest(b, r->out, *granted);
 	return grant_ip < want_ip ? SRCBUDGET_SHORTENED : SRCBUDGET_SEND;
 }
 
@@ -316,6 +362,7 @@ const char *srcbudget_verdict_name(enum srcbudget_verdict v)
 		[SRCBUDGET_SEND] = "ok",
 		[SRCBUDGET_SHORTENED] = "shortened",
 		[SRCBUDGET_OVER_BUDGET] = "over-budget",
+		[SRCBUDGET_LOOP] = "loop",
 		[SRCBUDGET_PEER_RATE] = "peer-rate",
 		[SRCBUDGET_BYTE_RATE] = "rate-limited",
 	};

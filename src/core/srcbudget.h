@@ -3,11 +3,13 @@
  *  - the amplification budget: IP bytes out at most factor x IP bytes in,
  *    per source address and per /24 (IPv4) or /64 (IPv6), beyond a small
  *    starting credit;
- *  - a per-peer (address and port) answer rate with a small burst, which
- *    ends any ping-pong between two servers within a few dozen datagrams;
- *  - a per-source byte rate (serve's --udp-rate).
+ *  - loops: a datagram that is our own last answer to that peer (address
+ *    and port) coming back draws from a small per-peer bucket, and generated
+ *    answers (chargen, qotd, daytime, time) are paced per peer, so a
+ *    ping-pong between two servers ends within a few datagrams;
+ *  - a per-source byte rate (--udp-rate).
  * Every answer costs at least SRCBUDGET_MIN_COST bytes, so empty datagrams
- * are not free. Pure: time is passed in, the tables have a fixed size. */
+ * are not free. Pure: time is passed in, the table has a fixed size. */
 #ifndef SOCKLAB_CORE_SRCBUDGET_H
 #define SOCKLAB_CORE_SRCBUDGET_H
 
@@ -45,7 +47,13 @@
 #define SRCBUDGET_REFILL_US (60ULL * 1000000)
 #define SRCBUDGET_HOLD_US (10ULL * 1000000)
 
-/* Answers a second to one peer (address and port), and their burst. */
+/* Our own answers coming back from a peer: a few at once (a person
+ * pressing Return in nc -u), then 10 a second. A loop is faster than that. */
+#define SRCBUDGET_RETURN_BURST 8
+#define SRCBUDGET_RETURN_RATE 10
+/* Generated answers a second to one peer (address and port), and their
+ * burst: ends loops between two generating services, whose answers do not
+ * repeat what they were sent. */
 #define SRCBUDGET_PEER_RATE_DEFAULT 1000
 #define SRCBUDGET_PEER_RATE_MAX 10000000
 #define SRCBUDGET_PEER_BURST 32
@@ -58,7 +66,8 @@ struct srcbudget_cfg {
 	uint32_t factor_milli;  /* 0: no amplification budget */
 	uint64_t credit;        /* starting credit of a source, IP bytes */
 	uint64_t byte_rate;     /* IP bytes a second to one address; 0: no cap */
-	uint64_t peer_rate;     /* answers a second to one address and port; 0: no cap */
+	uint64_t peer_rate;     /* generated answers a second to one address and
+				   port; 0: no cap */
 	bool budget_loopback;   /* false: loopback sources are exempt from the budget */
 	size_t slots;           /* 0: SRCBUDGET_SLOTS; else a power of two >= 8 */
 };
@@ -67,8 +76,21 @@ enum srcbudget_verdict {
 	SRCBUDGET_SEND,         /* the whole answer */
 	SRCBUDGET_SHORTENED,    /* *granted bytes of it, at least `least` */
 	SRCBUDGET_OVER_BUDGET,  /* nothing: the amplification budget */
-	SRCBUDGET_PEER_RATE,    /* nothing: the per-peer answer rate */
+	SRCBUDGET_LOOP,         /* nothing: our own answers keep coming back */
+	SRCBUDGET_PEER_RATE,    /* nothing: the per-peer pace of generated answers */
 	SRCBUDGET_BYTE_RATE,    /* nothing: the per-source byte rate */
+};
+
+/* One datagram and the answer the service would send. */
+struct srcbudget_req {
+	const struct sockaddr *from;
+	size_t in_len;          /* payload bytes received */
+	uint64_t in_digest;     /* srcbudget_digest of them, taken before any
+				   service changed them in place */
+	const void *out;        /* the answer */
+	size_t want;            /* its length */
+	size_t least;           /* the shortest the service allows (chargen: 1) */
+	bool generated;         /* chargen, qotd, daytime, time: paced per peer */
 };
 
 struct srcbudget;
@@ -78,14 +100,14 @@ void srcbudget_cfg_default(struct srcbudget_cfg *cfg);
 /* NULL when out of memory. The table is allocated once, here. */
 struct srcbudget *srcbudget_new(const struct srcbudget_cfg *cfg, uint64_t now_us);
 void srcbudget_free(struct srcbudget *b);
+/* A fingerprint of a datagram: its length, first and last 32 bytes. */
+uint64_t srcbudget_digest(const struct srcbudget *b, const void *p, size_t n);
 /*
- * May `from`, who sent in_len bytes of payload, get an answer of want bytes
- * (or, if the service allows, as few as least)? Charges the answer when it
- * goes out; *granted is its payload length then.
+ * May r->from get the answer (want bytes, or as few as least)? Charges it
+ * when it goes out and remembers it; *granted is its payload length then.
  */
-enum srcbudget_verdict srcbudget_decide(struct srcbudget *b, const struct sockaddr *from,
-					size_t in_len, size_t want, size_t least, uint64_t now_us,
-					size_t *granted);
+enum srcbudget_verdict srcbudget_decide(struct srcbudget *b, const struct srcbudget_req *r,
+					uint64_t now_us, size_t *granted);
 const char *srcbudget_verdict_name(enum srcbudget_verdict v);
 
 /* Entries in use and the fixed capacity (for tests and the docs' claim). */

@@ -47,7 +47,8 @@ struct serve_stats {
 	uint64_t udp_dropped;
 	uint64_t udp_over_budget;       /* dropped: the amplification budget */
 	uint64_t udp_shortened;         /* chargen answers cut to the budget */
-	uint64_t udp_peer_rate;         /* dropped: the per-peer answer rate */
+	uint64_t udp_loop;              /* dropped: our own answers coming back */
+	uint64_t udp_peer_rate;         /* dropped: the per-peer pace of generated answers */
 };
 
 struct server {

@@ -41,17 +41,28 @@ struct srcbudget *udp_budget_new(const struct serve_config *cfg, uint64_t now_us
 	return srcbudget_new(&bc, now_us);
 }
 
-/* The budget's say on an answer of *rlen bytes: true to send (*rlen may
- * have shrunk: chargen's answer is 0 to 512 characters, so a shorter one is
- * still RFC 864's; a quote or a time is never cut). */
+/* The budget's say on the answer (*rlen bytes at reply) to a datagram of
+ * len bytes whose digest was taken before the service saw it: true to send.
+ * *rlen may shrink: chargen's answer is 0 to 512 characters, so a shorter
+ * one is still RFC 864's; a quote or a time is never cut. */
 static bool udp_budget_ok(struct server *srv, const struct listener *l, const struct sockaddr *sa,
-			  size_t len, ssize_t *rlen, uint64_t now)
+			  size_t len, uint64_t digest, const uint8_t *reply, ssize_t *rlen,
+			  uint64_t now)
 {
-	size_t want = (size_t)*rlen, least = want, granted;
+	struct srcbudget_req r = {
+		.from = sa,
+		.in_len = len,
+		.in_digest = digest,
+		.out = reply,
+		.want = (size_t)*rlen,
+		.least = (size_t)*rlen,
+		.generated = l->svc != SVC_ECHO && l->svc != SVC_UPPER,
+	};
+	size_t granted;
 
-	if (l->svc == SVC_CHARGEN && want > 0)
-		least = 1;
-	enum srcbudget_verdict v = srcbudget_decide(srv->budget, sa, len, want, least, now, &granted);
+	if (l->svc == SVC_CHARGEN && r.want > 0)
+		r.least = 1;
+	enum srcbudget_verdict v = srcbudget_decide(srv->budget, &r, now, &granted);
 	switch (v) {
 	case SRCBUDGET_SEND:
 		return true;
@@ -61,6 +72,9 @@ static bool udp_budget_ok(struct server *srv, const struct listener *l, const st
 		return true;
 	case SRCBUDGET_OVER_BUDGET:
 		srv->stats.udp_over_budget++;
+		break;
+	case SRCBUDGET_LOOP:
+		srv->stats.udp_loop++;
 		break;
 	case SRCBUDGET_PEER_RATE:
 		srv->stats.udp_peer_rate++;
@@ -94,8 +108,10 @@ static void udp_answer(struct server *srv, struct listener *l, unsigned n)
 			udp_log_drop(srv, l, sa, "oversized", now);
 			continue;
 		}
+		/* before upper changes it in place */
+		uint64_t digest = srcbudget_digest(srv->budget, b->data[i], len);
 		ssize_t rlen = reply_datagram(l->svc, b->data[i], len, b->reply[i], &srv->reply, &reply);
-		if (rlen >= 0 && !udp_budget_ok(srv, l, sa, len, &rlen, now))
+		if (rlen >= 0 && !udp_budget_ok(srv, l, sa, len, digest, reply, &rlen, now))
 			continue;
 		if (!srv->cfg->quiet && ratelog_allow(&srv->udp_log, now)) {
 			uint64_t k = ratelog_take_suppressed(&srv->udp_log);

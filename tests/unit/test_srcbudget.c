@@ -53,6 +53,40 @@ static struct srcbudget *budget(uint32_t factor_milli, uint64_t credit, uint64_t
 	return b;
 }
 
+/* Requests hold bytes >= 0x80 that change with each call; answers are all
+ * 'A': no request is ever one of our answers unless a test makes it so. */
+static uint8_t reqbuf[65536], ansbuf[65536];
+static uint32_t reqno;
+
+static enum srcbudget_verdict decide_gen(struct srcbudget *b, const union addr_any *from,
+					 size_t in_len, size_t want, size_t least, bool generated,
+					 uint64_t now, size_t *got)
+{
+	reqno++;
+	for (size_t i = 0; i < 4 && i < in_len; i++) {
+		reqbuf[i] = (uint8_t)(0x80 | ((reqno >> (7 * i)) & 0x7f));
+		reqbuf[in_len - 1 - i] = reqbuf[i];
+	}
+	if (ansbuf[0] != 'A')
+		memset(ansbuf, 'A', sizeof(ansbuf));
+	struct srcbudget_req r = {
+		.from = &from->sa,
+		.in_len = in_len,
+		.in_digest = srcbudget_digest(b, reqbuf, in_len),
+		.out = ansbuf,
+		.want = want,
+		.least = least,
+		.generated = generated,
+	};
+	return srcbudget_decide(b, &r, now, got);
+}
+
+static enum srcbudget_verdict decide(struct srcbudget *b, const union addr_any *from, size_t in_len,
+				     size_t want, size_t least, uint64_t now, size_t *got)
+{
+	return decide_gen(b, from, in_len, want, least, false, now, got);
+}
+
 /* IP bytes in and out over n requests of in_len asking want (least) bytes. */
 struct tally {
 	uint64_t in, out, sent, shortened, refused;
@@ -64,7 +98,7 @@ static void ask(struct srcbudget *b, const union addr_any *from, size_t in_len, 
 {
 	size_t hdr = from->sa.sa_family == AF_INET6 ? SRCBUDGET_HDR6 : SRCBUDGET_HDR4;
 	size_t got = 12345;
-	enum srcbudget_verdict v = srcbudget_decide(b, &from->sa, in_len, want, least, now, &got);
+	enum srcbudget_verdict v = decide(b, from, in_len, want, least, now, &got);
 
 	t->in += in_len + hdr;
 	if (v == SRCBUDGET_SEND || v == SRCBUDGET_SHORTENED) {
@@ -75,6 +109,7 @@ static void ask(struct srcbudget *b, const union addr_any *from, size_t in_len, 
 		t->sent++;
 		t->shortened += v == SRCBUDGET_SHORTENED;
 	} else {
+		assert_true(v == SRCBUDGET_OVER_BUDGET || v == SRCBUDGET_BYTE_RATE);
 		assert_int_equal(got, 0);
 		t->refused++;
 	}
@@ -126,28 +161,29 @@ static void test_chargen_is_shortened_to_the_budget(void **state)
 
 	/* no credit: 100 bytes in pay for 100 bytes out, headers included, and
 	 * a refused request leaves nothing behind */
-	assert_int_equal(srcbudget_decide(b, &a.sa, 72, 512, 1, T0, &got), SRCBUDGET_SHORTENED);
+	assert_int_equal(decide(b, &a, 72, 512, 1, T0, &got), SRCBUDGET_SHORTENED);
 	assert_int_equal(got, 72);
 	/* an answer that may not be shortened is refused */
-	assert_int_equal(srcbudget_decide(b, &a.sa, 72, 512, 512, T0, &got), SRCBUDGET_OVER_BUDGET);
+	assert_int_equal(decide(b, &a, 72, 512, 512, T0, &got), SRCBUDGET_OVER_BUDGET);
 	assert_int_equal(got, 0);
 	/* one as large as the request goes */
-	assert_int_equal(srcbudget_decide(b, &a.sa, 72, 72, 72, T0, &got), SRCBUDGET_SEND);
+	assert_int_equal(decide(b, &a, 72, 72, 72, T0, &got), SRCBUDGET_SEND);
 	assert_int_equal(got, 72);
 	srcbudget_free(b);
 }
 
-static void test_minimum_cost_ends_an_empty_loop(void **state)
+static void test_minimum_cost_drains_small_answers(void **state)
 {
-	/* 0-byte echo: 28 B in, 28 B out, but the answer costs 64 */
+	/* 1-byte answers to 1-byte requests: 29 B each way, but the answer
+	 * costs 64, so 35 B of credit go each time */
 	struct srcbudget *b = budget(1000, CREDIT, 0);
 	union addr_any a = ip4("192.0.2.9", 40107);
 	struct tally t = { 0 };
 
 	for (int i = 0; i < 100000 && t.refused == 0; i++)
-		ask(b, &a, 0, 0, 0, T0 + (uint64_t)i, &t);
+		ask(b, &a, 1, 1, 1, T0 + (uint64_t)i, &t);
 	assert_int_equal(t.refused, 1);
-	assert_int_equal(t.sent, CREDIT / (SRCBUDGET_MIN_COST - SRCBUDGET_HDR4));
+	assert_int_equal(t.sent, CREDIT / (SRCBUDGET_MIN_COST - SRCBUDGET_HDR4 - 1));
 	srcbudget_free(b);
 }
 
@@ -284,7 +320,7 @@ static void test_factor_and_credit_options(void **state)
 	for (int i = 0; i < 1000; i++)
 		ask(b, &a, 0, 512, 512, T0, &v);
 	assert_int_equal(v.sent, 1000);
-	assert_int_equal(srcbudget_used(b), 0);
+	assert_int_equal(srcbudget_used(b), 1); /* the peer, for loops */
 	srcbudget_free(b);
 }
 
@@ -343,47 +379,114 @@ static void test_a_steady_flood_gets_no_refill(void **state)
 	srcbudget_free(b);
 }
 
-static void test_peer_rate_burst_then_rate(void **state)
+static void test_generated_answers_are_paced_per_peer(void **state)
 {
 	struct srcbudget *b = budget(0, 0, 1000);
 	union addr_any a = ip4("127.0.0.1", 40107), other = ip4("127.0.0.1", 40108);
 	size_t got;
 
 	for (int i = 0; i < SRCBUDGET_PEER_BURST; i++)
-		assert_int_equal(srcbudget_decide(b, &a.sa, 1, 1, 1, T0, &got), SRCBUDGET_SEND);
-	assert_int_equal(srcbudget_decide(b, &a.sa, 1, 1, 1, T0, &got), SRCBUDGET_PEER_RATE);
+		assert_int_equal(decide_gen(b, &a, 1, 26, 26, true, T0, &got), SRCBUDGET_SEND);
+	assert_int_equal(decide_gen(b, &a, 1, 26, 26, true, T0, &got), SRCBUDGET_PEER_RATE);
 	assert_int_equal(got, 0);
 	/* another port of the same address is another peer */
-	assert_int_equal(srcbudget_decide(b, &other.sa, 1, 1, 1, T0, &got), SRCBUDGET_SEND);
+	assert_int_equal(decide_gen(b, &other, 1, 26, 26, true, T0, &got), SRCBUDGET_SEND);
 	/* one answer a millisecond */
-	assert_int_equal(srcbudget_decide(b, &a.sa, 1, 1, 1, T0 + 999, &got), SRCBUDGET_PEER_RATE);
-	assert_int_equal(srcbudget_decide(b, &a.sa, 1, 1, 1, T0 + 1000, &got), SRCBUDGET_SEND);
-	assert_int_equal(srcbudget_decide(b, &a.sa, 1, 1, 1, T0 + 1000, &got), SRCBUDGET_PEER_RATE);
+	assert_int_equal(decide_gen(b, &a, 1, 26, 26, true, T0 + 999, &got), SRCBUDGET_PEER_RATE);
+	assert_int_equal(decide_gen(b, &a, 1, 26, 26, true, T0 + 1000, &got), SRCBUDGET_SEND);
+	assert_int_equal(decide_gen(b, &a, 1, 26, 26, true, T0 + 1000, &got), SRCBUDGET_PEER_RATE);
+	/* echoes of distinct data are not paced: a client may send a burst */
+	for (int i = 0; i < 10000; i++)
+		assert_int_equal(decide(b, &a, 1, 1, 1, T0 + 1000, &got), SRCBUDGET_SEND);
+	/* nor with the pace off */
+	srcbudget_free(b);
+	b = budget(0, 0, 0);
+	for (int i = 0; i < 10000; i++)
+		assert_int_equal(decide_gen(b, &a, 1, 26, 26, true, T0, &got), SRCBUDGET_SEND);
 	srcbudget_free(b);
 }
 
-/* Two servers with the default configuration answer each other's
- * datagram, one exchange every `gap` us: how many answers in all. */
-static int loop_length(const char *ip, size_t len, uint64_t gap)
+static void test_our_answer_coming_back_is_a_loop(void **state)
+{
+	struct srcbudget *b = budget(0, 0, 0);
+	union addr_any a = ip4("127.0.0.1", 40107), other = ip4("127.0.0.1", 40108);
+	uint8_t x[3] = { 'h', 'i', '\n' };
+	size_t got;
+	struct srcbudget_req r = {
+		.from = &a.sa, .in_len = 3, .in_digest = srcbudget_digest(b, x, 3),
+		.out = x, .want = 3, .least = 3,
+	};
+
+	/* the first is an ordinary request; then our echo comes back again and
+	 * again: a few go (a person pressing Return), then no more */
+	assert_int_equal(srcbudget_decide(b, &r, T0, &got), SRCBUDGET_SEND);
+	for (int i = 0; i < SRCBUDGET_RETURN_BURST; i++)
+		assert_int_equal(srcbudget_decide(b, &r, T0, &got), SRCBUDGET_SEND);
+	assert_int_equal(srcbudget_decide(b, &r, T0, &got), SRCBUDGET_LOOP);
+	assert_int_equal(got, 0);
+	/* ten a second after that */
+	assert_int_equal(srcbudget_decide(b, &r, T0 + 99999, &got), SRCBUDGET_LOOP);
+	assert_int_equal(srcbudget_decide(b, &r, T0 + 100000, &got), SRCBUDGET_SEND);
+	/* the same bytes from another peer, or other bytes from this one, go */
+	r.from = &other.sa;
+	assert_int_equal(srcbudget_decide(b, &r, T0 + 100000, &got), SRCBUDGET_SEND);
+	r.from = &a.sa;
+	uint8_t y[3] = { 'h', 'o', '\n' };
+	r.in_digest = srcbudget_digest(b, y, 3);
+	r.out = y;
+	assert_int_equal(srcbudget_decide(b, &r, T0 + 100000, &got), SRCBUDGET_SEND);
+	srcbudget_free(b);
+}
+
+static void test_digest_sees_length_and_both_ends(void **state)
+{
+	struct srcbudget *b = budget(0, 0, 0);
+	static uint8_t p[2000], q[2000];
+
+	memset(p, 'x', sizeof(p));
+	memset(q, 'x', sizeof(q));
+	assert_true(srcbudget_digest(b, p, 2000) == srcbudget_digest(b, q, 2000));
+	assert_true(srcbudget_digest(b, p, 0) == srcbudget_digest(b, q, 0));
+	assert_true(srcbudget_digest(b, p, 1999) != srcbudget_digest(b, q, 2000));
+	q[0] = 'y';
+	assert_true(srcbudget_digest(b, p, 2000) != srcbudget_digest(b, q, 2000));
+	q[0] = 'x';
+	q[1999] = 'y';
+	assert_true(srcbudget_digest(b, p, 2000) != srcbudget_digest(b, q, 2000));
+	assert_true(srcbudget_digest(b, p, 40) != srcbudget_digest(b, q + 1960, 40));
+	srcbudget_free(b);
+}
+
+/* Two servers with the default configuration answer each other, one
+ * exchange every `gap` us: echo answers what it got; a generating service
+ * answers something new each time. How many answers in all. */
+static int loop_length(const char *ip, size_t len, uint64_t gap, bool a_echoes, bool c_echoes)
 {
 	struct srcbudget_cfg cfg;
 	srcbudget_cfg_default(&cfg);
 	struct srcbudget *a = srcbudget_new(&cfg, T0), *c = srcbudget_new(&cfg, T0);
 	union addr_any from_c = ip4(ip, 40107), from_a = ip4(ip, 40007);
+	static uint8_t dgram[2048];
 	uint64_t now = T0;
 	size_t got;
 	int n = 0;
 
-	for (;;) {
+	memset(dgram, 'z', len);
+	for (; n < 1000000; n++) {
+		bool a_turn = n % 2 == 0;
+		struct srcbudget *srv = a_turn ? a : c;
+		bool echoes = a_turn ? a_echoes : c_echoes;
+		struct srcbudget_req r = {
+			.from = a_turn ? &from_c.sa : &from_a.sa,
+			.in_len = len,
+			.in_digest = srcbudget_digest(srv, dgram, len),
+			.out = dgram, .want = len, .least = len,
+			.generated = !echoes,
+		};
+		if (!echoes && len > 0) /* new content: the next line, the time */
+			dgram[n % len] = (uint8_t)('a' + n % 26);
 		now += gap;
-		if (srcbudget_decide(a, &from_c.sa, len, len, len, now, &got) != SRCBUDGET_SEND)
-			break;
-		n++;
-		now += gap;
-		if (srcbudget_decide(c, &from_a.sa, len, len, len, now, &got) != SRCBUDGET_SEND)
-			break;
-		n++;
-		if (n > 1000000)
+		if (srcbudget_decide(srv, &r, now, &got) != SRCBUDGET_SEND)
 			break;
 	}
 	srcbudget_free(a);
@@ -391,19 +494,26 @@ static int loop_length(const char *ip, size_t len, uint64_t gap)
 	return n;
 }
 
-static void test_loops_end_within_a_few_dozen_datagrams(void **state)
+static void test_loops_end_within_a_few_datagrams(void **state)
 {
-	/* on loopback (no amplification budget) the answer rate ends it, as
-	 * long as the loop runs faster than 1,000 answers a second, which two
-	 * servers on one host always do (tens of thousands) */
-	assert_true(loop_length("127.0.0.1", 0, 10) <= 2 * SRCBUDGET_PEER_BURST + 2);
-	assert_true(loop_length("127.0.0.1", 1, 100) <= 3 * SRCBUDGET_PEER_BURST);
-	assert_true(loop_length("::1", 1000, 50) <= 3 * SRCBUDGET_PEER_BURST);
-	/* elsewhere the same, and a slow loop of small datagrams still ends
-	 * through the minimum cost: 36 B lost per answer */
-	assert_true(loop_length("192.0.2.1", 0, 10) <= 2 * SRCBUDGET_PEER_BURST + 2);
-	int slow = loop_length("192.0.2.1", 1, 2000);
-	assert_true(slow > 0 && slow <= 2 * (CREDIT / 35 + 1));
+	/* echo and echo, or echo and a generating service: our own answer
+	 * comes back, and a few of those end it, at any speed */
+	int lim = 2 * (SRCBUDGET_RETURN_BURST + 2);
+	assert_true(loop_length("127.0.0.1", 0, 10, true, true) <= lim);
+	assert_true(loop_length("127.0.0.1", 1, 10, true, true) <= lim);
+	assert_true(loop_length("::1", 1000, 10, true, true) <= lim);
+	assert_true(loop_length("127.0.0.1", 1, 1000, true, true) <= lim);
+	assert_true(loop_length("127.0.0.1", 20, 10, true, false) <= lim);
+	assert_true(loop_length("192.0.2.1", 1, 10, true, true) <= lim);
+	/* slower than 10 a second, still ended through the minimum cost: 35 B
+	 * a time less the credit's refill (68 B/s, 14 B per 0.2 s) */
+	assert_true(loop_length("192.0.2.1", 1, 100000, true, true) <= 2 * (CREDIT / (35 - 14) + 1));
+	/* two generating services: the pace, as long as the loop runs faster
+	 * than 1,000 a second (two servers on one host run tens of thousands) */
+	assert_true(loop_length("127.0.0.1", 26, 10, false, false) <= 2 * SRCBUDGET_PEER_BURST + 4);
+	/* elsewhere a slow one still ends through the minimum cost */
+	int slow = loop_length("192.0.2.1", 4, 2000, false, false);
+	assert_true(slow > 0 && slow <= 2 * (CREDIT / (64 - 32) + 1));
 }
 
 static void test_byte_rate_counts_the_minimum_cost(void **state)
@@ -418,9 +528,10 @@ static void test_byte_rate_counts_the_minimum_cost(void **state)
 	struct tally t = { 0 };
 
 	for (int i = 0; i < 5000; i++)
-		ask(b, &a, 0, 0, 0, T0, &t);
+		ask(b, &a, 1, 1, 1, T0, &t);
 	assert_int_equal(t.sent, SRCBUDGET_IP_MAX / SRCBUDGET_MIN_COST);
-	assert_int_equal(srcbudget_decide(b, &a.sa, 0, 0, 0, T0 + SEC, &(size_t){ 0 }), SRCBUDGET_SEND);
+	assert_int_equal(decide(b, &a, 1, 1, 1, T0, &(size_t){ 0 }), SRCBUDGET_BYTE_RATE);
+	assert_int_equal(decide(b, &a, 1, 1, 1, T0 + SEC, &(size_t){ 0 }), SRCBUDGET_SEND);
 	srcbudget_free(b);
 }
 
@@ -503,6 +614,7 @@ static void test_verdict_names(void **state)
 	assert_string_equal(srcbudget_verdict_name(SRCBUDGET_SEND), "ok");
 	assert_string_equal(srcbudget_verdict_name(SRCBUDGET_SHORTENED), "shortened");
 	assert_string_equal(srcbudget_verdict_name(SRCBUDGET_OVER_BUDGET), "over-budget");
+	assert_string_equal(srcbudget_verdict_name(SRCBUDGET_LOOP), "loop");
 	assert_string_equal(srcbudget_verdict_name(SRCBUDGET_PEER_RATE), "peer-rate");
 	assert_string_equal(srcbudget_verdict_name(SRCBUDGET_BYTE_RATE), "rate-limited");
 }
@@ -513,7 +625,7 @@ int main(void)
 		cmocka_unit_test(test_credit_then_factor_one),
 		cmocka_unit_test(test_seed_client_gets_full_answers),
 		cmocka_unit_test(test_chargen_is_shortened_to_the_budget),
-		cmocka_unit_test(test_minimum_cost_ends_an_empty_loop),
+		cmocka_unit_test(test_minimum_cost_drains_small_answers),
 		cmocka_unit_test(test_large_echo_always_pays_for_itself),
 		cmocka_unit_test(test_prefix_aggregation_v4),
 		cmocka_unit_test(test_one_source_cannot_take_its_whole_prefix),
@@ -522,8 +634,10 @@ int main(void)
 		cmocka_unit_test(test_factor_and_credit_options),
 		cmocka_unit_test(test_refill_over_time_after_the_hold),
 		cmocka_unit_test(test_a_steady_flood_gets_no_refill),
-		cmocka_unit_test(test_peer_rate_burst_then_rate),
-		cmocka_unit_test(test_loops_end_within_a_few_dozen_datagrams),
+		cmocka_unit_test(test_generated_answers_are_paced_per_peer),
+		cmocka_unit_test(test_our_answer_coming_back_is_a_loop),
+		cmocka_unit_test(test_digest_sees_length_and_both_ends),
+		cmocka_unit_test(test_loops_end_within_a_few_datagrams),
 		cmocka_unit_test(test_byte_rate_counts_the_minimum_cost),
 		cmocka_unit_test(test_table_is_fixed_and_flood_resets_nothing),
 		cmocka_unit_test(test_busy_entries_survive_a_flood),
