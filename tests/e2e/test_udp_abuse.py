@@ -279,7 +279,11 @@ def test_one_spoofed_datagram_does_not_loop(net, case):
             stop(b)
         else:
             assert b.stop() == 0
+            b.finish()
+            summary = b.stdout_lines[-1]
     print("\n%s: %d datagrams" % (name, quiet))
+    if b_kind != "serve":
+        assert summary.startswith("echo-server: stopped; UDP datagrams in=")
     assert 2 <= quiet <= LOOP_MAX.get(name, ECHO_LOOP_MAX), quiet
     assert ev["udp_in"] >= 1
 
