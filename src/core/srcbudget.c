@@ -46,7 +46,7 @@ struct srcbudget {
 	struct sb_slot *slots;
 	size_t nsets;
 	size_t used;
-	uint64_t pool;          /* credit for prefixes, thousandths of a byte */
+	uint64_t pool;          /* what all may still spend of their credit, thousandths of a byte */
 	uint64_t pool_stamp;
 	uint8_t secret[16];
 };
@@ -264,19 +264,24 @@ static void sb_budget_hold(struct sb_budget *bd, uint64_t now)
 	bd->src->u.a.hold = bd->pfx->u.a.hold = now + SRCBUDGET_HOLD_US;
 }
 
-uint64_t srcbudget_digest(const struct srcbudget *b, const void *p, size_t n)
+/* Not keyed: it only tells our own answer from a peer's next datagram, and
+ * a peer that made the two collide would only hold back its own answers. */
+uint64_t srcbudget_digest(const void *p, size_t n)
 {
-	uint8_t buf[8 + 64];
-	size_t k = n < 32 ? n : 32;
+	uint8_t buf[64] = { 0 };
+	size_t head = n < 32 ? n : 32, tail = n - head < 32 ? n - head : 32;
+	uint64_t h = 0x9e3779b97f4a7c15ULL ^ (uint64_t)n;
 
-	memcpy(buf, &n, sizeof(n) < 8 ? sizeof(n) : 8);
-	memcpy(buf + 8, p, k);
-	if (n > 32) {
-		size_t t = n - 32 < 32 ? n - 32 : 32;
-		memcpy(buf + 8 + k, (const uint8_t *)p + n - t, t);
-		k += t;
+	memcpy(buf, p, head);
+	memcpy(buf + head, (const uint8_t *)p + n - tail, tail);
+	for (size_t i = 0; i < head + tail; i += 8) {
+		uint64_t w;
+		memcpy(&w, buf + i, sizeof(w));
+		h = (h ^ w) * 0xff51afd7ed558ccdULL;
+		h ^= h >> 33;
 	}
-	return siphash24(b->secret, buf, 8 + k);
+	h *= 0xc4ceb9fe1a85ec53ULL;
+	return h ^ (h >> 33);
 }
 
 /* The entries one decision needs, made if absent; each made one pinned so
@@ -352,7 +357,8 @@ enum srcbudget_verdict srcbudget_decide(struct srcbudget *b, const struct srcbud
 	}
 	*granted = grant_ip - hdr;
 	e.peer->answered = true;
-	e.peer->u.p.answer = srcbudget_digest(b, r->out, *granted);
+	e.peer->u.p.answer = r->out_is_in && *granted == r->in_len ? r->in_digest
+								    : srcbudget_digest(r->out, *granted);
 	return grant_ip < want_ip ? SRCBUDGET_SHORTENED : SRCBUDGET_SEND;
 }
 

@@ -88,6 +88,8 @@ struct srcbudget_req {
 	uint64_t in_digest;     /* srcbudget_digest of them, taken before any
 				   service changed them in place */
 	const void *out;        /* the answer */
+	bool out_is_in;         /* the answer is the datagram as it came (echo):
+				   its digest is in_digest */
 	size_t want;            /* its length */
 	size_t least;           /* the shortest the service allows (chargen: 1) */
 	bool generated;         /* chargen, qotd, daytime, time: paced per peer */
@@ -101,7 +103,7 @@ void srcbudget_cfg_default(struct srcbudget_cfg *cfg);
 struct srcbudget *srcbudget_new(const struct srcbudget_cfg *cfg, uint64_t now_us);
 void srcbudget_free(struct srcbudget *b);
 /* A fingerprint of a datagram: its length, first and last 32 bytes. */
-uint64_t srcbudget_digest(const struct srcbudget *b, const void *p, size_t n);
+uint64_t srcbudget_digest(const void *p, size_t n);
 /*
  * May r->from get the answer (want bytes, or as few as least)? Charges it
  * when it goes out and remembers it; *granted is its payload length then.

@@ -52,8 +52,9 @@ static void udp_answer(struct echo_server *srv, unsigned n)
 		struct srcbudget_req r = {
 			.from = sa,
 			.in_len = len,
-			.in_digest = srcbudget_digest(srv->budget, b->data[i], len),
+			.in_digest = srcbudget_digest(b->data[i], len),
 			.out = b->data[i],
+			.out_is_in = true,
 			.want = len,
 			.least = len,
 		};

@@ -56,6 +56,7 @@ static bool udp_budget_ok(struct server *srv, const struct listener *l, const st
 		.out = reply,
 		.want = (size_t)*rlen,
 		.least = (size_t)*rlen,
+		.out_is_in = l->svc == SVC_ECHO,
 		.generated = l->svc != SVC_ECHO && l->svc != SVC_UPPER,
 	};
 	size_t granted;
@@ -109,7 +110,7 @@ static void udp_answer(struct server *srv, struct listener *l, unsigned n)
 			continue;
 		}
 		/* before upper changes it in place */
-		uint64_t digest = srcbudget_digest(srv->budget, b->data[i], len);
+		uint64_t digest = srcbudget_digest(b->data[i], len);
 		ssize_t rlen = reply_datagram(l->svc, b->data[i], len, b->reply[i], &srv->reply, &reply);
 		if (rlen >= 0 && !udp_budget_ok(srv, l, sa, len, digest, reply, &rlen, now))
 			continue;
