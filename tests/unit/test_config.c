@@ -49,6 +49,9 @@ static void test_defaults(void **state)
 	assert_int_equal(cfg.max_per_host, 0);
 	assert_int_equal(cfg.udp_rate, 262144);
 	assert_int_equal(cfg.high_water, 262144);
+	assert_int_equal(cfg.amp_factor_milli, 1000);
+	assert_int_equal(cfg.amp_credit, 4096);
+	assert_int_equal(cfg.udp_peer_rate, 1000);
 	assert_null(cfg.quotes_file);
 	assert_null(cfg.daytime_fmt);
 	assert_false(cfg.quiet);
