@@ -5,7 +5,8 @@
  * register and join, and deliveries per second.
  *   chat_load HOST PORT [MEMBERS [LINES [SIZE]]]      (default 200 10000 64)
  * One process, one libevent loop, one UDP socket per member; bounded by a
- * 120 s deadline. Speaks docs/chat-protocol.md through core/chatlink. */
+ * 120 s deadline. Speaks docs/chat-protocol.md through core/chatlink,
+ * the cookie round trip of registration included. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -32,6 +33,9 @@ struct member {
 	struct event *ev;
 	uint64_t got;          /* lines received from member 0 */
 	bool bad;              /* a line out of order */
+	uint64_t nonce;
+	char cookie[CHAT_TOKEN_HEX + 1]; /* the server's COOKIE, "" until it comes */
+	bool send_reg;         /* a COOKIE came: REG again with it */
 };
 
 static struct member *members;
@@ -89,10 +93,30 @@ static void load_member_ready(struct member *m)
 	}
 }
 
+/* REG as message 1 of a fresh link, with the cookie if there is one. */
+static void load_register(struct member *m)
+{
+	char reg[96];
+
+	chat_link_free(&m->link);
+	chat_link_init(&m->link);
+	/* Names unique to this run: an earlier run's sessions may still live. */
+	snprintf(reg, sizeof(reg), "REG m%dp%d %016llx %s", m->idx, (int)getpid(),
+		 (unsigned long long)m->nonce, m->cookie[0] ? m->cookie : "-");
+	chat_link_send(&m->link, reg, strlen(reg));
+	load_flush(m, false);
+}
+
 static void load_deliver(void *ctx, const char *line, size_t len, uint64_t sent_us)
 {
 	struct member *m = ctx;
 
+	if (m->state == M_REG && len == 7 + CHAT_TOKEN_HEX && memcmp(line, "COOKIE ", 7) == 0) {
+		memcpy(m->cookie, line + 7, CHAT_TOKEN_HEX);
+		m->cookie[CHAT_TOKEN_HEX] = '\0';
+		m->send_reg = true;
+		return;
+	}
 	if (len >= 8 && memcmp(line, "WELCOME ", 8) == 0) {
 		/* Member 0 creates the room; the others join it once it exists. */
 		m->state = M_JOIN;
@@ -148,6 +172,10 @@ static void load_on_read(evutil_socket_t fd, short what, void *arg)
 			m->link.token = d.token;
 		}
 		chat_link_receive(&m->link, &d, clock_mono_us(), load_deliver, m);
+		if (m->send_reg) {
+			m->send_reg = false;
+			load_register(m);
+		}
 	}
 	load_flush(m, false);
 	if (m->idx == 0 && nready == nmembers)
@@ -193,7 +221,6 @@ int main(int argc, char **argv)
 	t_start = clock_mono_us();
 	for (int i = 0; i < nmembers; i++) {
 		struct member *m = &members[i];
-		char reg[80];
 		m->idx = i;
 		m->fd = socket(server.sa.sa_family, SOCK_DGRAM | SOCK_NONBLOCK, 0);
 		int big = 4 << 20;
@@ -203,13 +230,10 @@ int main(int argc, char **argv)
 			return 1;
 		}
 		chat_link_init(&m->link);
-		/* Names unique to this run: an earlier run's sessions may still live. */
-		snprintf(reg, sizeof(reg), "REG m%dp%d %016llx", i, (int)getpid(),
-			 (unsigned long long)rng_next(&r));
-		chat_link_send(&m->link, reg, strlen(reg));
+		m->nonce = rng_next(&r);
 		m->ev = event_new(base, m->fd, EV_READ | EV_PERSIST, load_on_read, m);
 		event_add(m->ev, NULL);
-		load_flush(m, false);
+		load_register(m);
 	}
 	struct timeval tick = { 0, 20000 };
 	struct event *t = event_new(base, -1, EV_PERSIST, load_on_tick, NULL);

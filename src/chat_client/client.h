@@ -25,6 +25,7 @@
 /* A line read from stdin: longer ones are refused (the text limit is 512). */
 #define CC_INPUT_MAX 1024
 #define CC_KEEPALIVE_US 10000000ULL   /* an idle client acknowledges every 10 s */
+#define CC_KEEPALIVE_LINE "KEEPALIVE"  /* as message 0 of the keepalive (ignored) */
 #define CC_QUIT_WAIT_US 3000000ULL    /* $quit: how long to wait for "OK bye" */
 #define CC_DRAIN_WAIT_US 10000000ULL  /* end of input: how long acks may stall */
 #define CC_AWAIT_MAX_US 10000000ULL   /* input waits this long at most for an answer */
@@ -66,6 +67,10 @@ struct chat_client {
 
 	struct chat_link link;
 	char nonce[CHAT_TOKEN_HEX + 1];
+	/* The server's cookie for our address ("" before the first): echoed in
+	 * REG, kept for registering again; a stale one just costs a COOKIE. */
+	char cookie[CHAT_TOKEN_HEX + 1];
+	bool cookie_new;                   /* a COOKIE arrived: send REG again with it */
 	uint64_t welcomed_us;
 	uint64_t rx_token;                 /* the token of the datagram being taken in */
 	bool session_lost;                 /* "ERR no-session" arrived: register again */

@@ -199,8 +199,8 @@ static void display_ok(struct chat_display *d, const struct chat_event *ev)
 		snprintf(o, n, "ok: %.*s%s%.*s", W(ev->what), ev->text.len ? " " : "", W(ev->text));
 }
 
-enum chat_out chat_display_event(struct chat_display *d, const struct chat_event *ev,
-				 const char **line)
+static enum chat_out display_event(struct chat_display *d, const struct chat_event *ev,
+				   const char **line)
 {
 	char *o = d->out;
 	size_t n = sizeof(d->out);
@@ -241,5 +241,18 @@ enum chat_out chat_display_event(struct chat_display *d, const struct chat_event
 		break;
 	}
 	*line = o;
+	return where;
+}
+
+enum chat_out chat_display_event(struct chat_display *d, const struct chat_event *ev,
+				 const char **line)
+{
+	const char *raw;
+	enum chat_out where = display_event(d, ev, &raw);
+
+	if (where == CHAT_OUT_NONE)
+		return where;
+	textesc_term((const uint8_t *)raw, strlen(raw), d->shown);
+	*line = d->shown;
 	return where;
 }

@@ -9,6 +9,7 @@
 #include <stddef.h>
 
 #include "core/chatproto.h"
+#include "core/textesc.h"
 
 /* A gathered list and the formatted line it becomes: 1000 names of 32
  * bytes with ", " between them fit; longer lists end in "… and N more". */
@@ -55,10 +56,15 @@ struct chat_display {
 	size_t len;                     /* of acc */
 	char acc[CHAT_DISPLAY_MAX];     /* "a, b, c" so far */
 	char out[CHAT_DISPLAY_MAX + 128];
+	/* out made safe for a terminal (core/textesc): another user's C1
+	 * controls, bidirectional overrides and malformed UTF-8 escaped. */
+	char shown[TEXTESC_MAX(CHAT_DISPLAY_MAX + 128)];
 };
 
 void chat_display_init(struct chat_display *d);
-/* The line to show for ev (NUL-terminated, in d->out) and where. */
+/* The line to show for ev and where: NUL-terminated, in d->shown, escaped
+ * as the TCP chat escapes a peer's line (textesc_term), so that nothing a
+ * server or another user sends can drive the terminal. */
 enum chat_out chat_display_event(struct chat_display *d, const struct chat_event *ev,
 				 const char **line);
 

@@ -1,5 +1,6 @@
 /* The session with the server: registration (REG until WELCOME or ERR,
- * bounded by -w), the datagrams in and out through core/chatlink, the
+ * bounded by -w, with the cookie round trip that proves our address), the
+ * datagrams in and out through core/chatlink, the
  * retransmission and keepalive timers, registering again when the server
  * lost the session, and leaving (BYE until "OK bye" or a timeout). */
 #include "chat_client/client.h"
@@ -14,6 +15,7 @@
 #include "core/clock.h"
 #include "core/resolve.h"
 #include "core/rng.h"
+#include "core/textesc.h"
 
 void cc_timer_at(struct event *ev, uint64_t at_us)
 {
@@ -105,11 +107,23 @@ void cc_finish(struct chat_client *c, int code)
 	event_base_loopexit(c->base, NULL);
 }
 
+/* REG as message 1 of a fresh link, with the cookie we have ("-" for none). */
+static void cc_send_reg(struct chat_client *c)
+{
+	char line[CHAT_NAME_MAX + 2 * CHAT_TOKEN_HEX + 8];
+
+	chat_link_free(&c->link);
+	chat_link_init(&c->link);
+	int k = snprintf(line, sizeof(line), "REG %s %s %s", c->cfg->name, c->nonce,
+			 c->cookie[0] ? c->cookie : "-");
+	cc_send(c, line, (size_t)k);
+	cc_flush(c, false);
+}
+
 void cc_register(struct chat_client *c)
 {
 	static const char hex[] = "0123456789abcdef";
 	uint8_t r[CHAT_TOKEN_HEX / 2];
-	char line[CHAT_NAME_MAX + CHAT_TOKEN_HEX + 8];
 
 	rng_fill_secure(r, sizeof(r));
 	for (size_t i = 0; i < sizeof(r); i++) {
@@ -117,15 +131,11 @@ void cc_register(struct chat_client *c)
 		c->nonce[2 * i + 1] = hex[r[i] & 15];
 	}
 	c->nonce[CHAT_TOKEN_HEX] = '\0';
-	chat_link_free(&c->link);
-	chat_link_init(&c->link);
 	chat_target_clear(&c->target);
 	chat_display_init(&c->display);
 	c->await = NULL;
 	c->state = CC_REGISTERING;
-	int k = snprintf(line, sizeof(line), "REG %s %s", c->cfg->name, c->nonce);
-	cc_send(c, line, (size_t)k);
-	cc_flush(c, false);
+	cc_send_reg(c);
 	cc_timer_at(c->ev_timeout, clock_mono_us() + c->cfg->wait_ms * 1000);
 }
 
@@ -165,6 +175,10 @@ void cc_flush(struct chat_client *c, bool ack_only)
 		return;
 	do {
 		n = chat_link_flush(&c->link, now, c->out, CC_FLUSH_MAX, ack_only && !sent);
+		if (ack_only && !sent && n == 1 && c->out[0].n == 0)
+			/* The keepalive: long enough for the server's no-session
+			 * answer, which is never longer than what it answers. */
+			chat_builder_add(&c->out[0], 0, CC_KEEPALIVE_LINE, strlen(CC_KEEPALIVE_LINE));
 		for (unsigned i = 0; i < n; i++) {
 			/* A datagram that does not leave is lost like any other:
 			 * the retransmission timer sends it again. */
@@ -200,13 +214,37 @@ static void cc_welcomed(struct chat_client *c)
 
 static void cc_refused_registration(struct chat_client *c, const struct chat_event *ev)
 {
-	if (chat_event_what_is(ev, "name-taken"))
+	char why[TEXTESC_MAX(CHAT_LINE_MAX)];
+	const struct chat_word *w = ev->text.len ? &ev->text : &ev->what;
+
+	if (chat_event_what_is(ev, "name-taken")) {
 		cc_error(c, "the name %s is taken on %s", c->cfg->name, c->where);
-	else
-		cc_error(c, "%s refused the name %s: %.*s", c->where, c->cfg->name,
-			 (int)(ev->text.len ? ev->text.len : ev->what.len),
-			 ev->text.len ? ev->text.p : ev->what.p);
+	} else {
+		textesc_term((const uint8_t *)w->p, w->len < CHAT_LINE_MAX ? w->len : CHAT_LINE_MAX,
+			     why);
+		cc_error(c, "%s refused the name %s: %s", c->where, c->cfg->name, why);
+	}
 	c->fatal = true;
+}
+
+/* "COOKIE <16 lowercase hex>" (seq 0): the server's answer to a REG whose
+ * cookie it does not take (none yet, or one of a server that restarted). */
+static bool cc_take_cookie(struct chat_client *c, const char *line, size_t len)
+{
+	static const char word[] = "COOKIE ";
+	size_t k = sizeof(word) - 1;
+
+	if (len != k + CHAT_TOKEN_HEX || memcmp(line, word, k) != 0)
+		return false;
+	for (size_t i = k; i < len; i++)
+		if (!((line[i] >= '0' && line[i] <= '9') || (line[i] >= 'a' && line[i] <= 'f')))
+			return false;
+	if (c->state == CC_REGISTERING) {
+		memcpy(c->cookie, line + k, CHAT_TOKEN_HEX);
+		c->cookie[CHAT_TOKEN_HEX] = '\0';
+		c->cookie_new = true;
+	}
+	return true; /* online, a late one: nothing to do */
 }
 
 /* Every message of the session, in order, exactly once. */
@@ -218,6 +256,8 @@ static void cc_deliver(void *arg, const char *line, size_t len, uint64_t sent_us
 
 	chat_event_parse(line, len, &ev);
 	if (c->state == CC_DONE || c->fatal || c->session_lost)
+		return;
+	if (cc_take_cookie(c, line, len))
 		return;
 	if (ev.kind == CHAT_EV_ERR && chat_event_what_is(&ev, "no-session")) {
 		/* During registration, or just after it, the notice is about
@@ -323,7 +363,7 @@ void cc_on_sock(evutil_socket_t fd, short what, void *arg)
 			continue;
 		}
 		cc_take(c, &d);
-		if (c->session_lost)
+		if (c->session_lost || c->cookie_new)
 			break;
 	}
 	if (c->fatal) {
@@ -336,6 +376,12 @@ void cc_on_sock(evutil_socket_t fd, short what, void *arg)
 		cc_session_lost(c);
 		if (c->state == CC_DONE)
 			return;
+	}
+	if (c->cookie_new) {
+		/* The same REG (same nonce) with the cookie: the server keeps
+		 * nothing until it comes back. */
+		c->cookie_new = false;
+		cc_send_reg(c);
 	}
 	cc_flush(c, false); /* acknowledge at once: well within 20 ms */
 	cc_pump(c);

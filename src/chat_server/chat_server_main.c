@@ -50,14 +50,19 @@ static int chatsrv_init(struct chatsrv_server *srv)
 	srv->ending = calloc(cfg->max_users, sizeof(*srv->ending));
 	if (!srv->users || !srv->rooms || !srv->dirty || !srv->ending ||
 	    chatsrv_heap_init(&srv->timers, cfg->max_users) < 0 ||
-	    chatsrv_pending_init(&srv->pending, CHATSRV_PENDING_MAX) < 0)
+	    chatsrv_pending_init(&srv->pending, CHATSRV_PENDING_MAX) < 0 ||
+	    chatsrv_reglimit_init(&srv->reglimit, cfg->reg_rate, cfg->max_per_prefix,
+				  cfg->max_users + CHATSRV_PENDING_MAX) < 0)
 		return -1;
+	rng_fill_secure(srv->cookie_secret, sizeof(srv->cookie_secret));
 	srv->expire_us = cfg->expire_ms * 1000;
+	srv->ack_timeout_us = cfg->ack_timeout_ms * 1000;
 	srv->now_us = now;
 	srv->cmd = (struct chatsrv_cmd_ctx){ .users = srv->users, .rooms = srv->rooms,
 					     .ops = &chatsrv_session_ops, .io = srv,
 					     .flood_rate = cfg->flood_rate, .line_us = now };
 	tbucket_init(&srv->notices, CHATSRV_NOTICE_RATE, CHATSRV_NOTICE_BURST, now);
+	tbucket_init(&srv->cookies, CHATSRV_COOKIE_RATE, CHATSRV_COOKIE_BURST, now);
 	ratelog_init(&srv->vlog, CHATSRV_VLOG_RATE, CHATSRV_VLOG_BURST, now);
 	src_policy_init(&srv->policy);
 	src_policy_load_ifaces(&srv->policy);
@@ -102,6 +107,7 @@ static void chatsrv_free(struct chatsrv_server *srv)
 	chatsrv_rooms_free(srv->rooms);
 	chatsrv_heap_free(&srv->timers);
 	chatsrv_pending_free(&srv->pending);
+	chatsrv_reglimit_free(&srv->reglimit);
 	free(srv->dirty);
 	free(srv->ending);
 }

@@ -34,7 +34,7 @@ void chatsrv_dispatch(struct chatsrv_server *srv, unsigned s, const uint8_t *p, 
 		return;
 	}
 	if (!d->has_token) {
-		chatsrv_register(srv, s, from, d);
+		chatsrv_register(srv, s, from, d, n);
 		chatsrv_session_end_pending(srv);
 		return;
 	}
@@ -42,7 +42,7 @@ void chatsrv_dispatch(struct chatsrv_server *srv, unsigned s, const uint8_t *p, 
 	if (!u) {
 		srv->stats.unknown_token++;
 		dispatch_ignored(srv, from, "unknown-token", "answered no-session");
-		chatsrv_notice_no_session(srv, s, from);
+		chatsrv_notice_no_session(srv, s, from, n);
 		return;
 	}
 	if (u->sock != s || !chatsrv_addr_equal(&u->addr.sa, from)) {

@@ -25,7 +25,15 @@ const char chatsrv_usage_text[] =
 	"\n"
 	"Limits:\n"
 	"      --expire SECS        remove a session silent this long (default 30; keepalives count)\n"
+	"      --ack-timeout SECS   drop a session that acknowledges nothing this long while\n"
+	"                           messages wait for it (default 10)\n"
 	"      --max-users N        sessions at once (default 1000)\n"
+	"      --max-per-prefix N   sessions from one /24 (IPv4) or /64 (IPv6) (default 250;\n"
+	"                           0: no limit; loopback is exempt)\n"
+	"      --reg-rate N         registrations a second from one address, 4N from one\n"
+	"                           prefix, bursts of twice that (default 10; 0: no limit)\n"
+	"      --queue-memory MIB   memory for messages waiting for acknowledgement, all\n"
+	"                           sessions together (default 64; docs/chat-server.md)\n"
 	"      --max-rooms N        rooms at once (default 100)\n"
 	"      --max-members N      members of one room (default 200)\n"
 	"      --flood-rate N       SAY/PRIV lines a second per user, bursts of 2N (default 20;\n"
@@ -50,6 +58,10 @@ enum {
 	OPT_MAX_ROOMS,
 	OPT_MAX_MEMBERS,
 	OPT_FLOOD_RATE,
+	OPT_ACK_TIMEOUT,
+	OPT_QUEUE_MEMORY,
+	OPT_REG_RATE,
+	OPT_MAX_PER_PREFIX,
 	OPT_JSON,
 	OPT_VERSION,
 };
@@ -63,6 +75,10 @@ static const struct option chatsrv_long_options[] = {
 	{ "max-rooms", required_argument, NULL, OPT_MAX_ROOMS },
 	{ "max-members", required_argument, NULL, OPT_MAX_MEMBERS },
 	{ "flood-rate", required_argument, NULL, OPT_FLOOD_RATE },
+	{ "ack-timeout", required_argument, NULL, OPT_ACK_TIMEOUT },
+	{ "queue-memory", required_argument, NULL, OPT_QUEUE_MEMORY },
+	{ "reg-rate", required_argument, NULL, OPT_REG_RATE },
+	{ "max-per-prefix", required_argument, NULL, OPT_MAX_PER_PREFIX },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "json", no_argument, NULL, OPT_JSON },
@@ -80,6 +96,10 @@ void chatsrv_config_defaults(struct chatsrv_config *cfg)
 	cfg->max_rooms = CHATSRV_MAX_ROOMS_DEFAULT;
 	cfg->max_members = CHATSRV_MAX_MEMBERS_DEFAULT;
 	cfg->flood_rate = CHATSRV_FLOOD_RATE_DEFAULT;
+	cfg->ack_timeout_ms = CHATSRV_ACK_TIMEOUT_DEFAULT_MS;
+	cfg->queue_memory = CHATSRV_QUEUE_MEMORY_DEFAULT_MIB << 20;
+	cfg->reg_rate = CHATSRV_REG_RATE_DEFAULT;
+	cfg->max_per_prefix = CHATSRV_MAX_PER_PREFIX_DEFAULT;
 }
 
 static enum chatsrv_args chatsrv_bad(char *err, size_t errlen, const char *opt, const char *arg,
@@ -140,6 +160,10 @@ static enum chatsrv_args chatsrv_check(struct chatsrv_config *cfg, int argc, cha
 		snprintf(err, errlen, "--expire 0: must be above 0");
 		return CHATSRV_ARGS_USAGE;
 	}
+	if (cfg->ack_timeout_ms == 0) {
+		snprintf(err, errlen, "--ack-timeout 0: must be above 0");
+		return CHATSRV_ARGS_USAGE;
+	}
 	return CHATSRV_ARGS_OK;
 }
 
@@ -194,6 +218,27 @@ enum chatsrv_args chatsrv_parse_args(int argc, char **argv, struct chatsrv_confi
 		case OPT_FLOOD_RATE:
 			if (chatsrv_count("--flood-rate", optarg, 0, CHATSRV_FLOOD_RATE_MAX,
 					  &cfg->flood_rate, err, errlen) < 0)
+				return CHATSRV_ARGS_USAGE;
+			break;
+		case OPT_ACK_TIMEOUT:
+			if (opt_parse_seconds(optarg, CHATSRV_EXPIRE_MAX_SECS, &cfg->ack_timeout_ms,
+					      &why) < 0)
+				return chatsrv_bad(err, errlen, "--ack-timeout", optarg, why);
+			break;
+		case OPT_QUEUE_MEMORY:
+			if (chatsrv_count("--queue-memory", optarg, 1, CHATSRV_QUEUE_MEMORY_MAX_MIB,
+					  &cfg->queue_memory, err, errlen) < 0)
+				return CHATSRV_ARGS_USAGE;
+			cfg->queue_memory <<= 20;
+			break;
+		case OPT_REG_RATE:
+			if (chatsrv_count("--reg-rate", optarg, 0, CHATSRV_REG_RATE_MAX, &cfg->reg_rate,
+					  err, errlen) < 0)
+				return CHATSRV_ARGS_USAGE;
+			break;
+		case OPT_MAX_PER_PREFIX:
+			if (chatsrv_count("--max-per-prefix", optarg, 0, CHATSRV_USERS_HARD_MAX,
+					  &cfg->max_per_prefix, err, errlen) < 0)
 				return CHATSRV_ARGS_USAGE;
 			break;
 		case 'q': cfg->quiet = true; break;

@@ -19,6 +19,12 @@
 #define CHATSRV_MAX_MEMBERS_DEFAULT 200
 #define CHATSRV_FLOOD_RATE_DEFAULT CHAT_FLOOD_RATE
 #define CHATSRV_FLOOD_RATE_MAX 1000000
+#define CHATSRV_ACK_TIMEOUT_DEFAULT_MS 10000
+#define CHATSRV_QUEUE_MEMORY_DEFAULT_MIB 64
+#define CHATSRV_QUEUE_MEMORY_MAX_MIB (64 * 1024)
+#define CHATSRV_REG_RATE_DEFAULT 10
+#define CHATSRV_REG_RATE_MAX 100000
+#define CHATSRV_MAX_PER_PREFIX_DEFAULT 250
 
 struct chatsrv_config {
 	uint16_t port;
@@ -28,6 +34,10 @@ struct chatsrv_config {
 	uint64_t expire_ms;
 	uint64_t max_users, max_rooms, max_members;
 	uint64_t flood_rate;                      /* 0: off */
+	uint64_t ack_timeout_ms;                  /* unacknowledged this long: stuck */
+	uint64_t queue_memory;                    /* bytes of queued messages, all sessions */
+	uint64_t reg_rate;                        /* registrations/s per address; 0: off */
+	uint64_t max_per_prefix;                  /* sessions per /24 or /64; 0: no limit */
 	bool json, quiet, verbose;
 };
 

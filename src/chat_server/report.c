@@ -156,7 +156,8 @@ void chatsrv_report_suppressed(uint64_t n)
 void chatsrv_report_stopped(const struct chatsrv_stats *st, size_t active)
 {
 	if (out_mode() == OUT_JSON) {
-		out_json(json_pack("{s:s,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I}",
+		out_json(json_pack("{s:s,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,"
+				   "s:I}",
 				   "event", "stopped", "in", (json_int_t)st->dgrams_in, "out",
 				   (json_int_t)st->dgrams_out, "malformed", (json_int_t)st->malformed,
 				   "spoofed", (json_int_t)st->spoofed, "unregistered",
@@ -166,14 +167,17 @@ void chatsrv_report_stopped(const struct chatsrv_stats *st, size_t active)
 				   "active", (json_int_t)active, "expired", (json_int_t)st->expired,
 				   "dropped", (json_int_t)st->dropped, "deferred",
 				   (json_int_t)st->deferred, "send_errors",
-				   (json_int_t)st->send_errors));
+				   (json_int_t)st->send_errors, "cookies", (json_int_t)st->cookies,
+				   "old_protocol", (json_int_t)st->old_protocol, "reg_limited",
+				   (json_int_t)st->reg_limited));
 		return;
 	}
 	out_line("stopped in=%" PRIu64 " out=%" PRIu64 " malformed=%" PRIu64 " spoofed=%" PRIu64
 		 " unregistered=%" PRIu64 " unknown_token=%" PRIu64 " retransmits=%" PRIu64
 		 " sessions=%" PRIu64 " active=%zu expired=%" PRIu64 " dropped=%" PRIu64
-		 " deferred=%" PRIu64 " send_errors=%" PRIu64,
+		 " deferred=%" PRIu64 " send_errors=%" PRIu64 " cookies=%" PRIu64
+		 " old_protocol=%" PRIu64 " reg_limited=%" PRIu64,
 		 st->dgrams_in, st->dgrams_out, st->malformed, st->spoofed, st->unregistered,
 		 st->unknown_token, st->retransmits, st->sessions, active, st->expired, st->dropped,
-		 st->deferred, st->send_errors);
+		 st->deferred, st->send_errors, st->cookies, st->old_protocol, st->reg_limited);
 }

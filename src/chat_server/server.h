@@ -16,6 +16,7 @@
 #include "chat_server/commands.h"
 #include "chat_server/options.h"
 #include "chat_server/pending.h"
+#include "chat_server/reglimit.h"
 #include "chat_server/rooms.h"
 #include "chat_server/timers.h"
 #include "chat_server/users.h"
@@ -39,21 +40,43 @@
 /* Datagrams one retransmission may take (everything unacknowledged, again). */
 #define CHATSRV_RETX_DGRAMS 96
 /* A session's messages are taken in only while every session they could
- * reach has, with the lines still queued for handling, fewer than this many
- * messages unacknowledged; the rest wait for the client's retransmission.
- * It keeps room below REL_TX_MAX, at which a session is too far behind and
- * is dropped. */
+ * reach has, with the lines still queued for handling, fewer messages
+ * unacknowledged than its share (below); the rest wait for the client's
+ * retransmission. The share is at most this, which keeps room below
+ * REL_TX_MAX, at which a session is too far behind and is dropped. */
 #define CHATSRV_ADMIT_HIGH (REL_TX_MAX - 256)
-/* Messages queued for all clients together (each at most CHAT_LINE_MAX
- * bytes) beyond which no client's messages are taken in: memory stays
- * bounded however many sessions stop acknowledging at once. */
-#define CHATSRV_QUEUED_MAX (1024 * 1024)
+/* Queued messages are counted in bytes: a message's text and
+ * CHATSRV_MSG_OVERHEAD for its header, malloc's overhead and its ring slot
+ * (docs/chat-server.md's memory bound uses both). */
+#define CHATSRV_MSG_OVERHEAD 64
+/* What a client's line grows by on its way to a member ("MSG <room>
+ * <from> " for "SAY "), at most. */
+#define CHATSRV_MSG_GROWTH (2 * CHAT_NAME_MAX + 8)
+/* A session's share of --queue-memory. While less than half of it is in
+ * use, a session may hold what it has shown it takes: CHATSRV_CREDIT_INIT
+ * bytes to begin with (a small window: a client that acknowledges nothing
+ * holds little), grown by CHATSRV_CREDIT_GROWTH bytes for every byte it
+ * acknowledges. Beyond half, no more
+ * than its fair part, --queue-memory / (2 x sessions), at least
+ * CHATSRV_SHARE_MIN. Never more than CHATSRV_ADMIT_HIGH messages. */
+#define CHATSRV_CREDIT_INIT (1024 * 1024)
+#define CHATSRV_CREDIT_GROWTH 4
+#define CHATSRV_SHARE_MIN (32 * 1024)
+/* A session with messages unacknowledged and no acknowledgement for this
+ * long (about three retransmissions) holds nobody back: its room's lines
+ * are taken in regardless, and once it holds more than its share it is
+ * dropped as stuck. --ack-timeout drops it anyway, full or not. */
+#define CHATSRV_STALL_US 2000000ULL
 /* Socket buffers asked for (the kernel may give less). */
 #define CHATSRV_SOCK_BUF (4 * 1024 * 1024)
 /* Stateless answers (ERR to REG, no-session notices) a second, and burst:
  * they go to addresses nobody has vouched for. */
 #define CHATSRV_NOTICE_RATE 100
 #define CHATSRV_NOTICE_BURST 200
+/* COOKIE answers a second, and burst. Each is smaller than the REG that
+ * asked for it, so this bounds only the work a flood costs. */
+#define CHATSRV_COOKIE_RATE 10000
+#define CHATSRV_COOKIE_BURST 1000
 /* -v lines a second, and burst; the rest are counted. */
 #define CHATSRV_VLOG_RATE 50
 #define CHATSRV_VLOG_BURST 200
@@ -100,6 +123,9 @@ struct chatsrv_stats {
 	uint64_t sessions;            /* registrations */
 	uint64_t expired, dropped;    /* silent; too far behind */
 	uint64_t deferred;            /* messages left for the client to send again */
+	uint64_t cookies;             /* REGs answered with a COOKIE: no session yet */
+	uint64_t old_protocol;        /* REGs of protocol 1, answered ERR version */
+	uint64_t reg_limited;         /* registrations over a rate or prefix limit */
 };
 
 struct chatsrv_server {
@@ -120,11 +146,15 @@ struct chatsrv_server {
 	struct chatsrv_user *current; /* its session */
 	struct chatsrv_pending pending; /* lines taken in, not yet handled */
 	uint64_t work_done;           /* lines handled plus lines queued for clients */
-	uint64_t queued;              /* messages unacknowledged, all sessions together */
+	uint64_t queued;              /* bytes of messages unacknowledged, all sessions */
 	struct event *work;           /* runs the pump again while lines wait */
 	uint64_t now_us;
 	uint64_t expire_us;
 	struct tbucket notices;
+	struct tbucket cookies;
+	uint8_t cookie_secret[16];    /* from getrandom at start: a restart voids every cookie */
+	struct chatsrv_reglimit reglimit;
+	uint64_t ack_timeout_us;
 	struct ratelog vlog;
 	struct src_policy policy;
 	struct event *timer;
@@ -168,9 +198,11 @@ uint64_t chatsrv_session_live_retransmits(const struct chatsrv_server *srv);
 bool chatsrv_addr_equal(const struct sockaddr *a, const struct sockaddr *b);
 
 /* register.c: REG, and the answers to datagrams without a session. */
+/* size: the datagram's, which no answer to an unproven address exceeds. */
 void chatsrv_register(struct chatsrv_server *srv, unsigned s, const struct sockaddr *from,
-		      struct chat_dgram *d);
-void chatsrv_notice_no_session(struct chatsrv_server *srv, unsigned s, const struct sockaddr *from);
+		      struct chat_dgram *d, size_t size);
+void chatsrv_notice_no_session(struct chatsrv_server *srv, unsigned s, const struct sockaddr *from,
+			       size_t size);
 
 /* dispatch.c: one datagram in. */
 void chatsrv_dispatch(struct chatsrv_server *srv, unsigned s, const uint8_t *p, size_t n,

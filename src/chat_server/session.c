@@ -1,7 +1,8 @@
 /* Sessions over core/chatlink. Intake hands a datagram to its session's
  * link, which acknowledges it and releases its lines in order into the
- * queue of lines to handle (unless the recipients are too far behind: then
- * the client must send them again). Work handles queued lines; every line
+ * session's queue of lines to handle (unless the recipients are too far
+ * behind: then the client must send them again). Work handles queued lines,
+ * one of each session in turn; every line
  * for a client goes through chat_link_send and marks the session dirty, and
  * dirty sessions are flushed into the sockets' sendmmsg batches, a window of
  * unacknowledged messages keeping a slow client's socket buffer from
@@ -9,7 +10,12 @@
  * expiry; the one libevent timer sleeps until the earliest, so a tick visits
  * only sessions that are due. Sessions end only between datagrams and
  * lines: whoever ends one (BYE, a full queue) asks, and the ending is
- * carried out once that datagram or line is done. */
+ * carried out once that datagram or line is done.
+ *
+ * Memory: each session may hold its share of --queue-memory (small until
+ * it has acknowledged something); one that acknowledges nothing for
+ * CHATSRV_STALL_US holds nobody back and is dropped once it is over its
+ * share; over --queue-memory in all, the session holding most is dropped. */
 #include <stddef.h>
 #include <string.h>
 
@@ -60,6 +66,8 @@ static void session_timer_update(struct chatsrv_server *srv, struct chatsrv_user
 
 	if (dl && dl < wake)
 		wake = dl;
+	if (u->link.tx.count && u->progress_us + srv->ack_timeout_us < wake)
+		wake = u->progress_us + srv->ack_timeout_us;
 	if (u->timer.pos == CHATSRV_TIMER_IDLE || u->timer.at != wake)
 		chatsrv_heap_set(&srv->timers, &u->timer, wake);
 }
@@ -104,6 +112,65 @@ void chatsrv_session_flush_dirty(struct chatsrv_server *srv)
 	srv->ndirty = 0;
 }
 
+/* The memory u's unacknowledged messages take, as counted. */
+static uint64_t session_cost(const struct chatsrv_user *u)
+{
+	return u->link.tx.bytes + u->link.tx.count * CHATSRV_MSG_OVERHEAD;
+}
+
+/* Keeps the server's total of queued bytes in step with u's. */
+static void session_account(struct chatsrv_server *srv, struct chatsrv_user *u)
+{
+	size_t now = u->end_reason ? 0 : session_cost(u);
+
+	srv->queued = srv->queued - u->queued + now;
+	u->queued = now;
+}
+
+/* How many bytes u may have unacknowledged before the lines that would
+ * reach it wait (server.h, CHATSRV_CREDIT_INIT). */
+static uint64_t session_share(const struct chatsrv_server *srv, const struct chatsrv_user *u)
+{
+	/* Like TCP's slow start: what it acknowledges buys it more. */
+	uint64_t share = CHATSRV_CREDIT_INIT +
+			 CHATSRV_CREDIT_GROWTH * (u->link.tx.acked_bytes +
+						  u->link.tx.acked * CHATSRV_MSG_OVERHEAD);
+
+	if (srv->queued >= srv->cfg->queue_memory / 2) {
+		size_t n = chatsrv_users_count(srv->users);
+		uint64_t fair = srv->cfg->queue_memory / (2 * (n ? n : 1));
+		if (share > fair)
+			share = fair;
+	}
+	return share < CHATSRV_SHARE_MIN ? CHATSRV_SHARE_MIN : share;
+}
+
+/* Messages wait for u, and it has acknowledged none of them for a while. */
+static bool session_stalled(const struct chatsrv_server *srv, const struct chatsrv_user *u)
+{
+	uint64_t stall = CHATSRV_STALL_US < srv->ack_timeout_us ? CHATSRV_STALL_US
+								 : srv->ack_timeout_us;
+
+	return u->link.tx.count > 0 && srv->now_us >= u->progress_us + stall;
+}
+
+/* Over --queue-memory in all: the sessions holding most go first, so that
+ * the memory bound holds and nobody else waits for it. */
+static void session_shed(struct chatsrv_server *srv)
+{
+	while (srv->queued > srv->cfg->queue_memory) {
+		struct chatsrv_user *fat = NULL;
+		for (size_t i = 0; i < chatsrv_users_count(srv->users); i++) {
+			struct chatsrv_user *u = chatsrv_users_at(srv->users, i);
+			if (!u->end_reason && (!fat || u->queued > fat->queued))
+				fat = u;
+		}
+		if (!fat || fat->queued == 0)
+			return;
+		chatsrv_session_end(srv, fat, "overflow");
+	}
+}
+
 static void session_send(void *io, struct chatsrv_user *u, const char *line, size_t len)
 {
 	struct chatsrv_server *srv = io;
@@ -117,8 +184,16 @@ static void session_send(void *io, struct chatsrv_user *u, const char *line, siz
 		chatsrv_session_end(srv, u, "overflow");
 		return;
 	}
-	srv->queued++;
+	session_account(srv, u);
 	chatsrv_session_mark_dirty(srv, u);
+	if (session_cost(u) > session_share(srv, u) && session_stalled(srv, u)) {
+		/* It takes nothing in, and the lines for it are no longer held
+		 * back: it would only grow. */
+		chatsrv_session_end(srv, u, "stuck");
+		return;
+	}
+	if (srv->queued > srv->cfg->queue_memory)
+		session_shed(srv);
 }
 
 static void session_end_cb(void *io, struct chatsrv_user *u, const char *reason)
@@ -145,6 +220,7 @@ void chatsrv_session_end(struct chatsrv_server *srv, struct chatsrv_user *u, con
 	if (u->end_reason)
 		return;
 	u->end_reason = reason;
+	session_account(srv, u); /* its messages leave the total now */
 	srv->ending[srv->nending++] = u;
 }
 
@@ -171,7 +247,8 @@ static void session_reap(struct chatsrv_server *srv, struct chatsrv_user *u)
 	if (!srv->cfg->quiet || trouble)
 		chatsrv_report_unregister(u, u->end_reason);
 	srv->stats.retransmits += u->link.tx.retransmits;
-	srv->queued -= u->link.tx.count;
+	chatsrv_pending_drop(&srv->pending, &u->pend);
+	chatsrv_reglimit_session_remove(&srv->reglimit, &u->addr.sa);
 	session_clean(srv, u);
 	chatsrv_heap_remove(&srv->timers, &u->timer);
 	chatsrv_users_remove(srv->users, u);
@@ -222,7 +299,7 @@ static void session_deliver(void *ctx, const char *line, size_t len, uint64_t se
 	struct chatsrv_user *u = srv->current;
 	uint64_t seq = rel_rx_ack(&u->link.rx); /* delivered in order: the one acknowledged */
 
-	if (chatsrv_pending_push(&srv->pending, u->token, seq, sent_us, line, len))
+	if (chatsrv_pending_push(&srv->pending, &u->pend, u->token, seq, sent_us, line, len))
 		return;
 	/* Admission keeps room for everything one datagram can release, so
 	 * this does not happen; if it did, the line is handled now, after
@@ -232,17 +309,35 @@ static void session_deliver(void *ctx, const char *line, size_t len, uint64_t se
 		session_handle(srv, u, seq, sent_us, line, len);
 }
 
-/* The most messages unacknowledged by any session that u's messages can
- * reach at once: its room's members (u among them), or u alone. */
-static size_t session_backlog(const struct chatsrv_user *u)
+/* How many more of u's lines, of line_cost bytes each once queued for a
+ * member, may be taken in now: the least room left under its share by any
+ * session they can reach (its room's members, u among them, or u alone),
+ * less what the lines of theirs still waiting to be handled will take.
+ * Sessions that have stalled do not count: they hold nobody back. */
+static uint64_t session_admit(const struct chatsrv_server *srv, struct chatsrv_user *u,
+			      uint64_t line_cost)
 {
-	size_t worst = u->link.tx.count;
+	struct chatsrv_user *const *who = u->room ? u->room->members : &u;
+	size_t n = u->room ? u->room->n : 1;
+	uint64_t bytes = UINT64_MAX, lines = CHATSRV_ADMIT_HIGH, wait_n = 0, wait_bytes = 0;
 
-	if (u->room)
-		for (size_t i = 0; i < u->room->n; i++)
-			if (u->room->members[i]->link.tx.count > worst)
-				worst = u->room->members[i]->link.tx.count;
-	return worst;
+	for (size_t i = 0; i < n; i++) {
+		const struct chatsrv_user *s = who[i];
+		wait_n += s->pend.n;
+		wait_bytes += s->pend.bytes + s->pend.n * (CHATSRV_MSG_GROWTH + CHATSRV_MSG_OVERHEAD);
+		if (session_stalled(srv, s))
+			continue;
+		uint64_t share = session_share(srv, s), cost = session_cost(s);
+		uint64_t left = cost < share ? share - cost : 0;
+		uint64_t count = s->link.tx.count;
+		if (left < bytes)
+			bytes = left;
+		if (CHATSRV_ADMIT_HIGH - (count < CHATSRV_ADMIT_HIGH ? count : CHATSRV_ADMIT_HIGH) < lines)
+			lines = CHATSRV_ADMIT_HIGH - (count < CHATSRV_ADMIT_HIGH ? count : CHATSRV_ADMIT_HIGH);
+	}
+	bytes = bytes > wait_bytes ? bytes - wait_bytes : 0;
+	lines = lines > wait_n ? lines - wait_n : 0;
+	return bytes / line_cost < lines ? bytes / line_cost : lines;
 }
 
 void chatsrv_session_receive(struct chatsrv_server *srv, struct chatsrv_user *u,
@@ -257,11 +352,11 @@ void chatsrv_session_receive(struct chatsrv_server *srv, struct chatsrv_user *u,
 		/* Take in only what every recipient has room for; the client
 		 * sends the rest again (its retransmission is the wait). Seq 0
 		 * is the server's own kind of notice, never a client's. */
-		size_t used = session_backlog(u) + chatsrv_pending_count(&srv->pending);
-		size_t room = chatsrv_pending_room(&srv->pending);
-		uint64_t allowed = used >= CHATSRV_ADMIT_HIGH || srv->queued >= CHATSRV_QUEUED_MAX
-					   ? 0
-					   : CHATSRV_ADMIT_HIGH - used;
+		size_t room = chatsrv_pending_room(&srv->pending), text = 0;
+		for (unsigned i = 0; i < d->n; i++)
+			text += d->msgs[i].len;
+		uint64_t allowed = session_admit(srv, u, text / d->n + CHATSRV_MSG_GROWTH +
+								CHATSRV_MSG_OVERHEAD);
 		/* Filling a gap releases up to REL_RX_WINDOW held lines as well. */
 		room = room > REL_RX_WINDOW + CHAT_MSGS_MAX ? room - REL_RX_WINDOW : 0;
 		if (allowed > room)
@@ -285,11 +380,9 @@ void chatsrv_session_receive(struct chatsrv_server *srv, struct chatsrv_user *u,
 	srv->current = u;
 	chat_link_receive(&u->link, d, srv->now_us, session_deliver, srv);
 	srv->current = NULL;
-	if (u->link.tx.acked != acked) {
+	if (u->link.tx.acked != acked)
 		u->progress_us = srv->now_us;
-		/* The acknowledgement freed exactly the messages it covers. */
-		srv->queued -= u->link.tx.acked - acked;
-	}
+	session_account(srv, u);
 	/* An acknowledgement may be owed, or the window may have opened. */
 	chatsrv_session_mark_dirty(srv, u); /* the flush moves its timer too */
 }
@@ -311,9 +404,9 @@ void chatsrv_session_on_timer(struct chatsrv_server *srv)
 
 		if (at >= u->link.last_heard_us + srv->expire_us) {
 			chatsrv_session_end(srv, u, "expired");
-		} else if (u->link.tx.count && at >= u->progress_us + srv->expire_us) {
-			/* Alive, but acknowledging nothing: it would hold its
-			 * room's senders back for ever. */
+		} else if (u->link.tx.count && at >= u->progress_us + srv->ack_timeout_us) {
+			/* Alive, perhaps, but acknowledging nothing: it only
+			 * costs memory and retransmissions. */
 			chatsrv_session_end(srv, u, "stuck");
 		} else {
 			srv->now_us = at;

@@ -123,6 +123,7 @@ struct chatsrv_user *chatsrv_users_add(struct chatsrv_users *t, const char *name
 	u->token = token;
 	chat_link_init(&u->link);
 	chatsrv_timer_init(&u->timer);
+	chatsrv_pending_list_init(&u->pend);
 	size_t ns = users_name_slot(t, name, len), ts = users_token_slot(t, token);
 	u->next_by_name = t->by_name[ns];
 	t->by_name[ns] = u;

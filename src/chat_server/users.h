@@ -11,6 +11,7 @@
 #include "core/addr.h"
 #include "core/chatlink.h"
 #include "core/tbucket.h"
+#include "chat_server/pending.h"
 #include "chat_server/timers.h"
 
 /* --max-users can go this high: tables are sized from it at start. */
@@ -47,6 +48,8 @@ struct chatsrv_user {
 	unsigned sock;                  /* the server socket it registered on */
 	struct chatsrv_timer timer;     /* expiry and retransmission */
 	uint64_t progress_us;           /* last time the peer's acknowledgement advanced */
+	struct chatsrv_pending_list pend; /* its lines taken in, not yet handled */
+	size_t queued;                  /* its messages counted in the server's total */
 	bool dirty;                     /* in the server's list of sessions to flush */
 	size_t dirty_pos;               /* its index there */
 	const char *end_reason;         /* set: the session ends once the datagram is handled */

@@ -9,8 +9,9 @@
 
 #include "core/opt.h"
 #include "core/optcompat.h"
+#include "core/srcbudget.h"
 
-enum { OPT_IP = 256, OPT_TIMEOUT };
+enum { OPT_IP = 256, OPT_TIMEOUT, OPT_AMP_FACTOR, OPT_AMP_CREDIT, OPT_UDP_RATE };
 
 static const struct option echo_long_options[] = {
 	{ "ip", required_argument, NULL, OPT_IP },
@@ -19,6 +20,9 @@ static const struct option echo_long_options[] = {
 	{ "continuous", no_argument, NULL, 'c' },
 	{ "timeout", required_argument, NULL, OPT_TIMEOUT },
 	{ "idle-timeout", required_argument, NULL, OPT_TIMEOUT },
+	{ "amp-factor", required_argument, NULL, OPT_AMP_FACTOR },
+	{ "amp-credit", required_argument, NULL, OPT_AMP_CREDIT },
+	{ "udp-rate", required_argument, NULL, OPT_UDP_RATE },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'v' },
 	{ NULL, 0, NULL, 0 },
@@ -32,6 +36,24 @@ static enum echo_opts_result echo_bad(char *err, size_t errlen, const char *opt,
 {
 	snprintf(err, errlen, "%s %s: %s", opt, arg, why);
 	return ECHO_OPTS_USAGE;
+}
+
+static const char *echo_budget_opt_name(int c)
+{
+	return c == OPT_AMP_FACTOR ? "--amp-factor" : c == OPT_AMP_CREDIT ? "--amp-credit" : "--udp-rate";
+}
+
+/* The server's UDP answer budget, as serve spells it. */
+static int echo_server_budget_opt(int c, const char *arg, struct echo_opts *o, const char **why)
+{
+	switch (c) {
+	case OPT_AMP_FACTOR:
+		return srcbudget_parse_factor(arg, &o->amp_factor_milli, why);
+	case OPT_AMP_CREDIT:
+		return opt_parse_size(arg, SRCBUDGET_CREDIT_MAX, &o->amp_credit, why);
+	default:
+		return opt_parse_size(arg, ECHO_OPTS_UDP_RATE_MAX, &o->udp_rate, why);
+	}
 }
 
 static enum echo_opts_result echo_getopt(int argc, char **argv, enum echo_role role,
@@ -66,6 +88,16 @@ static enum echo_opts_result echo_getopt(int argc, char **argv, enum echo_role r
 			if (client && o->timeout_ms == 0)
 				return echo_bad(err, errlen, "--timeout", optarg, "must be more than 0");
 			break;
+		case OPT_AMP_FACTOR:
+		case OPT_AMP_CREDIT:
+		case OPT_UDP_RATE:
+			if (client) { /* the server's alone */
+				snprintf(err, errlen, "unknown option %s", echo_budget_opt_name(c));
+				return ECHO_OPTS_USAGE;
+			}
+			if (echo_server_budget_opt(c, optarg, o, &why) < 0)
+				return echo_bad(err, errlen, echo_budget_opt_name(c), optarg, why);
+			break;
 		case 'h': return ECHO_OPTS_HELP;
 		case 'v': return ECHO_OPTS_VERSION;
 		default:
@@ -91,6 +123,9 @@ enum echo_opts_result echo_opts_parse(int argc, char **argv, enum echo_role role
 	memset(o, 0, sizeof(*o));
 	o->proto = IPPROTO_TCP;
 	o->timeout_ms = role == ECHO_ROLE_CLIENT ? ECHO_OPTS_CLIENT_TIMEOUT_MS : 0;
+	o->amp_factor_milli = SRCBUDGET_FACTOR_DEFAULT;
+	o->amp_credit = SRCBUDGET_CREDIT_DEFAULT;
+	o->udp_rate = ECHO_OPTS_UDP_RATE_DEFAULT;
 	if (!args) {
 		snprintf(err, errlen, "out of memory");
 		return ECHO_OPTS_USAGE;

@@ -1,7 +1,8 @@
 /* The command line of the assignment's echo pair (seed 004, Table 1), the
  * same for echo-server and echo-client: -t TCP|UDP (any case), -c, --ip
  * IPADD (also the seed's single-dash -ip), -h, -v (the version, as the seed
- * says), plus -p PORT and --timeout SECS. */
+ * says), plus -p PORT and --timeout SECS; the server also takes serve's
+ * --amp-factor, --amp-credit and --udp-rate. */
 #ifndef SOCKLAB_CORE_ECHOOPTS_H
 #define SOCKLAB_CORE_ECHOOPTS_H
 
@@ -17,6 +18,9 @@
 #define ECHO_OPTS_CLIENT_TIMEOUT_MS 5000
 #define ECHO_OPTS_CLIENT_TIMEOUT_MAX_SECS 3600
 #define ECHO_OPTS_SERVER_IDLE_MAX_SECS (7 * 24 * 3600)
+/* The server's --udp-rate, as serve's. */
+#define ECHO_OPTS_UDP_RATE_DEFAULT (256 * 1024)
+#define ECHO_OPTS_UDP_RATE_MAX (1ULL << 40)
 
 enum echo_role {
 	ECHO_ROLE_SERVER,  /* --ip is the address to bind; -p 0 takes any port */
@@ -29,6 +33,10 @@ struct echo_opts {
 	union addr_any addr;    /* --ip and -p */
 	uint64_t timeout_ms;    /* client: how long an echo may take (> 0);
 				   server: idle timeout of a TCP connection (0: never) */
+	/* server, UDP: the answer budget (core/srcbudget) */
+	uint32_t amp_factor_milli;
+	uint64_t amp_credit;
+	uint64_t udp_rate;      /* IP bytes a second to one address; 0: no cap */
 };
 
 enum echo_opts_result {

@@ -60,6 +60,7 @@ uint64_t rel_tx_push(struct rel_tx *tx, const char *line, size_t len)
 		return 0;
 	tx->ring[(tx->head + tx->count) & (tx->cap - 1)] = l;
 	tx->count++;
+	tx->bytes += len;
 	return tx->next_seq++;
 }
 
@@ -68,6 +69,8 @@ void rel_tx_on_ack(struct rel_tx *tx, uint64_t ack, uint64_t now_us)
 	if (ack <= tx->acked || ack >= tx->next_seq)
 		return; /* old news, or acknowledging what was never sent */
 	while (tx->count > 0 && tx->ring[tx->head]->seq <= ack) {
+		tx->bytes -= tx->ring[tx->head]->len;
+		tx->acked_bytes += tx->ring[tx->head]->len;
 		free(tx->ring[tx->head]);
 		tx->head = (tx->head + 1) & (tx->cap - 1);
 		tx->count--;

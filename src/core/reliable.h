@@ -30,6 +30,8 @@ struct rel_tx {
 	uint64_t rto_us;
 	uint64_t deadline_us;     /* retransmission timer; 0: not running */
 	uint64_t retransmits;     /* messages sent again */
+	uint64_t bytes;           /* text bytes of the unacknowledged messages */
+	uint64_t acked_bytes;     /* text bytes acknowledged so far, all told */
 };
 
 void rel_tx_init(struct rel_tx *tx);

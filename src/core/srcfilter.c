@@ -26,6 +26,15 @@ void src_policy_add_bcast(struct src_policy *p, struct in_addr a)
 		p->bcast[p->nbcast++] = a;
 }
 
+void src_policy_add_iface(struct src_policy *p, struct in_addr addr, struct in_addr bcast)
+{
+	/* An address set without a broadcast (ip addr add A/24, no brd) comes
+	 * back from getifaddrs with its own address in that place: that is the
+	 * host itself, not a broadcast address. */
+	if (bcast.s_addr != addr.s_addr && bcast.s_addr != INADDR_ANY)
+		src_policy_add_bcast(p, bcast);
+}
+
 void src_policy_load_ifaces(struct src_policy *p)
 {
 	struct ifaddrs *ifs, *i;
@@ -35,7 +44,8 @@ void src_policy_load_ifaces(struct src_policy *p)
 	for (i = ifs; i; i = i->ifa_next)
 		if (i->ifa_addr && i->ifa_addr->sa_family == AF_INET && (i->ifa_flags & IFF_BROADCAST) &&
 		    i->ifa_broadaddr)
-			src_policy_add_bcast(p, ((struct sockaddr_in *)i->ifa_broadaddr)->sin_addr);
+			src_policy_add_iface(p, ((struct sockaddr_in *)i->ifa_addr)->sin_addr,
+					     ((struct sockaddr_in *)i->ifa_broadaddr)->sin_addr);
 	freeifaddrs(ifs);
 }
 

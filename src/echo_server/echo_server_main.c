@@ -113,6 +113,7 @@ static void echo_server_free(struct echo_server *srv)
 	if (srv->base)
 		event_base_free(srv->base);
 	dgram_batch_free(srv->batch);
+	srcbudget_free(srv->budget);
 	free(srv->conns.iobuf);
 }
 

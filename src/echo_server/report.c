@@ -54,5 +54,7 @@ void echo_server_report_stopped(const struct echo_server *srv)
 		out_line("echo-server: stopped; TCP connections=%" PRIu64, st->tcp_conns);
 	else
 		out_line("echo-server: stopped; UDP datagrams in=%" PRIu64 " out=%" PRIu64
-			 " dropped=%" PRIu64, st->udp_in, st->udp_out, st->udp_dropped);
+			 " dropped=%" PRIu64 " (over budget=%" PRIu64 " loop=%" PRIu64 ")",
+			 st->udp_in, st->udp_out, st->udp_dropped, st->udp_over_budget,
+			 st->udp_loop);
 }

@@ -11,6 +11,7 @@
 #include "core/conn.h"
 #include "core/dgram.h"
 #include "core/ratelog.h"
+#include "core/srcbudget.h"
 #include "core/srcfilter.h"
 #include "echo_server/options.h"
 
@@ -42,6 +43,8 @@ struct echo_server_stats {
 	uint64_t udp_in;
 	uint64_t udp_out;
 	uint64_t udp_dropped;
+	uint64_t udp_over_budget;       /* of those dropped: the amplification budget */
+	uint64_t udp_loop;              /* of those dropped: our own echoes coming back */
 };
 
 struct echo_server {
@@ -54,6 +57,7 @@ struct echo_server {
 	struct dgram_batch *batch;      /* UDP */
 	struct ratelog udp_log;
 	struct src_policy policy;       /* UDP sources never answered (as serve's) */
+	struct srcbudget *budget;       /* what each UDP source may be sent (as serve's) */
 	struct conn_ctx conns;          /* every open TCP connection */
 	uint64_t max_conns;
 	bool accept_paused;
@@ -69,8 +73,6 @@ void echo_server_tcp_close_all(struct echo_server *srv);
 
 /* UDP: the socket's read event. */
 int echo_server_udp_start(struct echo_server *srv);
-/* True unless a datagram from src_port could start an endless exchange with
- * another echo, chargen or echo-server port (own_port: this server's). */
 
 /* Output lines on stdout. */
 void echo_server_report_bound(const struct echo_server *srv);

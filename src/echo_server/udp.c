@@ -1,5 +1,6 @@
 /* UDP side of socklab echo-server: batches of datagrams in (core/dgram's
- * recvmmsg), each sent back as it is in one sendmmsg. */
+ * recvmmsg), each sent back as it is in one sendmmsg, within serve's source
+ * filter and answer budget (core/srcfilter, core/srcbudget). */
 #include "echo_server/server.h"
 
 #include "core/clock.h"
@@ -16,6 +17,15 @@ static void udp_log(struct echo_server *srv, const struct sockaddr *sa, size_t l
 	if (n)
 		echo_server_report_suppressed(n);
 	echo_server_report_dgram(sa, len, what);
+}
+
+static const char *echo_server_udp_why(enum srcbudget_verdict v)
+{
+	switch (v) {
+	case SRCBUDGET_OVER_BUDGET: return "dropped: over the amplification budget";
+	case SRCBUDGET_LOOP: return "dropped: it is our own echo coming back (a loop?)";
+	default: return "dropped: over --udp-rate";
+	}
 }
 
 static void udp_answer(struct echo_server *srv, unsigned n)
@@ -37,6 +47,24 @@ static void udp_answer(struct echo_server *srv, unsigned n)
 				: v == SRC_BAD_ADDR ? "dropped: its source address is never answered"
 						    : "dropped: oversized",
 				now);
+			continue;
+		}
+		struct srcbudget_req r = {
+			.from = sa,
+			.in_len = len,
+			.in_digest = srcbudget_digest(b->data[i], len),
+			.out = b->data[i],
+			.out_is_in = true,
+			.want = len,
+			.least = len,
+		};
+		size_t granted;
+		enum srcbudget_verdict bv = srcbudget_decide(srv->budget, &r, now, &granted);
+		if (bv != SRCBUDGET_SEND) {
+			srv->stats.udp_dropped++;
+			srv->stats.udp_over_budget += bv == SRCBUDGET_OVER_BUDGET;
+			srv->stats.udp_loop += bv == SRCBUDGET_LOOP;
+			udp_log(srv, sa, len, echo_server_udp_why(bv), now);
 			continue;
 		}
 		udp_log(srv, sa, len, "echoed", now);
@@ -62,6 +90,13 @@ static void udp_on_readable(evutil_socket_t fd, short what, void *arg)
 
 int echo_server_udp_start(struct echo_server *srv)
 {
+	struct srcbudget_cfg bc;
+
+	srcbudget_cfg_default(&bc);
+	bc.factor_milli = srv->cfg->amp_factor_milli;
+	bc.credit = srv->cfg->amp_credit;
+	bc.byte_rate = srv->cfg->udp_rate;
+	srv->budget = srcbudget_new(&bc, clock_mono_us());
 	src_policy_init(&srv->policy);
 	src_policy_load_ifaces(&srv->policy);
 	src_policy_add_port(&srv->policy, addr_port(&srv->bound.sa));
@@ -69,7 +104,7 @@ int echo_server_udp_start(struct echo_server *srv)
 	srv->udp_ev = event_new(srv->base, srv->fd, EV_READ | EV_PERSIST, udp_on_readable, srv);
 	ratelog_init(&srv->udp_log, ECHO_SERVER_UDP_LOG_RATE, ECHO_SERVER_UDP_LOG_BURST,
 		     clock_mono_us());
-	if (!srv->batch || !srv->udp_ev || event_add(srv->udp_ev, NULL) < 0)
+	if (!srv->budget || !srv->batch || !srv->udp_ev || event_add(srv->udp_ev, NULL) < 0)
 		return -1;
 	return 0;
 }

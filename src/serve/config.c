@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "core/opt.h"
+#include "core/srcbudget.h"
 
 void serve_config_defaults(struct serve_config *cfg)
 {
@@ -17,6 +18,9 @@ void serve_config_defaults(struct serve_config *cfg)
 	cfg->idle_ms = SERVE_IDLE_DEFAULT_MS;
 	cfg->udp_rate = SERVE_UDP_RATE_DEFAULT;
 	cfg->high_water = SERVE_HIGH_WATER_DEFAULT;
+	cfg->amp_factor_milli = SRCBUDGET_FACTOR_DEFAULT;
+	cfg->amp_credit = SRCBUDGET_CREDIT_DEFAULT;
+	cfg->udp_peer_rate = SRCBUDGET_PEER_RATE_DEFAULT;
 	cfg->sndbuf = SERVE_SNDBUF_DEFAULT;
 	cfg->rcvbuf = SERVE_RCVBUF_DEFAULT;
 }

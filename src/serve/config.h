@@ -42,12 +42,17 @@ struct serve_config {
 	uint64_t idle_ms;          /* 0: no idle timeout */
 	uint64_t max_conns;        /* 0: as many as file descriptors allow */
 	uint64_t max_per_host;     /* 0: no limit */
-	uint64_t udp_rate;         /* bytes per second per source; 0: no cap */
+	uint64_t udp_rate;         /* IP bytes per second per source; 0: no cap */
 	uint64_t high_water;
 	uint64_t sndbuf, rcvbuf;   /* SO_SNDBUF / SO_RCVBUF; 0: the kernel's autotuning */
 	const char *quotes_file;
 	const char *daytime_fmt;
 	bool quiet, verbose, json;
+	/* UDP answers to sources nobody verified (core/srcbudget): --amp-factor,
+	 * --amp-credit, --udp-peer-rate */
+	uint32_t amp_factor_milli; /* 0: no amplification budget */
+	uint64_t amp_credit;       /* starting credit of a source, IP bytes */
+	uint64_t udp_peer_rate;    /* answers per second to one address and port; 0: no cap */
 };
 
 void serve_config_defaults(struct serve_config *cfg);

@@ -6,6 +6,7 @@
 #include <sys/socket.h>
 
 #include "core/opt.h"
+#include "core/srcbudget.h"
 
 const char serve_usage_text[] =
 	"Usage: socklab serve [options]\n"
@@ -30,6 +31,14 @@ const char serve_usage_text[] =
 	"      --max-conns N        TCP connections at once (default: what the open-file limit\n"
 	"                           allows); a connection over the limit is closed at once\n"
 	"      --max-per-host N     TCP connections from one address (default 0: no limit)\n"
+	"      --amp-factor F       UDP: send a source at most F times the IP bytes it sent\n"
+	"                           (default 1; 0: no limit); loopback is exempt\n"
+	"      --amp-credit BYTES   ... beyond a starting credit of BYTES per address, 16 times\n"
+	"                           that per /24 or /64 (default 4k; k, M)\n"
+	"      --udp-peer-rate N    chargen, qotd, daytime, time: UDP answers per second to one\n"
+	"                           address and port, bursts of 32 (default 1000; 0: no cap);\n"
+	"                           every UDP answer counts as at least 64 bytes (also in\n"
+	"                           --udp-rate)\n"
 	"      --udp-rate RATE      UDP reply bytes per second to one source address, burst of\n"
 	"                           one second or one datagram (default 256k; k, M, G; 0: no cap)\n"
 	"      --high-water BYTES   echo and upper stop reading from a client while this many\n"
@@ -63,6 +72,9 @@ enum {
 	OPT_IDLE,
 	OPT_MAX_CONNS,
 	OPT_MAX_PER_HOST,
+	OPT_AMP_FACTOR,
+	OPT_AMP_CREDIT,
+	OPT_UDP_PEER_RATE,
 	OPT_UDP_RATE,
 	OPT_HIGH_WATER,
 	OPT_SNDBUF,
@@ -85,6 +97,9 @@ const struct option serve_long_options[] = {
 	{ "idle-timeout", required_argument, NULL, OPT_IDLE },
 	{ "max-conns", required_argument, NULL, OPT_MAX_CONNS },
 	{ "max-per-host", required_argument, NULL, OPT_MAX_PER_HOST },
+	{ "amp-factor", required_argument, NULL, OPT_AMP_FACTOR },
+	{ "amp-credit", required_argument, NULL, OPT_AMP_CREDIT },
+	{ "udp-peer-rate", required_argument, NULL, OPT_UDP_PEER_RATE },
 	{ "udp-rate", required_argument, NULL, OPT_UDP_RATE },
 	{ "high-water", required_argument, NULL, OPT_HIGH_WATER },
 	{ "sndbuf", required_argument, NULL, OPT_SNDBUF },
@@ -155,6 +170,24 @@ enum serve_args serve_parse_args(int argc, char **argv, struct serve_config *cfg
 		case OPT_MAX_PER_HOST:
 			if (opt_parse_u64(optarg, 0, 10000000, &cfg->max_per_host, &why) < 0) {
 				serve_bad_value(err, errlen, "--max-per-host", optarg, why);
+				return SERVE_ARGS_USAGE;
+			}
+			break;
+		case OPT_AMP_FACTOR:
+			if (srcbudget_parse_factor(optarg, &cfg->amp_factor_milli, &why) < 0) {
+				serve_bad_value(err, errlen, "--amp-factor", optarg, why);
+				return SERVE_ARGS_USAGE;
+			}
+			break;
+		case OPT_AMP_CREDIT:
+			if (opt_parse_size(optarg, SRCBUDGET_CREDIT_MAX, &cfg->amp_credit, &why) < 0) {
+				serve_bad_value(err, errlen, "--amp-credit", optarg, why);
+				return SERVE_ARGS_USAGE;
+			}
+			break;
+		case OPT_UDP_PEER_RATE:
+			if (opt_parse_u64(optarg, 0, SRCBUDGET_PEER_RATE_MAX, &cfg->udp_peer_rate, &why) < 0) {
+				serve_bad_value(err, errlen, "--udp-peer-rate", optarg, why);
 				return SERVE_ARGS_USAGE;
 			}
 			break;

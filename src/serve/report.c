@@ -135,13 +135,22 @@ void report_quotes(const char *file, size_t n)
 
 void report_stopped(const struct serve_stats *st)
 {
-	if (out_mode() == OUT_JSON)
-		out_json(json_pack("{s:s,s:I,s:I,s:I,s:I,s:I}", "event", "stopped", "tcp",
-				   (json_int_t)st->tcp_conns, "tcp_refused", (json_int_t)st->tcp_refused,
-				   "udp_in", (json_int_t)st->udp_in, "udp_out", (json_int_t)st->udp_out,
-				   "udp_dropped", (json_int_t)st->udp_dropped));
-	else
+	if (out_mode() == OUT_JSON) {
+		json_t *o = json_pack("{s:s,s:I,s:I,s:I,s:I,s:I}", "event", "stopped", "tcp",
+				      (json_int_t)st->tcp_conns, "tcp_refused", (json_int_t)st->tcp_refused,
+				      "udp_in", (json_int_t)st->udp_in, "udp_out", (json_int_t)st->udp_out,
+				      "udp_dropped", (json_int_t)st->udp_dropped);
+		/* the UDP answer budget's share of the drops, and the shortened answers */
+		json_object_set_new(o, "udp_over_budget", json_integer((json_int_t)st->udp_over_budget));
+		json_object_set_new(o, "udp_loop", json_integer((json_int_t)st->udp_loop));
+		json_object_set_new(o, "udp_peer_rate", json_integer((json_int_t)st->udp_peer_rate));
+		json_object_set_new(o, "udp_shortened", json_integer((json_int_t)st->udp_shortened));
+		out_json(o);
+	} else {
 		out_line("stopped tcp=%" PRIu64 " tcp_refused=%" PRIu64 " udp_in=%" PRIu64
-			 " udp_out=%" PRIu64 " udp_dropped=%" PRIu64,
-			 st->tcp_conns, st->tcp_refused, st->udp_in, st->udp_out, st->udp_dropped);
+			 " udp_out=%" PRIu64 " udp_dropped=%" PRIu64 " udp_over_budget=%" PRIu64
+			 " udp_loop=%" PRIu64 " udp_peer_rate=%" PRIu64 " udp_shortened=%" PRIu64,
+			 st->tcp_conns, st->tcp_refused, st->udp_in, st->udp_out, st->udp_dropped,
+			 st->udp_over_budget, st->udp_loop, st->udp_peer_rate, st->udp_shortened);
+	}
 }

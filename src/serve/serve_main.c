@@ -58,11 +58,6 @@ static void serve_on_signal(evutil_socket_t sig, short what, void *arg)
 		serve_stop(srv);
 }
 
-static void serve_on_sweep(evutil_socket_t fd, short what, void *arg)
-{
-	udp_sweep_rates(arg);
-}
-
 static const struct timeval *serve_common_timeout(struct event_base *base, uint64_t ms)
 {
 	struct timeval tv = { .tv_sec = (time_t)(ms / 1000), .tv_usec = (suseconds_t)(ms % 1000) * 1000 };
@@ -90,12 +85,6 @@ static int serve_init_loop(struct server *srv)
 	for (int i = 0; i < 3; i++) {
 		srv->signals[i] = evsignal_new(srv->base, sigs[i], serve_on_signal, srv);
 		if (!srv->signals[i] || event_add(srv->signals[i], NULL) < 0)
-			return -1;
-	}
-	if (srv->udp_rates) {
-		struct timeval tv = { SERVE_SWEEP_MS / 1000, 0 };
-		srv->sweep = event_new(srv->base, -1, EV_PERSIST, serve_on_sweep, srv);
-		if (!srv->sweep || event_add(srv->sweep, &tv) < 0)
 			return -1;
 	}
 	return 0;
@@ -129,13 +118,12 @@ static int serve_init_state(struct server *srv, long nofile)
 	}
 	if (cfg->max_per_host)
 		srv->hosts = iptab_new(sizeof(uint64_t), (size_t)nofile);
-	if (cfg->udp && cfg->udp_rate)
-		srv->udp_rates = iptab_new(sizeof(struct tbucket), SERVE_UDP_SOURCES_MAX);
-	if ((cfg->max_per_host && !srv->hosts) || (cfg->udp && cfg->udp_rate && !srv->udp_rates)) {
+	if (cfg->udp)
+		srv->budget = udp_budget_new(cfg, now);
+	if ((cfg->max_per_host && !srv->hosts) || (cfg->udp && !srv->budget)) {
 		log_error("out of memory");
 		return -1;
 	}
-	tbucket_init(&srv->udp_overflow, cfg->udp_rate, udp_rate_burst(cfg), now);
 	ratelog_init(&srv->udp_log, SERVE_UDP_LOG_RATE, SERVE_UDP_LOG_BURST, now);
 	ratelog_init(&srv->tcp_log, SERVE_UDP_LOG_RATE, SERVE_UDP_LOG_BURST, now);
 	src_policy_init(&srv->policy);
@@ -152,12 +140,10 @@ static void serve_free(struct server *srv)
 	for (int i = 0; i < 3; i++)
 		if (srv->signals[i])
 			event_free(srv->signals[i]);
-	if (srv->sweep)
-		event_free(srv->sweep);
 	if (srv->base)
 		event_base_free(srv->base);
 	iptab_free(srv->hosts);
-	iptab_free(srv->udp_rates);
+	srcbudget_free(srv->budget);
 	quotes_free(&srv->quotes);
 	dgram_batch_free(srv->udp);
 	free(srv->conns.iobuf);

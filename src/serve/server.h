@@ -12,7 +12,7 @@
 #include "core/dgram.h"
 #include "core/iptab.h"
 #include "core/ratelog.h"
-#include "core/tbucket.h"
+#include "core/srcbudget.h"
 #include "serve/config.h"
 #include "serve/qotd.h"
 #include "serve/reply.h"
@@ -23,10 +23,6 @@
 #define SERVE_IOBUF (256 * 1024)
 /* A one-shot service waits this long for the client's FIN after answering. */
 #define SERVE_LINGER_MS 5000
-/* Per-source UDP rate entries kept; beyond it sources share one bucket. */
-#define SERVE_UDP_SOURCES_MAX 65536
-/* Sweep of refilled UDP rate entries. */
-#define SERVE_SWEEP_MS 10000
 /* File descriptors kept back from --max-conns' default. */
 #define SERVE_FD_RESERVE 32
 /* UDP lines logged per second (and burst), beyond which they are counted. */
@@ -49,6 +45,10 @@ struct serve_stats {
 	uint64_t udp_in;
 	uint64_t udp_out;
 	uint64_t udp_dropped;
+	uint64_t udp_over_budget;       /* dropped: the amplification budget */
+	uint64_t udp_shortened;         /* chargen answers cut to the budget */
+	uint64_t udp_loop;              /* dropped: our own answers coming back */
+	uint64_t udp_peer_rate;         /* dropped: the per-peer pace of generated answers */
 };
 
 struct server {
@@ -59,8 +59,7 @@ struct server {
 	struct conn_ctx conns;          /* every open TCP connection */
 	uint64_t max_conns;
 	struct iptab *hosts;            /* connections per host, with --max-per-host */
-	struct iptab *udp_rates;        /* token bucket per UDP source */
-	struct tbucket udp_overflow;    /* shared by sources beyond the table */
+	struct srcbudget *budget;       /* what each UDP source may be sent */
 	struct src_policy policy;
 	struct quotes quotes;
 	struct reply_ctx reply;
@@ -69,7 +68,6 @@ struct server {
 	struct ratelog tcp_log;         /* refusals */
 	struct serve_stats stats;
 	struct event *signals[3];
-	struct event *sweep;
 	int reserve_fd;                 /* spare fd, given up to shed a connection at EMFILE */
 	bool stopping;
 };

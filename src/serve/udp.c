@@ -1,5 +1,7 @@
 /* UDP side of the lab server: batches of datagrams (core/dgram), each checked
- * against the source filter and the per-source rate cap before it is answered. */
+ * against the source filter and the answer budget (core/srcbudget: the
+ * amplification budget, the per-peer answer rate, the per-source byte rate)
+ * before it is answered. */
 #include "serve/udp.h"
 
 #include <errno.h>
@@ -27,39 +29,62 @@ static void udp_log_drop(struct server *srv, const struct listener *l, const str
 	report_drop(l->svc, sa, why);
 }
 
-uint64_t udp_rate_burst(const struct serve_config *cfg)
+struct srcbudget *udp_budget_new(const struct serve_config *cfg, uint64_t now_us)
 {
-	/* One second's worth, but never less than one largest datagram. */
-	return cfg->udp_rate > DGRAM_MAX ? cfg->udp_rate : DGRAM_MAX;
+	struct srcbudget_cfg bc;
+
+	srcbudget_cfg_default(&bc);
+	bc.factor_milli = cfg->amp_factor_milli;
+	bc.credit = cfg->amp_credit;
+	bc.byte_rate = cfg->udp_rate;
+	bc.peer_rate = cfg->udp_peer_rate;
+	return srcbudget_new(&bc, now_us);
 }
 
-static bool udp_rate_ok(struct server *srv, const struct sockaddr *sa, size_t n, uint64_t now)
+/* The budget's say on the answer (*rlen bytes at reply) to a datagram of
+ * len bytes whose digest was taken before the service saw it: true to send.
+ * *rlen may shrink: chargen's answer is 0 to 512 characters, so a shorter
+ * one is still RFC 864's; a quote or a time is never cut. */
+static bool udp_budget_ok(struct server *srv, const struct listener *l, const struct sockaddr *sa,
+			  size_t len, uint64_t digest, const uint8_t *reply, ssize_t *rlen,
+			  uint64_t now)
 {
-	const struct serve_config *cfg = srv->cfg;
-	struct addr_key key;
+	struct srcbudget_req r = {
+		.from = sa,
+		.in_len = len,
+		.in_digest = digest,
+		.out = reply,
+		.want = (size_t)*rlen,
+		.least = (size_t)*rlen,
+		.out_is_in = l->svc == SVC_ECHO,
+		.generated = l->svc != SVC_ECHO && l->svc != SVC_UPPER,
+	};
+	size_t granted;
 
-	if (cfg->udp_rate == 0)
+	if (l->svc == SVC_CHARGEN && r.want > 0)
+		r.least = 1;
+	enum srcbudget_verdict v = srcbudget_decide(srv->budget, &r, now, &granted);
+	switch (v) {
+	case SRCBUDGET_SEND:
 		return true;
-	addr_key_from(&key, sa);
-	struct tbucket *tb = iptab_get(srv->udp_rates, &key);
-	if (!tb)
-		tb = &srv->udp_overflow;
-	else if (tb->burst == 0)
-		tbucket_init(tb, cfg->udp_rate, udp_rate_burst(cfg), now);
-	return tbucket_take(tb, n, now);
-}
-
-static bool udp_sweep_one(void *value, void *ctx)
-{
-	return tbucket_is_full(value, *(uint64_t *)ctx);
-}
-
-void udp_sweep_rates(struct server *srv)
-{
-	uint64_t now = clock_mono_us();
-
-	if (srv->udp_rates)
-		iptab_sweep(srv->udp_rates, udp_sweep_one, &now);
+	case SRCBUDGET_SHORTENED:
+		srv->stats.udp_shortened++;
+		*rlen = (ssize_t)granted;
+		return true;
+	case SRCBUDGET_OVER_BUDGET:
+		srv->stats.udp_over_budget++;
+		break;
+	case SRCBUDGET_LOOP:
+		srv->stats.udp_loop++;
+		break;
+	case SRCBUDGET_PEER_RATE:
+		srv->stats.udp_peer_rate++;
+		break;
+	case SRCBUDGET_BYTE_RATE:
+		break;
+	}
+	udp_log_drop(srv, l, sa, srcbudget_verdict_name(v), now);
+	return false;
 }
 
 /* Answers the n datagrams of the batch (queued in it). */
@@ -84,11 +109,11 @@ static void udp_answer(struct server *srv, struct listener *l, unsigned n)
 			udp_log_drop(srv, l, sa, "oversized", now);
 			continue;
 		}
+		/* before upper changes it in place */
+		uint64_t digest = srcbudget_digest(b->data[i], len);
 		ssize_t rlen = reply_datagram(l->svc, b->data[i], len, b->reply[i], &srv->reply, &reply);
-		if (rlen >= 0 && !udp_rate_ok(srv, sa, (size_t)rlen, now)) {
-			udp_log_drop(srv, l, sa, "rate-limited", now);
+		if (rlen >= 0 && !udp_budget_ok(srv, l, sa, len, digest, reply, &rlen, now))
 			continue;
-		}
 		if (!srv->cfg->quiet && ratelog_allow(&srv->udp_log, now)) {
 			uint64_t k = ratelog_take_suppressed(&srv->udp_log);
 			if (k)

@@ -8,9 +8,7 @@
 
 /* Read event of a UDP listener; arg is the struct listener. */
 void udp_on_readable(evutil_socket_t fd, short what, void *arg);
-/* The burst of a per-source UDP rate bucket. */
-uint64_t udp_rate_burst(const struct serve_config *cfg);
-/* Forgets sources whose rate bucket has refilled (a timer calls it). */
-void udp_sweep_rates(struct server *srv);
+/* The budget of UDP answers (core/srcbudget) as the options set it. */
+struct srcbudget *udp_budget_new(const struct serve_config *cfg, uint64_t now_us);
 
 #endif

@@ -238,8 +238,23 @@ class PyPeer:
         self.next_seq, self.rx, self.acked = 2, 0, 0
         self.lines = []
         self.token = None
-        reg = ("SLC1 - 0\n1 REG %s %s\n" % (name, os.urandom(8).hex())).encode()
+        nonce = os.urandom(8).hex()
+        cookie = "-"
         deadline = time.monotonic() + WAIT
+        old_after = time.monotonic() + 2.0   # no COOKIE: a server of protocol 1
+        while cookie == "-":
+            assert time.monotonic() < deadline, "no COOKIE for %s" % name
+            if time.monotonic() > old_after:
+                cookie = None
+                break
+            self.sock.send(("SLC1 - 0\n1 REG %s %s -\n" % (name, nonce)).encode())
+            try:
+                data = self.sock.recv(2048).decode()
+            except socket.timeout:
+                continue
+            if data.startswith("SLC1 - 0\n0 COOKIE "):
+                cookie = data.split("\n")[1].split(" ")[2]
+        reg = ("SLC1 - 0\n1 REG %s %s%s\n" % (name, nonce, " " + cookie if cookie else "")).encode()
         while self.token is None:
             assert time.monotonic() < deadline, "no WELCOME for %s" % name
             self.sock.send(reg)
@@ -257,7 +272,7 @@ class PyPeer:
                 data = self.sock.recv(2048)
             except socket.timeout:
                 return
-            lines = data.decode().split("\n")[:-1]
+            lines = data.decode("utf-8", "surrogateescape").split("\n")[:-1]
             head = lines[0].split(" ")
             if head[1] != "-" and self.token is None and lines[1:] and \
                     lines[1].startswith("1 WELCOME "):
@@ -272,10 +287,13 @@ class PyPeer:
                 self.sock.send(("SLC1 %s %d\n" % (self.token, self.rx)).encode())
 
     def send(self, line):
-        """Sends line as the next message, until the server acknowledges it."""
+        """Sends line (str, or bytes as they are) as the next message, until
+        the server acknowledges it."""
         seq = self.next_seq
         self.next_seq += 1
-        dgram = ("SLC1 %s %d\n%d %s\n" % (self.token, self.rx, seq, line)).encode()
+        if isinstance(line, str):
+            line = line.encode()
+        dgram = ("SLC1 %s %d\n%d " % (self.token, self.rx, seq)).encode() + line + b"\n"
         deadline = time.monotonic() + WAIT
         while self.acked < seq:
             assert time.monotonic() < deadline, "%r not acknowledged" % line

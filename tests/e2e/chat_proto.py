@@ -81,6 +81,34 @@ def nonce():
     return os.urandom(8).hex()
 
 
+_COOKIE = re.compile(r"COOKIE ([0-9a-f]{16})\Z")
+
+
+def get_cookie(sock, server, name, nonce_hex, timeout=WAIT, old_after=None):
+    """The cookie the server gives this socket's address: REG with cookie
+    "-", answered by a stateless notice "0 COOKIE <hex>" (protocol 2).
+    Datagrams that are not the answer are left aside. With old_after, None
+    when no COOKIE came within that many seconds (a server of protocol 1,
+    which ignores such a REG: tests run against the original binary)."""
+    reg = build(None, 0, [(1, "REG %s %s -" % (name, nonce_hex))])
+    deadline = time.monotonic() + timeout
+    if old_after is not None:
+        deadline = time.monotonic() + old_after
+    while time.monotonic() < deadline:
+        sock.sendto(reg, server)
+        r, _, _ = select.select([sock], [], [], RTO)
+        if not r:
+            continue
+        d = parse(sock.recvfrom(65536)[0])
+        for seq, line in d.msgs:
+            m = _COOKIE.match(line)
+            if seq == 0 and d.token is None and d.ack == 0 and m:
+                return m.group(1)
+    if old_after is not None:
+        return None
+    raise AssertionError("no COOKIE from %r" % (server,))
+
+
 class ChatClient:
     """One session end, like chat-client's but with every knob exposed."""
 
@@ -155,10 +183,15 @@ class ChatClient:
         self.send_raw(build(self.token, self.ack))
 
     def register(self, name, nonce_hex=None, timeout=WAIT):
-        """REG name; returns the answer line (WELCOME or ERR ...)."""
+        """REG name, after the cookie round trip; returns the answer line
+        (WELCOME or ERR ...)."""
         self.reset()
         self.nonce = nonce_hex or nonce()
-        self.send("REG %s %s" % (name, self.nonce))
+        self.cookie = get_cookie(self.sock, self.server, name, self.nonce, timeout, old_after=2.0)
+        if self.cookie is None:   # protocol 1
+            self.send("REG %s %s" % (name, self.nonce))
+        else:
+            self.send("REG %s %s %s" % (name, self.nonce, self.cookie))
         line = self.expect(lambda l: l.startswith(("WELCOME ", "ERR ")), timeout=timeout)
         if line.startswith("ERR "):
             self.unacked.clear()   # the refusal acknowledged the REG
@@ -385,3 +418,92 @@ class ChatServerProcess:
         self._err.join(timeout=WAIT)
         bad = [l for l in self.stderr_lines if any(m in l for m in SANITIZER_MARKS)]
         assert not bad, "sanitizer report:\n" + "\n".join(self.stderr_lines)
+
+
+def crowd(host, port, names, join=None, bind="0.0.0.0", timeout=30.0):
+    """Registers every name from a socket of its own (the cookie round
+    trip, or protocol 1's plain REG when no COOKIE comes: an older server),
+    then, if join, each sends JOIN join[i] and CREATE for the first of each
+    room; each acknowledges its WELCOME (and JOIN's answer), as a client
+    does, and then they all fall silent: they acknowledge nothing more.
+    Returns ({name: answer line}, [sockets]) — keep the sockets open to
+    keep the addresses taken."""
+    fam = socket.AF_INET6 if ":" in host else socket.AF_INET
+    server = (host, port)
+    socks, state = {}, {}
+    for name in names:
+        s = socket.socket(fam, socket.SOCK_DGRAM)
+        s.bind((bind, 0))
+        s.setblocking(False)
+        socks[s.fileno()] = (name, s)
+        state[name] = {"nonce": nonce(), "cookie": "-", "answer": None, "token": None,
+                       "joined": join is None, "sent": 0.0, "v1": False}
+    deadline = time.monotonic() + timeout
+    first_of = {}
+    while time.monotonic() < deadline:
+        now = time.monotonic()
+        pending = 0
+        for fd, (name, s) in socks.items():
+            st = state[name]
+            if st["answer"] is None:
+                pending += 1
+                if now - st["sent"] > RTO:
+                    if st["sent"] and st["cookie"] == "-" and not st["v1"] and \
+                            now - st["first"] > 1.0:
+                        st["v1"] = True  # no COOKIE: a server of protocol 1
+                    st.setdefault("first", now)
+                    reg = "REG %s %s" % (name, st["nonce"]) if st["v1"] else \
+                        "REG %s %s %s" % (name, st["nonce"], st["cookie"])
+                    s.sendto(build(None, 0, [(1, reg)]), server)
+                    st["sent"] = now
+            elif st["token"] is not None and not st["joined"]:
+                pending += 1
+                if now - st["sent"] > RTO:
+                    room = join[names.index(name)]
+                    verb = "CREATE" if first_of.setdefault(room, name) == name else "JOIN"
+                    s.sendto(build(st["token"], 1, [(2, "%s %s" % (verb, room))]), server)
+                    st["sent"] = now
+        if not pending:
+            break
+        r, _, _ = select.select(list(socks), [], [], 0.05)
+        for fd in r:
+            name, s = socks[fd]
+            st = state[name]
+            while True:
+                try:
+                    data = s.recv(65536)
+                except BlockingIOError:
+                    break
+                d = parse(data)
+                for seq, line in d.msgs:
+                    m = _COOKIE.match(line)
+                    if m and st["answer"] is None:
+                        st["cookie"] = m.group(1)
+                        st["sent"] = 0.0
+                    elif seq == 1 and st["answer"] is None and \
+                            line.startswith(("WELCOME ", "ERR ")):
+                        st["answer"] = line
+                        st["token"] = d.token
+                        if d.token is not None:
+                            s.sendto(build(d.token, 1), server)
+                    elif seq == 2 and line.startswith(("OK join", "OK create")):
+                        st["joined"] = True
+                        s.sendto(build(st["token"], 2, []), server)
+    return {n: state[n]["answer"] for n in names}, [s for _, s in socks.values()]
+
+
+if __name__ == "__main__":
+    # python3 chat_proto.py crowd HOST PORT PREFIX N: N registrations, then
+    # silence; prints {"welcome": n, "refused": {line: n}, "none": n} and
+    # waits for stdin to close before it lets the addresses go.
+    import sys
+    host, port, prefix, n = sys.argv[2], int(sys.argv[3]), sys.argv[4], int(sys.argv[5])
+    answers, keep = crowd(host, port, ["%s%d" % (prefix, i) for i in range(n)])
+    refused = {}
+    for a in answers.values():
+        if a and a.startswith("ERR "):
+            refused[a] = refused.get(a, 0) + 1
+    print(json.dumps({"welcome": sum(1 for a in answers.values() if a and a.startswith("WELCOME")),
+                      "refused": refused, "none": sum(1 for a in answers.values() if a is None)}),
+          flush=True)
+    sys.stdin.read()

@@ -4,6 +4,7 @@ rooms, lists, reliable ordered delivery), plus hooks the real one has no
 reason to offer: inject any message line, split lists over many messages,
 forget every session (a restart), lose chosen datagrams. It runs in a thread
 on 127.0.0.1 and records what each session sent."""
+import hashlib
 import os
 import re
 import select
@@ -66,6 +67,8 @@ class FakeChatServer:
         self.drop_out = 0             # datagrams to the clients still to lose
         self.log = []                 # (name, line) for every delivered client message
         self.raw = []                 # every datagram received
+        self.secret = os.urandom(16)  # for cookies; a restart draws a new one
+        self.cookies = 0              # REGs answered with a COOKIE
         self._stop = False
         self._thread = threading.Thread(target=self._run, daemon=True)
         self._thread.start()
@@ -84,10 +87,15 @@ class FakeChatServer:
             self._flush_all()
 
     def forget_all(self):
-        """As if the server restarted: every session and room is gone."""
+        """As if the server restarted: every session and room is gone, and
+        every cookie given out is void."""
         with self.lock:
             self.sessions.clear()
             self.rooms.clear()
+            self.secret = os.urandom(16)
+
+    def cookie(self, addr):
+        return hashlib.sha256(self.secret + repr(addr).encode()).hexdigest()[:16]
 
     def lines_from(self, name):
         with self.lock:
@@ -234,9 +242,15 @@ class FakeChatServer:
         if not msgs or msgs[0][0] != 1 or not msgs[0][1].startswith("REG "):
             return
         parts = msgs[0][1].split(" ")
-        if len(parts) != 3:
+        if len(parts) not in (3, 4):
             return
         name, nonce = parts[1], parts[2]
+        # protocol 1's REG (no cookie) is taken too: the tests run against
+        # the original chat-client as well
+        if len(parts) == 4 and parts[3] != self.cookie(addr):
+            self.cookies += 1
+            self._answer_raw(addr, None, 0, 0, "COOKIE " + self.cookie(addr))
+            return
         old = self.by_name(name)
         if old and old.addr != addr:
             self._answer_raw(addr, None, 1, 1, "ERR name-taken the name %s is taken" % name)

@@ -93,16 +93,17 @@ def sh(*args, stdin=None, check=True):
 
 
 class NsPair:
-    """Two network namespaces joined by a veth pair, named slnc<a|b><pid>:
+    """Two network namespaces joined by a veth pair, named <prefix><a|b><pid>:
     a has 198.18.20.1 and 2001:db8:5c::1, b has .2 and ::2. Only the test's
     own processes run in them; close() deletes both (and the veth with them)."""
 
     A4, B4 = "198.18.20.1", "198.18.20.2"
     A6, B6 = "2001:db8:5c::1", "2001:db8:5c::2"
 
-    def __init__(self):
+    def __init__(self, prefix="slnc"):
+        # prefix: the caller's area, so that parallel runs of other tests never clash
         pid = os.getpid()
-        self.a, self.b = "slnca%d" % pid, "slncb%d" % pid
+        self.a, self.b = "%sa%d" % (prefix, pid), "%sb%d" % (prefix, pid)
         self.procs = []
         self.made = []
         try:

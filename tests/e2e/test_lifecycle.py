@@ -233,6 +233,7 @@ def test_sigint_exits_0(start_server):
 SERVE_OPTIONS = ["--ipv4", "--ipv6", "--bind", "--port-offset", "--service", "--only",
                  "--tcp-only", "--udp-only", "--idle-timeout", "--max-conns",
                  "--max-per-host", "--udp-rate", "--high-water", "--sndbuf", "--rcvbuf", "--quotes",
+                 "--amp-factor", "--amp-credit", "--udp-peer-rate",
                  "--daytime-format", "--quiet", "--verbose", "--json", "--help", "--version"]
 
 
@@ -251,7 +252,8 @@ def test_every_documented_option_is_accepted():
               "--only": "echo", "--idle-timeout": "1", "--max-conns": "5",
               "--max-per-host": "1", "--udp-rate": "1k", "--high-water": "4k",
               "--sndbuf": "64k", "--rcvbuf": "64k",
-              "--quotes": "/dev/null", "--daytime-format": "%H"}
+              "--quotes": "/dev/null", "--daytime-format": "%H",
+              "--amp-factor": "1", "--amp-credit": "4k", "--udp-peer-rate": "1000"}
     r = run("serve", "--help")
     for opt in re.findall(r"--[a-z0-9-]+", r.stdout):
         if opt in ("--help", "--version"):

@@ -1,4 +1,4 @@
-"""The course's own Python clients and servers (seeds 001 and 002), ported to
+"""The course's own Python clients and servers (seeds 000, 001 and 002), ported to
 Python 3, against socklab serve and socklab echo-server — and the seed
 servers against socklab echo-client. The ports keep the seeds' calls and
 their order; only what Python 3 needs changed (bytes, input given as an
@@ -8,7 +8,7 @@ import threading
 
 import pytest
 
-from conftest import WAIT
+from conftest import WAIT, all_ephemeral, chargen_expected
 from echo_util import EchoServer, run_client
 
 
@@ -32,6 +32,50 @@ def lab_upper_echo(start_server):
     """socklab serve with echo and upper on ephemeral ports, IPv4."""
     return start_server("--only", "echo,upper", "--service", "echo=0", "--service", "upper=0",
                         "-4")
+
+
+# --- seed 000: "Hello World!" to the small services --------------------------------
+
+def seed000_udp_client(ip, port, message=b"Hello World!"):
+    """Seed 000 §5.3: the client script's UDP request to one port, with the
+    timeout the seed asks for; the answer as it printed it (bytes)."""
+    clientSocket = socket.socket(socket.AF_INET6 if ":" in ip else socket.AF_INET,
+                                 socket.SOCK_DGRAM)
+    clientSocket.settimeout(WAIT)
+    clientSocket.sendto(message, (ip, port))
+    answer, serverAddress = clientSocket.recvfrom(4096)
+    clientSocket.close()
+    return answer
+
+
+SEED000_UDP = ["echo", "chargen", "qotd", "daytime"]  # the seed's order: 7, 19, 17, 13
+
+
+def check_seed000_answer(service, answer):
+    """What seed 000 printed for each: the echo, a piece of the chargen
+    stream (RFC 864: 0 to 512 characters), a quote, the time of day."""
+    if service == "echo":
+        assert answer == b"Hello World!"
+    elif service == "chargen":
+        pattern = chargen_expected(95 * 74 * 2)
+        assert len(answer) <= 512 and answer in pattern
+    elif service == "qotd":
+        assert 0 < len(answer) < 512 and answer.endswith(b"\r\n")
+    else:
+        assert answer.endswith(b"\r\n") and 10 < len(answer) < 64
+
+
+def test_seed000_udp_client_against_serve(start_server):
+    """The student's script, three runs, on loopback: every answer whole."""
+    srv = start_server(*all_ephemeral(), "-4", "--udp-only")
+    for _ in range(3):
+        for service in SEED000_UDP:
+            check_seed000_answer(service, seed000_udp_client("127.0.0.1",
+                                                             srv.port(service, "udp")))
+    srv.stop()
+    ev = srv.wait_event(lambda e: e["event"] == "stopped")
+    assert ev["udp_in"] == ev["udp_out"] == 12 and ev["udp_dropped"] == 0
+    assert ev.get("udp_shortened", 0) == 0
 
 
 # --- seed 001: the uppercase application ------------------------------------------

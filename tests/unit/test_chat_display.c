@@ -196,6 +196,25 @@ static void test_refuses_line(void **state)
 	assert_false(chat_event_refuses_line(event("OK join lobby")));
 }
 
+/* What another user or the server sends cannot drive the terminal: C1
+ * controls, bidirectional overrides and malformed UTF-8 are escaped as the
+ * TCP chat escapes them (core/textesc), wherever they are shown. */
+static void test_hostile_bytes_are_escaped(void **state)
+{
+	enum chat_out where;
+
+	assert_shows("MSG lobby mallory csi \xc2\x9b" "2J rlo \xe2\x80\xae" "evil \xff end \t tab",
+		     "[lobby] mallory: csi \\u009B2J rlo \\u202Eevil \\xff end \\t tab");
+	assert_shows("PRIV mallory \xe2\x81\xa6isolate\xc0\xaf",
+		     "[private] mallory: \\u2066isolate\\xc0\\xaf");
+	assert_shows("ERR odd \xc2\x9b" "2J", "error: \\u009B2J");
+	assert_shows("LIST users end a\xc2\x9b b", "users: a\\u009B, b");
+	assert_string_equal(show("FROB \xe2\x80\xae\xff", &where),
+			    "unexpected message from the server: FROB \\u202E\\xff");
+	assert_int_equal(where, CHAT_OUT_STDERR);
+	assert_shows("MSG lobby bob gr\xc3\xbc\xc3\x9f" "e \xe2\x9c\x93", "[lobby] bob: gr\xc3\xbc\xc3\x9f" "e \xe2\x9c\x93");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -208,6 +227,7 @@ int main(void)
 		cmocka_unit_test_setup(test_target_follows_confirmations, setup),
 		cmocka_unit_test_setup(test_answers, setup),
 		cmocka_unit_test_setup(test_refuses_line, setup),
+		cmocka_unit_test_setup(test_hostile_bytes_are_escaped, setup),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -102,13 +102,16 @@ static void test_heap_random_moves_and_removals(void **state)
 static void test_pending_fifo(void **state)
 {
 	struct chatsrv_pending q;
+	struct chatsrv_pending_list a, b;
 	char line[CHAT_LINE_MAX];
 
+	chatsrv_pending_list_init(&a);
+	chatsrv_pending_list_init(&b);
 	assert_int_equal(chatsrv_pending_init(&q, 3), 0);
 	assert_null(chatsrv_pending_pop(&q));
-	for (int round = 0; round < 5; round++) { /* across the ring's end */
-		assert_true(chatsrv_pending_push(&q, 1, 10, 7, "SAY a", 5));
-		assert_true(chatsrv_pending_push(&q, 2, 11, 8, "SAY bb", 6));
+	for (int round = 0; round < 5; round++) { /* slots used again */
+		assert_true(chatsrv_pending_push(&q, &a, 1, 10, 7, "SAY a", 5));
+		assert_true(chatsrv_pending_push(&q, &a, 1, 11, 8, "SAY bb", 6));
 		assert_int_equal(chatsrv_pending_room(&q), 1);
 		const struct chatsrv_pending_line *l = chatsrv_pending_pop(&q);
 		assert_int_equal(l->token, 1);
@@ -117,17 +120,58 @@ static void test_pending_fifo(void **state)
 		assert_int_equal(l->len, 5);
 		assert_memory_equal(l->text, "SAY a", 5);
 		l = chatsrv_pending_pop(&q);
-		assert_int_equal(l->token, 2);
+		assert_int_equal(l->seq, 11);
 		assert_memory_equal(l->text, "SAY bb", 6);
 		assert_int_equal(chatsrv_pending_count(&q), 0);
+		assert_int_equal(a.n, 0);
 	}
 	for (int i = 0; i < 3; i++)
-		assert_true(chatsrv_pending_push(&q, (uint64_t)i, 0, 0, "x", 1));
-	assert_false(chatsrv_pending_push(&q, 9, 0, 0, "x", 1)); /* full */
+		assert_true(chatsrv_pending_push(&q, &a, 1, (uint64_t)i, 0, "x", 1));
+	assert_false(chatsrv_pending_push(&q, &b, 9, 0, 0, "x", 1)); /* full */
 	memset(line, 'y', sizeof(line));
 	chatsrv_pending_pop(&q);
-	assert_false(chatsrv_pending_push(&q, 9, 0, 0, line, CHAT_LINE_MAX)); /* too long */
-	assert_true(chatsrv_pending_push(&q, 9, 0, 0, line, CHAT_LINE_MAX - 1));
+	assert_false(chatsrv_pending_push(&q, &b, 9, 0, 0, line, CHAT_LINE_MAX)); /* too long */
+	assert_true(chatsrv_pending_push(&q, &b, 9, 0, 0, line, CHAT_LINE_MAX - 1));
+	chatsrv_pending_free(&q);
+}
+
+/* A session with many lines waiting delays another's by one line of its own. */
+static void test_pending_round_robin(void **state)
+{
+	struct chatsrv_pending q;
+	struct chatsrv_pending_list busy, fresh, third;
+	const struct chatsrv_pending_line *l;
+
+	chatsrv_pending_list_init(&busy);
+	chatsrv_pending_list_init(&fresh);
+	chatsrv_pending_list_init(&third);
+	assert_int_equal(chatsrv_pending_init(&q, 100), 0);
+	for (uint64_t i = 1; i <= 50; i++)
+		assert_true(chatsrv_pending_push(&q, &busy, 1, i, 0, "SAY x", 5));
+	assert_true(chatsrv_pending_push(&q, &fresh, 2, 1, 0, "CREATE r", 8));
+	assert_true(chatsrv_pending_push(&q, &fresh, 2, 2, 0, "SAY hi", 6));
+	l = chatsrv_pending_pop(&q);
+	assert_int_equal(l->token, 1);
+	assert_int_equal(l->seq, 1);
+	l = chatsrv_pending_pop(&q);
+	assert_int_equal(l->token, 2);
+	assert_int_equal(l->seq, 1);
+	l = chatsrv_pending_pop(&q);
+	assert_int_equal(l->token, 1);
+	assert_int_equal(l->seq, 2);
+	l = chatsrv_pending_pop(&q);
+	assert_int_equal(l->token, 2);
+	assert_int_equal(l->seq, 2);
+	/* A session that ends takes its lines along; the others go on. */
+	assert_true(chatsrv_pending_push(&q, &third, 3, 1, 0, "USERS", 5));
+	chatsrv_pending_drop(&q, &busy);
+	assert_int_equal(busy.n, 0);
+	assert_int_equal(chatsrv_pending_count(&q), 1);
+	l = chatsrv_pending_pop(&q);
+	assert_int_equal(l->token, 3);
+	assert_null(chatsrv_pending_pop(&q));
+	assert_int_equal(chatsrv_pending_room(&q), 100);
+	chatsrv_pending_drop(&q, &fresh); /* nothing left: no harm */
 	chatsrv_pending_free(&q);
 }
 
@@ -138,6 +182,7 @@ int main(void)
 		cmocka_unit_test(test_heap_full_and_idempotent),
 		cmocka_unit_test(test_heap_random_moves_and_removals),
 		cmocka_unit_test(test_pending_fifo),
+		cmocka_unit_test(test_pending_round_robin),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

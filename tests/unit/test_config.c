@@ -51,6 +51,9 @@ static void test_defaults(void **state)
 	assert_int_equal(cfg.high_water, 65536);
 	assert_int_equal(cfg.sndbuf, 131072);
 	assert_int_equal(cfg.rcvbuf, 131072);
+	assert_int_equal(cfg.amp_factor_milli, 1000);
+	assert_int_equal(cfg.amp_credit, 4096);
+	assert_int_equal(cfg.udp_peer_rate, 1000);
 	assert_null(cfg.quotes_file);
 	assert_null(cfg.daytime_fmt);
 	assert_false(cfg.quiet);

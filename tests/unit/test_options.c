@@ -69,6 +69,35 @@ static void test_defaults(void **state)
 	assert_int_equal(port_of(SVC_UPPER), 12000);
 }
 
+static void test_udp_answer_budget_options(void **state)
+{
+	assert_int_equal(parse_argv((char *[]){ "serve", NULL }), SERVE_ARGS_OK);
+	assert_int_equal(cfg.amp_factor_milli, 1000);
+	assert_int_equal(cfg.amp_credit, 4096);
+	assert_int_equal(cfg.udp_peer_rate, 1000);
+
+	assert_int_equal(PARSE("--amp-factor", "2.5"), SERVE_ARGS_OK);
+	assert_int_equal(cfg.amp_factor_milli, 2500);
+	assert_int_equal(PARSE("--amp-factor", "0"), SERVE_ARGS_OK);
+	assert_int_equal(cfg.amp_factor_milli, 0);
+	expect_usage(PARSE("--amp-factor", "1001"), "--amp-factor 1001: too large (at most 1000)");
+	expect_usage(PARSE("--amp-factor", "-1"), "--amp-factor -1: not a number (e.g. 1 or 0.5)");
+	expect_usage(PARSE("--amp-factor", "0.0001"), "--amp-factor 0.0001: more than 3 decimals");
+
+	assert_int_equal(PARSE("--amp-credit", "64k"), SERVE_ARGS_OK);
+	assert_int_equal(cfg.amp_credit, 65536);
+	assert_int_equal(PARSE("--amp-credit", "0"), SERVE_ARGS_OK);
+	assert_int_equal(cfg.amp_credit, 0);
+	assert_int_equal(PARSE("--amp-credit", "16M"), SERVE_ARGS_OK);
+	expect_usage(PARSE("--amp-credit", "17M"), "--amp-credit 17M: too large");
+
+	assert_int_equal(PARSE("--udp-peer-rate", "0"), SERVE_ARGS_OK);
+	assert_int_equal(cfg.udp_peer_rate, 0);
+	assert_int_equal(PARSE("--udp-peer-rate", "50000"), SERVE_ARGS_OK);
+	assert_int_equal(cfg.udp_peer_rate, 50000);
+	expect_usage(PARSE("--udp-peer-rate", "fast"), "--udp-peer-rate fast: not a number");
+}
+
 static void test_port_offset(void **state)
 {
 	assert_int_equal(PARSE("--port-offset", "10000"), SERVE_ARGS_OK);
@@ -338,7 +367,7 @@ static void test_help_documents_every_option(void **state)
 				fail_msg("'%s' is not in serve_usage_text", pair);
 		}
 	}
-	assert_int_equal(count, 22); /* 20 + --sndbuf, --rcvbuf */
+	assert_int_equal(count, 25); /* with --sndbuf, --rcvbuf */
 	/* the checker itself: a name that is only a suffix does not count */
 	assert_false(text_has_option("  --tcp-only\n", "only"));
 	assert_true(text_has_option("  --only NAME\n", "only"));
@@ -355,6 +384,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_defaults),
+		cmocka_unit_test(test_udp_answer_budget_options),
 		cmocka_unit_test(test_port_offset),
 		cmocka_unit_test(test_port_offset_too_big),
 		cmocka_unit_test(test_service),

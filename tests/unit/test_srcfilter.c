@@ -120,6 +120,19 @@ static void test_v4_added_broadcast(void **state)
 	assert_int_equal(policy.nbcast, 1);
 }
 
+static void test_iface_without_broadcast_is_not_one(void **state)
+{
+	/* getifaddrs gives the address itself when none was set (ip addr add
+	 * 198.18.20.1/24 without brd): the host's own address stays served */
+	src_policy_add_iface(&policy, in4("198.18.20.1"), in4("198.18.20.1"));
+	src_policy_add_iface(&policy, in4("198.18.21.1"), in4("0.0.0.0"));
+	assert_int_equal(policy.nbcast, 0);
+	assert_int_equal(check4("198.18.20.1", 40000), SRC_OK);
+	src_policy_add_iface(&policy, in4("198.18.20.1"), in4("198.18.20.255"));
+	assert_int_equal(check4("198.18.20.255", 40000), SRC_BAD_ADDR);
+	assert_int_equal(check4("198.18.20.1", 40000), SRC_OK);
+}
+
 static void test_broadcast_list_bounded(void **state)
 {
 	char ip[32];
@@ -190,6 +203,7 @@ int main(void)
 		T(test_own_ports),
 		T(test_v4_bad_addrs),
 		T(test_v4_added_broadcast),
+		T(test_iface_without_broadcast_is_not_one),
 		T(test_broadcast_list_bounded),
 		T(test_v4_ok_addrs),
 		T(test_v6_addrs),
