@@ -313,18 +313,20 @@ bad:
 	return -1;
 }
 
-static double probe_udp(int fd, int port)
+/* Each probe says something new: serve takes a datagram equal to its last
+ * answer to that peer for its own answer coming back (a loop), and paces it. */
+static double probe_udp(int fd, int port, size_t i)
 {
-	char out[PROBE_BYTES], back[64];
+	char out[PROBE_BYTES + 1], back[64];
 	double t0 = now(), until = t0 + PROBE_TIMEOUT_MS / 1000.0;
 	struct sockaddr_in dst = loopback(1, port);
 
-	memset(out, 'u', sizeof(out));
-	if (sendto(fd, out, sizeof(out), 0, (struct sockaddr *)&dst, sizeof(dst)) != sizeof(out))
+	snprintf(out, sizeof(out), "udp probe %06u", (unsigned)(i % 1000000));
+	if (sendto(fd, out, PROBE_BYTES, 0, (struct sockaddr *)&dst, sizeof(dst)) != PROBE_BYTES)
 		return -1;
 	while (wait_fd(fd, POLLIN, until)) {
 		ssize_t r = recv(fd, back, sizeof(back), 0);
-		if (r == (ssize_t)sizeof(out) && memcmp(out, back, sizeof(out)) == 0)
+		if (r == PROBE_BYTES && memcmp(out, back, PROBE_BYTES) == 0)
 			return now() - t0;
 	}
 	return -1;
@@ -425,7 +427,7 @@ int main(int argc, char **argv)
 	if (ufd < 0 || bind(ufd, (struct sockaddr *)&any, sizeof(any)) != 0)
 		fail("udp socket: %s", strerror(errno));
 	for (size_t i = 0; i < opt_probes; i++)
-		times[i] = probe_udp(ufd, echo_port);
+		times[i] = probe_udp(ufd, echo_port, i);
 	report_probes("udp_echo", times, opt_probes);
 	close(ufd);
 	printf("holding %zu\n", n);
