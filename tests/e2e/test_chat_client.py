@@ -119,13 +119,11 @@ def test_no_answer_names_the_server_and_the_time():
     with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as silent:
         silent.bind(("127.0.0.1", 0))
         port = silent.getsockname()[1]
-        t0 = time.monotonic()
         rc, out, err = run_client(["127.0.0.1", str(port), "--name", "alice", "-w", "1"])
-        took = time.monotonic() - t0
         assert rc == 1 and out == []
         assert err == ["socklab chat-client: no answer from 127.0.0.1:%d over UDP within 1 s "
                        "— is socklab chat-server running there?" % port]
-        assert took >= 1.0
+        # No timing asserted: the retransmitted REGs below show it waited.
         silent.settimeout(0.5)
         regs = []
         try:

@@ -35,21 +35,29 @@ def test_text_ready_lines(start_server):
 
 
 def test_bind_error_port_in_use_is_one_line_and_serves_nothing(start_server):
+    # Hold the port for both protocols, so that it is "tcp" that fails,
+    # whatever other programs on the host hold.
     holder = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
     holder.bind(("127.0.0.1", 0))
     port = holder.getsockname()[1]
+    tcp_holder = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     try:
+        try:
+            tcp_holder.bind(("127.0.0.1", port))
+        except OSError:
+            pass  # someone else holds its TCP twin: taken either way
         # time on a free port first, then qotd on the taken one: nothing may run
         r = run("serve", "-4", "--only", "time,qotd", "--service", "time=0",
                 "--service", "qotd=%d" % port)
         assert r.returncode == 1
         err = r.stderr.strip().splitlines()
-        assert err == ["socklab serve: cannot bind udp 127.0.0.1:%d (qotd): Address already "
+        assert err == ["socklab serve: cannot bind tcp 127.0.0.1:%d (qotd): Address already "
                        "in use — another program has that port; try --service qotd=0 "
                        "(any free port)" % port]
         assert "ready" not in r.stdout
     finally:
         holder.close()
+        tcp_holder.close()
 
 
 def free_offset(services_ports, lo=41000, hi=52000, step=137):
