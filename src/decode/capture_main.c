@@ -3,6 +3,7 @@
 #include "decode/decode.h"
 
 #include <errno.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -68,20 +69,40 @@ static void capture_one(struct dc_session *s, pcap_dumper_t *dump, const struct 
 	}
 }
 
-/* After a stop: the packets still in the kernel's last block, which it
- * hands over once the block timeout has passed. */
+/* After a stop: the packets still in the kernel's blocks. A half-filled
+ * block is handed over only when the kernel's block timer retires it, and
+ * on a busy host that timer can run late: so read until the ring has been
+ * quiet for CAPTURE_DRAIN_QUIET_MS, and at most CAPTURE_DRAIN_MAX_MS (on a
+ * link that never goes quiet, what came after the stop may be cut). */
+#define CAPTURE_DRAIN_QUIET_MS 100
+#define CAPTURE_DRAIN_MAX_MS 1000
+
 static void capture_drain_tail(pcap_t *p, struct dc_session *s, pcap_dumper_t *dump,
 			       uint64_t count)
 {
 	char errbuf[PCAP_ERRBUF_SIZE];
 	struct pcap_pkthdr *h;
 	const u_char *data;
+	int fd = pcap_get_selectable_fd(p);
+	int quiet = 0, waited = 0;
 
-	if (pcap_setnonblock(p, 1, errbuf) < 0)
+	if (pcap_setnonblock(p, 1, errbuf) < 0 || fd < 0)
 		return;
-	usleep(2 * CAPTURE_TIMEOUT_MS * 1000);
-	while ((!count || s->packets < count) && !s->ob.failed && pcap_next_ex(p, &h, &data) == 1)
-		capture_one(s, dump, h, data);
+	while (quiet < CAPTURE_DRAIN_QUIET_MS && waited < CAPTURE_DRAIN_MAX_MS) {
+		struct pollfd pfd = { .fd = fd, .events = POLLIN };
+		int got = 0;
+
+		poll(&pfd, 1, 2 * CAPTURE_TIMEOUT_MS);
+		waited += 2 * CAPTURE_TIMEOUT_MS;
+		while ((!count || s->packets < count) && !s->ob.failed &&
+		       pcap_next_ex(p, &h, &data) == 1) {
+			capture_one(s, dump, h, data);
+			got++;
+		}
+		if (s->ob.failed || (count && s->packets >= count))
+			return;
+		quiet = got ? 0 : quiet + 2 * CAPTURE_TIMEOUT_MS;
+	}
 }
 
 int capture_main(int argc, char **argv)

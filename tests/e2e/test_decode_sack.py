@@ -227,6 +227,7 @@ def capture_sack_transfer(pair, path):
     c_err = c_err.decode("utf-8", "replace")
     check_no_sanitizer(c_err)
     assert cap.returncode == 0, c_err
+    pair.capture_err = c_err
     rules = pair.exec(pair.receiver, ["nft", "list", "table", "inet", "socklab_sack"]).stdout.decode()
     m = re.search(r"counter packets (\d+)", rules)
     assert m, rules
@@ -346,7 +347,8 @@ def test_sack_after_induced_loss_decodes_like_tshark(netns_pair, tmp_path):
     print("%(packets)d packets, %(sack)d with SACK blocks (up to %(max_blocks)d in one, "
           "%(dsack)d D-SACK), " % n + "%d segments dropped by nft" % dropped)
     # Retransmissions included, so at least NBYTES unless packets were lost.
-    assert n["sent"] >= NBYTES, "capture incomplete: %d payload bytes to port %d" % (n["sent"], PORT)
+    assert n["sent"] >= NBYTES, "capture incomplete: %d payload bytes to port %d; capture said %r" % (
+        n["sent"], PORT, netns_pair.capture_err)
     assert n["syn"] == 2, "expected SYN and SYN-ACK in the capture, saw %d" % n["syn"]
     assert n["sack"] > 0, "no packet carries SACK blocks (%d segments dropped)" % dropped
     assert not mismatches, "%d mismatches:\n%s" % (len(mismatches), "\n".join(mismatches[:60]))
