@@ -5,7 +5,7 @@
  * register and join, and deliveries per second.
  *   chat_load HOST PORT [MEMBERS [LINES [SIZE]]]      (default 200 10000 64)
  * One process, one libevent loop, one UDP socket per member; bounded by a
- * 120 s deadline. Speaks docs/chat-protocol.md through core/chatlink,
+ * 120 s deadline. Speaks docs/chat-protocol.md through chatwire/chatlink,
  * the cookie round trip of registration included. */
 #include <errno.h>
 #include <stdio.h>
@@ -16,7 +16,7 @@
 #include <event2/event.h>
 
 #include "core/addr.h"
-#include "core/chatlink.h"
+#include "chatwire/chatlink.h"
 #include "core/clock.h"
 #include "core/rng.h"
 

@@ -4,7 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "core/chatproto.h"
+#include "chatwire/chatproto.h"
 
 bool chat_tcp_name_valid(const char *s, size_t n)
 {

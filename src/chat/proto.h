@@ -10,7 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "core/chatproto.h"
+#include "chatwire/chatproto.h"
 #include "core/textesc.h"
 
 #define CHAT_TCP_LINE_MAX 4096      /* a chat line, without its LF */
@@ -21,7 +21,7 @@
 /* A peer's line escaped for the terminal (textesc_term). */
 #define CHAT_TCP_ESCAPED_MAX TEXTESC_MAX(CHAT_TCP_LINE_MAX)
 
-/* A name as the UDP chat allows it (core/chatproto.h: chat_valid_name). */
+/* A name as the UDP chat allows it (chatwire/chatproto.h: chat_valid_name). */
 bool chat_tcp_name_valid(const char *s, size_t n);
 
 /* "HELLO name\n" into out (at least CHAT_TCP_HELLO_MAX bytes); its length. */

@@ -1,5 +1,5 @@
 /* One running chat-client: the UDP socket connected to the server, the
- * session end (core/chatlink), the libevent loop and its timers, the input
+ * session end (chatwire/chatlink), the libevent loop and its timers, the input
  * (readline on a terminal, plain lines otherwise) and what the user is
  * talking to. net.c owns the socket and the session, input.c turns input
  * lines into messages, terminal.c keeps output from garbling a typed line. */
@@ -18,7 +18,7 @@
 #include "chat_client/options.h"
 #include "chat_client/target.h"
 #include "core/addr.h"
-#include "core/chatlink.h"
+#include "chatwire/chatlink.h"
 #include "core/linebuf.h"
 #include "core/tbucket.h"
 

@@ -8,7 +8,7 @@
 #include <stddef.h>
 
 #include "chat_client/target.h"
-#include "core/chatproto.h"
+#include "chatwire/chatproto.h"
 
 #define CHAT_CMD_TEXT_MAX 256
 

@@ -8,7 +8,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "core/chatproto.h"
+#include "chatwire/chatproto.h"
 #include "core/textesc.h"
 
 /* A gathered list and the formatted line it becomes: 1000 names of 32

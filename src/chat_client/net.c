@@ -1,6 +1,6 @@
 /* The session with the server: registration (REG until WELCOME or ERR,
  * bounded by -w, with the cookie round trip that proves our address), the
- * datagrams in and out through core/chatlink, the
+ * datagrams in and out through chatwire/chatlink, the
  * retransmission and keepalive timers, registering again when the server
  * lost the session, and leaving (BYE until "OK bye" or a timeout). */
 #include "chat_client/client.h"

@@ -5,7 +5,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "core/chatproto.h"
+#include "chatwire/chatproto.h"
 
 #define CHAT_CLIENT_WAIT_MS 5000       /* -w: how long registration may take */
 #define CHAT_CLIENT_WAIT_MAX_SECS 3600

@@ -10,7 +10,7 @@
 #include <stddef.h>
 
 #include "chat_client/display.h"
-#include "core/chatproto.h"
+#include "chatwire/chatproto.h"
 
 /* "@" + a name + "> " and the NUL. */
 #define CHAT_PROMPT_MAX (CHAT_NAME_MAX + 4)

@@ -8,7 +8,7 @@
 #include <stdint.h>
 
 #include "core/addr.h"
-#include "core/chatproto.h"
+#include "chatwire/chatproto.h"
 
 #define CHATSRV_MAX_BINDS 8
 #define CHATSRV_ERR_MAX 256

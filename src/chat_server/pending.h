@@ -12,7 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "core/chatproto.h"
+#include "chatwire/chatproto.h"
 
 /* Lines held at most, all sessions together. */
 #define CHATSRV_PENDING_MAX 4096

@@ -9,9 +9,9 @@
 #include <event2/event.h>
 
 #include "core/addr.h"
-#include "core/chatproto.h"
+#include "chatwire/chatproto.h"
 #include "core/ratelog.h"
-#include "core/srcfilter.h"
+#include "guard/srcfilter.h"
 #include "core/tbucket.h"
 #include "chat_server/commands.h"
 #include "chat_server/options.h"
@@ -181,7 +181,7 @@ void chatsrv_out_commit(struct chatsrv_server *srv, unsigned s, unsigned n,
 unsigned chatsrv_out_room(struct chatsrv_server *srv, unsigned s, unsigned n);
 void chatsrv_out_send_all(struct chatsrv_server *srv);
 
-/* session.c: sessions over core/chatlink. */
+/* session.c: sessions over chatwire/chatlink. */
 extern const struct chatsrv_cmd_ops chatsrv_session_ops;
 void chatsrv_session_receive(struct chatsrv_server *srv, struct chatsrv_user *u,
 			     struct chat_dgram *d);

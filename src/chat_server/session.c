@@ -1,4 +1,4 @@
-/* Sessions over core/chatlink. Intake hands a datagram to its session's
+/* Sessions over chatwire/chatlink. Intake hands a datagram to its session's
  * link, which acknowledges it and releases its lines in order into the
  * session's queue of lines to handle (unless the recipients are too far
  * behind: then the client must send them again). Work handles queued lines,

@@ -9,7 +9,7 @@
 #include <stdint.h>
 
 #include "core/addr.h"
-#include "core/chatlink.h"
+#include "chatwire/chatlink.h"
 #include "core/tbucket.h"
 #include "chat_server/pending.h"
 #include "chat_server/timers.h"

@@ -10,7 +10,7 @@
 #include <unistd.h>
 
 #include "core/log.h"
-#include "decode/live.h"
+#include "pkt/live.h"
 #include "decode/session.h"
 
 /* The longest the kernel holds a half-filled block of packets. */

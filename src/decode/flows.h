@@ -9,7 +9,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "decode/packet.h"
+#include "pkt/packet.h"
 
 #define FLOW_MAX 65536
 #define FLOW_HOLES 4

@@ -9,7 +9,7 @@
 
 #include "decode/flows.h"
 #include "decode/outbuf.h"
-#include "decode/packet.h"
+#include "pkt/packet.h"
 
 struct render_opts {
 	bool relative;   /* -r: sequence numbers relative per connection */

@@ -4,7 +4,7 @@
 
 #include <stdarg.h>
 
-#include "decode/names.h"
+#include "pkt/names.h"
 
 void render_hex(struct outbuf *ob, const struct pkt *pkt)
 {

@@ -3,7 +3,7 @@
  * from our tables, and the one free-text field goes through ob_json_str. */
 #include "decode/render.h"
 
-#include "decode/names.h"
+#include "pkt/names.h"
 
 #define K(ob, lit) OB_LIT(ob, "\"" lit "\":")
 

@@ -3,7 +3,7 @@
 
 #include <time.h>
 
-#include "decode/names.h"
+#include "pkt/names.h"
 
 /* Local time of day without a localtime() call per packet: zone offsets
  * change only on quarter-hour boundaries, so the local time at the start of

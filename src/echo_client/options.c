@@ -1,4 +1,4 @@
-/* The usage text of socklab echo-client (core/echoopts parses the options). */
+/* The usage text of socklab echo-client (echolib/echoopts parses the options). */
 #include "echo_client/options.h"
 
 /* The first lines are seed 004's, word for word. */

@@ -1,4 +1,4 @@
-/* The usage text of socklab echo-server (core/echoopts parses the options). */
+/* The usage text of socklab echo-server (echolib/echoopts parses the options). */
 #include "echo_server/options.h"
 
 /* The first lines are seed 004's, word for word. */

@@ -1,10 +1,10 @@
 /* Usage text of socklab echo-server: seed 004's Table 1 (-t, -c, --ip,
  * -h, -v) plus -p and --timeout;
- * the parser is core/echoopts, shared with the other program of the pair. */
+ * the parser is echolib/echoopts, shared with the other program of the pair. */
 #ifndef SOCKLAB_ECHO_SERVER_OPTIONS_H
 #define SOCKLAB_ECHO_SERVER_OPTIONS_H
 
-#include "core/echoopts.h"
+#include "echolib/echoopts.h"
 
 extern const char echo_server_usage_text[];
 

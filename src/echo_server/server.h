@@ -11,8 +11,8 @@
 #include "core/conn.h"
 #include "core/dgram.h"
 #include "core/ratelog.h"
-#include "core/srcbudget.h"
-#include "core/srcfilter.h"
+#include "guard/srcbudget.h"
+#include "guard/srcfilter.h"
 #include "echo_server/options.h"
 
 /* One read from a TCP client moves at most this much. */

@@ -1,5 +1,5 @@
 /* TCP side of socklab echo-server: an evconnlistener hands each accepted
- * socket to core/conn with core/echo's callbacks, the same echo as socklab
+ * socket to core/conn with echolib/echo's callbacks, the same echo as socklab
  * serve's. Past the connection limit, or out of descriptors, accepting
  * pauses (clients wait in the backlog) until a connection ends. */
 #include "echo_server/server.h"
@@ -8,7 +8,7 @@
 #include <unistd.h>
 
 #include "core/clock.h"
-#include "core/echo.h"
+#include "echolib/echo.h"
 #include "core/log.h"
 #include "core/sock.h"
 

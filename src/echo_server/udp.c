@@ -1,6 +1,6 @@
 /* UDP side of socklab echo-server: batches of datagrams in (core/dgram's
  * recvmmsg), each sent back as it is in one sendmmsg, within serve's source
- * filter and answer budget (core/srcfilter, core/srcbudget). */
+ * filter and answer budget (guard/srcfilter, guard/srcbudget). */
 #include "echo_server/server.h"
 
 #include "core/clock.h"

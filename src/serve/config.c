@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "core/opt.h"
-#include "core/srcbudget.h"
+#include "guard/srcbudget.h"
 
 void serve_config_defaults(struct serve_config *cfg)
 {

@@ -48,7 +48,7 @@ struct serve_config {
 	const char *quotes_file;
 	const char *daytime_fmt;
 	bool quiet, verbose, json;
-	/* UDP answers to sources nobody verified (core/srcbudget): --amp-factor,
+	/* UDP answers to sources nobody verified (guard/srcbudget): --amp-factor,
 	 * --amp-credit, --udp-peer-rate */
 	uint32_t amp_factor_milli; /* 0: no amplification budget */
 	uint64_t amp_credit;       /* starting credit of a source, IP bytes */

@@ -6,7 +6,7 @@
 #include <sys/socket.h>
 
 #include "core/opt.h"
-#include "core/srcbudget.h"
+#include "guard/srcbudget.h"
 
 const char serve_usage_text[] =
 	"Usage: socklab serve [options]\n"

@@ -3,7 +3,7 @@
 
 #include <string.h>
 
-#include "core/echo.h"
+#include "echolib/echo.h"
 
 #include "serve/chargen.h"
 #include "serve/clockfmt.h"

@@ -12,12 +12,12 @@
 #include "core/dgram.h"
 #include "core/iptab.h"
 #include "core/ratelog.h"
-#include "core/srcbudget.h"
+#include "guard/srcbudget.h"
 #include "serve/config.h"
 #include "serve/qotd.h"
 #include "serve/reply.h"
 #include "serve/service.h"
-#include "core/srcfilter.h"
+#include "guard/srcfilter.h"
 
 /* One read from a TCP peer moves at most this much. */
 #define SERVE_IOBUF (256 * 1024)

@@ -12,7 +12,7 @@
 #include <unistd.h>
 
 #include "core/clock.h"
-#include "core/echo.h"
+#include "echolib/echo.h"
 #include "core/sock.h"
 #include "serve/chargen.h"
 #include "serve/report.h"

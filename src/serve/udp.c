@@ -1,5 +1,5 @@
 /* UDP side of the lab server: batches of datagrams (core/dgram), each checked
- * against the source filter and the answer budget (core/srcbudget: the
+ * against the source filter and the answer budget (guard/srcbudget: the
  * amplification budget, the per-peer answer rate, the per-source byte rate)
  * before it is answered. */
 #include "serve/udp.h"

@@ -16,7 +16,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
-#include "decode/packet.h"
+#include "pkt/packet.h"
 
 /* One direction of a TCP connection, as the packets show it. */
 struct dir {

@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "core/log.h"
-#include "decode/live.h"
+#include "pkt/live.h"
 
 /* The kernel's ring. run.c's drain waits longer than the block timeout, so
  * the last half-filled block is handed over before the capture closes. */

@@ -9,8 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "decode/names.h"
-#include "decode/packet.h"
+#include "pkt/names.h"
+#include "pkt/packet.h"
 #include "trace/layout.h"
 
 #define N(t) (sizeof(t) / sizeof((t)[0]))

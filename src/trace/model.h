@@ -82,7 +82,7 @@ struct tr_packet {
 	uint8_t proto;          /* IPPROTO_TCP, IPPROTO_UDP, IPPROTO_ICMP, IPPROTO_ICMPV6 */
 	struct tr_endpoint src, dst; /* ICMP errors: the quoted datagram's, reversed
 				      * (src is the end that answered) */
-	uint16_t flags;         /* TCP flags, enum tcp_flag of decode/packet.h */
+	uint16_t flags;         /* TCP flags, enum tcp_flag of pkt/packet.h */
 	uint32_t seq, ack;      /* as on the wire */
 	uint32_t rseq, rack;    /* relative to the ISNs (tcpdump's relative numbers) */
 	bool rel;               /* rseq/rack valid: both ISNs were seen */

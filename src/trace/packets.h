@@ -7,7 +7,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "decode/packet.h"
+#include "pkt/packet.h"
 #include "trace/model.h"
 
 /* Fills p from one frame of link type lt; false when the frame is not a

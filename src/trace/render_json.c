@@ -13,8 +13,8 @@
 #include <string.h>
 #include <sys/socket.h>
 
-#include "decode/names.h"
-#include "decode/packet.h"
+#include "pkt/names.h"
+#include "pkt/packet.h"
 #include "trace/layout.h"
 
 #define JSON_TEXT_MAX 1024

@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "decode/packet.h"
+#include "pkt/packet.h"
 #include "trace/layout.h"
 
 #define N(t) (sizeof(t) / sizeof((t)[0]))

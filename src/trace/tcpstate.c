@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "decode/packet.h"
+#include "pkt/packet.h"
 
 struct end {
 	struct tr_endpoint local, peer;  /* peer.family == 0: a listener */

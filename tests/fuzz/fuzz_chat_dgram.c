@@ -1,4 +1,4 @@
-/* libFuzzer harness for the UDP chat's datagram parser (core/chatproto):
+/* libFuzzer harness for the UDP chat's datagram parser (chatwire/chatproto):
  * any bytes must parse or fail cleanly, and whatever parses must build back
  * into a datagram that parses to the same messages. */
 #include <stddef.h>
@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/chatproto.h"
+#include "chatwire/chatproto.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -5,7 +5,7 @@
 #include <stdio.h>
 
 #include "decode/flows.h"
-#include "decode/packet.h"
+#include "pkt/packet.h"
 #include "decode/render.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

@@ -2,7 +2,7 @@
 # Builds a libFuzzer harness with clang (ASan+UBSan) and runs it for a while.
 #   run.sh NAME SOURCE_DIR BUILD_DIR SECONDS [SOURCES]
 # SOURCES: the project files (relative to SOURCE_DIR, ';' or space separated)
-# compiled next to the harness; default src/core/chatproto.c.
+# compiled next to the harness; default src/chatwire/chatproto.c.
 # Exits 0 when nothing was found, 1 on a finding (crash, sanitizer report,
 # leak, abort, an input slower than FUZZ_INPUT_TIMEOUT seconds, out of memory)
 # or a build error, and 77 (ctest: skipped) only when clang or its fuzzer
@@ -10,7 +10,7 @@
 # BUILD_DIR/artifacts_NAME/.
 set -u
 name=$1 src=$2 out=$3 secs=$4
-sources=${5:-src/core/chatproto.c}
+sources=${5:-src/chatwire/chatproto.c}
 input_timeout=${FUZZ_INPUT_TIMEOUT:-10}
 extra=()
 for f in ${sources//;/ }; do extra+=("$src/$f"); done

@@ -1,4 +1,4 @@
-/* Unit tests for the UDP chat's datagram codec (core/chatproto). */
+/* Unit tests for the UDP chat's datagram codec (chatwire/chatproto). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -7,7 +7,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "core/chatproto.h"
+#include "chatwire/chatproto.h"
 
 static struct chat_dgram d;
 

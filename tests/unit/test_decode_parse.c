@@ -7,8 +7,8 @@
 #include <cmocka.h>
 
 #include "decode/flows.h"
-#include "decode/names.h"
-#include "decode/packet.h"
+#include "pkt/names.h"
+#include "pkt/packet.h"
 
 /* Seed 002's SYN (TCP part), behind an IPv4 header 10.0.0.1 -> 10.0.0.2. */
 static const uint8_t seed002_tcp[] = {

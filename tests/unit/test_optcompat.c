@@ -1,4 +1,4 @@
-/* Unit tests for core/optcompat: the seed's one-dash long options become
+/* Unit tests for echolib/optcompat: the seed's one-dash long options become
  * getopt_long's spelling and nothing else changes; transports by name. */
 #include <stdarg.h>
 #include <stddef.h>
@@ -9,7 +9,7 @@
 #include <netinet/in.h>
 #include <string.h>
 
-#include "core/optcompat.h"
+#include "echolib/optcompat.h"
 
 static const char *const names[] = { "--ip", NULL };
 

@@ -1,4 +1,4 @@
-/* Unit tests for reliable delivery (core/reliable, core/chatlink): backoff,
+/* Unit tests for reliable delivery (chatwire/reliable, chatwire/chatlink): backoff,
  * acknowledgement, duplicates, the reorder window, and two links talking
  * over a simulated link that loses, duplicates and reorders datagrams. */
 #include <setjmp.h>
@@ -10,8 +10,8 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "core/chatlink.h"
-#include "core/reliable.h"
+#include "chatwire/chatlink.h"
+#include "chatwire/reliable.h"
 #include "core/rng.h"
 
 static void test_tx_sequence_and_ack(void **state)

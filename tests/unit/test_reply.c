@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "serve/chargen.h"
-#include "core/echo.h"
+#include "echolib/echo.h"
 #include "serve/reply.h"
 
 static int setup_utc(void **state)

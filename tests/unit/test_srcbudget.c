@@ -1,4 +1,4 @@
-/* Unit tests for core/srcbudget: the amplification budget per source and
+/* Unit tests for guard/srcbudget: the amplification budget per source and
  * per /24 or /64, its credit, refill and factor, the minimum cost, the
  * per-peer answer rate that ends loops, the byte rate, and the fixed table
  * whose eviction gains a flood nothing. Time is passed in: every case is exact. */
@@ -13,7 +13,7 @@
 #include <string.h>
 
 #include "core/addr.h"
-#include "core/srcbudget.h"
+#include "guard/srcbudget.h"
 
 #define SEC 1000000ULL
 #define T0 (1000 * SEC)

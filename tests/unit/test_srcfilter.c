@@ -11,7 +11,7 @@
 #include <string.h>
 #include <sys/un.h>
 
-#include "core/srcfilter.h"
+#include "guard/srcfilter.h"
 
 static struct src_policy policy;
 

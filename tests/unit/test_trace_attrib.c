@@ -13,7 +13,7 @@
 #include <netinet/in.h>
 #include <sys/socket.h>
 
-#include "decode/packet.h"
+#include "pkt/packet.h"
 #include "trace/attrib.h"
 #include "trace/calllog.h"
 #include "trace/packets.h"

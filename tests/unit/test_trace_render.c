@@ -15,7 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "decode/packet.h"
+#include "pkt/packet.h"
 #include "trace/layout.h"
 #include "trace/model.h"
 #include "trace/render.h"

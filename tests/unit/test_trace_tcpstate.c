@@ -12,7 +12,7 @@
 #include <cmocka.h>
 #include <netinet/in.h>
 
-#include "decode/packet.h"
+#include "pkt/packet.h"
 #include "trace/attrib.h"
 #include "trace/calllog.h"
 #include "trace/packets.h"

@@ -1,5 +1,5 @@
 /* Echo semantics on top of struct conn. */
-#include "core/echo.h"
+#include "echolib/echo.h"
 
 #include <errno.h>
 

@@ -1,7 +1,7 @@
 /* Network-layer parsers: IPv4 (options, fragments, header checksum), IPv6
  * (extension headers down to the upper layer), ARP. They hand the payload,
  * cut to the length the IP header announces, to the transport parsers. */
-#include "decode/packet.h"
+#include "pkt/packet.h"
 
 #include <string.h>
 

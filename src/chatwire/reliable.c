@@ -1,5 +1,5 @@
 /* Sequence, acknowledgement, retransmission and reordering state. */
-#include "core/reliable.h"
+#include "chatwire/reliable.h"
 
 #include <stdlib.h>
 #include <string.h>

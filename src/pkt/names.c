@@ -1,5 +1,5 @@
 /* The tables behind names.h. */
-#include "decode/names.h"
+#include "pkt/names.h"
 
 #define N(t) (sizeof(t) / sizeof((t)[0]))
 

@@ -1,6 +1,6 @@
 /* The Internet checksum (RFC 1071) over cursor ranges, and the IPv4/IPv6
  * pseudo-header sums that TCP, UDP and ICMPv6 cover. */
-#include "decode/packet.h"
+#include "pkt/packet.h"
 
 uint32_t cksum_add(uint32_t sum, struct cursor c)
 {

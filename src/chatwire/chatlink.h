@@ -1,5 +1,5 @@
 /* One end of a UDP chat session: the reliable sender and receiver of
- * core/reliable.h tied to the wire format of core/chatproto.h. Packing the
+ * chatwire/reliable.h tied to the wire format of chatwire/chatproto.h. Packing the
  * messages that are due into as few datagrams as fit, and feeding received
  * datagrams in, is the same for chat-server and chat-client; sockets and
  * timers stay with them. */
@@ -9,8 +9,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "core/chatproto.h"
-#include "core/reliable.h"
+#include "chatwire/chatproto.h"
+#include "chatwire/reliable.h"
 
 struct chat_link {
 	struct rel_tx tx;

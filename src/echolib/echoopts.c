@@ -1,5 +1,5 @@
 /* One parser for both programs of seed 004's echo pair. */
-#include "core/echoopts.h"
+#include "echolib/echoopts.h"
 
 #include <getopt.h>
 #include <netinet/in.h>
@@ -8,8 +8,8 @@
 #include <string.h>
 
 #include "core/opt.h"
-#include "core/optcompat.h"
-#include "core/srcbudget.h"
+#include "echolib/optcompat.h"
+#include "guard/srcbudget.h"
 
 enum { OPT_IP = 256, OPT_TIMEOUT, OPT_AMP_FACTOR, OPT_AMP_CREDIT, OPT_UDP_RATE };
 

@@ -4,7 +4,7 @@
  * small packets overflows it. TPACKET_V3 packs frames by their length and
  * hands a block over within timeout_ms; callers that stop collect the last
  * half-filled block after that long. */
-#include "decode/live.h"
+#include "pkt/live.h"
 
 #include "core/log.h"
 

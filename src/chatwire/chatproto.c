@@ -1,5 +1,5 @@
 /* Chat datagram parsing and building; every read is bounds-checked. */
-#include "core/chatproto.h"
+#include "chatwire/chatproto.h"
 
 #include <stdio.h>
 #include <string.h>

@@ -4,7 +4,7 @@
  * new sources pushes out idle ones, and whatever comes back fresh draws its
  * spending from the pool). Credit is in thousandths of a byte so that any
  * factor is exact. */
-#include "core/srcbudget.h"
+#include "guard/srcbudget.h"
 
 #include <ctype.h>
 #include <netinet/in.h>

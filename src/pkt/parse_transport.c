@@ -1,7 +1,7 @@
 /* Transport parsers: TCP (every option), UDP, ICMP and ICMPv6 (with the
  * packet an error message quotes), and their checksums over the
  * pseudo-header. A quoted header may be cut short: it keeps what is there. */
-#include "decode/packet.h"
+#include "pkt/packet.h"
 
 #include <string.h>
 

@@ -1,7 +1,7 @@
 /* Link-layer parsers: Ethernet (VLAN, 802.3/SNAP), Linux cooked v1 and v2,
  * BSD null and OpenBSD loop, raw IP. Each leaves the cursor at the network
  * header and the ethertype that says what it is. */
-#include "decode/packet.h"
+#include "pkt/packet.h"
 
 #include <string.h>
 

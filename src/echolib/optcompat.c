@@ -1,5 +1,5 @@
 /* One-dash long options and transport names. */
-#include "core/optcompat.h"
+#include "echolib/optcompat.h"
 
 #include <netinet/in.h>
 #include <stddef.h>

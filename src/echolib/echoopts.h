@@ -33,7 +33,7 @@ struct echo_opts {
 	union addr_any addr;    /* --ip and -p */
 	uint64_t timeout_ms;    /* client: how long an echo may take (> 0);
 				   server: idle timeout of a TCP connection (0: never) */
-	/* server, UDP: the answer budget (core/srcbudget) */
+	/* server, UDP: the answer budget (guard/srcbudget) */
 	uint32_t amp_factor_milli;
 	uint64_t amp_credit;
 	uint64_t udp_rate;      /* IP bytes a second to one address; 0: no cap */

@@ -10,7 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "decode/cursor.h"
+#include "pkt/cursor.h"
 
 #define PKT_VLAN_MAX 4
 #define PKT_IPOPT_MAX 12

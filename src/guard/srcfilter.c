@@ -1,6 +1,6 @@
 /* The UDP source check: a pure function of the policy and the address
  * (src_policy_load_ifaces is the only part that asks the system). */
-#include "core/srcfilter.h"
+#include "guard/srcfilter.h"
 
 #include <arpa/inet.h>
 #include <ifaddrs.h>

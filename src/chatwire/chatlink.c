@@ -1,5 +1,5 @@
 /* Session ends: reliable delivery over chat datagrams. */
-#include "core/chatlink.h"
+#include "chatwire/chatlink.h"
 
 #include <stdlib.h>
 #include <string.h>
