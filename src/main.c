@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "core/tool.h"
 #include "chat/chat.h"
 #include "chat_client/chat_client.h"
 #include "chat_server/chat_server.h"
@@ -15,25 +16,9 @@
 #include "sockets/sockets.h"
 #include "trace/trace.h"
 
-struct tool {
-	const char *name;
-	int (*main)(int argc, char **argv);
-	const char *what;
-};
-
-static const struct tool tools[] = {
-	{ "serve", serve_main, "the lab server: echo, discard, daytime, qotd, chargen, time, upper" },
-	{ "nc", nc_main, "netcat for the lab: connect or listen, TCP or UDP, stdin to socket to stdout" },
-	{ "echo-server", echo_server_main, "seed 004's echo server: TCP or UDP, many clients at once" },
-	{ "echo-client", echo_client_main, "seed 004's echo client: line mode or continuous (-c) mode" },
-	{ "decode", decode_main, "packet decoder for pcap/pcapng files: tcpdump-style lines, --json, --explain, --flows" },
-	{ "capture", capture_main, "live packet capture through libpcap, printed as decode does or written with -w" },
-	{ "sockets", sockets_main, "open TCP and UDP sockets with their processes, like ss -tuanp" },
-	{ "chat", chat_main, "seed 003's TCP chat: two people, point to point, connect or listen" },
-	{ "chat-client", chat_client_main, "seed 003's UDP chat client: users, rooms, private messages" },
-	{ "chat-server", chat_server_main, "seed 003's UDP chat server: an address book of users and rooms" },
-	{ "scan", scan_main, "TCP connect and UDP port scanner: open, closed, filtered, banners" },
-	{ "trace", trace_main, "runs programs and ties each packet to the socket call behind it" },
+static const struct tool *const tools[] = {
+	&serve_tool, &nc_tool, &echo_server_tool, &echo_client_tool, &decode_tool, &capture_tool,
+	&sockets_tool, &chat_tool, &chat_client_tool, &chat_server_tool, &scan_tool, &trace_tool,
 };
 
 #define NTOOLS (sizeof(tools) / sizeof(tools[0]))
@@ -41,10 +26,11 @@ static const struct tool tools[] = {
 static void usage(FILE *f)
 {
 	fprintf(f, "Usage: socklab <tool> [options]\n"
+		   "       socklab help <tool>\n"
 		   "\n"
 		   "A socket-networking lab toolkit. Tools:\n");
 	for (size_t i = 0; i < NTOOLS; i++)
-		fprintf(f, "  %-12s %s\n", tools[i].name, tools[i].what);
+		fprintf(f, "  %-12s %s\n", tools[i]->name, tools[i]->summary);
 	fprintf(f, "\n'socklab <tool> --help' documents each tool.\n");
 }
 
@@ -53,9 +39,39 @@ static const struct tool *tool_find(const char *name)
 	if (strncmp(name, "socklab-", 8) == 0)
 		name += 8;
 	for (size_t i = 0; i < NTOOLS; i++)
-		if (strcmp(tools[i].name, name) == 0)
-			return &tools[i];
+		if (strcmp(tools[i]->name, name) == 0)
+			return tools[i];
 	return NULL;
+}
+
+/* "socklab: unknown tool 'scna' (did you mean 'scan'?)", then the way on. */
+static int unknown_tool(const char *name)
+{
+	const char *names[NTOOLS];
+
+	for (size_t i = 0; i < NTOOLS; i++)
+		names[i] = tools[i]->name;
+	const char *close = tool_closest(name, names, NTOOLS);
+	if (close)
+		fprintf(stderr, "socklab: unknown tool '%s' (did you mean '%s'?)\n", name, close);
+	else
+		fprintf(stderr, "socklab: unknown tool '%s'\n", name);
+	fprintf(stderr, "Try 'socklab --help'.\n");
+	return 2;
+}
+
+/* socklab help [TOOL]: git's habit. */
+static int help(int argc, char **argv)
+{
+	if (argc < 2) {
+		usage(stdout);
+		return 0;
+	}
+	const struct tool *t = tool_find(argv[1]);
+	if (!t)
+		return unknown_tool(argv[1]);
+	char *targv[] = { argv[1], "--help", NULL };
+	return tool_main(t, 2, targv);
 }
 
 int main(int argc, char **argv)
@@ -65,7 +81,7 @@ int main(int argc, char **argv)
 	const struct tool *t = tool_find(base ? base + 1 : self);
 
 	if (t)
-		return t->main(argc, argv);
+		return tool_main(t, argc, argv);
 	if (argc < 2) {
 		usage(stderr);
 		return 2;
@@ -78,11 +94,10 @@ int main(int argc, char **argv)
 		printf("socklab %s\n", SOCKLAB_VERSION);
 		return 0;
 	}
+	if (strcmp(argv[1], "help") == 0)
+		return help(argc - 1, argv + 1);
 	t = tool_find(argv[1]);
-	if (!t) {
-		fprintf(stderr, "socklab: unknown tool '%s'\n", argv[1]);
-		usage(stderr);
-		return 2;
-	}
-	return t->main(argc - 1, argv + 1);
+	if (!t)
+		return unknown_tool(argv[1]);
+	return tool_main(t, argc - 1, argv + 1);
 }

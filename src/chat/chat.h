@@ -4,6 +4,9 @@
 #ifndef SOCKLAB_CHAT_H
 #define SOCKLAB_CHAT_H
 
+#include "core/tool.h"
+
 int chat_main(int argc, char **argv);
+extern const struct tool chat_tool;
 
 #endif

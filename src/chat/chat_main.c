@@ -48,3 +48,9 @@ int chat_main(int argc, char **argv)
 	}
 	return chat_tcp_run(&cfg, fd);
 }
+
+const struct tool chat_tool = {
+	.name = "chat",
+	.summary = "seed 003's TCP chat: two people, point to point, connect or listen",
+	.own_main = chat_main,
+};

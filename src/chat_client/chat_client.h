@@ -4,6 +4,9 @@
 #ifndef SOCKLAB_CHAT_CLIENT_H
 #define SOCKLAB_CHAT_CLIENT_H
 
+#include "core/tool.h"
+
 int chat_client_main(int argc, char **argv);
+extern const struct tool chat_client_tool;
 
 #endif

@@ -118,3 +118,9 @@ int chat_client_main(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 	return cc_run(&cfg);
 }
+
+const struct tool chat_client_tool = {
+	.name = "chat-client",
+	.summary = "seed 003's UDP chat client: users, rooms, private messages",
+	.own_main = chat_client_main,
+};

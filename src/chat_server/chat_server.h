@@ -3,6 +3,9 @@
 #ifndef SOCKLAB_CHAT_SERVER_H
 #define SOCKLAB_CHAT_SERVER_H
 
+#include "core/tool.h"
+
 int chat_server_main(int argc, char **argv);
+extern const struct tool chat_server_tool;
 
 #endif

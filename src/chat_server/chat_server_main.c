@@ -168,3 +168,9 @@ out:
 	chatsrv_free(&srv);
 	return rc;
 }
+
+const struct tool chat_server_tool = {
+	.name = "chat-server",
+	.summary = "seed 003's UDP chat server: an address book of users and rooms",
+	.own_main = chat_server_main,
+};

@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/tool.h"
+
 static int opt_digits(const char *s, uint64_t *out, const char **end, const char **errstr)
 {
 	char *e;
@@ -193,6 +195,10 @@ void opt_getopt_error(int c, char *const argv[], int optind_now, int optopt_now,
 	else if (!named && nprefix > 1)
 		snprintf(err, errlen, "ambiguous option --%.*s (%d options start so)", (int)n, word + 2,
 			 nprefix);
-	else
+	else {
+		char typed[64];
 		snprintf(err, errlen, "unknown option --%.*s", (int)n, word + 2);
+		snprintf(typed, sizeof(typed), "%.*s", (int)n, word + 2);
+		tool_suggest_option(longopts, typed, err, errlen);
+	}
 }

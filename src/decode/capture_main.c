@@ -187,3 +187,9 @@ int capture_main(int argc, char **argv)
 	pcap_close(p);
 	return status;
 }
+
+const struct tool capture_tool = {
+	.name = "capture",
+	.summary = "live packet capture through libpcap, printed as decode does or written with -w",
+	.own_main = capture_main,
+};

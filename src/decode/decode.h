@@ -2,7 +2,10 @@
 #ifndef SOCKLAB_DECODE_DECODE_H
 #define SOCKLAB_DECODE_DECODE_H
 
+#include "core/tool.h"
+
 int decode_main(int argc, char **argv);
 int capture_main(int argc, char **argv);
+extern const struct tool decode_tool, capture_tool;
 
 #endif

@@ -54,3 +54,9 @@ int decode_main(int argc, char **argv)
 	pcap_close(p);
 	return status;
 }
+
+const struct tool decode_tool = {
+	.name = "decode",
+	.summary = "packet decoder for pcap/pcapng files: tcpdump-style lines, --json, --explain, --flows",
+	.own_main = decode_main,
+};

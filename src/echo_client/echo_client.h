@@ -4,6 +4,9 @@
 #ifndef SOCKLAB_ECHO_CLIENT_H
 #define SOCKLAB_ECHO_CLIENT_H
 
+#include "core/tool.h"
+
 int echo_client_main(int argc, char **argv);
+extern const struct tool echo_client_tool;
 
 #endif

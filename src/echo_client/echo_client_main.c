@@ -39,3 +39,9 @@ int echo_client_main(int argc, char **argv)
 	echo_session_close(&s);
 	return rc;
 }
+
+const struct tool echo_client_tool = {
+	.name = "echo-client",
+	.summary = "seed 004's echo client: line mode or continuous (-c) mode",
+	.own_main = echo_client_main,
+};

@@ -3,6 +3,9 @@
 #ifndef SOCKLAB_ECHO_SERVER_H
 #define SOCKLAB_ECHO_SERVER_H
 
+#include "core/tool.h"
+
 int echo_server_main(int argc, char **argv);
+extern const struct tool echo_server_tool;
 
 #endif

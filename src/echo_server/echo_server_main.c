@@ -162,3 +162,9 @@ out:
 	echo_server_free(&srv);
 	return rc;
 }
+
+const struct tool echo_server_tool = {
+	.name = "echo-server",
+	.summary = "seed 004's echo server: TCP or UDP, many clients at once",
+	.own_main = echo_server_main,
+};

@@ -2,6 +2,8 @@
 #ifndef SOCKLAB_NC_NC_H
 #define SOCKLAB_NC_NC_H
 
-int nc_main(int argc, char **argv);
+#include "core/tool.h"
+
+extern const struct tool nc_tool;
 
 #endif

@@ -3,7 +3,6 @@
 #include "nc/nc.h"
 
 #include <errno.h>
-#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -108,29 +107,26 @@ static int nc_run_connect(const struct nc_config *cfg)
 	return status;
 }
 
-int nc_main(int argc, char **argv)
+static enum tool_args nc_parse(int argc, char **argv, void *cfg, char *err, size_t errlen)
 {
-	struct nc_config cfg;
-	char err[NC_ERR_MAX];
-
-	log_set_prog("socklab nc");
-	nc_config_defaults(&cfg);
-	switch (nc_parse_args(argc, argv, &cfg, err, sizeof(err))) {
-	case NC_ARGS_HELP:
-		fputs(nc_usage_text, stdout);
-		return 0;
-	case NC_ARGS_VERSION:
-		printf("socklab nc %s\n", SOCKLAB_VERSION);
-		return 0;
-	case NC_ARGS_USAGE:
-		log_error("%s", err);
-		fprintf(stderr, "Try 'socklab nc --help'.\n");
-		return 2;
-	case NC_ARGS_OK:
-		break;
-	}
-	signal(SIGPIPE, SIG_IGN);
-	if (cfg.zero)
-		return nc_zero(&cfg);
-	return cfg.listen ? nc_run_listen(&cfg) : nc_run_connect(&cfg);
+	nc_config_defaults(cfg);
+	return nc_parse_args(argc, argv, cfg, err, errlen);
 }
+
+static int nc_run(void *arg)
+{
+	const struct nc_config *cfg = arg;
+
+	if (cfg->zero)
+		return nc_zero(cfg);
+	return cfg->listen ? nc_run_listen(cfg) : nc_run_connect(cfg);
+}
+
+const struct tool nc_tool = {
+	.name = "nc",
+	.summary = "netcat for the lab: connect or listen, TCP or UDP, stdin to socket to stdout",
+	.usage = nc_usage_text,
+	.cfg_size = sizeof(struct nc_config),
+	.parse = nc_parse,
+	.run = nc_run,
+};

@@ -149,7 +149,7 @@ int nc_port_range(const char *s, uint16_t *lo, uint16_t *hi, const char **why)
 static int nc_bad(char *err, size_t errlen, const char *opt, const char *arg, const char *why)
 {
 	snprintf(err, errlen, "%s %s: %s", opt, arg, why);
-	return NC_ARGS_USAGE;
+	return TOOL_ARGS_USAGE;
 }
 
 /* OpenBSD nc's rules, one line each; the ports become numbers here. */
@@ -183,12 +183,12 @@ static int nc_check(struct nc_config *cfg, char *err, size_t errlen)
 	else {
 		if (!range)
 			cfg->port_hi = cfg->port_lo;
-		return NC_ARGS_OK;
+		return TOOL_ARGS_OK;
 	}
-	return NC_ARGS_USAGE;
+	return TOOL_ARGS_USAGE;
 }
 
-enum nc_args nc_parse_args(int argc, char **argv, struct nc_config *cfg, char *err, size_t errlen)
+enum tool_args nc_parse_args(int argc, char **argv, struct nc_config *cfg, char *err, size_t errlen)
 {
 	const char *why;
 	uint64_t ms;
@@ -238,11 +238,11 @@ enum nc_args nc_parse_args(int argc, char **argv, struct nc_config *cfg, char *e
 		case OPT_REUSEADDR: cfg->reuseaddr = true; break;
 		case OPT_NO_SHUTDOWN: cfg->no_shutdown = true; break;
 		case OPT_NODELAY: cfg->nodelay = true; break;
-		case 'h': return NC_ARGS_HELP;
-		case OPT_VERSION: return NC_ARGS_VERSION;
+		case 'h': return TOOL_ARGS_HELP;
+		case OPT_VERSION: return TOOL_ARGS_VERSION;
 		default:
 			opt_getopt_error(c, argv, optind, optopt, nc_long_options, err, errlen);
-			return NC_ARGS_USAGE;
+			return TOOL_ARGS_USAGE;
 		}
 	}
 	int rest = argc - optind;
@@ -255,18 +255,18 @@ enum nc_args nc_parse_args(int argc, char **argv, struct nc_config *cfg, char *e
 			cfg->port = argv[optind];
 		} else if (rest > 2) {
 			snprintf(err, errlen, "unexpected argument '%s'", argv[optind + 2]);
-			return NC_ARGS_USAGE;
+			return TOOL_ARGS_USAGE;
 		}
 		if (!cfg->port && cfg->source_port) {
 			cfg->port = cfg->source_port;
 			cfg->source_port = NULL;
 		} else if (cfg->port && cfg->source_port) {
 			snprintf(err, errlen, "cannot use -p with -l and a PORT argument");
-			return NC_ARGS_USAGE;
+			return TOOL_ARGS_USAGE;
 		}
 		if (cfg->host && cfg->source) {
 			snprintf(err, errlen, "cannot use -s with -l and an ADDR argument");
-			return NC_ARGS_USAGE;
+			return TOOL_ARGS_USAGE;
 		}
 		if (!cfg->host && cfg->source) {
 			cfg->host = cfg->source;
@@ -279,7 +279,7 @@ enum nc_args nc_parse_args(int argc, char **argv, struct nc_config *cfg, char *e
 			cfg->port = argv[optind + 1];
 		if (rest > 2) {
 			snprintf(err, errlen, "unexpected argument '%s'", argv[optind + 2]);
-			return NC_ARGS_USAGE;
+			return TOOL_ARGS_USAGE;
 		}
 	}
 	return nc_check(cfg, err, errlen);

@@ -6,6 +6,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/tool.h"
+
 #define NC_ERR_MAX 256
 #define NC_BUF_MAX (64ULL * 1024 * 1024)
 
@@ -32,17 +34,10 @@ struct nc_config {
 	uint64_t sndbuf, rcvbuf, mss; /* 0 = the kernel's; mss: --mss */
 };
 
-enum nc_args {
-	NC_ARGS_OK,
-	NC_ARGS_HELP,
-	NC_ARGS_VERSION,
-	NC_ARGS_USAGE,
-};
-
 extern const char nc_usage_text[];
 
 void nc_config_defaults(struct nc_config *cfg);
-enum nc_args nc_parse_args(int argc, char **argv, struct nc_config *cfg, char *err, size_t errlen);
+enum tool_args nc_parse_args(int argc, char **argv, struct nc_config *cfg, char *err, size_t errlen);
 /* A port: 1-65535 (0 too if allow_zero: listen on a port the kernel picks),
  * or a service name of /etc/services for TCP or UDP. 0, or -1 with *why. */
 int nc_port_parse(const char *s, bool udp, bool allow_zero, uint16_t *out, const char **why);

@@ -2,6 +2,9 @@
 #ifndef SOCKLAB_SCAN_SCAN_H
 #define SOCKLAB_SCAN_SCAN_H
 
+#include "core/tool.h"
+
 int scan_main(int argc, char **argv);
+extern const struct tool scan_tool;
 
 #endif

@@ -333,3 +333,9 @@ int scan_main(int argc, char **argv)
 	/* The shell's convention for a death by signal, as if we had died. */
 	return rep.signo ? 128 + rep.signo : status;
 }
+
+const struct tool scan_tool = {
+	.name = "scan",
+	.summary = "TCP connect and UDP port scanner: open, closed, filtered, banners",
+	.own_main = scan_main,
+};

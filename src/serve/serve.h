@@ -2,6 +2,9 @@
 #ifndef SOCKLAB_SERVE_SERVE_H
 #define SOCKLAB_SERVE_SERVE_H
 
+#include "core/tool.h"
+
 int serve_main(int argc, char **argv);
+extern const struct tool serve_tool;
 
 #endif

@@ -230,3 +230,9 @@ out:
 	serve_free(&srv);
 	return rc;
 }
+
+const struct tool serve_tool = {
+	.name = "serve",
+	.summary = "the lab server: echo, discard, daytime, qotd, chargen, time, upper",
+	.own_main = serve_main,
+};

@@ -3,6 +3,9 @@
 #ifndef SOCKLAB_SOCKETS_SOCKETS_H
 #define SOCKLAB_SOCKETS_SOCKETS_H
 
+#include "core/tool.h"
+
 int sockets_main(int argc, char **argv);
+extern const struct tool sockets_tool;
 
 #endif

@@ -66,3 +66,9 @@ int sockets_main(int argc, char **argv)
 	sockets_netlink_close(&nl);
 	return status;
 }
+
+const struct tool sockets_tool = {
+	.name = "sockets",
+	.summary = "open TCP and UDP sockets with their processes, like ss -tuanp",
+	.own_main = sockets_main,
+};

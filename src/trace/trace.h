@@ -7,7 +7,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/tool.h"
+
 int trace_main(int argc, char **argv);
+extern const struct tool trace_tool;
 
 struct trace_opts {
 	const char *server;       /* --server CMD, run by /bin/sh -c */

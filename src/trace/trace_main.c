@@ -375,3 +375,9 @@ out:
 		rmdir(dir);
 	return rc;
 }
+
+const struct tool trace_tool = {
+	.name = "trace",
+	.summary = "runs programs and ties each packet to the socket call behind it",
+	.own_main = trace_main,
+};

@@ -27,13 +27,13 @@ static int parse(char **argv)
 
 static void expect_usage(int rc, const char *msg)
 {
-	assert_int_equal(rc, NC_ARGS_USAGE);
+	assert_int_equal(rc, TOOL_ARGS_USAGE);
 	assert_string_equal(err, msg);
 }
 
 static void test_connect_defaults(void **state)
 {
-	assert_int_equal(PARSE("127.0.0.1", "7"), NC_ARGS_OK);
+	assert_int_equal(PARSE("127.0.0.1", "7"), TOOL_ARGS_OK);
 	assert_string_equal(cfg.host, "127.0.0.1");
 	assert_string_equal(cfg.port, "7");
 	assert_false(cfg.udp);
@@ -47,7 +47,7 @@ static void test_flags(void **state)
 {
 	assert_int_equal(PARSE("-u", "-6", "-v", "-n", "-w", "1.5", "-q", "0", "-s", "::1", "-p",
 			       "4000", "--reuseaddr", "::1", "echo"),
-			 NC_ARGS_OK);
+			 TOOL_ARGS_OK);
 	assert_true(cfg.udp && cfg.verbose && cfg.numeric && cfg.reuseaddr);
 	assert_int_equal(cfg.family, AF_INET6);
 	assert_int_equal(cfg.wait_ms, 1500);
@@ -60,7 +60,7 @@ static void test_flags(void **state)
 static void test_buffers_and_mss(void **state)
 {
 	assert_int_equal(PARSE("-O", "64k", "--rcvbuf", "1M", "--mss", "1000", "--nodelay", "h", "1"),
-			 NC_ARGS_OK);
+			 TOOL_ARGS_OK);
 	assert_int_equal(cfg.sndbuf, 65536);
 	assert_int_equal(cfg.rcvbuf, 1048576);
 	assert_int_equal(cfg.mss, 1000);
@@ -72,15 +72,15 @@ static void test_buffers_and_mss(void **state)
 
 static void test_listen_forms(void **state)
 {
-	assert_int_equal(PARSE("-l", "5000"), NC_ARGS_OK);
+	assert_int_equal(PARSE("-l", "5000"), TOOL_ARGS_OK);
 	assert_null(cfg.host);
 	assert_string_equal(cfg.port, "5000");
-	assert_int_equal(PARSE("-l", "127.0.0.1", "5000"), NC_ARGS_OK);
+	assert_int_equal(PARSE("-l", "127.0.0.1", "5000"), TOOL_ARGS_OK);
 	assert_string_equal(cfg.host, "127.0.0.1");
-	assert_int_equal(PARSE("-l", "-p", "5000"), NC_ARGS_OK);
+	assert_int_equal(PARSE("-l", "-p", "5000"), TOOL_ARGS_OK);
 	assert_string_equal(cfg.port, "5000");
 	assert_null(cfg.source_port);
-	assert_int_equal(PARSE("-l", "-s", "::1", "-p", "5000", "-k"), NC_ARGS_OK);
+	assert_int_equal(PARSE("-l", "-s", "::1", "-p", "5000", "-k"), TOOL_ARGS_OK);
 	assert_string_equal(cfg.host, "::1");
 	assert_null(cfg.source);
 	assert_true(cfg.keep);
@@ -154,15 +154,15 @@ static void test_port_numbers(void **state)
 	assert_int_equal(nc_port_parse("echo", true, false, &p, &why), 0);
 	assert_int_equal(p, 7);
 
-	assert_int_equal(PARSE("127.0.0.1", "http"), NC_ARGS_OK);
+	assert_int_equal(PARSE("127.0.0.1", "http"), TOOL_ARGS_OK);
 	assert_int_equal(cfg.port_lo, 80);
 	assert_int_equal(cfg.port_hi, 80);
-	assert_int_equal(PARSE("-z", "h", "20-30"), NC_ARGS_OK);
+	assert_int_equal(PARSE("-z", "h", "20-30"), TOOL_ARGS_OK);
 	assert_int_equal(cfg.port_lo, 20);
 	assert_int_equal(cfg.port_hi, 30);
-	assert_int_equal(PARSE("-p", "4000", "h", "7"), NC_ARGS_OK);
+	assert_int_equal(PARSE("-p", "4000", "h", "7"), TOOL_ARGS_OK);
 	assert_int_equal(cfg.src_port, 4000);
-	assert_int_equal(PARSE("-l", "0"), NC_ARGS_OK);
+	assert_int_equal(PARSE("-l", "0"), TOOL_ARGS_OK);
 	assert_int_equal(cfg.port_lo, 0);
 	expect_usage(PARSE("127.0.0.1", "70000"), "port 70000: out of range (1-65535)");
 	expect_usage(PARSE("-u", "127.0.0.1", "95543"), "port 95543: out of range (1-65535)");
@@ -179,12 +179,12 @@ static void test_port_numbers(void **state)
 /* -M is OpenBSD's: the TTL (hop limit); the MSS has only its long name. */
 static void test_ttl_and_mss(void **state)
 {
-	assert_int_equal(PARSE("-M", "64", "h", "1"), NC_ARGS_OK);
+	assert_int_equal(PARSE("-M", "64", "h", "1"), TOOL_ARGS_OK);
 	assert_int_equal(cfg.ttl, 64);
 	assert_int_equal(cfg.mss, 0);
-	assert_int_equal(PARSE("--ttl", "1", "-u", "h", "1"), NC_ARGS_OK);
+	assert_int_equal(PARSE("--ttl", "1", "-u", "h", "1"), TOOL_ARGS_OK);
 	assert_int_equal(cfg.ttl, 1);
-	assert_int_equal(PARSE("--mss", "536", "h", "1"), NC_ARGS_OK);
+	assert_int_equal(PARSE("--mss", "536", "h", "1"), TOOL_ARGS_OK);
 	assert_int_equal(cfg.mss, 536);
 	assert_int_equal(cfg.ttl, 0);
 	expect_usage(PARSE("-M", "0", "h", "1"), "-M 0: too small");
@@ -194,8 +194,8 @@ static void test_ttl_and_mss(void **state)
 
 static void test_help_and_version(void **state)
 {
-	assert_int_equal(PARSE("-h"), NC_ARGS_HELP);
-	assert_int_equal(PARSE("--version"), NC_ARGS_VERSION);
+	assert_int_equal(PARSE("-h"), TOOL_ARGS_HELP);
+	assert_int_equal(PARSE("--version"), TOOL_ARGS_VERSION);
 	assert_non_null(strstr(nc_usage_text, "--no-shutdown"));
 }
 

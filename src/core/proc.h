@@ -1,0 +1,33 @@
+/* One owner of a tool's event loop, in the manner of tmux's proc.c: the
+ * event base with socklab's policy (one thread: no locks), signals as
+ * events, and milliseconds turned into a timeval in one place. */
+#ifndef SOCKLAB_CORE_PROC_H
+#define SOCKLAB_CORE_PROC_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/time.h>
+
+#include <event2/event.h>
+
+#define PROC_SIGNALS_MAX 8
+
+struct proc;
+
+/* A new loop; NULL when out of memory. */
+struct proc *proc_new(void);
+struct event_base *proc_base(const struct proc *p);
+/* cb(sig, arg) runs in the loop, never in a signal handler. At most
+ * PROC_SIGNALS_MAX signals in all. Returns 0 or -1. */
+int proc_on_signals(struct proc *p, const int *sigs, size_t n, void (*cb)(int sig, void *arg),
+		    void *arg);
+/* Runs until proc_exit or until nothing is left to wait for; 0 or -1. */
+int proc_loop(struct proc *p);
+void proc_exit(struct proc *p);
+/* Frees the signal events and the base. */
+void proc_free(struct proc *p);
+
+/* ms → struct timeval, the one conversion. */
+struct timeval proc_tv_ms(uint64_t ms);
+
+#endif

@@ -1,0 +1,56 @@
+/* The one frame every tool runs in. A tool exports a descriptor; tool_main
+ * parses through it and does the rest the same way for every tool: --help,
+ * --version (one format), usage errors (one shape: the reason, then "Try
+ * 'socklab TOOL --help'.", exit 2), SIGPIPE ignored, the exit status. */
+#ifndef SOCKLAB_CORE_TOOL_H
+#define SOCKLAB_CORE_TOOL_H
+
+#include <getopt.h>
+#include <stddef.h>
+
+#define TOOL_ERR_MAX 512
+
+enum tool_args {
+	TOOL_ARGS_OK,      /* run the tool */
+	TOOL_ARGS_HELP,    /* -h/--help: the usage text on stdout, exit 0 */
+	TOOL_ARGS_VERSION, /* --version: the version line, exit 0 */
+	TOOL_ARGS_USAGE,   /* the reason is in err: exit 2 */
+};
+
+enum tool_flags {
+	/* SIGPIPE keeps its default: the tool writes to no socket, and a
+	 * closed pipe downstream should end it quietly (sockets, decode). */
+	TOOL_KEEP_SIGPIPE = 1u << 0,
+};
+
+struct tool {
+	const char *name;    /* "echo-server": socklab's subcommand and log prefix */
+	const char *summary; /* one line for 'socklab --help' */
+	const char *usage;   /* the --help text */
+	/* The version line is "socklab NAME VERSION"; a seed may put a word
+	 * between ("version": seed 004's "echoClient.py version1.0"). */
+	const char *version_word;
+	size_t cfg_size;     /* the tool's configuration, zeroed before parse */
+	/* Fills cfg from the command line (argv[0] is the tool's name); on
+	 * TOOL_ARGS_USAGE the one-line reason is in err. */
+	enum tool_args (*parse)(int argc, char **argv, void *cfg, char *err, size_t errlen);
+	/* Runs the tool; returns the exit status (0, 1). */
+	int (*run)(void *cfg);
+	unsigned flags;
+	/* A tool still running its own frame (while tools move over to this
+	 * one; to be removed): tool_main hands it argc and argv. */
+	int (*own_main)(int argc, char **argv);
+};
+
+/* The frame: parse, answer --help/--version/usage errors, run. */
+int tool_main(const struct tool *t, int argc, char **argv);
+
+/* "socklab NAME: unknown option --jsno" → adds " (did you mean --json?)"
+ * when one long option is close to what was typed. */
+void tool_suggest_option(const struct option *longopts, const char *typed, char *err,
+			 size_t errlen);
+/* The closest of names[0..n) to typed (small edit distance or a unique
+ * prefix), or NULL. */
+const char *tool_closest(const char *typed, const char *const *names, size_t n);
+
+#endif
