@@ -570,7 +570,7 @@ def test_root_gets_no_note(opened):
     (["--count", "3"], "cannot use --count without --watch"),
     (["-a", "-l"], "cannot use -a with -l"),
     (["-x"], "unknown option -x"),
-    (["--jsn"], "unknown option --jsn"),
+    (["--jsn"], "unknown option --jsn (did you mean --json?)"),
     (["state", "established"], "unexpected argument 'state' (filters are options: --port, --pid)"),
 ])
 def test_usage_errors(args, message):
