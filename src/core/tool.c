@@ -56,6 +56,13 @@ int tool_main(const struct tool *t, int argc, char **argv)
 	return status;
 }
 
+enum tool_args tool_bad_value(char *err, size_t errlen, const char *opt, const char *value,
+			      const char *why)
+{
+	snprintf(err, errlen, "%s %s: %s", opt, value, why);
+	return TOOL_ARGS_USAGE;
+}
+
 /* Levenshtein distance, bounded: names are short. */
 static size_t tool_distance(const char *a, const char *b)
 {

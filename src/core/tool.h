@@ -17,6 +17,14 @@ enum tool_args {
 	TOOL_ARGS_USAGE,   /* the reason is in err: exit 2 */
 };
 
+/* The getopt_long value of --version in every tool (-h is --help). */
+#define TOOL_OPT_VERSION 0x7f00
+/* The entries every tool's long-option table ends with. */
+#define TOOL_LONG_OPTIONS_END                                  \
+	{ "help", no_argument, NULL, 'h' },                    \
+	{ "version", no_argument, NULL, TOOL_OPT_VERSION },    \
+	{ NULL, 0, NULL, 0 }
+
 enum tool_flags {
 	/* SIGPIPE keeps its default: the tool writes to no socket, and a
 	 * closed pipe downstream should end it quietly (sockets, decode). */
@@ -41,6 +49,11 @@ struct tool {
 	 * one; to be removed): tool_main hands it argc and argv. */
 	int (*own_main)(int argc, char **argv);
 };
+
+/* "OPT VALUE: WHY" into err (the one shape of a bad option value, e.g.
+ * "--port 70000: too large"); returns TOOL_ARGS_USAGE. */
+enum tool_args tool_bad_value(char *err, size_t errlen, const char *opt, const char *value,
+			      const char *why);
 
 /* The frame: parse, answer --help/--version/usage errors, run. */
 int tool_main(const struct tool *t, int argc, char **argv);

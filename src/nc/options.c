@@ -57,7 +57,6 @@ enum {
 	OPT_REUSEADDR = 256,
 	OPT_NO_SHUTDOWN,
 	OPT_NODELAY,
-	OPT_VERSION,
 	OPT_MSS,
 };
 
@@ -69,9 +68,7 @@ static const struct option nc_long_options[] = {
 	{ "rcvbuf", required_argument, NULL, 'I' },
 	{ "mss", required_argument, NULL, OPT_MSS },
 	{ "ttl", required_argument, NULL, 'M' },
-	{ "help", no_argument, NULL, 'h' },
-	{ "version", no_argument, NULL, OPT_VERSION },
-	{ NULL, 0, NULL, 0 },
+	TOOL_LONG_OPTIONS_END,
 };
 
 void nc_config_defaults(struct nc_config *cfg)
@@ -146,12 +143,6 @@ int nc_port_range(const char *s, uint16_t *lo, uint16_t *hi, const char **why)
 	return 0;
 }
 
-static int nc_bad(char *err, size_t errlen, const char *opt, const char *arg, const char *why)
-{
-	snprintf(err, errlen, "%s %s: %s", opt, arg, why);
-	return TOOL_ARGS_USAGE;
-}
-
 /* OpenBSD nc's rules, one line each; the ports become numbers here. */
 static int nc_check(struct nc_config *cfg, char *err, size_t errlen)
 {
@@ -211,35 +202,35 @@ enum tool_args nc_parse_args(int argc, char **argv, struct nc_config *cfg, char 
 		case 'p': cfg->source_port = optarg; break;
 		case 'w':
 			if (opt_parse_seconds(optarg, 24 * 3600, &cfg->wait_ms, &why) < 0)
-				return nc_bad(err, errlen, "-w", optarg, why);
+				return tool_bad_value(err, errlen, "-w", optarg, why);
 			break;
 		case 'q':
 			if (opt_parse_seconds(optarg, 24 * 3600, &ms, &why) < 0)
-				return nc_bad(err, errlen, "-q", optarg, why);
+				return tool_bad_value(err, errlen, "-q", optarg, why);
 			cfg->quit_ms = (int64_t)ms;
 			break;
 		case 'O':
 			if (opt_parse_size(optarg, NC_BUF_MAX, &cfg->sndbuf, &why) < 0)
-				return nc_bad(err, errlen, "--sndbuf", optarg, why);
+				return tool_bad_value(err, errlen, "--sndbuf", optarg, why);
 			break;
 		case 'I':
 			if (opt_parse_size(optarg, NC_BUF_MAX, &cfg->rcvbuf, &why) < 0)
-				return nc_bad(err, errlen, "--rcvbuf", optarg, why);
+				return tool_bad_value(err, errlen, "--rcvbuf", optarg, why);
 			break;
 		case 'M':
 			if (opt_parse_u64(optarg, 1, 255, &ms, &why) < 0)
-				return nc_bad(err, errlen, "-M", optarg, why);
+				return tool_bad_value(err, errlen, "-M", optarg, why);
 			cfg->ttl = (int)ms;
 			break;
 		case OPT_MSS:
 			if (opt_parse_u64(optarg, 88, 65535, &cfg->mss, &why) < 0)
-				return nc_bad(err, errlen, "--mss", optarg, why);
+				return tool_bad_value(err, errlen, "--mss", optarg, why);
 			break;
 		case OPT_REUSEADDR: cfg->reuseaddr = true; break;
 		case OPT_NO_SHUTDOWN: cfg->no_shutdown = true; break;
 		case OPT_NODELAY: cfg->nodelay = true; break;
 		case 'h': return TOOL_ARGS_HELP;
-		case OPT_VERSION: return TOOL_ARGS_VERSION;
+		case TOOL_OPT_VERSION: return TOOL_ARGS_VERSION;
 		default:
 			opt_getopt_error(c, argv, optind, optopt, nc_long_options, err, errlen);
 			return TOOL_ARGS_USAGE;
