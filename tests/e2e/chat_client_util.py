@@ -4,29 +4,18 @@ output read line by line with deadlines, never with sleeps."""
 import os
 import queue
 import re
-import select
 import signal
 import socket
 import subprocess
 import threading
 import time
 
-from conftest import BIN, SANITIZER_MARKS, WAIT
+from conftest import BIN, WAIT
+from ptyproc import PtyProc, check_sanitizers, pump_lines
 
 LISTEN_RE = re.compile(r"^listening udp (\[[0-9a-f:.]+\]|[0-9.]+):(\d+)$")
 
 
-def _pump(stream, q, keep):
-    for raw in iter(stream.readline, b""):
-        line = raw.decode("utf-8", "replace").rstrip("\n")
-        keep.append(line)
-        q.put(line)
-    q.put(None)
-
-
-def check_sanitizers(lines):
-    bad = [l for l in lines if any(m in l for m in SANITIZER_MARKS)]
-    assert not bad, "sanitizer report:\n" + "\n".join(lines)
 
 
 class Lines:
@@ -36,7 +25,7 @@ class Lines:
         self.q = queue.Queue()
         self.all = []
         self.what = what
-        self.thread = threading.Thread(target=_pump, args=(stream, self.q, self.all), daemon=True)
+        self.thread = threading.Thread(target=pump_lines, args=(stream, self.q, self.all), daemon=True)
         self.thread.start()
 
     def next(self, timeout=WAIT):
@@ -166,62 +155,12 @@ def run_client(args, stdin=b"", timeout=WAIT):
     return p.returncode, p.stdout.decode("utf-8", "replace").splitlines(), err
 
 
-class PtyChatClient:
+class PtyChatClient(PtyProc):
     """chat-client with stdin and stdout on a pseudo-terminal."""
 
     def __init__(self, port, name, host="127.0.0.1", args=()):
-        self.master, self.slave = os.openpty()
-        self.proc = subprocess.Popen([BIN, "chat-client", host, str(port), "--name", name] +
-                                     list(args), stdin=self.slave, stdout=self.slave,
-                                     stderr=subprocess.PIPE, start_new_session=True,
-                                     env=dict(os.environ, TERM="xterm", INPUTRC="/dev/null"))
-        self.err = Lines(self.proc.stderr, "%s's stderr" % name)
-        self.out = bytearray()
-
-    def _read_some(self, left):
-        r, _, _ = select.select([self.master], [], [], max(left, 0))
-        if r:
-            try:
-                self.out += os.read(self.master, 65536)
-            except OSError:
-                pass
-
-    def text(self):
-        return bytes(self.out).replace(b"\r\n", b"\n")
-
-    def expect(self, pred, timeout=WAIT):
-        deadline = time.monotonic() + timeout
-        while not pred(self.text()):
-            left = deadline - time.monotonic()
-            if left <= 0:
-                raise AssertionError("terminal shows %r; stderr %r" % (self.text(), self.err.all))
-            self._read_some(min(left, 0.1))
-        return self.text()
-
-    def type(self, data):
-        os.write(self.master, data)
-
-    def wait_exit(self, timeout=WAIT):
-        deadline = time.monotonic() + timeout
-        while self.proc.poll() is None:
-            left = deadline - time.monotonic()
-            if left <= 0:
-                raise AssertionError("chat-client still running; shows %r" % self.text())
-            self._read_some(min(left, 0.05))
-        self._read_some(0)
-        self.err.thread.join(timeout=WAIT)
-        check_sanitizers(self.err.all)
-        return self.proc.returncode
-
-    def close(self):
-        if self.proc.poll() is None:
-            self.proc.kill()
-            self.proc.wait(timeout=WAIT)
-        for fd in (self.master, self.slave):
-            try:
-                os.close(fd)
-            except OSError:
-                pass
+        super().__init__("chat-client", [host, str(port), "--name", name] + list(args),
+                         env={"TERM": "xterm", "INPUTRC": "/dev/null"})
 
 
 class PyPeer:

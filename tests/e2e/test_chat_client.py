@@ -3,7 +3,6 @@ server cannot be made to do something on purpose, a Python fake of it):
 registration, every command of seed 003's table, rooms and private
 messages, kick, refusals before sending, a taken name, no server, a session
 the server lost, spoofed datagrams, piped conversations and the terminal."""
-import os
 import re
 import signal
 import socket
@@ -577,7 +576,7 @@ def test_terminal_prompt_and_half_typed_line(server, client, pty_client):
 
     # refusals show above the prompt too
     alice.type(b"$nope\n")
-    alice.err.wait(lambda l: l.startswith("socklab chat-client: unknown command $nope"))
+    alice.wait_stderr(lambda l: l.startswith("socklab chat-client: unknown command $nope"))
     alice.type(b"\x04")  # Ctrl-D on an empty line: leave
     assert alice.wait_exit() == 0
     assert bob.close() == 0

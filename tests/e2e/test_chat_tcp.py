@@ -4,40 +4,25 @@ through pipes in both directions, the fallback from connecting to listening,
 reads, is not a chat, or sends over-long lines and escape sequences; and in a
 real pseudo-terminal, readline keeping a half-typed line intact while the
 peer's line arrives, and the terminal put back on every way out."""
-import fcntl
 import os
 import queue
 import re
-import select
 import signal
 import socket
 import struct
 import subprocess
-import termios
 import threading
 import time
 
 import pytest
 
-from conftest import BIN, SANITIZER_MARKS, WAIT, have_ipv6
+from conftest import BIN, WAIT, have_ipv6
+from ptyproc import PtyProc, check_sanitizers, pump_lines
 
 LINE_MAX = 4096
 OUTQ_MAX = 256 * 1024
 LISTEN_RE = re.compile(r"^listening on (\[[0-9a-f:.]+\]|[0-9.]+):(\d+)$")
 OPTIONS = ["-4", "-6", "--name", "-w", "--no-fallback", "-h", "--help", "--version"]
-
-
-def check_sanitizers(lines):
-    bad = [l for l in lines if any(m in l for m in SANITIZER_MARKS)]
-    assert not bad, "sanitizer report:\n" + "\n".join(lines)
-
-
-def _pump(stream, q, keep):
-    for raw in iter(stream.readline, b""):
-        line = raw.decode("utf-8", "replace").rstrip("\n")
-        keep.append(line)
-        q.put(line)
-    q.put(None)
 
 
 def free_port():
@@ -57,9 +42,9 @@ class Chat:
         self.out_q, self.err_q = queue.Queue(), queue.Queue()
         self.out, self.err = [], []
         self._threads = [
-            threading.Thread(target=_pump, args=(self.proc.stdout, self.out_q, self.out),
+            threading.Thread(target=pump_lines, args=(self.proc.stdout, self.out_q, self.out),
                              daemon=True),
-            threading.Thread(target=_pump, args=(self.proc.stderr, self.err_q, self.err),
+            threading.Thread(target=pump_lines, args=(self.proc.stderr, self.err_q, self.err),
                              daemon=True),
         ]
         for t in self._threads:
@@ -810,71 +795,14 @@ def test_signal_while_listening(chat):
 
 # --- a terminal ---------------------------------------------------------------------
 
-class PtyChat:
-    """socklab chat with stdin and stdout on a pseudo-terminal."""
+class PtyChat(PtyProc):
+    """socklab chat on a pseudo-terminal of 24 x 200 (readline wraps long
+    lines at the width) that is its controlling terminal, so that Ctrl-C on
+    it is SIGINT, as in a shell. expect() sees the bytes as written."""
 
     def __init__(self, args):
-        self.master, self.slave = os.openpty()
-        # A known size: readline wraps long lines at the width.
-        fcntl.ioctl(self.slave, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 200, 0, 0))
-        self.before = termios.tcgetattr(self.slave)
-        env = dict(os.environ, TERM="xterm", INPUTRC="/dev/null")
-        # Its own session with the terminal as controlling terminal, so that
-        # Ctrl-C on it is SIGINT, as in a shell.
-        self.proc = subprocess.Popen([BIN, "chat"] + list(args), stdin=self.slave,
-                                     stdout=self.slave, stderr=subprocess.PIPE, env=env,
-                                     start_new_session=True,
-                                     preexec_fn=lambda: fcntl.ioctl(0, termios.TIOCSCTTY, 0))
-        self.buf = bytearray()
-        self.err = []
-        self._err_thread = threading.Thread(target=_pump, args=(
-            self.proc.stderr, queue.Queue(), self.err), daemon=True)
-        self._err_thread.start()
-
-    def _read_some(self, left):
-        r, _, _ = select.select([self.master], [], [], max(left, 0))
-        if r:
-            try:
-                self.buf += os.read(self.master, 65536)
-            except OSError:
-                pass
-
-    def expect(self, pred, timeout=WAIT):
-        deadline = time.monotonic() + timeout
-        while not pred(bytes(self.buf)):
-            left = deadline - time.monotonic()
-            if left <= 0:
-                raise AssertionError("terminal shows %r; stderr %r" % (bytes(self.buf), self.err))
-            self._read_some(min(left, 0.2))
-        return bytes(self.buf)
-
-    def type(self, data):
-        os.write(self.master, data)
-
-    def wait_exit(self, timeout=WAIT):
-        deadline = time.monotonic() + timeout
-        while self.proc.poll() is None:
-            left = deadline - time.monotonic()
-            if left <= 0:
-                raise AssertionError("chat still running; shows %r" % bytes(self.buf))
-            self._read_some(min(left, 0.05))
-        self._read_some(0)
-        self._err_thread.join(timeout=WAIT)
-        check_sanitizers(self.err)
-        return self.proc.returncode
-
-    def termios_now(self):
-        return termios.tcgetattr(self.slave)
-
-    def close(self):
-        if self.proc.poll() is None:
-            self.proc.kill()
-            self.proc.wait(timeout=WAIT)
-        for fd in (self.master, self.slave):
-            try:
-                os.close(fd)
-            except OSError:
-                pass
+        super().__init__("chat", args, env={"TERM": "xterm", "INPUTRC": "/dev/null"},
+                         rows=24, cols=200, ctty=True, crlf=False)
 
 
 @pytest.fixture
@@ -952,20 +880,20 @@ def test_terminal_is_restored_on_every_way_out(pty_chat_with_py, how):
     assert t.wait_exit() == rc
     assert t.termios_now() == t.before
     if how == "peer-resets":
-        assert t.err == ["socklab chat: connection to py lost: Connection reset by peer"]
+        assert t.stderr_lines == ["socklab chat: connection to py lost: Connection reset by peer"]
 
 
 def test_terminal_refuses_an_oversized_line(pty_chat_with_py):
     t, peer = pty_chat_with_py()
     t.type(b"q" * (LINE_MAX + 1) + b"\r")
-    t.expect(lambda b: b"line not sent: 4097 bytes, the limit is 4096" in b or bool(t.err))
+    t.expect(lambda b: b"line not sent: 4097 bytes, the limit is 4096" in b or bool(t.stderr_lines))
     t.type(b"short\r")
     assert peer.line() == b"short"
     t.type(b":q\r")
     assert peer.line() is None
     peer.close()
     assert t.wait_exit() == 0
-    assert t.err == ["socklab chat: line not sent: 4097 bytes, the limit is 4096"]
+    assert t.stderr_lines == ["socklab chat: line not sent: 4097 bytes, the limit is 4096"]
     assert t.termios_now() == t.before
 
 
