@@ -3,12 +3,12 @@
 
 #include <stdio.h>
 
-bool hc_want_input(const struct hc_state *s)
+bool nc_hc_want_input(const struct nc_hc_state *s)
 {
 	return !s->in_eof && !(s->keep && s->net_eof);
 }
 
-enum hc_step hc_next(struct hc_state *s, size_t to_net, size_t to_out)
+enum nc_hc_step nc_hc_next(struct nc_hc_state *s, size_t to_net, size_t to_out)
 {
 	if (s->in_eof && !s->in_done && to_net == 0) {
 		s->in_done = true;
@@ -23,19 +23,19 @@ enum hc_step hc_next(struct hc_state *s, size_t to_net, size_t to_out)
 	return HC_RUN;
 }
 
-uint64_t hc_unsent_bytes(const struct hc_unsent *u)
+uint64_t nc_hc_unsent_bytes(const struct nc_hc_unsent *u)
 {
 	return u->queued + u->unacked + u->unread;
 }
 
-bool hc_unsent_any(const struct hc_unsent *u)
+bool nc_hc_unsent_any(const struct nc_hc_unsent *u)
 {
-	return hc_unsent_bytes(u) > 0 || u->more;
+	return nc_hc_unsent_bytes(u) > 0 || u->more;
 }
 
-void hc_unsent_format(const struct hc_unsent *u, char *buf, size_t n)
+void nc_hc_unsent_format(const struct nc_hc_unsent *u, char *buf, size_t n)
 {
-	uint64_t bytes = hc_unsent_bytes(u);
+	uint64_t bytes = nc_hc_unsent_bytes(u);
 
 	if (bytes > 0)
 		snprintf(buf, n, "%llu byte%s of standard input not sent%s", (unsigned long long)bytes,

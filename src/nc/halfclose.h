@@ -9,7 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-struct hc_state {
+struct nc_hc_state {
 	bool keep;     /* -k: a peer's EOF ends its session once what was read from
 			* standard input has been sent; the rest is for the next peer */
 	bool in_eof;   /* standard input ended */
@@ -17,7 +17,7 @@ struct hc_state {
 	bool net_eof;  /* the peer's FIN has been read */
 };
 
-enum hc_step {
+enum nc_hc_step {
 	HC_RUN,        /* go on relaying */
 	HC_INPUT_DONE, /* all input is in the socket: shut the write side down now */
 	HC_END,        /* both directions are done */
@@ -25,14 +25,14 @@ enum hc_step {
 
 /* Whether standard input is still to be read. A peer's FIN alone does not
  * stop it: the peer may still be reading (it only said it sends no more). */
-bool hc_want_input(const struct hc_state *s);
+bool nc_hc_want_input(const struct nc_hc_state *s);
 /* The next step, given the bytes still queued toward the socket and toward
  * standard output. HC_INPUT_DONE is returned once; call again after it. */
-enum hc_step hc_next(struct hc_state *s, size_t to_net, size_t to_out);
+enum nc_hc_step nc_hc_next(struct nc_hc_state *s, size_t to_net, size_t to_out);
 
 /* Input that a session which had to stop (reset, timeout, closed output)
  * did not get to the peer. */
-struct hc_unsent {
+struct nc_hc_unsent {
 	uint64_t queued;  /* read from standard input, not yet in the socket */
 	uint64_t unacked; /* in the socket, not acknowledged by the peer */
 	uint64_t unread;  /* known to be still in standard input (rest of a file,
@@ -40,11 +40,11 @@ struct hc_unsent {
 	bool more;        /* standard input had not ended, its length unknown */
 };
 
-uint64_t hc_unsent_bytes(const struct hc_unsent *u);
+uint64_t nc_hc_unsent_bytes(const struct nc_hc_unsent *u);
 /* True if the stop lost input: something unsent, or input that had not ended. */
-bool hc_unsent_any(const struct hc_unsent *u);
+bool nc_hc_unsent_any(const struct nc_hc_unsent *u);
 /* "1234 bytes of standard input not sent[, and standard input had not
  * ended]", or "" when nothing was lost. */
-void hc_unsent_format(const struct hc_unsent *u, char *buf, size_t n);
+void nc_hc_unsent_format(const struct nc_hc_unsent *u, char *buf, size_t n);
 
 #endif

@@ -13,11 +13,11 @@
  * ends; the socket takes what fits. */
 #define INFILE_SEND (2 * 1024 * 1024)
 
-int infile_open(struct infile *f, int fd)
+int nc_infile_open(struct nc_infile *f, int fd)
 {
 	struct stat st;
 
-	*f = (struct infile){ .fd = fd };
+	*f = (struct nc_infile){ .fd = fd };
 	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_size == 0)
 		return -1;
 	f->off = lseek(fd, 0, SEEK_CUR); /* the shell may have read some already */
@@ -27,7 +27,7 @@ int infile_open(struct infile *f, int fd)
 	return 0;
 }
 
-static void infile_unmap(struct infile *f)
+static void nc_infile_unmap(struct nc_infile *f)
 {
 	if (f->map)
 		munmap(f->map, f->map_len);
@@ -36,12 +36,12 @@ static void infile_unmap(struct infile *f)
 }
 
 /* Maps the window that holds f->off. */
-static int infile_map(struct infile *f)
+static int nc_infile_map(struct nc_infile *f)
 {
 	off_t start = f->off - f->off % INFILE_WINDOW;
 	size_t len = f->size - start < INFILE_WINDOW ? (size_t)(f->size - start) : INFILE_WINDOW;
 
-	infile_unmap(f);
+	nc_infile_unmap(f);
 	void *m = mmap(NULL, len, PROT_READ, MAP_SHARED, f->fd, start);
 	if (m == MAP_FAILED) {
 		f->map_failed = true;
@@ -54,7 +54,7 @@ static int infile_map(struct infile *f)
 	return 0;
 }
 
-ssize_t infile_send(struct infile *f, int sock)
+ssize_t nc_infile_send(struct nc_infile *f, int sock)
 {
 	if (f->off >= f->size) {
 		struct stat st;
@@ -64,7 +64,7 @@ ssize_t infile_send(struct infile *f, int sock)
 		if (f->off >= f->size)
 			return 0;
 	}
-	if ((!f->map || f->off >= f->map_off + (off_t)f->map_len) && infile_map(f) < 0)
+	if ((!f->map || f->off >= f->map_off + (off_t)f->map_len) && nc_infile_map(f) < 0)
 		return -1;
 	size_t avail = (size_t)(f->map_off + (off_t)f->map_len - f->off);
 	ssize_t n = send(sock, f->map + (f->off - f->map_off), avail < INFILE_SEND ? avail : INFILE_SEND,
@@ -74,9 +74,9 @@ ssize_t infile_send(struct infile *f, int sock)
 	return n;
 }
 
-void infile_close(struct infile *f)
+void nc_infile_close(struct nc_infile *f)
 {
-	infile_unmap(f);
+	nc_infile_unmap(f);
 	if (f->size > 0)
 		lseek(f->fd, f->off, SEEK_SET);
 	f->size = 0; /* closed: a second close leaves the offset alone */

@@ -12,7 +12,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-struct infile {
+struct nc_infile {
 	int fd;
 	off_t off;        /* the next byte to send */
 	off_t size;       /* the file's size when last looked at */
@@ -23,14 +23,14 @@ struct infile {
 };
 
 /* 0, or -1 when the file is better read (size 0: /proc files and the like). */
-int infile_open(struct infile *f, int fd);
+int nc_infile_open(struct nc_infile *f, int fd);
 /* Sends from the current offset: bytes sent, 0 at the end of the file, or -1
  * with errno (EAGAIN: the socket is full; EFAULT: the file shrank; with
  * f->map_failed set: it cannot be mapped, read it from f->off instead). */
-ssize_t infile_send(struct infile *f, int sock);
+ssize_t nc_infile_send(struct nc_infile *f, int sock);
 /* Unmaps and leaves the descriptor's offset at the first byte not sent, for
  * whoever reads the file next (nc -k's next peer, the shell, or nc's own
  * read(2) when the file cannot be mapped). Once only; later calls do nothing. */
-void infile_close(struct infile *f);
+void nc_infile_close(struct nc_infile *f);
 
 #endif

@@ -16,11 +16,11 @@
 #include "nc/sockets.h"
 #include "nc/zero.h"
 
-static void nc_report_end(const struct nc_config *cfg, const struct relay_result *res)
+static void nc_report_end(const struct nc_config *cfg, const struct nc_relay_result *res)
 {
 	char unsent[128];
 
-	hc_unsent_format(&res->unsent, unsent, sizeof(unsent));
+	nc_hc_unsent_format(&res->unsent, unsent, sizeof(unsent));
 	if (res->status != 0 || cfg->verbose)
 		log_error("%s%s%s", res->why, unsent[0] ? "; " : "", unsent);
 	if (cfg->verbose) {
@@ -37,18 +37,18 @@ static void nc_report_end(const struct nc_config *cfg, const struct relay_result
 
 static int nc_session(const struct nc_config *cfg, int fd)
 {
-	struct relay_result res;
+	struct nc_relay_result res;
 	char desc[2 * ADDR_STRLEN + 32];
 
-	/* A UDP listener has no peer yet: relay_dgram tells when one writes. */
+	/* A UDP listener has no peer yet: nc_relay_dgram tells when one writes. */
 	if (cfg->verbose && !(cfg->udp && cfg->listen)) {
 		nc_describe(fd, desc, sizeof(desc));
 		log_error("connected (%s): %s", cfg->udp ? "udp" : "tcp", desc);
 	}
 	if (cfg->udp)
-		relay_dgram(cfg, fd, &res);
+		nc_relay_dgram(cfg, fd, &res);
 	else
-		relay_stream(cfg, fd, &res);
+		nc_relay_stream(cfg, fd, &res);
 	nc_report_end(cfg, &res);
 	return res.status;
 }

@@ -41,20 +41,20 @@ struct relay {
 	struct event_base *base;
 	int net;
 	bool in_file;         /* a regular file: sent from its mapping when the socket has room */
-	struct infile file;
+	struct nc_infile file;
 	bool in_pollable;     /* else read(2) when epoll says so, or at once */
 	bool in_nowait;       /* a pipe: read with RWF_NOWAIT */
 	bool fin_sent;        /* shutdown(SHUT_WR) done: a FIN is in the socket */
 	bool stopped;         /* ended before both directions were done */
-	struct hc_state hc;
+	struct nc_hc_state hc;
 	struct event *ev_in, *ev_net_rd, *ev_net_wr, *ev_idle, *ev_quit;
 	uint8_t *in_buf;      /* copy path: read from input, not yet in the socket */
 	size_t in_off, in_len;
 	struct evbuffer *to_out;
-	struct relay_result *res;
+	struct nc_relay_result *res;
 };
 
-static void relay_end(struct relay *r, const char *why, int status, bool stopped)
+static void nc_relay_end(struct relay *r, const char *why, int status, bool stopped)
 {
 	if (!r->res->why) {
 		r->res->why = why;
@@ -65,18 +65,18 @@ static void relay_end(struct relay *r, const char *why, int status, bool stopped
 }
 
 /* Both directions done, or -q said so. */
-static void relay_finish(struct relay *r, const char *why)
+static void nc_relay_finish(struct relay *r, const char *why)
 {
-	relay_end(r, why, 0, false);
+	nc_relay_end(r, why, 0, false);
 }
 
 /* A reset, a timeout, a closed output: input may be left unsent. */
-static void relay_stop(struct relay *r, const char *why, int status)
+static void nc_relay_stop(struct relay *r, const char *why, int status)
 {
-	relay_end(r, why, status, true);
+	nc_relay_end(r, why, status, true);
 }
 
-static void relay_touch(struct relay *r)
+static void nc_relay_touch(struct relay *r)
 {
 	if (r->cfg->wait_ms) {
 		struct timeval tv = { (time_t)(r->cfg->wait_ms / 1000),
@@ -85,18 +85,18 @@ static void relay_touch(struct relay *r)
 	}
 }
 
-static const char *relay_net_error(int err)
+static const char *nc_relay_net_error(int err)
 {
 	return err == ECONNRESET || err == EPIPE ? "connection reset by peer" : strerror(err);
 }
 
 /* All of standard input is in the socket. */
-static void relay_input_done(struct relay *r)
+static void nc_relay_input_done(struct relay *r)
 {
 	if (!r->cfg->no_shutdown)
 		r->fin_sent = shutdown(r->net, SHUT_WR) == 0;
 	if (r->cfg->quit_ms == 0) {
-		relay_finish(r, "standard input ended (-q 0)");
+		nc_relay_finish(r, "standard input ended (-q 0)");
 	} else if (r->cfg->quit_ms > 0) {
 		struct timeval tv = { (time_t)(r->cfg->quit_ms / 1000),
 				      (suseconds_t)(r->cfg->quit_ms % 1000) * 1000 };
@@ -106,9 +106,9 @@ static void relay_input_done(struct relay *r)
 
 /* Watches what the input side needs next: a readable pipe or terminal, or a
  * writable socket (a file is always readable; a full socket must drain). */
-static void relay_arm_input(struct relay *r)
+static void nc_relay_arm_input(struct relay *r)
 {
-	bool want = hc_want_input(&r->hc);
+	bool want = nc_hc_want_input(&r->hc);
 	bool wait_net = r->in_len > 0 || (want && r->in_file);
 	bool wait_in = want && !wait_net;
 
@@ -125,39 +125,39 @@ static void relay_arm_input(struct relay *r)
 }
 
 /* After every callback: a direction may be done, or the whole session. */
-static void relay_advance(struct relay *r)
+static void nc_relay_advance(struct relay *r)
 {
 	for (;;) {
 		if (r->res->why)
 			return;
-		switch (hc_next(&r->hc, r->in_len, evbuffer_get_length(r->to_out))) {
+		switch (nc_hc_next(&r->hc, r->in_len, evbuffer_get_length(r->to_out))) {
 		case HC_RUN:
-			relay_arm_input(r);
+			nc_relay_arm_input(r);
 			return;
 		case HC_INPUT_DONE:
-			relay_input_done(r);
+			nc_relay_input_done(r);
 			continue;
 		case HC_END:
-			relay_finish(r, "the peer closed the connection");
+			nc_relay_finish(r, "the peer closed the connection");
 			return;
 		}
 	}
 }
 
-static void relay_write_out(struct relay *r)
+static void nc_relay_write_out(struct relay *r)
 {
 	while (evbuffer_get_length(r->to_out) > 0) {
 		int n = evbuffer_write(r->to_out, STDOUT_FILENO);
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
-			relay_stop(r, errno == EPIPE ? "standard output closed" : strerror(errno), 0);
+			nc_relay_stop(r, errno == EPIPE ? "standard output closed" : strerror(errno), 0);
 			return;
 		}
 	}
 }
 
-static void relay_on_net_read(evutil_socket_t fd, short what, void *arg)
+static void nc_relay_on_net_read(evutil_socket_t fd, short what, void *arg)
 {
 	struct relay *r = arg;
 	int n = evbuffer_read(r->to_out, fd, RELAY_CHUNK);
@@ -165,26 +165,26 @@ static void relay_on_net_read(evutil_socket_t fd, short what, void *arg)
 	if (n < 0) {
 		if (errno == EAGAIN || errno == EINTR)
 			return;
-		relay_stop(r, relay_net_error(errno), 1);
+		nc_relay_stop(r, nc_relay_net_error(errno), 1);
 		return;
 	}
-	relay_touch(r);
+	nc_relay_touch(r);
 	if (n == 0) {
 		/* The peer sends no more; it may still read what we send. */
 		r->hc.net_eof = true;
 		event_del(r->ev_net_rd);
-		if (r->cfg->verbose && hc_want_input(&r->hc))
+		if (r->cfg->verbose && nc_hc_want_input(&r->hc))
 			log_error("the peer finished sending; sending standard input until it ends");
 	} else {
 		r->res->received += (uint64_t)n;
 	}
 	/* Standard output blocks us if it is slow: that is the back-pressure. */
-	relay_write_out(r);
-	relay_advance(r);
+	nc_relay_write_out(r);
+	nc_relay_advance(r);
 }
 
 /* Copy path: sends what was read; stops at a full socket (EAGAIN). */
-static void relay_send_buffered(struct relay *r)
+static void nc_relay_send_buffered(struct relay *r)
 {
 	while (r->in_len > 0) {
 		ssize_t n = send(r->net, r->in_buf + r->in_off, r->in_len, MSG_NOSIGNAL);
@@ -192,13 +192,13 @@ static void relay_send_buffered(struct relay *r)
 			if (errno == EINTR)
 				continue;
 			if (errno != EAGAIN)
-				relay_stop(r, relay_net_error(errno), 1);
+				nc_relay_stop(r, nc_relay_net_error(errno), 1);
 			return;
 		}
 		r->in_off += (size_t)n;
 		r->in_len -= (size_t)n;
 		r->res->sent += (uint64_t)n;
-		relay_touch(r);
+		nc_relay_touch(r);
 	}
 }
 
@@ -206,7 +206,7 @@ static void relay_send_buffered(struct relay *r)
  * can be drained without a wake-up per read and without making it
  * non-blocking (its O_NONBLOCK would be the shell's too); -1 with EAGAIN
  * when it is empty for now. */
-static ssize_t relay_read_input(struct relay *r)
+static ssize_t nc_relay_read_input(struct relay *r)
 {
 	if (r->in_nowait) {
 		struct iovec v = { r->in_buf, RELAY_IN_BUF };
@@ -218,11 +218,11 @@ static ssize_t relay_read_input(struct relay *r)
 	return read(STDIN_FILENO, r->in_buf, RELAY_IN_BUF);
 }
 
-static void relay_copy_in(struct relay *r)
+static void nc_relay_copy_in(struct relay *r)
 {
 	/* A burst at most, so that the socket's other direction gets its turn. */
 	for (int i = 0; i < RELAY_IN_BURST && r->in_len == 0 && !r->res->why; i++) {
-		ssize_t n = relay_read_input(r);
+		ssize_t n = nc_relay_read_input(r);
 		if (n < 0 && (errno == EAGAIN || errno == EINTR))
 			return;
 		if (n <= 0) {
@@ -231,20 +231,20 @@ static void relay_copy_in(struct relay *r)
 		}
 		r->in_off = 0;
 		r->in_len = (size_t)n;
-		relay_touch(r);
-		relay_send_buffered(r); /* at once: the socket has room more often than not */
+		nc_relay_touch(r);
+		nc_relay_send_buffered(r); /* at once: the socket has room more often than not */
 		if (!r->in_nowait)
 			return; /* a plain read may block: wait for the next wake-up */
 	}
 }
 
-static void relay_send_file(struct relay *r)
+static void nc_relay_send_file(struct relay *r)
 {
 	for (int i = 0; i < RELAY_IN_BURST; i++) {
-		ssize_t n = infile_send(&r->file, r->net);
+		ssize_t n = nc_infile_send(&r->file, r->net);
 		if (n > 0) {
 			r->res->sent += (uint64_t)n;
-			relay_touch(r);
+			nc_relay_touch(r);
 			continue; /* the socket may take more at once */
 		}
 		if (n == 0) {
@@ -252,53 +252,53 @@ static void relay_send_file(struct relay *r)
 		} else if (r->file.map_failed) {
 			/* a file that cannot be mapped: read it from where we are */
 			r->in_file = false;
-			infile_close(&r->file);
+			nc_infile_close(&r->file);
 		} else if (errno == EFAULT) {
-			relay_stop(r, "standard input shrank while it was being sent", 1);
+			nc_relay_stop(r, "standard input shrank while it was being sent", 1);
 		} else if (errno != EAGAIN && errno != EINTR) {
-			relay_stop(r, relay_net_error(errno), 1);
+			nc_relay_stop(r, nc_relay_net_error(errno), 1);
 		}
 		return;
 	}
 }
 
-static void relay_on_input(evutil_socket_t fd, short what, void *arg)
+static void nc_relay_on_input(evutil_socket_t fd, short what, void *arg)
 {
 	struct relay *r = arg;
 
-	relay_copy_in(r);
-	relay_advance(r);
+	nc_relay_copy_in(r);
+	nc_relay_advance(r);
 }
 
-static void relay_on_net_write(evutil_socket_t fd, short what, void *arg)
+static void nc_relay_on_net_write(evutil_socket_t fd, short what, void *arg)
 {
 	struct relay *r = arg;
 
 	if (r->in_len > 0)
-		relay_send_buffered(r);
+		nc_relay_send_buffered(r);
 	else if (r->in_file)
-		relay_send_file(r);
-	relay_advance(r);
+		nc_relay_send_file(r);
+	nc_relay_advance(r);
 }
 
-static void relay_on_idle(evutil_socket_t fd, short what, void *arg)
+static void nc_relay_on_idle(evutil_socket_t fd, short what, void *arg)
 {
 	static char why[64];
 	struct relay *r = arg;
 
 	snprintf(why, sizeof(why), "timed out: nothing moved for %.3g s (-w)",
 		 (double)r->cfg->wait_ms / 1000);
-	relay_stop(r, why, 1);
+	nc_relay_stop(r, why, 1);
 }
 
-static void relay_on_quit(evutil_socket_t fd, short what, void *arg)
+static void nc_relay_on_quit(evutil_socket_t fd, short what, void *arg)
 {
-	relay_finish(arg, "quit after standard input ended (-q)");
+	nc_relay_finish(arg, "quit after standard input ended (-q)");
 }
 
 /* What of standard input is left: the rest of a file, the bytes a pipe or
  * terminal holds (and then more may come). */
-static void relay_count_unread(struct hc_unsent *u)
+static void nc_relay_count_unread(struct nc_hc_unsent *u)
 {
 	struct stat st;
 	int avail = 0;
@@ -317,9 +317,9 @@ static void relay_count_unread(struct hc_unsent *u)
 /* A stopped session: what did not reach the peer. Bytes in the socket that
  * the peer has not acknowledged count too (SIOCOUTQ: written, not acked;
  * after a reset the kernel drops them). */
-static void relay_count_unsent(struct relay *r)
+static void nc_relay_count_unsent(struct relay *r)
 {
-	struct hc_unsent *u = &r->res->unsent;
+	struct nc_hc_unsent *u = &r->res->unsent;
 	int outq = 0;
 
 	u->queued = r->in_len;
@@ -330,8 +330,8 @@ static void relay_count_unsent(struct relay *r)
 		r->res->sent -= u->unacked;
 	}
 	if (!r->hc.in_eof)
-		relay_count_unread(u);
-	if (hc_unsent_any(u) && r->res->status == 0)
+		nc_relay_count_unread(u);
+	if (nc_hc_unsent_any(u) && r->res->status == 0)
 		r->res->status = 1;
 }
 
@@ -340,7 +340,7 @@ static void relay_count_unsent(struct relay *r)
  * the pipe's pages to the socket, so the writer must take fresh pages for
  * every write, and on loopback that measured slower than a copy
  * (bench/nc_bulk.sh). */
-static void relay_input_kind(struct relay *r)
+static void nc_relay_input_kind(struct relay *r)
 {
 	struct stat st;
 
@@ -348,7 +348,7 @@ static void relay_input_kind(struct relay *r)
 		r->hc.in_eof = true; /* no standard input at all */
 		return;
 	}
-	r->in_file = infile_open(&r->file, STDIN_FILENO) == 0;
+	r->in_file = nc_infile_open(&r->file, STDIN_FILENO) == 0;
 	if (S_ISFIFO(st.st_mode)) {
 		/* a larger pipe: fewer wake-ups for the writer and for us */
 		fcntl(STDIN_FILENO, F_SETPIPE_SZ, RELAY_PIPE_SIZE); /* best effort */
@@ -357,7 +357,7 @@ static void relay_input_kind(struct relay *r)
 	r->in_pollable = !r->hc.in_eof && !S_ISREG(st.st_mode) && fd_pollable(STDIN_FILENO);
 }
 
-void relay_stream(const struct nc_config *cfg, int fd, struct relay_result *res)
+void nc_relay_stream(const struct nc_config *cfg, int fd, struct nc_relay_result *res)
 {
 	struct relay r = { .cfg = cfg, .net = fd, .res = res };
 	struct event_config *ec = event_config_new();
@@ -367,17 +367,17 @@ void relay_stream(const struct nc_config *cfg, int fd, struct relay_result *res)
 	event_config_set_flag(ec, EVENT_BASE_FLAG_NOLOCK);
 	r.base = event_base_new_with_config(ec);
 	event_config_free(ec);
-	relay_input_kind(&r);
+	nc_relay_input_kind(&r);
 	r.in_buf = malloc(RELAY_IN_BUF);
 	r.to_out = evbuffer_new();
 	if (r.in_pollable)
-		r.ev_in = event_new(r.base, STDIN_FILENO, EV_READ | EV_PERSIST, relay_on_input, &r);
+		r.ev_in = event_new(r.base, STDIN_FILENO, EV_READ | EV_PERSIST, nc_relay_on_input, &r);
 	else
-		r.ev_in = event_new(r.base, -1, 0, relay_on_input, &r); /* activated by hand */
-	r.ev_net_rd = event_new(r.base, fd, EV_READ | EV_PERSIST, relay_on_net_read, &r);
-	r.ev_net_wr = event_new(r.base, fd, EV_WRITE | EV_PERSIST, relay_on_net_write, &r);
-	r.ev_idle = evtimer_new(r.base, relay_on_idle, &r);
-	r.ev_quit = evtimer_new(r.base, relay_on_quit, &r);
+		r.ev_in = event_new(r.base, -1, 0, nc_relay_on_input, &r); /* activated by hand */
+	r.ev_net_rd = event_new(r.base, fd, EV_READ | EV_PERSIST, nc_relay_on_net_read, &r);
+	r.ev_net_wr = event_new(r.base, fd, EV_WRITE | EV_PERSIST, nc_relay_on_net_write, &r);
+	r.ev_idle = evtimer_new(r.base, nc_relay_on_idle, &r);
+	r.ev_quit = evtimer_new(r.base, nc_relay_on_quit, &r);
 	if (!r.base || !r.in_buf || !r.to_out || !r.ev_in || !r.ev_net_rd || !r.ev_net_wr ||
 	    !r.ev_idle || !r.ev_quit) {
 		res->why = "out of memory";
@@ -385,15 +385,15 @@ void relay_stream(const struct nc_config *cfg, int fd, struct relay_result *res)
 		goto out;
 	}
 	event_add(r.ev_net_rd, NULL);
-	relay_touch(&r);
-	relay_advance(&r);
+	nc_relay_touch(&r);
+	nc_relay_advance(&r);
 	if (!res->why)
 		event_base_dispatch(r.base);
 	if (!res->why)
-		relay_stop(&r, "stopped", 1);
-	infile_close(&r.file); /* the file's offset: where sending stopped */
+		nc_relay_stop(&r, "stopped", 1);
+	nc_infile_close(&r.file); /* the file's offset: where sending stopped */
 	if (r.stopped)
-		relay_count_unsent(&r);
+		nc_relay_count_unsent(&r);
 out:
 	if (r.to_out && evbuffer_get_length(r.to_out) > 0)
 		evbuffer_write(r.to_out, STDOUT_FILENO);

@@ -8,20 +8,20 @@
 #include "nc/halfclose.h"
 #include "nc/options.h"
 
-struct relay_result {
+struct nc_relay_result {
 	uint64_t sent;        /* bytes to the peer (TCP: that it acknowledged, when stopped early) */
 	uint64_t received;    /* bytes from the peer */
 	uint64_t dgrams_sent, dgrams_received, dgrams_unanswered; /* UDP */
-	struct hc_unsent unsent; /* TCP: input lost when the session had to stop */
+	struct nc_hc_unsent unsent; /* TCP: input lost when the session had to stop */
 	const char *why;      /* how it ended, for -v and errors */
 	int status;           /* exit status: 0, or 1 on reset, timeout, refusal, lost input */
 };
 
 /* TCP: runs until both directions are done (the peer's EOF written out, and
  * standard input's EOF sent), or an error, -q or -w stops it. */
-void relay_stream(const struct nc_config *cfg, int fd, struct relay_result *res);
+void nc_relay_stream(const struct nc_config *cfg, int fd, struct nc_relay_result *res);
 /* UDP on a connected socket (or, for nc -u -l -k, an unconnected one that
  * answers the last sender). */
-void relay_dgram(const struct nc_config *cfg, int fd, struct relay_result *res);
+void nc_relay_dgram(const struct nc_config *cfg, int fd, struct nc_relay_result *res);
 
 #endif

@@ -33,7 +33,7 @@ struct urelay {
 	uint64_t wait_ms;
 	uint64_t reported;       /* datagrams already reported unanswered */
 	struct event *ev_in, *ev_net, *ev_wait, *ev_quit;
-	struct relay_result *res;
+	struct nc_relay_result *res;
 	uint8_t buf[DGRAM_MAX];
 };
 
@@ -61,7 +61,7 @@ static bool urelay_all_answered(const struct urelay *u)
 static void urelay_on_wait(evutil_socket_t fd, short what, void *arg)
 {
 	struct urelay *u = arg;
-	struct relay_result *res = u->res;
+	struct nc_relay_result *res = u->res;
 	uint64_t missing = res->dgrams_sent > res->dgrams_received + u->reported
 				   ? res->dgrams_sent - res->dgrams_received - u->reported
 				   : 0;
@@ -201,7 +201,7 @@ static void urelay_on_quit(evutil_socket_t fd, short what, void *arg)
 	urelay_end(arg, "quit after standard input ended (-q)", 0);
 }
 
-void relay_dgram(const struct nc_config *cfg, int fd, struct relay_result *res)
+void nc_relay_dgram(const struct nc_config *cfg, int fd, struct nc_relay_result *res)
 {
 	static struct urelay u; /* 64 KiB buffer: not on the stack */
 	struct event_config *ec = event_config_new();
