@@ -187,7 +187,7 @@ class ChatClient:
         (WELCOME or ERR ...)."""
         self.reset()
         self.nonce = nonce_hex or nonce()
-        self.cookie = get_cookie(self.sock, self.server, name, self.nonce, timeout, old_after=2.0)
+        self.cookie = get_cookie(self.sock, self.server, name, self.nonce, timeout, old_after=timeout)
         if self.cookie is None:   # protocol 1
             self.send("REG %s %s" % (name, self.nonce))
         else:
