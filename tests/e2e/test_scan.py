@@ -922,8 +922,11 @@ def test_default_ports_and_the_whole_range(netns):
     lab = [7, 9, 13, 17, 19, 37, 12000]  # all in nmap's top 1000
     assert sorted(p for p, s in states_of(objs).items() if s == "open") == lab
     # a list this long is cut into slices, one thread each: the banners of
-    # one slice and the states of all of them come back together
-    objs, summary = scan_json("-b", "-p", "-", "127.0.0.1", prefix=ns.prefix())
+    # one slice and the states of all of them come back together. The
+    # banner wait starts at the connect, and a scan of every port keeps both
+    # cores busy: serve may accept late on a loaded machine, so wait longer.
+    objs, summary = scan_json("-b", "--banner-timeout", "5", "-p", "-", "127.0.0.1",
+                              prefix=ns.prefix())
     assert summary["ports"]["tcp"] == 65535
     assert sorted(p for p, s in states_of(objs).items() if s == "open") == lab
     assert CTIME_ESCAPED.match(by_port(objs, "tcp")[13]["banner"])
