@@ -6,7 +6,6 @@
 #include <errno.h>
 #include <netinet/in.h>
 #include <signal.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -24,11 +23,12 @@ static void echo_server_stop(struct echo_server *srv)
 	out_queue_closing();
 	echo_server_tcp_close_all(srv);
 	echo_server_report_stopped(srv);
-	event_base_loopexit(srv->base, NULL);
+	proc_exit(srv->proc);
 }
 
-static void echo_server_on_signal(evutil_socket_t sig, short what, void *arg)
+static void echo_server_on_signal(int sig, void *arg)
 {
+	(void)sig;
 	echo_server_stop(arg);
 }
 
@@ -71,21 +71,20 @@ static int echo_server_init_loop(struct echo_server *srv)
 	static const int sigs[ECHO_SERVER_NSIGNALS] = { SIGINT, SIGTERM, SIGHUP };
 	const struct echo_opts *cfg = srv->cfg;
 
-	srv->base = event_base_new();
-	if (!srv->base || out_queue_start(srv->base) < 0)
+	srv->proc = proc_new();
+	if (!srv->proc)
+		return -1;
+	srv->base = proc_base(srv->proc);
+	if (out_queue_start(srv->base) < 0)
 		return -1;
 	srv->conns.base = srv->base;
 	srv->conns.high_water = ECHO_SERVER_HIGH_WATER;
 	if (cfg->timeout_ms) {
-		struct timeval tv = { .tv_sec = (time_t)(cfg->timeout_ms / 1000),
-				      .tv_usec = (suseconds_t)(cfg->timeout_ms % 1000) * 1000 };
+		struct timeval tv = proc_tv_ms(cfg->timeout_ms);
 		srv->conns.idle_tv = event_base_init_common_timeout(srv->base, &tv);
 	}
-	for (int i = 0; i < ECHO_SERVER_NSIGNALS; i++) {
-		srv->signals[i] = evsignal_new(srv->base, sigs[i], echo_server_on_signal, srv);
-		if (!srv->signals[i] || event_add(srv->signals[i], NULL) < 0)
-			return -1;
-	}
+	if (proc_on_signals(srv->proc, sigs, ECHO_SERVER_NSIGNALS, echo_server_on_signal, srv) < 0)
+		return -1;
 	if (cfg->proto == IPPROTO_UDP)
 		return echo_server_udp_start(srv);
 	srv->conns.iobuf = malloc(ECHO_SERVER_IOBUF);
@@ -107,40 +106,23 @@ static void echo_server_free(struct echo_server *srv)
 		event_free(srv->udp_ev);
 	if (srv->accept_resume)
 		event_free(srv->accept_resume);
-	for (int i = 0; i < ECHO_SERVER_NSIGNALS; i++)
-		if (srv->signals[i])
-			event_free(srv->signals[i]);
-	if (srv->base)
-		event_base_free(srv->base);
+	proc_free(srv->proc);
 	dgram_batch_free(srv->batch);
 	srcbudget_free(srv->budget);
 	free(srv->conns.iobuf);
 }
 
-int echo_server_main(int argc, char **argv)
+static enum tool_args echo_server_parse(int argc, char **argv, void *cfg, char *err,
+					size_t errlen)
 {
-	struct echo_opts cfg;
-	struct echo_server srv = { .fd = -1 };
-	char err[ECHO_OPTS_ERR_MAX];
+	return echo_opts_parse(argc, argv, ECHO_ROLE_SERVER, cfg, err, errlen);
+}
+
+static int echo_server_run(void *cfg)
+{
+	struct echo_server srv = { .fd = -1, .cfg = cfg };
 	int rc = 1;
 
-	log_set_prog("socklab echo-server");
-	switch (echo_opts_parse(argc, argv, ECHO_ROLE_SERVER, &cfg, err, sizeof(err))) {
-	case ECHO_OPTS_HELP:
-		fputs(echo_server_usage_text, stdout);
-		return 0;
-	case ECHO_OPTS_VERSION:
-		printf("socklab echo-server version %s\n", SOCKLAB_VERSION);
-		return 0;
-	case ECHO_OPTS_USAGE:
-		log_error("%s", err);
-		fputs(echo_server_usage_text, stderr);
-		return 2;
-	case ECHO_OPTS_OK:
-		break;
-	}
-	signal(SIGPIPE, SIG_IGN);
-	srv.cfg = &cfg;
 	long nofile = sock_raise_nofile();
 	if (nofile < 0)
 		nofile = 1024;
@@ -153,7 +135,7 @@ int echo_server_main(int argc, char **argv)
 		goto out;
 	}
 	echo_server_report_bound(&srv);
-	if (event_base_dispatch(srv.base) < 0) {
+	if (proc_loop(srv.proc) < 0) {
 		log_error("event loop failed");
 		goto out;
 	}
@@ -166,5 +148,9 @@ out:
 const struct tool echo_server_tool = {
 	.name = "echo-server",
 	.summary = "seed 004's echo server: TCP or UDP, many clients at once",
-	.own_main = echo_server_main,
+	.usage = echo_server_usage_text,
+	.version_word = "version",
+	.cfg_size = sizeof(struct echo_opts),
+	.parse = echo_server_parse,
+	.run = echo_server_run,
 };

@@ -10,6 +10,7 @@
 #include "core/addr.h"
 #include "core/conn.h"
 #include "core/dgram.h"
+#include "core/proc.h"
 #include "core/ratelog.h"
 #include "guard/srcbudget.h"
 #include "guard/srcfilter.h"
@@ -48,7 +49,8 @@ struct echo_server_stats {
 };
 
 struct echo_server {
-	struct event_base *base;
+	struct proc *proc;              /* the loop and the signals */
+	struct event_base *base;        /* proc's */
 	const struct echo_opts *cfg;
 	int fd;                         /* the listener or the UDP socket */
 	union addr_any bound;           /* as bound, port resolved */
@@ -62,7 +64,6 @@ struct echo_server {
 	uint64_t max_conns;
 	bool accept_paused;
 	struct event *accept_resume;    /* timer after running out of descriptors */
-	struct event *signals[ECHO_SERVER_NSIGNALS];
 	struct echo_server_stats stats;
 	bool stopping;
 };
