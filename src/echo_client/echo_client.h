@@ -6,6 +6,6 @@
 
 #include "core/tool.h"
 
-extern const struct tool echo_client_tool;
+extern const struct tool echocli_tool;
 
 #endif

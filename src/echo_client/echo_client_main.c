@@ -7,30 +7,30 @@
 #include "echo_client/options.h"
 #include "echo_client/session.h"
 
-static enum tool_args echo_client_parse(int argc, char **argv, void *cfg, char *err,
+static enum tool_args echocli_parse(int argc, char **argv, void *cfg, char *err,
 					size_t errlen)
 {
 	return echo_opts_parse(argc, argv, ECHO_ROLE_CLIENT, cfg, err, errlen);
 }
 
-static int echo_client_run(void *arg)
+static int echocli_run(void *arg)
 {
 	const struct echo_opts *cfg = arg;
 	struct echo_session s;
 
-	if (echo_session_open(&s, cfg) < 0)
+	if (echocli_session_open(&s, cfg) < 0)
 		return 1;
-	int rc = cfg->continuous ? echo_cont_run(&s) : echo_line_run(&s);
-	echo_session_close(&s);
+	int rc = cfg->continuous ? echocli_cont_run(&s) : echocli_line_run(&s);
+	echocli_session_close(&s);
 	return rc;
 }
 
-const struct tool echo_client_tool = {
+const struct tool echocli_tool = {
 	.name = "echo-client",
 	.summary = "seed 004's echo client: line mode or continuous (-c) mode",
-	.usage = echo_client_usage_text,
+	.usage = echocli_usage_text,
 	.version_word = "version",
 	.cfg_size = sizeof(struct echo_opts),
-	.parse = echo_client_parse,
-	.run = echo_client_run,
+	.parse = echocli_parse,
+	.run = echocli_run,
 };

@@ -52,17 +52,17 @@ static enum line_result line_exchange_tcp(struct echo_session *s, const uint8_t 
 
 	while (got < n) {
 		struct pollfd pf = { .fd = s->fd, .events = POLLIN | (sent < n ? POLLOUT : 0) };
-		int k = poll(&pf, 1, echo_session_ms_left(deadline));
+		int k = poll(&pf, 1, echocli_session_ms_left(deadline));
 		if (k < 0 && errno == EINTR)
 			continue;
 		if (k == 0) {
-			echo_session_report_no_echo(s);
+			echocli_session_report_no_echo(s);
 			return LINE_FAILED;
 		}
 		if (sent < n && (pf.revents & POLLOUT)) {
 			ssize_t w = send(s->fd, out + sent, n - sent, MSG_NOSIGNAL);
 			if (w < 0 && errno != EAGAIN && errno != EINTR) {
-				echo_session_report_error(s, errno);
+				echocli_session_report_error(s, errno);
 				return LINE_FAILED;
 			}
 			if (w > 0)
@@ -71,11 +71,11 @@ static enum line_result line_exchange_tcp(struct echo_session *s, const uint8_t 
 		if (pf.revents & (POLLIN | POLLHUP | POLLERR)) {
 			ssize_t r = recv(s->fd, in + got, n - got, 0);
 			if (r == 0) {
-				echo_session_report_closed(s);
+				echocli_session_report_closed(s);
 				return LINE_FAILED;
 			}
 			if (r < 0 && errno != EAGAIN && errno != EINTR) {
-				echo_session_report_error(s, errno);
+				echocli_session_report_error(s, errno);
 				return LINE_FAILED;
 			}
 			if (r > 0)
@@ -105,18 +105,18 @@ static enum line_result line_exchange_udp(struct echo_session *s, const uint8_t 
 	line_drain_udp(s, in);
 	for (;;) {
 		struct pollfd pf = { .fd = s->fd, .events = sent ? POLLIN : POLLOUT };
-		int k = poll(&pf, 1, echo_session_ms_left(deadline));
+		int k = poll(&pf, 1, echocli_session_ms_left(deadline));
 		if (k < 0 && errno == EINTR)
 			continue;
 		if (k == 0) {
-			echo_session_report_no_echo(s);
+			echocli_session_report_no_echo(s);
 			return LINE_FAILED;
 		}
 		ssize_t r = sent ? recv(s->fd, in, ECHO_DGRAM_MAX, 0) : send(s->fd, out, n, 0);
 		if (r < 0 && (errno == EAGAIN || errno == EINTR))
 			continue;
 		if (r < 0) {
-			echo_session_report_error(s, errno);
+			echocli_session_report_error(s, errno);
 			return LINE_FAILED;
 		}
 		if (sent) {
@@ -150,15 +150,15 @@ static int line_wait_input(struct line_state *ls)
 			continue;
 		ssize_t r = recv(s->fd, ls->reply, ECHO_DGRAM_MAX, 0);
 		if (r == 0) {
-			echo_session_report_closed(s);
+			echocli_session_report_closed(s);
 			return 0;
 		}
 		if (r < 0 && errno != EAGAIN && errno != EINTR) {
-			echo_session_report_error(s, errno);
+			echocli_session_report_error(s, errno);
 			return 0;
 		}
 		if (r > 0) /* unasked bytes: shown as they are */
-			echo_session_write_all(STDOUT_FILENO, ls->reply, (size_t)r);
+			echocli_session_write_all(STDOUT_FILENO, ls->reply, (size_t)r);
 	}
 }
 
@@ -229,7 +229,7 @@ static int line_loop(struct line_state *ls)
 	}
 }
 
-int echo_line_run(struct echo_session *s)
+int echocli_line_run(struct echo_session *s)
 {
 	struct line_state ls = { .s = s };
 	int rc = 1;
@@ -242,7 +242,7 @@ int echo_line_run(struct echo_session *s)
 	}
 	if (s->tty)
 		fprintf(stderr, "echo-client: %s to %s; type a line and Return, 'quit' or Ctrl-D leaves\n",
-			echo_session_proto(s), s->where);
+			echocli_session_proto(s), s->where);
 	rc = line_loop(&ls);
 out:
 	linebuf_free(&ls.in);

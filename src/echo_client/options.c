@@ -2,7 +2,7 @@
 #include "echo_client/options.h"
 
 /* The first lines are seed 004's (ECHO_OPTS_SEED_TABLE). */
-const char echo_client_usage_text[] =
+const char echocli_usage_text[] =
 	"Usage: socklab echo-client [options]\n"
 	ECHO_OPTS_SEED_TABLE
 	"-p PORT Specify the server port (default 4002)\n"

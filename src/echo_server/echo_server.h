@@ -5,6 +5,6 @@
 
 #include "core/tool.h"
 
-extern const struct tool echo_server_tool;
+extern const struct tool echosrv_tool;
 
 #endif

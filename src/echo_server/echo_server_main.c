@@ -15,24 +15,24 @@
 #include "echo_server/options.h"
 #include "echo_server/server.h"
 
-static void echo_server_stop(struct echo_server *srv)
+static void echosrv_stop(struct echo_server *srv)
 {
 	if (srv->stopping)
 		return;
 	srv->stopping = true;
 	out_queue_closing();
-	echo_server_tcp_close_all(srv);
-	echo_server_report_stopped(srv);
+	echosrv_tcp_close_all(srv);
+	echosrv_report_stopped(srv);
 	proc_exit(srv->proc);
 }
 
-static void echo_server_on_signal(int sig, void *arg)
+static void echosrv_on_signal(int sig, void *arg)
 {
 	(void)sig;
-	echo_server_stop(arg);
+	echosrv_stop(arg);
 }
 
-static const char *echo_server_bind_hint(int err)
+static const char *echosrv_bind_hint(int err)
 {
 	switch (err) {
 	case EADDRINUSE: return " — another program has that port; try another -p (0: any free one)";
@@ -43,7 +43,7 @@ static const char *echo_server_bind_hint(int err)
 	}
 }
 
-static int echo_server_bind(struct echo_server *srv)
+static int echosrv_bind(struct echo_server *srv)
 {
 	const struct echo_opts *cfg = srv->cfg;
 	socklen_t len = addr_len(&cfg->addr.sa);
@@ -55,7 +55,7 @@ static int echo_server_bind(struct echo_server *srv)
 		int err = errno;
 		log_error("cannot bind %s %s: %s%s", cfg->proto == IPPROTO_TCP ? "TCP" : "UDP",
 			  addr_format(&cfg->addr.sa, where, sizeof(where)), strerror(err),
-			  echo_server_bind_hint(err));
+			  echosrv_bind_hint(err));
 		return -1;
 	}
 	len = sizeof(srv->bound);
@@ -64,7 +64,7 @@ static int echo_server_bind(struct echo_server *srv)
 	return 0;
 }
 
-static int echo_server_init_loop(struct echo_server *srv)
+static int echosrv_init_loop(struct echo_server *srv)
 {
 	/* SIGHUP too: there is nothing to re-read, and a hangup (the terminal
 	 * closed) must not cost the summary. */
@@ -83,20 +83,20 @@ static int echo_server_init_loop(struct echo_server *srv)
 		struct timeval tv = proc_tv_ms(cfg->timeout_ms);
 		srv->conns.idle_tv = event_base_init_common_timeout(srv->base, &tv);
 	}
-	if (proc_on_signals(srv->proc, sigs, ECHO_SERVER_NSIGNALS, echo_server_on_signal, srv) < 0)
+	if (proc_on_signals(srv->proc, sigs, ECHO_SERVER_NSIGNALS, echosrv_on_signal, srv) < 0)
 		return -1;
 	if (cfg->proto == IPPROTO_UDP)
-		return echo_server_udp_start(srv);
+		return echosrv_udp_start(srv);
 	srv->conns.iobuf = malloc(ECHO_SERVER_IOBUF);
 	srv->conns.iobuf_len = ECHO_SERVER_IOBUF;
 	if (!srv->conns.iobuf)
 		return -1;
-	return echo_server_tcp_start(srv);
+	return echosrv_tcp_start(srv);
 }
 
-static void echo_server_free(struct echo_server *srv)
+static void echosrv_free(struct echo_server *srv)
 {
-	echo_server_tcp_close_all(srv);
+	echosrv_tcp_close_all(srv);
 	out_queue_stop();
 	if (srv->lev)
 		evconnlistener_free(srv->lev); /* closes the fd */
@@ -112,13 +112,13 @@ static void echo_server_free(struct echo_server *srv)
 	free(srv->conns.iobuf);
 }
 
-static enum tool_args echo_server_parse(int argc, char **argv, void *cfg, char *err,
+static enum tool_args echosrv_parse(int argc, char **argv, void *cfg, char *err,
 					size_t errlen)
 {
 	return echo_opts_parse(argc, argv, ECHO_ROLE_SERVER, cfg, err, errlen);
 }
 
-static int echo_server_run(void *cfg)
+static int echosrv_run(void *cfg)
 {
 	struct echo_server srv = { .fd = -1, .cfg = cfg };
 	int rc = 1;
@@ -128,29 +128,29 @@ static int echo_server_run(void *cfg)
 		nofile = 1024;
 	srv.max_conns = nofile > 2 * ECHO_SERVER_FD_RESERVE ? (uint64_t)(nofile - ECHO_SERVER_FD_RESERVE)
 							    : ECHO_SERVER_FD_RESERVE;
-	if (echo_server_bind(&srv) < 0)
+	if (echosrv_bind(&srv) < 0)
 		goto out;
-	if (echo_server_init_loop(&srv) < 0) {
+	if (echosrv_init_loop(&srv) < 0) {
 		log_error("cannot set up the event loop: out of memory");
 		goto out;
 	}
-	echo_server_report_bound(&srv);
+	echosrv_report_bound(&srv);
 	if (proc_loop(srv.proc) < 0) {
 		log_error("event loop failed");
 		goto out;
 	}
 	rc = 0;
 out:
-	echo_server_free(&srv);
+	echosrv_free(&srv);
 	return rc;
 }
 
-const struct tool echo_server_tool = {
+const struct tool echosrv_tool = {
 	.name = "echo-server",
 	.summary = "seed 004's echo server: TCP or UDP, many clients at once",
-	.usage = echo_server_usage_text,
+	.usage = echosrv_usage_text,
 	.version_word = "version",
 	.cfg_size = sizeof(struct echo_opts),
-	.parse = echo_server_parse,
-	.run = echo_server_run,
+	.parse = echosrv_parse,
+	.run = echosrv_run,
 };

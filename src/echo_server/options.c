@@ -2,7 +2,7 @@
 #include "echo_server/options.h"
 
 /* The first lines are seed 004's (ECHO_OPTS_SEED_TABLE). */
-const char echo_server_usage_text[] =
+const char echosrv_usage_text[] =
 	"Usage: socklab echo-server [options]\n"
 	ECHO_OPTS_SEED_TABLE
 	"-p PORT Specify the port (default 4002; 0: any free port)\n"

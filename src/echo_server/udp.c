@@ -15,11 +15,11 @@ static void udp_log(struct echo_server *srv, const struct sockaddr *sa, size_t l
 		return;
 	uint64_t n = ratelog_take_suppressed(&srv->udp_log);
 	if (n)
-		echo_server_report_suppressed(n);
-	echo_server_report_dgram(sa, len, what);
+		echosrv_report_suppressed(n);
+	echosrv_report_dgram(sa, len, what);
 }
 
-static const char *echo_server_udp_why(enum srcbudget_verdict v)
+static const char *echosrv_udp_why(enum srcbudget_verdict v)
 {
 	switch (v) {
 	case SRCBUDGET_OVER_BUDGET: return "dropped: over the amplification budget";
@@ -64,7 +64,7 @@ static void udp_answer(struct echo_server *srv, unsigned n)
 			srv->stats.udp_dropped++;
 			srv->stats.udp_over_budget += bv == SRCBUDGET_OVER_BUDGET;
 			srv->stats.udp_loop += bv == SRCBUDGET_LOOP;
-			udp_log(srv, sa, len, echo_server_udp_why(bv), now);
+			udp_log(srv, sa, len, echosrv_udp_why(bv), now);
 			continue;
 		}
 		udp_log(srv, sa, len, "echoed", now);
@@ -88,7 +88,7 @@ static void udp_on_readable(evutil_socket_t fd, short what, void *arg)
 	}
 }
 
-int echo_server_udp_start(struct echo_server *srv)
+int echosrv_udp_start(struct echo_server *srv)
 {
 	struct srcbudget_cfg bc;
 

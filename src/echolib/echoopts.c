@@ -61,7 +61,7 @@ static enum tool_args echo_getopt(int argc, char **argv, enum echo_role role,
 		switch (c) {
 		case 'c': o->continuous = true; break;
 		case 't':
-			if (opt_parse_transport(optarg, &o->proto, &why) < 0)
+			if (echo_parse_transport(optarg, &o->proto, &why) < 0)
 				return tool_bad_value(err, errlen, "-t", optarg, why);
 			break;
 		case OPT_IP: ip = optarg; break;
@@ -122,7 +122,7 @@ enum tool_args echo_opts_parse(int argc, char **argv, enum echo_role role,
 		snprintf(err, errlen, "out of memory");
 		return TOOL_ARGS_USAGE;
 	}
-	int n = opt_one_dash_long(argc, argv, echo_one_dash, args);
+	int n = echo_one_dash_long(argc, argv, echo_one_dash, args);
 	enum tool_args rc = echo_getopt(n, args, role, o, err, errlen);
 	free(args);
 	return rc;

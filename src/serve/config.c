@@ -40,7 +40,7 @@ int serve_config_set_service(struct serve_config *cfg, const char *arg, char *er
 		snprintf(err, errlen, "--service %s: expected NAME=PORT", arg);
 		return -1;
 	}
-	int svc = service_by_name(arg, (size_t)(eq - arg));
+	int svc = serve_service_by_name(arg, (size_t)(eq - arg));
 	if (svc < 0) {
 		snprintf(err, errlen, "--service %s: unknown service '%.*s' (known: %s)", arg,
 			 (int)(eq - arg), arg, serve_names_list());
@@ -62,7 +62,7 @@ int serve_config_set_only(struct serve_config *cfg, const char *arg, char *err, 
 	cfg->only_given = true;
 	for (;;) {
 		size_t n = strcspn(p, ",");
-		int svc = service_by_name(p, n);
+		int svc = serve_service_by_name(p, n);
 		if (svc < 0) {
 			snprintf(err, errlen, "--only: unknown service '%.*s' (known: %s)", (int)n, p,
 				 serve_names_list());
@@ -92,10 +92,10 @@ int serve_config_port(const struct serve_config *cfg, enum service_id svc, uint1
 		*port = (uint16_t)cfg->port_set[svc];
 		return 0;
 	}
-	uint32_t p = service_info(svc)->port + cfg->port_offset;
+	uint32_t p = serve_service_info(svc)->port + cfg->port_offset;
 	if (p > 65535) {
 		snprintf(err, errlen, "%s: port %u + --port-offset %u is above 65535",
-			 service_name(svc), service_info(svc)->port, cfg->port_offset);
+			 serve_service_name(svc), serve_service_info(svc)->port, cfg->port_offset);
 		return -1;
 	}
 	*port = (uint16_t)p;
@@ -127,8 +127,8 @@ int serve_config_check(const struct serve_config *cfg, char *err, size_t errlen)
 	for (int s = 0; s < SVC_COUNT; s++) {
 		if (!serve_config_enabled(cfg, s)) {
 			if (cfg->port_set[s] >= 0) {
-				snprintf(err, errlen, "--service %s=%d: %s is not in --only", service_name(s),
-					 cfg->port_set[s], service_name(s));
+				snprintf(err, errlen, "--service %s=%d: %s is not in --only", serve_service_name(s),
+					 cfg->port_set[s], serve_service_name(s));
 				return -1;
 			}
 			continue;
@@ -140,8 +140,8 @@ int serve_config_check(const struct serve_config *cfg, char *err, size_t errlen)
 			continue;
 		for (int t = 0; t < s; t++) {
 			if (serve_config_enabled(cfg, t) && ports[t] == ports[s]) {
-				snprintf(err, errlen, "%s and %s would share port %u", service_name(t),
-					 service_name(s), ports[s]);
+				snprintf(err, errlen, "%s and %s would share port %u", serve_service_name(t),
+					 serve_service_name(s), ports[s]);
 				return -1;
 			}
 		}

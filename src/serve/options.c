@@ -118,7 +118,7 @@ static enum tool_args serve_check_daytime(const struct serve_config *cfg, char *
 {
 	char buf[DAYTIME_MAX];
 
-	if (cfg->daytime_fmt && daytime_format(buf, sizeof(buf), time(NULL), cfg->daytime_fmt) <= 2) {
+	if (cfg->daytime_fmt && serve_daytime_format(buf, sizeof(buf), time(NULL), cfg->daytime_fmt) <= 2) {
 		snprintf(err, errlen, "--daytime-format '%s': gives an empty line or one longer than %d bytes",
 			 cfg->daytime_fmt, DAYTIME_MAX - 3);
 		return TOOL_ARGS_USAGE;

@@ -17,26 +17,26 @@ static json_t *report_peer_json(const char *event, enum service_id svc, const ch
 {
 	char ip[INET6_ADDRSTRLEN];
 
-	return json_pack("{s:s,s:s,s:s,s:s,s:I}", "event", event, "service", service_name(svc),
+	return json_pack("{s:s,s:s,s:s,s:s,s:I}", "event", event, "service", serve_service_name(svc),
 			 "proto", proto, "peer", addr_ip_str(peer, ip, sizeof(ip)), "peer_port",
 			 (json_int_t)addr_port(peer));
 }
 
-void report_listening(const struct listener *l)
+void serve_report_listening(const struct listener *l)
 {
 	char ip[INET6_ADDRSTRLEN], full[ADDR_STRLEN];
 
 	if (out_mode() == OUT_JSON)
 		out_json(json_pack("{s:s,s:s,s:s,s:s,s:I}", "event", "listening", "service",
-				   service_name(l->svc), "proto", report_proto(l->proto), "addr",
+				   serve_service_name(l->svc), "proto", report_proto(l->proto), "addr",
 				   addr_ip_str(&l->addr.sa, ip, sizeof(ip)), "port",
 				   (json_int_t)addr_port(&l->addr.sa)));
 	else
-		out_line("listening %s %s %s", service_name(l->svc), report_proto(l->proto),
+		out_line("listening %s %s %s", serve_service_name(l->svc), report_proto(l->proto),
 			 addr_format(&l->addr.sa, full, sizeof(full)));
 }
 
-void report_ready(size_t nlisteners)
+void serve_report_ready(size_t nlisteners)
 {
 	if (out_mode() == OUT_JSON)
 		out_json(json_pack("{s:s,s:I}", "event", "ready", "listeners", (json_int_t)nlisteners));
@@ -44,17 +44,17 @@ void report_ready(size_t nlisteners)
 		out_line("ready %zu listeners", nlisteners);
 }
 
-void report_start(enum service_id svc, const struct sockaddr *peer)
+void serve_report_start(enum service_id svc, const struct sockaddr *peer)
 {
 	char full[ADDR_STRLEN];
 
 	if (out_mode() == OUT_JSON)
 		out_json(report_peer_json("start", svc, "tcp", peer));
 	else
-		out_line("start %s tcp %s", service_name(svc), addr_format(peer, full, sizeof(full)));
+		out_line("start %s tcp %s", serve_service_name(svc), addr_format(peer, full, sizeof(full)));
 }
 
-void report_end(enum service_id svc, const struct sockaddr *peer, uint64_t in, uint64_t out,
+void serve_report_end(enum service_id svc, const struct sockaddr *peer, uint64_t in, uint64_t out,
 		double secs, const char *reason)
 {
 	char full[ADDR_STRLEN];
@@ -68,11 +68,11 @@ void report_end(enum service_id svc, const struct sockaddr *peer, uint64_t in, u
 		out_json(o);
 	} else {
 		out_line("end %s tcp %s in=%" PRIu64 " out=%" PRIu64 " secs=%.3f reason=%s",
-			 service_name(svc), addr_format(peer, full, sizeof(full)), in, out, secs, reason);
+			 serve_service_name(svc), addr_format(peer, full, sizeof(full)), in, out, secs, reason);
 	}
 }
 
-void report_refused(enum service_id svc, const struct sockaddr *peer, const char *reason)
+void serve_report_refused(enum service_id svc, const struct sockaddr *peer, const char *reason)
 {
 	char full[ADDR_STRLEN];
 
@@ -81,12 +81,12 @@ void report_refused(enum service_id svc, const struct sockaddr *peer, const char
 		json_object_set_new(o, "reason", json_string(reason));
 		out_json(o);
 	} else {
-		out_line("refused %s tcp %s reason=%s", service_name(svc),
+		out_line("refused %s tcp %s reason=%s", serve_service_name(svc),
 			 addr_format(peer, full, sizeof(full)), reason);
 	}
 }
 
-void report_dgram(enum service_id svc, const struct sockaddr *peer, uint64_t in, uint64_t out)
+void serve_report_dgram(enum service_id svc, const struct sockaddr *peer, uint64_t in, uint64_t out)
 {
 	char full[ADDR_STRLEN];
 
@@ -96,12 +96,12 @@ void report_dgram(enum service_id svc, const struct sockaddr *peer, uint64_t in,
 		json_object_set_new(o, "bytes_out", json_integer((json_int_t)out));
 		out_json(o);
 	} else {
-		out_line("dgram %s udp %s in=%" PRIu64 " out=%" PRIu64, service_name(svc),
+		out_line("dgram %s udp %s in=%" PRIu64 " out=%" PRIu64, serve_service_name(svc),
 			 addr_format(peer, full, sizeof(full)), in, out);
 	}
 }
 
-void report_drop(enum service_id svc, const struct sockaddr *peer, const char *reason)
+void serve_report_drop(enum service_id svc, const struct sockaddr *peer, const char *reason)
 {
 	char full[ADDR_STRLEN];
 
@@ -110,12 +110,12 @@ void report_drop(enum service_id svc, const struct sockaddr *peer, const char *r
 		json_object_set_new(o, "reason", json_string(reason));
 		out_json(o);
 	} else {
-		out_line("drop %s udp %s reason=%s", service_name(svc),
+		out_line("drop %s udp %s reason=%s", serve_service_name(svc),
 			 addr_format(peer, full, sizeof(full)), reason);
 	}
 }
 
-void report_suppressed(const char *what, uint64_t n)
+void serve_report_suppressed(const char *what, uint64_t n)
 {
 	if (out_mode() == OUT_JSON)
 		out_json(json_pack("{s:s,s:s,s:I}", "event", "suppressed", "what", what, "count",
@@ -124,7 +124,7 @@ void report_suppressed(const char *what, uint64_t n)
 		out_line("suppressed %" PRIu64 " %s lines", n, what);
 }
 
-void report_quotes(const char *file, size_t n)
+void serve_report_quotes(const char *file, size_t n)
 {
 	if (out_mode() == OUT_JSON)
 		out_json(json_pack("{s:s,s:s,s:I}", "event", "quotes", "file", file, "count",
@@ -133,7 +133,7 @@ void report_quotes(const char *file, size_t n)
 		out_line("quotes %zu from %s", n, file);
 }
 
-void report_stopped(const struct serve_stats *st)
+void serve_report_stopped(const struct serve_stats *st)
 {
 	if (out_mode() == OUT_JSON) {
 		json_t *o = json_pack("{s:s,s:I,s:I,s:I,s:I,s:I}", "event", "stopped", "tcp",

@@ -25,9 +25,9 @@ static void serve_stop(struct server *srv)
 		return;
 	srv->stopping = true;
 	out_queue_closing();
-	listeners_close(srv);
-	tcp_close_all(srv);
-	report_stopped(&srv->stats);
+	serve_listeners_close(srv);
+	serve_tcp_close_all(srv);
+	serve_report_stopped(&srv->stats);
 	proc_exit(srv->proc);
 }
 
@@ -38,13 +38,13 @@ static void serve_reload_quotes(struct server *srv)
 
 	if (!srv->cfg->quotes_file)
 		return;
-	if (quotes_load_file(srv->cfg->quotes_file, &q, err, sizeof(err)) < 0) {
+	if (serve_quotes_load_file(srv->cfg->quotes_file, &q, err, sizeof(err)) < 0) {
 		log_error("%s (keeping the %zu quotes loaded before)", err, srv->quotes.n);
 		return;
 	}
-	quotes_free(&srv->quotes);
+	serve_quotes_free(&srv->quotes);
 	srv->quotes = q;
-	report_quotes(srv->cfg->quotes_file, q.n);
+	serve_report_quotes(srv->cfg->quotes_file, q.n);
 }
 
 static void serve_on_signal(int sig, void *arg)
@@ -87,11 +87,11 @@ static int serve_init_state(struct server *srv, long nofile)
 	char err[QOTD_ERR_MAX];
 
 	if (cfg->quotes_file) {
-		if (quotes_load_file(cfg->quotes_file, &srv->quotes, err, sizeof(err)) < 0) {
+		if (serve_quotes_load_file(cfg->quotes_file, &srv->quotes, err, sizeof(err)) < 0) {
 			log_error("--quotes %s", err);
 			return -1;
 		}
-	} else if (quotes_builtin(&srv->quotes) < 0) {
+	} else if (serve_quotes_builtin(&srv->quotes) < 0) {
 		log_error("built-in quotes do not parse");
 		return -1;
 	}
@@ -109,7 +109,7 @@ static int serve_init_state(struct server *srv, long nofile)
 	if (cfg->max_per_host)
 		srv->hosts = iptab_new(sizeof(uint64_t), (size_t)nofile);
 	if (cfg->udp)
-		srv->budget = udp_budget_new(cfg, now);
+		srv->budget = serve_udp_budget_new(cfg, now);
 	if ((cfg->max_per_host && !srv->hosts) || (cfg->udp && !srv->budget)) {
 		log_error("out of memory");
 		return -1;
@@ -124,13 +124,13 @@ static int serve_init_state(struct server *srv, long nofile)
 
 static void serve_free(struct server *srv)
 {
-	listeners_close(srv);
-	tcp_close_all(srv);
+	serve_listeners_close(srv);
+	serve_tcp_close_all(srv);
 	out_queue_stop();
 	proc_free(srv->proc);
 	iptab_free(srv->hosts);
 	srcbudget_free(srv->budget);
-	quotes_free(&srv->quotes);
+	serve_quotes_free(&srv->quotes);
 	dgram_batch_free(srv->udp);
 	free(srv->conns.iobuf);
 	if (srv->reserve_fd >= 0)
@@ -163,7 +163,7 @@ static int serve_run(void *arg)
 	long nofile = sock_raise_nofile();
 	if (nofile < 0)
 		nofile = 1024;
-	if (serve_init_state(&srv, nofile) < 0 || listeners_open(&srv, addrs, naddrs) < 0)
+	if (serve_init_state(&srv, nofile) < 0 || serve_listeners_open(&srv, addrs, naddrs) < 0)
 		goto out;
 	/* Datagrams from our own service ports could loop between two servers. */
 	for (size_t i = 0; i < srv.nlisteners; i++)
@@ -177,7 +177,7 @@ static int serve_run(void *arg)
 		log_error("cannot set up the event loop");
 		goto out;
 	}
-	if (listeners_start(&srv) < 0)
+	if (serve_listeners_start(&srv) < 0)
 		goto out;
 	if (proc_loop(srv.proc) < 0) {
 		log_error("event loop failed");
