@@ -7,12 +7,6 @@
 #include "echo_client/options.h"
 #include "echo_client/session.h"
 
-static enum tool_args echocli_parse(int argc, char **argv, void *cfg, char *err,
-					size_t errlen)
-{
-	return echo_opts_parse(argc, argv, ECHO_ROLE_CLIENT, cfg, err, errlen);
-}
-
 static int echocli_run(void *arg)
 {
 	const struct echo_opts *cfg = arg;
@@ -29,8 +23,7 @@ const struct tool echocli_tool = {
 	.name = "echo-client",
 	.summary = "seed 004's echo client: line mode or continuous (-c) mode",
 	.usage = echocli_usage_text,
-	.version_word = "version",
-	.cfg_size = sizeof(struct echo_opts),
-	.parse = echocli_parse,
+	ECHO_OPTS_TOOL_FIELDS,
+	.parse = echo_opts_parse_client,
 	.run = echocli_run,
 };

@@ -51,15 +51,10 @@ static enum line_result line_exchange_tcp(struct echo_session *s, const uint8_t 
 	size_t sent = 0, got = 0;
 
 	while (got < n) {
-		struct pollfd pf = { .fd = s->fd, .events = POLLIN | (sent < n ? POLLOUT : 0) };
-		int k = poll(&pf, 1, echocli_session_ms_left(deadline));
-		if (k < 0 && errno == EINTR)
-			continue;
-		if (k == 0) {
-			echocli_session_report_no_echo(s);
+		int ready = echocli_session_wait(s, POLLIN | (sent < n ? POLLOUT : 0), deadline);
+		if (ready < 0)
 			return LINE_FAILED;
-		}
-		if (sent < n && (pf.revents & POLLOUT)) {
+		if (sent < n && (ready & POLLOUT)) {
 			ssize_t w = send(s->fd, out + sent, n - sent, MSG_NOSIGNAL);
 			if (w < 0 && errno != EAGAIN && errno != EINTR) {
 				echocli_session_report_error(s, errno);
@@ -68,7 +63,7 @@ static enum line_result line_exchange_tcp(struct echo_session *s, const uint8_t 
 			if (w > 0)
 				sent += (size_t)w;
 		}
-		if (pf.revents & (POLLIN | POLLHUP | POLLERR)) {
+		if (ready & (POLLIN | POLLHUP | POLLERR)) {
 			ssize_t r = recv(s->fd, in + got, n - got, 0);
 			if (r == 0) {
 				echocli_session_report_closed(s);
@@ -104,14 +99,8 @@ static enum line_result line_exchange_udp(struct echo_session *s, const uint8_t 
 
 	line_drain_udp(s, in);
 	for (;;) {
-		struct pollfd pf = { .fd = s->fd, .events = sent ? POLLIN : POLLOUT };
-		int k = poll(&pf, 1, echocli_session_ms_left(deadline));
-		if (k < 0 && errno == EINTR)
-			continue;
-		if (k == 0) {
-			echocli_session_report_no_echo(s);
+		if (echocli_session_wait(s, sent ? POLLIN : POLLOUT, deadline) < 0)
 			return LINE_FAILED;
-		}
 		ssize_t r = sent ? recv(s->fd, in, ECHO_DGRAM_MAX, 0) : send(s->fd, out, n, 0);
 		if (r < 0 && (errno == EAGAIN || errno == EINTR))
 			continue;

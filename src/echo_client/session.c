@@ -77,6 +77,20 @@ int echocli_session_ms_left(uint64_t deadline_us)
 	return (int)((deadline_us - now + 999) / 1000);
 }
 
+int echocli_session_wait(const struct echo_session *s, short events, uint64_t deadline_us)
+{
+	struct pollfd pf = { .fd = s->fd, .events = events };
+	int k;
+
+	while ((k = poll(&pf, 1, echocli_session_ms_left(deadline_us))) < 0 && errno == EINTR)
+		;
+	if (k == 0) {
+		echocli_session_report_no_echo(s);
+		return -1;
+	}
+	return k < 0 ? 0 : pf.revents;
+}
+
 int echocli_session_write_all(int fd, const void *p, size_t n)
 {
 	const char *c = p;

@@ -36,6 +36,11 @@ const char *echocli_session_proto(const struct echo_session *s);
 /* Milliseconds left until deadline_us (0 when past), for poll(). */
 int echocli_session_ms_left(uint64_t deadline_us);
 
+/* Waits for events on the socket until deadline_us: the revents (0 after a
+ * failed poll: the caller tries again), or -1 at the deadline, after
+ * printing that no echo came. */
+int echocli_session_wait(const struct echo_session *s, short events, uint64_t deadline_us);
+
 /* Writes all of p to fd (stdout), waiting if it must; -1 on an error. */
 int echocli_session_write_all(int fd, const void *p, size_t n);
 

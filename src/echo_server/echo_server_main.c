@@ -112,12 +112,6 @@ static void echosrv_free(struct echo_server *srv)
 	free(srv->conns.iobuf);
 }
 
-static enum tool_args echosrv_parse(int argc, char **argv, void *cfg, char *err,
-					size_t errlen)
-{
-	return echo_opts_parse(argc, argv, ECHO_ROLE_SERVER, cfg, err, errlen);
-}
-
 static int echosrv_run(void *cfg)
 {
 	struct echo_server srv = { .fd = -1, .cfg = cfg };
@@ -149,8 +143,7 @@ const struct tool echosrv_tool = {
 	.name = "echo-server",
 	.summary = "seed 004's echo server: TCP or UDP, many clients at once",
 	.usage = echosrv_usage_text,
-	.version_word = "version",
-	.cfg_size = sizeof(struct echo_opts),
-	.parse = echosrv_parse,
+	ECHO_OPTS_TOOL_FIELDS,
+	.parse = echo_opts_parse_server,
 	.run = echosrv_run,
 };

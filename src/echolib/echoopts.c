@@ -127,3 +127,13 @@ enum tool_args echo_opts_parse(int argc, char **argv, enum echo_role role,
 	free(args);
 	return rc;
 }
+
+enum tool_args echo_opts_parse_server(int argc, char **argv, void *o, char *err, size_t errlen)
+{
+	return echo_opts_parse(argc, argv, ECHO_ROLE_SERVER, o, err, errlen);
+}
+
+enum tool_args echo_opts_parse_client(int argc, char **argv, void *o, char *err, size_t errlen)
+{
+	return echo_opts_parse(argc, argv, ECHO_ROLE_CLIENT, o, err, errlen);
+}

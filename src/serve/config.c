@@ -1,7 +1,6 @@
 /* Configuration checks: pure, so every rule has a unit test. */
 #include "serve/config.h"
 
-#include <arpa/inet.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -115,15 +114,8 @@ int serve_config_check(const struct serve_config *cfg, char *err, size_t errlen)
 		snprintf(err, errlen, "cannot use --quiet with --verbose");
 		return -1;
 	}
-	for (unsigned i = 0; i < cfg->nbinds; i++) {
-		int fam = cfg->binds[i].sa.sa_family;
-		if (cfg->family != AF_UNSPEC && fam != cfg->family) {
-			char ip[INET6_ADDRSTRLEN];
-			snprintf(err, errlen, "cannot use -%c with --bind %s", cfg->family == AF_INET ? '4' : '6',
-				 addr_ip_str(&cfg->binds[i].sa, ip, sizeof(ip)));
-			return -1;
-		}
-	}
+	if (addr_list_check_family(cfg->binds, cfg->nbinds, cfg->family, err, errlen) < 0)
+		return -1;
 	for (int s = 0; s < SVC_COUNT; s++) {
 		if (!serve_config_enabled(cfg, s)) {
 			if (cfg->port_set[s] >= 0) {
@@ -156,15 +148,5 @@ int serve_config_check(const struct serve_config *cfg, char *err, size_t errlen)
 unsigned serve_config_addrs(const struct serve_config *cfg, bool have_ipv6,
 			    union addr_any out[SERVE_MAX_BINDS])
 {
-	unsigned n = 0;
-
-	if (cfg->nbinds > 0) {
-		memcpy(out, cfg->binds, cfg->nbinds * sizeof(out[0]));
-		return cfg->nbinds;
-	}
-	if (cfg->family != AF_INET6)
-		addr_parse_ip("127.0.0.1", &out[n++]);
-	if (cfg->family != AF_INET && have_ipv6)
-		addr_parse_ip("::1", &out[n++]);
-	return n;
+	return addr_list_or_loopback(cfg->binds, cfg->nbinds, cfg->family, have_ipv6, out);
 }

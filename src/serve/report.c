@@ -72,18 +72,25 @@ void serve_report_end(enum service_id svc, const struct sockaddr *peer, uint64_t
 	}
 }
 
-void serve_report_refused(enum service_id svc, const struct sockaddr *peer, const char *reason)
+/* "EVENT SERVICE PROTO PEER reason=WHY", or its JSON object. */
+static void report_reason(const char *event, enum service_id svc, const char *proto,
+			  const struct sockaddr *peer, const char *reason)
 {
 	char full[ADDR_STRLEN];
 
 	if (out_mode() == OUT_JSON) {
-		json_t *o = report_peer_json("refused", svc, "tcp", peer);
+		json_t *o = report_peer_json(event, svc, proto, peer);
 		json_object_set_new(o, "reason", json_string(reason));
 		out_json(o);
 	} else {
-		out_line("refused %s tcp %s reason=%s", serve_service_name(svc),
+		out_line("%s %s %s %s reason=%s", event, serve_service_name(svc), proto,
 			 addr_format(peer, full, sizeof(full)), reason);
 	}
+}
+
+void serve_report_refused(enum service_id svc, const struct sockaddr *peer, const char *reason)
+{
+	report_reason("refused", svc, "tcp", peer, reason);
 }
 
 void serve_report_dgram(enum service_id svc, const struct sockaddr *peer, uint64_t in, uint64_t out)
@@ -103,16 +110,7 @@ void serve_report_dgram(enum service_id svc, const struct sockaddr *peer, uint64
 
 void serve_report_drop(enum service_id svc, const struct sockaddr *peer, const char *reason)
 {
-	char full[ADDR_STRLEN];
-
-	if (out_mode() == OUT_JSON) {
-		json_t *o = report_peer_json("drop", svc, "udp", peer);
-		json_object_set_new(o, "reason", json_string(reason));
-		out_json(o);
-	} else {
-		out_line("drop %s udp %s reason=%s", serve_service_name(svc),
-			 addr_format(peer, full, sizeof(full)), reason);
-	}
+	report_reason("drop", svc, "udp", peer, reason);
 }
 
 void serve_report_suppressed(const char *what, uint64_t n)
