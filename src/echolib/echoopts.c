@@ -89,18 +89,12 @@ static enum tool_args echo_getopt(int argc, char **argv, enum echo_role role,
 			if (echo_server_budget_opt(c, optarg, o, &why) < 0)
 				return tool_bad_value(err, errlen, echo_budget_opt_name(c), optarg, why);
 			break;
-		case 'h': return TOOL_ARGS_HELP;
-		case 'v': /* seed 004: -v prints the version */
-		case TOOL_OPT_VERSION: return TOOL_ARGS_VERSION;
-		default:
-			opt_getopt_error(c, argv, optind, optopt, echo_long_options, err, errlen);
-			return TOOL_ARGS_USAGE;
+		case 'v': return TOOL_ARGS_VERSION; /* seed 004: -v prints the version */
+		default: return tool_getopt_default(c, argv, echo_long_options, err, errlen);
 		}
 	}
-	if (optind < argc) {
-		snprintf(err, errlen, "unexpected argument '%s'", argv[optind]);
+	if (tool_no_operands(argc, argv, err, errlen) != TOOL_ARGS_OK)
 		return TOOL_ARGS_USAGE;
-	}
 	if (addr_parse_ip(ip, &o->addr) < 0)
 		return tool_bad_value(err, errlen, "--ip", ip, "not an IPv4 or IPv6 address");
 	addr_set_port(&o->addr.sa, port);

@@ -215,18 +215,11 @@ enum tool_args serve_parse_args(int argc, char **argv, struct serve_config *cfg,
 		case 'q': cfg->quiet = true; break;
 		case 'v': cfg->verbose = true; break;
 		case OPT_JSON: cfg->json = true; break;
-		case 'h': return TOOL_ARGS_HELP;
-		case TOOL_OPT_VERSION: return TOOL_ARGS_VERSION;
-		default:
-			opt_getopt_error(c, argv, optind, optopt, serve_long_options, err, errlen);
-			return TOOL_ARGS_USAGE;
+		default: return tool_getopt_default(c, argv, serve_long_options, err, errlen);
 		}
 	}
-	if (optind < argc) {
-		snprintf(err, errlen, "unexpected argument '%s'", argv[optind]);
-		return TOOL_ARGS_USAGE;
-	}
-	if (serve_config_check(cfg, err, errlen) < 0)
+	if (tool_no_operands(argc, argv, err, errlen) != TOOL_ARGS_OK ||
+	    serve_config_check(cfg, err, errlen) < 0)
 		return TOOL_ARGS_USAGE;
 	return serve_check_daytime(cfg, err, errlen);
 }
