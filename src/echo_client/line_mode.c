@@ -43,6 +43,23 @@ static void line_print_echo(const uint8_t *p, size_t n)
 	fflush(stdout);
 }
 
+/* What one send (or recv) of the TCP exchange returned: adds what moved to
+ * *done; -1 after printing an error, or the server's close for a recv. */
+static int line_tcp_step(struct echo_session *s, ssize_t r, bool is_recv, size_t *done)
+{
+	if (r == 0 && is_recv) {
+		echocli_session_report_closed(s);
+		return -1;
+	}
+	if (r < 0 && errno != EAGAIN && errno != EINTR) {
+		echocli_session_report_error(s, errno);
+		return -1;
+	}
+	if (r > 0)
+		*done += (size_t)r;
+	return 0;
+}
+
 /* TCP: sends out[0..n) while reading back exactly n bytes into in. */
 static enum line_result line_exchange_tcp(struct echo_session *s, const uint8_t *out, size_t n,
 					  uint8_t *in)
@@ -54,28 +71,12 @@ static enum line_result line_exchange_tcp(struct echo_session *s, const uint8_t 
 		int ready = echocli_session_wait(s, POLLIN | (sent < n ? POLLOUT : 0), deadline);
 		if (ready < 0)
 			return LINE_FAILED;
-		if (sent < n && (ready & POLLOUT)) {
-			ssize_t w = send(s->fd, out + sent, n - sent, MSG_NOSIGNAL);
-			if (w < 0 && errno != EAGAIN && errno != EINTR) {
-				echocli_session_report_error(s, errno);
-				return LINE_FAILED;
-			}
-			if (w > 0)
-				sent += (size_t)w;
-		}
-		if (ready & (POLLIN | POLLHUP | POLLERR)) {
-			ssize_t r = recv(s->fd, in + got, n - got, 0);
-			if (r == 0) {
-				echocli_session_report_closed(s);
-				return LINE_FAILED;
-			}
-			if (r < 0 && errno != EAGAIN && errno != EINTR) {
-				echocli_session_report_error(s, errno);
-				return LINE_FAILED;
-			}
-			if (r > 0)
-				got += (size_t)r;
-		}
+		if (sent < n && (ready & POLLOUT) &&
+		    line_tcp_step(s, send(s->fd, out + sent, n - sent, MSG_NOSIGNAL), false, &sent) < 0)
+			return LINE_FAILED;
+		if ((ready & (POLLIN | POLLHUP | POLLERR)) &&
+		    line_tcp_step(s, recv(s->fd, in + got, n - got, 0), true, &got) < 0)
+			return LINE_FAILED;
 	}
 	line_print_echo(in, n);
 	return LINE_OK;

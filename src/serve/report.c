@@ -22,6 +22,17 @@ static json_t *report_peer_json(const char *event, enum service_id svc, const ch
 			 (json_int_t)addr_port(peer));
 }
 
+/* The same with "bytes_in" and "bytes_out". */
+static json_t *report_bytes_json(const char *event, enum service_id svc, const char *proto,
+				 const struct sockaddr *peer, uint64_t in, uint64_t out)
+{
+	json_t *o = report_peer_json(event, svc, proto, peer);
+
+	json_object_set_new(o, "bytes_in", json_integer((json_int_t)in));
+	json_object_set_new(o, "bytes_out", json_integer((json_int_t)out));
+	return o;
+}
+
 void serve_report_listening(const struct listener *l)
 {
 	char ip[INET6_ADDRSTRLEN], full[ADDR_STRLEN];
@@ -60,9 +71,7 @@ void serve_report_end(enum service_id svc, const struct sockaddr *peer, uint64_t
 	char full[ADDR_STRLEN];
 
 	if (out_mode() == OUT_JSON) {
-		json_t *o = report_peer_json("end", svc, "tcp", peer);
-		json_object_set_new(o, "bytes_in", json_integer((json_int_t)in));
-		json_object_set_new(o, "bytes_out", json_integer((json_int_t)out));
+		json_t *o = report_bytes_json("end", svc, "tcp", peer, in, out);
 		json_object_set_new(o, "secs", json_real(secs));
 		json_object_set_new(o, "reason", json_string(reason));
 		out_json(o);
@@ -98,9 +107,7 @@ void serve_report_dgram(enum service_id svc, const struct sockaddr *peer, uint64
 	char full[ADDR_STRLEN];
 
 	if (out_mode() == OUT_JSON) {
-		json_t *o = report_peer_json("dgram", svc, "udp", peer);
-		json_object_set_new(o, "bytes_in", json_integer((json_int_t)in));
-		json_object_set_new(o, "bytes_out", json_integer((json_int_t)out));
+		json_t *o = report_bytes_json("dgram", svc, "udp", peer, in, out);
 		out_json(o);
 	} else {
 		out_line("dgram %s udp %s in=%" PRIu64 " out=%" PRIu64, serve_service_name(svc),
