@@ -9,7 +9,6 @@
 #include <string.h>
 
 #include "core/log.h"
-#include "core/opt.h"
 
 static void tool_version(const struct tool *t)
 {
@@ -61,25 +60,6 @@ enum tool_args tool_bad_value(char *err, size_t errlen, const char *opt, const c
 			      const char *why)
 {
 	snprintf(err, errlen, "%s %s: %s", opt, value, why);
-	return TOOL_ARGS_USAGE;
-}
-
-enum tool_args tool_getopt_default(int c, char **argv, const struct option *longopts, char *err,
-				   size_t errlen)
-{
-	if (c == 'h')
-		return TOOL_ARGS_HELP;
-	if (c == TOOL_OPT_VERSION)
-		return TOOL_ARGS_VERSION;
-	opt_getopt_error(c, argv, optind, optopt, longopts, err, errlen);
-	return TOOL_ARGS_USAGE;
-}
-
-enum tool_args tool_no_operands(int argc, char **argv, char *err, size_t errlen)
-{
-	if (optind >= argc)
-		return TOOL_ARGS_OK;
-	snprintf(err, errlen, "unexpected argument '%s'", argv[optind]);
 	return TOOL_ARGS_USAGE;
 }
 

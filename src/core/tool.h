@@ -55,15 +55,6 @@ struct tool {
 enum tool_args tool_bad_value(char *err, size_t errlen, const char *opt, const char *value,
 			      const char *why);
 
-/* The default: of every tool's getopt_long switch: -h/--help, --version,
- * and getopt's own errors (unknown option, missing value) into err. Call
- * right after getopt_long returned c. */
-enum tool_args tool_getopt_default(int c, char **argv, const struct option *longopts, char *err,
-				   size_t errlen);
-/* After the options of a tool that takes no operands: TOOL_ARGS_OK, or
- * "unexpected argument 'X'" for argv[optind]. */
-enum tool_args tool_no_operands(int argc, char **argv, char *err, size_t errlen);
-
 /* The frame: parse, answer --help/--version/usage errors, run. */
 int tool_main(const struct tool *t, int argc, char **argv);
 

@@ -90,10 +90,10 @@ static enum tool_args echo_getopt(int argc, char **argv, enum echo_role role,
 				return tool_bad_value(err, errlen, echo_budget_opt_name(c), optarg, why);
 			break;
 		case 'v': return TOOL_ARGS_VERSION; /* seed 004: -v prints the version */
-		default: return tool_getopt_default(c, argv, echo_long_options, err, errlen);
+		default: return opt_getopt_default(c, argv, echo_long_options, err, errlen);
 		}
 	}
-	if (tool_no_operands(argc, argv, err, errlen) != TOOL_ARGS_OK)
+	if (opt_no_operands(argc, argv, err, errlen) != TOOL_ARGS_OK)
 		return TOOL_ARGS_USAGE;
 	if (addr_parse_ip(ip, &o->addr) < 0)
 		return tool_bad_value(err, errlen, "--ip", ip, "not an IPv4 or IPv6 address");

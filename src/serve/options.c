@@ -215,10 +215,10 @@ enum tool_args serve_parse_args(int argc, char **argv, struct serve_config *cfg,
 		case 'q': cfg->quiet = true; break;
 		case 'v': cfg->verbose = true; break;
 		case OPT_JSON: cfg->json = true; break;
-		default: return tool_getopt_default(c, argv, serve_long_options, err, errlen);
+		default: return opt_getopt_default(c, argv, serve_long_options, err, errlen);
 		}
 	}
-	if (tool_no_operands(argc, argv, err, errlen) != TOOL_ARGS_OK ||
+	if (opt_no_operands(argc, argv, err, errlen) != TOOL_ARGS_OK ||
 	    serve_config_check(cfg, err, errlen) < 0)
 		return TOOL_ARGS_USAGE;
 	return serve_check_daytime(cfg, err, errlen);

@@ -1,4 +1,4 @@
-/* Unit tests for core/tool's end of a getopt_long switch: help, version,
+/* Unit tests for core/opt's end of a getopt_long switch: help, version,
  * getopt's errors, and operands a tool does not take. */
 #include <stdarg.h>
 #include <stddef.h>
@@ -9,7 +9,7 @@
 #include <getopt.h>
 #include <string.h>
 
-#include "core/tool.h"
+#include "core/opt.h"
 
 static const struct option longopts[] = {
 	{ "json", no_argument, NULL, 'j' },
@@ -32,9 +32,9 @@ static enum tool_args parse(char **argv)
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":jp:h", longopts, NULL)) != -1) {
 		if (c != 'j' && c != 'p')
-			return tool_getopt_default(c, argv, longopts, err, sizeof(err));
+			return opt_getopt_default(c, argv, longopts, err, sizeof(err));
 	}
-	return tool_no_operands(argc, argv, err, sizeof(err));
+	return opt_no_operands(argc, argv, err, sizeof(err));
 }
 
 #define PARSE(...) parse((char *[]){ "tool", __VA_ARGS__, NULL })
