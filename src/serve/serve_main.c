@@ -116,8 +116,8 @@ static int serve_init_state(struct server *srv, long nofile)
 	}
 	ratelog_init(&srv->udp_log, SERVE_UDP_LOG_RATE, SERVE_UDP_LOG_BURST, now);
 	ratelog_init(&srv->tcp_log, SERVE_UDP_LOG_RATE, SERVE_UDP_LOG_BURST, now);
-	src_policy_init(&srv->policy);
-	src_policy_load_ifaces(&srv->policy);
+	srcfilter_init(&srv->policy);
+	srcfilter_load_ifaces(&srv->policy);
 	srv->reserve_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
 	return 0;
 }
@@ -167,7 +167,7 @@ static int serve_run(void *arg)
 		goto out;
 	/* Datagrams from our own service ports could loop between two servers. */
 	for (size_t i = 0; i < srv.nlisteners; i++)
-		src_policy_add_port(&srv.policy, addr_port(&srv.listeners[i].addr.sa));
+		srcfilter_add_port(&srv.policy, addr_port(&srv.listeners[i].addr.sa));
 	srv.max_conns = cfg->max_conns;
 	if (!srv.max_conns) {
 		long room = nofile - (long)srv.nlisteners - SERVE_FD_RESERVE;

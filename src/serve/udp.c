@@ -100,9 +100,9 @@ static void udp_answer(struct server *srv, struct listener *l, unsigned n)
 		const uint8_t *reply;
 
 		srv->stats.udp_in++;
-		enum src_verdict v = src_check(&srv->policy, sa);
+		enum src_verdict v = srcfilter_check(&srv->policy, sa);
 		if (v != SRC_OK) {
-			udp_log_drop(srv, l, sa, src_verdict_name(v), now);
+			udp_log_drop(srv, l, sa, srcfilter_verdict_name(v), now);
 			continue;
 		}
 		if (dgram_truncated(b, i)) {
