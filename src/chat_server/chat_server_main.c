@@ -64,8 +64,8 @@ static int chatsrv_init(struct chatsrv_server *srv)
 	tbucket_init(&srv->notices, CHATSRV_NOTICE_RATE, CHATSRV_NOTICE_BURST, now);
 	tbucket_init(&srv->cookies, CHATSRV_COOKIE_RATE, CHATSRV_COOKIE_BURST, now);
 	ratelog_init(&srv->vlog, CHATSRV_VLOG_RATE, CHATSRV_VLOG_BURST, now);
-	src_policy_init(&srv->policy);
-	src_policy_load_ifaces(&srv->policy);
+	srcfilter_init(&srv->policy);
+	srcfilter_load_ifaces(&srv->policy);
 	return 0;
 }
 
@@ -154,7 +154,7 @@ int chat_server_main(int argc, char **argv)
 	if (chatsrv_sockets_open(&srv, addrs, naddrs) < 0)
 		goto out;
 	/* Notices to our own port could bounce between two servers. */
-	src_policy_add_port(&srv.policy, addr_port(&srv.socks[0].addr.sa));
+	srcfilter_add_port(&srv.policy, addr_port(&srv.socks[0].addr.sa));
 	if (chatsrv_sockets_start(&srv) < 0) {
 		log_error("cannot start the event loop's sockets");
 		goto out;

@@ -40,7 +40,7 @@ static void reg_answer(struct chatsrv_server *srv, unsigned s, const struct sock
 	union addr_any to;
 	va_list ap;
 
-	if (src_check(&srv->policy, from) != SRC_OK)
+	if (srcfilter_check(&srv->policy, from) != SRC_OK)
 		return;
 	va_start(ap, fmt);
 	int k = vsnprintf(line, sizeof(line), fmt, ap);

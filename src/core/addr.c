@@ -119,3 +119,34 @@ int addr_list_add(union addr_any *list, unsigned *n, unsigned max, const char *a
 	list[(*n)++] = a;
 	return 0;
 }
+
+int addr_list_check_family(const union addr_any *list, unsigned n, int family, char *err,
+			   size_t errlen)
+{
+	char ip[INET6_ADDRSTRLEN];
+
+	for (unsigned i = 0; i < n; i++) {
+		if (family != AF_UNSPEC && list[i].sa.sa_family != family) {
+			snprintf(err, errlen, "cannot use -%c with --bind %s", family == AF_INET ? '4' : '6',
+				 addr_ip_str(&list[i].sa, ip, sizeof(ip)));
+			return -1;
+		}
+	}
+	return 0;
+}
+
+unsigned addr_list_or_loopback(const union addr_any *list, unsigned n, int family, bool have_ipv6,
+			       union addr_any *out)
+{
+	unsigned k = 0;
+
+	if (n > 0) {
+		memcpy(out, list, n * sizeof(out[0]));
+		return n;
+	}
+	if (family != AF_INET6)
+		addr_parse_ip("127.0.0.1", &out[k++]);
+	if (family != AF_INET && have_ipv6)
+		addr_parse_ip("::1", &out[k++]);
+	return k;
+}

@@ -38,5 +38,14 @@ bool addr_is_loopback(const struct sockaddr *sa);
  * repeatable --bind. -1 with "--bind ARG: reason" in err. */
 int addr_list_add(union addr_any *list, unsigned *n, unsigned max, const char *arg, char *err,
 		  size_t errlen);
+/* -4/-6 (family; AF_UNSPEC: neither) against the --bind list: -1 with
+ * "cannot use -4 with --bind ::1" in err. */
+int addr_list_check_family(const union addr_any *list, unsigned n, int family, char *err,
+			   size_t errlen);
+/* What a server binds: list[0..n) when --bind gave any, else 127.0.0.1
+ * (unless family is AF_INET6) and ::1 (unless family is AF_INET or the host
+ * has no IPv6). out has room for n and for 2. Returns how many. */
+unsigned addr_list_or_loopback(const union addr_any *list, unsigned n, int family, bool have_ipv6,
+			       union addr_any *out);
 
 #endif

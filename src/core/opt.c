@@ -202,3 +202,22 @@ void opt_getopt_error(int c, char *const argv[], int optind_now, int optopt_now,
 		tool_suggest_option(longopts, typed, err, errlen);
 	}
 }
+
+enum tool_args opt_getopt_default(int c, char **argv, const struct option *longopts, char *err,
+				  size_t errlen)
+{
+	if (c == 'h')
+		return TOOL_ARGS_HELP;
+	if (c == TOOL_OPT_VERSION)
+		return TOOL_ARGS_VERSION;
+	opt_getopt_error(c, argv, optind, optopt, longopts, err, errlen);
+	return TOOL_ARGS_USAGE;
+}
+
+enum tool_args opt_no_operands(int argc, char **argv, char *err, size_t errlen)
+{
+	if (optind >= argc)
+		return TOOL_ARGS_OK;
+	snprintf(err, errlen, "unexpected argument '%s'", argv[optind]);
+	return TOOL_ARGS_USAGE;
+}

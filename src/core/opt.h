@@ -7,6 +7,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/tool.h"
+
 int opt_parse_u64(const char *s, uint64_t min, uint64_t max, uint64_t *out, const char **errstr);
 /* A TCP/UDP port, 0..65535. */
 int opt_parse_port(const char *s, uint16_t *out, const char **errstr);
@@ -20,5 +22,14 @@ int opt_parse_seconds(const char *s, uint64_t max_secs, uint64_t *out_ms, const 
  * it. Call with optind and optopt as getopt_long left them. */
 void opt_getopt_error(int c, char *const argv[], int optind_now, int optopt_now,
 		      const struct option *longopts, char *err, size_t errlen);
+
+/* The default: of every tool's getopt_long switch: -h/--help, --version,
+ * and getopt's own errors (unknown option, missing value) into err. Call
+ * right after getopt_long returned c. */
+enum tool_args opt_getopt_default(int c, char **argv, const struct option *longopts, char *err,
+				  size_t errlen);
+/* After the options of a tool that takes no operands: TOOL_ARGS_OK, or
+ * "unexpected argument 'X'" for argv[optind]. */
+enum tool_args opt_no_operands(int argc, char **argv, char *err, size_t errlen);
 
 #endif

@@ -19,13 +19,19 @@ struct proc {
 
 struct proc *proc_new(void)
 {
+	return proc_new_with(0);
+}
+
+struct proc *proc_new_with(unsigned flags)
+{
 	struct proc *p = calloc(1, sizeof(*p));
 	struct event_config *ec = event_config_new();
 
 	if (!p || !ec)
 		goto fail;
 	/* One thread per loop: libevent's locks would only cost. */
-	event_config_set_flag(ec, EVENT_BASE_FLAG_NOLOCK);
+	event_config_set_flag(ec, EVENT_BASE_FLAG_NOLOCK |
+				      ((flags & PROC_CHANGELIST) ? EVENT_BASE_FLAG_EPOLL_USE_CHANGELIST : 0));
 	p->base = event_base_new_with_config(ec);
 	if (!p->base)
 		goto fail;

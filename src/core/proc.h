@@ -14,8 +14,16 @@
 
 struct proc;
 
+enum proc_flags {
+	/* epoll's changelist: a del+add pair of one fd becomes one epoll_ctl
+	 * (serve's many short connections). Not with dup()ed descriptors. */
+	PROC_CHANGELIST = 1u << 0,
+};
+
 /* A new loop; NULL when out of memory. */
 struct proc *proc_new(void);
+/* The same, with proc_flags. */
+struct proc *proc_new_with(unsigned flags);
 struct event_base *proc_base(const struct proc *p);
 /* cb(sig, arg) runs in the loop, never in a signal handler. At most
  * PROC_SIGNALS_MAX signals in all. Returns 0 or -1. */

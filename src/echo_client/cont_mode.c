@@ -59,7 +59,7 @@ static int cont_out(struct cont_state *cs, const uint8_t *p, size_t n)
 	if (n == 0)
 		return 0;
 	cs->last_out = p[n - 1];
-	return echo_session_write_all(STDOUT_FILENO, p, n);
+	return echocli_session_write_all(STDOUT_FILENO, p, n);
 }
 
 static void cont_owe(struct cont_state *cs, uint64_t n)
@@ -197,7 +197,7 @@ static enum cont_end cont_loop(struct cont_state *cs)
 			{ .fd = s->fd, .events = (short)(POLLIN | (cont_can_send(cs) ? POLLOUT : 0)) },
 			{ .fd = want_keys ? STDIN_FILENO : -1, .events = POLLIN },
 		};
-		int wait = cs->owed ? echo_session_ms_left(cs->progress_us + s->cfg->timeout_ms * 1000) : -1;
+		int wait = cs->owed ? echocli_session_ms_left(cs->progress_us + s->cfg->timeout_ms * 1000) : -1;
 		int k = poll(pf, 2, wait);
 		if (k < 0 && errno == EINTR)
 			continue;
@@ -226,18 +226,18 @@ static void cont_report(const struct cont_state *cs, enum cont_end e)
 	case CONT_IO_ERROR:
 		break;
 	case CONT_NO_ECHO:
-		echo_session_report_no_echo(cs->s);
+		echocli_session_report_no_echo(cs->s);
 		break;
 	case CONT_CLOSED:
-		echo_session_report_closed(cs->s);
+		echocli_session_report_closed(cs->s);
 		break;
 	case CONT_SOCK_ERROR:
-		echo_session_report_error(cs->s, cs->err);
+		echocli_session_report_error(cs->s, cs->err);
 		break;
 	}
 }
 
-int echo_cont_run(struct echo_session *s)
+int echocli_cont_run(struct echo_session *s)
 {
 	struct cont_state *cs = calloc(1, sizeof(*cs));
 	enum cont_end e;
@@ -256,7 +256,7 @@ int echo_cont_run(struct echo_session *s)
 	}
 	if (s->tty)
 		fprintf(stderr, "echo-client: continuous mode, %s to %s; every key is sent at once, "
-			"Ctrl-D or Ctrl-C leaves\n", echo_session_proto(s), s->where);
+			"Ctrl-D or Ctrl-C leaves\n", echocli_session_proto(s), s->where);
 	e = cont_loop(cs);
 	if (s->tty) {
 		term_restore();

@@ -6,7 +6,6 @@
 
 #include "core/tool.h"
 
-int echo_client_main(int argc, char **argv);
-extern const struct tool echo_client_tool;
+extern const struct tool echocli_tool;
 
 #endif

@@ -43,6 +43,23 @@ static void line_print_echo(const uint8_t *p, size_t n)
 	fflush(stdout);
 }
 
+/* What one send (or recv) of the TCP exchange returned: adds what moved to
+ * *done; -1 after printing an error, or the server's close for a recv. */
+static int line_tcp_step(struct echo_session *s, ssize_t r, bool is_recv, size_t *done)
+{
+	if (r == 0 && is_recv) {
+		echocli_session_report_closed(s);
+		return -1;
+	}
+	if (r < 0 && errno != EAGAIN && errno != EINTR) {
+		echocli_session_report_error(s, errno);
+		return -1;
+	}
+	if (r > 0)
+		*done += (size_t)r;
+	return 0;
+}
+
 /* TCP: sends out[0..n) while reading back exactly n bytes into in. */
 static enum line_result line_exchange_tcp(struct echo_session *s, const uint8_t *out, size_t n,
 					  uint8_t *in)
@@ -51,36 +68,15 @@ static enum line_result line_exchange_tcp(struct echo_session *s, const uint8_t 
 	size_t sent = 0, got = 0;
 
 	while (got < n) {
-		struct pollfd pf = { .fd = s->fd, .events = POLLIN | (sent < n ? POLLOUT : 0) };
-		int k = poll(&pf, 1, echo_session_ms_left(deadline));
-		if (k < 0 && errno == EINTR)
-			continue;
-		if (k == 0) {
-			echo_session_report_no_echo(s);
+		int ready = echocli_session_wait(s, POLLIN | (sent < n ? POLLOUT : 0), deadline);
+		if (ready < 0)
 			return LINE_FAILED;
-		}
-		if (sent < n && (pf.revents & POLLOUT)) {
-			ssize_t w = send(s->fd, out + sent, n - sent, MSG_NOSIGNAL);
-			if (w < 0 && errno != EAGAIN && errno != EINTR) {
-				echo_session_report_error(s, errno);
-				return LINE_FAILED;
-			}
-			if (w > 0)
-				sent += (size_t)w;
-		}
-		if (pf.revents & (POLLIN | POLLHUP | POLLERR)) {
-			ssize_t r = recv(s->fd, in + got, n - got, 0);
-			if (r == 0) {
-				echo_session_report_closed(s);
-				return LINE_FAILED;
-			}
-			if (r < 0 && errno != EAGAIN && errno != EINTR) {
-				echo_session_report_error(s, errno);
-				return LINE_FAILED;
-			}
-			if (r > 0)
-				got += (size_t)r;
-		}
+		if (sent < n && (ready & POLLOUT) &&
+		    line_tcp_step(s, send(s->fd, out + sent, n - sent, MSG_NOSIGNAL), false, &sent) < 0)
+			return LINE_FAILED;
+		if ((ready & (POLLIN | POLLHUP | POLLERR)) &&
+		    line_tcp_step(s, recv(s->fd, in + got, n - got, 0), true, &got) < 0)
+			return LINE_FAILED;
 	}
 	line_print_echo(in, n);
 	return LINE_OK;
@@ -104,19 +100,13 @@ static enum line_result line_exchange_udp(struct echo_session *s, const uint8_t 
 
 	line_drain_udp(s, in);
 	for (;;) {
-		struct pollfd pf = { .fd = s->fd, .events = sent ? POLLIN : POLLOUT };
-		int k = poll(&pf, 1, echo_session_ms_left(deadline));
-		if (k < 0 && errno == EINTR)
-			continue;
-		if (k == 0) {
-			echo_session_report_no_echo(s);
+		if (echocli_session_wait(s, sent ? POLLIN : POLLOUT, deadline) < 0)
 			return LINE_FAILED;
-		}
 		ssize_t r = sent ? recv(s->fd, in, ECHO_DGRAM_MAX, 0) : send(s->fd, out, n, 0);
 		if (r < 0 && (errno == EAGAIN || errno == EINTR))
 			continue;
 		if (r < 0) {
-			echo_session_report_error(s, errno);
+			echocli_session_report_error(s, errno);
 			return LINE_FAILED;
 		}
 		if (sent) {
@@ -150,15 +140,15 @@ static int line_wait_input(struct line_state *ls)
 			continue;
 		ssize_t r = recv(s->fd, ls->reply, ECHO_DGRAM_MAX, 0);
 		if (r == 0) {
-			echo_session_report_closed(s);
+			echocli_session_report_closed(s);
 			return 0;
 		}
 		if (r < 0 && errno != EAGAIN && errno != EINTR) {
-			echo_session_report_error(s, errno);
+			echocli_session_report_error(s, errno);
 			return 0;
 		}
 		if (r > 0) /* unasked bytes: shown as they are */
-			echo_session_write_all(STDOUT_FILENO, ls->reply, (size_t)r);
+			echocli_session_write_all(STDOUT_FILENO, ls->reply, (size_t)r);
 	}
 }
 
@@ -229,7 +219,7 @@ static int line_loop(struct line_state *ls)
 	}
 }
 
-int echo_line_run(struct echo_session *s)
+int echocli_line_run(struct echo_session *s)
 {
 	struct line_state ls = { .s = s };
 	int rc = 1;
@@ -242,7 +232,7 @@ int echo_line_run(struct echo_session *s)
 	}
 	if (s->tty)
 		fprintf(stderr, "echo-client: %s to %s; type a line and Return, 'quit' or Ctrl-D leaves\n",
-			echo_session_proto(s), s->where);
+			echocli_session_proto(s), s->where);
 	rc = line_loop(&ls);
 out:
 	linebuf_free(&ls.in);

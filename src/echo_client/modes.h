@@ -6,7 +6,7 @@
 
 #include "echo_client/session.h"
 
-int echo_line_run(struct echo_session *s);
-int echo_cont_run(struct echo_session *s);
+int echocli_line_run(struct echo_session *s);
+int echocli_cont_run(struct echo_session *s);
 
 #endif

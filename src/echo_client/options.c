@@ -1,15 +1,10 @@
 /* The usage text of socklab echo-client (echolib/echoopts parses the options). */
 #include "echo_client/options.h"
 
-/* The first lines are seed 004's, word for word. */
-const char echo_client_usage_text[] =
+/* The first lines are seed 004's (ECHO_OPTS_SEED_TABLE). */
+const char echocli_usage_text[] =
 	"Usage: socklab echo-client [options]\n"
-	"OPTIONS:\n"
-	"-c Continuous echo mode.\n"
-	"-h Display the available options\n"
-	"--ip IPADD Specify the server IP address\n"
-	"-t TCP/UDP Specify the transport layer protocol.\n"
-	"-v Print the software version\n"
+	ECHO_OPTS_SEED_TABLE
 	"-p PORT Specify the server port (default 4002)\n"
 	"--timeout SECS Seconds to wait for an echo (default 5)\n"
 	"\n"

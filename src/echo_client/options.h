@@ -6,6 +6,6 @@
 
 #include "echolib/echoopts.h"
 
-extern const char echo_client_usage_text[];
+extern const char echocli_usage_text[];
 
 #endif

@@ -12,12 +12,12 @@
 #include "core/log.h"
 #include "core/sock.h"
 
-const char *echo_session_proto(const struct echo_session *s)
+const char *echocli_session_proto(const struct echo_session *s)
 {
 	return s->tcp ? "TCP" : "UDP";
 }
 
-static void echo_session_format_wait(char *buf, size_t n, uint64_t ms)
+static void echocli_session_format_wait(char *buf, size_t n, uint64_t ms)
 {
 	if (ms % 1000 == 0)
 		snprintf(buf, n, "%llu s", (unsigned long long)(ms / 1000));
@@ -26,7 +26,7 @@ static void echo_session_format_wait(char *buf, size_t n, uint64_t ms)
 			 (unsigned long long)(ms % 1000));
 }
 
-int echo_session_open(struct echo_session *s, const struct echo_opts *cfg)
+int echocli_session_open(struct echo_session *s, const struct echo_opts *cfg)
 {
 	const struct sockaddr *sa = &cfg->addr.sa;
 	int type = cfg->proto == IPPROTO_TCP ? SOCK_STREAM : SOCK_DGRAM;
@@ -36,10 +36,10 @@ int echo_session_open(struct echo_session *s, const struct echo_opts *cfg)
 	s->tcp = cfg->proto == IPPROTO_TCP;
 	s->tty = isatty(STDIN_FILENO) == 1;
 	addr_format(sa, s->where, sizeof(s->where));
-	echo_session_format_wait(s->wait, sizeof(s->wait), cfg->timeout_ms);
+	echocli_session_format_wait(s->wait, sizeof(s->wait), cfg->timeout_ms);
 	s->fd = socket(sa->sa_family, type | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (s->fd < 0) {
-		log_error_errno(errno, "cannot open a %s socket", echo_session_proto(s));
+		log_error_errno(errno, "cannot open a %s socket", echocli_session_proto(s));
 		return -1;
 	}
 	/* UDP too: a connected socket hears the ICMP "port unreachable" of a
@@ -48,12 +48,12 @@ int echo_session_open(struct echo_session *s, const struct echo_opts *cfg)
 		int err = errno;
 		if (err == ETIMEDOUT)
 			log_error("cannot connect to %s over %s: no answer within %s", s->where,
-				  echo_session_proto(s), s->wait);
+				  echocli_session_proto(s), s->wait);
 		else
-			log_error("cannot connect to %s over %s: %s%s", s->where, echo_session_proto(s),
+			log_error("cannot connect to %s over %s: %s%s", s->where, echocli_session_proto(s),
 				  strerror(err),
 				  err == ECONNREFUSED ? " — is the server running with -t TCP?" : "");
-		echo_session_close(s);
+		echocli_session_close(s);
 		return -1;
 	}
 	if (s->tcp)
@@ -61,14 +61,14 @@ int echo_session_open(struct echo_session *s, const struct echo_opts *cfg)
 	return 0;
 }
 
-void echo_session_close(struct echo_session *s)
+void echocli_session_close(struct echo_session *s)
 {
 	if (s->fd >= 0)
 		close(s->fd);
 	s->fd = -1;
 }
 
-int echo_session_ms_left(uint64_t deadline_us)
+int echocli_session_ms_left(uint64_t deadline_us)
 {
 	uint64_t now = clock_mono_us();
 
@@ -77,7 +77,21 @@ int echo_session_ms_left(uint64_t deadline_us)
 	return (int)((deadline_us - now + 999) / 1000);
 }
 
-int echo_session_write_all(int fd, const void *p, size_t n)
+int echocli_session_wait(const struct echo_session *s, short events, uint64_t deadline_us)
+{
+	struct pollfd pf = { .fd = s->fd, .events = events };
+	int k;
+
+	while ((k = poll(&pf, 1, echocli_session_ms_left(deadline_us))) < 0 && errno == EINTR)
+		;
+	if (k == 0) {
+		echocli_session_report_no_echo(s);
+		return -1;
+	}
+	return k < 0 ? 0 : pf.revents;
+}
+
+int echocli_session_write_all(int fd, const void *p, size_t n)
 {
 	const char *c = p;
 
@@ -98,7 +112,7 @@ int echo_session_write_all(int fd, const void *p, size_t n)
 	return 0;
 }
 
-void echo_session_report_no_echo(const struct echo_session *s)
+void echocli_session_report_no_echo(const struct echo_session *s)
 {
 	if (s->tcp)
 		log_error("no echo within %s over TCP — is the server at %s an echo server?", s->wait,
@@ -108,12 +122,12 @@ void echo_session_report_no_echo(const struct echo_session *s)
 			  s->wait, s->where);
 }
 
-void echo_session_report_closed(const struct echo_session *s)
+void echocli_session_report_closed(const struct echo_session *s)
 {
 	log_error("%s closed the connection", s->where);
 }
 
-void echo_session_report_error(const struct echo_session *s, int err)
+void echocli_session_report_error(const struct echo_session *s, int err)
 {
 	if (!s->tcp && err == ECONNREFUSED)
 		log_error("%s refused the datagram (no UDP socket there) — is the server running with "
@@ -121,5 +135,5 @@ void echo_session_report_error(const struct echo_session *s, int err)
 	else if (err == ECONNRESET || err == EPIPE)
 		log_error("%s reset the connection", s->where);
 	else
-		log_error_errno(err, "%s over %s", s->where, echo_session_proto(s));
+		log_error_errno(err, "%s over %s", s->where, echocli_session_proto(s));
 }

@@ -29,20 +29,25 @@ struct echo_session {
 
 /* Connects (TCP, bounded by --timeout) or opens a connected UDP socket.
  * 0, or -1 after printing why. */
-int echo_session_open(struct echo_session *s, const struct echo_opts *cfg);
-void echo_session_close(struct echo_session *s);
-const char *echo_session_proto(const struct echo_session *s);
+int echocli_session_open(struct echo_session *s, const struct echo_opts *cfg);
+void echocli_session_close(struct echo_session *s);
+const char *echocli_session_proto(const struct echo_session *s);
 
 /* Milliseconds left until deadline_us (0 when past), for poll(). */
-int echo_session_ms_left(uint64_t deadline_us);
+int echocli_session_ms_left(uint64_t deadline_us);
+
+/* Waits for events on the socket until deadline_us: the revents (0 after a
+ * failed poll: the caller tries again), or -1 at the deadline, after
+ * printing that no echo came. */
+int echocli_session_wait(const struct echo_session *s, short events, uint64_t deadline_us);
 
 /* Writes all of p to fd (stdout), waiting if it must; -1 on an error. */
-int echo_session_write_all(int fd, const void *p, size_t n);
+int echocli_session_write_all(int fd, const void *p, size_t n);
 
 /* The errors, each one line on stderr. */
-void echo_session_report_no_echo(const struct echo_session *s);
-void echo_session_report_closed(const struct echo_session *s);
+void echocli_session_report_no_echo(const struct echo_session *s);
+void echocli_session_report_closed(const struct echo_session *s);
 /* A socket call failed with err: refused datagrams, resets, the rest. */
-void echo_session_report_error(const struct echo_session *s, int err);
+void echocli_session_report_error(const struct echo_session *s, int err);
 
 #endif

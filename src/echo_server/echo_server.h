@@ -5,7 +5,6 @@
 
 #include "core/tool.h"
 
-int echo_server_main(int argc, char **argv);
-extern const struct tool echo_server_tool;
+extern const struct tool echosrv_tool;
 
 #endif

@@ -6,7 +6,6 @@
 #include <errno.h>
 #include <netinet/in.h>
 #include <signal.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -16,23 +15,24 @@
 #include "echo_server/options.h"
 #include "echo_server/server.h"
 
-static void echo_server_stop(struct echo_server *srv)
+static void echosrv_stop(struct echo_server *srv)
 {
 	if (srv->stopping)
 		return;
 	srv->stopping = true;
 	out_queue_closing();
-	echo_server_tcp_close_all(srv);
-	echo_server_report_stopped(srv);
-	event_base_loopexit(srv->base, NULL);
+	echosrv_tcp_close_all(srv);
+	echosrv_report_stopped(srv);
+	proc_exit(srv->proc);
 }
 
-static void echo_server_on_signal(evutil_socket_t sig, short what, void *arg)
+static void echosrv_on_signal(int sig, void *arg)
 {
-	echo_server_stop(arg);
+	(void)sig;
+	echosrv_stop(arg);
 }
 
-static const char *echo_server_bind_hint(int err)
+static const char *echosrv_bind_hint(int err)
 {
 	switch (err) {
 	case EADDRINUSE: return " — another program has that port; try another -p (0: any free one)";
@@ -43,7 +43,7 @@ static const char *echo_server_bind_hint(int err)
 	}
 }
 
-static int echo_server_bind(struct echo_server *srv)
+static int echosrv_bind(struct echo_server *srv)
 {
 	const struct echo_opts *cfg = srv->cfg;
 	socklen_t len = addr_len(&cfg->addr.sa);
@@ -55,7 +55,7 @@ static int echo_server_bind(struct echo_server *srv)
 		int err = errno;
 		log_error("cannot bind %s %s: %s%s", cfg->proto == IPPROTO_TCP ? "TCP" : "UDP",
 			  addr_format(&cfg->addr.sa, where, sizeof(where)), strerror(err),
-			  echo_server_bind_hint(err));
+			  echosrv_bind_hint(err));
 		return -1;
 	}
 	len = sizeof(srv->bound);
@@ -64,40 +64,39 @@ static int echo_server_bind(struct echo_server *srv)
 	return 0;
 }
 
-static int echo_server_init_loop(struct echo_server *srv)
+static int echosrv_init_loop(struct echo_server *srv)
 {
 	/* SIGHUP too: there is nothing to re-read, and a hangup (the terminal
 	 * closed) must not cost the summary. */
 	static const int sigs[ECHO_SERVER_NSIGNALS] = { SIGINT, SIGTERM, SIGHUP };
 	const struct echo_opts *cfg = srv->cfg;
 
-	srv->base = event_base_new();
-	if (!srv->base || out_queue_start(srv->base) < 0)
+	srv->proc = proc_new();
+	if (!srv->proc)
+		return -1;
+	srv->base = proc_base(srv->proc);
+	if (out_queue_start(srv->base) < 0)
 		return -1;
 	srv->conns.base = srv->base;
 	srv->conns.high_water = ECHO_SERVER_HIGH_WATER;
 	if (cfg->timeout_ms) {
-		struct timeval tv = { .tv_sec = (time_t)(cfg->timeout_ms / 1000),
-				      .tv_usec = (suseconds_t)(cfg->timeout_ms % 1000) * 1000 };
+		struct timeval tv = proc_tv_ms(cfg->timeout_ms);
 		srv->conns.idle_tv = event_base_init_common_timeout(srv->base, &tv);
 	}
-	for (int i = 0; i < ECHO_SERVER_NSIGNALS; i++) {
-		srv->signals[i] = evsignal_new(srv->base, sigs[i], echo_server_on_signal, srv);
-		if (!srv->signals[i] || event_add(srv->signals[i], NULL) < 0)
-			return -1;
-	}
+	if (proc_on_signals(srv->proc, sigs, ECHO_SERVER_NSIGNALS, echosrv_on_signal, srv) < 0)
+		return -1;
 	if (cfg->proto == IPPROTO_UDP)
-		return echo_server_udp_start(srv);
+		return echosrv_udp_start(srv);
 	srv->conns.iobuf = malloc(ECHO_SERVER_IOBUF);
 	srv->conns.iobuf_len = ECHO_SERVER_IOBUF;
 	if (!srv->conns.iobuf)
 		return -1;
-	return echo_server_tcp_start(srv);
+	return echosrv_tcp_start(srv);
 }
 
-static void echo_server_free(struct echo_server *srv)
+static void echosrv_free(struct echo_server *srv)
 {
-	echo_server_tcp_close_all(srv);
+	echosrv_tcp_close_all(srv);
 	out_queue_stop();
 	if (srv->lev)
 		evconnlistener_free(srv->lev); /* closes the fd */
@@ -107,64 +106,44 @@ static void echo_server_free(struct echo_server *srv)
 		event_free(srv->udp_ev);
 	if (srv->accept_resume)
 		event_free(srv->accept_resume);
-	for (int i = 0; i < ECHO_SERVER_NSIGNALS; i++)
-		if (srv->signals[i])
-			event_free(srv->signals[i]);
-	if (srv->base)
-		event_base_free(srv->base);
+	proc_free(srv->proc);
 	dgram_batch_free(srv->batch);
 	srcbudget_free(srv->budget);
 	free(srv->conns.iobuf);
 }
 
-int echo_server_main(int argc, char **argv)
+static int echosrv_run(void *cfg)
 {
-	struct echo_opts cfg;
-	struct echo_server srv = { .fd = -1 };
-	char err[ECHO_OPTS_ERR_MAX];
+	struct echo_server srv = { .fd = -1, .cfg = cfg };
 	int rc = 1;
 
-	log_set_prog("socklab echo-server");
-	switch (echo_opts_parse(argc, argv, ECHO_ROLE_SERVER, &cfg, err, sizeof(err))) {
-	case ECHO_OPTS_HELP:
-		fputs(echo_server_usage_text, stdout);
-		return 0;
-	case ECHO_OPTS_VERSION:
-		printf("socklab echo-server version %s\n", SOCKLAB_VERSION);
-		return 0;
-	case ECHO_OPTS_USAGE:
-		log_error("%s", err);
-		fputs(echo_server_usage_text, stderr);
-		return 2;
-	case ECHO_OPTS_OK:
-		break;
-	}
-	signal(SIGPIPE, SIG_IGN);
-	srv.cfg = &cfg;
 	long nofile = sock_raise_nofile();
 	if (nofile < 0)
 		nofile = 1024;
 	srv.max_conns = nofile > 2 * ECHO_SERVER_FD_RESERVE ? (uint64_t)(nofile - ECHO_SERVER_FD_RESERVE)
 							    : ECHO_SERVER_FD_RESERVE;
-	if (echo_server_bind(&srv) < 0)
+	if (echosrv_bind(&srv) < 0)
 		goto out;
-	if (echo_server_init_loop(&srv) < 0) {
+	if (echosrv_init_loop(&srv) < 0) {
 		log_error("cannot set up the event loop: out of memory");
 		goto out;
 	}
-	echo_server_report_bound(&srv);
-	if (event_base_dispatch(srv.base) < 0) {
+	echosrv_report_bound(&srv);
+	if (proc_loop(srv.proc) < 0) {
 		log_error("event loop failed");
 		goto out;
 	}
 	rc = 0;
 out:
-	echo_server_free(&srv);
+	echosrv_free(&srv);
 	return rc;
 }
 
-const struct tool echo_server_tool = {
+const struct tool echosrv_tool = {
 	.name = "echo-server",
 	.summary = "seed 004's echo server: TCP or UDP, many clients at once",
-	.own_main = echo_server_main,
+	.usage = echosrv_usage_text,
+	ECHO_OPTS_TOOL_FIELDS,
+	.parse = echo_opts_parse_server,
+	.run = echosrv_run,
 };

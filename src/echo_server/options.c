@@ -1,15 +1,10 @@
 /* The usage text of socklab echo-server (echolib/echoopts parses the options). */
 #include "echo_server/options.h"
 
-/* The first lines are seed 004's, word for word. */
-const char echo_server_usage_text[] =
+/* The first lines are seed 004's (ECHO_OPTS_SEED_TABLE). */
+const char echosrv_usage_text[] =
 	"Usage: socklab echo-server [options]\n"
-	"OPTIONS:\n"
-	"-c Continuous echo mode.\n"
-	"-h Display the available options\n"
-	"--ip IPADD Specify the server IP address\n"
-	"-t TCP/UDP Specify the transport layer protocol.\n"
-	"-v Print the software version\n"
+	ECHO_OPTS_SEED_TABLE
 	"-p PORT Specify the port (default 4002; 0: any free port)\n"
 	"--timeout SECS Close a TCP connection idle this long (default: never)\n"
 	"--amp-factor F UDP: send a source at most F times the bytes it sent (default 1; 0: no limit)\n"

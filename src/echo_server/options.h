@@ -6,6 +6,6 @@
 
 #include "echolib/echoopts.h"
 
-extern const char echo_server_usage_text[];
+extern const char echosrv_usage_text[];
 
 #endif

@@ -6,7 +6,7 @@
 
 #include "core/log.h"
 
-void echo_server_report_bound(const struct echo_server *srv)
+void echosrv_report_bound(const struct echo_server *srv)
 {
 	char where[ADDR_STRLEN];
 
@@ -17,14 +17,14 @@ void echo_server_report_bound(const struct echo_server *srv)
 		out_line("echo-server: UDP socket bound to %s", where);
 }
 
-void echo_server_report_accept(const struct sockaddr *peer)
+void echosrv_report_accept(const struct sockaddr *peer)
 {
 	char who[ADDR_STRLEN];
 
 	out_line("echo-server: TCP connection from %s", addr_format(peer, who, sizeof(who)));
 }
 
-void echo_server_report_end(const struct sockaddr *peer, uint64_t in, uint64_t out, double secs,
+void echosrv_report_end(const struct sockaddr *peer, uint64_t in, uint64_t out, double secs,
 			    const char *reason)
 {
 	char who[ADDR_STRLEN];
@@ -33,7 +33,7 @@ void echo_server_report_end(const struct sockaddr *peer, uint64_t in, uint64_t o
 		 " secs=%.3f reason=%s", addr_format(peer, who, sizeof(who)), in, out, secs, reason);
 }
 
-void echo_server_report_dgram(const struct sockaddr *peer, size_t len, const char *what)
+void echosrv_report_dgram(const struct sockaddr *peer, size_t len, const char *what)
 {
 	char who[ADDR_STRLEN];
 
@@ -41,14 +41,14 @@ void echo_server_report_dgram(const struct sockaddr *peer, size_t len, const cha
 		 addr_format(peer, who, sizeof(who)), len, what);
 }
 
-void echo_server_report_suppressed(uint64_t n)
+void echosrv_report_suppressed(uint64_t n)
 {
 	out_line("echo-server: %" PRIu64 " more UDP datagrams not logged", n);
 }
 
-void echo_server_report_stopped(const struct echo_server *srv)
+void echosrv_report_stopped(const struct echo_server *srv)
 {
-	const struct echo_server_stats *st = &srv->stats;
+	const struct echosrv_stats *st = &srv->stats;
 
 	if (srv->cfg->proto == IPPROTO_TCP)
 		out_line("echo-server: stopped; TCP connections=%" PRIu64, st->tcp_conns);

@@ -10,6 +10,7 @@
 #include "core/addr.h"
 #include "core/conn.h"
 #include "core/dgram.h"
+#include "core/proc.h"
 #include "core/ratelog.h"
 #include "guard/srcbudget.h"
 #include "guard/srcfilter.h"
@@ -38,7 +39,7 @@
 /* SIGINT, SIGTERM and SIGHUP: each stops the server with its summary. */
 #define ECHO_SERVER_NSIGNALS 3
 
-struct echo_server_stats {
+struct echosrv_stats {
 	uint64_t tcp_conns;
 	uint64_t udp_in;
 	uint64_t udp_out;
@@ -48,7 +49,8 @@ struct echo_server_stats {
 };
 
 struct echo_server {
-	struct event_base *base;
+	struct proc *proc;              /* the loop and the signals */
+	struct event_base *base;        /* proc's */
 	const struct echo_opts *cfg;
 	int fd;                         /* the listener or the UDP socket */
 	union addr_any bound;           /* as bound, port resolved */
@@ -62,25 +64,24 @@ struct echo_server {
 	uint64_t max_conns;
 	bool accept_paused;
 	struct event *accept_resume;    /* timer after running out of descriptors */
-	struct event *signals[ECHO_SERVER_NSIGNALS];
-	struct echo_server_stats stats;
+	struct echosrv_stats stats;
 	bool stopping;
 };
 
 /* TCP: the listener's callbacks, and the close of every connection. */
-int echo_server_tcp_start(struct echo_server *srv);
-void echo_server_tcp_close_all(struct echo_server *srv);
+int echosrv_tcp_start(struct echo_server *srv);
+void echosrv_tcp_close_all(struct echo_server *srv);
 
 /* UDP: the socket's read event. */
-int echo_server_udp_start(struct echo_server *srv);
+int echosrv_udp_start(struct echo_server *srv);
 
 /* Output lines on stdout. */
-void echo_server_report_bound(const struct echo_server *srv);
-void echo_server_report_accept(const struct sockaddr *peer);
-void echo_server_report_end(const struct sockaddr *peer, uint64_t in, uint64_t out, double secs,
+void echosrv_report_bound(const struct echo_server *srv);
+void echosrv_report_accept(const struct sockaddr *peer);
+void echosrv_report_end(const struct sockaddr *peer, uint64_t in, uint64_t out, double secs,
 			    const char *reason);
-void echo_server_report_dgram(const struct sockaddr *peer, size_t len, const char *what);
-void echo_server_report_suppressed(uint64_t n);
-void echo_server_report_stopped(const struct echo_server *srv);
+void echosrv_report_dgram(const struct sockaddr *peer, size_t len, const char *what);
+void echosrv_report_suppressed(uint64_t n);
+void echosrv_report_stopped(const struct echo_server *srv);
 
 #endif

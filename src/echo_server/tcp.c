@@ -33,7 +33,7 @@ static void tcp_on_end(struct conn *c, const char *reason)
 {
 	struct echo_server *srv = tcp_server(c);
 
-	echo_server_report_end(&c->peer.sa, c->bytes_in, c->bytes_out,
+	echosrv_report_end(&c->peer.sa, c->bytes_in, c->bytes_out,
 			       (double)(clock_mono_us() - c->start_us) / 1e6, reason);
 	tcp_accept_resume(srv); /* this connection's descriptor is about to be free */
 }
@@ -55,7 +55,7 @@ static void tcp_on_accept(struct evconnlistener *lev, evutil_socket_t fd, struct
 		return;
 	}
 	srv->stats.tcp_conns++;
-	echo_server_report_accept(sa);
+	echosrv_report_accept(sa);
 	sock_set_nodelay(fd, true); /* keystroke echo must not wait for ACKs */
 	sock_set_sndbuf(fd, ECHO_SERVER_SNDBUF);
 	sock_set_rcvbuf(fd, ECHO_SERVER_RCVBUF);
@@ -84,7 +84,7 @@ static void tcp_on_accept_error(struct evconnlistener *lev, void *arg)
 	event_add(srv->accept_resume, &tv);
 }
 
-int echo_server_tcp_start(struct echo_server *srv)
+int echosrv_tcp_start(struct echo_server *srv)
 {
 	srv->accept_resume = evtimer_new(srv->base, tcp_on_resume_timer, srv);
 	/* Backlog 0: the socket already listens with SOCK_BACKLOG; -1 would
@@ -97,7 +97,7 @@ int echo_server_tcp_start(struct echo_server *srv)
 	return 0;
 }
 
-void echo_server_tcp_close_all(struct echo_server *srv)
+void echosrv_tcp_close_all(struct echo_server *srv)
 {
 	conn_end_all(&srv->conns, "shutdown");
 }

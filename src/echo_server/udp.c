@@ -15,11 +15,11 @@ static void udp_log(struct echo_server *srv, const struct sockaddr *sa, size_t l
 		return;
 	uint64_t n = ratelog_take_suppressed(&srv->udp_log);
 	if (n)
-		echo_server_report_suppressed(n);
-	echo_server_report_dgram(sa, len, what);
+		echosrv_report_suppressed(n);
+	echosrv_report_dgram(sa, len, what);
 }
 
-static const char *echo_server_udp_why(enum srcbudget_verdict v)
+static const char *echosrv_udp_why(enum srcbudget_verdict v)
 {
 	switch (v) {
 	case SRCBUDGET_OVER_BUDGET: return "dropped: over the amplification budget";
@@ -39,7 +39,7 @@ static void udp_answer(struct echo_server *srv, unsigned n)
 
 		srv->stats.udp_in++;
 		/* The lab server's rule: sources that could loop or reflect. */
-		enum src_verdict v = src_check(&srv->policy, sa);
+		enum src_verdict v = srcfilter_check(&srv->policy, sa);
 		if (v != SRC_OK || dgram_truncated(b, i)) {
 			srv->stats.udp_dropped++;
 			udp_log(srv, sa, len,
@@ -64,7 +64,7 @@ static void udp_answer(struct echo_server *srv, unsigned n)
 			srv->stats.udp_dropped++;
 			srv->stats.udp_over_budget += bv == SRCBUDGET_OVER_BUDGET;
 			srv->stats.udp_loop += bv == SRCBUDGET_LOOP;
-			udp_log(srv, sa, len, echo_server_udp_why(bv), now);
+			udp_log(srv, sa, len, echosrv_udp_why(bv), now);
 			continue;
 		}
 		udp_log(srv, sa, len, "echoed", now);
@@ -88,7 +88,7 @@ static void udp_on_readable(evutil_socket_t fd, short what, void *arg)
 	}
 }
 
-int echo_server_udp_start(struct echo_server *srv)
+int echosrv_udp_start(struct echo_server *srv)
 {
 	struct srcbudget_cfg bc;
 
@@ -97,9 +97,9 @@ int echo_server_udp_start(struct echo_server *srv)
 	bc.credit = srv->cfg->amp_credit;
 	bc.byte_rate = srv->cfg->udp_rate;
 	srv->budget = srcbudget_new(&bc, clock_mono_us());
-	src_policy_init(&srv->policy);
-	src_policy_load_ifaces(&srv->policy);
-	src_policy_add_port(&srv->policy, addr_port(&srv->bound.sa));
+	srcfilter_init(&srv->policy);
+	srcfilter_load_ifaces(&srv->policy);
+	srcfilter_add_port(&srv->policy, addr_port(&srv->bound.sa));
 	srv->batch = dgram_batch_new();
 	srv->udp_ev = event_new(srv->base, srv->fd, EV_READ | EV_PERSIST, udp_on_readable, srv);
 	ratelog_init(&srv->udp_log, ECHO_SERVER_UDP_LOG_RATE, ECHO_SERVER_UDP_LOG_BURST,

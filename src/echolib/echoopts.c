@@ -23,20 +23,11 @@ static const struct option echo_long_options[] = {
 	{ "amp-factor", required_argument, NULL, OPT_AMP_FACTOR },
 	{ "amp-credit", required_argument, NULL, OPT_AMP_CREDIT },
 	{ "udp-rate", required_argument, NULL, OPT_UDP_RATE },
-	{ "help", no_argument, NULL, 'h' },
-	{ "version", no_argument, NULL, 'v' },
-	{ NULL, 0, NULL, 0 },
+	TOOL_LONG_OPTIONS_END,
 };
 
 /* The seed writes "-ip IPADD" with one dash. */
 static const char *const echo_one_dash[] = { "--ip", NULL };
-
-static enum echo_opts_result echo_bad(char *err, size_t errlen, const char *opt, const char *arg,
-				      const char *why)
-{
-	snprintf(err, errlen, "%s %s: %s", opt, arg, why);
-	return ECHO_OPTS_USAGE;
-}
 
 static const char *echo_budget_opt_name(int c)
 {
@@ -56,7 +47,7 @@ static int echo_server_budget_opt(int c, const char *arg, struct echo_opts *o, c
 	}
 }
 
-static enum echo_opts_result echo_getopt(int argc, char **argv, enum echo_role role,
+static enum tool_args echo_getopt(int argc, char **argv, enum echo_role role,
 					 struct echo_opts *o, char *err, size_t errlen)
 {
 	bool client = role == ECHO_ROLE_CLIENT;
@@ -70,52 +61,47 @@ static enum echo_opts_result echo_getopt(int argc, char **argv, enum echo_role r
 		switch (c) {
 		case 'c': o->continuous = true; break;
 		case 't':
-			if (opt_parse_transport(optarg, &o->proto, &why) < 0)
-				return echo_bad(err, errlen, "-t", optarg, why);
+			if (echo_parse_transport(optarg, &o->proto, &why) < 0)
+				return tool_bad_value(err, errlen, "-t", optarg, why);
 			break;
 		case OPT_IP: ip = optarg; break;
 		case 'p':
 			if (opt_parse_port(optarg, &port, &why) < 0)
-				return echo_bad(err, errlen, "-p", optarg, why);
+				return tool_bad_value(err, errlen, "-p", optarg, why);
 			if (client && port == 0)
-				return echo_bad(err, errlen, "-p", optarg, "not a port to send to (1-65535)");
+				return tool_bad_value(err, errlen, "-p", optarg, "not a port to send to (1-65535)");
 			break;
 		case OPT_TIMEOUT:
 			if (opt_parse_seconds(optarg, client ? ECHO_OPTS_CLIENT_TIMEOUT_MAX_SECS
 							     : ECHO_OPTS_SERVER_IDLE_MAX_SECS,
 					      &o->timeout_ms, &why) < 0)
-				return echo_bad(err, errlen, "--timeout", optarg, why);
+				return tool_bad_value(err, errlen, "--timeout", optarg, why);
 			if (client && o->timeout_ms == 0)
-				return echo_bad(err, errlen, "--timeout", optarg, "must be more than 0");
+				return tool_bad_value(err, errlen, "--timeout", optarg, "must be more than 0");
 			break;
 		case OPT_AMP_FACTOR:
 		case OPT_AMP_CREDIT:
 		case OPT_UDP_RATE:
 			if (client) { /* the server's alone */
 				snprintf(err, errlen, "unknown option %s", echo_budget_opt_name(c));
-				return ECHO_OPTS_USAGE;
+				return TOOL_ARGS_USAGE;
 			}
 			if (echo_server_budget_opt(c, optarg, o, &why) < 0)
-				return echo_bad(err, errlen, echo_budget_opt_name(c), optarg, why);
+				return tool_bad_value(err, errlen, echo_budget_opt_name(c), optarg, why);
 			break;
-		case 'h': return ECHO_OPTS_HELP;
-		case 'v': return ECHO_OPTS_VERSION;
-		default:
-			opt_getopt_error(c, argv, optind, optopt, echo_long_options, err, errlen);
-			return ECHO_OPTS_USAGE;
+		case 'v': return TOOL_ARGS_VERSION; /* seed 004: -v prints the version */
+		default: return opt_getopt_default(c, argv, echo_long_options, err, errlen);
 		}
 	}
-	if (optind < argc) {
-		snprintf(err, errlen, "unexpected argument '%s'", argv[optind]);
-		return ECHO_OPTS_USAGE;
-	}
+	if (opt_no_operands(argc, argv, err, errlen) != TOOL_ARGS_OK)
+		return TOOL_ARGS_USAGE;
 	if (addr_parse_ip(ip, &o->addr) < 0)
-		return echo_bad(err, errlen, "--ip", ip, "not an IPv4 or IPv6 address");
+		return tool_bad_value(err, errlen, "--ip", ip, "not an IPv4 or IPv6 address");
 	addr_set_port(&o->addr.sa, port);
-	return ECHO_OPTS_OK;
+	return TOOL_ARGS_OK;
 }
 
-enum echo_opts_result echo_opts_parse(int argc, char **argv, enum echo_role role,
+enum tool_args echo_opts_parse(int argc, char **argv, enum echo_role role,
 				      struct echo_opts *o, char *err, size_t errlen)
 {
 	char **args = calloc(2 * (size_t)argc + 1, sizeof(*args));
@@ -128,10 +114,20 @@ enum echo_opts_result echo_opts_parse(int argc, char **argv, enum echo_role role
 	o->udp_rate = ECHO_OPTS_UDP_RATE_DEFAULT;
 	if (!args) {
 		snprintf(err, errlen, "out of memory");
-		return ECHO_OPTS_USAGE;
+		return TOOL_ARGS_USAGE;
 	}
-	int n = opt_one_dash_long(argc, argv, echo_one_dash, args);
-	enum echo_opts_result rc = echo_getopt(n, args, role, o, err, errlen);
+	int n = echo_one_dash_long(argc, argv, echo_one_dash, args);
+	enum tool_args rc = echo_getopt(n, args, role, o, err, errlen);
 	free(args);
 	return rc;
+}
+
+enum tool_args echo_opts_parse_server(int argc, char **argv, void *o, char *err, size_t errlen)
+{
+	return echo_opts_parse(argc, argv, ECHO_ROLE_SERVER, o, err, errlen);
+}
+
+enum tool_args echo_opts_parse_client(int argc, char **argv, void *o, char *err, size_t errlen)
+{
+	return echo_opts_parse(argc, argv, ECHO_ROLE_CLIENT, o, err, errlen);
 }

@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include "core/addr.h"
+#include "core/tool.h"
 
 /* The port of the seed's traces. */
 #define ECHO_OPTS_PORT 4002
@@ -39,15 +40,27 @@ struct echo_opts {
 	uint64_t udp_rate;      /* IP bytes a second to one address; 0: no cap */
 };
 
-enum echo_opts_result {
-	ECHO_OPTS_OK,
-	ECHO_OPTS_HELP,
-	ECHO_OPTS_VERSION,
-	ECHO_OPTS_USAGE,   /* err holds the reason */
-};
+/* The lines of seed 004's Table 1, word for word, for both usage texts
+ * (after their "Usage:" line). */
+#define ECHO_OPTS_SEED_TABLE                                         \
+	"OPTIONS:\n"                                                  \
+	"-c Continuous echo mode.\n"                                  \
+	"-h Display the available options\n"                          \
+	"--ip IPADD Specify the server IP address\n"                  \
+	"-t TCP/UDP Specify the transport layer protocol.\n"          \
+	"-v Print the software version\n"
 
-/* Parses argv (left as it was) into o, defaults first. */
-enum echo_opts_result echo_opts_parse(int argc, char **argv, enum echo_role role,
+/* Parses argv (left as it was) into o, defaults first; on TOOL_ARGS_USAGE
+ * the reason is in err. */
+enum tool_args echo_opts_parse(int argc, char **argv, enum echo_role role,
 				      struct echo_opts *o, char *err, size_t errlen);
+
+/* echo_opts_parse as a struct tool's parse, one per program of the pair. */
+enum tool_args echo_opts_parse_server(int argc, char **argv, void *o, char *err, size_t errlen);
+enum tool_args echo_opts_parse_client(int argc, char **argv, void *o, char *err, size_t errlen);
+
+/* What both programs' descriptors say alike: the seed's "version" word
+ * ("socklab echo-client version 0.1.0") and the configuration. */
+#define ECHO_OPTS_TOOL_FIELDS .version_word = "version", .cfg_size = sizeof(struct echo_opts)
 
 #endif

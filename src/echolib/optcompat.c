@@ -6,7 +6,7 @@
 #include <string.h>
 #include <strings.h>
 
-int opt_one_dash_long(int argc, char *const argv[], const char *const names[], char **out)
+int echo_one_dash_long(int argc, char *const argv[], const char *const names[], char **out)
 {
 	int n = 0, rewrite = 1;
 
@@ -36,7 +36,7 @@ int opt_one_dash_long(int argc, char *const argv[], const char *const names[], c
 	return n;
 }
 
-int opt_parse_transport(const char *s, int *proto, const char **errstr)
+int echo_parse_transport(const char *s, int *proto, const char **errstr)
 {
 	if (s && strcasecmp(s, "tcp") == 0) {
 		*proto = IPPROTO_TCP;

@@ -9,10 +9,10 @@
  * "--ip"; NULL-terminated) the getopt_long way: "-ip" becomes "--ip", and
  * "-ip=X" becomes "--ip" and "X". Stops rewriting after "--". The strings
  * are argv's own or names'; out[new argc] is NULL. Returns the new argc. */
-int opt_one_dash_long(int argc, char *const argv[], const char *const names[], char **out);
+int echo_one_dash_long(int argc, char *const argv[], const char *const names[], char **out);
 
 /* "TCP" or "UDP" in any case; *proto becomes IPPROTO_TCP or IPPROTO_UDP.
  * 0, or -1 with *errstr set. */
-int opt_parse_transport(const char *s, int *proto, const char **errstr);
+int echo_parse_transport(const char *s, int *proto, const char **errstr);
 
 #endif

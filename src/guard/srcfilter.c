@@ -1,5 +1,5 @@
 /* The UDP source check: a pure function of the policy and the address
- * (src_policy_load_ifaces is the only part that asks the system). */
+ * (srcfilter_load_ifaces is the only part that asks the system). */
 #include "guard/srcfilter.h"
 
 #include <arpa/inet.h>
@@ -7,17 +7,17 @@
 #include <net/if.h>
 #include <string.h>
 
-void src_policy_init(struct src_policy *p)
+void srcfilter_init(struct src_policy *p)
 {
 	memset(p, 0, sizeof(*p));
 }
 
-void src_policy_add_port(struct src_policy *p, uint16_t port)
+void srcfilter_add_port(struct src_policy *p, uint16_t port)
 {
 	p->own_ports[port / 8] |= (uint8_t)(1u << (port % 8));
 }
 
-void src_policy_add_bcast(struct src_policy *p, struct in_addr a)
+void srcfilter_add_bcast(struct src_policy *p, struct in_addr a)
 {
 	for (unsigned i = 0; i < p->nbcast; i++)
 		if (p->bcast[i].s_addr == a.s_addr)
@@ -26,16 +26,16 @@ void src_policy_add_bcast(struct src_policy *p, struct in_addr a)
 		p->bcast[p->nbcast++] = a;
 }
 
-void src_policy_add_iface(struct src_policy *p, struct in_addr addr, struct in_addr bcast)
+void srcfilter_add_iface(struct src_policy *p, struct in_addr addr, struct in_addr bcast)
 {
 	/* An address set without a broadcast (ip addr add A/24, no brd) comes
 	 * back from getifaddrs with its own address in that place: that is the
 	 * host itself, not a broadcast address. */
 	if (bcast.s_addr != addr.s_addr && bcast.s_addr != INADDR_ANY)
-		src_policy_add_bcast(p, bcast);
+		srcfilter_add_bcast(p, bcast);
 }
 
-void src_policy_load_ifaces(struct src_policy *p)
+void srcfilter_load_ifaces(struct src_policy *p)
 {
 	struct ifaddrs *ifs, *i;
 
@@ -44,7 +44,7 @@ void src_policy_load_ifaces(struct src_policy *p)
 	for (i = ifs; i; i = i->ifa_next)
 		if (i->ifa_addr && i->ifa_addr->sa_family == AF_INET && (i->ifa_flags & IFF_BROADCAST) &&
 		    i->ifa_broadaddr)
-			src_policy_add_iface(p, ((struct sockaddr_in *)i->ifa_addr)->sin_addr,
+			srcfilter_add_iface(p, ((struct sockaddr_in *)i->ifa_addr)->sin_addr,
 					     ((struct sockaddr_in *)i->ifa_broadaddr)->sin_addr);
 	freeifaddrs(ifs);
 }
@@ -74,7 +74,7 @@ static bool src_v6_bad(const struct in6_addr *a)
 	       IN6_IS_ADDR_V4MAPPED(a) || IN6_IS_ADDR_V4COMPAT(a);
 }
 
-enum src_verdict src_check(const struct src_policy *p, const struct sockaddr *sa)
+enum src_verdict srcfilter_check(const struct src_policy *p, const struct sockaddr *sa)
 {
 	if (sa->sa_family == AF_INET) {
 		const struct sockaddr_in *s = (const struct sockaddr_in *)sa;
@@ -91,7 +91,7 @@ enum src_verdict src_check(const struct src_policy *p, const struct sockaddr *sa
 	return SRC_BAD_ADDR;
 }
 
-const char *src_verdict_name(enum src_verdict v)
+const char *srcfilter_verdict_name(enum src_verdict v)
 {
 	static const char *const names[] = {
 		[SRC_OK] = "ok",

@@ -26,14 +26,14 @@ struct src_policy {
 	unsigned nbcast;
 };
 
-void src_policy_init(struct src_policy *p);
-void src_policy_add_port(struct src_policy *p, uint16_t port);
-void src_policy_add_bcast(struct src_policy *p, struct in_addr a);
+void srcfilter_init(struct src_policy *p);
+void srcfilter_add_port(struct src_policy *p, uint16_t port);
+void srcfilter_add_bcast(struct src_policy *p, struct in_addr a);
 /* The broadcast address of an interface address, unless it is none. */
-void src_policy_add_iface(struct src_policy *p, struct in_addr addr, struct in_addr bcast);
+void srcfilter_add_iface(struct src_policy *p, struct in_addr addr, struct in_addr bcast);
 /* Adds the broadcast addresses of this host's interfaces (getifaddrs). */
-void src_policy_load_ifaces(struct src_policy *p);
-enum src_verdict src_check(const struct src_policy *p, const struct sockaddr *sa);
-const char *src_verdict_name(enum src_verdict v);
+void srcfilter_load_ifaces(struct src_policy *p);
+enum src_verdict srcfilter_check(const struct src_policy *p, const struct sockaddr *sa);
+const char *srcfilter_verdict_name(enum src_verdict v);
 
 #endif

@@ -24,23 +24,23 @@ static void chargen_build(void)
 	}
 }
 
-const uint8_t *chargen_window(uint32_t pos)
+const uint8_t *serve_chargen_window(uint32_t pos)
 {
 	pthread_once(&chargen_once, chargen_build);
 	return chargen_table + pos % CHARGEN_PERIOD;
 }
 
-uint32_t chargen_advance(uint32_t pos, size_t n)
+uint32_t serve_chargen_advance(uint32_t pos, size_t n)
 {
 	return (uint32_t)((pos + n % CHARGEN_PERIOD) % CHARGEN_PERIOD);
 }
 
-void chargen_fill(uint8_t *buf, size_t len, uint32_t *pos)
+void serve_chargen_fill(uint8_t *buf, size_t len, uint32_t *pos)
 {
 	while (len > 0) {
 		size_t n = len < CHARGEN_WINDOW ? len : CHARGEN_WINDOW;
-		memcpy(buf, chargen_window(*pos), n);
-		*pos = chargen_advance(*pos, n);
+		memcpy(buf, serve_chargen_window(*pos), n);
+		*pos = serve_chargen_advance(*pos, n);
 		buf += n;
 		len -= n;
 	}

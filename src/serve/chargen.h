@@ -10,15 +10,15 @@
 #define CHARGEN_LINE 72
 #define CHARGEN_RING 95
 #define CHARGEN_PERIOD (CHARGEN_RING * (CHARGEN_LINE + 2)) /* 7030 bytes */
-/* Longest contiguous run chargen_window() can hand out. */
+/* Longest contiguous run serve_chargen_window() can hand out. */
 #define CHARGEN_WINDOW (64 * 1024)
 
 /* Copies the next len bytes of the stream at *pos into buf; advances *pos. */
-void chargen_fill(uint8_t *buf, size_t len, uint32_t *pos);
+void serve_chargen_fill(uint8_t *buf, size_t len, uint32_t *pos);
 /* A pointer to CHARGEN_WINDOW contiguous bytes of the stream from pos
  * (pos < CHARGEN_PERIOD), so writers need no copy. */
-const uint8_t *chargen_window(uint32_t pos);
+const uint8_t *serve_chargen_window(uint32_t pos);
 /* Advances pos by n bytes, modulo the period. */
-uint32_t chargen_advance(uint32_t pos, size_t n);
+uint32_t serve_chargen_advance(uint32_t pos, size_t n);
 
 #endif

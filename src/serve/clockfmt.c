@@ -4,7 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
-size_t daytime_format(char *buf, size_t n, time_t t, const char *fmt)
+size_t serve_daytime_format(char *buf, size_t n, time_t t, const char *fmt)
 {
 	struct tm tm;
 	size_t len;
@@ -34,7 +34,7 @@ size_t daytime_format(char *buf, size_t n, time_t t, const char *fmt)
 	return len + 2;
 }
 
-void time_rfc868(uint8_t out[4], time_t t)
+void serve_time_rfc868(uint8_t out[4], time_t t)
 {
 	uint32_t v = (uint32_t)((uint64_t)t + RFC868_EPOCH_OFFSET);
 

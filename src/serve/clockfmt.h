@@ -13,8 +13,8 @@
 /* The daytime line for t in local time, CRLF-terminated: ctime()'s 24
  * characters by default ("Sun Jul 12 16:44:57 2026"), or strftime(fmt).
  * Returns the length, or 0 when it does not fit in n. */
-size_t daytime_format(char *buf, size_t n, time_t t, const char *fmt);
+size_t serve_daytime_format(char *buf, size_t n, time_t t, const char *fmt);
 /* t as seconds since 1900, big-endian, modulo 2^32 as RFC 868 wraps. */
-void time_rfc868(uint8_t out[4], time_t t);
+void serve_time_rfc868(uint8_t out[4], time_t t);
 
 #endif

@@ -1,7 +1,6 @@
 /* Configuration checks: pure, so every rule has a unit test. */
 #include "serve/config.h"
 
-#include <arpa/inet.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -40,7 +39,7 @@ int serve_config_set_service(struct serve_config *cfg, const char *arg, char *er
 		snprintf(err, errlen, "--service %s: expected NAME=PORT", arg);
 		return -1;
 	}
-	int svc = service_by_name(arg, (size_t)(eq - arg));
+	int svc = serve_service_by_name(arg, (size_t)(eq - arg));
 	if (svc < 0) {
 		snprintf(err, errlen, "--service %s: unknown service '%.*s' (known: %s)", arg,
 			 (int)(eq - arg), arg, serve_names_list());
@@ -62,7 +61,7 @@ int serve_config_set_only(struct serve_config *cfg, const char *arg, char *err, 
 	cfg->only_given = true;
 	for (;;) {
 		size_t n = strcspn(p, ",");
-		int svc = service_by_name(p, n);
+		int svc = serve_service_by_name(p, n);
 		if (svc < 0) {
 			snprintf(err, errlen, "--only: unknown service '%.*s' (known: %s)", (int)n, p,
 				 serve_names_list());
@@ -92,10 +91,10 @@ int serve_config_port(const struct serve_config *cfg, enum service_id svc, uint1
 		*port = (uint16_t)cfg->port_set[svc];
 		return 0;
 	}
-	uint32_t p = service_info(svc)->port + cfg->port_offset;
+	uint32_t p = serve_service_info(svc)->port + cfg->port_offset;
 	if (p > 65535) {
 		snprintf(err, errlen, "%s: port %u + --port-offset %u is above 65535",
-			 service_name(svc), service_info(svc)->port, cfg->port_offset);
+			 serve_service_name(svc), serve_service_info(svc)->port, cfg->port_offset);
 		return -1;
 	}
 	*port = (uint16_t)p;
@@ -115,20 +114,13 @@ int serve_config_check(const struct serve_config *cfg, char *err, size_t errlen)
 		snprintf(err, errlen, "cannot use --quiet with --verbose");
 		return -1;
 	}
-	for (unsigned i = 0; i < cfg->nbinds; i++) {
-		int fam = cfg->binds[i].sa.sa_family;
-		if (cfg->family != AF_UNSPEC && fam != cfg->family) {
-			char ip[INET6_ADDRSTRLEN];
-			snprintf(err, errlen, "cannot use -%c with --bind %s", cfg->family == AF_INET ? '4' : '6',
-				 addr_ip_str(&cfg->binds[i].sa, ip, sizeof(ip)));
-			return -1;
-		}
-	}
+	if (addr_list_check_family(cfg->binds, cfg->nbinds, cfg->family, err, errlen) < 0)
+		return -1;
 	for (int s = 0; s < SVC_COUNT; s++) {
 		if (!serve_config_enabled(cfg, s)) {
 			if (cfg->port_set[s] >= 0) {
-				snprintf(err, errlen, "--service %s=%d: %s is not in --only", service_name(s),
-					 cfg->port_set[s], service_name(s));
+				snprintf(err, errlen, "--service %s=%d: %s is not in --only", serve_service_name(s),
+					 cfg->port_set[s], serve_service_name(s));
 				return -1;
 			}
 			continue;
@@ -140,8 +132,8 @@ int serve_config_check(const struct serve_config *cfg, char *err, size_t errlen)
 			continue;
 		for (int t = 0; t < s; t++) {
 			if (serve_config_enabled(cfg, t) && ports[t] == ports[s]) {
-				snprintf(err, errlen, "%s and %s would share port %u", service_name(t),
-					 service_name(s), ports[s]);
+				snprintf(err, errlen, "%s and %s would share port %u", serve_service_name(t),
+					 serve_service_name(s), ports[s]);
 				return -1;
 			}
 		}
@@ -156,15 +148,5 @@ int serve_config_check(const struct serve_config *cfg, char *err, size_t errlen)
 unsigned serve_config_addrs(const struct serve_config *cfg, bool have_ipv6,
 			    union addr_any out[SERVE_MAX_BINDS])
 {
-	unsigned n = 0;
-
-	if (cfg->nbinds > 0) {
-		memcpy(out, cfg->binds, cfg->nbinds * sizeof(out[0]));
-		return cfg->nbinds;
-	}
-	if (cfg->family != AF_INET6)
-		addr_parse_ip("127.0.0.1", &out[n++]);
-	if (cfg->family != AF_INET && have_ipv6)
-		addr_parse_ip("::1", &out[n++]);
-	return n;
+	return addr_list_or_loopback(cfg->binds, cfg->nbinds, cfg->family, have_ipv6, out);
 }

@@ -35,8 +35,8 @@ static void listen_hint(const struct server *srv, const union addr_any *addrs, u
 						: "another program has that port";
 		if (cfg->port_set[l->svc] >= 0)
 			snprintf(hint, len, " — %s; try --service %s=0 (any free port)", why,
-				 service_name(l->svc));
-		else if (offsethint_find_free(cfg, addrs, naddrs, &off))
+				 serve_service_name(l->svc));
+		else if (serve_offsethint_find_free(cfg, addrs, naddrs, &off))
 			snprintf(hint, len, " — %s; try --port-offset %u (its ports are free now)", why,
 				 off);
 		else
@@ -76,7 +76,7 @@ static void listen_report_error(const struct server *srv, const union addr_any *
 
 	listen_hint(srv, addrs, naddrs, l, err, hint, sizeof(hint));
 	log_error("cannot bind %s %s (%s): %s%s", l->proto == IPPROTO_TCP ? "tcp" : "udp",
-		  addr_format(&l->addr.sa, where, sizeof(where)), service_name(l->svc), strerror(err),
+		  addr_format(&l->addr.sa, where, sizeof(where)), serve_service_name(l->svc), strerror(err),
 		  hint);
 }
 
@@ -110,7 +110,7 @@ static int listen_bind_service(struct listener *ls, size_t from, size_t to, uint
 	return 0;
 }
 
-int listeners_open(struct server *srv, const union addr_any *addrs, unsigned naddrs)
+int serve_listeners_open(struct server *srv, const union addr_any *addrs, unsigned naddrs)
 {
 	const struct serve_config *cfg = srv->cfg;
 	size_t max = (size_t)SVC_COUNT * naddrs * 2;
@@ -160,38 +160,38 @@ int listeners_open(struct server *srv, const union addr_any *addrs, unsigned nad
 	}
 	return 0;
 fail:
-	listeners_close(srv);
+	serve_listeners_close(srv);
 	return -1;
 }
 
-int listeners_start(struct server *srv)
+int serve_listeners_start(struct server *srv)
 {
 	for (size_t i = 0; i < srv->nlisteners; i++) {
 		struct listener *l = &srv->listeners[i];
 		if (l->proto == IPPROTO_TCP) {
 			/* Backlog 0: the socket already listens with SOCK_BACKLOG;
 			 * -1 would make libevent call listen(fd, 128) again. */
-			l->tcp = evconnlistener_new(srv->base, tcp_on_accept, l,
+			l->tcp = evconnlistener_new(srv->base, serve_tcp_on_accept, l,
 						    LEV_OPT_CLOSE_ON_FREE | LEV_OPT_CLOSE_ON_EXEC, 0, l->fd);
 			if (!l->tcp)
 				goto fail;
-			evconnlistener_set_error_cb(l->tcp, tcp_on_accept_error);
+			evconnlistener_set_error_cb(l->tcp, serve_tcp_on_accept_error);
 		} else {
-			l->udp = event_new(srv->base, l->fd, EV_READ | EV_PERSIST, udp_on_readable, l);
+			l->udp = event_new(srv->base, l->fd, EV_READ | EV_PERSIST, serve_udp_on_readable, l);
 			if (!l->udp || event_add(l->udp, NULL) < 0)
 				goto fail;
 		}
 	}
 	for (size_t i = 0; i < srv->nlisteners; i++)
-		report_listening(&srv->listeners[i]);
-	report_ready(srv->nlisteners);
+		serve_report_listening(&srv->listeners[i]);
+	serve_report_ready(srv->nlisteners);
 	return 0;
 fail:
 	log_error("cannot start the event loop's listeners");
 	return -1;
 }
 
-void listeners_close(struct server *srv)
+void serve_listeners_close(struct server *srv)
 {
 	for (size_t i = 0; i < srv->nlisteners; i++) {
 		struct listener *l = &srv->listeners[i];

@@ -6,9 +6,9 @@
 
 /* Binds every (service, address, protocol). On the first failure prints the
  * one-line reason, closes what was opened and returns -1. */
-int listeners_open(struct server *srv, const union addr_any *addrs, unsigned naddrs);
+int serve_listeners_open(struct server *srv, const union addr_any *addrs, unsigned naddrs);
 /* Attaches the listeners to the event loop and prints their ready lines. */
-int listeners_start(struct server *srv);
-void listeners_close(struct server *srv);
+int serve_listeners_start(struct server *srv);
+void serve_listeners_close(struct server *srv);
 
 #endif

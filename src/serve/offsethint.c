@@ -21,13 +21,13 @@ static bool offsethint_fits(const struct serve_config *cfg, uint32_t offset)
 	for (int s = 0; s < SVC_COUNT; s++) {
 		if (!serve_config_enabled(cfg, s) || cfg->port_set[s] >= 0)
 			continue;
-		if (service_info(s)->port + offset > 65535)
+		if (serve_service_info(s)->port + offset > 65535)
 			return false;
 	}
 	return true;
 }
 
-size_t offsethint_candidates(const struct serve_config *cfg,
+size_t serve_offsethint_candidates(const struct serve_config *cfg,
 			     uint32_t out[OFFSETHINT_MAX_CANDIDATES])
 {
 	size_t n = 0;
@@ -54,7 +54,7 @@ static bool offsethint_bindable(int type, const union addr_any *a, uint16_t port
 	return true;
 }
 
-bool offsethint_offset_free(const struct serve_config *cfg, const union addr_any *addrs,
+bool serve_offsethint_offset_free(const struct serve_config *cfg, const union addr_any *addrs,
 			    unsigned naddrs, uint32_t offset)
 {
 	if (!offsethint_fits(cfg, offset))
@@ -62,7 +62,7 @@ bool offsethint_offset_free(const struct serve_config *cfg, const union addr_any
 	for (int s = 0; s < SVC_COUNT; s++) {
 		if (!serve_config_enabled(cfg, s) || cfg->port_set[s] >= 0)
 			continue;
-		uint16_t port = (uint16_t)(service_info(s)->port + offset);
+		uint16_t port = (uint16_t)(serve_service_info(s)->port + offset);
 		for (unsigned a = 0; a < naddrs; a++) {
 			if ((cfg->tcp && !offsethint_bindable(SOCK_STREAM, &addrs[a], port)) ||
 			    (cfg->udp && !offsethint_bindable(SOCK_DGRAM, &addrs[a], port)))
@@ -72,14 +72,14 @@ bool offsethint_offset_free(const struct serve_config *cfg, const union addr_any
 	return true;
 }
 
-bool offsethint_find_free(const struct serve_config *cfg, const union addr_any *addrs,
+bool serve_offsethint_find_free(const struct serve_config *cfg, const union addr_any *addrs,
 			  unsigned naddrs, uint32_t *offset)
 {
 	uint32_t cand[OFFSETHINT_MAX_CANDIDATES];
-	size_t n = offsethint_candidates(cfg, cand);
+	size_t n = serve_offsethint_candidates(cfg, cand);
 
 	for (size_t i = 0; i < n; i++) {
-		if (offsethint_offset_free(cfg, addrs, naddrs, cand[i])) {
+		if (serve_offsethint_offset_free(cfg, addrs, naddrs, cand[i])) {
 			*offset = cand[i];
 			return true;
 		}

@@ -4,9 +4,11 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <time.h>
 
 #include "core/opt.h"
 #include "guard/srcbudget.h"
+#include "serve/clockfmt.h"
 
 const char serve_usage_text[] =
 	"Usage: socklab serve [options]\n"
@@ -82,7 +84,6 @@ enum {
 	OPT_QUOTES,
 	OPT_DAYTIME_FMT,
 	OPT_JSON,
-	OPT_VERSION,
 };
 
 const struct option serve_long_options[] = {
@@ -109,23 +110,70 @@ const struct option serve_long_options[] = {
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "json", no_argument, NULL, OPT_JSON },
-	{ "help", no_argument, NULL, 'h' },
-	{ "version", no_argument, NULL, OPT_VERSION },
-	{ NULL, 0, NULL, 0 },
+	TOOL_LONG_OPTIONS_END,
 };
 
-static int serve_bad_value(char *err, size_t errlen, const char *opt, const char *arg,
-			   const char *why)
+/* --daytime-format gives a line that fits a daytime answer. */
+static enum tool_args serve_check_daytime(const struct serve_config *cfg, char *err, size_t errlen)
 {
-	snprintf(err, errlen, "%s %s: %s", opt, arg, why);
-	return -1;
+	char buf[DAYTIME_MAX];
+
+	if (cfg->daytime_fmt && serve_daytime_format(buf, sizeof(buf), time(NULL), cfg->daytime_fmt) <= 2) {
+		snprintf(err, errlen, "--daytime-format '%s': gives an empty line or one longer than %d bytes",
+			 cfg->daytime_fmt, DAYTIME_MAX - 3);
+		return TOOL_ARGS_USAGE;
+	}
+	return TOOL_ARGS_OK;
 }
 
-enum serve_args serve_parse_args(int argc, char **argv, struct serve_config *cfg, char *err,
-				 size_t errlen)
+/* The options with a value that getopt's letter alone does not place. */
+static int serve_value_opt(int c, const char *arg, struct serve_config *cfg, const char **why)
+{
+	uint64_t v;
+
+	switch (c) {
+	case 'o':
+		if (opt_parse_u64(arg, 0, 65535, &v, why) < 0)
+			return -1;
+		cfg->port_offset = (uint32_t)v;
+		return 0;
+	case OPT_IDLE: return opt_parse_seconds(arg, SERVE_IDLE_MAX_SECS, &cfg->idle_ms, why);
+	case OPT_MAX_CONNS: return opt_parse_u64(arg, 1, 10000000, &cfg->max_conns, why);
+	case OPT_MAX_PER_HOST: return opt_parse_u64(arg, 0, 10000000, &cfg->max_per_host, why);
+	case OPT_AMP_FACTOR: return srcbudget_parse_factor(arg, &cfg->amp_factor_milli, why);
+	case OPT_AMP_CREDIT: return opt_parse_size(arg, SRCBUDGET_CREDIT_MAX, &cfg->amp_credit, why);
+	case OPT_UDP_PEER_RATE:
+		return opt_parse_u64(arg, 0, SRCBUDGET_PEER_RATE_MAX, &cfg->udp_peer_rate, why);
+	case OPT_UDP_RATE: return opt_parse_size(arg, 1ULL << 40, &cfg->udp_rate, why);
+	case OPT_HIGH_WATER:
+		if (opt_parse_size(arg, SERVE_HIGH_WATER_MAX, &cfg->high_water, why) < 0)
+			return -1;
+		if (cfg->high_water == 0) {
+			*why = "must be at least 1";
+			return -1;
+		}
+		return 0;
+	case OPT_SNDBUF: return opt_parse_size(arg, SERVE_SOCKBUF_MAX, &cfg->sndbuf, why);
+	default: return opt_parse_size(arg, SERVE_SOCKBUF_MAX, &cfg->rcvbuf, why); /* OPT_RCVBUF */
+	}
+}
+
+/* "--NAME VALUE: WHY", with the long name whichever spelling was typed. */
+static enum tool_args serve_bad_value(int c, char *err, size_t errlen, const char *arg,
+				      const char *why)
+{
+	char opt[32] = "";
+
+	for (const struct option *o = serve_long_options; o->name; o++)
+		if (o->val == c)
+			snprintf(opt, sizeof(opt), "--%s", o->name);
+	return tool_bad_value(err, errlen, opt, arg, why);
+}
+
+enum tool_args serve_parse_args(int argc, char **argv, struct serve_config *cfg, char *err,
+				size_t errlen)
 {
 	const char *why;
-	uint64_t v;
 	int c;
 
 	optind = 0; /* a full rescan, also when called twice (tests) */
@@ -136,103 +184,42 @@ enum serve_args serve_parse_args(int argc, char **argv, struct serve_config *cfg
 		case '6': cfg->family = AF_INET6; break;
 		case 'b':
 			if (serve_config_add_bind(cfg, optarg, err, errlen) < 0)
-				return SERVE_ARGS_USAGE;
-			break;
-		case 'o':
-			if (opt_parse_u64(optarg, 0, 65535, &v, &why) < 0) {
-				serve_bad_value(err, errlen, "--port-offset", optarg, why);
-				return SERVE_ARGS_USAGE;
-			}
-			cfg->port_offset = (uint32_t)v;
+				return TOOL_ARGS_USAGE;
 			break;
 		case 's':
 			if (serve_config_set_service(cfg, optarg, err, errlen) < 0)
-				return SERVE_ARGS_USAGE;
+				return TOOL_ARGS_USAGE;
 			break;
 		case OPT_ONLY:
 			if (serve_config_set_only(cfg, optarg, err, errlen) < 0)
-				return SERVE_ARGS_USAGE;
+				return TOOL_ARGS_USAGE;
 			break;
 		case OPT_TCP_ONLY: cfg->udp = false; break;
 		case OPT_UDP_ONLY: cfg->tcp = false; break;
+		case 'o':
 		case OPT_IDLE:
-			if (opt_parse_seconds(optarg, SERVE_IDLE_MAX_SECS, &cfg->idle_ms, &why) < 0) {
-				serve_bad_value(err, errlen, "--idle-timeout", optarg, why);
-				return SERVE_ARGS_USAGE;
-			}
-			break;
 		case OPT_MAX_CONNS:
-			if (opt_parse_u64(optarg, 1, 10000000, &cfg->max_conns, &why) < 0) {
-				serve_bad_value(err, errlen, "--max-conns", optarg, why);
-				return SERVE_ARGS_USAGE;
-			}
-			break;
 		case OPT_MAX_PER_HOST:
-			if (opt_parse_u64(optarg, 0, 10000000, &cfg->max_per_host, &why) < 0) {
-				serve_bad_value(err, errlen, "--max-per-host", optarg, why);
-				return SERVE_ARGS_USAGE;
-			}
-			break;
 		case OPT_AMP_FACTOR:
-			if (srcbudget_parse_factor(optarg, &cfg->amp_factor_milli, &why) < 0) {
-				serve_bad_value(err, errlen, "--amp-factor", optarg, why);
-				return SERVE_ARGS_USAGE;
-			}
-			break;
 		case OPT_AMP_CREDIT:
-			if (opt_parse_size(optarg, SRCBUDGET_CREDIT_MAX, &cfg->amp_credit, &why) < 0) {
-				serve_bad_value(err, errlen, "--amp-credit", optarg, why);
-				return SERVE_ARGS_USAGE;
-			}
-			break;
 		case OPT_UDP_PEER_RATE:
-			if (opt_parse_u64(optarg, 0, SRCBUDGET_PEER_RATE_MAX, &cfg->udp_peer_rate, &why) < 0) {
-				serve_bad_value(err, errlen, "--udp-peer-rate", optarg, why);
-				return SERVE_ARGS_USAGE;
-			}
-			break;
 		case OPT_UDP_RATE:
-			if (opt_parse_size(optarg, 1ULL << 40, &cfg->udp_rate, &why) < 0) {
-				serve_bad_value(err, errlen, "--udp-rate", optarg, why);
-				return SERVE_ARGS_USAGE;
-			}
-			break;
 		case OPT_HIGH_WATER:
-			if (opt_parse_size(optarg, SERVE_HIGH_WATER_MAX, &cfg->high_water, &why) < 0) {
-				serve_bad_value(err, errlen, "--high-water", optarg, why);
-				return SERVE_ARGS_USAGE;
-			}
-			if (cfg->high_water == 0) {
-				serve_bad_value(err, errlen, "--high-water", optarg, "must be at least 1");
-				return SERVE_ARGS_USAGE;
-			}
-			break;
 		case OPT_SNDBUF:
 		case OPT_RCVBUF:
-			if (opt_parse_size(optarg, SERVE_SOCKBUF_MAX,
-					   c == OPT_SNDBUF ? &cfg->sndbuf : &cfg->rcvbuf, &why) < 0) {
-				serve_bad_value(err, errlen, c == OPT_SNDBUF ? "--sndbuf" : "--rcvbuf",
-						optarg, why);
-				return SERVE_ARGS_USAGE;
-			}
+			if (serve_value_opt(c, optarg, cfg, &why) < 0)
+				return serve_bad_value(c, err, errlen, optarg, why);
 			break;
 		case OPT_QUOTES: cfg->quotes_file = optarg; break;
 		case OPT_DAYTIME_FMT: cfg->daytime_fmt = optarg; break;
 		case 'q': cfg->quiet = true; break;
 		case 'v': cfg->verbose = true; break;
 		case OPT_JSON: cfg->json = true; break;
-		case 'h': return SERVE_ARGS_HELP;
-		case OPT_VERSION: return SERVE_ARGS_VERSION;
-		default:
-			opt_getopt_error(c, argv, optind, optopt, serve_long_options, err, errlen);
-			return SERVE_ARGS_USAGE;
+		default: return opt_getopt_default(c, argv, serve_long_options, err, errlen);
 		}
 	}
-	if (optind < argc) {
-		snprintf(err, errlen, "unexpected argument '%s'", argv[optind]);
-		return SERVE_ARGS_USAGE;
-	}
-	if (serve_config_check(cfg, err, errlen) < 0)
-		return SERVE_ARGS_USAGE;
-	return SERVE_ARGS_OK;
+	if (opt_no_operands(argc, argv, err, errlen) != TOOL_ARGS_OK ||
+	    serve_config_check(cfg, err, errlen) < 0)
+		return TOOL_ARGS_USAGE;
+	return serve_check_daytime(cfg, err, errlen);
 }

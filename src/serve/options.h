@@ -5,20 +5,15 @@
 #include <getopt.h>
 #include <stddef.h>
 
+#include "core/tool.h"
 #include "serve/config.h"
-
-enum serve_args {
-	SERVE_ARGS_OK,
-	SERVE_ARGS_HELP,
-	SERVE_ARGS_VERSION,
-	SERVE_ARGS_USAGE,  /* err holds the reason */
-};
 
 extern const struct option serve_long_options[];
 extern const char serve_usage_text[];
 
-/* Parses argv into cfg (which the caller set to defaults). */
-enum serve_args serve_parse_args(int argc, char **argv, struct serve_config *cfg, char *err,
-				 size_t errlen);
+/* Parses argv into cfg (which the caller set to defaults); on
+ * TOOL_ARGS_USAGE the reason is in err. */
+enum tool_args serve_parse_args(int argc, char **argv, struct serve_config *cfg, char *err,
+				size_t errlen);
 
 #endif

@@ -41,7 +41,7 @@ static const char *const qotd_builtin_text =
 	"%\n"
 	"\"The best way to predict the future is to invent it.\" Alan Kay (1940-)\n";
 
-void quotes_free(struct quotes *q)
+void serve_quotes_free(struct quotes *q)
 {
 	free(q->blob);
 	free(q->off);
@@ -153,7 +153,7 @@ static int qotd_add_line(struct qotd_builder *b, const char *p, size_t n, size_t
 	return 0;
 }
 
-int quotes_parse(const char *data, size_t len, const char *name, struct quotes *q,
+int serve_quotes_parse(const char *data, size_t len, const char *name, struct quotes *q,
 		 char *err, size_t errlen)
 {
 	struct qotd_builder b = { .q = q };
@@ -199,11 +199,11 @@ int quotes_parse(const char *data, size_t len, const char *name, struct quotes *
 	}
 	return 0;
 fail:
-	quotes_free(q);
+	serve_quotes_free(q);
 	return -1;
 }
 
-int quotes_load_file(const char *path, struct quotes *q, char *err, size_t errlen)
+int serve_quotes_load_file(const char *path, struct quotes *q, char *err, size_t errlen)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	char *data;
@@ -237,7 +237,7 @@ int quotes_load_file(const char *path, struct quotes *q, char *err, size_t errle
 		}
 	}
 	close(fd);
-	int rc = quotes_parse(data, len, path, q, err, errlen);
+	int rc = serve_quotes_parse(data, len, path, q, err, errlen);
 	free(data);
 	return rc;
 fail:
@@ -246,10 +246,10 @@ fail:
 	return -1;
 }
 
-int quotes_builtin(struct quotes *q)
+int serve_quotes_builtin(struct quotes *q)
 {
 	char err[QOTD_ERR_MAX];
 
-	return quotes_parse(qotd_builtin_text, strlen(qotd_builtin_text), "built-in", q, err,
+	return serve_quotes_parse(qotd_builtin_text, strlen(qotd_builtin_text), "built-in", q, err,
 			    sizeof(err));
 }

@@ -19,11 +19,11 @@ struct quotes {
 
 /* Parses data into q (quotes stored with CRLF line ends). On error returns -1
  * and writes "NAME:LINE: reason" into err; q is left empty. */
-int quotes_parse(const char *data, size_t len, const char *name, struct quotes *q,
+int serve_quotes_parse(const char *data, size_t len, const char *name, struct quotes *q,
 		 char *err, size_t errlen);
 /* Reads and parses a file; the same error form, or "NAME: strerror". */
-int quotes_load_file(const char *path, struct quotes *q, char *err, size_t errlen);
-int quotes_builtin(struct quotes *q);
-void quotes_free(struct quotes *q);
+int serve_quotes_load_file(const char *path, struct quotes *q, char *err, size_t errlen);
+int serve_quotes_builtin(struct quotes *q);
+void serve_quotes_free(struct quotes *q);
 
 #endif

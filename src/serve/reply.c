@@ -8,15 +8,15 @@
 #include "serve/chargen.h"
 #include "serve/clockfmt.h"
 
-size_t reply_oneshot(enum service_id svc, uint8_t *out, size_t cap, struct reply_ctx *ctx)
+size_t serve_reply_oneshot(enum service_id svc, uint8_t *out, size_t cap, struct reply_ctx *ctx)
 {
 	switch (svc) {
 	case SVC_DAYTIME:
-		return daytime_format((char *)out, cap, ctx->now, ctx->daytime_fmt);
+		return serve_daytime_format((char *)out, cap, ctx->now, ctx->daytime_fmt);
 	case SVC_TIME:
 		if (cap < 4)
 			return 0;
-		time_rfc868(out, ctx->now);
+		serve_time_rfc868(out, ctx->now);
 		return 4;
 	case SVC_QOTD: {
 		const struct quotes *q = ctx->quotes;
@@ -32,7 +32,7 @@ size_t reply_oneshot(enum service_id svc, uint8_t *out, size_t cap, struct reply
 	}
 }
 
-ssize_t reply_datagram(enum service_id svc, uint8_t *data, size_t len, uint8_t *out,
+ssize_t serve_reply_datagram(enum service_id svc, uint8_t *data, size_t len, uint8_t *out,
 		       struct reply_ctx *ctx, const uint8_t **reply)
 {
 	*reply = out;
@@ -49,11 +49,11 @@ ssize_t reply_datagram(enum service_id svc, uint8_t *data, size_t len, uint8_t *
 	case SVC_CHARGEN: {
 		size_t n = (size_t)rng_below(&ctx->rng, CHARGEN_DGRAM_MAX + 1);
 		uint32_t pos = ctx->chargen_line * (CHARGEN_LINE + 2);
-		memcpy(out, chargen_window(pos), n);
+		memcpy(out, serve_chargen_window(pos), n);
 		ctx->chargen_line = (ctx->chargen_line + 1) % CHARGEN_RING;
 		return (ssize_t)n;
 	}
 	default:
-		return (ssize_t)reply_oneshot(svc, out, REPLY_OUT_MAX, ctx);
+		return (ssize_t)serve_reply_oneshot(svc, out, REPLY_OUT_MAX, ctx);
 	}
 }

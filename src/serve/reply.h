@@ -27,11 +27,11 @@ struct reply_ctx {
 };
 
 /* The answer of daytime, qotd or time into out; its length (0 if none). */
-size_t reply_oneshot(enum service_id svc, uint8_t *out, size_t cap, struct reply_ctx *ctx);
+size_t serve_reply_oneshot(enum service_id svc, uint8_t *out, size_t cap, struct reply_ctx *ctx);
 /* The answer to one datagram. echo and upper answer in place (*reply = data);
  * the others write into out (REPLY_OUT_MAX bytes). Returns the length, or -1
  * when the service sends nothing (discard). */
-ssize_t reply_datagram(enum service_id svc, uint8_t *data, size_t len, uint8_t *out,
+ssize_t serve_reply_datagram(enum service_id svc, uint8_t *data, size_t len, uint8_t *out,
 		       struct reply_ctx *ctx, const uint8_t **reply);
 
 #endif

@@ -17,26 +17,37 @@ static json_t *report_peer_json(const char *event, enum service_id svc, const ch
 {
 	char ip[INET6_ADDRSTRLEN];
 
-	return json_pack("{s:s,s:s,s:s,s:s,s:I}", "event", event, "service", service_name(svc),
+	return json_pack("{s:s,s:s,s:s,s:s,s:I}", "event", event, "service", serve_service_name(svc),
 			 "proto", proto, "peer", addr_ip_str(peer, ip, sizeof(ip)), "peer_port",
 			 (json_int_t)addr_port(peer));
 }
 
-void report_listening(const struct listener *l)
+/* The same with "bytes_in" and "bytes_out". */
+static json_t *report_bytes_json(const char *event, enum service_id svc, const char *proto,
+				 const struct sockaddr *peer, uint64_t in, uint64_t out)
+{
+	json_t *o = report_peer_json(event, svc, proto, peer);
+
+	json_object_set_new(o, "bytes_in", json_integer((json_int_t)in));
+	json_object_set_new(o, "bytes_out", json_integer((json_int_t)out));
+	return o;
+}
+
+void serve_report_listening(const struct listener *l)
 {
 	char ip[INET6_ADDRSTRLEN], full[ADDR_STRLEN];
 
 	if (out_mode() == OUT_JSON)
 		out_json(json_pack("{s:s,s:s,s:s,s:s,s:I}", "event", "listening", "service",
-				   service_name(l->svc), "proto", report_proto(l->proto), "addr",
+				   serve_service_name(l->svc), "proto", report_proto(l->proto), "addr",
 				   addr_ip_str(&l->addr.sa, ip, sizeof(ip)), "port",
 				   (json_int_t)addr_port(&l->addr.sa)));
 	else
-		out_line("listening %s %s %s", service_name(l->svc), report_proto(l->proto),
+		out_line("listening %s %s %s", serve_service_name(l->svc), report_proto(l->proto),
 			 addr_format(&l->addr.sa, full, sizeof(full)));
 }
 
-void report_ready(size_t nlisteners)
+void serve_report_ready(size_t nlisteners)
 {
 	if (out_mode() == OUT_JSON)
 		out_json(json_pack("{s:s,s:I}", "event", "ready", "listeners", (json_int_t)nlisteners));
@@ -44,78 +55,72 @@ void report_ready(size_t nlisteners)
 		out_line("ready %zu listeners", nlisteners);
 }
 
-void report_start(enum service_id svc, const struct sockaddr *peer)
+void serve_report_start(enum service_id svc, const struct sockaddr *peer)
 {
 	char full[ADDR_STRLEN];
 
 	if (out_mode() == OUT_JSON)
 		out_json(report_peer_json("start", svc, "tcp", peer));
 	else
-		out_line("start %s tcp %s", service_name(svc), addr_format(peer, full, sizeof(full)));
+		out_line("start %s tcp %s", serve_service_name(svc), addr_format(peer, full, sizeof(full)));
 }
 
-void report_end(enum service_id svc, const struct sockaddr *peer, uint64_t in, uint64_t out,
+void serve_report_end(enum service_id svc, const struct sockaddr *peer, uint64_t in, uint64_t out,
 		double secs, const char *reason)
 {
 	char full[ADDR_STRLEN];
 
 	if (out_mode() == OUT_JSON) {
-		json_t *o = report_peer_json("end", svc, "tcp", peer);
-		json_object_set_new(o, "bytes_in", json_integer((json_int_t)in));
-		json_object_set_new(o, "bytes_out", json_integer((json_int_t)out));
+		json_t *o = report_bytes_json("end", svc, "tcp", peer, in, out);
 		json_object_set_new(o, "secs", json_real(secs));
 		json_object_set_new(o, "reason", json_string(reason));
 		out_json(o);
 	} else {
 		out_line("end %s tcp %s in=%" PRIu64 " out=%" PRIu64 " secs=%.3f reason=%s",
-			 service_name(svc), addr_format(peer, full, sizeof(full)), in, out, secs, reason);
+			 serve_service_name(svc), addr_format(peer, full, sizeof(full)), in, out, secs, reason);
 	}
 }
 
-void report_refused(enum service_id svc, const struct sockaddr *peer, const char *reason)
+/* "EVENT SERVICE PROTO PEER reason=WHY", or its JSON object. */
+static void report_reason(const char *event, enum service_id svc, const char *proto,
+			  const struct sockaddr *peer, const char *reason)
 {
 	char full[ADDR_STRLEN];
 
 	if (out_mode() == OUT_JSON) {
-		json_t *o = report_peer_json("refused", svc, "tcp", peer);
+		json_t *o = report_peer_json(event, svc, proto, peer);
 		json_object_set_new(o, "reason", json_string(reason));
 		out_json(o);
 	} else {
-		out_line("refused %s tcp %s reason=%s", service_name(svc),
+		out_line("%s %s %s %s reason=%s", event, serve_service_name(svc), proto,
 			 addr_format(peer, full, sizeof(full)), reason);
 	}
 }
 
-void report_dgram(enum service_id svc, const struct sockaddr *peer, uint64_t in, uint64_t out)
+void serve_report_refused(enum service_id svc, const struct sockaddr *peer, const char *reason)
+{
+	report_reason("refused", svc, "tcp", peer, reason);
+}
+
+void serve_report_dgram(enum service_id svc, const struct sockaddr *peer, uint64_t in, uint64_t out)
 {
 	char full[ADDR_STRLEN];
 
 	if (out_mode() == OUT_JSON) {
-		json_t *o = report_peer_json("dgram", svc, "udp", peer);
-		json_object_set_new(o, "bytes_in", json_integer((json_int_t)in));
-		json_object_set_new(o, "bytes_out", json_integer((json_int_t)out));
+		json_t *o = report_bytes_json("dgram", svc, "udp", peer, in, out);
 		out_json(o);
 	} else {
-		out_line("dgram %s udp %s in=%" PRIu64 " out=%" PRIu64, service_name(svc),
+		out_line("dgram %s udp %s in=%" PRIu64 " out=%" PRIu64, serve_service_name(svc),
 			 addr_format(peer, full, sizeof(full)), in, out);
 	}
 }
 
-void report_drop(enum service_id svc, const struct sockaddr *peer, const char *reason)
+void serve_report_drop(enum service_id svc, const struct sockaddr *peer, const char *reason)
 {
-	char full[ADDR_STRLEN];
-
-	if (out_mode() == OUT_JSON) {
-		json_t *o = report_peer_json("drop", svc, "udp", peer);
-		json_object_set_new(o, "reason", json_string(reason));
-		out_json(o);
-	} else {
-		out_line("drop %s udp %s reason=%s", service_name(svc),
-			 addr_format(peer, full, sizeof(full)), reason);
-	}
+	report_reason("drop", svc, "udp", peer, reason);
 }
 
-void report_suppressed(const char *what, uint64_t n)
+void serve_report_suppressed(const char *what, uint64_t n)
 {
 	if (out_mode() == OUT_JSON)
 		out_json(json_pack("{s:s,s:s,s:I}", "event", "suppressed", "what", what, "count",
@@ -124,7 +129,7 @@ void report_suppressed(const char *what, uint64_t n)
 		out_line("suppressed %" PRIu64 " %s lines", n, what);
 }
 
-void report_quotes(const char *file, size_t n)
+void serve_report_quotes(const char *file, size_t n)
 {
 	if (out_mode() == OUT_JSON)
 		out_json(json_pack("{s:s,s:s,s:I}", "event", "quotes", "file", file, "count",
@@ -133,7 +138,7 @@ void report_quotes(const char *file, size_t n)
 		out_line("quotes %zu from %s", n, file);
 }
 
-void report_stopped(const struct serve_stats *st)
+void serve_report_stopped(const struct serve_stats *st)
 {
 	if (out_mode() == OUT_JSON) {
 		json_t *o = json_pack("{s:s,s:I,s:I,s:I,s:I,s:I}", "event", "stopped", "tcp",

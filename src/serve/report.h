@@ -9,16 +9,16 @@
 
 #include "serve/server.h"
 
-void report_listening(const struct listener *l);
-void report_ready(size_t nlisteners);
-void report_start(enum service_id svc, const struct sockaddr *peer);
-void report_end(enum service_id svc, const struct sockaddr *peer, uint64_t in, uint64_t out,
+void serve_report_listening(const struct listener *l);
+void serve_report_ready(size_t nlisteners);
+void serve_report_start(enum service_id svc, const struct sockaddr *peer);
+void serve_report_end(enum service_id svc, const struct sockaddr *peer, uint64_t in, uint64_t out,
 		double secs, const char *reason);
-void report_refused(enum service_id svc, const struct sockaddr *peer, const char *reason);
-void report_dgram(enum service_id svc, const struct sockaddr *peer, uint64_t in, uint64_t out);
-void report_drop(enum service_id svc, const struct sockaddr *peer, const char *reason);
-void report_suppressed(const char *what, uint64_t n);
-void report_quotes(const char *file, size_t n);
-void report_stopped(const struct serve_stats *st);
+void serve_report_refused(enum service_id svc, const struct sockaddr *peer, const char *reason);
+void serve_report_dgram(enum service_id svc, const struct sockaddr *peer, uint64_t in, uint64_t out);
+void serve_report_drop(enum service_id svc, const struct sockaddr *peer, const char *reason);
+void serve_report_suppressed(const char *what, uint64_t n);
+void serve_report_quotes(const char *file, size_t n);
+void serve_report_stopped(const struct serve_stats *st);
 
 #endif

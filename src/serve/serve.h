@@ -4,7 +4,6 @@
 
 #include "core/tool.h"
 
-int serve_main(int argc, char **argv);
 extern const struct tool serve_tool;
 
 #endif

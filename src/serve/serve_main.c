@@ -5,7 +5,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -26,10 +25,10 @@ static void serve_stop(struct server *srv)
 		return;
 	srv->stopping = true;
 	out_queue_closing();
-	listeners_close(srv);
-	tcp_close_all(srv);
-	report_stopped(&srv->stats);
-	event_base_loopexit(srv->base, NULL);
+	serve_listeners_close(srv);
+	serve_tcp_close_all(srv);
+	serve_report_stopped(&srv->stats);
+	proc_exit(srv->proc);
 }
 
 static void serve_reload_quotes(struct server *srv)
@@ -39,16 +38,16 @@ static void serve_reload_quotes(struct server *srv)
 
 	if (!srv->cfg->quotes_file)
 		return;
-	if (quotes_load_file(srv->cfg->quotes_file, &q, err, sizeof(err)) < 0) {
+	if (serve_quotes_load_file(srv->cfg->quotes_file, &q, err, sizeof(err)) < 0) {
 		log_error("%s (keeping the %zu quotes loaded before)", err, srv->quotes.n);
 		return;
 	}
-	quotes_free(&srv->quotes);
+	serve_quotes_free(&srv->quotes);
 	srv->quotes = q;
-	report_quotes(srv->cfg->quotes_file, q.n);
+	serve_report_quotes(srv->cfg->quotes_file, q.n);
 }
 
-static void serve_on_signal(evutil_socket_t sig, short what, void *arg)
+static void serve_on_signal(int sig, void *arg)
 {
 	struct server *srv = arg;
 
@@ -60,7 +59,7 @@ static void serve_on_signal(evutil_socket_t sig, short what, void *arg)
 
 static const struct timeval *serve_common_timeout(struct event_base *base, uint64_t ms)
 {
-	struct timeval tv = { .tv_sec = (time_t)(ms / 1000), .tv_usec = (suseconds_t)(ms % 1000) * 1000 };
+	struct timeval tv = proc_tv_ms(ms);
 
 	return event_base_init_common_timeout(base, &tv);
 }
@@ -68,26 +67,17 @@ static const struct timeval *serve_common_timeout(struct event_base *base, uint6
 static int serve_init_loop(struct server *srv)
 {
 	static const int sigs[3] = { SIGINT, SIGTERM, SIGHUP };
-	struct event_config *ec = event_config_new();
 
-	if (!ec)
-		return -1;
 	/* One thread; the changelist folds a del+add pair into one epoll_ctl. */
-	event_config_set_flag(ec, EVENT_BASE_FLAG_NOLOCK | EVENT_BASE_FLAG_EPOLL_USE_CHANGELIST);
-	srv->base = event_base_new_with_config(ec);
-	event_config_free(ec);
-	if (!srv->base)
+	srv->proc = proc_new_with(PROC_CHANGELIST);
+	if (!srv->proc)
 		return -1;
+	srv->base = proc_base(srv->proc);
 	srv->conns.base = srv->base;
 	if (srv->cfg->idle_ms)
 		srv->conns.idle_tv = serve_common_timeout(srv->base, srv->cfg->idle_ms);
 	srv->conns.linger_tv = serve_common_timeout(srv->base, SERVE_LINGER_MS);
-	for (int i = 0; i < 3; i++) {
-		srv->signals[i] = evsignal_new(srv->base, sigs[i], serve_on_signal, srv);
-		if (!srv->signals[i] || event_add(srv->signals[i], NULL) < 0)
-			return -1;
-	}
-	return 0;
+	return proc_on_signals(srv->proc, sigs, 3, serve_on_signal, srv);
 }
 
 static int serve_init_state(struct server *srv, long nofile)
@@ -97,11 +87,11 @@ static int serve_init_state(struct server *srv, long nofile)
 	char err[QOTD_ERR_MAX];
 
 	if (cfg->quotes_file) {
-		if (quotes_load_file(cfg->quotes_file, &srv->quotes, err, sizeof(err)) < 0) {
+		if (serve_quotes_load_file(cfg->quotes_file, &srv->quotes, err, sizeof(err)) < 0) {
 			log_error("--quotes %s", err);
 			return -1;
 		}
-	} else if (quotes_builtin(&srv->quotes) < 0) {
+	} else if (serve_quotes_builtin(&srv->quotes) < 0) {
 		log_error("built-in quotes do not parse");
 		return -1;
 	}
@@ -119,98 +109,66 @@ static int serve_init_state(struct server *srv, long nofile)
 	if (cfg->max_per_host)
 		srv->hosts = iptab_new(sizeof(uint64_t), (size_t)nofile);
 	if (cfg->udp)
-		srv->budget = udp_budget_new(cfg, now);
+		srv->budget = serve_udp_budget_new(cfg, now);
 	if ((cfg->max_per_host && !srv->hosts) || (cfg->udp && !srv->budget)) {
 		log_error("out of memory");
 		return -1;
 	}
 	ratelog_init(&srv->udp_log, SERVE_UDP_LOG_RATE, SERVE_UDP_LOG_BURST, now);
 	ratelog_init(&srv->tcp_log, SERVE_UDP_LOG_RATE, SERVE_UDP_LOG_BURST, now);
-	src_policy_init(&srv->policy);
-	src_policy_load_ifaces(&srv->policy);
+	srcfilter_init(&srv->policy);
+	srcfilter_load_ifaces(&srv->policy);
 	srv->reserve_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
 	return 0;
 }
 
 static void serve_free(struct server *srv)
 {
-	listeners_close(srv);
-	tcp_close_all(srv);
+	serve_listeners_close(srv);
+	serve_tcp_close_all(srv);
 	out_queue_stop();
-	for (int i = 0; i < 3; i++)
-		if (srv->signals[i])
-			event_free(srv->signals[i]);
-	if (srv->base)
-		event_base_free(srv->base);
+	proc_free(srv->proc);
 	iptab_free(srv->hosts);
 	srcbudget_free(srv->budget);
-	quotes_free(&srv->quotes);
+	serve_quotes_free(&srv->quotes);
 	dgram_batch_free(srv->udp);
 	free(srv->conns.iobuf);
 	if (srv->reserve_fd >= 0)
 		close(srv->reserve_fd);
 }
 
-static int serve_check_daytime(const struct serve_config *cfg)
+static enum tool_args serve_parse(int argc, char **argv, void *cfg, char *err, size_t errlen)
 {
-	char buf[DAYTIME_MAX];
-
-	if (cfg->daytime_fmt && daytime_format(buf, sizeof(buf), time(NULL), cfg->daytime_fmt) <= 2) {
-		log_error("--daytime-format '%s': gives an empty line or one longer than %d bytes",
-			  cfg->daytime_fmt, DAYTIME_MAX - 3);
-		return -1;
-	}
-	return 0;
+	serve_config_defaults(cfg);
+	return serve_parse_args(argc, argv, cfg, err, errlen);
 }
 
-int serve_main(int argc, char **argv)
+static int serve_run(void *arg)
 {
-	struct serve_config cfg;
-	struct server srv = { .reserve_fd = -1 };
+	const struct serve_config *cfg = arg;
+	struct server srv = { .reserve_fd = -1, .cfg = cfg };
 	union addr_any addrs[SERVE_MAX_BINDS];
-	char err[SERVE_ERR_MAX];
 	int rc = 1;
 
-	log_set_prog("socklab serve");
-	serve_config_defaults(&cfg);
-	switch (serve_parse_args(argc, argv, &cfg, err, sizeof(err))) {
-	case SERVE_ARGS_HELP:
-		fputs(serve_usage_text, stdout);
-		return 0;
-	case SERVE_ARGS_VERSION:
-		printf("socklab serve %s\n", SOCKLAB_VERSION);
-		return 0;
-	case SERVE_ARGS_USAGE:
-		log_error("%s", err);
-		fprintf(stderr, "Try 'socklab serve --help'.\n");
-		return 2;
-	case SERVE_ARGS_OK:
-		break;
-	}
-	if (serve_check_daytime(&cfg) < 0)
-		return 2;
-	out_set_mode(cfg.json ? OUT_JSON : OUT_TEXT);
-	signal(SIGPIPE, SIG_IGN);
-	srv.cfg = &cfg;
-
-	bool have_v6 = cfg.nbinds > 0 || cfg.family == AF_INET || sock_have_ipv6();
-	if (!have_v6 && cfg.family == AF_INET6) {
+	out_set_mode(cfg->json ? OUT_JSON : OUT_TEXT);
+	bool have_v6 = cfg->nbinds > 0 || cfg->family == AF_INET || sock_have_ipv6();
+	if (!have_v6 && cfg->family == AF_INET6) {
 		log_error("cannot bind ::1: IPv6 is off on this host");
 		return 1;
 	}
 	if (!have_v6)
 		log_error("IPv6 is off on this host; serving 127.0.0.1 only");
-	unsigned naddrs = serve_config_addrs(&cfg, have_v6, addrs);
+	unsigned naddrs = serve_config_addrs(cfg, have_v6, addrs);
 
 	long nofile = sock_raise_nofile();
 	if (nofile < 0)
 		nofile = 1024;
-	if (serve_init_state(&srv, nofile) < 0 || listeners_open(&srv, addrs, naddrs) < 0)
+	if (serve_init_state(&srv, nofile) < 0 || serve_listeners_open(&srv, addrs, naddrs) < 0)
 		goto out;
 	/* Datagrams from our own service ports could loop between two servers. */
 	for (size_t i = 0; i < srv.nlisteners; i++)
-		src_policy_add_port(&srv.policy, addr_port(&srv.listeners[i].addr.sa));
-	srv.max_conns = cfg.max_conns;
+		srcfilter_add_port(&srv.policy, addr_port(&srv.listeners[i].addr.sa));
+	srv.max_conns = cfg->max_conns;
 	if (!srv.max_conns) {
 		long room = nofile - (long)srv.nlisteners - SERVE_FD_RESERVE;
 		srv.max_conns = room > 1 ? (uint64_t)room : 1;
@@ -219,9 +177,9 @@ int serve_main(int argc, char **argv)
 		log_error("cannot set up the event loop");
 		goto out;
 	}
-	if (listeners_start(&srv) < 0)
+	if (serve_listeners_start(&srv) < 0)
 		goto out;
-	if (event_base_dispatch(srv.base) < 0) {
+	if (proc_loop(srv.proc) < 0) {
 		log_error("event loop failed");
 		goto out;
 	}
@@ -234,5 +192,8 @@ out:
 const struct tool serve_tool = {
 	.name = "serve",
 	.summary = "the lab server: echo, discard, daytime, qotd, chargen, time, upper",
-	.own_main = serve_main,
+	.usage = serve_usage_text,
+	.cfg_size = sizeof(struct serve_config),
+	.parse = serve_parse,
+	.run = serve_run,
 };

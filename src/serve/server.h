@@ -11,6 +11,7 @@
 #include "core/conn.h"
 #include "core/dgram.h"
 #include "core/iptab.h"
+#include "core/proc.h"
 #include "core/ratelog.h"
 #include "guard/srcbudget.h"
 #include "serve/config.h"
@@ -52,7 +53,8 @@ struct serve_stats {
 };
 
 struct server {
-	struct event_base *base;
+	struct proc *proc;              /* the loop and the signals */
+	struct event_base *base;        /* proc's */
 	const struct serve_config *cfg;
 	struct listener *listeners;
 	size_t nlisteners;
@@ -67,7 +69,6 @@ struct server {
 	struct ratelog udp_log;
 	struct ratelog tcp_log;         /* refusals */
 	struct serve_stats stats;
-	struct event *signals[3];
 	int reserve_fd;                 /* spare fd, given up to shed a connection at EMFILE */
 	bool stopping;
 };

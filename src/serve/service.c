@@ -13,17 +13,17 @@ static const struct service_info service_table[SVC_COUNT] = {
 	[SVC_UPPER] = { "upper", 12000, "the course's example: text back in upper case" },
 };
 
-const struct service_info *service_info(enum service_id id)
+const struct service_info *serve_service_info(enum service_id id)
 {
 	return &service_table[id];
 }
 
-const char *service_name(enum service_id id)
+const char *serve_service_name(enum service_id id)
 {
 	return service_table[id].name;
 }
 
-int service_by_name(const char *name, size_t len)
+int serve_service_by_name(const char *name, size_t len)
 {
 	for (int i = 0; i < SVC_COUNT; i++)
 		if (strlen(service_table[i].name) == len && strncmp(service_table[i].name, name, len) == 0)

@@ -22,9 +22,9 @@ struct service_info {
 	const char *what;  /* one line for --help */
 };
 
-const struct service_info *service_info(enum service_id id);
+const struct service_info *serve_service_info(enum service_id id);
 /* The id for name, or -1. */
-int service_by_name(const char *name, size_t len);
-const char *service_name(enum service_id id);
+int serve_service_by_name(const char *name, size_t len);
+const char *serve_service_name(enum service_id id);
 
 #endif

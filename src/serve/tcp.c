@@ -37,7 +37,7 @@ static void tcp_on_end(struct conn *c, const char *reason)
 	struct server *srv = tcp_server(c);
 
 	if (!srv->cfg->quiet)
-		report_end(c->tag, &c->peer.sa, c->bytes_in, c->bytes_out,
+		serve_report_end(c->tag, &c->peer.sa, c->bytes_in, c->bytes_out,
 			   (double)(clock_mono_us() - c->start_us) / 1e6, reason);
 	if (srv->hosts) {
 		struct addr_key key;
@@ -55,14 +55,14 @@ static bool discard_on_data(struct conn *c, uint8_t *data, size_t n)
 
 static bool chargen_on_writable(struct conn *c)
 {
-	ssize_t w = conn_write(c, chargen_window(c->pos), CHARGEN_WINDOW);
+	ssize_t w = conn_write(c, serve_chargen_window(c->pos), CHARGEN_WINDOW);
 
 	if (w < 0) {
 		/* The usual end of chargen: the client closes with output unread. */
 		conn_end(c, errno == EPIPE || errno == ECONNRESET ? "client-closed" : "error");
 		return false;
 	}
-	c->pos = chargen_advance(c->pos, (size_t)w);
+	c->pos = serve_chargen_advance(c->pos, (size_t)w);
 	return true;
 }
 
@@ -128,8 +128,8 @@ static void tcp_refuse(struct server *srv, struct listener *l, int fd, const str
 	if (ratelog_allow(&srv->tcp_log, clock_mono_us())) {
 		uint64_t n = ratelog_take_suppressed(&srv->tcp_log);
 		if (n)
-			report_suppressed("refused", n);
-		report_refused(l->svc, sa, why);
+			serve_report_suppressed("refused", n);
+		serve_report_refused(l->svc, sa, why);
 	}
 }
 
@@ -153,7 +153,7 @@ static bool tcp_answer(struct server *srv, struct conn *c)
 	uint8_t out[REPLY_OUT_MAX];
 
 	srv->reply.now = time(NULL);
-	size_t n = reply_oneshot(c->tag, out, sizeof(out), &srv->reply);
+	size_t n = serve_reply_oneshot(c->tag, out, sizeof(out), &srv->reply);
 	if (conn_send(c, out, n) < 0) {
 		conn_end(c, conn_errno_reason(errno));
 		return false;
@@ -163,7 +163,7 @@ static bool tcp_answer(struct server *srv, struct conn *c)
 	return true;
 }
 
-void tcp_on_accept(struct evconnlistener *lev, evutil_socket_t fd, struct sockaddr *sa,
+void serve_tcp_on_accept(struct evconnlistener *lev, evutil_socket_t fd, struct sockaddr *sa,
 		   int salen, void *arg)
 {
 	struct listener *l = arg;
@@ -186,7 +186,7 @@ void tcp_on_accept(struct evconnlistener *lev, evutil_socket_t fd, struct sockad
 	c->tag = (uint8_t)l->svc;
 	srv->stats.tcp_conns++;
 	if (srv->cfg->verbose)
-		report_start(l->svc, sa);
+		serve_report_start(l->svc, sa);
 	tcp_bound_buffers(srv->cfg, fd, l->svc);
 	if (l->svc == SVC_ECHO || l->svc == SVC_UPPER)
 		sock_set_nodelay(fd, true); /* keystroke echo must not wait for ACKs */
@@ -196,7 +196,7 @@ void tcp_on_accept(struct evconnlistener *lev, evutil_socket_t fd, struct sockad
 	conn_arm(c);
 }
 
-void tcp_on_accept_error(struct evconnlistener *lev, void *arg)
+void serve_tcp_on_accept_error(struct evconnlistener *lev, void *arg)
 {
 	struct listener *l = arg;
 	struct server *srv = l->srv;
@@ -217,7 +217,7 @@ void tcp_on_accept_error(struct evconnlistener *lev, void *arg)
 	}
 }
 
-void tcp_close_all(struct server *srv)
+void serve_tcp_close_all(struct server *srv)
 {
 	conn_end_all(&srv->conns, "shutdown");
 }

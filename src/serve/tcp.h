@@ -7,10 +7,10 @@
 #include "serve/server.h"
 
 /* evconnlistener callbacks; arg is the struct listener. */
-void tcp_on_accept(struct evconnlistener *lev, evutil_socket_t fd, struct sockaddr *sa,
+void serve_tcp_on_accept(struct evconnlistener *lev, evutil_socket_t fd, struct sockaddr *sa,
 		   int salen, void *arg);
-void tcp_on_accept_error(struct evconnlistener *lev, void *arg);
+void serve_tcp_on_accept_error(struct evconnlistener *lev, void *arg);
 /* Closes every connection (reason "shutdown"). */
-void tcp_close_all(struct server *srv);
+void serve_tcp_close_all(struct server *srv);
 
 #endif

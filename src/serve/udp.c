@@ -25,11 +25,11 @@ static void udp_log_drop(struct server *srv, const struct listener *l, const str
 		return;
 	uint64_t n = ratelog_take_suppressed(&srv->udp_log);
 	if (n)
-		report_suppressed("udp", n);
-	report_drop(l->svc, sa, why);
+		serve_report_suppressed("udp", n);
+	serve_report_drop(l->svc, sa, why);
 }
 
-struct srcbudget *udp_budget_new(const struct serve_config *cfg, uint64_t now_us)
+struct srcbudget *serve_udp_budget_new(const struct serve_config *cfg, uint64_t now_us)
 {
 	struct srcbudget_cfg bc;
 
@@ -100,9 +100,9 @@ static void udp_answer(struct server *srv, struct listener *l, unsigned n)
 		const uint8_t *reply;
 
 		srv->stats.udp_in++;
-		enum src_verdict v = src_check(&srv->policy, sa);
+		enum src_verdict v = srcfilter_check(&srv->policy, sa);
 		if (v != SRC_OK) {
-			udp_log_drop(srv, l, sa, src_verdict_name(v), now);
+			udp_log_drop(srv, l, sa, srcfilter_verdict_name(v), now);
 			continue;
 		}
 		if (dgram_truncated(b, i)) {
@@ -111,21 +111,21 @@ static void udp_answer(struct server *srv, struct listener *l, unsigned n)
 		}
 		/* before upper changes it in place */
 		uint64_t digest = srcbudget_digest(b->data[i], len);
-		ssize_t rlen = reply_datagram(l->svc, b->data[i], len, b->reply[i], &srv->reply, &reply);
+		ssize_t rlen = serve_reply_datagram(l->svc, b->data[i], len, b->reply[i], &srv->reply, &reply);
 		if (rlen >= 0 && !udp_budget_ok(srv, l, sa, len, digest, reply, &rlen, now))
 			continue;
 		if (!srv->cfg->quiet && ratelog_allow(&srv->udp_log, now)) {
 			uint64_t k = ratelog_take_suppressed(&srv->udp_log);
 			if (k)
-				report_suppressed("udp", k);
-			report_dgram(l->svc, sa, len, rlen < 0 ? 0 : (uint64_t)rlen);
+				serve_report_suppressed("udp", k);
+			serve_report_dgram(l->svc, sa, len, rlen < 0 ? 0 : (uint64_t)rlen);
 		}
 		if (rlen >= 0)
 			dgram_reply(b, i, reply, (size_t)rlen);
 	}
 }
 
-void udp_on_readable(evutil_socket_t fd, short what, void *arg)
+void serve_udp_on_readable(evutil_socket_t fd, short what, void *arg)
 {
 	struct listener *l = arg;
 	struct server *srv = l->srv;

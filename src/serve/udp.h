@@ -7,8 +7,8 @@
 #include "serve/server.h"
 
 /* Read event of a UDP listener; arg is the struct listener. */
-void udp_on_readable(evutil_socket_t fd, short what, void *arg);
+void serve_udp_on_readable(evutil_socket_t fd, short what, void *arg);
 /* The budget of UDP answers (guard/srcbudget) as the options set it. */
-struct srcbudget *udp_budget_new(const struct serve_config *cfg, uint64_t now_us);
+struct srcbudget *serve_udp_budget_new(const struct serve_config *cfg, uint64_t now_us);
 
 #endif

@@ -17,7 +17,7 @@ static struct src_policy policy;
 
 static int setup_policy(void **state)
 {
-	src_policy_init(&policy);
+	srcfilter_init(&policy);
 	return 0;
 }
 
@@ -29,7 +29,7 @@ static enum src_verdict check4(const char *ip, uint16_t port)
 	sin.sin_family = AF_INET;
 	sin.sin_port = htons(port);
 	assert_int_equal(inet_pton(AF_INET, ip, &sin.sin_addr), 1);
-	return src_check(&policy, (const struct sockaddr *)&sin);
+	return srcfilter_check(&policy, (const struct sockaddr *)&sin);
 }
 
 static enum src_verdict check6(const char *ip, uint16_t port)
@@ -40,7 +40,7 @@ static enum src_verdict check6(const char *ip, uint16_t port)
 	sin6.sin6_family = AF_INET6;
 	sin6.sin6_port = htons(port);
 	assert_int_equal(inet_pton(AF_INET6, ip, &sin6.sin6_addr), 1);
-	return src_check(&policy, (const struct sockaddr *)&sin6);
+	return srcfilter_check(&policy, (const struct sockaddr *)&sin6);
 }
 
 static struct in_addr in4(const char *ip)
@@ -76,10 +76,10 @@ static void test_good_ports(void **state)
 
 static void test_own_ports(void **state)
 {
-	src_policy_add_port(&policy, 10007);
-	src_policy_add_port(&policy, 12000);
-	src_policy_add_port(&policy, 65535);
-	src_policy_add_port(&policy, 1024);
+	srcfilter_add_port(&policy, 10007);
+	srcfilter_add_port(&policy, 12000);
+	srcfilter_add_port(&policy, 65535);
+	srcfilter_add_port(&policy, 1024);
 
 	assert_int_equal(check4("127.0.0.1", 10007), SRC_BAD_PORT);
 	assert_int_equal(check4("127.0.0.1", 12000), SRC_BAD_PORT);
@@ -111,12 +111,12 @@ static void test_v4_bad_addrs(void **state)
 static void test_v4_added_broadcast(void **state)
 {
 	assert_int_equal(check4("192.168.1.255", 40000), SRC_OK);
-	src_policy_add_bcast(&policy, in4("192.168.1.255"));
+	srcfilter_add_bcast(&policy, in4("192.168.1.255"));
 	assert_int_equal(check4("192.168.1.255", 40000), SRC_BAD_ADDR);
 	assert_int_equal(check4("192.168.1.254", 40000), SRC_OK);
 	assert_int_equal(check4("192.168.2.255", 40000), SRC_OK);
 	/* a duplicate is kept once */
-	src_policy_add_bcast(&policy, in4("192.168.1.255"));
+	srcfilter_add_bcast(&policy, in4("192.168.1.255"));
 	assert_int_equal(policy.nbcast, 1);
 }
 
@@ -124,11 +124,11 @@ static void test_iface_without_broadcast_is_not_one(void **state)
 {
 	/* getifaddrs gives the address itself when none was set (ip addr add
 	 * 198.18.20.1/24 without brd): the host's own address stays served */
-	src_policy_add_iface(&policy, in4("198.18.20.1"), in4("198.18.20.1"));
-	src_policy_add_iface(&policy, in4("198.18.21.1"), in4("0.0.0.0"));
+	srcfilter_add_iface(&policy, in4("198.18.20.1"), in4("198.18.20.1"));
+	srcfilter_add_iface(&policy, in4("198.18.21.1"), in4("0.0.0.0"));
 	assert_int_equal(policy.nbcast, 0);
 	assert_int_equal(check4("198.18.20.1", 40000), SRC_OK);
-	src_policy_add_iface(&policy, in4("198.18.20.1"), in4("198.18.20.255"));
+	srcfilter_add_iface(&policy, in4("198.18.20.1"), in4("198.18.20.255"));
 	assert_int_equal(check4("198.18.20.255", 40000), SRC_BAD_ADDR);
 	assert_int_equal(check4("198.18.20.1", 40000), SRC_OK);
 }
@@ -139,7 +139,7 @@ static void test_broadcast_list_bounded(void **state)
 
 	for (unsigned i = 0; i < SRCFILTER_MAX_BCAST + 10; i++) {
 		snprintf(ip, sizeof(ip), "10.%u.255.255", i);
-		src_policy_add_bcast(&policy, in4(ip));
+		srcfilter_add_bcast(&policy, in4(ip));
 	}
 	assert_int_equal(policy.nbcast, SRCFILTER_MAX_BCAST);
 	assert_int_equal(check4("10.0.255.255", 40000), SRC_BAD_ADDR);
@@ -174,13 +174,13 @@ static void test_other_family_is_bad(void **state)
 
 	memset(&un, 0, sizeof(un));
 	un.sun_family = AF_UNIX;
-	assert_int_equal(src_check(&policy, (const struct sockaddr *)&un), SRC_BAD_ADDR);
+	assert_int_equal(srcfilter_check(&policy, (const struct sockaddr *)&un), SRC_BAD_ADDR);
 }
 
 static void test_load_ifaces(void **state)
 {
 	/* whatever the host has: bounded, and loopback still served */
-	src_policy_load_ifaces(&policy);
+	srcfilter_load_ifaces(&policy);
 	assert_true(policy.nbcast <= SRCFILTER_MAX_BCAST);
 	assert_int_equal(check4("127.0.0.1", 40000), SRC_OK);
 	assert_int_equal(check4("255.255.255.255", 40000), SRC_BAD_ADDR);
@@ -188,9 +188,9 @@ static void test_load_ifaces(void **state)
 
 static void test_verdict_names(void **state)
 {
-	assert_string_equal(src_verdict_name(SRC_OK), "ok");
-	assert_string_equal(src_verdict_name(SRC_BAD_PORT), "bad-source-port");
-	assert_string_equal(src_verdict_name(SRC_BAD_ADDR), "bad-source-addr");
+	assert_string_equal(srcfilter_verdict_name(SRC_OK), "ok");
+	assert_string_equal(srcfilter_verdict_name(SRC_BAD_PORT), "bad-source-port");
+	assert_string_equal(srcfilter_verdict_name(SRC_BAD_ADDR), "bad-source-addr");
 }
 
 #define T(f) cmocka_unit_test_setup(f, setup_policy)

@@ -23,7 +23,7 @@ static void rewrite(const char *const *argv, const char *const *want)
 		argc++;
 	while (want[nwant])
 		nwant++;
-	assert_int_equal(opt_one_dash_long(argc, (char *const *)argv, names, out), nwant);
+	assert_int_equal(echo_one_dash_long(argc, (char *const *)argv, names, out), nwant);
 	for (int i = 0; i < nwant; i++)
 		assert_string_equal(out[i], want[i]);
 	assert_null(out[nwant]);
@@ -52,17 +52,17 @@ static void test_transport(void **state)
 	int proto = -1;
 	const char *why = NULL;
 
-	assert_int_equal(opt_parse_transport("TCP", &proto, &why), 0);
+	assert_int_equal(echo_parse_transport("TCP", &proto, &why), 0);
 	assert_int_equal(proto, IPPROTO_TCP);
-	assert_int_equal(opt_parse_transport("udp", &proto, &why), 0);
+	assert_int_equal(echo_parse_transport("udp", &proto, &why), 0);
 	assert_int_equal(proto, IPPROTO_UDP);
-	assert_int_equal(opt_parse_transport("Udp", &proto, &why), 0);
+	assert_int_equal(echo_parse_transport("Udp", &proto, &why), 0);
 	assert_int_equal(proto, IPPROTO_UDP);
 	proto = -1;
-	assert_int_equal(opt_parse_transport("TCP/UDP", &proto, &why), -1);
+	assert_int_equal(echo_parse_transport("TCP/UDP", &proto, &why), -1);
 	assert_string_equal(why, "not TCP or UDP");
-	assert_int_equal(opt_parse_transport("", &proto, &why), -1);
-	assert_int_equal(opt_parse_transport("tcp ", &proto, &why), -1);
+	assert_int_equal(echo_parse_transport("", &proto, &why), -1);
+	assert_int_equal(echo_parse_transport("tcp ", &proto, &why), -1);
 	assert_int_equal(proto, -1);
 }
 

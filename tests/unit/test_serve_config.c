@@ -287,7 +287,7 @@ static void test_addrs_family(void **state)
 	cfg.family = AF_INET6;
 	assert_int_equal(serve_config_addrs(&cfg, true, out), 1);
 	assert_addr(&out[0], "::1");
-	/* -6 on a host without IPv6: nothing to bind (serve_main says so) */
+	/* -6 on a host without IPv6: nothing to bind (serve_run says so) */
 	assert_int_equal(serve_config_addrs(&cfg, false, out), 0);
 }
 

@@ -61,12 +61,12 @@ static void test_echo(void **state)
 	const uint8_t *reply = NULL;
 
 	ctx_init(&ctx, 1);
-	assert_int_equal(reply_datagram(SVC_ECHO, data, 13, out, &ctx, &reply), 13);
+	assert_int_equal(serve_reply_datagram(SVC_ECHO, data, 13, out, &ctx, &reply), 13);
 	assert_ptr_equal(reply, data);
 	assert_memory_equal(data, "hello\0world\r\n", 13);
 
 	reply = NULL;
-	assert_int_equal(reply_datagram(SVC_ECHO, data, 0, out, &ctx, &reply), 0);
+	assert_int_equal(serve_reply_datagram(SVC_ECHO, data, 0, out, &ctx, &reply), 0);
 	assert_ptr_equal(reply, data);
 }
 
@@ -78,7 +78,7 @@ static void test_upper(void **state)
 	const uint8_t *reply = NULL;
 
 	ctx_init(&ctx, 1);
-	assert_int_equal(reply_datagram(SVC_UPPER, data, 12, out, &ctx, &reply), 12);
+	assert_int_equal(serve_reply_datagram(SVC_UPPER, data, 12, out, &ctx, &reply), 12);
 	assert_ptr_equal(reply, data);
 	assert_memory_equal(data, "ABC XYZ\n\xe4 OK", 12);
 }
@@ -91,7 +91,7 @@ static void test_discard(void **state)
 	const uint8_t *reply = NULL;
 
 	ctx_init(&ctx, 1);
-	assert_int_equal(reply_datagram(SVC_DISCARD, data, 7, out, &ctx, &reply), -1);
+	assert_int_equal(serve_reply_datagram(SVC_DISCARD, data, 7, out, &ctx, &reply), -1);
 	assert_memory_equal(data, "dropped", 7);
 }
 
@@ -109,7 +109,7 @@ static void test_chargen_datagrams(void **state)
 	memset(lens_seen, 0, sizeof(lens_seen));
 	for (size_t i = 0; i < N; i++) {
 		assert_int_equal(ctx.chargen_line, i % 95);
-		ssize_t n = reply_datagram(SVC_CHARGEN, data, 7, out, &ctx, &reply);
+		ssize_t n = serve_reply_datagram(SVC_CHARGEN, data, 7, out, &ctx, &reply);
 		assert_true(n >= 0 && n <= CHARGEN_DGRAM_MAX);
 		assert_ptr_equal(reply, out);
 		/* a prefix of the stream from the start of line i (mod 95) */
@@ -140,7 +140,7 @@ static void test_chargen_line_wraps(void **state)
 
 	ctx_init(&ctx, 7);
 	ctx.chargen_line = 94;
-	ssize_t n = reply_datagram(SVC_CHARGEN, data, 1, out, &ctx, &reply);
+	ssize_t n = serve_reply_datagram(SVC_CHARGEN, data, 1, out, &ctx, &reply);
 	assert_true(n >= 0 && n <= CHARGEN_DGRAM_MAX);
 	ref_lines(want, (size_t)n, 94);
 	assert_memory_equal(out, want, (size_t)n);
@@ -157,13 +157,13 @@ static void test_daytime(void **state)
 
 	ctx_init(&ctx, 1);
 	ctx.now = 1783874697;
-	assert_int_equal(reply_datagram(SVC_DAYTIME, data, 1, out, &ctx, &reply), 26);
+	assert_int_equal(serve_reply_datagram(SVC_DAYTIME, data, 1, out, &ctx, &reply), 26);
 	assert_ptr_equal(reply, out);
 	assert_memory_equal(out, "Sun Jul 12 16:44:57 2026\r\n", 26);
 
 	ctx.now = 1621345017;
 	ctx.daytime_fmt = "%H:%M:%S %d.%m.%Y";
-	assert_int_equal(reply_datagram(SVC_DAYTIME, data, 0, out, &ctx, &reply), 21);
+	assert_int_equal(serve_reply_datagram(SVC_DAYTIME, data, 0, out, &ctx, &reply), 21);
 	assert_memory_equal(out, "13:36:57 18.05.2021\r\n", 21);
 }
 
@@ -175,12 +175,12 @@ static void test_time(void **state)
 
 	ctx_init(&ctx, 1);
 	ctx.now = 1783874697;
-	assert_int_equal(reply_datagram(SVC_TIME, data, 1, out, &ctx, &reply), 4);
+	assert_int_equal(serve_reply_datagram(SVC_TIME, data, 1, out, &ctx, &reply), 4);
 	assert_ptr_equal(reply, out);
 	assert_memory_equal(out, "\xed\xfe\x43\x09", 4);
 
 	ctx.now = 0;
-	assert_int_equal(reply_datagram(SVC_TIME, data, 0, out, &ctx, &reply), 4);
+	assert_int_equal(serve_reply_datagram(SVC_TIME, data, 0, out, &ctx, &reply), 4);
 	assert_memory_equal(out, "\x83\xaa\x7e\x80", 4);
 }
 
@@ -193,12 +193,12 @@ static void test_qotd(void **state)
 	const uint8_t *reply = NULL;
 	int seen_a = 0, seen_b = 0;
 
-	assert_int_equal(quotes_parse("alpha\n%\nbeta\nline 2\n", 20, "t", &q, err, sizeof(err)), 0);
+	assert_int_equal(serve_quotes_parse("alpha\n%\nbeta\nline 2\n", 20, "t", &q, err, sizeof(err)), 0);
 	assert_int_equal(q.n, 2);
 	ctx_init(&ctx, 3);
 	ctx.quotes = &q;
 	for (int i = 0; i < 200; i++) {
-		ssize_t n = reply_datagram(SVC_QOTD, data, 1, out, &ctx, &reply);
+		ssize_t n = serve_reply_datagram(SVC_QOTD, data, 1, out, &ctx, &reply);
 		assert_ptr_equal(reply, out);
 		if (n == 7) {
 			assert_memory_equal(out, "alpha\r\n", 7);
@@ -211,7 +211,7 @@ static void test_qotd(void **state)
 	}
 	/* a random choice, not always the same quote */
 	assert_true(seen_a > 0 && seen_b > 0);
-	quotes_free(&q);
+	serve_quotes_free(&q);
 }
 
 static void test_qotd_without_quotes(void **state)
@@ -222,9 +222,9 @@ static void test_qotd_without_quotes(void **state)
 	const uint8_t *reply = NULL;
 
 	ctx_init(&ctx, 1);
-	assert_int_equal(reply_datagram(SVC_QOTD, data, 1, out, &ctx, &reply), 0);
+	assert_int_equal(serve_reply_datagram(SVC_QOTD, data, 1, out, &ctx, &reply), 0);
 	ctx.quotes = &none;
-	assert_int_equal(reply_datagram(SVC_QOTD, data, 1, out, &ctx, &reply), 0);
+	assert_int_equal(serve_reply_datagram(SVC_QOTD, data, 1, out, &ctx, &reply), 0);
 }
 
 static void test_oneshot_caps(void **state)
@@ -236,19 +236,19 @@ static void test_oneshot_caps(void **state)
 
 	ctx_init(&ctx, 1);
 	ctx.now = 1783874697;
-	assert_int_equal(reply_oneshot(SVC_TIME, out, 3, &ctx), 0);
-	assert_int_equal(reply_oneshot(SVC_TIME, out, 4, &ctx), 4);
-	assert_int_equal(reply_oneshot(SVC_DAYTIME, out, 26, &ctx), 0);
-	assert_int_equal(reply_oneshot(SVC_DAYTIME, out, 27, &ctx), 26);
+	assert_int_equal(serve_reply_oneshot(SVC_TIME, out, 3, &ctx), 0);
+	assert_int_equal(serve_reply_oneshot(SVC_TIME, out, 4, &ctx), 4);
+	assert_int_equal(serve_reply_oneshot(SVC_DAYTIME, out, 26, &ctx), 0);
+	assert_int_equal(serve_reply_oneshot(SVC_DAYTIME, out, 27, &ctx), 26);
 	/* services that are not one-shot answer nothing here */
-	assert_int_equal(reply_oneshot(SVC_ECHO, out, sizeof(out), &ctx), 0);
-	assert_int_equal(reply_oneshot(SVC_CHARGEN, out, sizeof(out), &ctx), 0);
+	assert_int_equal(serve_reply_oneshot(SVC_ECHO, out, sizeof(out), &ctx), 0);
+	assert_int_equal(serve_reply_oneshot(SVC_CHARGEN, out, sizeof(out), &ctx), 0);
 
-	assert_int_equal(quotes_parse("abcdef\n", 7, "t", &q, err, sizeof(err)), 0);
+	assert_int_equal(serve_quotes_parse("abcdef\n", 7, "t", &q, err, sizeof(err)), 0);
 	ctx.quotes = &q;
-	assert_int_equal(reply_oneshot(SVC_QOTD, out, sizeof(out), &ctx), 8);
+	assert_int_equal(serve_reply_oneshot(SVC_QOTD, out, sizeof(out), &ctx), 8);
 	assert_memory_equal(out, "abcdef\r\n", 8);
-	quotes_free(&q);
+	serve_quotes_free(&q);
 }
 
 static void test_builtin_quotes_fit_a_datagram(void **state)
@@ -258,15 +258,15 @@ static void test_builtin_quotes_fit_a_datagram(void **state)
 	uint8_t data[1] = { 0 }, out[REPLY_OUT_MAX];
 	const uint8_t *reply = NULL;
 
-	assert_int_equal(quotes_builtin(&q), 0);
+	assert_int_equal(serve_quotes_builtin(&q), 0);
 	ctx_init(&ctx, 9);
 	ctx.quotes = &q;
 	for (int i = 0; i < 500; i++) {
-		ssize_t n = reply_datagram(SVC_QOTD, data, 1, out, &ctx, &reply);
+		ssize_t n = serve_reply_datagram(SVC_QOTD, data, 1, out, &ctx, &reply);
 		assert_true(n > 2 && n < 512);
 		assert_memory_equal(out + n - 2, "\r\n", 2);
 	}
-	quotes_free(&q);
+	serve_quotes_free(&q);
 }
 
 int main(void)

@@ -62,7 +62,7 @@ static void test_first_lines_literal(void **state)
 	uint32_t pos = 0;
 
 	assert_int_equal(sizeof(line0) - 1, 74);
-	chargen_fill(buf, sizeof(buf), &pos);
+	serve_chargen_fill(buf, sizeof(buf), &pos);
 	assert_int_equal(pos, 148);
 	assert_memory_equal(buf, line0, 74);
 	assert_memory_equal(buf + 74, "!\"#", 3);
@@ -74,7 +74,7 @@ static void test_line_structure(void **state)
 	uint8_t *buf = xmalloc(96 * 74);
 	uint32_t pos = 0;
 
-	chargen_fill(buf, 96 * 74, &pos);
+	serve_chargen_fill(buf, 96 * 74, &pos);
 	for (size_t k = 0; k < 96; k++) {
 		const uint8_t *l = buf + k * 74;
 		assert_int_equal(l[72], '\r');
@@ -100,7 +100,7 @@ static void test_fill_matches_reference_over_periods(void **state)
 	uint8_t *got = xmalloc(n), *want = xmalloc(n);
 	uint32_t pos = 0;
 
-	chargen_fill(got, n, &pos);
+	serve_chargen_fill(got, n, &pos);
 	ref_fill(want, n, 0);
 	assert_memory_equal(got, want, n);
 	assert_int_equal(pos, 100);
@@ -122,7 +122,7 @@ static void test_fill_across_calls(void **state)
 	size_t off = 0;
 
 	for (size_t i = 0; i < sizeof(chunks) / sizeof(chunks[0]); i++) {
-		chargen_fill(got + off, chunks[i], &pos);
+		serve_chargen_fill(got + off, chunks[i], &pos);
 		off += chunks[i];
 		assert_int_equal(pos, off % CHARGEN_PERIOD);
 	}
@@ -137,7 +137,7 @@ static void test_fill_across_period_boundary(void **state)
 	uint8_t got[20], want[20];
 	uint32_t pos = CHARGEN_PERIOD - 10;
 
-	chargen_fill(got, sizeof(got), &pos);
+	serve_chargen_fill(got, sizeof(got), &pos);
 	assert_int_equal(pos, 10);
 	ref_fill(want, sizeof(want), CHARGEN_PERIOD - 10);
 	assert_memory_equal(got, want, sizeof(got));
@@ -146,7 +146,7 @@ static void test_fill_across_period_boundary(void **state)
 
 	/* starting exactly at the last byte */
 	pos = CHARGEN_PERIOD - 1;
-	chargen_fill(got, 2, &pos);
+	serve_chargen_fill(got, 2, &pos);
 	assert_memory_equal(got, "\n ", 2);
 	assert_int_equal(pos, 1);
 }
@@ -156,7 +156,7 @@ static void test_fill_zero_len(void **state)
 	uint8_t buf[4] = { 'x', 'x', 'x', 'x' };
 	uint32_t pos = 123;
 
-	chargen_fill(buf, 0, &pos);
+	serve_chargen_fill(buf, 0, &pos);
 	assert_int_equal(pos, 123);
 	assert_memory_equal(buf, "xxxx", 4);
 }
@@ -167,7 +167,7 @@ static void test_fill_from_every_offset_in_a_period(void **state)
 
 	for (uint32_t start = 0; start < CHARGEN_PERIOD; start++) {
 		uint32_t pos = start;
-		chargen_fill(got, sizeof(got), &pos);
+		serve_chargen_fill(got, sizeof(got), &pos);
 		ref_fill(want, sizeof(want), start);
 		assert_memory_equal(got, want, sizeof(got));
 		assert_int_equal(pos, (start + sizeof(got)) % CHARGEN_PERIOD);
@@ -182,20 +182,20 @@ static void test_window_consistent_with_fill(void **state)
 
 	for (size_t i = 0; i < sizeof(starts) / sizeof(starts[0]); i++) {
 		uint32_t pos = starts[i];
-		const uint8_t *w = chargen_window(pos);
+		const uint8_t *w = serve_chargen_window(pos);
 		assert_non_null(w);
 		/* the whole window is contiguous and equals what fill gives */
-		chargen_fill(want, CHARGEN_WINDOW, &pos);
+		serve_chargen_fill(want, CHARGEN_WINDOW, &pos);
 		assert_memory_equal(w, want, CHARGEN_WINDOW);
-		assert_int_equal(pos, chargen_advance(starts[i], CHARGEN_WINDOW));
+		assert_int_equal(pos, serve_chargen_advance(starts[i], CHARGEN_WINDOW));
 	}
 	free(want);
 }
 
 static void test_window_then_advance_reproduces_stream(void **state)
 {
-	/* A writer that sends k bytes from chargen_window() and advances by k
-	 * must send the same stream as chargen_fill(). */
+	/* A writer that sends k bytes from serve_chargen_window() and advances by k
+	 * must send the same stream as serve_chargen_fill(). */
 	static const size_t sends[] = { 100, 7030, 1, CHARGEN_WINDOW, 6999, 74, 12345 };
 	size_t total = 0;
 
@@ -206,8 +206,8 @@ static void test_window_then_advance_reproduces_stream(void **state)
 	size_t off = 0;
 
 	for (size_t i = 0; i < sizeof(sends) / sizeof(sends[0]); i++) {
-		memcpy(got + off, chargen_window(pos), sends[i]);
-		pos = chargen_advance(pos, sends[i]);
+		memcpy(got + off, serve_chargen_window(pos), sends[i]);
+		pos = serve_chargen_advance(pos, sends[i]);
 		assert_true(pos < CHARGEN_PERIOD);
 		off += sends[i];
 	}
@@ -219,15 +219,15 @@ static void test_window_then_advance_reproduces_stream(void **state)
 
 static void test_advance(void **state)
 {
-	assert_int_equal(chargen_advance(0, 0), 0);
-	assert_int_equal(chargen_advance(0, 74), 74);
-	assert_int_equal(chargen_advance(0, CHARGEN_PERIOD), 0);
-	assert_int_equal(chargen_advance(CHARGEN_PERIOD - 1, 1), 0);
-	assert_int_equal(chargen_advance(100, (size_t)CHARGEN_PERIOD * 1000 + 5), 105);
-	assert_int_equal(chargen_advance(7000, 7000), 6970);
+	assert_int_equal(serve_chargen_advance(0, 0), 0);
+	assert_int_equal(serve_chargen_advance(0, 74), 74);
+	assert_int_equal(serve_chargen_advance(0, CHARGEN_PERIOD), 0);
+	assert_int_equal(serve_chargen_advance(CHARGEN_PERIOD - 1, 1), 0);
+	assert_int_equal(serve_chargen_advance(100, (size_t)CHARGEN_PERIOD * 1000 + 5), 105);
+	assert_int_equal(serve_chargen_advance(7000, 7000), 6970);
 	/* a huge n does not overflow */
-	assert_int_equal(chargen_advance(0, SIZE_MAX), SIZE_MAX % CHARGEN_PERIOD);
-	assert_int_equal(chargen_advance(CHARGEN_PERIOD - 1, SIZE_MAX),
+	assert_int_equal(serve_chargen_advance(0, SIZE_MAX), SIZE_MAX % CHARGEN_PERIOD);
+	assert_int_equal(serve_chargen_advance(CHARGEN_PERIOD - 1, SIZE_MAX),
 			 (CHARGEN_PERIOD - 1 + SIZE_MAX % CHARGEN_PERIOD) % CHARGEN_PERIOD);
 }
 

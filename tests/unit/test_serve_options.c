@@ -1,5 +1,5 @@
 /* Unit tests for serve/options: socklab serve's command line, through
- * serve_parse_args() exactly as serve_main() calls it, and the help text. */
+ * serve_parse_args() exactly as the tool frame calls it, and the help text. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -20,7 +20,7 @@ static char err[SERVE_ERR_MAX];
 
 /* getopt_long permutes argv, so each call gets a fresh array; string
  * literals are only read. */
-static enum serve_args parse_argv(char **argv)
+static enum tool_args parse_argv(char **argv)
 {
 	int argc = 0;
 
@@ -41,15 +41,15 @@ static uint16_t port_of(enum service_id s)
 	return p;
 }
 
-static void expect_usage(enum serve_args r, const char *want)
+static void expect_usage(enum tool_args r, const char *want)
 {
-	assert_int_equal(r, SERVE_ARGS_USAGE);
+	assert_int_equal(r, TOOL_ARGS_USAGE);
 	assert_string_equal(err, want);
 }
 
 static void test_defaults(void **state)
 {
-	assert_int_equal(parse_argv((char *[]){ "serve", NULL }), SERVE_ARGS_OK);
+	assert_int_equal(parse_argv((char *[]){ "serve", NULL }), TOOL_ARGS_OK);
 	assert_string_equal(err, "");
 	assert_int_equal(cfg.family, AF_UNSPEC);
 	assert_int_equal(cfg.nbinds, 0);
@@ -71,45 +71,45 @@ static void test_defaults(void **state)
 
 static void test_udp_answer_budget_options(void **state)
 {
-	assert_int_equal(parse_argv((char *[]){ "serve", NULL }), SERVE_ARGS_OK);
+	assert_int_equal(parse_argv((char *[]){ "serve", NULL }), TOOL_ARGS_OK);
 	assert_int_equal(cfg.amp_factor_milli, 1000);
 	assert_int_equal(cfg.amp_credit, 4096);
 	assert_int_equal(cfg.udp_peer_rate, 1000);
 
-	assert_int_equal(PARSE("--amp-factor", "2.5"), SERVE_ARGS_OK);
+	assert_int_equal(PARSE("--amp-factor", "2.5"), TOOL_ARGS_OK);
 	assert_int_equal(cfg.amp_factor_milli, 2500);
-	assert_int_equal(PARSE("--amp-factor", "0"), SERVE_ARGS_OK);
+	assert_int_equal(PARSE("--amp-factor", "0"), TOOL_ARGS_OK);
 	assert_int_equal(cfg.amp_factor_milli, 0);
 	expect_usage(PARSE("--amp-factor", "1001"), "--amp-factor 1001: too large (at most 1000)");
 	expect_usage(PARSE("--amp-factor", "-1"), "--amp-factor -1: not a number (e.g. 1 or 0.5)");
 	expect_usage(PARSE("--amp-factor", "0.0001"), "--amp-factor 0.0001: more than 3 decimals");
 
-	assert_int_equal(PARSE("--amp-credit", "64k"), SERVE_ARGS_OK);
+	assert_int_equal(PARSE("--amp-credit", "64k"), TOOL_ARGS_OK);
 	assert_int_equal(cfg.amp_credit, 65536);
-	assert_int_equal(PARSE("--amp-credit", "0"), SERVE_ARGS_OK);
+	assert_int_equal(PARSE("--amp-credit", "0"), TOOL_ARGS_OK);
 	assert_int_equal(cfg.amp_credit, 0);
-	assert_int_equal(PARSE("--amp-credit", "16M"), SERVE_ARGS_OK);
+	assert_int_equal(PARSE("--amp-credit", "16M"), TOOL_ARGS_OK);
 	expect_usage(PARSE("--amp-credit", "17M"), "--amp-credit 17M: too large");
 
-	assert_int_equal(PARSE("--udp-peer-rate", "0"), SERVE_ARGS_OK);
+	assert_int_equal(PARSE("--udp-peer-rate", "0"), TOOL_ARGS_OK);
 	assert_int_equal(cfg.udp_peer_rate, 0);
-	assert_int_equal(PARSE("--udp-peer-rate", "50000"), SERVE_ARGS_OK);
+	assert_int_equal(PARSE("--udp-peer-rate", "50000"), TOOL_ARGS_OK);
 	assert_int_equal(cfg.udp_peer_rate, 50000);
 	expect_usage(PARSE("--udp-peer-rate", "fast"), "--udp-peer-rate fast: not a number");
 }
 
 static void test_port_offset(void **state)
 {
-	assert_int_equal(PARSE("--port-offset", "10000"), SERVE_ARGS_OK);
+	assert_int_equal(PARSE("--port-offset", "10000"), TOOL_ARGS_OK);
 	assert_int_equal(cfg.port_offset, 10000);
 	assert_int_equal(port_of(SVC_ECHO), 10007);
 	assert_int_equal(port_of(SVC_DISCARD), 10009);
 	assert_int_equal(port_of(SVC_TIME), 10037);
 	assert_int_equal(port_of(SVC_UPPER), 22000);
 
-	assert_int_equal(PARSE("-o", "10000"), SERVE_ARGS_OK);
+	assert_int_equal(PARSE("-o", "10000"), TOOL_ARGS_OK);
 	assert_int_equal(port_of(SVC_ECHO), 10007);
-	assert_int_equal(PARSE("--port-offset=10000"), SERVE_ARGS_OK);
+	assert_int_equal(PARSE("--port-offset=10000"), TOOL_ARGS_OK);
 	assert_int_equal(port_of(SVC_UPPER), 22000);
 }
 
@@ -121,21 +121,21 @@ static void test_port_offset_too_big(void **state)
 	expect_usage(PARSE("--port-offset", "ten"), "--port-offset ten: not a number");
 	expect_usage(PARSE("--port-offset", "-1"), "--port-offset -1: not a number");
 	/* without upper, or with upper moved, 60000 is fine */
-	assert_int_equal(PARSE("--port-offset", "60000", "--only", "echo,time"), SERVE_ARGS_OK);
+	assert_int_equal(PARSE("--port-offset", "60000", "--only", "echo,time"), TOOL_ARGS_OK);
 	assert_int_equal(port_of(SVC_TIME), 60037);
-	assert_int_equal(PARSE("--port-offset", "60000", "--service", "upper=5000"), SERVE_ARGS_OK);
+	assert_int_equal(PARSE("--port-offset", "60000", "--service", "upper=5000"), TOOL_ARGS_OK);
 	assert_int_equal(port_of(SVC_UPPER), 5000);
 	assert_int_equal(port_of(SVC_ECHO), 60007);
 }
 
 static void test_service(void **state)
 {
-	assert_int_equal(PARSE("--service", "echo=0"), SERVE_ARGS_OK);
+	assert_int_equal(PARSE("--service", "echo=0"), TOOL_ARGS_OK);
 	assert_int_equal(cfg.port_set[SVC_ECHO], 0);
 	assert_int_equal(port_of(SVC_ECHO), 0);
 	assert_int_equal(port_of(SVC_DISCARD), 9);
 
-	assert_int_equal(PARSE("-s", "echo=0", "-s", "discard=0", "-s", "upper=40000"), SERVE_ARGS_OK);
+	assert_int_equal(PARSE("-s", "echo=0", "-s", "discard=0", "-s", "upper=40000"), TOOL_ARGS_OK);
 	assert_int_equal(port_of(SVC_DISCARD), 0);
 	assert_int_equal(port_of(SVC_UPPER), 40000);
 
@@ -148,7 +148,7 @@ static void test_service(void **state)
 
 static void test_only(void **state)
 {
-	assert_int_equal(PARSE("--only", "echo,qotd"), SERVE_ARGS_OK);
+	assert_int_equal(PARSE("--only", "echo,qotd"), TOOL_ARGS_OK);
 	assert_true(cfg.only_given);
 	for (int s = 0; s < SVC_COUNT; s++)
 		assert_int_equal(serve_config_enabled(&cfg, s), s == SVC_ECHO || s == SVC_QOTD);
@@ -159,23 +159,23 @@ static void test_only(void **state)
 	/* the order of the options does not matter */
 	expect_usage(PARSE("--service", "time=37", "--only", "echo"),
 		     "--service time=37: time is not in --only");
-	assert_int_equal(PARSE("--only", "time", "--service", "time=37"), SERVE_ARGS_OK);
+	assert_int_equal(PARSE("--only", "time", "--service", "time=37"), TOOL_ARGS_OK);
 }
 
 static void test_family_and_bind(void **state)
 {
-	assert_int_equal(PARSE("-4"), SERVE_ARGS_OK);
+	assert_int_equal(PARSE("-4"), TOOL_ARGS_OK);
 	assert_int_equal(cfg.family, AF_INET);
-	assert_int_equal(PARSE("--ipv6"), SERVE_ARGS_OK);
+	assert_int_equal(PARSE("--ipv6"), TOOL_ARGS_OK);
 	assert_int_equal(cfg.family, AF_INET6);
 
 	expect_usage(PARSE("-4", "--bind", "::1"), "cannot use -4 with --bind ::1");
 	expect_usage(PARSE("--bind", "::1", "-4"), "cannot use -4 with --bind ::1");
 	expect_usage(PARSE("-6", "-b", "127.0.0.1"), "cannot use -6 with --bind 127.0.0.1");
-	assert_int_equal(PARSE("-4", "--bind", "127.0.0.1"), SERVE_ARGS_OK);
-	assert_int_equal(PARSE("-6", "--bind", "[::1]"), SERVE_ARGS_OK);
+	assert_int_equal(PARSE("-4", "--bind", "127.0.0.1"), TOOL_ARGS_OK);
+	assert_int_equal(PARSE("-6", "--bind", "[::1]"), TOOL_ARGS_OK);
 
-	assert_int_equal(PARSE("--bind", "127.0.0.1", "--bind", "::1"), SERVE_ARGS_OK);
+	assert_int_equal(PARSE("--bind", "127.0.0.1", "--bind", "::1"), TOOL_ARGS_OK);
 	assert_int_equal(cfg.nbinds, 2);
 	expect_usage(PARSE("--bind", "127.0.0.1", "--bind", "127.0.0.1"),
 		     "--bind 127.0.0.1: given twice");
@@ -191,13 +191,13 @@ static void test_conflicts(void **state)
 	expect_usage(PARSE("-q", "-v"), "cannot use --quiet with --verbose");
 	expect_usage(PARSE("-qv"), "cannot use --quiet with --verbose");
 
-	assert_int_equal(PARSE("--tcp-only"), SERVE_ARGS_OK);
+	assert_int_equal(PARSE("--tcp-only"), TOOL_ARGS_OK);
 	assert_true(cfg.tcp);
 	assert_false(cfg.udp);
-	assert_int_equal(PARSE("--udp-only"), SERVE_ARGS_OK);
+	assert_int_equal(PARSE("--udp-only"), TOOL_ARGS_OK);
 	assert_false(cfg.tcp);
 	assert_true(cfg.udp);
-	assert_int_equal(PARSE("-q", "--json"), SERVE_ARGS_OK);
+	assert_int_equal(PARSE("-q", "--json"), TOOL_ARGS_OK);
 	assert_true(cfg.quiet);
 	assert_true(cfg.json);
 	assert_false(cfg.verbose);
@@ -211,16 +211,16 @@ static void test_shared_port(void **state)
 		     "echo and daytime would share port 10007");
 	expect_usage(PARSE("--service", "echo=9"), "echo and discard would share port 9");
 	/* port 0 may repeat */
-	assert_int_equal(PARSE("--service", "echo=0", "--service", "discard=0"), SERVE_ARGS_OK);
+	assert_int_equal(PARSE("--service", "echo=0", "--service", "discard=0"), TOOL_ARGS_OK);
 }
 
 static void test_idle_timeout(void **state)
 {
-	assert_int_equal(PARSE("--idle-timeout", "0.5"), SERVE_ARGS_OK);
+	assert_int_equal(PARSE("--idle-timeout", "0.5"), TOOL_ARGS_OK);
 	assert_int_equal(cfg.idle_ms, 500);
-	assert_int_equal(PARSE("--idle-timeout", "0"), SERVE_ARGS_OK);
+	assert_int_equal(PARSE("--idle-timeout", "0"), TOOL_ARGS_OK);
 	assert_int_equal(cfg.idle_ms, 0);
-	assert_int_equal(PARSE("--idle-timeout", "604800"), SERVE_ARGS_OK);
+	assert_int_equal(PARSE("--idle-timeout", "604800"), TOOL_ARGS_OK);
 	assert_int_equal(cfg.idle_ms, 604800000ULL);
 	expect_usage(PARSE("--idle-timeout", "604801"), "--idle-timeout 604801: too large");
 	expect_usage(PARSE("--idle-timeout", "1."), "--idle-timeout 1.: not a number of seconds");
@@ -229,43 +229,43 @@ static void test_idle_timeout(void **state)
 
 static void test_sizes_and_counts(void **state)
 {
-	assert_int_equal(PARSE("--udp-rate", "1M"), SERVE_ARGS_OK);
+	assert_int_equal(PARSE("--udp-rate", "1M"), TOOL_ARGS_OK);
 	assert_int_equal(cfg.udp_rate, 1048576);
-	assert_int_equal(PARSE("--udp-rate", "0"), SERVE_ARGS_OK);
+	assert_int_equal(PARSE("--udp-rate", "0"), TOOL_ARGS_OK);
 	assert_int_equal(cfg.udp_rate, 0);
-	assert_int_equal(PARSE("--udp-rate", "1024G"), SERVE_ARGS_OK);
+	assert_int_equal(PARSE("--udp-rate", "1024G"), TOOL_ARGS_OK);
 	assert_int_equal(cfg.udp_rate, 1ULL << 40);
 	expect_usage(PARSE("--udp-rate", "1025G"), "--udp-rate 1025G: too large");
 	expect_usage(PARSE("--udp-rate", "2T"),
 		     "--udp-rate 2T: not a size (a number with an optional k, M or G)");
 
-	assert_int_equal(PARSE("--high-water", "1k"), SERVE_ARGS_OK);
+	assert_int_equal(PARSE("--high-water", "1k"), TOOL_ARGS_OK);
 	assert_int_equal(cfg.high_water, 1024);
 	expect_usage(PARSE("--high-water", "0"), "--high-water 0: must be at least 1");
 	expect_usage(PARSE("--high-water", "65M"), "--high-water 65M: too large");
 
-	assert_int_equal(PARSE("--sndbuf", "256k", "--rcvbuf", "1M"), SERVE_ARGS_OK);
+	assert_int_equal(PARSE("--sndbuf", "256k", "--rcvbuf", "1M"), TOOL_ARGS_OK);
 	assert_int_equal(cfg.sndbuf, 256 * 1024);
 	assert_int_equal(cfg.rcvbuf, 1024 * 1024);
-	assert_int_equal(PARSE("--sndbuf", "0", "--rcvbuf", "0"), SERVE_ARGS_OK);
+	assert_int_equal(PARSE("--sndbuf", "0", "--rcvbuf", "0"), TOOL_ARGS_OK);
 	assert_int_equal(cfg.sndbuf, 0);
 	assert_int_equal(cfg.rcvbuf, 0);
 	expect_usage(PARSE("--sndbuf", "65M"), "--sndbuf 65M: too large");
 	expect_usage(PARSE("--rcvbuf", "lots"), "--rcvbuf lots: not a number");
 
-	assert_int_equal(PARSE("--max-conns", "100", "--max-per-host", "5"), SERVE_ARGS_OK);
+	assert_int_equal(PARSE("--max-conns", "100", "--max-per-host", "5"), TOOL_ARGS_OK);
 	assert_int_equal(cfg.max_conns, 100);
 	assert_int_equal(cfg.max_per_host, 5);
 	expect_usage(PARSE("--max-conns", "0"), "--max-conns 0: too small");
 	expect_usage(PARSE("--max-conns", "10000001"), "--max-conns 10000001: too large");
-	assert_int_equal(PARSE("--max-per-host", "0"), SERVE_ARGS_OK);
+	assert_int_equal(PARSE("--max-per-host", "0"), TOOL_ARGS_OK);
 	assert_int_equal(cfg.max_per_host, 0);
 }
 
 static void test_strings(void **state)
 {
 	assert_int_equal(PARSE("--quotes", "/tmp/q.txt", "--daytime-format", "%H:%M"),
-			 SERVE_ARGS_OK);
+			 TOOL_ARGS_OK);
 	assert_string_equal(cfg.quotes_file, "/tmp/q.txt");
 	assert_string_equal(cfg.daytime_fmt, "%H:%M");
 }
@@ -286,7 +286,7 @@ static void test_value_given_to_a_flag(void **state)
 	for (size_t i = 0; i < sizeof(given) / sizeof(given[0]); i++) {
 		char *argv[] = { "serve", (char *)given[i], NULL };
 		char opt[32];
-		assert_int_equal(parse_argv(argv), SERVE_ARGS_USAGE);
+		assert_int_equal(parse_argv(argv), TOOL_ARGS_USAGE);
 		for (const char *p = err; *p; p++)
 			assert_false(iscntrl((unsigned char)*p));
 		snprintf(opt, sizeof(opt), "%.*s", (int)strcspn(given[i], "="), given[i]);
@@ -312,12 +312,12 @@ static void test_extra_argument(void **state)
 
 static void test_help_and_version(void **state)
 {
-	assert_int_equal(PARSE("-h"), SERVE_ARGS_HELP);
-	assert_int_equal(PARSE("--help"), SERVE_ARGS_HELP);
-	assert_int_equal(PARSE("--version"), SERVE_ARGS_VERSION);
+	assert_int_equal(PARSE("-h"), TOOL_ARGS_HELP);
+	assert_int_equal(PARSE("--help"), TOOL_ARGS_HELP);
+	assert_int_equal(PARSE("--version"), TOOL_ARGS_VERSION);
 	/* help is answered before the cross-option checks */
-	assert_int_equal(PARSE("--quiet", "--verbose", "-h"), SERVE_ARGS_HELP);
-	assert_int_equal(PARSE("--tcp-only", "--udp-only", "--version"), SERVE_ARGS_VERSION);
+	assert_int_equal(PARSE("--quiet", "--verbose", "-h"), TOOL_ARGS_HELP);
+	assert_int_equal(PARSE("--tcp-only", "--udp-only", "--version"), TOOL_ARGS_VERSION);
 }
 
 static void test_parse_twice(void **state)
@@ -325,11 +325,11 @@ static void test_parse_twice(void **state)
 	/* a parse that stopped inside "-xq" must not leak the 'q' it did not
 	 * reach into the next one */
 	expect_usage(PARSE("-xq"), "unknown option -x");
-	assert_int_equal(PARSE("-v"), SERVE_ARGS_OK);
+	assert_int_equal(PARSE("-v"), TOOL_ARGS_OK);
 	assert_true(cfg.verbose);
 	assert_false(cfg.quiet);
 	expect_usage(PARSE("--port-offset"), "option --port-offset needs a value");
-	assert_int_equal(PARSE("--port-offset", "10000"), SERVE_ARGS_OK);
+	assert_int_equal(PARSE("--port-offset", "10000"), TOOL_ARGS_OK);
 	assert_int_equal(port_of(SVC_ECHO), 10007);
 }
 

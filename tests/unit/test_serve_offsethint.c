@@ -20,7 +20,7 @@ static void test_candidates_skip_the_offset_in_use(void **state)
 
 	serve_config_defaults(&cfg);
 	cfg.port_offset = 10000;
-	size_t n = offsethint_candidates(&cfg, c);
+	size_t n = serve_offsethint_candidates(&cfg, c);
 	assert_true(n > 0);
 	assert_int_equal(c[0], 20000);
 	for (size_t i = 0; i < n; i++)
@@ -35,7 +35,7 @@ static void test_candidates_keep_every_port_below_65536(void **state)
 	serve_config_defaults(&cfg);
 	/* upper is on 12000: 50000 would put it at 62000 (fine), nothing above
 	 * 53535 may be suggested. */
-	size_t n = offsethint_candidates(&cfg, c);
+	size_t n = serve_offsethint_candidates(&cfg, c);
 	for (size_t i = 0; i < n; i++)
 		assert_true(c[i] + 12000 <= 65535);
 	assert_int_equal(c[0], 10000);
@@ -60,7 +60,7 @@ static void test_taken_port_rules_out_its_offset(void **state)
 	assert_int_equal(getsockname(fd, (struct sockaddr *)&sin, &len), 0);
 	uint16_t taken = ntohs(sin.sin_port);
 	if (taken > 7) {
-		assert_false(offsethint_offset_free(&cfg, &lo, 1, taken - 7u));
+		assert_false(serve_offsethint_offset_free(&cfg, &lo, 1, taken - 7u));
 	}
 	close(fd);
 }

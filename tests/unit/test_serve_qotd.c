@@ -16,7 +16,7 @@
 static int parse(const char *text, struct quotes *q, char *err)
 {
 	memset(err, 0, QOTD_ERR_MAX);
-	return quotes_parse(text, strlen(text), "q.txt", q, err, QOTD_ERR_MAX);
+	return serve_quotes_parse(text, strlen(text), "q.txt", q, err, QOTD_ERR_MAX);
 }
 
 static void assert_quote(const struct quotes *q, size_t i, const char *want)
@@ -62,7 +62,7 @@ static void test_one_per_line(void **state)
 	assert_quote(&q, 1, "second one\r\n");
 	assert_quote(&q, 2, "\tthird, no LF at the end\r\n");
 	assert_crlf_only(&q);
-	quotes_free(&q);
+	serve_quotes_free(&q);
 	assert_empty(&q);
 }
 
@@ -77,7 +77,7 @@ static void test_percent_lines_alone_do_not_make_fortune(void **state)
 	assert_quote(&q, 0, "%s is a format\r\n");
 	assert_quote(&q, 1, "%% is a percent\r\n");
 	assert_quote(&q, 2, "% \r\n");
-	quotes_free(&q);
+	serve_quotes_free(&q);
 }
 
 static void test_fortune_form(void **state)
@@ -109,7 +109,7 @@ static void test_fortune_form(void **state)
 	assert_quote(&q, 1, "B single\r\n");
 	assert_quote(&q, 2, "C one\r\n  C two, indented\r\n");
 	assert_crlf_only(&q);
-	quotes_free(&q);
+	serve_quotes_free(&q);
 }
 
 static void test_fortune_text_before_first_separator(void **state)
@@ -121,7 +121,7 @@ static void test_fortune_text_before_first_separator(void **state)
 	assert_int_equal(q.n, 2);
 	assert_quote(&q, 0, "X one\r\nX two\r\n");
 	assert_quote(&q, 1, "Y\r\n");
-	quotes_free(&q);
+	serve_quotes_free(&q);
 }
 
 static void test_fortune_percent_with_text_is_text(void **state)
@@ -134,7 +134,7 @@ static void test_fortune_percent_with_text_is_text(void **state)
 	assert_int_equal(q.n, 2);
 	assert_quote(&q, 0, "50% off\r\n");
 	assert_quote(&q, 1, "100 %\r\n% \r\n");
-	quotes_free(&q);
+	serve_quotes_free(&q);
 }
 
 static void test_crlf_input(void **state)
@@ -146,14 +146,14 @@ static void test_crlf_input(void **state)
 	assert_int_equal(q.n, 2);
 	assert_quote(&q, 0, "a\r\n");
 	assert_quote(&q, 1, "b\r\n");
-	quotes_free(&q);
+	serve_quotes_free(&q);
 
 	assert_int_equal(parse("A\r\n\r\nB\r\n%\r\nC\r\n", &q, err), 0);
 	assert_int_equal(q.n, 2);
 	assert_quote(&q, 0, "A\r\n\r\nB\r\n");
 	assert_quote(&q, 1, "C\r\n");
 	assert_crlf_only(&q);
-	quotes_free(&q);
+	serve_quotes_free(&q);
 }
 
 static void test_size_limit_one_per_line(void **state)
@@ -168,7 +168,7 @@ static void test_size_limit_one_per_line(void **state)
 	assert_int_equal(parse(text, &q, err), 0);
 	assert_int_equal(q.n, 1);
 	assert_int_equal(q.len[0], 511);
-	quotes_free(&q);
+	serve_quotes_free(&q);
 
 	/* 510 characters and CRLF: 512 bytes, refused, on line 2 */
 	strcpy(text, "ok\n");
@@ -220,18 +220,18 @@ static void test_control_characters(void **state)
 
 	/* a NUL inside the data */
 	static const char nul[] = "a\nb\0c\n";
-	assert_int_equal(quotes_parse(nul, sizeof(nul) - 1, "q.txt", &q, err, sizeof(err)), -1);
+	assert_int_equal(serve_quotes_parse(nul, sizeof(nul) - 1, "q.txt", &q, err, sizeof(err)), -1);
 	assert_string_equal(err, "q.txt:2: control character 0x00 in quote");
 
 	/* tabs are text */
 	assert_int_equal(parse("a\tb\n", &q, err), 0);
 	assert_quote(&q, 0, "a\tb\r\n");
-	quotes_free(&q);
+	serve_quotes_free(&q);
 
 	/* bytes >= 0x80 (UTF-8) are text */
 	assert_int_equal(parse("Gr\xc3\xbc\xc3\x9f" "e\n", &q, err), 0);
 	assert_quote(&q, 0, "Gr\xc3\xbc\xc3\x9f" "e\r\n");
-	quotes_free(&q);
+	serve_quotes_free(&q);
 }
 
 static void test_no_quotes(void **state)
@@ -261,7 +261,7 @@ static void test_too_large(void **state)
 	assert_non_null(big);
 	for (size_t i = 0; i < len; i++)
 		big[i] = (i % 64 == 63) ? '\n' : 'q';
-	assert_int_equal(quotes_parse(big, len, "big.txt", &q, err, sizeof(err)), -1);
+	assert_int_equal(serve_quotes_parse(big, len, "big.txt", &q, err, sizeof(err)), -1);
 	assert_string_equal(err, "big.txt: larger than 4194304 bytes");
 	assert_empty(&q);
 	free(big);
@@ -273,7 +273,7 @@ static void test_error_truncated_to_errlen(void **state)
 	char err[8];
 
 	memset(err, 'X', sizeof(err));
-	assert_int_equal(quotes_parse("", 0, "q.txt", &q, err, sizeof(err)), -1);
+	assert_int_equal(serve_quotes_parse("", 0, "q.txt", &q, err, sizeof(err)), -1);
 	assert_string_equal(err, "q.txt: ");
 }
 
@@ -281,7 +281,7 @@ static void test_builtin(void **state)
 {
 	struct quotes q;
 
-	assert_int_equal(quotes_builtin(&q), 0);
+	assert_int_equal(serve_quotes_builtin(&q), 0);
 	assert_int_equal(q.n, 12);
 	assert_quote(&q, 0,
 		     "\"The only thing we have to fear is fear itself.\" Franklin D. Roosevelt "
@@ -295,7 +295,7 @@ static void test_builtin(void **state)
 		assert_true(q.len[i] <= QOTD_MAX);
 	}
 	assert_crlf_only(&q);
-	quotes_free(&q);
+	serve_quotes_free(&q);
 }
 
 /* A file in a fresh temporary directory. */
@@ -330,11 +330,11 @@ static void test_load_file(void **state)
 	char err[QOTD_ERR_MAX];
 
 	tmp_write(&t, "one\n%\ntwo\nlines\n");
-	assert_int_equal(quotes_load_file(t.path, &q, err, sizeof(err)), 0);
+	assert_int_equal(serve_quotes_load_file(t.path, &q, err, sizeof(err)), 0);
 	assert_int_equal(q.n, 2);
 	assert_quote(&q, 0, "one\r\n");
 	assert_quote(&q, 1, "two\r\nlines\r\n");
-	quotes_free(&q);
+	serve_quotes_free(&q);
 	tmp_remove(&t);
 }
 
@@ -345,7 +345,7 @@ static void test_load_file_error_names_path_and_line(void **state)
 	char err[QOTD_ERR_MAX], want[QOTD_ERR_MAX + 64];
 
 	tmp_write(&t, "one\ntwo\nthr\x02" "ee\n");
-	assert_int_equal(quotes_load_file(t.path, &q, err, sizeof(err)), -1);
+	assert_int_equal(serve_quotes_load_file(t.path, &q, err, sizeof(err)), -1);
 	snprintf(want, sizeof(want), "%s:3: control character 0x02 in quote", t.path);
 	assert_string_equal(err, want);
 	assert_empty(&q);
@@ -357,7 +357,7 @@ static void test_load_missing_file(void **state)
 	struct quotes q;
 	char err[QOTD_ERR_MAX];
 
-	assert_int_equal(quotes_load_file("/nonexistent-socklab/quotes.txt", &q, err, sizeof(err)), -1);
+	assert_int_equal(serve_quotes_load_file("/nonexistent-socklab/quotes.txt", &q, err, sizeof(err)), -1);
 	assert_string_equal(err, "/nonexistent-socklab/quotes.txt: No such file or directory");
 	assert_empty(&q);
 }
@@ -369,7 +369,7 @@ static void test_load_directory(void **state)
 	char err[QOTD_ERR_MAX], want[QOTD_ERR_MAX + 64];
 
 	tmp_write(&t, "x\n");
-	assert_int_equal(quotes_load_file(t.dir, &q, err, sizeof(err)), -1);
+	assert_int_equal(serve_quotes_load_file(t.dir, &q, err, sizeof(err)), -1);
 	snprintf(want, sizeof(want), "%s: Is a directory", t.dir);
 	assert_string_equal(err, want);
 	assert_empty(&q);
@@ -382,8 +382,8 @@ static void test_free_twice_is_safe(void **state)
 	char err[QOTD_ERR_MAX];
 
 	assert_int_equal(parse("a\n", &q, err), 0);
-	quotes_free(&q);
-	quotes_free(&q);
+	serve_quotes_free(&q);
+	serve_quotes_free(&q);
 	assert_empty(&q);
 }
 
