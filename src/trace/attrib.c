@@ -616,9 +616,8 @@ static void complete_dgram_error(struct ctx *c, struct tr_call *k, struct sock *
 
 static void complete_dgram_read(struct ctx *c, struct tr_call *k, struct sock *so)
 {
-	char v[TR_ADDRSTR_MAX];
-	struct tr_endpoint from = { 0 };
-	bool want_from = tr_call_arg(k, "addr", v, sizeof v) && tr_endpoint_parse(v, &from) == 0;
+	const struct tr_endpoint *from = &k->args.addr;
+	bool want_from = from->family != 0;
 	bool mmsg = strcmp(k->name, "recvmmsg") == 0;
 	int64_t left = mmsg ? k->ret : 1; /* recvmmsg took ret datagrams; the first woke it */
 	struct queue *q = &c->arrivals[so - c->s->v];
@@ -629,8 +628,6 @@ static void complete_dgram_read(struct ctx *c, struct tr_call *k, struct sock *s
 	}
 	if (k->ret < 0)
 		return;
-	if (want_from)
-		endpoint_normalize(&from);
 	for (size_t j = q->cursor; j < q->n && left > 0; j++) {
 		uint32_t i = q->v[j];
 		const struct tr_packet *p = &c->t->packets[i];
@@ -639,7 +636,7 @@ static void complete_dgram_read(struct ctx *c, struct tr_call *k, struct sock *s
 			break;
 		if (c->consumed[i])
 			continue;
-		if (want_from && !mmsg && !tr_endpoint_eq(&from, &p->src))
+		if (want_from && !mmsg && !tr_endpoint_eq(from, &p->src))
 			continue;
 		/* a datagram longer than the buffer is cut to it */
 		if (!mmsg && (uint64_t)k->ret > p->len)
@@ -678,21 +675,11 @@ static struct sock *sock_at(struct ctx *c, int32_t pid, int32_t fd, int64_t ts)
  * (or RST); readable: the latest arrival that carries something to read. */
 static void complete_wait_ready(struct ctx *c, struct tr_call *k)
 {
-	char ready[256];
-	const char *q = ready;
+	for (size_t r = 0; r < k->args.nready; r++) {
+		const struct tr_ready *rd = &k->args.ready[r];
+		bool out = rd->out, in = rd->in;
+		struct sock *so = sock_at(c, k->pid, rd->fd, k->t_enter);
 
-	if (!tr_call_arg(k, "ready", ready, sizeof ready))
-		return;
-	while (*q) {
-		int64_t fd;
-		size_t len = strcspn(q, ",");
-		bool fd_ok = tr_parse_int(q, strcspn(q, ":,"), 0, INT32_MAX, &fd);
-		bool out = memmem(q, len, "OUT", 3) != NULL, in = memmem(q, len, "IN", 2) != NULL;
-		struct sock *so = fd_ok ? sock_at(c, k->pid, (int32_t)fd, k->t_enter) : NULL;
-
-		if (!memchr(q, ':', len)) /* select lists fds only */
-			in = true;
-		q += len + (q[len] == ',');
 		if (!so || so->type != SOCK_STREAM || so->peer.family == 0)
 			continue;
 		struct dir *d = dir_get(&c->dirs, &so->peer, &so->local, false);

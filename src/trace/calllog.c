@@ -18,7 +18,7 @@ void calllog_init(struct calllog *cl, struct trace *t)
 void calllog_free(struct calllog *cl)
 {
 	for (size_t i = 0; i < cl->npending; i++)
-		free(cl->pending[i].args);
+		tr_args_free(&cl->pending[i].args);
 	free(cl->pending);
 	cl->pending = NULL;
 	cl->npending = 0;
@@ -75,14 +75,14 @@ static int bad(struct calllog *cl, const char *why)
 }
 
 /* The rest of the line: printable, no control bytes (record.h escapes). */
-static char *rest_dup(struct fields *f)
+static bool rest_ok(struct fields *f)
 {
 	while (f->p < f->end && *f->p == ' ')
 		f->p++;
 	for (const char *q = f->p; q < f->end; q++)
 		if ((unsigned char)*q < 0x20 || (unsigned char)*q > 0x7e)
-			return NULL;
-	return strndup(f->p, (size_t)(f->end - f->p));
+			return false;
+	return true;
 }
 
 static struct tr_proc *proc_find(struct trace *t, int32_t pid)
@@ -211,14 +211,14 @@ static int calls_push(struct calllog *cl, struct tr_call *c)
 
 	if (t->ncalls >= CALLLOG_CALLS_MAX) {
 		cl->dropped++;
-		free(c->args);
+		tr_args_free(&c->args);
 		return 0;
 	}
 	if (t->ncalls == cl->calls_cap) {
 		size_t cap = cl->calls_cap ? cl->calls_cap * 2 : 64;
 		struct tr_call *nc = realloc(t->calls, cap * sizeof *nc);
 		if (!nc) {
-			free(c->args);
+			tr_args_free(&c->args);
 			return bad(cl, "out of memory");
 		}
 		t->calls = nc;
@@ -260,9 +260,10 @@ static int line_exit(struct calllog *cl, struct fields *f)
 		return bad(cl, "X line: bad result or errno");
 	if (c.t_exit < c.t_enter)
 		return bad(cl, "X line: returns before it was entered");
-	c.args = rest_dup(f);
-	if (!c.args)
+	if (!rest_ok(f))
 		return bad(cl, "X line: unescaped bytes in the arguments");
+	if (tr_args_parse(&c.args, f->p, (size_t)(f->end - f->p)) < 0)
+		return bad(cl, "out of memory");
 	for (size_t i = 0; i < cl->npending; i++) {
 		struct tr_call *e = &cl->pending[i];
 
@@ -328,8 +329,8 @@ int calllog_finish(struct calllog *cl)
 	for (size_t i = 0; i < cl->npending; i++) {
 		struct tr_call c = cl->pending[i];
 
-		c.args = strdup("");
-		if (!c.args || calls_push(cl, &c) < 0)
+		c.args = (struct tr_args){ 0 };
+		if (calls_push(cl, &c) < 0)
 			return -1;
 	}
 	cl->npending = 0;

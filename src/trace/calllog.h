@@ -33,5 +33,8 @@ void calllog_feed(struct calllog *cl, const char *buf, size_t len);
  * by entry time and numbers them from 1. Returns -1 on out of memory. */
 int calllog_finish(struct calllog *cl);
 void calllog_free(struct calllog *cl);
+/* An X line's arguments s[0..len) into a (calllog_args.c); -1 when out of
+ * memory (a is then empty). */
+int tr_args_parse(struct tr_args *a, const char *s, size_t len);
 
 #endif

@@ -40,11 +40,9 @@ __attribute__((format(printf, 2, 3))) static void sb_printf(struct sb *b, const 
  * so control bytes are shown as \xNN. */
 static const char *arg(const struct tr_call *c, const char *key, char *buf, size_t n)
 {
-	char raw[ARG_MAX];
+	const char *raw = tr_call_arg(c, key);
 
-	if (!tr_call_arg(c, key, raw, sizeof raw))
-		return NULL;
-	return layout_clean(raw, false, buf, n);
+	return raw ? layout_clean(raw, false, buf, n) : NULL;
 }
 
 static bool arg_is(const struct tr_call *c, const char *key, const char *want)

@@ -63,11 +63,11 @@ static json_t *j_arg_value(const char *v)
 static json_t *j_args(const struct tr_call *c)
 {
 	json_t *o = json_object();
-	char key[64], val[JSON_TEXT_MAX], ckey[4 * sizeof key];
-	size_t pos = 0;
+	char ckey[256];
 
-	while (o && tr_call_arg_next(c, &pos, key, sizeof key, val, sizeof val))
-		json_object_set_new(o, layout_clean(key, true, ckey, sizeof ckey), j_arg_value(val));
+	for (size_t i = 0; o && i < c->args.n; i++)
+		json_object_set_new(o, layout_clean(c->args.v[i].key, true, ckey, sizeof ckey),
+				    j_arg_value(c->args.v[i].val));
 	return o;
 }
 

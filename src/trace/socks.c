@@ -7,17 +7,6 @@
 #include <string.h>
 #include <sys/socket.h>
 
-static const uint8_t v4mapped[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff };
-
-void endpoint_normalize(struct tr_endpoint *e)
-{
-	if (e->family == AF_INET6 && memcmp(e->addr, v4mapped, 12) == 0) {
-		memmove(e->addr, e->addr + 12, 4);
-		memset(e->addr + 4, 0, 12);
-		e->family = AF_INET;
-	}
-}
-
 static bool addr_any(const struct tr_endpoint *e)
 {
 	static const uint8_t zero[16];
@@ -67,8 +56,6 @@ bool sock_call_waits(const struct tr_call *c)
  * +1 for sending, -1 for receiving. */
 static int64_t call_bytes(const struct tr_call *c, int *dir)
 {
-	char v[32];
-
 	*dir = 0;
 	if (c->ret <= 0 || c->err != 0)
 		return -1;
@@ -76,17 +63,12 @@ static int64_t call_bytes(const struct tr_call *c, int *dir)
 		*dir = 1;
 	else if (sock_call_reads(c))
 		*dir = -1;
-	else if (strcmp(c->name, "splice") == 0 && tr_call_arg(c, "dir", v, sizeof v))
-		*dir = strcmp(v, "out") == 0 ? 1 : -1;
+	else if (strcmp(c->name, "splice") == 0 && c->args.splice_dir)
+		*dir = c->args.splice_dir;
 	else
 		return -1;
-	if (strstr(c->name, "mmsg")) {
-		int64_t bytes;
-
-		if (!tr_call_arg_int(c, "bytes", 1, INT64_MAX, &bytes))
-			return -1;
-		return bytes;
-	}
+	if (strstr(c->name, "mmsg"))
+		return c->args.bytes > 0 ? c->args.bytes : -1;
 	return c->ret;
 }
 
@@ -152,44 +134,29 @@ static int known_add(struct socks *s, const struct tr_endpoint *e)
 /* Remembers the addresses a call names. */
 static int known_from_call(struct socks *s, const struct tr_call *c)
 {
-	static const char *const keys[] = { "addr", "local", "peer" };
-	char v[TR_ADDRSTR_MAX];
-	struct tr_endpoint e;
+	const struct tr_endpoint *named[] = { &c->args.addr, &c->args.local, &c->args.peer };
 
-	for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
-		if (!tr_call_arg(c, keys[i], v, sizeof v) || tr_endpoint_parse(v, &e) < 0 ||
-		    e.port == 0)
-			continue;
-		endpoint_normalize(&e);
-		if (known_add(s, &e) < 0)
+	for (size_t i = 0; i < sizeof named / sizeof named[0]; i++)
+		if (named[i]->family != 0 && named[i]->port != 0 && known_add(s, named[i]) < 0)
 			return -1;
-	}
 	return 0;
 }
 
-static void endpoint_from_arg(const struct tr_call *c, const char *key, struct tr_endpoint *out)
+/* An address a call named, when it has a port. */
+static void endpoint_learn(const struct tr_endpoint *e, struct tr_endpoint *out)
 {
-	char v[TR_ADDRSTR_MAX];
-	struct tr_endpoint e;
-
-	if (!tr_call_arg(c, key, v, sizeof v) || tr_endpoint_parse(v, &e) < 0 || e.port == 0)
-		return;
-	endpoint_normalize(&e);
-	*out = e;
+	if (e->family != 0 && e->port != 0)
+		*out = *e;
 }
 
 static void sock_learn(struct sock *k, const struct tr_call *c)
 {
-	char v[32];
-
-	if (tr_call_arg(c, "sock", v, sizeof v)) {
-		if (strcmp(v, "stream") == 0)
-			k->type = SOCK_STREAM;
-		else if (strcmp(v, "dgram") == 0)
-			k->type = SOCK_DGRAM;
-	}
-	endpoint_from_arg(c, "local", &k->local);
-	endpoint_from_arg(c, "peer", &k->peer);
+	if (c->args.sock == TR_SOCK_STREAM)
+		k->type = SOCK_STREAM;
+	else if (c->args.sock == TR_SOCK_DGRAM)
+		k->type = SOCK_DGRAM;
+	endpoint_learn(&c->args.local, &k->local);
+	endpoint_learn(&c->args.peer, &k->peer);
 }
 
 static int sock_account(struct sock *k, const struct tr_call *c)
@@ -213,7 +180,6 @@ static int sock_account(struct sock *k, const struct tr_call *c)
 
 static void sock_note_call(struct sock *k, const struct tr_call *c)
 {
-	char v[32];
 	int64_t t_done = c->t_exit >= 0 ? c->t_exit : c->t_enter;
 
 	if (strcmp(c->name, "listen") == 0 && c->ret == 0) {
@@ -222,20 +188,18 @@ static void sock_note_call(struct sock *k, const struct tr_call *c)
 	} else if (strcmp(c->name, "connect") == 0 && !k->connect_call) {
 		k->connect_call = c->id;
 	} else if (strcmp(c->name, "shutdown") == 0 && c->ret == 0 && !k->shutdown_call &&
-		   tr_call_arg(c, "how", v, sizeof v) && strcmp(v, "SHUT_RD") != 0) {
+		   c->args.shut_wr) {
 		k->shutdown_call = c->id;
 	} else if (strcmp(c->name, "close") == 0) {
 		k->close_call = c->id;
 		k->t_close = t_done;
-		k->close_unread = tr_call_arg_int(c, "unread", 1, INT64_MAX, &(int64_t){ 0 });
-		k->close_linger0 = tr_call_arg(c, "linger", v, sizeof v) && strcmp(v, "0") == 0;
+		k->close_unread = c->args.unread > 0;
+		k->close_linger0 = c->args.linger0;
 	}
 }
 
 int socks_build(struct socks *s, const struct trace *t)
 {
-	char v[32];
-
 	memset(s, 0, sizeof *s);
 	s->call_sock = calloc(t->ncalls + 1, sizeof *s->call_sock);
 	s->accepted = calloc(t->ncalls + 1, sizeof *s->accepted);
@@ -251,7 +215,7 @@ int socks_build(struct socks *s, const struct trace *t)
 			return -1;
 		if (fd < 0 || (creates && c->ret < 0))
 			continue;
-		if (!creates && !tr_call_arg(c, "sock", v, sizeof v))
+		if (!creates && c->args.sock == TR_SOCK_NONE)
 			continue;
 		k = creates ? NULL : sock_open_find(s, c->pid, fd);
 		if (!k) {
@@ -260,10 +224,8 @@ int socks_build(struct socks *s, const struct trace *t)
 				return -1;
 		}
 		sock_learn(k, c);
-		if (creates && tr_call_arg(c, "type", v, sizeof v))
-			k->type = strncmp(v, "SOCK_STREAM", 11) == 0	 ? SOCK_STREAM
-				  : strncmp(v, "SOCK_DGRAM", 10) == 0 ? SOCK_DGRAM
-								       : k->type;
+		if (creates && c->args.type)
+			k->type = c->args.type;
 		s->call_sock[i] = (uint32_t)(k - s->v) + 1;
 		sock_note_call(k, c);
 		if (sock_account(k, c) < 0)
@@ -276,8 +238,8 @@ int socks_build(struct socks *s, const struct trace *t)
 			if (!nk)
 				return -1;
 			nk->type = SOCK_STREAM;
-			endpoint_from_arg(c, "local", &nk->local);
-			endpoint_from_arg(c, "addr", &nk->peer);
+			endpoint_learn(&c->args.local, &nk->local);
+			endpoint_learn(&c->args.addr, &nk->peer);
 			if (nk->local.family == 0) /* older kernels: the listener's */
 				nk->local = s->v[lis].local;
 			s->accepted[i] = (uint32_t)(nk - s->v) + 1;
@@ -400,19 +362,13 @@ uint32_t sock_span_call(const struct sock_span *v, size_t n, uint64_t off)
 
 struct sock *socks_claim_syn(struct socks *s, const struct trace *t, const struct tr_packet *p)
 {
-	char v[TR_ADDRSTR_MAX];
-	struct tr_endpoint dst;
-
 	for (size_t i = 0; i < t->ncalls; i++) {
 		const struct tr_call *k = &t->calls[i];
 
 		if (strcmp(k->name, "connect") != 0 || !s->call_sock[i] || k->t_enter > p->ts ||
 		    (k->t_exit >= 0 && k->t_exit < p->ts))
 			continue;
-		if (!tr_call_arg(k, "addr", v, sizeof v) || tr_endpoint_parse(v, &dst) < 0)
-			continue;
-		endpoint_normalize(&dst);
-		if (!tr_endpoint_eq(&dst, &p->dst))
+		if (k->args.addr.family == 0 || !tr_endpoint_eq(&k->args.addr, &p->dst))
 			continue;
 		struct sock *so = &s->v[s->call_sock[i] - 1];
 		if (so->type != SOCK_STREAM)

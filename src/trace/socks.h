@@ -47,8 +47,6 @@ bool sock_call_sends(const struct tr_call *c);
 bool sock_call_reads(const struct tr_call *c);
 bool sock_call_waits(const struct tr_call *c); /* select, poll, ppoll, epoll_wait */
 
-/* v4-mapped IPv6 addresses become IPv4, so both spellings compare equal. */
-void endpoint_normalize(struct tr_endpoint *e);
 /* A socket's local address matches a packet's: equal, or the socket is bound
  * to the wildcard address with the same port. */
 bool endpoint_match(const struct tr_endpoint *sock_local, const struct tr_endpoint *e);

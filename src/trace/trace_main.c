@@ -24,38 +24,6 @@
 #include "trace/tcpstate.h"
 #include "trace/trace.h"
 
-static void usage(FILE *f)
-{
-	fprintf(f,
-		"Usage: socklab trace [options] [--server 'CMD ...'] -- CMD [ARG...]\n"
-		"\n"
-		"Runs CMD (after starting the server CMD, if given, and waiting until it\n"
-		"waits for the network), records every socket call both make and every\n"
-		"packet of their sockets, and tells which call sent each packet and which\n"
-		"packet completed each blocking call, with the TCP states of both ends.\n"
-		"\n"
-		"  --server CMD         start CMD with /bin/sh -c first; stopped (SIGTERM)\n"
-		"                       when the program is done\n"
-		"  -i, --interface IF   capture on IF (default lo)\n"
-		"      --json           JSON Lines on stdout instead of the ladder: calls,\n"
-		"                       packets and state changes (the programs' stdout goes\n"
-		"                       to stderr)\n"
-		"      --svg FILE       also draw the ladder as an SVG sequence diagram\n"
-		"      --pcap FILE      keep the trace's packets as a pcap file\n"
-		"      --log FILE       keep the raw call log of the preload library\n"
-		"      --timeout SEC    stop the program after SEC seconds (default 60)\n"
-		"      --server-wait SEC  start the program anyway after SEC (default 10)\n"
-		"      --linger SEC     keep capturing SEC after the program ended (0.3)\n"
-		"      --utf8           draw arrows with box-drawing characters\n"
-		"  -q, --quiet          no ladder (with --svg or --pcap)\n"
-		"  -h, --help           this help\n"
-		"      --version        print the version\n"
-		"\n"
-		"Needs the privilege to capture (root, or CAP_NET_RAW and CAP_NET_ADMIN).\n"
-		"The programs must be dynamically linked: calls are recorded by\n"
-		"libsocklab-trace.so through LD_PRELOAD. Exit status: the program's.\n");
-}
-
 /* The first word of a shell command, for the static check. */
 static void first_word(const char *cmd, char *out, size_t n)
 {
@@ -276,10 +244,12 @@ out:
 	return rc;
 }
 
-int trace_main(int argc, char **argv)
+/* The run: check the programs, open the outputs, capture while the
+ * programs run, then read the call log and tell the story. */
+static int trace_run(void *cfg)
 {
-	struct trace_opts o;
-	char err[256], lib[PATH_MAX], dir[PATH_MAX] = "", logpath[PATH_MAX + 16] = "";
+	const struct trace_opts *o = cfg;
+	char lib[PATH_MAX], dir[PATH_MAX] = "", logpath[PATH_MAX + 16] = "";
 	const char *tmp = getenv("TMPDIR");
 	struct tcap cap;
 	struct run_result res;
@@ -289,36 +259,22 @@ int trace_main(int argc, char **argv)
 	struct outfile *svg = &out[0], *pcap = &out[1], *keep = &out[2];
 	int rc = 1;
 
-	log_set_prog("socklab trace");
-	switch (trace_parse_args(argc, argv, &o, err, sizeof err)) {
-	case TRACE_ARGS_HELP:
-		usage(stdout);
-		return 0;
-	case TRACE_ARGS_VERSION:
-		printf("socklab trace %s\n", SOCKLAB_VERSION);
-		return 0;
-	case TRACE_ARGS_USAGE:
-		log_error("%s", err);
-		return 2;
-	case TRACE_ARGS_OK:
-		break;
-	}
 	if (spawn_find_lib(lib, sizeof lib) < 0) {
 		log_error("cannot find %s next to the socklab binary (build it with the project, or "
 			  "set SOCKLAB_TRACE_LIB to its path)",
 			  "libsocklab-trace.so");
 		return 1;
 	}
-	if (check_program(o.argv[0], true) < 0)
+	if (check_program(o->argv[0], true) < 0)
 		return 1;
-	if (o.server) {
+	if (o->server) {
 		char word[PATH_MAX];
-		first_word(o.server, word, sizeof word);
+		first_word(o->server, word, sizeof word);
 		if (word[0] && check_program(word, false) < 0)
 			return 1;
 	}
-	if (outfile_open(svg, "--svg", o.svg) < 0 || outfile_open(pcap, "--pcap", o.pcap) < 0 ||
-	    outfile_open(keep, "--log", o.log) < 0 || tcap_open(&cap, o.iface) < 0) {
+	if (outfile_open(svg, "--svg", o->svg) < 0 || outfile_open(pcap, "--pcap", o->pcap) < 0 ||
+	    outfile_open(keep, "--log", o->log) < 0 || tcap_open(&cap, o->iface) < 0) {
 		for (size_t i = 0; i < 3; i++)
 			outfile_abandon(&out[i]);
 		return 1;
@@ -340,15 +296,15 @@ int trace_main(int argc, char **argv)
 	chmod(dir, 0755);
 	chmod(logpath, 0666);
 
-	if (run_programs(&o, lib, logpath, &cap, &res) < 0)
+	if (run_programs(o, lib, logpath, &cap, &res) < 0)
 		goto out;
 	if (res.server_died)
-		log_error("the server '%s' ended before it waited for the network", o.server);
+		log_error("the server '%s' ended before it waited for the network", o->server);
 	if (res.server_not_ready)
 		log_error("warning: the server did not wait in accept/recv/poll within the "
 			  "--server-wait time; the program was started anyway");
 	if (res.timed_out)
-		log_error("warning: '%s' ran longer than --timeout and was stopped", o.argv[0]);
+		log_error("warning: '%s' ran longer than --timeout and was stopped", o->argv[0]);
 	if (cap.full)
 		log_error("warning: the capture outgrew its memory bound; later packets are missing");
 	unsigned drops = tcap_kernel_drops(&cap);
@@ -357,10 +313,10 @@ int trace_main(int argc, char **argv)
 
 	if (read_log(logpath, &t, keep) < 0)
 		goto out;
-	if (o.server)
+	if (o->server)
 		mark_server(&t, res.server);
-	warn_unrecorded(&t, &res, &o);
-	if (build_and_print(&t, &o, &cap, svg, pcap) < 0)
+	warn_unrecorded(&t, &res, o);
+	if (build_and_print(&t, o, &cap, svg, pcap) < 0)
 		goto out;
 	/* every file asked for was written, or trace failed */
 	rc = res.server_died || (keep->path && !keep->done) ? 1 : exit_status(&res);
@@ -376,8 +332,16 @@ out:
 	return rc;
 }
 
+static enum tool_args trace_parse(int argc, char **argv, void *cfg, char *err, size_t errlen)
+{
+	return trace_parse_args(argc, argv, cfg, err, errlen);
+}
+
 const struct tool trace_tool = {
 	.name = "trace",
 	.summary = "runs programs and ties each packet to the socket call behind it",
-	.own_main = trace_main,
+	.usage = trace_usage_text,
+	.cfg_size = sizeof(struct trace_opts),
+	.parse = trace_parse,
+	.run = trace_run,
 };

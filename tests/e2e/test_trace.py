@@ -377,7 +377,8 @@ def test_static_binary_refused():
 
 def test_usage_errors():
     rc, out, err = run_trace([])
-    assert rc == 2 and "no program to trace" in err and len(err.strip().splitlines()) == 1
+    assert rc == 2 and "no program to trace" in err
+    assert err.strip().splitlines()[1:] == ["Try 'socklab trace --help'."], err
     rc, out, err = run_trace(["--timeout", "soon", "--", "true"])
     assert rc == 2 and "--timeout" in err
     rc, out, err = run_trace(["--no-such-option", "--", "true"])
@@ -426,8 +427,8 @@ def test_output_paths_checked_before_the_program_runs(tmp_path):
     # two outputs into one file: a usage error
     rc, out, err = run_trace(["--svg", str(fresh), "--pcap", str(fresh)] + prog_args)
     assert (rc, out) == (2, "")
-    assert one_line(err) == ("socklab trace: cannot write --svg and --pcap to the same "
-                             "file '%s'" % fresh)
+    assert err.splitlines() == ["socklab trace: cannot write --svg and --pcap to the same "
+                                "file '%s'" % fresh, "Try 'socklab trace --help'."], err
     assert not fresh.exists() and not marker.exists()
 
 

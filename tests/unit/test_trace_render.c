@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "pkt/packet.h"
+#include "trace/calllog.h"
 #include "trace/layout.h"
 #include "trace/model.h"
 #include "trace/render.h"
@@ -117,7 +118,7 @@ static uint32_t tb_call(struct tb *b, uint32_t lane, int32_t pid, const char *na
 	c->t_exit = exit_us < 0 ? -1 : at(exit_us);
 	c->ret = ret;
 	c->err = err;
-	c->args = strdup(args);
+	assert_int_equal(tr_args_parse(&c->args, args, strlen(args)), 0);
 	c->lane = lane;
 	if (exit_us < 0) {
 		tb_row(b, TR_ROW_CALL_ENTER, c->t_enter, index);
@@ -510,8 +511,10 @@ static const char *call_desc(const char *name, int32_t fd, int64_t ret, int err,
 	c.err = err;
 	c.t_enter = at(0);
 	c.t_exit = returned ? at(1) : -1;
-	c.args = (char *)args;
-	return tr_describe_call(&c, kind, buf, sizeof buf);
+	assert_int_equal(tr_args_parse(&c.args, args, strlen(args)), 0);
+	tr_describe_call(&c, kind, buf, sizeof buf);
+	tr_args_free(&c.args);
+	return buf;
 }
 
 static void test_describe_call(void **state)
@@ -568,10 +571,12 @@ static void test_describe_call(void **state)
 
 	/* a small buffer cuts, never overruns */
 	char small[8];
-	struct tr_call c = { .fd = 3, .t_exit = 1, .args = (char *)"addr=127.0.0.1:6666" };
+	struct tr_call c = { .fd = 3, .t_exit = 1 };
 
+	assert_int_equal(tr_args_parse(&c.args, "addr=127.0.0.1:6666", 19), 0);
 	snprintf(c.name, sizeof c.name, "connect");
 	assert_string_equal(tr_describe_call(&c, TR_ROW_CALL, small, sizeof small), "connect");
+	tr_args_free(&c.args);
 }
 
 static const char *pkt_desc(uint8_t proto, uint16_t flags, uint32_t rseq, uint32_t rack,
