@@ -214,7 +214,7 @@ struct queue {
 
 struct ctx {
 	struct trace *t;
-	struct socks *s;
+	struct tr_socks *s;
 	struct dirs dirs;
 	size_t lanes_cap;
 	bool *consumed;           /* per packet: a datagram some read took */
@@ -259,12 +259,12 @@ static void cause_kernel(struct tr_packet *p, const char *why)
 
 /* The sending socket of a TCP packet: the connection's end, or for a
  * SYN-ACK the listener. */
-static struct sock *tcp_sender(struct ctx *c, const struct tr_packet *p)
+static struct tr_sock *tcp_sender(struct ctx *c, const struct tr_packet *p)
 {
-	struct sock *k = socks_stream(c->s, &p->src, &p->dst, p->ts);
+	struct tr_sock *k = tr_socks_stream(c->s, &p->src, &p->dst, p->ts);
 
 	if (!k && (p->flags & TCP_SYN) && (p->flags & TCP_ACK))
-		k = socks_listener(c->s, &p->src, p->ts);
+		k = tr_socks_listener(c->s, &p->src, p->ts);
 	return k;
 }
 
@@ -311,7 +311,7 @@ static void tcp_ack_cause(struct ctx *c, struct tr_packet *p, struct dir *mine, 
 
 /* The call that sent a socket's FIN: whichever of shutdown and close came
  * first. */
-static uint32_t fin_call(const struct ctx *c, const struct sock *k, const char **why)
+static uint32_t fin_call(const struct ctx *c, const struct tr_sock *k, const char **why)
 {
 	uint32_t sh = k->shutdown_call, cl = k->close_call;
 
@@ -327,20 +327,20 @@ static int packet_tcp(struct ctx *c, struct tr_packet *p)
 {
 	struct dir *mine = dir_get(&c->dirs, &p->src, &p->dst, true);
 	struct dir *theirs = dir_get(&c->dirs, &p->dst, &p->src, false);
-	struct sock *k = tcp_sender(c, p);
+	struct tr_sock *k = tcp_sender(c, p);
 	uint32_t idx = p->no - 1;
 
 	if (!mine || dir_push(mine, idx) < 0)
 		return -1;
 	if (!k && (p->flags & TCP_SYN) && !(p->flags & TCP_ACK))
-		k = socks_claim_syn(c->s, c->t, p);
+		k = tr_socks_claim_syn(c->s, c->t, p);
 
 	if (p->flags & TCP_RST) {
 		if (k && k->close_call && c->t->calls[k->close_call - 1].t_enter <= p->ts &&
 		    (k->close_unread || k->close_linger0))
 			cause_call(p, k->close_call,
 				   k->close_unread ? "close with unread data" : "close with SO_LINGER 0");
-		else if (!socks_owns(c->s, &p->src, p->ts))
+		else if (!tr_socks_owns(c->s, &p->src, p->ts))
 			cause_kernel(p, "RST: nothing listens on this port");
 		else
 			cause_kernel(p, "RST: no such connection");
@@ -362,7 +362,7 @@ static int packet_tcp(struct ctx *c, struct tr_packet *p)
 		mine->max_end = 1;
 	} else if (p->len > 0 && p->rel) {
 		uint64_t start = p->rseq - 1, end = (uint64_t)p->rseq + p->len;
-		uint32_t id = k ? sock_span_call(k->sends, k->nsends, start) : 0;
+		uint32_t id = k ? tr_sock_span_call(k->sends, k->nsends, start) : 0;
 
 		if (end <= mine->max_end)
 			cause_kernel(p, "retransmission");
@@ -387,7 +387,7 @@ static int packet_tcp(struct ctx *c, struct tr_packet *p)
 		if (p->rel && p->rseq == 1 && p->rack == 1 && !mine->have_ack && k &&
 		    k->connect_call && theirs && theirs->syn)
 			cause_call(p, k->connect_call, "handshake ACK");
-		else if (!k && !socks_owns(c->s, &p->src, p->ts))
+		else if (!k && !tr_socks_owns(c->s, &p->src, p->ts))
 			cause_call(p, 0, NULL);
 		else
 			tcp_ack_cause(c, p, mine, theirs);
@@ -414,7 +414,7 @@ static int packet_tcp(struct ctx *c, struct tr_packet *p)
  * (sendmmsg: as many as it returned). */
 static void packet_udp(struct ctx *c, struct tr_packet *p)
 {
-	struct sock *k = socks_dgram(c->s, &p->src, p->ts);
+	struct tr_sock *k = tr_socks_dgram(c->s, &p->src, p->ts);
 
 	if (!k) {
 		cause_call(p, 0, NULL);
@@ -468,16 +468,16 @@ static uint32_t end_lane(struct ctx *c, const struct tr_packet *p, bool from)
 {
 	const struct tr_endpoint *me = from ? &p->src : &p->dst;
 	const struct tr_endpoint *other = from ? &p->dst : &p->src;
-	struct sock *k = NULL;
+	struct tr_sock *k = NULL;
 
 	if (p->proto == IPPROTO_TCP) {
-		k = socks_stream(c->s, me, other, p->ts);
+		k = tr_socks_stream(c->s, me, other, p->ts);
 		if (!k)
-			k = socks_listener(c->s, me, p->ts);
+			k = tr_socks_listener(c->s, me, p->ts);
 	} else {
-		k = socks_dgram(c->s, me, p->ts);
+		k = tr_socks_dgram(c->s, me, p->ts);
 		if (!k)
-			k = socks_stream(c->s, me, other, p->ts);
+			k = tr_socks_stream(c->s, me, other, p->ts);
 	}
 	uint32_t l = k ? proc_lane(c, k->pid) : UINT32_MAX;
 	if (l == UINT32_MAX)
@@ -507,7 +507,7 @@ static bool ends_in(const struct tr_call *k, const struct tr_packet *p)
 	return k->t_exit < 0 || p->ts <= k->t_exit;
 }
 
-static void complete_connect(struct ctx *c, struct tr_call *k, struct sock *so)
+static void complete_connect(struct ctx *c, struct tr_call *k, struct tr_sock *so)
 {
 	struct dir *in = so->peer.family ? dir_get(&c->dirs, &so->peer, &so->local, false) : NULL;
 
@@ -528,7 +528,7 @@ static void complete_connect(struct ctx *c, struct tr_call *k, struct sock *so)
 	}
 }
 
-static void complete_accept(struct ctx *c, struct tr_call *k, struct sock *nk)
+static void complete_accept(struct ctx *c, struct tr_call *k, struct tr_sock *nk)
 {
 	struct dir *in = dir_get(&c->dirs, &nk->peer, &nk->local, false);
 
@@ -544,7 +544,7 @@ static void complete_accept(struct ctx *c, struct tr_call *k, struct sock *nk)
 }
 
 /* The stream offset a read started at; recvs are in call order. */
-static bool read_offset(const struct sock *so, uint32_t id, uint64_t *off)
+static bool read_offset(const struct tr_sock *so, uint32_t id, uint64_t *off)
 {
 	size_t lo = 0, hi = so->nrecvs;
 
@@ -561,7 +561,7 @@ static bool read_offset(const struct sock *so, uint32_t id, uint64_t *off)
 	return true;
 }
 
-static void complete_stream_read(struct ctx *c, struct tr_call *k, struct sock *so)
+static void complete_stream_read(struct ctx *c, struct tr_call *k, struct tr_sock *so)
 {
 	struct dir *in = dir_get(&c->dirs, &so->peer, &so->local, false);
 	uint64_t off = 0;
@@ -599,7 +599,7 @@ static void complete_stream_read(struct ctx *c, struct tr_call *k, struct sock *
 	}
 }
 
-static void complete_dgram_error(struct ctx *c, struct tr_call *k, struct sock *so)
+static void complete_dgram_error(struct ctx *c, struct tr_call *k, struct tr_sock *so)
 {
 	/* ECONNREFUSED on a datagram socket: the ICMP error that a send drew */
 	for (size_t i = 0; i < c->t->npackets; i++) {
@@ -607,14 +607,14 @@ static void complete_dgram_error(struct ctx *c, struct tr_call *k, struct sock *
 		if (!ends_in(k, p))
 			break;
 		if (p->proto != IPPROTO_UDP && p->proto != IPPROTO_TCP &&
-		    endpoint_match(&so->local, &p->dst)) {
+		    tr_endpoint_match(&so->local, &p->dst)) {
 			complete(k, p, "ICMP port unreachable");
 			return;
 		}
 	}
 }
 
-static void complete_dgram_read(struct ctx *c, struct tr_call *k, struct sock *so)
+static void complete_dgram_read(struct ctx *c, struct tr_call *k, struct tr_sock *so)
 {
 	const struct tr_endpoint *from = &k->args.addr;
 	bool want_from = from->family != 0;
@@ -660,10 +660,10 @@ static const char *waking_why(const struct tr_packet *p)
 				       : "handshake ACK";
 }
 
-static struct sock *sock_at(struct ctx *c, int32_t pid, int32_t fd, int64_t ts)
+static struct tr_sock *tr_sock_at(struct ctx *c, int32_t pid, int32_t fd, int64_t ts)
 {
 	for (size_t i = c->s->n; i-- > 0;) {
-		struct sock *k = &c->s->v[i];
+		struct tr_sock *k = &c->s->v[i];
 		if (k->pid == pid && k->fd == fd && k->t_open <= ts && ts <= k->t_close)
 			return k;
 	}
@@ -678,7 +678,7 @@ static void complete_wait_ready(struct ctx *c, struct tr_call *k)
 	for (size_t r = 0; r < k->args.nready; r++) {
 		const struct tr_ready *rd = &k->args.ready[r];
 		bool out = rd->out, in = rd->in;
-		struct sock *so = sock_at(c, k->pid, rd->fd, k->t_enter);
+		struct tr_sock *so = tr_sock_at(c, k->pid, rd->fd, k->t_enter);
 
 		if (!so || so->type != SOCK_STREAM || so->peer.family == 0)
 			continue;
@@ -732,16 +732,16 @@ static void complete_wait(struct ctx *c, struct tr_call *k)
 			continue;
 		if (!ends_in(k, p))
 			break;
-		struct sock *so = NULL;
+		struct tr_sock *so = NULL;
 		if (p->proto == IPPROTO_TCP) {
-			so = socks_stream(c->s, &p->dst, &p->src, p->ts);
+			so = tr_socks_stream(c->s, &p->dst, &p->src, p->ts);
 			if (so && !waking_tcp(p))
 				so = NULL;
 			if (!so && (p->flags & TCP_ACK) && !(p->flags & TCP_SYN) && p->rel &&
 			    p->rseq == 1 && p->rack == 1 && p->len == 0)
-				so = socks_listener(c->s, &p->dst, p->ts);
+				so = tr_socks_listener(c->s, &p->dst, p->ts);
 		} else {
-			so = socks_dgram(c->s, &p->dst, p->ts);
+			so = tr_socks_dgram(c->s, &p->dst, p->ts);
 		}
 		if (so && so->pid == k->pid) {
 			complete(k, p, waking_why(p));
@@ -756,9 +756,9 @@ static void completions(struct ctx *c)
 	for (size_t i = 0; i < c->t->ncalls; i++) {
 		struct tr_call *k = &c->t->calls[i];
 		uint32_t si = c->s->call_sock[i];
-		struct sock *so = si ? &c->s->v[si - 1] : NULL;
+		struct tr_sock *so = si ? &c->s->v[si - 1] : NULL;
 
-		if (sock_call_waits(k)) {
+		if (tr_sock_call_waits(k)) {
 			complete_wait(c, k);
 		} else if (!so) {
 			continue;
@@ -766,9 +766,9 @@ static void completions(struct ctx *c)
 			complete_connect(c, k, so);
 		} else if (strncmp(k->name, "accept", 6) == 0 && c->s->accepted[i]) {
 			complete_accept(c, k, &c->s->v[c->s->accepted[i] - 1]);
-		} else if (sock_call_reads(k) && so->type == SOCK_STREAM && so->peer.family) {
+		} else if (tr_sock_call_reads(k) && so->type == SOCK_STREAM && so->peer.family) {
 			complete_stream_read(c, k, so);
-		} else if (sock_call_reads(k) && so->type == SOCK_DGRAM) {
+		} else if (tr_sock_call_reads(k) && so->type == SOCK_DGRAM) {
 			complete_dgram_read(c, k, so);
 		}
 	}
@@ -794,7 +794,7 @@ static void mark_threaded(struct trace *t)
 	}
 }
 
-int attrib_run(struct trace *t, struct socks *s)
+int tr_attrib_run(struct trace *t, struct tr_socks *s)
 {
 	struct ctx c = { .t = t, .s = s, .lanes_cap = t->nlanes };
 	int rc = -1;
@@ -808,13 +808,13 @@ int attrib_run(struct trace *t, struct socks *s)
 		goto out;
 	for (size_t i = 0; i < t->ncalls; i++) {
 		uint32_t si = s->call_sock[i];
-		if (si && s->v[si - 1].type == SOCK_DGRAM && sock_call_sends(&t->calls[i]) &&
+		if (si && s->v[si - 1].type == SOCK_DGRAM && tr_sock_call_sends(&t->calls[i]) &&
 		    t->calls[i].ret >= 0 && queue_push(&c.sends[si - 1], (uint32_t)i) < 0)
 			goto out;
 	}
 	for (size_t i = 0; i < t->npackets; i++) {
-		struct sock *k = t->packets[i].proto == IPPROTO_UDP
-					 ? socks_dgram(s, &t->packets[i].dst, t->packets[i].ts)
+		struct tr_sock *k = t->packets[i].proto == IPPROTO_UDP
+					 ? tr_socks_dgram(s, &t->packets[i].dst, t->packets[i].ts)
 					 : NULL;
 		if (k && queue_push(&c.arrivals[k - s->v], (uint32_t)i) < 0)
 			goto out;

@@ -9,13 +9,13 @@
 
 #include "trace/record.h"
 
-void calllog_init(struct calllog *cl, struct trace *t)
+void tr_calllog_init(struct tr_calllog *cl, struct trace *t)
 {
 	memset(cl, 0, sizeof *cl);
 	cl->t = t;
 }
 
-void calllog_free(struct calllog *cl)
+void tr_calllog_free(struct tr_calllog *cl)
 {
 	for (size_t i = 0; i < cl->npending; i++)
 		tr_args_free(&cl->pending[i].args);
@@ -67,7 +67,7 @@ static bool field_time(struct fields *f, int64_t *v)
 	return field_int(f, 0, TR_TIME_MAX, v);
 }
 
-static int bad(struct calllog *cl, const char *why)
+static int bad(struct tr_calllog *cl, const char *why)
 {
 	if (cl->bad_lines++ == 0)
 		snprintf(cl->first_error, sizeof cl->first_error, "%s", why);
@@ -118,7 +118,7 @@ static char *value_dup(const char *s, size_t n, char sep)
 	return out;
 }
 
-static int line_hello(struct calllog *cl, struct fields *f)
+static int line_hello(struct tr_calllog *cl, struct fields *f)
 {
 	struct trace *t = cl->t;
 	int32_t pid, ppid;
@@ -183,7 +183,7 @@ static bool name_ok(const char *s, size_t n)
 	return true;
 }
 
-static int call_head(struct calllog *cl, struct fields *f, struct tr_call *c)
+static int call_head(struct tr_calllog *cl, struct fields *f, struct tr_call *c)
 {
 	const char *s;
 	size_t n;
@@ -205,7 +205,7 @@ static int call_head(struct calllog *cl, struct fields *f, struct tr_call *c)
 	return 0;
 }
 
-static int calls_push(struct calllog *cl, struct tr_call *c)
+static int calls_push(struct tr_calllog *cl, struct tr_call *c)
 {
 	struct trace *t = cl->t;
 
@@ -228,7 +228,7 @@ static int calls_push(struct calllog *cl, struct tr_call *c)
 	return 0;
 }
 
-static int line_enter(struct calllog *cl, struct fields *f)
+static int line_enter(struct tr_calllog *cl, struct fields *f)
 {
 	struct tr_call c;
 
@@ -248,7 +248,7 @@ static int line_enter(struct calllog *cl, struct fields *f)
 	return 0;
 }
 
-static int line_exit(struct calllog *cl, struct fields *f)
+static int line_exit(struct tr_calllog *cl, struct fields *f)
 {
 	struct tr_call c;
 
@@ -276,7 +276,7 @@ static int line_exit(struct calllog *cl, struct fields *f)
 	return calls_push(cl, &c);
 }
 
-int calllog_line(struct calllog *cl, const char *line, size_t len)
+int tr_calllog_line(struct tr_calllog *cl, const char *line, size_t len)
 {
 	struct fields f = { line, line + len };
 	const char *s;
@@ -298,14 +298,14 @@ int calllog_line(struct calllog *cl, const char *line, size_t len)
 	}
 }
 
-void calllog_feed(struct calllog *cl, const char *buf, size_t len)
+void tr_calllog_feed(struct tr_calllog *cl, const char *buf, size_t len)
 {
 	size_t start = 0;
 
 	for (size_t i = 0; i <= len; i++) {
 		if (i == len || buf[i] == '\n') {
 			if (i > start)
-				calllog_line(cl, buf + start, i - start);
+				tr_calllog_line(cl, buf + start, i - start);
 			start = i + 1;
 		}
 	}
@@ -322,7 +322,7 @@ static int call_cmp(const void *a, const void *b)
 	return x->tid < y->tid ? -1 : x->tid > y->tid;
 }
 
-int calllog_finish(struct calllog *cl)
+int tr_calllog_finish(struct tr_calllog *cl)
 {
 	struct trace *t = cl->t;
 

@@ -42,7 +42,7 @@ static const char *arg(const struct tr_call *c, const char *key, char *buf, size
 {
 	const char *raw = tr_call_arg(c, key);
 
-	return raw ? layout_clean(raw, false, buf, n) : NULL;
+	return raw ? tr_layout_clean(raw, false, buf, n) : NULL;
 }
 
 static bool arg_is(const struct tr_call *c, const char *key, const char *want)
@@ -327,7 +327,7 @@ char *tr_describe_call(const struct tr_call *c, enum tr_row_kind kind, char *buf
 	if (n == 0)
 		return buf;
 	buf[0] = '\0';
-	layout_clean(c->name, false, name, sizeof name);
+	tr_layout_clean(c->name, false, name, sizeof name);
 	sb_printf(&b, "%s", name);
 	if (kind == TR_ROW_CALL_EXIT) {
 		/* the entry row above already showed the inputs */
@@ -413,7 +413,7 @@ char *tr_describe_cause(const struct trace *t, const struct tr_packet *p, char *
 		return buf;
 	buf[0] = '\0';
 	if (has_why)
-		layout_clean(p->why, false, why, sizeof why);
+		tr_layout_clean(p->why, false, why, sizeof why);
 	switch (p->cause) {
 	case TR_CAUSE_CALL: {
 		const struct tr_call *c = tr_call_by_id(t, p->caused_by);
@@ -422,7 +422,7 @@ char *tr_describe_cause(const struct trace *t, const struct tr_packet *p, char *
 		if (!c) {
 			sb_printf(&b, "by #%u", p->caused_by);
 		} else {
-			layout_clean(c->name, false, name, sizeof name);
+			tr_layout_clean(c->name, false, name, sizeof name);
 			sb_printf(&b, "by #%u %s", p->caused_by, name);
 		}
 		/* "by #8 connect (handshake ACK)"; a why that only repeats the name is dropped */

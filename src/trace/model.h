@@ -17,7 +17,7 @@
 /* Every time in the model is CLOCK_REALTIME nanoseconds in [0, TR_TIME_MAX].
  * The bound (2^62 ns: the year 2116) keeps INT64_MAX free to mean "never"
  * and the sum or difference of two times inside int64_t. The call log
- * parser and packet_from_frame refuse times outside it. */
+ * parser and tr_packet_from_frame refuse times outside it. */
 #define TR_TIME_MAX ((int64_t)1 << 62)
 
 /* An IP endpoint; family 0 means none (an unbound or unconnected socket). */

@@ -41,7 +41,7 @@ static bool packet_icmp(const struct pkt *k, struct tr_packet *p)
 	return true;
 }
 
-bool packet_from_frame(enum link_type lt, const uint8_t *data, uint32_t caplen, uint32_t len,
+bool tr_packet_from_frame(enum link_type lt, const uint8_t *data, uint32_t caplen, uint32_t len,
 		       int64_t ts, struct tr_packet *p)
 {
 	struct pkt k;
@@ -101,7 +101,7 @@ static const struct isn *isn_find(const struct isn *v, size_t n, const struct tr
 	return NULL;
 }
 
-void packets_number(struct tr_packet *pk, size_t n)
+void tr_packets_number(struct tr_packet *pk, size_t n)
 {
 	struct isn *isns = calloc(n ? n : 1, sizeof *isns);
 	size_t nisn = 0;

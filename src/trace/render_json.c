@@ -27,7 +27,7 @@ static json_t *j_str(const char *s)
 
 	if (!s)
 		return json_null();
-	return json_string(layout_clean(s, true, clean, sizeof clean));
+	return json_string(tr_layout_clean(s, true, clean, sizeof clean));
 }
 
 static json_t *j_secs(int64_t ns)
@@ -66,7 +66,7 @@ static json_t *j_args(const struct tr_call *c)
 	char ckey[256];
 
 	for (size_t i = 0; o && i < c->args.n; i++)
-		json_object_set_new(o, layout_clean(c->args.v[i].key, true, ckey, sizeof ckey),
+		json_object_set_new(o, tr_layout_clean(c->args.v[i].key, true, ckey, sizeof ckey),
 				    j_arg_value(c->args.v[i].val));
 	return o;
 }

@@ -78,7 +78,7 @@ static void xml_text(FILE *out, const char *s)
 {
 	char clean[4 * SVG_TEXT_MAX];
 
-	for (const char *p = layout_clean(s, false, clean, sizeof clean); *p; p++) {
+	for (const char *p = tr_layout_clean(s, false, clean, sizeof clean); *p; p++) {
 		const char *esc = xml_escapes[(unsigned char)*p];
 
 		if (esc)
@@ -91,7 +91,7 @@ static void xml_text(FILE *out, const char *s)
 struct svg {
 	const struct trace *t;
 	FILE *out;
-	struct layout_states ls;
+	struct tr_layout_states ls;
 	int lane_w, time_w, width, height;
 	int top;            /* y of the first row */
 	int bottom;         /* y where lifelines end */
@@ -193,8 +193,8 @@ static void measure(struct svg *s)
 
 	s->time_w = text_w(strlen("-00000.000")) + 12;
 	for (size_t i = 0; i < t->nlanes; i++) {
-		size_t w = layout_width(layout_clean(t->lanes[i].label, false, a, sizeof a));
-		size_t w2 = layout_width(layout_clean(t->lanes[i].addrs, false, b, sizeof b));
+		size_t w = tr_layout_width(tr_layout_clean(t->lanes[i].label, false, a, sizeof a));
+		size_t w2 = tr_layout_width(tr_layout_clean(t->lanes[i].addrs, false, b, sizeof b));
 
 		lane_w = max_i(lane_w, text_w(w > w2 ? w : w2) + 32);
 	}
@@ -208,7 +208,7 @@ static void measure(struct svg *s)
 			int span = p->lane_from != p->lane_to;
 
 			packet_texts(t, p, a, sizeof a, b, sizeof b);
-			w = layout_width(a) > layout_width(b) ? layout_width(a) : layout_width(b);
+			w = tr_layout_width(a) > tr_layout_width(b) ? tr_layout_width(a) : tr_layout_width(b);
 			/* labels sit in the gap next to the sender, clear of other lifelines */
 			if (span > 0)
 				lane_w = max_i(lane_w, text_w(w) + 48);
@@ -221,7 +221,7 @@ static void measure(struct svg *s)
 
 			call_text(t, r, a, sizeof a);
 			call_note(t, r, b, sizeof b);
-			w = layout_width(a) > layout_width(b) ? layout_width(a) : layout_width(b);
+			w = tr_layout_width(a) > tr_layout_width(b) ? tr_layout_width(a) : tr_layout_width(b);
 			if (c->lane == t->nlanes - 1)
 				right = max_i(right, text_w(w) + 14);
 			else
@@ -232,8 +232,8 @@ static void measure(struct svg *s)
 
 			if (si >= t->nstates)
 				break;
-			layout_state_label(&s->ls, &t->states[si], false, a, sizeof a);
-			lane_w = max_i(lane_w, text_w(layout_width(a)) + 40);
+			tr_layout_state_label(&s->ls, &t->states[si], false, a, sizeof a);
+			lane_w = max_i(lane_w, text_w(tr_layout_width(a)) + 40);
 		}
 	}
 	if (lane_w > SVG_LANE_MAX)
@@ -319,7 +319,7 @@ static void svg_heads(const struct svg *s)
 
 	fprintf(out, "<text class=\"title\" x=\"%d\" y=\"%d\">socklab trace: %zu process%s, %zu call%s, "
 		     "%zu packet%s</text>\n",
-		SVG_PAD, SVG_PAD + 14, layout_socket_procs(t), layout_socket_procs(t) == 1 ? "" : "es", t->ncalls,
+		SVG_PAD, SVG_PAD + 14, tr_layout_socket_procs(t), tr_layout_socket_procs(t) == 1 ? "" : "es", t->ncalls,
 		t->ncalls == 1 ? "" : "s", t->npackets, t->npackets == 1 ? "" : "s");
 	fprintf(out, "<text class=\"time\" x=\"%d\" y=\"%d\">ms</text>\n", SVG_PAD + s->time_w - 12,
 		s->top - 4);
@@ -448,14 +448,14 @@ static void svg_states(const struct svg *s, const struct tr_row *r, int y)
 
 			if (si >= t->nstates || t->states[si].lane != lane)
 				continue;
-			layout_state_label(&s->ls, &t->states[si], false, one, sizeof one);
+			tr_layout_state_label(&s->ls, &t->states[si], false, one, sizeof one);
 			o += (size_t)snprintf(label + o, sizeof label - o, "%s%s", o ? ", " : "", one);
 			if (o >= sizeof label)
 				break;
 		}
 		if (label[0] == '\0')
 			continue;
-		w = text_w(layout_width(label)) + 14;
+		w = text_w(tr_layout_width(label)) + 14;
 		fprintf(s->out,
 			"<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"16\" rx=\"8\" fill=\"#fff8c5\" "
 			"stroke=\"#d4a72c\"/>\n",
@@ -518,7 +518,7 @@ int trace_render_svg(const struct trace *t, FILE *out)
 	s.row_y = calloc(t->nrows ? t->nrows : 1, sizeof *s.row_y);
 	s.enter_y = calloc(t->ncalls ? t->ncalls : 1, sizeof *s.enter_y);
 	s.exit_y = calloc(t->ncalls ? t->ncalls : 1, sizeof *s.exit_y);
-	if (s.row_y && s.enter_y && s.exit_y && layout_states_init(&s.ls, t) == 0) {
+	if (s.row_y && s.enter_y && s.exit_y && tr_layout_states_init(&s.ls, t) == 0) {
 		measure(&s);
 		place_rows(&s);
 		svg_prologue(&s);
@@ -529,7 +529,7 @@ int trace_render_svg(const struct trace *t, FILE *out)
 		fprintf(out, "</svg>\n");
 		rc = fflush(out) != 0 || ferror(out) ? -1 : 0;
 	}
-	layout_states_free(&s.ls);
+	tr_layout_states_free(&s.ls);
 	free(s.row_y);
 	free(s.enter_y);
 	free(s.exit_y);

@@ -21,8 +21,8 @@ enum phase { PH_WAIT_SERVER, PH_CLIENT, PH_LINGER, PH_STOP_SERVER, PH_DRAIN, PH_
 struct run {
 	const struct trace_opts *o;
 	const char *lib, *logpath;
-	struct tcap *cap;
-	struct run_result *res;
+	struct tr_tcap *cap;
+	struct tr_run_result *res;
 	struct proc *proc;
 	enum phase phase;
 	int64_t phase_t, client_t;
@@ -85,11 +85,11 @@ static void reap(struct run *r)
 
 static void start_client(struct run *r)
 {
-	struct spawn_opts so = {
+	struct tr_spawn_opts so = {
 		.lib = r->lib, .log = r->logpath, .stdin_fd = -1,
 		.stdout_fd = r->o->json ? STDERR_FILENO : -1, .own_group = false,
 	};
-	pid_t pid = spawn_start(r->o->argv, &so);
+	pid_t pid = tr_spawn_start(r->o->argv, &so);
 
 	if (pid < 0) {
 		log_error_errno(errno, "cannot run '%s'", r->o->argv[0]);
@@ -174,7 +174,7 @@ static void on_capture(evutil_socket_t fd, short what, void *arg)
 
 	(void)fd;
 	(void)what;
-	if (tcap_drain(r->cap) < 0) {
+	if (tr_tcap_drain(r->cap) < 0) {
 		r->failed = true;
 		proc_exit(r->proc);
 	}
@@ -193,8 +193,8 @@ static void on_signal(int sig, void *arg)
 		phase_set(r, PH_LINGER);
 }
 
-int run_programs(const struct trace_opts *o, const char *lib, const char *logpath,
-		 struct tcap *cap, struct run_result *res)
+int tr_run_programs(const struct trace_opts *o, const char *lib, const char *logpath,
+		 struct tr_tcap *cap, struct tr_run_result *res)
 {
 	struct run r = { .o = o, .lib = lib, .logpath = logpath, .cap = cap, .res = res,
 			 .log_fd = -1, .log_line_start = true };
@@ -210,7 +210,7 @@ int run_programs(const struct trace_opts *o, const char *lib, const char *logpat
 		return -1;
 	}
 	tick = event_new(proc_base(r.proc), -1, EV_PERSIST, on_tick, &r);
-	capev = event_new(proc_base(r.proc), tcap_fd(cap), EV_READ | EV_PERSIST, on_capture, &r);
+	capev = event_new(proc_base(r.proc), tr_tcap_fd(cap), EV_READ | EV_PERSIST, on_capture, &r);
 	if (!tick || !capev || event_add(tick, &tv) < 0 || event_add(capev, NULL) < 0 ||
 	    proc_on_signals(r.proc, sigs, 2, on_signal, &r) < 0) {
 		log_error("cannot start the event loop");
@@ -219,12 +219,12 @@ int run_programs(const struct trace_opts *o, const char *lib, const char *logpat
 	if (o->server) {
 		char *argv[] = { "/bin/sh", "-c", (char *)o->server, NULL };
 		int devnull = open("/dev/null", O_RDONLY | O_CLOEXEC);
-		struct spawn_opts so = {
+		struct tr_spawn_opts so = {
 			.lib = lib, .log = logpath, .stdin_fd = devnull,
 			.stdout_fd = o->json ? STDERR_FILENO : -1, .own_group = true,
 		};
 
-		res->server = spawn_start(argv, &so);
+		res->server = tr_spawn_start(argv, &so);
 		if (devnull >= 0)
 			close(devnull);
 		if (res->server < 0) {
@@ -237,7 +237,7 @@ int run_programs(const struct trace_opts *o, const char *lib, const char *logpat
 		start_client(&r);
 	}
 	proc_loop(r.proc);
-	tcap_drain(cap);
+	tr_tcap_drain(cap);
 	rc = r.failed ? -1 : 0;
 out:
 	/* never leave a process of ours behind */

@@ -14,7 +14,7 @@ static bool addr_any(const struct tr_endpoint *e)
 	return memcmp(e->addr, zero, e->family == AF_INET ? 4 : 16) == 0;
 }
 
-bool endpoint_match(const struct tr_endpoint *sock_local, const struct tr_endpoint *e)
+bool tr_endpoint_match(const struct tr_endpoint *sock_local, const struct tr_endpoint *e)
 {
 	if (sock_local->family == 0 || sock_local->port != e->port)
 		return false;
@@ -32,21 +32,21 @@ static bool is_name(const struct tr_call *c, const char *const *names)
 	return false;
 }
 
-bool sock_call_sends(const struct tr_call *c)
+bool tr_sock_call_sends(const struct tr_call *c)
 {
 	static const char *const names[] = { "send", "sendto", "sendmsg", "sendmmsg", "write",
 					     "writev", "sendfile", NULL };
 	return is_name(c, names);
 }
 
-bool sock_call_reads(const struct tr_call *c)
+bool tr_sock_call_reads(const struct tr_call *c)
 {
 	static const char *const names[] = { "recv", "recvfrom", "recvmsg", "recvmmsg", "read",
 					     "readv", NULL };
 	return is_name(c, names);
 }
 
-bool sock_call_waits(const struct tr_call *c)
+bool tr_sock_call_waits(const struct tr_call *c)
 {
 	static const char *const names[] = { "select", "poll", "ppoll", "epoll_wait", NULL };
 	return is_name(c, names);
@@ -59,9 +59,9 @@ static int64_t call_bytes(const struct tr_call *c, int *dir)
 	*dir = 0;
 	if (c->ret <= 0 || c->err != 0)
 		return -1;
-	if (sock_call_sends(c))
+	if (tr_sock_call_sends(c))
 		*dir = 1;
-	else if (sock_call_reads(c))
+	else if (tr_sock_call_reads(c))
 		*dir = -1;
 	else if (strcmp(c->name, "splice") == 0 && c->args.splice_dir)
 		*dir = c->args.splice_dir;
@@ -72,32 +72,32 @@ static int64_t call_bytes(const struct tr_call *c, int *dir)
 	return c->ret;
 }
 
-static int span_push(struct sock_span **v, size_t *n, size_t *cap, uint64_t off, uint64_t len,
+static int span_push(struct tr_sock_span **v, size_t *n, size_t *cap, uint64_t off, uint64_t len,
 		     uint32_t call)
 {
 	if (*n == *cap) {
 		size_t nc = *cap ? *cap * 2 : 8;
-		struct sock_span *nv = realloc(*v, nc * sizeof *nv);
+		struct tr_sock_span *nv = realloc(*v, nc * sizeof *nv);
 		if (!nv)
 			return -1;
 		*v = nv;
 		*cap = nc;
 	}
-	(*v)[(*n)++] = (struct sock_span){ off, len, call };
+	(*v)[(*n)++] = (struct tr_sock_span){ off, len, call };
 	return 0;
 }
 
-static struct sock *sock_new(struct socks *s, int32_t pid, int32_t fd, int64_t t)
+static struct tr_sock *tr_sock_new(struct tr_socks *s, int32_t pid, int32_t fd, int64_t t)
 {
 	if (s->n == s->cap) {
 		size_t nc = s->cap ? s->cap * 2 : 16;
-		struct sock *nv = realloc(s->v, nc * sizeof *nv);
+		struct tr_sock *nv = realloc(s->v, nc * sizeof *nv);
 		if (!nv)
 			return NULL;
 		s->v = nv;
 		s->cap = nc;
 	}
-	struct sock *k = &s->v[s->n++];
+	struct tr_sock *k = &s->v[s->n++];
 	memset(k, 0, sizeof *k);
 	k->pid = pid;
 	k->fd = fd;
@@ -106,7 +106,7 @@ static struct sock *sock_new(struct socks *s, int32_t pid, int32_t fd, int64_t t
 	return k;
 }
 
-static struct sock *sock_open_find(struct socks *s, int32_t pid, int32_t fd)
+static struct tr_sock *tr_sock_open_find(struct tr_socks *s, int32_t pid, int32_t fd)
 {
 	for (size_t i = s->n; i-- > 0;)
 		if (s->v[i].pid == pid && s->v[i].fd == fd && s->v[i].t_close == INT64_MAX)
@@ -114,7 +114,7 @@ static struct sock *sock_open_find(struct socks *s, int32_t pid, int32_t fd)
 	return NULL;
 }
 
-static int known_add(struct socks *s, const struct tr_endpoint *e)
+static int known_add(struct tr_socks *s, const struct tr_endpoint *e)
 {
 	for (size_t i = 0; i < s->nknown; i++)
 		if (tr_endpoint_eq(&s->known[i], e))
@@ -132,7 +132,7 @@ static int known_add(struct socks *s, const struct tr_endpoint *e)
 }
 
 /* Remembers the addresses a call names. */
-static int known_from_call(struct socks *s, const struct tr_call *c)
+static int known_from_call(struct tr_socks *s, const struct tr_call *c)
 {
 	const struct tr_endpoint *named[] = { &c->args.addr, &c->args.local, &c->args.peer };
 
@@ -149,7 +149,7 @@ static void endpoint_learn(const struct tr_endpoint *e, struct tr_endpoint *out)
 		*out = *e;
 }
 
-static void sock_learn(struct sock *k, const struct tr_call *c)
+static void tr_sock_learn(struct tr_sock *k, const struct tr_call *c)
 {
 	if (c->args.sock == TR_SOCK_STREAM)
 		k->type = SOCK_STREAM;
@@ -159,7 +159,7 @@ static void sock_learn(struct sock *k, const struct tr_call *c)
 	endpoint_learn(&c->args.peer, &k->peer);
 }
 
-static int sock_account(struct sock *k, const struct tr_call *c)
+static int tr_sock_account(struct tr_sock *k, const struct tr_call *c)
 {
 	int dir;
 	int64_t n = call_bytes(c, &dir);
@@ -178,7 +178,7 @@ static int sock_account(struct sock *k, const struct tr_call *c)
 	return 0;
 }
 
-static void sock_note_call(struct sock *k, const struct tr_call *c)
+static void tr_sock_note_call(struct tr_sock *k, const struct tr_call *c)
 {
 	int64_t t_done = c->t_exit >= 0 ? c->t_exit : c->t_enter;
 
@@ -198,7 +198,7 @@ static void sock_note_call(struct sock *k, const struct tr_call *c)
 	}
 }
 
-int socks_build(struct socks *s, const struct trace *t)
+int tr_socks_build(struct tr_socks *s, const struct trace *t)
 {
 	memset(s, 0, sizeof *s);
 	s->call_sock = calloc(t->ncalls + 1, sizeof *s->call_sock);
@@ -209,7 +209,7 @@ int socks_build(struct socks *s, const struct trace *t)
 		const struct tr_call *c = &t->calls[i];
 		bool creates = strcmp(c->name, "socket") == 0;
 		int32_t fd = creates ? (int32_t)c->ret : c->fd;
-		struct sock *k;
+		struct tr_sock *k;
 
 		if (known_from_call(s, c) < 0)
 			return -1;
@@ -217,23 +217,23 @@ int socks_build(struct socks *s, const struct trace *t)
 			continue;
 		if (!creates && c->args.sock == TR_SOCK_NONE)
 			continue;
-		k = creates ? NULL : sock_open_find(s, c->pid, fd);
+		k = creates ? NULL : tr_sock_open_find(s, c->pid, fd);
 		if (!k) {
-			k = sock_new(s, c->pid, fd, c->t_enter);
+			k = tr_sock_new(s, c->pid, fd, c->t_enter);
 			if (!k)
 				return -1;
 		}
-		sock_learn(k, c);
+		tr_sock_learn(k, c);
 		if (creates && c->args.type)
 			k->type = c->args.type;
 		s->call_sock[i] = (uint32_t)(k - s->v) + 1;
-		sock_note_call(k, c);
-		if (sock_account(k, c) < 0)
+		tr_sock_note_call(k, c);
+		if (tr_sock_account(k, c) < 0)
 			return -1;
 		if ((strcmp(c->name, "accept") == 0 || strcmp(c->name, "accept4") == 0) &&
 		    c->ret >= 0) {
 			size_t lis = (size_t)(k - s->v);
-			struct sock *nk = sock_new(s, c->pid, (int32_t)c->ret,
+			struct tr_sock *nk = tr_sock_new(s, c->pid, (int32_t)c->ret,
 						   c->t_exit >= 0 ? c->t_exit : c->t_enter);
 			if (!nk)
 				return -1;
@@ -248,7 +248,7 @@ int socks_build(struct socks *s, const struct trace *t)
 	return 0;
 }
 
-void socks_free(struct socks *s)
+void tr_socks_free(struct tr_socks *s)
 {
 	for (size_t i = 0; i < s->n; i++) {
 		free(s->v[i].sends);
@@ -263,13 +263,13 @@ void socks_free(struct socks *s)
 
 /* Among the sockets that fit, the one opened last before ts; if all opened
  * after it (clock skew between stamping and recording), the first. */
-static struct sock *pick(const struct socks *s, int64_t ts,
-			 bool (*fits)(const struct sock *, const void *), const void *arg)
+static struct tr_sock *pick(const struct tr_socks *s, int64_t ts,
+			 bool (*fits)(const struct tr_sock *, const void *), const void *arg)
 {
-	struct sock *best = NULL, *first = NULL;
+	struct tr_sock *best = NULL, *first = NULL;
 
 	for (size_t i = 0; i < s->n; i++) {
-		struct sock *k = &s->v[i];
+		struct tr_sock *k = &s->v[i];
 
 		if (!fits(k, arg))
 			continue;
@@ -285,25 +285,25 @@ struct ends {
 	const struct tr_endpoint *local, *peer;
 };
 
-static bool fits_stream(const struct sock *k, const void *arg)
+static bool fits_stream(const struct tr_sock *k, const void *arg)
 {
 	const struct ends *e = arg;
 
 	return k->type == SOCK_STREAM && !k->listener && tr_endpoint_eq(&k->peer, e->peer) &&
-	       endpoint_match(&k->local, e->local);
+	       tr_endpoint_match(&k->local, e->local);
 }
 
-static bool fits_listener(const struct sock *k, const void *arg)
+static bool fits_listener(const struct tr_sock *k, const void *arg)
 {
-	return k->listener && endpoint_match(&k->local, arg);
+	return k->listener && tr_endpoint_match(&k->local, arg);
 }
 
-static bool fits_dgram(const struct sock *k, const void *arg)
+static bool fits_dgram(const struct tr_sock *k, const void *arg)
 {
-	return k->type == SOCK_DGRAM && endpoint_match(&k->local, arg);
+	return k->type == SOCK_DGRAM && tr_endpoint_match(&k->local, arg);
 }
 
-struct sock *socks_stream(const struct socks *s, const struct tr_endpoint *local,
+struct tr_sock *tr_socks_stream(const struct tr_socks *s, const struct tr_endpoint *local,
 			  const struct tr_endpoint *peer, int64_t ts)
 {
 	struct ends e = { local, peer };
@@ -311,39 +311,39 @@ struct sock *socks_stream(const struct socks *s, const struct tr_endpoint *local
 	return pick(s, ts, fits_stream, &e);
 }
 
-struct sock *socks_listener(const struct socks *s, const struct tr_endpoint *local, int64_t ts)
+struct tr_sock *tr_socks_listener(const struct tr_socks *s, const struct tr_endpoint *local, int64_t ts)
 {
 	return pick(s, ts, fits_listener, local);
 }
 
-struct sock *socks_dgram(const struct socks *s, const struct tr_endpoint *local, int64_t ts)
+struct tr_sock *tr_socks_dgram(const struct tr_socks *s, const struct tr_endpoint *local, int64_t ts)
 {
 	return pick(s, ts, fits_dgram, local);
 }
 
-bool socks_owns(const struct socks *s, const struct tr_endpoint *e, int64_t ts)
+bool tr_socks_owns(const struct tr_socks *s, const struct tr_endpoint *e, int64_t ts)
 {
 	for (size_t i = 0; i < s->n; i++)
-		if (s->v[i].t_open <= ts && endpoint_match(&s->v[i].local, e))
+		if (s->v[i].t_open <= ts && tr_endpoint_match(&s->v[i].local, e))
 			return true;
 	return false;
 }
 
-static bool known(const struct socks *s, const struct tr_endpoint *e, int64_t ts)
+static bool known(const struct tr_socks *s, const struct tr_endpoint *e, int64_t ts)
 {
 	for (size_t i = 0; i < s->nknown; i++)
-		if (endpoint_match(&s->known[i], e))
+		if (tr_endpoint_match(&s->known[i], e))
 			return true;
-	return socks_owns(s, e, ts);
+	return tr_socks_owns(s, e, ts);
 }
 
-bool socks_conversation(const struct socks *s, const struct tr_endpoint *a,
+bool tr_socks_conversation(const struct tr_socks *s, const struct tr_endpoint *a,
 			const struct tr_endpoint *b, int64_t ts)
 {
-	return (socks_owns(s, a, ts) && known(s, b, ts)) || (socks_owns(s, b, ts) && known(s, a, ts));
+	return (tr_socks_owns(s, a, ts) && known(s, b, ts)) || (tr_socks_owns(s, b, ts) && known(s, a, ts));
 }
 
-uint32_t sock_span_call(const struct sock_span *v, size_t n, uint64_t off)
+uint32_t tr_sock_span_call(const struct tr_sock_span *v, size_t n, uint64_t off)
 {
 	size_t lo = 0, hi = n;
 
@@ -360,7 +360,7 @@ uint32_t sock_span_call(const struct sock_span *v, size_t n, uint64_t off)
 	return 0;
 }
 
-struct sock *socks_claim_syn(struct socks *s, const struct trace *t, const struct tr_packet *p)
+struct tr_sock *tr_socks_claim_syn(struct tr_socks *s, const struct trace *t, const struct tr_packet *p)
 {
 	for (size_t i = 0; i < t->ncalls; i++) {
 		const struct tr_call *k = &t->calls[i];
@@ -370,7 +370,7 @@ struct sock *socks_claim_syn(struct socks *s, const struct trace *t, const struc
 			continue;
 		if (k->args.addr.family == 0 || !tr_endpoint_eq(&k->args.addr, &p->dst))
 			continue;
-		struct sock *so = &s->v[s->call_sock[i] - 1];
+		struct tr_sock *so = &s->v[s->call_sock[i] - 1];
 		if (so->type != SOCK_STREAM)
 			continue;
 		if (so->local.family == 0 || so->local.port == 0 || addr_any(&so->local))

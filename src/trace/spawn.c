@@ -16,7 +16,7 @@
 
 extern char **environ;
 
-enum elf_link spawn_elf_link(const char *path)
+enum elf_link tr_spawn_elf_link(const char *path)
 {
 	unsigned char id[EI_NIDENT];
 	enum elf_link res = ELF_NOT_ELF;
@@ -82,7 +82,7 @@ static int path_search(const char *prog, char *out, size_t n)
 	return -1;
 }
 
-int spawn_resolve(const char *prog, char *out, size_t n, char *why, size_t whyn)
+int tr_spawn_resolve(const char *prog, char *out, size_t n, char *why, size_t whyn)
 {
 	char line[256];
 
@@ -120,7 +120,7 @@ int spawn_resolve(const char *prog, char *out, size_t n, char *why, size_t whyn)
 	return 0;
 }
 
-int spawn_find_lib(char *out, size_t n)
+int tr_spawn_find_lib(char *out, size_t n)
 {
 	const char *env = getenv("SOCKLAB_TRACE_LIB");
 	char self[4096];
@@ -141,7 +141,7 @@ int spawn_find_lib(char *out, size_t n)
 /* The environment for a traced program: ours plus the preload (in front of
  * any LD_PRELOAD already set), the log path, and, for programs built with
  * ASan, leave to load after our library. */
-static char **env_build(const struct spawn_opts *o)
+static char **env_build(const struct tr_spawn_opts *o)
 {
 	size_t n = 0;
 	char **env;
@@ -183,7 +183,7 @@ static void env_free(char **env)
 	free(env);
 }
 
-pid_t spawn_start(char *const argv[], const struct spawn_opts *o)
+pid_t tr_spawn_start(char *const argv[], const struct tr_spawn_opts *o)
 {
 	posix_spawn_file_actions_t fa;
 	posix_spawnattr_t at;

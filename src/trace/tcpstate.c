@@ -19,7 +19,7 @@ struct end {
 
 struct machine {
 	struct trace *t;
-	const struct socks *s;
+	const struct tr_socks *s;
 	struct end *v;
 	size_t n, cap;
 	size_t states_cap;
@@ -100,9 +100,9 @@ static struct end *packet_end(struct machine *m, const struct tr_packet *p, bool
 		return NULL;
 	if (syn && sender)
 		return end_new(m, me, other, TCPS_CLOSED, lane);
-	if (syn && !sender && socks_listener(m->s, me, p->ts))
+	if (syn && !sender && tr_socks_listener(m->s, me, p->ts))
 		return end_new(m, me, other, TCPS_LISTEN, lane);
-	if (socks_stream(m->s, me, other, p->ts))
+	if (tr_socks_stream(m->s, me, other, p->ts))
 		return end_new(m, me, other, TCPS_ESTABLISHED, lane); /* seen mid-way */
 	return NULL;
 }
@@ -174,7 +174,7 @@ static int on_packet(struct machine *m, const struct tr_packet *p)
  * without a packet. */
 static int on_call(struct machine *m, const struct tr_call *c, uint32_t sock)
 {
-	const struct sock *k = sock ? &m->s->v[sock - 1] : NULL;
+	const struct tr_sock *k = sock ? &m->s->v[sock - 1] : NULL;
 	int64_t ts = c->t_exit >= 0 ? c->t_exit : c->t_enter;
 	struct end *e;
 
@@ -206,7 +206,7 @@ static int by_done(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-int tcpstate_run(struct trace *t, const struct socks *s)
+int tr_tcpstate_run(struct trace *t, const struct tr_socks *s)
 {
 	struct machine m = { .t = t, .s = s };
 	uint32_t *ev = malloc((t->ncalls + 1) * sizeof *ev);

@@ -12,18 +12,18 @@
 
 #include "trace/calllog.h"
 
-static void parse(struct trace *t, struct calllog *cl, const char *text)
+static void parse(struct trace *t, struct tr_calllog *cl, const char *text)
 {
 	memset(t, 0, sizeof *t);
-	calllog_init(cl, t);
-	calllog_feed(cl, text, strlen(text));
-	assert_int_equal(calllog_finish(cl), 0);
+	tr_calllog_init(cl, t);
+	tr_calllog_feed(cl, text, strlen(text));
+	assert_int_equal(tr_calllog_finish(cl), 0);
 }
 
 static void test_lines(void **state)
 {
 	struct trace t;
-	struct calllog cl;
+	struct tr_calllog cl;
 
 	(void)state;
 	parse(&t, &cl,
@@ -50,14 +50,14 @@ static void test_lines(void **state)
 	assert_int_equal(t.calls[2].args.peer.family, AF_INET);
 	assert_int_equal(t.calls[2].args.peer.port, 6666);
 	assert_int_equal(t.calls[2].args.sock, TR_SOCK_STREAM);
-	calllog_free(&cl);
+	tr_calllog_free(&cl);
 	trace_free(&t);
 }
 
 static void test_never_returned_and_errno(void **state)
 {
 	struct trace t;
-	struct calllog cl;
+	struct tr_calllog cl;
 
 	(void)state;
 	parse(&t, &cl,
@@ -71,14 +71,14 @@ static void test_never_returned_and_errno(void **state)
 	assert_int_equal(t.calls[0].ret, -1);
 	assert_string_equal(t.calls[1].name, "accept4");
 	assert_true(t.calls[1].t_exit < 0);
-	calllog_free(&cl);
+	tr_calllog_free(&cl);
 	trace_free(&t);
 }
 
 static void test_bad_lines_counted_not_trusted(void **state)
 {
 	struct trace t;
-	struct calllog cl;
+	struct tr_calllog cl;
 
 	(void)state;
 	parse(&t, &cl,
@@ -96,7 +96,7 @@ static void test_bad_lines_counted_not_trusted(void **state)
 	/* a process without an H line still gets a name */
 	assert_int_equal(t.nprocs, 1);
 	assert_string_equal(t.procs[0].cmdline, "pid 1");
-	calllog_free(&cl);
+	tr_calllog_free(&cl);
 	trace_free(&t);
 }
 
@@ -128,7 +128,7 @@ static void test_numbers_out_of_range(void **state)
 		{ "H 1 -1 10 exe=/x argv=x", "H line: bad pid or ppid" },
 	};
 	struct trace t;
-	struct calllog cl;
+	struct tr_calllog cl;
 
 	(void)state;
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
@@ -136,7 +136,7 @@ static void test_numbers_out_of_range(void **state)
 		if (cl.bad_lines != 1 || strncmp(cl.first_error, bad[i].why, strlen(bad[i].why)) != 0)
 			fail_msg("'%s': %zu bad, first '%s'", bad[i].line, cl.bad_lines, cl.first_error);
 		assert_int_equal(t.ncalls, 0);
-		calllog_free(&cl);
+		tr_calllog_free(&cl);
 		trace_free(&t);
 	}
 	/* the edges themselves are fine */
@@ -150,14 +150,14 @@ static void test_numbers_out_of_range(void **state)
 	assert_true(t.calls[0].t_exit == TR_TIME_MAX);
 	assert_true(t.calls[0].ret == INT64_MIN);
 	assert_int_equal(t.calls[1].fd, INT32_MIN);
-	calllog_free(&cl);
+	tr_calllog_free(&cl);
 	trace_free(&t);
 }
 
 static void test_parse_int_and_numeric_args(void **state)
 {
 	struct trace t;
-	struct calllog cl;
+	struct tr_calllog cl;
 	int64_t v = 0;
 
 	(void)state;
@@ -182,14 +182,14 @@ static void test_parse_int_and_numeric_args(void **state)
 	      "X 1 1 sendmmsg 3 30 40 2 0 vlen=2 bytes=4096 sock=stream\n");
 	assert_true(t.calls[0].args.bytes == 0);
 	assert_true(t.calls[1].args.bytes == 4096);
-	calllog_free(&cl);
+	tr_calllog_free(&cl);
 	trace_free(&t);
 }
 
 static void test_escapes(void **state)
 {
 	struct trace t;
-	struct calllog cl;
+	struct tr_calllog cl;
 
 	(void)state;
 	parse(&t, &cl,
@@ -198,7 +198,7 @@ static void test_escapes(void **state)
 	assert_string_equal(t.procs[0].exe, "/tmp/my prog");
 	assert_string_equal(t.procs[0].cmdline, "my prog a,b c");
 	assert_string_equal(tr_call_arg(&t.calls[0], "addr"), "/tmp/sock path");
-	calllog_free(&cl);
+	tr_calllog_free(&cl);
 	trace_free(&t);
 }
 

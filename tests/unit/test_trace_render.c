@@ -677,49 +677,49 @@ static void test_layout(void **state)
 {
 	char buf[64];
 	struct trace *t;
-	struct layout_states ls;
+	struct tr_layout_states ls;
 
-	assert_string_equal(layout_lane_letter(0, buf, sizeof buf), "A");
-	assert_string_equal(layout_lane_letter(25, buf, sizeof buf), "Z");
-	assert_string_equal(layout_lane_letter(26, buf, sizeof buf), "AA");
-	assert_string_equal(layout_lane_letter(27, buf, sizeof buf), "AB");
-	assert_string_equal(layout_lane_letter(26 + 26 * 26, buf, sizeof buf), "AAA");
+	assert_string_equal(tr_layout_lane_letter(0, buf, sizeof buf), "A");
+	assert_string_equal(tr_layout_lane_letter(25, buf, sizeof buf), "Z");
+	assert_string_equal(tr_layout_lane_letter(26, buf, sizeof buf), "AA");
+	assert_string_equal(tr_layout_lane_letter(27, buf, sizeof buf), "AB");
+	assert_string_equal(tr_layout_lane_letter(26 + 26 * 26, buf, sizeof buf), "AAA");
 	assert_string_equal(tr_errno_name(ECONNRESET), "ECONNRESET");
 	assert_null(tr_errno_name(0));
-	assert_string_equal(layout_clean("a\x01" "b\xff" "c\xc3\xa4", false, buf, sizeof buf),
+	assert_string_equal(tr_layout_clean("a\x01" "b\xff" "c\xc3\xa4", false, buf, sizeof buf),
 			    "a\\x01b\\xffc\xc3\xa4");
-	assert_string_equal(layout_clean("a\tb", true, buf, sizeof buf), "a\tb");
-	assert_string_equal(layout_clean("\xe2\x82", false, buf, sizeof buf), "\\xe2\\x82");
-	assert_string_equal(layout_clean("abcdef", false, buf, 4), "abc");
-	assert_int_equal(layout_width("\xc3\xa4" "b"), 2);
+	assert_string_equal(tr_layout_clean("a\tb", true, buf, sizeof buf), "a\tb");
+	assert_string_equal(tr_layout_clean("\xe2\x82", false, buf, sizeof buf), "\\xe2\\x82");
+	assert_string_equal(tr_layout_clean("abcdef", false, buf, 4), "abc");
+	assert_int_equal(tr_layout_width("\xc3\xa4" "b"), 2);
 
 	/* one connection and its listener: bare names; with a second
 	 * connection every state of the lane says which socket */
 	t = seed_model();
-	assert_int_equal(layout_states_init(&ls, t), 0);
-	assert_string_equal(layout_state_label(&ls, &t->states[0], true, buf, sizeof buf), "B LISTEN");
-	assert_string_equal(layout_state_label(&ls, &t->states[2], true, buf, sizeof buf),
+	assert_int_equal(tr_layout_states_init(&ls, t), 0);
+	assert_string_equal(tr_layout_state_label(&ls, &t->states[0], true, buf, sizeof buf), "B LISTEN");
+	assert_string_equal(tr_layout_state_label(&ls, &t->states[2], true, buf, sizeof buf),
 			    "B SYN_RCVD");
-	assert_string_equal(layout_state_label(&ls, &t->states[1], false, buf, sizeof buf),
+	assert_string_equal(tr_layout_state_label(&ls, &t->states[1], false, buf, sizeof buf),
 			    "SYN_SENT");
 	{
 		struct tr_state closed_listener = t->states[0];
 
 		closed_listener.from = TCPS_LISTEN;
 		closed_listener.to = TCPS_CLOSED;
-		assert_string_equal(layout_state_label(&ls, &closed_listener, true, buf, sizeof buf),
+		assert_string_equal(tr_layout_state_label(&ls, &closed_listener, true, buf, sizeof buf),
 				    "B listener CLOSED");
 	}
-	layout_states_free(&ls);
+	tr_layout_states_free(&ls);
 	t->states[6].peer = ep("127.0.0.1:7778");
-	assert_int_equal(layout_states_init(&ls, t), 0);
-	assert_string_equal(layout_state_label(&ls, &t->states[6], true, buf, sizeof buf),
+	assert_int_equal(tr_layout_states_init(&ls, t), 0);
+	assert_string_equal(tr_layout_state_label(&ls, &t->states[6], true, buf, sizeof buf),
 			    "B 127.0.0.1:6666>127.0.0.1:7778 CLOSE_WAIT");
-	assert_string_equal(layout_state_label(&ls, &t->states[0], true, buf, sizeof buf),
+	assert_string_equal(tr_layout_state_label(&ls, &t->states[0], true, buf, sizeof buf),
 			    "B 127.0.0.1:6666 LISTEN");
-	assert_string_equal(layout_state_label(&ls, &t->states[1], true, buf, sizeof buf),
+	assert_string_equal(tr_layout_state_label(&ls, &t->states[1], true, buf, sizeof buf),
 			    "A SYN_SENT");
-	layout_states_free(&ls);
+	tr_layout_states_free(&ls);
 	model_free(t);
 }
 
