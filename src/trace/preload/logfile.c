@@ -1,6 +1,6 @@
-/* The library's constructor and its log: resolves the real functions, opens
- * SOCKLAB_TRACE_LOG on a high fd, writes the H line of this process, and
- * again from each fork child (the pid changed) before its first record. */
+/* The library's log: opens SOCKLAB_TRACE_LOG on a high fd, writes the H
+ * line of this process, and again from each fork child (the pid changed)
+ * before its first record. */
 #include "trace/preload/logfile.h"
 
 #include <errno.h>
@@ -13,7 +13,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "trace/preload/call.h"
 #include "trace/preload/real.h"
 
 int tr_logfile_fd = -1;
@@ -140,22 +139,17 @@ static int fd_move_high(int fd)
 	return high;
 }
 
-__attribute__((constructor)) static void logfile_init(void)
+void tr_logfile_open(void)
 {
-	int saved = errno;
-	const char *path;
+	const char *path = getenv(TRACE_ENV_LOG);
 	int fd;
 
-	tr_real_resolve();
-	tr_call_init();
-	path = getenv(TRACE_ENV_LOG);
-	if (path && *path) {
-		fd = open(path, O_WRONLY | O_APPEND | O_CLOEXEC);
-		if (fd >= 0) {
-			pthread_atfork(NULL, NULL, logfile_atfork_child);
-			__atomic_store_n(&tr_logfile_fd, fd_move_high(fd), __ATOMIC_RELAXED);
-			tr_logfile_pid();
-		}
-	}
-	errno = saved;
+	if (!path || !*path)
+		return;
+	fd = open(path, O_WRONLY | O_APPEND | O_CLOEXEC);
+	if (fd < 0)
+		return;
+	pthread_atfork(NULL, NULL, logfile_atfork_child);
+	__atomic_store_n(&tr_logfile_fd, fd_move_high(fd), __ATOMIC_RELAXED);
+	tr_logfile_pid();
 }

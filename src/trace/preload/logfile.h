@@ -26,6 +26,9 @@ static inline bool logfile_active(void)
 int64_t tr_logfile_pid(void);
 int64_t tr_logfile_tid(void);
 int64_t tr_logfile_now_ns(void);
+/* Opens SOCKLAB_TRACE_LOG (the constructor, init.c); without it the
+ * library records nothing. */
+void tr_logfile_open(void);
 /* Ends the line and writes it with one write(2). */
 void tr_logfile_write(struct emit *e);
 
