@@ -13,14 +13,8 @@ struct dir *tr_attrib_dir_get(struct dirs *d, const struct tr_endpoint *from,
 			return &d->v[i];
 	if (!create)
 		return NULL;
-	if (d->n == d->cap) {
-		size_t nc = d->cap ? d->cap * 2 : 16;
-		struct dir *nv = realloc(d->v, nc * sizeof *nv);
-		if (!nv)
-			return NULL;
-		d->v = nv;
-		d->cap = nc;
-	}
+	if (tr_grow(&d->v, &d->cap, d->n, sizeof *d->v, 16) < 0)
+		return NULL;
 	struct dir *x = &d->v[d->n++];
 	memset(x, 0, sizeof *x);
 	x->from = *from;
@@ -30,14 +24,8 @@ struct dir *tr_attrib_dir_get(struct dirs *d, const struct tr_endpoint *from,
 
 int tr_attrib_dir_push(struct dir *x, uint32_t idx)
 {
-	if (x->n == x->cap) {
-		size_t nc = x->cap ? x->cap * 2 : 16;
-		uint32_t *nv = realloc(x->pk, nc * sizeof *nv);
-		if (!nv)
-			return -1;
-		x->pk = nv;
-		x->cap = nc;
-	}
+	if (tr_grow(&x->pk, &x->cap, x->n, sizeof *x->pk, 16) < 0)
+		return -1;
 	x->pk[x->n++] = idx;
 	return 0;
 }
@@ -51,14 +39,8 @@ void tr_attrib_dirs_free(struct dirs *d)
 
 int tr_attrib_queue_push(struct queue *q, uint32_t x)
 {
-	if (q->n == q->cap) {
-		size_t nc = q->cap ? q->cap * 2 : 16;
-		uint32_t *nv = realloc(q->v, nc * sizeof *nv);
-		if (!nv)
-			return -1;
-		q->v = nv;
-		q->cap = nc;
-	}
+	if (tr_grow(&q->v, &q->cap, q->n, sizeof *q->v, 16) < 0)
+		return -1;
 	q->v[q->n++] = x;
 	return 0;
 }

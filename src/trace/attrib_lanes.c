@@ -10,14 +10,8 @@
 
 static uint32_t lane_add(struct trace *t, size_t *cap)
 {
-	if (t->nlanes == *cap) {
-		size_t nc = *cap ? *cap * 2 : 8;
-		struct tr_lane *nv = realloc(t->lanes, nc * sizeof *nv);
-		if (!nv)
-			return UINT32_MAX;
-		t->lanes = nv;
-		*cap = nc;
-	}
+	if (tr_grow(&t->lanes, cap, t->nlanes, sizeof *t->lanes, 8) < 0)
+		return UINT32_MAX;
 	memset(&t->lanes[t->nlanes], 0, sizeof t->lanes[0]);
 	return (uint32_t)t->nlanes++;
 }

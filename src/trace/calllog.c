@@ -148,16 +148,10 @@ static int line_hello(struct tr_calllog *cl, struct fields *f)
 			free(cmd);
 			return bad(cl, "too many processes");
 		}
-		if (t->nprocs == cl->procs_cap) {
-			size_t cap = cl->procs_cap ? cl->procs_cap * 2 : 8;
-			struct tr_proc *np = realloc(t->procs, cap * sizeof *np);
-			if (!np) {
-				free(exe);
-				free(cmd);
-				return bad(cl, "out of memory");
-			}
-			t->procs = np;
-			cl->procs_cap = cap;
+		if (tr_grow(&t->procs, &cl->procs_cap, t->nprocs, sizeof *t->procs, 8) < 0) {
+			free(exe);
+			free(cmd);
+			return bad(cl, "out of memory");
 		}
 		p = &t->procs[t->nprocs++];
 		memset(p, 0, sizeof *p);
@@ -214,15 +208,9 @@ static int calls_push(struct tr_calllog *cl, struct tr_call *c)
 		tr_args_free(&c->args);
 		return 0;
 	}
-	if (t->ncalls == cl->calls_cap) {
-		size_t cap = cl->calls_cap ? cl->calls_cap * 2 : 64;
-		struct tr_call *nc = realloc(t->calls, cap * sizeof *nc);
-		if (!nc) {
-			tr_args_free(&c->args);
-			return bad(cl, "out of memory");
-		}
-		t->calls = nc;
-		cl->calls_cap = cap;
+	if (tr_grow(&t->calls, &cl->calls_cap, t->ncalls, sizeof *t->calls, 64) < 0) {
+		tr_args_free(&c->args);
+		return bad(cl, "out of memory");
 	}
 	t->calls[t->ncalls++] = *c;
 	return 0;
@@ -236,14 +224,8 @@ static int line_enter(struct tr_calllog *cl, struct fields *f)
 		return -1;
 	if (cl->npending >= CALLLOG_PENDING_MAX)
 		return bad(cl, "too many calls waiting at once");
-	if (cl->npending == cl->pending_cap) {
-		size_t cap = cl->pending_cap ? cl->pending_cap * 2 : 16;
-		struct tr_call *np = realloc(cl->pending, cap * sizeof *np);
-		if (!np)
-			return bad(cl, "out of memory");
-		cl->pending = np;
-		cl->pending_cap = cap;
-	}
+	if (tr_grow(&cl->pending, &cl->pending_cap, cl->npending, sizeof *cl->pending, 16) < 0)
+		return bad(cl, "out of memory");
 	cl->pending[cl->npending++] = c;
 	return 0;
 }

@@ -48,15 +48,9 @@ static void on_frame(u_char *user, const struct pcap_pkthdr *h, const u_char *da
 		c->full = true;
 		return;
 	}
-	if (c->n == c->cap) {
-		size_t nc = c->cap ? c->cap * 2 : 256;
-		struct tr_tcap_frame *nv = realloc(c->v, nc * sizeof *nv);
-		if (!nv) {
-			c->full = true;
-			return;
-		}
-		c->v = nv;
-		c->cap = nc;
+	if (tr_grow(&c->v, &c->cap, c->n, sizeof *c->v, 256) < 0) {
+		c->full = true;
+		return;
 	}
 	uint8_t *copy = malloc(h->caplen ? h->caplen : 1);
 	if (!copy) {

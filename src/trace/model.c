@@ -161,6 +161,25 @@ bool tr_parse_int(const char *s, size_t n, int64_t min, int64_t max, int64_t *v)
 	return true;
 }
 
+int tr_grow(void *pv, size_t *cap, size_t n, size_t size, size_t first)
+{
+	void *v;
+	size_t nc;
+
+	if (n < *cap)
+		return 0;
+	nc = *cap ? *cap * 2 : first;
+	if (nc < *cap || nc > SIZE_MAX / size)
+		return -1;
+	memcpy(&v, pv, sizeof v);
+	v = realloc(v, nc * size);
+	if (!v)
+		return -1;
+	memcpy(pv, &v, sizeof v);
+	*cap = nc;
+	return 0;
+}
+
 void tr_args_free(struct tr_args *a)
 {
 	free(a->v);

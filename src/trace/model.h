@@ -192,6 +192,11 @@ enum tr_tcp_state tr_tcp_state_from_name(const char *s);
 char *tr_endpoint_format(const struct tr_endpoint *e, char *buf, size_t n);
 int tr_endpoint_parse(const char *s, struct tr_endpoint *e);
 bool tr_endpoint_eq(const struct tr_endpoint *a, const struct tr_endpoint *b);
+/* Room for one more element in the array *pv of n elements of size bytes
+ * and capacity *cap: doubles it (first elements the first time) when
+ * full, refusing a size that would overflow. pv points to the array's
+ * pointer. 0, or -1 out of memory (the array is left as it was). */
+int tr_grow(void *pv, size_t *cap, size_t n, size_t size, size_t first);
 /* v4-mapped IPv6 addresses become IPv4, so both spellings compare equal. */
 void tr_endpoint_normalize(struct tr_endpoint *e);
 /* Parses s[0..n), an optional '-' and 1 to 19 decimal digits, into *v when

@@ -75,28 +75,16 @@ static int64_t call_bytes(const struct tr_call *c, int *dir)
 static int span_push(struct tr_sock_span **v, size_t *n, size_t *cap, uint64_t off, uint64_t len,
 		     uint32_t call)
 {
-	if (*n == *cap) {
-		size_t nc = *cap ? *cap * 2 : 8;
-		struct tr_sock_span *nv = realloc(*v, nc * sizeof *nv);
-		if (!nv)
-			return -1;
-		*v = nv;
-		*cap = nc;
-	}
+	if (tr_grow(v, cap, *n, sizeof **v, 8) < 0)
+		return -1;
 	(*v)[(*n)++] = (struct tr_sock_span){ off, len, call };
 	return 0;
 }
 
 static struct tr_sock *tr_sock_new(struct tr_socks *s, int32_t pid, int32_t fd, int64_t t)
 {
-	if (s->n == s->cap) {
-		size_t nc = s->cap ? s->cap * 2 : 16;
-		struct tr_sock *nv = realloc(s->v, nc * sizeof *nv);
-		if (!nv)
-			return NULL;
-		s->v = nv;
-		s->cap = nc;
-	}
+	if (tr_grow(&s->v, &s->cap, s->n, sizeof *s->v, 16) < 0)
+		return NULL;
 	struct tr_sock *k = &s->v[s->n++];
 	memset(k, 0, sizeof *k);
 	k->pid = pid;
@@ -119,14 +107,8 @@ static int known_add(struct tr_socks *s, const struct tr_endpoint *e)
 	for (size_t i = 0; i < s->nknown; i++)
 		if (tr_endpoint_eq(&s->known[i], e))
 			return 0;
-	if (s->nknown == s->known_cap) {
-		size_t nc = s->known_cap ? s->known_cap * 2 : 16;
-		struct tr_endpoint *nv = realloc(s->known, nc * sizeof *nv);
-		if (!nv)
-			return -1;
-		s->known = nv;
-		s->known_cap = nc;
-	}
+	if (tr_grow(&s->known, &s->known_cap, s->nknown, sizeof *s->known, 16) < 0)
+		return -1;
 	s->known[s->nknown++] = *e;
 	return 0;
 }

@@ -38,14 +38,8 @@ static struct end *end_find(struct machine *m, const struct tr_endpoint *local,
 static struct end *end_new(struct machine *m, const struct tr_endpoint *local,
 			   const struct tr_endpoint *peer, enum tr_tcp_state st, uint32_t lane)
 {
-	if (m->n == m->cap) {
-		size_t nc = m->cap ? m->cap * 2 : 16;
-		struct end *nv = realloc(m->v, nc * sizeof *nv);
-		if (!nv)
-			return NULL;
-		m->v = nv;
-		m->cap = nc;
-	}
+	if (tr_grow(&m->v, &m->cap, m->n, sizeof *m->v, 16) < 0)
+		return NULL;
 	struct end *e = &m->v[m->n++];
 	memset(e, 0, sizeof *e);
 	e->local = *local;
@@ -63,14 +57,8 @@ static int change(struct machine *m, struct end *e, enum tr_tcp_state to, int64_
 
 	if (e->st == to)
 		return 0;
-	if (t->nstates == m->states_cap) {
-		size_t nc = m->states_cap ? m->states_cap * 2 : 32;
-		struct tr_state *nv = realloc(t->states, nc * sizeof *nv);
-		if (!nv)
-			return -1;
-		t->states = nv;
-		m->states_cap = nc;
-	}
+	if (tr_grow(&t->states, &m->states_cap, t->nstates, sizeof *t->states, 32) < 0)
+		return -1;
 	t->states[t->nstates++] = (struct tr_state){
 		.ts = ts, .packet = packet, .call = call, .local = e->local, .peer = e->peer,
 		.lane = e->lane, .from = e->st, .to = to,
