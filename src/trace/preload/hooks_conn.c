@@ -43,19 +43,9 @@ HOOK int socket(int domain, int type, int protocol)
 static int addr_call(enum call_id id, int (*fn)(int, const struct sockaddr *, socklen_t), int fd,
 		     const struct sockaddr *addr, socklen_t len)
 {
-	struct call c;
-	int r;
-
-	if (!tr_call_begin(&c, id, fd, true))
-		return fn(fd, addr, len);
-	tr_call_enter(&c);
-	r = fn(fd, addr, len);
-	EMIT_LINE(e);
-	tr_call_exit(&c, r, &e);
-	if (call_args_readable(&c))
-		tr_emit_kv_addr(&e, "addr", addr, len);
-	tr_call_finish(&c, &e);
-	return r;
+	TRACED(int, id, fd, fn(fd, addr, len),
+		if (call_args_readable(&c))
+			tr_emit_kv_addr(&e, "addr", addr, len));
 }
 
 HOOK int bind(int fd, __CONST_SOCKADDR_ARG addr, socklen_t len)
@@ -65,18 +55,8 @@ HOOK int bind(int fd, __CONST_SOCKADDR_ARG addr, socklen_t len)
 
 HOOK int listen(int fd, int backlog)
 {
-	struct call c;
-	int r;
-
-	if (!tr_call_begin(&c, CALL_LISTEN, fd, true))
-		return REAL(listen)(fd, backlog);
-	tr_call_enter(&c);
-	r = REAL(listen)(fd, backlog);
-	EMIT_LINE(e);
-	tr_call_exit(&c, r, &e);
-	tr_emit_kv_i64(&e, "backlog", backlog);
-	tr_call_finish(&c, &e);
-	return r;
+	TRACED(int, CALL_LISTEN, fd, REAL(listen)(fd, backlog),
+		tr_emit_kv_i64(&e, "backlog", backlog));
 }
 
 static int accept_real(enum call_id id, int fd, struct sockaddr *addr, socklen_t *alen,
@@ -143,18 +123,8 @@ HOOK int connect(int fd, __CONST_SOCKADDR_ARG addr, socklen_t len)
 
 HOOK int shutdown(int fd, int how)
 {
-	struct call c;
-	int r;
-
-	if (!tr_call_begin(&c, CALL_SHUTDOWN, fd, true))
-		return REAL(shutdown)(fd, how);
-	tr_call_enter(&c);
-	r = REAL(shutdown)(fd, how);
-	EMIT_LINE(e);
-	tr_call_exit(&c, r, &e);
-	tr_emit_kv_name(&e, "how", &tr_names_shut, how);
-	tr_call_finish(&c, &e);
-	return r;
+	TRACED(int, CALL_SHUTDOWN, fd, REAL(shutdown)(fd, how),
+		tr_emit_kv_name(&e, "how", &tr_names_shut, how));
 }
 
 /* The state is taken before the close, since afterwards there is nothing

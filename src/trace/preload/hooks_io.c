@@ -41,62 +41,32 @@ static void emit_out_addr(struct emit *e, const struct sockaddr *sa, socklen_t l
 
 HOOK ssize_t send(int fd, const void *buf, size_t len, int flags)
 {
-	struct call c;
-	ssize_t r;
-
-	if (!tr_call_begin(&c, CALL_SEND, fd, true))
-		return REAL(send)(fd, buf, len, flags);
-	tr_call_enter(&c);
-	r = REAL(send)(fd, buf, len, flags);
-	EMIT_LINE(e);
-	tr_call_exit(&c, r, &e);
-	tr_emit_kv_u64(&e, "len", len);
-	tr_emit_kv_flags(&e, "flags", &tr_names_msg, (unsigned)flags);
-	tr_call_finish(&c, &e);
-	return r;
+	TRACED(ssize_t, CALL_SEND, fd, REAL(send)(fd, buf, len, flags),
+		tr_emit_kv_u64(&e, "len", len);
+		tr_emit_kv_flags(&e, "flags", &tr_names_msg, (unsigned)flags));
 }
 
 HOOK ssize_t sendto(int fd, const void *buf, size_t len, int flags, __CONST_SOCKADDR_ARG addr,
 		    socklen_t alen)
 {
-	struct call c;
-	ssize_t r;
-
-	if (!tr_call_begin(&c, CALL_SENDTO, fd, true))
-		return REAL(sendto)(fd, buf, len, flags, SA(addr), alen);
-	tr_call_enter(&c);
-	r = REAL(sendto)(fd, buf, len, flags, SA(addr), alen);
-	EMIT_LINE(e);
-	tr_call_exit(&c, r, &e);
-	tr_emit_kv_u64(&e, "len", len);
-	tr_emit_kv_flags(&e, "flags", &tr_names_msg, (unsigned)flags);
-	if (SA(addr) && call_args_readable(&c))
-		tr_emit_kv_addr(&e, "addr", SA(addr), alen);
-	tr_call_finish(&c, &e);
-	return r;
+	TRACED(ssize_t, CALL_SENDTO, fd, REAL(sendto)(fd, buf, len, flags, SA(addr), alen),
+		tr_emit_kv_u64(&e, "len", len);
+		tr_emit_kv_flags(&e, "flags", &tr_names_msg, (unsigned)flags);
+		if (SA(addr) && call_args_readable(&c))
+			tr_emit_kv_addr(&e, "addr", SA(addr), alen));
 }
 
 HOOK ssize_t sendmsg(int fd, const struct msghdr *msg, int flags)
 {
-	struct call c;
-	ssize_t r;
-
-	if (!tr_call_begin(&c, CALL_SENDMSG, fd, true))
-		return REAL(sendmsg)(fd, msg, flags);
-	tr_call_enter(&c);
-	r = REAL(sendmsg)(fd, msg, flags);
-	EMIT_LINE(e);
-	tr_call_exit(&c, r, &e);
-	if (msg && call_args_readable(&c)) {
-		emit_iov_len(&e, &c, msg->msg_iov, msg->msg_iovlen);
-		tr_emit_kv_flags(&e, "flags", &tr_names_msg, (unsigned)flags);
-		if (msg->msg_name)
-			tr_emit_kv_addr(&e, "addr", msg->msg_name, msg->msg_namelen);
-	} else {
-		tr_emit_kv_flags(&e, "flags", &tr_names_msg, (unsigned)flags);
-	}
-	tr_call_finish(&c, &e);
-	return r;
+	TRACED(ssize_t, CALL_SENDMSG, fd, REAL(sendmsg)(fd, msg, flags),
+		if (msg && call_args_readable(&c)) {
+			emit_iov_len(&e, &c, msg->msg_iov, msg->msg_iovlen);
+			tr_emit_kv_flags(&e, "flags", &tr_names_msg, (unsigned)flags);
+			if (msg->msg_name)
+				tr_emit_kv_addr(&e, "addr", msg->msg_name, msg->msg_namelen);
+		} else {
+			tr_emit_kv_flags(&e, "flags", &tr_names_msg, (unsigned)flags);
+		});
 }
 
 static void emit_mmsg(struct emit *e, const struct call *c, const struct mmsghdr *v,
@@ -114,35 +84,15 @@ static void emit_mmsg(struct emit *e, const struct call *c, const struct mmsghdr
 
 HOOK int sendmmsg(int fd, struct mmsghdr *v, unsigned int vlen, int flags)
 {
-	struct call c;
-	int r;
-
-	if (!tr_call_begin(&c, CALL_SENDMMSG, fd, true))
-		return REAL(sendmmsg)(fd, v, vlen, flags);
-	tr_call_enter(&c);
-	r = REAL(sendmmsg)(fd, v, vlen, flags);
-	EMIT_LINE(e);
-	tr_call_exit(&c, r, &e);
-	emit_mmsg(&e, &c, v, vlen);
-	tr_call_finish(&c, &e);
-	return r;
+	TRACED(int, CALL_SENDMMSG, fd, REAL(sendmmsg)(fd, v, vlen, flags),
+		emit_mmsg(&e, &c, v, vlen));
 }
 
 static ssize_t recv_traced(int fd, void *buf, size_t len, int flags)
 {
-	struct call c;
-	ssize_t r;
-
-	if (!tr_call_begin(&c, CALL_RECV, fd, true))
-		return REAL(recv)(fd, buf, len, flags);
-	tr_call_enter(&c);
-	r = REAL(recv)(fd, buf, len, flags);
-	EMIT_LINE(e);
-	tr_call_exit(&c, r, &e);
-	tr_emit_kv_u64(&e, "len", len);
-	tr_emit_kv_flags(&e, "flags", &tr_names_msg, (unsigned)flags);
-	tr_call_finish(&c, &e);
-	return r;
+	TRACED(ssize_t, CALL_RECV, fd, REAL(recv)(fd, buf, len, flags),
+		tr_emit_kv_u64(&e, "len", len);
+		tr_emit_kv_flags(&e, "flags", &tr_names_msg, (unsigned)flags));
 }
 
 HOOK ssize_t recv(int fd, void *buf, size_t len, int flags)
@@ -222,34 +172,14 @@ HOOK ssize_t recvmsg(int fd, struct msghdr *msg, int flags)
 HOOK int recvmmsg(int fd, struct mmsghdr *v, unsigned int vlen, int flags,
 		  struct timespec *timeout)
 {
-	struct call c;
-	int r;
-
-	if (!tr_call_begin(&c, CALL_RECVMMSG, fd, true))
-		return REAL(recvmmsg)(fd, v, vlen, flags, timeout);
-	tr_call_enter(&c);
-	r = REAL(recvmmsg)(fd, v, vlen, flags, timeout);
-	EMIT_LINE(e);
-	tr_call_exit(&c, r, &e);
-	emit_mmsg(&e, &c, v, vlen);
-	tr_call_finish(&c, &e);
-	return r;
+	TRACED(int, CALL_RECVMMSG, fd, REAL(recvmmsg)(fd, v, vlen, flags, timeout),
+		emit_mmsg(&e, &c, v, vlen));
 }
 
 static ssize_t read_traced(int fd, void *buf, size_t len)
 {
-	struct call c;
-	ssize_t r;
-
-	if (!tr_call_begin(&c, CALL_READ, fd, true))
-		return REAL(read)(fd, buf, len);
-	tr_call_enter(&c);
-	r = REAL(read)(fd, buf, len);
-	EMIT_LINE(e);
-	tr_call_exit(&c, r, &e);
-	tr_emit_kv_u64(&e, "len", len);
-	tr_call_finish(&c, &e);
-	return r;
+	TRACED(ssize_t, CALL_READ, fd, REAL(read)(fd, buf, len),
+		tr_emit_kv_u64(&e, "len", len));
 }
 
 HOOK ssize_t read(int fd, void *buf, size_t len)
@@ -266,37 +196,17 @@ HOOK ssize_t __read_chk(int fd, void *buf, size_t len, size_t buflen)
 
 HOOK ssize_t write(int fd, const void *buf, size_t len)
 {
-	struct call c;
-	ssize_t r;
-
-	if (!tr_call_begin(&c, CALL_WRITE, fd, true))
-		return REAL(write)(fd, buf, len);
-	tr_call_enter(&c);
-	r = REAL(write)(fd, buf, len);
-	EMIT_LINE(e);
-	tr_call_exit(&c, r, &e);
-	tr_emit_kv_u64(&e, "len", len);
-	tr_call_finish(&c, &e);
-	return r;
+	TRACED(ssize_t, CALL_WRITE, fd, REAL(write)(fd, buf, len),
+		tr_emit_kv_u64(&e, "len", len));
 }
 
 /* readv and writev: the same arguments, the bytes they offer as len=. */
 static ssize_t iov_call(enum call_id id, ssize_t (*fn)(int, const struct iovec *, int), int fd,
 			const struct iovec *iov, int n)
 {
-	struct call c;
-	ssize_t r;
-
-	if (!tr_call_begin(&c, id, fd, true))
-		return fn(fd, iov, n);
-	tr_call_enter(&c);
-	r = fn(fd, iov, n);
-	EMIT_LINE(e);
-	tr_call_exit(&c, r, &e);
-	if (n >= 0)
-		emit_iov_len(&e, &c, iov, (size_t)n);
-	tr_call_finish(&c, &e);
-	return r;
+	TRACED(ssize_t, id, fd, fn(fd, iov, n),
+		if (n >= 0)
+			emit_iov_len(&e, &c, iov, (size_t)n));
 }
 
 HOOK ssize_t readv(int fd, const struct iovec *iov, int n)
