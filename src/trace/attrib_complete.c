@@ -66,18 +66,38 @@ static void complete_accept(struct ctx *c, struct tr_call *k, struct tr_sock *nk
 	}
 }
 
-/* The stream offset a read started at; recvs are in call order. */
-static bool read_offset(const struct tr_sock *so, uint32_t id, uint64_t *off)
+/* The first index of v[0..n) whose key (at(v, i)) is at least key; the
+ * keys are in ascending order. */
+static size_t lower_bound(const void *v, size_t n, int64_t (*at)(const void *v, size_t i),
+			  int64_t key)
 {
-	size_t lo = 0, hi = so->nrecvs;
+	size_t lo = 0, hi = n;
 
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
-		if (so->recvs[mid].call < id)
+		if (at(v, mid) < key)
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
+	return lo;
+}
+
+static int64_t span_call_at(const void *v, size_t i)
+{
+	return ((const struct tr_sock_span *)v)[i].call;
+}
+
+static int64_t packet_ts_at(const void *v, size_t i)
+{
+	return ((const struct tr_packet *)v)[i].ts;
+}
+
+/* The stream offset a read started at; recvs are in call order. */
+static bool read_offset(const struct tr_sock *so, uint32_t id, uint64_t *off)
+{
+	size_t lo = lower_bound(so->recvs, so->nrecvs, span_call_at, id);
+
 	if (lo == so->nrecvs || so->recvs[lo].call != id)
 		return false;
 	*off = so->recvs[lo].off;
@@ -227,23 +247,14 @@ static void complete_wait_ready(struct ctx *c, struct tr_call *k)
 	}
 }
 
-/* select/poll/epoll_wait: the first arrival at one of the process's
- * sockets while it waited. */
 /* First packet stamped at or after ts (capture order is time order). */
 static size_t packet_at(const struct trace *t, int64_t ts)
 {
-	size_t lo = 0, hi = t->npackets;
-
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		if (t->packets[mid].ts < ts)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo;
+	return lower_bound(t->packets, t->npackets, packet_ts_at, ts);
 }
 
+/* select/poll/epoll_wait: the first arrival at one of the process's
+ * sockets while it waited. */
 static void complete_wait(struct ctx *c, struct tr_call *k)
 {
 	if (k->ret <= 0)

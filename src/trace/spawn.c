@@ -16,11 +16,31 @@
 
 extern char **environ;
 
+/* A PT_INTERP among the phnum program headers of phentsize bytes at phoff
+ * makes a program dynamically linked. p_type is the first field of an
+ * entry in both ELF classes. */
+static enum elf_link phdrs_link(int fd, uint64_t phoff, unsigned phnum, size_t phentsize)
+{
+	unsigned char ph[sizeof(Elf64_Phdr)];
+	uint32_t type;
+
+	for (unsigned i = 0; i < phnum && i < 4096; i++) {
+		if (pread(fd, ph, phentsize, (off_t)(phoff + i * phentsize)) != (ssize_t)phentsize)
+			break;
+		memcpy(&type, ph, sizeof type);
+		if (type == PT_INTERP)
+			return ELF_DYNAMIC;
+	}
+	return ELF_STATIC;
+}
+
 enum elf_link tr_spawn_elf_link(const char *path)
 {
 	unsigned char id[EI_NIDENT];
 	enum elf_link res = ELF_NOT_ELF;
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	Elf64_Ehdr e64;
+	Elf32_Ehdr e32;
 
 	if (fd < 0)
 		return ELF_NOT_ELF;
@@ -28,31 +48,13 @@ enum elf_link tr_spawn_elf_link(const char *path)
 		goto out;
 	res = ELF_STATIC;
 	if (id[EI_CLASS] == ELFCLASS64) {
-		Elf64_Ehdr eh;
-		if (pread(fd, &eh, sizeof eh, 0) != (ssize_t)sizeof eh || eh.e_phentsize != sizeof(Elf64_Phdr))
-			goto out;
-		for (unsigned i = 0; i < eh.e_phnum && i < 4096; i++) {
-			Elf64_Phdr ph;
-			if (pread(fd, &ph, sizeof ph, (off_t)(eh.e_phoff + i * sizeof ph)) != (ssize_t)sizeof ph)
-				break;
-			if (ph.p_type == PT_INTERP) {
-				res = ELF_DYNAMIC;
-				break;
-			}
-		}
+		if (pread(fd, &e64, sizeof e64, 0) == (ssize_t)sizeof e64 &&
+		    e64.e_phentsize == sizeof(Elf64_Phdr))
+			res = phdrs_link(fd, e64.e_phoff, e64.e_phnum, sizeof(Elf64_Phdr));
 	} else if (id[EI_CLASS] == ELFCLASS32) {
-		Elf32_Ehdr eh;
-		if (pread(fd, &eh, sizeof eh, 0) != (ssize_t)sizeof eh || eh.e_phentsize != sizeof(Elf32_Phdr))
-			goto out;
-		for (unsigned i = 0; i < eh.e_phnum && i < 4096; i++) {
-			Elf32_Phdr ph;
-			if (pread(fd, &ph, sizeof ph, (off_t)(eh.e_phoff + i * sizeof ph)) != (ssize_t)sizeof ph)
-				break;
-			if (ph.p_type == PT_INTERP) {
-				res = ELF_DYNAMIC;
-				break;
-			}
-		}
+		if (pread(fd, &e32, sizeof e32, 0) == (ssize_t)sizeof e32 &&
+		    e32.e_phentsize == sizeof(Elf32_Phdr))
+			res = phdrs_link(fd, e32.e_phoff, e32.e_phnum, sizeof(Elf32_Phdr));
 	}
 out:
 	close(fd);

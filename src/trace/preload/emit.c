@@ -185,45 +185,44 @@ bool tr_emit_sockaddr(struct emit *e, const struct sockaddr *sa, size_t len)
 	return false;
 }
 
-static void emit_key(struct emit *e, const char *key)
+size_t tr_emit_key(struct emit *e, const char *key)
 {
+	size_t m = tr_emit_mark(e);
+
 	tr_emit_char(e, ' ');
 	tr_emit_str(e, key);
 	tr_emit_char(e, '=');
+	return m;
 }
 
 void tr_emit_kv_i64(struct emit *e, const char *key, int64_t v)
 {
-	size_t m = tr_emit_mark(e);
+	size_t m = tr_emit_key(e, key);
 
-	emit_key(e, key);
 	tr_emit_i64(e, v);
 	tr_emit_commit(e, m);
 }
 
 void tr_emit_kv_u64(struct emit *e, const char *key, uint64_t v)
 {
-	size_t m = tr_emit_mark(e);
+	size_t m = tr_emit_key(e, key);
 
-	emit_key(e, key);
 	tr_emit_u64(e, v);
 	tr_emit_commit(e, m);
 }
 
 void tr_emit_kv_str(struct emit *e, const char *key, const char *v)
 {
-	size_t m = tr_emit_mark(e);
+	size_t m = tr_emit_key(e, key);
 
-	emit_key(e, key);
 	tr_emit_str(e, v);
 	tr_emit_commit(e, m);
 }
 
 bool tr_emit_kv_addr(struct emit *e, const char *key, const struct sockaddr *sa, size_t len)
 {
-	size_t m = tr_emit_mark(e);
+	size_t m = tr_emit_key(e, key);
 
-	emit_key(e, key);
 	if (!tr_emit_sockaddr(e, sa, len)) {
 		e->len = m;
 		return false;
@@ -237,7 +236,7 @@ void tr_emit_list_open(struct emit *e, struct emit_list *l, const char *key, siz
 	l->cap_saved = e->cap;
 	l->n = 0;
 	e->cap = e->cap - e->len > reserve ? e->cap - reserve : e->len;
-	emit_key(e, key);
+	tr_emit_key(e, key);
 	if (e->over) {
 		e->len = l->start;
 		e->over = true; /* keeps the items out as well */

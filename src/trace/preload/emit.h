@@ -50,6 +50,8 @@ void tr_emit_escaped(struct emit *e, const char *s, size_t n);
 bool tr_emit_sockaddr(struct emit *e, const struct sockaddr *sa, size_t len);
 
 /* " key=value" tokens, each written whole or not at all. */
+/* " key=": the start of an argument; returns the mark to commit it at. */
+size_t tr_emit_key(struct emit *e, const char *key);
 void tr_emit_kv_i64(struct emit *e, const char *key, int64_t v);
 void tr_emit_kv_u64(struct emit *e, const char *key, uint64_t v);
 void tr_emit_kv_str(struct emit *e, const char *key, const char *v);

@@ -168,11 +168,8 @@ void tr_emit_name(struct emit *e, const struct names *t, long v)
 
 void tr_emit_kv_name(struct emit *e, const char *key, const struct names *t, long v)
 {
-	size_t m = tr_emit_mark(e);
+	size_t m = tr_emit_key(e, key);
 
-	tr_emit_char(e, ' ');
-	tr_emit_str(e, key);
-	tr_emit_char(e, '=');
 	tr_emit_name(e, t, v);
 	tr_emit_commit(e, m);
 }
@@ -206,11 +203,8 @@ void tr_emit_flags(struct emit *e, const struct names *t, unsigned long v)
 
 void tr_emit_kv_flags(struct emit *e, const char *key, const struct names *t, unsigned long v)
 {
-	size_t m = tr_emit_mark(e);
+	size_t m = tr_emit_key(e, key);
 
-	tr_emit_char(e, ' ');
-	tr_emit_str(e, key);
-	tr_emit_char(e, '=');
 	tr_emit_flags(e, t, v);
 	tr_emit_commit(e, m);
 }
@@ -219,11 +213,8 @@ void tr_emit_kv_socktype(struct emit *e, const char *key, int type)
 {
 	const unsigned long flagmask = SOCK_NONBLOCK | SOCK_CLOEXEC;
 	unsigned long flags = (unsigned long)(unsigned)type & flagmask;
-	size_t m = tr_emit_mark(e);
+	size_t m = tr_emit_key(e, key);
 
-	tr_emit_char(e, ' ');
-	tr_emit_str(e, key);
-	tr_emit_char(e, '=');
 	tr_emit_name(e, &tr_names_socktype, (long)((unsigned long)(unsigned)type & ~flagmask));
 	if (flags != 0) {
 		tr_emit_char(e, '|');
