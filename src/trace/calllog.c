@@ -246,6 +246,7 @@ static int line_exit(struct tr_calllog *cl, struct fields *f)
 		return bad(cl, "X line: unescaped bytes in the arguments");
 	if (tr_args_parse(&c.args, f->p, (size_t)(f->end - f->p)) < 0)
 		return bad(cl, "out of memory");
+	cl->ready_cut += c.args.ready_cut;
 	for (size_t i = 0; i < cl->npending; i++) {
 		struct tr_call *e = &cl->pending[i];
 

@@ -20,6 +20,7 @@ struct tr_calllog {
 	size_t npending, pending_cap;
 	size_t bad_lines;             /* lines that did not parse */
 	size_t dropped;               /* calls over CALLLOG_CALLS_MAX */
+	size_t ready_cut;             /* calls whose ready list the library cut */
 	char first_error[160];        /* why the first bad line was bad */
 };
 

@@ -75,7 +75,7 @@ static int64_t args_count(const struct tr_args *a, const char *key)
 
 /* ready=3,4 (select) or ready=3:IN,4:OUT|IN (poll), held whole. An entry
  * without a ':' is select's: readable. One whose fd is malformed is left
- * out. */
+ * out; a last "..." says the library cut the list. */
 static int args_ready(struct tr_args *a, const char *v)
 {
 	size_t cap = 1;
@@ -90,7 +90,9 @@ static int args_ready(struct tr_args *a, const char *v)
 		size_t len = strcspn(v, ",");
 		struct tr_ready *r = &a->ready[a->nready];
 
-		if (tr_parse_int(v, strcspn(v, ":,"), 0, INT32_MAX, &fd)) {
+		if (len == 3 && memcmp(v, "...", 3) == 0 && v[len] == '\0')
+			a->ready_cut = true;
+		else if (tr_parse_int(v, strcspn(v, ":,"), 0, INT32_MAX, &fd)) {
 			r->fd = (int32_t)fd;
 			r->out = memmem(v, len, "OUT", 3) != NULL;
 			r->in = memmem(v, len, "IN", 2) != NULL || !memchr(v, ':', len);

@@ -83,6 +83,7 @@ struct tr_args {
 	bool shut_wr;           /* shutdown how= other than SHUT_RD */
 	struct tr_ready *ready; /* select/poll ready=, the whole list (owned) */
 	size_t nready;
+	bool ready_cut;         /* the library could not record it whole (record.h) */
 };
 
 struct tr_call {

@@ -105,6 +105,10 @@ static int read_log(const char *path, struct trace *t, struct tr_outfile *keep)
 	if (cl.bad_lines)
 		log_error("warning: %zu lines of the call log did not parse (first: %s)",
 			  cl.bad_lines, cl.first_error);
+	if (cl.ready_cut)
+		log_error("warning: ready lists longer than a record were cut (%zu calls); the "
+			  "story ties those calls to the fds recorded",
+			  cl.ready_cut);
 	if (cl.dropped)
 		log_error("warning: more than %d calls; %zu later ones are not in the story",
 			  CALLLOG_CALLS_MAX, cl.dropped);

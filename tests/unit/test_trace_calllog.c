@@ -243,6 +243,12 @@ static void test_ready_list_whole(void **state)
 	assert_int_equal(tr_args_parse(&a, "ready=4,x,5", 11), 0);
 	assert_int_equal(a.nready, 2);
 	assert_true(a.ready[1].fd == 5 && a.ready[1].in && !a.ready[1].out);
+	assert_false(a.ready_cut);
+	tr_args_free(&a);
+	/* a list the library had to cut says so */
+	assert_int_equal(tr_args_parse(&a, "ready=3:IN,4:OUT,...", 20), 0);
+	assert_int_equal(a.nready, 2);
+	assert_true(a.ready_cut);
 	tr_args_free(&a);
 }
 

@@ -232,10 +232,14 @@ bool tr_emit_kv_addr(struct emit *e, const char *key, const struct sockaddr *sa,
 
 void tr_emit_list_open(struct emit *e, struct emit_list *l, const char *key, size_t reserve)
 {
+	/* room for the mark of a cut list, too */
+	size_t keep = reserve + sizeof EMIT_LIST_CUT - 1;
+
 	l->start = tr_emit_mark(e);
 	l->cap_saved = e->cap;
 	l->n = 0;
-	e->cap = e->cap - e->len > reserve ? e->cap - reserve : e->len;
+	l->cut = false;
+	e->cap = e->cap - e->len > keep ? e->cap - keep : e->len;
 	tr_emit_key(e, key);
 	if (e->over) {
 		e->len = l->start;
@@ -253,16 +257,20 @@ void tr_emit_list_item(struct emit *e, struct emit_list *l, const char *item, si
 	if (l->n > 0)
 		tr_emit_char(e, ',');
 	tr_emit_mem(e, item, n);
-	if (e->over)
+	if (e->over) {
 		e->len = m; /* over stays set: the rest of the list is left off */
-	else
+		l->cut = true;
+	} else {
 		l->n++;
+	}
 }
 
 void tr_emit_list_close(struct emit *e, struct emit_list *l)
 {
 	e->cap = l->cap_saved;
 	e->over = false;
-	if (l->n == 0)
+	if (l->cut) /* ",...", or "..." when not even the first item fitted */
+		tr_emit_mem(e, EMIT_LIST_CUT + (l->n == 0), sizeof EMIT_LIST_CUT - 1 - (l->n == 0));
+	else if (l->n == 0)
 		e->len = l->start;
 }

@@ -59,10 +59,13 @@ bool tr_emit_kv_addr(struct emit *e, const char *key, const struct sockaddr *sa,
 
 /* A comma-separated value built item by item (select's rd=3,4): it leaves
  * `reserve` bytes of the line free for the keys after it, and a list with
- * no item leaves no key behind. */
+ * no item leaves no key behind. A list the line cannot hold whole ends in
+ * EMIT_LIST_CUT after the items that fit (record.h): never cut silently. */
+#define EMIT_LIST_CUT ",..."
 struct emit_list {
 	size_t start, cap_saved;
 	unsigned n;
+	bool cut;
 };
 void tr_emit_list_open(struct emit *e, struct emit_list *l, const char *key, size_t reserve);
 void tr_emit_list_item(struct emit *e, struct emit_list *l, const char *item, size_t n);
