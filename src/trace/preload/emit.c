@@ -269,8 +269,11 @@ void tr_emit_list_close(struct emit *e, struct emit_list *l)
 {
 	e->cap = l->cap_saved;
 	e->over = false;
-	if (l->cut) /* ",...", or "..." when not even the first item fitted */
-		tr_emit_mem(e, EMIT_LIST_CUT + (l->n == 0), sizeof EMIT_LIST_CUT - 1 - (l->n == 0));
-	else if (l->n == 0)
+	if (l->cut) { /* ",...", or "..." when not even the first item fitted */
+		size_t skip = l->n == 0;
+
+		tr_emit_mem(e, &EMIT_LIST_CUT[skip], sizeof EMIT_LIST_CUT - 1 - skip);
+	} else if (l->n == 0) {
 		e->len = l->start;
+	}
 }
