@@ -549,3 +549,21 @@ def test_svg_holds_every_packet_and_renders_in_chromium(tmp_path):
     assert (w, h) == (1200, 900)
     dark = sum(1 for row in rows for i in range(0, len(row), bpp) if sum(row[i:i + 3]) < 300)
     assert dark > 2000, "the picture is (nearly) blank"
+
+
+@needs_root
+def test_a_ready_list_too_long_for_a_record_says_it_was_cut(tmp_path):
+    """300 writable sockets make a poll's ready list longer than a record:
+    the log ends it in ",..." and trace warns once, instead of losing the
+    tail without a word."""
+    prog = ("import socket, select\n"
+            "ps = [socket.socketpair() for _ in range(300)]\n"
+            "p = select.poll()\n"
+            "for a, b in ps: p.register(a, select.POLLOUT)\n"
+            "p.poll(0)\n")
+    log = tmp_path / "calls.log"
+    rc, out, err = run_trace(["-q", "--log", str(log), "--", PY, "-c", prog])
+    assert rc == 0, err
+    assert "ready lists longer than a record were cut (1 calls)" in err
+    polls = [l for l in log.read_text().splitlines() if l.startswith("X ") and " poll " in l]
+    assert len(polls) == 1 and polls[0].endswith(",..."), polls
