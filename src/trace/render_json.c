@@ -17,17 +17,25 @@
 #include "pkt/packet.h"
 #include "trace/layout.h"
 
-#define JSON_TEXT_MAX 1024
 #define JSON_FLAGS (JSON_COMPACT | JSON_ENSURE_ASCII | JSON_REAL_PRECISION(16))
 
-/* jansson takes valid UTF-8 only; recorded bytes that are not become \xNN. */
+/* jansson takes valid UTF-8 only; recorded bytes that are not become \xNN
+ * (4 bytes for 1 at most), so the cleaned copy is sized to hold it whole. */
 static json_t *j_str(const char *s)
 {
-	char clean[JSON_TEXT_MAX];
+	size_t n;
+	char *clean;
+	json_t *j;
 
 	if (!s)
 		return json_null();
-	return json_string(tr_layout_clean(s, true, clean, sizeof clean));
+	n = 4 * strlen(s) + 1;
+	clean = malloc(n);
+	if (!clean)
+		return NULL;
+	j = json_string(tr_layout_clean(s, true, clean, n));
+	free(clean);
+	return j;
 }
 
 static json_t *j_secs(int64_t ns)
