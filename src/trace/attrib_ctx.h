@@ -2,7 +2,7 @@
  * of each TCP connection as the packets show them, the queues of datagram
  * sends and arrivals, and the context the parts share. Only attrib*.c
  * include it. The parts and their arrows, one way only:
- *   attrib.c -> attrib_causes.c, attrib_complete.c, attrib_lanes.c
+ *   attrib.c -> attrib_causes.c, attrib_complete.c, attrib_lanes.c, attrib_dirs.c
  *   attrib_causes.c, attrib_complete.c -> attrib_dirs.c */
 #ifndef SOCKLAB_TRACE_ATTRIB_CTX_H
 #define SOCKLAB_TRACE_ATTRIB_CTX_H
