@@ -12,7 +12,7 @@
 #define ATTRIB_DELAYED_ACK_NS (20 * 1000 * 1000LL)
 
 /* Fills lanes, packet causes and lanes, call completions and lanes. The
- * packets must be numbered (packets_number) and only the trace's own. */
-int attrib_run(struct trace *t, struct socks *s);
+ * packets must be numbered (tr_packets_number) and only the trace's own. */
+int tr_attrib_run(struct trace *t, struct tr_socks *s);
 
 #endif

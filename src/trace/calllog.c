@@ -9,16 +9,16 @@
 
 #include "trace/record.h"
 
-void calllog_init(struct calllog *cl, struct trace *t)
+void tr_calllog_init(struct tr_calllog *cl, struct trace *t)
 {
 	memset(cl, 0, sizeof *cl);
 	cl->t = t;
 }
 
-void calllog_free(struct calllog *cl)
+void tr_calllog_free(struct tr_calllog *cl)
 {
 	for (size_t i = 0; i < cl->npending; i++)
-		free(cl->pending[i].args);
+		tr_args_free(&cl->pending[i].args);
 	free(cl->pending);
 	cl->pending = NULL;
 	cl->npending = 0;
@@ -67,7 +67,7 @@ static bool field_time(struct fields *f, int64_t *v)
 	return field_int(f, 0, TR_TIME_MAX, v);
 }
 
-static int bad(struct calllog *cl, const char *why)
+static int bad(struct tr_calllog *cl, const char *why)
 {
 	if (cl->bad_lines++ == 0)
 		snprintf(cl->first_error, sizeof cl->first_error, "%s", why);
@@ -75,14 +75,14 @@ static int bad(struct calllog *cl, const char *why)
 }
 
 /* The rest of the line: printable, no control bytes (record.h escapes). */
-static char *rest_dup(struct fields *f)
+static bool rest_ok(struct fields *f)
 {
 	while (f->p < f->end && *f->p == ' ')
 		f->p++;
 	for (const char *q = f->p; q < f->end; q++)
 		if ((unsigned char)*q < 0x20 || (unsigned char)*q > 0x7e)
-			return NULL;
-	return strndup(f->p, (size_t)(f->end - f->p));
+			return false;
+	return true;
 }
 
 static struct tr_proc *proc_find(struct trace *t, int32_t pid)
@@ -118,7 +118,7 @@ static char *value_dup(const char *s, size_t n, char sep)
 	return out;
 }
 
-static int line_hello(struct calllog *cl, struct fields *f)
+static int line_hello(struct tr_calllog *cl, struct fields *f)
 {
 	struct trace *t = cl->t;
 	int32_t pid, ppid;
@@ -148,16 +148,10 @@ static int line_hello(struct calllog *cl, struct fields *f)
 			free(cmd);
 			return bad(cl, "too many processes");
 		}
-		if (t->nprocs == cl->procs_cap) {
-			size_t cap = cl->procs_cap ? cl->procs_cap * 2 : 8;
-			struct tr_proc *np = realloc(t->procs, cap * sizeof *np);
-			if (!np) {
-				free(exe);
-				free(cmd);
-				return bad(cl, "out of memory");
-			}
-			t->procs = np;
-			cl->procs_cap = cap;
+		if (tr_grow(&t->procs, &cl->procs_cap, t->nprocs, sizeof *t->procs, 8) < 0) {
+			free(exe);
+			free(cmd);
+			return bad(cl, "out of memory");
 		}
 		p = &t->procs[t->nprocs++];
 		memset(p, 0, sizeof *p);
@@ -183,7 +177,7 @@ static bool name_ok(const char *s, size_t n)
 	return true;
 }
 
-static int call_head(struct calllog *cl, struct fields *f, struct tr_call *c)
+static int call_head(struct tr_calllog *cl, struct fields *f, struct tr_call *c)
 {
 	const char *s;
 	size_t n;
@@ -205,30 +199,24 @@ static int call_head(struct calllog *cl, struct fields *f, struct tr_call *c)
 	return 0;
 }
 
-static int calls_push(struct calllog *cl, struct tr_call *c)
+static int calls_push(struct tr_calllog *cl, struct tr_call *c)
 {
 	struct trace *t = cl->t;
 
 	if (t->ncalls >= CALLLOG_CALLS_MAX) {
 		cl->dropped++;
-		free(c->args);
+		tr_args_free(&c->args);
 		return 0;
 	}
-	if (t->ncalls == cl->calls_cap) {
-		size_t cap = cl->calls_cap ? cl->calls_cap * 2 : 64;
-		struct tr_call *nc = realloc(t->calls, cap * sizeof *nc);
-		if (!nc) {
-			free(c->args);
-			return bad(cl, "out of memory");
-		}
-		t->calls = nc;
-		cl->calls_cap = cap;
+	if (tr_grow(&t->calls, &cl->calls_cap, t->ncalls, sizeof *t->calls, 64) < 0) {
+		tr_args_free(&c->args);
+		return bad(cl, "out of memory");
 	}
 	t->calls[t->ncalls++] = *c;
 	return 0;
 }
 
-static int line_enter(struct calllog *cl, struct fields *f)
+static int line_enter(struct tr_calllog *cl, struct fields *f)
 {
 	struct tr_call c;
 
@@ -236,19 +224,13 @@ static int line_enter(struct calllog *cl, struct fields *f)
 		return -1;
 	if (cl->npending >= CALLLOG_PENDING_MAX)
 		return bad(cl, "too many calls waiting at once");
-	if (cl->npending == cl->pending_cap) {
-		size_t cap = cl->pending_cap ? cl->pending_cap * 2 : 16;
-		struct tr_call *np = realloc(cl->pending, cap * sizeof *np);
-		if (!np)
-			return bad(cl, "out of memory");
-		cl->pending = np;
-		cl->pending_cap = cap;
-	}
+	if (tr_grow(&cl->pending, &cl->pending_cap, cl->npending, sizeof *cl->pending, 16) < 0)
+		return bad(cl, "out of memory");
 	cl->pending[cl->npending++] = c;
 	return 0;
 }
 
-static int line_exit(struct calllog *cl, struct fields *f)
+static int line_exit(struct tr_calllog *cl, struct fields *f)
 {
 	struct tr_call c;
 
@@ -260,9 +242,11 @@ static int line_exit(struct calllog *cl, struct fields *f)
 		return bad(cl, "X line: bad result or errno");
 	if (c.t_exit < c.t_enter)
 		return bad(cl, "X line: returns before it was entered");
-	c.args = rest_dup(f);
-	if (!c.args)
+	if (!rest_ok(f))
 		return bad(cl, "X line: unescaped bytes in the arguments");
+	if (tr_args_parse(&c.args, f->p, (size_t)(f->end - f->p)) < 0)
+		return bad(cl, "out of memory");
+	cl->ready_cut += c.args.ready_cut;
 	for (size_t i = 0; i < cl->npending; i++) {
 		struct tr_call *e = &cl->pending[i];
 
@@ -275,7 +259,7 @@ static int line_exit(struct calllog *cl, struct fields *f)
 	return calls_push(cl, &c);
 }
 
-int calllog_line(struct calllog *cl, const char *line, size_t len)
+int tr_calllog_line(struct tr_calllog *cl, const char *line, size_t len)
 {
 	struct fields f = { line, line + len };
 	const char *s;
@@ -297,14 +281,14 @@ int calllog_line(struct calllog *cl, const char *line, size_t len)
 	}
 }
 
-void calllog_feed(struct calllog *cl, const char *buf, size_t len)
+void tr_calllog_feed(struct tr_calllog *cl, const char *buf, size_t len)
 {
 	size_t start = 0;
 
 	for (size_t i = 0; i <= len; i++) {
 		if (i == len || buf[i] == '\n') {
 			if (i > start)
-				calllog_line(cl, buf + start, i - start);
+				tr_calllog_line(cl, buf + start, i - start);
 			start = i + 1;
 		}
 	}
@@ -321,15 +305,15 @@ static int call_cmp(const void *a, const void *b)
 	return x->tid < y->tid ? -1 : x->tid > y->tid;
 }
 
-int calllog_finish(struct calllog *cl)
+int tr_calllog_finish(struct tr_calllog *cl)
 {
 	struct trace *t = cl->t;
 
 	for (size_t i = 0; i < cl->npending; i++) {
 		struct tr_call c = cl->pending[i];
 
-		c.args = strdup("");
-		if (!c.args || calls_push(cl, &c) < 0)
+		c.args = (struct tr_args){ 0 };
+		if (calls_push(cl, &c) < 0)
 			return -1;
 	}
 	cl->npending = 0;

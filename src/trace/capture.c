@@ -11,7 +11,7 @@
  * the last half-filled block is handed over before the capture closes. */
 #define TCAP_BUFFER_BYTES (32 * 1024 * 1024)
 
-int tcap_open(struct tcap *c, const char *iface)
+int tr_tcap_open(struct tr_tcap *c, const char *iface)
 {
 	/* Calls are stamped in nanoseconds; packets must be too, or a SYN would
 	 * seem to leave before the connect() that sent it. */
@@ -35,28 +35,22 @@ int tcap_open(struct tcap *c, const char *iface)
 	return 0;
 }
 
-int tcap_fd(const struct tcap *c)
+int tr_tcap_fd(const struct tr_tcap *c)
 {
 	return pcap_get_selectable_fd(c->p);
 }
 
 static void on_frame(u_char *user, const struct pcap_pkthdr *h, const u_char *data)
 {
-	struct tcap *c = (struct tcap *)user;
+	struct tr_tcap *c = (struct tr_tcap *)user;
 
 	if (c->n >= TCAP_FRAMES_MAX || c->bytes + h->caplen > TCAP_BYTES_MAX) {
 		c->full = true;
 		return;
 	}
-	if (c->n == c->cap) {
-		size_t nc = c->cap ? c->cap * 2 : 256;
-		struct tcap_frame *nv = realloc(c->v, nc * sizeof *nv);
-		if (!nv) {
-			c->full = true;
-			return;
-		}
-		c->v = nv;
-		c->cap = nc;
+	if (tr_grow(&c->v, &c->cap, c->n, sizeof *c->v, 256) < 0) {
+		c->full = true;
+		return;
 	}
 	uint8_t *copy = malloc(h->caplen ? h->caplen : 1);
 	if (!copy) {
@@ -65,7 +59,7 @@ static void on_frame(u_char *user, const struct pcap_pkthdr *h, const u_char *da
 	}
 	memcpy(copy, data, h->caplen);
 	/* nanosecond precision: tv_usec holds nanoseconds */
-	c->v[c->n++] = (struct tcap_frame){
+	c->v[c->n++] = (struct tr_tcap_frame){
 		.ts = (int64_t)h->ts.tv_sec * 1000000000LL + h->ts.tv_usec,
 		.caplen = h->caplen,
 		.len = h->len,
@@ -74,7 +68,7 @@ static void on_frame(u_char *user, const struct pcap_pkthdr *h, const u_char *da
 	c->bytes += h->caplen;
 }
 
-int tcap_drain(struct tcap *c)
+int tr_tcap_drain(struct tr_tcap *c)
 {
 	for (;;) {
 		int n = pcap_dispatch(c->p, -1, on_frame, (u_char *)c);
@@ -88,14 +82,14 @@ int tcap_drain(struct tcap *c)
 	}
 }
 
-unsigned tcap_kernel_drops(const struct tcap *c)
+unsigned tr_tcap_kernel_drops(const struct tr_tcap *c)
 {
 	struct pcap_stat st;
 
 	return c->p && pcap_stats(c->p, &st) == 0 ? st.ps_drop : 0;
 }
 
-void tcap_close(struct tcap *c)
+void tr_tcap_close(struct tr_tcap *c)
 {
 	for (size_t i = 0; i < c->n; i++)
 		free(c->v[i].data);
@@ -105,7 +99,7 @@ void tcap_close(struct tcap *c)
 	memset(c, 0, sizeof *c);
 }
 
-int tcap_write_pcap(const struct trace *t, FILE *f, const char *path)
+int tr_tcap_write_pcap(const struct trace *t, FILE *f, const char *path)
 {
 	pcap_t *dead = pcap_open_dead_with_tstamp_precision(t->dlt, TCAP_SNAPLEN,
 							     PCAP_TSTAMP_PRECISION_NANO);

@@ -17,32 +17,32 @@
 #define TCAP_FRAMES_MAX 1000000u
 #define TCAP_BLOCK_TIMEOUT_MS 10     /* the kernel hands over a block this late at most */
 
-struct tcap_frame {
+struct tr_tcap_frame {
 	int64_t ts;
 	uint32_t caplen, len;
 	uint8_t *data;
 };
 
-struct tcap {
+struct tr_tcap {
 	pcap_t *p;
 	int dlt;
-	struct tcap_frame *v;
+	struct tr_tcap_frame *v;
 	size_t n, cap, bytes;
 	bool full;        /* frames were dropped over the bounds */
 };
 
 /* Opens iface; prints the one-line error itself and returns -1. */
-int tcap_open(struct tcap *c, const char *iface);
-int tcap_fd(const struct tcap *c);
+int tr_tcap_open(struct tr_tcap *c, const char *iface);
+int tr_tcap_fd(const struct tr_tcap *c);
 /* Takes every frame the kernel has ready. -1 when the capture broke. */
-int tcap_drain(struct tcap *c);
+int tr_tcap_drain(struct tr_tcap *c);
 /* Frames the kernel dropped, or 0 when unknown. */
-unsigned tcap_kernel_drops(const struct tcap *c);
-void tcap_close(struct tcap *c);
+unsigned tr_tcap_kernel_drops(const struct tr_tcap *c);
+void tr_tcap_close(struct tr_tcap *c);
 
 /* Writes the trace's packets (their frames) as a pcap file with nanosecond
  * stamps to f, which it closes; path names it in messages. Prints its own
  * error; returns -1. */
-int tcap_write_pcap(const struct trace *t, FILE *f, const char *path);
+int tr_tcap_write_pcap(const struct trace *t, FILE *f, const char *path);
 
 #endif

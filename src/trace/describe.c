@@ -40,11 +40,9 @@ __attribute__((format(printf, 2, 3))) static void sb_printf(struct sb *b, const 
  * so control bytes are shown as \xNN. */
 static const char *arg(const struct tr_call *c, const char *key, char *buf, size_t n)
 {
-	char raw[ARG_MAX];
+	const char *raw = tr_call_arg(c, key);
 
-	if (!tr_call_arg(c, key, raw, sizeof raw))
-		return NULL;
-	return layout_clean(raw, false, buf, n);
+	return raw ? tr_layout_clean(raw, false, buf, n) : NULL;
 }
 
 static bool arg_is(const struct tr_call *c, const char *key, const char *want)
@@ -54,13 +52,24 @@ static bool arg_is(const struct tr_call *c, const char *key, const char *want)
 	return arg(c, key, v, sizeof v) && strcmp(v, want) == 0;
 }
 
+/* BEFORE VALUE AFTER when key is present; the value is cleaned whole
+ * (a byte becomes at most 4), so only the line's own end may cut it. */
+static void wrap(struct sb *b, const struct tr_call *c, const char *key, const char *before,
+		 const char *after)
+{
+	const char *raw = tr_call_arg(c, key);
+	size_t n = raw ? 4 * strlen(raw) + 1 : 0;
+	char *v = n ? malloc(n) : NULL;
+
+	if (v)
+		sb_printf(b, "%s%s%s", before, tr_layout_clean(raw, false, v, n), after);
+	free(v);
+}
+
 /* ", VALUE" when key is present. */
 static void in_opt(struct sb *b, const struct tr_call *c, const char *key)
 {
-	char v[ARG_MAX];
-
-	if (arg(c, key, v, sizeof v))
-		sb_printf(b, ", %s", v);
+	wrap(b, c, key, ", ", "");
 }
 
 /* ", FLAGS" when flags are present and say something. */
@@ -88,18 +97,6 @@ static void in_socket(struct sb *b, const struct tr_call *c)
 		sb_printf(b, ", %s", proto);
 }
 
-static void in_addr(struct sb *b, const struct tr_call *c)
-{
-	in_fd(b, c);
-	in_opt(b, c, "addr");
-}
-
-static void in_listen(struct sb *b, const struct tr_call *c)
-{
-	in_fd(b, c);
-	in_opt(b, c, "backlog");
-}
-
 static void in_accept(struct sb *b, const struct tr_call *c)
 {
 	char v[ARG_MAX];
@@ -111,30 +108,6 @@ static void in_accept(struct sb *b, const struct tr_call *c)
 		sb_printf(b, ", %s", v);
 }
 
-/* send(3, 22), sendto(3, 12, 127.0.0.1:5000): the destination is an input. */
-static void in_send(struct sb *b, const struct tr_call *c)
-{
-	in_fd(b, c);
-	in_opt(b, c, "len");
-	in_opt(b, c, "addr");
-	in_flags(b, c);
-}
-
-/* recv(4, 2048): the source is an output, shown after the result. */
-static void in_recv(struct sb *b, const struct tr_call *c)
-{
-	in_fd(b, c);
-	in_opt(b, c, "len");
-	in_flags(b, c);
-}
-
-static void in_mmsg(struct sb *b, const struct tr_call *c)
-{
-	in_fd(b, c);
-	in_opt(b, c, "vlen");
-	in_flags(b, c);
-}
-
 static void in_sendfile(struct sb *b, const struct tr_call *c)
 {
 	char in[ARG_MAX];
@@ -143,27 +116,6 @@ static void in_sendfile(struct sb *b, const struct tr_call *c)
 	if (arg(c, "in", in, sizeof in))
 		sb_printf(b, ", in=%s", in);
 	in_opt(b, c, "len");
-}
-
-static void in_splice(struct sb *b, const struct tr_call *c)
-{
-	in_fd(b, c);
-	in_opt(b, c, "dir");
-	in_opt(b, c, "len");
-}
-
-static void in_shutdown(struct sb *b, const struct tr_call *c)
-{
-	in_fd(b, c);
-	in_opt(b, c, "how");
-}
-
-static void in_setsockopt(struct sb *b, const struct tr_call *c)
-{
-	in_fd(b, c);
-	in_opt(b, c, "level");
-	in_opt(b, c, "opt");
-	in_opt(b, c, "val");
 }
 
 /* select(5, [3,4], [5], 1.000) */
@@ -201,10 +153,7 @@ static void in_epoll(struct sb *b, const struct tr_call *c)
 /* What a successful result means, after "= N". */
 static void out_peer(struct sb *b, const struct tr_call *c)
 {
-	char v[ARG_MAX];
-
-	if (arg(c, "addr", v, sizeof v))
-		sb_printf(b, " from %s", v);
+	wrap(b, c, "addr", " from ", "");
 }
 
 static void out_recv(struct sb *b, const struct tr_call *c)
@@ -218,10 +167,7 @@ static void out_recv(struct sb *b, const struct tr_call *c)
 
 static void out_mmsg(struct sb *b, const struct tr_call *c)
 {
-	char v[ARG_MAX];
-
-	if (arg(c, "bytes", v, sizeof v))
-		sb_printf(b, " (%s bytes)", v);
+	wrap(b, c, "bytes", " (", " bytes)");
 }
 
 static void out_close(struct sb *b, const struct tr_call *c)
@@ -231,66 +177,77 @@ static void out_close(struct sb *b, const struct tr_call *c)
 	/* both are why a close sends RST instead of FIN */
 	if (arg(c, "unread", v, sizeof v) && strcmp(v, "0") != 0)
 		sb_printf(b, " (%s bytes unread)", v);
-	if (arg(c, "linger", v, sizeof v))
-		sb_printf(b, " (SO_LINGER %s s)", v);
+	wrap(b, c, "linger", " (SO_LINGER ", " s)");
 }
 
 static void out_name(struct sb *b, const struct tr_call *c)
 {
-	char v[ARG_MAX];
-
-	if (arg(c, "addr", v, sizeof v))
-		sb_printf(b, " (%s)", v);
+	wrap(b, c, "addr", " (", ")");
 }
 
 static void out_ready(struct sb *b, const struct tr_call *c)
 {
-	char v[ARG_MAX];
-
-	if (c->ret > 0 && arg(c, "ready", v, sizeof v))
-		sb_printf(b, " ([%s])", v);
+	if (c->ret > 0)
+		wrap(b, c, "ready", " ([", "])");
 }
 
+/* How a call's inputs print: by its own printer (in), or as the fd, then
+ * the values of keys, then the flags when flags says so: send(3, 22,
+ * 127.0.0.1:5000, MSG_DONTWAIT); recv(4, 2048): a source is an output,
+ * shown after the result. */
 struct call_shape {
 	const char *name;
 	void (*in)(struct sb *, const struct tr_call *);
 	void (*out)(struct sb *, const struct tr_call *); /* NULL: nothing after "= N" */
+	const char *keys[3];
+	bool flags;
 };
 
+#define SEND(name) { name, NULL, NULL, { "len", "addr" }, true }
+#define RECV(name) { name, NULL, out_recv, { "len" }, true }
+
 static const struct call_shape call_shapes[] = {
-	{ "socket", in_socket, NULL },
-	{ "bind", in_addr, NULL },
-	{ "connect", in_addr, NULL },
-	{ "listen", in_listen, NULL },
-	{ "accept", in_accept, out_peer },
-	{ "accept4", in_accept, out_peer },
-	{ "send", in_send, NULL },
-	{ "sendto", in_send, NULL },
-	{ "sendmsg", in_send, NULL },
-	{ "write", in_send, NULL },
-	{ "writev", in_send, NULL },
-	{ "recv", in_recv, out_recv },
-	{ "recvfrom", in_recv, out_recv },
-	{ "recvmsg", in_recv, out_recv },
-	{ "read", in_recv, out_recv },
-	{ "readv", in_recv, out_recv },
-	{ "sendmmsg", in_mmsg, out_mmsg },
-	{ "recvmmsg", in_mmsg, out_mmsg },
-	{ "sendfile", in_sendfile, NULL },
-	{ "splice", in_splice, NULL },
-	{ "shutdown", in_shutdown, NULL },
-	{ "close", in_fd, out_close },
-	{ "setsockopt", in_setsockopt, NULL },
-	{ "getsockopt", in_setsockopt, NULL },
-	{ "getsockname", in_fd, out_name },
-	{ "getpeername", in_fd, out_name },
-	{ "select", in_select, out_ready },
-	{ "pselect", in_select, out_ready },
-	{ "poll", in_poll, out_ready },
-	{ "ppoll", in_poll, out_ready },
-	{ "epoll_wait", in_epoll, NULL },
-	{ "epoll_pwait", in_epoll, NULL },
+	{ "socket", in_socket, NULL, { NULL }, false },
+	{ "bind", NULL, NULL, { "addr" }, false },
+	{ "connect", NULL, NULL, { "addr" }, false },
+	{ "listen", NULL, NULL, { "backlog" }, false },
+	{ "accept", in_accept, out_peer, { NULL }, false },
+	{ "accept4", in_accept, out_peer, { NULL }, false },
+	SEND("send"), SEND("sendto"), SEND("sendmsg"), SEND("write"), SEND("writev"),
+	RECV("recv"), RECV("recvfrom"), RECV("recvmsg"), RECV("read"), RECV("readv"),
+	{ "sendmmsg", NULL, out_mmsg, { "vlen" }, true },
+	{ "recvmmsg", NULL, out_mmsg, { "vlen" }, true },
+	{ "sendfile", in_sendfile, NULL, { NULL }, false },
+	{ "splice", NULL, NULL, { "dir", "len" }, false },
+	{ "shutdown", NULL, NULL, { "how" }, false },
+	{ "close", NULL, out_close, { NULL }, false },
+	{ "setsockopt", NULL, NULL, { "level", "opt", "val" }, false },
+	{ "getsockopt", NULL, NULL, { "level", "opt", "val" }, false },
+	{ "getsockname", NULL, out_name, { NULL }, false },
+	{ "getpeername", NULL, out_name, { NULL }, false },
+	{ "select", in_select, out_ready, { NULL }, false },
+	{ "pselect", in_select, out_ready, { NULL }, false },
+	{ "poll", in_poll, out_ready, { NULL }, false },
+	{ "ppoll", in_poll, out_ready, { NULL }, false },
+	{ "epoll_wait", in_epoll, NULL, { NULL }, false },
+	{ "epoll_pwait", in_epoll, NULL, { NULL }, false },
 };
+
+#undef SEND
+#undef RECV
+
+static void call_inputs(struct sb *b, const struct tr_call *c, const struct call_shape *sh)
+{
+	if (sh && sh->in) {
+		sh->in(b, c);
+		return;
+	}
+	in_fd(b, c);
+	for (size_t i = 0; sh && i < N(sh->keys) && sh->keys[i]; i++)
+		in_opt(b, c, sh->keys[i]);
+	if (sh && sh->flags)
+		in_flags(b, c);
+}
 
 static const struct call_shape *call_shape_find(const char *name)
 {
@@ -329,7 +286,7 @@ char *tr_describe_call(const struct tr_call *c, enum tr_row_kind kind, char *buf
 	if (n == 0)
 		return buf;
 	buf[0] = '\0';
-	layout_clean(c->name, false, name, sizeof name);
+	tr_layout_clean(c->name, false, name, sizeof name);
 	sb_printf(&b, "%s", name);
 	if (kind == TR_ROW_CALL_EXIT) {
 		/* the entry row above already showed the inputs */
@@ -337,10 +294,7 @@ char *tr_describe_call(const struct tr_call *c, enum tr_row_kind kind, char *buf
 		return buf;
 	}
 	sb_printf(&b, "(");
-	if (sh)
-		sh->in(&b, c);
-	else
-		in_fd(&b, c);
+	call_inputs(&b, c, sh);
 	sb_printf(&b, ")");
 	if (kind == TR_ROW_CALL_ENTER)
 		sb_printf(&b, " ...");
@@ -415,7 +369,7 @@ char *tr_describe_cause(const struct trace *t, const struct tr_packet *p, char *
 		return buf;
 	buf[0] = '\0';
 	if (has_why)
-		layout_clean(p->why, false, why, sizeof why);
+		tr_layout_clean(p->why, false, why, sizeof why);
 	switch (p->cause) {
 	case TR_CAUSE_CALL: {
 		const struct tr_call *c = tr_call_by_id(t, p->caused_by);
@@ -424,7 +378,7 @@ char *tr_describe_cause(const struct trace *t, const struct tr_packet *p, char *
 		if (!c) {
 			sb_printf(&b, "by #%u", p->caused_by);
 		} else {
-			layout_clean(c->name, false, name, sizeof name);
+			tr_layout_clean(c->name, false, name, sizeof name);
 			sb_printf(&b, "by #%u %s", p->caused_by, name);
 		}
 		/* "by #8 connect (handshake ACK)"; a why that only repeats the name is dropped */

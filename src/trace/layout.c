@@ -73,7 +73,7 @@ const char *tr_errno_name(int err)
 	return NULL;
 }
 
-char *layout_lane_letter(uint32_t lane, char *buf, size_t n)
+char *tr_layout_lane_letter(uint32_t lane, char *buf, size_t n)
 {
 	char rev[8];
 	size_t k = 0, o = 0;
@@ -124,7 +124,7 @@ static size_t utf8_seq(const unsigned char *s)
 	return len;
 }
 
-char *layout_clean(const char *s, bool keep_controls, char *buf, size_t n)
+char *tr_layout_clean(const char *s, bool keep_controls, char *buf, size_t n)
 {
 	const unsigned char *p = (const unsigned char *)(s ? s : "");
 	size_t o = 0;
@@ -155,7 +155,7 @@ char *layout_clean(const char *s, bool keep_controls, char *buf, size_t n)
 	return buf;
 }
 
-size_t layout_width(const char *s)
+size_t tr_layout_width(const char *s)
 {
 	size_t w = 0;
 
@@ -177,7 +177,7 @@ static bool conn_eq(const struct tr_state *s, const struct lane_seen *seen)
 	       tr_endpoint_eq(&s->peer, &seen->conn_peer);
 }
 
-int layout_states_init(struct layout_states *ls, const struct trace *t)
+int tr_layout_states_init(struct tr_layout_states *ls, const struct trace *t)
 {
 	struct lane_seen *seen;
 
@@ -186,7 +186,7 @@ int layout_states_init(struct layout_states *ls, const struct trace *t)
 	seen = calloc(t->nlanes ? t->nlanes : 1, sizeof *seen);
 	if (!ls->lane || !seen) {
 		free(seen);
-		layout_states_free(ls);
+		tr_layout_states_free(ls);
 		return -1;
 	}
 	for (size_t i = 0; i < t->nstates; i++) {
@@ -217,14 +217,14 @@ int layout_states_init(struct layout_states *ls, const struct trace *t)
 	return 0;
 }
 
-void layout_states_free(struct layout_states *ls)
+void tr_layout_states_free(struct tr_layout_states *ls)
 {
 	free(ls->lane);
 	ls->lane = NULL;
 	ls->nlanes = 0;
 }
 
-char *layout_state_label(const struct layout_states *ls, const struct tr_state *s,
+char *tr_layout_state_label(const struct tr_layout_states *ls, const struct tr_state *s,
 			 bool with_letter, char *buf, size_t n)
 {
 	char letter[8] = "", local[TR_ADDRSTR_MAX], peer[TR_ADDRSTR_MAX], who[2 * TR_ADDRSTR_MAX + 2];
@@ -234,7 +234,7 @@ char *layout_state_label(const struct layout_states *ls, const struct tr_state *
 
 	if (with_letter) {
 		if (s->lane < ls->nlanes)
-			layout_lane_letter(s->lane, letter, sizeof letter);
+			tr_layout_lane_letter(s->lane, letter, sizeof letter);
 		else
 			snprintf(letter, sizeof letter, "?");
 	}
@@ -254,7 +254,7 @@ char *layout_state_label(const struct layout_states *ls, const struct tr_state *
 	return buf;
 }
 
-size_t layout_socket_procs(const struct trace *t)
+size_t tr_layout_socket_procs(const struct trace *t)
 {
 	size_t n = 0;
 

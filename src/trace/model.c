@@ -138,48 +138,6 @@ size_t tr_unescape(const char *src, size_t len, char *buf, size_t n)
 	return o;
 }
 
-bool tr_call_arg_next(const struct tr_call *c, size_t *pos, char *key, size_t kn, char *val,
-		      size_t vn)
-{
-	const char *s = c->args ? c->args : "";
-	size_t i = *pos;
-
-	while (s[i] == ' ')
-		i++;
-	while (s[i] != '\0') {
-		size_t start = i, eq = 0;
-
-		while (s[i] != '\0' && s[i] != ' ') {
-			if (s[i] == '=' && eq == 0)
-				eq = i;
-			i++;
-		}
-		if (eq > start) {
-			tr_unescape(s + start, eq - start, key, kn);
-			tr_unescape(s + eq + 1, i - eq - 1, val, vn);
-			*pos = i;
-			return true;
-		}
-		while (s[i] == ' ')
-			i++;
-	}
-	*pos = i;
-	return false;
-}
-
-bool tr_call_arg(const struct tr_call *c, const char *key, char *buf, size_t n)
-{
-	char k[32];
-	size_t pos = 0;
-
-	while (tr_call_arg_next(c, &pos, k, sizeof k, buf, n))
-		if (strcmp(k, key) == 0)
-			return true;
-	if (n > 0)
-		buf[0] = '\0';
-	return false;
-}
-
 bool tr_parse_int(const char *s, size_t n, int64_t min, int64_t max, int64_t *v)
 {
 	size_t i = n > 0 && s[0] == '-';
@@ -203,12 +161,42 @@ bool tr_parse_int(const char *s, size_t n, int64_t min, int64_t max, int64_t *v)
 	return true;
 }
 
-bool tr_call_arg_int(const struct tr_call *c, const char *key, int64_t min, int64_t max,
-		     int64_t *v)
+int tr_grow(void *pv, size_t *cap, size_t n, size_t size, size_t first)
 {
-	char buf[32];
+	void *v;
+	size_t nc;
 
-	return tr_call_arg(c, key, buf, sizeof buf) && tr_parse_int(buf, strlen(buf), min, max, v);
+	if (n < *cap)
+		return 0;
+	nc = *cap ? *cap * 2 : first;
+	if (nc < *cap || nc > SIZE_MAX / size)
+		return -1;
+	memcpy(&v, pv, sizeof v);
+	v = realloc(v, nc * size);
+	if (!v)
+		return -1;
+	memcpy(pv, &v, sizeof v);
+	*cap = nc;
+	return 0;
+}
+
+void tr_args_free(struct tr_args *a)
+{
+	free(a->v);
+	free(a->text);
+	free(a->ready);
+	memset(a, 0, sizeof *a);
+}
+
+static const uint8_t v4mapped[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff };
+
+void tr_endpoint_normalize(struct tr_endpoint *e)
+{
+	if (e->family == AF_INET6 && memcmp(e->addr, v4mapped, 12) == 0) {
+		memmove(e->addr, e->addr + 12, 4);
+		memset(e->addr + 4, 0, 12);
+		e->family = AF_INET;
+	}
 }
 
 const struct tr_call *tr_call_by_id(const struct trace *t, uint32_t id)
@@ -233,7 +221,7 @@ void trace_free(struct trace *t)
 		free(t->procs[i].cmdline);
 	}
 	for (size_t i = 0; i < t->ncalls; i++)
-		free(t->calls[i].args);
+		tr_args_free(&t->calls[i].args);
 	for (size_t i = 0; i < t->npackets; i++)
 		free(t->packets[i].frame);
 	free(t->procs);

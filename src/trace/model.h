@@ -17,7 +17,7 @@
 /* Every time in the model is CLOCK_REALTIME nanoseconds in [0, TR_TIME_MAX].
  * The bound (2^62 ns: the year 2116) keeps INT64_MAX free to mean "never"
  * and the sum or difference of two times inside int64_t. The call log
- * parser and packet_from_frame refuse times outside it. */
+ * parser and tr_packet_from_frame refuse times outside it. */
 #define TR_TIME_MAX ((int64_t)1 << 62)
 
 /* An IP endpoint; family 0 means none (an unbound or unconnected socket). */
@@ -52,6 +52,40 @@ struct tr_proc {
 	bool server;     /* started by --server (or a child of it) */
 };
 
+/* One argument of a call as the log gave it, unescaped. */
+struct tr_arg {
+	const char *key, *val;
+};
+
+/* A descriptor a select or poll found ready. */
+struct tr_ready {
+	int32_t fd;
+	bool in, out;           /* readable (select lists readable fds only), writable */
+};
+
+enum tr_sock_kind { TR_SOCK_NONE = 0, TR_SOCK_STREAM, TR_SOCK_DGRAM, TR_SOCK_OTHER };
+
+/* A call's "key=value ..." arguments (record.h), parsed once by the call
+ * log reader (calllog_args.c). All zero: no arguments. */
+struct tr_args {
+	struct tr_arg *v;       /* every one, in the log's order (owned) */
+	size_t n;
+	char *text;             /* owns the keys and values */
+	/* typed, for the model builders: */
+	enum tr_sock_kind sock; /* sock=; TR_SOCK_NONE: absent, the fd is no socket */
+	int type;               /* socket's type=: SOCK_STREAM, SOCK_DGRAM, or 0 */
+	struct tr_endpoint addr, local, peer; /* family 0: absent or malformed;
+					       * v4-mapped made IPv4 */
+	int splice_dir;         /* splice dir=: 1 out, -1 in, 0 absent */
+	int64_t bytes;          /* mmsg bytes=, 0 when absent or malformed */
+	int64_t unread;         /* close unread=, 0 when absent or malformed */
+	bool linger0;           /* close linger=0 */
+	bool shut_wr;           /* shutdown how= other than SHUT_RD */
+	struct tr_ready *ready; /* select/poll ready=, the whole list (owned) */
+	size_t nready;
+	bool ready_cut;         /* the library could not record it whole (record.h) */
+};
+
 struct tr_call {
 	uint32_t id;            /* 1-based, in order of t_enter */
 	int32_t pid, tid;
@@ -60,7 +94,7 @@ struct tr_call {
 	int64_t t_enter, t_exit;/* ns since the epoch; t_exit < 0: never returned */
 	int64_t ret;
 	int32_t err;            /* errno; 0 when the call succeeded */
-	char *args;             /* owned: "key=value key=value", see record.h */
+	struct tr_args args;    /* owned */
 	/* Filled in by attrib.c: */
 	uint32_t lane;
 	uint32_t completed_by;  /* packet no; 0 when no packet completed it */
@@ -159,23 +193,24 @@ enum tr_tcp_state tr_tcp_state_from_name(const char *s);
 char *tr_endpoint_format(const struct tr_endpoint *e, char *buf, size_t n);
 int tr_endpoint_parse(const char *s, struct tr_endpoint *e);
 bool tr_endpoint_eq(const struct tr_endpoint *a, const struct tr_endpoint *b);
-/* Copies the value of key from a call's args into buf (unescaped); false when
- * the key is absent. */
-bool tr_call_arg(const struct tr_call *c, const char *key, char *buf, size_t n);
+/* Room for one more element in the array *pv of n elements of size bytes
+ * and capacity *cap: doubles it (first elements the first time) when
+ * full, refusing a size that would overflow. pv points to the array's
+ * pointer. 0, or -1 out of memory (the array is left as it was). */
+int tr_grow(void *pv, size_t *cap, size_t n, size_t size, size_t first);
+/* v4-mapped IPv6 addresses become IPv4, so both spellings compare equal. */
+void tr_endpoint_normalize(struct tr_endpoint *e);
 /* Parses s[0..n), an optional '-' and 1 to 19 decimal digits, into *v when
  * it lies in [min, max]. Anything else (a sign '+', spaces, a number that
  * overflows int64_t) is malformed: false. */
 bool tr_parse_int(const char *s, size_t n, int64_t min, int64_t max, int64_t *v);
-/* The value of key as a number in [min, max] (tr_parse_int); false when
- * the key is absent or its value malformed. */
-bool tr_call_arg_int(const struct tr_call *c, const char *key, int64_t min, int64_t max,
-		     int64_t *v);
 /* Copies src[0..len) into buf (n > 0), undoing %XX escapes; always
  * terminates; returns the bytes written before the terminator. */
 size_t tr_unescape(const char *src, size_t len, char *buf, size_t n);
-/* Iterates a call's args: *pos starts at 0; returns false at the end. */
-bool tr_call_arg_next(const struct tr_call *c, size_t *pos, char *key, size_t kn, char *val,
-		      size_t vn);
+/* The (first) value of key among a call's arguments, unescaped, or NULL
+ * (calllog_args.c). */
+const char *tr_call_arg(const struct tr_call *c, const char *key);
+void tr_args_free(struct tr_args *a);
 const struct tr_call *tr_call_by_id(const struct trace *t, uint32_t id);
 const struct tr_packet *tr_packet_by_no(const struct trace *t, uint32_t no);
 

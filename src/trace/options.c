@@ -6,7 +6,36 @@
 #include "core/opt.h"
 #include "trace/trace.h"
 
-enum { OPT_VERSION = 256, OPT_SERVER, OPT_JSON, OPT_SVG, OPT_PCAP, OPT_LOG, OPT_TIMEOUT,
+const char trace_usage_text[] =
+	"Usage: socklab trace [options] [--server 'CMD ...'] -- CMD [ARG...]\n"
+	"\n"
+	"Runs CMD (after starting the server CMD, if given, and waiting until it\n"
+	"waits for the network), records every socket call both make and every\n"
+	"packet of their sockets, and tells which call sent each packet and which\n"
+	"packet completed each blocking call, with the TCP states of both ends.\n"
+	"\n"
+	"  --server CMD         start CMD with /bin/sh -c first; stopped (SIGTERM)\n"
+	"                       when the program is done\n"
+	"  -i, --interface IF   capture on IF (default lo)\n"
+	"      --json           JSON Lines on stdout instead of the ladder: calls,\n"
+	"                       packets and state changes (the programs' stdout goes\n"
+	"                       to stderr)\n"
+	"      --svg FILE       also draw the ladder as an SVG sequence diagram\n"
+	"      --pcap FILE      keep the trace's packets as a pcap file\n"
+	"      --log FILE       keep the raw call log of the preload library\n"
+	"      --timeout SEC    stop the program after SEC seconds (default 60)\n"
+	"      --server-wait SEC  start the program anyway after SEC (default 10)\n"
+	"      --linger SEC     keep capturing SEC after the program ended (0.3)\n"
+	"      --utf8           draw arrows with box-drawing characters\n"
+	"  -q, --quiet          no ladder (with --svg or --pcap)\n"
+	"  -h, --help           this help\n"
+	"      --version        print the version\n"
+	"\n"
+	"Needs the privilege to capture (root, or CAP_NET_RAW and CAP_NET_ADMIN).\n"
+	"The programs must be dynamically linked: calls are recorded by\n"
+	"libsocklab-trace.so through LD_PRELOAD. Exit status: the program's.\n";
+
+enum { OPT_SERVER = 256, OPT_JSON, OPT_SVG, OPT_PCAP, OPT_LOG, OPT_TIMEOUT,
        OPT_SERVER_WAIT, OPT_LINGER, OPT_UTF8 };
 
 static const struct option trace_long_options[] = {
@@ -21,9 +50,7 @@ static const struct option trace_long_options[] = {
 	{ "linger", required_argument, NULL, OPT_LINGER },
 	{ "utf8", no_argument, NULL, OPT_UTF8 },
 	{ "quiet", no_argument, NULL, 'q' },
-	{ "help", no_argument, NULL, 'h' },
-	{ "version", no_argument, NULL, OPT_VERSION },
-	{ NULL, 0, NULL, 0 },
+	TOOL_LONG_OPTIONS_END,
 };
 
 static int seconds(const char *opt, const char *v, uint64_t max, uint64_t *out, char *err,
@@ -32,13 +59,13 @@ static int seconds(const char *opt, const char *v, uint64_t max, uint64_t *out, 
 	const char *why;
 
 	if (opt_parse_seconds(v, max, out, &why) < 0) {
-		snprintf(err, errlen, "%s '%s': %s", opt, v, why);
+		tool_bad_value(err, errlen, opt, v, why);
 		return -1;
 	}
 	return 0;
 }
 
-enum trace_args trace_parse_args(int argc, char **argv, struct trace_opts *o, char *err,
+enum tool_args trace_parse_args(int argc, char **argv, struct trace_opts *o, char *err,
 				 size_t errlen)
 {
 	int c;
@@ -62,34 +89,34 @@ enum trace_args trace_parse_args(int argc, char **argv, struct trace_opts *o, ch
 		case 'q': o->quiet = true; break;
 		case OPT_TIMEOUT:
 			if (seconds("--timeout", optarg, 86400, &o->timeout_ms, err, errlen) < 0)
-				return TRACE_ARGS_USAGE;
+				return TOOL_ARGS_USAGE;
 			break;
 		case OPT_SERVER_WAIT:
 			if (seconds("--server-wait", optarg, 3600, &o->server_wait_ms, err, errlen) < 0)
-				return TRACE_ARGS_USAGE;
+				return TOOL_ARGS_USAGE;
 			break;
 		case OPT_LINGER:
 			if (seconds("--linger", optarg, 60, &o->linger_ms, err, errlen) < 0)
-				return TRACE_ARGS_USAGE;
+				return TOOL_ARGS_USAGE;
 			break;
-		case 'h': return TRACE_ARGS_HELP;
-		case OPT_VERSION: return TRACE_ARGS_VERSION;
+		case 'h': return TOOL_ARGS_HELP;
+		case TOOL_OPT_VERSION: return TOOL_ARGS_VERSION;
 		default:
 			opt_getopt_error(c, argv, optind, optopt, trace_long_options, err, errlen);
-			return TRACE_ARGS_USAGE;
+			return TOOL_ARGS_USAGE;
 		}
 	}
 	if (optind >= argc) {
 		snprintf(err, errlen, "no program to trace (socklab trace [options] -- CMD [ARG...])");
-		return TRACE_ARGS_USAGE;
+		return TOOL_ARGS_USAGE;
 	}
 	if (o->server && !*o->server) {
 		snprintf(err, errlen, "--server needs a command");
-		return TRACE_ARGS_USAGE;
+		return TOOL_ARGS_USAGE;
 	}
 	if (o->json && o->quiet) {
 		snprintf(err, errlen, "cannot use --json with --quiet");
-		return TRACE_ARGS_USAGE;
+		return TOOL_ARGS_USAGE;
 	}
 	/* two outputs in one file would overwrite each other */
 	const char *paths[] = { o->svg, o->pcap, o->log };
@@ -99,12 +126,12 @@ enum trace_args trace_parse_args(int argc, char **argv, struct trace_opts *o, ch
 			if (paths[i] && paths[j] && strcmp(paths[i], paths[j]) == 0) {
 				snprintf(err, errlen, "cannot write %s and %s to the same file '%s'",
 					 names[i], names[j], paths[i]);
-				return TRACE_ARGS_USAGE;
+				return TOOL_ARGS_USAGE;
 			}
 	if (o->timeout_ms == 0) {
 		snprintf(err, errlen, "--timeout must be more than 0");
-		return TRACE_ARGS_USAGE;
+		return TOOL_ARGS_USAGE;
 	}
 	o->argv = argv + optind;
-	return TRACE_ARGS_OK;
+	return TOOL_ARGS_OK;
 }

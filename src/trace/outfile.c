@@ -9,9 +9,9 @@
 
 #include "core/log.h"
 
-int outfile_open(struct outfile *o, const char *opt, const char *path)
+int tr_outfile_open(struct tr_outfile *o, const char *opt, const char *path)
 {
-	*o = (struct outfile){ .opt = opt, .path = path, .fd = -1 };
+	*o = (struct tr_outfile){ .opt = opt, .path = path, .fd = -1 };
 	if (!path)
 		return 0;
 	/* an existing file keeps its contents until trace has the new ones */
@@ -27,7 +27,7 @@ int outfile_open(struct outfile *o, const char *opt, const char *path)
 	return 0;
 }
 
-FILE *outfile_begin(struct outfile *o)
+FILE *tr_outfile_begin(struct tr_outfile *o)
 {
 	struct stat st;
 	FILE *f;
@@ -46,7 +46,7 @@ FILE *outfile_begin(struct outfile *o)
 	return f;
 }
 
-int outfile_finish(struct outfile *o, FILE *f, bool ok)
+int tr_outfile_finish(struct tr_outfile *o, FILE *f, bool ok)
 {
 	if (f && fclose(f) != 0 && ok) {
 		log_error_errno(errno, "cannot write '%s' (%s)", o->path, o->opt);
@@ -56,7 +56,7 @@ int outfile_finish(struct outfile *o, FILE *f, bool ok)
 	return ok ? 0 : -1;
 }
 
-void outfile_abandon(struct outfile *o)
+void tr_outfile_abandon(struct tr_outfile *o)
 {
 	if (o->fd >= 0) {
 		close(o->fd);

@@ -9,26 +9,26 @@
 #include <stdbool.h>
 #include <stdio.h>
 
-struct outfile {
+struct tr_outfile {
 	const char *opt;   /* "--svg", for messages */
 	const char *path;  /* NULL: the option was not given */
 	int fd;            /* open for writing, not yet truncated; -1 when none */
-	bool created;      /* trace made the file: outfile_abandon removes it */
-	bool done;         /* outfile_finish succeeded: keep it */
+	bool created;      /* trace made the file: tr_outfile_abandon removes it */
+	bool done;         /* tr_outfile_finish succeeded: keep it */
 };
 
 /* Opens path for writing without truncating it, creating it when missing.
  * path NULL: nothing to do, returns 0. Prints the one-line error and
  * returns -1 when it cannot be opened. */
-int outfile_open(struct outfile *o, const char *opt, const char *path);
+int tr_outfile_open(struct tr_outfile *o, const char *opt, const char *path);
 /* A stream over the file, emptied first. NULL (message printed) on error;
  * the file then counts as failed. */
-FILE *outfile_begin(struct outfile *o);
-/* Closes the stream from outfile_begin; writing failed when ok is false or
+FILE *tr_outfile_begin(struct tr_outfile *o);
+/* Closes the stream from tr_outfile_begin; writing failed when ok is false or
  * the close fails (message printed). Returns 0 when the file is complete. */
-int outfile_finish(struct outfile *o, FILE *f, bool ok);
+int tr_outfile_finish(struct tr_outfile *o, FILE *f, bool ok);
 /* Closes what is still open and removes a file trace created but never
  * finished. Safe to call more than once. */
-void outfile_abandon(struct outfile *o);
+void tr_outfile_abandon(struct tr_outfile *o);
 
 #endif

@@ -15,6 +15,16 @@ static void endpoint_set(struct tr_endpoint *e, const struct ip_hdr *ip, bool sr
 	e->port = port;
 }
 
+/* A TCP or UDP packet's protocol, ends and payload length. */
+static void transport(struct tr_packet *p, const struct ip_hdr *ip, uint8_t proto,
+		      uint16_t sport, uint16_t dport, uint32_t len)
+{
+	p->proto = proto;
+	endpoint_set(&p->src, ip, true, sport);
+	endpoint_set(&p->dst, ip, false, dport);
+	p->len = len;
+}
+
 /* An ICMP error is drawn from the host that answered to the one whose
  * datagram it quotes: the quoted datagram's ends reversed. */
 static bool packet_icmp(const struct pkt *k, struct tr_packet *p)
@@ -41,7 +51,7 @@ static bool packet_icmp(const struct pkt *k, struct tr_packet *p)
 	return true;
 }
 
-bool packet_from_frame(enum link_type lt, const uint8_t *data, uint32_t caplen, uint32_t len,
+bool tr_packet_from_frame(enum link_type lt, const uint8_t *data, uint32_t caplen, uint32_t len,
 		       int64_t ts, struct tr_packet *p)
 {
 	struct pkt k;
@@ -61,22 +71,18 @@ bool packet_from_frame(enum link_type lt, const uint8_t *data, uint32_t caplen, 
 	case L4_TCP:
 		if (k.net.tcp.partial)
 			return false;
-		p->proto = IPPROTO_TCP;
-		endpoint_set(&p->src, &k.net.ip, true, k.net.tcp.sport);
-		endpoint_set(&p->dst, &k.net.ip, false, k.net.tcp.dport);
+		transport(p, &k.net.ip, IPPROTO_TCP, k.net.tcp.sport, k.net.tcp.dport,
+			  k.net.tcp.payload_len);
 		p->flags = k.net.tcp.flags;
 		p->seq = k.net.tcp.seq;
 		p->ack = k.net.tcp.ack;
 		p->win = k.net.tcp.win;
-		p->len = k.net.tcp.payload_len;
 		return true;
 	case L4_UDP:
 		if (k.net.udp.partial)
 			return false;
-		p->proto = IPPROTO_UDP;
-		endpoint_set(&p->src, &k.net.ip, true, k.net.udp.sport);
-		endpoint_set(&p->dst, &k.net.ip, false, k.net.udp.dport);
-		p->len = k.net.udp.payload_len;
+		transport(p, &k.net.ip, IPPROTO_UDP, k.net.udp.sport, k.net.udp.dport,
+			  k.net.udp.payload_len);
 		return true;
 	case L4_ICMP:
 		return packet_icmp(&k, p);
@@ -101,7 +107,7 @@ static const struct isn *isn_find(const struct isn *v, size_t n, const struct tr
 	return NULL;
 }
 
-void packets_number(struct tr_packet *pk, size_t n)
+void tr_packets_number(struct tr_packet *pk, size_t n)
 {
 	struct isn *isns = calloc(n ? n : 1, sizeof *isns);
 	size_t nisn = 0;

@@ -14,10 +14,10 @@
  * TCP or UDP segment or an ICMP error quoting one (those are not part of a
  * trace), or its time stamp is outside [0, TR_TIME_MAX]. p->frame is left
  * alone. */
-bool packet_from_frame(enum link_type lt, const uint8_t *data, uint32_t caplen, uint32_t len,
+bool tr_packet_from_frame(enum link_type lt, const uint8_t *data, uint32_t caplen, uint32_t len,
 		       int64_t ts, struct tr_packet *p);
 
 /* Numbers the packets 1..n and computes rseq/rack from the SYNs. */
-void packets_number(struct tr_packet *pk, size_t n);
+void tr_packets_number(struct tr_packet *pk, size_t n);
 
 #endif

@@ -12,6 +12,10 @@
  * when the call succeeded. Values never hold spaces, commas inside argv
  * elements or bytes outside 0x21..0x7e: those are written as %XX.
  *
+ * A list value (rd=, wr=, fds=, ready=) that does not fit in a record ends
+ * in ",..." after the items that fit ("..." when none did): a reader knows
+ * it was cut (tr_args.ready_cut).
+ *
  * E lines are written only for the calls that can wait for the network
  * (TRACE_BLOCKING_CALLS); an E without its X is a call that never returned.
  *

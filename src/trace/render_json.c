@@ -17,17 +17,25 @@
 #include "pkt/packet.h"
 #include "trace/layout.h"
 
-#define JSON_TEXT_MAX 1024
 #define JSON_FLAGS (JSON_COMPACT | JSON_ENSURE_ASCII | JSON_REAL_PRECISION(16))
 
-/* jansson takes valid UTF-8 only; recorded bytes that are not become \xNN. */
+/* jansson takes valid UTF-8 only; recorded bytes that are not become \xNN
+ * (4 bytes for 1 at most), so the cleaned copy is sized to hold it whole. */
 static json_t *j_str(const char *s)
 {
-	char clean[JSON_TEXT_MAX];
+	size_t n;
+	char *clean;
+	json_t *j;
 
 	if (!s)
 		return json_null();
-	return json_string(layout_clean(s, true, clean, sizeof clean));
+	n = 4 * strlen(s) + 1;
+	clean = malloc(n);
+	if (!clean)
+		return NULL;
+	j = json_string(tr_layout_clean(s, true, clean, n));
+	free(clean);
+	return j;
 }
 
 static json_t *j_secs(int64_t ns)
@@ -63,11 +71,11 @@ static json_t *j_arg_value(const char *v)
 static json_t *j_args(const struct tr_call *c)
 {
 	json_t *o = json_object();
-	char key[64], val[JSON_TEXT_MAX], ckey[4 * sizeof key];
-	size_t pos = 0;
+	char ckey[256];
 
-	while (o && tr_call_arg_next(c, &pos, key, sizeof key, val, sizeof val))
-		json_object_set_new(o, layout_clean(key, true, ckey, sizeof ckey), j_arg_value(val));
+	for (size_t i = 0; o && i < c->args.n; i++)
+		json_object_set_new(o, tr_layout_clean(c->args.v[i].key, true, ckey, sizeof ckey),
+				    j_arg_value(c->args.v[i].val));
 	return o;
 }
 
@@ -85,13 +93,22 @@ static json_t *j_errno(int err)
 	return json_string(num);
 }
 
-static json_t *call_json(const struct tr_call *c)
+/* A line's object with its "type" first; NULL when out of memory. */
+static json_t *j_record(const char *type)
 {
 	json_t *o = json_object();
 
+	if (o)
+		json_object_set_new(o, "type", json_string(type));
+	return o;
+}
+
+static json_t *call_json(const struct tr_call *c)
+{
+	json_t *o = j_record("call");
+
 	if (!o)
 		return NULL;
-	json_object_set_new(o, "type", json_string("call"));
 	json_object_set_new(o, "id", json_integer(c->id));
 	json_object_set_new(o, "pid", json_integer(c->pid));
 	json_object_set_new(o, "tid", json_integer(c->tid));
@@ -187,19 +204,12 @@ static json_t *packet_json(const struct tr_packet *p)
 
 static json_t *state_json(const struct tr_state *s)
 {
-	json_t *o = json_object();
-
-	if (!o)
-		return NULL;
-	json_object_set_new(o, "type", json_string("state"));
-	json_object_set_new(o, "ts", j_secs(s->ts));
-	json_object_set_new(o, "endpoint", j_endpoint(&s->local));
-	json_object_set_new(o, "peer", j_endpoint(&s->peer));
-	json_object_set_new(o, "from", json_string(tr_tcp_state_name(s->from)));
-	json_object_set_new(o, "to", json_string(tr_tcp_state_name(s->to)));
-	json_object_set_new(o, "packet", j_uint_or_null(s->packet));
-	json_object_set_new(o, "call", j_uint_or_null(s->call));
-	return o;
+	/* "o" takes the reference; a NULL one (out of memory) makes the whole NULL */
+	return json_pack("{s:s, s:o, s:o, s:o, s:s, s:s, s:o, s:o}", "type", "state", "ts",
+			 j_secs(s->ts), "endpoint", j_endpoint(&s->local), "peer",
+			 j_endpoint(&s->peer), "from", tr_tcp_state_name(s->from), "to",
+			 tr_tcp_state_name(s->to), "packet", j_uint_or_null(s->packet), "call",
+			 j_uint_or_null(s->call));
 }
 
 /* Writes one line and drops o; -1 when o is NULL (out of memory) or on a

@@ -12,38 +12,9 @@
 
 #include "pkt/packet.h"
 #include "trace/layout.h"
+#include "trace/render_svg.h"
 
 #define N(t) (sizeof(t) / sizeof((t)[0]))
-
-#define SVG_PAD 16
-#define SVG_TITLE_H 30
-#define SVG_HEAD_H 44          /* lane box: label and addresses */
-#define SVG_ROW_PACKET 38      /* label above the arrow, cause below */
-#define SVG_ROW_CALL 20
-#define SVG_ROW_CALL_NOTE 32   /* a call with a line under it */
-#define SVG_ROW_STATE 22
-#define SVG_LANE_MIN 200       /* distance of two lifelines */
-#define SVG_LANE_MAX 600       /* wider texts run over the next lane, on a halo */
-#define SVG_BAR_W 8            /* activation bar of a waiting call */
-#define SVG_TEXT_MAX 1024
-#define SVG_LEGEND_H 34
-
-/* Width of n characters of the 12px monospace font (0.6 em), rounded up. */
-static int text_w(size_t chars)
-{
-	return (int)((chars * 29 + 3) / 4);
-}
-
-struct pkt_style {
-	const char *cls, *color, *legend;
-};
-
-/* What kind of segment a packet is decides its colour; the legend repeats it. */
-static const struct pkt_style pkt_styles[] = {
-	{ "syn", "#1f6feb", "SYN" },  { "data", "#24292f", "data" }, { "ack", "#8c959f", "ACK" },
-	{ "fin", "#8250df", "FIN" },  { "rst", "#cf222e", "RST" },   { "udp", "#1a7f37", "UDP" },
-	{ "icmp", "#bc4c00", "ICMP" },
-};
 
 static const struct pkt_style *pkt_style_of(const struct tr_packet *p)
 {
@@ -61,10 +32,10 @@ static const struct pkt_style *pkt_style_of(const struct tr_packet *p)
 		cls = "fin";
 	else if (p->len == 0)
 		cls = "ack";
-	for (size_t i = 0; i < N(pkt_styles); i++)
-		if (strcmp(pkt_styles[i].cls, cls) == 0)
-			return &pkt_styles[i];
-	return &pkt_styles[1];
+	for (size_t i = 0; i < N(tr_svg_styles); i++)
+		if (strcmp(tr_svg_styles[i].cls, cls) == 0)
+			return &tr_svg_styles[i];
+	return &tr_svg_styles[1];
 }
 
 /* The characters XML reserves, and what stands for them. */
@@ -78,7 +49,7 @@ static void xml_text(FILE *out, const char *s)
 {
 	char clean[4 * SVG_TEXT_MAX];
 
-	for (const char *p = layout_clean(s, false, clean, sizeof clean); *p; p++) {
+	for (const char *p = tr_layout_clean(s, false, clean, sizeof clean); *p; p++) {
 		const char *esc = xml_escapes[(unsigned char)*p];
 
 		if (esc)
@@ -88,190 +59,6 @@ static void xml_text(FILE *out, const char *s)
 	}
 }
 
-struct svg {
-	const struct trace *t;
-	FILE *out;
-	struct layout_states ls;
-	int lane_w, time_w, width, height;
-	int top;            /* y of the first row */
-	int bottom;         /* y where lifelines end */
-	int *row_y;         /* per row: top of its block */
-	int *enter_y;       /* per call: y of its entry mark, -1 when none */
-	int *exit_y;        /* per call: y of its return mark, -1 when none */
-};
-
-static int lane_x(const struct svg *s, uint32_t lane)
-{
-	return SVG_PAD + s->time_w + s->lane_w / 2 + (int)lane * s->lane_w;
-}
-
-static bool lane_ok(const struct svg *s, uint32_t lane)
-{
-	return lane < s->t->nlanes;
-}
-
-static const struct tr_call *row_call(const struct trace *t, const struct tr_row *r)
-{
-	return r->kind != TR_ROW_PACKET && r->index < t->ncalls ? &t->calls[r->index] : NULL;
-}
-
-static const struct tr_packet *row_packet(const struct trace *t, const struct tr_row *r)
-{
-	return r->kind == TR_ROW_PACKET && r->index < t->npackets ? &t->packets[r->index] : NULL;
-}
-
-/* The call as describe.c tells it: "#8 connect = 0". */
-static void call_text(const struct trace *t, const struct tr_row *r, char *buf, size_t n)
-{
-	const struct tr_call *c = row_call(t, r);
-	char d[SVG_TEXT_MAX];
-
-	buf[0] = '\0';
-	if (!c)
-		return;
-	const char *what = tr_describe_call(c, r->kind, d, sizeof d);
-	if (c->threaded)
-		snprintf(buf, n, "#%u [tid %d] %s", c->id, c->tid, what);
-	else
-		snprintf(buf, n, "#%u %s", c->id, what);
-}
-
-/* The line under a call, as the cause is under a packet: "completed by [2]
- * SYN-ACK", or "(never returned)" on an entry that never got its return. */
-static void call_note(const struct trace *t, const struct tr_row *r, char *buf, size_t n)
-{
-	const struct tr_call *c = row_call(t, r);
-
-	buf[0] = '\0';
-	if (!c)
-		return;
-	if (r->kind != TR_ROW_CALL_ENTER && c->completed_by != 0)
-		snprintf(buf, n, "%s [%u]%s%s", c->blocked ? "completed by" : "already had",
-			 c->completed_by, c->completed_why ? " " : "",
-			 c->completed_why ? c->completed_why : "");
-	else if (r->kind != TR_ROW_CALL_EXIT && c->t_exit < 0)
-		snprintf(buf, n, "(never returned)");
-}
-
-static int call_row_h(const struct trace *t, const struct tr_row *r)
-{
-	char note[SVG_TEXT_MAX];
-
-	call_note(t, r, note, sizeof note);
-	return note[0] ? SVG_ROW_CALL_NOTE : SVG_ROW_CALL;
-}
-
-static void packet_texts(const struct trace *t, const struct tr_packet *p, char *label, size_t ln,
-			 char *cause, size_t cn)
-{
-	char d[SVG_TEXT_MAX];
-
-	snprintf(label, ln, "[%u] %s", p->no, tr_describe_packet(p, d, sizeof d));
-	tr_describe_cause(t, p, cause, cn);
-}
-
-static int max_i(int a, int b)
-{
-	return a > b ? a : b;
-}
-
-static int legend_w(void)
-{
-	int w = 0;
-
-	for (size_t i = 0; i < N(pkt_styles); i++)
-		w += 27 + text_w(strlen(pkt_styles[i].legend)) + 14;
-	return w + 14 + text_w(strlen("a call waits"));
-}
-
-/* Lane distance and the room right of the last lane, from the texts. */
-static void measure(struct svg *s)
-{
-	const struct trace *t = s->t;
-	char a[SVG_TEXT_MAX], b[SVG_TEXT_MAX];
-	int lane_w = SVG_LANE_MIN, right = 0;
-
-	s->time_w = text_w(strlen("-00000.000")) + 12;
-	for (size_t i = 0; i < t->nlanes; i++) {
-		size_t w = layout_width(layout_clean(t->lanes[i].label, false, a, sizeof a));
-		size_t w2 = layout_width(layout_clean(t->lanes[i].addrs, false, b, sizeof b));
-
-		lane_w = max_i(lane_w, text_w(w > w2 ? w : w2) + 32);
-	}
-	for (size_t i = 0; i < t->nrows; i++) {
-		const struct tr_row *r = &t->rows[i];
-		const struct tr_packet *p = row_packet(t, r);
-		const struct tr_call *c = row_call(t, r);
-
-		if (p && lane_ok(s, p->lane_from) && lane_ok(s, p->lane_to)) {
-			size_t w;
-			int span = p->lane_from != p->lane_to;
-
-			packet_texts(t, p, a, sizeof a, b, sizeof b);
-			w = layout_width(a) > layout_width(b) ? layout_width(a) : layout_width(b);
-			/* labels sit in the gap next to the sender, clear of other lifelines */
-			if (span > 0)
-				lane_w = max_i(lane_w, text_w(w) + 48);
-			else if (p->lane_from == t->nlanes - 1)
-				right = max_i(right, text_w(w) + 44);
-			else
-				lane_w = max_i(lane_w, text_w(w) + 56);
-		} else if (c && lane_ok(s, c->lane)) {
-			size_t w;
-
-			call_text(t, r, a, sizeof a);
-			call_note(t, r, b, sizeof b);
-			w = layout_width(a) > layout_width(b) ? layout_width(a) : layout_width(b);
-			if (c->lane == t->nlanes - 1)
-				right = max_i(right, text_w(w) + 14);
-			else
-				lane_w = max_i(lane_w, text_w(w) + 30);
-		}
-		for (uint32_t k = 0; k < r->state_count; k++) {
-			size_t si = (size_t)r->state_first + k;
-
-			if (si >= t->nstates)
-				break;
-			layout_state_label(&s->ls, &t->states[si], false, a, sizeof a);
-			lane_w = max_i(lane_w, text_w(layout_width(a)) + 40);
-		}
-	}
-	if (lane_w > SVG_LANE_MAX)
-		lane_w = SVG_LANE_MAX;
-	s->lane_w = lane_w;
-	s->width = SVG_PAD + s->time_w + (int)(t->nlanes ? t->nlanes : 1) * lane_w + SVG_PAD;
-	s->width += max_i(0, right - lane_w / 2);
-	s->width = max_i(s->width, legend_w() + 2 * SVG_PAD);
-}
-
-/* Row positions, and where each waiting call's bar starts and ends. */
-static void place_rows(struct svg *s)
-{
-	const struct trace *t = s->t;
-	int y = SVG_PAD + SVG_TITLE_H + SVG_HEAD_H + 16;
-
-	s->top = y;
-	for (size_t i = 0; i < t->ncalls; i++)
-		s->enter_y[i] = s->exit_y[i] = -1;
-	for (size_t i = 0; i < t->nrows; i++) {
-		const struct tr_row *r = &t->rows[i];
-
-		s->row_y[i] = y;
-		if (r->kind == TR_ROW_PACKET) {
-			y += SVG_ROW_PACKET;
-		} else {
-			if (r->index < t->ncalls && r->kind == TR_ROW_CALL_ENTER)
-				s->enter_y[r->index] = y + 9;
-			if (r->index < t->ncalls && r->kind == TR_ROW_CALL_EXIT)
-				s->exit_y[r->index] = y + 9;
-			y += call_row_h(t, r);
-		}
-		if (r->state_count > 0)
-			y += SVG_ROW_STATE;
-	}
-	s->bottom = y + 12;
-	s->height = s->bottom + SVG_LEGEND_H + SVG_PAD;
-}
 
 static void svg_prologue(const struct svg *s)
 {
@@ -296,16 +83,16 @@ static void svg_prologue(const struct svg *s)
 		     ".note{fill:#57606a;font-size:11px;font-style:italic}\n"
 		     ".state{font-size:11px;text-anchor:middle}\n"
 		     ".legend{fill:#57606a;font-size:11px}\n");
-	for (size_t i = 0; i < N(pkt_styles); i++)
-		fprintf(out, ".a-%s{stroke:%s;stroke-width:1.5;fill:none}\n", pkt_styles[i].cls,
-			pkt_styles[i].color);
+	for (size_t i = 0; i < N(tr_svg_styles); i++)
+		fprintf(out, ".a-%s{stroke:%s;stroke-width:1.5;fill:none}\n", tr_svg_styles[i].cls,
+			tr_svg_styles[i].color);
 	fprintf(out, "</style>\n<defs>\n");
-	for (size_t i = 0; i < N(pkt_styles); i++)
+	for (size_t i = 0; i < N(tr_svg_styles); i++)
 		fprintf(out,
 			"<marker id=\"head-%s\" viewBox=\"0 0 10 10\" refX=\"10\" refY=\"5\" "
 			"markerWidth=\"8\" markerHeight=\"8\" orient=\"auto\">"
 			"<path d=\"M0,0 L10,5 L0,10 z\" fill=\"%s\"/></marker>\n",
-			pkt_styles[i].cls, pkt_styles[i].color);
+			tr_svg_styles[i].cls, tr_svg_styles[i].color);
 	fprintf(out, "</defs>\n");
 	fprintf(out, "<rect x=\"0\" y=\"0\" width=\"%d\" height=\"%d\" fill=\"#ffffff\"/>\n",
 		s->width, s->height);
@@ -319,13 +106,13 @@ static void svg_heads(const struct svg *s)
 
 	fprintf(out, "<text class=\"title\" x=\"%d\" y=\"%d\">socklab trace: %zu process%s, %zu call%s, "
 		     "%zu packet%s</text>\n",
-		SVG_PAD, SVG_PAD + 14, layout_socket_procs(t), layout_socket_procs(t) == 1 ? "" : "es", t->ncalls,
+		SVG_PAD, SVG_PAD + 14, tr_layout_socket_procs(t), tr_layout_socket_procs(t) == 1 ? "" : "es", t->ncalls,
 		t->ncalls == 1 ? "" : "s", t->npackets, t->npackets == 1 ? "" : "s");
 	fprintf(out, "<text class=\"time\" x=\"%d\" y=\"%d\">ms</text>\n", SVG_PAD + s->time_w - 12,
 		s->top - 4);
 	for (size_t i = 0; i < t->nlanes; i++) {
 		const struct tr_lane *l = &t->lanes[i];
-		int x = lane_x(s, (uint32_t)i);
+		int x = tr_svg_lane_x(s, (uint32_t)i);
 		/* an address no traced process owns: drawn dashed, it only answers */
 		const char *dash = l->pid == 0 ? " stroke-dasharray=\"4 3\"" : "";
 
@@ -351,12 +138,12 @@ static void svg_bars(const struct svg *s)
 		bool never = s->exit_y[i] < 0;
 		int y1 = s->enter_y[i], y2 = never ? s->bottom : s->exit_y[i];
 
-		if (y1 < 0 || !lane_ok(s, c->lane))
+		if (y1 < 0 || !tr_svg_lane_ok(s, c->lane))
 			continue;
 		fprintf(s->out,
 			"<rect class=\"wait\" data-call=\"%u\" x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" "
 			"fill=\"#dbe9ff\" stroke=\"#6b8fc9\"%s/>\n",
-			c->id, lane_x(s, c->lane) - SVG_BAR_W / 2, y1, SVG_BAR_W, max_i(y2 - y1, 1),
+			c->id, tr_svg_lane_x(s, c->lane) - SVG_BAR_W / 2, y1, SVG_BAR_W, tr_svg_max_i(y2 - y1, 1),
 			never ? " stroke-dasharray=\"3 2\"" : "");
 	}
 }
@@ -368,8 +155,8 @@ static void svg_packet(const struct svg *s, const struct tr_packet *p, int y)
 	char label[SVG_TEXT_MAX], cause[SVG_TEXT_MAX];
 	int xf, xt, ay = y + 18;
 
-	packet_texts(s->t, p, label, sizeof label, cause, sizeof cause);
-	if (!lane_ok(s, p->lane_from) || !lane_ok(s, p->lane_to)) {
+	tr_svg_packet_texts(s->t, p, label, sizeof label, cause, sizeof cause);
+	if (!tr_svg_lane_ok(s, p->lane_from) || !tr_svg_lane_ok(s, p->lane_to)) {
 		/* no lane to draw it on: still tell it, at the left */
 		fprintf(out, "<text class=\"pkt\" data-no=\"%u\" style=\"text-anchor:start\" x=\"%d\" "
 			"y=\"%d\">", p->no, SVG_PAD + s->time_w, y + 13);
@@ -377,8 +164,8 @@ static void svg_packet(const struct svg *s, const struct tr_packet *p, int y)
 		fprintf(out, "</text>\n");
 		return;
 	}
-	xf = lane_x(s, p->lane_from);
-	xt = lane_x(s, p->lane_to);
+	xf = tr_svg_lane_x(s, p->lane_from);
+	xt = tr_svg_lane_x(s, p->lane_to);
 	if (xf == xt) {
 		/* both ends in one lane: a loop out to the right and back */
 		fprintf(out,
@@ -392,7 +179,7 @@ static void svg_packet(const struct svg *s, const struct tr_packet *p, int y)
 	} else {
 		int dir = xt > xf ? 1 : -1;
 		/* the label in the gap next to the sender: no other lifeline runs through it */
-		int xm = (xf + lane_x(s, (uint32_t)((int)p->lane_from + dir))) / 2;
+		int xm = (xf + tr_svg_lane_x(s, (uint32_t)((int)p->lane_from + dir))) / 2;
 
 		fprintf(out,
 			"<line class=\"a-%s\" x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" "
@@ -409,15 +196,15 @@ static void svg_packet(const struct svg *s, const struct tr_packet *p, int y)
 
 static void svg_call(const struct svg *s, const struct tr_row *r, int y)
 {
-	const struct tr_call *c = row_call(s->t, r);
+	const struct tr_call *c = tr_svg_row_call(s->t, r);
 	char text[SVG_TEXT_MAX], note[SVG_TEXT_MAX];
 	int x;
 
-	if (!c || !lane_ok(s, c->lane))
+	if (!c || !tr_svg_lane_ok(s, c->lane))
 		return;
-	x = lane_x(s, c->lane);
-	call_text(s->t, r, text, sizeof text);
-	call_note(s->t, r, note, sizeof note);
+	x = tr_svg_lane_x(s, c->lane);
+	tr_svg_call_text(s->t, r, text, sizeof text);
+	tr_svg_call_note(s->t, r, note, sizeof note);
 	/* a call that did not wait is a filled dot; entry and return sit on its bar */
 	fprintf(s->out, "<circle cx=\"%d\" cy=\"%d\" r=\"%d\" fill=\"%s\" stroke=\"#24292f\"/>\n", x,
 		y + 9, r->kind == TR_ROW_CALL ? 4 : 3, r->kind == TR_ROW_CALL ? "#24292f" : "#ffffff");
@@ -440,7 +227,7 @@ static void svg_states(const struct svg *s, const struct tr_row *r, int y)
 	for (size_t lane = 0; lane < t->nlanes; lane++) {
 		char label[4 * SVG_TEXT_MAX], one[SVG_TEXT_MAX];
 		size_t o = 0;
-		int w, x = lane_x(s, (uint32_t)lane);
+		int w, x = tr_svg_lane_x(s, (uint32_t)lane);
 
 		label[0] = '\0';
 		for (uint32_t k = 0; k < r->state_count; k++) {
@@ -448,14 +235,14 @@ static void svg_states(const struct svg *s, const struct tr_row *r, int y)
 
 			if (si >= t->nstates || t->states[si].lane != lane)
 				continue;
-			layout_state_label(&s->ls, &t->states[si], false, one, sizeof one);
+			tr_layout_state_label(&s->ls, &t->states[si], false, one, sizeof one);
 			o += (size_t)snprintf(label + o, sizeof label - o, "%s%s", o ? ", " : "", one);
 			if (o >= sizeof label)
 				break;
 		}
 		if (label[0] == '\0')
 			continue;
-		w = text_w(layout_width(label)) + 14;
+		w = tr_svg_text_w(tr_layout_width(label)) + 14;
 		fprintf(s->out,
 			"<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"16\" rx=\"8\" fill=\"#fff8c5\" "
 			"stroke=\"#d4a72c\"/>\n",
@@ -472,8 +259,8 @@ static void svg_rows(const struct svg *s)
 
 	for (size_t i = 0; i < t->nrows; i++) {
 		const struct tr_row *r = &t->rows[i];
-		const struct tr_packet *p = row_packet(t, r);
-		int y = s->row_y[i], h = p ? SVG_ROW_PACKET : call_row_h(t, r);
+		const struct tr_packet *p = tr_svg_row_packet(t, r);
+		int y = s->row_y[i], h = p ? SVG_ROW_PACKET : tr_svg_call_row_h(t, r);
 		int64_t rel = r->ts - t->t0;
 		uint64_t us = (uint64_t)(rel < 0 ? -rel : rel);
 
@@ -495,14 +282,14 @@ static void svg_legend(const struct svg *s)
 	FILE *out = s->out;
 	int x = SVG_PAD, y = s->bottom + 22;
 
-	for (size_t i = 0; i < N(pkt_styles); i++) {
+	for (size_t i = 0; i < N(tr_svg_styles); i++) {
 		fprintf(out,
 			"<line class=\"a-%s\" x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" "
 			"marker-end=\"url(#head-%s)\"/>\n",
-			pkt_styles[i].cls, x, y - 4, x + 22, y - 4, pkt_styles[i].cls);
+			tr_svg_styles[i].cls, x, y - 4, x + 22, y - 4, tr_svg_styles[i].cls);
 		fprintf(out, "<text class=\"legend\" x=\"%d\" y=\"%d\">%s</text>\n", x + 27, y,
-			pkt_styles[i].legend);
-		x += 27 + text_w(strlen(pkt_styles[i].legend)) + 14;
+			tr_svg_styles[i].legend);
+		x += 27 + tr_svg_text_w(strlen(tr_svg_styles[i].legend)) + 14;
 	}
 	fprintf(out,
 		"<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"14\" fill=\"#dbe9ff\" stroke=\"#6b8fc9\"/>\n",
@@ -518,9 +305,9 @@ int trace_render_svg(const struct trace *t, FILE *out)
 	s.row_y = calloc(t->nrows ? t->nrows : 1, sizeof *s.row_y);
 	s.enter_y = calloc(t->ncalls ? t->ncalls : 1, sizeof *s.enter_y);
 	s.exit_y = calloc(t->ncalls ? t->ncalls : 1, sizeof *s.exit_y);
-	if (s.row_y && s.enter_y && s.exit_y && layout_states_init(&s.ls, t) == 0) {
-		measure(&s);
-		place_rows(&s);
+	if (s.row_y && s.enter_y && s.exit_y && tr_layout_states_init(&s.ls, t) == 0) {
+		tr_svg_measure(&s);
+		tr_svg_place_rows(&s);
 		svg_prologue(&s);
 		svg_heads(&s);
 		svg_bars(&s);
@@ -529,7 +316,7 @@ int trace_render_svg(const struct trace *t, FILE *out)
 		fprintf(out, "</svg>\n");
 		rc = fflush(out) != 0 || ferror(out) ? -1 : 0;
 	}
-	layout_states_free(&s.ls);
+	tr_layout_states_free(&s.ls);
 	free(s.row_y);
 	free(s.enter_y);
 	free(s.exit_y);

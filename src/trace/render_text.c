@@ -38,7 +38,7 @@ static const char *const digit_glyph[10] = { "0", "1", "2", "3", "4", "5", "6", 
 struct ladder {
 	const struct trace *t;
 	const struct glyphs *g;
-	struct layout_states ls;
+	struct tr_layout_states ls;
 	size_t gap;          /* columns between lanes */
 	size_t width;        /* columns of the lane area */
 	size_t tw;           /* columns of the time */
@@ -107,7 +107,7 @@ static bool row_texts(const struct trace *t, const struct tr_row *r, char *c1, s
 		bool has_why = c->completed_why && c->completed_why[0];
 
 		if (has_why)
-			layout_clean(c->completed_why, false, why, sizeof why);
+			tr_layout_clean(c->completed_why, false, why, sizeof why);
 		/* a call that found its packet already there did not wait for it */
 		snprintf(c2, n2, "%s [%u]%s%s", c->blocked ? "completed by" : "already had",
 			 c->completed_by, has_why ? " " : "", has_why ? why : "");
@@ -127,7 +127,7 @@ static void row_states(const struct ladder *l, const struct tr_row *r, char *buf
 
 		if (k >= l->t->nstates)
 			break;
-		layout_state_label(&l->ls, &l->t->states[k], true, one, sizeof one);
+		tr_layout_state_label(&l->ls, &l->t->states[k], true, one, sizeof one);
 		w = snprintf(buf + o, n - o, "%s%s", o ? ", " : "", one);
 		if (w < 0 || (size_t)w >= n - o)
 			break;
@@ -209,7 +209,7 @@ static void track_waiting(struct ladder *l, const struct tr_row *r)
 
 static void put_padded(FILE *out, const char *s, size_t w)
 {
-	size_t sw = layout_width(s);
+	size_t sw = tr_layout_width(s);
 
 	fputs(s, out);
 	for (; sw < w; sw++)
@@ -277,16 +277,16 @@ static int ladder_init(struct ladder *l, const struct trace *t, const struct ren
 		row_texts(t, &t->rows[i], c1, sizeof c1, c2, sizeof c2);
 		/* only rows with a column after it decide a column's width */
 		has_states = t->rows[i].state_count > 0;
-		w = layout_width(c1);
+		w = tr_layout_width(c1);
 		if ((c2[0] || has_states) && w > l->w1)
 			l->w1 = w > TEXT_COL1_MAX ? TEXT_COL1_MAX : w;
-		w = layout_width(c2);
+		w = tr_layout_width(c2);
 		if (has_states && w > l->w2)
 			l->w2 = w > TEXT_COL2_MAX ? TEXT_COL2_MAX : w;
 	}
 	l->waiting = calloc(t->nlanes ? t->nlanes : 1, sizeof *l->waiting);
 	l->cells = calloc(l->width ? l->width : 1, sizeof *l->cells);
-	if (!l->waiting || !l->cells || layout_states_init(&l->ls, t) < 0)
+	if (!l->waiting || !l->cells || tr_layout_states_init(&l->ls, t) < 0)
 		return -1;
 	return 0;
 }
@@ -295,7 +295,7 @@ static void ladder_free(struct ladder *l)
 {
 	free(l->waiting);
 	free(l->cells);
-	layout_states_free(&l->ls);
+	tr_layout_states_free(&l->ls);
 }
 
 static void print_header(const struct ladder *l, FILE *out)
@@ -304,24 +304,24 @@ static void print_header(const struct ladder *l, FILE *out)
 	char letter[8], label[4 * TR_LABEL_MAX], ms[8];
 	size_t lw = 1, labw = 0;
 
-	fprintf(out, "socklab trace: %zu process%s, %zu call%s, %zu packet%s\n", layout_socket_procs(t),
-		layout_socket_procs(t) == 1 ? "" : "es", t->ncalls, t->ncalls == 1 ? "" : "s", t->npackets,
+	fprintf(out, "socklab trace: %zu process%s, %zu call%s, %zu packet%s\n", tr_layout_socket_procs(t),
+		tr_layout_socket_procs(t) == 1 ? "" : "es", t->ncalls, t->ncalls == 1 ? "" : "s", t->npackets,
 		t->npackets == 1 ? "" : "s");
 	for (size_t i = 0; i < t->nlanes; i++) {
-		size_t w = layout_width(layout_clean(t->lanes[i].label, false, label, sizeof label));
+		size_t w = tr_layout_width(tr_layout_clean(t->lanes[i].label, false, label, sizeof label));
 
 		if (w > labw)
 			labw = w;
-		w = strlen(layout_lane_letter((uint32_t)i, letter, sizeof letter));
+		w = strlen(tr_layout_lane_letter((uint32_t)i, letter, sizeof letter));
 		if (w > lw)
 			lw = w;
 	}
 	for (size_t i = 0; i < t->nlanes; i++) {
 		char addrs[4 * TR_LABEL_MAX];
 
-		layout_clean(t->lanes[i].addrs, false, addrs, sizeof addrs);
-		fprintf(out, "  %-*s  ", (int)lw, layout_lane_letter((uint32_t)i, letter, sizeof letter));
-		put_padded(out, layout_clean(t->lanes[i].label, false, label, sizeof label),
+		tr_layout_clean(t->lanes[i].addrs, false, addrs, sizeof addrs);
+		fprintf(out, "  %-*s  ", (int)lw, tr_layout_lane_letter((uint32_t)i, letter, sizeof letter));
+		put_padded(out, tr_layout_clean(t->lanes[i].label, false, label, sizeof label),
 			   addrs[0] ? labw : 0);
 		if (addrs[0])
 			fprintf(out, "   %s", addrs);
@@ -333,7 +333,7 @@ static void print_header(const struct ladder *l, FILE *out)
 	snprintf(ms, sizeof ms, "ms");
 	fprintf(out, "%*s  ", (int)l->tw, ms);
 	for (size_t i = 0; i < t->nlanes; i++) {
-		size_t w = strlen(layout_lane_letter((uint32_t)i, letter, sizeof letter));
+		size_t w = strlen(tr_layout_lane_letter((uint32_t)i, letter, sizeof letter));
 
 		fputs(letter, out);
 		if (i + 1 < t->nlanes)

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "core/log.h"
+#include "core/proc.h"
 #include "trace/spawn.h"
 
 enum phase { PH_WAIT_SERVER, PH_CLIENT, PH_LINGER, PH_STOP_SERVER, PH_DRAIN, PH_DONE };
@@ -20,9 +21,9 @@ enum phase { PH_WAIT_SERVER, PH_CLIENT, PH_LINGER, PH_STOP_SERVER, PH_DRAIN, PH_
 struct run {
 	const struct trace_opts *o;
 	const char *lib, *logpath;
-	struct tcap *cap;
-	struct run_result *res;
-	struct event_base *base;
+	struct tr_tcap *cap;
+	struct tr_run_result *res;
+	struct proc *proc;
 	enum phase phase;
 	int64_t phase_t, client_t;
 	bool server_running, client_running;
@@ -84,11 +85,11 @@ static void reap(struct run *r)
 
 static void start_client(struct run *r)
 {
-	struct spawn_opts so = {
+	struct tr_spawn_opts so = {
 		.lib = r->lib, .log = r->logpath, .stdin_fd = -1,
 		.stdout_fd = r->o->json ? STDERR_FILENO : -1, .own_group = false,
 	};
-	pid_t pid = spawn_start(r->o->argv, &so);
+	pid_t pid = tr_spawn_start(r->o->argv, &so);
 
 	if (pid < 0) {
 		log_error_errno(errno, "cannot run '%s'", r->o->argv[0]);
@@ -159,7 +160,7 @@ static void on_tick(evutil_socket_t fd, short what, void *arg)
 	case PH_DRAIN:
 		if (now - r->phase_t >= RUN_DRAIN_MS) {
 			phase_set(r, PH_DONE);
-			event_base_loopbreak(r->base);
+			proc_exit(r->proc);
 		}
 		break;
 	case PH_DONE:
@@ -173,19 +174,18 @@ static void on_capture(evutil_socket_t fd, short what, void *arg)
 
 	(void)fd;
 	(void)what;
-	if (tcap_drain(r->cap) < 0) {
+	if (tr_tcap_drain(r->cap) < 0) {
 		r->failed = true;
-		event_base_loopbreak(r->base);
+		proc_exit(r->proc);
 	}
 }
 
 /* ^C: stop what we started and tell the story so far. */
-static void on_signal(evutil_socket_t sig, short what, void *arg)
+static void on_signal(int sig, void *arg)
 {
 	struct run *r = arg;
 
 	(void)sig;
-	(void)what;
 	r->res->interrupted = true;
 	if (r->client_running)
 		kill(r->res->client, SIGTERM);
@@ -193,40 +193,38 @@ static void on_signal(evutil_socket_t sig, short what, void *arg)
 		phase_set(r, PH_LINGER);
 }
 
-int run_programs(const struct trace_opts *o, const char *lib, const char *logpath,
-		 struct tcap *cap, struct run_result *res)
+int tr_run_programs(const struct trace_opts *o, const char *lib, const char *logpath,
+		 struct tr_tcap *cap, struct tr_run_result *res)
 {
 	struct run r = { .o = o, .lib = lib, .logpath = logpath, .cap = cap, .res = res,
 			 .log_fd = -1, .log_line_start = true };
-	struct event *tick = NULL, *capev = NULL, *sigint = NULL, *sigterm = NULL;
-	struct timeval tv = { 0, RUN_TICK_MS * 1000 };
+	static const int sigs[] = { SIGINT, SIGTERM };
+	struct event *tick = NULL, *capev = NULL;
+	struct timeval tv = proc_tv_ms(RUN_TICK_MS);
 	int rc = -1;
 
 	memset(res, 0, sizeof *res);
-	r.base = event_base_new();
-	if (!r.base) {
+	r.proc = proc_new();
+	if (!r.proc) {
 		log_error("cannot start the event loop");
 		return -1;
 	}
-	tick = event_new(r.base, -1, EV_PERSIST, on_tick, &r);
-	capev = event_new(r.base, tcap_fd(cap), EV_READ | EV_PERSIST, on_capture, &r);
-	sigint = evsignal_new(r.base, SIGINT, on_signal, &r);
-	sigterm = evsignal_new(r.base, SIGTERM, on_signal, &r);
-	if (!tick || !capev || !sigint || !sigterm || event_add(tick, &tv) < 0 ||
-	    event_add(capev, NULL) < 0 || event_add(sigint, NULL) < 0 ||
-	    event_add(sigterm, NULL) < 0) {
+	tick = event_new(proc_base(r.proc), -1, EV_PERSIST, on_tick, &r);
+	capev = event_new(proc_base(r.proc), tr_tcap_fd(cap), EV_READ | EV_PERSIST, on_capture, &r);
+	if (!tick || !capev || event_add(tick, &tv) < 0 || event_add(capev, NULL) < 0 ||
+	    proc_on_signals(r.proc, sigs, 2, on_signal, &r) < 0) {
 		log_error("cannot start the event loop");
 		goto out;
 	}
 	if (o->server) {
 		char *argv[] = { "/bin/sh", "-c", (char *)o->server, NULL };
 		int devnull = open("/dev/null", O_RDONLY | O_CLOEXEC);
-		struct spawn_opts so = {
+		struct tr_spawn_opts so = {
 			.lib = lib, .log = logpath, .stdin_fd = devnull,
 			.stdout_fd = o->json ? STDERR_FILENO : -1, .own_group = true,
 		};
 
-		res->server = spawn_start(argv, &so);
+		res->server = tr_spawn_start(argv, &so);
 		if (devnull >= 0)
 			close(devnull);
 		if (res->server < 0) {
@@ -238,8 +236,8 @@ int run_programs(const struct trace_opts *o, const char *lib, const char *logpat
 	} else {
 		start_client(&r);
 	}
-	event_base_dispatch(r.base);
-	tcap_drain(cap);
+	proc_loop(r.proc);
+	tr_tcap_drain(cap);
 	rc = r.failed ? -1 : 0;
 out:
 	/* never leave a process of ours behind */
@@ -257,10 +255,6 @@ out:
 		event_free(tick);
 	if (capev)
 		event_free(capev);
-	if (sigint)
-		event_free(sigint);
-	if (sigterm)
-		event_free(sigterm);
-	event_base_free(r.base);
+	proc_free(r.proc);
 	return rc;
 }

@@ -15,7 +15,7 @@
 #define RUN_DRAIN_MS 100        /* capture after the server is gone; more than
 				 * TCAP_BLOCK_TIMEOUT_MS, so the last block arrives */
 
-struct run_result {
+struct tr_run_result {
 	pid_t client, server;
 	bool client_exited;
 	int client_status;        /* waitpid status */
@@ -27,7 +27,7 @@ struct run_result {
 
 /* Runs everything; the captured frames end up in cap. -1 when a program
  * could not be started (message printed). */
-int run_programs(const struct trace_opts *o, const char *lib, const char *logpath,
-		 struct tcap *cap, struct run_result *res);
+int tr_run_programs(const struct trace_opts *o, const char *lib, const char *logpath,
+		 struct tr_tcap *cap, struct tr_run_result *res);
 
 #endif

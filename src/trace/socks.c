@@ -7,17 +7,6 @@
 #include <string.h>
 #include <sys/socket.h>
 
-static const uint8_t v4mapped[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff };
-
-void endpoint_normalize(struct tr_endpoint *e)
-{
-	if (e->family == AF_INET6 && memcmp(e->addr, v4mapped, 12) == 0) {
-		memmove(e->addr, e->addr + 12, 4);
-		memset(e->addr + 4, 0, 12);
-		e->family = AF_INET;
-	}
-}
-
 static bool addr_any(const struct tr_endpoint *e)
 {
 	static const uint8_t zero[16];
@@ -25,7 +14,7 @@ static bool addr_any(const struct tr_endpoint *e)
 	return memcmp(e->addr, zero, e->family == AF_INET ? 4 : 16) == 0;
 }
 
-bool endpoint_match(const struct tr_endpoint *sock_local, const struct tr_endpoint *e)
+bool tr_endpoint_match(const struct tr_endpoint *sock_local, const struct tr_endpoint *e)
 {
 	if (sock_local->family == 0 || sock_local->port != e->port)
 		return false;
@@ -43,21 +32,21 @@ static bool is_name(const struct tr_call *c, const char *const *names)
 	return false;
 }
 
-bool sock_call_sends(const struct tr_call *c)
+bool tr_sock_call_sends(const struct tr_call *c)
 {
 	static const char *const names[] = { "send", "sendto", "sendmsg", "sendmmsg", "write",
 					     "writev", "sendfile", NULL };
 	return is_name(c, names);
 }
 
-bool sock_call_reads(const struct tr_call *c)
+bool tr_sock_call_reads(const struct tr_call *c)
 {
 	static const char *const names[] = { "recv", "recvfrom", "recvmsg", "recvmmsg", "read",
 					     "readv", NULL };
 	return is_name(c, names);
 }
 
-bool sock_call_waits(const struct tr_call *c)
+bool tr_sock_call_waits(const struct tr_call *c)
 {
 	static const char *const names[] = { "select", "poll", "ppoll", "epoll_wait", NULL };
 	return is_name(c, names);
@@ -67,55 +56,36 @@ bool sock_call_waits(const struct tr_call *c)
  * +1 for sending, -1 for receiving. */
 static int64_t call_bytes(const struct tr_call *c, int *dir)
 {
-	char v[32];
-
 	*dir = 0;
 	if (c->ret <= 0 || c->err != 0)
 		return -1;
-	if (sock_call_sends(c))
+	if (tr_sock_call_sends(c))
 		*dir = 1;
-	else if (sock_call_reads(c))
+	else if (tr_sock_call_reads(c))
 		*dir = -1;
-	else if (strcmp(c->name, "splice") == 0 && tr_call_arg(c, "dir", v, sizeof v))
-		*dir = strcmp(v, "out") == 0 ? 1 : -1;
+	else if (strcmp(c->name, "splice") == 0 && c->args.splice_dir)
+		*dir = c->args.splice_dir;
 	else
 		return -1;
-	if (strstr(c->name, "mmsg")) {
-		int64_t bytes;
-
-		if (!tr_call_arg_int(c, "bytes", 1, INT64_MAX, &bytes))
-			return -1;
-		return bytes;
-	}
+	if (strstr(c->name, "mmsg"))
+		return c->args.bytes > 0 ? c->args.bytes : -1;
 	return c->ret;
 }
 
-static int span_push(struct sock_span **v, size_t *n, size_t *cap, uint64_t off, uint64_t len,
+static int span_push(struct tr_sock_span **v, size_t *n, size_t *cap, uint64_t off, uint64_t len,
 		     uint32_t call)
 {
-	if (*n == *cap) {
-		size_t nc = *cap ? *cap * 2 : 8;
-		struct sock_span *nv = realloc(*v, nc * sizeof *nv);
-		if (!nv)
-			return -1;
-		*v = nv;
-		*cap = nc;
-	}
-	(*v)[(*n)++] = (struct sock_span){ off, len, call };
+	if (tr_grow(v, cap, *n, sizeof **v, 8) < 0)
+		return -1;
+	(*v)[(*n)++] = (struct tr_sock_span){ off, len, call };
 	return 0;
 }
 
-static struct sock *sock_new(struct socks *s, int32_t pid, int32_t fd, int64_t t)
+static struct tr_sock *tr_sock_new(struct tr_socks *s, int32_t pid, int32_t fd, int64_t t)
 {
-	if (s->n == s->cap) {
-		size_t nc = s->cap ? s->cap * 2 : 16;
-		struct sock *nv = realloc(s->v, nc * sizeof *nv);
-		if (!nv)
-			return NULL;
-		s->v = nv;
-		s->cap = nc;
-	}
-	struct sock *k = &s->v[s->n++];
+	if (tr_grow(&s->v, &s->cap, s->n, sizeof *s->v, 16) < 0)
+		return NULL;
+	struct tr_sock *k = &s->v[s->n++];
 	memset(k, 0, sizeof *k);
 	k->pid = pid;
 	k->fd = fd;
@@ -124,7 +94,7 @@ static struct sock *sock_new(struct socks *s, int32_t pid, int32_t fd, int64_t t
 	return k;
 }
 
-static struct sock *sock_open_find(struct socks *s, int32_t pid, int32_t fd)
+static struct tr_sock *tr_sock_open_find(struct tr_socks *s, int32_t pid, int32_t fd)
 {
 	for (size_t i = s->n; i-- > 0;)
 		if (s->v[i].pid == pid && s->v[i].fd == fd && s->v[i].t_close == INT64_MAX)
@@ -132,67 +102,46 @@ static struct sock *sock_open_find(struct socks *s, int32_t pid, int32_t fd)
 	return NULL;
 }
 
-static int known_add(struct socks *s, const struct tr_endpoint *e)
+static int known_add(struct tr_socks *s, const struct tr_endpoint *e)
 {
 	for (size_t i = 0; i < s->nknown; i++)
 		if (tr_endpoint_eq(&s->known[i], e))
 			return 0;
-	if (s->nknown == s->known_cap) {
-		size_t nc = s->known_cap ? s->known_cap * 2 : 16;
-		struct tr_endpoint *nv = realloc(s->known, nc * sizeof *nv);
-		if (!nv)
-			return -1;
-		s->known = nv;
-		s->known_cap = nc;
-	}
+	if (tr_grow(&s->known, &s->known_cap, s->nknown, sizeof *s->known, 16) < 0)
+		return -1;
 	s->known[s->nknown++] = *e;
 	return 0;
 }
 
 /* Remembers the addresses a call names. */
-static int known_from_call(struct socks *s, const struct tr_call *c)
+static int known_from_call(struct tr_socks *s, const struct tr_call *c)
 {
-	static const char *const keys[] = { "addr", "local", "peer" };
-	char v[TR_ADDRSTR_MAX];
-	struct tr_endpoint e;
+	const struct tr_endpoint *named[] = { &c->args.addr, &c->args.local, &c->args.peer };
 
-	for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
-		if (!tr_call_arg(c, keys[i], v, sizeof v) || tr_endpoint_parse(v, &e) < 0 ||
-		    e.port == 0)
-			continue;
-		endpoint_normalize(&e);
-		if (known_add(s, &e) < 0)
+	for (size_t i = 0; i < sizeof named / sizeof named[0]; i++)
+		if (named[i]->family != 0 && named[i]->port != 0 && known_add(s, named[i]) < 0)
 			return -1;
-	}
 	return 0;
 }
 
-static void endpoint_from_arg(const struct tr_call *c, const char *key, struct tr_endpoint *out)
+/* An address a call named, when it has a port. */
+static void endpoint_learn(const struct tr_endpoint *e, struct tr_endpoint *out)
 {
-	char v[TR_ADDRSTR_MAX];
-	struct tr_endpoint e;
-
-	if (!tr_call_arg(c, key, v, sizeof v) || tr_endpoint_parse(v, &e) < 0 || e.port == 0)
-		return;
-	endpoint_normalize(&e);
-	*out = e;
+	if (e->family != 0 && e->port != 0)
+		*out = *e;
 }
 
-static void sock_learn(struct sock *k, const struct tr_call *c)
+static void tr_sock_learn(struct tr_sock *k, const struct tr_call *c)
 {
-	char v[32];
-
-	if (tr_call_arg(c, "sock", v, sizeof v)) {
-		if (strcmp(v, "stream") == 0)
-			k->type = SOCK_STREAM;
-		else if (strcmp(v, "dgram") == 0)
-			k->type = SOCK_DGRAM;
-	}
-	endpoint_from_arg(c, "local", &k->local);
-	endpoint_from_arg(c, "peer", &k->peer);
+	if (c->args.sock == TR_SOCK_STREAM)
+		k->type = SOCK_STREAM;
+	else if (c->args.sock == TR_SOCK_DGRAM)
+		k->type = SOCK_DGRAM;
+	endpoint_learn(&c->args.local, &k->local);
+	endpoint_learn(&c->args.peer, &k->peer);
 }
 
-static int sock_account(struct sock *k, const struct tr_call *c)
+static int tr_sock_account(struct tr_sock *k, const struct tr_call *c)
 {
 	int dir;
 	int64_t n = call_bytes(c, &dir);
@@ -211,9 +160,8 @@ static int sock_account(struct sock *k, const struct tr_call *c)
 	return 0;
 }
 
-static void sock_note_call(struct sock *k, const struct tr_call *c)
+static void tr_sock_note_call(struct tr_sock *k, const struct tr_call *c)
 {
-	char v[32];
 	int64_t t_done = c->t_exit >= 0 ? c->t_exit : c->t_enter;
 
 	if (strcmp(c->name, "listen") == 0 && c->ret == 0) {
@@ -222,20 +170,18 @@ static void sock_note_call(struct sock *k, const struct tr_call *c)
 	} else if (strcmp(c->name, "connect") == 0 && !k->connect_call) {
 		k->connect_call = c->id;
 	} else if (strcmp(c->name, "shutdown") == 0 && c->ret == 0 && !k->shutdown_call &&
-		   tr_call_arg(c, "how", v, sizeof v) && strcmp(v, "SHUT_RD") != 0) {
+		   c->args.shut_wr) {
 		k->shutdown_call = c->id;
 	} else if (strcmp(c->name, "close") == 0) {
 		k->close_call = c->id;
 		k->t_close = t_done;
-		k->close_unread = tr_call_arg_int(c, "unread", 1, INT64_MAX, &(int64_t){ 0 });
-		k->close_linger0 = tr_call_arg(c, "linger", v, sizeof v) && strcmp(v, "0") == 0;
+		k->close_unread = c->args.unread > 0;
+		k->close_linger0 = c->args.linger0;
 	}
 }
 
-int socks_build(struct socks *s, const struct trace *t)
+int tr_socks_build(struct tr_socks *s, const struct trace *t)
 {
-	char v[32];
-
 	memset(s, 0, sizeof *s);
 	s->call_sock = calloc(t->ncalls + 1, sizeof *s->call_sock);
 	s->accepted = calloc(t->ncalls + 1, sizeof *s->accepted);
@@ -245,39 +191,37 @@ int socks_build(struct socks *s, const struct trace *t)
 		const struct tr_call *c = &t->calls[i];
 		bool creates = strcmp(c->name, "socket") == 0;
 		int32_t fd = creates ? (int32_t)c->ret : c->fd;
-		struct sock *k;
+		struct tr_sock *k;
 
 		if (known_from_call(s, c) < 0)
 			return -1;
 		if (fd < 0 || (creates && c->ret < 0))
 			continue;
-		if (!creates && !tr_call_arg(c, "sock", v, sizeof v))
+		if (!creates && c->args.sock == TR_SOCK_NONE)
 			continue;
-		k = creates ? NULL : sock_open_find(s, c->pid, fd);
+		k = creates ? NULL : tr_sock_open_find(s, c->pid, fd);
 		if (!k) {
-			k = sock_new(s, c->pid, fd, c->t_enter);
+			k = tr_sock_new(s, c->pid, fd, c->t_enter);
 			if (!k)
 				return -1;
 		}
-		sock_learn(k, c);
-		if (creates && tr_call_arg(c, "type", v, sizeof v))
-			k->type = strncmp(v, "SOCK_STREAM", 11) == 0	 ? SOCK_STREAM
-				  : strncmp(v, "SOCK_DGRAM", 10) == 0 ? SOCK_DGRAM
-								       : k->type;
+		tr_sock_learn(k, c);
+		if (creates && c->args.type)
+			k->type = c->args.type;
 		s->call_sock[i] = (uint32_t)(k - s->v) + 1;
-		sock_note_call(k, c);
-		if (sock_account(k, c) < 0)
+		tr_sock_note_call(k, c);
+		if (tr_sock_account(k, c) < 0)
 			return -1;
 		if ((strcmp(c->name, "accept") == 0 || strcmp(c->name, "accept4") == 0) &&
 		    c->ret >= 0) {
 			size_t lis = (size_t)(k - s->v);
-			struct sock *nk = sock_new(s, c->pid, (int32_t)c->ret,
+			struct tr_sock *nk = tr_sock_new(s, c->pid, (int32_t)c->ret,
 						   c->t_exit >= 0 ? c->t_exit : c->t_enter);
 			if (!nk)
 				return -1;
 			nk->type = SOCK_STREAM;
-			endpoint_from_arg(c, "local", &nk->local);
-			endpoint_from_arg(c, "addr", &nk->peer);
+			endpoint_learn(&c->args.local, &nk->local);
+			endpoint_learn(&c->args.addr, &nk->peer);
 			if (nk->local.family == 0) /* older kernels: the listener's */
 				nk->local = s->v[lis].local;
 			s->accepted[i] = (uint32_t)(nk - s->v) + 1;
@@ -286,7 +230,7 @@ int socks_build(struct socks *s, const struct trace *t)
 	return 0;
 }
 
-void socks_free(struct socks *s)
+void tr_socks_free(struct tr_socks *s)
 {
 	for (size_t i = 0; i < s->n; i++) {
 		free(s->v[i].sends);
@@ -301,13 +245,13 @@ void socks_free(struct socks *s)
 
 /* Among the sockets that fit, the one opened last before ts; if all opened
  * after it (clock skew between stamping and recording), the first. */
-static struct sock *pick(const struct socks *s, int64_t ts,
-			 bool (*fits)(const struct sock *, const void *), const void *arg)
+static struct tr_sock *pick(const struct tr_socks *s, int64_t ts,
+			 bool (*fits)(const struct tr_sock *, const void *), const void *arg)
 {
-	struct sock *best = NULL, *first = NULL;
+	struct tr_sock *best = NULL, *first = NULL;
 
 	for (size_t i = 0; i < s->n; i++) {
-		struct sock *k = &s->v[i];
+		struct tr_sock *k = &s->v[i];
 
 		if (!fits(k, arg))
 			continue;
@@ -323,25 +267,25 @@ struct ends {
 	const struct tr_endpoint *local, *peer;
 };
 
-static bool fits_stream(const struct sock *k, const void *arg)
+static bool fits_stream(const struct tr_sock *k, const void *arg)
 {
 	const struct ends *e = arg;
 
 	return k->type == SOCK_STREAM && !k->listener && tr_endpoint_eq(&k->peer, e->peer) &&
-	       endpoint_match(&k->local, e->local);
+	       tr_endpoint_match(&k->local, e->local);
 }
 
-static bool fits_listener(const struct sock *k, const void *arg)
+static bool fits_listener(const struct tr_sock *k, const void *arg)
 {
-	return k->listener && endpoint_match(&k->local, arg);
+	return k->listener && tr_endpoint_match(&k->local, arg);
 }
 
-static bool fits_dgram(const struct sock *k, const void *arg)
+static bool fits_dgram(const struct tr_sock *k, const void *arg)
 {
-	return k->type == SOCK_DGRAM && endpoint_match(&k->local, arg);
+	return k->type == SOCK_DGRAM && tr_endpoint_match(&k->local, arg);
 }
 
-struct sock *socks_stream(const struct socks *s, const struct tr_endpoint *local,
+struct tr_sock *tr_socks_stream(const struct tr_socks *s, const struct tr_endpoint *local,
 			  const struct tr_endpoint *peer, int64_t ts)
 {
 	struct ends e = { local, peer };
@@ -349,39 +293,39 @@ struct sock *socks_stream(const struct socks *s, const struct tr_endpoint *local
 	return pick(s, ts, fits_stream, &e);
 }
 
-struct sock *socks_listener(const struct socks *s, const struct tr_endpoint *local, int64_t ts)
+struct tr_sock *tr_socks_listener(const struct tr_socks *s, const struct tr_endpoint *local, int64_t ts)
 {
 	return pick(s, ts, fits_listener, local);
 }
 
-struct sock *socks_dgram(const struct socks *s, const struct tr_endpoint *local, int64_t ts)
+struct tr_sock *tr_socks_dgram(const struct tr_socks *s, const struct tr_endpoint *local, int64_t ts)
 {
 	return pick(s, ts, fits_dgram, local);
 }
 
-bool socks_owns(const struct socks *s, const struct tr_endpoint *e, int64_t ts)
+bool tr_socks_owns(const struct tr_socks *s, const struct tr_endpoint *e, int64_t ts)
 {
 	for (size_t i = 0; i < s->n; i++)
-		if (s->v[i].t_open <= ts && endpoint_match(&s->v[i].local, e))
+		if (s->v[i].t_open <= ts && tr_endpoint_match(&s->v[i].local, e))
 			return true;
 	return false;
 }
 
-static bool known(const struct socks *s, const struct tr_endpoint *e, int64_t ts)
+static bool known(const struct tr_socks *s, const struct tr_endpoint *e, int64_t ts)
 {
 	for (size_t i = 0; i < s->nknown; i++)
-		if (endpoint_match(&s->known[i], e))
+		if (tr_endpoint_match(&s->known[i], e))
 			return true;
-	return socks_owns(s, e, ts);
+	return tr_socks_owns(s, e, ts);
 }
 
-bool socks_conversation(const struct socks *s, const struct tr_endpoint *a,
+bool tr_socks_conversation(const struct tr_socks *s, const struct tr_endpoint *a,
 			const struct tr_endpoint *b, int64_t ts)
 {
-	return (socks_owns(s, a, ts) && known(s, b, ts)) || (socks_owns(s, b, ts) && known(s, a, ts));
+	return (tr_socks_owns(s, a, ts) && known(s, b, ts)) || (tr_socks_owns(s, b, ts) && known(s, a, ts));
 }
 
-uint32_t sock_span_call(const struct sock_span *v, size_t n, uint64_t off)
+uint32_t tr_sock_span_call(const struct tr_sock_span *v, size_t n, uint64_t off)
 {
 	size_t lo = 0, hi = n;
 
@@ -398,23 +342,17 @@ uint32_t sock_span_call(const struct sock_span *v, size_t n, uint64_t off)
 	return 0;
 }
 
-struct sock *socks_claim_syn(struct socks *s, const struct trace *t, const struct tr_packet *p)
+struct tr_sock *tr_socks_claim_syn(struct tr_socks *s, const struct trace *t, const struct tr_packet *p)
 {
-	char v[TR_ADDRSTR_MAX];
-	struct tr_endpoint dst;
-
 	for (size_t i = 0; i < t->ncalls; i++) {
 		const struct tr_call *k = &t->calls[i];
 
 		if (strcmp(k->name, "connect") != 0 || !s->call_sock[i] || k->t_enter > p->ts ||
 		    (k->t_exit >= 0 && k->t_exit < p->ts))
 			continue;
-		if (!tr_call_arg(k, "addr", v, sizeof v) || tr_endpoint_parse(v, &dst) < 0)
+		if (k->args.addr.family == 0 || !tr_endpoint_eq(&k->args.addr, &p->dst))
 			continue;
-		endpoint_normalize(&dst);
-		if (!tr_endpoint_eq(&dst, &p->dst))
-			continue;
-		struct sock *so = &s->v[s->call_sock[i] - 1];
+		struct tr_sock *so = &s->v[s->call_sock[i] - 1];
 		if (so->type != SOCK_STREAM)
 			continue;
 		if (so->local.family == 0 || so->local.port == 0 || addr_any(&so->local))

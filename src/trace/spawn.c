@@ -16,11 +16,31 @@
 
 extern char **environ;
 
-enum elf_link spawn_elf_link(const char *path)
+/* A PT_INTERP among the phnum program headers of phentsize bytes at phoff
+ * makes a program dynamically linked. p_type is the first field of an
+ * entry in both ELF classes. */
+static enum elf_link phdrs_link(int fd, uint64_t phoff, unsigned phnum, size_t phentsize)
+{
+	unsigned char ph[sizeof(Elf64_Phdr)];
+	uint32_t type;
+
+	for (unsigned i = 0; i < phnum && i < 4096; i++) {
+		if (pread(fd, ph, phentsize, (off_t)(phoff + i * phentsize)) != (ssize_t)phentsize)
+			break;
+		memcpy(&type, ph, sizeof type);
+		if (type == PT_INTERP)
+			return ELF_DYNAMIC;
+	}
+	return ELF_STATIC;
+}
+
+enum elf_link tr_spawn_elf_link(const char *path)
 {
 	unsigned char id[EI_NIDENT];
 	enum elf_link res = ELF_NOT_ELF;
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	Elf64_Ehdr e64;
+	Elf32_Ehdr e32;
 
 	if (fd < 0)
 		return ELF_NOT_ELF;
@@ -28,31 +48,13 @@ enum elf_link spawn_elf_link(const char *path)
 		goto out;
 	res = ELF_STATIC;
 	if (id[EI_CLASS] == ELFCLASS64) {
-		Elf64_Ehdr eh;
-		if (pread(fd, &eh, sizeof eh, 0) != (ssize_t)sizeof eh || eh.e_phentsize != sizeof(Elf64_Phdr))
-			goto out;
-		for (unsigned i = 0; i < eh.e_phnum && i < 4096; i++) {
-			Elf64_Phdr ph;
-			if (pread(fd, &ph, sizeof ph, (off_t)(eh.e_phoff + i * sizeof ph)) != (ssize_t)sizeof ph)
-				break;
-			if (ph.p_type == PT_INTERP) {
-				res = ELF_DYNAMIC;
-				break;
-			}
-		}
+		if (pread(fd, &e64, sizeof e64, 0) == (ssize_t)sizeof e64 &&
+		    e64.e_phentsize == sizeof(Elf64_Phdr))
+			res = phdrs_link(fd, e64.e_phoff, e64.e_phnum, sizeof(Elf64_Phdr));
 	} else if (id[EI_CLASS] == ELFCLASS32) {
-		Elf32_Ehdr eh;
-		if (pread(fd, &eh, sizeof eh, 0) != (ssize_t)sizeof eh || eh.e_phentsize != sizeof(Elf32_Phdr))
-			goto out;
-		for (unsigned i = 0; i < eh.e_phnum && i < 4096; i++) {
-			Elf32_Phdr ph;
-			if (pread(fd, &ph, sizeof ph, (off_t)(eh.e_phoff + i * sizeof ph)) != (ssize_t)sizeof ph)
-				break;
-			if (ph.p_type == PT_INTERP) {
-				res = ELF_DYNAMIC;
-				break;
-			}
-		}
+		if (pread(fd, &e32, sizeof e32, 0) == (ssize_t)sizeof e32 &&
+		    e32.e_phentsize == sizeof(Elf32_Phdr))
+			res = phdrs_link(fd, e32.e_phoff, e32.e_phnum, sizeof(Elf32_Phdr));
 	}
 out:
 	close(fd);
@@ -82,7 +84,7 @@ static int path_search(const char *prog, char *out, size_t n)
 	return -1;
 }
 
-int spawn_resolve(const char *prog, char *out, size_t n, char *why, size_t whyn)
+int tr_spawn_resolve(const char *prog, char *out, size_t n, char *why, size_t whyn)
 {
 	char line[256];
 
@@ -120,7 +122,7 @@ int spawn_resolve(const char *prog, char *out, size_t n, char *why, size_t whyn)
 	return 0;
 }
 
-int spawn_find_lib(char *out, size_t n)
+int tr_spawn_find_lib(char *out, size_t n)
 {
 	const char *env = getenv("SOCKLAB_TRACE_LIB");
 	char self[4096];
@@ -141,7 +143,7 @@ int spawn_find_lib(char *out, size_t n)
 /* The environment for a traced program: ours plus the preload (in front of
  * any LD_PRELOAD already set), the log path, and, for programs built with
  * ASan, leave to load after our library. */
-static char **env_build(const struct spawn_opts *o)
+static char **env_build(const struct tr_spawn_opts *o)
 {
 	size_t n = 0;
 	char **env;
@@ -183,7 +185,7 @@ static void env_free(char **env)
 	free(env);
 }
 
-pid_t spawn_start(char *const argv[], const struct spawn_opts *o)
+pid_t tr_spawn_start(char *const argv[], const struct tr_spawn_opts *o)
 {
 	posix_spawn_file_actions_t fa;
 	posix_spawnattr_t at;

@@ -11,18 +11,18 @@
 enum elf_link { ELF_DYNAMIC, ELF_STATIC, ELF_NOT_ELF };
 
 /* Looks at an executable file: a dynamic ELF has a PT_INTERP header. */
-enum elf_link spawn_elf_link(const char *path);
+enum elf_link tr_spawn_elf_link(const char *path);
 
 /* Resolves prog like execvp and follows a "#!" line (and "#!/usr/bin/env
  * prog") to the program the kernel will really run. 0 and the path in out,
  * or -1 with the reason in why. */
-int spawn_resolve(const char *prog, char *out, size_t n, char *why, size_t whyn);
+int tr_spawn_resolve(const char *prog, char *out, size_t n, char *why, size_t whyn);
 
 /* Finds libsocklab-trace.so: $SOCKLAB_TRACE_LIB, else next to the running
  * binary. -1 when it is not there. */
-int spawn_find_lib(char *out, size_t n);
+int tr_spawn_find_lib(char *out, size_t n);
 
-struct spawn_opts {
+struct tr_spawn_opts {
 	const char *lib, *log;
 	int stdin_fd, stdout_fd;  /* -1: inherit */
 	bool own_group;           /* a process group of its own, to stop it whole */
@@ -30,6 +30,6 @@ struct spawn_opts {
 
 /* Starts argv with the preload in its environment. Returns the pid, or -1
  * with errno. */
-pid_t spawn_start(char *const argv[], const struct spawn_opts *o);
+pid_t tr_spawn_start(char *const argv[], const struct tr_spawn_opts *o);
 
 #endif

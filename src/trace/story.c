@@ -118,7 +118,7 @@ static int states_hang(struct trace *t, const size_t *call_row, const size_t *pk
 	return 0;
 }
 
-int story_build(struct trace *t)
+int tr_story_build(struct trace *t)
 {
 	int64_t *enters = malloc((t->ncalls + 1) * sizeof *enters);
 	int64_t *exits = sorted_exits(t);

@@ -5,6 +5,6 @@
 
 #include "trace/model.h"
 
-int story_build(struct trace *t);
+int tr_story_build(struct trace *t);
 
 #endif

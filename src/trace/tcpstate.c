@@ -19,7 +19,7 @@ struct end {
 
 struct machine {
 	struct trace *t;
-	const struct socks *s;
+	const struct tr_socks *s;
 	struct end *v;
 	size_t n, cap;
 	size_t states_cap;
@@ -38,14 +38,8 @@ static struct end *end_find(struct machine *m, const struct tr_endpoint *local,
 static struct end *end_new(struct machine *m, const struct tr_endpoint *local,
 			   const struct tr_endpoint *peer, enum tr_tcp_state st, uint32_t lane)
 {
-	if (m->n == m->cap) {
-		size_t nc = m->cap ? m->cap * 2 : 16;
-		struct end *nv = realloc(m->v, nc * sizeof *nv);
-		if (!nv)
-			return NULL;
-		m->v = nv;
-		m->cap = nc;
-	}
+	if (tr_grow(&m->v, &m->cap, m->n, sizeof *m->v, 16) < 0)
+		return NULL;
 	struct end *e = &m->v[m->n++];
 	memset(e, 0, sizeof *e);
 	e->local = *local;
@@ -63,14 +57,8 @@ static int change(struct machine *m, struct end *e, enum tr_tcp_state to, int64_
 
 	if (e->st == to)
 		return 0;
-	if (t->nstates == m->states_cap) {
-		size_t nc = m->states_cap ? m->states_cap * 2 : 32;
-		struct tr_state *nv = realloc(t->states, nc * sizeof *nv);
-		if (!nv)
-			return -1;
-		t->states = nv;
-		m->states_cap = nc;
-	}
+	if (tr_grow(&t->states, &m->states_cap, t->nstates, sizeof *t->states, 32) < 0)
+		return -1;
 	t->states[t->nstates++] = (struct tr_state){
 		.ts = ts, .packet = packet, .call = call, .local = e->local, .peer = e->peer,
 		.lane = e->lane, .from = e->st, .to = to,
@@ -100,9 +88,9 @@ static struct end *packet_end(struct machine *m, const struct tr_packet *p, bool
 		return NULL;
 	if (syn && sender)
 		return end_new(m, me, other, TCPS_CLOSED, lane);
-	if (syn && !sender && socks_listener(m->s, me, p->ts))
+	if (syn && !sender && tr_socks_listener(m->s, me, p->ts))
 		return end_new(m, me, other, TCPS_LISTEN, lane);
-	if (socks_stream(m->s, me, other, p->ts))
+	if (tr_socks_stream(m->s, me, other, p->ts))
 		return end_new(m, me, other, TCPS_ESTABLISHED, lane); /* seen mid-way */
 	return NULL;
 }
@@ -174,7 +162,7 @@ static int on_packet(struct machine *m, const struct tr_packet *p)
  * without a packet. */
 static int on_call(struct machine *m, const struct tr_call *c, uint32_t sock)
 {
-	const struct sock *k = sock ? &m->s->v[sock - 1] : NULL;
+	const struct tr_sock *k = sock ? &m->s->v[sock - 1] : NULL;
 	int64_t ts = c->t_exit >= 0 ? c->t_exit : c->t_enter;
 	struct end *e;
 
@@ -206,7 +194,7 @@ static int by_done(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-int tcpstate_run(struct trace *t, const struct socks *s)
+int tr_tcpstate_run(struct trace *t, const struct tr_socks *s)
 {
 	struct machine m = { .t = t, .s = s };
 	uint32_t *ev = malloc((t->ncalls + 1) * sizeof *ev);

@@ -7,7 +7,7 @@
 #include "trace/socks.h"
 
 /* Appends every state change to t->states, in time order. Needs the
- * packets' lanes (attrib_run). */
-int tcpstate_run(struct trace *t, const struct socks *s);
+ * packets' lanes (tr_attrib_run). */
+int tr_tcpstate_run(struct trace *t, const struct tr_socks *s);
 
 #endif

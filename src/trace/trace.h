@@ -9,8 +9,8 @@
 
 #include "core/tool.h"
 
-int trace_main(int argc, char **argv);
 extern const struct tool trace_tool;
+extern const char trace_usage_text[];
 
 struct trace_opts {
 	const char *server;       /* --server CMD, run by /bin/sh -c */
@@ -21,9 +21,10 @@ struct trace_opts {
 	char **argv;              /* the program after "--" */
 };
 
-enum trace_args { TRACE_ARGS_OK, TRACE_ARGS_HELP, TRACE_ARGS_VERSION, TRACE_ARGS_USAGE };
+/* Fills o from the command line (defaults first); the reason of a
+ * TOOL_ARGS_USAGE in err. */
+enum tool_args trace_parse_args(int argc, char **argv, struct trace_opts *o, char *err,
+				size_t errlen);
 
-enum trace_args trace_parse_args(int argc, char **argv, struct trace_opts *o, char *err,
-				 size_t errlen);
 
 #endif

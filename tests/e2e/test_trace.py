@@ -377,7 +377,8 @@ def test_static_binary_refused():
 
 def test_usage_errors():
     rc, out, err = run_trace([])
-    assert rc == 2 and "no program to trace" in err and len(err.strip().splitlines()) == 1
+    assert rc == 2 and "no program to trace" in err
+    assert err.strip().splitlines()[1:] == ["Try 'socklab trace --help'."], err
     rc, out, err = run_trace(["--timeout", "soon", "--", "true"])
     assert rc == 2 and "--timeout" in err
     rc, out, err = run_trace(["--no-such-option", "--", "true"])
@@ -426,8 +427,8 @@ def test_output_paths_checked_before_the_program_runs(tmp_path):
     # two outputs into one file: a usage error
     rc, out, err = run_trace(["--svg", str(fresh), "--pcap", str(fresh)] + prog_args)
     assert (rc, out) == (2, "")
-    assert one_line(err) == ("socklab trace: cannot write --svg and --pcap to the same "
-                             "file '%s'" % fresh)
+    assert err.splitlines() == ["socklab trace: cannot write --svg and --pcap to the same "
+                                "file '%s'" % fresh, "Try 'socklab trace --help'."], err
     assert not fresh.exists() and not marker.exists()
 
 
@@ -548,3 +549,21 @@ def test_svg_holds_every_packet_and_renders_in_chromium(tmp_path):
     assert (w, h) == (1200, 900)
     dark = sum(1 for row in rows for i in range(0, len(row), bpp) if sum(row[i:i + 3]) < 300)
     assert dark > 2000, "the picture is (nearly) blank"
+
+
+@needs_root
+def test_a_ready_list_too_long_for_a_record_says_it_was_cut(tmp_path):
+    """300 writable sockets make a poll's ready list longer than a record:
+    the log ends it in ",..." and trace warns once, instead of losing the
+    tail without a word."""
+    prog = ("import socket, select\n"
+            "ps = [socket.socketpair() for _ in range(300)]\n"
+            "p = select.poll()\n"
+            "for a, b in ps: p.register(a, select.POLLOUT)\n"
+            "p.poll(0)\n")
+    log = tmp_path / "calls.log"
+    rc, out, err = run_trace(["-q", "--log", str(log), "--", PY, "-c", prog])
+    assert rc == 0, err
+    assert "ready lists longer than a record were cut (1 calls)" in err
+    polls = [l for l in log.read_text().splitlines() if l.startswith("X ") and " poll " in l]
+    assert len(polls) == 1 and polls[0].endswith(",..."), polls

@@ -3,7 +3,7 @@
  * is a call log (record.h) whose "P" lines are packets instead:
  *   P <ts> <src> <dst> <proto 6|17> <flags> <seq> <ack> <len>
  * Packet numbers are read as strictly as the call log's (tr_parse_int), and
- * a time must lie in the model's range [0, TR_TIME_MAX], as packet_from_frame
+ * a time must lie in the model's range [0, TR_TIME_MAX], as tr_packet_from_frame
  * demands of captured frames: a line that does not is skipped. */
 #include <stdint.h>
 #include <stdio.h>
@@ -61,8 +61,8 @@ static void packet_line(struct trace *t, char *line)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct trace t = { 0 };
-	struct calllog cl;
-	struct socks s;
+	struct tr_calllog cl;
+	struct tr_socks s;
 	char *text = malloc(size + 1);
 	static FILE *devnull; /* opened once: an fopen per input costs speed */
 
@@ -73,7 +73,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memcpy(text, data, size);
 	text[size] = '\0';
 	t.packets = calloc(FUZZ_PACKETS_MAX, sizeof *t.packets);
-	calllog_init(&cl, &t);
+	tr_calllog_init(&cl, &t);
 	for (char *line = text, *next; line && *line; line = next) {
 		next = strchr(line, '\n');
 		if (next)
@@ -81,17 +81,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (line[0] == 'P')
 			packet_line(&t, line);
 		else
-			calllog_line(&cl, line, strlen(line));
+			tr_calllog_line(&cl, line, strlen(line));
 	}
-	if (calllog_finish(&cl) == 0 && socks_build(&s, &t) == 0) {
-		packets_number(t.packets, t.npackets);
-		if (attrib_run(&t, &s) == 0 && tcpstate_run(&t, &s) == 0 && story_build(&t) == 0) {
+	if (tr_calllog_finish(&cl) == 0 && tr_socks_build(&s, &t) == 0) {
+		tr_packets_number(t.packets, t.npackets);
+		if (tr_attrib_run(&t, &s) == 0 && tr_tcpstate_run(&t, &s) == 0 && tr_story_build(&t) == 0) {
 			struct render_opts ro = { .utf8 = size & 1 };
 			trace_render_text(&t, &ro, devnull);
 		}
-		socks_free(&s);
+		tr_socks_free(&s);
 	}
-	calllog_free(&cl);
+	tr_calllog_free(&cl);
 	trace_free(&t);
 	free(text);
 	return 0;

@@ -93,17 +93,17 @@ static void endpoint(const char *s, struct tr_endpoint *e)
 	assert_int_equal(tr_endpoint_parse(s, e), 0);
 }
 
-static void build(struct trace *t, struct socks *s, const char *log, const struct pk *pks,
+static void build(struct trace *t, struct tr_socks *s, const char *log, const struct pk *pks,
 		  size_t n, const char *client, const char *server, uint8_t proto)
 {
-	struct calllog cl;
+	struct tr_calllog cl;
 
 	memset(t, 0, sizeof *t);
-	calllog_init(&cl, t);
-	calllog_feed(&cl, log, strlen(log));
+	tr_calllog_init(&cl, t);
+	tr_calllog_feed(&cl, log, strlen(log));
 	assert_int_equal(cl.bad_lines, 0);
-	assert_int_equal(calllog_finish(&cl), 0);
-	calllog_free(&cl);
+	assert_int_equal(tr_calllog_finish(&cl), 0);
+	tr_calllog_free(&cl);
 	/* the client runs under --server's server: mark it */
 	for (size_t i = 0; i < t->nprocs; i++)
 		t->procs[i].server = t->procs[i].pid == 100;
@@ -122,11 +122,11 @@ static void build(struct trace *t, struct socks *s, const char *log, const struc
 		p->win = pks[i].win ? pks[i].win : 65483;
 	}
 	t->npackets = n;
-	assert_int_equal(socks_build(s, t), 0);
-	packets_number(t->packets, t->npackets);
-	assert_int_equal(attrib_run(t, s), 0);
-	assert_int_equal(tcpstate_run(t, s), 0);
-	assert_int_equal(story_build(t), 0);
+	assert_int_equal(tr_socks_build(s, t), 0);
+	tr_packets_number(t->packets, t->npackets);
+	assert_int_equal(tr_attrib_run(t, s), 0);
+	assert_int_equal(tr_tcpstate_run(t, s), 0);
+	assert_int_equal(tr_story_build(t), 0);
 }
 
 static uint32_t call_id(const struct trace *t, int pid, const char *name, int nth)
@@ -165,7 +165,7 @@ static void assert_completed(const struct trace *t, uint32_t id, uint32_t no, co
 static void test_seed_causes(void **state)
 {
 	struct trace t;
-	struct socks s;
+	struct tr_socks s;
 
 	(void)state;
 	build(&t, &s, seed_log, seed_packets, sizeof seed_packets / sizeof seed_packets[0], C, S,
@@ -203,7 +203,7 @@ static void test_seed_causes(void **state)
 	assert_int_equal(tr_packet_by_no(&t, 1)->lane_from, 0);
 	assert_int_equal(tr_packet_by_no(&t, 1)->lane_to, 1);
 	assert_non_null(strstr(t.lanes[0].addrs, C));
-	socks_free(&s);
+	tr_socks_free(&s);
 	trace_free(&t);
 }
 
@@ -230,7 +230,7 @@ static void states_of(const struct trace *t, const char *local, const char *peer
 static void test_seed_states_and_rows(void **state)
 {
 	struct trace t;
-	struct socks s;
+	struct tr_socks s;
 	char got[256];
 
 	(void)state;
@@ -260,7 +260,7 @@ static void test_seed_states_and_rows(void **state)
 	for (size_t i = 0; i < t.nrows; i++)
 		hung += t.rows[i].state_count;
 	assert_int_equal(hung, t.nstates);
-	socks_free(&s);
+	tr_socks_free(&s);
 	trace_free(&t);
 }
 
@@ -279,7 +279,7 @@ static const struct pk refused_packets[] = {
 static void test_refused_connect(void **state)
 {
 	struct trace t;
-	struct socks s;
+	struct tr_socks s;
 	char got[128];
 
 	(void)state;
@@ -294,7 +294,7 @@ static void test_refused_connect(void **state)
 	/* the closed port gets a lane of its own */
 	assert_int_equal(t.nlanes, 2);
 	assert_int_equal(t.lanes[1].pid, 0);
-	socks_free(&s);
+	tr_socks_free(&s);
 	trace_free(&t);
 }
 
@@ -320,7 +320,7 @@ static const struct pk udp_packets[] = {
 static void test_udp_round_trip(void **state)
 {
 	struct trace t;
-	struct socks s;
+	struct tr_socks s;
 
 	(void)state;
 	build(&t, &s, udp_log, udp_packets, 2, "127.0.0.1:40000", "127.0.0.1:12000", IPPROTO_UDP);
@@ -330,7 +330,7 @@ static void test_udp_round_trip(void **state)
 	assert_completed(&t, call_id(&t, 200, "recvfrom", 0), 2, "datagram");
 	assert_completed(&t, call_id(&t, 100, "recvfrom", 1), 0, NULL);
 	assert_int_equal(t.nstates, 0);
-	socks_free(&s);
+	tr_socks_free(&s);
 	trace_free(&t);
 }
 
@@ -362,7 +362,7 @@ static const struct pk kernel_packets[] = {
 static void test_kernel_packets(void **state)
 {
 	struct trace t;
-	struct socks s;
+	struct tr_socks s;
 
 	(void)state;
 	build(&t, &s, kernel_log, kernel_packets, sizeof kernel_packets / sizeof kernel_packets[0],
@@ -372,7 +372,7 @@ static void test_kernel_packets(void **state)
 	assert_cause(&t, 6, 0, "delayed ACK");
 	assert_cause(&t, 7, 0, "window update");
 	assert_cause(&t, 8, 0, "duplicate ACK");
-	socks_free(&s);
+	tr_socks_free(&s);
 	trace_free(&t);
 }
 
@@ -400,7 +400,7 @@ static const struct pk coalesced_packets[] = {
 static void test_data_and_fin_in_one_segment(void **state)
 {
 	struct trace t;
-	struct socks s;
+	struct tr_socks s;
 	char got[128];
 
 	(void)state;
@@ -412,7 +412,7 @@ static void test_data_and_fin_in_one_segment(void **state)
 	assert_string_equal(got, "SYN_SENT ESTABLISHED FIN_WAIT_1 FIN_WAIT_2");
 	states_of(&t, S, C, got, sizeof got);
 	assert_string_equal(got, "SYN_RCVD ESTABLISHED CLOSE_WAIT");
-	socks_free(&s);
+	tr_socks_free(&s);
 	trace_free(&t);
 }
 
@@ -425,13 +425,13 @@ static void test_threads_named_only_when_several(void **state)
 		"X 100 101 socket -1 110 111 4 0 dom=AF_INET type=SOCK_DGRAM proto=0 sock=dgram\n"
 		"X 200 200 socket -1 120 121 3 0 dom=AF_INET type=SOCK_DGRAM proto=0 sock=dgram\n";
 	struct trace t;
-	struct socks s;
+	struct tr_socks s;
 
 	(void)state;
 	build(&t, &s, log, NULL, 0, C, S, IPPROTO_UDP);
 	for (size_t i = 0; i < t.ncalls; i++)
 		assert_int_equal(t.calls[i].threaded, t.calls[i].pid == 100);
-	socks_free(&s);
+	tr_socks_free(&s);
 	trace_free(&t);
 }
 

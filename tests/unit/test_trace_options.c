@@ -10,7 +10,7 @@
 
 #include "trace/trace.h"
 
-static enum trace_args parse(struct trace_opts *o, char *err, char **argv)
+static enum tool_args parse(struct trace_opts *o, char *err, char **argv)
 {
 	int argc = 0;
 
@@ -27,7 +27,7 @@ static void test_defaults_and_program(void **state)
 			 "socklab", "nc", "-v", "127.0.0.1", "7", NULL };
 
 	(void)state;
-	assert_int_equal(parse(&o, err, argv), TRACE_ARGS_OK);
+	assert_int_equal(parse(&o, err, argv), TOOL_ARGS_OK);
 	assert_string_equal(o.server, "python3 s.py");
 	assert_true(o.json);
 	assert_string_equal(o.iface, "lo");
@@ -46,7 +46,7 @@ static void test_program_without_dashes(void **state)
 	char *argv[] = { "trace", "-i", "eth0", "--timeout", "2.5", "python3", "-c", "pass", NULL };
 
 	(void)state;
-	assert_int_equal(parse(&o, err, argv), TRACE_ARGS_OK);
+	assert_int_equal(parse(&o, err, argv), TOOL_ARGS_OK);
 	assert_string_equal(o.iface, "eth0");
 	assert_int_equal(o.timeout_ms, 2500);
 	assert_string_equal(o.argv[0], "python3");
@@ -67,19 +67,19 @@ static void test_mistakes(void **state)
 	char *same[] = { "trace", "--pcap", "t.out", "--log", "t.out", "--", "x", NULL };
 
 	(void)state;
-	assert_int_equal(parse(&o, err, none), TRACE_ARGS_USAGE);
+	assert_int_equal(parse(&o, err, none), TOOL_ARGS_USAGE);
 	assert_non_null(strstr(err, "no program to trace"));
-	assert_int_equal(parse(&o, err, badtime), TRACE_ARGS_USAGE);
-	assert_non_null(strstr(err, "--timeout 'soon'"));
-	assert_int_equal(parse(&o, err, zero), TRACE_ARGS_USAGE);
-	assert_int_equal(parse(&o, err, unknown), TRACE_ARGS_USAGE);
+	assert_int_equal(parse(&o, err, badtime), TOOL_ARGS_USAGE);
+	assert_non_null(strstr(err, "--timeout soon: "));
+	assert_int_equal(parse(&o, err, zero), TOOL_ARGS_USAGE);
+	assert_int_equal(parse(&o, err, unknown), TOOL_ARGS_USAGE);
 	assert_non_null(strstr(err, "--frobnicate"));
-	assert_int_equal(parse(&o, err, missing), TRACE_ARGS_USAGE);
+	assert_int_equal(parse(&o, err, missing), TOOL_ARGS_USAGE);
 	assert_non_null(strstr(err, "--svg"));
-	assert_int_equal(parse(&o, err, quiet), TRACE_ARGS_USAGE);
-	assert_int_equal(parse(&o, err, empty), TRACE_ARGS_USAGE);
+	assert_int_equal(parse(&o, err, quiet), TOOL_ARGS_USAGE);
+	assert_int_equal(parse(&o, err, empty), TOOL_ARGS_USAGE);
 	assert_non_null(strstr(err, "--server needs a command"));
-	assert_int_equal(parse(&o, err, same), TRACE_ARGS_USAGE);
+	assert_int_equal(parse(&o, err, same), TOOL_ARGS_USAGE);
 	assert_string_equal(err, "cannot write --pcap and --log to the same file 't.out'");
 }
 

@@ -25,15 +25,15 @@ static void test_time_stamp_range(void **state)
 	uint32_t n = sizeof syn_frame;
 
 	(void)state;
-	assert_true(packet_from_frame(LINK_RAW, syn_frame, n, n, 0, &p));
-	assert_true(packet_from_frame(LINK_RAW, syn_frame, n, n, TR_TIME_MAX, &p));
+	assert_true(tr_packet_from_frame(LINK_RAW, syn_frame, n, n, 0, &p));
+	assert_true(tr_packet_from_frame(LINK_RAW, syn_frame, n, n, TR_TIME_MAX, &p));
 	assert_true(p.ts == TR_TIME_MAX);
 	assert_int_equal(p.proto, IPPROTO_TCP);
 	assert_int_equal(p.src.port, 7777);
 	assert_int_equal(p.seq, 1000);
-	assert_false(packet_from_frame(LINK_RAW, syn_frame, n, n, TR_TIME_MAX + 1, &p));
-	assert_false(packet_from_frame(LINK_RAW, syn_frame, n, n, INT64_MAX, &p));
-	assert_false(packet_from_frame(LINK_RAW, syn_frame, n, n, -1, &p));
+	assert_false(tr_packet_from_frame(LINK_RAW, syn_frame, n, n, TR_TIME_MAX + 1, &p));
+	assert_false(tr_packet_from_frame(LINK_RAW, syn_frame, n, n, INT64_MAX, &p));
+	assert_false(tr_packet_from_frame(LINK_RAW, syn_frame, n, n, -1, &p));
 }
 
 int main(void)

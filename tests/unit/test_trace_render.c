@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "pkt/packet.h"
+#include "trace/calllog.h"
 #include "trace/layout.h"
 #include "trace/model.h"
 #include "trace/render.h"
@@ -117,7 +118,7 @@ static uint32_t tb_call(struct tb *b, uint32_t lane, int32_t pid, const char *na
 	c->t_exit = exit_us < 0 ? -1 : at(exit_us);
 	c->ret = ret;
 	c->err = err;
-	c->args = strdup(args);
+	assert_int_equal(tr_args_parse(&c->args, args, strlen(args)), 0);
 	c->lane = lane;
 	if (exit_us < 0) {
 		tb_row(b, TR_ROW_CALL_ENTER, c->t_enter, index);
@@ -510,8 +511,10 @@ static const char *call_desc(const char *name, int32_t fd, int64_t ret, int err,
 	c.err = err;
 	c.t_enter = at(0);
 	c.t_exit = returned ? at(1) : -1;
-	c.args = (char *)args;
-	return tr_describe_call(&c, kind, buf, sizeof buf);
+	assert_int_equal(tr_args_parse(&c.args, args, strlen(args)), 0);
+	tr_describe_call(&c, kind, buf, sizeof buf);
+	tr_args_free(&c.args);
+	return buf;
 }
 
 static void test_describe_call(void **state)
@@ -568,10 +571,12 @@ static void test_describe_call(void **state)
 
 	/* a small buffer cuts, never overruns */
 	char small[8];
-	struct tr_call c = { .fd = 3, .t_exit = 1, .args = (char *)"addr=127.0.0.1:6666" };
+	struct tr_call c = { .fd = 3, .t_exit = 1 };
 
+	assert_int_equal(tr_args_parse(&c.args, "addr=127.0.0.1:6666", 19), 0);
 	snprintf(c.name, sizeof c.name, "connect");
 	assert_string_equal(tr_describe_call(&c, TR_ROW_CALL, small, sizeof small), "connect");
+	tr_args_free(&c.args);
 }
 
 static const char *pkt_desc(uint8_t proto, uint16_t flags, uint32_t rseq, uint32_t rack,
@@ -672,49 +677,49 @@ static void test_layout(void **state)
 {
 	char buf[64];
 	struct trace *t;
-	struct layout_states ls;
+	struct tr_layout_states ls;
 
-	assert_string_equal(layout_lane_letter(0, buf, sizeof buf), "A");
-	assert_string_equal(layout_lane_letter(25, buf, sizeof buf), "Z");
-	assert_string_equal(layout_lane_letter(26, buf, sizeof buf), "AA");
-	assert_string_equal(layout_lane_letter(27, buf, sizeof buf), "AB");
-	assert_string_equal(layout_lane_letter(26 + 26 * 26, buf, sizeof buf), "AAA");
+	assert_string_equal(tr_layout_lane_letter(0, buf, sizeof buf), "A");
+	assert_string_equal(tr_layout_lane_letter(25, buf, sizeof buf), "Z");
+	assert_string_equal(tr_layout_lane_letter(26, buf, sizeof buf), "AA");
+	assert_string_equal(tr_layout_lane_letter(27, buf, sizeof buf), "AB");
+	assert_string_equal(tr_layout_lane_letter(26 + 26 * 26, buf, sizeof buf), "AAA");
 	assert_string_equal(tr_errno_name(ECONNRESET), "ECONNRESET");
 	assert_null(tr_errno_name(0));
-	assert_string_equal(layout_clean("a\x01" "b\xff" "c\xc3\xa4", false, buf, sizeof buf),
+	assert_string_equal(tr_layout_clean("a\x01" "b\xff" "c\xc3\xa4", false, buf, sizeof buf),
 			    "a\\x01b\\xffc\xc3\xa4");
-	assert_string_equal(layout_clean("a\tb", true, buf, sizeof buf), "a\tb");
-	assert_string_equal(layout_clean("\xe2\x82", false, buf, sizeof buf), "\\xe2\\x82");
-	assert_string_equal(layout_clean("abcdef", false, buf, 4), "abc");
-	assert_int_equal(layout_width("\xc3\xa4" "b"), 2);
+	assert_string_equal(tr_layout_clean("a\tb", true, buf, sizeof buf), "a\tb");
+	assert_string_equal(tr_layout_clean("\xe2\x82", false, buf, sizeof buf), "\\xe2\\x82");
+	assert_string_equal(tr_layout_clean("abcdef", false, buf, 4), "abc");
+	assert_int_equal(tr_layout_width("\xc3\xa4" "b"), 2);
 
 	/* one connection and its listener: bare names; with a second
 	 * connection every state of the lane says which socket */
 	t = seed_model();
-	assert_int_equal(layout_states_init(&ls, t), 0);
-	assert_string_equal(layout_state_label(&ls, &t->states[0], true, buf, sizeof buf), "B LISTEN");
-	assert_string_equal(layout_state_label(&ls, &t->states[2], true, buf, sizeof buf),
+	assert_int_equal(tr_layout_states_init(&ls, t), 0);
+	assert_string_equal(tr_layout_state_label(&ls, &t->states[0], true, buf, sizeof buf), "B LISTEN");
+	assert_string_equal(tr_layout_state_label(&ls, &t->states[2], true, buf, sizeof buf),
 			    "B SYN_RCVD");
-	assert_string_equal(layout_state_label(&ls, &t->states[1], false, buf, sizeof buf),
+	assert_string_equal(tr_layout_state_label(&ls, &t->states[1], false, buf, sizeof buf),
 			    "SYN_SENT");
 	{
 		struct tr_state closed_listener = t->states[0];
 
 		closed_listener.from = TCPS_LISTEN;
 		closed_listener.to = TCPS_CLOSED;
-		assert_string_equal(layout_state_label(&ls, &closed_listener, true, buf, sizeof buf),
+		assert_string_equal(tr_layout_state_label(&ls, &closed_listener, true, buf, sizeof buf),
 				    "B listener CLOSED");
 	}
-	layout_states_free(&ls);
+	tr_layout_states_free(&ls);
 	t->states[6].peer = ep("127.0.0.1:7778");
-	assert_int_equal(layout_states_init(&ls, t), 0);
-	assert_string_equal(layout_state_label(&ls, &t->states[6], true, buf, sizeof buf),
+	assert_int_equal(tr_layout_states_init(&ls, t), 0);
+	assert_string_equal(tr_layout_state_label(&ls, &t->states[6], true, buf, sizeof buf),
 			    "B 127.0.0.1:6666>127.0.0.1:7778 CLOSE_WAIT");
-	assert_string_equal(layout_state_label(&ls, &t->states[0], true, buf, sizeof buf),
+	assert_string_equal(tr_layout_state_label(&ls, &t->states[0], true, buf, sizeof buf),
 			    "B 127.0.0.1:6666 LISTEN");
-	assert_string_equal(layout_state_label(&ls, &t->states[1], true, buf, sizeof buf),
+	assert_string_equal(tr_layout_state_label(&ls, &t->states[1], true, buf, sizeof buf),
 			    "A SYN_SENT");
-	layout_states_free(&ls);
+	tr_layout_states_free(&ls);
 	model_free(t);
 }
 

@@ -29,18 +29,18 @@ struct pk {
 	uint32_t seq, ack;
 };
 
-/* The log, then the packets, through everything tcpstate_run needs. */
-static void build(struct trace *t, struct socks *s, const char *log, const struct pk *pks,
+/* The log, then the packets, through everything tr_tcpstate_run needs. */
+static void build(struct trace *t, struct tr_socks *s, const char *log, const struct pk *pks,
 		  size_t n)
 {
-	struct calllog cl;
+	struct tr_calllog cl;
 
 	memset(t, 0, sizeof *t);
-	calllog_init(&cl, t);
-	calllog_feed(&cl, log, strlen(log));
+	tr_calllog_init(&cl, t);
+	tr_calllog_feed(&cl, log, strlen(log));
 	assert_int_equal(cl.bad_lines, 0);
-	assert_int_equal(calllog_finish(&cl), 0);
-	calllog_free(&cl);
+	assert_int_equal(tr_calllog_finish(&cl), 0);
+	tr_calllog_free(&cl);
 	t->packets = calloc(n + 1, sizeof *t->packets);
 	assert_non_null(t->packets);
 	for (size_t i = 0; i < n; i++) {
@@ -55,9 +55,9 @@ static void build(struct trace *t, struct socks *s, const char *log, const struc
 		p->ack = pks[i].ack;
 	}
 	t->npackets = n;
-	assert_int_equal(socks_build(s, t), 0);
-	packets_number(t->packets, t->npackets);
-	assert_int_equal(attrib_run(t, s), 0);
+	assert_int_equal(tr_socks_build(s, t), 0);
+	tr_packets_number(t->packets, t->npackets);
+	assert_int_equal(tr_attrib_run(t, s), 0);
 }
 
 /* Every state change as "LOCAL>STATE[#call|@packet]", joined by spaces. */
@@ -84,13 +84,13 @@ static void test_packet_at_int64_max_without_calls(void **state)
 		{ INT64_MAX, "7.0.0.1:7", "2.0.0.1:6", TCP_FIN, 1, 5 },
 	};
 	struct trace t;
-	struct socks s;
+	struct tr_socks s;
 
 	(void)state;
 	build(&t, &s, "", pks, 1);
-	assert_int_equal(tcpstate_run(&t, &s), 0);
+	assert_int_equal(tr_tcpstate_run(&t, &s), 0);
 	assert_int_equal(t.nstates, 0); /* no traced end: nothing changes */
-	socks_free(&s);
+	tr_socks_free(&s);
 	trace_free(&t);
 }
 
@@ -114,16 +114,16 @@ static void test_packets_at_int64_max_after_calls(void **state)
 		{ INT64_MAX, C, S, TCP_ACK, 1001, 5001 },
 	};
 	struct trace t;
-	struct socks s;
+	struct tr_socks s;
 	char got[512];
 
 	(void)state;
 	build(&t, &s, log, pks, 3);
-	assert_int_equal(tcpstate_run(&t, &s), 0);
+	assert_int_equal(tr_tcpstate_run(&t, &s), 0);
 	states(&t, got, sizeof got);
 	assert_string_equal(got, S ">LISTEN#3 " C ">SYN_SENT@1 " S ">SYN_RCVD@2 " C
 				 ">ESTABLISHED@2 " S ">ESTABLISHED@3");
-	socks_free(&s);
+	tr_socks_free(&s);
 	trace_free(&t);
 }
 

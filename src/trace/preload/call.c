@@ -37,7 +37,7 @@ static bool call_blocking[CALL_COUNT];
  * start-up, where static TLS is there for it. */
 static _Thread_local int busy __attribute__((tls_model("initial-exec")));
 
-void call_init(void)
+void tr_call_init(void)
 {
 	static const char *const blocking[] = { TRACE_BLOCKING_CALLS };
 
@@ -47,7 +47,7 @@ void call_init(void)
 				call_blocking[id] = true;
 }
 
-bool call_begin(struct call *c, enum call_id id, int fd, bool need_socket)
+bool tr_call_begin(struct call *c, enum call_id id, int fd, bool need_socket)
 {
 	int saved;
 
@@ -55,7 +55,7 @@ bool call_begin(struct call *c, enum call_id id, int fd, bool need_socket)
 		return false;
 	saved = errno;
 	busy = 1;
-	if (need_socket && !fdkind_is_socket(fd)) {
+	if (need_socket && !tr_fdkind_is_socket(fd)) {
 		busy = 0;
 		errno = saved;
 		return false;
@@ -70,68 +70,68 @@ bool call_begin(struct call *c, enum call_id id, int fd, bool need_socket)
 
 static void emit_head(struct emit *e, char type, const struct call *c)
 {
-	emit_char(e, type);
-	emit_char(e, ' ');
-	emit_i64(e, c->pid);
-	emit_char(e, ' ');
-	emit_i64(e, c->tid);
-	emit_char(e, ' ');
-	emit_str(e, call_names[c->id]);
-	emit_char(e, ' ');
-	emit_i64(e, c->fd);
-	emit_char(e, ' ');
-	emit_i64(e, c->t_enter);
+	tr_emit_char(e, type);
+	tr_emit_char(e, ' ');
+	tr_emit_i64(e, c->pid);
+	tr_emit_char(e, ' ');
+	tr_emit_i64(e, c->tid);
+	tr_emit_char(e, ' ');
+	tr_emit_str(e, call_names[c->id]);
+	tr_emit_char(e, ' ');
+	tr_emit_i64(e, c->fd);
+	tr_emit_char(e, ' ');
+	tr_emit_i64(e, c->t_enter);
 }
 
-void call_enter(struct call *c)
+void tr_call_enter(struct call *c)
 {
-	c->pid = logfile_pid();
-	c->tid = logfile_tid();
-	c->t_enter = logfile_now_ns();
+	c->pid = tr_logfile_pid();
+	c->tid = tr_logfile_tid();
+	c->t_enter = tr_logfile_now_ns();
 	if (call_blocking[c->id]) {
 		char buf[128];
 		struct emit e = emit_on(buf, sizeof buf - 1);
 
 		emit_head(&e, 'E', c);
-		logfile_write(&e);
+		tr_logfile_write(&e);
 	}
 	busy = 0;
 	errno = c->errno_in;
 }
 
-void call_exit(struct call *c, int64_t ret, struct emit *e)
+void tr_call_exit(struct call *c, int64_t ret, struct emit *e)
 {
 	int err = errno;
 
-	c->t_exit = logfile_now_ns();
+	c->t_exit = tr_logfile_now_ns();
 	busy = 1;
 	c->errno_out = err;
 	c->ret = ret;
 	c->err = ret < 0 ? err : 0;
 	emit_head(e, 'X', c);
-	emit_char(e, ' ');
-	emit_i64(e, c->t_exit);
-	emit_char(e, ' ');
-	emit_i64(e, c->ret);
-	emit_char(e, ' ');
-	emit_i64(e, c->err);
+	tr_emit_char(e, ' ');
+	tr_emit_i64(e, c->t_exit);
+	tr_emit_char(e, ' ');
+	tr_emit_i64(e, c->ret);
+	tr_emit_char(e, ' ');
+	tr_emit_i64(e, c->err);
 }
 
-void call_set_info_fd(struct call *c, int fd)
+void tr_call_set_info_fd(struct call *c, int fd)
 {
 	c->info_fd = fd;
 	c->info_done = false;
 }
 
-void call_finish(struct call *c, struct emit *e)
+void tr_call_finish(struct call *c, struct emit *e)
 {
 	if (c->info_fd >= 0 && !c->info_done) {
-		sockinfo_get(c->info_fd, &c->info);
+		tr_sockinfo_get(c->info_fd, &c->info);
 		c->info_done = true;
 	}
 	if (c->info_done)
-		sockinfo_emit(e, &c->info);
-	logfile_write(e);
+		tr_sockinfo_emit(e, &c->info);
+	tr_logfile_write(e);
 	busy = 0;
 	errno = c->errno_out;
 }

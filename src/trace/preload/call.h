@@ -1,11 +1,11 @@
 /* The life of one recorded call, the same in every hook:
  *
- *   if (!call_begin(&c, CALL_RECV, fd, true)) return REAL(recv)(...);
- *   call_enter(&c);                 t_enter, and the E line of a blocking call
+ *   if (!tr_call_begin(&c, CALL_RECV, fd, true)) return REAL(recv)(...);
+ *   tr_call_enter(&c);                 t_enter, and the E line of a blocking call
  *   r = REAL(recv)(...);
- *   call_exit(&c, r, &e);           errno saved first, t_exit, the X line's head
+ *   tr_call_exit(&c, r, &e);           errno saved first, t_exit, the X line's head
  *   emit_kv_...(&e, ...);           the call's own arguments
- *   call_finish(&c, &e);            the socket's state, one write, errno back
+ *   tr_call_finish(&c, &e);            the socket's state, one write, errno back
  *
  * A thread-local flag makes the library's own work invisible to the hooks. */
 #ifndef SOCKLAB_PRELOAD_CALL_H
@@ -40,16 +40,16 @@ struct call {
 };
 
 /* Fills the blocking-call table from record.h's TRACE_BLOCKING_CALLS. */
-void call_init(void);
+void tr_call_init(void);
 /* true: record this call (the library holds the thread's guard until
- * call_finish); false: pass it through untouched. With need_socket, only
+ * tr_call_finish); false: pass it through untouched. With need_socket, only
  * calls on a socket fd are recorded. Leaves errno alone either way. */
-bool call_begin(struct call *c, enum call_id id, int fd, bool need_socket);
-void call_enter(struct call *c);
+bool tr_call_begin(struct call *c, enum call_id id, int fd, bool need_socket);
+void tr_call_enter(struct call *c);
 /* Right after the real call: reads errno before anything can change it. */
-void call_exit(struct call *c, int64_t ret, struct emit *e);
+void tr_call_exit(struct call *c, int64_t ret, struct emit *e);
 /* The socket state in the X line is info_fd's (accept: the new socket). */
-void call_set_info_fd(struct call *c, int fd);
-void call_finish(struct call *c, struct emit *e);
+void tr_call_set_info_fd(struct call *c, int fd);
+void tr_call_finish(struct call *c, struct emit *e);
 
 #endif

@@ -6,13 +6,13 @@
 #include <netinet/in.h>
 #include <string.h>
 
-size_t emit_mark(struct emit *e)
+size_t tr_emit_mark(struct emit *e)
 {
 	e->over = false;
 	return e->len;
 }
 
-bool emit_commit(struct emit *e, size_t mark)
+bool tr_emit_commit(struct emit *e, size_t mark)
 {
 	if (!e->over)
 		return true;
@@ -21,7 +21,7 @@ bool emit_commit(struct emit *e, size_t mark)
 	return false;
 }
 
-void emit_mem(struct emit *e, const char *s, size_t n)
+void tr_emit_mem(struct emit *e, const char *s, size_t n)
 {
 	if (e->over || n > e->cap - e->len) {
 		e->over = true;
@@ -31,17 +31,17 @@ void emit_mem(struct emit *e, const char *s, size_t n)
 	e->len += n;
 }
 
-void emit_str(struct emit *e, const char *s)
+void tr_emit_str(struct emit *e, const char *s)
 {
-	emit_mem(e, s, strlen(s));
+	tr_emit_mem(e, s, strlen(s));
 }
 
-void emit_char(struct emit *e, char c)
+void tr_emit_char(struct emit *e, char c)
 {
-	emit_mem(e, &c, 1);
+	tr_emit_mem(e, &c, 1);
 }
 
-void emit_u64(struct emit *e, uint64_t v)
+void tr_emit_u64(struct emit *e, uint64_t v)
 {
 	char tmp[20];
 	size_t i = sizeof tmp;
@@ -50,17 +50,17 @@ void emit_u64(struct emit *e, uint64_t v)
 		tmp[--i] = (char)('0' + v % 10);
 		v /= 10;
 	} while (v != 0);
-	emit_mem(e, tmp + i, sizeof tmp - i);
+	tr_emit_mem(e, tmp + i, sizeof tmp - i);
 }
 
-void emit_i64(struct emit *e, int64_t v)
+void tr_emit_i64(struct emit *e, int64_t v)
 {
 	if (v < 0) {
-		emit_char(e, '-');
+		tr_emit_char(e, '-');
 		/* negate in unsigned arithmetic: INT64_MIN has no positive twin */
-		emit_u64(e, (uint64_t)0 - (uint64_t)v);
+		tr_emit_u64(e, (uint64_t)0 - (uint64_t)v);
 	} else {
-		emit_u64(e, (uint64_t)v);
+		tr_emit_u64(e, (uint64_t)v);
 	}
 }
 
@@ -75,16 +75,16 @@ static void emit_hex_digits(struct emit *e, uint64_t v)
 		tmp[--i] = hexdigits[v & 0xf];
 		v >>= 4;
 	} while (v != 0);
-	emit_mem(e, tmp + i, sizeof tmp - i);
+	tr_emit_mem(e, tmp + i, sizeof tmp - i);
 }
 
-void emit_hex(struct emit *e, uint64_t v)
+void tr_emit_hex(struct emit *e, uint64_t v)
 {
-	emit_str(e, "0x");
+	tr_emit_str(e, "0x");
 	emit_hex_digits(e, v);
 }
 
-void emit_escaped(struct emit *e, const char *s, size_t n)
+void tr_emit_escaped(struct emit *e, const char *s, size_t n)
 {
 	static const char upper[] = "0123456789ABCDEF";
 
@@ -96,11 +96,11 @@ void emit_escaped(struct emit *e, const char *s, size_t n)
 
 			if (sizeof esc > e->cap - e->len)
 				break;
-			emit_mem(e, esc, sizeof esc);
+			tr_emit_mem(e, esc, sizeof esc);
 		} else {
 			if (e->len >= e->cap)
 				break;
-			emit_char(e, (char)c);
+			tr_emit_char(e, (char)c);
 		}
 	}
 }
@@ -109,8 +109,8 @@ static void emit_ip4(struct emit *e, const uint8_t a[4])
 {
 	for (int i = 0; i < 4; i++) {
 		if (i > 0)
-			emit_char(e, '.');
-		emit_u64(e, a[i]);
+			tr_emit_char(e, '.');
+		tr_emit_u64(e, a[i]);
 	}
 }
 
@@ -140,23 +140,23 @@ static void emit_ip6(struct emit *e, const uint8_t a[16])
 	if (bestlen < 2)
 		best = -1;
 	if (best == 0 && bestlen == 5 && w[5] == 0xffff) {
-		emit_str(e, "::ffff:");
+		tr_emit_str(e, "::ffff:");
 		emit_ip4(e, a + 12);
 		return;
 	}
 	for (int i = 0; i < 8; i++) {
 		if (i == best) {
-			emit_str(e, "::");
+			tr_emit_str(e, "::");
 			i += bestlen - 1;
 			continue;
 		}
 		if (i > 0 && !(best >= 0 && i == best + bestlen))
-			emit_char(e, ':');
+			tr_emit_char(e, ':');
 		emit_hex_digits(e, w[i]);
 	}
 }
 
-bool emit_sockaddr(struct emit *e, const struct sockaddr *sa, size_t len)
+bool tr_emit_sockaddr(struct emit *e, const struct sockaddr *sa, size_t len)
 {
 	sa_family_t family;
 
@@ -168,83 +168,86 @@ bool emit_sockaddr(struct emit *e, const struct sockaddr *sa, size_t len)
 
 		memcpy(&sin, sa, sizeof sin);
 		emit_ip4(e, (const uint8_t *)&sin.sin_addr);
-		emit_char(e, ':');
-		emit_u64(e, ntohs(sin.sin_port));
+		tr_emit_char(e, ':');
+		tr_emit_u64(e, ntohs(sin.sin_port));
 		return true;
 	}
 	if (family == AF_INET6 && len >= sizeof(struct sockaddr_in6)) {
 		struct sockaddr_in6 sin6;
 
 		memcpy(&sin6, sa, sizeof sin6);
-		emit_char(e, '[');
+		tr_emit_char(e, '[');
 		emit_ip6(e, sin6.sin6_addr.s6_addr);
-		emit_str(e, "]:");
-		emit_u64(e, ntohs(sin6.sin6_port));
+		tr_emit_str(e, "]:");
+		tr_emit_u64(e, ntohs(sin6.sin6_port));
 		return true;
 	}
 	return false;
 }
 
-static void emit_key(struct emit *e, const char *key)
+size_t tr_emit_key(struct emit *e, const char *key)
 {
-	emit_char(e, ' ');
-	emit_str(e, key);
-	emit_char(e, '=');
+	size_t m = tr_emit_mark(e);
+
+	tr_emit_char(e, ' ');
+	tr_emit_str(e, key);
+	tr_emit_char(e, '=');
+	return m;
 }
 
-void emit_kv_i64(struct emit *e, const char *key, int64_t v)
+void tr_emit_kv_i64(struct emit *e, const char *key, int64_t v)
 {
-	size_t m = emit_mark(e);
+	size_t m = tr_emit_key(e, key);
 
-	emit_key(e, key);
-	emit_i64(e, v);
-	emit_commit(e, m);
+	tr_emit_i64(e, v);
+	tr_emit_commit(e, m);
 }
 
-void emit_kv_u64(struct emit *e, const char *key, uint64_t v)
+void tr_emit_kv_u64(struct emit *e, const char *key, uint64_t v)
 {
-	size_t m = emit_mark(e);
+	size_t m = tr_emit_key(e, key);
 
-	emit_key(e, key);
-	emit_u64(e, v);
-	emit_commit(e, m);
+	tr_emit_u64(e, v);
+	tr_emit_commit(e, m);
 }
 
-void emit_kv_str(struct emit *e, const char *key, const char *v)
+void tr_emit_kv_str(struct emit *e, const char *key, const char *v)
 {
-	size_t m = emit_mark(e);
+	size_t m = tr_emit_key(e, key);
 
-	emit_key(e, key);
-	emit_str(e, v);
-	emit_commit(e, m);
+	tr_emit_str(e, v);
+	tr_emit_commit(e, m);
 }
 
-bool emit_kv_addr(struct emit *e, const char *key, const struct sockaddr *sa, size_t len)
+bool tr_emit_kv_addr(struct emit *e, const char *key, const struct sockaddr *sa, size_t len)
 {
-	size_t m = emit_mark(e);
+	size_t m = tr_emit_key(e, key);
 
-	emit_key(e, key);
-	if (!emit_sockaddr(e, sa, len)) {
+	if (!tr_emit_sockaddr(e, sa, len)) {
 		e->len = m;
 		return false;
 	}
-	return emit_commit(e, m);
+	return tr_emit_commit(e, m);
 }
 
-void emit_list_open(struct emit *e, struct emit_list *l, const char *key, size_t reserve)
+void tr_emit_list_open(struct emit *e, struct emit_list *l, const char *key, size_t reserve)
 {
-	l->start = emit_mark(e);
+	/* room for the mark of a cut list, too */
+	size_t keep = reserve + sizeof EMIT_LIST_CUT - 1;
+
+	l->start = tr_emit_mark(e);
 	l->cap_saved = e->cap;
 	l->n = 0;
-	e->cap = e->cap - e->len > reserve ? e->cap - reserve : e->len;
-	emit_key(e, key);
+	l->cut = false;
+	e->cap = e->cap - e->len > keep ? e->cap - keep : e->len;
+	tr_emit_key(e, key);
 	if (e->over) {
 		e->len = l->start;
 		e->over = true; /* keeps the items out as well */
 	}
 }
 
-void emit_list_item(struct emit *e, struct emit_list *l, const char *item, size_t n)
+void tr_emit_list_item(struct emit *e, struct emit_list *l, const char *item, size_t n)
 {
 	size_t m;
 
@@ -252,18 +255,25 @@ void emit_list_item(struct emit *e, struct emit_list *l, const char *item, size_
 		return;
 	m = e->len;
 	if (l->n > 0)
-		emit_char(e, ',');
-	emit_mem(e, item, n);
-	if (e->over)
+		tr_emit_char(e, ',');
+	tr_emit_mem(e, item, n);
+	if (e->over) {
 		e->len = m; /* over stays set: the rest of the list is left off */
-	else
+		l->cut = true;
+	} else {
 		l->n++;
+	}
 }
 
-void emit_list_close(struct emit *e, struct emit_list *l)
+void tr_emit_list_close(struct emit *e, struct emit_list *l)
 {
 	e->cap = l->cap_saved;
 	e->over = false;
-	if (l->n == 0)
+	if (l->cut) { /* ",...", or "..." when not even the first item fitted */
+		size_t skip = l->n == 0;
+
+		tr_emit_mem(e, &EMIT_LIST_CUT[skip], sizeof EMIT_LIST_CUT - 1 - skip);
+	} else if (l->n == 0) {
 		e->len = l->start;
+	}
 }

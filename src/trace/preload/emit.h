@@ -16,7 +16,7 @@ struct emit {
 	char *buf;
 	size_t cap;  /* bytes usable (a line keeps one more for its '\n') */
 	size_t len;
-	bool over;   /* something did not fit since the last emit_mark */
+	bool over;   /* something did not fit since the last tr_emit_mark */
 };
 
 /* A whole record: TRACE_RECORD_MAX bytes including the newline. */
@@ -31,39 +31,44 @@ static inline struct emit emit_on(char *buf, size_t size)
 }
 
 /* Tokens are all or nothing: a number cut short would be a wrong number.
- * emit_mark starts one; emit_commit drops it again when it did not fit. */
-size_t emit_mark(struct emit *e);
-bool emit_commit(struct emit *e, size_t mark);
+ * tr_emit_mark starts one; tr_emit_commit drops it again when it did not fit. */
+size_t tr_emit_mark(struct emit *e);
+bool tr_emit_commit(struct emit *e, size_t mark);
 
-void emit_mem(struct emit *e, const char *s, size_t n);
-void emit_str(struct emit *e, const char *s);
-void emit_char(struct emit *e, char c);
-void emit_i64(struct emit *e, int64_t v);
-void emit_u64(struct emit *e, uint64_t v);
-void emit_hex(struct emit *e, uint64_t v); /* 0x1f */
+void tr_emit_mem(struct emit *e, const char *s, size_t n);
+void tr_emit_str(struct emit *e, const char *s);
+void tr_emit_char(struct emit *e, char c);
+void tr_emit_i64(struct emit *e, int64_t v);
+void tr_emit_u64(struct emit *e, uint64_t v);
+void tr_emit_hex(struct emit *e, uint64_t v); /* 0x1f */
 /* Bytes outside 0x21..0x7e, '%' and ',' become %XX (record.h). A value too
  * long for the line is cut between two escape units: this is the one place
  * where a record may hold less than the whole value. */
-void emit_escaped(struct emit *e, const char *s, size_t n);
+void tr_emit_escaped(struct emit *e, const char *s, size_t n);
 /* 127.0.0.1:6666 or [::1]:6666; false (nothing written) for other families
  * or a length too short for the family. */
-bool emit_sockaddr(struct emit *e, const struct sockaddr *sa, size_t len);
+bool tr_emit_sockaddr(struct emit *e, const struct sockaddr *sa, size_t len);
 
 /* " key=value" tokens, each written whole or not at all. */
-void emit_kv_i64(struct emit *e, const char *key, int64_t v);
-void emit_kv_u64(struct emit *e, const char *key, uint64_t v);
-void emit_kv_str(struct emit *e, const char *key, const char *v);
-bool emit_kv_addr(struct emit *e, const char *key, const struct sockaddr *sa, size_t len);
+/* " key=": the start of an argument; returns the mark to commit it at. */
+size_t tr_emit_key(struct emit *e, const char *key);
+void tr_emit_kv_i64(struct emit *e, const char *key, int64_t v);
+void tr_emit_kv_u64(struct emit *e, const char *key, uint64_t v);
+void tr_emit_kv_str(struct emit *e, const char *key, const char *v);
+bool tr_emit_kv_addr(struct emit *e, const char *key, const struct sockaddr *sa, size_t len);
 
 /* A comma-separated value built item by item (select's rd=3,4): it leaves
  * `reserve` bytes of the line free for the keys after it, and a list with
- * no item leaves no key behind. */
+ * no item leaves no key behind. A list the line cannot hold whole ends in
+ * EMIT_LIST_CUT after the items that fit (record.h): never cut silently. */
+#define EMIT_LIST_CUT ",..."
 struct emit_list {
 	size_t start, cap_saved;
 	unsigned n;
+	bool cut;
 };
-void emit_list_open(struct emit *e, struct emit_list *l, const char *key, size_t reserve);
-void emit_list_item(struct emit *e, struct emit_list *l, const char *item, size_t n);
-void emit_list_close(struct emit *e, struct emit_list *l);
+void tr_emit_list_open(struct emit *e, struct emit_list *l, const char *key, size_t reserve);
+void tr_emit_list_item(struct emit *e, struct emit_list *l, const char *item, size_t n);
+void tr_emit_list_close(struct emit *e, struct emit_list *l);
 
 #endif

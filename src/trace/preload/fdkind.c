@@ -42,7 +42,7 @@ static bool cached(int fd)
 	return fd >= 0 && fd < FDKIND_MAX;
 }
 
-bool fdkind_is_socket(int fd)
+bool tr_fdkind_is_socket(int fd)
 {
 	struct stat st;
 	uint32_t w;
@@ -64,19 +64,19 @@ bool fdkind_is_socket(int fd)
 	return sock;
 }
 
-void fdkind_set_socket(int fd)
+void tr_fdkind_set_socket(int fd)
 {
 	if (cached(fd))
 		word_store(fd, KIND_SOCKET);
 }
 
-void fdkind_forget(int fd)
+void tr_fdkind_forget(int fd)
 {
 	if (cached(fd))
 		word_store(fd, KIND_UNKNOWN);
 }
 
-void fdkind_forget_range(unsigned first, unsigned last)
+void tr_fdkind_forget_range(unsigned first, unsigned last)
 {
 	if (last >= FDKIND_MAX)
 		last = FDKIND_MAX - 1;
@@ -91,7 +91,7 @@ static bool sockopt_int(int fd, int opt, int *v)
 	return getsockopt(fd, SOL_SOCKET, opt, v, &len) == 0;
 }
 
-bool fdkind_sockid(int fd, struct sockid *id)
+bool tr_fdkind_sockid(int fd, struct sockid *id)
 {
 	uint32_t w = cached(fd) ? word_load(fd) : KIND_UNKNOWN;
 	int saved = errno;

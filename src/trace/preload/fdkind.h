@@ -16,13 +16,13 @@ struct sockid {
 };
 
 /* Classifies an unknown fd with fstat. Leaves errno alone. */
-bool fdkind_is_socket(int fd);
+bool tr_fdkind_is_socket(int fd);
 /* socket(), accept(), socketpair() made fd a socket. */
-void fdkind_set_socket(int fd);
+void tr_fdkind_set_socket(int fd);
 /* fd was closed or replaced (close, dup2, dup3, close_range). */
-void fdkind_forget(int fd);
-void fdkind_forget_range(unsigned first, unsigned last);
+void tr_fdkind_forget(int fd);
+void tr_fdkind_forget_range(unsigned first, unsigned last);
 /* false when fd is not a socket (and then remembers that). Leaves errno alone. */
-bool fdkind_sockid(int fd, struct sockid *id);
+bool tr_fdkind_sockid(int fd, struct sockid *id);
 
 #endif

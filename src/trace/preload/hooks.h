@@ -11,6 +11,7 @@
 #include <time.h>
 
 #include "trace/preload/call.h"
+#include "trace/preload/emit.h"
 
 #define HOOK __attribute__((visibility("default")))
 
@@ -24,6 +25,26 @@ static inline bool call_args_readable(const struct call *c)
 {
 	return c->err != EFAULT;
 }
+
+/* The shape of a hook on a socket call: a call the library does not
+ * record passes straight through; a recorded one is entered, made, and
+ * ends in an X line whose arguments the statements after real_call add to
+ * e (the call c and its result r are in scope). Returns from the hook. */
+#define TRACED(type, id, fd, real_call, ...)                  \
+	{                                                     \
+		struct call c;                                \
+		type r;                                       \
+								      \
+		if (!tr_call_begin(&c, (id), (fd), true))     \
+			return real_call;                     \
+		tr_call_enter(&c);                            \
+		r = real_call;                                \
+		EMIT_LINE(e);                                 \
+		tr_call_exit(&c, r, &e);                      \
+		__VA_ARGS__;                                  \
+		tr_call_finish(&c, &e);                       \
+		return r;                                     \
+	}
 
 /* _FORTIFY_SOURCE entry points (declared by glibc only for fortified builds). */
 ssize_t __read_chk(int fd, void *buf, size_t n, size_t buflen);

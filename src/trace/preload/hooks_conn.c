@@ -18,24 +18,24 @@ HOOK int socket(int domain, int type, int protocol)
 	struct call c;
 	int r;
 
-	if (!call_begin(&c, CALL_SOCKET, -1, false)) {
+	if (!tr_call_begin(&c, CALL_SOCKET, -1, false)) {
 		r = REAL(socket)(domain, type, protocol);
 		if (r >= 0)
-			fdkind_set_socket(r);
+			tr_fdkind_set_socket(r);
 		return r;
 	}
-	call_enter(&c);
+	tr_call_enter(&c);
 	r = REAL(socket)(domain, type, protocol);
 	EMIT_LINE(e);
-	call_exit(&c, r, &e);
+	tr_call_exit(&c, r, &e);
 	if (r >= 0) {
-		fdkind_set_socket(r);
-		call_set_info_fd(&c, r);
+		tr_fdkind_set_socket(r);
+		tr_call_set_info_fd(&c, r);
 	}
-	emit_kv_name(&e, "dom", &names_af, domain);
-	emit_kv_socktype(&e, "type", type);
-	emit_kv_i64(&e, "proto", protocol);
-	call_finish(&c, &e);
+	tr_emit_kv_name(&e, "dom", &tr_names_af, domain);
+	tr_emit_kv_socktype(&e, "type", type);
+	tr_emit_kv_i64(&e, "proto", protocol);
+	tr_call_finish(&c, &e);
 	return r;
 }
 
@@ -43,19 +43,9 @@ HOOK int socket(int domain, int type, int protocol)
 static int addr_call(enum call_id id, int (*fn)(int, const struct sockaddr *, socklen_t), int fd,
 		     const struct sockaddr *addr, socklen_t len)
 {
-	struct call c;
-	int r;
-
-	if (!call_begin(&c, id, fd, true))
-		return fn(fd, addr, len);
-	call_enter(&c);
-	r = fn(fd, addr, len);
-	EMIT_LINE(e);
-	call_exit(&c, r, &e);
-	if (call_args_readable(&c))
-		emit_kv_addr(&e, "addr", addr, len);
-	call_finish(&c, &e);
-	return r;
+	TRACED(int, id, fd, fn(fd, addr, len),
+		if (call_args_readable(&c))
+			tr_emit_kv_addr(&e, "addr", addr, len));
 }
 
 HOOK int bind(int fd, __CONST_SOCKADDR_ARG addr, socklen_t len)
@@ -65,18 +55,8 @@ HOOK int bind(int fd, __CONST_SOCKADDR_ARG addr, socklen_t len)
 
 HOOK int listen(int fd, int backlog)
 {
-	struct call c;
-	int r;
-
-	if (!call_begin(&c, CALL_LISTEN, fd, true))
-		return REAL(listen)(fd, backlog);
-	call_enter(&c);
-	r = REAL(listen)(fd, backlog);
-	EMIT_LINE(e);
-	call_exit(&c, r, &e);
-	emit_kv_i64(&e, "backlog", backlog);
-	call_finish(&c, &e);
-	return r;
+	TRACED(int, CALL_LISTEN, fd, REAL(listen)(fd, backlog),
+		tr_emit_kv_i64(&e, "backlog", backlog));
 }
 
 static int accept_real(enum call_id id, int fd, struct sockaddr *addr, socklen_t *alen,
@@ -95,34 +75,34 @@ static int accept_traced(enum call_id id, int fd, struct sockaddr *addr, socklen
 	socklen_t cap = 0;
 	int r;
 
-	if (!call_begin(&c, id, fd, true)) {
+	if (!tr_call_begin(&c, id, fd, true)) {
 		r = accept_real(id, fd, addr, alen, flags);
 		if (r >= 0)
-			fdkind_set_socket(r);
+			tr_fdkind_set_socket(r);
 		return r;
 	}
 	if (addr && alen)
 		cap = *alen;
-	call_enter(&c);
+	tr_call_enter(&c);
 	r = accept_real(id, fd, addr, alen, flags);
 	EMIT_LINE(e);
-	call_exit(&c, r, &e);
+	tr_call_exit(&c, r, &e);
 	if (r >= 0) {
-		fdkind_set_socket(r);
-		call_set_info_fd(&c, r);
-		sockinfo_get(r, &c.info);
+		tr_fdkind_set_socket(r);
+		tr_call_set_info_fd(&c, r);
+		tr_sockinfo_get(r, &c.info);
 		c.info_done = true;
 		/* the program's buffer when it asked for the peer, else the
 		 * kernel's word for it */
 		if (!(addr && alen &&
-		      emit_kv_addr(&e, "addr", addr, *alen < cap ? *alen : cap)) &&
+		      tr_emit_kv_addr(&e, "addr", addr, *alen < cap ? *alen : cap)) &&
 		    c.info.peer_len > 0)
-			emit_kv_addr(&e, "addr", (const struct sockaddr *)&c.info.peer,
+			tr_emit_kv_addr(&e, "addr", (const struct sockaddr *)&c.info.peer,
 				     c.info.peer_len);
 	}
 	if (id == CALL_ACCEPT4)
-		emit_kv_flags(&e, "flags", &names_sockflags, (unsigned)flags);
-	call_finish(&c, &e);
+		tr_emit_kv_flags(&e, "flags", &tr_names_sockflags, (unsigned)flags);
+	tr_call_finish(&c, &e);
 	return r;
 }
 
@@ -143,18 +123,8 @@ HOOK int connect(int fd, __CONST_SOCKADDR_ARG addr, socklen_t len)
 
 HOOK int shutdown(int fd, int how)
 {
-	struct call c;
-	int r;
-
-	if (!call_begin(&c, CALL_SHUTDOWN, fd, true))
-		return REAL(shutdown)(fd, how);
-	call_enter(&c);
-	r = REAL(shutdown)(fd, how);
-	EMIT_LINE(e);
-	call_exit(&c, r, &e);
-	emit_kv_name(&e, "how", &names_shut, how);
-	call_finish(&c, &e);
-	return r;
+	TRACED(int, CALL_SHUTDOWN, fd, REAL(shutdown)(fd, how),
+		tr_emit_kv_name(&e, "how", &tr_names_shut, how));
 }
 
 /* The state is taken before the close, since afterwards there is nothing
@@ -167,34 +137,34 @@ HOOK int close(int fd)
 	int unread = -1, linger = -1;
 	int r;
 
-	if (fd >= 0 && fd == __atomic_load_n(&logfile_fd, __ATOMIC_RELAXED))
+	if (fd >= 0 && fd == __atomic_load_n(&tr_logfile_fd, __ATOMIC_RELAXED))
 		return 0;
-	if (!call_begin(&c, CALL_CLOSE, fd, true)) {
+	if (!tr_call_begin(&c, CALL_CLOSE, fd, true)) {
 		r = REAL(close)(fd);
-		fdkind_forget(fd);
+		tr_fdkind_forget(fd);
 		return r;
 	}
-	sockinfo_get(fd, &c.info);
+	tr_sockinfo_get(fd, &c.info);
 	c.info_done = true;
 	if (c.info.known) {
 		struct linger lg;
 		socklen_t len = sizeof lg;
 
-		if (sockinfo_is_tcp(&c.info) && ioctl(fd, FIONREAD, &unread) < 0)
+		if (tr_sockinfo_is_tcp(&c.info) && ioctl(fd, FIONREAD, &unread) < 0)
 			unread = -1;
 		if (getsockopt(fd, SOL_SOCKET, SO_LINGER, &lg, &len) == 0 && lg.l_onoff)
 			linger = lg.l_linger;
 	}
-	call_enter(&c);
+	tr_call_enter(&c);
 	r = REAL(close)(fd);
-	fdkind_forget(fd);
+	tr_fdkind_forget(fd);
 	EMIT_LINE(e);
-	call_exit(&c, r, &e);
+	tr_call_exit(&c, r, &e);
 	if (unread >= 0)
-		emit_kv_i64(&e, "unread", unread);
+		tr_emit_kv_i64(&e, "unread", unread);
 	if (linger >= 0)
-		emit_kv_i64(&e, "linger", linger);
-	call_finish(&c, &e);
+		tr_emit_kv_i64(&e, "linger", linger);
+	tr_call_finish(&c, &e);
 	return r;
 }
 
@@ -203,21 +173,21 @@ HOOK int setsockopt(int fd, int level, int opt, const void *val, socklen_t len)
 	struct call c;
 	int r;
 
-	if (!call_begin(&c, CALL_SETSOCKOPT, fd, true))
+	if (!tr_call_begin(&c, CALL_SETSOCKOPT, fd, true))
 		return REAL(setsockopt)(fd, level, opt, val, len);
-	call_enter(&c);
+	tr_call_enter(&c);
 	r = REAL(setsockopt)(fd, level, opt, val, len);
 	EMIT_LINE(e);
-	call_exit(&c, r, &e);
-	emit_kv_name(&e, "level", &names_level, level);
-	emit_kv_name(&e, "opt", names_sockopt(level), opt);
+	tr_call_exit(&c, r, &e);
+	tr_emit_kv_name(&e, "level", &tr_names_level, level);
+	tr_emit_kv_name(&e, "opt", tr_names_sockopt(level), opt);
 	if (val && len == sizeof(int) && call_args_readable(&c)) {
 		int v;
 
 		memcpy(&v, val, sizeof v);
-		emit_kv_i64(&e, "val", v);
+		tr_emit_kv_i64(&e, "val", v);
 	}
-	call_finish(&c, &e);
+	tr_call_finish(&c, &e);
 	return r;
 }
 
@@ -229,17 +199,17 @@ static int name_traced(enum call_id id, int fd, struct sockaddr *addr, socklen_t
 	socklen_t cap = 0;
 	int r;
 
-	if (!call_begin(&c, id, fd, true))
+	if (!tr_call_begin(&c, id, fd, true))
 		return fn(fd, addr, alen);
 	if (addr && alen)
 		cap = *alen;
-	call_enter(&c);
+	tr_call_enter(&c);
 	r = fn(fd, addr, alen);
 	EMIT_LINE(e);
-	call_exit(&c, r, &e);
+	tr_call_exit(&c, r, &e);
 	if (r == 0 && addr && alen)
-		emit_kv_addr(&e, "addr", addr, *alen < cap ? *alen : cap);
-	call_finish(&c, &e);
+		tr_emit_kv_addr(&e, "addr", addr, *alen < cap ? *alen : cap);
+	tr_call_finish(&c, &e);
 	return r;
 }
 

@@ -13,7 +13,7 @@ HOOK int dup(int fd)
 	int r = REAL(dup)(fd);
 
 	if (r >= 0)
-		fdkind_forget(r);
+		tr_fdkind_forget(r);
 	return r;
 }
 
@@ -22,7 +22,7 @@ HOOK int dup2(int fd, int to)
 	int r = REAL(dup2)(fd, to);
 
 	if (r >= 0)
-		fdkind_forget(r);
+		tr_fdkind_forget(r);
 	return r;
 }
 
@@ -31,7 +31,7 @@ HOOK int dup3(int fd, int to, int flags)
 	int r = REAL(dup3)(fd, to, flags);
 
 	if (r >= 0)
-		fdkind_forget(r);
+		tr_fdkind_forget(r);
 	return r;
 }
 
@@ -40,8 +40,8 @@ HOOK int socketpair(int domain, int type, int protocol, int sv[2])
 	int r = REAL(socketpair)(domain, type, protocol, sv);
 
 	if (r == 0) {
-		fdkind_set_socket(sv[0]);
-		fdkind_set_socket(sv[1]);
+		tr_fdkind_set_socket(sv[0]);
+		tr_fdkind_set_socket(sv[1]);
 	}
 	return r;
 }
@@ -50,7 +50,7 @@ HOOK int socketpair(int domain, int type, int protocol, int sv[2])
  * the range is closed around the log fd. */
 HOOK int close_range(unsigned int first, unsigned int last, int flags)
 {
-	int logfd = __atomic_load_n(&logfile_fd, __ATOMIC_RELAXED);
+	int logfd = __atomic_load_n(&tr_logfile_fd, __ATOMIC_RELAXED);
 	unsigned lf = (unsigned)logfd;
 	int r = 0;
 
@@ -67,13 +67,13 @@ HOOK int close_range(unsigned int first, unsigned int last, int flags)
 			r = REAL(close_range)(lf + 1, last, flags);
 	}
 	if (r == 0 && !(flags & CLOSE_RANGE_CLOEXEC))
-		fdkind_forget_range(first, last);
+		tr_fdkind_forget_range(first, last);
 	return r;
 }
 
 HOOK void closefrom(int low)
 {
-	int logfd = __atomic_load_n(&logfile_fd, __ATOMIC_RELAXED);
+	int logfd = __atomic_load_n(&tr_logfile_fd, __ATOMIC_RELAXED);
 
 	if (!REAL(closefrom))
 		return;
@@ -91,5 +91,5 @@ HOOK void closefrom(int low)
 	} else {
 		REAL(closefrom)(low);
 	}
-	fdkind_forget_range((unsigned)low, ~0u);
+	tr_fdkind_forget_range((unsigned)low, ~0u);
 }

@@ -28,7 +28,7 @@ static void emit_iov_len(struct emit *e, const struct call *c, const struct iove
 			 size_t n)
 {
 	if (call_args_readable(c) && (n == 0 || (iov && n <= IOV_MAX)))
-		emit_kv_u64(e, "len", iov_sum(iov, n));
+		tr_emit_kv_u64(e, "len", iov_sum(iov, n));
 }
 
 /* The address the kernel wrote into a buffer of cap bytes, saying it is
@@ -36,67 +36,37 @@ static void emit_iov_len(struct emit *e, const struct call *c, const struct iove
 static void emit_out_addr(struct emit *e, const struct sockaddr *sa, socklen_t len,
 			  socklen_t cap)
 {
-	emit_kv_addr(e, "addr", sa, len < cap ? len : cap);
+	tr_emit_kv_addr(e, "addr", sa, len < cap ? len : cap);
 }
 
 HOOK ssize_t send(int fd, const void *buf, size_t len, int flags)
 {
-	struct call c;
-	ssize_t r;
-
-	if (!call_begin(&c, CALL_SEND, fd, true))
-		return REAL(send)(fd, buf, len, flags);
-	call_enter(&c);
-	r = REAL(send)(fd, buf, len, flags);
-	EMIT_LINE(e);
-	call_exit(&c, r, &e);
-	emit_kv_u64(&e, "len", len);
-	emit_kv_flags(&e, "flags", &names_msg, (unsigned)flags);
-	call_finish(&c, &e);
-	return r;
+	TRACED(ssize_t, CALL_SEND, fd, REAL(send)(fd, buf, len, flags),
+		tr_emit_kv_u64(&e, "len", len);
+		tr_emit_kv_flags(&e, "flags", &tr_names_msg, (unsigned)flags));
 }
 
 HOOK ssize_t sendto(int fd, const void *buf, size_t len, int flags, __CONST_SOCKADDR_ARG addr,
 		    socklen_t alen)
 {
-	struct call c;
-	ssize_t r;
-
-	if (!call_begin(&c, CALL_SENDTO, fd, true))
-		return REAL(sendto)(fd, buf, len, flags, SA(addr), alen);
-	call_enter(&c);
-	r = REAL(sendto)(fd, buf, len, flags, SA(addr), alen);
-	EMIT_LINE(e);
-	call_exit(&c, r, &e);
-	emit_kv_u64(&e, "len", len);
-	emit_kv_flags(&e, "flags", &names_msg, (unsigned)flags);
-	if (SA(addr) && call_args_readable(&c))
-		emit_kv_addr(&e, "addr", SA(addr), alen);
-	call_finish(&c, &e);
-	return r;
+	TRACED(ssize_t, CALL_SENDTO, fd, REAL(sendto)(fd, buf, len, flags, SA(addr), alen),
+		tr_emit_kv_u64(&e, "len", len);
+		tr_emit_kv_flags(&e, "flags", &tr_names_msg, (unsigned)flags);
+		if (SA(addr) && call_args_readable(&c))
+			tr_emit_kv_addr(&e, "addr", SA(addr), alen));
 }
 
 HOOK ssize_t sendmsg(int fd, const struct msghdr *msg, int flags)
 {
-	struct call c;
-	ssize_t r;
-
-	if (!call_begin(&c, CALL_SENDMSG, fd, true))
-		return REAL(sendmsg)(fd, msg, flags);
-	call_enter(&c);
-	r = REAL(sendmsg)(fd, msg, flags);
-	EMIT_LINE(e);
-	call_exit(&c, r, &e);
-	if (msg && call_args_readable(&c)) {
-		emit_iov_len(&e, &c, msg->msg_iov, msg->msg_iovlen);
-		emit_kv_flags(&e, "flags", &names_msg, (unsigned)flags);
-		if (msg->msg_name)
-			emit_kv_addr(&e, "addr", msg->msg_name, msg->msg_namelen);
-	} else {
-		emit_kv_flags(&e, "flags", &names_msg, (unsigned)flags);
-	}
-	call_finish(&c, &e);
-	return r;
+	TRACED(ssize_t, CALL_SENDMSG, fd, REAL(sendmsg)(fd, msg, flags),
+		if (msg && call_args_readable(&c)) {
+			emit_iov_len(&e, &c, msg->msg_iov, msg->msg_iovlen);
+			tr_emit_kv_flags(&e, "flags", &tr_names_msg, (unsigned)flags);
+			if (msg->msg_name)
+				tr_emit_kv_addr(&e, "addr", msg->msg_name, msg->msg_namelen);
+		} else {
+			tr_emit_kv_flags(&e, "flags", &tr_names_msg, (unsigned)flags);
+		});
 }
 
 static void emit_mmsg(struct emit *e, const struct call *c, const struct mmsghdr *v,
@@ -104,45 +74,25 @@ static void emit_mmsg(struct emit *e, const struct call *c, const struct mmsghdr
 {
 	uint64_t bytes = 0;
 
-	emit_kv_u64(e, "vlen", vlen);
+	tr_emit_kv_u64(e, "vlen", vlen);
 	if (c->ret > 0 && v) {
 		for (int64_t i = 0; i < c->ret && i < (int64_t)vlen; i++)
 			bytes += v[i].msg_len;
-		emit_kv_u64(e, "bytes", bytes);
+		tr_emit_kv_u64(e, "bytes", bytes);
 	}
 }
 
 HOOK int sendmmsg(int fd, struct mmsghdr *v, unsigned int vlen, int flags)
 {
-	struct call c;
-	int r;
-
-	if (!call_begin(&c, CALL_SENDMMSG, fd, true))
-		return REAL(sendmmsg)(fd, v, vlen, flags);
-	call_enter(&c);
-	r = REAL(sendmmsg)(fd, v, vlen, flags);
-	EMIT_LINE(e);
-	call_exit(&c, r, &e);
-	emit_mmsg(&e, &c, v, vlen);
-	call_finish(&c, &e);
-	return r;
+	TRACED(int, CALL_SENDMMSG, fd, REAL(sendmmsg)(fd, v, vlen, flags),
+		emit_mmsg(&e, &c, v, vlen));
 }
 
 static ssize_t recv_traced(int fd, void *buf, size_t len, int flags)
 {
-	struct call c;
-	ssize_t r;
-
-	if (!call_begin(&c, CALL_RECV, fd, true))
-		return REAL(recv)(fd, buf, len, flags);
-	call_enter(&c);
-	r = REAL(recv)(fd, buf, len, flags);
-	EMIT_LINE(e);
-	call_exit(&c, r, &e);
-	emit_kv_u64(&e, "len", len);
-	emit_kv_flags(&e, "flags", &names_msg, (unsigned)flags);
-	call_finish(&c, &e);
-	return r;
+	TRACED(ssize_t, CALL_RECV, fd, REAL(recv)(fd, buf, len, flags),
+		tr_emit_kv_u64(&e, "len", len);
+		tr_emit_kv_flags(&e, "flags", &tr_names_msg, (unsigned)flags));
 }
 
 HOOK ssize_t recv(int fd, void *buf, size_t len, int flags)
@@ -166,19 +116,19 @@ static ssize_t recvfrom_traced(int fd, void *buf, size_t len, int flags,
 	socklen_t cap = 0;
 	ssize_t r;
 
-	if (!call_begin(&c, CALL_RECVFROM, fd, true))
+	if (!tr_call_begin(&c, CALL_RECVFROM, fd, true))
 		return REAL(recvfrom)(fd, buf, len, flags, addr, alen);
 	if (addr && alen)
 		cap = *alen;
-	call_enter(&c);
+	tr_call_enter(&c);
 	r = REAL(recvfrom)(fd, buf, len, flags, addr, alen);
 	EMIT_LINE(e);
-	call_exit(&c, r, &e);
-	emit_kv_u64(&e, "len", len);
-	emit_kv_flags(&e, "flags", &names_msg, (unsigned)flags);
+	tr_call_exit(&c, r, &e);
+	tr_emit_kv_u64(&e, "len", len);
+	tr_emit_kv_flags(&e, "flags", &tr_names_msg, (unsigned)flags);
 	if (r >= 0 && addr && alen)
 		emit_out_addr(&e, addr, *alen, cap);
-	call_finish(&c, &e);
+	tr_call_finish(&c, &e);
 	return r;
 }
 
@@ -202,54 +152,34 @@ HOOK ssize_t recvmsg(int fd, struct msghdr *msg, int flags)
 	socklen_t cap = 0;
 	ssize_t r;
 
-	if (!call_begin(&c, CALL_RECVMSG, fd, true))
+	if (!tr_call_begin(&c, CALL_RECVMSG, fd, true))
 		return REAL(recvmsg)(fd, msg, flags);
 	if (msg && msg->msg_name)
 		cap = msg->msg_namelen;
-	call_enter(&c);
+	tr_call_enter(&c);
 	r = REAL(recvmsg)(fd, msg, flags);
 	EMIT_LINE(e);
-	call_exit(&c, r, &e);
+	tr_call_exit(&c, r, &e);
 	if (msg && call_args_readable(&c))
 		emit_iov_len(&e, &c, msg->msg_iov, msg->msg_iovlen);
-	emit_kv_flags(&e, "flags", &names_msg, (unsigned)flags);
+	tr_emit_kv_flags(&e, "flags", &tr_names_msg, (unsigned)flags);
 	if (r >= 0 && msg && msg->msg_name)
 		emit_out_addr(&e, msg->msg_name, msg->msg_namelen, cap);
-	call_finish(&c, &e);
+	tr_call_finish(&c, &e);
 	return r;
 }
 
 HOOK int recvmmsg(int fd, struct mmsghdr *v, unsigned int vlen, int flags,
 		  struct timespec *timeout)
 {
-	struct call c;
-	int r;
-
-	if (!call_begin(&c, CALL_RECVMMSG, fd, true))
-		return REAL(recvmmsg)(fd, v, vlen, flags, timeout);
-	call_enter(&c);
-	r = REAL(recvmmsg)(fd, v, vlen, flags, timeout);
-	EMIT_LINE(e);
-	call_exit(&c, r, &e);
-	emit_mmsg(&e, &c, v, vlen);
-	call_finish(&c, &e);
-	return r;
+	TRACED(int, CALL_RECVMMSG, fd, REAL(recvmmsg)(fd, v, vlen, flags, timeout),
+		emit_mmsg(&e, &c, v, vlen));
 }
 
 static ssize_t read_traced(int fd, void *buf, size_t len)
 {
-	struct call c;
-	ssize_t r;
-
-	if (!call_begin(&c, CALL_READ, fd, true))
-		return REAL(read)(fd, buf, len);
-	call_enter(&c);
-	r = REAL(read)(fd, buf, len);
-	EMIT_LINE(e);
-	call_exit(&c, r, &e);
-	emit_kv_u64(&e, "len", len);
-	call_finish(&c, &e);
-	return r;
+	TRACED(ssize_t, CALL_READ, fd, REAL(read)(fd, buf, len),
+		tr_emit_kv_u64(&e, "len", len));
 }
 
 HOOK ssize_t read(int fd, void *buf, size_t len)
@@ -266,37 +196,17 @@ HOOK ssize_t __read_chk(int fd, void *buf, size_t len, size_t buflen)
 
 HOOK ssize_t write(int fd, const void *buf, size_t len)
 {
-	struct call c;
-	ssize_t r;
-
-	if (!call_begin(&c, CALL_WRITE, fd, true))
-		return REAL(write)(fd, buf, len);
-	call_enter(&c);
-	r = REAL(write)(fd, buf, len);
-	EMIT_LINE(e);
-	call_exit(&c, r, &e);
-	emit_kv_u64(&e, "len", len);
-	call_finish(&c, &e);
-	return r;
+	TRACED(ssize_t, CALL_WRITE, fd, REAL(write)(fd, buf, len),
+		tr_emit_kv_u64(&e, "len", len));
 }
 
 /* readv and writev: the same arguments, the bytes they offer as len=. */
 static ssize_t iov_call(enum call_id id, ssize_t (*fn)(int, const struct iovec *, int), int fd,
 			const struct iovec *iov, int n)
 {
-	struct call c;
-	ssize_t r;
-
-	if (!call_begin(&c, id, fd, true))
-		return fn(fd, iov, n);
-	call_enter(&c);
-	r = fn(fd, iov, n);
-	EMIT_LINE(e);
-	call_exit(&c, r, &e);
-	if (n >= 0)
-		emit_iov_len(&e, &c, iov, (size_t)n);
-	call_finish(&c, &e);
-	return r;
+	TRACED(ssize_t, id, fd, fn(fd, iov, n),
+		if (n >= 0)
+			emit_iov_len(&e, &c, iov, (size_t)n));
 }
 
 HOOK ssize_t readv(int fd, const struct iovec *iov, int n)
@@ -318,16 +228,16 @@ static ssize_t sendfile_traced(bool is64, int out, int in, off_t *off, size_t co
 	struct call c;
 	ssize_t r;
 
-	if (!call_begin(&c, CALL_SENDFILE, out, true))
+	if (!tr_call_begin(&c, CALL_SENDFILE, out, true))
 		return is64 ? REAL(sendfile64)(out, in, off, count)
 			    : REAL(sendfile)(out, in, off, count);
-	call_enter(&c);
+	tr_call_enter(&c);
 	r = is64 ? REAL(sendfile64)(out, in, off, count) : REAL(sendfile)(out, in, off, count);
 	EMIT_LINE(e);
-	call_exit(&c, r, &e);
-	emit_kv_u64(&e, "len", count);
-	emit_kv_i64(&e, "in", in);
-	call_finish(&c, &e);
+	tr_call_exit(&c, r, &e);
+	tr_emit_kv_u64(&e, "len", count);
+	tr_emit_kv_i64(&e, "in", in);
+	tr_call_finish(&c, &e);
 	return r;
 }
 
@@ -351,17 +261,17 @@ HOOK ssize_t splice(int in, loff_t *off_in, int out, loff_t *off_out, size_t len
 	ssize_t r;
 
 	if (logfile_active()) {
-		to_sock = fdkind_is_socket(out);
-		from_sock = !to_sock && fdkind_is_socket(in);
+		to_sock = tr_fdkind_is_socket(out);
+		from_sock = !to_sock && tr_fdkind_is_socket(in);
 	}
-	if (!(to_sock || from_sock) || !call_begin(&c, CALL_SPLICE, to_sock ? out : in, true))
+	if (!(to_sock || from_sock) || !tr_call_begin(&c, CALL_SPLICE, to_sock ? out : in, true))
 		return REAL(splice)(in, off_in, out, off_out, len, flags);
-	call_enter(&c);
+	tr_call_enter(&c);
 	r = REAL(splice)(in, off_in, out, off_out, len, flags);
 	EMIT_LINE(e);
-	call_exit(&c, r, &e);
-	emit_kv_u64(&e, "len", len);
-	emit_kv_str(&e, "dir", to_sock ? "out" : "in");
-	call_finish(&c, &e);
+	tr_call_exit(&c, r, &e);
+	tr_emit_kv_u64(&e, "len", len);
+	tr_emit_kv_str(&e, "dir", to_sock ? "out" : "in");
+	tr_call_finish(&c, &e);
 	return r;
 }

@@ -18,17 +18,17 @@ static void emit_fd_set(struct emit *e, const char *key, const fd_set *set, int 
 {
 	struct emit_list l;
 
-	emit_list_open(e, &l, key, reserve);
+	tr_emit_list_open(e, &l, key, reserve);
 	for (int fd = 0; fd < nfds; fd++) {
 		if (FD_ISSET(fd, set)) {
 			char ib[16];
 			struct emit it = emit_on(ib, sizeof ib);
 
-			emit_i64(&it, fd);
-			emit_list_item(e, &l, ib, it.len);
+			tr_emit_i64(&it, fd);
+			tr_emit_list_item(e, &l, ib, it.len);
 		}
 	}
-	emit_list_close(e, &l);
+	tr_emit_list_close(e, &l);
 }
 
 static void emit_ready_sets(struct emit *e, const fd_set *rd, const fd_set *wr,
@@ -36,18 +36,18 @@ static void emit_ready_sets(struct emit *e, const fd_set *rd, const fd_set *wr,
 {
 	struct emit_list l;
 
-	emit_list_open(e, &l, "ready", 0);
+	tr_emit_list_open(e, &l, "ready", 0);
 	for (int fd = 0; fd < nfds; fd++) {
 		if ((rd && FD_ISSET(fd, rd)) || (wr && FD_ISSET(fd, wr)) ||
 		    (ex && FD_ISSET(fd, ex))) {
 			char ib[16];
 			struct emit it = emit_on(ib, sizeof ib);
 
-			emit_i64(&it, fd);
-			emit_list_item(e, &l, ib, it.len);
+			tr_emit_i64(&it, fd);
+			tr_emit_list_item(e, &l, ib, it.len);
 		}
 	}
-	emit_list_close(e, &l);
+	tr_emit_list_close(e, &l);
 }
 
 /* The sets are copied before the call, which overwrites them with the
@@ -70,30 +70,30 @@ HOOK int select(int nfds, fd_set *rd, fd_set *wr, fd_set *ex, struct timeval *tv
 	int n = nfds < 0 ? 0 : nfds > FD_SETSIZE ? FD_SETSIZE : nfds;
 	int r;
 
-	if (!call_begin(&c, CALL_SELECT, -1, false))
+	if (!tr_call_begin(&c, CALL_SELECT, -1, false))
 		return REAL(select)(nfds, rd, wr, ex, tv);
 	set_copy(&rd_in, rd, n);
 	set_copy(&wr_in, wr, n);
 	if (tv)
 		tv_in = *tv;
-	call_enter(&c);
+	tr_call_enter(&c);
 	r = REAL(select)(nfds, rd, wr, ex, tv);
 	EMIT_LINE(e);
-	call_exit(&c, r, &e);
-	emit_kv_i64(&e, "nfds", nfds);
+	tr_call_exit(&c, r, &e);
+	tr_emit_kv_i64(&e, "nfds", nfds);
 	if (tv) {
-		size_t m = emit_mark(&e);
+		size_t m = tr_emit_mark(&e);
 		int64_t ms = tv_in.tv_usec / 1000;
 
-		emit_str(&e, " timeout=");
-		emit_i64(&e, tv_in.tv_sec);
-		emit_char(&e, '.');
-		emit_char(&e, (char)('0' + ms / 100 % 10));
-		emit_char(&e, (char)('0' + ms / 10 % 10));
-		emit_char(&e, (char)('0' + ms % 10));
-		emit_commit(&e, m);
+		tr_emit_str(&e, " timeout=");
+		tr_emit_i64(&e, tv_in.tv_sec);
+		tr_emit_char(&e, '.');
+		tr_emit_char(&e, (char)('0' + ms / 100 % 10));
+		tr_emit_char(&e, (char)('0' + ms / 10 % 10));
+		tr_emit_char(&e, (char)('0' + ms % 10));
+		tr_emit_commit(&e, m);
 	} else {
-		emit_kv_str(&e, "timeout", "none");
+		tr_emit_kv_str(&e, "timeout", "none");
 	}
 	if (rd)
 		emit_fd_set(&e, "rd", &rd_in, n, LIST_RESERVE_BIG);
@@ -101,7 +101,7 @@ HOOK int select(int nfds, fd_set *rd, fd_set *wr, fd_set *ex, struct timeval *tv
 		emit_fd_set(&e, "wr", &wr_in, n, LIST_RESERVE_SMALL);
 	if (r > 0)
 		emit_ready_sets(&e, rd, wr, ex, n);
-	call_finish(&c, &e);
+	tr_call_finish(&c, &e);
 	return r;
 }
 
@@ -110,11 +110,11 @@ static void emit_pollfd(struct emit *e, struct emit_list *l, int fd, short event
 	char ib[96];
 	struct emit it = emit_on(ib, sizeof ib);
 
-	emit_i64(&it, fd);
-	emit_char(&it, ':');
-	emit_flags(&it, &names_poll, (unsigned short)events);
+	tr_emit_i64(&it, fd);
+	tr_emit_char(&it, ':');
+	tr_emit_flags(&it, &tr_names_poll, (unsigned short)events);
 	if (!it.over)
-		emit_list_item(e, l, ib, it.len);
+		tr_emit_list_item(e, l, ib, it.len);
 }
 
 static void emit_poll(struct emit *e, const struct call *c, const struct pollfd *fds,
@@ -124,21 +124,21 @@ static void emit_poll(struct emit *e, const struct call *c, const struct pollfd 
 
 	/* EINVAL: nfds over the fd limit, so the array may not be that long */
 	if (fds && call_args_readable(c) && c->err != EINVAL) {
-		emit_list_open(e, &l, "fds", LIST_RESERVE_BIG);
+		tr_emit_list_open(e, &l, "fds", LIST_RESERVE_BIG);
 		for (nfds_t i = 0; i < nfds; i++)
 			emit_pollfd(e, &l, fds[i].fd, fds[i].events);
-		emit_list_close(e, &l);
+		tr_emit_list_close(e, &l);
 	}
 	if (timeout_ms < 0)
-		emit_kv_str(e, "timeout", "none");
+		tr_emit_kv_str(e, "timeout", "none");
 	else
-		emit_kv_i64(e, "timeout", timeout_ms);
+		tr_emit_kv_i64(e, "timeout", timeout_ms);
 	if (fds && c->ret > 0) {
-		emit_list_open(e, &l, "ready", 0);
+		tr_emit_list_open(e, &l, "ready", 0);
 		for (nfds_t i = 0; i < nfds; i++)
 			if (fds[i].revents != 0)
 				emit_pollfd(e, &l, fds[i].fd, fds[i].revents);
-		emit_list_close(e, &l);
+		tr_emit_list_close(e, &l);
 	}
 }
 
@@ -147,14 +147,14 @@ static int poll_traced(struct pollfd *fds, nfds_t nfds, int timeout)
 	struct call c;
 	int r;
 
-	if (!call_begin(&c, CALL_POLL, -1, false))
+	if (!tr_call_begin(&c, CALL_POLL, -1, false))
 		return REAL(poll)(fds, nfds, timeout);
-	call_enter(&c);
+	tr_call_enter(&c);
 	r = REAL(poll)(fds, nfds, timeout);
 	EMIT_LINE(e);
-	call_exit(&c, r, &e);
+	tr_call_exit(&c, r, &e);
 	emit_poll(&e, &c, fds, nfds, timeout);
-	call_finish(&c, &e);
+	tr_call_finish(&c, &e);
 	return r;
 }
 
@@ -177,17 +177,17 @@ static int ppoll_traced(struct pollfd *fds, nfds_t nfds, const struct timespec *
 	int64_t ms = -1;
 	int r;
 
-	if (!call_begin(&c, CALL_PPOLL, -1, false))
+	if (!tr_call_begin(&c, CALL_PPOLL, -1, false))
 		return REAL(ppoll)(fds, nfds, ts, ss);
 	/* the timeout as the program passed it, before the call */
 	if (ts)
 		ms = (int64_t)ts->tv_sec * 1000 + ts->tv_nsec / 1000000;
-	call_enter(&c);
+	tr_call_enter(&c);
 	r = REAL(ppoll)(fds, nfds, ts, ss);
 	EMIT_LINE(e);
-	call_exit(&c, r, &e);
+	tr_call_exit(&c, r, &e);
 	emit_poll(&e, &c, fds, nfds, ms);
-	call_finish(&c, &e);
+	tr_call_finish(&c, &e);
 	return r;
 }
 
@@ -209,17 +209,17 @@ HOOK int epoll_wait(int epfd, struct epoll_event *events, int maxevents, int tim
 	struct call c;
 	int r;
 
-	if (!call_begin(&c, CALL_EPOLL_WAIT, epfd, false))
+	if (!tr_call_begin(&c, CALL_EPOLL_WAIT, epfd, false))
 		return REAL(epoll_wait)(epfd, events, maxevents, timeout);
-	call_enter(&c);
+	tr_call_enter(&c);
 	r = REAL(epoll_wait)(epfd, events, maxevents, timeout);
 	EMIT_LINE(e);
-	call_exit(&c, r, &e);
-	emit_kv_i64(&e, "maxevents", maxevents);
+	tr_call_exit(&c, r, &e);
+	tr_emit_kv_i64(&e, "maxevents", maxevents);
 	if (timeout < 0)
-		emit_kv_str(&e, "timeout", "none");
+		tr_emit_kv_str(&e, "timeout", "none");
 	else
-		emit_kv_i64(&e, "timeout", timeout);
-	call_finish(&c, &e);
+		tr_emit_kv_i64(&e, "timeout", timeout);
+	tr_call_finish(&c, &e);
 	return r;
 }

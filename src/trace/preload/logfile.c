@@ -1,6 +1,6 @@
-/* The library's constructor and its log: resolves the real functions, opens
- * SOCKLAB_TRACE_LOG on a high fd, writes the H line of this process, and
- * again from each fork child (the pid changed) before its first record. */
+/* The library's log: opens SOCKLAB_TRACE_LOG on a high fd, writes the H
+ * line of this process, and again from each fork child (the pid changed)
+ * before its first record. */
 #include "trace/preload/logfile.h"
 
 #include <errno.h>
@@ -13,15 +13,14 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "trace/preload/call.h"
 #include "trace/preload/real.h"
 
-int logfile_fd = -1;
+int tr_logfile_fd = -1;
 
 /* The pid whose H line is written; 0 in a fresh fork child. */
 static int64_t hello_pid;
 
-int64_t logfile_now_ns(void)
+int64_t tr_logfile_now_ns(void)
 {
 	struct timespec ts;
 
@@ -29,15 +28,15 @@ int64_t logfile_now_ns(void)
 	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
 }
 
-int64_t logfile_tid(void)
+int64_t tr_logfile_tid(void)
 {
 	/* not cached: a vfork child shares the parent's thread-locals */
 	return (int64_t)syscall(SYS_gettid);
 }
 
-void logfile_write(struct emit *e)
+void tr_logfile_write(struct emit *e)
 {
-	int fd = __atomic_load_n(&logfile_fd, __ATOMIC_RELAXED);
+	int fd = __atomic_load_n(&tr_logfile_fd, __ATOMIC_RELAXED);
 	int saved = errno;
 
 	if (fd < 0)
@@ -72,12 +71,12 @@ static void hello_argv(struct emit *e)
 	REAL(close)(fd);
 	if (n > 0 && buf[n - 1] == '\0')
 		n--;
-	emit_str(e, " argv=");
+	tr_emit_str(e, " argv=");
 	for (size_t start = 0, i = 0; i <= n; i++) {
 		if (i == n || buf[i] == '\0') {
 			if (start > 0)
-				emit_char(e, ',');
-			emit_escaped(e, buf + start, i - start);
+				tr_emit_char(e, ',');
+			tr_emit_escaped(e, buf + start, i - start);
 			start = i + 1;
 		}
 	}
@@ -89,21 +88,21 @@ static void hello_write(int64_t pid)
 	ssize_t n = readlink("/proc/self/exe", exe, sizeof exe);
 	EMIT_LINE(e);
 
-	emit_str(&e, "H ");
-	emit_i64(&e, pid);
-	emit_char(&e, ' ');
-	emit_i64(&e, getppid());
-	emit_char(&e, ' ');
-	emit_i64(&e, logfile_now_ns());
+	tr_emit_str(&e, "H ");
+	tr_emit_i64(&e, pid);
+	tr_emit_char(&e, ' ');
+	tr_emit_i64(&e, getppid());
+	tr_emit_char(&e, ' ');
+	tr_emit_i64(&e, tr_logfile_now_ns());
 	if (n > 0) {
-		emit_str(&e, " exe=");
-		emit_escaped(&e, exe, (size_t)n);
+		tr_emit_str(&e, " exe=");
+		tr_emit_escaped(&e, exe, (size_t)n);
 	}
 	hello_argv(&e);
-	logfile_write(&e);
+	tr_logfile_write(&e);
 }
 
-int64_t logfile_pid(void)
+int64_t tr_logfile_pid(void)
 {
 	int64_t pid = getpid();
 	int64_t seen = __atomic_load_n(&hello_pid, __ATOMIC_RELAXED);
@@ -140,22 +139,17 @@ static int fd_move_high(int fd)
 	return high;
 }
 
-__attribute__((constructor)) static void logfile_init(void)
+void tr_logfile_open(void)
 {
-	int saved = errno;
-	const char *path;
+	const char *path = getenv(TRACE_ENV_LOG);
 	int fd;
 
-	real_resolve();
-	call_init();
-	path = getenv(TRACE_ENV_LOG);
-	if (path && *path) {
-		fd = open(path, O_WRONLY | O_APPEND | O_CLOEXEC);
-		if (fd >= 0) {
-			pthread_atfork(NULL, NULL, logfile_atfork_child);
-			__atomic_store_n(&logfile_fd, fd_move_high(fd), __ATOMIC_RELAXED);
-			logfile_pid();
-		}
-	}
-	errno = saved;
+	if (!path || !*path)
+		return;
+	fd = open(path, O_WRONLY | O_APPEND | O_CLOEXEC);
+	if (fd < 0)
+		return;
+	pthread_atfork(NULL, NULL, logfile_atfork_child);
+	__atomic_store_n(&tr_logfile_fd, fd_move_high(fd), __ATOMIC_RELAXED);
+	tr_logfile_pid();
 }

@@ -14,19 +14,22 @@
 #define LOGFILE_FD_MIN 900
 
 /* -1: no log; every hook then only passes its call through. */
-extern int logfile_fd;
+extern int tr_logfile_fd;
 
 static inline bool logfile_active(void)
 {
-	return __atomic_load_n(&logfile_fd, __ATOMIC_RELAXED) >= 0;
+	return __atomic_load_n(&tr_logfile_fd, __ATOMIC_RELAXED) >= 0;
 }
 
 /* This process's pid; the first record of a new process (a fork child)
  * writes its H line first. */
-int64_t logfile_pid(void);
-int64_t logfile_tid(void);
-int64_t logfile_now_ns(void);
+int64_t tr_logfile_pid(void);
+int64_t tr_logfile_tid(void);
+int64_t tr_logfile_now_ns(void);
+/* Opens SOCKLAB_TRACE_LOG (the constructor, init.c); without it the
+ * library records nothing. */
+void tr_logfile_open(void);
 /* Ends the line and writes it with one write(2). */
-void logfile_write(struct emit *e);
+void tr_logfile_write(struct emit *e);
 
 #endif

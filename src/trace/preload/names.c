@@ -15,34 +15,34 @@
 static const struct name af_rows[] = {
 	N(AF_UNSPEC), N(AF_UNIX), N(AF_INET), N(AF_INET6), N(AF_NETLINK), N(AF_PACKET),
 };
-TABLE(names_af, af_rows);
+TABLE(tr_names_af, af_rows);
 
 static const struct name fam_rows[] = {
 	{ AF_INET, "inet" }, { AF_INET6, "inet6" }, { AF_UNIX, "unix" },
 };
-TABLE(names_fam, fam_rows);
+TABLE(tr_names_fam, fam_rows);
 
 static const struct name socktype_rows[] = {
 	N(SOCK_STREAM), N(SOCK_DGRAM), N(SOCK_SEQPACKET), N(SOCK_RAW), N(SOCK_RDM), N(SOCK_PACKET),
 };
-TABLE(names_socktype, socktype_rows);
+TABLE(tr_names_socktype, socktype_rows);
 
 static const struct name sock_rows[] = {
 	{ SOCK_STREAM, "stream" }, { SOCK_DGRAM, "dgram" },
 	{ SOCK_SEQPACKET, "seqpacket" }, { SOCK_RAW, "raw" },
 };
-TABLE(names_sock, sock_rows);
+TABLE(tr_names_sock, sock_rows);
 
 static const struct name sockflag_rows[] = {
 	N(SOCK_NONBLOCK), N(SOCK_CLOEXEC),
 };
-TABLE(names_sockflags, sockflag_rows);
+TABLE(tr_names_sockflags, sockflag_rows);
 
 static const struct name level_rows[] = {
 	N(SOL_SOCKET), N(IPPROTO_IP), N(IPPROTO_IPV6), N(IPPROTO_TCP), N(IPPROTO_UDP),
 	N(IPPROTO_ICMP), N(IPPROTO_ICMPV6), N(IPPROTO_RAW),
 };
-TABLE(names_level, level_rows);
+TABLE(tr_names_level, level_rows);
 
 static const struct name so_rows[] = {
 	N(SO_DEBUG), N(SO_REUSEADDR), N(SO_TYPE), N(SO_ERROR), N(SO_DONTROUTE),
@@ -101,12 +101,12 @@ static const struct name msg_rows[] = {
 	N(MSG_MORE), N(MSG_WAITFORONE), N(MSG_BATCH), N(MSG_ZEROCOPY), N(MSG_FASTOPEN),
 	N(MSG_CMSG_CLOEXEC),
 };
-TABLE(names_msg, msg_rows);
+TABLE(tr_names_msg, msg_rows);
 
 static const struct name shut_rows[] = {
 	N(SHUT_RD), N(SHUT_WR), N(SHUT_RDWR),
 };
-TABLE(names_shut, shut_rows);
+TABLE(tr_names_shut, shut_rows);
 
 /* The spellings of record.h (the RFC 793 names with underscores), not the
  * kernel's; 12 is the kernel's request socket, a SYN_RCVD by another name. */
@@ -118,7 +118,7 @@ static const struct name tcp_state_rows[] = {
 	{ TCP_LAST_ACK, "LAST_ACK" },       { TCP_LISTEN, "LISTEN" },
 	{ TCP_CLOSING, "CLOSING" },         { 12, "SYN_RCVD" },
 };
-TABLE(names_tcp_state, tcp_state_rows);
+TABLE(tr_names_tcp_state, tcp_state_rows);
 
 static const struct name poll_rows[] = {
 	{ POLLIN, "IN" },         { POLLPRI, "PRI" },       { POLLOUT, "OUT" },
@@ -126,9 +126,9 @@ static const struct name poll_rows[] = {
 	{ POLLRDNORM, "RDNORM" }, { POLLRDBAND, "RDBAND" }, { POLLWRNORM, "WRNORM" },
 	{ POLLWRBAND, "WRBAND" }, { POLLMSG, "MSG" },       { POLLRDHUP, "RDHUP" },
 };
-TABLE(names_poll, poll_rows);
+TABLE(tr_names_poll, poll_rows);
 
-const struct names *names_sockopt(int level)
+const struct names *tr_names_sockopt(int level)
 {
 	switch (level) {
 	case SOL_SOCKET:
@@ -146,7 +146,7 @@ const struct names *names_sockopt(int level)
 	}
 }
 
-const char *names_find(const struct names *t, long v)
+const char *tr_names_find(const struct names *t, long v)
 {
 	if (!t)
 		return NULL;
@@ -156,34 +156,31 @@ const char *names_find(const struct names *t, long v)
 	return NULL;
 }
 
-void emit_name(struct emit *e, const struct names *t, long v)
+void tr_emit_name(struct emit *e, const struct names *t, long v)
 {
-	const char *s = names_find(t, v);
+	const char *s = tr_names_find(t, v);
 
 	if (s)
-		emit_str(e, s);
+		tr_emit_str(e, s);
 	else
-		emit_i64(e, v);
+		tr_emit_i64(e, v);
 }
 
-void emit_kv_name(struct emit *e, const char *key, const struct names *t, long v)
+void tr_emit_kv_name(struct emit *e, const char *key, const struct names *t, long v)
 {
-	size_t m = emit_mark(e);
+	size_t m = tr_emit_key(e, key);
 
-	emit_char(e, ' ');
-	emit_str(e, key);
-	emit_char(e, '=');
-	emit_name(e, t, v);
-	emit_commit(e, m);
+	tr_emit_name(e, t, v);
+	tr_emit_commit(e, m);
 }
 
-void emit_flags(struct emit *e, const struct names *t, unsigned long v)
+void tr_emit_flags(struct emit *e, const struct names *t, unsigned long v)
 {
 	unsigned long rest = v;
 	bool first = true;
 
 	if (v == 0) {
-		emit_char(e, '0');
+		tr_emit_char(e, '0');
 		return;
 	}
 	for (size_t i = 0; i < t->n; i++) {
@@ -191,43 +188,37 @@ void emit_flags(struct emit *e, const struct names *t, unsigned long v)
 
 		if (bit != 0 && (rest & bit) == bit) {
 			if (!first)
-				emit_char(e, '|');
-			emit_str(e, t->v[i].name);
+				tr_emit_char(e, '|');
+			tr_emit_str(e, t->v[i].name);
 			rest &= ~bit;
 			first = false;
 		}
 	}
 	if (rest != 0) {
 		if (!first)
-			emit_char(e, '|');
-		emit_hex(e, rest);
+			tr_emit_char(e, '|');
+		tr_emit_hex(e, rest);
 	}
 }
 
-void emit_kv_flags(struct emit *e, const char *key, const struct names *t, unsigned long v)
+void tr_emit_kv_flags(struct emit *e, const char *key, const struct names *t, unsigned long v)
 {
-	size_t m = emit_mark(e);
+	size_t m = tr_emit_key(e, key);
 
-	emit_char(e, ' ');
-	emit_str(e, key);
-	emit_char(e, '=');
-	emit_flags(e, t, v);
-	emit_commit(e, m);
+	tr_emit_flags(e, t, v);
+	tr_emit_commit(e, m);
 }
 
-void emit_kv_socktype(struct emit *e, const char *key, int type)
+void tr_emit_kv_socktype(struct emit *e, const char *key, int type)
 {
 	const unsigned long flagmask = SOCK_NONBLOCK | SOCK_CLOEXEC;
 	unsigned long flags = (unsigned long)(unsigned)type & flagmask;
-	size_t m = emit_mark(e);
+	size_t m = tr_emit_key(e, key);
 
-	emit_char(e, ' ');
-	emit_str(e, key);
-	emit_char(e, '=');
-	emit_name(e, &names_socktype, (long)((unsigned long)(unsigned)type & ~flagmask));
+	tr_emit_name(e, &tr_names_socktype, (long)((unsigned long)(unsigned)type & ~flagmask));
 	if (flags != 0) {
-		emit_char(e, '|');
-		emit_flags(e, &names_sockflags, flags);
+		tr_emit_char(e, '|');
+		tr_emit_flags(e, &tr_names_sockflags, flags);
 	}
-	emit_commit(e, m);
+	tr_emit_commit(e, m);
 }

@@ -18,29 +18,29 @@ struct names {
 	size_t n;
 };
 
-extern const struct names names_af;        /* dom=: AF_INET */
-extern const struct names names_fam;       /* fam=: inet */
-extern const struct names names_socktype;  /* type=: SOCK_STREAM */
-extern const struct names names_sock;      /* sock=: stream */
-extern const struct names names_sockflags; /* SOCK_NONBLOCK|SOCK_CLOEXEC */
-extern const struct names names_level;     /* SOL_SOCKET, IPPROTO_TCP */
-extern const struct names names_msg;       /* MSG_* */
-extern const struct names names_shut;      /* SHUT_* */
-extern const struct names names_tcp_state; /* tcpi_state: ESTABLISHED */
-extern const struct names names_poll;      /* poll events without POLL: IN */
+extern const struct names tr_names_af;        /* dom=: AF_INET */
+extern const struct names tr_names_fam;       /* fam=: inet */
+extern const struct names tr_names_socktype;  /* type=: SOCK_STREAM */
+extern const struct names tr_names_sock;      /* sock=: stream */
+extern const struct names tr_names_sockflags; /* SOCK_NONBLOCK|SOCK_CLOEXEC */
+extern const struct names tr_names_level;     /* SOL_SOCKET, IPPROTO_TCP */
+extern const struct names tr_names_msg;       /* MSG_* */
+extern const struct names tr_names_shut;      /* SHUT_* */
+extern const struct names tr_names_tcp_state; /* tcpi_state: ESTABLISHED */
+extern const struct names tr_names_poll;      /* poll events without POLL: IN */
 
 /* The option names of one setsockopt level; NULL for a level without a table. */
-const struct names *names_sockopt(int level);
+const struct names *tr_names_sockopt(int level);
 /* NULL when the value has no name. */
-const char *names_find(const struct names *t, long v);
+const char *tr_names_find(const struct names *t, long v);
 
 /* The name, or the number. */
-void emit_name(struct emit *e, const struct names *t, long v);
-void emit_kv_name(struct emit *e, const char *key, const struct names *t, long v);
+void tr_emit_name(struct emit *e, const struct names *t, long v);
+void tr_emit_kv_name(struct emit *e, const char *key, const struct names *t, long v);
 /* Flag names joined by '|', unnamed bits as one hex number, "0" for none. */
-void emit_flags(struct emit *e, const struct names *t, unsigned long v);
-void emit_kv_flags(struct emit *e, const char *key, const struct names *t, unsigned long v);
+void tr_emit_flags(struct emit *e, const struct names *t, unsigned long v);
+void tr_emit_kv_flags(struct emit *e, const char *key, const struct names *t, unsigned long v);
 /* socket()'s type: SOCK_STREAM|SOCK_NONBLOCK|SOCK_CLOEXEC. */
-void emit_kv_socktype(struct emit *e, const char *key, int type);
+void tr_emit_kv_socktype(struct emit *e, const char *key, int type);
 
 #endif

@@ -6,8 +6,8 @@
 #include <dlfcn.h>
 #include <string.h>
 
-struct real_fns real_fns;
-int real_ready;
+struct tr_real_fns tr_real_fns;
+int tr_real_ready;
 
 _Static_assert(sizeof(void *) == sizeof(void (*)(void)),
 	       "dlsym's result must fit a function pointer");
@@ -19,11 +19,11 @@ static void resolve_one(void *slot, const char *name)
 	memcpy(slot, &p, sizeof p);
 }
 
-#define RESOLVE(f) resolve_one(&real_fns.f, #f)
+#define RESOLVE(f) resolve_one(&tr_real_fns.f, #f)
 
 /* Every caller stores the same values, so two threads racing here before
  * the constructor ran do no harm. */
-void real_resolve(void)
+void tr_real_resolve(void)
 {
 	RESOLVE(socket);
 	RESOLVE(bind);
@@ -61,10 +61,10 @@ void real_resolve(void)
 	RESOLVE(socketpair);
 	RESOLVE(close_range);
 	RESOLVE(closefrom);
-	resolve_one(&real_fns.read_chk, "__read_chk");
-	resolve_one(&real_fns.recv_chk, "__recv_chk");
-	resolve_one(&real_fns.recvfrom_chk, "__recvfrom_chk");
-	resolve_one(&real_fns.poll_chk, "__poll_chk");
-	resolve_one(&real_fns.ppoll_chk, "__ppoll_chk");
-	__atomic_store_n(&real_ready, 1, __ATOMIC_RELEASE);
+	resolve_one(&tr_real_fns.read_chk, "__read_chk");
+	resolve_one(&tr_real_fns.recv_chk, "__recv_chk");
+	resolve_one(&tr_real_fns.recvfrom_chk, "__recvfrom_chk");
+	resolve_one(&tr_real_fns.poll_chk, "__poll_chk");
+	resolve_one(&tr_real_fns.ppoll_chk, "__ppoll_chk");
+	__atomic_store_n(&tr_real_ready, 1, __ATOMIC_RELEASE);
 }

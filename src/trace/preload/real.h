@@ -14,7 +14,7 @@
 #include <sys/uio.h>
 #include <time.h>
 
-struct real_fns {
+struct tr_real_fns {
 	int (*socket)(int, int, int);
 	int (*bind)(int, const struct sockaddr *, socklen_t);
 	int (*listen)(int, int);
@@ -61,13 +61,13 @@ struct real_fns {
 			 size_t);
 };
 
-extern struct real_fns real_fns;
-extern int real_ready;
+extern struct tr_real_fns tr_real_fns;
+extern int tr_real_ready;
 
-void real_resolve(void);
+void tr_real_resolve(void);
 
 #define REAL(f)                                                              \
-	(__atomic_load_n(&real_ready, __ATOMIC_ACQUIRE) ? real_fns.f          \
-							 : (real_resolve(), real_fns.f))
+	(__atomic_load_n(&tr_real_ready, __ATOMIC_ACQUIRE) ? tr_real_fns.f          \
+							 : (tr_real_resolve(), tr_real_fns.f))
 
 #endif

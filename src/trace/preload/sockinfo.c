@@ -40,20 +40,20 @@ static socklen_t name_get(int (*fn)(int, struct sockaddr *, socklen_t *), int fd
 	return len;
 }
 
-bool sockinfo_is_tcp(const struct sockinfo *si)
+bool tr_sockinfo_is_tcp(const struct sockinfo *si)
 {
 	return si->known && (si->family == AF_INET || si->family == AF_INET6) &&
 	       si->type == SOCK_STREAM && si->proto == IPPROTO_TCP;
 }
 
-void sockinfo_get(int fd, struct sockinfo *si)
+void tr_sockinfo_get(int fd, struct sockinfo *si)
 {
 	struct sockid id;
 	int saved = errno;
 
 	memset(si, 0, sizeof *si);
 	si->tcp_state = -1;
-	if (!fdkind_sockid(fd, &id))
+	if (!tr_fdkind_sockid(fd, &id))
 		return;
 	si->known = true;
 	si->family = id.family;
@@ -61,7 +61,7 @@ void sockinfo_get(int fd, struct sockinfo *si)
 	si->proto = id.proto;
 	si->local_len = name_get(REAL(getsockname), fd, &si->local);
 	si->peer_len = name_get(REAL(getpeername), fd, &si->peer);
-	if (sockinfo_is_tcp(si)) {
+	if (tr_sockinfo_is_tcp(si)) {
 		struct tcp_info ti;
 		socklen_t len = sizeof ti;
 
@@ -71,18 +71,18 @@ void sockinfo_get(int fd, struct sockinfo *si)
 	errno = saved;
 }
 
-void sockinfo_emit(struct emit *e, const struct sockinfo *si)
+void tr_sockinfo_emit(struct emit *e, const struct sockinfo *si)
 {
 	if (!si->known)
 		return;
 	if (si->type >= 0)
-		emit_kv_name(e, "sock", &names_sock, si->type);
+		tr_emit_kv_name(e, "sock", &tr_names_sock, si->type);
 	if (si->family >= 0)
-		emit_kv_name(e, "fam", &names_fam, si->family);
+		tr_emit_kv_name(e, "fam", &tr_names_fam, si->family);
 	if (si->local_len > 0)
-		emit_kv_addr(e, "local", (const struct sockaddr *)&si->local, si->local_len);
+		tr_emit_kv_addr(e, "local", (const struct sockaddr *)&si->local, si->local_len);
 	if (si->peer_len > 0)
-		emit_kv_addr(e, "peer", (const struct sockaddr *)&si->peer, si->peer_len);
+		tr_emit_kv_addr(e, "peer", (const struct sockaddr *)&si->peer, si->peer_len);
 	if (si->tcp_state >= 0)
-		emit_kv_name(e, "tcp", &names_tcp_state, si->tcp_state);
+		tr_emit_kv_name(e, "tcp", &tr_names_tcp_state, si->tcp_state);
 }

@@ -19,8 +19,8 @@ struct sockinfo {
 
 /* Asks the real getsockname/getpeername, never the hooked ones. Leaves
  * errno alone. */
-void sockinfo_get(int fd, struct sockinfo *si);
-bool sockinfo_is_tcp(const struct sockinfo *si);
-void sockinfo_emit(struct emit *e, const struct sockinfo *si);
+void tr_sockinfo_get(int fd, struct sockinfo *si);
+bool tr_sockinfo_is_tcp(const struct sockinfo *si);
+void tr_sockinfo_emit(struct emit *e, const struct sockinfo *si);
 
 #endif
