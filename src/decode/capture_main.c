@@ -105,33 +105,35 @@ static void capture_drain_tail(pcap_t *p, struct dc_session *s, pcap_dumper_t *d
 	}
 }
 
-int capture_main(int argc, char **argv)
+static enum tool_args capture_parse(int argc, char **argv, void *cfg, char *err, size_t errlen)
 {
-	static struct dc_opts o;
+	return dc_parse_args(argc, argv, true, cfg, err, errlen);
+}
+
+static int capture_run(void *cfg)
+{
+	const struct dc_opts *o = cfg;
 	struct dc_session s;
 	pcap_dumper_t *dump = NULL;
 
-	int rc = dc_parse_args(argc, argv, true, &o);
-	if (rc)
-		return rc == 1 ? 0 : rc;
-	if (o.list)
+	if (o->list)
 		return capture_list();
-	pcap_t *p = capture_open(&o);
+	pcap_t *p = capture_open(o);
 	if (!p)
 		return 1;
-	if (dc_set_filter(p, o.filter, PCAP_NETMASK_UNKNOWN) < 0) {
+	if (dc_set_filter(p, o->filter, PCAP_NETMASK_UNKNOWN) < 0) {
 		pcap_close(p);
 		return 2;
 	}
-	if (o.write) {
-		dump = pcap_dump_open(p, o.write);
+	if (o->write) {
+		dump = pcap_dump_open(p, o->write);
 		if (!dump) {
-			log_error("cannot write '%s': %s", o.write, pcap_geterr(p));
+			log_error("cannot write '%s': %s", o->write, pcap_geterr(p));
 			pcap_close(p);
 			return 1;
 		}
 	}
-	if (dc_session_init(&s, &o, p) < 0) {
+	if (dc_session_init(&s, o, p) < 0) {
 		log_error("out of memory");
 		pcap_close(p);
 		return 1;
@@ -143,15 +145,14 @@ int capture_main(int argc, char **argv)
 	sa.sa_handler = capture_on_signal;
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
-	signal(SIGPIPE, SIG_IGN);
-	if (o.json)
+	if (o->json)
 		fflush(stdout);
-	log_error("capturing on %s%s%s", o.iface, o.filter[0] ? ", filter: " : "", o.filter);
+	log_error("capturing on %s%s%s", o->iface, o->filter[0] ? ", filter: " : "", o->filter);
 
 	int status = 0, r = 0;
 	struct pcap_pkthdr *h;
 	const u_char *data;
-	while (!capture_stop && (!o.count || s.packets < o.count)) {
+	while (!capture_stop && (!o->count || s.packets < o->count)) {
 		r = pcap_next_ex(p, &h, &data);
 		if (r == 0)
 			continue;
@@ -163,14 +164,14 @@ int capture_main(int argc, char **argv)
 	}
 	capture_handle = NULL;
 	if (r != PCAP_ERROR && !s.ob.failed)
-		capture_drain_tail(p, &s, dump, o.count);
+		capture_drain_tail(p, &s, dump, o->count);
 	if (r == PCAP_ERROR) {
-		log_error("capture on %s stopped: %s", o.iface, pcap_geterr(p));
+		log_error("capture on %s stopped: %s", o->iface, pcap_geterr(p));
 		status = 1;
 	}
 	if (dump) {
 		if (pcap_dump_flush(dump) < 0) {
-			log_error("cannot write '%s': %s", o.write, strerror(errno));
+			log_error("cannot write '%s': %s", o->write, strerror(errno));
 			status = 1;
 		}
 		pcap_dump_close(dump);
@@ -191,5 +192,8 @@ int capture_main(int argc, char **argv)
 const struct tool capture_tool = {
 	.name = "capture",
 	.summary = "live packet capture through libpcap, printed as decode does or written with -w",
-	.own_main = capture_main,
+	.usage = dc_capture_usage_text,
+	.cfg_size = sizeof(struct dc_opts),
+	.parse = capture_parse,
+	.run = capture_run,
 };

@@ -9,25 +9,27 @@
 #include "core/log.h"
 #include "decode/session.h"
 
-int decode_main(int argc, char **argv)
+static enum tool_args decode_parse(int argc, char **argv, void *cfg, char *err, size_t errlen)
 {
-	static struct dc_opts o;
+	return dc_parse_args(argc, argv, false, cfg, err, errlen);
+}
+
+static int decode_run(void *cfg)
+{
+	const struct dc_opts *o = cfg;
 	char errbuf[PCAP_ERRBUF_SIZE] = "";
 	struct dc_session s;
 
-	int rc = dc_parse_args(argc, argv, false, &o);
-	if (rc)
-		return rc == 1 ? 0 : rc;
-	pcap_t *p = pcap_open_offline(o.file, errbuf);
+	pcap_t *p = pcap_open_offline(o->file, errbuf);
 	if (!p) {
-		log_error("cannot read '%s': %s", o.file, errbuf);
+		log_error("cannot read '%s': %s", o->file, errbuf);
 		return 1;
 	}
-	if (dc_set_filter(p, o.filter, PCAP_NETMASK_UNKNOWN) < 0) {
+	if (dc_set_filter(p, o->filter, PCAP_NETMASK_UNKNOWN) < 0) {
 		pcap_close(p);
 		return 2;
 	}
-	if (dc_session_init(&s, &o, p) < 0) {
+	if (dc_session_init(&s, o, p) < 0) {
 		log_error("out of memory");
 		pcap_close(p);
 		return 1;
@@ -37,14 +39,14 @@ int decode_main(int argc, char **argv)
 	int r;
 	while ((r = pcap_next_ex(p, &h, &data)) == 1) {
 		dc_session_packet(&s, h, data);
-		if (o.count && s.packets >= o.count)
+		if (o->count && s.packets >= o->count)
 			break;
 	}
 	int status = 0;
 	if (r == PCAP_ERROR) {
 		/* A file cut short mid-record: what came before was printed. */
 		ob_flush(&s.ob);
-		log_error("'%s': %s", o.file, pcap_geterr(p));
+		log_error("'%s': %s", o->file, pcap_geterr(p));
 		status = 1;
 	}
 	if (dc_session_finish(&s) < 0 && errno != EPIPE) {
@@ -58,5 +60,10 @@ int decode_main(int argc, char **argv)
 const struct tool decode_tool = {
 	.name = "decode",
 	.summary = "packet decoder for pcap/pcapng files: tcpdump-style lines, --json, --explain, --flows",
-	.own_main = decode_main,
+	.usage = dc_decode_usage_text,
+	.cfg_size = sizeof(struct dc_opts),
+	.parse = decode_parse,
+	.run = decode_run,
+	/* A closed pipe downstream (decode | head) ends it quietly. */
+	.flags = TOOL_KEEP_SIGPIPE,
 };

@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "core/tool.h"
 #include "decode/flows.h"
 #include "decode/outbuf.h"
 #include "decode/render.h"
@@ -27,9 +28,11 @@ struct dc_opts {
 	char filter[DC_FILTER_MAX];
 };
 
-/* Parses argv; returns 0, 1 when --help/--version was answered, 2 on a
- * usage error (already reported). */
-int dc_parse_args(int argc, char **argv, bool capture, struct dc_opts *o);
+extern const char dc_decode_usage_text[], dc_capture_usage_text[];
+
+/* Parses argv for decode or capture (the reason of a usage error in err). */
+enum tool_args dc_parse_args(int argc, char **argv, bool capture, struct dc_opts *o, char *err,
+			     size_t errlen);
 
 struct dc_session {
 	const struct dc_opts *o;
