@@ -55,7 +55,7 @@ static pcap_t *capture_open(const struct dc_opts *o)
 		.buffer_bytes = CAPTURE_BUFFER_BYTES, .nanoseconds = false,
 	};
 
-	return live_open(&lo);
+	return pkt_live_open(&lo);
 }
 
 static void capture_one(struct dc_session *s, pcap_dumper_t *dump, const struct pcap_pkthdr *h,

@@ -89,10 +89,10 @@ static void tcp_flag_words(uint16_t flags, char *fl, size_t len)
 	size_t fn = 0;
 
 	fl[0] = 0;
-	for (size_t i = 0; i < tcp_flag_count && fn < len; i++)
-		if (flags & tcp_flag_names[i].bit)
+	for (size_t i = 0; i < pkt_tcp_flag_count && fn < len; i++)
+		if (flags & pkt_tcp_flag_names[i].bit)
 			fn += (size_t)snprintf(fl + fn, len - fn, "%s%s", fn ? " " : "",
-					       tcp_flag_names[i].name);
+					       pkt_tcp_flag_names[i].name);
 	if (!fn)
 		snprintf(fl, len, "none");
 }
@@ -172,13 +172,13 @@ static void explain_net(struct outbuf *ob, const struct pkt *pkt, const struct p
 		row(ob, pkt, o + 4, 2, "identification %u", ip->id);
 		row(ob, pkt, o + 6, 2, "flags%s%s%s, fragment offset %u bytes", ip->rf ? " reserved" : "",
 		    ip->df ? " DF (don't fragment)" : "", ip->mf ? " MF (more fragments)" : (!ip->df && !ip->rf ? " none" : ""), ip->frag_off);
-		const char *pn = name_ipproto(ip->proto);
+		const char *pn = pkt_name_ipproto(ip->proto);
 		row(ob, pkt, o + 8, 2, "TTL %u, protocol %u (%s)", ip->ttl, ip->proto, pn ? pn : "unknown");
 		row(ob, pkt, o + 10, 2, "header checksum 0x%04x (%s)", ip->cksum, cks_words(ip->cks, ip->cksum_calc, cb, sizeof(cb)));
 		row(ob, pkt, o + 12, 4, "source address %s", a);
 		row(ob, pkt, o + 16, 4, "destination address %s", b);
 		for (int i = 0; i < ip->nopts; i++) {
-			const char *n = name_ipopt(ip->opts[i].type);
+			const char *n = pkt_name_ipopt(ip->opts[i].type);
 			row(ob, pkt, ip->opts[i].off, ip->opts[i].len, "option %u (%s), length %u", ip->opts[i].type,
 			    n ? n : "unknown", ip->opts[i].len);
 		}
@@ -192,7 +192,7 @@ static void explain_net(struct outbuf *ob, const struct pkt *pkt, const struct p
 		b[tb.len] = 0;
 		section(ob, quoted ? "IPv6 header, quoted" : "IPv6 header", o, ip->hlen);
 		row(ob, pkt, o, 4, "version 6, traffic class 0x%02x, flow label 0x%05x", ip->tos, ip->flowlabel);
-		const char *pn = name_ipproto(ip->next6);
+		const char *pn = pkt_name_ipproto(ip->next6);
 		if (ip->len_from == IPLEN_HEADER)
 			snprintf(cb, sizeof(cb), "%u", ip->len - 40u);
 		else
@@ -205,7 +205,7 @@ static void explain_net(struct outbuf *ob, const struct pkt *pkt, const struct p
 		bool said = false;
 		for (int i = 0; i < ip->next_ext; i++) {
 			const struct ip6_ext *e = &ip->ext[i];
-			const char *n = name_ip6ext(e->type);
+			const char *n = pkt_name_ip6ext(e->type);
 			if (e->type != 43) {
 				row(ob, pkt, e->off, e->len, "extension header %u (%s), %u bytes", e->type,
 				    n ? n : "?", e->len);
@@ -227,7 +227,7 @@ static void explain_net(struct outbuf *ob, const struct pkt *pkt, const struct p
 	} else if (net->kind == NET_ARP) {
 		const struct arp_hdr *r = &net->arp;
 		uint32_t o = pkt->link.hlen;
-		const char *on = name_arpop(r->op);
+		const char *on = pkt_name_arpop(r->op);
 		section(ob, "ARP", o, 8u + 2u * r->hlen + 2u * r->plen);
 		row(ob, pkt, o, 4, "hardware type %u, protocol type 0x%04x", r->htype, r->ptype);
 		row(ob, pkt, o + 4, 4, "address lengths %u and %u, operation %u (%s)", r->hlen, r->plen, r->op, on ? on : "?");
@@ -259,7 +259,7 @@ static void explain_net(struct outbuf *ob, const struct pkt *pkt, const struct p
 	}
 	case L4_ICMP: {
 		const struct icmp_hdr *ic = &net->icmp;
-		const char *n = ic->v6 ? name_icmp6(ic->type) : name_icmp(ic->type);
+		const char *n = ic->v6 ? pkt_name_icmp6(ic->type) : pkt_name_icmp(ic->type);
 		if (ic->partial)
 			section(ob, ic->v6 ? "ICMPv6 header, cut short" : "ICMP header, cut short", ic->off,
 				ic->have ? ic->have : 1);

@@ -86,7 +86,7 @@ static void j_ip(struct outbuf *ob, const struct ip_hdr *ip)
 		if (ip->nopts) {
 			OB_LIT(ob, ",\"options\":[");
 			for (int i = 0; i < ip->nopts; i++) {
-				const char *n = name_ipopt(ip->opts[i].type);
+				const char *n = pkt_name_ipopt(ip->opts[i].type);
 				if (i) ob_chr(ob, ',');
 				OB_LIT(ob, "{\"type\":");
 				ob_u32(ob, ip->opts[i].type);
@@ -158,11 +158,11 @@ static void j_tcp_flags(struct outbuf *ob, uint16_t flags)
 	bool first = true;
 
 	OB_LIT(ob, ",\"flags\":[");
-	for (size_t i = 0; i < tcp_flag_count; i++)
-		if (flags & tcp_flag_names[i].bit) {
+	for (size_t i = 0; i < pkt_tcp_flag_count; i++)
+		if (flags & pkt_tcp_flag_names[i].bit) {
 			if (!first) ob_chr(ob, ',');
 			ob_chr(ob, '"');
-			ob_str(ob, tcp_flag_names[i].name);
+			ob_str(ob, pkt_tcp_flag_names[i].name);
 			ob_chr(ob, '"');
 			first = false;
 		}
@@ -257,7 +257,7 @@ static void j_icmp(struct outbuf *ob, const struct pkt *pkt, const struct pkt_ne
 {
 	const struct icmp_hdr *ic = &net->icmp;
 	bool outer = &pkt->net == net;
-	const char *n = ic->v6 ? name_icmp6(ic->type) : name_icmp(ic->type);
+	const char *n = ic->v6 ? pkt_name_icmp6(ic->type) : pkt_name_icmp(ic->type);
 
 	OB_LIT(ob, "\"icmp\":{\"version\":");
 	ob_u32(ob, ic->v6 ? 6 : 4);

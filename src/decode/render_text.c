@@ -71,7 +71,7 @@ static void text_cksum(struct outbuf *ob, uint16_t field, enum cks_status st, ui
 
 static void text_proto(struct outbuf *ob, uint8_t p)
 {
-	const char *n = name_ipproto(p);
+	const char *n = pkt_name_ipproto(p);
 	if (n) {
 		ob_str(ob, n);
 		OB_LIT(ob, " (");
@@ -110,7 +110,7 @@ static void text_ip4(struct outbuf *ob, const struct pkt *pkt, const struct ip_h
 	if (ip->nopts) {
 		OB_LIT(ob, ", options (");
 		for (int i = 0; i < ip->nopts; i++) {
-			const char *n = name_ipopt(ip->opts[i].type);
+			const char *n = pkt_name_ipopt(ip->opts[i].type);
 			if (i) OB_LIT(ob, ",");
 			if (n) ob_str(ob, n);
 			else { OB_LIT(ob, "opt-"); ob_u32(ob, ip->opts[i].type); }
@@ -155,7 +155,7 @@ static void text_ip6(struct outbuf *ob, const struct ip_hdr *ip)
 	if (ip->next_ext) {
 		OB_LIT(ob, ", ext [");
 		for (int i = 0; i < ip->next_ext; i++) {
-			const char *n = name_ip6ext(ip->ext[i].type);
+			const char *n = pkt_name_ip6ext(ip->ext[i].type);
 			if (i) ob_chr(ob, ',');
 			if (n) ob_str(ob, n); else ob_u32(ob, ip->ext[i].type);
 			if (ip->ext[i].type == 44) {
@@ -212,7 +212,7 @@ static void text_tcp_opts(struct outbuf *ob, const struct tcp_hdr *t)
 			ob_u32(ob, o->ts_ecr);
 			break;
 		default: {
-			const char *n = name_tcpopt(o->kind);
+			const char *n = pkt_name_tcpopt(o->kind);
 			if (n) ob_str(ob, n);
 			else { OB_LIT(ob, "unknown-"); ob_u32(ob, o->kind); }
 			OB_LIT(ob, " len ");
@@ -227,9 +227,9 @@ static void text_tcp_flags(struct outbuf *ob, uint16_t flags)
 {
 	OB_LIT(ob, "Flags [");
 	bool any = false;
-	for (size_t i = 0; i < tcp_flag_count; i++)
-		if (flags & tcp_flag_names[i].bit) {
-			ob_chr(ob, tcp_flag_names[i].letter);
+	for (size_t i = 0; i < pkt_tcp_flag_count; i++)
+		if (flags & pkt_tcp_flag_names[i].bit) {
+			ob_chr(ob, pkt_tcp_flag_names[i].letter);
 			any = true;
 		}
 	if (!any) OB_LIT(ob, "none");
@@ -313,7 +313,7 @@ static void text_net(struct outbuf *ob, const struct pkt *pkt, const struct pkt_
 	case NET_IP6: text_ip6(ob, ip); break;
 	case NET_ARP: {
 		const struct arp_hdr *a = &net->arp;
-		const char *op = name_arpop(a->op);
+		const char *op = pkt_name_arpop(a->op);
 		OB_LIT(ob, "ARP, ");
 		if (op) ob_str(ob, op); else { OB_LIT(ob, "op "); ob_u32(ob, a->op); }
 		if (a->ptype == 0x0800 && a->plen == 4) {
@@ -334,7 +334,7 @@ static void text_net(struct outbuf *ob, const struct pkt *pkt, const struct pkt_
 		return;
 	}
 	case NET_OTHER: {
-		const char *n = name_ethertype(pkt->link.ethertype);
+		const char *n = pkt_name_ethertype(pkt->link.ethertype);
 		OB_LIT(ob, "ethertype ");
 		ob_hex(ob, pkt->link.ethertype, 4);
 		if (n) { OB_LIT(ob, " ("); ob_str(ob, n); ob_chr(ob, ')'); }
@@ -386,7 +386,7 @@ static void text_icmp(struct outbuf *ob, const struct pkt *pkt, const struct pkt
 		      const struct render_opts *ro)
 {
 	const struct icmp_hdr *ic = &net->icmp;
-	const char *n = ic->v6 ? name_icmp6(ic->type) : name_icmp(ic->type);
+	const char *n = ic->v6 ? pkt_name_icmp6(ic->type) : pkt_name_icmp(ic->type);
 	bool outer = &pkt->net == net;
 
 	if (ic->partial && ic->have < 2) {
@@ -397,8 +397,8 @@ static void text_icmp(struct outbuf *ob, const struct pkt *pkt, const struct pkt
 	if (n) ob_str(ob, n);
 	else { OB_LIT(ob, "type "); ob_u32(ob, ic->type); }
 	if (ic->quotes || (!ic->v6 && ic->type == 3)) {
-		const char *cn = ic->v6 ? (ic->type == 1 ? name_icmp6_unreach(ic->code) : NULL)
-					: (ic->type == 3 ? name_icmp_unreach(ic->code) : NULL);
+		const char *cn = ic->v6 ? (ic->type == 1 ? pkt_name_icmp6_unreach(ic->code) : NULL)
+					: (ic->type == 3 ? pkt_name_icmp_unreach(ic->code) : NULL);
 		if (cn) { OB_LIT(ob, " ("); ob_str(ob, cn); ob_chr(ob, ')'); }
 		else { OB_LIT(ob, " code "); ob_u32(ob, ic->code); }
 	}
@@ -447,7 +447,7 @@ static void text_link(struct outbuf *ob, const struct pkt *pkt)
 		break;
 	case LINK_SLL:
 	case LINK_SLL2: {
-		const char *pt = name_sll_pkttype(l->sll_pkttype);
+		const char *pt = pkt_name_sll_pkttype(l->sll_pkttype);
 		ob_str(ob, pt ? pt : "?");
 		ob_chr(ob, ' ');
 		ob_mac(ob, l->src, l->addrlen);

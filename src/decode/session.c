@@ -235,7 +235,7 @@ int dc_session_init(struct dc_session *s, const struct dc_opts *o, pcap_t *p)
 	s->o = o;
 	s->pcap = p;
 	s->dlt = pcap_datalink(p);
-	s->lt = link_from_dlt(s->dlt);
+	s->lt = pkt_link_from_dlt(s->dlt);
 	s->ro = o->ro;
 	s->ro.dlt = s->dlt;
 	s->ro.dlt_name = pcap_datalink_val_to_name(s->dlt);
