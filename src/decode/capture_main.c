@@ -48,7 +48,7 @@ static int capture_list(void)
 /* The kernel-side ring: room for a burst while we write or print. */
 #define CAPTURE_BUFFER_BYTES (16 * 1024 * 1024)
 
-static pcap_t *capture_open(const struct dc_opts *o)
+static pcap_t *capture_open(const struct dec_opts *o)
 {
 	struct live_opts lo = {
 		.iface = o->iface, .snaplen = (int)o->snaplen, .timeout_ms = CAPTURE_TIMEOUT_MS,
@@ -58,14 +58,14 @@ static pcap_t *capture_open(const struct dc_opts *o)
 	return pkt_live_open(&lo);
 }
 
-static void capture_one(struct dc_session *s, pcap_dumper_t *dump, const struct pcap_pkthdr *h,
+static void capture_one(struct dec_session *s, pcap_dumper_t *dump, const struct pcap_pkthdr *h,
 			const u_char *data)
 {
 	if (dump) {
 		s->packets++;
 		pcap_dump((u_char *)dump, h, data);
 	} else {
-		dc_session_packet(s, h, data);
+		dec_session_packet(s, h, data);
 	}
 }
 
@@ -77,7 +77,7 @@ static void capture_one(struct dc_session *s, pcap_dumper_t *dump, const struct 
 #define CAPTURE_DRAIN_QUIET_MS 100
 #define CAPTURE_DRAIN_MAX_MS 1000
 
-static void capture_drain_tail(pcap_t *p, struct dc_session *s, pcap_dumper_t *dump,
+static void capture_drain_tail(pcap_t *p, struct dec_session *s, pcap_dumper_t *dump,
 			       uint64_t count)
 {
 	char errbuf[PCAP_ERRBUF_SIZE];
@@ -107,13 +107,13 @@ static void capture_drain_tail(pcap_t *p, struct dc_session *s, pcap_dumper_t *d
 
 static enum tool_args capture_parse(int argc, char **argv, void *cfg, char *err, size_t errlen)
 {
-	return dc_parse_args(argc, argv, true, cfg, err, errlen);
+	return dec_parse_args(argc, argv, true, cfg, err, errlen);
 }
 
 static int capture_run(void *cfg)
 {
-	const struct dc_opts *o = cfg;
-	struct dc_session s;
+	const struct dec_opts *o = cfg;
+	struct dec_session s;
 	pcap_dumper_t *dump = NULL;
 
 	if (o->list)
@@ -121,7 +121,7 @@ static int capture_run(void *cfg)
 	pcap_t *p = capture_open(o);
 	if (!p)
 		return 1;
-	if (dc_set_filter(p, o->filter, PCAP_NETMASK_UNKNOWN) < 0) {
+	if (dec_set_filter(p, o->filter, PCAP_NETMASK_UNKNOWN) < 0) {
 		pcap_close(p);
 		return 2;
 	}
@@ -133,7 +133,7 @@ static int capture_run(void *cfg)
 			return 1;
 		}
 	}
-	if (dc_session_init(&s, o, p) < 0) {
+	if (dec_session_init(&s, o, p) < 0) {
 		log_error("out of memory");
 		pcap_close(p);
 		return 1;
@@ -176,7 +176,7 @@ static int capture_run(void *cfg)
 		}
 		pcap_dump_close(dump);
 	}
-	if (dc_session_finish(&s) < 0 && errno != EPIPE)
+	if (dec_session_finish(&s) < 0 && errno != EPIPE)
 		status = 1;
 	struct pcap_stat st;
 	const char *noun = s.packets == 1 ? "packet" : "packets";
@@ -192,8 +192,8 @@ static int capture_run(void *cfg)
 const struct tool capture_tool = {
 	.name = "capture",
 	.summary = "live packet capture through libpcap, printed as decode does or written with -w",
-	.usage = dc_capture_usage_text,
-	.cfg_size = sizeof(struct dc_opts),
+	.usage = dec_capture_usage_text,
+	.cfg_size = sizeof(struct dec_opts),
 	.parse = capture_parse,
 	.run = capture_run,
 };

@@ -11,25 +11,25 @@
 
 static enum tool_args decode_parse(int argc, char **argv, void *cfg, char *err, size_t errlen)
 {
-	return dc_parse_args(argc, argv, false, cfg, err, errlen);
+	return dec_parse_args(argc, argv, false, cfg, err, errlen);
 }
 
 static int decode_run(void *cfg)
 {
-	const struct dc_opts *o = cfg;
+	const struct dec_opts *o = cfg;
 	char errbuf[PCAP_ERRBUF_SIZE] = "";
-	struct dc_session s;
+	struct dec_session s;
 
 	pcap_t *p = pcap_open_offline(o->file, errbuf);
 	if (!p) {
 		log_error("cannot read '%s': %s", o->file, errbuf);
 		return 1;
 	}
-	if (dc_set_filter(p, o->filter, PCAP_NETMASK_UNKNOWN) < 0) {
+	if (dec_set_filter(p, o->filter, PCAP_NETMASK_UNKNOWN) < 0) {
 		pcap_close(p);
 		return 2;
 	}
-	if (dc_session_init(&s, o, p) < 0) {
+	if (dec_session_init(&s, o, p) < 0) {
 		log_error("out of memory");
 		pcap_close(p);
 		return 1;
@@ -38,18 +38,18 @@ static int decode_run(void *cfg)
 	const u_char *data;
 	int r;
 	while ((r = pcap_next_ex(p, &h, &data)) == 1) {
-		dc_session_packet(&s, h, data);
+		dec_session_packet(&s, h, data);
 		if (o->count && s.packets >= o->count)
 			break;
 	}
 	int status = 0;
 	if (r == PCAP_ERROR) {
 		/* A file cut short mid-record: what came before was printed. */
-		ob_flush(&s.ob);
+		dec_ob_flush(&s.ob);
 		log_error("'%s': %s", o->file, pcap_geterr(p));
 		status = 1;
 	}
-	if (dc_session_finish(&s) < 0 && errno != EPIPE) {
+	if (dec_session_finish(&s) < 0 && errno != EPIPE) {
 		log_error("cannot write output: %s", strerror(errno));
 		status = 1;
 	}
@@ -60,8 +60,8 @@ static int decode_run(void *cfg)
 const struct tool decode_tool = {
 	.name = "decode",
 	.summary = "packet decoder for pcap/pcapng files: tcpdump-style lines, --json, --explain, --flows",
-	.usage = dc_decode_usage_text,
-	.cfg_size = sizeof(struct dc_opts),
+	.usage = dec_decode_usage_text,
+	.cfg_size = sizeof(struct dec_opts),
 	.parse = decode_parse,
 	.run = decode_run,
 	/* A closed pipe downstream (decode | head) ends it quietly. */

@@ -6,7 +6,7 @@
 
 #include "pkt/names.h"
 
-void render_hex(struct outbuf *ob, const struct pkt *pkt)
+void dec_render_hex(struct outbuf *ob, const struct pkt *pkt)
 {
 	uint32_t start = pkt->link.hlen <= pkt->caplen ? pkt->link.hlen : pkt->caplen;
 	struct cursor c = cur_make(pkt->data + start, pkt->caplen - start);
@@ -17,10 +17,10 @@ void render_hex(struct outbuf *ob, const struct pkt *pkt)
 		if (rd_bytes(&c, b, n) < 0)
 			break; /* cannot happen (n <= c.len), but never print unread bytes */
 		OB_LIT(ob, "\t0x");
-		ob_hexraw(ob, off, 4);
+		dec_ob_hexraw(ob, off, 4);
 		OB_LIT(ob, ":  ");
 		for (size_t i = 0; i < 16; i++) {
-			if (i < n) ob_hexraw(ob, b[i], 2);
+			if (i < n) dec_ob_hexraw(ob, b[i], 2);
 			else OB_LIT(ob, "  ");
 			if (i & 1) ob_chr(ob, ' ');
 		}
@@ -57,9 +57,9 @@ static void row(struct outbuf *ob, const struct pkt *pkt, uint32_t off, uint32_t
 			i = n - 2;
 			continue;
 		}
-		ob_hexraw(ob, b, 2);
+		dec_ob_hexraw(ob, b, 2);
 	}
-	ob_pad(ob, line, 30);
+	dec_ob_pad(ob, line, 30);
 	OB_LIT(ob, " \xe2\x80\x94 ");
 	va_start(ap, fmt);
 	vsnprintf(text, sizeof(text), fmt, ap);
@@ -70,7 +70,7 @@ static void row(struct outbuf *ob, const struct pkt *pkt, uint32_t off, uint32_t
 
 static void section(struct outbuf *ob, const char *name, uint32_t off, uint32_t n)
 {
-	ob_printf(ob, "%s (bytes %u-%u)\n", name, off, off + n - 1);
+	dec_ob_printf(ob, "%s (bytes %u-%u)\n", name, off, off + n - 1);
 }
 
 static const char *cks_words(enum cks_status st, uint16_t calc, char *buf, size_t len)
@@ -186,8 +186,8 @@ static void explain_net(struct outbuf *ob, const struct pkt *pkt, const struct p
 		uint32_t o = ip->off;
 		struct outbuf ta = { a, 0, sizeof(a) - 1, NULL, false };
 		struct outbuf tb = { b, 0, sizeof(b) - 1, NULL, false };
-		ob_ip6(&ta, ip->src);
-		ob_ip6(&tb, ip->dst);
+		dec_ob_ip6(&ta, ip->src);
+		dec_ob_ip6(&tb, ip->dst);
 		a[ta.len] = 0;
 		b[tb.len] = 0;
 		section(ob, quoted ? "IPv6 header, quoted" : "IPv6 header", o, ip->hlen);
@@ -216,7 +216,7 @@ static void explain_net(struct outbuf *ob, const struct pkt *pkt, const struct p
 			if (ip->routed && e->rt_left && !said) {
 				said = true;
 				struct outbuf tf = { a, 0, sizeof(a) - 1, NULL, false };
-				ob_ip6(&tf, ip->final_dst);
+				dec_ob_ip6(&tf, ip->final_dst);
 				a[tf.len] = 0;
 				snprintf(fd, sizeof(fd), ", final destination %s (the checksums cover it)", a);
 			}
@@ -282,11 +282,11 @@ static void explain_net(struct outbuf *ob, const struct pkt *pkt, const struct p
 	}
 	bool cut = (net->l4 == L4_TCP && net->tcp.partial) || (net->l4 == L4_UDP && net->udp.partial);
 	if (!quoted && net->payload_caplen && net->l4 != L4_ICMP && !cut)
-		ob_printf(ob, "payload (bytes %u-%u): %u bytes captured\n", net->payload_off,
+		dec_ob_printf(ob, "payload (bytes %u-%u): %u bytes captured\n", net->payload_off,
 			  net->payload_off + net->payload_caplen - 1, net->payload_caplen);
 }
 
-void render_explain(struct outbuf *ob, const struct pkt *pkt)
+void dec_render_explain(struct outbuf *ob, const struct pkt *pkt)
 {
 	const struct link_hdr *l = &pkt->link;
 
@@ -303,11 +303,11 @@ void render_explain(struct outbuf *ob, const struct pkt *pkt)
 		    l->type == LINK_SLL ? "Linux cooked" : l->type == LINK_SLL2 ? "Linux cooked v2" : "loopback", l->ethertype);
 	}
 	if (l->type == LINK_UNKNOWN && pkt->caplen)
-		ob_printf(ob, "frame (bytes 0-%u): %u bytes captured, link type not decoded\n",
+		dec_ob_printf(ob, "frame (bytes 0-%u): %u bytes captured, link type not decoded\n",
 			  pkt->caplen - 1, pkt->caplen);
 	explain_net(ob, pkt, &pkt->net, false);
 	if (pkt->err.kind != PERR_NONE)
-		ob_printf(ob, "%s %s at byte %u%s%s\n", pkt->err.kind == PERR_TRUNCATED ? "truncated" : "malformed",
+		dec_ob_printf(ob, "%s %s at byte %u%s%s\n", pkt->err.kind == PERR_TRUNCATED ? "truncated" : "malformed",
 			  pkt->err.what, pkt->err.off, pkt->err.why ? ": " : "", pkt->err.why ? pkt->err.why : "");
 	ob_chr(ob, '\n');
 }

@@ -1,6 +1,6 @@
 /* --json: one object per packet (JSON Lines). Written straight into the
  * output buffer: keys are constants, values numbers, addresses and names
- * from our tables, and the one free-text field goes through ob_json_str. */
+ * from our tables, and the one free-text field goes through dec_ob_json_str. */
 #include "decode/render.h"
 
 #include "pkt/names.h"
@@ -22,7 +22,7 @@ static void j_cks(struct outbuf *ob, uint16_t field, enum cks_status st, uint16_
 	else if (st == CKS_BAD) OB_LIT(ob, "false");
 	else OB_LIT(ob, "null");
 	OB_LIT(ob, ",\"checksum_status\":\"");
-	ob_str(ob, cks_status_name(st));
+	ob_str(ob, dec_cks_status_name(st));
 	ob_chr(ob, '"');
 	if (st == CKS_BAD) {
 		OB_LIT(ob, ",\"checksum_expected\":");
@@ -33,7 +33,7 @@ static void j_cks(struct outbuf *ob, uint16_t field, enum cks_status st, uint16_
 static void j_addr(struct outbuf *ob, const struct ip_hdr *ip, const uint8_t *a)
 {
 	ob_chr(ob, '"');
-	render_addr(ob, ip, a);
+	dec_render_addr(ob, ip, a);
 	ob_chr(ob, '"');
 }
 
@@ -329,13 +329,13 @@ static void j_net(struct outbuf *ob, const struct pkt *pkt, const struct pkt_net
 		ob_u32(ob, a->op);
 		if (a->ptype == 0x0800 && a->plen == 4) {
 			OB_LIT(ob, ",\"sha\":\"");
-			ob_mac(ob, a->sha, a->hlen);
+			dec_ob_mac(ob, a->sha, a->hlen);
 			OB_LIT(ob, "\",\"spa\":\"");
-			ob_ip4(ob, a->spa);
+			dec_ob_ip4(ob, a->spa);
 			OB_LIT(ob, "\",\"tha\":\"");
-			ob_mac(ob, a->tha, a->hlen);
+			dec_ob_mac(ob, a->tha, a->hlen);
 			OB_LIT(ob, "\",\"tpa\":\"");
-			ob_ip4(ob, a->tpa);
+			dec_ob_ip4(ob, a->tpa);
 			ob_chr(ob, '"');
 		}
 		ob_chr(ob, '}');
@@ -383,27 +383,27 @@ static const char *const link_names[LINK_COUNT] = {
 	"not_decoded", "ethernet", "linux_sll", "linux_sll2", "raw", "null", "loop", "ipv4", "ipv6",
 };
 
-void render_json_link_not_decoded(struct outbuf *ob, int dlt, const char *name,
+void dec_render_json_link_not_decoded(struct outbuf *ob, int dlt, const char *name,
 				  const char *description)
 {
 	OB_LIT(ob, "{\"notice\":\"link type not decoded\",\"link\":{\"type\":\"not_decoded\",\"dlt\":");
 	ob_u32(ob, (uint32_t)dlt);
 	if (name) {
 		OB_LIT(ob, ",\"name\":");
-		ob_json_str(ob, name);
+		dec_ob_json_str(ob, name);
 	}
 	if (description) {
 		OB_LIT(ob, ",\"description\":");
-		ob_json_str(ob, description);
+		dec_ob_json_str(ob, description);
 	}
 	OB_LIT(ob, "}}\n");
 }
 
-void render_json(struct outbuf *ob, const struct pkt *pkt, struct pkt_time ts,
+void dec_render_json(struct outbuf *ob, const struct pkt *pkt, struct pkt_time ts,
 		 const struct flow_annot *an, const struct render_opts *ro)
 {
 	OB_LIT(ob, "{\"ts\":");
-	ob_i64(ob, ts.sec);
+	dec_ob_i64(ob, ts.sec);
 	ob_chr(ob, '.');
 	{
 		char *d = ob_room(ob, 6);
@@ -423,9 +423,9 @@ void render_json(struct outbuf *ob, const struct pkt *pkt, struct pkt_time ts,
 	ob_chr(ob, '"');
 	if (pkt->link.type == LINK_ETHERNET && pkt->link.hlen >= 14) {
 		OB_LIT(ob, ",\"src\":\"");
-		ob_mac(ob, pkt->link.src, 6);
+		dec_ob_mac(ob, pkt->link.src, 6);
 		OB_LIT(ob, "\",\"dst\":\"");
-		ob_mac(ob, pkt->link.dst, 6);
+		dec_ob_mac(ob, pkt->link.dst, 6);
 		ob_chr(ob, '"');
 		if (pkt->link.nvlan) {
 			OB_LIT(ob, ",\"vlan\":[");
@@ -449,12 +449,12 @@ void render_json(struct outbuf *ob, const struct pkt *pkt, struct pkt_time ts,
 		OB_LIT(ob, ",\"error\":{\"kind\":");
 		ob_str(ob, pkt->err.kind == PERR_TRUNCATED ? "\"truncated\"" : "\"malformed\"");
 		OB_LIT(ob, ",\"what\":");
-		ob_json_str(ob, pkt->err.what);
+		dec_ob_json_str(ob, pkt->err.what);
 		OB_LIT(ob, ",\"offset\":");
 		ob_u32(ob, pkt->err.off);
 		if (pkt->err.why) {
 			OB_LIT(ob, ",\"why\":");
-			ob_json_str(ob, pkt->err.why);
+			dec_ob_json_str(ob, pkt->err.why);
 		}
 		ob_chr(ob, '}');
 	}

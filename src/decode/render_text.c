@@ -14,7 +14,7 @@ static struct {
 	bool valid, utc;
 } tcache;
 
-void render_time(struct outbuf *ob, struct pkt_time ts, bool utc)
+void dec_render_time(struct outbuf *ob, struct pkt_time ts, bool utc)
 {
 	int64_t block = ts.sec - (((ts.sec % 900) + 900) % 900);
 
@@ -42,27 +42,27 @@ void render_time(struct outbuf *ob, struct pkt_time ts, bool utc)
 	ob->len += 15;
 }
 
-const char *cks_status_name(enum cks_status s)
+const char *dec_cks_status_name(enum cks_status s)
 {
 	static const char *const names[] = { "unverified", "good", "bad", "partial", "none" };
 	return names[s];
 }
 
-void render_addr(struct outbuf *ob, const struct ip_hdr *ip, const uint8_t *a)
+void dec_render_addr(struct outbuf *ob, const struct ip_hdr *ip, const uint8_t *a)
 {
 	if (ip->version == 6)
-		ob_ip6(ob, a);
+		dec_ob_ip6(ob, a);
 	else
-		ob_ip4(ob, a);
+		dec_ob_ip4(ob, a);
 }
 
 static void text_cksum(struct outbuf *ob, uint16_t field, enum cks_status st, uint16_t calc)
 {
 	OB_LIT(ob, "cksum ");
-	ob_hex(ob, field, 4);
+	dec_ob_hex(ob, field, 4);
 	switch (st) {
 	case CKS_GOOD: OB_LIT(ob, " (correct)"); break;
-	case CKS_BAD: OB_LIT(ob, " (incorrect -> "); ob_hex(ob, calc, 4); ob_chr(ob, ')'); break;
+	case CKS_BAD: OB_LIT(ob, " (incorrect -> "); dec_ob_hex(ob, calc, 4); ob_chr(ob, ')'); break;
 	case CKS_PARTIAL: OB_LIT(ob, " partial (offloaded)"); break;
 	case CKS_NONE: OB_LIT(ob, " (none)"); break;
 	case CKS_UNVERIFIED: OB_LIT(ob, " (unverified)"); break;
@@ -87,7 +87,7 @@ static void text_proto(struct outbuf *ob, uint8_t p)
 static void text_ip4(struct outbuf *ob, const struct pkt *pkt, const struct ip_hdr *ip)
 {
 	OB_LIT(ob, "IP (tos ");
-	ob_hex(ob, ip->tos, ip->tos < 16 ? 1 : 2);
+	dec_ob_hex(ob, ip->tos, ip->tos < 16 ? 1 : 2);
 	OB_LIT(ob, ", ttl ");
 	ob_u32(ob, ip->ttl);
 	OB_LIT(ob, ", id ");
@@ -130,12 +130,12 @@ static void text_ip6(struct outbuf *ob, const struct ip_hdr *ip)
 	OB_LIT(ob, "IP6 (");
 	if (ip->tos) {
 		OB_LIT(ob, "class ");
-		ob_hex(ob, ip->tos, 2);
+		dec_ob_hex(ob, ip->tos, 2);
 		OB_LIT(ob, ", ");
 	}
 	if (ip->flowlabel) {
 		OB_LIT(ob, "flowlabel ");
-		ob_hex(ob, ip->flowlabel, 5);
+		dec_ob_hex(ob, ip->flowlabel, 5);
 		OB_LIT(ob, ", ");
 	}
 	OB_LIT(ob, "hlim ");
@@ -160,7 +160,7 @@ static void text_ip6(struct outbuf *ob, const struct ip_hdr *ip)
 			if (n) ob_str(ob, n); else ob_u32(ob, ip->ext[i].type);
 			if (ip->ext[i].type == 44) {
 				OB_LIT(ob, " id ");
-				ob_hex(ob, ip->frag6_id, 8);
+				dec_ob_hex(ob, ip->frag6_id, 8);
 				OB_LIT(ob, " offset ");
 				ob_u32(ob, ip->frag_off);
 				if (ip->mf) ob_chr(ob, '+');
@@ -175,7 +175,7 @@ static void text_ip6(struct outbuf *ob, const struct ip_hdr *ip)
 static void text_endpoint(struct outbuf *ob, const struct ip_hdr *ip, const uint8_t *a, uint16_t port,
 			  bool with_port)
 {
-	render_addr(ob, ip, a);
+	dec_render_addr(ob, ip, a);
 	if (with_port) {
 		ob_chr(ob, '.');
 		ob_u32(ob, port);
@@ -319,14 +319,14 @@ static void text_net(struct outbuf *ob, const struct pkt *pkt, const struct pkt_
 		if (a->ptype == 0x0800 && a->plen == 4) {
 			if (a->op == 1) {
 				OB_LIT(ob, " who-has ");
-				ob_ip4(ob, a->tpa);
+				dec_ob_ip4(ob, a->tpa);
 				OB_LIT(ob, " tell ");
-				ob_ip4(ob, a->spa);
+				dec_ob_ip4(ob, a->spa);
 			} else if (a->op == 2) {
 				ob_chr(ob, ' ');
-				ob_ip4(ob, a->spa);
+				dec_ob_ip4(ob, a->spa);
 				OB_LIT(ob, " is-at ");
-				ob_mac(ob, a->sha, a->hlen);
+				dec_ob_mac(ob, a->sha, a->hlen);
 			}
 		}
 		OB_LIT(ob, ", length ");
@@ -336,7 +336,7 @@ static void text_net(struct outbuf *ob, const struct pkt *pkt, const struct pkt_
 	case NET_OTHER: {
 		const char *n = pkt_name_ethertype(pkt->link.ethertype);
 		OB_LIT(ob, "ethertype ");
-		ob_hex(ob, pkt->link.ethertype, 4);
+		dec_ob_hex(ob, pkt->link.ethertype, 4);
 		if (n) { OB_LIT(ob, " ("); ob_str(ob, n); ob_chr(ob, ')'); }
 		if (pkt->link.llc && !pkt->link.ethertype) OB_LIT(ob, " (802.3 LLC)");
 		OB_LIT(ob, ", length ");
@@ -434,9 +434,9 @@ static void text_link(struct outbuf *ob, const struct pkt *pkt)
 	const struct link_hdr *l = &pkt->link;
 	switch (l->type) {
 	case LINK_ETHERNET:
-		ob_mac(ob, l->src, 6);
+		dec_ob_mac(ob, l->src, 6);
 		OB_LIT(ob, " > ");
-		ob_mac(ob, l->dst, 6);
+		dec_ob_mac(ob, l->dst, 6);
 		for (int i = 0; i < l->nvlan; i++) {
 			OB_LIT(ob, ", vlan ");
 			ob_u32(ob, l->vlan_tci[i] & 0xfff);
@@ -450,7 +450,7 @@ static void text_link(struct outbuf *ob, const struct pkt *pkt)
 		const char *pt = pkt_name_sll_pkttype(l->sll_pkttype);
 		ob_str(ob, pt ? pt : "?");
 		ob_chr(ob, ' ');
-		ob_mac(ob, l->src, l->addrlen);
+		dec_ob_mac(ob, l->src, l->addrlen);
 		OB_LIT(ob, ", ");
 		break;
 	}
@@ -476,10 +476,10 @@ static bool text_marked_trunc(const struct pkt *pkt)
 	       (n->l4 == L4_ICMP && n->icmp.partial);
 }
 
-void render_text(struct outbuf *ob, const struct pkt *pkt, struct pkt_time ts,
+void dec_render_text(struct outbuf *ob, const struct pkt *pkt, struct pkt_time ts,
 		 const struct flow_annot *an, const struct render_opts *ro)
 {
-	render_time(ob, ts, ro->utc);
+	dec_render_time(ob, ts, ro->utc);
 	ob_chr(ob, ' ');
 	if (ro->link)
 		text_link(ob, pkt);

@@ -28,7 +28,7 @@ static const struct option longopts[] = {
 	TOOL_LONG_OPTIONS_END,
 };
 
-#define DC_USAGE_OUTPUT                                                                          \
+#define DEC_USAGE_OUTPUT                                                                          \
 	"  -X, --hex               add a hex and ASCII dump of each packet\n"                    \
 	"  -r, --relative          TCP sequence numbers relative to each connection's start\n"   \
 	"  -e, --link              print the link-layer header too\n"                             \
@@ -39,7 +39,7 @@ static const struct option longopts[] = {
 	"  -h, --help              this help\n"                                                   \
 	"      --version           print the version\n"
 
-const char dc_capture_usage_text[] =
+const char dec_capture_usage_text[] =
 	"Usage: socklab capture -i IFACE [-w FILE] [-c N] [-s SNAPLEN] [output options] [FILTER...]\n"
 	"       socklab capture -D\n"
 	"\n"
@@ -48,18 +48,18 @@ const char dc_capture_usage_text[] =
 	"  -w, --write FILE        write the packets to a pcap file instead of printing\n"
 	"  -c, --count N           stop after N packets\n"
 	"  -s, --snaplen N         bytes kept per packet (default 262144)\n"
-	"  -D, --list-interfaces   list the interfaces libpcap can capture on\n" DC_USAGE_OUTPUT;
+	"  -D, --list-interfaces   list the interfaces libpcap can capture on\n" DEC_USAGE_OUTPUT;
 
-const char dc_decode_usage_text[] =
+const char dec_decode_usage_text[] =
 	"Usage: socklab decode [-X] [-r] [-e] [-c N] [--json|--explain] [--flows] FILE [FILTER...]\n"
 	"\n"
 	"Decodes a pcap or pcapng file: Ethernet (VLAN), Linux cooked v1/v2, raw IP,\n"
 	"BSD loopback; IPv4, IPv6, ARP; TCP, UDP, ICMP, ICMPv6. FILTER is a BPF\n"
 	"expression as in tcpdump.\n"
-	"  -c, --count N           stop after N packets\n" DC_USAGE_OUTPUT;
+	"  -c, --count N           stop after N packets\n" DEC_USAGE_OUTPUT;
 
 /* A bad number: the one shape, with what the option wants. */
-static enum tool_args dc_bad_number(char *err, size_t errlen, const char *opt, const char *value,
+static enum tool_args dec_bad_number(char *err, size_t errlen, const char *opt, const char *value,
 				    const char *why, const char *wants)
 {
 	char reason[128];
@@ -69,7 +69,7 @@ static enum tool_args dc_bad_number(char *err, size_t errlen, const char *opt, c
 }
 
 /* The options decode does not take: said once, by name. */
-static enum tool_args dc_capture_only(int c, char *err, size_t errlen)
+static enum tool_args dec_capture_only(int c, char *err, size_t errlen)
 {
 	const struct option *lo = longopts;
 
@@ -81,7 +81,7 @@ static enum tool_args dc_capture_only(int c, char *err, size_t errlen)
 }
 
 /* The FILTER words, joined by spaces as tcpdump joins them. */
-static enum tool_args dc_join_filter(int argc, char **argv, int first, struct dc_opts *o,
+static enum tool_args dec_join_filter(int argc, char **argv, int first, struct dec_opts *o,
 				     char *err, size_t errlen)
 {
 	size_t fl = 0;
@@ -90,7 +90,7 @@ static enum tool_args dc_join_filter(int argc, char **argv, int first, struct dc
 		size_t n = strlen(argv[i]);
 		if (fl + n + 2 > sizeof(o->filter)) {
 			snprintf(err, errlen, "filter expression longer than %d bytes",
-				 DC_FILTER_MAX - 1);
+				 DEC_FILTER_MAX - 1);
 			return TOOL_ARGS_USAGE;
 		}
 		if (fl)
@@ -102,7 +102,7 @@ static enum tool_args dc_join_filter(int argc, char **argv, int first, struct dc
 	return TOOL_ARGS_OK;
 }
 
-static enum tool_args dc_check(const struct dc_opts *o, char *err, size_t errlen)
+static enum tool_args dec_check(const struct dec_opts *o, char *err, size_t errlen)
 {
 	bool capture = o->capture;
 
@@ -120,7 +120,7 @@ static enum tool_args dc_check(const struct dc_opts *o, char *err, size_t errlen
 	return TOOL_ARGS_USAGE;
 }
 
-enum tool_args dc_parse_args(int argc, char **argv, bool capture, struct dc_opts *o, char *err,
+enum tool_args dec_parse_args(int argc, char **argv, bool capture, struct dec_opts *o, char *err,
 			     size_t errlen)
 {
 	const char *shortopts = capture ? "+hXrec:i:w:Ds:" : "+hXrec:";
@@ -129,7 +129,7 @@ enum tool_args dc_parse_args(int argc, char **argv, bool capture, struct dc_opts
 
 	memset(o, 0, sizeof(*o));
 	o->capture = capture;
-	o->snaplen = DC_SNAPLEN_DEFAULT;
+	o->snaplen = DEC_SNAPLEN_DEFAULT;
 	optind = 0; /* glibc re-initialises getopt fully only for 0 */
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, shortopts, longopts, NULL)) != -1) {
@@ -147,7 +147,7 @@ enum tool_args dc_parse_args(int argc, char **argv, bool capture, struct dc_opts
 		case 'e': o->ro.link = true; break;
 		case 'c':
 			if (opt_parse_u64(optarg, 1, UINT64_MAX, &v, &why) < 0)
-				return dc_bad_number(err, errlen, "-c", optarg, why,
+				return dec_bad_number(err, errlen, "-c", optarg, why,
 						     "a count of packets, 1 or more");
 			o->count = v;
 			break;
@@ -156,13 +156,13 @@ enum tool_args dc_parse_args(int argc, char **argv, bool capture, struct dc_opts
 		case 'D':
 		case 's':
 			if (!capture)
-				return dc_capture_only(c, err, errlen);
+				return dec_capture_only(c, err, errlen);
 			if (c == 'i') o->iface = optarg;
 			else if (c == 'w') o->write = optarg;
 			else if (c == 'D') o->list = true;
 			else {
 				if (opt_parse_u64(optarg, 64, 262144, &v, &why) < 0)
-					return dc_bad_number(err, errlen, "-s", optarg, why,
+					return dec_bad_number(err, errlen, "-s", optarg, why,
 							     "64-262144 bytes");
 				o->snaplen = (uint32_t)v;
 			}
@@ -179,11 +179,11 @@ enum tool_args dc_parse_args(int argc, char **argv, bool capture, struct dc_opts
 		}
 		o->file = argv[optind++];
 	}
-	rc = dc_join_filter(argc, argv, optind, o, err, errlen);
-	return rc == TOOL_ARGS_OK ? dc_check(o, err, errlen) : rc;
+	rc = dec_join_filter(argc, argv, optind, o, err, errlen);
+	return rc == TOOL_ARGS_OK ? dec_check(o, err, errlen) : rc;
 }
 
-int dc_set_filter(pcap_t *p, const char *filter, bpf_u_int32 netmask)
+int dec_set_filter(pcap_t *p, const char *filter, bpf_u_int32 netmask)
 {
 	struct bpf_program prog;
 
@@ -203,16 +203,16 @@ int dc_set_filter(pcap_t *p, const char *filter, bpf_u_int32 netmask)
 }
 
 /* --flows alone: only the summary, no packet lines. */
-static bool dc_flows_only(const struct dc_opts *o)
+static bool dec_flows_only(const struct dec_opts *o)
 {
 	return o->flows && !o->json && !o->explain && !o->hex && !o->ro.link && !o->capture;
 }
 
 /* Once per capture, instead of a complaint on every packet. */
-static void dc_link_not_decoded(struct dc_session *s)
+static void dec_link_not_decoded(struct dec_session *s)
 {
 	const char *name = s->ro.dlt_name, *desc = pcap_datalink_val_to_description(s->dlt);
-	const char *listed = dc_flows_only(s->o) ? "" : ": each packet is listed by its time and length";
+	const char *listed = dec_flows_only(s->o) ? "" : ": each packet is listed by its time and length";
 	char what[160];
 
 	if (s->o->write)
@@ -226,10 +226,10 @@ static void dc_link_not_decoded(struct dc_session *s)
 	else
 		log_error("'%s': link type %s is not decoded%s", s->o->file, what, listed);
 	if (s->o->json)
-		render_json_link_not_decoded(&s->ob, s->dlt, name, desc);
+		dec_render_json_link_not_decoded(&s->ob, s->dlt, name, desc);
 }
 
-int dc_session_init(struct dc_session *s, const struct dc_opts *o, pcap_t *p)
+int dec_session_init(struct dec_session *s, const struct dec_opts *o, pcap_t *p)
 {
 	memset(s, 0, sizeof(*s));
 	s->o = o;
@@ -239,53 +239,53 @@ int dc_session_init(struct dc_session *s, const struct dc_opts *o, pcap_t *p)
 	s->ro = o->ro;
 	s->ro.dlt = s->dlt;
 	s->ro.dlt_name = pcap_datalink_val_to_name(s->dlt);
-	if (ob_init(&s->ob, stdout) < 0)
+	if (dec_ob_init(&s->ob, stdout) < 0)
 		return -1;
-	s->flows = flows_new();
+	s->flows = dec_flows_new();
 	if (!s->flows) {
-		ob_free(&s->ob);
+		dec_ob_free(&s->ob);
 		return -1;
 	}
 	if (s->lt == LINK_UNKNOWN)
-		dc_link_not_decoded(s);
+		dec_link_not_decoded(s);
 	return 0;
 }
 
-void dc_session_packet(struct dc_session *s, const struct pcap_pkthdr *h, const uint8_t *data)
+void dec_session_packet(struct dec_session *s, const struct pcap_pkthdr *h, const uint8_t *data)
 {
 	static struct pkt pkt;
 	struct flow_annot an;
 	struct pkt_time ts = { h->ts.tv_sec, (uint32_t)h->ts.tv_usec };
-	const struct dc_opts *o = s->o;
+	const struct dec_opts *o = s->o;
 
 	s->packets++;
 	pkt_decode(s->lt, data, h->caplen, h->len, &pkt);
-	flows_update(s->flows, &pkt, (double)ts.sec + ts.usec / 1e6, &an);
-	if (dc_flows_only(o)) {
+	dec_flows_update(s->flows, &pkt, (double)ts.sec + ts.usec / 1e6, &an);
+	if (dec_flows_only(o)) {
 		/* only the summary */
 	} else if (o->json) {
-		render_json(&s->ob, &pkt, ts, &an, &s->ro);
+		dec_render_json(&s->ob, &pkt, ts, &an, &s->ro);
 	} else {
-		render_text(&s->ob, &pkt, ts, &an, &s->ro);
+		dec_render_text(&s->ob, &pkt, ts, &an, &s->ro);
 		if (o->explain)
-			render_explain(&s->ob, &pkt);
+			dec_render_explain(&s->ob, &pkt);
 		if (o->hex)
-			render_hex(&s->ob, &pkt);
+			dec_render_hex(&s->ob, &pkt);
 	}
 	if (s->flush_each)
-		ob_flush(&s->ob);
+		dec_ob_flush(&s->ob);
 }
 
-int dc_session_finish(struct dc_session *s)
+int dec_session_finish(struct dec_session *s)
 {
 	if (s->o->flows) {
 		if (s->o->json)
-			render_flows_json(&s->ob, s->flows);
+			dec_render_flows_json(&s->ob, s->flows);
 		else
-			render_flows_text(&s->ob, s->flows);
+			dec_render_flows_text(&s->ob, s->flows);
 	}
-	int rc = ob_flush(&s->ob);
-	ob_free(&s->ob);
-	flows_free(s->flows);
+	int rc = dec_ob_flush(&s->ob);
+	dec_ob_free(&s->ob);
+	dec_flows_free(s->flows);
 	return rc;
 }

@@ -187,14 +187,14 @@ static void test_every_link_type_survives_short_input(void **state)
 static void test_flows_window_scale_and_relative(void **state)
 {
 	uint8_t syn[128], synack[128], ack[128], seg[sizeof(seed002_tcp)];
-	struct flow_table *ft = flows_new();
+	struct flow_table *ft = dec_flows_new();
 	struct flow_annot an;
 	(void)state;
 
 	memcpy(seg, seed002_tcp, sizeof(seg));
 	size_t n = build_ip4(syn, 6, seg, sizeof(seg));
 	pkt_decode(LINK_RAW, syn, n, n, &pkt);
-	flows_update(ft, &pkt, 1.0, &an);
+	dec_flows_update(ft, &pkt, 1.0, &an);
 	/* SYN-ACK the other way, wscale 7, seq 1000. */
 	seg[0] = 0x30; seg[1] = 0x39; seg[2] = 0xe6; seg[3] = 0x5c;
 	memset(seg + 4, 0, 4); seg[7] = 0xe8; seg[6] = 0x03;
@@ -205,19 +205,19 @@ static void test_flows_window_scale_and_relative(void **state)
 	synack[12] = 10; synack[13] = 0; synack[14] = 0; synack[15] = 2;
 	synack[16] = 10; synack[17] = 0; synack[18] = 0; synack[19] = 1;
 	pkt_decode(LINK_RAW, synack, n, n, &pkt);
-	flows_update(ft, &pkt, 1.1, &an);
+	dec_flows_update(ft, &pkt, 1.1, &an);
 	memcpy(ack, syn, sizeof(syn));
 	ack[20 + 13] = 0x10;
 	ack[20 + 7] = 0xe8; /* seq + 1 */
 	put16(ack + 20 + 14, 100);
 	pkt_decode(LINK_RAW, ack, 60, 60, &pkt);
-	flows_update(ft, &pkt, 1.2, &an);
+	dec_flows_update(ft, &pkt, 1.2, &an);
 	assert_true(an.valid);
 	assert_int_equal(an.rel_seq, 1);
 	assert_true(an.scaled);
 	assert_int_equal(an.win_scaled, 100 << 6);
-	assert_int_equal(flows_count(ft), 1);
-	flows_free(ft);
+	assert_int_equal(dec_flows_count(ft), 1);
+	dec_flows_free(ft);
 }
 
 
