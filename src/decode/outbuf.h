@@ -58,6 +58,8 @@ static inline void ob_u32(struct outbuf *ob, uint32_t v)
 	}
 	dec_ob_u64(ob, v);
 }
+/* A literal, then a number: the pair every renderer writes field by field. */
+#define OB_LIT_U32(ob, lit, v) (OB_LIT(ob, lit), ob_u32((ob), (v)))
 void dec_ob_i64(struct outbuf *ob, int64_t v);
 /* "0x" and exactly digits lowercase hex digits. */
 void dec_ob_hex(struct outbuf *ob, uint32_t v, int digits);

@@ -81,12 +81,10 @@ void dec_render_flows_json(struct outbuf *ob, const struct flow_table *ft)
 		ob_str(ob, f->proto == 6 ? "tcp" : "udp");
 		OB_LIT(ob, "\",\"src\":\"");
 		dec_render_addr(ob, &ip, f->addr[0]);
-		OB_LIT(ob, "\",\"sport\":");
-		ob_u32(ob, f->port[0]);
+		OB_LIT_U32(ob, "\",\"sport\":", f->port[0]);
 		OB_LIT(ob, ",\"dst\":\"");
 		dec_render_addr(ob, &ip, f->addr[1]);
-		OB_LIT(ob, "\",\"dport\":");
-		ob_u32(ob, f->port[1]);
+		OB_LIT_U32(ob, "\",\"dport\":", f->port[1]);
 		if (f->proto == 6)
 			dec_ob_printf(ob, ",\"handshake\":\"%s\",\"teardown\":\"%s\"", handshake(f), teardown(f));
 		for (int d = 0; d < 2; d++) {
