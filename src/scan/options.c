@@ -113,9 +113,28 @@ static enum tool_args scan_check(struct scan_config *cfg, char *err, size_t errl
 	return TOOL_ARGS_USAGE;
 }
 
+/* SECS into *ms, at least min_ms; TOOL_ARGS_OK or the usage error. */
+static enum tool_args scan_seconds(const char *opt, const char *arg, uint64_t max_s,
+				   uint64_t min_ms, uint64_t *ms, char *err, size_t errlen)
+{
+	const char *why;
+	char small[48];
+	uint64_t v;
+
+	if (opt_parse_seconds(arg, max_s, &v, &why) < 0)
+		return tool_bad_value(err, errlen, opt, arg, why);
+	if (v < min_ms) {
+		snprintf(small, sizeof(small), "too small (at least %g)", (double)min_ms / 1000.0);
+		return tool_bad_value(err, errlen, opt, arg, small);
+	}
+	*ms = v;
+	return TOOL_ARGS_OK;
+}
+
 enum tool_args scan_parse_args(int argc, char **argv, struct scan_config *cfg, char *err,
 			       size_t errlen)
 {
+	enum tool_args rc;
 	const char *why;
 	uint64_t v;
 	int c;
@@ -158,20 +177,16 @@ enum tool_args scan_parse_args(int argc, char **argv, struct scan_config *cfg, c
 			cfg->retries = (int)v;
 			break;
 		case OPT_MAX_RTT:
-			if (opt_parse_seconds(optarg, SCAN_RTO_LIMIT_S, &v, &why) < 0)
-				return tool_bad_value(err, errlen, "--max-rtt-timeout", optarg, why);
-			if (v < SCAN_RTO_MIN_MS)
-				return tool_bad_value(err, errlen, "--max-rtt-timeout", optarg,
-						      "too small (at least 0.1)");
-			cfg->max_rtt_ms = v;
+			rc = scan_seconds("--max-rtt-timeout", optarg, SCAN_RTO_LIMIT_S, SCAN_RTO_MIN_MS, &cfg->max_rtt_ms, err,
+					  errlen);
+			if (rc != TOOL_ARGS_OK)
+				return rc;
 			break;
 		case OPT_BANNER_TIMEOUT:
-			if (opt_parse_seconds(optarg, SCAN_RTO_LIMIT_S, &v, &why) < 0)
-				return tool_bad_value(err, errlen, "--banner-timeout", optarg, why);
-			if (v < 10)
-				return tool_bad_value(err, errlen, "--banner-timeout", optarg,
-						      "too small (at least 0.01)");
-			cfg->banner_ms = v;
+			rc = scan_seconds("--banner-timeout", optarg, SCAN_RTO_LIMIT_S, 10, &cfg->banner_ms, err,
+					  errlen);
+			if (rc != TOOL_ARGS_OK)
+				return rc;
 			break;
 		case OPT_MAX_PARALLEL:
 			if (opt_parse_u64(optarg, 1, SCAN_TCP_WINDOW_MAX, &v, &why) < 0)
@@ -184,12 +199,10 @@ enum tool_args scan_parse_args(int argc, char **argv, struct scan_config *cfg, c
 			cfg->rate = v;
 			break;
 		case OPT_HOST_TIMEOUT:
-			if (opt_parse_seconds(optarg, SCAN_HOST_TIMEOUT_MAX_S, &v, &why) < 0)
-				return tool_bad_value(err, errlen, "--host-timeout", optarg, why);
-			if (v < 10)
-				return tool_bad_value(err, errlen, "--host-timeout", optarg,
-						      "too small (at least 0.01)");
-			cfg->host_timeout_ms = v;
+			rc = scan_seconds("--host-timeout", optarg, SCAN_HOST_TIMEOUT_MAX_S, 10, &cfg->host_timeout_ms, err,
+					  errlen);
+			if (rc != TOOL_ARGS_OK)
+				return rc;
 			break;
 		case 'h': return TOOL_ARGS_HELP;
 		case TOOL_OPT_VERSION: return TOOL_ARGS_VERSION;

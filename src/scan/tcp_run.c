@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "core/clock.h"
+#include "scan/target.h"
 
 void scan_tcp_close_reset(int fd)
 {
@@ -21,13 +22,10 @@ void scan_tcp_close_reset(int fd)
 
 void scan_tcp_fail(struct tcp_run *run, int err, const char *what)
 {
-	char ip[ADDR_STRLEN];
-
 	if (run->failed)
 		return;
 	run->failed = true;
-	snprintf(run->err, run->errlen, "%s %s: %s", what,
-		 addr_ip_str(&run->addr.sa, ip, sizeof(ip)), strerror(err));
+	scan_target_error(run->err, run->errlen, what, &run->addr.sa, err);
 	event_base_loopbreak(run->env->base);
 }
 

@@ -15,18 +15,16 @@
 #include <unistd.h>
 
 #include "core/clock.h"
+#include "scan/target.h"
 #include "scan/icmp.h"
 #include "scan/payload.h"
 
 void scan_udp_fail(struct udp_run *run, int err, const char *what)
 {
-	char ip[ADDR_STRLEN];
-
 	if (run->failed)
 		return;
 	run->failed = true;
-	snprintf(run->err, run->errlen, "%s %s: %s", what,
-		 addr_ip_str(&run->addr.sa, ip, sizeof(ip)), strerror(err));
+	scan_target_error(run->err, run->errlen, what, &run->addr.sa, err);
 	event_base_loopbreak(run->env->base);
 }
 
