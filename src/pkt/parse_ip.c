@@ -55,6 +55,20 @@ static int transport_parse(struct pkt *pkt, struct pkt_net *net, struct cursor *
 	}
 }
 
+/* An IP header starts at c: its kind, version and offset; -1 (recorded)
+ * when fewer than need bytes are there. */
+static int ip_begin(struct pkt *pkt, struct pkt_net *net, const struct cursor *c,
+		    enum net_kind kind, size_t need)
+{
+	net->kind = kind;
+	net->ip.version = kind == NET_IP4 ? 4 : 6;
+	net->ip.off = (uint16_t)(c->p - pkt->data);
+	if (!cur_have(c, need))
+		return pkt_fail(pkt, c, PERR_TRUNCATED, kind == NET_IP4 ? "ipv4 header" : "ipv6 header",
+				NULL);
+	return 0;
+}
+
 static int ip4_options(struct pkt *pkt, struct ip_hdr *ip, struct cursor o)
 {
 	while (o.len > 0) {
@@ -87,11 +101,8 @@ int pkt_ip4_parse(struct pkt *pkt, struct pkt_net *net, struct cursor *c, bool q
 	uint8_t vhl = 0;
 	uint16_t frag = 0;
 
-	net->kind = NET_IP4;
-	ip->version = 4;
-	ip->off = (uint16_t)(c->p - pkt->data);
-	if (!cur_have(c, 20))
-		return pkt_fail(pkt, c, PERR_TRUNCATED, "ipv4 header", NULL);
+	if (ip_begin(pkt, net, c, NET_IP4, 20) < 0)
+		return -1;
 	rd_u8(c, &vhl);
 	rd_u8(c, &ip->tos);
 	uint16_t tlen = 0;
@@ -226,11 +237,8 @@ int pkt_ip6_parse(struct pkt *pkt, struct pkt_net *net, struct cursor *c, bool q
 	uint16_t plen = 0;
 	uint8_t nh = 0;
 
-	net->kind = NET_IP6;
-	ip->version = 6;
-	ip->off = (uint16_t)(c->p - pkt->data);
-	if (!cur_have(c, 40))
-		return pkt_fail(pkt, c, PERR_TRUNCATED, "ipv6 header", NULL);
+	if (ip_begin(pkt, net, c, NET_IP6, 40) < 0)
+		return -1;
 	rd_be32(c, &vtf);
 	rd_be16(c, &plen);
 	rd_u8(c, &nh);
