@@ -105,11 +105,6 @@ static void capture_drain_tail(pcap_t *p, struct dec_session *s, pcap_dumper_t *
 	}
 }
 
-static enum tool_args capture_parse(int argc, char **argv, void *cfg, char *err, size_t errlen)
-{
-	return dec_parse_args(argc, argv, true, cfg, err, errlen);
-}
-
 static int capture_run(void *cfg)
 {
 	const struct dec_opts *o = cfg;
@@ -194,6 +189,6 @@ const struct tool capture_tool = {
 	.summary = "live packet capture through libpcap, printed as decode does or written with -w",
 	.usage = dec_capture_usage_text,
 	.cfg_size = sizeof(struct dec_opts),
-	.parse = capture_parse,
+	.parse = dec_parse_capture,
 	.run = capture_run,
 };

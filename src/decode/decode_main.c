@@ -9,11 +9,6 @@
 #include "core/log.h"
 #include "decode/session.h"
 
-static enum tool_args decode_parse(int argc, char **argv, void *cfg, char *err, size_t errlen)
-{
-	return dec_parse_args(argc, argv, false, cfg, err, errlen);
-}
-
 static int decode_run(void *cfg)
 {
 	const struct dec_opts *o = cfg;
@@ -62,7 +57,7 @@ const struct tool decode_tool = {
 	.summary = "packet decoder for pcap/pcapng files: tcpdump-style lines, --json, --explain, --flows",
 	.usage = dec_decode_usage_text,
 	.cfg_size = sizeof(struct dec_opts),
-	.parse = decode_parse,
+	.parse = dec_parse_decode,
 	.run = decode_run,
 	/* A closed pipe downstream (decode | head) ends it quietly. */
 	.flags = TOOL_KEEP_SIGPIPE,

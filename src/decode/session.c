@@ -120,8 +120,8 @@ static enum tool_args dec_check(const struct dec_opts *o, char *err, size_t errl
 	return TOOL_ARGS_USAGE;
 }
 
-enum tool_args dec_parse_args(int argc, char **argv, bool capture, struct dec_opts *o, char *err,
-			     size_t errlen)
+static enum tool_args dec_parse_args(int argc, char **argv, bool capture, struct dec_opts *o,
+				     char *err, size_t errlen)
 {
 	const char *shortopts = capture ? "+hXrec:i:w:Ds:" : "+hXrec:";
 	enum tool_args rc;
@@ -181,6 +181,16 @@ enum tool_args dec_parse_args(int argc, char **argv, bool capture, struct dec_op
 	}
 	rc = dec_join_filter(argc, argv, optind, o, err, errlen);
 	return rc == TOOL_ARGS_OK ? dec_check(o, err, errlen) : rc;
+}
+
+enum tool_args dec_parse_decode(int argc, char **argv, void *cfg, char *err, size_t errlen)
+{
+	return dec_parse_args(argc, argv, false, cfg, err, errlen);
+}
+
+enum tool_args dec_parse_capture(int argc, char **argv, void *cfg, char *err, size_t errlen)
+{
+	return dec_parse_args(argc, argv, true, cfg, err, errlen);
 }
 
 int dec_set_filter(pcap_t *p, const char *filter, bpf_u_int32 netmask)

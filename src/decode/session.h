@@ -30,9 +30,10 @@ struct dec_opts {
 
 extern const char dec_decode_usage_text[], dec_capture_usage_text[];
 
-/* Parses argv for decode or capture (the reason of a usage error in err). */
-enum tool_args dec_parse_args(int argc, char **argv, bool capture, struct dec_opts *o, char *err,
-			     size_t errlen);
+/* The tools' parse functions: argv into a struct dec_opts (the reason of
+ * a usage error in err). */
+enum tool_args dec_parse_decode(int argc, char **argv, void *cfg, char *err, size_t errlen);
+enum tool_args dec_parse_capture(int argc, char **argv, void *cfg, char *err, size_t errlen);
 
 struct dec_session {
 	const struct dec_opts *o;
