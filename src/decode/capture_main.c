@@ -48,24 +48,24 @@ static int capture_list(void)
 /* The kernel-side ring: room for a burst while we write or print. */
 #define CAPTURE_BUFFER_BYTES (16 * 1024 * 1024)
 
-static pcap_t *capture_open(const struct dc_opts *o)
+static pcap_t *capture_open(const struct dec_opts *o)
 {
 	struct live_opts lo = {
 		.iface = o->iface, .snaplen = (int)o->snaplen, .timeout_ms = CAPTURE_TIMEOUT_MS,
 		.buffer_bytes = CAPTURE_BUFFER_BYTES, .nanoseconds = false,
 	};
 
-	return live_open(&lo);
+	return pkt_live_open(&lo);
 }
 
-static void capture_one(struct dc_session *s, pcap_dumper_t *dump, const struct pcap_pkthdr *h,
+static void capture_one(struct dec_session *s, pcap_dumper_t *dump, const struct pcap_pkthdr *h,
 			const u_char *data)
 {
 	if (dump) {
 		s->packets++;
 		pcap_dump((u_char *)dump, h, data);
 	} else {
-		dc_session_packet(s, h, data);
+		dec_session_packet(s, h, data);
 	}
 }
 
@@ -77,7 +77,7 @@ static void capture_one(struct dc_session *s, pcap_dumper_t *dump, const struct 
 #define CAPTURE_DRAIN_QUIET_MS 100
 #define CAPTURE_DRAIN_MAX_MS 1000
 
-static void capture_drain_tail(pcap_t *p, struct dc_session *s, pcap_dumper_t *dump,
+static void capture_drain_tail(pcap_t *p, struct dec_session *s, pcap_dumper_t *dump,
 			       uint64_t count)
 {
 	char errbuf[PCAP_ERRBUF_SIZE];
@@ -105,33 +105,30 @@ static void capture_drain_tail(pcap_t *p, struct dc_session *s, pcap_dumper_t *d
 	}
 }
 
-int capture_main(int argc, char **argv)
+static int capture_run(void *cfg)
 {
-	static struct dc_opts o;
-	struct dc_session s;
+	const struct dec_opts *o = cfg;
+	struct dec_session s;
 	pcap_dumper_t *dump = NULL;
 
-	int rc = dc_parse_args(argc, argv, true, &o);
-	if (rc)
-		return rc == 1 ? 0 : rc;
-	if (o.list)
+	if (o->list)
 		return capture_list();
-	pcap_t *p = capture_open(&o);
+	pcap_t *p = capture_open(o);
 	if (!p)
 		return 1;
-	if (dc_set_filter(p, o.filter, PCAP_NETMASK_UNKNOWN) < 0) {
+	if (dec_set_filter(p, o->filter, PCAP_NETMASK_UNKNOWN) < 0) {
 		pcap_close(p);
 		return 2;
 	}
-	if (o.write) {
-		dump = pcap_dump_open(p, o.write);
+	if (o->write) {
+		dump = pcap_dump_open(p, o->write);
 		if (!dump) {
-			log_error("cannot write '%s': %s", o.write, pcap_geterr(p));
+			log_error("cannot write '%s': %s", o->write, pcap_geterr(p));
 			pcap_close(p);
 			return 1;
 		}
 	}
-	if (dc_session_init(&s, &o, p) < 0) {
+	if (dec_session_init(&s, o, p) < 0) {
 		log_error("out of memory");
 		pcap_close(p);
 		return 1;
@@ -143,15 +140,14 @@ int capture_main(int argc, char **argv)
 	sa.sa_handler = capture_on_signal;
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
-	signal(SIGPIPE, SIG_IGN);
-	if (o.json)
+	if (o->json)
 		fflush(stdout);
-	log_error("capturing on %s%s%s", o.iface, o.filter[0] ? ", filter: " : "", o.filter);
+	log_error("capturing on %s%s%s", o->iface, o->filter[0] ? ", filter: " : "", o->filter);
 
 	int status = 0, r = 0;
 	struct pcap_pkthdr *h;
 	const u_char *data;
-	while (!capture_stop && (!o.count || s.packets < o.count)) {
+	while (!capture_stop && (!o->count || s.packets < o->count)) {
 		r = pcap_next_ex(p, &h, &data);
 		if (r == 0)
 			continue;
@@ -163,19 +159,19 @@ int capture_main(int argc, char **argv)
 	}
 	capture_handle = NULL;
 	if (r != PCAP_ERROR && !s.ob.failed)
-		capture_drain_tail(p, &s, dump, o.count);
+		capture_drain_tail(p, &s, dump, o->count);
 	if (r == PCAP_ERROR) {
-		log_error("capture on %s stopped: %s", o.iface, pcap_geterr(p));
+		log_error("capture on %s stopped: %s", o->iface, pcap_geterr(p));
 		status = 1;
 	}
 	if (dump) {
 		if (pcap_dump_flush(dump) < 0) {
-			log_error("cannot write '%s': %s", o.write, strerror(errno));
+			log_error("cannot write '%s': %s", o->write, strerror(errno));
 			status = 1;
 		}
 		pcap_dump_close(dump);
 	}
-	if (dc_session_finish(&s) < 0 && errno != EPIPE)
+	if (dec_session_finish(&s) < 0 && errno != EPIPE)
 		status = 1;
 	struct pcap_stat st;
 	const char *noun = s.packets == 1 ? "packet" : "packets";
@@ -191,5 +187,8 @@ int capture_main(int argc, char **argv)
 const struct tool capture_tool = {
 	.name = "capture",
 	.summary = "live packet capture through libpcap, printed as decode does or written with -w",
-	.own_main = capture_main,
+	.usage = dec_capture_usage_text,
+	.cfg_size = sizeof(struct dec_opts),
+	.parse = dec_parse_capture,
+	.run = capture_run,
 };

@@ -4,8 +4,6 @@
 
 #include "core/tool.h"
 
-int decode_main(int argc, char **argv);
-int capture_main(int argc, char **argv);
 extern const struct tool decode_tool, capture_tool;
 
 #endif

@@ -9,25 +9,22 @@
 #include "core/log.h"
 #include "decode/session.h"
 
-int decode_main(int argc, char **argv)
+static int decode_run(void *cfg)
 {
-	static struct dc_opts o;
+	const struct dec_opts *o = cfg;
 	char errbuf[PCAP_ERRBUF_SIZE] = "";
-	struct dc_session s;
+	struct dec_session s;
 
-	int rc = dc_parse_args(argc, argv, false, &o);
-	if (rc)
-		return rc == 1 ? 0 : rc;
-	pcap_t *p = pcap_open_offline(o.file, errbuf);
+	pcap_t *p = pcap_open_offline(o->file, errbuf);
 	if (!p) {
-		log_error("cannot read '%s': %s", o.file, errbuf);
+		log_error("cannot read '%s': %s", o->file, errbuf);
 		return 1;
 	}
-	if (dc_set_filter(p, o.filter, PCAP_NETMASK_UNKNOWN) < 0) {
+	if (dec_set_filter(p, o->filter, PCAP_NETMASK_UNKNOWN) < 0) {
 		pcap_close(p);
 		return 2;
 	}
-	if (dc_session_init(&s, &o, p) < 0) {
+	if (dec_session_init(&s, o, p) < 0) {
 		log_error("out of memory");
 		pcap_close(p);
 		return 1;
@@ -36,18 +33,18 @@ int decode_main(int argc, char **argv)
 	const u_char *data;
 	int r;
 	while ((r = pcap_next_ex(p, &h, &data)) == 1) {
-		dc_session_packet(&s, h, data);
-		if (o.count && s.packets >= o.count)
+		dec_session_packet(&s, h, data);
+		if (o->count && s.packets >= o->count)
 			break;
 	}
 	int status = 0;
 	if (r == PCAP_ERROR) {
 		/* A file cut short mid-record: what came before was printed. */
-		ob_flush(&s.ob);
-		log_error("'%s': %s", o.file, pcap_geterr(p));
+		dec_ob_flush(&s.ob);
+		log_error("'%s': %s", o->file, pcap_geterr(p));
 		status = 1;
 	}
-	if (dc_session_finish(&s) < 0 && errno != EPIPE) {
+	if (dec_session_finish(&s) < 0 && errno != EPIPE) {
 		log_error("cannot write output: %s", strerror(errno));
 		status = 1;
 	}
@@ -58,5 +55,10 @@ int decode_main(int argc, char **argv)
 const struct tool decode_tool = {
 	.name = "decode",
 	.summary = "packet decoder for pcap/pcapng files: tcpdump-style lines, --json, --explain, --flows",
-	.own_main = decode_main,
+	.usage = dec_decode_usage_text,
+	.cfg_size = sizeof(struct dec_opts),
+	.parse = dec_parse_decode,
+	.run = decode_run,
+	/* A closed pipe downstream (decode | head) ends it quietly. */
+	.flags = TOOL_KEEP_SIGPIPE,
 };

@@ -14,7 +14,7 @@ struct flow_table {
 	uint64_t dropped;
 };
 
-struct flow_table *flows_new(void)
+struct flow_table *dec_flows_new(void)
 {
 	struct flow_table *ft = calloc(1, sizeof(*ft));
 	if (!ft)
@@ -22,13 +22,13 @@ struct flow_table *flows_new(void)
 	ft->flows = calloc(FLOW_MAX, sizeof(struct flow));
 	ft->slots = calloc(FLOW_SLOTS, sizeof(uint32_t));
 	if (!ft->flows || !ft->slots) {
-		flows_free(ft);
+		dec_flows_free(ft);
 		return NULL;
 	}
 	return ft;
 }
 
-void flows_free(struct flow_table *ft)
+void dec_flows_free(struct flow_table *ft)
 {
 	if (!ft)
 		return;
@@ -37,9 +37,9 @@ void flows_free(struct flow_table *ft)
 	free(ft);
 }
 
-size_t flows_count(const struct flow_table *ft) { return ft->n; }
-const struct flow *flows_get(const struct flow_table *ft, size_t i) { return &ft->flows[i]; }
-uint64_t flows_dropped(const struct flow_table *ft) { return ft->dropped; }
+size_t dec_flows_count(const struct flow_table *ft) { return ft->n; }
+const struct flow *dec_flows_get(const struct flow_table *ft, size_t i) { return &ft->flows[i]; }
+uint64_t dec_flows_dropped(const struct flow_table *ft) { return ft->dropped; }
 
 static uint32_t flow_hash(const struct pkt_net *net, uint16_t sp, uint16_t dp)
 {
@@ -159,7 +159,7 @@ static void tcp_analyse(struct flow_dir *d, const struct tcp_hdr *t)
 	d->end = end;
 }
 
-void flows_update(struct flow_table *ft, const struct pkt *pkt, double ts, struct flow_annot *an)
+void dec_flows_update(struct flow_table *ft, const struct pkt *pkt, double ts, struct flow_annot *an)
 {
 	const struct pkt_net *net = &pkt->net;
 	uint16_t sp, dp;

@@ -52,12 +52,12 @@ struct flow_annot {
 
 struct flow_table;
 
-struct flow_table *flows_new(void);
-void flows_free(struct flow_table *ft);
+struct flow_table *dec_flows_new(void);
+void dec_flows_free(struct flow_table *ft);
 /* Updates the state with one packet, fills *an for TCP. */
-void flows_update(struct flow_table *ft, const struct pkt *pkt, double ts, struct flow_annot *an);
-size_t flows_count(const struct flow_table *ft);
-const struct flow *flows_get(const struct flow_table *ft, size_t i);
-uint64_t flows_dropped(const struct flow_table *ft);
+void dec_flows_update(struct flow_table *ft, const struct pkt *pkt, double ts, struct flow_annot *an);
+size_t dec_flows_count(const struct flow_table *ft);
+const struct flow *dec_flows_get(const struct flow_table *ft, size_t i);
+uint64_t dec_flows_dropped(const struct flow_table *ft);
 
 #endif

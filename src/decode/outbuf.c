@@ -5,7 +5,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 
-int ob_init(struct outbuf *ob, FILE *f)
+int dec_ob_init(struct outbuf *ob, FILE *f)
 {
 	ob->buf = malloc(OUTBUF_SIZE);
 	ob->len = 0;
@@ -15,13 +15,13 @@ int ob_init(struct outbuf *ob, FILE *f)
 	return ob->buf ? 0 : -1;
 }
 
-void ob_free(struct outbuf *ob)
+void dec_ob_free(struct outbuf *ob)
 {
 	free(ob->buf);
 	ob->buf = NULL;
 }
 
-int ob_flush(struct outbuf *ob)
+int dec_ob_flush(struct outbuf *ob)
 {
 	if (ob->len && fwrite(ob->buf, 1, ob->len, ob->f) != ob->len)
 		ob->failed = true;
@@ -31,10 +31,10 @@ int ob_flush(struct outbuf *ob)
 	return ob->failed ? -1 : 0;
 }
 
-void ob_mem(struct outbuf *ob, const void *p, size_t n)
+void dec_ob_mem(struct outbuf *ob, const void *p, size_t n)
 {
 	if (ob->len + n > ob->cap) {
-		ob_flush(ob);
+		dec_ob_flush(ob);
 		if (n > ob->cap) {
 			if (fwrite(p, 1, n, ob->f) != n)
 				ob->failed = true;
@@ -45,7 +45,7 @@ void ob_mem(struct outbuf *ob, const void *p, size_t n)
 	ob->len += n;
 }
 
-void ob_u64(struct outbuf *ob, uint64_t v)
+void dec_ob_u64(struct outbuf *ob, uint64_t v)
 {
 	char tmp[20];
 	int i = 20;
@@ -54,22 +54,22 @@ void ob_u64(struct outbuf *ob, uint64_t v)
 		tmp[--i] = (char)('0' + v % 10);
 		v /= 10;
 	} while (v);
-	ob_mem(ob, tmp + i, (size_t)(20 - i));
+	dec_ob_mem(ob, tmp + i, (size_t)(20 - i));
 }
 
-void ob_i64(struct outbuf *ob, int64_t v)
+void dec_ob_i64(struct outbuf *ob, int64_t v)
 {
 	if (v < 0) {
 		ob_chr(ob, '-');
-		ob_u64(ob, (uint64_t)0 - (uint64_t)v);
+		dec_ob_u64(ob, (uint64_t)0 - (uint64_t)v);
 	} else {
-		ob_u64(ob, (uint64_t)v);
+		dec_ob_u64(ob, (uint64_t)v);
 	}
 }
 
 static const char hexdig[] = "0123456789abcdef";
 
-void ob_hexraw(struct outbuf *ob, uint32_t v, int digits)
+void dec_ob_hexraw(struct outbuf *ob, uint32_t v, int digits)
 {
 	char *d = ob_room(ob, 8);
 	for (int i = digits - 1; i >= 0; i--) {
@@ -79,19 +79,19 @@ void ob_hexraw(struct outbuf *ob, uint32_t v, int digits)
 	ob->len += (size_t)digits;
 }
 
-void ob_hex(struct outbuf *ob, uint32_t v, int digits)
+void dec_ob_hex(struct outbuf *ob, uint32_t v, int digits)
 {
 	OB_LIT(ob, "0x");
-	ob_hexraw(ob, v, digits);
+	dec_ob_hexraw(ob, v, digits);
 }
 
-void ob_pad(struct outbuf *ob, size_t from_len, size_t width)
+void dec_ob_pad(struct outbuf *ob, size_t from_len, size_t width)
 {
 	while (ob->len - from_len < width && ob->len < ob->cap)
 		ob->buf[ob->len++] = ' ';
 }
 
-void ob_ip4(struct outbuf *ob, const uint8_t a[4])
+void dec_ob_ip4(struct outbuf *ob, const uint8_t a[4])
 {
 	for (int i = 0; i < 4; i++) {
 		if (i)
@@ -100,23 +100,23 @@ void ob_ip4(struct outbuf *ob, const uint8_t a[4])
 	}
 }
 
-void ob_ip6(struct outbuf *ob, const uint8_t a[16])
+void dec_ob_ip6(struct outbuf *ob, const uint8_t a[16])
 {
 	char s[INET6_ADDRSTRLEN];
 	if (inet_ntop(AF_INET6, a, s, sizeof(s)))
 		ob_str(ob, s);
 }
 
-void ob_mac(struct outbuf *ob, const uint8_t *a, size_t n)
+void dec_ob_mac(struct outbuf *ob, const uint8_t *a, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
 		if (i)
 			ob_chr(ob, ':');
-		ob_hexraw(ob, a[i], 2);
+		dec_ob_hexraw(ob, a[i], 2);
 	}
 }
 
-void ob_printf(struct outbuf *ob, const char *fmt, ...)
+void dec_ob_printf(struct outbuf *ob, const char *fmt, ...)
 {
 	va_list ap;
 	char *d = ob_room(ob, OUTBUF_PIECE);
@@ -127,7 +127,7 @@ void ob_printf(struct outbuf *ob, const char *fmt, ...)
 		ob->len += (size_t)n < OUTBUF_PIECE ? (size_t)n : OUTBUF_PIECE - 1;
 }
 
-void ob_json_str(struct outbuf *ob, const char *s)
+void dec_ob_json_str(struct outbuf *ob, const char *s)
 {
 	ob_chr(ob, '"');
 	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
@@ -136,7 +136,7 @@ void ob_json_str(struct outbuf *ob, const char *s)
 			ob_chr(ob, (char)*p);
 		} else if (*p < 0x20) {
 			OB_LIT(ob, "\\u00");
-			ob_hexraw(ob, *p, 2);
+			dec_ob_hexraw(ob, *p, 2);
 		} else {
 			ob_chr(ob, (char)*p);
 		}

@@ -11,7 +11,7 @@
 #include <string.h>
 
 #define OUTBUF_SIZE (1u << 20)
-/* Any single ob_* call writes at most this much except ob_mem. */
+/* Any single ob_* call writes at most this much except dec_ob_mem. */
 #define OUTBUF_PIECE 256
 
 struct outbuf {
@@ -21,14 +21,14 @@ struct outbuf {
 	bool failed;
 };
 
-int ob_init(struct outbuf *ob, FILE *f);
-void ob_free(struct outbuf *ob);
-int ob_flush(struct outbuf *ob);
+int dec_ob_init(struct outbuf *ob, FILE *f);
+void dec_ob_free(struct outbuf *ob);
+int dec_ob_flush(struct outbuf *ob);
 
 static inline char *ob_room(struct outbuf *ob, size_t n)
 {
 	if (ob->len + n > ob->cap)
-		ob_flush(ob);
+		dec_ob_flush(ob);
 	return ob->buf + ob->len;
 }
 
@@ -38,16 +38,16 @@ static inline void ob_chr(struct outbuf *ob, char ch)
 	ob->len++;
 }
 
-void ob_mem(struct outbuf *ob, const void *p, size_t n);
+void dec_ob_mem(struct outbuf *ob, const void *p, size_t n);
 
 static inline void ob_str(struct outbuf *ob, const char *s)
 {
-	ob_mem(ob, s, strlen(s));
+	dec_ob_mem(ob, s, strlen(s));
 }
 
-#define OB_LIT(ob, lit) ob_mem((ob), (lit), sizeof(lit) - 1)
+#define OB_LIT(ob, lit) dec_ob_mem((ob), (lit), sizeof(lit) - 1)
 
-void ob_u64(struct outbuf *ob, uint64_t v);
+void dec_ob_u64(struct outbuf *ob, uint64_t v);
 static inline void ob_u32(struct outbuf *ob, uint32_t v)
 {
 	char *d = ob_room(ob, 10);
@@ -56,19 +56,21 @@ static inline void ob_u32(struct outbuf *ob, uint32_t v)
 		ob->len++;
 		return;
 	}
-	ob_u64(ob, v);
+	dec_ob_u64(ob, v);
 }
-void ob_i64(struct outbuf *ob, int64_t v);
+/* A literal, then a number: the pair every renderer writes field by field. */
+#define OB_LIT_U32(ob, lit, v) (OB_LIT(ob, lit), ob_u32((ob), (v)))
+void dec_ob_i64(struct outbuf *ob, int64_t v);
 /* "0x" and exactly digits lowercase hex digits. */
-void ob_hex(struct outbuf *ob, uint32_t v, int digits);
+void dec_ob_hex(struct outbuf *ob, uint32_t v, int digits);
 /* Lowercase hex without prefix, zero-padded to digits. */
-void ob_hexraw(struct outbuf *ob, uint32_t v, int digits);
-void ob_pad(struct outbuf *ob, size_t from_len, size_t width);
-void ob_ip4(struct outbuf *ob, const uint8_t a[4]);
-void ob_ip6(struct outbuf *ob, const uint8_t a[16]);
-void ob_mac(struct outbuf *ob, const uint8_t *a, size_t n);
-void ob_printf(struct outbuf *ob, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void dec_ob_hexraw(struct outbuf *ob, uint32_t v, int digits);
+void dec_ob_pad(struct outbuf *ob, size_t from_len, size_t width);
+void dec_ob_ip4(struct outbuf *ob, const uint8_t a[4]);
+void dec_ob_ip6(struct outbuf *ob, const uint8_t a[16]);
+void dec_ob_mac(struct outbuf *ob, const uint8_t *a, size_t n);
+void dec_ob_printf(struct outbuf *ob, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* A JSON string with quotes, escaping as RFC 8259 requires. */
-void ob_json_str(struct outbuf *ob, const char *s);
+void dec_ob_json_str(struct outbuf *ob, const char *s);
 
 #endif

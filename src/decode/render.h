@@ -24,23 +24,23 @@ struct pkt_time {
 	uint32_t usec;
 };
 
-void render_time(struct outbuf *ob, struct pkt_time ts, bool utc);
-void render_text(struct outbuf *ob, const struct pkt *pkt, struct pkt_time ts,
+void dec_render_time(struct outbuf *ob, struct pkt_time ts, bool utc);
+void dec_render_text(struct outbuf *ob, const struct pkt *pkt, struct pkt_time ts,
 		 const struct flow_annot *an, const struct render_opts *ro);
-void render_json(struct outbuf *ob, const struct pkt *pkt, struct pkt_time ts,
+void dec_render_json(struct outbuf *ob, const struct pkt *pkt, struct pkt_time ts,
 		 const struct flow_annot *an, const struct render_opts *ro);
 /* The once-per-capture JSON line for a link type we do not decode. */
-void render_json_link_not_decoded(struct outbuf *ob, int dlt, const char *name,
+void dec_render_json_link_not_decoded(struct outbuf *ob, int dlt, const char *name,
 				  const char *description);
 /* tcpdump -X: hex and ASCII from the network header on. */
-void render_hex(struct outbuf *ob, const struct pkt *pkt);
+void dec_render_hex(struct outbuf *ob, const struct pkt *pkt);
 /* Every header byte by byte, as seed 002's table. */
-void render_explain(struct outbuf *ob, const struct pkt *pkt);
-void render_flows_text(struct outbuf *ob, const struct flow_table *ft);
-void render_flows_json(struct outbuf *ob, const struct flow_table *ft);
+void dec_render_explain(struct outbuf *ob, const struct pkt *pkt);
+void dec_render_flows_text(struct outbuf *ob, const struct flow_table *ft);
+void dec_render_flows_json(struct outbuf *ob, const struct flow_table *ft);
 
 /* Shared by the printers. */
-const char *cks_status_name(enum cks_status s);
-void render_addr(struct outbuf *ob, const struct ip_hdr *ip, const uint8_t *a);
+const char *dec_cks_status_name(enum cks_status s);
+void dec_render_addr(struct outbuf *ob, const struct ip_hdr *ip, const uint8_t *a);
 
 #endif

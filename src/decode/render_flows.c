@@ -5,7 +5,7 @@ static void endpoint(struct outbuf *ob, const struct flow *f, int i)
 {
 	struct ip_hdr ip = { .version = f->version };
 	if (f->version == 6) ob_chr(ob, '[');
-	render_addr(ob, &ip, f->addr[i]);
+	dec_render_addr(ob, &ip, f->addr[i]);
 	if (f->version == 6) ob_chr(ob, ']');
 	ob_chr(ob, ':');
 	ob_u32(ob, f->port[i]);
@@ -28,20 +28,20 @@ static const char *handshake(const struct flow *f)
 
 static void opts_text(struct outbuf *ob, const struct flow_dir *d)
 {
-	ob_printf(ob, "mss %u, wscale ", d->mss);
+	dec_ob_printf(ob, "mss %u, wscale ", d->mss);
 	if (d->wscale >= 0) ob_u32(ob, (uint32_t)d->wscale); else OB_LIT(ob, "-");
 	ob_str(ob, d->sack_ok ? ", sackOK" : "");
 	ob_str(ob, d->ts ? ", TS" : "");
 }
 
-void render_flows_text(struct outbuf *ob, const struct flow_table *ft)
+void dec_render_flows_text(struct outbuf *ob, const struct flow_table *ft)
 {
-	size_t n = flows_count(ft);
+	size_t n = dec_flows_count(ft);
 	OB_LIT(ob, "flows: ");
-	ob_u64(ob, n);
+	dec_ob_u64(ob, n);
 	ob_chr(ob, '\n');
 	for (size_t i = 0; i < n; i++) {
-		const struct flow *f = flows_get(ft, i);
+		const struct flow *f = dec_flows_get(ft, i);
 		ob_str(ob, f->proto == 6 ? "TCP " : "UDP ");
 		endpoint(ob, f, 0);
 		OB_LIT(ob, " <-> ");
@@ -49,10 +49,10 @@ void render_flows_text(struct outbuf *ob, const struct flow_table *ft)
 		for (int d = 0; d < 2; d++) {
 			const struct flow_dir *fd = &f->dir[d];
 			ob_str(ob, d ? "\n  <- " : "\n  -> ");
-			ob_printf(ob, "%llu packets, %llu bytes", (unsigned long long)fd->pkts,
+			dec_ob_printf(ob, "%llu packets, %llu bytes", (unsigned long long)fd->pkts,
 				  (unsigned long long)fd->bytes);
 			if (f->proto == 6) {
-				ob_printf(ob, ", %llu retransmissions, %llu duplicate ACKs, %llu zero windows, "
+				dec_ob_printf(ob, ", %llu retransmissions, %llu duplicate ACKs, %llu zero windows, "
 					  "%llu out of order", (unsigned long long)fd->retrans,
 					  (unsigned long long)fd->dupack, (unsigned long long)fd->zerowin,
 					  (unsigned long long)fd->ooo);
@@ -63,44 +63,42 @@ void render_flows_text(struct outbuf *ob, const struct flow_table *ft)
 			}
 		}
 		if (f->proto == 6)
-			ob_printf(ob, "\n  handshake %s, teardown %s", handshake(f), teardown(f));
+			dec_ob_printf(ob, "\n  handshake %s, teardown %s", handshake(f), teardown(f));
 		ob_chr(ob, '\n');
 	}
-	if (flows_dropped(ft))
-		ob_printf(ob, "(%llu packets of flows beyond the %u-flow limit not tracked)\n",
-			  (unsigned long long)flows_dropped(ft), FLOW_MAX);
+	if (dec_flows_dropped(ft))
+		dec_ob_printf(ob, "(%llu packets of flows beyond the %u-flow limit not tracked)\n",
+			  (unsigned long long)dec_flows_dropped(ft), FLOW_MAX);
 }
 
-void render_flows_json(struct outbuf *ob, const struct flow_table *ft)
+void dec_render_flows_json(struct outbuf *ob, const struct flow_table *ft)
 {
-	size_t n = flows_count(ft);
+	size_t n = dec_flows_count(ft);
 	for (size_t i = 0; i < n; i++) {
-		const struct flow *f = flows_get(ft, i);
+		const struct flow *f = dec_flows_get(ft, i);
 		struct ip_hdr ip = { .version = f->version };
 		OB_LIT(ob, "{\"flow\":\"");
 		ob_str(ob, f->proto == 6 ? "tcp" : "udp");
 		OB_LIT(ob, "\",\"src\":\"");
-		render_addr(ob, &ip, f->addr[0]);
-		OB_LIT(ob, "\",\"sport\":");
-		ob_u32(ob, f->port[0]);
+		dec_render_addr(ob, &ip, f->addr[0]);
+		OB_LIT_U32(ob, "\",\"sport\":", f->port[0]);
 		OB_LIT(ob, ",\"dst\":\"");
-		render_addr(ob, &ip, f->addr[1]);
-		OB_LIT(ob, "\",\"dport\":");
-		ob_u32(ob, f->port[1]);
+		dec_render_addr(ob, &ip, f->addr[1]);
+		OB_LIT_U32(ob, "\",\"dport\":", f->port[1]);
 		if (f->proto == 6)
-			ob_printf(ob, ",\"handshake\":\"%s\",\"teardown\":\"%s\"", handshake(f), teardown(f));
+			dec_ob_printf(ob, ",\"handshake\":\"%s\",\"teardown\":\"%s\"", handshake(f), teardown(f));
 		for (int d = 0; d < 2; d++) {
 			const struct flow_dir *fd = &f->dir[d];
 			ob_str(ob, d ? ",\"reverse\":{" : ",\"forward\":{");
-			ob_printf(ob, "\"packets\":%llu,\"bytes\":%llu", (unsigned long long)fd->pkts,
+			dec_ob_printf(ob, "\"packets\":%llu,\"bytes\":%llu", (unsigned long long)fd->pkts,
 				  (unsigned long long)fd->bytes);
 			if (f->proto == 6) {
-				ob_printf(ob, ",\"retransmissions\":%llu,\"dup_acks\":%llu,\"zero_windows\":%llu,"
+				dec_ob_printf(ob, ",\"retransmissions\":%llu,\"dup_acks\":%llu,\"zero_windows\":%llu,"
 					  "\"out_of_order\":%llu", (unsigned long long)fd->retrans,
 					  (unsigned long long)fd->dupack, (unsigned long long)fd->zerowin,
 					  (unsigned long long)fd->ooo);
 				if (fd->syn) {
-					ob_printf(ob, ",\"syn_options\":{\"mss\":%u,\"wscale\":%d,"
+					dec_ob_printf(ob, ",\"syn_options\":{\"mss\":%u,\"wscale\":%d,"
 						  "\"sack_permitted\":%s,\"timestamps\":%s}", fd->mss, fd->wscale,
 						  fd->sack_ok ? "true" : "false", fd->ts ? "true" : "false");
 				}

@@ -6,7 +6,7 @@
 
 #include "pkt/names.h"
 
-void render_hex(struct outbuf *ob, const struct pkt *pkt)
+void dec_render_hex(struct outbuf *ob, const struct pkt *pkt)
 {
 	uint32_t start = pkt->link.hlen <= pkt->caplen ? pkt->link.hlen : pkt->caplen;
 	struct cursor c = cur_make(pkt->data + start, pkt->caplen - start);
@@ -17,10 +17,10 @@ void render_hex(struct outbuf *ob, const struct pkt *pkt)
 		if (rd_bytes(&c, b, n) < 0)
 			break; /* cannot happen (n <= c.len), but never print unread bytes */
 		OB_LIT(ob, "\t0x");
-		ob_hexraw(ob, off, 4);
+		dec_ob_hexraw(ob, off, 4);
 		OB_LIT(ob, ":  ");
 		for (size_t i = 0; i < 16; i++) {
-			if (i < n) ob_hexraw(ob, b[i], 2);
+			if (i < n) dec_ob_hexraw(ob, b[i], 2);
 			else OB_LIT(ob, "  ");
 			if (i & 1) ob_chr(ob, ' ');
 		}
@@ -57,9 +57,9 @@ static void row(struct outbuf *ob, const struct pkt *pkt, uint32_t off, uint32_t
 			i = n - 2;
 			continue;
 		}
-		ob_hexraw(ob, b, 2);
+		dec_ob_hexraw(ob, b, 2);
 	}
-	ob_pad(ob, line, 30);
+	dec_ob_pad(ob, line, 30);
 	OB_LIT(ob, " \xe2\x80\x94 ");
 	va_start(ap, fmt);
 	vsnprintf(text, sizeof(text), fmt, ap);
@@ -70,7 +70,7 @@ static void row(struct outbuf *ob, const struct pkt *pkt, uint32_t off, uint32_t
 
 static void section(struct outbuf *ob, const char *name, uint32_t off, uint32_t n)
 {
-	ob_printf(ob, "%s (bytes %u-%u)\n", name, off, off + n - 1);
+	dec_ob_printf(ob, "%s (bytes %u-%u)\n", name, off, off + n - 1);
 }
 
 static const char *cks_words(enum cks_status st, uint16_t calc, char *buf, size_t len)
@@ -89,10 +89,10 @@ static void tcp_flag_words(uint16_t flags, char *fl, size_t len)
 	size_t fn = 0;
 
 	fl[0] = 0;
-	for (size_t i = 0; i < tcp_flag_count && fn < len; i++)
-		if (flags & tcp_flag_names[i].bit)
+	for (size_t i = 0; i < pkt_tcp_flag_count && fn < len; i++)
+		if (flags & pkt_tcp_flag_names[i].bit)
 			fn += (size_t)snprintf(fl + fn, len - fn, "%s%s", fn ? " " : "",
-					       tcp_flag_names[i].name);
+					       pkt_tcp_flag_names[i].name);
 	if (!fn)
 		snprintf(fl, len, "none");
 }
@@ -172,13 +172,13 @@ static void explain_net(struct outbuf *ob, const struct pkt *pkt, const struct p
 		row(ob, pkt, o + 4, 2, "identification %u", ip->id);
 		row(ob, pkt, o + 6, 2, "flags%s%s%s, fragment offset %u bytes", ip->rf ? " reserved" : "",
 		    ip->df ? " DF (don't fragment)" : "", ip->mf ? " MF (more fragments)" : (!ip->df && !ip->rf ? " none" : ""), ip->frag_off);
-		const char *pn = name_ipproto(ip->proto);
+		const char *pn = pkt_name_ipproto(ip->proto);
 		row(ob, pkt, o + 8, 2, "TTL %u, protocol %u (%s)", ip->ttl, ip->proto, pn ? pn : "unknown");
 		row(ob, pkt, o + 10, 2, "header checksum 0x%04x (%s)", ip->cksum, cks_words(ip->cks, ip->cksum_calc, cb, sizeof(cb)));
 		row(ob, pkt, o + 12, 4, "source address %s", a);
 		row(ob, pkt, o + 16, 4, "destination address %s", b);
 		for (int i = 0; i < ip->nopts; i++) {
-			const char *n = name_ipopt(ip->opts[i].type);
+			const char *n = pkt_name_ipopt(ip->opts[i].type);
 			row(ob, pkt, ip->opts[i].off, ip->opts[i].len, "option %u (%s), length %u", ip->opts[i].type,
 			    n ? n : "unknown", ip->opts[i].len);
 		}
@@ -186,13 +186,13 @@ static void explain_net(struct outbuf *ob, const struct pkt *pkt, const struct p
 		uint32_t o = ip->off;
 		struct outbuf ta = { a, 0, sizeof(a) - 1, NULL, false };
 		struct outbuf tb = { b, 0, sizeof(b) - 1, NULL, false };
-		ob_ip6(&ta, ip->src);
-		ob_ip6(&tb, ip->dst);
+		dec_ob_ip6(&ta, ip->src);
+		dec_ob_ip6(&tb, ip->dst);
 		a[ta.len] = 0;
 		b[tb.len] = 0;
 		section(ob, quoted ? "IPv6 header, quoted" : "IPv6 header", o, ip->hlen);
 		row(ob, pkt, o, 4, "version 6, traffic class 0x%02x, flow label 0x%05x", ip->tos, ip->flowlabel);
-		const char *pn = name_ipproto(ip->next6);
+		const char *pn = pkt_name_ipproto(ip->next6);
 		if (ip->len_from == IPLEN_HEADER)
 			snprintf(cb, sizeof(cb), "%u", ip->len - 40u);
 		else
@@ -205,7 +205,7 @@ static void explain_net(struct outbuf *ob, const struct pkt *pkt, const struct p
 		bool said = false;
 		for (int i = 0; i < ip->next_ext; i++) {
 			const struct ip6_ext *e = &ip->ext[i];
-			const char *n = name_ip6ext(e->type);
+			const char *n = pkt_name_ip6ext(e->type);
 			if (e->type != 43) {
 				row(ob, pkt, e->off, e->len, "extension header %u (%s), %u bytes", e->type,
 				    n ? n : "?", e->len);
@@ -216,7 +216,7 @@ static void explain_net(struct outbuf *ob, const struct pkt *pkt, const struct p
 			if (ip->routed && e->rt_left && !said) {
 				said = true;
 				struct outbuf tf = { a, 0, sizeof(a) - 1, NULL, false };
-				ob_ip6(&tf, ip->final_dst);
+				dec_ob_ip6(&tf, ip->final_dst);
 				a[tf.len] = 0;
 				snprintf(fd, sizeof(fd), ", final destination %s (the checksums cover it)", a);
 			}
@@ -227,7 +227,7 @@ static void explain_net(struct outbuf *ob, const struct pkt *pkt, const struct p
 	} else if (net->kind == NET_ARP) {
 		const struct arp_hdr *r = &net->arp;
 		uint32_t o = pkt->link.hlen;
-		const char *on = name_arpop(r->op);
+		const char *on = pkt_name_arpop(r->op);
 		section(ob, "ARP", o, 8u + 2u * r->hlen + 2u * r->plen);
 		row(ob, pkt, o, 4, "hardware type %u, protocol type 0x%04x", r->htype, r->ptype);
 		row(ob, pkt, o + 4, 4, "address lengths %u and %u, operation %u (%s)", r->hlen, r->plen, r->op, on ? on : "?");
@@ -259,7 +259,7 @@ static void explain_net(struct outbuf *ob, const struct pkt *pkt, const struct p
 	}
 	case L4_ICMP: {
 		const struct icmp_hdr *ic = &net->icmp;
-		const char *n = ic->v6 ? name_icmp6(ic->type) : name_icmp(ic->type);
+		const char *n = ic->v6 ? pkt_name_icmp6(ic->type) : pkt_name_icmp(ic->type);
 		if (ic->partial)
 			section(ob, ic->v6 ? "ICMPv6 header, cut short" : "ICMP header, cut short", ic->off,
 				ic->have ? ic->have : 1);
@@ -282,11 +282,11 @@ static void explain_net(struct outbuf *ob, const struct pkt *pkt, const struct p
 	}
 	bool cut = (net->l4 == L4_TCP && net->tcp.partial) || (net->l4 == L4_UDP && net->udp.partial);
 	if (!quoted && net->payload_caplen && net->l4 != L4_ICMP && !cut)
-		ob_printf(ob, "payload (bytes %u-%u): %u bytes captured\n", net->payload_off,
+		dec_ob_printf(ob, "payload (bytes %u-%u): %u bytes captured\n", net->payload_off,
 			  net->payload_off + net->payload_caplen - 1, net->payload_caplen);
 }
 
-void render_explain(struct outbuf *ob, const struct pkt *pkt)
+void dec_render_explain(struct outbuf *ob, const struct pkt *pkt)
 {
 	const struct link_hdr *l = &pkt->link;
 
@@ -303,11 +303,11 @@ void render_explain(struct outbuf *ob, const struct pkt *pkt)
 		    l->type == LINK_SLL ? "Linux cooked" : l->type == LINK_SLL2 ? "Linux cooked v2" : "loopback", l->ethertype);
 	}
 	if (l->type == LINK_UNKNOWN && pkt->caplen)
-		ob_printf(ob, "frame (bytes 0-%u): %u bytes captured, link type not decoded\n",
+		dec_ob_printf(ob, "frame (bytes 0-%u): %u bytes captured, link type not decoded\n",
 			  pkt->caplen - 1, pkt->caplen);
 	explain_net(ob, pkt, &pkt->net, false);
 	if (pkt->err.kind != PERR_NONE)
-		ob_printf(ob, "%s %s at byte %u%s%s\n", pkt->err.kind == PERR_TRUNCATED ? "truncated" : "malformed",
+		dec_ob_printf(ob, "%s %s at byte %u%s%s\n", pkt->err.kind == PERR_TRUNCATED ? "truncated" : "malformed",
 			  pkt->err.what, pkt->err.off, pkt->err.why ? ": " : "", pkt->err.why ? pkt->err.why : "");
 	ob_chr(ob, '\n');
 }

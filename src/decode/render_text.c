@@ -14,7 +14,7 @@ static struct {
 	bool valid, utc;
 } tcache;
 
-void render_time(struct outbuf *ob, struct pkt_time ts, bool utc)
+void dec_render_time(struct outbuf *ob, struct pkt_time ts, bool utc)
 {
 	int64_t block = ts.sec - (((ts.sec % 900) + 900) % 900);
 
@@ -42,27 +42,27 @@ void render_time(struct outbuf *ob, struct pkt_time ts, bool utc)
 	ob->len += 15;
 }
 
-const char *cks_status_name(enum cks_status s)
+const char *dec_cks_status_name(enum cks_status s)
 {
 	static const char *const names[] = { "unverified", "good", "bad", "partial", "none" };
 	return names[s];
 }
 
-void render_addr(struct outbuf *ob, const struct ip_hdr *ip, const uint8_t *a)
+void dec_render_addr(struct outbuf *ob, const struct ip_hdr *ip, const uint8_t *a)
 {
 	if (ip->version == 6)
-		ob_ip6(ob, a);
+		dec_ob_ip6(ob, a);
 	else
-		ob_ip4(ob, a);
+		dec_ob_ip4(ob, a);
 }
 
 static void text_cksum(struct outbuf *ob, uint16_t field, enum cks_status st, uint16_t calc)
 {
 	OB_LIT(ob, "cksum ");
-	ob_hex(ob, field, 4);
+	dec_ob_hex(ob, field, 4);
 	switch (st) {
 	case CKS_GOOD: OB_LIT(ob, " (correct)"); break;
-	case CKS_BAD: OB_LIT(ob, " (incorrect -> "); ob_hex(ob, calc, 4); ob_chr(ob, ')'); break;
+	case CKS_BAD: OB_LIT(ob, " (incorrect -> "); dec_ob_hex(ob, calc, 4); ob_chr(ob, ')'); break;
 	case CKS_PARTIAL: OB_LIT(ob, " partial (offloaded)"); break;
 	case CKS_NONE: OB_LIT(ob, " (none)"); break;
 	case CKS_UNVERIFIED: OB_LIT(ob, " (unverified)"); break;
@@ -71,15 +71,13 @@ static void text_cksum(struct outbuf *ob, uint16_t field, enum cks_status st, ui
 
 static void text_proto(struct outbuf *ob, uint8_t p)
 {
-	const char *n = name_ipproto(p);
+	const char *n = pkt_name_ipproto(p);
 	if (n) {
 		ob_str(ob, n);
-		OB_LIT(ob, " (");
-		ob_u32(ob, p);
+		OB_LIT_U32(ob, " (", p);
 		ob_chr(ob, ')');
 	} else {
-		OB_LIT(ob, "unknown (");
-		ob_u32(ob, p);
+		OB_LIT_U32(ob, "unknown (", p);
 		ob_chr(ob, ')');
 	}
 }
@@ -87,13 +85,10 @@ static void text_proto(struct outbuf *ob, uint8_t p)
 static void text_ip4(struct outbuf *ob, const struct pkt *pkt, const struct ip_hdr *ip)
 {
 	OB_LIT(ob, "IP (tos ");
-	ob_hex(ob, ip->tos, ip->tos < 16 ? 1 : 2);
-	OB_LIT(ob, ", ttl ");
-	ob_u32(ob, ip->ttl);
-	OB_LIT(ob, ", id ");
-	ob_u32(ob, ip->id);
-	OB_LIT(ob, ", offset ");
-	ob_u32(ob, ip->frag_off);
+	dec_ob_hex(ob, ip->tos, ip->tos < 16 ? 1 : 2);
+	OB_LIT_U32(ob, ", ttl ", ip->ttl);
+	OB_LIT_U32(ob, ", id ", ip->id);
+	OB_LIT_U32(ob, ", offset ", ip->frag_off);
 	OB_LIT(ob, ", flags [");
 	if (ip->rf) OB_LIT(ob, "rsvd");
 	if (ip->df) OB_LIT(ob, "DF");
@@ -101,8 +96,7 @@ static void text_ip4(struct outbuf *ob, const struct pkt *pkt, const struct ip_h
 	if (!ip->rf && !ip->df && !ip->mf) OB_LIT(ob, "none");
 	OB_LIT(ob, "], proto ");
 	text_proto(ob, ip->proto);
-	OB_LIT(ob, ", length ");
-	ob_u32(ob, ip->len);
+	OB_LIT_U32(ob, ", length ", ip->len);
 	if (ip->len_from == IPLEN_FRAME)
 		OB_LIT(ob, " [was 0, presumed TSO]");
 	OB_LIT(ob, ", ");
@@ -110,13 +104,12 @@ static void text_ip4(struct outbuf *ob, const struct pkt *pkt, const struct ip_h
 	if (ip->nopts) {
 		OB_LIT(ob, ", options (");
 		for (int i = 0; i < ip->nopts; i++) {
-			const char *n = name_ipopt(ip->opts[i].type);
+			const char *n = pkt_name_ipopt(ip->opts[i].type);
 			if (i) OB_LIT(ob, ",");
 			if (n) ob_str(ob, n);
 			else { OB_LIT(ob, "opt-"); ob_u32(ob, ip->opts[i].type); }
 			if (ip->opts[i].type > 1) {
-				OB_LIT(ob, " len ");
-				ob_u32(ob, ip->opts[i].len);
+				OB_LIT_U32(ob, " len ", ip->opts[i].len);
 			}
 		}
 		ob_chr(ob, ')');
@@ -130,16 +123,15 @@ static void text_ip6(struct outbuf *ob, const struct ip_hdr *ip)
 	OB_LIT(ob, "IP6 (");
 	if (ip->tos) {
 		OB_LIT(ob, "class ");
-		ob_hex(ob, ip->tos, 2);
+		dec_ob_hex(ob, ip->tos, 2);
 		OB_LIT(ob, ", ");
 	}
 	if (ip->flowlabel) {
 		OB_LIT(ob, "flowlabel ");
-		ob_hex(ob, ip->flowlabel, 5);
+		dec_ob_hex(ob, ip->flowlabel, 5);
 		OB_LIT(ob, ", ");
 	}
-	OB_LIT(ob, "hlim ");
-	ob_u32(ob, ip->ttl);
+	OB_LIT_U32(ob, "hlim ", ip->ttl);
 	OB_LIT(ob, ", next-header ");
 	text_proto(ob, ip->next6);
 	OB_LIT(ob, ", payload length ");
@@ -147,22 +139,20 @@ static void text_ip6(struct outbuf *ob, const struct ip_hdr *ip)
 		ob_u32(ob, ip->len - 40u);
 	} else {
 		/* tcpdump's words; the field itself said 0 */
-		OB_LIT(ob, "0 [real length ");
-		ob_u32(ob, ip->len);
+		OB_LIT_U32(ob, "0 [real length ", ip->len);
 		if (ip->len_from == IPLEN_JUMBO) OB_LIT(ob, ", jumbogram]");
 		else OB_LIT(ob, ", presumed BIG TCP]");
 	}
 	if (ip->next_ext) {
 		OB_LIT(ob, ", ext [");
 		for (int i = 0; i < ip->next_ext; i++) {
-			const char *n = name_ip6ext(ip->ext[i].type);
+			const char *n = pkt_name_ip6ext(ip->ext[i].type);
 			if (i) ob_chr(ob, ',');
 			if (n) ob_str(ob, n); else ob_u32(ob, ip->ext[i].type);
 			if (ip->ext[i].type == 44) {
 				OB_LIT(ob, " id ");
-				ob_hex(ob, ip->frag6_id, 8);
-				OB_LIT(ob, " offset ");
-				ob_u32(ob, ip->frag_off);
+				dec_ob_hex(ob, ip->frag6_id, 8);
+				OB_LIT_U32(ob, " offset ", ip->frag_off);
 				if (ip->mf) ob_chr(ob, '+');
 			}
 		}
@@ -175,7 +165,7 @@ static void text_ip6(struct outbuf *ob, const struct ip_hdr *ip)
 static void text_endpoint(struct outbuf *ob, const struct ip_hdr *ip, const uint8_t *a, uint16_t port,
 			  bool with_port)
 {
-	render_addr(ob, ip, a);
+	dec_render_addr(ob, ip, a);
 	if (with_port) {
 		ob_chr(ob, '.');
 		ob_u32(ob, port);
@@ -195,28 +185,23 @@ static void text_tcp_opts(struct outbuf *ob, const struct tcp_hdr *t)
 		case 3: OB_LIT(ob, "wscale "); ob_u32(ob, o->wscale); break;
 		case 4: OB_LIT(ob, "sackOK"); break;
 		case 5:
-			OB_LIT(ob, "sack ");
-			ob_u32(ob, o->nsack);
+			OB_LIT_U32(ob, "sack ", o->nsack);
 			for (int j = 0; j < o->nsack; j++) {
-				OB_LIT(ob, " {");
-				ob_u32(ob, o->sack[j][0]);
+				OB_LIT_U32(ob, " {", o->sack[j][0]);
 				ob_chr(ob, ':');
 				ob_u32(ob, o->sack[j][1]);
 				ob_chr(ob, '}');
 			}
 			break;
 		case 8:
-			OB_LIT(ob, "TS val ");
-			ob_u32(ob, o->ts_val);
-			OB_LIT(ob, " ecr ");
-			ob_u32(ob, o->ts_ecr);
+			OB_LIT_U32(ob, "TS val ", o->ts_val);
+			OB_LIT_U32(ob, " ecr ", o->ts_ecr);
 			break;
 		default: {
-			const char *n = name_tcpopt(o->kind);
+			const char *n = pkt_name_tcpopt(o->kind);
 			if (n) ob_str(ob, n);
 			else { OB_LIT(ob, "unknown-"); ob_u32(ob, o->kind); }
-			OB_LIT(ob, " len ");
-			ob_u32(ob, o->len);
+			OB_LIT_U32(ob, " len ", o->len);
 		}
 		}
 	}
@@ -227,9 +212,9 @@ static void text_tcp_flags(struct outbuf *ob, uint16_t flags)
 {
 	OB_LIT(ob, "Flags [");
 	bool any = false;
-	for (size_t i = 0; i < tcp_flag_count; i++)
-		if (flags & tcp_flag_names[i].bit) {
-			ob_chr(ob, tcp_flag_names[i].letter);
+	for (size_t i = 0; i < pkt_tcp_flag_count; i++)
+		if (flags & pkt_tcp_flag_names[i].bit) {
+			ob_chr(ob, pkt_tcp_flag_names[i].letter);
 			any = true;
 		}
 	if (!any) OB_LIT(ob, "none");
@@ -244,15 +229,12 @@ static void text_tcp_partial(struct outbuf *ob, const struct tcp_hdr *t)
 		OB_LIT(ob, ", ");
 	}
 	if (t->have >= 8) {
-		OB_LIT(ob, "seq ");
-		ob_u32(ob, t->seq);
+		OB_LIT_U32(ob, "seq ", t->seq);
 		if (t->have >= 14 && (t->flags & TCP_ACK)) {
-			OB_LIT(ob, ", ack ");
-			ob_u32(ob, t->ack);
+			OB_LIT_U32(ob, ", ack ", t->ack);
 		}
 		if (t->have >= 16) {
-			OB_LIT(ob, ", win ");
-			ob_u32(ob, t->win);
+			OB_LIT_U32(ob, ", win ", t->win);
 		}
 		ob_chr(ob, ' ');
 	}
@@ -272,32 +254,26 @@ static void text_tcp(struct outbuf *ob, const struct tcp_hdr *t, const struct fl
 	bool rel = ro->relative && an && an->valid;
 	if (t->payload_len || (t->flags & (TCP_SYN | TCP_FIN | TCP_RST))) {
 		uint32_t s = rel ? an->rel_seq : t->seq;
-		OB_LIT(ob, ", seq ");
-		ob_u32(ob, s);
+		OB_LIT_U32(ob, ", seq ", s);
 		if (t->payload_len) {
 			ob_chr(ob, ':');
 			ob_u32(ob, s + t->payload_len);
 		}
 	}
 	if (t->flags & TCP_ACK) {
-		OB_LIT(ob, ", ack ");
-		ob_u32(ob, rel && an->rel_ack_valid ? an->rel_ack : t->ack);
+		OB_LIT_U32(ob, ", ack ", rel && an->rel_ack_valid ? an->rel_ack : t->ack);
 	}
-	OB_LIT(ob, ", win ");
-	ob_u32(ob, t->win);
+	OB_LIT_U32(ob, ", win ", t->win);
 	if (an && an->valid && an->scaled) {
-		OB_LIT(ob, " (scaled ");
-		ob_u32(ob, an->win_scaled);
+		OB_LIT_U32(ob, " (scaled ", an->win_scaled);
 		ob_chr(ob, ')');
 	}
 	if (t->urg || (t->flags & TCP_URG)) {
-		OB_LIT(ob, ", urg ");
-		ob_u32(ob, t->urg);
+		OB_LIT_U32(ob, ", urg ", t->urg);
 	}
 	if (t->nopts)
 		text_tcp_opts(ob, t);
-	OB_LIT(ob, ", length ");
-	ob_u32(ob, t->payload_len);
+	OB_LIT_U32(ob, ", length ", t->payload_len);
 }
 
 static void text_icmp(struct outbuf *ob, const struct pkt *pkt, const struct pkt_net *net,
@@ -313,34 +289,32 @@ static void text_net(struct outbuf *ob, const struct pkt *pkt, const struct pkt_
 	case NET_IP6: text_ip6(ob, ip); break;
 	case NET_ARP: {
 		const struct arp_hdr *a = &net->arp;
-		const char *op = name_arpop(a->op);
+		const char *op = pkt_name_arpop(a->op);
 		OB_LIT(ob, "ARP, ");
 		if (op) ob_str(ob, op); else { OB_LIT(ob, "op "); ob_u32(ob, a->op); }
 		if (a->ptype == 0x0800 && a->plen == 4) {
 			if (a->op == 1) {
 				OB_LIT(ob, " who-has ");
-				ob_ip4(ob, a->tpa);
+				dec_ob_ip4(ob, a->tpa);
 				OB_LIT(ob, " tell ");
-				ob_ip4(ob, a->spa);
+				dec_ob_ip4(ob, a->spa);
 			} else if (a->op == 2) {
 				ob_chr(ob, ' ');
-				ob_ip4(ob, a->spa);
+				dec_ob_ip4(ob, a->spa);
 				OB_LIT(ob, " is-at ");
-				ob_mac(ob, a->sha, a->hlen);
+				dec_ob_mac(ob, a->sha, a->hlen);
 			}
 		}
-		OB_LIT(ob, ", length ");
-		ob_u32(ob, pkt->len - pkt->link.hlen);
+		OB_LIT_U32(ob, ", length ", pkt->len - pkt->link.hlen);
 		return;
 	}
 	case NET_OTHER: {
-		const char *n = name_ethertype(pkt->link.ethertype);
+		const char *n = pkt_name_ethertype(pkt->link.ethertype);
 		OB_LIT(ob, "ethertype ");
-		ob_hex(ob, pkt->link.ethertype, 4);
+		dec_ob_hex(ob, pkt->link.ethertype, 4);
 		if (n) { OB_LIT(ob, " ("); ob_str(ob, n); ob_chr(ob, ')'); }
 		if (pkt->link.llc && !pkt->link.ethertype) OB_LIT(ob, " (802.3 LLC)");
-		OB_LIT(ob, ", length ");
-		ob_u32(ob, pkt->len);
+		OB_LIT_U32(ob, ", length ", pkt->len);
 		return;
 	}
 	case NET_NONE: return;
@@ -368,8 +342,7 @@ static void text_net(struct outbuf *ob, const struct pkt *pkt, const struct pkt_
 			text_cksum(ob, net->udp.cksum, net->udp.cks, net->udp.cksum_calc);
 			OB_LIT(ob, ", ");
 		}
-		OB_LIT(ob, "length ");
-		ob_u32(ob, net->udp.payload_len);
+		OB_LIT_U32(ob, "length ", net->udp.payload_len);
 		break;
 	case L4_ICMP: text_icmp(ob, pkt, net, ro); break;
 	case L4_OTHER:
@@ -386,7 +359,7 @@ static void text_icmp(struct outbuf *ob, const struct pkt *pkt, const struct pkt
 		      const struct render_opts *ro)
 {
 	const struct icmp_hdr *ic = &net->icmp;
-	const char *n = ic->v6 ? name_icmp6(ic->type) : name_icmp(ic->type);
+	const char *n = ic->v6 ? pkt_name_icmp6(ic->type) : pkt_name_icmp(ic->type);
 	bool outer = &pkt->net == net;
 
 	if (ic->partial && ic->have < 2) {
@@ -397,8 +370,8 @@ static void text_icmp(struct outbuf *ob, const struct pkt *pkt, const struct pkt
 	if (n) ob_str(ob, n);
 	else { OB_LIT(ob, "type "); ob_u32(ob, ic->type); }
 	if (ic->quotes || (!ic->v6 && ic->type == 3)) {
-		const char *cn = ic->v6 ? (ic->type == 1 ? name_icmp6_unreach(ic->code) : NULL)
-					: (ic->type == 3 ? name_icmp_unreach(ic->code) : NULL);
+		const char *cn = ic->v6 ? (ic->type == 1 ? pkt_name_icmp6_unreach(ic->code) : NULL)
+					: (ic->type == 3 ? pkt_name_icmp_unreach(ic->code) : NULL);
 		if (cn) { OB_LIT(ob, " ("); ob_str(ob, cn); ob_chr(ob, ')'); }
 		else { OB_LIT(ob, " code "); ob_u32(ob, ic->code); }
 	}
@@ -409,19 +382,15 @@ static void text_icmp(struct outbuf *ob, const struct pkt *pkt, const struct pkt
 		return;
 	}
 	if ((!ic->v6 && (ic->type == 0 || ic->type == 8)) || (ic->v6 && (ic->type == 128 || ic->type == 129))) {
-		OB_LIT(ob, ", id ");
-		ob_u32(ob, ic->id);
-		OB_LIT(ob, ", seq ");
-		ob_u32(ob, ic->seq);
+		OB_LIT_U32(ob, ", id ", ic->id);
+		OB_LIT_U32(ob, ", seq ", ic->seq);
 	}
 	if (ic->v6 && ic->type == 2) {
-		OB_LIT(ob, ", mtu ");
-		ob_u32(ob, ic->rest);
+		OB_LIT_U32(ob, ", mtu ", ic->rest);
 	}
 	OB_LIT(ob, ", ");
 	text_cksum(ob, ic->cksum, ic->cks, ic->cksum_calc);
-	OB_LIT(ob, ", length ");
-	ob_u32(ob, ic->len);
+	OB_LIT_U32(ob, ", length ", ic->len);
 	if (pkt->has_quoted && pkt->quoted.kind != NET_NONE) {
 		OB_LIT(ob, " [quoted: ");
 		text_net(ob, pkt, &pkt->quoted, NULL, ro);
@@ -434,30 +403,27 @@ static void text_link(struct outbuf *ob, const struct pkt *pkt)
 	const struct link_hdr *l = &pkt->link;
 	switch (l->type) {
 	case LINK_ETHERNET:
-		ob_mac(ob, l->src, 6);
+		dec_ob_mac(ob, l->src, 6);
 		OB_LIT(ob, " > ");
-		ob_mac(ob, l->dst, 6);
+		dec_ob_mac(ob, l->dst, 6);
 		for (int i = 0; i < l->nvlan; i++) {
-			OB_LIT(ob, ", vlan ");
-			ob_u32(ob, l->vlan_tci[i] & 0xfff);
-			OB_LIT(ob, " p ");
-			ob_u32(ob, l->vlan_tci[i] >> 13);
+			OB_LIT_U32(ob, ", vlan ", l->vlan_tci[i] & 0xfff);
+			OB_LIT_U32(ob, " p ", l->vlan_tci[i] >> 13);
 		}
 		OB_LIT(ob, ", ");
 		break;
 	case LINK_SLL:
 	case LINK_SLL2: {
-		const char *pt = name_sll_pkttype(l->sll_pkttype);
+		const char *pt = pkt_name_sll_pkttype(l->sll_pkttype);
 		ob_str(ob, pt ? pt : "?");
 		ob_chr(ob, ' ');
-		ob_mac(ob, l->src, l->addrlen);
+		dec_ob_mac(ob, l->src, l->addrlen);
 		OB_LIT(ob, ", ");
 		break;
 	}
 	case LINK_NULL:
 	case LINK_LOOP:
-		OB_LIT(ob, "AF ");
-		ob_u32(ob, l->family);
+		OB_LIT_U32(ob, "AF ", l->family);
 		OB_LIT(ob, ", ");
 		break;
 	default: break;
@@ -476,10 +442,10 @@ static bool text_marked_trunc(const struct pkt *pkt)
 	       (n->l4 == L4_ICMP && n->icmp.partial);
 }
 
-void render_text(struct outbuf *ob, const struct pkt *pkt, struct pkt_time ts,
+void dec_render_text(struct outbuf *ob, const struct pkt *pkt, struct pkt_time ts,
 		 const struct flow_annot *an, const struct render_opts *ro)
 {
-	render_time(ob, ts, ro->utc);
+	dec_render_time(ob, ts, ro->utc);
 	ob_chr(ob, ' ');
 	if (ro->link)
 		text_link(ob, pkt);
@@ -488,19 +454,16 @@ void render_text(struct outbuf *ob, const struct pkt *pkt, struct pkt_time ts,
 		if (ro->dlt_name) {
 			ob_str(ob, ro->dlt_name);
 		} else {
-			OB_LIT(ob, "DLT ");
-			ob_u32(ob, (uint32_t)ro->dlt);
+			OB_LIT_U32(ob, "DLT ", (uint32_t)ro->dlt);
 		}
-		OB_LIT(ob, ", length ");
-		ob_u32(ob, pkt->len);
+		OB_LIT_U32(ob, ", length ", pkt->len);
 	} else {
 		text_net(ob, pkt, &pkt->net, an, ro);
 	}
 	if (pkt->err.kind != PERR_NONE && !text_marked_trunc(pkt)) {
 		ob_str(ob, pkt->err.kind == PERR_TRUNCATED ? " [truncated " : " [malformed ");
 		ob_str(ob, pkt->err.what);
-		OB_LIT(ob, " at byte ");
-		ob_u32(ob, pkt->err.off);
+		OB_LIT_U32(ob, " at byte ", pkt->err.off);
 		if (pkt->err.why) {
 			OB_LIT(ob, ": ");
 			ob_str(ob, pkt->err.why);

@@ -8,12 +8,11 @@
 
 #include "core/log.h"
 #include "core/opt.h"
+#include "core/tool.h"
 
-enum { OPT_JSON = 256, OPT_EXPLAIN, OPT_FLOWS, OPT_VERSION, OPT_UTC };
+enum { OPT_JSON = 256, OPT_EXPLAIN, OPT_FLOWS, OPT_UTC };
 
 static const struct option longopts[] = {
-	{ "help", no_argument, NULL, 'h' },
-	{ "version", no_argument, NULL, OPT_VERSION },
 	{ "json", no_argument, NULL, OPT_JSON },
 	{ "explain", no_argument, NULL, OPT_EXPLAIN },
 	{ "flows", no_argument, NULL, OPT_FLOWS },
@@ -26,57 +25,119 @@ static const struct option longopts[] = {
 	{ "write", required_argument, NULL, 'w' },
 	{ "list-interfaces", no_argument, NULL, 'D' },
 	{ "snaplen", required_argument, NULL, 's' },
-	{ NULL, 0, NULL, 0 },
+	TOOL_LONG_OPTIONS_END,
 };
 
-static void dc_usage(FILE *f, bool capture)
+#define DEC_USAGE_OUTPUT                                                                          \
+	"  -X, --hex               add a hex and ASCII dump of each packet\n"                    \
+	"  -r, --relative          TCP sequence numbers relative to each connection's start\n"   \
+	"  -e, --link              print the link-layer header too\n"                             \
+	"      --json              one JSON object per packet (JSON Lines)\n"                     \
+	"      --explain           every header byte by byte, as an interpretation table\n"      \
+	"      --flows             a summary per TCP connection and UDP flow at the end\n"       \
+	"      --utc               times in UTC (default: local time)\n"                          \
+	"  -h, --help              this help\n"                                                   \
+	"      --version           print the version\n"
+
+const char dec_capture_usage_text[] =
+	"Usage: socklab capture -i IFACE [-w FILE] [-c N] [-s SNAPLEN] [output options] [FILTER...]\n"
+	"       socklab capture -D\n"
+	"\n"
+	"Live capture through libpcap, printed as socklab decode prints files.\n"
+	"  -i, --interface IFACE   capture on IFACE (\"any\" for all)\n"
+	"  -w, --write FILE        write the packets to a pcap file instead of printing\n"
+	"  -c, --count N           stop after N packets\n"
+	"  -s, --snaplen N         bytes kept per packet (default 262144)\n"
+	"  -D, --list-interfaces   list the interfaces libpcap can capture on\n" DEC_USAGE_OUTPUT;
+
+const char dec_decode_usage_text[] =
+	"Usage: socklab decode [-X] [-r] [-e] [-c N] [--json|--explain] [--flows] FILE [FILTER...]\n"
+	"\n"
+	"Decodes a pcap or pcapng file: Ethernet (VLAN), Linux cooked v1/v2, raw IP,\n"
+	"BSD loopback; IPv4, IPv6, ARP; TCP, UDP, ICMP, ICMPv6. FILTER is a BPF\n"
+	"expression as in tcpdump.\n"
+	"  -c, --count N           stop after N packets\n" DEC_USAGE_OUTPUT;
+
+/* A bad number: the one shape, with what the option wants. */
+static enum tool_args dec_bad_number(char *err, size_t errlen, const char *opt, const char *value,
+				    const char *why, const char *wants)
 {
-	if (capture)
-		fprintf(f, "Usage: socklab capture -i IFACE [-w FILE] [-c N] [-s SNAPLEN] [output options] [FILTER...]\n"
-			   "       socklab capture -D\n"
-			   "\n"
-			   "Live capture through libpcap, printed as socklab decode prints files.\n"
-			   "  -i, --interface IFACE   capture on IFACE (\"any\" for all)\n"
-			   "  -w, --write FILE        write the packets to a pcap file instead of printing\n"
-			   "  -c, --count N           stop after N packets\n"
-			   "  -s, --snaplen N         bytes kept per packet (default 262144)\n"
-			   "  -D, --list-interfaces   list the interfaces libpcap can capture on\n");
-	else
-		fprintf(f, "Usage: socklab decode [-X] [-r] [-e] [-c N] [--json|--explain] [--flows] FILE [FILTER...]\n"
-			   "\n"
-			   "Decodes a pcap or pcapng file: Ethernet (VLAN), Linux cooked v1/v2, raw IP,\n"
-			   "BSD loopback; IPv4, IPv6, ARP; TCP, UDP, ICMP, ICMPv6. FILTER is a BPF\n"
-			   "expression as in tcpdump.\n"
-			   "  -c, --count N           stop after N packets\n");
-	fprintf(f, "  -X, --hex               add a hex and ASCII dump of each packet\n"
-		   "  -r, --relative          TCP sequence numbers relative to each connection's start\n"
-		   "  -e, --link              print the link-layer header too\n"
-		   "      --json              one JSON object per packet (JSON Lines)\n"
-		   "      --explain           every header byte by byte, as an interpretation table\n"
-		   "      --flows             a summary per TCP connection and UDP flow at the end\n"
-		   "      --utc               times in UTC (default: local time)\n"
-		   "  -h, --help              this help\n"
-		   "      --version           print the version\n");
+	char reason[128];
+
+	snprintf(reason, sizeof(reason), "%s (%s)", why, wants);
+	return tool_bad_value(err, errlen, opt, value, reason);
 }
 
-int dc_parse_args(int argc, char **argv, bool capture, struct dc_opts *o)
+/* The options decode does not take: said once, by name. */
+static enum tool_args dec_capture_only(int c, char *err, size_t errlen)
+{
+	const struct option *lo = longopts;
+
+	while (lo->name && lo->val != c)
+		lo++;
+	snprintf(err, errlen, "option -%c/--%s is for socklab capture (decode reads a file)", c,
+		 lo->name);
+	return TOOL_ARGS_USAGE;
+}
+
+/* The FILTER words, joined by spaces as tcpdump joins them. */
+static enum tool_args dec_join_filter(int argc, char **argv, int first, struct dec_opts *o,
+				     char *err, size_t errlen)
+{
+	size_t fl = 0;
+
+	for (int i = first; i < argc; i++) {
+		size_t n = strlen(argv[i]);
+		if (fl + n + 2 > sizeof(o->filter)) {
+			snprintf(err, errlen, "filter expression longer than %d bytes",
+				 DEC_FILTER_MAX - 1);
+			return TOOL_ARGS_USAGE;
+		}
+		if (fl)
+			o->filter[fl++] = ' ';
+		memcpy(o->filter + fl, argv[i], n);
+		fl += n;
+		o->filter[fl] = 0;
+	}
+	return TOOL_ARGS_OK;
+}
+
+static enum tool_args dec_check(const struct dec_opts *o, char *err, size_t errlen)
+{
+	bool capture = o->capture;
+
+	if (o->json && o->explain)
+		snprintf(err, errlen, "cannot use --json with --explain");
+	else if (capture && !o->list && !o->iface)
+		snprintf(err, errlen, "no interface given: use -i IFACE (socklab capture -D lists them)");
+	else if (capture && o->list && (o->iface || o->write))
+		snprintf(err, errlen, "cannot use -D with -i or -w");
+	else if (capture && o->write && (o->json || o->explain || o->hex || o->flows))
+		snprintf(err, errlen,
+			 "cannot use -w with output options (--json, --explain, -X, --flows)");
+	else
+		return TOOL_ARGS_OK;
+	return TOOL_ARGS_USAGE;
+}
+
+static enum tool_args dec_parse_args(int argc, char **argv, bool capture, struct dec_opts *o,
+				     char *err, size_t errlen)
 {
 	const char *shortopts = capture ? "+hXrec:i:w:Ds:" : "+hXrec:";
-	char err[256];
+	enum tool_args rc;
 	int c;
 
 	memset(o, 0, sizeof(*o));
 	o->capture = capture;
-	o->snaplen = DC_SNAPLEN_DEFAULT;
-	log_set_prog(capture ? "socklab capture" : "socklab decode");
+	o->snaplen = DEC_SNAPLEN_DEFAULT;
 	optind = 0; /* glibc re-initialises getopt fully only for 0 */
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, shortopts, longopts, NULL)) != -1) {
 		const char *why;
 		uint64_t v;
 		switch (c) {
-		case 'h': dc_usage(stdout, capture); return 1;
-		case OPT_VERSION: printf("socklab %s\n", SOCKLAB_VERSION); return 1;
+		case 'h': return TOOL_ARGS_HELP;
+		case TOOL_OPT_VERSION: return TOOL_ARGS_VERSION;
 		case OPT_JSON: o->json = true; break;
 		case OPT_EXPLAIN: o->explain = true; break;
 		case OPT_FLOWS: o->flows = true; break;
@@ -85,80 +146,54 @@ int dc_parse_args(int argc, char **argv, bool capture, struct dc_opts *o)
 		case 'r': o->ro.relative = true; break;
 		case 'e': o->ro.link = true; break;
 		case 'c':
-			if (opt_parse_u64(optarg, 1, UINT64_MAX, &v, &why) < 0) {
-				log_error("bad -c '%s': %s (a count of packets, 1 or more)", optarg, why);
-				return 2;
-			}
+			if (opt_parse_u64(optarg, 1, UINT64_MAX, &v, &why) < 0)
+				return dec_bad_number(err, errlen, "-c", optarg, why,
+						     "a count of packets, 1 or more");
 			o->count = v;
 			break;
 		case 'i':
 		case 'w':
 		case 'D':
 		case 's':
-			if (!capture) {
-				const struct option *lo = longopts;
-				while (lo->name && lo->val != c)
-					lo++;
-				log_error("option -%c/--%s is for socklab capture (decode reads a file)", c,
-					  lo->name);
-				return 2;
-			}
+			if (!capture)
+				return dec_capture_only(c, err, errlen);
 			if (c == 'i') o->iface = optarg;
 			else if (c == 'w') o->write = optarg;
 			else if (c == 'D') o->list = true;
 			else {
-				if (opt_parse_u64(optarg, 64, 262144, &v, &why) < 0) {
-					log_error("bad -s '%s': %s (64-262144 bytes)", optarg, why);
-					return 2;
-				}
+				if (opt_parse_u64(optarg, 64, 262144, &v, &why) < 0)
+					return dec_bad_number(err, errlen, "-s", optarg, why,
+							     "64-262144 bytes");
 				o->snaplen = (uint32_t)v;
 			}
 			break;
 		default:
-			opt_getopt_error(c, argv, optind, optopt, longopts, err, sizeof(err));
-			log_error("%s", err);
-			return 2;
+			opt_getopt_error(c, argv, optind, optopt, longopts, err, errlen);
+			return TOOL_ARGS_USAGE;
 		}
 	}
 	if (!capture) {
 		if (optind >= argc) {
-			log_error("no capture file given (socklab decode FILE [FILTER...])");
-			return 2;
+			snprintf(err, errlen, "no capture file given (socklab decode FILE [FILTER...])");
+			return TOOL_ARGS_USAGE;
 		}
 		o->file = argv[optind++];
 	}
-	size_t fl = 0;
-	for (int i = optind; i < argc; i++) {
-		size_t n = strlen(argv[i]);
-		if (fl + n + 2 > sizeof(o->filter)) {
-			log_error("filter expression longer than %d bytes", DC_FILTER_MAX - 1);
-			return 2;
-		}
-		if (fl) o->filter[fl++] = ' ';
-		memcpy(o->filter + fl, argv[i], n);
-		fl += n;
-		o->filter[fl] = 0;
-	}
-	if (o->json && o->explain) {
-		log_error("cannot use --json with --explain");
-		return 2;
-	}
-	if (capture && !o->list && !o->iface) {
-		log_error("no interface given: use -i IFACE (socklab capture -D lists them)");
-		return 2;
-	}
-	if (capture && o->list && (o->iface || o->write)) {
-		log_error("cannot use -D with -i or -w");
-		return 2;
-	}
-	if (capture && o->write && (o->json || o->explain || o->hex || o->flows)) {
-		log_error("cannot use -w with output options (--json, --explain, -X, --flows)");
-		return 2;
-	}
-	return 0;
+	rc = dec_join_filter(argc, argv, optind, o, err, errlen);
+	return rc == TOOL_ARGS_OK ? dec_check(o, err, errlen) : rc;
 }
 
-int dc_set_filter(pcap_t *p, const char *filter, bpf_u_int32 netmask)
+enum tool_args dec_parse_decode(int argc, char **argv, void *cfg, char *err, size_t errlen)
+{
+	return dec_parse_args(argc, argv, false, cfg, err, errlen);
+}
+
+enum tool_args dec_parse_capture(int argc, char **argv, void *cfg, char *err, size_t errlen)
+{
+	return dec_parse_args(argc, argv, true, cfg, err, errlen);
+}
+
+int dec_set_filter(pcap_t *p, const char *filter, bpf_u_int32 netmask)
 {
 	struct bpf_program prog;
 
@@ -178,16 +213,16 @@ int dc_set_filter(pcap_t *p, const char *filter, bpf_u_int32 netmask)
 }
 
 /* --flows alone: only the summary, no packet lines. */
-static bool dc_flows_only(const struct dc_opts *o)
+static bool dec_flows_only(const struct dec_opts *o)
 {
 	return o->flows && !o->json && !o->explain && !o->hex && !o->ro.link && !o->capture;
 }
 
 /* Once per capture, instead of a complaint on every packet. */
-static void dc_link_not_decoded(struct dc_session *s)
+static void dec_link_not_decoded(struct dec_session *s)
 {
 	const char *name = s->ro.dlt_name, *desc = pcap_datalink_val_to_description(s->dlt);
-	const char *listed = dc_flows_only(s->o) ? "" : ": each packet is listed by its time and length";
+	const char *listed = dec_flows_only(s->o) ? "" : ": each packet is listed by its time and length";
 	char what[160];
 
 	if (s->o->write)
@@ -201,66 +236,66 @@ static void dc_link_not_decoded(struct dc_session *s)
 	else
 		log_error("'%s': link type %s is not decoded%s", s->o->file, what, listed);
 	if (s->o->json)
-		render_json_link_not_decoded(&s->ob, s->dlt, name, desc);
+		dec_render_json_link_not_decoded(&s->ob, s->dlt, name, desc);
 }
 
-int dc_session_init(struct dc_session *s, const struct dc_opts *o, pcap_t *p)
+int dec_session_init(struct dec_session *s, const struct dec_opts *o, pcap_t *p)
 {
 	memset(s, 0, sizeof(*s));
 	s->o = o;
 	s->pcap = p;
 	s->dlt = pcap_datalink(p);
-	s->lt = link_from_dlt(s->dlt);
+	s->lt = pkt_link_from_dlt(s->dlt);
 	s->ro = o->ro;
 	s->ro.dlt = s->dlt;
 	s->ro.dlt_name = pcap_datalink_val_to_name(s->dlt);
-	if (ob_init(&s->ob, stdout) < 0)
+	if (dec_ob_init(&s->ob, stdout) < 0)
 		return -1;
-	s->flows = flows_new();
+	s->flows = dec_flows_new();
 	if (!s->flows) {
-		ob_free(&s->ob);
+		dec_ob_free(&s->ob);
 		return -1;
 	}
 	if (s->lt == LINK_UNKNOWN)
-		dc_link_not_decoded(s);
+		dec_link_not_decoded(s);
 	return 0;
 }
 
-void dc_session_packet(struct dc_session *s, const struct pcap_pkthdr *h, const uint8_t *data)
+void dec_session_packet(struct dec_session *s, const struct pcap_pkthdr *h, const uint8_t *data)
 {
 	static struct pkt pkt;
 	struct flow_annot an;
 	struct pkt_time ts = { h->ts.tv_sec, (uint32_t)h->ts.tv_usec };
-	const struct dc_opts *o = s->o;
+	const struct dec_opts *o = s->o;
 
 	s->packets++;
 	pkt_decode(s->lt, data, h->caplen, h->len, &pkt);
-	flows_update(s->flows, &pkt, (double)ts.sec + ts.usec / 1e6, &an);
-	if (dc_flows_only(o)) {
+	dec_flows_update(s->flows, &pkt, (double)ts.sec + ts.usec / 1e6, &an);
+	if (dec_flows_only(o)) {
 		/* only the summary */
 	} else if (o->json) {
-		render_json(&s->ob, &pkt, ts, &an, &s->ro);
+		dec_render_json(&s->ob, &pkt, ts, &an, &s->ro);
 	} else {
-		render_text(&s->ob, &pkt, ts, &an, &s->ro);
+		dec_render_text(&s->ob, &pkt, ts, &an, &s->ro);
 		if (o->explain)
-			render_explain(&s->ob, &pkt);
+			dec_render_explain(&s->ob, &pkt);
 		if (o->hex)
-			render_hex(&s->ob, &pkt);
+			dec_render_hex(&s->ob, &pkt);
 	}
 	if (s->flush_each)
-		ob_flush(&s->ob);
+		dec_ob_flush(&s->ob);
 }
 
-int dc_session_finish(struct dc_session *s)
+int dec_session_finish(struct dec_session *s)
 {
 	if (s->o->flows) {
 		if (s->o->json)
-			render_flows_json(&s->ob, s->flows);
+			dec_render_flows_json(&s->ob, s->flows);
 		else
-			render_flows_text(&s->ob, s->flows);
+			dec_render_flows_text(&s->ob, s->flows);
 	}
-	int rc = ob_flush(&s->ob);
-	ob_free(&s->ob);
-	flows_free(s->flows);
+	int rc = dec_ob_flush(&s->ob);
+	dec_ob_free(&s->ob);
+	dec_flows_free(s->flows);
 	return rc;
 }

@@ -7,14 +7,15 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "core/tool.h"
 #include "decode/flows.h"
 #include "decode/outbuf.h"
 #include "decode/render.h"
 
-#define DC_FILTER_MAX 4096
-#define DC_SNAPLEN_DEFAULT 262144
+#define DEC_FILTER_MAX 4096
+#define DEC_SNAPLEN_DEFAULT 262144
 
-struct dc_opts {
+struct dec_opts {
 	bool capture;
 	bool json, hex, explain, flows;
 	struct render_opts ro;
@@ -24,15 +25,18 @@ struct dc_opts {
 	const char *write;         /* capture -w */
 	bool list;                 /* capture -D */
 	uint32_t snaplen;
-	char filter[DC_FILTER_MAX];
+	char filter[DEC_FILTER_MAX];
 };
 
-/* Parses argv; returns 0, 1 when --help/--version was answered, 2 on a
- * usage error (already reported). */
-int dc_parse_args(int argc, char **argv, bool capture, struct dc_opts *o);
+extern const char dec_decode_usage_text[], dec_capture_usage_text[];
 
-struct dc_session {
-	const struct dc_opts *o;
+/* The tools' parse functions: argv into a struct dec_opts (the reason of
+ * a usage error in err). */
+enum tool_args dec_parse_decode(int argc, char **argv, void *cfg, char *err, size_t errlen);
+enum tool_args dec_parse_capture(int argc, char **argv, void *cfg, char *err, size_t errlen);
+
+struct dec_session {
+	const struct dec_opts *o;
 	struct render_opts ro;     /* o->ro and the capture's link type */
 	struct outbuf ob;
 	struct flow_table *flows;
@@ -45,11 +49,11 @@ struct dc_session {
 
 /* A link type we do not decode is said here, once: on stderr, and with
  * --json as the first line. */
-int dc_session_init(struct dc_session *s, const struct dc_opts *o, pcap_t *p);
-void dc_session_packet(struct dc_session *s, const struct pcap_pkthdr *h, const uint8_t *data);
+int dec_session_init(struct dec_session *s, const struct dec_opts *o, pcap_t *p);
+void dec_session_packet(struct dec_session *s, const struct pcap_pkthdr *h, const uint8_t *data);
 /* Prints the --flows summary and flushes; returns 0 or -1 on a write error. */
-int dc_session_finish(struct dc_session *s);
+int dec_session_finish(struct dec_session *s);
 /* Compiles and installs the filter; returns 0 or -1 (reported). */
-int dc_set_filter(pcap_t *p, const char *filter, bpf_u_int32 netmask);
+int dec_set_filter(pcap_t *p, const char *filter, bpf_u_int32 netmask);
 
 #endif

@@ -2,7 +2,7 @@
  * pseudo-header sums that TCP, UDP and ICMPv6 cover. */
 #include "pkt/packet.h"
 
-uint32_t cksum_add(uint32_t sum, struct cursor c)
+uint32_t pkt_cksum_add(uint32_t sum, struct cursor c)
 {
 	const uint8_t *p = c.p;
 	size_t n = c.len, i = 0;
@@ -17,26 +17,26 @@ uint32_t cksum_add(uint32_t sum, struct cursor c)
 	return (uint32_t)acc;
 }
 
-uint16_t cksum_fold(uint32_t sum)
+uint16_t pkt_cksum_fold(uint32_t sum)
 {
 	while (sum >> 16)
 		sum = (sum & 0xffff) + (sum >> 16);
 	return (uint16_t)sum;
 }
 
-uint32_t cksum_pseudo(const struct ip_hdr *ip, uint8_t proto, uint32_t len)
+uint32_t pkt_cksum_pseudo(const struct ip_hdr *ip, uint8_t proto, uint32_t len)
 {
 	size_t alen = ip->version == 6 ? 16 : 4;
-	uint32_t sum = cksum_add(0, cur_make(ip->src, alen));
+	uint32_t sum = pkt_cksum_add(0, cur_make(ip->src, alen));
 
-	sum = cksum_add(sum, cur_make(ip->routed ? ip->final_dst : ip->dst, alen));
+	sum = pkt_cksum_add(sum, cur_make(ip->routed ? ip->final_dst : ip->dst, alen));
 	sum += proto;
 	sum += len >> 16;
 	sum += len & 0xffff;
 	return sum;
 }
 
-enum cks_status cksum_judge(uint32_t sum_all, uint16_t field, const uint32_t *pseudo,
+enum cks_status pkt_cksum_judge(uint32_t sum_all, uint16_t field, const uint32_t *pseudo,
 			    uint16_t *calc)
 {
 	uint64_t s = (uint64_t)sum_all + (uint16_t)~field;
@@ -44,13 +44,13 @@ enum cks_status cksum_judge(uint32_t sum_all, uint16_t field, const uint32_t *ps
 	while (s >> 16)
 		s = (s & 0xffff) + (s >> 16);
 	*calc = (uint16_t)~s;
-	if (cksum_fold(sum_all) == 0xffff) {
+	if (pkt_cksum_fold(sum_all) == 0xffff) {
 		*calc = field;
 		return CKS_GOOD;
 	}
 	/* Linux checksum offload leaves the folded pseudo-header sum for the
 	 * NIC (or loopback, which never completes it) to finish. */
-	if (pseudo && field == cksum_fold(*pseudo))
+	if (pseudo && field == pkt_cksum_fold(*pseudo))
 		return CKS_PARTIAL;
 	return CKS_BAD;
 }

@@ -1,4 +1,4 @@
-/* live_open: pcap_create, the settings, pcap_activate, and the error line.
+/* pkt_live_open: pcap_create, the settings, pcap_activate, and the error line.
  * Not immediate mode: libpcap then uses TPACKET_V2, whose ring slots are all
  * snaplen-sized (64 of them in 16 MiB at a 256 KiB snaplen), and a burst of
  * small packets overflows it. TPACKET_V3 packs frames by their length and
@@ -8,7 +8,7 @@
 
 #include "core/log.h"
 
-pcap_t *live_open(const struct live_opts *o)
+pcap_t *pkt_live_open(const struct live_opts *o)
 {
 	char errbuf[PCAP_ERRBUF_SIZE] = "";
 	pcap_t *p = pcap_create(o->iface, errbuf);

@@ -15,6 +15,6 @@ struct live_opts {
 };
 
 /* An activated, not promiscuous capture, or NULL after the error line. */
-pcap_t *live_open(const struct live_opts *o);
+pcap_t *pkt_live_open(const struct live_opts *o);
 
 #endif

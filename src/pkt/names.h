@@ -11,20 +11,20 @@ struct vname {
 	const char *name;
 };
 
-const char *vname_find(const struct vname *t, size_t n, uint32_t v);
+const char *pkt_vname_find(const struct vname *t, size_t n, uint32_t v);
 
-const char *name_ipproto(uint8_t p);       /* "TCP" */
-const char *name_ipproto_lc(uint8_t p);    /* "tcp" */
-const char *name_ethertype(uint16_t t);
-const char *name_tcpopt(uint8_t kind);     /* "mss", "wscale", ... */
-const char *name_ipopt(uint8_t type);
-const char *name_ip6ext(uint8_t nh);
-const char *name_arpop(uint16_t op);
-const char *name_icmp(uint8_t type);
-const char *name_icmp6(uint8_t type);
-const char *name_icmp_unreach(uint8_t code);
-const char *name_icmp6_unreach(uint8_t code);
-const char *name_sll_pkttype(uint16_t t);
+const char *pkt_name_ipproto(uint8_t p);       /* "TCP" */
+const char *pkt_name_ipproto_lc(uint8_t p);    /* "tcp" */
+const char *pkt_name_ethertype(uint16_t t);
+const char *pkt_name_tcpopt(uint8_t kind);     /* "mss", "wscale", ... */
+const char *pkt_name_ipopt(uint8_t type);
+const char *pkt_name_ip6ext(uint8_t nh);
+const char *pkt_name_arpop(uint16_t op);
+const char *pkt_name_icmp(uint8_t type);
+const char *pkt_name_icmp6(uint8_t type);
+const char *pkt_name_icmp_unreach(uint8_t code);
+const char *pkt_name_icmp6_unreach(uint8_t code);
+const char *pkt_name_sll_pkttype(uint16_t t);
 
 /* TCP flag bits and their names, in tcpdump's order of letters. */
 struct tcp_flag_name {
@@ -32,7 +32,7 @@ struct tcp_flag_name {
 	char letter;
 	const char *name;
 };
-extern const struct tcp_flag_name tcp_flag_names[];
-extern const size_t tcp_flag_count;
+extern const struct tcp_flag_name pkt_tcp_flag_names[];
+extern const size_t pkt_tcp_flag_count;
 
 #endif

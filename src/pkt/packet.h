@@ -202,33 +202,33 @@ int pkt_decode(enum link_type lt, const uint8_t *p, size_t caplen, size_t len, s
 
 /* The per-layer parsers pkt_decode is made of. c starts at the header; the
  * frame start pkt->data gives the error offsets. */
-int link_parse(struct pkt *pkt, enum link_type lt, struct cursor *c);
-int net_parse(struct pkt *pkt, struct pkt_net *net, uint16_t ethertype, struct cursor *c,
+int pkt_link_parse(struct pkt *pkt, enum link_type lt, struct cursor *c);
+int pkt_net_parse(struct pkt *pkt, struct pkt_net *net, uint16_t ethertype, struct cursor *c,
 	      bool quoted);
-int ip4_parse(struct pkt *pkt, struct pkt_net *net, struct cursor *c, bool quoted);
-int ip6_parse(struct pkt *pkt, struct pkt_net *net, struct cursor *c, bool quoted);
-int arp_parse(struct pkt *pkt, struct arp_hdr *arp, struct cursor *c);
-int tcp_parse(struct pkt *pkt, struct pkt_net *net, struct cursor *c, bool quoted);
-int udp_parse(struct pkt *pkt, struct pkt_net *net, struct cursor *c, bool quoted);
-int icmp_parse(struct pkt *pkt, struct pkt_net *net, struct cursor *c, bool v6, bool quoted);
+int pkt_ip4_parse(struct pkt *pkt, struct pkt_net *net, struct cursor *c, bool quoted);
+int pkt_ip6_parse(struct pkt *pkt, struct pkt_net *net, struct cursor *c, bool quoted);
+int pkt_arp_parse(struct pkt *pkt, struct arp_hdr *arp, struct cursor *c);
+int pkt_tcp_parse(struct pkt *pkt, struct pkt_net *net, struct cursor *c, bool quoted);
+int pkt_udp_parse(struct pkt *pkt, struct pkt_net *net, struct cursor *c, bool quoted);
+int pkt_icmp_parse(struct pkt *pkt, struct pkt_net *net, struct cursor *c, bool v6, bool quoted);
 
 /* Records the first error at cursor position c; returns -1. */
 int pkt_fail(struct pkt *pkt, const struct cursor *c, enum pkt_err_kind kind, const char *what,
 	     const char *why);
 
 /* Internet checksum helpers. */
-uint32_t cksum_add(uint32_t sum, struct cursor c);
-uint16_t cksum_fold(uint32_t sum);
+uint32_t pkt_cksum_add(uint32_t sum, struct cursor c);
+uint16_t pkt_cksum_fold(uint32_t sum);
 /* Pseudo-header sum (not folded) for an IPv4/IPv6 upper layer; IPv6 with a
  * routing header covers its final destination. */
-uint32_t cksum_pseudo(const struct ip_hdr *ip, uint8_t proto, uint32_t len);
+uint32_t pkt_cksum_pseudo(const struct ip_hdr *ip, uint8_t proto, uint32_t len);
 /* Judges a checksum field from the sum over all covered bytes (field
  * included). pseudo (when the offload shortcut applies) is the pseudo-header
  * sum; *calc gets the value the field should hold. */
-enum cks_status cksum_judge(uint32_t sum_all, uint16_t field, const uint32_t *pseudo,
+enum cks_status pkt_cksum_judge(uint32_t sum_all, uint16_t field, const uint32_t *pseudo,
 			    uint16_t *calc);
 
 /* Map a libpcap DLT value to our link type (LINK_UNKNOWN when not decoded). */
-enum link_type link_from_dlt(int dlt);
+enum link_type pkt_link_from_dlt(int dlt);
 
 #endif

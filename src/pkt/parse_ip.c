@@ -9,6 +9,33 @@
 #define ETHERTYPE_IPV6 0x86dd
 #define ETHERTYPE_ARP 0x0806
 
+/* The packet an ICMP error quotes (pkt_icmp_parse left c at it): parsed
+ * here, so the transport parsers never call back up into this file. */
+static int quoted_parse(struct pkt *pkt, struct cursor *c)
+{
+	struct cursor peek = *c, q = *c;
+	uint8_t vhl = 0;
+
+	memset(&pkt->quoted, 0, sizeof(pkt->quoted));
+	pkt->has_quoted = true;
+	rd_u8(&peek, &vhl);
+	cur_skip(c, c->len);
+	if ((vhl >> 4) == 6)
+		return pkt_ip6_parse(pkt, &pkt->quoted, &q, true);
+	if ((vhl >> 4) == 4)
+		return pkt_ip4_parse(pkt, &pkt->quoted, &q, true);
+	pkt->has_quoted = false;
+	return 0;
+}
+
+static int icmp_and_quote(struct pkt *pkt, struct pkt_net *net, struct cursor *c, bool v6,
+			  bool quoted)
+{
+	if (pkt_icmp_parse(pkt, net, c, v6, quoted) < 0)
+		return -1;
+	return net->icmp.quotes ? quoted_parse(pkt, c) : 0;
+}
+
 static int transport_parse(struct pkt *pkt, struct pkt_net *net, struct cursor *c, bool quoted)
 {
 	struct ip_hdr *ip = &net->ip;
@@ -20,12 +47,26 @@ static int transport_parse(struct pkt *pkt, struct pkt_net *net, struct cursor *
 		return 0;
 	}
 	switch (ip->proto) {
-	case 6: return tcp_parse(pkt, net, c, quoted);
-	case 17: return udp_parse(pkt, net, c, quoted);
-	case 1: return icmp_parse(pkt, net, c, false, quoted);
-	case 58: return icmp_parse(pkt, net, c, true, quoted);
+	case 6: return pkt_tcp_parse(pkt, net, c, quoted);
+	case 17: return pkt_udp_parse(pkt, net, c, quoted);
+	case 1: return icmp_and_quote(pkt, net, c, false, quoted);
+	case 58: return icmp_and_quote(pkt, net, c, true, quoted);
 	default: net->l4 = L4_OTHER; return 0;
 	}
+}
+
+/* An IP header starts at c: its kind, version and offset; -1 (recorded)
+ * when fewer than need bytes are there. */
+static int ip_begin(struct pkt *pkt, struct pkt_net *net, const struct cursor *c,
+		    enum net_kind kind, size_t need)
+{
+	net->kind = kind;
+	net->ip.version = kind == NET_IP4 ? 4 : 6;
+	net->ip.off = (uint16_t)(c->p - pkt->data);
+	if (!cur_have(c, need))
+		return pkt_fail(pkt, c, PERR_TRUNCATED, kind == NET_IP4 ? "ipv4 header" : "ipv6 header",
+				NULL);
+	return 0;
 }
 
 static int ip4_options(struct pkt *pkt, struct ip_hdr *ip, struct cursor o)
@@ -53,18 +94,15 @@ static int ip4_options(struct pkt *pkt, struct ip_hdr *ip, struct cursor o)
 	return 0;
 }
 
-int ip4_parse(struct pkt *pkt, struct pkt_net *net, struct cursor *c, bool quoted)
+int pkt_ip4_parse(struct pkt *pkt, struct pkt_net *net, struct cursor *c, bool quoted)
 {
 	struct ip_hdr *ip = &net->ip;
 	struct cursor start = *c;
 	uint8_t vhl = 0;
 	uint16_t frag = 0;
 
-	net->kind = NET_IP4;
-	ip->version = 4;
-	ip->off = (uint16_t)(c->p - pkt->data);
-	if (!cur_have(c, 20))
-		return pkt_fail(pkt, c, PERR_TRUNCATED, "ipv4 header", NULL);
+	if (ip_begin(pkt, net, c, NET_IP4, 20) < 0)
+		return -1;
 	rd_u8(c, &vhl);
 	rd_u8(c, &ip->tos);
 	uint16_t tlen = 0;
@@ -92,8 +130,8 @@ int ip4_parse(struct pkt *pkt, struct pkt_net *net, struct cursor *c, bool quote
 		return pkt_fail(pkt, c, PERR_TRUNCATED, "ipv4 options", NULL);
 	}
 	{
-		uint32_t sum = cksum_add(0, cur_sub(&start, ip->hlen));
-		ip->cks = cksum_judge(sum, ip->cksum, NULL, &ip->cksum_calc);
+		uint32_t sum = pkt_cksum_add(0, cur_sub(&start, ip->hlen));
+		ip->cks = pkt_cksum_judge(sum, ip->cksum, NULL, &ip->cksum_calc);
 	}
 	if (ip4_options(pkt, ip, cur_sub(c, ip->hlen - 20u)) < 0)
 		return -1;
@@ -191,7 +229,7 @@ static void ip6_rthdr(struct ip_hdr *ip, struct ip6_ext *e, struct cursor r, siz
 	ip->routed = true;
 }
 
-int ip6_parse(struct pkt *pkt, struct pkt_net *net, struct cursor *c, bool quoted)
+int pkt_ip6_parse(struct pkt *pkt, struct pkt_net *net, struct cursor *c, bool quoted)
 {
 	struct ip_hdr *ip = &net->ip;
 	struct cursor start = *c;
@@ -199,11 +237,8 @@ int ip6_parse(struct pkt *pkt, struct pkt_net *net, struct cursor *c, bool quote
 	uint16_t plen = 0;
 	uint8_t nh = 0;
 
-	net->kind = NET_IP6;
-	ip->version = 6;
-	ip->off = (uint16_t)(c->p - pkt->data);
-	if (!cur_have(c, 40))
-		return pkt_fail(pkt, c, PERR_TRUNCATED, "ipv6 header", NULL);
+	if (ip_begin(pkt, net, c, NET_IP6, 40) < 0)
+		return -1;
 	rd_be32(c, &vtf);
 	rd_be16(c, &plen);
 	rd_u8(c, &nh);
@@ -279,7 +314,7 @@ int ip6_parse(struct pkt *pkt, struct pkt_net *net, struct cursor *c, bool quote
 	return transport_parse(pkt, net, &body, quoted);
 }
 
-int arp_parse(struct pkt *pkt, struct arp_hdr *arp, struct cursor *c)
+int pkt_arp_parse(struct pkt *pkt, struct arp_hdr *arp, struct cursor *c)
 {
 	struct cursor start = *c;
 
@@ -294,15 +329,15 @@ int arp_parse(struct pkt *pkt, struct arp_hdr *arp, struct cursor *c)
 	return 0;
 }
 
-int net_parse(struct pkt *pkt, struct pkt_net *net, uint16_t ethertype, struct cursor *c,
+int pkt_net_parse(struct pkt *pkt, struct pkt_net *net, uint16_t ethertype, struct cursor *c,
 	      bool quoted)
 {
 	switch (ethertype) {
-	case ETHERTYPE_IPV4: return ip4_parse(pkt, net, c, quoted);
-	case ETHERTYPE_IPV6: return ip6_parse(pkt, net, c, quoted);
+	case ETHERTYPE_IPV4: return pkt_ip4_parse(pkt, net, c, quoted);
+	case ETHERTYPE_IPV6: return pkt_ip6_parse(pkt, net, c, quoted);
 	case ETHERTYPE_ARP:
 		net->kind = NET_ARP;
-		return arp_parse(pkt, &net->arp, c);
+		return pkt_arp_parse(pkt, &net->arp, c);
 	default:
 		net->kind = NET_OTHER;
 		net->payload_off = (uint32_t)(c->p - pkt->data);

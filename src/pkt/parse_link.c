@@ -21,24 +21,12 @@ static const struct {
 	{ 228, LINK_IPV4 }, { 229, LINK_IPV6 },
 };
 
-enum link_type link_from_dlt(int dlt)
+enum link_type pkt_link_from_dlt(int dlt)
 {
 	for (size_t i = 0; i < sizeof(dlt_map) / sizeof(dlt_map[0]); i++)
 		if (dlt_map[i].dlt == dlt)
 			return dlt_map[i].lt;
 	return LINK_UNKNOWN;
-}
-
-int pkt_fail(struct pkt *pkt, const struct cursor *c, enum pkt_err_kind kind, const char *what,
-	     const char *why)
-{
-	if (pkt->err.kind == PERR_NONE) {
-		pkt->err.kind = kind;
-		pkt->err.what = what;
-		pkt->err.why = why;
-		pkt->err.off = (uint32_t)(c->p - pkt->data);
-	}
-	return -1;
 }
 
 static int ether_parse(struct pkt *pkt, struct cursor *c)
@@ -144,7 +132,7 @@ static int raw_parse(struct pkt *pkt, struct cursor *c)
 	return 0;
 }
 
-int link_parse(struct pkt *pkt, enum link_type lt, struct cursor *c)
+int pkt_link_parse(struct pkt *pkt, enum link_type lt, struct cursor *c)
 {
 	const uint8_t *start = c->p;
 	int rc;
@@ -179,9 +167,9 @@ int pkt_decode(enum link_type lt, const uint8_t *p, size_t caplen, size_t len, s
 	pkt->data = p;
 	pkt->caplen = (uint32_t)caplen;
 	pkt->len = (uint32_t)len;
-	if (link_parse(pkt, lt, &c) < 0)
+	if (pkt_link_parse(pkt, lt, &c) < 0)
 		return -1;
 	if (pkt->link.type == LINK_UNKNOWN)
 		return 0;
-	return net_parse(pkt, &pkt->net, pkt->link.ethertype, &c, false);
+	return pkt_net_parse(pkt, &pkt->net, pkt->link.ethertype, &c, false);
 }

@@ -13,9 +13,9 @@ static enum cks_status l4_cksum(const struct ip_hdr *ip, uint8_t proto, struct c
 {
 	if (ip->mf || ip->frag6 || seg.len < covered)
 		return CKS_UNVERIFIED;
-	uint32_t pseudo = pseudo_hdr ? cksum_pseudo(ip, proto, covered) : 0;
-	uint32_t sum = cksum_add(pseudo, cur_sub(&seg, covered));
-	return cksum_judge(sum, field, offload ? &pseudo : NULL, calc);
+	uint32_t pseudo = pseudo_hdr ? pkt_cksum_pseudo(ip, proto, covered) : 0;
+	uint32_t sum = pkt_cksum_add(pseudo, cur_sub(&seg, covered));
+	return pkt_cksum_judge(sum, field, offload ? &pseudo : NULL, calc);
 }
 
 static int tcp_opt_parse(struct pkt *pkt, struct tcp_hdr *t, struct cursor o)
@@ -63,7 +63,7 @@ static int tcp_opt_parse(struct pkt *pkt, struct tcp_hdr *t, struct cursor o)
 	return 0;
 }
 
-int tcp_parse(struct pkt *pkt, struct pkt_net *net, struct cursor *c, bool quoted)
+int pkt_tcp_parse(struct pkt *pkt, struct pkt_net *net, struct cursor *c, bool quoted)
 {
 	struct tcp_hdr *t = &net->tcp;
 	struct cursor start = *c;
@@ -121,7 +121,7 @@ int tcp_parse(struct pkt *pkt, struct pkt_net *net, struct cursor *c, bool quote
 	return 0;
 }
 
-int udp_parse(struct pkt *pkt, struct pkt_net *net, struct cursor *c, bool quoted)
+int pkt_udp_parse(struct pkt *pkt, struct pkt_net *net, struct cursor *c, bool quoted)
 {
 	struct udp_hdr *u = &net->udp;
 	struct cursor start = *c;
@@ -175,7 +175,7 @@ static bool icmp_is_echo(bool v6, uint8_t type)
 	return type == 0 || type == 8 || type == 13 || type == 14 || type == 15 || type == 16;
 }
 
-int icmp_parse(struct pkt *pkt, struct pkt_net *net, struct cursor *c, bool v6, bool quoted)
+int pkt_icmp_parse(struct pkt *pkt, struct pkt_net *net, struct cursor *c, bool v6, bool quoted)
 {
 	struct icmp_hdr *ic = &net->icmp;
 	struct cursor start = *c;
@@ -207,18 +207,6 @@ int icmp_parse(struct pkt *pkt, struct pkt_net *net, struct cursor *c, bool v6, 
 	net->payload_caplen = (uint32_t)c->len;
 	if (!icmp_quotes(v6, ic->type) || c->len == 0)
 		return 0;
-	ic->quotes = true;
-	memset(&pkt->quoted, 0, sizeof(pkt->quoted));
-	pkt->has_quoted = true;
-	uint8_t vhl = 0;
-	struct cursor peek = *c;
-	rd_u8(&peek, &vhl);
-	struct cursor q = *c;
-	cur_skip(c, c->len);
-	if ((vhl >> 4) == 6)
-		return ip6_parse(pkt, &pkt->quoted, &q, true);
-	if ((vhl >> 4) == 4)
-		return ip4_parse(pkt, &pkt->quoted, &q, true);
-	pkt->has_quoted = false;
+	ic->quotes = true; /* c is at the quote: the IP layer parses it */
 	return 0;
 }

@@ -11,7 +11,8 @@
 #include "scan/result.h"
 #include "scan/services.h"
 
-/* argv as scan_main got it: argv[0] is the tool's name. */
+/* argv as the tool frame handed it to scan_parse, before getopt reordered
+ * it: argv[0] is the tool's name. */
 void scan_grep_begin(FILE *f, const struct tm *when, int argc, char **argv);
 void scan_grep_host(FILE *f, const struct scan_host *h, struct scan_services *svc, bool verbose);
 /* Comment lines after a host's lines: ports not scanned (the scan was cut

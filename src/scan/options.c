@@ -8,6 +8,7 @@
 #include <sys/socket.h>
 
 #include "core/opt.h"
+#include "core/tool.h"
 
 const char scan_usage_text[] =
 	"Usage: socklab scan [options] HOST...\n"
@@ -64,7 +65,6 @@ enum {
 	OPT_MAX_RATE,
 	OPT_GREPABLE,
 	OPT_HOST_TIMEOUT,
-	OPT_VERSION,
 };
 
 static const struct option scan_long_options[] = {
@@ -83,9 +83,7 @@ static const struct option scan_long_options[] = {
 	{ "max-parallel", required_argument, NULL, OPT_MAX_PARALLEL },
 	{ "max-rate", required_argument, NULL, OPT_MAX_RATE },
 	{ "host-timeout", required_argument, NULL, OPT_HOST_TIMEOUT },
-	{ "help", no_argument, NULL, 'h' },
-	{ "version", no_argument, NULL, OPT_VERSION },
-	{ NULL, 0, NULL, 0 },
+	TOOL_LONG_OPTIONS_END,
 };
 
 void scan_config_defaults(struct scan_config *cfg)
@@ -104,27 +102,39 @@ unsigned scan_config_retries(const struct scan_config *cfg, int proto)
 	return proto == IPPROTO_UDP ? SCAN_UDP_RETRIES : SCAN_TCP_RETRIES;
 }
 
-static enum scan_args scan_bad(char *err, size_t errlen, const char *opt, const char *arg,
-			       const char *why)
-{
-	snprintf(err, errlen, "%s %s: %s", opt, arg, why);
-	return SCAN_ARGS_USAGE;
-}
-
-static enum scan_args scan_check(struct scan_config *cfg, char *err, size_t errlen)
+static enum tool_args scan_check(struct scan_config *cfg, char *err, size_t errlen)
 {
 	if (cfg->ntargets == 0)
 		snprintf(err, errlen, "missing HOST");
 	else if (cfg->json && cfg->grepable && strcmp(cfg->grepable, "-") == 0)
 		snprintf(err, errlen, "cannot use --json with -oG - (both on standard output)");
 	else
-		return SCAN_ARGS_OK;
-	return SCAN_ARGS_USAGE;
+		return TOOL_ARGS_OK;
+	return TOOL_ARGS_USAGE;
 }
 
-enum scan_args scan_parse_args(int argc, char **argv, struct scan_config *cfg, char *err,
+/* SECS into *ms, at least min_ms; TOOL_ARGS_OK or the usage error. */
+static enum tool_args scan_seconds(const char *opt, const char *arg, uint64_t max_s,
+				   uint64_t min_ms, uint64_t *ms, char *err, size_t errlen)
+{
+	const char *why;
+	char small[48];
+	uint64_t v;
+
+	if (opt_parse_seconds(arg, max_s, &v, &why) < 0)
+		return tool_bad_value(err, errlen, opt, arg, why);
+	if (v < min_ms) {
+		snprintf(small, sizeof(small), "too small (at least %g)", (double)min_ms / 1000.0);
+		return tool_bad_value(err, errlen, opt, arg, small);
+	}
+	*ms = v;
+	return TOOL_ARGS_OK;
+}
+
+enum tool_args scan_parse_args(int argc, char **argv, struct scan_config *cfg, char *err,
 			       size_t errlen)
 {
+	enum tool_args rc;
 	const char *why;
 	uint64_t v;
 	int c;
@@ -136,7 +146,7 @@ enum scan_args scan_parse_args(int argc, char **argv, struct scan_config *cfg, c
 		case 'p':
 			if (cfg->ports) {
 				snprintf(err, errlen, "-p given twice (one list: -p 7,9,13-19)");
-				return SCAN_ARGS_USAGE;
+				return TOOL_ARGS_USAGE;
 			}
 			cfg->ports = optarg;
 			break;
@@ -152,72 +162,66 @@ enum scan_args scan_parse_args(int argc, char **argv, struct scan_config *cfg, c
 			if (strcmp(optarg, "G") != 0) {
 				snprintf(err, errlen, "unknown output format -o%s (there is -oG FILE)",
 					 optarg);
-				return SCAN_ARGS_USAGE;
+				return TOOL_ARGS_USAGE;
 			}
 			if (optind >= argc) {
 				snprintf(err, errlen, "option -oG needs a FILE");
-				return SCAN_ARGS_USAGE;
+				return TOOL_ARGS_USAGE;
 			}
 			cfg->grepable = argv[optind++];
 			break;
 		case OPT_GREPABLE: cfg->grepable = optarg; break;
 		case OPT_RETRIES:
 			if (opt_parse_u64(optarg, 0, SCAN_RETRIES_MAX, &v, &why) < 0)
-				return scan_bad(err, errlen, "--retries", optarg, why);
+				return tool_bad_value(err, errlen, "--retries", optarg, why);
 			cfg->retries = (int)v;
 			break;
 		case OPT_MAX_RTT:
-			if (opt_parse_seconds(optarg, SCAN_RTO_LIMIT_S, &v, &why) < 0)
-				return scan_bad(err, errlen, "--max-rtt-timeout", optarg, why);
-			if (v < SCAN_RTO_MIN_MS)
-				return scan_bad(err, errlen, "--max-rtt-timeout", optarg,
-						"too small (at least 0.1)");
-			cfg->max_rtt_ms = v;
+			rc = scan_seconds("--max-rtt-timeout", optarg, SCAN_RTO_LIMIT_S, SCAN_RTO_MIN_MS, &cfg->max_rtt_ms, err,
+					  errlen);
+			if (rc != TOOL_ARGS_OK)
+				return rc;
 			break;
 		case OPT_BANNER_TIMEOUT:
-			if (opt_parse_seconds(optarg, SCAN_RTO_LIMIT_S, &v, &why) < 0)
-				return scan_bad(err, errlen, "--banner-timeout", optarg, why);
-			if (v < 10)
-				return scan_bad(err, errlen, "--banner-timeout", optarg,
-						"too small (at least 0.01)");
-			cfg->banner_ms = v;
+			rc = scan_seconds("--banner-timeout", optarg, SCAN_RTO_LIMIT_S, 10, &cfg->banner_ms, err,
+					  errlen);
+			if (rc != TOOL_ARGS_OK)
+				return rc;
 			break;
 		case OPT_MAX_PARALLEL:
 			if (opt_parse_u64(optarg, 1, SCAN_TCP_WINDOW_MAX, &v, &why) < 0)
-				return scan_bad(err, errlen, "--max-parallel", optarg, why);
+				return tool_bad_value(err, errlen, "--max-parallel", optarg, why);
 			cfg->parallel = v;
 			break;
 		case OPT_MAX_RATE:
 			if (opt_parse_u64(optarg, SCAN_UDP_RATE_MIN, SCAN_UDP_RATE_MAX, &v, &why) < 0)
-				return scan_bad(err, errlen, "--max-rate", optarg, why);
+				return tool_bad_value(err, errlen, "--max-rate", optarg, why);
 			cfg->rate = v;
 			break;
 		case OPT_HOST_TIMEOUT:
-			if (opt_parse_seconds(optarg, SCAN_HOST_TIMEOUT_MAX_S, &v, &why) < 0)
-				return scan_bad(err, errlen, "--host-timeout", optarg, why);
-			if (v < 10)
-				return scan_bad(err, errlen, "--host-timeout", optarg,
-						"too small (at least 0.01)");
-			cfg->host_timeout_ms = v;
+			rc = scan_seconds("--host-timeout", optarg, SCAN_HOST_TIMEOUT_MAX_S, 10, &cfg->host_timeout_ms, err,
+					  errlen);
+			if (rc != TOOL_ARGS_OK)
+				return rc;
 			break;
-		case 'h': return SCAN_ARGS_HELP;
-		case OPT_VERSION: return SCAN_ARGS_VERSION;
+		case 'h': return TOOL_ARGS_HELP;
+		case TOOL_OPT_VERSION: return TOOL_ARGS_VERSION;
 		default:
 			if (c == ':' && optopt == 'o')
 				snprintf(err, errlen, "option -oG needs a FILE");
 			else
 				opt_getopt_error(c, argv, optind, optopt, scan_long_options, err, errlen);
-			return SCAN_ARGS_USAGE;
+			return TOOL_ARGS_USAGE;
 		}
 	}
 	for (int i = optind; i < argc; i++) {
 		if (cfg->ntargets == SCAN_TARGETS_MAX) {
 			snprintf(err, errlen, "more than %d hosts", SCAN_TARGETS_MAX);
-			return SCAN_ARGS_USAGE;
+			return TOOL_ARGS_USAGE;
 		}
 		if (argv[i][0] == '\0' || strlen(argv[i]) > SCAN_HOST_MAX) {
 			snprintf(err, errlen, "'%.40s' is not a host name or address", argv[i]);
-			return SCAN_ARGS_USAGE;
+			return TOOL_ARGS_USAGE;
 		}
 		cfg->targets[cfg->ntargets++] = argv[i];
 	}

@@ -6,6 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/tool.h"
 #include "scan/limits.h"
 
 struct scan_config {
@@ -26,12 +27,10 @@ struct scan_config {
 	uint64_t host_timeout_ms;  /* give up on a host after this long; 0: never */
 };
 
-enum scan_args { SCAN_ARGS_OK, SCAN_ARGS_HELP, SCAN_ARGS_VERSION, SCAN_ARGS_USAGE };
-
 extern const char scan_usage_text[];
 
 void scan_config_defaults(struct scan_config *cfg);
-enum scan_args scan_parse_args(int argc, char **argv, struct scan_config *cfg, char *err,
+enum tool_args scan_parse_args(int argc, char **argv, struct scan_config *cfg, char *err,
 			       size_t errlen);
 unsigned scan_config_retries(const struct scan_config *cfg, int proto);
 

@@ -4,7 +4,6 @@
 
 #include "core/tool.h"
 
-int scan_main(int argc, char **argv);
 extern const struct tool scan_tool;
 
 #endif

@@ -13,6 +13,7 @@
 
 #include "core/clock.h"
 #include "core/log.h"
+#include "core/proc.h"
 #include "core/sock.h"
 #include "scan/engine.h"
 #include "scan/grepable.h"
@@ -91,12 +92,15 @@ static bool scan_host_unreachable(const struct scan_host *h, enum scan_reason *w
 	return any;
 }
 
+/* The tool's configuration: the options, and what parse derives from them
+ * (the port lists, the command line as given); run adds the rest-> */
 struct scan_state_all {
 	struct scan_config cfg;
 	struct scan_ports tcp, udp;
 	struct scan_host *hosts;
 	bool *resolved;
 	struct scan_services svc;
+	struct proc *proc;
 	struct event_base *base;
 	struct scan_progress progress;
 	FILE *grep;
@@ -107,8 +111,8 @@ struct scan_state_all {
 static void scan_free(struct scan_state_all *st)
 {
 	scan_progress_stop(&st->progress);
-	if (st->base)
-		event_base_free(st->base);
+	if (st->proc)
+		proc_free(st->proc);
 	if (st->grep && st->grep != stdout)
 		fclose(st->grep);
 	scan_services_free(&st->svc);
@@ -175,34 +179,28 @@ out:
 	return rc;
 }
 
+/* 0, or -1 (err set). */
 static int scan_setup(struct scan_state_all *st, char *err, size_t errlen)
 {
 	const struct scan_config *cfg = &st->cfg;
 
-	if ((cfg->tcp && scan_build_ports(cfg, IPPROTO_TCP, &st->tcp, err, errlen) < 0) ||
-	    (cfg->udp && scan_build_ports(cfg, IPPROTO_UDP, &st->udp, err, errlen) < 0))
-		return 2;
 	st->hosts = calloc(cfg->ntargets, sizeof(*st->hosts));
 	st->resolved = calloc(cfg->ntargets, sizeof(*st->resolved));
-	struct event_config *ec = event_config_new();
-	if (ec) {
-		event_config_set_flag(ec, EVENT_BASE_FLAG_NOLOCK);
-		st->base = event_base_new_with_config(ec);
-		event_config_free(ec);
-	}
+	st->proc = proc_new();
+	st->base = st->proc ? proc_base(st->proc) : NULL;
 	if (!st->hosts || !st->resolved || !st->base) {
 		snprintf(err, errlen, "cannot set up: out of memory");
-		return 1;
+		return -1;
 	}
 	if (scan_stop_install() < 0) {
 		snprintf(err, errlen, "cannot set up the signal handlers: %s", strerror(errno));
-		return 1;
+		return -1;
 	}
 	if (cfg->grepable) {
 		st->grep = strcmp(cfg->grepable, "-") == 0 ? stdout : fopen(cfg->grepable, "we");
 		if (!st->grep) {
 			snprintf(err, errlen, "cannot open -oG %s: %s", cfg->grepable, strerror(errno));
-			return 1;
+			return -1;
 		}
 	}
 	/* Names for the output; without /etc/services ports are "unknown". */
@@ -210,61 +208,54 @@ static int scan_setup(struct scan_state_all *st, char *err, size_t errlen)
 	return 0;
 }
 
-int scan_main(int argc, char **argv)
+/* The options, then the port lists: a bad -p is a usage error. -oG repeats
+ * the command line as given, and getopt_long reorders argv: a copy first. */
+static enum tool_args scan_parse(int argc, char **argv, void *arg, char *err, size_t errlen)
 {
-	struct scan_state_all st;
+	struct scan_state_all *st = arg;
+	enum tool_args rc;
+
+	scan_config_defaults(&st->cfg);
+	st->argv = malloc(((size_t)argc + 1) * sizeof(*st->argv));
+	if (!st->argv) {
+		snprintf(err, errlen, "out of memory");
+		return TOOL_ARGS_USAGE;
+	}
+	memcpy(st->argv, argv, ((size_t)argc + 1) * sizeof(*st->argv));
+	st->argc = argc;
+	rc = scan_parse_args(argc, argv, &st->cfg, err, errlen);
+	if (rc == TOOL_ARGS_OK &&
+	    ((st->cfg.tcp && scan_build_ports(&st->cfg, IPPROTO_TCP, &st->tcp, err, errlen) < 0) ||
+	     (st->cfg.udp && scan_build_ports(&st->cfg, IPPROTO_UDP, &st->udp, err, errlen) < 0)))
+		rc = TOOL_ARGS_USAGE;
+	if (rc != TOOL_ARGS_OK)
+		scan_free(st); /* run, which frees, will not be called */
+	return rc;
+}
+
+static int scan_run(void *arg)
+{
+	struct scan_state_all *st = arg;
+	const struct scan_config *cfg = &st->cfg;
 	char err[SCAN_ERR_MAX + 128];
 	int status = 0;
 
-	memset(&st, 0, sizeof(st));
-	log_set_prog("socklab scan");
-	scan_config_defaults(&st.cfg);
-	/* -oG repeats the command line as given; getopt_long reorders argv. */
-	st.argv = malloc(((size_t)argc + 1) * sizeof(*st.argv));
-	if (!st.argv) {
-		log_error("out of memory");
-		return 1;
-	}
-	memcpy(st.argv, argv, ((size_t)argc + 1) * sizeof(*st.argv));
-	st.argc = argc;
-	switch (scan_parse_args(argc, argv, &st.cfg, err, sizeof(err))) {
-	case SCAN_ARGS_HELP:
-		fputs(scan_usage_text, stdout);
-		scan_free(&st);
-		return 0;
-	case SCAN_ARGS_VERSION:
-		printf("socklab scan %s\n", SOCKLAB_VERSION);
-		scan_free(&st);
-		return 0;
-	case SCAN_ARGS_USAGE:
-		log_error("%s", err);
-		fprintf(stderr, "Try 'socklab scan --help'.\n");
-		scan_free(&st);
-		return 2;
-	case SCAN_ARGS_OK:
-		break;
-	}
-	const struct scan_config *cfg = &st.cfg;
 	out_set_mode(cfg->json ? OUT_JSON : OUT_TEXT);
-	signal(SIGPIPE, SIG_IGN);
-	int rc = scan_setup(&st, err, sizeof(err));
-	if (rc) {
+	if (scan_setup(st, err, sizeof(err)) < 0) {
 		log_error("%s", err);
-		if (rc == 2)
-			fprintf(stderr, "Try 'socklab scan --help'.\n");
-		scan_free(&st);
-		return rc;
+		scan_free(st);
+		return 1;
 	}
 	uint64_t t0 = clock_mono_us();
 	time_t start = time(NULL);
 	struct tm tm;
-	if (st.grep)
-		scan_grep_begin(st.grep, localtime_r(&start, &tm), st.argc, st.argv);
+	if (st->grep)
+		scan_grep_begin(st->grep, localtime_r(&start, &tm), st->argc, st->argv);
 
 	/* With -oG -, standard output is the grepable stream alone, as with
 	 * nmap: no table, no closing line (errors still go to stderr). */
-	bool grep_stdout = st.grep == stdout;
-	struct scan_report rep = { .out = grep_stdout ? NULL : stdout, .svc = &st.svc,
+	bool grep_stdout = st->grep == stdout;
+	struct scan_report rep = { .out = grep_stdout ? NULL : stdout, .svc = &st->svc,
 				   .verbose = cfg->verbose, .banners = cfg->banners,
 				   .json = cfg->json };
 	size_t total = 0, up = 0;
@@ -273,27 +264,27 @@ int scan_main(int argc, char **argv)
 			rep.skipped += cfg->ntargets - i; /* not even resolved */
 			break;
 		}
-		if (scan_target_resolve(cfg->targets[i], cfg->family, &st.hosts[i], err,
+		if (scan_target_resolve(cfg->targets[i], cfg->family, &st->hosts[i], err,
 					sizeof(err)) < 0) {
 			log_error("%s", err);
 			scan_report_failed(&rep);
 			status = 1;
 			continue;
 		}
-		st.resolved[i] = true;
-		total += st.tcp.n + st.udp.n;
+		st->resolved[i] = true;
+		total += st->tcp.n + st->udp.n;
 	}
 	long nofile = sock_raise_nofile();
-	struct scan_env env = { .base = st.base, .cfg = cfg, .progress = &st.progress,
+	struct scan_env env = { .base = st->base, .cfg = cfg, .progress = &st->progress,
 				.nofile = nofile > 0 ? nofile : 1024 };
-	if (scan_progress_start(&st.progress, st.base, total, isatty(STDERR_FILENO) == 1) < 0) {
+	if (scan_progress_start(&st->progress, st->base, total, isatty(STDERR_FILENO) == 1) < 0) {
 		log_error("cannot set up the event loop");
-		scan_free(&st);
+		scan_free(st);
 		return 1;
 	}
 	size_t scanned = 0;
 	for (size_t i = 0; i < cfg->ntargets; i++) {
-		if (!st.resolved[i])
+		if (!st->resolved[i])
 			continue;
 		if (scan_stop_signal()) {
 			rep.skipped++;
@@ -301,8 +292,8 @@ int scan_main(int argc, char **argv)
 		}
 		scanned++;
 		size_t failed_before = rep.failed;
-		if (scan_one(&st, &env, &st.hosts[i], &rep, &up, err, sizeof(err)) < 0) {
-			scan_progress_clear(&st.progress);
+		if (scan_one(st, &env, &st->hosts[i], &rep, &up, err, sizeof(err)) < 0) {
+			scan_progress_clear(&st->progress);
 			log_error("%s", err);
 			status = 1;
 			break;
@@ -310,7 +301,7 @@ int scan_main(int argc, char **argv)
 		if (rep.failed != failed_before)
 			status = 1;
 	}
-	scan_progress_stop(&st.progress);
+	scan_progress_stop(&st->progress);
 	double secs = (double)(clock_mono_us() - t0) / 1e6;
 	rep.signo = scan_stop_signal();
 	if (rep.signo)
@@ -319,17 +310,17 @@ int scan_main(int argc, char **argv)
 			  rep.states[SCAN_PENDING] == 1 ? "" : "s",
 			  rep.skipped ? ", and hosts left out" : "");
 	scan_report_summary(&rep, secs);
-	if (st.grep) {
+	if (st->grep) {
 		time_t end = time(NULL);
 		if (rep.signo)
-			scan_grep_interrupted(st.grep, rep.signo);
-		scan_grep_end(st.grep, localtime_r(&end, &tm), scanned, up, secs);
-		if (ferror(st.grep)) {
+			scan_grep_interrupted(st->grep, rep.signo);
+		scan_grep_end(st->grep, localtime_r(&end, &tm), scanned, up, secs);
+		if (ferror(st->grep)) {
 			log_error("cannot write -oG %s", cfg->grepable);
 			status = 1;
 		}
 	}
-	scan_free(&st);
+	scan_free(st);
 	/* The shell's convention for a death by signal, as if we had died. */
 	return rep.signo ? 128 + rep.signo : status;
 }
@@ -337,5 +328,8 @@ int scan_main(int argc, char **argv)
 const struct tool scan_tool = {
 	.name = "scan",
 	.summary = "TCP connect and UDP port scanner: open, closed, filtered, banners",
-	.own_main = scan_main,
+	.usage = scan_usage_text,
+	.cfg_size = sizeof(struct scan_state_all),
+	.parse = scan_parse,
+	.run = scan_run,
 };

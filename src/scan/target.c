@@ -6,6 +6,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "core/addr.h"
 #include "core/resolve.h"
 #include "scan/limits.h"
 
@@ -49,4 +50,12 @@ int scan_target_resolve(const char *name, int family, struct scan_host *h, char 
 	addr_set_port(&h->addr.sa, 0);
 	addr_ip_str(&h->addr.sa, h->ip, sizeof(h->ip));
 	return 0;
+}
+
+void scan_target_error(char *err, size_t errlen, const char *what, const struct sockaddr *sa,
+		       int e)
+{
+	char ip[ADDR_STRLEN];
+
+	snprintf(err, errlen, "%s %s: %s", what, addr_ip_str(sa, ip, sizeof(ip)), strerror(e));
 }

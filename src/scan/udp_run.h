@@ -1,7 +1,9 @@
 /* The state of one UDP scan of one target, shared by its two phases: the
  * fast one (udp.c: probes as fast as answers come, retries after a
  * timeout) and the batches that follow when the target's ICMP rate limit
- * could explain a silence (udp_batch.c). Internal to those two files. */
+ * could explain a silence (udp_batch.c). Both call down into the books and
+ * I/O (udp_io.c) and the rate-limit accounting (udp_limit.c); udp.c starts
+ * the batches; nothing calls back up. Internal to these files. */
 #ifndef SOCKLAB_SCAN_UDP_RUN_H
 #define SOCKLAB_SCAN_UDP_RUN_H
 
@@ -78,19 +80,25 @@ struct udp_run {
 
 enum scan_udp_send_rc { SCAN_UDP_SEND_OK, SCAN_UDP_SEND_STALL, SCAN_UDP_SEND_FATAL };
 
+/* udp_io.c. */
 void scan_udp_fail(struct udp_run *run, int err, const char *what);
+bool scan_udp_done(const struct udp_run *run);
+/* The send rate from what answers have taught (scan/pace.h). */
+void scan_udp_set_rate(struct udp_run *run, uint64_t now);
 void scan_udp_decide(struct udp_run *run, uint32_t idx, enum scan_state s, enum scan_reason r);
 enum scan_udp_send_rc scan_udp_send(struct udp_run *run, uint32_t idx);
 void scan_udp_drain(struct udp_run *run);
 /* The next step (udp.c's or the batches') in delay_us. */
 void scan_udp_schedule(struct udp_run *run, uint64_t delay_us);
 
-/* udp_batch.c. The latest probe of idx drew no answer: may the limit
+/* udp_limit.c. The latest probe of idx drew no answer: may the limit
  * explain it? */
 bool scan_udp_explained(struct udp_run *run, uint32_t idx);
 /* An ICMP error from the target about port index idx (decided or not, -1:
  * a port not scanned) came in; closed: a port unreachable. */
 void scan_udp_batch_error(struct udp_run *run, int32_t idx, bool closed);
+
+/* udp_batch.c. */
 /* The fast phase is over and ports are parked: batches begin. */
 void scan_udp_batch_start(struct udp_run *run);
 /* One step of the batches: a batch's end, the next one, or the end. */

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "core/opt.h"
+#include "core/tool.h"
 #include "sockets/diag.h"
 
 const char sockets_usage_text[] =
@@ -44,7 +45,6 @@ enum {
 	OPT_JSON,
 	OPT_WATCH,
 	OPT_COUNT,
-	OPT_VERSION,
 };
 
 static const struct option sockets_long_options[] = {
@@ -61,19 +61,10 @@ static const struct option sockets_long_options[] = {
 	{ "json", no_argument, NULL, OPT_JSON },
 	{ "watch", required_argument, NULL, OPT_WATCH },
 	{ "count", required_argument, NULL, OPT_COUNT },
-	{ "help", no_argument, NULL, 'h' },
-	{ "version", no_argument, NULL, OPT_VERSION },
-	{ NULL, 0, NULL, 0 },
+	TOOL_LONG_OPTIONS_END,
 };
 
-static enum sockets_args sockets_bad(char *err, size_t errlen, const char *opt, const char *arg,
-				     const char *why)
-{
-	snprintf(err, errlen, "%s %s: %s", opt, arg, why);
-	return SOCKETS_ARGS_USAGE;
-}
-
-static enum sockets_args sockets_check(struct sockets_opts *o, bool have_count, char *err,
+static enum tool_args sockets_check(struct sockets_opts *o, bool have_count, char *err,
 				       size_t errlen)
 {
 	if (o->all && o->listening)
@@ -81,11 +72,11 @@ static enum sockets_args sockets_check(struct sockets_opts *o, bool have_count, 
 	else if (have_count && !o->watch_ms)
 		snprintf(err, errlen, "cannot use --count without --watch");
 	else
-		return SOCKETS_ARGS_OK;
-	return SOCKETS_ARGS_USAGE;
+		return TOOL_ARGS_OK;
+	return TOOL_ARGS_USAGE;
 }
 
-enum sockets_args sockets_parse_args(int argc, char **argv, struct sockets_opts *o, char *err,
+enum tool_args sockets_parse_args(int argc, char **argv, struct sockets_opts *o, char *err,
 				     size_t errlen)
 {
 	bool have_count = false;
@@ -108,39 +99,39 @@ enum sockets_args sockets_parse_args(int argc, char **argv, struct sockets_opts 
 		case 'p': break; /* always with processes */
 		case OPT_PORT:
 			if (opt_parse_port(optarg, &o->port, &why) < 0)
-				return sockets_bad(err, errlen, "--port", optarg, why);
+				return tool_bad_value(err, errlen, "--port", optarg, why);
 			o->have_port = true;
 			break;
 		case OPT_PID:
 			if (opt_parse_u64(optarg, 1, SOCKETS_PID_MAX, &v, &why) < 0)
-				return sockets_bad(err, errlen, "--pid", optarg, why);
+				return tool_bad_value(err, errlen, "--pid", optarg, why);
 			o->pid = (int32_t)v;
 			o->have_pid = true;
 			break;
 		case OPT_JSON: o->json = true; break;
 		case OPT_WATCH:
 			if (opt_parse_seconds(optarg, SOCKETS_WATCH_MAX_S, &o->watch_ms, &why) < 0)
-				return sockets_bad(err, errlen, "--watch", optarg, why);
+				return tool_bad_value(err, errlen, "--watch", optarg, why);
 			if (o->watch_ms < SOCKETS_WATCH_MIN_MS)
-				return sockets_bad(err, errlen, "--watch", optarg,
-						   "too small (at least 0.1)");
+				return tool_bad_value(err, errlen, "--watch", optarg,
+						      "too small (at least 0.1)");
 			break;
 		case OPT_COUNT:
 			if (opt_parse_u64(optarg, 1, SOCKETS_COUNT_MAX, &o->count, &why) < 0)
-				return sockets_bad(err, errlen, "--count", optarg, why);
+				return tool_bad_value(err, errlen, "--count", optarg, why);
 			have_count = true;
 			break;
-		case 'h': return SOCKETS_ARGS_HELP;
-		case OPT_VERSION: return SOCKETS_ARGS_VERSION;
+		case 'h': return TOOL_ARGS_HELP;
+		case TOOL_OPT_VERSION: return TOOL_ARGS_VERSION;
 		default:
 			opt_getopt_error(c, argv, optind, optopt, sockets_long_options, err, errlen);
-			return SOCKETS_ARGS_USAGE;
+			return TOOL_ARGS_USAGE;
 		}
 	}
 	if (optind < argc) {
 		snprintf(err, errlen, "unexpected argument '%s' (filters are options: --port, --pid)",
 			 argv[optind]);
-		return SOCKETS_ARGS_USAGE;
+		return TOOL_ARGS_USAGE;
 	}
 	if (!o->tcp && !o->udp)
 		o->tcp = o->udp = true;

@@ -7,6 +7,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/tool.h"
+
 #define SOCKETS_ERR_MAX 256
 /* --watch: at least 0.1 s (a redraw loop must not spin), at most a day. */
 #define SOCKETS_WATCH_MIN_MS 100
@@ -29,17 +31,10 @@ struct sockets_opts {
 	uint64_t count;       /* --count: draws with --watch; 0 = until SIGINT */
 };
 
-enum sockets_args {
-	SOCKETS_ARGS_OK,
-	SOCKETS_ARGS_HELP,
-	SOCKETS_ARGS_VERSION,
-	SOCKETS_ARGS_USAGE, /* err holds the reason */
-};
-
 extern const char sockets_usage_text[];
 
 /* Parses argv into o (set to defaults first). Pure apart from getopt's state. */
-enum sockets_args sockets_parse_args(int argc, char **argv, struct sockets_opts *o, char *err,
+enum tool_args sockets_parse_args(int argc, char **argv, struct sockets_opts *o, char *err,
 				     size_t errlen);
 
 /* The TCP-state bits to ask the kernel for. */

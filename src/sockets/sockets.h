@@ -5,7 +5,6 @@
 
 #include "core/tool.h"
 
-int sockets_main(int argc, char **argv);
 extern const struct tool sockets_tool;
 
 #endif

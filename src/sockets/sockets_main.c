@@ -34,41 +34,34 @@ static int sockets_once(struct sockets_netlink *nl, const struct sockets_opts *o
 	return status;
 }
 
-int sockets_main(int argc, char **argv)
+static enum tool_args sockets_parse(int argc, char **argv, void *cfg, char *err, size_t errlen)
 {
-	struct sockets_opts o;
-	struct sockets_netlink nl;
-	char err[SOCKETS_ERR_MAX];
+	return sockets_parse_args(argc, argv, cfg, err, errlen);
+}
 
-	log_set_prog("socklab sockets");
-	switch (sockets_parse_args(argc, argv, &o, err, sizeof(err))) {
-	case SOCKETS_ARGS_HELP:
-		fputs(sockets_usage_text, stdout);
-		return 0;
-	case SOCKETS_ARGS_VERSION:
-		printf("socklab sockets %s\n", SOCKLAB_VERSION);
-		return 0;
-	case SOCKETS_ARGS_USAGE:
-		log_error("%s", err);
-		fprintf(stderr, "Try 'socklab sockets --help'.\n");
-		return 2;
-	case SOCKETS_ARGS_OK:
-		break;
-	}
-	out_set_mode(o.json ? OUT_JSON : OUT_TEXT);
-	/* SIGPIPE keeps its default: no socket is written to, and a closed
-	 * stdout pipe (--watch | head) should end the program as it ends ss. */
+static int sockets_run(void *cfg)
+{
+	const struct sockets_opts *o = cfg;
+	struct sockets_netlink nl;
+
+	out_set_mode(o->json ? OUT_JSON : OUT_TEXT);
 	if (sockets_netlink_open(&nl) < 0) {
 		log_error_errno(errno, "cannot open a netlink sock_diag socket");
 		return 1;
 	}
-	int status = o.watch_ms ? sockets_watch(&nl, &o) : sockets_once(&nl, &o);
+	int status = o->watch_ms ? sockets_watch(&nl, o) : sockets_once(&nl, o);
 	sockets_netlink_close(&nl);
 	return status;
 }
 
+/* SIGPIPE keeps its default: no socket is written to, and a closed stdout
+ * pipe (--watch | head) should end the program as it ends ss. */
 const struct tool sockets_tool = {
 	.name = "sockets",
 	.summary = "open TCP and UDP sockets with their processes, like ss -tuanp",
-	.own_main = sockets_main,
+	.usage = sockets_usage_text,
+	.cfg_size = sizeof(struct sockets_opts),
+	.parse = sockets_parse,
+	.run = sockets_run,
+	.flags = TOOL_KEEP_SIGPIPE,
 };

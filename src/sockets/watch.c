@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "core/log.h"
+#include "core/proc.h"
 #include "sockets/filter.h"
 #include "sockets/render.h"
 #include "sockets/snapshot.h"
@@ -17,7 +18,7 @@
 struct sockets_watcher {
 	const struct sockets_opts *o;
 	struct sockets_netlink *nl;
-	struct event_base *base;
+	struct proc *proc;
 	struct sockets_list prev, cur, keep; /* keep: cur before the diff */
 	unsigned long draws;
 	bool tty;
@@ -85,46 +86,38 @@ static void sockets_watch_on_timer(evutil_socket_t fd, short what, void *arg)
 	struct sockets_watcher *w = arg;
 
 	if (!sockets_watch_draw(w))
-		event_base_loopbreak(w->base);
+		proc_exit(w->proc);
 }
 
-static void sockets_watch_on_signal(evutil_socket_t sig, short what, void *arg)
+static void sockets_watch_on_signal(int sig, void *arg)
 {
-	event_base_loopbreak(arg);
+	proc_exit(arg);
 }
 
 int sockets_watch(struct sockets_netlink *nl, const struct sockets_opts *o)
 {
 	static const int sigs[2] = { SIGINT, SIGTERM };
 	struct sockets_watcher w = { .o = o, .nl = nl, .tty = isatty(STDOUT_FILENO) == 1 };
-	struct event *timer = NULL, *sig[2] = { NULL, NULL };
-	struct timeval tv = { .tv_sec = (time_t)(o->watch_ms / 1000),
-			      .tv_usec = (suseconds_t)(o->watch_ms % 1000) * 1000 };
+	struct event *timer = NULL;
+	struct timeval tv = proc_tv_ms(o->watch_ms);
 
-	w.base = event_base_new();
-	if (!w.base) {
+	w.proc = proc_new();
+	if (!w.proc) {
 		log_error("cannot start the event loop");
 		return 1;
 	}
-	timer = event_new(w.base, -1, EV_PERSIST, sockets_watch_on_timer, &w);
-	for (int i = 0; i < 2; i++) {
-		sig[i] = evsignal_new(w.base, sigs[i], sockets_watch_on_signal, w.base);
-		if (!sig[i] || event_add(sig[i], NULL) < 0)
-			w.status = 1;
-	}
-	if (!timer || event_add(timer, &tv) < 0)
+	timer = event_new(proc_base(w.proc), -1, EV_PERSIST, sockets_watch_on_timer, &w);
+	if (proc_on_signals(w.proc, sigs, 2, sockets_watch_on_signal, w.proc) < 0 || !timer ||
+	    event_add(timer, &tv) < 0)
 		w.status = 1;
 	if (w.status)
 		log_error("cannot start the event loop");
 	else if (sockets_watch_draw(&w))
-		event_base_dispatch(w.base);
+		proc_loop(w.proc);
 
-	for (int i = 0; i < 2; i++)
-		if (sig[i])
-			event_free(sig[i]);
 	if (timer)
 		event_free(timer);
-	event_base_free(w.base);
+	proc_free(w.proc);
 	sockets_list_free(&w.prev);
 	sockets_list_free(&w.cur);
 	sockets_list_free(&w.keep);

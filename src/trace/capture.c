@@ -22,7 +22,7 @@ int tr_tcap_open(struct tr_tcap *c, const char *iface)
 	char errbuf[PCAP_ERRBUF_SIZE];
 
 	memset(c, 0, sizeof *c);
-	c->p = live_open(&lo);
+	c->p = pkt_live_open(&lo);
 	if (!c->p)
 		return -1;
 	if (pcap_setnonblock(c->p, 1, errbuf) < 0) {

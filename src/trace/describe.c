@@ -308,9 +308,9 @@ static void tcp_flag_letters(uint16_t flags, char *out, size_t n)
 {
 	size_t o = 0;
 
-	for (size_t i = 0; i < tcp_flag_count && o + 1 < n; i++)
-		if (flags & tcp_flag_names[i].bit)
-			out[o++] = tcp_flag_names[i].letter;
+	for (size_t i = 0; i < pkt_tcp_flag_count && o + 1 < n; i++)
+		if (flags & pkt_tcp_flag_names[i].bit)
+			out[o++] = pkt_tcp_flag_names[i].letter;
 	out[o] = '\0';
 	if (o == 0)
 		snprintf(out, n, "none");
@@ -320,10 +320,10 @@ static void describe_icmp(struct sb *b, const struct tr_packet *p)
 {
 	bool v6 = p->proto == IPPROTO_ICMPV6;
 	/* type 3 (v4) and 1 (v6) are "destination unreachable": the code says which */
-	const char *what = v6 ? (p->icmp_type == 1 ? name_icmp6_unreach(p->icmp_code)
-						 : name_icmp6(p->icmp_type))
-			      : (p->icmp_type == 3 ? name_icmp_unreach(p->icmp_code)
-						 : name_icmp(p->icmp_type));
+	const char *what = v6 ? (p->icmp_type == 1 ? pkt_name_icmp6_unreach(p->icmp_code)
+						 : pkt_name_icmp6(p->icmp_type))
+			      : (p->icmp_type == 3 ? pkt_name_icmp_unreach(p->icmp_code)
+						 : pkt_name_icmp(p->icmp_type));
 
 	if (what)
 		sb_printf(b, "%s %s", v6 ? "ICMP6" : "ICMP", what);

@@ -151,9 +151,9 @@ static json_t *j_tcp_flags(uint16_t flags)
 	for (unsigned bit = 1; a && bit <= TCP_AE; bit <<= 1) {
 		if (!(flags & bit))
 			continue;
-		for (size_t i = 0; i < tcp_flag_count; i++)
-			if (tcp_flag_names[i].bit == bit)
-				json_array_append_new(a, json_string(tcp_flag_names[i].name));
+		for (size_t i = 0; i < pkt_tcp_flag_count; i++)
+			if (pkt_tcp_flag_names[i].bit == bit)
+				json_array_append_new(a, json_string(pkt_tcp_flag_names[i].name));
 	}
 	return a;
 }
@@ -170,7 +170,7 @@ static json_t *j_cause(const struct tr_packet *p)
 static json_t *packet_json(const struct tr_packet *p)
 {
 	json_t *o = json_object();
-	const char *proto = name_ipproto_lc(p->proto);
+	const char *proto = pkt_name_ipproto_lc(p->proto);
 	bool tcp = p->proto == IPPROTO_TCP, ack = tcp && (p->flags & TCP_ACK);
 
 	if (!o)

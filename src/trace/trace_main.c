@@ -120,7 +120,7 @@ static int read_log(const char *path, struct trace *t, struct tr_outfile *keep)
 /* The frames that belong to the traced sockets become the trace's packets. */
 static int take_packets(struct trace *t, struct tr_socks *s, struct tr_tcap *cap)
 {
-	enum link_type lt = link_from_dlt(cap->dlt);
+	enum link_type lt = pkt_link_from_dlt(cap->dlt);
 
 	t->dlt = cap->dlt;
 	t->packets = calloc(cap->n + 1, sizeof *t->packets);

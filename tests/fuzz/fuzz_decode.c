@@ -24,18 +24,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (size < 1)
 		return 0;
 	if (!ft) {
-		ft = flows_new();
+		ft = dec_flows_new();
 		devnull = fopen("/dev/null", "w");
-		ob_init(&ob, devnull);
+		dec_ob_init(&ob, devnull);
 	}
 	/* LINK_UNKNOWN too: a link type decode leaves undecoded */
 	enum link_type lt = (enum link_type)(data[0] % LINK_COUNT);
 	pkt_decode(lt, data + 1, size - 1, size - 1, &pkt);
-	flows_update(ft, &pkt, 1.0, &an);
-	render_text(&ob, &pkt, ts, &an, &ro);
-	render_json(&ob, &pkt, ts, &an, &ro);
-	render_explain(&ob, &pkt);
-	render_hex(&ob, &pkt);
+	dec_flows_update(ft, &pkt, 1.0, &an);
+	dec_render_text(&ob, &pkt, ts, &an, &ro);
+	dec_render_json(&ob, &pkt, ts, &an, &ro);
+	dec_render_explain(&ob, &pkt);
+	dec_render_hex(&ob, &pkt);
 	ob.len = 0;
 	return 0;
 }

@@ -24,7 +24,7 @@ static void put16(uint8_t *p, uint16_t v) { p[0] = (uint8_t)(v >> 8); p[1] = (ui
 static void fix_ip_cksum(uint8_t *ip)
 {
 	put16(ip + 10, 0);
-	put16(ip + 10, (uint16_t)~cksum_fold(cksum_add(0, cur_make(ip, 20))));
+	put16(ip + 10, (uint16_t)~pkt_cksum_fold(pkt_cksum_add(0, cur_make(ip, 20))));
 }
 
 static size_t build_ip4(uint8_t *buf, uint8_t proto, const uint8_t *l4, size_t n)
@@ -84,7 +84,7 @@ static void test_tcp_checksum_good_and_partial(void **state)
 	pkt_decode(LINK_RAW, buf, n, n, &pkt);
 	assert_int_equal(pkt.net.tcp.cks, CKS_GOOD);
 
-	uint16_t partial = cksum_fold(cksum_pseudo(&pkt.net.ip, 6, (uint32_t)sizeof(seg)));
+	uint16_t partial = pkt_cksum_fold(pkt_cksum_pseudo(&pkt.net.ip, 6, (uint32_t)sizeof(seg)));
 	put16(buf + 20 + 16, partial);
 	pkt_decode(LINK_RAW, buf, n, n, &pkt);
 	assert_int_equal(pkt.net.tcp.cks, CKS_PARTIAL);
@@ -133,7 +133,7 @@ static void test_udp_and_icmp_quote(void **state)
 	icmp[0] = 3;
 	icmp[1] = 3;
 	memcpy(icmp + 8, inner, 28);
-	put16(icmp + 2, (uint16_t)~cksum_fold(cksum_add(0, cur_make(icmp, 36))));
+	put16(icmp + 2, (uint16_t)~pkt_cksum_fold(pkt_cksum_add(0, cur_make(icmp, 36))));
 	size_t n = build_ip4(buf, 1, icmp, 36);
 	assert_int_equal(pkt_decode(LINK_RAW, buf, n, n, &pkt), 0);
 	assert_int_equal(pkt.net.l4, L4_ICMP);
@@ -187,14 +187,14 @@ static void test_every_link_type_survives_short_input(void **state)
 static void test_flows_window_scale_and_relative(void **state)
 {
 	uint8_t syn[128], synack[128], ack[128], seg[sizeof(seed002_tcp)];
-	struct flow_table *ft = flows_new();
+	struct flow_table *ft = dec_flows_new();
 	struct flow_annot an;
 	(void)state;
 
 	memcpy(seg, seed002_tcp, sizeof(seg));
 	size_t n = build_ip4(syn, 6, seg, sizeof(seg));
 	pkt_decode(LINK_RAW, syn, n, n, &pkt);
-	flows_update(ft, &pkt, 1.0, &an);
+	dec_flows_update(ft, &pkt, 1.0, &an);
 	/* SYN-ACK the other way, wscale 7, seq 1000. */
 	seg[0] = 0x30; seg[1] = 0x39; seg[2] = 0xe6; seg[3] = 0x5c;
 	memset(seg + 4, 0, 4); seg[7] = 0xe8; seg[6] = 0x03;
@@ -205,19 +205,19 @@ static void test_flows_window_scale_and_relative(void **state)
 	synack[12] = 10; synack[13] = 0; synack[14] = 0; synack[15] = 2;
 	synack[16] = 10; synack[17] = 0; synack[18] = 0; synack[19] = 1;
 	pkt_decode(LINK_RAW, synack, n, n, &pkt);
-	flows_update(ft, &pkt, 1.1, &an);
+	dec_flows_update(ft, &pkt, 1.1, &an);
 	memcpy(ack, syn, sizeof(syn));
 	ack[20 + 13] = 0x10;
 	ack[20 + 7] = 0xe8; /* seq + 1 */
 	put16(ack + 20 + 14, 100);
 	pkt_decode(LINK_RAW, ack, 60, 60, &pkt);
-	flows_update(ft, &pkt, 1.2, &an);
+	dec_flows_update(ft, &pkt, 1.2, &an);
 	assert_true(an.valid);
 	assert_int_equal(an.rel_seq, 1);
 	assert_true(an.scaled);
 	assert_int_equal(an.win_scaled, 100 << 6);
-	assert_int_equal(flows_count(ft), 1);
-	flows_free(ft);
+	assert_int_equal(dec_flows_count(ft), 1);
+	dec_flows_free(ft);
 }
 
 
@@ -241,11 +241,11 @@ static size_t build_ip6_routed(uint8_t *buf, const uint8_t *rh, size_t rhlen, co
 	put16(udp + 2, 5678);
 	put16(udp + 4, 8);
 	put16(udp + 6, 0);
-	uint32_t sum = cksum_add(0, cur_make(src, 16));
-	sum = cksum_add(sum, cur_make(cover, 16));
+	uint32_t sum = pkt_cksum_add(0, cur_make(src, 16));
+	sum = pkt_cksum_add(sum, cur_make(cover, 16));
 	sum += 8 + 17;
-	sum = cksum_add(sum, cur_make(udp, 8));
-	put16(udp + 6, (uint16_t)~cksum_fold(sum));
+	sum = pkt_cksum_add(sum, cur_make(udp, 8));
+	put16(udp + 6, (uint16_t)~pkt_cksum_fold(sum));
 	return 40 + rhlen + 8;
 }
 
@@ -412,10 +412,10 @@ static void test_tcp_flag_letters_in_tcpdump_order(void **state)
 	size_t n = 0;
 	(void)state;
 
-	for (size_t i = 0; i < tcp_flag_count; i++) {
+	for (size_t i = 0; i < pkt_tcp_flag_count; i++) {
 		if (i)
-			assert_true(tcp_flag_names[i].bit > tcp_flag_names[i - 1].bit);
-		letters[n++] = tcp_flag_names[i].letter;
+			assert_true(pkt_tcp_flag_names[i].bit > pkt_tcp_flag_names[i - 1].bit);
+		letters[n++] = pkt_tcp_flag_names[i].letter;
 	}
 	assert_string_equal(letters, "FSRP.UEWe");
 }

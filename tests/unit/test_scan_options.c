@@ -28,13 +28,13 @@ static int parse(char **argv)
 
 static void expect_usage(int rc, const char *msg)
 {
-	assert_int_equal(rc, SCAN_ARGS_USAGE);
+	assert_int_equal(rc, TOOL_ARGS_USAGE);
 	assert_string_equal(err, msg);
 }
 
 static void test_defaults(void **state)
 {
-	assert_int_equal(PARSE("127.0.0.1"), SCAN_ARGS_OK);
+	assert_int_equal(PARSE("127.0.0.1"), TOOL_ARGS_OK);
 	assert_int_equal(cfg.ntargets, 1);
 	assert_string_equal(cfg.targets[0], "127.0.0.1");
 	assert_true(cfg.tcp);
@@ -52,7 +52,7 @@ static void test_defaults(void **state)
 static void test_flags(void **state)
 {
 	assert_int_equal(PARSE("-u", "-b", "-v", "-6", "--json", "-p", "7,9", "a", "b", "c"),
-			 SCAN_ARGS_OK);
+			 TOOL_ARGS_OK);
 	assert_true(cfg.udp);
 	assert_false(cfg.tcp); /* -u alone: UDP only */
 	assert_true(cfg.banners && cfg.verbose && cfg.json);
@@ -61,11 +61,11 @@ static void test_flags(void **state)
 	assert_int_equal(cfg.ntargets, 3);
 	assert_string_equal(cfg.targets[2], "c");
 
-	assert_int_equal(PARSE("-tu", "-4", "h"), SCAN_ARGS_OK);
+	assert_int_equal(PARSE("-tu", "-4", "h"), TOOL_ARGS_OK);
 	assert_true(cfg.tcp && cfg.udp);
 	assert_int_equal(cfg.family, AF_INET);
 
-	assert_int_equal(PARSE("--udp", "--tcp", "--banners", "--ports", "-", "h"), SCAN_ARGS_OK);
+	assert_int_equal(PARSE("--udp", "--tcp", "--banners", "--ports", "-", "h"), TOOL_ARGS_OK);
 	assert_true(cfg.tcp && cfg.udp && cfg.banners);
 	assert_string_equal(cfg.ports, "-");
 }
@@ -73,17 +73,17 @@ static void test_flags(void **state)
 static void test_grepable(void **state)
 {
 	/* nmap's spelling, before and after the hosts (getopt reorders argv) */
-	assert_int_equal(PARSE("-oG", "out.txt", "h"), SCAN_ARGS_OK);
+	assert_int_equal(PARSE("-oG", "out.txt", "h"), TOOL_ARGS_OK);
 	assert_string_equal(cfg.grepable, "out.txt");
 	assert_int_equal(cfg.ntargets, 1);
-	assert_int_equal(PARSE("h1", "-oG", "out.txt", "h2"), SCAN_ARGS_OK);
+	assert_int_equal(PARSE("h1", "-oG", "out.txt", "h2"), TOOL_ARGS_OK);
 	assert_string_equal(cfg.grepable, "out.txt");
 	assert_int_equal(cfg.ntargets, 2);
 	assert_string_equal(cfg.targets[0], "h1");
 	assert_string_equal(cfg.targets[1], "h2");
-	assert_int_equal(PARSE("h", "-p", "7", "-oG", "-"), SCAN_ARGS_OK);
+	assert_int_equal(PARSE("h", "-p", "7", "-oG", "-"), TOOL_ARGS_OK);
 	assert_string_equal(cfg.grepable, "-");
-	assert_int_equal(PARSE("--grepable", "g.txt", "h"), SCAN_ARGS_OK);
+	assert_int_equal(PARSE("--grepable", "g.txt", "h"), TOOL_ARGS_OK);
 	assert_string_equal(cfg.grepable, "g.txt");
 
 	expect_usage(PARSE("h", "-oG"), "option -oG needs a FILE");
@@ -91,14 +91,14 @@ static void test_grepable(void **state)
 	expect_usage(PARSE("-oX", "f", "h"), "unknown output format -oX (there is -oG FILE)");
 	expect_usage(PARSE("--json", "-oG", "-", "h"),
 		     "cannot use --json with -oG - (both on standard output)");
-	assert_int_equal(PARSE("--json", "-oG", "file", "h"), SCAN_ARGS_OK);
+	assert_int_equal(PARSE("--json", "-oG", "file", "h"), TOOL_ARGS_OK);
 }
 
 static void test_timing_values(void **state)
 {
 	assert_int_equal(PARSE("--retries", "0", "--max-rtt-timeout", "0.5", "--banner-timeout",
 			       "2", "--max-parallel", "100", "--max-rate", "50", "h"),
-			 SCAN_ARGS_OK);
+			 TOOL_ARGS_OK);
 	assert_int_equal(scan_config_retries(&cfg, IPPROTO_UDP), 0);
 	assert_int_equal(cfg.max_rtt_ms, 500);
 	assert_int_equal(cfg.banner_ms, 2000);
@@ -126,8 +126,8 @@ static void test_usage_errors(void **state)
 	expect_usage(PARSE("--json=1", "h"), "option --json takes no value");
 	expect_usage(PARSE("-p", "7", "-p", "9", "h"), "-p given twice (one list: -p 7,9,13-19)");
 	expect_usage(PARSE(""), "'' is not a host name or address");
-	assert_int_equal(PARSE("-h"), SCAN_ARGS_HELP);
-	assert_int_equal(PARSE("--version"), SCAN_ARGS_VERSION);
+	assert_int_equal(PARSE("-h"), TOOL_ARGS_HELP);
+	assert_int_equal(PARSE("--version"), TOOL_ARGS_VERSION);
 }
 
 static void test_too_many_hosts(void **state)
@@ -140,12 +140,12 @@ static void test_too_many_hosts(void **state)
 		argv[argc++] = "127.0.0.1";
 	argv[argc] = NULL;
 	scan_config_defaults(&cfg);
-	assert_int_equal(scan_parse_args(argc, argv, &cfg, err, sizeof(err)), SCAN_ARGS_USAGE);
+	assert_int_equal(scan_parse_args(argc, argv, &cfg, err, sizeof(err)), TOOL_ARGS_USAGE);
 	assert_string_equal(err, "more than 256 hosts");
 	argc--;
 	argv[argc] = NULL;
 	scan_config_defaults(&cfg);
-	assert_int_equal(scan_parse_args(argc, argv, &cfg, err, sizeof(err)), SCAN_ARGS_OK);
+	assert_int_equal(scan_parse_args(argc, argv, &cfg, err, sizeof(err)), TOOL_ARGS_OK);
 	assert_int_equal(cfg.ntargets, SCAN_TARGETS_MAX);
 }
 

@@ -22,7 +22,7 @@ static void test_defaults(void **state)
 	char err[SOCKETS_ERR_MAX];
 	char *argv[] = { "sockets", NULL };
 
-	assert_int_equal(sockets_parse_args(1, argv, &o, err, sizeof(err)), SOCKETS_ARGS_OK);
+	assert_int_equal(sockets_parse_args(1, argv, &o, err, sizeof(err)), TOOL_ARGS_OK);
 	assert_true(o.tcp && o.udp && o.ipv4 && o.ipv6);
 	assert_false(o.listening || o.have_port || o.have_pid || o.json);
 	assert_int_equal(o.watch_ms, 0);
@@ -34,14 +34,14 @@ static void test_ss_letters(void **state)
 	struct sockets_opts o;
 	char err[SOCKETS_ERR_MAX];
 
-	assert_int_equal(PARSE(&o, err, "-tuanp"), SOCKETS_ARGS_OK);
+	assert_int_equal(PARSE(&o, err, "-tuanp"), TOOL_ARGS_OK);
 	assert_true(o.tcp && o.udp && o.all);
-	assert_int_equal(PARSE(&o, err, "-tlnp", "-4"), SOCKETS_ARGS_OK);
+	assert_int_equal(PARSE(&o, err, "-tlnp", "-4"), TOOL_ARGS_OK);
 	assert_true(o.tcp && !o.udp && o.listening && o.ipv4 && !o.ipv6);
 	assert_int_equal(sockets_opts_states(&o), SOCKETS_DIAG_STATES_LISTENING);
-	assert_int_equal(PARSE(&o, err, "--udp", "--ipv6"), SOCKETS_ARGS_OK);
+	assert_int_equal(PARSE(&o, err, "--udp", "--ipv6"), TOOL_ARGS_OK);
 	assert_true(!o.tcp && o.udp && !o.ipv4 && o.ipv6);
-	assert_int_equal(PARSE(&o, err, "-4", "-6"), SOCKETS_ARGS_OK);
+	assert_int_equal(PARSE(&o, err, "-4", "-6"), TOOL_ARGS_OK);
 	assert_true(o.ipv4 && o.ipv6);
 }
 
@@ -50,24 +50,24 @@ static void test_values(void **state)
 	struct sockets_opts o;
 	char err[SOCKETS_ERR_MAX];
 
-	assert_int_equal(PARSE(&o, err, "--port", "8080", "--pid=42", "--json"), SOCKETS_ARGS_OK);
+	assert_int_equal(PARSE(&o, err, "--port", "8080", "--pid=42", "--json"), TOOL_ARGS_OK);
 	assert_true(o.have_port && o.port == 8080 && o.have_pid && o.pid == 42 && o.json);
-	assert_int_equal(PARSE(&o, err, "--port", "0"), SOCKETS_ARGS_OK);
+	assert_int_equal(PARSE(&o, err, "--port", "0"), TOOL_ARGS_OK);
 	assert_true(o.have_port && o.port == 0);
-	assert_int_equal(PARSE(&o, err, "--watch", "0.5", "--count", "3"), SOCKETS_ARGS_OK);
+	assert_int_equal(PARSE(&o, err, "--watch", "0.5", "--count", "3"), TOOL_ARGS_OK);
 	assert_int_equal(o.watch_ms, 500);
 	assert_int_equal(o.count, 3);
 
-	assert_int_equal(PARSE(&o, err, "--port", "65536"), SOCKETS_ARGS_USAGE);
+	assert_int_equal(PARSE(&o, err, "--port", "65536"), TOOL_ARGS_USAGE);
 	assert_string_equal(err, "--port 65536: not a port (0-65535)");
-	assert_int_equal(PARSE(&o, err, "--pid", "0"), SOCKETS_ARGS_USAGE);
+	assert_int_equal(PARSE(&o, err, "--pid", "0"), TOOL_ARGS_USAGE);
 	assert_string_equal(err, "--pid 0: too small");
-	assert_int_equal(PARSE(&o, err, "--pid", "x1"), SOCKETS_ARGS_USAGE);
+	assert_int_equal(PARSE(&o, err, "--pid", "x1"), TOOL_ARGS_USAGE);
 	assert_string_equal(err, "--pid x1: not a number");
-	assert_int_equal(PARSE(&o, err, "--watch", "0.05"), SOCKETS_ARGS_USAGE);
+	assert_int_equal(PARSE(&o, err, "--watch", "0.05"), TOOL_ARGS_USAGE);
 	assert_string_equal(err, "--watch 0.05: too small (at least 0.1)");
-	assert_int_equal(PARSE(&o, err, "--watch", "-1"), SOCKETS_ARGS_USAGE);
-	assert_int_equal(PARSE(&o, err, "--watch", "1", "--count", "0"), SOCKETS_ARGS_USAGE);
+	assert_int_equal(PARSE(&o, err, "--watch", "-1"), TOOL_ARGS_USAGE);
+	assert_int_equal(PARSE(&o, err, "--watch", "1", "--count", "0"), TOOL_ARGS_USAGE);
 	assert_string_equal(err, "--count 0: too small");
 }
 
@@ -76,20 +76,20 @@ static void test_conflicts_and_unknowns(void **state)
 	struct sockets_opts o;
 	char err[SOCKETS_ERR_MAX];
 
-	assert_int_equal(PARSE(&o, err, "-a", "-l"), SOCKETS_ARGS_USAGE);
+	assert_int_equal(PARSE(&o, err, "-a", "-l"), TOOL_ARGS_USAGE);
 	assert_string_equal(err, "cannot use -a with -l");
-	assert_int_equal(PARSE(&o, err, "--count", "2"), SOCKETS_ARGS_USAGE);
+	assert_int_equal(PARSE(&o, err, "--count", "2"), TOOL_ARGS_USAGE);
 	assert_string_equal(err, "cannot use --count without --watch");
-	assert_int_equal(PARSE(&o, err, "-x"), SOCKETS_ARGS_USAGE);
+	assert_int_equal(PARSE(&o, err, "-x"), TOOL_ARGS_USAGE);
 	assert_string_equal(err, "unknown option -x");
-	assert_int_equal(PARSE(&o, err, "--port"), SOCKETS_ARGS_USAGE);
+	assert_int_equal(PARSE(&o, err, "--port"), TOOL_ARGS_USAGE);
 	assert_string_equal(err, "option --port needs a value");
-	assert_int_equal(PARSE(&o, err, "--json=1"), SOCKETS_ARGS_USAGE);
+	assert_int_equal(PARSE(&o, err, "--json=1"), TOOL_ARGS_USAGE);
 	assert_string_equal(err, "option --json takes no value");
-	assert_int_equal(PARSE(&o, err, "state", "established"), SOCKETS_ARGS_USAGE);
+	assert_int_equal(PARSE(&o, err, "state", "established"), TOOL_ARGS_USAGE);
 	assert_string_equal(err, "unexpected argument 'state' (filters are options: --port, --pid)");
-	assert_int_equal(PARSE(&o, err, "-h"), SOCKETS_ARGS_HELP);
-	assert_int_equal(PARSE(&o, err, "--version"), SOCKETS_ARGS_VERSION);
+	assert_int_equal(PARSE(&o, err, "-h"), TOOL_ARGS_HELP);
+	assert_int_equal(PARSE(&o, err, "--version"), TOOL_ARGS_VERSION);
 }
 
 int main(void)
