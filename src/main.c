@@ -17,7 +17,7 @@
 #include "trace/trace.h"
 
 static const struct tool *const tools[] = {
-	&serve_tool, &nc_tool, &echosrv_tool, &echocli_tool, &decode_tool, &capture_tool,
+	&serve_tool, &nc_tool, &echosrv_tool, &echocli_tool, &dec_decode_tool, &dec_capture_tool,
 	&sockets_tool, &chat_tool, &chat_client_tool, &chat_server_tool, &scan_tool, &trace_tool,
 };
 

@@ -50,6 +50,16 @@ struct tool {
 	int (*own_main)(int argc, char **argv);
 };
 
+/* The fields every descriptor fills, in this order; more (.flags,
+ * .version_word) may follow:
+ *   const struct tool nc_tool = {
+ *           TOOL_FIELDS("nc", "netcat for the lab: …", nc_usage_text,
+ *                       struct nc_config, nc_parse, nc_run),
+ *   }; */
+#define TOOL_FIELDS(name_, summary_, usage_, cfg_type, parse_, run_)                       \
+	.name = (name_), .summary = (summary_), .usage = (usage_), .cfg_size = sizeof(cfg_type), \
+	.parse = (parse_), .run = (run_)
+
 /* "OPT VALUE: WHY" into err (the one shape of a bad option value, e.g.
  * "--port 70000: too large"); returns TOOL_ARGS_USAGE. */
 enum tool_args tool_bad_value(char *err, size_t errlen, const char *opt, const char *value,

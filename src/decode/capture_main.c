@@ -184,11 +184,8 @@ static int capture_run(void *cfg)
 	return status;
 }
 
-const struct tool capture_tool = {
-	.name = "capture",
-	.summary = "live packet capture through libpcap, printed as decode does or written with -w",
-	.usage = dec_capture_usage_text,
-	.cfg_size = sizeof(struct dec_opts),
-	.parse = dec_parse_capture,
-	.run = capture_run,
+const struct tool dec_capture_tool = {
+	TOOL_FIELDS("capture",
+		    "live packet capture through libpcap, printed as decode does or written with -w",
+		    dec_capture_usage_text, struct dec_opts, dec_parse_capture, capture_run),
 };

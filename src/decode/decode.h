@@ -4,6 +4,6 @@
 
 #include "core/tool.h"
 
-extern const struct tool decode_tool, capture_tool;
+extern const struct tool dec_decode_tool, dec_capture_tool;
 
 #endif

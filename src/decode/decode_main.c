@@ -52,13 +52,10 @@ static int decode_run(void *cfg)
 	return status;
 }
 
-const struct tool decode_tool = {
-	.name = "decode",
-	.summary = "packet decoder for pcap/pcapng files: tcpdump-style lines, --json, --explain, --flows",
-	.usage = dec_decode_usage_text,
-	.cfg_size = sizeof(struct dec_opts),
-	.parse = dec_parse_decode,
-	.run = decode_run,
+const struct tool dec_decode_tool = {
+	TOOL_FIELDS("decode",
+		    "packet decoder for pcap/pcapng files: tcpdump-style lines, --json, --explain, --flows",
+		    dec_decode_usage_text, struct dec_opts, dec_parse_decode, decode_run),
 	/* A closed pipe downstream (decode | head) ends it quietly. */
 	.flags = TOOL_KEEP_SIGPIPE,
 };

@@ -20,10 +20,7 @@ static int echocli_run(void *arg)
 }
 
 const struct tool echocli_tool = {
-	.name = "echo-client",
-	.summary = "seed 004's echo client: line mode or continuous (-c) mode",
-	.usage = echocli_usage_text,
-	ECHO_OPTS_TOOL_FIELDS,
-	.parse = echo_opts_parse_client,
-	.run = echocli_run,
+	TOOL_FIELDS("echo-client", "seed 004's echo client: line mode or continuous (-c) mode",
+		    echocli_usage_text, struct echo_opts, echo_opts_parse_client, echocli_run),
+	.version_word = "version",
 };

@@ -140,10 +140,7 @@ out:
 }
 
 const struct tool echosrv_tool = {
-	.name = "echo-server",
-	.summary = "seed 004's echo server: TCP or UDP, many clients at once",
-	.usage = echosrv_usage_text,
-	ECHO_OPTS_TOOL_FIELDS,
-	.parse = echo_opts_parse_server,
-	.run = echosrv_run,
+	TOOL_FIELDS("echo-server", "seed 004's echo server: TCP or UDP, many clients at once",
+		    echosrv_usage_text, struct echo_opts, echo_opts_parse_server, echosrv_run),
+	.version_word = "version",
 };

@@ -59,8 +59,4 @@ enum tool_args echo_opts_parse(int argc, char **argv, enum echo_role role,
 enum tool_args echo_opts_parse_server(int argc, char **argv, void *o, char *err, size_t errlen);
 enum tool_args echo_opts_parse_client(int argc, char **argv, void *o, char *err, size_t errlen);
 
-/* What both programs' descriptors say alike: the seed's "version" word
- * ("socklab echo-client version 0.1.0") and the configuration. */
-#define ECHO_OPTS_TOOL_FIELDS .version_word = "version", .cfg_size = sizeof(struct echo_opts)
-
 #endif

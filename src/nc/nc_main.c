@@ -123,10 +123,6 @@ static int nc_run(void *arg)
 }
 
 const struct tool nc_tool = {
-	.name = "nc",
-	.summary = "netcat for the lab: connect or listen, TCP or UDP, stdin to socket to stdout",
-	.usage = nc_usage_text,
-	.cfg_size = sizeof(struct nc_config),
-	.parse = nc_parse,
-	.run = nc_run,
+	TOOL_FIELDS("nc", "netcat for the lab: connect or listen, TCP or UDP, stdin to socket to stdout",
+		    nc_usage_text, struct nc_config, nc_parse, nc_run),
 };

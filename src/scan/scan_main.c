@@ -326,10 +326,6 @@ static int scan_run(void *arg)
 }
 
 const struct tool scan_tool = {
-	.name = "scan",
-	.summary = "TCP connect and UDP port scanner: open, closed, filtered, banners",
-	.usage = scan_usage_text,
-	.cfg_size = sizeof(struct scan_state_all),
-	.parse = scan_parse,
-	.run = scan_run,
+	TOOL_FIELDS("scan", "TCP connect and UDP port scanner: open, closed, filtered, banners",
+		    scan_usage_text, struct scan_state_all, scan_parse, scan_run),
 };

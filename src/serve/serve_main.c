@@ -190,10 +190,6 @@ out:
 }
 
 const struct tool serve_tool = {
-	.name = "serve",
-	.summary = "the lab server: echo, discard, daytime, qotd, chargen, time, upper",
-	.usage = serve_usage_text,
-	.cfg_size = sizeof(struct serve_config),
-	.parse = serve_parse,
-	.run = serve_run,
+	TOOL_FIELDS("serve", "the lab server: echo, discard, daytime, qotd, chargen, time, upper",
+		    serve_usage_text, struct serve_config, serve_parse, serve_run),
 };

@@ -57,11 +57,7 @@ static int sockets_run(void *cfg)
 /* SIGPIPE keeps its default: no socket is written to, and a closed stdout
  * pipe (--watch | head) should end the program as it ends ss. */
 const struct tool sockets_tool = {
-	.name = "sockets",
-	.summary = "open TCP and UDP sockets with their processes, like ss -tuanp",
-	.usage = sockets_usage_text,
-	.cfg_size = sizeof(struct sockets_opts),
-	.parse = sockets_parse,
-	.run = sockets_run,
+	TOOL_FIELDS("sockets", "open TCP and UDP sockets with their processes, like ss -tuanp",
+		    sockets_usage_text, struct sockets_opts, sockets_parse, sockets_run),
 	.flags = TOOL_KEEP_SIGPIPE,
 };

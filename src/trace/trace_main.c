@@ -342,10 +342,6 @@ static enum tool_args trace_parse(int argc, char **argv, void *cfg, char *err, s
 }
 
 const struct tool trace_tool = {
-	.name = "trace",
-	.summary = "runs programs and ties each packet to the socket call behind it",
-	.usage = trace_usage_text,
-	.cfg_size = sizeof(struct trace_opts),
-	.parse = trace_parse,
-	.run = trace_run,
+	TOOL_FIELDS("trace", "runs programs and ties each packet to the socket call behind it",
+		    trace_usage_text, struct trace_opts, trace_parse, trace_run),
 };
