@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #include "chat/proto.h"
+#include "core/tool.h"
 
 #define CHAT_TCP_ERR_MAX 512
 #define CHAT_TCP_CONNECT_TIMEOUT_MS 10000   /* -w default */
@@ -23,17 +24,10 @@ struct chat_tcp_config {
 	bool no_fallback;
 };
 
-enum chat_tcp_args {
-	CHAT_TCP_ARGS_OK,
-	CHAT_TCP_ARGS_HELP,
-	CHAT_TCP_ARGS_VERSION,
-	CHAT_TCP_ARGS_USAGE,    /* err holds the reason */
-};
-
 extern const char chat_tcp_usage_text[];
 
 /* Parses argv into cfg (defaults first: the login name, or "anonymous"). */
-enum chat_tcp_args chat_tcp_parse_args(int argc, char **argv, struct chat_tcp_config *cfg,
+enum tool_args chat_tcp_parse_args(int argc, char **argv, struct chat_tcp_config *cfg,
 				       char *err, size_t errlen);
 /* The login name if it is a valid chat name, else "anonymous". */
 void chat_tcp_default_name(char *out, size_t outlen);

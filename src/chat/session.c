@@ -7,7 +7,8 @@
  * by that FIN, still sends what it owes — its queue and the lines already
  * waiting on its standard input — then its own FIN. Each side is done once
  * the peer's kernel has acknowledged everything it sent, FIN included;
- * lines that never got there are counted and make the exit status 1. */
+ * lines that never got there are counted and make the exit status 1.
+ * run.c sets the loop up and listens; this file is the talk. */
 #include "chat/session.h"
 
 #include <errno.h>
@@ -18,52 +19,12 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
-#include <event2/event.h>
 
 #include "chat/net.h"
-#include "chat/outq.h"
-#include "chat/proto.h"
-#include "chat/ui.h"
-#include "core/addr.h"
 #include "core/clock.h"
-#include "core/linebuf.h"
 #include "core/log.h"
 #include "core/sock.h"
 #include "core/textesc.h"
-
-enum chat_tcp_phase {
-	CHAT_TCP_LISTEN,  /* waiting for the peer to connect */
-	CHAT_TCP_HELLO,   /* connected, waiting for the peer's hello */
-	CHAT_TCP_TALK,    /* after the peer's FIN, still what already waits on stdin */
-	CHAT_TCP_LEAVE,   /* no more input: what is owed, FIN, the peer's FIN, the acks */
-	CHAT_TCP_DONE,
-};
-
-static const int chat_tcp_signals[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGWINCH, SIGTSTP };
-#define CHAT_TCP_NSIGNALS (sizeof(chat_tcp_signals) / sizeof(chat_tcp_signals[0]))
-
-struct chat_tcp_session {
-	const struct chat_tcp_config *cfg;
-	struct event_base *base;
-	enum chat_tcp_phase phase;
-	int status;
-	bool accepted;            /* we listened: "NAME connected from ADDR" */
-	bool shut;                /* our FIN is sent */
-	bool peer_left;           /* the peer's FIN is read */
-	bool abort;               /* close with a reset: what is owed must not go later */
-	uint64_t linger_end_us;   /* the latest wait for the peer's FIN */
-	int lfd, fd;
-	/* ev_timer: the hello's time, then leaving's (a deadline, or the wait
-	 * for the peer's FIN); ev_ack: looks for the last acknowledgement. */
-	struct event *ev_accept, *ev_read, *ev_write, *ev_timer, *ev_ack;
-	struct event *ev_sig[CHAT_TCP_NSIGNALS];
-	struct chat_tcp_outq out; /* at most CHAT_TCP_OUTQ_MAX bytes queued */
-	struct linebuf in;        /* the peer's lines */
-	struct chat_tcp_ui ui;
-	char peer_name[CHAT_TCP_NAME_MAX + 1]; /* "" until the hello */
-	char peer_addr[ADDR_STRLEN];
-	char shown[CHAT_TCP_ESCAPED_MAX];      /* a peer's line, escaped */
-};
 
 /* The peer as the messages name it: its name once known, else its address. */
 static const char *chat_tcp_who(const struct chat_tcp_session *s)
@@ -71,10 +32,7 @@ static const char *chat_tcp_who(const struct chat_tcp_session *s)
 	return s->peer_name[0] ? s->peer_name : s->peer_addr;
 }
 
-/* "socklab chat: ..." on stderr, above the line being typed. */
-static void chat_tcp_warn(struct chat_tcp_session *s, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-static void chat_tcp_warn(struct chat_tcp_session *s, const char *fmt, ...)
+void chat_tcp_warn(struct chat_tcp_session *s, const char *fmt, ...)
 {
 	char msg[CHAT_TCP_MSG_MAX];
 	va_list ap;
@@ -87,14 +45,14 @@ static void chat_tcp_warn(struct chat_tcp_session *s, const char *fmt, ...)
 
 /* Ends the loop with status; the terminal is put back at once, so what is
  * printed after this starts on a clean line. */
-static void chat_tcp_end(struct chat_tcp_session *s, int status)
+void chat_tcp_end(struct chat_tcp_session *s, int status)
 {
 	if (s->phase == CHAT_TCP_DONE)
 		return;
 	s->phase = CHAT_TCP_DONE;
 	s->status = status;
 	chat_tcp_ui_stop(&s->ui);
-	event_base_loopbreak(s->base);
+	proc_exit(s->proc);
 }
 
 /* The person's lines the peer has not acknowledged (all of them once the
@@ -151,16 +109,9 @@ static void chat_tcp_give_up(struct chat_tcp_session *s, const char *why)
 	}
 }
 
-static struct timeval chat_tcp_tv(int ms)
-{
-	struct timeval tv = { ms / 1000, (ms % 1000) * 1000 };
-
-	return tv;
-}
-
 static void chat_tcp_timer_ms(struct event *ev, int ms)
 {
-	struct timeval tv = chat_tcp_tv(ms);
+	struct timeval tv = proc_tv_ms((uint64_t)ms);
 
 	event_add(ev, &tv);
 }
@@ -287,7 +238,7 @@ static void chat_tcp_on_typed_eof(void *ctx)
 	chat_tcp_leave(ctx);
 }
 
-static const struct chat_tcp_ui_ops chat_tcp_ui_ops = {
+const struct chat_tcp_ui_ops chat_tcp_ui_ops = {
 	.on_line = chat_tcp_on_typed,
 	.on_too_long = chat_tcp_on_typed_too_long,
 	.on_eof = chat_tcp_on_typed_eof,
@@ -413,7 +364,7 @@ static void chat_tcp_on_write(evutil_socket_t fd, short what, void *arg)
 		chat_tcp_shut(s);
 }
 
-static void chat_tcp_on_timer(evutil_socket_t fd, short what, void *arg)
+void chat_tcp_on_timer(evutil_socket_t fd, short what, void *arg)
 {
 	struct chat_tcp_session *s = arg;
 	char why[CHAT_TCP_MSG_MAX];
@@ -437,12 +388,12 @@ static void chat_tcp_on_timer(evutil_socket_t fd, short what, void *arg)
 	chat_tcp_give_up(s, why);
 }
 
-static void chat_tcp_on_ack_poll(evutil_socket_t fd, short what, void *arg)
+void chat_tcp_on_ack_poll(evutil_socket_t fd, short what, void *arg)
 {
 	chat_tcp_finish(arg);
 }
 
-static void chat_tcp_on_signal(evutil_socket_t sig, short what, void *arg)
+void chat_tcp_on_signal(int sig, void *arg)
 {
 	struct chat_tcp_session *s = arg;
 
@@ -458,10 +409,9 @@ static void chat_tcp_on_signal(evutil_socket_t sig, short what, void *arg)
 	}
 }
 
-/* The connection is there: send our hello, wait for the peer's. */
-static int chat_tcp_begin(struct chat_tcp_session *s, int fd)
+int chat_tcp_begin(struct chat_tcp_session *s, int fd)
 {
-	struct timeval hello_tv = chat_tcp_tv(CHAT_TCP_HELLO_TIMEOUT_MS);
+	struct timeval hello_tv = proc_tv_ms(CHAT_TCP_HELLO_TIMEOUT_MS);
 	char hello[CHAT_TCP_HELLO_MAX];
 
 	s->fd = fd;
@@ -478,125 +428,4 @@ static int chat_tcp_begin(struct chat_tcp_session *s, int fd)
 		return -1;
 	chat_tcp_want_write(s);
 	return 0;
-}
-
-static void chat_tcp_on_accept(evutil_socket_t lfd, short what, void *arg)
-{
-	struct chat_tcp_session *s = arg;
-	int fd = accept4(lfd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
-
-	if (fd < 0) {
-		if (errno == EAGAIN || errno == EINTR || errno == ECONNABORTED)
-			return;
-		chat_tcp_end(s, 1);
-		chat_tcp_warn(s, "cannot accept a connection: %s", strerror(errno));
-		return;
-	}
-	/* One peer: later ones are refused. */
-	event_del(s->ev_accept);
-	close(s->lfd);
-	s->lfd = -1;
-	s->accepted = true;
-	if (chat_tcp_begin(s, fd) < 0) {
-		chat_tcp_end(s, 1);
-		chat_tcp_warn(s, "cannot start the session: out of memory");
-	}
-}
-
-static int chat_tcp_listen_start(struct chat_tcp_session *s)
-{
-	char err[CHAT_TCP_ERR_MAX], where[ADDR_STRLEN];
-
-	s->lfd = chat_tcp_listen(s->cfg->port_num, s->cfg->family, err, sizeof(err));
-	if (s->lfd < 0) {
-		log_error("%s", err);
-		return -1;
-	}
-	s->ev_accept = event_new(s->base, s->lfd, EV_READ | EV_PERSIST, chat_tcp_on_accept, s);
-	if (!s->ev_accept || event_add(s->ev_accept, NULL) < 0) {
-		log_error("cannot start the event loop: out of memory");
-		return -1;
-	}
-	chat_tcp_local_str(s->lfd, where, sizeof(where));
-	out_line("listening on %s", where);
-	return 0;
-}
-
-static int chat_tcp_setup(struct chat_tcp_session *s)
-{
-	s->base = event_base_new();
-	if (!s->base)
-		return -1;
-	s->ev_timer = event_new(s->base, -1, 0, chat_tcp_on_timer, s);
-	s->ev_ack = event_new(s->base, -1, 0, chat_tcp_on_ack_poll, s);
-	if (chat_tcp_outq_init(&s->out) < 0 || !s->ev_timer || !s->ev_ack ||
-	    linebuf_init(&s->in, CHAT_TCP_LINE_MAX) < 0 ||
-	    chat_tcp_ui_init(&s->ui, s->base, &chat_tcp_ui_ops, s) < 0)
-		return -1;
-	for (size_t i = 0; i < CHAT_TCP_NSIGNALS; i++) {
-		/* Resizing and Ctrl-Z only concern the terminal; elsewhere they
-		 * keep their default actions. */
-		if (!s->ui.tty && (chat_tcp_signals[i] == SIGWINCH || chat_tcp_signals[i] == SIGTSTP))
-			continue;
-		s->ev_sig[i] = evsignal_new(s->base, chat_tcp_signals[i], chat_tcp_on_signal, s);
-		if (!s->ev_sig[i] || event_add(s->ev_sig[i], NULL) < 0)
-			return -1;
-	}
-	return 0;
-}
-
-static void chat_tcp_teardown(struct chat_tcp_session *s)
-{
-	/* The terminal first, whatever else happens. */
-	if (s->ui.ev_in)
-		chat_tcp_ui_free(&s->ui);
-	for (size_t i = 0; i < CHAT_TCP_NSIGNALS; i++)
-		if (s->ev_sig[i])
-			event_free(s->ev_sig[i]);
-	struct event *evs[] = { s->ev_accept, s->ev_read, s->ev_write, s->ev_timer, s->ev_ack };
-	for (size_t i = 0; i < sizeof(evs) / sizeof(evs[0]); i++)
-		if (evs[i])
-			event_free(evs[i]);
-	chat_tcp_outq_free(&s->out);
-	linebuf_free(&s->in);
-	if (s->fd >= 0 && s->abort)
-		chat_tcp_reset_on_close(s->fd);
-	if (s->fd >= 0)
-		close(s->fd);
-	if (s->lfd >= 0)
-		close(s->lfd);
-	if (s->base)
-		event_base_free(s->base);
-}
-
-int chat_tcp_run(const struct chat_tcp_config *cfg, int fd)
-{
-	static struct chat_tcp_session s; /* the escape buffer is large */
-	int rc = 1;
-
-	memset(&s, 0, sizeof(s));
-	s.cfg = cfg;
-	s.fd = -1;
-	s.lfd = -1;
-	s.status = 1;
-	if (chat_tcp_setup(&s) < 0) {
-		log_error("cannot start the event loop: out of memory");
-		if (fd >= 0)
-			close(fd);
-		goto out;
-	}
-	if (fd >= 0) {
-		if (chat_tcp_begin(&s, fd) < 0) {
-			log_error("cannot start the session: out of memory");
-			goto out;
-		}
-	} else if (chat_tcp_listen_start(&s) < 0) {
-		goto out;
-	}
-	if (s.phase != CHAT_TCP_DONE)
-		event_base_dispatch(s.base);
-	rc = s.status;
-out:
-	chat_tcp_teardown(&s);
-	return rc;
 }
