@@ -20,6 +20,7 @@
 #include "core/addr.h"
 #include "chatwire/chatlink.h"
 #include "core/linebuf.h"
+#include "core/proc.h"
 #include "core/tbucket.h"
 
 /* A line read from stdin: longer ones are refused (the text limit is 512). */
@@ -53,9 +54,9 @@ enum cc_state {
 
 struct chat_client {
 	const struct chat_client_config *cfg;
-	struct event_base *base;
+	struct proc *proc;
+	struct event_base *base;           /* proc's */
 	struct event *ev_sock, *ev_stdin, *ev_rto, *ev_keepalive, *ev_timeout, *ev_later;
-	struct event *ev_signals[4];
 	int fd;
 	struct addrinfo *addrs, *addr;     /* the server's addresses; the one in use */
 	char where[CC_WHERE_MAX];          /* "HOST:PORT" as given */

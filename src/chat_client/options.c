@@ -54,24 +54,15 @@ const char chat_client_usage_text[] =
 	"\n"
 	"Exit status: 0 left; 1 no server, name taken, lines not acknowledged; 2 usage.\n";
 
-enum { OPT_NAME = 256, OPT_VERSION };
+enum { OPT_NAME = 256 };
 
 static const struct option chat_client_long_options[] = {
 	{ "name", required_argument, NULL, OPT_NAME },
-	{ "help", no_argument, NULL, 'h' },
-	{ "version", no_argument, NULL, OPT_VERSION },
-	{ NULL, 0, NULL, 0 },
+	TOOL_LONG_OPTIONS_END,
 };
 
-static enum chat_client_args chat_client_bad(char *err, size_t errlen, const char *opt,
-					     const char *arg, const char *why)
-{
-	snprintf(err, errlen, "%s %s: %s", opt, arg, why);
-	return CHAT_CLIENT_ARGS_USAGE;
-}
-
-static enum chat_client_args chat_client_check(struct chat_client_config *cfg, bool v4, bool v6,
-					       const char *name, const char *login, char *err,
+static enum tool_args chat_client_check(struct chat_client_config *cfg, bool v4, bool v6,
+					const char *name, const char *login, char *err,
 					       size_t errlen)
 {
 	uint16_t port;
@@ -96,12 +87,12 @@ static enum chat_client_args chat_client_check(struct chat_client_config *cfg, b
 	else {
 		snprintf(cfg->name, sizeof(cfg->name), "%s", name ? name : login);
 		cfg->family = v4 ? AF_INET : v6 ? AF_INET6 : AF_UNSPEC;
-		return CHAT_CLIENT_ARGS_OK;
+		return TOOL_ARGS_OK;
 	}
-	return CHAT_CLIENT_ARGS_USAGE;
+	return TOOL_ARGS_USAGE;
 }
 
-enum chat_client_args chat_client_parse_args(int argc, char **argv, const char *login,
+enum tool_args chat_client_parse_args(int argc, char **argv, const char *login,
 					     struct chat_client_config *cfg, char *err, size_t errlen)
 {
 	const char *name = NULL, *why;
@@ -118,16 +109,16 @@ enum chat_client_args chat_client_parse_args(int argc, char **argv, const char *
 		case '6': v6 = true; break;
 		case 'w':
 			if (opt_parse_seconds(optarg, CHAT_CLIENT_WAIT_MAX_SECS, &cfg->wait_ms, &why) < 0)
-				return chat_client_bad(err, errlen, "-w", optarg, why);
+				return tool_bad_value(err, errlen, "-w", optarg, why);
 			if (cfg->wait_ms == 0)
-				return chat_client_bad(err, errlen, "-w", optarg, "must be more than 0");
+				return tool_bad_value(err, errlen, "-w", optarg, "must be more than 0");
 			break;
 		case OPT_NAME: name = optarg; break;
-		case 'h': return CHAT_CLIENT_ARGS_HELP;
-		case OPT_VERSION: return CHAT_CLIENT_ARGS_VERSION;
+		case 'h': return TOOL_ARGS_HELP;
+		case TOOL_OPT_VERSION: return TOOL_ARGS_VERSION;
 		default:
 			opt_getopt_error(c, argv, optind, optopt, chat_client_long_options, err, errlen);
-			return CHAT_CLIENT_ARGS_USAGE;
+			return TOOL_ARGS_USAGE;
 		}
 	}
 	if (optind < argc)
@@ -136,7 +127,7 @@ enum chat_client_args chat_client_parse_args(int argc, char **argv, const char *
 		cfg->port = argv[optind + 1];
 	if (optind + 2 < argc) {
 		snprintf(err, errlen, "unexpected argument '%s'", argv[optind + 2]);
-		return CHAT_CLIENT_ARGS_USAGE;
+		return TOOL_ARGS_USAGE;
 	}
 	return chat_client_check(cfg, v4, v6, name, login, err, errlen);
 }

@@ -9,6 +9,7 @@
 
 #include "core/addr.h"
 #include "chatwire/chatproto.h"
+#include "core/tool.h"
 
 #define CHATSRV_MAX_BINDS 8
 #define CHATSRV_ERR_MAX 256
@@ -41,17 +42,10 @@ struct chatsrv_config {
 	bool json, quiet, verbose;
 };
 
-enum chatsrv_args {
-	CHATSRV_ARGS_OK,
-	CHATSRV_ARGS_HELP,
-	CHATSRV_ARGS_VERSION,
-	CHATSRV_ARGS_USAGE,  /* err holds the reason */
-};
-
 extern const char chatsrv_usage_text[];
 
 void chatsrv_config_defaults(struct chatsrv_config *cfg);
-enum chatsrv_args chatsrv_parse_args(int argc, char **argv, struct chatsrv_config *cfg, char *err,
+enum tool_args chatsrv_parse_args(int argc, char **argv, struct chatsrv_config *cfg, char *err,
 				     size_t errlen);
 /* The addresses to bind: --bind's, or 127.0.0.1 and (if have_ipv6) ::1
  * as -4/-6 allow. Returns how many. */

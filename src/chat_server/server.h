@@ -82,8 +82,6 @@
 #define CHATSRV_VLOG_BURST 200
 /* A timer this close is handled now rather than slept for. */
 #define CHATSRV_TIMER_SLACK_US 1000
-/* SIGINT, SIGTERM and SIGHUP: each stops the server with its counters. */
-#define CHATSRV_NSIGNALS 3
 /* Tries for an ephemeral port free on every address. */
 #define CHATSRV_EPHEMERAL_TRIES 32
 
@@ -129,7 +127,8 @@ struct chatsrv_stats {
 };
 
 struct chatsrv_server {
-	struct event_base *base;
+	struct proc *proc;
+	struct event_base *base;      /* proc's */
 	const struct chatsrv_config *cfg;
 	struct chatsrv_socket socks[CHATSRV_MAX_BINDS];
 	unsigned nsocks;
@@ -159,7 +158,6 @@ struct chatsrv_server {
 	struct src_policy policy;
 	struct event *timer;
 	uint64_t timer_at;            /* when the timer is armed for; 0: not armed */
-	struct event *signals[CHATSRV_NSIGNALS];
 	struct chatsrv_stats stats;
 	bool stopping;
 };

@@ -111,7 +111,7 @@ static int parse(char **argv)
 
 static void test_options(void **state)
 {
-	assert_int_equal(PARSE("5000"), CHAT_TCP_ARGS_OK);
+	assert_int_equal(PARSE("5000"), TOOL_ARGS_OK);
 	assert_null(cfg.host);
 	assert_int_equal(cfg.port_num, 5000);
 	assert_int_equal(cfg.family, AF_UNSPEC);
@@ -119,7 +119,7 @@ static void test_options(void **state)
 	assert_true(chat_tcp_name_valid(cfg.name, strlen(cfg.name)));
 
 	assert_int_equal(PARSE("--name", "bob", "-6", "-w", "0.5", "--no-fallback", "::1", "7"),
-			 CHAT_TCP_ARGS_OK);
+			 TOOL_ARGS_OK);
 	assert_string_equal(cfg.host, "::1");
 	assert_string_equal(cfg.port, "7");
 	assert_string_equal(cfg.name, "bob");
@@ -127,16 +127,16 @@ static void test_options(void **state)
 	assert_int_equal(cfg.connect_timeout_ms, 500);
 	assert_true(cfg.no_fallback);
 
-	assert_int_equal(PARSE("0"), CHAT_TCP_ARGS_OK);
-	assert_int_equal(PARSE("--help"), CHAT_TCP_ARGS_HELP);
-	assert_int_equal(PARSE("--version"), CHAT_TCP_ARGS_VERSION);
+	assert_int_equal(PARSE("0"), TOOL_ARGS_OK);
+	assert_int_equal(PARSE("--help"), TOOL_ARGS_HELP);
+	assert_int_equal(PARSE("--version"), TOOL_ARGS_VERSION);
 
-	assert_int_equal(PARSE("h", "0"), CHAT_TCP_ARGS_USAGE);
+	assert_int_equal(PARSE("h", "0"), TOOL_ARGS_USAGE);
 	assert_string_equal(err, "PORT 0: not a port to connect to (1-65535)");
-	assert_int_equal(PARSE("-w", "2", "5"), CHAT_TCP_ARGS_USAGE);
+	assert_int_equal(PARSE("-w", "2", "5"), TOOL_ARGS_USAGE);
 	assert_string_equal(err, "cannot use -w without HOST");
-	assert_int_equal(PARSE("--name", "x y", "5"), CHAT_TCP_ARGS_USAGE);
-	assert_int_equal(PARSE("a", "b", "c"), CHAT_TCP_ARGS_USAGE);
+	assert_int_equal(PARSE("--name", "x y", "5"), TOOL_ARGS_USAGE);
+	assert_int_equal(PARSE("a", "b", "c"), TOOL_ARGS_USAGE);
 	assert_string_equal(err, "unexpected argument 'c'");
 }
 
