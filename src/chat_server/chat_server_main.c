@@ -10,6 +10,8 @@
 #include "chat_server/options.h"
 #include "chat_server/report.h"
 #include "chat_server/server.h"
+#include "chat_server/session.h"
+#include "chat_server/udp.h"
 #include "core/clock.h"
 #include "core/log.h"
 #include "core/proc.h"
@@ -37,6 +39,9 @@ static void chatsrv_on_signal(int sig, void *arg)
 
 static void chatsrv_on_timer(evutil_socket_t fd, short what, void *arg)
 {
+	/* Acknowledgements that wait in the sockets first: no retransmission
+	 * of what has arrived. */
+	chatsrv_intake(arg);
 	chatsrv_session_on_timer(arg);
 }
 

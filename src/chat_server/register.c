@@ -5,13 +5,16 @@
  * has not proved itself are stateless, never longer than the datagram that
  * asked for them, and rate-limited: their source address is vouched for by
  * nobody, so they must not become a reflector or an amplifier. */
+#include "chat_server/register.h"
+
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "chat_server/cookie.h"
+#include "chat_server/outbound.h"
 #include "chat_server/report.h"
-#include "chat_server/server.h"
+#include "chat_server/session.h"
 #include "core/rng.h"
 
 static size_t reg_digits(uint64_t v)
@@ -246,7 +249,7 @@ void chatsrv_register(struct chatsrv_server *srv, unsigned s, const struct socka
 		return;
 	}
 	struct chatsrv_user *u = chatsrv_users_by_name(srv->users, name.p, name.len);
-	if (u && (u->sock != s || !chatsrv_addr_equal(&u->addr.sa, from))) {
+	if (u && (u->sock != s || !addr_equal(&u->addr.sa, from))) {
 		reg_answer(srv, s, from, &srv->notices, CHAT_DGRAM_MAX, 0, 1, 1,
 			   "ERR name-taken %.*s is registered from another address", (int)name.len,
 			   name.p);

@@ -1,5 +1,7 @@
 /* Run-time state of socklab chat-server, shared by its socket, session and
- * report parts, and the limits that shape the fan-out path. */
+ * report parts, and the limits that shape the fan-out path. The functions
+ * are declared per file; a datagram goes one way: udp.h (the sockets) →
+ * dispatch.h → register.h → session.h → outbound.h (the batches out). */
 #ifndef SOCKLAB_CHAT_SERVER_SERVER_H
 #define SOCKLAB_CHAT_SERVER_SERVER_H
 
@@ -161,51 +163,5 @@ struct chatsrv_server {
 	struct chatsrv_stats stats;
 	bool stopping;
 };
-
-/* udp.c: sockets, batches in and out, and the pump that alternates intake
- * and slices of work. */
-int chatsrv_sockets_open(struct chatsrv_server *srv, const union addr_any *addrs, unsigned n);
-void chatsrv_pump(struct chatsrv_server *srv);
-/* Takes in what waits on every socket (bounded); true if more may wait. */
-bool chatsrv_intake(struct chatsrv_server *srv);
-int chatsrv_sockets_start(struct chatsrv_server *srv);
-void chatsrv_sockets_close(struct chatsrv_server *srv);
-/* A slot for one more datagram on socket s (the batch is sent when full). */
-struct chat_builder *chatsrv_out_slot(struct chatsrv_server *srv, unsigned s);
-/* The n datagrams built in the slots from the last chatsrv_out_slot() on go to `to`. */
-void chatsrv_out_commit(struct chatsrv_server *srv, unsigned s, unsigned n,
-			const union addr_any *to);
-/* Room for at least n datagrams in a row on socket s. */
-unsigned chatsrv_out_room(struct chatsrv_server *srv, unsigned s, unsigned n);
-void chatsrv_out_send_all(struct chatsrv_server *srv);
-
-/* session.c: sessions over chatwire/chatlink. */
-extern const struct chatsrv_cmd_ops chatsrv_session_ops;
-void chatsrv_session_receive(struct chatsrv_server *srv, struct chatsrv_user *u,
-			     struct chat_dgram *d);
-void chatsrv_session_end(struct chatsrv_server *srv, struct chatsrv_user *u, const char *reason);
-void chatsrv_session_end_pending(struct chatsrv_server *srv);
-void chatsrv_session_mark_dirty(struct chatsrv_server *srv, struct chatsrv_user *u);
-void chatsrv_session_flush_dirty(struct chatsrv_server *srv);
-/* Handles queued lines until budget units of work are done or none is left. */
-void chatsrv_session_work(struct chatsrv_server *srv, uint64_t budget);
-void chatsrv_session_on_timer(struct chatsrv_server *srv);
-void chatsrv_session_arm_timer(struct chatsrv_server *srv);
-/* Retransmissions of the sessions still open (ended ones are in stats). */
-uint64_t chatsrv_session_live_retransmits(const struct chatsrv_server *srv);
-bool chatsrv_addr_equal(const struct sockaddr *a, const struct sockaddr *b);
-
-/* register.c: REG, and the answers to datagrams without a session. */
-/* size: the datagram's, which no answer to an unproven address exceeds. */
-void chatsrv_register(struct chatsrv_server *srv, unsigned s, const struct sockaddr *from,
-		      struct chat_dgram *d, size_t size);
-void chatsrv_notice_no_session(struct chatsrv_server *srv, unsigned s, const struct sockaddr *from,
-			       size_t size);
-
-/* dispatch.c: one datagram in. */
-void chatsrv_dispatch(struct chatsrv_server *srv, unsigned s, const uint8_t *p, size_t n,
-		      bool cut, const struct sockaddr *from);
-/* -v: true if one more line may be logged now (after any "suppressed" line). */
-bool chatsrv_vlog(struct chatsrv_server *srv);
 
 #endif

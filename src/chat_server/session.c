@@ -16,28 +16,17 @@
  * it has acknowledged something); one that acknowledges nothing for
  * CHATSRV_STALL_US holds nobody back and is dropped once it is over its
  * share; over --queue-memory in all, the session holding most is dropped. */
+#include "chat_server/session.h"
+
 #include <stddef.h>
 #include <string.h>
 
+#include "chat_server/outbound.h"
 #include "chat_server/report.h"
-#include "chat_server/server.h"
 #include "core/clock.h"
 
 #define SESSION_OF_TIMER(t) \
 	((struct chatsrv_user *)((char *)(t) - offsetof(struct chatsrv_user, timer)))
-
-bool chatsrv_addr_equal(const struct sockaddr *a, const struct sockaddr *b)
-{
-	if (a->sa_family != b->sa_family)
-		return false;
-	if (a->sa_family == AF_INET) {
-		const struct sockaddr_in *x = (const void *)a, *y = (const void *)b;
-		return x->sin_port == y->sin_port && x->sin_addr.s_addr == y->sin_addr.s_addr;
-	}
-	const struct sockaddr_in6 *x = (const void *)a, *y = (const void *)b;
-	return x->sin6_port == y->sin6_port && x->sin6_scope_id == y->sin6_scope_id &&
-	       memcmp(&x->sin6_addr, &y->sin6_addr, sizeof(x->sin6_addr)) == 0;
-}
 
 void chatsrv_session_mark_dirty(struct chatsrv_server *srv, struct chatsrv_user *u)
 {
@@ -393,10 +382,6 @@ void chatsrv_session_on_timer(struct chatsrv_server *srv)
 	struct chatsrv_timer *t;
 
 	srv->timer_at = 0; /* a libevent timer fires once */
-	/* Acknowledgements that wait in the sockets first: no retransmission
-	 * of what has arrived. */
-	chatsrv_intake(srv);
-	now = clock_mono_us();
 	srv->now_us = now;
 	while ((t = chatsrv_heap_top(&srv->timers)) && t->at <= now + CHATSRV_TIMER_SLACK_US) {
 		struct chatsrv_user *u = SESSION_OF_TIMER(t);
