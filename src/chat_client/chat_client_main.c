@@ -10,6 +10,9 @@
 #include <readline/history.h>
 
 #include "chat_client/client.h"
+#include "chat_client/input.h"
+#include "chat_client/net.h"
+#include "chat_client/terminal.h"
 #include "core/log.h"
 #include "core/proc.h"
 

@@ -1,8 +1,10 @@
 /* One running chat-client: the UDP socket connected to the server, the
  * session end (chatwire/chatlink), the libevent loop and its timers, the input
  * (readline on a terminal, plain lines otherwise) and what the user is
- * talking to. net.c owns the socket and the session, input.c turns input
- * lines into messages, terminal.c keeps output from garbling a typed line. */
+ * talking to. input.c turns input lines into messages and hands them to
+ * net.c, which owns the socket and the session; terminal.c, below both,
+ * keeps output from garbling a typed line and hands typed lines back
+ * through a callback. Each file has its header; this one is the state. */
 #ifndef SOCKLAB_CHAT_CLIENT_CLIENT_H
 #define SOCKLAB_CHAT_CLIENT_CLIENT_H
 
@@ -52,6 +54,16 @@ enum cc_state {
 	CC_DONE,
 };
 
+struct chat_client;
+
+/* What net.c tells the input: input.c fills it in (cc_input_init), so that
+ * net.c, below input.c, never calls up. */
+struct cc_input_hooks {
+	void (*online)(struct chat_client *c); /* registered: input may start */
+	void (*pump)(struct chat_client *c);   /* something may be sendable now */
+	void (*stop)(struct chat_client *c);   /* no more input */
+};
+
 struct chat_client {
 	const struct chat_client_config *cfg;
 	struct proc *proc;
@@ -86,6 +98,7 @@ struct chat_client {
 	uint64_t await_until_us;
 
 	/* input */
+	struct cc_input_hooks input;
 	bool tty;                          /* readline on a terminal */
 	bool rl_active;                    /* readline's handler is installed */
 	bool stdin_pollable;
@@ -101,47 +114,5 @@ struct chat_client {
 	uint8_t rbuf[CHAT_DGRAM_MAX + 1];
 	struct chat_builder out[CC_FLUSH_MAX];
 };
-
-/* net.c */
-int cc_net_open(struct chat_client *c);
-void cc_net_close(struct chat_client *c);
-void cc_register(struct chat_client *c);
-/* Queues a message line; false if the session is stuck. */
-bool cc_send(struct chat_client *c, const char *line, size_t len);
-/* Sends what is due now (with ack_only: at least an acknowledgement). */
-void cc_flush(struct chat_client *c, bool ack_only);
-void cc_quit(struct chat_client *c, bool drain);
-void cc_finish(struct chat_client *c, int code);
-void cc_on_sock(evutil_socket_t fd, short what, void *arg);
-void cc_on_rto(evutil_socket_t fd, short what, void *arg);
-void cc_on_keepalive(evutil_socket_t fd, short what, void *arg);
-void cc_on_timeout(evutil_socket_t fd, short what, void *arg);
-void cc_timer_at(struct event *ev, uint64_t at_us);
-
-/* input.c */
-int cc_input_init(struct chat_client *c);
-void cc_input_free(struct chat_client *c);
-/* Registered: input may start (or go on after registering again). */
-void cc_input_online(struct chat_client *c);
-/* Takes input lines while they can be sent now. */
-void cc_pump(struct chat_client *c);
-void cc_input_stop(struct chat_client *c);
-void cc_on_stdin(evutil_socket_t fd, short what, void *arg);
-void cc_on_later(evutil_socket_t fd, short what, void *arg);
-/* A line typed on the terminal (NULL: Ctrl-D). */
-void cc_input_line(struct chat_client *c, char *line);
-
-/* terminal.c */
-void cc_term_start(struct chat_client *c);
-void cc_term_stop(struct chat_client *c);
-void cc_term_read(struct chat_client *c);
-void cc_term_resize(struct chat_client *c);
-/* Shows the prompt of the current target. */
-void cc_term_prompt(struct chat_client *c);
-/* One line on f (stdout or stderr) above the line being typed. */
-void cc_print(struct chat_client *c, FILE *f, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-/* "socklab chat-client: ..." on stderr, above the line being typed. */
-void cc_error(struct chat_client *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 #endif

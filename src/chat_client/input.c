@@ -3,18 +3,27 @@
  * come (so that "$roomjoin lobby" then "hi" says hi in lobby), within the
  * flood rate, and while the server keeps up. Input is not read while a
  * line is held, so a fast pipe waits instead of filling memory. */
-#include "chat_client/client.h"
+#include "chat_client/input.h"
 
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "chat_client/net.h"
+#include "chat_client/terminal.h"
 #include "core/clock.h"
 #include "core/sock.h"
 
+static void cc_input_online(struct chat_client *c);
+static void cc_pump(struct chat_client *c);
+static void cc_input_stop(struct chat_client *c);
+static void cc_input_line(struct chat_client *c, char *line);
+
 int cc_input_init(struct chat_client *c)
 {
+	c->input = (struct cc_input_hooks){ .online = cc_input_online, .pump = cc_pump,
+					    .stop = cc_input_stop };
 	c->tty = isatty(STDIN_FILENO) == 1 && isatty(STDOUT_FILENO) == 1;
 	c->stdin_pollable = fd_pollable(STDIN_FILENO);
 	if (linebuf_init(&c->in, CC_INPUT_MAX) < 0)
@@ -48,16 +57,16 @@ static void cc_input_watch(struct chat_client *c, bool want)
 	c->stdin_watched = want;
 }
 
-void cc_input_stop(struct chat_client *c)
+static void cc_input_stop(struct chat_client *c)
 {
 	cc_input_watch(c, false);
 	cc_term_stop(c);
 }
 
-void cc_input_online(struct chat_client *c)
+static void cc_input_online(struct chat_client *c)
 {
 	c->started = true;
-	cc_term_start(c);
+	cc_term_start(c, cc_input_line);
 	cc_term_prompt(c);
 }
 
@@ -151,7 +160,7 @@ static void cc_exec(struct chat_client *c, const struct chat_cmd *cmd)
 	}
 }
 
-void cc_pump(struct chat_client *c)
+static void cc_pump(struct chat_client *c)
 {
 	bool wants_input = false;
 	struct chat_cmd cmd;
@@ -199,7 +208,7 @@ void cc_on_stdin(evutil_socket_t fd, short what, void *arg)
 	cc_pump(c);
 }
 
-void cc_input_line(struct chat_client *c, char *line)
+static void cc_input_line(struct chat_client *c, char *line)
 {
 	if (!line) {
 		c->stdin_eof = true;

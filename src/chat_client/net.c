@@ -3,7 +3,7 @@
  * datagrams in and out through chatwire/chatlink, the
  * retransmission and keepalive timers, registering again when the server
  * lost the session, and leaving (BYE until "OK bye" or a timeout). */
-#include "chat_client/client.h"
+#include "chat_client/net.h"
 
 #include <errno.h>
 #include <netdb.h>
@@ -12,6 +12,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "chat_client/terminal.h"
 #include "core/clock.h"
 #include "core/resolve.h"
 #include "core/rng.h"
@@ -103,7 +104,7 @@ void cc_finish(struct chat_client *c, int code)
 	}
 	c->state = CC_DONE;
 	c->exit_code = code;
-	cc_input_stop(c);
+	c->input.stop(c);
 	event_base_loopexit(c->base, NULL);
 }
 
@@ -209,7 +210,7 @@ static void cc_welcomed(struct chat_client *c)
 	evtimer_del(c->ev_timeout);
 	tbucket_init(&c->pace, CC_PACE_RATE, CC_PACE_BURST, now);
 	cc_print(c, stdout, "registered as %s on %s", c->cfg->name, c->where);
-	cc_input_online(c);
+	c->input.online(c);
 }
 
 static void cc_refused_registration(struct chat_client *c, const struct chat_event *ev)
@@ -384,7 +385,7 @@ void cc_on_sock(evutil_socket_t fd, short what, void *arg)
 		cc_send_reg(c);
 	}
 	cc_flush(c, false); /* acknowledge at once: well within 20 ms */
-	cc_pump(c);
+	c->input.pump(c);
 	cc_term_prompt(c);
 }
 
@@ -415,7 +416,7 @@ void cc_quit(struct chat_client *c, bool drain)
 	c->state = CC_QUITTING;
 	c->drain = drain;
 	c->has_held = false;
-	cc_input_stop(c);
+	c->input.stop(c);
 	cc_send(c, "BYE", 3);
 	cc_flush(c, false);
 	cc_timer_at(c->ev_timeout, clock_mono_us() + (drain ? CC_DRAIN_WAIT_US : CC_QUIT_WAIT_US));

@@ -3,7 +3,7 @@
  * clear the prompt and typed line, print, draw them again — so an arriving
  * message never garbles what the user is typing. Without a terminal this
  * is plain line output. */
-#include "chat_client/client.h"
+#include "chat_client/terminal.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +15,7 @@
 
 /* readline's line handler takes no context: the one client of the process. */
 static struct chat_client *term_client;
+static void (*term_line_cb)(struct chat_client *c, char *line);
 static bool term_in_handler;
 
 static void term_on_line(char *line)
@@ -26,15 +27,16 @@ static void term_on_line(char *line)
 		fputc('\n', rl_outstream);
 		fflush(rl_outstream);
 	}
-	cc_input_line(term_client, line);
+	term_line_cb(term_client, line);
 	term_in_handler = false;
 }
 
-void cc_term_start(struct chat_client *c)
+void cc_term_start(struct chat_client *c, void (*on_line)(struct chat_client *c, char *line))
 {
 	if (!c->tty || c->rl_active)
 		return;
 	term_client = c;
+	term_line_cb = on_line;
 	rl_readline_name = "socklab-chat-client";
 	rl_instream = stdin;
 	rl_outstream = stdout;
