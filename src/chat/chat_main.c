@@ -8,22 +8,22 @@
 #include "chat/session.h"
 #include "core/log.h"
 
-static enum tool_args chat_parse(int argc, char **argv, void *cfg, char *err, size_t errlen)
+static enum tool_args chat_tool_parse(int argc, char **argv, void *cfg, char *err, size_t errlen)
 {
-	return chat_tcp_parse_args(argc, argv, cfg, err, errlen);
+	return chat_parse_args(argc, argv, cfg, err, errlen);
 }
 
-static int chat_run(void *arg)
+static int chat_tool_run(void *arg)
 {
-	const struct chat_tcp_config *cfg = arg;
+	const struct chat_config *cfg = arg;
 	char err[CHAT_TCP_ERR_MAX], where[CHAT_TCP_ERR_MAX];
 	int fd = -1;
 
 	if (cfg->host) {
-		fd = chat_tcp_connect(cfg->host, cfg->port, cfg->family, cfg->connect_timeout_ms, err,
+		fd = chat_connect(cfg->host, cfg->port, cfg->family, cfg->connect_timeout_ms, err,
 				      sizeof(err));
 		if (fd < 0) {
-			chat_tcp_hostport_str(cfg->host, cfg->port, where, sizeof(where));
+			chat_hostport_str(cfg->host, cfg->port, where, sizeof(where));
 			if (cfg->no_fallback) {
 				log_error("cannot connect to %s: %s", where, err);
 				return 1;
@@ -32,14 +32,14 @@ static int chat_run(void *arg)
 				  cfg->port);
 		}
 	}
-	return chat_tcp_run(cfg, fd);
+	return chat_run(cfg, fd);
 }
 
 const struct tool chat_tool = {
 	.name = "chat",
 	.summary = "seed 003's TCP chat: two people, point to point, connect or listen",
-	.usage = chat_tcp_usage_text,
-	.cfg_size = sizeof(struct chat_tcp_config),
-	.parse = chat_parse,
-	.run = chat_run,
+	.usage = chat_usage_text,
+	.cfg_size = sizeof(struct chat_config),
+	.parse = chat_tool_parse,
+	.run = chat_tool_run,
 };

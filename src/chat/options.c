@@ -10,7 +10,7 @@
 
 #include "core/opt.h"
 
-const char chat_tcp_usage_text[] =
+const char chat_usage_text[] =
 	"Usage: socklab chat [options] PORT        listen on PORT for one peer\n"
 	"       socklab chat [options] HOST PORT   connect to HOST on PORT; if that fails,\n"
 	"                                          listen on PORT instead\n"
@@ -37,26 +37,26 @@ const char chat_tcp_usage_text[] =
 
 enum { OPT_NAME = 256, OPT_NO_FALLBACK };
 
-static const struct option chat_tcp_long_options[] = {
+static const struct option chat_long_options[] = {
 	{ "name", required_argument, NULL, OPT_NAME },
 	{ "no-fallback", no_argument, NULL, OPT_NO_FALLBACK },
 	TOOL_LONG_OPTIONS_END,
 };
 
-void chat_tcp_default_name(char *out, size_t outlen)
+void chat_default_name(char *out, size_t outlen)
 {
 	const char *login = getlogin();
 
-	if (!login || !chat_tcp_name_valid(login, strlen(login))) {
+	if (!login || !chat_name_valid(login, strlen(login))) {
 		struct passwd *pw = getpwuid(geteuid());
 		login = pw ? pw->pw_name : NULL;
 	}
-	if (!login || !chat_tcp_name_valid(login, strlen(login)))
+	if (!login || !chat_name_valid(login, strlen(login)))
 		login = "anonymous";
 	snprintf(out, outlen, "%s", login);
 }
 
-enum tool_args chat_tcp_parse_args(int argc, char **argv, struct chat_tcp_config *cfg,
+enum tool_args chat_parse_args(int argc, char **argv, struct chat_config *cfg,
 				       char *err, size_t errlen)
 {
 	const char *name = NULL, *why;
@@ -68,7 +68,7 @@ enum tool_args chat_tcp_parse_args(int argc, char **argv, struct chat_tcp_config
 	cfg->connect_timeout_ms = CHAT_TCP_CONNECT_TIMEOUT_MS;
 	optind = 0;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":46w:h", chat_tcp_long_options, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":46w:h", chat_long_options, NULL)) != -1) {
 		switch (c) {
 		case '4': cfg->family = AF_INET; break;
 		case '6': cfg->family = AF_INET6; break;
@@ -85,7 +85,7 @@ enum tool_args chat_tcp_parse_args(int argc, char **argv, struct chat_tcp_config
 		case 'h': return TOOL_ARGS_HELP;
 		case TOOL_OPT_VERSION: return TOOL_ARGS_VERSION;
 		default:
-			opt_getopt_error(c, argv, optind, optopt, chat_tcp_long_options, err, errlen);
+			opt_getopt_error(c, argv, optind, optopt, chat_long_options, err, errlen);
 			return TOOL_ARGS_USAGE;
 		}
 	}
@@ -111,14 +111,14 @@ enum tool_args chat_tcp_parse_args(int argc, char **argv, struct chat_tcp_config
 		snprintf(err, errlen, "cannot use --no-fallback without HOST");
 	} else if (!cfg->host && timeout_given) {
 		snprintf(err, errlen, "cannot use -w without HOST");
-	} else if (name && !chat_tcp_name_valid(name, strlen(name))) {
+	} else if (name && !chat_name_valid(name, strlen(name))) {
 		return tool_bad_value(err, errlen, "--name", name,
 				    "not 1-32 of A-Z a-z 0-9 . _ - (starting with a letter or digit)");
 	} else {
 		if (name)
 			snprintf(cfg->name, sizeof(cfg->name), "%s", name);
 		else
-			chat_tcp_default_name(cfg->name, sizeof(cfg->name));
+			chat_default_name(cfg->name, sizeof(cfg->name));
 		return TOOL_ARGS_OK;
 	}
 	return TOOL_ARGS_USAGE;

@@ -6,6 +6,6 @@
 
 #include "core/tool.h"
 
-extern const struct tool chat_client_tool;
+extern const struct tool chatcli_tool;
 
 #endif

@@ -16,9 +16,9 @@
 #include "core/log.h"
 #include "core/proc.h"
 
-static const int cc_signals[] = { SIGINT, SIGTERM, SIGHUP, SIGWINCH };
+static const int chatcli_signals[] = { SIGINT, SIGTERM, SIGHUP, SIGWINCH };
 
-static const char *cc_login_name(void)
+static const char *chatcli_login_name(void)
 {
 	const struct passwd *pw = getpwuid(getuid());
 	const char *env = getenv("USER");
@@ -28,29 +28,29 @@ static const char *cc_login_name(void)
 	return env && *env ? env : NULL;
 }
 
-static void cc_on_signal(int sig, void *arg)
+static void chatcli_on_signal(int sig, void *arg)
 {
 	struct chat_client *c = arg;
 
 	if (sig == SIGWINCH)
-		cc_term_resize(c);
+		chatcli_term_resize(c);
 	else
-		cc_quit(c, false); /* BYE as for $quit; a second signal ends at once */
+		chatcli_quit(c, false); /* BYE as for $quit; a second signal ends at once */
 }
 
-static int cc_events_new(struct chat_client *c)
+static int chatcli_events_new(struct chat_client *c)
 {
-	c->ev_rto = evtimer_new(c->base, cc_on_rto, c);
-	c->ev_keepalive = evtimer_new(c->base, cc_on_keepalive, c);
-	c->ev_timeout = evtimer_new(c->base, cc_on_timeout, c);
-	c->ev_later = evtimer_new(c->base, cc_on_later, c);
+	c->ev_rto = evtimer_new(c->base, chatcli_on_rto, c);
+	c->ev_keepalive = evtimer_new(c->base, chatcli_on_keepalive, c);
+	c->ev_timeout = evtimer_new(c->base, chatcli_on_timeout, c);
+	c->ev_later = evtimer_new(c->base, chatcli_on_later, c);
 	if (!c->ev_rto || !c->ev_keepalive || !c->ev_timeout || !c->ev_later)
 		return -1;
-	return proc_on_signals(c->proc, cc_signals, sizeof(cc_signals) / sizeof(cc_signals[0]),
-			       cc_on_signal, c);
+	return proc_on_signals(c->proc, chatcli_signals, sizeof(chatcli_signals) / sizeof(chatcli_signals[0]),
+			       chatcli_on_signal, c);
 }
 
-static void cc_events_free(struct chat_client *c)
+static void chatcli_events_free(struct chat_client *c)
 {
 	struct event *evs[] = { c->ev_rto, c->ev_keepalive, c->ev_timeout, c->ev_later };
 
@@ -59,9 +59,9 @@ static void cc_events_free(struct chat_client *c)
 			event_free(evs[i]);
 }
 
-static int cc_run(void *arg)
+static int chatcli_run(void *arg)
 {
-	const struct chat_client_config *cfg = arg;
+	const struct chatcli_config *cfg = arg;
 	struct chat_client *c = calloc(1, sizeof(*c));
 	int rc = 1;
 
@@ -71,40 +71,40 @@ static int cc_run(void *arg)
 	}
 	c->cfg = cfg;
 	c->fd = -1;
-	chat_link_init(&c->link);
+	chatwire_link_init(&c->link);
 	c->proc = proc_new();
 	if (c->proc)
 		c->base = proc_base(c->proc);
-	if (!c->proc || cc_events_new(c) < 0 || cc_input_init(c) < 0) {
+	if (!c->proc || chatcli_events_new(c) < 0 || chatcli_input_init(c) < 0) {
 		log_error("cannot set up the event loop");
 		goto out;
 	}
-	if (cc_net_open(c) < 0)
+	if (chatcli_net_open(c) < 0)
 		goto out;
-	cc_register(c);
+	chatcli_register(c);
 	proc_loop(c->proc);
 	rc = c->exit_code;
 out:
-	cc_input_free(c);
-	cc_net_close(c);
-	cc_events_free(c);
-	chat_link_free(&c->link);
+	chatcli_input_free(c);
+	chatcli_net_close(c);
+	chatcli_events_free(c);
+	chatwire_link_free(&c->link);
 	proc_free(c->proc);
 	clear_history();
 	free(c);
 	return rc;
 }
 
-static enum tool_args cc_parse(int argc, char **argv, void *cfg, char *err, size_t errlen)
+static enum tool_args chatcli_parse(int argc, char **argv, void *cfg, char *err, size_t errlen)
 {
-	return chat_client_parse_args(argc, argv, cc_login_name(), cfg, err, errlen);
+	return chatcli_parse_args(argc, argv, chatcli_login_name(), cfg, err, errlen);
 }
 
-const struct tool chat_client_tool = {
+const struct tool chatcli_tool = {
 	.name = "chat-client",
 	.summary = "seed 003's UDP chat client: users, rooms, private messages",
-	.usage = chat_client_usage_text,
-	.cfg_size = sizeof(struct chat_client_config),
-	.parse = cc_parse,
-	.run = cc_run,
+	.usage = chatcli_usage_text,
+	.cfg_size = sizeof(struct chatcli_config),
+	.parse = chatcli_parse,
+	.run = chatcli_run,
 };

@@ -47,7 +47,7 @@
 #define CC_HISTORY_MAX 500            /* readline history lines */
 #define CC_WHERE_MAX (ADDR_STRLEN + 300)
 
-enum cc_state {
+enum chatcli_state {
 	CC_REGISTERING,   /* REG sent, waiting for WELCOME */
 	CC_ONLINE,
 	CC_QUITTING,      /* BYE sent, waiting for "OK bye" */
@@ -56,16 +56,16 @@ enum cc_state {
 
 struct chat_client;
 
-/* What net.c tells the input: input.c fills it in (cc_input_init), so that
+/* What net.c tells the input: input.c fills it in (chatcli_input_init), so that
  * net.c, below input.c, never calls up. */
-struct cc_input_hooks {
+struct chatcli_input_hooks {
 	void (*online)(struct chat_client *c); /* registered: input may start */
 	void (*pump)(struct chat_client *c);   /* something may be sendable now */
 	void (*stop)(struct chat_client *c);   /* no more input */
 };
 
 struct chat_client {
-	const struct chat_client_config *cfg;
+	const struct chatcli_config *cfg;
 	struct proc *proc;
 	struct event_base *base;           /* proc's */
 	struct event *ev_sock, *ev_stdin, *ev_rto, *ev_keepalive, *ev_timeout, *ev_later;
@@ -73,7 +73,7 @@ struct chat_client {
 	struct addrinfo *addrs, *addr;     /* the server's addresses; the one in use */
 	char where[CC_WHERE_MAX];          /* "HOST:PORT" as given */
 	char wait[24];                     /* -w as "5 s" */
-	enum cc_state state;
+	enum chatcli_state state;
 	int exit_code;
 	bool drain;                        /* quitting at the end of input */
 	bool started;                      /* registered once: input is running */
@@ -92,13 +92,13 @@ struct chat_client {
 	bool refused_told;
 	uint64_t refusals;                 /* lines refused: the exit status is 1 */
 
-	struct chat_target target;
+	struct chatcli_target target;
 	struct tbucket pace;
 	const char *await;                 /* input waits for this OK ("join") */
 	uint64_t await_until_us;
 
 	/* input */
-	struct cc_input_hooks input;
+	struct chatcli_input_hooks input;
 	bool tty;                          /* readline on a terminal */
 	bool rl_active;                    /* readline's handler is installed */
 	bool stdin_pollable;
@@ -110,7 +110,7 @@ struct chat_client {
 	bool has_held;
 	char prompt[CHAT_PROMPT_MAX];
 
-	struct chat_display display;
+	struct chatcli_display display;
 	uint8_t rbuf[CHAT_DGRAM_MAX + 1];
 	struct chat_builder out[CC_FLUSH_MAX];
 };

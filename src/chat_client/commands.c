@@ -10,7 +10,7 @@
 		 "$roomleave $kick $help $quit"
 #define CMD_NAME_RULE "1 to 32 of A-Z a-z 0-9 _ - . starting with a letter or digit"
 
-const char chat_cmd_help_text[] =
+const char chatcli_cmd_help_text[] =
 	"commands:\n"
 	"  $userlist          the users on the server\n"
 	"  $roomlist          the rooms and how many are in each\n"
@@ -29,7 +29,7 @@ enum cmd_arg { ARG_NONE, ARG_USER, ARG_ROOM };
 
 struct cmd_def {
 	const char *name;
-	enum chat_cmd_kind kind;
+	enum chatcli_cmd_kind kind;
 	const char *verb;          /* the protocol message, for CHAT_CMD_SEND */
 	enum cmd_arg arg;
 	const char *await;         /* the OK that answers it, when it moves the target */
@@ -88,7 +88,7 @@ static const struct cmd_def *cmd_find(const struct chat_word *w)
 	return NULL;
 }
 
-static void cmd_build(struct chat_cmd *out, const char *verb, const struct chat_word *arg)
+static void cmd_build(struct chatcli_cmd *out, const char *verb, const struct chat_word *arg)
 {
 	int k = arg ? snprintf(out->line, sizeof(out->line), "%s %.*s", verb, (int)arg->len, arg->p)
 		    : snprintf(out->line, sizeof(out->line), "%s", verb);
@@ -96,7 +96,7 @@ static void cmd_build(struct chat_cmd *out, const char *verb, const struct chat_
 	out->len = (size_t)k;
 }
 
-static void cmd_command(const char *s, size_t n, const struct chat_target *t, struct chat_cmd *out)
+static void cmd_command(const char *s, size_t n, const struct chatcli_target *t, struct chatcli_cmd *out)
 {
 	struct chat_word w[CMD_WORDS_MAX];
 	size_t count = cmd_split(s + 1, n - 1, w, CMD_WORDS_MAX);
@@ -122,7 +122,7 @@ static void cmd_command(const char *s, size_t n, const struct chat_target *t, st
 		out->kind = CHAT_CMD_ERROR;
 		return;
 	}
-	if (d->arg != ARG_NONE && !chat_valid_name(w[1].p, w[1].len)) {
+	if (d->arg != ARG_NONE && !chatwire_valid_name(w[1].p, w[1].len)) {
 		out->kind = CHAT_CMD_ERROR;
 		snprintf(out->text, sizeof(out->text), "'%.*s' is not a %s name: " CMD_NAME_RULE,
 			 w[1].len > 40 ? 40 : (int)w[1].len, w[1].p, d->arg == ARG_USER ? "user" : "room");
@@ -133,7 +133,7 @@ static void cmd_command(const char *s, size_t n, const struct chat_target *t, st
 		return;
 	}
 	if (d->arg == ARG_ROOM && strcmp(d->name, "roomjoin") == 0 && t->room[0] &&
-	    chat_word_is(&w[1], t->room)) {
+	    chatwire_word_is(&w[1], t->room)) {
 		/* Joining my own room again: nothing to ask the server. */
 		out->kind = t->poke[0] ? CHAT_CMD_UNPOKE : CHAT_CMD_NOTE;
 		snprintf(out->text, sizeof(out->text),
@@ -144,7 +144,7 @@ static void cmd_command(const char *s, size_t n, const struct chat_target *t, st
 	out->await = d->await;
 }
 
-static void cmd_text(const char *s, size_t n, const struct chat_target *t, struct chat_cmd *out)
+static void cmd_text(const char *s, size_t n, const struct chatcli_target *t, struct chatcli_cmd *out)
 {
 	struct chat_word text = { s, n };
 
@@ -165,7 +165,7 @@ static void cmd_text(const char *s, size_t n, const struct chat_target *t, struc
 	out->paced = true;
 }
 
-void chat_cmd_parse(const char *s, size_t n, const struct chat_target *t, struct chat_cmd *out)
+void chatcli_cmd_parse(const char *s, size_t n, const struct chatcli_target *t, struct chatcli_cmd *out)
 {
 	memset(out, 0, sizeof(*out));
 	if (n > 0 && s[n - 1] == '\r')

@@ -12,18 +12,18 @@
 
 #define CHAT_CMD_TEXT_MAX 256
 
-enum chat_cmd_kind {
+enum chatcli_cmd_kind {
 	CHAT_CMD_NONE,     /* an empty line: nothing */
 	CHAT_CMD_SEND,     /* send line to the server */
-	CHAT_CMD_HELP,     /* show chat_cmd_help_text */
+	CHAT_CMD_HELP,     /* show chatcli_cmd_help_text */
 	CHAT_CMD_QUIT,     /* BYE, then leave */
 	CHAT_CMD_UNPOKE,   /* plain lines go to the room again (text says so) */
 	CHAT_CMD_NOTE,     /* nothing to send; text tells the user why */
 	CHAT_CMD_ERROR,    /* refused, not sent: text says why */
 };
 
-struct chat_cmd {
-	enum chat_cmd_kind kind;
+struct chatcli_cmd {
+	enum chatcli_cmd_kind kind;
 	bool paced;                     /* SAY or PRIV: counts against the flood limit */
 	const char *await;              /* the OK verb that answers it ("join"), or NULL */
 	char line[CHAT_LINE_MAX];       /* the protocol message: "SAY hello" */
@@ -31,9 +31,9 @@ struct chat_cmd {
 	char text[CHAT_CMD_TEXT_MAX];
 };
 
-extern const char chat_cmd_help_text[];
+extern const char chatcli_cmd_help_text[];
 
 /* One input line (without its LF; a CR before it is dropped) to out. */
-void chat_cmd_parse(const char *in, size_t n, const struct chat_target *t, struct chat_cmd *out);
+void chatcli_cmd_parse(const char *in, size_t n, const struct chatcli_target *t, struct chatcli_cmd *out);
 
 #endif

@@ -28,7 +28,7 @@ enum chat_ev_kind {
 	CHAT_EV_ERR,       /* ERR <code> [text]: what, text */
 };
 
-struct chat_event {
+struct chatcli_event {
 	enum chat_ev_kind kind;
 	struct chat_word what;   /* LIST's kind, OK's verb, ERR's code */
 	struct chat_word room;
@@ -40,9 +40,9 @@ struct chat_event {
 };
 
 /* Fills ev; a message that does not parse is CHAT_EV_UNKNOWN. */
-void chat_event_parse(const char *line, size_t len, struct chat_event *ev);
+void chatcli_event_parse(const char *line, size_t len, struct chatcli_event *ev);
 /* The event's word equals s. */
-bool chat_event_what_is(const struct chat_event *ev, const char *s);
+bool chatcli_event_what_is(const struct chatcli_event *ev, const char *s);
 
 enum chat_out {
 	CHAT_OUT_NONE,     /* nothing to show (yet) */
@@ -50,7 +50,7 @@ enum chat_out {
 	CHAT_OUT_STDERR,
 };
 
-struct chat_display {
+struct chatcli_display {
 	char kind[CHAT_NAME_MAX + 1];   /* the list being gathered, "" if none */
 	size_t items, dropped;
 	size_t len;                     /* of acc */
@@ -61,11 +61,11 @@ struct chat_display {
 	char shown[TEXTESC_MAX(CHAT_DISPLAY_MAX + 128)];
 };
 
-void chat_display_init(struct chat_display *d);
+void chatcli_display_init(struct chatcli_display *d);
 /* The line to show for ev and where: NUL-terminated, in d->shown, escaped
  * as the TCP chat escapes a peer's line (textesc_term), so that nothing a
  * server or another user sends can drive the terminal. */
-enum chat_out chat_display_event(struct chat_display *d, const struct chat_event *ev,
+enum chat_out chatcli_display_event(struct chatcli_display *d, const struct chatcli_event *ev,
 				 const char **line);
 
 #endif

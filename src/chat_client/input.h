@@ -5,9 +5,9 @@
 #include "chat_client/client.h"
 
 /* Also fills in c->input, the hooks net.c calls. */
-int cc_input_init(struct chat_client *c);
-void cc_input_free(struct chat_client *c);
-void cc_on_stdin(evutil_socket_t fd, short what, void *arg);
-void cc_on_later(evutil_socket_t fd, short what, void *arg);
+int chatcli_input_init(struct chat_client *c);
+void chatcli_input_free(struct chat_client *c);
+void chatcli_on_stdin(evutil_socket_t fd, short what, void *arg);
+void chatcli_on_later(evutil_socket_t fd, short what, void *arg);
 
 #endif

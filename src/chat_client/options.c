@@ -8,7 +8,7 @@
 
 #include "core/opt.h"
 
-const char chat_client_usage_text[] =
+const char chatcli_usage_text[] =
 	"Usage: socklab chat-client [options] HOST PORT\n"
 	"\n"
 	"Joins the UDP chat of 'socklab chat-server PORT' on HOST under a name. Plain\n"
@@ -56,12 +56,12 @@ const char chat_client_usage_text[] =
 
 enum { OPT_NAME = 256 };
 
-static const struct option chat_client_long_options[] = {
+static const struct option chatcli_long_options[] = {
 	{ "name", required_argument, NULL, OPT_NAME },
 	TOOL_LONG_OPTIONS_END,
 };
 
-static enum tool_args chat_client_check(struct chat_client_config *cfg, bool v4, bool v6,
+static enum tool_args chatcli_check(struct chatcli_config *cfg, bool v4, bool v6,
 					const char *name, const char *login, char *err,
 					       size_t errlen)
 {
@@ -78,9 +78,9 @@ static enum tool_args chat_client_check(struct chat_client_config *cfg, bool v4,
 		snprintf(err, errlen, "PORT %s: not a port to send to (1-65535)", cfg->port);
 	else if (!name && !login)
 		snprintf(err, errlen, "no login name to chat under: use --name NAME");
-	else if (!name && !chat_valid_name(login, strlen(login)))
+	else if (!name && !chatwire_valid_name(login, strlen(login)))
 		snprintf(err, errlen, "your login name '%s' is not a chat name: use --name NAME", login);
-	else if (name && !chat_valid_name(name, strlen(name)))
+	else if (name && !chatwire_valid_name(name, strlen(name)))
 		snprintf(err, errlen,
 			 "--name %s: 1 to 32 of A-Z a-z 0-9 _ - . starting with a letter or digit",
 			 name);
@@ -92,8 +92,8 @@ static enum tool_args chat_client_check(struct chat_client_config *cfg, bool v4,
 	return TOOL_ARGS_USAGE;
 }
 
-enum tool_args chat_client_parse_args(int argc, char **argv, const char *login,
-					     struct chat_client_config *cfg, char *err, size_t errlen)
+enum tool_args chatcli_parse_args(int argc, char **argv, const char *login,
+					     struct chatcli_config *cfg, char *err, size_t errlen)
 {
 	const char *name = NULL, *why;
 	bool v4 = false, v6 = false;
@@ -103,7 +103,7 @@ enum tool_args chat_client_parse_args(int argc, char **argv, const char *login,
 	cfg->wait_ms = CHAT_CLIENT_WAIT_MS;
 	optind = 0;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":46w:h", chat_client_long_options, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":46w:h", chatcli_long_options, NULL)) != -1) {
 		switch (c) {
 		case '4': v4 = true; break;
 		case '6': v6 = true; break;
@@ -117,7 +117,7 @@ enum tool_args chat_client_parse_args(int argc, char **argv, const char *login,
 		case 'h': return TOOL_ARGS_HELP;
 		case TOOL_OPT_VERSION: return TOOL_ARGS_VERSION;
 		default:
-			opt_getopt_error(c, argv, optind, optopt, chat_client_long_options, err, errlen);
+			opt_getopt_error(c, argv, optind, optopt, chatcli_long_options, err, errlen);
 			return TOOL_ARGS_USAGE;
 		}
 	}
@@ -129,5 +129,5 @@ enum tool_args chat_client_parse_args(int argc, char **argv, const char *login,
 		snprintf(err, errlen, "unexpected argument '%s'", argv[optind + 2]);
 		return TOOL_ARGS_USAGE;
 	}
-	return chat_client_check(cfg, v4, v6, name, login, err, errlen);
+	return chatcli_check(cfg, v4, v6, name, login, err, errlen);
 }

@@ -31,7 +31,7 @@ static void term_on_line(char *line)
 	term_in_handler = false;
 }
 
-void cc_term_start(struct chat_client *c, void (*on_line)(struct chat_client *c, char *line))
+void chatcli_term_start(struct chat_client *c, void (*on_line)(struct chat_client *c, char *line))
 {
 	if (!c->tty || c->rl_active)
 		return;
@@ -47,12 +47,12 @@ void cc_term_start(struct chat_client *c, void (*on_line)(struct chat_client *c,
 	rl_inhibit_completion = 1;
 	rl_variable_bind("enable-bracketed-paste", "off");
 	stifle_history(CC_HISTORY_MAX);
-	chat_target_prompt(&c->target, c->prompt, sizeof(c->prompt));
+	chatcli_target_prompt(&c->target, c->prompt, sizeof(c->prompt));
 	rl_callback_handler_install(c->prompt, term_on_line);
 	c->rl_active = true;
 }
 
-void cc_term_stop(struct chat_client *c)
+void chatcli_term_stop(struct chat_client *c)
 {
 	if (!c->rl_active)
 		return;
@@ -65,13 +65,13 @@ void cc_term_stop(struct chat_client *c)
 	}
 }
 
-void cc_term_read(struct chat_client *c)
+void chatcli_term_read(struct chat_client *c)
 {
 	if (c->rl_active)
 		rl_callback_read_char();
 }
 
-void cc_term_resize(struct chat_client *c)
+void chatcli_term_resize(struct chat_client *c)
 {
 	if (c->rl_active)
 		rl_resize_terminal();
@@ -82,7 +82,7 @@ static bool term_sync_prompt(struct chat_client *c)
 {
 	char p[CHAT_PROMPT_MAX];
 
-	chat_target_prompt(&c->target, p, sizeof(p));
+	chatcli_target_prompt(&c->target, p, sizeof(p));
 	if (strcmp(p, c->prompt) == 0)
 		return false;
 	memcpy(c->prompt, p, sizeof(p));
@@ -90,13 +90,13 @@ static bool term_sync_prompt(struct chat_client *c)
 	return true;
 }
 
-void cc_term_prompt(struct chat_client *c)
+void chatcli_term_prompt(struct chat_client *c)
 {
 	char p[CHAT_PROMPT_MAX];
 
 	if (!c->rl_active)
 		return;
-	chat_target_prompt(&c->target, p, sizeof(p));
+	chatcli_target_prompt(&c->target, p, sizeof(p));
 	if (strcmp(p, c->prompt) == 0)
 		return;
 	if (term_in_handler) { /* readline shows the prompt itself after a line */
@@ -131,7 +131,7 @@ static void term_vprint(struct chat_client *c, FILE *f, const char *prefix, cons
 	}
 }
 
-void cc_print(struct chat_client *c, FILE *f, const char *fmt, ...)
+void chatcli_print(struct chat_client *c, FILE *f, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -140,7 +140,7 @@ void cc_print(struct chat_client *c, FILE *f, const char *fmt, ...)
 	va_end(ap);
 }
 
-void cc_error(struct chat_client *c, const char *fmt, ...)
+void chatcli_error(struct chat_client *c, const char *fmt, ...)
 {
 	va_list ap;
 

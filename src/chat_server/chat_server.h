@@ -5,6 +5,6 @@
 
 #include "core/tool.h"
 
-extern const struct tool chat_server_tool;
+extern const struct tool chatsrv_tool;
 
 #endif

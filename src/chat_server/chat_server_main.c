@@ -156,7 +156,7 @@ out:
 	return rc;
 }
 
-const struct tool chat_server_tool = {
+const struct tool chatsrv_tool = {
 	.name = "chat-server",
 	.summary = "seed 003's UDP chat server: an address book of users and rooms",
 	.usage = chatsrv_usage_text,

@@ -98,7 +98,7 @@ static bool cmd_text_ok(struct chatsrv_cmd_ctx *c, struct chatsrv_user *u, const
 		cmd_sendf(c, u, "ERR unknown-command usage: %s", verb);
 		return false;
 	}
-	if (!chat_valid_text(text, len)) {
+	if (!chatwire_valid_text(text, len)) {
 		cmd_sendf(c, u, "ERR too-long a line is at most %d bytes; this one has %zu and was "
 			  "not delivered", CHAT_TEXT_MAX, len);
 		return false;
@@ -222,7 +222,7 @@ static void cmd_who(struct chatsrv_cmd_ctx *c, struct chatsrv_user *u, struct cm
 static struct chatsrv_user *cmd_find_user(struct chatsrv_cmd_ctx *c, struct chatsrv_user *u,
 					  const char *name, size_t len)
 {
-	if (!chat_valid_name(name, len)) {
+	if (!chatwire_valid_name(name, len)) {
 		cmd_sendf(c, u, "ERR bad-name user names are " NAME_RULE);
 		return NULL;
 	}
@@ -245,7 +245,7 @@ static void cmd_priv(struct chatsrv_cmd_ctx *c, struct chatsrv_user *u, struct c
 	const char *p = a->p, *end = a->p + a->len;
 	struct chat_word w = { p, 0 };
 
-	chat_next_word(&p, end, &w);
+	chatwire_next_word(&p, end, &w);
 	struct chatsrv_user *to = cmd_find_user(c, u, w.p, w.len);
 	if (!to || !cmd_text_ok(c, u, "PRIV <user> <text>", p, (size_t)(end - p)))
 		return;
@@ -274,7 +274,7 @@ static void cmd_join(struct chatsrv_cmd_ctx *c, struct chatsrv_user *u, struct c
 {
 	char line[CHATSRV_LINE_MAX + 1];
 
-	if (!chat_valid_name(a->p, a->len)) {
+	if (!chatwire_valid_name(a->p, a->len)) {
 		cmd_err_room(c, u, CHATSRV_E_BAD_ROOM, a->p, a->len);
 		return;
 	}
@@ -386,9 +386,9 @@ void chatsrv_command(struct chatsrv_cmd_ctx *c, struct chatsrv_user *u, const ch
 	const char *p = line, *end = line + len;
 	struct chat_word verb = { line, 0 };
 
-	chat_next_word(&p, end, &verb);
+	chatwire_next_word(&p, end, &verb);
 	for (size_t i = 0; i < sizeof(cmd_table) / sizeof(cmd_table[0]); i++) {
-		if (chat_word_is(&verb, cmd_table[i].verb)) {
+		if (chatwire_word_is(&verb, cmd_table[i].verb)) {
 			struct cmd_args a = { p, (size_t)(end - p) };
 			cmd_table[i].fn(c, u, &a);
 			return;

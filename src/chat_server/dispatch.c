@@ -20,10 +20,10 @@ void chatsrv_dispatch(struct chatsrv_server *srv, unsigned s, const uint8_t *p, 
 	struct chat_dgram *d = &srv->dgram;
 
 	srv->stats.dgrams_in++;
-	int rc = cut ? CHAT_E_SIZE : chat_dgram_parse(p, n, d);
+	int rc = cut ? CHAT_E_SIZE : chatwire_dgram_parse(p, n, d);
 	if (rc != CHAT_OK) {
 		srv->stats.malformed++;
-		dispatch_ignored(srv, from, "malformed", chat_parse_error_name(rc));
+		dispatch_ignored(srv, from, "malformed", chatwire_parse_error_name(rc));
 		return;
 	}
 	if (!d->has_token) {

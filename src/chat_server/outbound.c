@@ -1,5 +1,5 @@
 /* The chat server's datagrams out: one sendmmsg(2) batch per socket,
- * filled in place by chat_link_flush so that a datagram is built once and
+ * filled in place by chatwire_link_flush so that a datagram is built once and
  * never copied. A datagram the kernel refuses is lost, as UDP may lose any. */
 #include "chat_server/outbound.h"
 

@@ -1,5 +1,5 @@
 /* The chat server's datagrams out: one sendmmsg(2) batch per socket,
- * filled in place by chat_link_flush so that a datagram is built once and
+ * filled in place by chatwire_link_flush so that a datagram is built once and
  * never copied. The bottom of the server: it calls nothing above it. */
 #ifndef SOCKLAB_CHAT_SERVER_OUTBOUND_H
 #define SOCKLAB_CHAT_SERVER_OUTBOUND_H

@@ -92,7 +92,7 @@ struct chatsrv_room *chatsrv_rooms_find(const struct chatsrv_rooms *r, const cha
 enum chatsrv_err chatsrv_room_can_create(const struct chatsrv_rooms *r, const char *name,
 					 size_t len, const struct chatsrv_user *creator)
 {
-	if (!chat_valid_name(name, len))
+	if (!chatwire_valid_name(name, len))
 		return CHATSRV_E_BAD_ROOM;
 	if (chatsrv_rooms_find(r, name, len))
 		return CHATSRV_E_ROOM_EXISTS;

@@ -114,7 +114,7 @@ struct chatsrv_socket {
 
 struct chatsrv_stats {
 	uint64_t dgrams_in, dgrams_out;
-	uint64_t malformed;           /* chat_dgram_parse refused it, or cut */
+	uint64_t malformed;           /* chatwire_dgram_parse refused it, or cut */
 	uint64_t spoofed;             /* a known token from another address */
 	uint64_t unregistered;        /* token "-" but no REG */
 	uint64_t unknown_token;       /* answered no-session (if the rate allowed) */

@@ -45,7 +45,7 @@ void chatsrv_users_free(struct chatsrv_users *t)
 	if (!t)
 		return;
 	for (size_t i = 0; t->all && i < t->count; i++) {
-		chat_link_free(&t->all[i]->link);
+		chatwire_link_free(&t->all[i]->link);
 		free(t->all[i]);
 	}
 	free(t->by_name);
@@ -97,7 +97,7 @@ struct chatsrv_user *chatsrv_users_by_token(const struct chatsrv_users *t, uint6
 struct chatsrv_user *chatsrv_users_add(struct chatsrv_users *t, const char *name, size_t len,
 				       uint64_t token, enum chatsrv_err *err)
 {
-	if (!chat_valid_name(name, len)) {
+	if (!chatwire_valid_name(name, len)) {
 		*err = CHATSRV_E_BAD_NAME;
 		return NULL;
 	}
@@ -121,7 +121,7 @@ struct chatsrv_user *chatsrv_users_add(struct chatsrv_users *t, const char *name
 	memcpy(u->name, name, len);
 	u->name_len = len;
 	u->token = token;
-	chat_link_init(&u->link);
+	chatwire_link_init(&u->link);
 	chatsrv_timer_init(&u->timer);
 	chatsrv_pending_list_init(&u->pend);
 	size_t ns = users_name_slot(t, name, len), ts = users_token_slot(t, token);
@@ -151,7 +151,7 @@ void chatsrv_users_remove(struct chatsrv_users *t, struct chatsrv_user *u)
 	struct chatsrv_user *last = t->all[--t->count];
 	t->all[u->pos] = last;
 	last->pos = u->pos;
-	chat_link_free(&u->link);
+	chatwire_link_free(&u->link);
 	free(u);
 }
 

@@ -12,25 +12,25 @@
 
 #include "chat_client/commands.h"
 
-static struct chat_cmd cmd;
+static struct chatcli_cmd cmd;
 
-static const struct chat_cmd *parse_in(const char *line, const char *room, const char *poke)
+static const struct chatcli_cmd *parse_in(const char *line, const char *room, const char *poke)
 {
-	struct chat_target t;
+	struct chatcli_target t;
 
-	chat_target_clear(&t);
+	chatcli_target_clear(&t);
 	strcpy(t.room, room);
 	strcpy(t.poke, poke);
-	chat_cmd_parse(line, strlen(line), &t, &cmd);
+	chatcli_cmd_parse(line, strlen(line), &t, &cmd);
 	return &cmd;
 }
 
-static const struct chat_cmd *parse(const char *line)
+static const struct chatcli_cmd *parse(const char *line)
 {
 	return parse_in(line, "", "");
 }
 
-static void assert_sends(const struct chat_cmd *c, const char *msg)
+static void assert_sends(const struct chatcli_cmd *c, const char *msg)
 {
 	assert_int_equal(c->kind, CHAT_CMD_SEND);
 	assert_int_equal(c->len, strlen(msg));
@@ -67,7 +67,7 @@ static void test_commands_that_move_the_target_wait(void **state)
 
 static void test_plain_lines_follow_the_target(void **state)
 {
-	const struct chat_cmd *c = parse_in("hello, world", "lobby", "");
+	const struct chatcli_cmd *c = parse_in("hello, world", "lobby", "");
 	assert_sends(c, "SAY hello, world");
 	assert_true(c->paced);
 	assert_null(c->await);
@@ -101,7 +101,7 @@ static void test_length_limit_is_exact(void **state)
 
 	memset(line, 'x', sizeof(line));
 	line[CHAT_TEXT_MAX] = '\0';
-	const struct chat_cmd *c = parse_in(line, "lobby", "");
+	const struct chatcli_cmd *c = parse_in(line, "lobby", "");
 	assert_int_equal(c->kind, CHAT_CMD_SEND);
 	assert_int_equal(c->len, 4 + CHAT_TEXT_MAX);
 	/* the longest PRIV fits a message line */
@@ -129,7 +129,7 @@ static void test_length_limit_is_exact(void **state)
 
 static void test_control_characters_are_refused(void **state)
 {
-	const struct chat_cmd *c = parse_in("bell\a here", "lobby", "");
+	const struct chatcli_cmd *c = parse_in("bell\a here", "lobby", "");
 	assert_int_equal(c->kind, CHAT_CMD_ERROR);
 	assert_string_equal(c->text, "line has a control character (0x07) at byte 5: not sent");
 	assert_int_equal(parse_in("esc \x1b[2J", "lobby", "")->kind, CHAT_CMD_ERROR);
@@ -142,7 +142,7 @@ static void test_control_characters_are_refused(void **state)
 
 static void test_unknown_commands_list_the_commands(void **state)
 {
-	const struct chat_cmd *c = parse("$bogus arg");
+	const struct chatcli_cmd *c = parse("$bogus arg");
 	assert_int_equal(c->kind, CHAT_CMD_ERROR);
 	assert_string_equal(c->text, "unknown command $bogus — commands: $userlist $roomlist $who "
 				     "$poke USER $roomcreate ROOM $roomjoin ROOM $roomleave $kick "
@@ -160,7 +160,7 @@ static void test_unknown_commands_list_the_commands(void **state)
 
 static void test_bad_arguments(void **state)
 {
-	const struct chat_cmd *c = parse("$poke");
+	const struct chatcli_cmd *c = parse("$poke");
 	assert_int_equal(c->kind, CHAT_CMD_ERROR);
 	assert_string_equal(c->text, "$poke takes one USER: $poke USER");
 	assert_string_equal(parse("$roomjoin a b")->text, "$roomjoin takes one ROOM: $roomjoin ROOM");
@@ -178,7 +178,7 @@ static void test_bad_arguments(void **state)
 
 static void test_joining_my_own_room(void **state)
 {
-	const struct chat_cmd *c = parse_in("$roomjoin lobby", "lobby", "bob");
+	const struct chatcli_cmd *c = parse_in("$roomjoin lobby", "lobby", "bob");
 	assert_int_equal(c->kind, CHAT_CMD_UNPOKE);
 	assert_string_equal(c->text, "plain lines go to lobby again");
 	c = parse_in("$roomjoin lobby", "lobby", "");

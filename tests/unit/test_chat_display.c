@@ -15,12 +15,12 @@
 #include "chat_client/display.h"
 #include "chat_client/target.h"
 
-static struct chat_display disp;
-static struct chat_event ev;
+static struct chatcli_display disp;
+static struct chatcli_event ev;
 
-static const struct chat_event *event(const char *line)
+static const struct chatcli_event *event(const char *line)
 {
-	chat_event_parse(line, strlen(line), &ev);
+	chatcli_event_parse(line, strlen(line), &ev);
 	return &ev;
 }
 
@@ -28,7 +28,7 @@ static const struct chat_event *event(const char *line)
 static const char *show(const char *msg, enum chat_out *out)
 {
 	const char *line = "";
-	enum chat_out where = chat_display_event(&disp, event(msg), &line);
+	enum chat_out where = chatcli_display_event(&disp, event(msg), &line);
 	if (out)
 		*out = where;
 	return where == CHAT_OUT_NONE ? "" : line;
@@ -43,7 +43,7 @@ static void assert_shows(const char *msg, const char *expect)
 
 static int setup(void **state)
 {
-	chat_display_init(&disp);
+	chatcli_display_init(&disp);
 	return 0;
 }
 
@@ -76,7 +76,7 @@ static void test_errors(void **state)
 	assert_shows("ERR no-such-user there is no user bob", "error: there is no user bob");
 	assert_shows("ERR flood", "error: flood");
 	assert_int_equal(event("ERR no-session unknown")->kind, CHAT_EV_ERR);
-	assert_true(chat_event_what_is(&ev, "no-session"));
+	assert_true(chatcli_event_what_is(&ev, "no-session"));
 }
 
 static void test_lists(void **state)
@@ -139,61 +139,61 @@ static void test_unknown_and_malformed(void **state)
 
 static void test_target_follows_confirmations(void **state)
 {
-	struct chat_target t;
+	struct chatcli_target t;
 	char prompt[CHAT_PROMPT_MAX];
 
-	chat_target_clear(&t);
-	chat_target_prompt(&t, prompt, sizeof(prompt));
+	chatcli_target_clear(&t);
+	chatcli_target_prompt(&t, prompt, sizeof(prompt));
 	assert_string_equal(prompt, "> ");
-	chat_target_apply(&t, event("OK create lobby"));
+	chatcli_target_apply(&t, event("OK create lobby"));
 	assert_string_equal(t.room, "lobby");
-	chat_target_prompt(&t, prompt, sizeof(prompt));
+	chatcli_target_prompt(&t, prompt, sizeof(prompt));
 	assert_string_equal(prompt, "lobby> ");
-	chat_target_apply(&t, event("OK poke bob"));
+	chatcli_target_apply(&t, event("OK poke bob"));
 	assert_string_equal(t.poke, "bob");
 	assert_string_equal(t.room, "lobby"); /* poking keeps the room */
-	chat_target_prompt(&t, prompt, sizeof(prompt));
+	chatcli_target_prompt(&t, prompt, sizeof(prompt));
 	assert_string_equal(prompt, "@bob> ");
-	chat_target_apply(&t, event("OK join dev"));
+	chatcli_target_apply(&t, event("OK join dev"));
 	assert_string_equal(t.room, "dev");
 	assert_string_equal(t.poke, ""); /* joining ends the poke */
-	chat_target_apply(&t, event("KICKED other carol"));
+	chatcli_target_apply(&t, event("KICKED other carol"));
 	assert_string_equal(t.room, "dev");
-	chat_target_apply(&t, event("KICKED dev carol"));
+	chatcli_target_apply(&t, event("KICKED dev carol"));
 	assert_string_equal(t.room, "");
-	chat_target_apply(&t, event("OK join dev"));
-	chat_target_apply(&t, event("MSG dev x hi"));
-	chat_target_apply(&t, event("ERR no-such-room no"));
+	chatcli_target_apply(&t, event("OK join dev"));
+	chatcli_target_apply(&t, event("MSG dev x hi"));
+	chatcli_target_apply(&t, event("ERR no-such-room no"));
 	assert_string_equal(t.room, "dev");
-	chat_target_apply(&t, event("OK leave dev"));
+	chatcli_target_apply(&t, event("OK leave dev"));
 	assert_string_equal(t.room, "");
-	chat_target_prompt(&t, prompt, sizeof(prompt));
+	chatcli_target_prompt(&t, prompt, sizeof(prompt));
 	assert_string_equal(prompt, "> ");
 	/* the longest name fits the prompt */
-	chat_target_apply(&t, event("OK poke abcdefghijabcdefghijabcdefghij12"));
-	chat_target_prompt(&t, prompt, sizeof(prompt));
+	chatcli_target_apply(&t, event("OK poke abcdefghijabcdefghijabcdefghij12"));
+	chatcli_target_prompt(&t, prompt, sizeof(prompt));
 	assert_string_equal(prompt, "@abcdefghijabcdefghijabcdefghij12> ");
 }
 
 static void test_answers(void **state)
 {
-	assert_true(chat_event_answers(event("OK join lobby"), "join"));
-	assert_false(chat_event_answers(event("OK poke bob"), "join"));
-	assert_true(chat_event_answers(event("ERR no-such-room no room x"), "join"));
-	assert_false(chat_event_answers(event("ERR flood slow down"), "join"));
-	assert_false(chat_event_answers(event("ERR too-long"), "join"));
-	assert_false(chat_event_answers(event("MSG lobby a hi"), "join"));
-	assert_false(chat_event_answers(event("OK join lobby"), NULL));
+	assert_true(chatcli_event_answers(event("OK join lobby"), "join"));
+	assert_false(chatcli_event_answers(event("OK poke bob"), "join"));
+	assert_true(chatcli_event_answers(event("ERR no-such-room no room x"), "join"));
+	assert_false(chatcli_event_answers(event("ERR flood slow down"), "join"));
+	assert_false(chatcli_event_answers(event("ERR too-long"), "join"));
+	assert_false(chatcli_event_answers(event("MSG lobby a hi"), "join"));
+	assert_false(chatcli_event_answers(event("OK join lobby"), NULL));
 }
 
 /* Only refusals that a plain line alone can get change the exit status. */
 static void test_refuses_line(void **state)
 {
-	assert_true(chat_event_refuses_line(event("ERR flood more than 20 lines a second")));
-	assert_true(chat_event_refuses_line(event("ERR too-long a line is at most 512 bytes")));
-	assert_false(chat_event_refuses_line(event("ERR no-such-room no room x")));
-	assert_false(chat_event_refuses_line(event("MSG lobby a flood")));
-	assert_false(chat_event_refuses_line(event("OK join lobby")));
+	assert_true(chatcli_event_refuses_line(event("ERR flood more than 20 lines a second")));
+	assert_true(chatcli_event_refuses_line(event("ERR too-long a line is at most 512 bytes")));
+	assert_false(chatcli_event_refuses_line(event("ERR no-such-room no room x")));
+	assert_false(chatcli_event_refuses_line(event("MSG lobby a flood")));
+	assert_false(chatcli_event_refuses_line(event("OK join lobby")));
 }
 
 /* What another user or the server sends cannot drive the terminal: C1
