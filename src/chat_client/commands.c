@@ -12,14 +12,7 @@
 
 const char chatcli_cmd_help_text[] =
 	"commands:\n"
-	"  $userlist          the users on the server\n"
-	"  $roomlist          the rooms and how many are in each\n"
-	"  $who               the members of your room\n"
-	"  $poke USER         talk privately with USER: plain lines go to USER only\n"
-	"  $roomcreate ROOM   create ROOM and join it\n"
-	"  $roomjoin ROOM     join ROOM (leaving the room you were in)\n"
-	"  $roomleave         leave your room\n"
-	"  $kick              remove every other member from your room (its creator only)\n"
+	CHATCLI_CMD_LINES
 	"  $help              this list\n"
 	"  $quit              leave the chat (Ctrl-D too)\n"
 	"plain lines go to the user you poked last, or else to your room; joining a\n"

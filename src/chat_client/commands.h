@@ -31,6 +31,17 @@ struct chatcli_cmd {
 	char text[CHAT_CMD_TEXT_MAX];
 };
 
+/* The commands that go to the server, a line each: in --help and $help. */
+#define CHATCLI_CMD_LINES \
+	"  $userlist          the users on the server\n" \
+	"  $roomlist          the rooms and how many are in each\n" \
+	"  $who               the members of your room\n" \
+	"  $poke USER         talk privately with USER: plain lines go to USER only\n" \
+	"  $roomcreate ROOM   create ROOM and join it\n" \
+	"  $roomjoin ROOM     join ROOM (leaving the room you were in)\n" \
+	"  $roomleave         leave your room\n" \
+	"  $kick              remove every other member from your room (its creator only)\n"
+
 extern const char chatcli_cmd_help_text[];
 
 /* One input line (without its LF; a CR before it is dropped) to out. */

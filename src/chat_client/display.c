@@ -218,10 +218,9 @@ static enum chat_out display_event(struct chatcli_display *d, const struct chatc
 		snprintf(o, n, "[private] %.*s: %.*s", W(ev->user), W(ev->text));
 		break;
 	case CHAT_EV_JOINED:
-		snprintf(o, n, "* %.*s joined %.*s", W(ev->user), W(ev->room));
-		break;
 	case CHAT_EV_LEFT:
-		snprintf(o, n, "* %.*s left %.*s", W(ev->user), W(ev->room));
+		snprintf(o, n, "* %.*s %s %.*s", W(ev->user),
+			 ev->kind == CHAT_EV_JOINED ? "joined" : "left", W(ev->room));
 		break;
 	case CHAT_EV_KICKED:
 		snprintf(o, n, "* you were kicked from %.*s by %.*s", W(ev->room), W(ev->user));

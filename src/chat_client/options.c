@@ -6,6 +6,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "chat_client/commands.h"
 #include "core/opt.h"
 
 const char chatcli_usage_text[] =
@@ -15,14 +16,7 @@ const char chatcli_usage_text[] =
 	"lines go to your room, or to the user you poked; lines that start with $ are\n"
 	"commands:\n"
 	"\n"
-	"  $userlist          the users on the server\n"
-	"  $roomlist          the rooms and how many are in each\n"
-	"  $who               the members of your room\n"
-	"  $poke USER         talk privately with USER: plain lines go to USER only\n"
-	"  $roomcreate ROOM   create ROOM and join it\n"
-	"  $roomjoin ROOM     join ROOM (leaving the room you were in)\n"
-	"  $roomleave         leave your room\n"
-	"  $kick              remove every other member from your room (its creator only)\n"
+	CHATCLI_CMD_LINES
 	"  $help              list the commands\n"
 	"  $quit              leave the chat (so do Ctrl-D and the end of input)\n"
 	"\n"

@@ -85,9 +85,12 @@ static void cmd_err_room(struct chatsrv_cmd_ctx *c, struct chatsrv_user *u, enum
 	}
 }
 
-static void cmd_err_not_in_room(struct chatsrv_cmd_ctx *c, struct chatsrv_user *u)
+/* The user's room; none: the answer says so, NULL. */
+static struct chatsrv_room *cmd_room(struct chatsrv_cmd_ctx *c, struct chatsrv_user *u)
 {
-	cmd_sendf(c, u, "ERR not-in-room you are in no room; JOIN or CREATE one");
+	if (!u->room)
+		cmd_sendf(c, u, "ERR not-in-room you are in no room; JOIN or CREATE one");
+	return u->room;
 }
 
 /* "SAY <text>", "PRIV <user> <text>": the text's checks, then flood control. */
@@ -205,13 +208,11 @@ static void cmd_rooms(struct chatsrv_cmd_ctx *c, struct chatsrv_user *u, struct 
 
 static void cmd_who(struct chatsrv_cmd_ctx *c, struct chatsrv_user *u, struct cmd_args *a)
 {
-	struct chatsrv_room *room = u->room;
+	struct chatsrv_room *room = cmd_room(c, u);
 	struct cmd_list l;
 
-	if (!room) {
-		cmd_err_not_in_room(c, u);
+	if (!room)
 		return;
-	}
 	list_start(&l, c, u, "who");
 	for (size_t i = 0; i < room->n; i++)
 		list_add(&l, room->members[i]->name, room->members[i]->name_len);
@@ -307,10 +308,8 @@ static void cmd_leave(struct chatsrv_cmd_ctx *c, struct chatsrv_user *u, struct 
 	char name[CHAT_NAME_MAX + 1];
 	size_t len;
 
-	if (!u->room) {
-		cmd_err_not_in_room(c, u);
+	if (!cmd_room(c, u))
 		return;
-	}
 	len = u->room->name_len;
 	memcpy(name, u->room->name, len); /* the room may go with the last member */
 	chatsrv_command_leave_room(c, u, "leave");
@@ -319,13 +318,11 @@ static void cmd_leave(struct chatsrv_cmd_ctx *c, struct chatsrv_user *u, struct 
 
 static void cmd_kick(struct chatsrv_cmd_ctx *c, struct chatsrv_user *u, struct cmd_args *a)
 {
-	struct chatsrv_room *room = u->room;
+	struct chatsrv_room *room = cmd_room(c, u);
 	char line[CHATSRV_LINE_MAX + 1];
 
-	if (!room) {
-		cmd_err_not_in_room(c, u);
+	if (!room)
 		return;
-	}
 	struct chatsrv_user *creator = chatsrv_room_creator(room);
 	if (creator != u) {
 		cmd_sendf(c, u, "ERR not-creator only %.*s may KICK in %.*s", (int)creator->name_len,
@@ -342,13 +339,11 @@ static void cmd_kick(struct chatsrv_cmd_ctx *c, struct chatsrv_user *u, struct c
 
 static void cmd_say(struct chatsrv_cmd_ctx *c, struct chatsrv_user *u, struct cmd_args *a)
 {
-	struct chatsrv_room *room = u->room;
+	struct chatsrv_room *room = cmd_room(c, u);
 	char line[CHATSRV_LINE_MAX + 1];
 
-	if (!room) {
-		cmd_err_not_in_room(c, u);
+	if (!room)
 		return;
-	}
 	if (!cmd_text_ok(c, u, "SAY <text>", a->p, a->len))
 		return;
 	/* Built once, queued for every member: the fan-out copies, never formats. */
