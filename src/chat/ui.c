@@ -15,6 +15,7 @@
 
 #include "chat/proto.h"
 #include "core/log.h"
+#include "core/rlterm.h"
 #include "core/sock.h"
 
 /* readline's line handler takes no context: the one UI it serves. */
@@ -157,19 +158,14 @@ int chat_ui_init(struct chat_ui *ui, struct event_base *base,
 	}
 	if (!chat_ui_atexit_done && atexit(chat_ui_at_exit) == 0)
 		chat_ui_atexit_done = true;
-	rl_readline_name = "socklab-chat";
-	rl_instream = stdin;
-	rl_outstream = stdout;
 	/* Signals are the event loop's (the session ends, and the terminal is
-	 * put back, in the loop); readline must not install handlers of its own. */
-	rl_catch_signals = 0;
-	rl_catch_sigwinch = 0;
+	 * put back, in the loop). */
+	rlterm_setup("socklab-chat", CHAT_TCP_HISTORY_MAX);
 	rl_change_environment = 0;
 	rl_initialize();
 	/* No file name completion in a chat: Tab is a character. */
 	rl_bind_key('\t', rl_insert);
 	using_history();
-	stifle_history(CHAT_TCP_HISTORY_MAX);
 	return 0;
 fail:
 	if (ui->ev_in)

@@ -12,6 +12,7 @@
 #include <readline/readline.h>
 
 #include "core/log.h"
+#include "core/rlterm.h"
 
 /* readline's line handler takes no context: the one client of the process. */
 static struct chat_client *term_client;
@@ -37,16 +38,11 @@ void chatcli_term_start(struct chat_client *c, void (*on_line)(struct chat_clien
 		return;
 	term_client = c;
 	term_line_cb = on_line;
-	rl_readline_name = "socklab-chat-client";
-	rl_instream = stdin;
-	rl_outstream = stdout;
 	/* Signals and window changes come through the event loop. */
-	rl_catch_signals = 0;
-	rl_catch_sigwinch = 0;
+	rlterm_setup("socklab-chat-client", CC_HISTORY_MAX);
 	/* Tab is text here, and a pasted block is a line each. */
 	rl_inhibit_completion = 1;
 	rl_variable_bind("enable-bracketed-paste", "off");
-	stifle_history(CC_HISTORY_MAX);
 	chatcli_target_prompt(&c->target, c->prompt, sizeof(c->prompt));
 	rl_callback_handler_install(c->prompt, term_on_line);
 	c->rl_active = true;
