@@ -27,8 +27,8 @@ struct chat_config {
 extern const char chat_usage_text[];
 
 /* Parses argv into cfg (defaults first: the login name, or "anonymous"). */
-enum tool_args chat_parse_args(int argc, char **argv, struct chat_config *cfg,
-				       char *err, size_t errlen);
+enum tool_args chat_parse_args(int argc, char **argv, struct chat_config *cfg, char *err,
+			       size_t errlen);
 /* The login name if it is a valid chat name, else "anonymous". */
 void chat_default_name(char *out, size_t outlen);
 

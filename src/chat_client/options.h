@@ -10,7 +10,6 @@
 
 #define CHAT_CLIENT_WAIT_MS 5000       /* -w: how long registration may take */
 #define CHAT_CLIENT_WAIT_MAX_SECS 3600
-#define CHAT_CLIENT_ERR_MAX 256
 
 struct chatcli_config {
 	const char *host;
@@ -24,6 +23,6 @@ extern const char chatcli_usage_text[];
 
 /* Parses argv into cfg; login is the default name (NULL: none known). */
 enum tool_args chatcli_parse_args(int argc, char **argv, const char *login,
-					     struct chatcli_config *cfg, char *err, size_t errlen);
+				  struct chatcli_config *cfg, char *err, size_t errlen);
 
 #endif
