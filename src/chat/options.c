@@ -57,7 +57,7 @@ void chat_default_name(char *out, size_t outlen)
 }
 
 enum tool_args chat_parse_args(int argc, char **argv, struct chat_config *cfg,
-				       char *err, size_t errlen)
+			       char *err, size_t errlen)
 {
 	const char *name = NULL, *why;
 	bool timeout_given = false;

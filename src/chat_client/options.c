@@ -56,8 +56,7 @@ static const struct option chatcli_long_options[] = {
 };
 
 static enum tool_args chatcli_check(struct chatcli_config *cfg, bool v4, bool v6,
-					const char *name, const char *login, char *err,
-					       size_t errlen)
+				    const char *name, const char *login, char *err, size_t errlen)
 {
 	uint16_t port;
 	const char *why;
@@ -87,7 +86,7 @@ static enum tool_args chatcli_check(struct chatcli_config *cfg, bool v4, bool v6
 }
 
 enum tool_args chatcli_parse_args(int argc, char **argv, const char *login,
-					     struct chatcli_config *cfg, char *err, size_t errlen)
+				  struct chatcli_config *cfg, char *err, size_t errlen)
 {
 	const char *name = NULL, *why;
 	bool v4 = false, v6 = false;

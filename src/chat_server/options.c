@@ -3,6 +3,7 @@
 
 #include <arpa/inet.h>
 #include <getopt.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -104,15 +105,46 @@ static int chatsrv_add_bind(struct chatsrv_config *cfg, const char *arg, char *e
 	return addr_list_add(cfg->binds, &cfg->nbinds, CHATSRV_MAX_BINDS, arg, err, errlen);
 }
 
-/* A count option: min..max, named in the error. */
-static int chatsrv_count(const char *opt, const char *arg, uint64_t min, uint64_t max,
-			 uint64_t *out, char *err, size_t errlen)
+/* The count options: N in min..max, into a field of the configuration. */
+static const struct chatsrv_count_opt {
+	int code;
+	const char *name;
+	uint64_t min, max;
+	size_t field;
+} chatsrv_counts[] = {
+	{ OPT_MAX_USERS, "--max-users", 1, CHATSRV_USERS_HARD_MAX,
+	  offsetof(struct chatsrv_config, max_users) },
+	{ OPT_MAX_ROOMS, "--max-rooms", 0, CHATSRV_ROOMS_HARD_MAX,
+	  offsetof(struct chatsrv_config, max_rooms) },
+	{ OPT_MAX_MEMBERS, "--max-members", 1, CHATSRV_MEMBERS_HARD_MAX,
+	  offsetof(struct chatsrv_config, max_members) },
+	{ OPT_FLOOD_RATE, "--flood-rate", 0, CHATSRV_FLOOD_RATE_MAX,
+	  offsetof(struct chatsrv_config, flood_rate) },
+	{ OPT_QUEUE_MEMORY, "--queue-memory", 1, CHATSRV_QUEUE_MEMORY_MAX_MIB,
+	  offsetof(struct chatsrv_config, queue_memory) },
+	{ OPT_REG_RATE, "--reg-rate", 0, CHATSRV_REG_RATE_MAX,
+	  offsetof(struct chatsrv_config, reg_rate) },
+	{ OPT_MAX_PER_PREFIX, "--max-per-prefix", 0, CHATSRV_USERS_HARD_MAX,
+	  offsetof(struct chatsrv_config, max_per_prefix) },
+};
+
+/* Option c, if it is a count option, into its field: 1 done, -1 a bad
+ * value (the reason in err), 0 not a count option. */
+static int chatsrv_count(int c, const char *arg, struct chatsrv_config *cfg, char *err,
+			 size_t errlen)
 {
 	const char *why;
 
-	if (opt_parse_u64(arg, min, max, out, &why) < 0) {
-		tool_bad_value(err, errlen, opt, arg, why);
-		return -1;
+	for (size_t i = 0; i < sizeof(chatsrv_counts) / sizeof(chatsrv_counts[0]); i++) {
+		const struct chatsrv_count_opt *o = &chatsrv_counts[i];
+		if (o->code != c)
+			continue;
+		if (opt_parse_u64(arg, o->min, o->max, (uint64_t *)((char *)cfg + o->field),
+				  &why) < 0) {
+			tool_bad_value(err, errlen, o->name, arg, why);
+			return -1;
+		}
+		return 1;
 	}
 	return 0;
 }
@@ -158,7 +190,7 @@ static enum tool_args chatsrv_check(struct chatsrv_config *cfg, int argc, char *
 }
 
 enum tool_args chatsrv_parse_args(int argc, char **argv, struct chatsrv_config *cfg, char *err,
-				     size_t errlen)
+				  size_t errlen)
 {
 	const char *why;
 	int c;
@@ -167,6 +199,14 @@ enum tool_args chatsrv_parse_args(int argc, char **argv, struct chatsrv_config *
 	optind = 0; /* a full rescan, also when called twice (tests) */
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":46b:qvh", chatsrv_long_options, NULL)) != -1) {
+		int counted = chatsrv_count(c, optarg, cfg, err, errlen);
+		if (counted < 0)
+			return TOOL_ARGS_USAGE;
+		if (counted > 0) {
+			if (c == OPT_QUEUE_MEMORY)
+				cfg->queue_memory <<= 20; /* given in MiB */
+			continue;
+		}
 		switch (c) {
 		case '4':
 			if (cfg->family == AF_INET6) {
@@ -190,46 +230,10 @@ enum tool_args chatsrv_parse_args(int argc, char **argv, struct chatsrv_config *
 			if (opt_parse_seconds(optarg, CHATSRV_EXPIRE_MAX_SECS, &cfg->expire_ms, &why) < 0)
 				return tool_bad_value(err, errlen, "--expire", optarg, why);
 			break;
-		case OPT_MAX_USERS:
-			if (chatsrv_count("--max-users", optarg, 1, CHATSRV_USERS_HARD_MAX,
-					  &cfg->max_users, err, errlen) < 0)
-				return TOOL_ARGS_USAGE;
-			break;
-		case OPT_MAX_ROOMS:
-			if (chatsrv_count("--max-rooms", optarg, 0, CHATSRV_ROOMS_HARD_MAX,
-					  &cfg->max_rooms, err, errlen) < 0)
-				return TOOL_ARGS_USAGE;
-			break;
-		case OPT_MAX_MEMBERS:
-			if (chatsrv_count("--max-members", optarg, 1, CHATSRV_MEMBERS_HARD_MAX,
-					  &cfg->max_members, err, errlen) < 0)
-				return TOOL_ARGS_USAGE;
-			break;
-		case OPT_FLOOD_RATE:
-			if (chatsrv_count("--flood-rate", optarg, 0, CHATSRV_FLOOD_RATE_MAX,
-					  &cfg->flood_rate, err, errlen) < 0)
-				return TOOL_ARGS_USAGE;
-			break;
 		case OPT_ACK_TIMEOUT:
 			if (opt_parse_seconds(optarg, CHATSRV_EXPIRE_MAX_SECS, &cfg->ack_timeout_ms,
 					      &why) < 0)
 				return tool_bad_value(err, errlen, "--ack-timeout", optarg, why);
-			break;
-		case OPT_QUEUE_MEMORY:
-			if (chatsrv_count("--queue-memory", optarg, 1, CHATSRV_QUEUE_MEMORY_MAX_MIB,
-					  &cfg->queue_memory, err, errlen) < 0)
-				return TOOL_ARGS_USAGE;
-			cfg->queue_memory <<= 20;
-			break;
-		case OPT_REG_RATE:
-			if (chatsrv_count("--reg-rate", optarg, 0, CHATSRV_REG_RATE_MAX, &cfg->reg_rate,
-					  err, errlen) < 0)
-				return TOOL_ARGS_USAGE;
-			break;
-		case OPT_MAX_PER_PREFIX:
-			if (chatsrv_count("--max-per-prefix", optarg, 0, CHATSRV_USERS_HARD_MAX,
-					  &cfg->max_per_prefix, err, errlen) < 0)
-				return TOOL_ARGS_USAGE;
 			break;
 		case 'q': cfg->quiet = true; break;
 		case 'v': cfg->verbose = true; break;
