@@ -26,32 +26,32 @@
 #include "core/tbucket.h"
 
 /* A line read from stdin: longer ones are refused (the text limit is 512). */
-#define CC_INPUT_MAX 1024
-#define CC_KEEPALIVE_US 10000000ULL   /* an idle client acknowledges every 10 s */
-#define CC_KEEPALIVE_LINE "KEEPALIVE"  /* as message 0 of the keepalive (ignored) */
-#define CC_QUIT_WAIT_US 3000000ULL    /* $quit: how long to wait for "OK bye" */
-#define CC_DRAIN_WAIT_US 10000000ULL  /* end of input: how long acks may stall */
-#define CC_AWAIT_MAX_US 10000000ULL   /* input waits this long at most for an answer */
-#define CC_NOSESSION_GRACE_US 1000000ULL /* a late "no-session" about the old session */
+#define CHATCLI_INPUT_MAX 1024
+#define CHATCLI_KEEPALIVE_US 10000000ULL   /* an idle client acknowledges every 10 s */
+#define CHATCLI_KEEPALIVE_LINE "KEEPALIVE"  /* as message 0 of the keepalive (ignored) */
+#define CHATCLI_QUIT_WAIT_US 3000000ULL    /* $quit: how long to wait for "OK bye" */
+#define CHATCLI_DRAIN_WAIT_US 10000000ULL  /* end of input: how long acks may stall */
+#define CHATCLI_AWAIT_MAX_US 10000000ULL   /* input waits this long at most for an answer */
+#define CHATCLI_NOSESSION_GRACE_US 1000000ULL /* a late "no-session" about the old session */
 /* Lines to a room or a user leave at the server's default flood rate
  * (20 a second), with a smaller burst than its 40 so that jitter on the way
  * never trips it. The server charges a line when it was sent, not when a
  * gap before it filled, so loss does not bunch them up either. */
-#define CC_PACE_RATE CHAT_FLOOD_RATE
-#define CC_PACE_BURST (CHAT_FLOOD_BURST * 3 / 4)
-#define CC_PACE_RETRY_US 50000ULL
+#define CHATCLI_PACE_RATE CHAT_FLOOD_RATE
+#define CHATCLI_PACE_BURST (CHAT_FLOOD_BURST * 3 / 4)
+#define CHATCLI_PACE_RETRY_US 50000ULL
 /* Stop reading input while this many messages wait for acknowledgement. */
-#define CC_UNACKED_HIGH 1024
-#define CC_FLUSH_MAX 16               /* datagrams built per flush */
-#define CC_RECV_BATCH 64              /* datagrams read per wake-up */
-#define CC_HISTORY_MAX 500            /* readline history lines */
-#define CC_WHERE_MAX (ADDR_STRLEN + 300)
+#define CHATCLI_UNACKED_HIGH 1024
+#define CHATCLI_FLUSH_MAX 16               /* datagrams built per flush */
+#define CHATCLI_RECV_BATCH 64              /* datagrams read per wake-up */
+#define CHATCLI_HISTORY_MAX 500            /* readline history lines */
+#define CHATCLI_WHERE_MAX (ADDR_STRLEN + 300)
 
 enum chatcli_state {
-	CC_REGISTERING,   /* REG sent, waiting for WELCOME */
-	CC_ONLINE,
-	CC_QUITTING,      /* BYE sent, waiting for "OK bye" */
-	CC_DONE,
+	CHATCLI_REGISTERING,   /* REG sent, waiting for WELCOME */
+	CHATCLI_ONLINE,
+	CHATCLI_QUITTING,      /* BYE sent, waiting for "OK bye" */
+	CHATCLI_DONE,
 };
 
 struct chat_client;
@@ -71,7 +71,7 @@ struct chat_client {
 	struct event *ev_sock, *ev_stdin, *ev_rto, *ev_keepalive, *ev_timeout, *ev_later;
 	int fd;
 	struct addrinfo *addrs, *addr;     /* the server's addresses; the one in use */
-	char where[CC_WHERE_MAX];          /* "HOST:PORT" as given */
+	char where[CHATCLI_WHERE_MAX];          /* "HOST:PORT" as given */
 	char wait[24];                     /* -w as "5 s" */
 	enum chatcli_state state;
 	int exit_code;
@@ -105,14 +105,14 @@ struct chat_client {
 	bool stdin_watched;
 	bool stdin_eof;
 	struct linebuf in;
-	char held[CC_INPUT_MAX + 1];       /* the next line, not taken yet */
+	char held[CHATCLI_INPUT_MAX + 1];       /* the next line, not taken yet */
 	size_t held_len;
 	bool has_held;
-	char prompt[CHAT_PROMPT_MAX];
+	char prompt[CHATCLI_PROMPT_MAX];
 
 	struct chatcli_display display;
 	uint8_t rbuf[CHAT_DGRAM_MAX + 1];
-	struct chat_builder out[CC_FLUSH_MAX];
+	struct chat_builder out[CHATCLI_FLUSH_MAX];
 };
 
 #endif

@@ -10,16 +10,16 @@
 #include "chat_client/target.h"
 #include "chatwire/chatproto.h"
 
-#define CHAT_CMD_TEXT_MAX 256
+#define CHATCLI_CMD_TEXT_MAX 256
 
 enum chatcli_cmd_kind {
-	CHAT_CMD_NONE,     /* an empty line: nothing */
-	CHAT_CMD_SEND,     /* send line to the server */
-	CHAT_CMD_HELP,     /* show chatcli_cmd_help_text */
-	CHAT_CMD_QUIT,     /* BYE, then leave */
-	CHAT_CMD_UNPOKE,   /* plain lines go to the room again (text says so) */
-	CHAT_CMD_NOTE,     /* nothing to send; text tells the user why */
-	CHAT_CMD_ERROR,    /* refused, not sent: text says why */
+	CHATCLI_CMD_NONE,     /* an empty line: nothing */
+	CHATCLI_CMD_SEND,     /* send line to the server */
+	CHATCLI_CMD_HELP,     /* show chatcli_cmd_help_text */
+	CHATCLI_CMD_QUIT,     /* BYE, then leave */
+	CHATCLI_CMD_UNPOKE,   /* plain lines go to the room again (text says so) */
+	CHATCLI_CMD_NOTE,     /* nothing to send; text tells the user why */
+	CHATCLI_CMD_ERROR,    /* refused, not sent: text says why */
 };
 
 struct chatcli_cmd {
@@ -28,7 +28,7 @@ struct chatcli_cmd {
 	const char *await;              /* the OK verb that answers it ("join"), or NULL */
 	char line[CHAT_LINE_MAX];       /* the protocol message: "SAY hello" */
 	size_t len;
-	char text[CHAT_CMD_TEXT_MAX];
+	char text[CHATCLI_CMD_TEXT_MAX];
 };
 
 /* The commands that go to the server, a line each: in --help and $help. */

@@ -26,7 +26,7 @@ int chatcli_input_init(struct chat_client *c)
 					    .stop = chatcli_input_stop };
 	c->tty = isatty(STDIN_FILENO) == 1 && isatty(STDOUT_FILENO) == 1;
 	c->stdin_pollable = fd_pollable(STDIN_FILENO);
-	if (linebuf_init(&c->in, CC_INPUT_MAX) < 0)
+	if (linebuf_init(&c->in, CHATCLI_INPUT_MAX) < 0)
 		return -1;
 	if (c->stdin_pollable) {
 		c->ev_stdin = event_new(c->base, STDIN_FILENO, EV_READ | EV_PERSIST, chatcli_on_stdin, c);
@@ -110,7 +110,7 @@ static bool chatcli_input_next(struct chat_client *c, bool *wants_input)
 			return true;
 		case LINEBUF_TOO_LONG:
 			chatcli_error(c, "line of more than %d bytes is longer than %d: not sent (split it)",
-				 CC_INPUT_MAX, CHAT_TEXT_MAX);
+				 CHATCLI_INPUT_MAX, CHAT_TEXT_MAX);
 			continue;
 		case LINEBUF_MORE:
 			if (!c->stdin_pollable) {
@@ -129,32 +129,32 @@ static bool chatcli_input_next(struct chat_client *c, bool *wants_input)
 static void chatcli_exec(struct chat_client *c, const struct chatcli_cmd *cmd)
 {
 	switch (cmd->kind) {
-	case CHAT_CMD_NONE:
+	case CHATCLI_CMD_NONE:
 		break;
-	case CHAT_CMD_SEND:
+	case CHATCLI_CMD_SEND:
 		if (!chatcli_send(c, cmd->line, cmd->len)) {
 			chatcli_error(c, "the server is too far behind: line not sent");
 			break;
 		}
 		if (cmd->await) {
 			c->await = cmd->await;
-			c->await_until_us = clock_mono_us() + CC_AWAIT_MAX_US;
+			c->await_until_us = clock_mono_us() + CHATCLI_AWAIT_MAX_US;
 		}
 		break;
-	case CHAT_CMD_HELP:
+	case CHATCLI_CMD_HELP:
 		chatcli_print(c, stdout, "%.*s", (int)strlen(chatcli_cmd_help_text) - 1, chatcli_cmd_help_text);
 		break;
-	case CHAT_CMD_QUIT:
+	case CHATCLI_CMD_QUIT:
 		chatcli_quit(c, false);
 		break;
-	case CHAT_CMD_UNPOKE:
+	case CHATCLI_CMD_UNPOKE:
 		c->target.poke[0] = '\0';
 		chatcli_print(c, stdout, "%s", cmd->text);
 		break;
-	case CHAT_CMD_NOTE:
+	case CHATCLI_CMD_NOTE:
 		chatcli_print(c, stdout, "%s", cmd->text);
 		break;
-	case CHAT_CMD_ERROR:
+	case CHATCLI_CMD_ERROR:
 		chatcli_error(c, "%s", cmd->text);
 		break;
 	}
@@ -165,7 +165,7 @@ static void chatcli_pump(struct chat_client *c)
 	bool wants_input = false;
 	struct chatcli_cmd cmd;
 
-	while (c->state == CC_ONLINE) {
+	while (c->state == CHATCLI_ONLINE) {
 		uint64_t now = clock_mono_us();
 		if (!c->has_held && !chatcli_input_next(c, &wants_input))
 			break;
@@ -174,20 +174,20 @@ static void chatcli_pump(struct chat_client *c)
 			break;
 		}
 		c->await = NULL;
-		if (chatwire_rel_tx_unacked(&c->link.tx) >= CC_UNACKED_HIGH)
+		if (chatwire_rel_tx_unacked(&c->link.tx) >= CHATCLI_UNACKED_HIGH)
 			break; /* taken up again as acknowledgements come */
 		chatcli_cmd_parse(c->held, c->held_len, &c->target, &cmd);
-		if (cmd.kind == CHAT_CMD_SEND && cmd.paced && !tbucket_take(&c->pace, 1, now)) {
-			chatcli_timer_at(c->ev_later, now + CC_PACE_RETRY_US);
+		if (cmd.kind == CHATCLI_CMD_SEND && cmd.paced && !tbucket_take(&c->pace, 1, now)) {
+			chatcli_timer_at(c->ev_later, now + CHATCLI_PACE_RETRY_US);
 			break;
 		}
 		c->has_held = false;
 		chatcli_exec(c, &cmd);
 	}
-	if (c->state == CC_DONE)
+	if (c->state == CHATCLI_DONE)
 		return;
 	chatcli_flush(c, false);
-	chatcli_input_watch(c, c->state == CC_ONLINE && wants_input);
+	chatcli_input_watch(c, c->state == CHATCLI_ONLINE && wants_input);
 	chatcli_term_prompt(c);
 }
 
@@ -214,7 +214,7 @@ static void chatcli_input_line(struct chat_client *c, char *line)
 		c->stdin_eof = true;
 	} else {
 		size_t n = strlen(line);
-		if (n > CC_INPUT_MAX) {
+		if (n > CHATCLI_INPUT_MAX) {
 			chatcli_error(c, "line of %zu bytes is longer than %d: not sent (split it)", n,
 				 CHAT_TEXT_MAX);
 		} else {

@@ -96,13 +96,13 @@ void chatcli_finish(struct chat_client *c, int code)
 {
 	if (code == 0 && c->refusals) {
 		/* Exit 0 says that everything sent was delivered. */
-		if (c->state != CC_DONE)
+		if (c->state != CHATCLI_DONE)
 			chatcli_error(c, "the server refused %llu line%s (the error: lines say why); "
 				    "exit status 1",
 				 (unsigned long long)c->refusals, c->refusals == 1 ? "" : "s");
 		code = 1;
 	}
-	c->state = CC_DONE;
+	c->state = CHATCLI_DONE;
 	c->exit_code = code;
 	c->input.stop(c);
 	event_base_loopexit(c->base, NULL);
@@ -135,7 +135,7 @@ void chatcli_register(struct chat_client *c)
 	chatcli_target_clear(&c->target);
 	chatcli_display_init(&c->display);
 	c->await = NULL;
-	c->state = CC_REGISTERING;
+	c->state = CHATCLI_REGISTERING;
 	chatcli_send_reg(c);
 	chatcli_timer_at(c->ev_timeout, clock_mono_us() + c->cfg->wait_ms * 1000);
 }
@@ -147,7 +147,7 @@ bool chatcli_send(struct chat_client *c, const char *line, size_t len)
 
 static void chatcli_refused(struct chat_client *c)
 {
-	if (c->state == CC_REGISTERING) {
+	if (c->state == CHATCLI_REGISTERING) {
 		if (c->addr && c->addr->ai_next) {
 			c->addr = c->addr->ai_next; /* "localhost": ::1 first, then 127.0.0.1 */
 			if (chatcli_connect(c) == 0) {
@@ -172,14 +172,14 @@ void chatcli_flush(struct chat_client *c, bool ack_only)
 	bool sent = false, refused = false;
 	unsigned n;
 
-	if (c->state == CC_DONE || c->fd < 0)
+	if (c->state == CHATCLI_DONE || c->fd < 0)
 		return;
 	do {
-		n = chatwire_link_flush(&c->link, now, c->out, CC_FLUSH_MAX, ack_only && !sent);
+		n = chatwire_link_flush(&c->link, now, c->out, CHATCLI_FLUSH_MAX, ack_only && !sent);
 		if (ack_only && !sent && n == 1 && c->out[0].n == 0)
 			/* The keepalive: long enough for the server's no-session
 			 * answer, which is never longer than what it answers. */
-			chatwire_builder_add(&c->out[0], 0, CC_KEEPALIVE_LINE, strlen(CC_KEEPALIVE_LINE));
+			chatwire_builder_add(&c->out[0], 0, CHATCLI_KEEPALIVE_LINE, strlen(CHATCLI_KEEPALIVE_LINE));
 		for (unsigned i = 0; i < n; i++) {
 			/* A datagram that does not leave is lost like any other:
 			 * the retransmission timer sends it again. */
@@ -187,14 +187,14 @@ void chatcli_flush(struct chat_client *c, bool ack_only)
 				refused = true;
 			sent = true;
 		}
-	} while (n == CC_FLUSH_MAX);
+	} while (n == CHATCLI_FLUSH_MAX);
 	uint64_t due = chatwire_link_deadline(&c->link);
 	if (due)
 		chatcli_timer_at(c->ev_rto, due);
 	else
 		evtimer_del(c->ev_rto);
-	if (sent && c->state != CC_REGISTERING)
-		chatcli_timer_at(c->ev_keepalive, c->link.last_sent_us + CC_KEEPALIVE_US);
+	if (sent && c->state != CHATCLI_REGISTERING)
+		chatcli_timer_at(c->ev_keepalive, c->link.last_sent_us + CHATCLI_KEEPALIVE_US);
 	if (refused)
 		chatcli_refused(c);
 }
@@ -205,10 +205,10 @@ static void chatcli_welcomed(struct chat_client *c)
 
 	c->link.has_token = true;
 	c->link.token = c->rx_token;
-	c->state = CC_ONLINE;
+	c->state = CHATCLI_ONLINE;
 	c->welcomed_us = now;
 	evtimer_del(c->ev_timeout);
-	tbucket_init(&c->pace, CC_PACE_RATE, CC_PACE_BURST, now);
+	tbucket_init(&c->pace, CHATCLI_PACE_RATE, CHATCLI_PACE_BURST, now);
 	chatcli_print(c, stdout, "registered as %s on %s", c->cfg->name, c->where);
 	c->input.online(c);
 }
@@ -240,7 +240,7 @@ static bool chatcli_take_cookie(struct chat_client *c, const char *line, size_t 
 	for (size_t i = k; i < len; i++)
 		if (!((line[i] >= '0' && line[i] <= '9') || (line[i] >= 'a' && line[i] <= 'f')))
 			return false;
-	if (c->state == CC_REGISTERING) {
+	if (c->state == CHATCLI_REGISTERING) {
 		memcpy(c->cookie, line + k, CHAT_TOKEN_HEX);
 		c->cookie[CHAT_TOKEN_HEX] = '\0';
 		c->cookie_new = true;
@@ -256,27 +256,27 @@ static void chatcli_deliver(void *arg, const char *line, size_t len, uint64_t se
 	const char *out;
 
 	chatcli_event_parse(line, len, &ev);
-	if (c->state == CC_DONE || c->fatal || c->session_lost)
+	if (c->state == CHATCLI_DONE || c->fatal || c->session_lost)
 		return;
 	if (chatcli_take_cookie(c, line, len))
 		return;
-	if (ev.kind == CHAT_EV_ERR && chatcli_event_what_is(&ev, "no-session")) {
+	if (ev.kind == CHATCLI_EV_ERR && chatcli_event_what_is(&ev, "no-session")) {
 		/* During registration, or just after it, the notice is about
 		 * a datagram of the session before. */
-		if (c->state == CC_REGISTERING ||
-		    (c->state == CC_ONLINE && clock_mono_us() - c->welcomed_us < CC_NOSESSION_GRACE_US))
+		if (c->state == CHATCLI_REGISTERING ||
+		    (c->state == CHATCLI_ONLINE && clock_mono_us() - c->welcomed_us < CHATCLI_NOSESSION_GRACE_US))
 			return;
 		c->session_lost = true;
 		return;
 	}
-	if (c->state == CC_REGISTERING) {
-		if (ev.kind == CHAT_EV_WELCOME)
+	if (c->state == CHATCLI_REGISTERING) {
+		if (ev.kind == CHATCLI_EV_WELCOME)
 			chatcli_welcomed(c);
-		else if (ev.kind == CHAT_EV_ERR)
+		else if (ev.kind == CHATCLI_EV_ERR)
 			chatcli_refused_registration(c, &ev);
 		return;
 	}
-	if (c->state == CC_QUITTING && ev.kind == CHAT_EV_OK && chatcli_event_what_is(&ev, "bye")) {
+	if (c->state == CHATCLI_QUITTING && ev.kind == CHATCLI_EV_OK && chatcli_event_what_is(&ev, "bye")) {
 		chatcli_print(c, stdout, "bye");
 		chatcli_finish(c, 0);
 		return;
@@ -284,10 +284,10 @@ static void chatcli_deliver(void *arg, const char *line, size_t len, uint64_t se
 	if (chatcli_event_refuses_line(&ev))
 		c->refusals++;
 	chatcli_target_apply(&c->target, &ev); /* first: the prompt drawn again is the new one */
-	enum chat_out where = chatcli_display_event(&c->display, &ev, &out);
-	if (where == CHAT_OUT_STDOUT)
+	enum chatcli_out where = chatcli_display_event(&c->display, &ev, &out);
+	if (where == CHATCLI_OUT_STDOUT)
 		chatcli_print(c, stdout, "%s", out);
-	else if (where == CHAT_OUT_STDERR)
+	else if (where == CHATCLI_OUT_STDERR)
 		chatcli_error(c, "%s", out);
 	if (chatcli_event_answers(&ev, c->await))
 		c->await = NULL;
@@ -297,7 +297,7 @@ static void chatcli_deliver(void *arg, const char *line, size_t len, uint64_t se
  * token, or without one for its answers to REG and its notices. */
 static bool chatcli_acceptable(const struct chat_client *c, const struct chat_dgram *d)
 {
-	if (c->state == CC_REGISTERING) {
+	if (c->state == CHATCLI_REGISTERING) {
 		/* A token before WELCOME: only the WELCOME itself (seq 1), never
 		 * a late datagram of a session before, whose numbers would
 		 * confuse the new one. */
@@ -315,7 +315,7 @@ static bool chatcli_acceptable(const struct chat_client *c, const struct chat_dg
 
 static void chatcli_take(struct chat_client *c, const struct chat_dgram *d)
 {
-	if (c->state == CC_DONE || !chatcli_acceptable(c, d)) {
+	if (c->state == CHATCLI_DONE || !chatcli_acceptable(c, d)) {
 		c->dropped++;
 		return;
 	}
@@ -323,8 +323,8 @@ static void chatcli_take(struct chat_client *c, const struct chat_dgram *d)
 	c->rx_token = d->token;
 	c->refused_told = false;
 	chatwire_link_receive(&c->link, d, clock_mono_us(), chatcli_deliver, c);
-	if (c->state == CC_QUITTING && c->drain && chatwire_rel_tx_unacked(&c->link.tx) < before)
-		chatcli_timer_at(c->ev_timeout, clock_mono_us() + CC_DRAIN_WAIT_US);
+	if (c->state == CHATCLI_QUITTING && c->drain && chatwire_rel_tx_unacked(&c->link.tx) < before)
+		chatcli_timer_at(c->ev_timeout, clock_mono_us() + CHATCLI_DRAIN_WAIT_US);
 }
 
 static void chatcli_session_lost(struct chat_client *c)
@@ -332,7 +332,7 @@ static void chatcli_session_lost(struct chat_client *c)
 	size_t lost = chatwire_rel_tx_unacked(&c->link.tx);
 
 	c->session_lost = false;
-	if (c->state == CC_QUITTING) {
+	if (c->state == CHATCLI_QUITTING) {
 		/* Most likely BYE was taken and its "OK bye" lost. */
 		chatcli_finish(c, 0);
 		return;
@@ -350,7 +350,7 @@ void chatcli_on_sock(evutil_socket_t fd, short what, void *arg)
 	struct chat_client *c = arg;
 	struct chat_dgram d;
 
-	for (int i = 0; i < CC_RECV_BATCH && c->state != CC_DONE && !c->fatal; i++) {
+	for (int i = 0; i < CHATCLI_RECV_BATCH && c->state != CHATCLI_DONE && !c->fatal; i++) {
 		ssize_t r = recv(fd, c->rbuf, sizeof(c->rbuf), 0);
 		if (r < 0) {
 			if (errno == ECONNREFUSED) {
@@ -371,11 +371,11 @@ void chatcli_on_sock(evutil_socket_t fd, short what, void *arg)
 		chatcli_finish(c, 1);
 		return;
 	}
-	if (c->state == CC_DONE)
+	if (c->state == CHATCLI_DONE)
 		return;
 	if (c->session_lost) {
 		chatcli_session_lost(c);
-		if (c->state == CC_DONE)
+		if (c->state == CHATCLI_DONE)
 			return;
 	}
 	if (c->cookie_new) {
@@ -397,9 +397,9 @@ void chatcli_on_rto(evutil_socket_t fd, short what, void *arg)
 void chatcli_on_keepalive(evutil_socket_t fd, short what, void *arg)
 {
 	struct chat_client *c = arg;
-	uint64_t due = c->link.last_sent_us + CC_KEEPALIVE_US;
+	uint64_t due = c->link.last_sent_us + CHATCLI_KEEPALIVE_US;
 
-	if (c->state != CC_ONLINE && c->state != CC_QUITTING)
+	if (c->state != CHATCLI_ONLINE && c->state != CHATCLI_QUITTING)
 		return;
 	if (clock_mono_us() + 1000 >= due)
 		chatcli_flush(c, true);
@@ -409,17 +409,17 @@ void chatcli_on_keepalive(evutil_socket_t fd, short what, void *arg)
 
 void chatcli_quit(struct chat_client *c, bool drain)
 {
-	if (c->state != CC_ONLINE) {
+	if (c->state != CHATCLI_ONLINE) {
 		chatcli_finish(c, 1); /* not registered yet, or asked a second time */
 		return;
 	}
-	c->state = CC_QUITTING;
+	c->state = CHATCLI_QUITTING;
 	c->drain = drain;
 	c->has_held = false;
 	c->input.stop(c);
 	chatcli_send(c, "BYE", 3);
 	chatcli_flush(c, false);
-	chatcli_timer_at(c->ev_timeout, clock_mono_us() + (drain ? CC_DRAIN_WAIT_US : CC_QUIT_WAIT_US));
+	chatcli_timer_at(c->ev_timeout, clock_mono_us() + (drain ? CHATCLI_DRAIN_WAIT_US : CHATCLI_QUIT_WAIT_US));
 }
 
 void chatcli_on_timeout(evutil_socket_t fd, short what, void *arg)
@@ -428,15 +428,15 @@ void chatcli_on_timeout(evutil_socket_t fd, short what, void *arg)
 	size_t unacked = chatwire_rel_tx_unacked(&c->link.tx);
 	size_t lines = unacked ? unacked - 1 : 0; /* BYE is the last one */
 
-	if (c->state == CC_REGISTERING) {
+	if (c->state == CHATCLI_REGISTERING) {
 		chatcli_error(c, "no answer from %s over UDP within %s — is socklab chat-server running there?",
 			 c->where, c->wait);
 		chatcli_finish(c, 1);
-	} else if (c->state == CC_QUITTING) {
+	} else if (c->state == CHATCLI_QUITTING) {
 		if (lines && c->drain)
 			chatcli_error(c, "%zu line%s not acknowledged by %s within %llu s: they may be lost",
 				 lines, lines == 1 ? "" : "s", c->where,
-				 (unsigned long long)(CC_DRAIN_WAIT_US / 1000000));
+				 (unsigned long long)(CHATCLI_DRAIN_WAIT_US / 1000000));
 		else if (lines)
 			chatcli_error(c, "%zu line%s may not have arrived at %s", lines, lines == 1 ? "" : "s",
 				 c->where);

@@ -93,7 +93,7 @@ enum tool_args chatcli_parse_args(int argc, char **argv, const char *login,
 	int c;
 
 	memset(cfg, 0, sizeof(*cfg));
-	cfg->wait_ms = CHAT_CLIENT_WAIT_MS;
+	cfg->wait_ms = CHATCLI_WAIT_MS;
 	optind = 0;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":46w:h", chatcli_long_options, NULL)) != -1) {
@@ -101,7 +101,7 @@ enum tool_args chatcli_parse_args(int argc, char **argv, const char *login,
 		case '4': v4 = true; break;
 		case '6': v6 = true; break;
 		case 'w':
-			if (opt_parse_seconds(optarg, CHAT_CLIENT_WAIT_MAX_SECS, &cfg->wait_ms, &why) < 0)
+			if (opt_parse_seconds(optarg, CHATCLI_WAIT_MAX_SECS, &cfg->wait_ms, &why) < 0)
 				return tool_bad_value(err, errlen, "-w", optarg, why);
 			if (cfg->wait_ms == 0)
 				return tool_bad_value(err, errlen, "-w", optarg, "must be more than 0");

@@ -8,8 +8,8 @@
 #include "chatwire/chatproto.h"
 #include "core/tool.h"
 
-#define CHAT_CLIENT_WAIT_MS 5000       /* -w: how long registration may take */
-#define CHAT_CLIENT_WAIT_MAX_SECS 3600
+#define CHATCLI_WAIT_MS 5000       /* -w: how long registration may take */
+#define CHATCLI_WAIT_MAX_SECS 3600
 
 struct chatcli_config {
 	const char *host;

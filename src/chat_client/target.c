@@ -19,12 +19,12 @@ static void target_set(char *dst, const struct chat_word *w)
 
 void chatcli_target_apply(struct chatcli_target *t, const struct chatcli_event *ev)
 {
-	if (ev->kind == CHAT_EV_KICKED) {
+	if (ev->kind == CHATCLI_EV_KICKED) {
 		if (chatwire_word_is(&ev->room, t->room))
 			t->room[0] = '\0';
 		return;
 	}
-	if (ev->kind != CHAT_EV_OK)
+	if (ev->kind != CHATCLI_EV_OK)
 		return;
 	if (chatcli_event_what_is(ev, "join") || chatcli_event_what_is(ev, "create")) {
 		target_set(t->room, &ev->room);
@@ -48,7 +48,7 @@ void chatcli_target_prompt(const struct chatcli_target *t, char *buf, size_t n)
 
 bool chatcli_event_refuses_line(const struct chatcli_event *ev)
 {
-	return ev->kind == CHAT_EV_ERR &&
+	return ev->kind == CHATCLI_EV_ERR &&
 	       (chatcli_event_what_is(ev, "flood") || chatcli_event_what_is(ev, "too-long"));
 }
 
@@ -56,9 +56,9 @@ bool chatcli_event_answers(const struct chatcli_event *ev, const char *await)
 {
 	if (!await)
 		return false;
-	if (ev->kind == CHAT_EV_OK)
+	if (ev->kind == CHATCLI_EV_OK)
 		return chatcli_event_what_is(ev, await);
 	/* Refusals of a line sent before the command are not its answer. */
-	return ev->kind == CHAT_EV_ERR && !chatcli_event_refuses_line(ev) &&
+	return ev->kind == CHATCLI_EV_ERR && !chatcli_event_refuses_line(ev) &&
 	       !chatcli_event_what_is(ev, "no-session");
 }

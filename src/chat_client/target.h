@@ -13,7 +13,7 @@
 #include "chatwire/chatproto.h"
 
 /* "@" + a name + "> " and the NUL. */
-#define CHAT_PROMPT_MAX (CHAT_NAME_MAX + 4)
+#define CHATCLI_PROMPT_MAX (CHAT_NAME_MAX + 4)
 
 struct chatcli_target {
 	char room[CHAT_NAME_MAX + 1];   /* my room, "" if none */

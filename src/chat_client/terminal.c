@@ -39,7 +39,7 @@ void chatcli_term_start(struct chat_client *c, void (*on_line)(struct chat_clien
 	term_client = c;
 	term_line_cb = on_line;
 	/* Signals and window changes come through the event loop. */
-	rlterm_setup("socklab-chat-client", CC_HISTORY_MAX);
+	rlterm_setup("socklab-chat-client", CHATCLI_HISTORY_MAX);
 	/* Tab is text here, and a pasted block is a line each. */
 	rl_inhibit_completion = 1;
 	rl_variable_bind("enable-bracketed-paste", "off");
@@ -76,7 +76,7 @@ void chatcli_term_resize(struct chat_client *c)
 /* Sets the prompt of the current target; true if it changed. */
 static bool term_sync_prompt(struct chat_client *c)
 {
-	char p[CHAT_PROMPT_MAX];
+	char p[CHATCLI_PROMPT_MAX];
 
 	chatcli_target_prompt(&c->target, p, sizeof(p));
 	if (strcmp(p, c->prompt) == 0)
@@ -88,7 +88,7 @@ static bool term_sync_prompt(struct chat_client *c)
 
 void chatcli_term_prompt(struct chat_client *c)
 {
-	char p[CHAT_PROMPT_MAX];
+	char p[CHATCLI_PROMPT_MAX];
 
 	if (!c->rl_active)
 		return;
