@@ -30,7 +30,7 @@ static const char *chatcli_login_name(void)
 
 static void chatcli_on_signal(int sig, void *arg)
 {
-	struct chat_client *c = arg;
+	struct chatcli *c = arg;
 
 	if (sig == SIGWINCH)
 		chatcli_term_resize(c);
@@ -38,7 +38,7 @@ static void chatcli_on_signal(int sig, void *arg)
 		chatcli_quit(c, false); /* BYE as for $quit; a second signal ends at once */
 }
 
-static int chatcli_events_new(struct chat_client *c)
+static int chatcli_events_new(struct chatcli *c)
 {
 	c->ev_rto = evtimer_new(c->base, chatcli_on_rto, c);
 	c->ev_keepalive = evtimer_new(c->base, chatcli_on_keepalive, c);
@@ -50,7 +50,7 @@ static int chatcli_events_new(struct chat_client *c)
 			       chatcli_on_signal, c);
 }
 
-static void chatcli_events_free(struct chat_client *c)
+static void chatcli_events_free(struct chatcli *c)
 {
 	struct event *evs[] = { c->ev_rto, c->ev_keepalive, c->ev_timeout, c->ev_later };
 
@@ -62,7 +62,7 @@ static void chatcli_events_free(struct chat_client *c)
 static int chatcli_run(void *arg)
 {
 	const struct chatcli_config *cfg = arg;
-	struct chat_client *c = calloc(1, sizeof(*c));
+	struct chatcli *c = calloc(1, sizeof(*c));
 	int rc = 1;
 
 	if (!c) {

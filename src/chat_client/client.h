@@ -54,17 +54,17 @@ enum chatcli_state {
 	CHATCLI_DONE,
 };
 
-struct chat_client;
+struct chatcli;
 
 /* What net.c tells the input: input.c fills it in (chatcli_input_init), so that
  * net.c, below input.c, never calls up. */
 struct chatcli_input_hooks {
-	void (*online)(struct chat_client *c); /* registered: input may start */
-	void (*pump)(struct chat_client *c);   /* something may be sendable now */
-	void (*stop)(struct chat_client *c);   /* no more input */
+	void (*online)(struct chatcli *c); /* registered: input may start */
+	void (*pump)(struct chatcli *c);   /* something may be sendable now */
+	void (*stop)(struct chatcli *c);   /* no more input */
 };
 
-struct chat_client {
+struct chatcli {
 	const struct chatcli_config *cfg;
 	struct proc *proc;
 	struct event_base *base;           /* proc's */

@@ -15,12 +15,12 @@
 #include "core/clock.h"
 #include "core/sock.h"
 
-static void chatcli_input_online(struct chat_client *c);
-static void chatcli_pump(struct chat_client *c);
-static void chatcli_input_stop(struct chat_client *c);
-static void chatcli_input_line(struct chat_client *c, char *line);
+static void chatcli_input_online(struct chatcli *c);
+static void chatcli_pump(struct chatcli *c);
+static void chatcli_input_stop(struct chatcli *c);
+static void chatcli_input_line(struct chatcli *c, char *line);
 
-int chatcli_input_init(struct chat_client *c)
+int chatcli_input_init(struct chatcli *c)
 {
 	c->input = (struct chatcli_input_hooks){ .online = chatcli_input_online, .pump = chatcli_pump,
 					    .stop = chatcli_input_stop };
@@ -36,7 +36,7 @@ int chatcli_input_init(struct chat_client *c)
 	return 0;
 }
 
-void chatcli_input_free(struct chat_client *c)
+void chatcli_input_free(struct chatcli *c)
 {
 	chatcli_input_stop(c);
 	if (c->ev_stdin)
@@ -45,7 +45,7 @@ void chatcli_input_free(struct chat_client *c)
 	linebuf_free(&c->in);
 }
 
-static void chatcli_input_watch(struct chat_client *c, bool want)
+static void chatcli_input_watch(struct chatcli *c, bool want)
 {
 	want = want && c->ev_stdin;
 	if (want == c->stdin_watched)
@@ -57,13 +57,13 @@ static void chatcli_input_watch(struct chat_client *c, bool want)
 	c->stdin_watched = want;
 }
 
-static void chatcli_input_stop(struct chat_client *c)
+static void chatcli_input_stop(struct chatcli *c)
 {
 	chatcli_input_watch(c, false);
 	chatcli_term_stop(c);
 }
 
-static void chatcli_input_online(struct chat_client *c)
+static void chatcli_input_online(struct chatcli *c)
 {
 	c->started = true;
 	chatcli_term_start(c, chatcli_input_line);
@@ -71,7 +71,7 @@ static void chatcli_input_online(struct chat_client *c)
 }
 
 /* Reads stdin when it cannot be watched (a regular file). */
-static void chatcli_input_read(struct chat_client *c)
+static void chatcli_input_read(struct chatcli *c)
 {
 	size_t room;
 	uint8_t *p = linebuf_space(&c->in, &room);
@@ -89,7 +89,7 @@ static void chatcli_input_read(struct chat_client *c)
 
 /* Fills held with the next line: true, or false when there is none yet
  * (wants_input set) or at the end of input (quitting). */
-static bool chatcli_input_next(struct chat_client *c, bool *wants_input)
+static bool chatcli_input_next(struct chatcli *c, bool *wants_input)
 {
 	const uint8_t *line;
 	size_t n;
@@ -126,7 +126,7 @@ static bool chatcli_input_next(struct chat_client *c, bool *wants_input)
 	}
 }
 
-static void chatcli_exec(struct chat_client *c, const struct chatcli_cmd *cmd)
+static void chatcli_exec(struct chatcli *c, const struct chatcli_cmd *cmd)
 {
 	switch (cmd->kind) {
 	case CHATCLI_CMD_NONE:
@@ -160,7 +160,7 @@ static void chatcli_exec(struct chat_client *c, const struct chatcli_cmd *cmd)
 	}
 }
 
-static void chatcli_pump(struct chat_client *c)
+static void chatcli_pump(struct chatcli *c)
 {
 	bool wants_input = false;
 	struct chatcli_cmd cmd;
@@ -198,7 +198,7 @@ void chatcli_on_later(evutil_socket_t fd, short what, void *arg)
 
 void chatcli_on_stdin(evutil_socket_t fd, short what, void *arg)
 {
-	struct chat_client *c = arg;
+	struct chatcli *c = arg;
 
 	if (c->tty) {
 		chatcli_term_read(c); /* a whole line comes back through chatcli_input_line */
@@ -208,7 +208,7 @@ void chatcli_on_stdin(evutil_socket_t fd, short what, void *arg)
 	chatcli_pump(c);
 }
 
-static void chatcli_input_line(struct chat_client *c, char *line)
+static void chatcli_input_line(struct chatcli *c, char *line)
 {
 	if (!line) {
 		c->stdin_eof = true;

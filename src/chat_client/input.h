@@ -5,8 +5,8 @@
 #include "chat_client/client.h"
 
 /* Also fills in c->input, the hooks net.c calls. */
-int chatcli_input_init(struct chat_client *c);
-void chatcli_input_free(struct chat_client *c);
+int chatcli_input_init(struct chatcli *c);
+void chatcli_input_free(struct chatcli *c);
 void chatcli_on_stdin(evutil_socket_t fd, short what, void *arg);
 void chatcli_on_later(evutil_socket_t fd, short what, void *arg);
 

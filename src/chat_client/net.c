@@ -27,7 +27,7 @@ void chatcli_timer_at(struct event *ev, uint64_t at_us)
 	evtimer_add(ev, &tv);
 }
 
-static int chatcli_connect(struct chat_client *c)
+static int chatcli_connect(struct chatcli *c)
 {
 	for (; c->addr; c->addr = c->addr->ai_next) {
 		int fd = socket(c->addr->ai_family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
@@ -52,7 +52,7 @@ static int chatcli_connect(struct chat_client *c)
 	return -1;
 }
 
-int chatcli_net_open(struct chat_client *c)
+int chatcli_net_open(struct chatcli *c)
 {
 	const struct chatcli_config *cfg = c->cfg;
 	const char *why;
@@ -79,7 +79,7 @@ int chatcli_net_open(struct chat_client *c)
 	return 0;
 }
 
-void chatcli_net_close(struct chat_client *c)
+void chatcli_net_close(struct chatcli *c)
 {
 	if (c->ev_sock)
 		event_free(c->ev_sock);
@@ -92,7 +92,7 @@ void chatcli_net_close(struct chat_client *c)
 	c->addrs = c->addr = NULL;
 }
 
-void chatcli_finish(struct chat_client *c, int code)
+void chatcli_finish(struct chatcli *c, int code)
 {
 	if (code == 0 && c->refusals) {
 		/* Exit 0 says that everything sent was delivered. */
@@ -109,7 +109,7 @@ void chatcli_finish(struct chat_client *c, int code)
 }
 
 /* REG as message 1 of a fresh link, with the cookie we have ("-" for none). */
-static void chatcli_send_reg(struct chat_client *c)
+static void chatcli_send_reg(struct chatcli *c)
 {
 	char line[CHAT_NAME_MAX + 2 * CHAT_TOKEN_HEX + 8];
 
@@ -121,7 +121,7 @@ static void chatcli_send_reg(struct chat_client *c)
 	chatcli_flush(c, false);
 }
 
-void chatcli_register(struct chat_client *c)
+void chatcli_register(struct chatcli *c)
 {
 	static const char hex[] = "0123456789abcdef";
 	uint8_t r[CHAT_TOKEN_HEX / 2];
@@ -140,12 +140,12 @@ void chatcli_register(struct chat_client *c)
 	chatcli_timer_at(c->ev_timeout, clock_mono_us() + c->cfg->wait_ms * 1000);
 }
 
-bool chatcli_send(struct chat_client *c, const char *line, size_t len)
+bool chatcli_send(struct chatcli *c, const char *line, size_t len)
 {
 	return chatwire_link_send(&c->link, line, len);
 }
 
-static void chatcli_refused(struct chat_client *c)
+static void chatcli_refused(struct chatcli *c)
 {
 	if (c->state == CHATCLI_REGISTERING) {
 		if (c->addr && c->addr->ai_next) {
@@ -166,7 +166,7 @@ static void chatcli_refused(struct chat_client *c)
 	c->refused_told = true;
 }
 
-void chatcli_flush(struct chat_client *c, bool ack_only)
+void chatcli_flush(struct chatcli *c, bool ack_only)
 {
 	uint64_t now = clock_mono_us();
 	bool sent = false, refused = false;
@@ -199,7 +199,7 @@ void chatcli_flush(struct chat_client *c, bool ack_only)
 		chatcli_refused(c);
 }
 
-static void chatcli_welcomed(struct chat_client *c)
+static void chatcli_welcomed(struct chatcli *c)
 {
 	uint64_t now = clock_mono_us();
 
@@ -213,7 +213,7 @@ static void chatcli_welcomed(struct chat_client *c)
 	c->input.online(c);
 }
 
-static void chatcli_refused_registration(struct chat_client *c, const struct chatcli_event *ev)
+static void chatcli_refused_registration(struct chatcli *c, const struct chatcli_event *ev)
 {
 	char why[TEXTESC_MAX(CHAT_LINE_MAX)];
 	const struct chat_word *w = ev->text.len ? &ev->text : &ev->what;
@@ -230,7 +230,7 @@ static void chatcli_refused_registration(struct chat_client *c, const struct cha
 
 /* "COOKIE <16 lowercase hex>" (seq 0): the server's answer to a REG whose
  * cookie it does not take (none yet, or one of a server that restarted). */
-static bool chatcli_take_cookie(struct chat_client *c, const char *line, size_t len)
+static bool chatcli_take_cookie(struct chatcli *c, const char *line, size_t len)
 {
 	static const char word[] = "COOKIE ";
 	size_t k = sizeof(word) - 1;
@@ -251,7 +251,7 @@ static bool chatcli_take_cookie(struct chat_client *c, const char *line, size_t 
 /* Every message of the session, in order, exactly once. */
 static void chatcli_deliver(void *arg, const char *line, size_t len, uint64_t sent_us)
 {
-	struct chat_client *c = arg;
+	struct chatcli *c = arg;
 	struct chatcli_event ev;
 	const char *out;
 
@@ -295,7 +295,7 @@ static void chatcli_deliver(void *arg, const char *line, size_t len, uint64_t se
 
 /* Only the server's datagrams for this session are taken in: with its
  * token, or without one for its answers to REG and its notices. */
-static bool chatcli_acceptable(const struct chat_client *c, const struct chat_dgram *d)
+static bool chatcli_acceptable(const struct chatcli *c, const struct chat_dgram *d)
 {
 	if (c->state == CHATCLI_REGISTERING) {
 		/* A token before WELCOME: only the WELCOME itself (seq 1), never
@@ -313,7 +313,7 @@ static bool chatcli_acceptable(const struct chat_client *c, const struct chat_dg
 	return true;
 }
 
-static void chatcli_take(struct chat_client *c, const struct chat_dgram *d)
+static void chatcli_take(struct chatcli *c, const struct chat_dgram *d)
 {
 	if (c->state == CHATCLI_DONE || !chatcli_acceptable(c, d)) {
 		c->dropped++;
@@ -327,7 +327,7 @@ static void chatcli_take(struct chat_client *c, const struct chat_dgram *d)
 		chatcli_timer_at(c->ev_timeout, clock_mono_us() + CHATCLI_DRAIN_WAIT_US);
 }
 
-static void chatcli_session_lost(struct chat_client *c)
+static void chatcli_session_lost(struct chatcli *c)
 {
 	size_t lost = chatwire_rel_tx_unacked(&c->link.tx);
 
@@ -347,7 +347,7 @@ static void chatcli_session_lost(struct chat_client *c)
 
 void chatcli_on_sock(evutil_socket_t fd, short what, void *arg)
 {
-	struct chat_client *c = arg;
+	struct chatcli *c = arg;
 	struct chat_dgram d;
 
 	for (int i = 0; i < CHATCLI_RECV_BATCH && c->state != CHATCLI_DONE && !c->fatal; i++) {
@@ -396,7 +396,7 @@ void chatcli_on_rto(evutil_socket_t fd, short what, void *arg)
 
 void chatcli_on_keepalive(evutil_socket_t fd, short what, void *arg)
 {
-	struct chat_client *c = arg;
+	struct chatcli *c = arg;
 	uint64_t due = c->link.last_sent_us + CHATCLI_KEEPALIVE_US;
 
 	if (c->state != CHATCLI_ONLINE && c->state != CHATCLI_QUITTING)
@@ -407,7 +407,7 @@ void chatcli_on_keepalive(evutil_socket_t fd, short what, void *arg)
 		chatcli_timer_at(c->ev_keepalive, due);
 }
 
-void chatcli_quit(struct chat_client *c, bool drain)
+void chatcli_quit(struct chatcli *c, bool drain)
 {
 	if (c->state != CHATCLI_ONLINE) {
 		chatcli_finish(c, 1); /* not registered yet, or asked a second time */
@@ -424,7 +424,7 @@ void chatcli_quit(struct chat_client *c, bool drain)
 
 void chatcli_on_timeout(evutil_socket_t fd, short what, void *arg)
 {
-	struct chat_client *c = arg;
+	struct chatcli *c = arg;
 	size_t unacked = chatwire_rel_tx_unacked(&c->link.tx);
 	size_t lines = unacked ? unacked - 1 : 0; /* BYE is the last one */
 

@@ -15,8 +15,8 @@
 #include "core/rlterm.h"
 
 /* readline's line handler takes no context: the one client of the process. */
-static struct chat_client *term_client;
-static void (*term_line_cb)(struct chat_client *c, char *line);
+static struct chatcli *term_client;
+static void (*term_line_cb)(struct chatcli *c, char *line);
 static bool term_in_handler;
 
 static void term_on_line(char *line)
@@ -32,7 +32,7 @@ static void term_on_line(char *line)
 	term_in_handler = false;
 }
 
-void chatcli_term_start(struct chat_client *c, void (*on_line)(struct chat_client *c, char *line))
+void chatcli_term_start(struct chatcli *c, void (*on_line)(struct chatcli *c, char *line))
 {
 	if (!c->tty || c->rl_active)
 		return;
@@ -48,7 +48,7 @@ void chatcli_term_start(struct chat_client *c, void (*on_line)(struct chat_clien
 	c->rl_active = true;
 }
 
-void chatcli_term_stop(struct chat_client *c)
+void chatcli_term_stop(struct chatcli *c)
 {
 	if (!c->rl_active)
 		return;
@@ -61,20 +61,20 @@ void chatcli_term_stop(struct chat_client *c)
 	}
 }
 
-void chatcli_term_read(struct chat_client *c)
+void chatcli_term_read(struct chatcli *c)
 {
 	if (c->rl_active)
 		rl_callback_read_char();
 }
 
-void chatcli_term_resize(struct chat_client *c)
+void chatcli_term_resize(struct chatcli *c)
 {
 	if (c->rl_active)
 		rl_resize_terminal();
 }
 
 /* Sets the prompt of the current target; true if it changed. */
-static bool term_sync_prompt(struct chat_client *c)
+static bool term_sync_prompt(struct chatcli *c)
 {
 	char p[CHATCLI_PROMPT_MAX];
 
@@ -86,7 +86,7 @@ static bool term_sync_prompt(struct chat_client *c)
 	return true;
 }
 
-void chatcli_term_prompt(struct chat_client *c)
+void chatcli_term_prompt(struct chatcli *c)
 {
 	char p[CHATCLI_PROMPT_MAX];
 
@@ -104,9 +104,9 @@ void chatcli_term_prompt(struct chat_client *c)
 	rl_forced_update_display();
 }
 
-static void term_vprint(struct chat_client *c, FILE *f, const char *prefix, const char *fmt,
+static void term_vprint(struct chatcli *c, FILE *f, const char *prefix, const char *fmt,
 			va_list ap) __attribute__((format(printf, 4, 0)));
-static void term_vprint(struct chat_client *c, FILE *f, const char *prefix, const char *fmt,
+static void term_vprint(struct chatcli *c, FILE *f, const char *prefix, const char *fmt,
 			va_list ap)
 {
 	bool redraw = c->rl_active && !term_in_handler;
@@ -127,7 +127,7 @@ static void term_vprint(struct chat_client *c, FILE *f, const char *prefix, cons
 	}
 }
 
-void chatcli_print(struct chat_client *c, FILE *f, const char *fmt, ...)
+void chatcli_print(struct chatcli *c, FILE *f, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -136,7 +136,7 @@ void chatcli_print(struct chat_client *c, FILE *f, const char *fmt, ...)
 	va_end(ap);
 }
 
-void chatcli_error(struct chat_client *c, const char *fmt, ...)
+void chatcli_error(struct chatcli *c, const char *fmt, ...)
 {
 	va_list ap;
 

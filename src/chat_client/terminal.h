@@ -5,16 +5,16 @@
 #include "chat_client/client.h"
 
 /* Typed lines come back through on_line (NULL: Ctrl-D); it owns the line. */
-void chatcli_term_start(struct chat_client *c, void (*on_line)(struct chat_client *c, char *line));
-void chatcli_term_stop(struct chat_client *c);
-void chatcli_term_read(struct chat_client *c);
-void chatcli_term_resize(struct chat_client *c);
+void chatcli_term_start(struct chatcli *c, void (*on_line)(struct chatcli *c, char *line));
+void chatcli_term_stop(struct chatcli *c);
+void chatcli_term_read(struct chatcli *c);
+void chatcli_term_resize(struct chatcli *c);
 /* Shows the prompt of the current target. */
-void chatcli_term_prompt(struct chat_client *c);
+void chatcli_term_prompt(struct chatcli *c);
 /* One line on f (stdout or stderr) above the line being typed. */
-void chatcli_print(struct chat_client *c, FILE *f, const char *fmt, ...)
+void chatcli_print(struct chatcli *c, FILE *f, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 /* "socklab chat-client: ..." on stderr, above the line being typed. */
-void chatcli_error(struct chat_client *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void chatcli_error(struct chatcli *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 #endif
