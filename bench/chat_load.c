@@ -49,7 +49,7 @@ static char room[32]; /* "bench<pid>": an earlier run's room may still exist */
 static void load_flush(struct member *m, bool ack_only)
 {
 	uint64_t now = clock_mono_us();
-	unsigned n = chat_link_flush(&m->link, now, out, LOAD_FLUSH_MAX, ack_only);
+	unsigned n = chatwire_link_flush(&m->link, now, out, LOAD_FLUSH_MAX, ack_only);
 
 	for (unsigned i = 0; i < n; i++)
 		send(m->fd, out[i].buf, out[i].len, MSG_DONTWAIT);
@@ -62,7 +62,7 @@ static void load_queue(struct member *m, const char *verb, const char *arg)
 	char line[CHAT_LINE_MAX];
 	int k = snprintf(line, sizeof(line), "%s %s", verb, arg);
 
-	chat_link_send(&m->link, line, (size_t)k);
+	chatwire_link_send(&m->link, line, (size_t)k);
 	load_flush(m, false);
 }
 
@@ -76,7 +76,7 @@ static void load_say(void)
 		int k = snprintf(line, sizeof(line), "SAY %08d ", nsent);
 		memset(line + k, 'x', (size_t)(line_size - 9));
 		k += line_size - 9;
-		if (!chat_link_send(&m->link, line, (size_t)k))
+		if (!chatwire_link_send(&m->link, line, (size_t)k))
 			break;
 		nsent++;
 	}
@@ -98,12 +98,12 @@ static void load_register(struct member *m)
 {
 	char reg[96];
 
-	chat_link_free(&m->link);
-	chat_link_init(&m->link);
+	chatwire_link_free(&m->link);
+	chatwire_link_init(&m->link);
 	/* Names unique to this run: an earlier run's sessions may still live. */
 	snprintf(reg, sizeof(reg), "REG m%dp%d %016llx %s", m->idx, (int)getpid(),
 		 (unsigned long long)m->nonce, m->cookie[0] ? m->cookie : "-");
-	chat_link_send(&m->link, reg, strlen(reg));
+	chatwire_link_send(&m->link, reg, strlen(reg));
 	load_flush(m, false);
 }
 
@@ -165,13 +165,13 @@ static void load_on_read(evutil_socket_t fd, short what, void *arg)
 		ssize_t n = recv(fd, buf, sizeof(buf), MSG_DONTWAIT);
 		if (n <= 0)
 			break;
-		if (chat_dgram_parse(buf, (size_t)n, &d) != CHAT_OK)
+		if (chatwire_dgram_parse(buf, (size_t)n, &d) != CHAT_OK)
 			continue;
 		if (d.has_token && !m->link.has_token) {
 			m->link.has_token = true;
 			m->link.token = d.token;
 		}
-		chat_link_receive(&m->link, &d, clock_mono_us(), load_deliver, m);
+		chatwire_link_receive(&m->link, &d, clock_mono_us(), load_deliver, m);
 		if (m->send_reg) {
 			m->send_reg = false;
 			load_register(m);
@@ -191,7 +191,7 @@ static void load_on_tick(evutil_socket_t fd, short what, void *arg)
 		return;
 	}
 	for (int i = 0; i < nmembers; i++) {
-		uint64_t dl = chat_link_deadline(&members[i].link);
+		uint64_t dl = chatwire_link_deadline(&members[i].link);
 		if (dl && dl <= now)
 			load_flush(&members[i], false);
 	}
@@ -229,7 +229,7 @@ int main(int argc, char **argv)
 			perror("chat_load: socket");
 			return 1;
 		}
-		chat_link_init(&m->link);
+		chatwire_link_init(&m->link);
 		m->nonce = rng_next(&r);
 		m->ev = event_new(base, m->fd, EV_READ | EV_PERSIST, load_on_read, m);
 		event_add(m->ev, NULL);

@@ -18,7 +18,7 @@
 
 static const struct tool *const tools[] = {
 	&serve_tool, &nc_tool, &echosrv_tool, &echocli_tool, &dec_decode_tool, &dec_capture_tool,
-	&sockets_tool, &chat_tool, &chat_client_tool, &chat_server_tool, &scan_tool, &trace_tool,
+	&sockets_tool, &chat_tool, &chatcli_tool, &chatsrv_tool, &scan_tool, &trace_tool,
 };
 
 #define NTOOLS (sizeof(tools) / sizeof(tools[0]))

@@ -6,7 +6,6 @@
 
 #include "core/tool.h"
 
-int chat_main(int argc, char **argv);
 extern const struct tool chat_tool;
 
 #endif

@@ -3,54 +3,43 @@
  * when the connection cannot be made or breaks, 2 on a usage error. */
 #include "chat/chat.h"
 
-#include <signal.h>
-#include <stdio.h>
-
 #include "chat/net.h"
 #include "chat/options.h"
 #include "chat/session.h"
 #include "core/log.h"
 
-int chat_main(int argc, char **argv)
+static enum tool_args chat_tool_parse(int argc, char **argv, void *cfg, char *err, size_t errlen)
 {
-	struct chat_tcp_config cfg;
+	return chat_parse_args(argc, argv, cfg, err, errlen);
+}
+
+static int chat_tool_run(void *arg)
+{
+	const struct chat_config *cfg = arg;
 	char err[CHAT_TCP_ERR_MAX], where[CHAT_TCP_ERR_MAX];
 	int fd = -1;
 
-	log_set_prog("socklab chat");
-	switch (chat_tcp_parse_args(argc, argv, &cfg, err, sizeof(err))) {
-	case CHAT_TCP_ARGS_HELP:
-		fputs(chat_tcp_usage_text, stdout);
-		return 0;
-	case CHAT_TCP_ARGS_VERSION:
-		printf("socklab chat %s\n", SOCKLAB_VERSION);
-		return 0;
-	case CHAT_TCP_ARGS_USAGE:
-		log_error("%s", err);
-		fputs(chat_tcp_usage_text, stderr);
-		return 2;
-	case CHAT_TCP_ARGS_OK:
-		break;
-	}
-	signal(SIGPIPE, SIG_IGN);
-	if (cfg.host) {
-		fd = chat_tcp_connect(cfg.host, cfg.port, cfg.family, cfg.connect_timeout_ms, err,
+	if (cfg->host) {
+		fd = chat_connect(cfg->host, cfg->port, cfg->family, cfg->connect_timeout_ms, err,
 				      sizeof(err));
 		if (fd < 0) {
-			chat_tcp_hostport_str(cfg.host, cfg.port, where, sizeof(where));
-			if (cfg.no_fallback) {
+			chat_hostport_str(cfg->host, cfg->port, where, sizeof(where));
+			if (cfg->no_fallback) {
 				log_error("cannot connect to %s: %s", where, err);
 				return 1;
 			}
 			log_error("cannot connect to %s: %s — listening on %s instead", where, err,
-				  cfg.port);
+				  cfg->port);
 		}
 	}
-	return chat_tcp_run(&cfg, fd);
+	return chat_run(cfg, fd);
 }
 
 const struct tool chat_tool = {
 	.name = "chat",
 	.summary = "seed 003's TCP chat: two people, point to point, connect or listen",
-	.own_main = chat_main,
+	.usage = chat_usage_text,
+	.cfg_size = sizeof(struct chat_config),
+	.parse = chat_tool_parse,
+	.run = chat_tool_run,
 };

@@ -12,7 +12,7 @@
 #include "core/resolve.h"
 #include "core/sock.h"
 
-int chat_tcp_connect(const char *host, const char *port, int family, uint64_t timeout_ms,
+int chat_connect(const char *host, const char *port, int family, uint64_t timeout_ms,
 		     char *why, size_t whylen)
 {
 	struct addrinfo *res, *ai;
@@ -44,7 +44,7 @@ int chat_tcp_connect(const char *host, const char *port, int family, uint64_t ti
 	return fd;
 }
 
-static int chat_tcp_listen_on(const union addr_any *a, bool v6only)
+static int chat_listen_on(const union addr_any *a, bool v6only)
 {
 	int fd = socket(a->sa.sa_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 
@@ -62,7 +62,7 @@ static int chat_tcp_listen_on(const union addr_any *a, bool v6only)
 	return fd;
 }
 
-int chat_tcp_listen(uint16_t port, int family, char *err, size_t errlen)
+int chat_listen(uint16_t port, int family, char *err, size_t errlen)
 {
 	union addr_any a;
 	char where[ADDR_STRLEN];
@@ -73,7 +73,7 @@ int chat_tcp_listen(uint16_t port, int family, char *err, size_t errlen)
 		a.v6.sin6_family = AF_INET6;
 		a.v6.sin6_addr = in6addr_any;
 		a.v6.sin6_port = htons(port);
-		fd = chat_tcp_listen_on(&a, family == AF_INET6);
+		fd = chat_listen_on(&a, family == AF_INET6);
 		if (fd >= 0 || family == AF_INET6 || errno != EAFNOSUPPORT)
 			goto done;
 	}
@@ -81,7 +81,7 @@ int chat_tcp_listen(uint16_t port, int family, char *err, size_t errlen)
 	a.v4.sin_family = AF_INET;
 	a.v4.sin_addr.s_addr = htonl(INADDR_ANY);
 	a.v4.sin_port = htons(port);
-	fd = chat_tcp_listen_on(&a, false);
+	fd = chat_listen_on(&a, false);
 done:
 	if (fd < 0)
 		snprintf(err, errlen, "cannot listen on %s: %s",
@@ -90,7 +90,7 @@ done:
 }
 
 /* ::ffff:127.0.0.1 as 127.0.0.1. */
-static void chat_tcp_unmap(union addr_any *a)
+static void chat_unmap(union addr_any *a)
 {
 	if (a->sa.sa_family != AF_INET6 || !IN6_IS_ADDR_V4MAPPED(&a->v6.sin6_addr))
 		return;
@@ -102,7 +102,7 @@ static void chat_tcp_unmap(union addr_any *a)
 	a->v4 = v4;
 }
 
-static void chat_tcp_addr_str(int fd, bool peer, char *buf, size_t n)
+static void chat_addr_str(int fd, bool peer, char *buf, size_t n)
 {
 	union addr_any a;
 	socklen_t len = sizeof(a);
@@ -112,21 +112,21 @@ static void chat_tcp_addr_str(int fd, bool peer, char *buf, size_t n)
 		snprintf(buf, n, "?");
 		return;
 	}
-	chat_tcp_unmap(&a);
+	chat_unmap(&a);
 	addr_format(&a.sa, buf, n);
 }
 
-void chat_tcp_peer_str(int fd, char *buf, size_t n)
+void chat_peer_str(int fd, char *buf, size_t n)
 {
-	chat_tcp_addr_str(fd, true, buf, n);
+	chat_addr_str(fd, true, buf, n);
 }
 
-void chat_tcp_local_str(int fd, char *buf, size_t n)
+void chat_local_str(int fd, char *buf, size_t n)
 {
-	chat_tcp_addr_str(fd, false, buf, n);
+	chat_addr_str(fd, false, buf, n);
 }
 
-void chat_tcp_hostport_str(const char *host, const char *port, char *buf, size_t n)
+void chat_hostport_str(const char *host, const char *port, char *buf, size_t n)
 {
 	if (strchr(host, ':') && host[0] != '[')
 		snprintf(buf, n, "[%s]:%s", host, port);
@@ -134,7 +134,7 @@ void chat_tcp_hostport_str(const char *host, const char *port, char *buf, size_t
 		snprintf(buf, n, "%s:%s", host, port);
 }
 
-void chat_tcp_reset_on_close(int fd)
+void chat_reset_on_close(int fd)
 {
 	struct linger lg = { .l_onoff = 1, .l_linger = 0 };
 

@@ -10,7 +10,7 @@
 
 #include "core/opt.h"
 
-const char chat_tcp_usage_text[] =
+const char chat_usage_text[] =
 	"Usage: socklab chat [options] PORT        listen on PORT for one peer\n"
 	"       socklab chat [options] HOST PORT   connect to HOST on PORT; if that fails,\n"
 	"                                          listen on PORT instead\n"
@@ -35,38 +35,29 @@ const char chat_tcp_usage_text[] =
 	"Exit status: 0 when either side leaves; 1 when the connection cannot be\n"
 	"made or breaks; 2 usage.\n";
 
-enum { OPT_NAME = 256, OPT_NO_FALLBACK, OPT_VERSION };
+enum { OPT_NAME = 256, OPT_NO_FALLBACK };
 
-static const struct option chat_tcp_long_options[] = {
+static const struct option chat_long_options[] = {
 	{ "name", required_argument, NULL, OPT_NAME },
 	{ "no-fallback", no_argument, NULL, OPT_NO_FALLBACK },
-	{ "help", no_argument, NULL, 'h' },
-	{ "version", no_argument, NULL, OPT_VERSION },
-	{ NULL, 0, NULL, 0 },
+	TOOL_LONG_OPTIONS_END,
 };
 
-void chat_tcp_default_name(char *out, size_t outlen)
+void chat_default_name(char *out, size_t outlen)
 {
 	const char *login = getlogin();
 
-	if (!login || !chat_tcp_name_valid(login, strlen(login))) {
+	if (!login || !chat_name_valid(login, strlen(login))) {
 		struct passwd *pw = getpwuid(geteuid());
 		login = pw ? pw->pw_name : NULL;
 	}
-	if (!login || !chat_tcp_name_valid(login, strlen(login)))
+	if (!login || !chat_name_valid(login, strlen(login)))
 		login = "anonymous";
 	snprintf(out, outlen, "%s", login);
 }
 
-static enum chat_tcp_args chat_tcp_bad(char *err, size_t errlen, const char *opt, const char *arg,
-				       const char *why)
-{
-	snprintf(err, errlen, "%s %s: %s", opt, arg, why);
-	return CHAT_TCP_ARGS_USAGE;
-}
-
-enum chat_tcp_args chat_tcp_parse_args(int argc, char **argv, struct chat_tcp_config *cfg,
-				       char *err, size_t errlen)
+enum tool_args chat_parse_args(int argc, char **argv, struct chat_config *cfg,
+			       char *err, size_t errlen)
 {
 	const char *name = NULL, *why;
 	bool timeout_given = false;
@@ -77,25 +68,25 @@ enum chat_tcp_args chat_tcp_parse_args(int argc, char **argv, struct chat_tcp_co
 	cfg->connect_timeout_ms = CHAT_TCP_CONNECT_TIMEOUT_MS;
 	optind = 0;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":46w:h", chat_tcp_long_options, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":46w:h", chat_long_options, NULL)) != -1) {
 		switch (c) {
 		case '4': cfg->family = AF_INET; break;
 		case '6': cfg->family = AF_INET6; break;
 		case 'w':
 			if (opt_parse_seconds(optarg, CHAT_TCP_CONNECT_TIMEOUT_MAX_SECS,
 					      &cfg->connect_timeout_ms, &why) < 0)
-				return chat_tcp_bad(err, errlen, "-w", optarg, why);
+				return tool_bad_value(err, errlen, "-w", optarg, why);
 			if (cfg->connect_timeout_ms == 0)
-				return chat_tcp_bad(err, errlen, "-w", optarg, "must be more than 0");
+				return tool_bad_value(err, errlen, "-w", optarg, "must be more than 0");
 			timeout_given = true;
 			break;
 		case OPT_NAME: name = optarg; break;
 		case OPT_NO_FALLBACK: cfg->no_fallback = true; break;
-		case 'h': return CHAT_TCP_ARGS_HELP;
-		case OPT_VERSION: return CHAT_TCP_ARGS_VERSION;
+		case 'h': return TOOL_ARGS_HELP;
+		case TOOL_OPT_VERSION: return TOOL_ARGS_VERSION;
 		default:
-			opt_getopt_error(c, argv, optind, optopt, chat_tcp_long_options, err, errlen);
-			return CHAT_TCP_ARGS_USAGE;
+			opt_getopt_error(c, argv, optind, optopt, chat_long_options, err, errlen);
+			return TOOL_ARGS_USAGE;
 		}
 	}
 	int rest = argc - optind;
@@ -111,24 +102,24 @@ enum chat_tcp_args chat_tcp_parse_args(int argc, char **argv, struct chat_tcp_co
 	} else if (rest > 2) {
 		snprintf(err, errlen, "unexpected argument '%s'", argv[optind + 2]);
 	} else if (opt_parse_port(cfg->port, &cfg->port_num, &why) < 0) {
-		return chat_tcp_bad(err, errlen, "PORT", cfg->port, why);
+		return tool_bad_value(err, errlen, "PORT", cfg->port, why);
 	} else if (cfg->host && cfg->port_num == 0) {
-		return chat_tcp_bad(err, errlen, "PORT", cfg->port, "not a port to connect to (1-65535)");
+		return tool_bad_value(err, errlen, "PORT", cfg->port, "not a port to connect to (1-65535)");
 	} else if (cfg->host && !*cfg->host) {
 		snprintf(err, errlen, "HOST is empty");
 	} else if (!cfg->host && cfg->no_fallback) {
 		snprintf(err, errlen, "cannot use --no-fallback without HOST");
 	} else if (!cfg->host && timeout_given) {
 		snprintf(err, errlen, "cannot use -w without HOST");
-	} else if (name && !chat_tcp_name_valid(name, strlen(name))) {
-		return chat_tcp_bad(err, errlen, "--name", name,
+	} else if (name && !chat_name_valid(name, strlen(name))) {
+		return tool_bad_value(err, errlen, "--name", name,
 				    "not 1-32 of A-Z a-z 0-9 . _ - (starting with a letter or digit)");
 	} else {
 		if (name)
 			snprintf(cfg->name, sizeof(cfg->name), "%s", name);
 		else
-			chat_tcp_default_name(cfg->name, sizeof(cfg->name));
-		return CHAT_TCP_ARGS_OK;
+			chat_default_name(cfg->name, sizeof(cfg->name));
+		return TOOL_ARGS_OK;
 	}
-	return CHAT_TCP_ARGS_USAGE;
+	return TOOL_ARGS_USAGE;
 }

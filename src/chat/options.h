@@ -8,12 +8,13 @@
 #include <stdint.h>
 
 #include "chat/proto.h"
+#include "core/tool.h"
 
 #define CHAT_TCP_ERR_MAX 512
 #define CHAT_TCP_CONNECT_TIMEOUT_MS 10000   /* -w default */
 #define CHAT_TCP_CONNECT_TIMEOUT_MAX_SECS 3600
 
-struct chat_tcp_config {
+struct chat_config {
 	int family;             /* AF_UNSPEC, AF_INET (-4), AF_INET6 (-6) */
 	const char *host;       /* NULL: listen */
 	const char *port;       /* as given: "5000" */
@@ -23,19 +24,12 @@ struct chat_tcp_config {
 	bool no_fallback;
 };
 
-enum chat_tcp_args {
-	CHAT_TCP_ARGS_OK,
-	CHAT_TCP_ARGS_HELP,
-	CHAT_TCP_ARGS_VERSION,
-	CHAT_TCP_ARGS_USAGE,    /* err holds the reason */
-};
-
-extern const char chat_tcp_usage_text[];
+extern const char chat_usage_text[];
 
 /* Parses argv into cfg (defaults first: the login name, or "anonymous"). */
-enum chat_tcp_args chat_tcp_parse_args(int argc, char **argv, struct chat_tcp_config *cfg,
-				       char *err, size_t errlen);
+enum tool_args chat_parse_args(int argc, char **argv, struct chat_config *cfg, char *err,
+			       size_t errlen);
 /* The login name if it is a valid chat name, else "anonymous". */
-void chat_tcp_default_name(char *out, size_t outlen);
+void chat_default_name(char *out, size_t outlen);
 
 #endif

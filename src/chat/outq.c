@@ -9,19 +9,19 @@
 
 #define CHAT_TCP_OUTQ_IOV 16 /* pieces of the queue handed over per call */
 
-int chat_tcp_outq_init(struct chat_tcp_outq *q)
+int chat_outq_init(struct chat_outq *q)
 {
 	memset(q, 0, sizeof(*q));
 	q->queued = evbuffer_new();
 	q->unacked = evbuffer_new();
 	if (q->queued && q->unacked)
 		return 0;
-	chat_tcp_outq_free(q);
+	chat_outq_free(q);
 	errno = ENOMEM;
 	return -1;
 }
 
-void chat_tcp_outq_free(struct chat_tcp_outq *q)
+void chat_outq_free(struct chat_outq *q)
 {
 	if (q->queued)
 		evbuffer_free(q->queued);
@@ -30,13 +30,13 @@ void chat_tcp_outq_free(struct chat_tcp_outq *q)
 	q->queued = q->unacked = NULL;
 }
 
-int chat_tcp_outq_hello(struct chat_tcp_outq *q, const char *hello, size_t n)
+int chat_outq_hello(struct chat_outq *q, const char *hello, size_t n)
 {
 	q->hello_len = n;
 	return evbuffer_add(q->queued, hello, n);
 }
 
-int chat_tcp_outq_line(struct chat_tcp_outq *q, const void *line, size_t n)
+int chat_outq_line(struct chat_outq *q, const void *line, size_t n)
 {
 	if (evbuffer_expand(q->queued, n + 1) < 0)
 		return -1; /* all of the line or nothing */
@@ -44,12 +44,12 @@ int chat_tcp_outq_line(struct chat_tcp_outq *q, const void *line, size_t n)
 	return evbuffer_add(q->queued, "\n", 1);
 }
 
-size_t chat_tcp_outq_queued(const struct chat_tcp_outq *q)
+size_t chat_outq_queued(const struct chat_outq *q)
 {
 	return evbuffer_get_length(q->queued);
 }
 
-int chat_tcp_outq_write(struct chat_tcp_outq *q, int fd)
+int chat_outq_write(struct chat_outq *q, int fd)
 {
 	struct evbuffer_iovec v[CHAT_TCP_OUTQ_IOV];
 	struct iovec iov[CHAT_TCP_OUTQ_IOV];
@@ -72,7 +72,7 @@ int chat_tcp_outq_write(struct chat_tcp_outq *q, int fd)
 	return 0;
 }
 
-int64_t chat_tcp_outq_settle(struct chat_tcp_outq *q, int fd, bool fin)
+int64_t chat_outq_settle(struct chat_outq *q, int fd, bool fin)
 {
 	int inflight = 0;
 
@@ -90,7 +90,7 @@ int64_t chat_tcp_outq_settle(struct chat_tcp_outq *q, int fd, bool fin)
 	return (int64_t)(evbuffer_get_length(q->queued) + (size_t)inflight);
 }
 
-static size_t chat_tcp_outq_count_lf(struct evbuffer *b)
+static size_t chat_outq_count_lf(struct evbuffer *b)
 {
 	struct evbuffer_ptr p;
 	size_t n = 0;
@@ -104,9 +104,9 @@ static size_t chat_tcp_outq_count_lf(struct evbuffer *b)
 	return n;
 }
 
-size_t chat_tcp_outq_lines_owed(const struct chat_tcp_outq *q)
+size_t chat_outq_lines_owed(const struct chat_outq *q)
 {
-	size_t n = chat_tcp_outq_count_lf(q->unacked) + chat_tcp_outq_count_lf(q->queued);
+	size_t n = chat_outq_count_lf(q->unacked) + chat_outq_count_lf(q->queued);
 
 	/* The hello's LF is not a line of the person's. */
 	if (q->acked < q->hello_len && n > 0)

@@ -11,7 +11,7 @@
 #include <stdint.h>
 #include <event2/buffer.h>
 
-struct chat_tcp_outq {
+struct chat_outq {
 	struct evbuffer *queued;   /* not taken by the socket yet */
 	/* Taken by the socket, not acknowledged yet: at most what the kernel
 	 * itself holds unacknowledged (its send buffer). */
@@ -21,23 +21,23 @@ struct chat_tcp_outq {
 };
 
 /* 0, or -1 (ENOMEM). */
-int chat_tcp_outq_init(struct chat_tcp_outq *q);
-void chat_tcp_outq_free(struct chat_tcp_outq *q);
+int chat_outq_init(struct chat_outq *q);
+void chat_outq_free(struct chat_outq *q);
 /* Queues the hello (it is not one of the person's lines); 0 or -1 (ENOMEM). */
-int chat_tcp_outq_hello(struct chat_tcp_outq *q, const char *hello, size_t n);
+int chat_outq_hello(struct chat_outq *q, const char *hello, size_t n);
 /* Queues a line and its LF; 0 or -1 (ENOMEM). */
-int chat_tcp_outq_line(struct chat_tcp_outq *q, const void *line, size_t n);
+int chat_outq_line(struct chat_outq *q, const void *line, size_t n);
 /* Bytes not taken by the socket yet. */
-size_t chat_tcp_outq_queued(const struct chat_tcp_outq *q);
+size_t chat_outq_queued(const struct chat_outq *q);
 /* Hands queued bytes to the socket (as many as it takes): 0, or -1 with
  * errno (EAGAIN: try when writable). */
-int chat_tcp_outq_write(struct chat_tcp_outq *q, int fd);
+int chat_outq_write(struct chat_outq *q, int fd);
 /* Forgets what the peer acknowledged (fin: our FIN is sent). Returns what
  * is still unacknowledged in bytes (queued ones and the FIN included), 0
  * once everything arrived, or -1 with errno. After a reset the count still
  * tells what did not arrive; the reset itself is the caller's to see. */
-int64_t chat_tcp_outq_settle(struct chat_tcp_outq *q, int fd, bool fin);
+int64_t chat_outq_settle(struct chat_outq *q, int fd, bool fin);
 /* The person's lines not acknowledged yet (as of the last settle). */
-size_t chat_tcp_outq_lines_owed(const struct chat_tcp_outq *q);
+size_t chat_outq_lines_owed(const struct chat_outq *q);
 
 #endif

@@ -21,22 +21,22 @@
 /* A peer's line escaped for the terminal (textesc_term). */
 #define CHAT_TCP_ESCAPED_MAX TEXTESC_MAX(CHAT_TCP_LINE_MAX)
 
-/* A name as the UDP chat allows it (chatwire/chatproto.h: chat_valid_name). */
-bool chat_tcp_name_valid(const char *s, size_t n);
+/* A name as the UDP chat allows it (chatwire/chatproto.h: chatwire_valid_name). */
+bool chat_name_valid(const char *s, size_t n);
 
 /* "HELLO name\n" into out (at least CHAT_TCP_HELLO_MAX bytes); its length. */
-size_t chat_tcp_hello_format(const char *name, char *out, size_t outlen);
+size_t chat_hello_format(const char *name, char *out, size_t outlen);
 
 /* The peer's first line (without LF or a CR before it): "HELLO name", maybe
  * followed by " more" (reserved for later versions, ignored). 0 with the
  * name copied (NUL-terminated), or -1 with *why set. */
-int chat_tcp_hello_parse(const uint8_t *line, size_t n, char name[CHAT_TCP_NAME_MAX + 1],
+int chat_hello_parse(const uint8_t *line, size_t n, char name[CHAT_TCP_NAME_MAX + 1],
 			 const char **why);
 
 /* n without one trailing CR: lines from Windows or telnet peers end "\r\n". */
-size_t chat_tcp_strip_cr(const uint8_t *line, size_t n);
+size_t chat_strip_cr(const uint8_t *line, size_t n);
 
 /* The line is ":q" (leave). */
-bool chat_tcp_is_quit(const uint8_t *line, size_t n);
+bool chat_is_quit(const uint8_t *line, size_t n);
 
 #endif

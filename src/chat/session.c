@@ -7,7 +7,8 @@
  * by that FIN, still sends what it owes — its queue and the lines already
  * waiting on its standard input — then its own FIN. Each side is done once
  * the peer's kernel has acknowledged everything it sent, FIN included;
- * lines that never got there are counted and make the exit status 1. */
+ * lines that never got there are counted and make the exit status 1.
+ * run.c sets the loop up and listens; this file is the talk. */
 #include "chat/session.h"
 
 #include <errno.h>
@@ -18,63 +19,20 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
-#include <event2/event.h>
 
 #include "chat/net.h"
-#include "chat/outq.h"
-#include "chat/proto.h"
-#include "chat/ui.h"
-#include "core/addr.h"
 #include "core/clock.h"
-#include "core/linebuf.h"
 #include "core/log.h"
 #include "core/sock.h"
 #include "core/textesc.h"
 
-enum chat_tcp_phase {
-	CHAT_TCP_LISTEN,  /* waiting for the peer to connect */
-	CHAT_TCP_HELLO,   /* connected, waiting for the peer's hello */
-	CHAT_TCP_TALK,    /* after the peer's FIN, still what already waits on stdin */
-	CHAT_TCP_LEAVE,   /* no more input: what is owed, FIN, the peer's FIN, the acks */
-	CHAT_TCP_DONE,
-};
-
-static const int chat_tcp_signals[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGWINCH, SIGTSTP };
-#define CHAT_TCP_NSIGNALS (sizeof(chat_tcp_signals) / sizeof(chat_tcp_signals[0]))
-
-struct chat_tcp_session {
-	const struct chat_tcp_config *cfg;
-	struct event_base *base;
-	enum chat_tcp_phase phase;
-	int status;
-	bool accepted;            /* we listened: "NAME connected from ADDR" */
-	bool shut;                /* our FIN is sent */
-	bool peer_left;           /* the peer's FIN is read */
-	bool abort;               /* close with a reset: what is owed must not go later */
-	uint64_t linger_end_us;   /* the latest wait for the peer's FIN */
-	int lfd, fd;
-	/* ev_timer: the hello's time, then leaving's (a deadline, or the wait
-	 * for the peer's FIN); ev_ack: looks for the last acknowledgement. */
-	struct event *ev_accept, *ev_read, *ev_write, *ev_timer, *ev_ack;
-	struct event *ev_sig[CHAT_TCP_NSIGNALS];
-	struct chat_tcp_outq out; /* at most CHAT_TCP_OUTQ_MAX bytes queued */
-	struct linebuf in;        /* the peer's lines */
-	struct chat_tcp_ui ui;
-	char peer_name[CHAT_TCP_NAME_MAX + 1]; /* "" until the hello */
-	char peer_addr[ADDR_STRLEN];
-	char shown[CHAT_TCP_ESCAPED_MAX];      /* a peer's line, escaped */
-};
-
 /* The peer as the messages name it: its name once known, else its address. */
-static const char *chat_tcp_who(const struct chat_tcp_session *s)
+static const char *chat_who(const struct chat_session *s)
 {
 	return s->peer_name[0] ? s->peer_name : s->peer_addr;
 }
 
-/* "socklab chat: ..." on stderr, above the line being typed. */
-static void chat_tcp_warn(struct chat_tcp_session *s, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-static void chat_tcp_warn(struct chat_tcp_session *s, const char *fmt, ...)
+void chat_warn(struct chat_session *s, const char *fmt, ...)
 {
 	char msg[CHAT_TCP_MSG_MAX];
 	va_list ap;
@@ -82,85 +40,78 @@ static void chat_tcp_warn(struct chat_tcp_session *s, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	chat_tcp_ui_print(&s->ui, stderr, "%s: %s", log_prog(), msg);
+	chat_ui_print(&s->ui, stderr, "%s: %s", log_prog(), msg);
 }
 
 /* Ends the loop with status; the terminal is put back at once, so what is
  * printed after this starts on a clean line. */
-static void chat_tcp_end(struct chat_tcp_session *s, int status)
+void chat_end(struct chat_session *s, int status)
 {
 	if (s->phase == CHAT_TCP_DONE)
 		return;
 	s->phase = CHAT_TCP_DONE;
 	s->status = status;
-	chat_tcp_ui_stop(&s->ui);
-	event_base_loopbreak(s->base);
+	chat_ui_stop(&s->ui);
+	proc_exit(s->proc);
 }
 
 /* The person's lines the peer has not acknowledged (all of them once the
  * connection is gone: the kernel's count stays). */
-static size_t chat_tcp_owed_lines(struct chat_tcp_session *s)
+static size_t chat_owed_lines(struct chat_session *s)
 {
-	chat_tcp_outq_settle(&s->out, s->fd, s->shut);
-	return chat_tcp_outq_lines_owed(&s->out);
+	chat_outq_settle(&s->out, s->fd, s->shut);
+	return chat_outq_lines_owed(&s->out);
 }
 
-static const char *chat_tcp_plural(size_t n)
+static const char *chat_plural(size_t n)
 {
 	return n == 1 ? "" : "s";
 }
 
-static void chat_tcp_broken(struct chat_tcp_session *s, int err)
+static void chat_broken(struct chat_session *s, int err)
 {
-	size_t owed = chat_tcp_owed_lines(s);
+	size_t owed = chat_owed_lines(s);
 
 	if (s->phase == CHAT_TCP_LEAVE && s->shut && owed == 0) {
 		/* We had left and everything arrived: nothing is lost. */
-		chat_tcp_end(s, 0);
+		chat_end(s, 0);
 		return;
 	}
-	chat_tcp_end(s, 1);
+	chat_end(s, 1);
 	/* A write after the peer's reset fails with EPIPE: it is the reset. */
 	if (err == EPIPE)
 		err = ECONNRESET;
 	if (owed)
-		chat_tcp_warn(s, "connection to %s lost: %s; %zu line%s not delivered",
-			      chat_tcp_who(s), strerror(err), owed, chat_tcp_plural(owed));
+		chat_warn(s, "connection to %s lost: %s; %zu line%s not delivered",
+			      chat_who(s), strerror(err), owed, chat_plural(owed));
 	else
-		chat_tcp_warn(s, "connection to %s lost: %s", chat_tcp_who(s), strerror(err));
+		chat_warn(s, "connection to %s lost: %s", chat_who(s), strerror(err));
 }
 
 /* Leaving ends now, before everything arrived: 0 if nothing of the
  * person's is missing, else 1 and how many lines (why: the reason). */
-static void chat_tcp_give_up(struct chat_tcp_session *s, const char *why)
+static void chat_give_up(struct chat_session *s, const char *why)
 {
 	int err = sock_error(s->fd);
 	size_t owed;
 
 	if (err) {
-		chat_tcp_broken(s, err);
+		chat_broken(s, err);
 		return;
 	}
-	owed = chat_tcp_owed_lines(s);
-	chat_tcp_end(s, owed ? 1 : 0);
+	owed = chat_owed_lines(s);
+	chat_end(s, owed ? 1 : 0);
 	if (owed) {
 		/* Reported as not delivered, so never delivered: the kernel
 		 * would go on sending them after we close. */
 		s->abort = true;
-		chat_tcp_warn(s, "%zu line%s not delivered: %s", owed, chat_tcp_plural(owed), why);
+		chat_warn(s, "%zu line%s not delivered: %s", owed, chat_plural(owed), why);
 	}
 }
 
-static struct timeval chat_tcp_tv(int ms)
+static void chat_timer_ms(struct event *ev, int ms)
 {
-	struct timeval tv = { ms / 1000, (ms % 1000) * 1000 };
-
-	return tv;
-}
-
-static void chat_tcp_timer_ms(struct event *ev, int ms)
-{
-	struct timeval tv = chat_tcp_tv(ms);
+	struct timeval tv = proc_tv_ms((uint64_t)ms);
 
 	event_add(ev, &tv);
 }
@@ -168,7 +119,7 @@ static void chat_tcp_timer_ms(struct event *ev, int ms)
 /* Both FINs are through: done once the peer's kernel has acknowledged
  * everything, ours included (looked at every CHAT_TCP_ACK_POLL_MS until
  * the timer that runs gives up). */
-static void chat_tcp_finish(struct chat_tcp_session *s)
+static void chat_finish(struct chat_session *s)
 {
 	int err = sock_error(s->fd);
 	int64_t left;
@@ -176,146 +127,146 @@ static void chat_tcp_finish(struct chat_tcp_session *s)
 	if (s->phase == CHAT_TCP_DONE)
 		return;
 	if (err) {
-		chat_tcp_broken(s, err);
+		chat_broken(s, err);
 		return;
 	}
-	left = chat_tcp_outq_settle(&s->out, s->fd, true);
-	if (left == 0 || (left < 0 && chat_tcp_outq_lines_owed(&s->out) == 0)) {
-		chat_tcp_end(s, 0);
+	left = chat_outq_settle(&s->out, s->fd, true);
+	if (left == 0 || (left < 0 && chat_outq_lines_owed(&s->out) == 0)) {
+		chat_end(s, 0);
 		return;
 	}
-	chat_tcp_timer_ms(s->ev_ack, CHAT_TCP_ACK_POLL_MS);
+	chat_timer_ms(s->ev_ack, CHAT_TCP_ACK_POLL_MS);
 }
 
 /* After our FIN: the peer's FIN may take up to CHAT_TCP_LINGER_MS of
  * silence, CHAT_TCP_LINGER_MAX_MS in all — a peer that got our FIN still
  * sends what it owed, and each of its lines gives it more time. */
-static void chat_tcp_linger(struct chat_tcp_session *s)
+static void chat_linger(struct chat_session *s)
 {
 	uint64_t now = clock_mono_us();
 	uint64_t left = s->linger_end_us > now ? (s->linger_end_us - now) / 1000 : 0;
 
-	chat_tcp_timer_ms(s->ev_timer, left < CHAT_TCP_LINGER_MS ? (int)left : CHAT_TCP_LINGER_MS);
+	chat_timer_ms(s->ev_timer, left < CHAT_TCP_LINGER_MS ? (int)left : CHAT_TCP_LINGER_MS);
 }
 
-static void chat_tcp_shut(struct chat_tcp_session *s)
+static void chat_shut(struct chat_session *s)
 {
 	if (s->shut)
 		return;
 	s->shut = true;
 	if (shutdown(s->fd, SHUT_WR) < 0) {
 		int err = sock_error(s->fd);
-		chat_tcp_broken(s, err ? err : errno);
+		chat_broken(s, err ? err : errno);
 		return;
 	}
 	if (s->peer_left) {
-		chat_tcp_finish(s);
+		chat_finish(s);
 		return;
 	}
 	s->linger_end_us = clock_mono_us() + (uint64_t)CHAT_TCP_LINGER_MAX_MS * 1000;
-	chat_tcp_linger(s);
+	chat_linger(s);
 }
 
-static void chat_tcp_want_write(struct chat_tcp_session *s)
+static void chat_want_write(struct chat_session *s)
 {
 	if (event_add(s->ev_write, NULL) < 0) {
-		chat_tcp_end(s, 1);
-		chat_tcp_warn(s, "cannot queue a line: out of memory");
+		chat_end(s, 1);
+		chat_warn(s, "cannot queue a line: out of memory");
 	}
 }
 
 /* Queues a line and its LF: all of it, or the session ends. */
-static void chat_tcp_queue(struct chat_tcp_session *s, const void *line, size_t n)
+static void chat_queue(struct chat_session *s, const void *line, size_t n)
 {
-	size_t owed = chat_tcp_outq_queued(&s->out);
+	size_t owed = chat_outq_queued(&s->out);
 
 	if (owed + n + 1 > CHAT_TCP_OUTQ_MAX) {
-		chat_tcp_end(s, 1);
-		chat_tcp_warn(s, "%s is not reading: %zu bytes are waiting to be sent (the limit is %d); closing",
-			      chat_tcp_who(s), owed, CHAT_TCP_OUTQ_MAX);
+		chat_end(s, 1);
+		chat_warn(s, "%s is not reading: %zu bytes are waiting to be sent (the limit is %d); closing",
+			      chat_who(s), owed, CHAT_TCP_OUTQ_MAX);
 		return;
 	}
-	if (chat_tcp_outq_line(&s->out, line, n) < 0) {
-		chat_tcp_end(s, 1);
-		chat_tcp_warn(s, "cannot queue a line: out of memory");
+	if (chat_outq_line(&s->out, line, n) < 0) {
+		chat_end(s, 1);
+		chat_warn(s, "cannot queue a line: out of memory");
 		return;
 	}
-	chat_tcp_want_write(s);
+	chat_want_write(s);
 }
 
 /* Leaving (":q", end of input, a signal, or after the peer left the end of
  * what was waiting): no more input; what is owed is sent, then FIN. */
-static void chat_tcp_leave(struct chat_tcp_session *s)
+static void chat_leave(struct chat_session *s)
 {
 	if (s->phase != CHAT_TCP_TALK) {
-		chat_tcp_end(s, 0);
+		chat_end(s, 0);
 		return;
 	}
-	chat_tcp_ui_stop(&s->ui);
+	chat_ui_stop(&s->ui);
 	s->phase = CHAT_TCP_LEAVE;
 	/* After the peer's FIN the deadline runs already. */
 	if (!evtimer_pending(s->ev_timer, NULL))
-		chat_tcp_timer_ms(s->ev_timer, CHAT_TCP_DRAIN_TIMEOUT_MS);
-	if (chat_tcp_outq_queued(&s->out) == 0)
-		chat_tcp_shut(s);
+		chat_timer_ms(s->ev_timer, CHAT_TCP_DRAIN_TIMEOUT_MS);
+	if (chat_outq_queued(&s->out) == 0)
+		chat_shut(s);
 }
 
 /* A line the person typed or piped in. */
-static void chat_tcp_on_typed(void *ctx, const uint8_t *line, size_t n)
+static void chat_on_typed(void *ctx, const uint8_t *line, size_t n)
 {
-	struct chat_tcp_session *s = ctx;
+	struct chat_session *s = ctx;
 
-	n = chat_tcp_strip_cr(line, n);
-	if (chat_tcp_is_quit(line, n))
-		chat_tcp_leave(s);
+	n = chat_strip_cr(line, n);
+	if (chat_is_quit(line, n))
+		chat_leave(s);
 	else if (n > 0) /* an empty line says nothing */
-		chat_tcp_queue(s, line, n);
+		chat_queue(s, line, n);
 }
 
-static void chat_tcp_on_typed_too_long(void *ctx, size_t n)
+static void chat_on_typed_too_long(void *ctx, size_t n)
 {
-	struct chat_tcp_session *s = ctx;
+	struct chat_session *s = ctx;
 
 	if (n)
-		chat_tcp_warn(s, "line not sent: %zu bytes, the limit is %d", n, CHAT_TCP_LINE_MAX);
+		chat_warn(s, "line not sent: %zu bytes, the limit is %d", n, CHAT_TCP_LINE_MAX);
 	else
-		chat_tcp_warn(s, "line not sent: longer than the limit of %d bytes", CHAT_TCP_LINE_MAX);
+		chat_warn(s, "line not sent: longer than the limit of %d bytes", CHAT_TCP_LINE_MAX);
 }
 
-static void chat_tcp_on_typed_eof(void *ctx)
+static void chat_on_typed_eof(void *ctx)
 {
-	chat_tcp_leave(ctx);
+	chat_leave(ctx);
 }
 
-static const struct chat_tcp_ui_ops chat_tcp_ui_ops = {
-	.on_line = chat_tcp_on_typed,
-	.on_too_long = chat_tcp_on_typed_too_long,
-	.on_eof = chat_tcp_on_typed_eof,
+const struct chat_ui_ops chat_ui_ops = {
+	.on_line = chat_on_typed,
+	.on_too_long = chat_on_typed_too_long,
+	.on_eof = chat_on_typed_eof,
 };
 
-static void chat_tcp_on_hello(struct chat_tcp_session *s, const uint8_t *line, size_t n)
+static void chat_on_hello(struct chat_session *s, const uint8_t *line, size_t n)
 {
 	const char *why;
 
-	if (chat_tcp_hello_parse(line, n, s->peer_name, &why) < 0) {
+	if (chat_hello_parse(line, n, s->peer_name, &why) < 0) {
 		s->peer_name[0] = '\0';
-		chat_tcp_end(s, 1);
-		chat_tcp_warn(s, "%s is not a socklab chat: %s", s->peer_addr, why);
+		chat_end(s, 1);
+		chat_warn(s, "%s is not a socklab chat: %s", s->peer_addr, why);
 		return;
 	}
 	event_del(s->ev_timer);
 	s->phase = CHAT_TCP_TALK;
 	if (s->accepted)
-		chat_tcp_ui_print(&s->ui, stdout, "%s connected from %s", s->peer_name, s->peer_addr);
+		chat_ui_print(&s->ui, stdout, "%s connected from %s", s->peer_name, s->peer_addr);
 	else
-		chat_tcp_ui_print(&s->ui, stdout, "connected to %s at %s", s->peer_name, s->peer_addr);
-	if (chat_tcp_ui_start(&s->ui) < 0) {
-		chat_tcp_end(s, 1);
-		chat_tcp_warn(s, "cannot read standard input");
+		chat_ui_print(&s->ui, stdout, "connected to %s at %s", s->peer_name, s->peer_addr);
+	if (chat_ui_start(&s->ui) < 0) {
+		chat_end(s, 1);
+		chat_warn(s, "cannot read standard input");
 	}
 }
 
-static void chat_tcp_peer_lines(struct chat_tcp_session *s)
+static void chat_peer_lines(struct chat_session *s)
 {
 	const uint8_t *line;
 	size_t n;
@@ -323,22 +274,22 @@ static void chat_tcp_peer_lines(struct chat_tcp_session *s)
 	while (s->phase != CHAT_TCP_DONE) {
 		switch (linebuf_next(&s->in, &line, &n)) {
 		case LINEBUF_LINE:
-			n = chat_tcp_strip_cr(line, n);
+			n = chat_strip_cr(line, n);
 			if (s->phase == CHAT_TCP_HELLO) {
-				chat_tcp_on_hello(s, line, n);
+				chat_on_hello(s, line, n);
 			} else {
 				textesc_term(line, n, s->shown);
-				chat_tcp_ui_print(&s->ui, stdout, "%s: %s", s->peer_name, s->shown);
+				chat_ui_print(&s->ui, stdout, "%s: %s", s->peer_name, s->shown);
 			}
 			break;
 		case LINEBUF_TOO_LONG:
 			if (s->phase == CHAT_TCP_HELLO) {
-				chat_tcp_end(s, 1);
-				chat_tcp_warn(s, "%s is not a socklab chat: its first line is over %d bytes",
+				chat_end(s, 1);
+				chat_warn(s, "%s is not a socklab chat: its first line is over %d bytes",
 					      s->peer_addr, CHAT_TCP_LINE_MAX);
 				return;
 			}
-			chat_tcp_warn(s, "%s sent a line over %d bytes; dropped", s->peer_name,
+			chat_warn(s, "%s sent a line over %d bytes; dropped", s->peer_name,
 				      CHAT_TCP_LINE_MAX);
 			break;
 		case LINEBUF_MORE:
@@ -349,78 +300,78 @@ static void chat_tcp_peer_lines(struct chat_tcp_session *s)
 }
 
 /* The peer's FIN: the peer sends no more, and waits for ours. */
-static void chat_tcp_peer_gone(struct chat_tcp_session *s)
+static void chat_peer_gone(struct chat_session *s)
 {
 	if (s->phase == CHAT_TCP_HELLO) {
-		chat_tcp_end(s, 1);
-		chat_tcp_warn(s, "%s closed the connection without a hello (not a socklab chat?)",
+		chat_end(s, 1);
+		chat_warn(s, "%s closed the connection without a hello (not a socklab chat?)",
 			      s->peer_addr);
 		return;
 	}
 	s->peer_left = true;
 	event_del(s->ev_read); /* at its end for good: it would fire for ever */
 	if (s->phase == CHAT_TCP_TALK) {
-		chat_tcp_ui_print(&s->ui, stdout, "%s left the chat", s->peer_name);
+		chat_ui_print(&s->ui, stdout, "%s left the chat", s->peer_name);
 		/* What waits already still goes, within the time to send it. */
-		chat_tcp_timer_ms(s->ev_timer, CHAT_TCP_DRAIN_TIMEOUT_MS);
+		chat_timer_ms(s->ev_timer, CHAT_TCP_DRAIN_TIMEOUT_MS);
 		if (s->ui.reading)
-			chat_tcp_ui_drain(&s->ui);
+			chat_ui_drain(&s->ui);
 		else
-			chat_tcp_leave(s);
+			chat_leave(s);
 	} else if (s->phase == CHAT_TCP_LEAVE && s->shut) {
-		chat_tcp_finish(s);
+		chat_finish(s);
 	}
 	/* LEAVE with bytes still queued: the FIN follows them (on_write). */
 }
 
-static void chat_tcp_on_read(evutil_socket_t fd, short what, void *arg)
+static void chat_on_read(evutil_socket_t fd, short what, void *arg)
 {
-	struct chat_tcp_session *s = arg;
+	struct chat_session *s = arg;
 	size_t room;
 	uint8_t *p = linebuf_space(&s->in, &room);
 	ssize_t r = recv(fd, p, room, 0);
 
 	if (r < 0) {
 		if (errno != EAGAIN && errno != EINTR)
-			chat_tcp_broken(s, errno);
+			chat_broken(s, errno);
 		return;
 	}
 	if (r == 0)
 		linebuf_set_eof(&s->in);
 	else
 		linebuf_added(&s->in, (size_t)r);
-	chat_tcp_peer_lines(s);
+	chat_peer_lines(s);
 	if (r > 0 && s->phase == CHAT_TCP_LEAVE && s->shut)
-		chat_tcp_linger(s); /* still sending what it owed us */
+		chat_linger(s); /* still sending what it owed us */
 	if (r == 0 && s->phase != CHAT_TCP_DONE)
-		chat_tcp_peer_gone(s);
+		chat_peer_gone(s);
 }
 
-static void chat_tcp_on_write(evutil_socket_t fd, short what, void *arg)
+static void chat_on_write(evutil_socket_t fd, short what, void *arg)
 {
-	struct chat_tcp_session *s = arg;
+	struct chat_session *s = arg;
 
-	if (chat_tcp_outq_write(&s->out, fd) < 0 && errno != EAGAIN && errno != EINTR) {
-		chat_tcp_broken(s, errno);
+	if (chat_outq_write(&s->out, fd) < 0 && errno != EAGAIN && errno != EINTR) {
+		chat_broken(s, errno);
 		return;
 	}
 	/* Forget what arrived: the copy stays as small as the kernel's. */
-	chat_tcp_outq_settle(&s->out, fd, s->shut);
-	if (chat_tcp_outq_queued(&s->out) > 0)
+	chat_outq_settle(&s->out, fd, s->shut);
+	if (chat_outq_queued(&s->out) > 0)
 		return;
 	event_del(s->ev_write);
 	if (s->phase == CHAT_TCP_LEAVE)
-		chat_tcp_shut(s);
+		chat_shut(s);
 }
 
-static void chat_tcp_on_timer(evutil_socket_t fd, short what, void *arg)
+void chat_on_timer(evutil_socket_t fd, short what, void *arg)
 {
-	struct chat_tcp_session *s = arg;
+	struct chat_session *s = arg;
 	char why[CHAT_TCP_MSG_MAX];
 
 	if (s->phase == CHAT_TCP_HELLO) {
-		chat_tcp_end(s, 1);
-		chat_tcp_warn(s, "no hello from %s within %d s (not a socklab chat?)", s->peer_addr,
+		chat_end(s, 1);
+		chat_warn(s, "no hello from %s within %d s (not a socklab chat?)", s->peer_addr,
 			      CHAT_TCP_HELLO_TIMEOUT_MS / 1000);
 		return;
 	}
@@ -429,174 +380,52 @@ static void chat_tcp_on_timer(evutil_socket_t fd, short what, void *arg)
 	if (s->shut && !s->peer_left) {
 		/* No FIN from the peer: if it took everything, it is just slow
 		 * to close, and we close. */
-		snprintf(why, sizeof(why), "%s stopped taking them", chat_tcp_who(s));
+		snprintf(why, sizeof(why), "%s stopped taking them", chat_who(s));
 	} else {
-		snprintf(why, sizeof(why), "%s did not take them within %d s", chat_tcp_who(s),
+		snprintf(why, sizeof(why), "%s did not take them within %d s", chat_who(s),
 			 CHAT_TCP_DRAIN_TIMEOUT_MS / 1000);
 	}
-	chat_tcp_give_up(s, why);
+	chat_give_up(s, why);
 }
 
-static void chat_tcp_on_ack_poll(evutil_socket_t fd, short what, void *arg)
+void chat_on_ack_poll(evutil_socket_t fd, short what, void *arg)
 {
-	chat_tcp_finish(arg);
+	chat_finish(arg);
 }
 
-static void chat_tcp_on_signal(evutil_socket_t sig, short what, void *arg)
+void chat_on_signal(int sig, void *arg)
 {
-	struct chat_tcp_session *s = arg;
+	struct chat_session *s = arg;
 
 	if (sig == SIGWINCH) {
-		chat_tcp_ui_resize(&s->ui);
+		chat_ui_resize(&s->ui);
 	} else if (sig == SIGTSTP) {
-		chat_tcp_ui_suspend(&s->ui);
+		chat_ui_suspend(&s->ui);
 	} else if (s->phase == CHAT_TCP_LEAVE) {
 		/* A second signal while leaving: stop waiting. */
-		chat_tcp_give_up(s, "stopped by a second signal");
+		chat_give_up(s, "stopped by a second signal");
 	} else {
-		chat_tcp_leave(s);
+		chat_leave(s);
 	}
 }
 
-/* The connection is there: send our hello, wait for the peer's. */
-static int chat_tcp_begin(struct chat_tcp_session *s, int fd)
+int chat_begin(struct chat_session *s, int fd)
 {
-	struct timeval hello_tv = chat_tcp_tv(CHAT_TCP_HELLO_TIMEOUT_MS);
+	struct timeval hello_tv = proc_tv_ms(CHAT_TCP_HELLO_TIMEOUT_MS);
 	char hello[CHAT_TCP_HELLO_MAX];
 
 	s->fd = fd;
 	s->phase = CHAT_TCP_HELLO;
 	sock_set_nodelay(fd, true); /* a chat line is small and should go at once */
-	chat_tcp_peer_str(fd, s->peer_addr, sizeof(s->peer_addr));
-	s->ev_read = event_new(s->base, fd, EV_READ | EV_PERSIST, chat_tcp_on_read, s);
-	s->ev_write = event_new(s->base, fd, EV_WRITE | EV_PERSIST, chat_tcp_on_write, s);
+	chat_peer_str(fd, s->peer_addr, sizeof(s->peer_addr));
+	s->ev_read = event_new(s->base, fd, EV_READ | EV_PERSIST, chat_on_read, s);
+	s->ev_write = event_new(s->base, fd, EV_WRITE | EV_PERSIST, chat_on_write, s);
 	if (!s->ev_read || !s->ev_write || event_add(s->ev_read, NULL) < 0 ||
 	    event_add(s->ev_timer, &hello_tv) < 0)
 		return -1;
-	if (chat_tcp_outq_hello(&s->out, hello,
-				chat_tcp_hello_format(s->cfg->name, hello, sizeof(hello))) < 0)
+	if (chat_outq_hello(&s->out, hello,
+				chat_hello_format(s->cfg->name, hello, sizeof(hello))) < 0)
 		return -1;
-	chat_tcp_want_write(s);
+	chat_want_write(s);
 	return 0;
-}
-
-static void chat_tcp_on_accept(evutil_socket_t lfd, short what, void *arg)
-{
-	struct chat_tcp_session *s = arg;
-	int fd = accept4(lfd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
-
-	if (fd < 0) {
-		if (errno == EAGAIN || errno == EINTR || errno == ECONNABORTED)
-			return;
-		chat_tcp_end(s, 1);
-		chat_tcp_warn(s, "cannot accept a connection: %s", strerror(errno));
-		return;
-	}
-	/* One peer: later ones are refused. */
-	event_del(s->ev_accept);
-	close(s->lfd);
-	s->lfd = -1;
-	s->accepted = true;
-	if (chat_tcp_begin(s, fd) < 0) {
-		chat_tcp_end(s, 1);
-		chat_tcp_warn(s, "cannot start the session: out of memory");
-	}
-}
-
-static int chat_tcp_listen_start(struct chat_tcp_session *s)
-{
-	char err[CHAT_TCP_ERR_MAX], where[ADDR_STRLEN];
-
-	s->lfd = chat_tcp_listen(s->cfg->port_num, s->cfg->family, err, sizeof(err));
-	if (s->lfd < 0) {
-		log_error("%s", err);
-		return -1;
-	}
-	s->ev_accept = event_new(s->base, s->lfd, EV_READ | EV_PERSIST, chat_tcp_on_accept, s);
-	if (!s->ev_accept || event_add(s->ev_accept, NULL) < 0) {
-		log_error("cannot start the event loop: out of memory");
-		return -1;
-	}
-	chat_tcp_local_str(s->lfd, where, sizeof(where));
-	out_line("listening on %s", where);
-	return 0;
-}
-
-static int chat_tcp_setup(struct chat_tcp_session *s)
-{
-	s->base = event_base_new();
-	if (!s->base)
-		return -1;
-	s->ev_timer = event_new(s->base, -1, 0, chat_tcp_on_timer, s);
-	s->ev_ack = event_new(s->base, -1, 0, chat_tcp_on_ack_poll, s);
-	if (chat_tcp_outq_init(&s->out) < 0 || !s->ev_timer || !s->ev_ack ||
-	    linebuf_init(&s->in, CHAT_TCP_LINE_MAX) < 0 ||
-	    chat_tcp_ui_init(&s->ui, s->base, &chat_tcp_ui_ops, s) < 0)
-		return -1;
-	for (size_t i = 0; i < CHAT_TCP_NSIGNALS; i++) {
-		/* Resizing and Ctrl-Z only concern the terminal; elsewhere they
-		 * keep their default actions. */
-		if (!s->ui.tty && (chat_tcp_signals[i] == SIGWINCH || chat_tcp_signals[i] == SIGTSTP))
-			continue;
-		s->ev_sig[i] = evsignal_new(s->base, chat_tcp_signals[i], chat_tcp_on_signal, s);
-		if (!s->ev_sig[i] || event_add(s->ev_sig[i], NULL) < 0)
-			return -1;
-	}
-	return 0;
-}
-
-static void chat_tcp_teardown(struct chat_tcp_session *s)
-{
-	/* The terminal first, whatever else happens. */
-	if (s->ui.ev_in)
-		chat_tcp_ui_free(&s->ui);
-	for (size_t i = 0; i < CHAT_TCP_NSIGNALS; i++)
-		if (s->ev_sig[i])
-			event_free(s->ev_sig[i]);
-	struct event *evs[] = { s->ev_accept, s->ev_read, s->ev_write, s->ev_timer, s->ev_ack };
-	for (size_t i = 0; i < sizeof(evs) / sizeof(evs[0]); i++)
-		if (evs[i])
-			event_free(evs[i]);
-	chat_tcp_outq_free(&s->out);
-	linebuf_free(&s->in);
-	if (s->fd >= 0 && s->abort)
-		chat_tcp_reset_on_close(s->fd);
-	if (s->fd >= 0)
-		close(s->fd);
-	if (s->lfd >= 0)
-		close(s->lfd);
-	if (s->base)
-		event_base_free(s->base);
-}
-
-int chat_tcp_run(const struct chat_tcp_config *cfg, int fd)
-{
-	static struct chat_tcp_session s; /* the escape buffer is large */
-	int rc = 1;
-
-	memset(&s, 0, sizeof(s));
-	s.cfg = cfg;
-	s.fd = -1;
-	s.lfd = -1;
-	s.status = 1;
-	if (chat_tcp_setup(&s) < 0) {
-		log_error("cannot start the event loop: out of memory");
-		if (fd >= 0)
-			close(fd);
-		goto out;
-	}
-	if (fd >= 0) {
-		if (chat_tcp_begin(&s, fd) < 0) {
-			log_error("cannot start the session: out of memory");
-			goto out;
-		}
-	} else if (chat_tcp_listen_start(&s) < 0) {
-		goto out;
-	}
-	if (s.phase != CHAT_TCP_DONE)
-		event_base_dispatch(s.base);
-	rc = s.status;
-out:
-	chat_tcp_teardown(&s);
-	return rc;
 }

@@ -15,33 +15,34 @@
 
 #include "chat/proto.h"
 #include "core/log.h"
+#include "core/rlterm.h"
 #include "core/sock.h"
 
 /* readline's line handler takes no context: the one UI it serves. */
-static struct chat_tcp_ui *chat_tcp_ui_rl;
-static bool chat_tcp_ui_rl_installed;
-static bool chat_tcp_ui_in_handler;  /* inside the line handler: the line is done */
-static bool chat_tcp_ui_atexit_done;
+static struct chat_ui *chat_ui_rl;
+static bool chat_ui_rl_installed;
+static bool chat_ui_in_handler;  /* inside the line handler: the line is done */
+static bool chat_ui_atexit_done;
 
-static void chat_tcp_ui_rl_remove(void)
+static void chat_ui_rl_remove(void)
 {
-	if (chat_tcp_ui_rl_installed) {
+	if (chat_ui_rl_installed) {
 		rl_callback_handler_remove(); /* puts the terminal settings back */
-		chat_tcp_ui_rl_installed = false;
+		chat_ui_rl_installed = false;
 	}
 }
 
 /* exit() from anywhere still leaves the terminal as it was. */
-static void chat_tcp_ui_at_exit(void)
+static void chat_ui_at_exit(void)
 {
-	chat_tcp_ui_rl_remove();
+	chat_ui_rl_remove();
 }
 
-static void chat_tcp_ui_rl_line(char *line)
+static void chat_ui_rl_line(char *line)
 {
-	struct chat_tcp_ui *ui = chat_tcp_ui_rl;
+	struct chat_ui *ui = chat_ui_rl;
 
-	chat_tcp_ui_in_handler = true;
+	chat_ui_in_handler = true;
 	if (!line) {
 		ui->eof = true;
 		ui->ops->on_eof(ui->ctx);
@@ -56,10 +57,10 @@ static void chat_tcp_ui_rl_line(char *line)
 			ui->ops->on_line(ui->ctx, (const uint8_t *)line, n);
 		free(line);
 	}
-	chat_tcp_ui_in_handler = false;
+	chat_ui_in_handler = false;
 }
 
-static void chat_tcp_ui_pipe_lines(struct chat_tcp_ui *ui)
+static void chat_ui_pipe_lines(struct chat_ui *ui)
 {
 	const uint8_t *line;
 	size_t n;
@@ -83,7 +84,7 @@ static void chat_tcp_ui_pipe_lines(struct chat_tcp_ui *ui)
 	}
 }
 
-static void chat_tcp_ui_pipe_read(struct chat_tcp_ui *ui)
+static void chat_ui_pipe_read(struct chat_ui *ui)
 {
 	size_t room;
 	uint8_t *p = linebuf_space(&ui->in, &room);
@@ -99,24 +100,24 @@ static void chat_tcp_ui_pipe_read(struct chat_tcp_ui *ui)
 	} else {
 		linebuf_added(&ui->in, (size_t)r);
 	}
-	chat_tcp_ui_pipe_lines(ui);
+	chat_ui_pipe_lines(ui);
 }
 
 /* Something can be read from standard input without waiting. */
-static bool chat_tcp_ui_ready(void)
+static bool chat_ui_ready(void)
 {
 	struct pollfd p = { .fd = STDIN_FILENO, .events = POLLIN };
 
 	return poll(&p, 1, 0) > 0;
 }
 
-static void chat_tcp_ui_on_input(evutil_socket_t fd, short what, void *arg)
+static void chat_ui_on_input(evutil_socket_t fd, short what, void *arg)
 {
-	struct chat_tcp_ui *ui = arg;
+	struct chat_ui *ui = arg;
 
 	if (!ui->reading)
 		return;
-	if (ui->draining && ui->pollable && !chat_tcp_ui_ready()) {
+	if (ui->draining && ui->pollable && !chat_ui_ready()) {
 		/* Nothing more is waiting: that is the end of what the peer
 		 * can still get. */
 		ui->eof = true;
@@ -127,7 +128,7 @@ static void chat_tcp_ui_on_input(evutil_socket_t fd, short what, void *arg)
 	if (ui->tty)
 		rl_callback_read_char();
 	else
-		chat_tcp_ui_pipe_read(ui);
+		chat_ui_pipe_read(ui);
 	/* A file is always readable and cannot be watched: one read per turn
 	 * of the loop, so the socket gets its turn too. Draining looks again
 	 * each turn for the moment nothing is left. */
@@ -135,8 +136,8 @@ static void chat_tcp_ui_on_input(evutil_socket_t fd, short what, void *arg)
 		event_active(ui->ev_in, EV_READ, 1);
 }
 
-int chat_tcp_ui_init(struct chat_tcp_ui *ui, struct event_base *base,
-		     const struct chat_tcp_ui_ops *ops, void *ctx)
+int chat_ui_init(struct chat_ui *ui, struct event_base *base,
+		     const struct chat_ui_ops *ops, void *ctx)
 {
 	memset(ui, 0, sizeof(*ui));
 	ui->base = base;
@@ -145,9 +146,9 @@ int chat_tcp_ui_init(struct chat_tcp_ui *ui, struct event_base *base,
 	ui->tty = isatty(STDIN_FILENO) && isatty(STDOUT_FILENO);
 	ui->pollable = ui->tty || fd_pollable(STDIN_FILENO);
 	if (ui->pollable)
-		ui->ev_in = event_new(base, STDIN_FILENO, EV_READ | EV_PERSIST, chat_tcp_ui_on_input, ui);
+		ui->ev_in = event_new(base, STDIN_FILENO, EV_READ | EV_PERSIST, chat_ui_on_input, ui);
 	else
-		ui->ev_in = event_new(base, -1, 0, chat_tcp_ui_on_input, ui);
+		ui->ev_in = event_new(base, -1, 0, chat_ui_on_input, ui);
 	if (!ui->ev_in)
 		goto fail;
 	if (!ui->tty) {
@@ -155,21 +156,16 @@ int chat_tcp_ui_init(struct chat_tcp_ui *ui, struct event_base *base,
 			goto fail;
 		return 0;
 	}
-	if (!chat_tcp_ui_atexit_done && atexit(chat_tcp_ui_at_exit) == 0)
-		chat_tcp_ui_atexit_done = true;
-	rl_readline_name = "socklab-chat";
-	rl_instream = stdin;
-	rl_outstream = stdout;
+	if (!chat_ui_atexit_done && atexit(chat_ui_at_exit) == 0)
+		chat_ui_atexit_done = true;
 	/* Signals are the event loop's (the session ends, and the terminal is
-	 * put back, in the loop); readline must not install handlers of its own. */
-	rl_catch_signals = 0;
-	rl_catch_sigwinch = 0;
+	 * put back, in the loop). */
+	rlterm_setup("socklab-chat", CHAT_TCP_HISTORY_MAX);
 	rl_change_environment = 0;
 	rl_initialize();
 	/* No file name completion in a chat: Tab is a character. */
 	rl_bind_key('\t', rl_insert);
 	using_history();
-	stifle_history(CHAT_TCP_HISTORY_MAX);
 	return 0;
 fail:
 	if (ui->ev_in)
@@ -179,15 +175,15 @@ fail:
 	return -1;
 }
 
-int chat_tcp_ui_start(struct chat_tcp_ui *ui)
+int chat_ui_start(struct chat_ui *ui)
 {
 	if (ui->reading || ui->eof)
 		return 0;
 	ui->reading = true;
 	if (ui->tty) {
-		chat_tcp_ui_rl = ui;
-		rl_callback_handler_install(CHAT_TCP_PROMPT, chat_tcp_ui_rl_line);
-		chat_tcp_ui_rl_installed = true;
+		chat_ui_rl = ui;
+		rl_callback_handler_install(CHAT_TCP_PROMPT, chat_ui_rl_line);
+		chat_ui_rl_installed = true;
 	}
 	if (ui->pollable)
 		return event_add(ui->ev_in, NULL);
@@ -195,15 +191,15 @@ int chat_tcp_ui_start(struct chat_tcp_ui *ui)
 	return 0;
 }
 
-void chat_tcp_ui_stop(struct chat_tcp_ui *ui)
+void chat_ui_stop(struct chat_ui *ui)
 {
 	if (!ui->reading)
 		return;
 	ui->reading = false;
 	event_del(ui->ev_in);
-	if (!ui->tty || !chat_tcp_ui_rl_installed)
+	if (!ui->tty || !chat_ui_rl_installed)
 		return;
-	if (!chat_tcp_ui_in_handler) {
+	if (!chat_ui_in_handler) {
 		/* Mid-line: take the prompt and the half-typed line off the
 		 * screen, so what follows starts on a clean line. */
 		rl_save_prompt();
@@ -211,10 +207,10 @@ void chat_tcp_ui_stop(struct chat_tcp_ui *ui)
 		rl_redisplay();
 		rl_restore_prompt();
 	}
-	chat_tcp_ui_rl_remove();
+	chat_ui_rl_remove();
 }
 
-void chat_tcp_ui_drain(struct chat_tcp_ui *ui)
+void chat_ui_drain(struct chat_ui *ui)
 {
 	if (!ui->reading || ui->eof)
 		return;
@@ -222,25 +218,25 @@ void chat_tcp_ui_drain(struct chat_tcp_ui *ui)
 	event_active(ui->ev_in, EV_READ, 1);
 }
 
-void chat_tcp_ui_free(struct chat_tcp_ui *ui)
+void chat_ui_free(struct chat_ui *ui)
 {
-	chat_tcp_ui_stop(ui);
+	chat_ui_stop(ui);
 	if (ui->ev_in)
 		event_free(ui->ev_in);
 	ui->ev_in = NULL;
 	if (ui->tty) {
 		clear_history();
-		chat_tcp_ui_rl = NULL;
+		chat_ui_rl = NULL;
 	} else {
 		linebuf_free(&ui->in);
 	}
 }
 
-void chat_tcp_ui_print(struct chat_tcp_ui *ui, FILE *f, const char *fmt, ...)
+void chat_ui_print(struct chat_ui *ui, FILE *f, const char *fmt, ...)
 {
 	/* Inside the line handler the typed line is finished and the cursor is
 	 * on a fresh line: nothing to save. */
-	bool above = ui->tty && ui->reading && chat_tcp_ui_rl_installed && !chat_tcp_ui_in_handler;
+	bool above = ui->tty && ui->reading && chat_ui_rl_installed && !chat_ui_in_handler;
 	char *saved = NULL;
 	int point = 0;
 	va_list ap;
@@ -266,15 +262,15 @@ void chat_tcp_ui_print(struct chat_tcp_ui *ui, FILE *f, const char *fmt, ...)
 	}
 }
 
-void chat_tcp_ui_resize(struct chat_tcp_ui *ui)
+void chat_ui_resize(struct chat_ui *ui)
 {
-	if (ui->tty && chat_tcp_ui_rl_installed)
+	if (ui->tty && chat_ui_rl_installed)
 		rl_resize_terminal();
 }
 
-void chat_tcp_ui_suspend(struct chat_tcp_ui *ui)
+void chat_ui_suspend(struct chat_ui *ui)
 {
-	bool rl = ui->tty && chat_tcp_ui_rl_installed;
+	bool rl = ui->tty && chat_ui_rl_installed;
 
 	if (rl)
 		rl_cleanup_after_signal();

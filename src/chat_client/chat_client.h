@@ -6,7 +6,6 @@
 
 #include "core/tool.h"
 
-int chat_client_main(int argc, char **argv);
-extern const struct tool chat_client_tool;
+extern const struct tool chatcli_tool;
 
 #endif

@@ -10,11 +10,15 @@
 #include <readline/history.h>
 
 #include "chat_client/client.h"
+#include "chat_client/input.h"
+#include "chat_client/net.h"
+#include "chat_client/terminal.h"
 #include "core/log.h"
+#include "core/proc.h"
 
-static const int cc_signals[] = { SIGINT, SIGTERM, SIGHUP, SIGWINCH };
+static const int chatcli_signals[] = { SIGINT, SIGTERM, SIGHUP, SIGWINCH };
 
-static const char *cc_login_name(void)
+static const char *chatcli_login_name(void)
 {
 	const struct passwd *pw = getpwuid(getuid());
 	const char *env = getenv("USER");
@@ -24,47 +28,41 @@ static const char *cc_login_name(void)
 	return env && *env ? env : NULL;
 }
 
-static void cc_on_signal(evutil_socket_t sig, short what, void *arg)
+static void chatcli_on_signal(int sig, void *arg)
 {
-	struct chat_client *c = arg;
+	struct chatcli *c = arg;
 
 	if (sig == SIGWINCH)
-		cc_term_resize(c);
+		chatcli_term_resize(c);
 	else
-		cc_quit(c, false); /* BYE as for $quit; a second signal ends at once */
+		chatcli_quit(c, false); /* BYE as for $quit; a second signal ends at once */
 }
 
-static int cc_events_new(struct chat_client *c)
+static int chatcli_events_new(struct chatcli *c)
 {
-	c->ev_rto = evtimer_new(c->base, cc_on_rto, c);
-	c->ev_keepalive = evtimer_new(c->base, cc_on_keepalive, c);
-	c->ev_timeout = evtimer_new(c->base, cc_on_timeout, c);
-	c->ev_later = evtimer_new(c->base, cc_on_later, c);
+	c->ev_rto = evtimer_new(c->base, chatcli_on_rto, c);
+	c->ev_keepalive = evtimer_new(c->base, chatcli_on_keepalive, c);
+	c->ev_timeout = evtimer_new(c->base, chatcli_on_timeout, c);
+	c->ev_later = evtimer_new(c->base, chatcli_on_later, c);
 	if (!c->ev_rto || !c->ev_keepalive || !c->ev_timeout || !c->ev_later)
 		return -1;
-	for (size_t i = 0; i < sizeof(cc_signals) / sizeof(cc_signals[0]); i++) {
-		c->ev_signals[i] = evsignal_new(c->base, cc_signals[i], cc_on_signal, c);
-		if (!c->ev_signals[i] || evsignal_add(c->ev_signals[i], NULL) < 0)
-			return -1;
-	}
-	return 0;
+	return proc_on_signals(c->proc, chatcli_signals, sizeof(chatcli_signals) / sizeof(chatcli_signals[0]),
+			       chatcli_on_signal, c);
 }
 
-static void cc_events_free(struct chat_client *c)
+static void chatcli_events_free(struct chatcli *c)
 {
 	struct event *evs[] = { c->ev_rto, c->ev_keepalive, c->ev_timeout, c->ev_later };
 
 	for (size_t i = 0; i < sizeof(evs) / sizeof(evs[0]); i++)
 		if (evs[i])
 			event_free(evs[i]);
-	for (size_t i = 0; i < sizeof(cc_signals) / sizeof(cc_signals[0]); i++)
-		if (c->ev_signals[i])
-			event_free(c->ev_signals[i]);
 }
 
-static int cc_run(const struct chat_client_config *cfg)
+static int chatcli_run(void *arg)
 {
-	struct chat_client *c = calloc(1, sizeof(*c));
+	const struct chatcli_config *cfg = arg;
+	struct chatcli *c = calloc(1, sizeof(*c));
 	int rc = 1;
 
 	if (!c) {
@@ -73,54 +71,40 @@ static int cc_run(const struct chat_client_config *cfg)
 	}
 	c->cfg = cfg;
 	c->fd = -1;
-	chat_link_init(&c->link);
-	c->base = event_base_new();
-	if (!c->base || cc_events_new(c) < 0 || cc_input_init(c) < 0) {
+	chatwire_link_init(&c->link);
+	c->proc = proc_new();
+	if (c->proc)
+		c->base = proc_base(c->proc);
+	if (!c->proc || chatcli_events_new(c) < 0 || chatcli_input_init(c) < 0) {
 		log_error("cannot set up the event loop");
 		goto out;
 	}
-	if (cc_net_open(c) < 0)
+	if (chatcli_net_open(c) < 0)
 		goto out;
-	cc_register(c);
-	event_base_dispatch(c->base);
+	chatcli_register(c);
+	proc_loop(c->proc);
 	rc = c->exit_code;
 out:
-	cc_input_free(c);
-	cc_net_close(c);
-	cc_events_free(c);
-	chat_link_free(&c->link);
-	if (c->base)
-		event_base_free(c->base);
+	chatcli_input_free(c);
+	chatcli_net_close(c);
+	chatcli_events_free(c);
+	chatwire_link_free(&c->link);
+	proc_free(c->proc);
 	clear_history();
 	free(c);
 	return rc;
 }
 
-int chat_client_main(int argc, char **argv)
+static enum tool_args chatcli_parse(int argc, char **argv, void *cfg, char *err, size_t errlen)
 {
-	struct chat_client_config cfg;
-	char err[CHAT_CLIENT_ERR_MAX];
-
-	log_set_prog("socklab chat-client");
-	switch (chat_client_parse_args(argc, argv, cc_login_name(), &cfg, err, sizeof(err))) {
-	case CHAT_CLIENT_ARGS_HELP:
-		fputs(chat_client_usage_text, stdout);
-		return 0;
-	case CHAT_CLIENT_ARGS_VERSION:
-		printf("socklab chat-client version %s\n", SOCKLAB_VERSION);
-		return 0;
-	case CHAT_CLIENT_ARGS_USAGE:
-		log_error("%s", err);
-		return 2;
-	case CHAT_CLIENT_ARGS_OK:
-		break;
-	}
-	signal(SIGPIPE, SIG_IGN);
-	return cc_run(&cfg);
+	return chatcli_parse_args(argc, argv, chatcli_login_name(), cfg, err, errlen);
 }
 
-const struct tool chat_client_tool = {
+const struct tool chatcli_tool = {
 	.name = "chat-client",
 	.summary = "seed 003's UDP chat client: users, rooms, private messages",
-	.own_main = chat_client_main,
+	.usage = chatcli_usage_text,
+	.cfg_size = sizeof(struct chatcli_config),
+	.parse = chatcli_parse,
+	.run = chatcli_run,
 };

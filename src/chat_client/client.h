@@ -1,8 +1,10 @@
 /* One running chat-client: the UDP socket connected to the server, the
  * session end (chatwire/chatlink), the libevent loop and its timers, the input
  * (readline on a terminal, plain lines otherwise) and what the user is
- * talking to. net.c owns the socket and the session, input.c turns input
- * lines into messages, terminal.c keeps output from garbling a typed line. */
+ * talking to. input.c turns input lines into messages and hands them to
+ * net.c, which owns the socket and the session; terminal.c, below both,
+ * keeps output from garbling a typed line and hands typed lines back
+ * through a callback. Each file has its header; this one is the state. */
 #ifndef SOCKLAB_CHAT_CLIENT_CLIENT_H
 #define SOCKLAB_CHAT_CLIENT_CLIENT_H
 
@@ -20,47 +22,58 @@
 #include "core/addr.h"
 #include "chatwire/chatlink.h"
 #include "core/linebuf.h"
+#include "core/proc.h"
 #include "core/tbucket.h"
 
 /* A line read from stdin: longer ones are refused (the text limit is 512). */
-#define CC_INPUT_MAX 1024
-#define CC_KEEPALIVE_US 10000000ULL   /* an idle client acknowledges every 10 s */
-#define CC_KEEPALIVE_LINE "KEEPALIVE"  /* as message 0 of the keepalive (ignored) */
-#define CC_QUIT_WAIT_US 3000000ULL    /* $quit: how long to wait for "OK bye" */
-#define CC_DRAIN_WAIT_US 10000000ULL  /* end of input: how long acks may stall */
-#define CC_AWAIT_MAX_US 10000000ULL   /* input waits this long at most for an answer */
-#define CC_NOSESSION_GRACE_US 1000000ULL /* a late "no-session" about the old session */
+#define CHATCLI_INPUT_MAX 1024
+#define CHATCLI_KEEPALIVE_US 10000000ULL   /* an idle client acknowledges every 10 s */
+#define CHATCLI_KEEPALIVE_LINE "KEEPALIVE"  /* as message 0 of the keepalive (ignored) */
+#define CHATCLI_QUIT_WAIT_US 3000000ULL    /* $quit: how long to wait for "OK bye" */
+#define CHATCLI_DRAIN_WAIT_US 10000000ULL  /* end of input: how long acks may stall */
+#define CHATCLI_AWAIT_MAX_US 10000000ULL   /* input waits this long at most for an answer */
+#define CHATCLI_NOSESSION_GRACE_US 1000000ULL /* a late "no-session" about the old session */
 /* Lines to a room or a user leave at the server's default flood rate
  * (20 a second), with a smaller burst than its 40 so that jitter on the way
  * never trips it. The server charges a line when it was sent, not when a
  * gap before it filled, so loss does not bunch them up either. */
-#define CC_PACE_RATE CHAT_FLOOD_RATE
-#define CC_PACE_BURST (CHAT_FLOOD_BURST * 3 / 4)
-#define CC_PACE_RETRY_US 50000ULL
+#define CHATCLI_PACE_RATE CHAT_FLOOD_RATE
+#define CHATCLI_PACE_BURST (CHAT_FLOOD_BURST * 3 / 4)
+#define CHATCLI_PACE_RETRY_US 50000ULL
 /* Stop reading input while this many messages wait for acknowledgement. */
-#define CC_UNACKED_HIGH 1024
-#define CC_FLUSH_MAX 16               /* datagrams built per flush */
-#define CC_RECV_BATCH 64              /* datagrams read per wake-up */
-#define CC_HISTORY_MAX 500            /* readline history lines */
-#define CC_WHERE_MAX (ADDR_STRLEN + 300)
+#define CHATCLI_UNACKED_HIGH 1024
+#define CHATCLI_FLUSH_MAX 16               /* datagrams built per flush */
+#define CHATCLI_RECV_BATCH 64              /* datagrams read per wake-up */
+#define CHATCLI_HISTORY_MAX 500            /* readline history lines */
+#define CHATCLI_WHERE_MAX (ADDR_STRLEN + 300)
 
-enum cc_state {
-	CC_REGISTERING,   /* REG sent, waiting for WELCOME */
-	CC_ONLINE,
-	CC_QUITTING,      /* BYE sent, waiting for "OK bye" */
-	CC_DONE,
+enum chatcli_state {
+	CHATCLI_REGISTERING,   /* REG sent, waiting for WELCOME */
+	CHATCLI_ONLINE,
+	CHATCLI_QUITTING,      /* BYE sent, waiting for "OK bye" */
+	CHATCLI_DONE,
 };
 
-struct chat_client {
-	const struct chat_client_config *cfg;
-	struct event_base *base;
+struct chatcli;
+
+/* What net.c tells the input: input.c fills it in (chatcli_input_init), so that
+ * net.c, below input.c, never calls up. */
+struct chatcli_input_hooks {
+	void (*online)(struct chatcli *c); /* registered: input may start */
+	void (*pump)(struct chatcli *c);   /* something may be sendable now */
+	void (*stop)(struct chatcli *c);   /* no more input */
+};
+
+struct chatcli {
+	const struct chatcli_config *cfg;
+	struct proc *proc;
+	struct event_base *base;           /* proc's */
 	struct event *ev_sock, *ev_stdin, *ev_rto, *ev_keepalive, *ev_timeout, *ev_later;
-	struct event *ev_signals[4];
 	int fd;
 	struct addrinfo *addrs, *addr;     /* the server's addresses; the one in use */
-	char where[CC_WHERE_MAX];          /* "HOST:PORT" as given */
+	char where[CHATCLI_WHERE_MAX];          /* "HOST:PORT" as given */
 	char wait[24];                     /* -w as "5 s" */
-	enum cc_state state;
+	enum chatcli_state state;
 	int exit_code;
 	bool drain;                        /* quitting at the end of input */
 	bool started;                      /* registered once: input is running */
@@ -79,68 +92,27 @@ struct chat_client {
 	bool refused_told;
 	uint64_t refusals;                 /* lines refused: the exit status is 1 */
 
-	struct chat_target target;
+	struct chatcli_target target;
 	struct tbucket pace;
 	const char *await;                 /* input waits for this OK ("join") */
 	uint64_t await_until_us;
 
 	/* input */
+	struct chatcli_input_hooks input;
 	bool tty;                          /* readline on a terminal */
 	bool rl_active;                    /* readline's handler is installed */
 	bool stdin_pollable;
 	bool stdin_watched;
 	bool stdin_eof;
 	struct linebuf in;
-	char held[CC_INPUT_MAX + 1];       /* the next line, not taken yet */
+	char held[CHATCLI_INPUT_MAX + 1];       /* the next line, not taken yet */
 	size_t held_len;
 	bool has_held;
-	char prompt[CHAT_PROMPT_MAX];
+	char prompt[CHATCLI_PROMPT_MAX];
 
-	struct chat_display display;
+	struct chatcli_display display;
 	uint8_t rbuf[CHAT_DGRAM_MAX + 1];
-	struct chat_builder out[CC_FLUSH_MAX];
+	struct chat_builder out[CHATCLI_FLUSH_MAX];
 };
-
-/* net.c */
-int cc_net_open(struct chat_client *c);
-void cc_net_close(struct chat_client *c);
-void cc_register(struct chat_client *c);
-/* Queues a message line; false if the session is stuck. */
-bool cc_send(struct chat_client *c, const char *line, size_t len);
-/* Sends what is due now (with ack_only: at least an acknowledgement). */
-void cc_flush(struct chat_client *c, bool ack_only);
-void cc_quit(struct chat_client *c, bool drain);
-void cc_finish(struct chat_client *c, int code);
-void cc_on_sock(evutil_socket_t fd, short what, void *arg);
-void cc_on_rto(evutil_socket_t fd, short what, void *arg);
-void cc_on_keepalive(evutil_socket_t fd, short what, void *arg);
-void cc_on_timeout(evutil_socket_t fd, short what, void *arg);
-void cc_timer_at(struct event *ev, uint64_t at_us);
-
-/* input.c */
-int cc_input_init(struct chat_client *c);
-void cc_input_free(struct chat_client *c);
-/* Registered: input may start (or go on after registering again). */
-void cc_input_online(struct chat_client *c);
-/* Takes input lines while they can be sent now. */
-void cc_pump(struct chat_client *c);
-void cc_input_stop(struct chat_client *c);
-void cc_on_stdin(evutil_socket_t fd, short what, void *arg);
-void cc_on_later(evutil_socket_t fd, short what, void *arg);
-/* A line typed on the terminal (NULL: Ctrl-D). */
-void cc_input_line(struct chat_client *c, char *line);
-
-/* terminal.c */
-void cc_term_start(struct chat_client *c);
-void cc_term_stop(struct chat_client *c);
-void cc_term_read(struct chat_client *c);
-void cc_term_resize(struct chat_client *c);
-/* Shows the prompt of the current target. */
-void cc_term_prompt(struct chat_client *c);
-/* One line on f (stdout or stderr) above the line being typed. */
-void cc_print(struct chat_client *c, FILE *f, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-/* "socklab chat-client: ..." on stderr, above the line being typed. */
-void cc_error(struct chat_client *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 #endif

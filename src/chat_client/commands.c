@@ -10,16 +10,9 @@
 		 "$roomleave $kick $help $quit"
 #define CMD_NAME_RULE "1 to 32 of A-Z a-z 0-9 _ - . starting with a letter or digit"
 
-const char chat_cmd_help_text[] =
+const char chatcli_cmd_help_text[] =
 	"commands:\n"
-	"  $userlist          the users on the server\n"
-	"  $roomlist          the rooms and how many are in each\n"
-	"  $who               the members of your room\n"
-	"  $poke USER         talk privately with USER: plain lines go to USER only\n"
-	"  $roomcreate ROOM   create ROOM and join it\n"
-	"  $roomjoin ROOM     join ROOM (leaving the room you were in)\n"
-	"  $roomleave         leave your room\n"
-	"  $kick              remove every other member from your room (its creator only)\n"
+	CHATCLI_CMD_LINES
 	"  $help              this list\n"
 	"  $quit              leave the chat (Ctrl-D too)\n"
 	"plain lines go to the user you poked last, or else to your room; joining a\n"
@@ -29,23 +22,23 @@ enum cmd_arg { ARG_NONE, ARG_USER, ARG_ROOM };
 
 struct cmd_def {
 	const char *name;
-	enum chat_cmd_kind kind;
-	const char *verb;          /* the protocol message, for CHAT_CMD_SEND */
+	enum chatcli_cmd_kind kind;
+	const char *verb;          /* the protocol message, for CHATCLI_CMD_SEND */
 	enum cmd_arg arg;
 	const char *await;         /* the OK that answers it, when it moves the target */
 };
 
 static const struct cmd_def cmd_table[] = {
-	{ "userlist", CHAT_CMD_SEND, "USERS", ARG_NONE, NULL },
-	{ "roomlist", CHAT_CMD_SEND, "ROOMS", ARG_NONE, NULL },
-	{ "who", CHAT_CMD_SEND, "WHO", ARG_NONE, NULL },
-	{ "poke", CHAT_CMD_SEND, "POKE", ARG_USER, "poke" },
-	{ "roomcreate", CHAT_CMD_SEND, "CREATE", ARG_ROOM, "create" },
-	{ "roomjoin", CHAT_CMD_SEND, "JOIN", ARG_ROOM, "join" },
-	{ "roomleave", CHAT_CMD_SEND, "LEAVE", ARG_NONE, "leave" },
-	{ "kick", CHAT_CMD_SEND, "KICK", ARG_NONE, NULL },
-	{ "help", CHAT_CMD_HELP, NULL, ARG_NONE, NULL },
-	{ "quit", CHAT_CMD_QUIT, NULL, ARG_NONE, NULL },
+	{ "userlist", CHATCLI_CMD_SEND, "USERS", ARG_NONE, NULL },
+	{ "roomlist", CHATCLI_CMD_SEND, "ROOMS", ARG_NONE, NULL },
+	{ "who", CHATCLI_CMD_SEND, "WHO", ARG_NONE, NULL },
+	{ "poke", CHATCLI_CMD_SEND, "POKE", ARG_USER, "poke" },
+	{ "roomcreate", CHATCLI_CMD_SEND, "CREATE", ARG_ROOM, "create" },
+	{ "roomjoin", CHATCLI_CMD_SEND, "JOIN", ARG_ROOM, "join" },
+	{ "roomleave", CHATCLI_CMD_SEND, "LEAVE", ARG_NONE, "leave" },
+	{ "kick", CHATCLI_CMD_SEND, "KICK", ARG_NONE, NULL },
+	{ "help", CHATCLI_CMD_HELP, NULL, ARG_NONE, NULL },
+	{ "quit", CHATCLI_CMD_QUIT, NULL, ARG_NONE, NULL },
 };
 
 #define CMD_COUNT (sizeof(cmd_table) / sizeof(cmd_table[0]))
@@ -88,15 +81,15 @@ static const struct cmd_def *cmd_find(const struct chat_word *w)
 	return NULL;
 }
 
-static void cmd_build(struct chat_cmd *out, const char *verb, const struct chat_word *arg)
+static void cmd_build(struct chatcli_cmd *out, const char *verb, const struct chat_word *arg)
 {
 	int k = arg ? snprintf(out->line, sizeof(out->line), "%s %.*s", verb, (int)arg->len, arg->p)
 		    : snprintf(out->line, sizeof(out->line), "%s", verb);
-	out->kind = CHAT_CMD_SEND;
+	out->kind = CHATCLI_CMD_SEND;
 	out->len = (size_t)k;
 }
 
-static void cmd_command(const char *s, size_t n, const struct chat_target *t, struct chat_cmd *out)
+static void cmd_command(const char *s, size_t n, const struct chatcli_target *t, struct chatcli_cmd *out)
 {
 	struct chat_word w[CMD_WORDS_MAX];
 	size_t count = cmd_split(s + 1, n - 1, w, CMD_WORDS_MAX);
@@ -105,7 +98,7 @@ static void cmd_command(const char *s, size_t n, const struct chat_target *t, st
 
 	if (!d) {
 		const struct chat_word *name = count ? &w[0] : &empty;
-		out->kind = CHAT_CMD_ERROR;
+		out->kind = CHATCLI_CMD_ERROR;
 		snprintf(out->text, sizeof(out->text), "unknown command $%.*s — commands: " CMD_LIST,
 			 name->len > 32 ? 32 : (int)name->len, name->p);
 		return;
@@ -113,29 +106,29 @@ static void cmd_command(const char *s, size_t n, const struct chat_target *t, st
 	const char *argname = d->arg == ARG_USER ? "USER" : "ROOM";
 	if (d->arg == ARG_NONE && count > 1) {
 		snprintf(out->text, sizeof(out->text), "$%s takes no arguments", d->name);
-		out->kind = CHAT_CMD_ERROR;
+		out->kind = CHATCLI_CMD_ERROR;
 		return;
 	}
 	if (d->arg != ARG_NONE && count != 2) {
 		snprintf(out->text, sizeof(out->text), "$%s takes one %s: $%s %s", d->name, argname,
 			 d->name, argname);
-		out->kind = CHAT_CMD_ERROR;
+		out->kind = CHATCLI_CMD_ERROR;
 		return;
 	}
-	if (d->arg != ARG_NONE && !chat_valid_name(w[1].p, w[1].len)) {
-		out->kind = CHAT_CMD_ERROR;
+	if (d->arg != ARG_NONE && !chatwire_valid_name(w[1].p, w[1].len)) {
+		out->kind = CHATCLI_CMD_ERROR;
 		snprintf(out->text, sizeof(out->text), "'%.*s' is not a %s name: " CMD_NAME_RULE,
 			 w[1].len > 40 ? 40 : (int)w[1].len, w[1].p, d->arg == ARG_USER ? "user" : "room");
 		return;
 	}
-	if (d->kind != CHAT_CMD_SEND) {
+	if (d->kind != CHATCLI_CMD_SEND) {
 		out->kind = d->kind;
 		return;
 	}
 	if (d->arg == ARG_ROOM && strcmp(d->name, "roomjoin") == 0 && t->room[0] &&
-	    chat_word_is(&w[1], t->room)) {
+	    chatwire_word_is(&w[1], t->room)) {
 		/* Joining my own room again: nothing to ask the server. */
-		out->kind = t->poke[0] ? CHAT_CMD_UNPOKE : CHAT_CMD_NOTE;
+		out->kind = t->poke[0] ? CHATCLI_CMD_UNPOKE : CHATCLI_CMD_NOTE;
 		snprintf(out->text, sizeof(out->text),
 			 t->poke[0] ? "plain lines go to %s again" : "already in %s", t->room);
 		return;
@@ -144,12 +137,12 @@ static void cmd_command(const char *s, size_t n, const struct chat_target *t, st
 	out->await = d->await;
 }
 
-static void cmd_text(const char *s, size_t n, const struct chat_target *t, struct chat_cmd *out)
+static void cmd_text(const char *s, size_t n, const struct chatcli_target *t, struct chatcli_cmd *out)
 {
 	struct chat_word text = { s, n };
 
 	if (!t->poke[0] && !t->room[0]) {
-		out->kind = CHAT_CMD_ERROR;
+		out->kind = CHATCLI_CMD_ERROR;
 		snprintf(out->text, sizeof(out->text),
 			 "not in a room and no one poked: $roomjoin ROOM or $poke USER first");
 		return;
@@ -165,7 +158,7 @@ static void cmd_text(const char *s, size_t n, const struct chat_target *t, struc
 	out->paced = true;
 }
 
-void chat_cmd_parse(const char *s, size_t n, const struct chat_target *t, struct chat_cmd *out)
+void chatcli_cmd_parse(const char *s, size_t n, const struct chatcli_target *t, struct chatcli_cmd *out)
 {
 	memset(out, 0, sizeof(*out));
 	if (n > 0 && s[n - 1] == '\r')
@@ -174,13 +167,13 @@ void chat_cmd_parse(const char *s, size_t n, const struct chat_target *t, struct
 	while (blank < n && cmd_is_space(s[blank]))
 		blank++;
 	if (blank == n) {
-		out->kind = CHAT_CMD_NONE;
+		out->kind = CHATCLI_CMD_NONE;
 		return;
 	}
 	for (size_t i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)s[i];
 		if ((c < 0x20 && c != '\t') || c == 0x7f) {
-			out->kind = CHAT_CMD_ERROR;
+			out->kind = CHATCLI_CMD_ERROR;
 			snprintf(out->text, sizeof(out->text),
 				 "line has a control character (0x%02x) at byte %zu: not sent", c, i + 1);
 			return;
@@ -196,7 +189,7 @@ void chat_cmd_parse(const char *s, size_t n, const struct chat_target *t, struct
 		n--;
 	}
 	if (n > CHAT_TEXT_MAX) {
-		out->kind = CHAT_CMD_ERROR;
+		out->kind = CHATCLI_CMD_ERROR;
 		snprintf(out->text, sizeof(out->text),
 			 "line of %zu bytes is longer than %d: not sent (split it)", n, CHAT_TEXT_MAX);
 		return;

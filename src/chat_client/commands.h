@@ -10,30 +10,41 @@
 #include "chat_client/target.h"
 #include "chatwire/chatproto.h"
 
-#define CHAT_CMD_TEXT_MAX 256
+#define CHATCLI_CMD_TEXT_MAX 256
 
-enum chat_cmd_kind {
-	CHAT_CMD_NONE,     /* an empty line: nothing */
-	CHAT_CMD_SEND,     /* send line to the server */
-	CHAT_CMD_HELP,     /* show chat_cmd_help_text */
-	CHAT_CMD_QUIT,     /* BYE, then leave */
-	CHAT_CMD_UNPOKE,   /* plain lines go to the room again (text says so) */
-	CHAT_CMD_NOTE,     /* nothing to send; text tells the user why */
-	CHAT_CMD_ERROR,    /* refused, not sent: text says why */
+enum chatcli_cmd_kind {
+	CHATCLI_CMD_NONE,     /* an empty line: nothing */
+	CHATCLI_CMD_SEND,     /* send line to the server */
+	CHATCLI_CMD_HELP,     /* show chatcli_cmd_help_text */
+	CHATCLI_CMD_QUIT,     /* BYE, then leave */
+	CHATCLI_CMD_UNPOKE,   /* plain lines go to the room again (text says so) */
+	CHATCLI_CMD_NOTE,     /* nothing to send; text tells the user why */
+	CHATCLI_CMD_ERROR,    /* refused, not sent: text says why */
 };
 
-struct chat_cmd {
-	enum chat_cmd_kind kind;
+struct chatcli_cmd {
+	enum chatcli_cmd_kind kind;
 	bool paced;                     /* SAY or PRIV: counts against the flood limit */
 	const char *await;              /* the OK verb that answers it ("join"), or NULL */
 	char line[CHAT_LINE_MAX];       /* the protocol message: "SAY hello" */
 	size_t len;
-	char text[CHAT_CMD_TEXT_MAX];
+	char text[CHATCLI_CMD_TEXT_MAX];
 };
 
-extern const char chat_cmd_help_text[];
+/* The commands that go to the server, a line each: in --help and $help. */
+#define CHATCLI_CMD_LINES \
+	"  $userlist          the users on the server\n" \
+	"  $roomlist          the rooms and how many are in each\n" \
+	"  $who               the members of your room\n" \
+	"  $poke USER         talk privately with USER: plain lines go to USER only\n" \
+	"  $roomcreate ROOM   create ROOM and join it\n" \
+	"  $roomjoin ROOM     join ROOM (leaving the room you were in)\n" \
+	"  $roomleave         leave your room\n" \
+	"  $kick              remove every other member from your room (its creator only)\n"
+
+extern const char chatcli_cmd_help_text[];
 
 /* One input line (without its LF; a CR before it is dropped) to out. */
-void chat_cmd_parse(const char *in, size_t n, const struct chat_target *t, struct chat_cmd *out);
+void chatcli_cmd_parse(const char *in, size_t n, const struct chatcli_target *t, struct chatcli_cmd *out);
 
 #endif

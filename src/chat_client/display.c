@@ -1,4 +1,4 @@
-/* Server messages to output lines: parse into struct chat_event, then
+/* Server messages to output lines: parse into struct chatcli_event, then
  * format. Every field is a view into the delivered line. */
 #include "chat_client/display.h"
 
@@ -9,7 +9,7 @@
 
 static bool display_take_name(const char **p, const char *end, struct chat_word *w)
 {
-	return chat_next_word(p, end, w) && chat_valid_name(w->p, w->len);
+	return chatwire_next_word(p, end, w) && chatwire_valid_name(w->p, w->len);
 }
 
 static void display_take_rest(const char *p, const char *end, struct chat_word *w)
@@ -18,80 +18,80 @@ static void display_take_rest(const char *p, const char *end, struct chat_word *
 	w->len = p < end ? (size_t)(end - p) : 0;
 }
 
-static enum chat_ev_kind display_parse_ok(const char *p, const char *end, struct chat_event *ev)
+static enum chatcli_ev_kind display_parse_ok(const char *p, const char *end, struct chatcli_event *ev)
 {
-	if (!chat_next_word(&p, end, &ev->what))
-		return CHAT_EV_UNKNOWN;
-	if (chat_event_what_is(ev, "poke")) {
+	if (!chatwire_next_word(&p, end, &ev->what))
+		return CHATCLI_EV_UNKNOWN;
+	if (chatcli_event_what_is(ev, "poke")) {
 		if (!display_take_name(&p, end, &ev->user))
-			return CHAT_EV_UNKNOWN;
-	} else if (chat_event_what_is(ev, "create") || chat_event_what_is(ev, "join") ||
-		   chat_event_what_is(ev, "leave") || chat_event_what_is(ev, "kick")) {
+			return CHATCLI_EV_UNKNOWN;
+	} else if (chatcli_event_what_is(ev, "create") || chatcli_event_what_is(ev, "join") ||
+		   chatcli_event_what_is(ev, "leave") || chatcli_event_what_is(ev, "kick")) {
 		if (!display_take_name(&p, end, &ev->room))
-			return CHAT_EV_UNKNOWN;
+			return CHATCLI_EV_UNKNOWN;
 	}
 	display_take_rest(p, end, &ev->text);
-	return CHAT_EV_OK;
+	return CHATCLI_EV_OK;
 }
 
-static enum chat_ev_kind display_parse_list(const char *p, const char *end, struct chat_event *ev)
+static enum chatcli_ev_kind display_parse_list(const char *p, const char *end, struct chatcli_event *ev)
 {
 	struct chat_word w;
 
-	if (!display_take_name(&p, end, &ev->what) || !chat_next_word(&p, end, &w))
-		return CHAT_EV_UNKNOWN;
-	if (chat_word_is(&w, "end"))
+	if (!display_take_name(&p, end, &ev->what) || !chatwire_next_word(&p, end, &w))
+		return CHATCLI_EV_UNKNOWN;
+	if (chatwire_word_is(&w, "end"))
 		ev->last = true;
-	else if (!chat_word_is(&w, "more"))
-		return CHAT_EV_UNKNOWN;
+	else if (!chatwire_word_is(&w, "more"))
+		return CHATCLI_EV_UNKNOWN;
 	display_take_rest(p, end, &ev->text);
-	return CHAT_EV_LIST;
+	return CHATCLI_EV_LIST;
 }
 
-static enum chat_ev_kind display_parse(const char *p, const char *end, struct chat_event *ev)
+static enum chatcli_ev_kind display_parse(const char *p, const char *end, struct chatcli_event *ev)
 {
 	struct chat_word verb;
 
-	if (!chat_next_word(&p, end, &verb))
-		return CHAT_EV_UNKNOWN;
-	if (chat_word_is(&verb, "MSG")) {
+	if (!chatwire_next_word(&p, end, &verb))
+		return CHATCLI_EV_UNKNOWN;
+	if (chatwire_word_is(&verb, "MSG")) {
 		if (!display_take_name(&p, end, &ev->room) || !display_take_name(&p, end, &ev->user))
-			return CHAT_EV_UNKNOWN;
+			return CHATCLI_EV_UNKNOWN;
 		display_take_rest(p, end, &ev->text);
-		return ev->text.len ? CHAT_EV_MSG : CHAT_EV_UNKNOWN;
+		return ev->text.len ? CHATCLI_EV_MSG : CHATCLI_EV_UNKNOWN;
 	}
-	if (chat_word_is(&verb, "PRIV")) {
+	if (chatwire_word_is(&verb, "PRIV")) {
 		if (!display_take_name(&p, end, &ev->user))
-			return CHAT_EV_UNKNOWN;
+			return CHATCLI_EV_UNKNOWN;
 		display_take_rest(p, end, &ev->text);
-		return ev->text.len ? CHAT_EV_PRIV : CHAT_EV_UNKNOWN;
+		return ev->text.len ? CHATCLI_EV_PRIV : CHATCLI_EV_UNKNOWN;
 	}
-	if (chat_word_is(&verb, "JOINED") || chat_word_is(&verb, "LEFT") ||
-	    chat_word_is(&verb, "KICKED")) {
+	if (chatwire_word_is(&verb, "JOINED") || chatwire_word_is(&verb, "LEFT") ||
+	    chatwire_word_is(&verb, "KICKED")) {
 		if (!display_take_name(&p, end, &ev->room) || !display_take_name(&p, end, &ev->user) ||
 		    p < end)
-			return CHAT_EV_UNKNOWN;
-		return chat_word_is(&verb, "JOINED") ? CHAT_EV_JOINED
-		       : chat_word_is(&verb, "LEFT") ? CHAT_EV_LEFT
-						     : CHAT_EV_KICKED;
+			return CHATCLI_EV_UNKNOWN;
+		return chatwire_word_is(&verb, "JOINED") ? CHATCLI_EV_JOINED
+		       : chatwire_word_is(&verb, "LEFT") ? CHATCLI_EV_LEFT
+						     : CHATCLI_EV_KICKED;
 	}
-	if (chat_word_is(&verb, "WELCOME"))
-		return display_take_name(&p, end, &ev->user) && p >= end ? CHAT_EV_WELCOME
-									 : CHAT_EV_UNKNOWN;
-	if (chat_word_is(&verb, "LIST"))
+	if (chatwire_word_is(&verb, "WELCOME"))
+		return display_take_name(&p, end, &ev->user) && p >= end ? CHATCLI_EV_WELCOME
+									 : CHATCLI_EV_UNKNOWN;
+	if (chatwire_word_is(&verb, "LIST"))
 		return display_parse_list(p, end, ev);
-	if (chat_word_is(&verb, "OK"))
+	if (chatwire_word_is(&verb, "OK"))
 		return display_parse_ok(p, end, ev);
-	if (chat_word_is(&verb, "ERR")) {
-		if (!chat_next_word(&p, end, &ev->what))
-			return CHAT_EV_UNKNOWN;
+	if (chatwire_word_is(&verb, "ERR")) {
+		if (!chatwire_next_word(&p, end, &ev->what))
+			return CHATCLI_EV_UNKNOWN;
 		display_take_rest(p, end, &ev->text);
-		return CHAT_EV_ERR;
+		return CHATCLI_EV_ERR;
 	}
-	return CHAT_EV_UNKNOWN;
+	return CHATCLI_EV_UNKNOWN;
 }
 
-void chat_event_parse(const char *line, size_t len, struct chat_event *ev)
+void chatcli_event_parse(const char *line, size_t len, struct chatcli_event *ev)
 {
 	memset(ev, 0, sizeof(*ev));
 	ev->line = line;
@@ -99,19 +99,19 @@ void chat_event_parse(const char *line, size_t len, struct chat_event *ev)
 	ev->kind = display_parse(line, line + len, ev);
 }
 
-bool chat_event_what_is(const struct chat_event *ev, const char *s)
+bool chatcli_event_what_is(const struct chatcli_event *ev, const char *s)
 {
-	return chat_word_is(&ev->what, s);
+	return chatwire_word_is(&ev->what, s);
 }
 
-static void display_list_reset(struct chat_display *d)
+static void display_list_reset(struct chatcli_display *d)
 {
 	d->kind[0] = '\0';
 	d->items = d->dropped = d->len = 0;
 	d->acc[0] = '\0';
 }
 
-void chat_display_init(struct chat_display *d)
+void chatcli_display_init(struct chatcli_display *d)
 {
 	display_list_reset(d);
 	d->out[0] = '\0';
@@ -120,7 +120,7 @@ void chat_display_init(struct chat_display *d)
 /* Room for the ", " before an item and the "… and N more" at the end. */
 #define DISPLAY_TAIL 48
 
-static void display_list_add(struct chat_display *d, const struct chat_event *ev,
+static void display_list_add(struct chatcli_display *d, const struct chatcli_event *ev,
 			     const struct chat_word *item)
 {
 	const char *colon = memchr(item->p, ':', item->len);
@@ -128,7 +128,7 @@ static void display_list_add(struct chat_display *d, const struct chat_event *ev
 	int k;
 
 	/* "lobby:3" in a room list reads "lobby (3)" */
-	if (chat_event_what_is(ev, "rooms") && colon)
+	if (chatcli_event_what_is(ev, "rooms") && colon)
 		k = snprintf(d->acc + d->len, room, "%s%.*s (%.*s)", d->items ? ", " : "",
 			     (int)(colon - item->p), item->p,
 			     (int)(item->len - (size_t)(colon - item->p) - 1), colon + 1);
@@ -143,28 +143,28 @@ static void display_list_add(struct chat_display *d, const struct chat_event *ev
 	d->items++;
 }
 
-static const char *display_list_label(const struct chat_event *ev)
+static const char *display_list_label(const struct chatcli_event *ev)
 {
-	if (chat_event_what_is(ev, "who"))
+	if (chatcli_event_what_is(ev, "who"))
 		return "in room";
 	return NULL;
 }
 
-static enum chat_out display_list(struct chat_display *d, const struct chat_event *ev,
+static enum chatcli_out display_list(struct chatcli_display *d, const struct chatcli_event *ev,
 				  const char **line)
 {
 	const char *p = ev->text.p, *end = ev->text.p + ev->text.len;
 	struct chat_word item;
 
-	if (!chat_word_is(&ev->what, d->kind)) {
+	if (!chatwire_word_is(&ev->what, d->kind)) {
 		display_list_reset(d);
 		snprintf(d->kind, sizeof(d->kind), "%.*s", W(ev->what));
 	}
 	while (p < end)
-		if (chat_next_word(&p, end, &item))
+		if (chatwire_next_word(&p, end, &item))
 			display_list_add(d, ev, &item);
 	if (!ev->last)
-		return CHAT_OUT_NONE;
+		return CHATCLI_OUT_NONE;
 	const char *label = display_list_label(ev);
 	int k = label ? snprintf(d->out, sizeof(d->out), "%s: ", label)
 		      : snprintf(d->out, sizeof(d->out), "%s: ", d->kind);
@@ -174,83 +174,82 @@ static enum chat_out display_list(struct chat_display *d, const struct chat_even
 		snprintf(d->out + n, sizeof(d->out) - n, " … and %zu more", d->dropped);
 	display_list_reset(d);
 	*line = d->out;
-	return CHAT_OUT_STDOUT;
+	return CHATCLI_OUT_STDOUT;
 }
 
-static void display_ok(struct chat_display *d, const struct chat_event *ev)
+static void display_ok(struct chatcli_display *d, const struct chatcli_event *ev)
 {
 	char *o = d->out;
 	size_t n = sizeof(d->out);
 
-	if (chat_event_what_is(ev, "create"))
+	if (chatcli_event_what_is(ev, "create"))
 		snprintf(o, n, "created room %.*s", W(ev->room));
-	else if (chat_event_what_is(ev, "join"))
+	else if (chatcli_event_what_is(ev, "join"))
 		snprintf(o, n, "joined %.*s", W(ev->room));
-	else if (chat_event_what_is(ev, "leave"))
+	else if (chatcli_event_what_is(ev, "leave"))
 		snprintf(o, n, "left %.*s", W(ev->room));
-	else if (chat_event_what_is(ev, "poke"))
+	else if (chatcli_event_what_is(ev, "poke"))
 		snprintf(o, n, "poked %.*s: plain lines go to %.*s", W(ev->user), W(ev->user));
-	else if (chat_event_what_is(ev, "kick"))
+	else if (chatcli_event_what_is(ev, "kick"))
 		snprintf(o, n, "kicked %.*s from %.*s", ev->text.len ? (int)ev->text.len : 1,
 			 ev->text.len ? ev->text.p : "?", W(ev->room));
-	else if (chat_event_what_is(ev, "bye"))
+	else if (chatcli_event_what_is(ev, "bye"))
 		snprintf(o, n, "bye");
 	else
 		snprintf(o, n, "ok: %.*s%s%.*s", W(ev->what), ev->text.len ? " " : "", W(ev->text));
 }
 
-static enum chat_out display_event(struct chat_display *d, const struct chat_event *ev,
+static enum chatcli_out display_event(struct chatcli_display *d, const struct chatcli_event *ev,
 				   const char **line)
 {
 	char *o = d->out;
 	size_t n = sizeof(d->out);
-	enum chat_out where = CHAT_OUT_STDOUT;
+	enum chatcli_out where = CHATCLI_OUT_STDOUT;
 
 	switch (ev->kind) {
-	case CHAT_EV_WELCOME:
-		return CHAT_OUT_NONE; /* the session says it, with the server's address */
-	case CHAT_EV_LIST:
+	case CHATCLI_EV_WELCOME:
+		return CHATCLI_OUT_NONE; /* the session says it, with the server's address */
+	case CHATCLI_EV_LIST:
 		return display_list(d, ev, line);
-	case CHAT_EV_MSG:
+	case CHATCLI_EV_MSG:
 		snprintf(o, n, "[%.*s] %.*s: %.*s", W(ev->room), W(ev->user), W(ev->text));
 		break;
-	case CHAT_EV_PRIV:
+	case CHATCLI_EV_PRIV:
 		snprintf(o, n, "[private] %.*s: %.*s", W(ev->user), W(ev->text));
 		break;
-	case CHAT_EV_JOINED:
-		snprintf(o, n, "* %.*s joined %.*s", W(ev->user), W(ev->room));
+	case CHATCLI_EV_JOINED:
+	case CHATCLI_EV_LEFT:
+		snprintf(o, n, "* %.*s %s %.*s", W(ev->user),
+			 ev->kind == CHATCLI_EV_JOINED ? "joined" : "left", W(ev->room));
 		break;
-	case CHAT_EV_LEFT:
-		snprintf(o, n, "* %.*s left %.*s", W(ev->user), W(ev->room));
-		break;
-	case CHAT_EV_KICKED:
+	case CHATCLI_EV_KICKED:
 		snprintf(o, n, "* you were kicked from %.*s by %.*s", W(ev->room), W(ev->user));
 		break;
-	case CHAT_EV_OK:
+	case CHATCLI_EV_OK:
 		display_ok(d, ev);
 		break;
-	case CHAT_EV_ERR:
+	case CHATCLI_EV_ERR:
 		if (ev->text.len)
 			snprintf(o, n, "error: %.*s", W(ev->text));
 		else
 			snprintf(o, n, "error: %.*s", W(ev->what));
 		break;
-	case CHAT_EV_UNKNOWN:
+	case CHATCLI_EV_UNKNOWN:
 		snprintf(o, n, "unexpected message from the server: %.*s", (int)ev->len, ev->line);
-		where = CHAT_OUT_STDERR;
+		where = CHATCLI_OUT_STDERR;
 		break;
 	}
 	*line = o;
 	return where;
 }
 
-enum chat_out chat_display_event(struct chat_display *d, const struct chat_event *ev,
+enum chatcli_out chatcli_display_event(struct chatcli_display *d, const struct chatcli_event *ev,
 				 const char **line)
 {
 	const char *raw;
-	enum chat_out where = display_event(d, ev, &raw);
+	enum chatcli_out where = display_event(d, ev, &raw);
 
-	if (where == CHAT_OUT_NONE)
+	if (where == CHATCLI_OUT_NONE)
 		return where;
 	textesc_term((const uint8_t *)raw, strlen(raw), d->shown);
 	*line = d->shown;

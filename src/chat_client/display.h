@@ -13,23 +13,23 @@
 
 /* A gathered list and the formatted line it becomes: 1000 names of 32
  * bytes with ", " between them fit; longer lists end in "… and N more". */
-#define CHAT_DISPLAY_MAX 40960
+#define CHATCLI_DISPLAY_MAX 40960
 
-enum chat_ev_kind {
-	CHAT_EV_UNKNOWN,   /* not a message the client knows, or malformed */
-	CHAT_EV_WELCOME,   /* WELCOME <name>: user */
-	CHAT_EV_MSG,       /* MSG <room> <from> <text>: room, user, text */
-	CHAT_EV_PRIV,      /* PRIV <from> <text>: user, text */
-	CHAT_EV_JOINED,    /* JOINED <room> <user> */
-	CHAT_EV_LEFT,      /* LEFT <room> <user> */
-	CHAT_EV_KICKED,    /* KICKED <room> <by>: room, user */
-	CHAT_EV_LIST,      /* LIST <kind> more|end <items>: what, last, text */
-	CHAT_EV_OK,        /* OK <what> [room|user] [n]: what, room or user, text */
-	CHAT_EV_ERR,       /* ERR <code> [text]: what, text */
+enum chatcli_ev_kind {
+	CHATCLI_EV_UNKNOWN,   /* not a message the client knows, or malformed */
+	CHATCLI_EV_WELCOME,   /* WELCOME <name>: user */
+	CHATCLI_EV_MSG,       /* MSG <room> <from> <text>: room, user, text */
+	CHATCLI_EV_PRIV,      /* PRIV <from> <text>: user, text */
+	CHATCLI_EV_JOINED,    /* JOINED <room> <user> */
+	CHATCLI_EV_LEFT,      /* LEFT <room> <user> */
+	CHATCLI_EV_KICKED,    /* KICKED <room> <by>: room, user */
+	CHATCLI_EV_LIST,      /* LIST <kind> more|end <items>: what, last, text */
+	CHATCLI_EV_OK,        /* OK <what> [room|user] [n]: what, room or user, text */
+	CHATCLI_EV_ERR,       /* ERR <code> [text]: what, text */
 };
 
-struct chat_event {
-	enum chat_ev_kind kind;
+struct chatcli_event {
+	enum chatcli_ev_kind kind;
 	struct chat_word what;   /* LIST's kind, OK's verb, ERR's code */
 	struct chat_word room;
 	struct chat_word user;
@@ -39,33 +39,33 @@ struct chat_event {
 	size_t len;
 };
 
-/* Fills ev; a message that does not parse is CHAT_EV_UNKNOWN. */
-void chat_event_parse(const char *line, size_t len, struct chat_event *ev);
+/* Fills ev; a message that does not parse is CHATCLI_EV_UNKNOWN. */
+void chatcli_event_parse(const char *line, size_t len, struct chatcli_event *ev);
 /* The event's word equals s. */
-bool chat_event_what_is(const struct chat_event *ev, const char *s);
+bool chatcli_event_what_is(const struct chatcli_event *ev, const char *s);
 
-enum chat_out {
-	CHAT_OUT_NONE,     /* nothing to show (yet) */
-	CHAT_OUT_STDOUT,
-	CHAT_OUT_STDERR,
+enum chatcli_out {
+	CHATCLI_OUT_NONE,     /* nothing to show (yet) */
+	CHATCLI_OUT_STDOUT,
+	CHATCLI_OUT_STDERR,
 };
 
-struct chat_display {
+struct chatcli_display {
 	char kind[CHAT_NAME_MAX + 1];   /* the list being gathered, "" if none */
 	size_t items, dropped;
 	size_t len;                     /* of acc */
-	char acc[CHAT_DISPLAY_MAX];     /* "a, b, c" so far */
-	char out[CHAT_DISPLAY_MAX + 128];
+	char acc[CHATCLI_DISPLAY_MAX];     /* "a, b, c" so far */
+	char out[CHATCLI_DISPLAY_MAX + 128];
 	/* out made safe for a terminal (core/textesc): another user's C1
 	 * controls, bidirectional overrides and malformed UTF-8 escaped. */
-	char shown[TEXTESC_MAX(CHAT_DISPLAY_MAX + 128)];
+	char shown[TEXTESC_MAX(CHATCLI_DISPLAY_MAX + 128)];
 };
 
-void chat_display_init(struct chat_display *d);
+void chatcli_display_init(struct chatcli_display *d);
 /* The line to show for ev and where: NUL-terminated, in d->shown, escaped
  * as the TCP chat escapes a peer's line (textesc_term), so that nothing a
  * server or another user sends can drive the terminal. */
-enum chat_out chat_display_event(struct chat_display *d, const struct chat_event *ev,
+enum chatcli_out chatcli_display_event(struct chatcli_display *d, const struct chatcli_event *ev,
 				 const char **line);
 
 #endif

@@ -3,40 +3,49 @@
  * come (so that "$roomjoin lobby" then "hi" says hi in lobby), within the
  * flood rate, and while the server keeps up. Input is not read while a
  * line is held, so a fast pipe waits instead of filling memory. */
-#include "chat_client/client.h"
+#include "chat_client/input.h"
 
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "chat_client/net.h"
+#include "chat_client/terminal.h"
 #include "core/clock.h"
 #include "core/sock.h"
 
-int cc_input_init(struct chat_client *c)
+static void chatcli_input_online(struct chatcli *c);
+static void chatcli_pump(struct chatcli *c);
+static void chatcli_input_stop(struct chatcli *c);
+static void chatcli_input_line(struct chatcli *c, char *line);
+
+int chatcli_input_init(struct chatcli *c)
 {
+	c->input = (struct chatcli_input_hooks){ .online = chatcli_input_online, .pump = chatcli_pump,
+					    .stop = chatcli_input_stop };
 	c->tty = isatty(STDIN_FILENO) == 1 && isatty(STDOUT_FILENO) == 1;
 	c->stdin_pollable = fd_pollable(STDIN_FILENO);
-	if (linebuf_init(&c->in, CC_INPUT_MAX) < 0)
+	if (linebuf_init(&c->in, CHATCLI_INPUT_MAX) < 0)
 		return -1;
 	if (c->stdin_pollable) {
-		c->ev_stdin = event_new(c->base, STDIN_FILENO, EV_READ | EV_PERSIST, cc_on_stdin, c);
+		c->ev_stdin = event_new(c->base, STDIN_FILENO, EV_READ | EV_PERSIST, chatcli_on_stdin, c);
 		if (!c->ev_stdin)
 			return -1;
 	}
 	return 0;
 }
 
-void cc_input_free(struct chat_client *c)
+void chatcli_input_free(struct chatcli *c)
 {
-	cc_input_stop(c);
+	chatcli_input_stop(c);
 	if (c->ev_stdin)
 		event_free(c->ev_stdin);
 	c->ev_stdin = NULL;
 	linebuf_free(&c->in);
 }
 
-static void cc_input_watch(struct chat_client *c, bool want)
+static void chatcli_input_watch(struct chatcli *c, bool want)
 {
 	want = want && c->ev_stdin;
 	if (want == c->stdin_watched)
@@ -48,21 +57,21 @@ static void cc_input_watch(struct chat_client *c, bool want)
 	c->stdin_watched = want;
 }
 
-void cc_input_stop(struct chat_client *c)
+static void chatcli_input_stop(struct chatcli *c)
 {
-	cc_input_watch(c, false);
-	cc_term_stop(c);
+	chatcli_input_watch(c, false);
+	chatcli_term_stop(c);
 }
 
-void cc_input_online(struct chat_client *c)
+static void chatcli_input_online(struct chatcli *c)
 {
 	c->started = true;
-	cc_term_start(c);
-	cc_term_prompt(c);
+	chatcli_term_start(c, chatcli_input_line);
+	chatcli_term_prompt(c);
 }
 
 /* Reads stdin when it cannot be watched (a regular file). */
-static void cc_input_read(struct chat_client *c)
+static void chatcli_input_read(struct chatcli *c)
 {
 	size_t room;
 	uint8_t *p = linebuf_space(&c->in, &room);
@@ -71,7 +80,7 @@ static void cc_input_read(struct chat_client *c)
 	if (r < 0 && (errno == EINTR || errno == EAGAIN))
 		return;
 	if (r < 0)
-		cc_error(c, "cannot read standard input: %s", strerror(errno));
+		chatcli_error(c, "cannot read standard input: %s", strerror(errno));
 	if (r <= 0)
 		linebuf_set_eof(&c->in);
 	else
@@ -80,14 +89,14 @@ static void cc_input_read(struct chat_client *c)
 
 /* Fills held with the next line: true, or false when there is none yet
  * (wants_input set) or at the end of input (quitting). */
-static bool cc_input_next(struct chat_client *c, bool *wants_input)
+static bool chatcli_input_next(struct chatcli *c, bool *wants_input)
 {
 	const uint8_t *line;
 	size_t n;
 
 	if (c->tty) {
 		if (c->stdin_eof)
-			cc_quit(c, true);
+			chatcli_quit(c, true);
 		else
 			*wants_input = true;
 		return false;
@@ -100,113 +109,113 @@ static bool cc_input_next(struct chat_client *c, bool *wants_input)
 			c->has_held = true;
 			return true;
 		case LINEBUF_TOO_LONG:
-			cc_error(c, "line of more than %d bytes is longer than %d: not sent (split it)",
-				 CC_INPUT_MAX, CHAT_TEXT_MAX);
+			chatcli_error(c, "line of more than %d bytes is longer than %d: not sent (split it)",
+				 CHATCLI_INPUT_MAX, CHAT_TEXT_MAX);
 			continue;
 		case LINEBUF_MORE:
 			if (!c->stdin_pollable) {
-				cc_input_read(c);
+				chatcli_input_read(c);
 				continue;
 			}
 			*wants_input = true;
 			return false;
 		case LINEBUF_END:
-			cc_quit(c, true);
+			chatcli_quit(c, true);
 			return false;
 		}
 	}
 }
 
-static void cc_exec(struct chat_client *c, const struct chat_cmd *cmd)
+static void chatcli_exec(struct chatcli *c, const struct chatcli_cmd *cmd)
 {
 	switch (cmd->kind) {
-	case CHAT_CMD_NONE:
+	case CHATCLI_CMD_NONE:
 		break;
-	case CHAT_CMD_SEND:
-		if (!cc_send(c, cmd->line, cmd->len)) {
-			cc_error(c, "the server is too far behind: line not sent");
+	case CHATCLI_CMD_SEND:
+		if (!chatcli_send(c, cmd->line, cmd->len)) {
+			chatcli_error(c, "the server is too far behind: line not sent");
 			break;
 		}
 		if (cmd->await) {
 			c->await = cmd->await;
-			c->await_until_us = clock_mono_us() + CC_AWAIT_MAX_US;
+			c->await_until_us = clock_mono_us() + CHATCLI_AWAIT_MAX_US;
 		}
 		break;
-	case CHAT_CMD_HELP:
-		cc_print(c, stdout, "%.*s", (int)strlen(chat_cmd_help_text) - 1, chat_cmd_help_text);
+	case CHATCLI_CMD_HELP:
+		chatcli_print(c, stdout, "%.*s", (int)strlen(chatcli_cmd_help_text) - 1, chatcli_cmd_help_text);
 		break;
-	case CHAT_CMD_QUIT:
-		cc_quit(c, false);
+	case CHATCLI_CMD_QUIT:
+		chatcli_quit(c, false);
 		break;
-	case CHAT_CMD_UNPOKE:
+	case CHATCLI_CMD_UNPOKE:
 		c->target.poke[0] = '\0';
-		cc_print(c, stdout, "%s", cmd->text);
+		chatcli_print(c, stdout, "%s", cmd->text);
 		break;
-	case CHAT_CMD_NOTE:
-		cc_print(c, stdout, "%s", cmd->text);
+	case CHATCLI_CMD_NOTE:
+		chatcli_print(c, stdout, "%s", cmd->text);
 		break;
-	case CHAT_CMD_ERROR:
-		cc_error(c, "%s", cmd->text);
+	case CHATCLI_CMD_ERROR:
+		chatcli_error(c, "%s", cmd->text);
 		break;
 	}
 }
 
-void cc_pump(struct chat_client *c)
+static void chatcli_pump(struct chatcli *c)
 {
 	bool wants_input = false;
-	struct chat_cmd cmd;
+	struct chatcli_cmd cmd;
 
-	while (c->state == CC_ONLINE) {
+	while (c->state == CHATCLI_ONLINE) {
 		uint64_t now = clock_mono_us();
-		if (!c->has_held && !cc_input_next(c, &wants_input))
+		if (!c->has_held && !chatcli_input_next(c, &wants_input))
 			break;
 		if (c->await && now < c->await_until_us) {
-			cc_timer_at(c->ev_later, c->await_until_us);
+			chatcli_timer_at(c->ev_later, c->await_until_us);
 			break;
 		}
 		c->await = NULL;
-		if (rel_tx_unacked(&c->link.tx) >= CC_UNACKED_HIGH)
+		if (chatwire_rel_tx_unacked(&c->link.tx) >= CHATCLI_UNACKED_HIGH)
 			break; /* taken up again as acknowledgements come */
-		chat_cmd_parse(c->held, c->held_len, &c->target, &cmd);
-		if (cmd.kind == CHAT_CMD_SEND && cmd.paced && !tbucket_take(&c->pace, 1, now)) {
-			cc_timer_at(c->ev_later, now + CC_PACE_RETRY_US);
+		chatcli_cmd_parse(c->held, c->held_len, &c->target, &cmd);
+		if (cmd.kind == CHATCLI_CMD_SEND && cmd.paced && !tbucket_take(&c->pace, 1, now)) {
+			chatcli_timer_at(c->ev_later, now + CHATCLI_PACE_RETRY_US);
 			break;
 		}
 		c->has_held = false;
-		cc_exec(c, &cmd);
+		chatcli_exec(c, &cmd);
 	}
-	if (c->state == CC_DONE)
+	if (c->state == CHATCLI_DONE)
 		return;
-	cc_flush(c, false);
-	cc_input_watch(c, c->state == CC_ONLINE && wants_input);
-	cc_term_prompt(c);
+	chatcli_flush(c, false);
+	chatcli_input_watch(c, c->state == CHATCLI_ONLINE && wants_input);
+	chatcli_term_prompt(c);
 }
 
-void cc_on_later(evutil_socket_t fd, short what, void *arg)
+void chatcli_on_later(evutil_socket_t fd, short what, void *arg)
 {
-	cc_pump(arg);
+	chatcli_pump(arg);
 }
 
-void cc_on_stdin(evutil_socket_t fd, short what, void *arg)
+void chatcli_on_stdin(evutil_socket_t fd, short what, void *arg)
 {
-	struct chat_client *c = arg;
+	struct chatcli *c = arg;
 
 	if (c->tty) {
-		cc_term_read(c); /* a whole line comes back through cc_input_line */
+		chatcli_term_read(c); /* a whole line comes back through chatcli_input_line */
 		return;
 	}
-	cc_input_read(c);
-	cc_pump(c);
+	chatcli_input_read(c);
+	chatcli_pump(c);
 }
 
-void cc_input_line(struct chat_client *c, char *line)
+static void chatcli_input_line(struct chatcli *c, char *line)
 {
 	if (!line) {
 		c->stdin_eof = true;
 	} else {
 		size_t n = strlen(line);
-		if (n > CC_INPUT_MAX) {
-			cc_error(c, "line of %zu bytes is longer than %d: not sent (split it)", n,
+		if (n > CHATCLI_INPUT_MAX) {
+			chatcli_error(c, "line of %zu bytes is longer than %d: not sent (split it)", n,
 				 CHAT_TEXT_MAX);
 		} else {
 			memcpy(c->held, line, n);
@@ -215,5 +224,5 @@ void cc_input_line(struct chat_client *c, char *line)
 		}
 		free(line);
 	}
-	cc_pump(c);
+	chatcli_pump(c);
 }

@@ -3,7 +3,7 @@
  * datagrams in and out through chatwire/chatlink, the
  * retransmission and keepalive timers, registering again when the server
  * lost the session, and leaving (BYE until "OK bye" or a timeout). */
-#include "chat_client/client.h"
+#include "chat_client/net.h"
 
 #include <errno.h>
 #include <netdb.h>
@@ -12,12 +12,13 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "chat_client/terminal.h"
 #include "core/clock.h"
 #include "core/resolve.h"
 #include "core/rng.h"
 #include "core/textesc.h"
 
-void cc_timer_at(struct event *ev, uint64_t at_us)
+void chatcli_timer_at(struct event *ev, uint64_t at_us)
 {
 	uint64_t now = clock_mono_us();
 	uint64_t d = at_us > now ? at_us - now : 0;
@@ -26,7 +27,7 @@ void cc_timer_at(struct event *ev, uint64_t at_us)
 	evtimer_add(ev, &tv);
 }
 
-static int cc_connect(struct chat_client *c)
+static int chatcli_connect(struct chatcli *c)
 {
 	for (; c->addr; c->addr = c->addr->ai_next) {
 		int fd = socket(c->addr->ai_family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
@@ -43,7 +44,7 @@ static int cc_connect(struct chat_client *c)
 		if (c->fd >= 0)
 			close(c->fd);
 		c->fd = fd;
-		c->ev_sock = event_new(c->base, fd, EV_READ | EV_PERSIST, cc_on_sock, c);
+		c->ev_sock = event_new(c->base, fd, EV_READ | EV_PERSIST, chatcli_on_sock, c);
 		if (!c->ev_sock || event_add(c->ev_sock, NULL) < 0)
 			return -1;
 		return 0;
@@ -51,9 +52,9 @@ static int cc_connect(struct chat_client *c)
 	return -1;
 }
 
-int cc_net_open(struct chat_client *c)
+int chatcli_net_open(struct chatcli *c)
 {
-	const struct chat_client_config *cfg = c->cfg;
+	const struct chatcli_config *cfg = c->cfg;
 	const char *why;
 
 	if (strchr(cfg->host, ':'))
@@ -67,18 +68,18 @@ int cc_net_open(struct chat_client *c)
 			 (unsigned long long)(cfg->wait_ms / 1000),
 			 (unsigned long long)(cfg->wait_ms % 1000));
 	if (resolve(cfg->host, cfg->port, cfg->family, SOCK_DGRAM, 0, &c->addrs, &why) < 0) {
-		cc_error(c, "cannot resolve %s: %s", c->where, why);
+		chatcli_error(c, "cannot resolve %s: %s", c->where, why);
 		return -1;
 	}
 	c->addr = c->addrs;
-	if (cc_connect(c) < 0) {
-		cc_error(c, "cannot open a UDP socket to %s: %s", c->where, strerror(errno));
+	if (chatcli_connect(c) < 0) {
+		chatcli_error(c, "cannot open a UDP socket to %s: %s", c->where, strerror(errno));
 		return -1;
 	}
 	return 0;
 }
 
-void cc_net_close(struct chat_client *c)
+void chatcli_net_close(struct chatcli *c)
 {
 	if (c->ev_sock)
 		event_free(c->ev_sock);
@@ -91,36 +92,36 @@ void cc_net_close(struct chat_client *c)
 	c->addrs = c->addr = NULL;
 }
 
-void cc_finish(struct chat_client *c, int code)
+void chatcli_finish(struct chatcli *c, int code)
 {
 	if (code == 0 && c->refusals) {
 		/* Exit 0 says that everything sent was delivered. */
-		if (c->state != CC_DONE)
-			cc_error(c, "the server refused %llu line%s (the error: lines say why); "
+		if (c->state != CHATCLI_DONE)
+			chatcli_error(c, "the server refused %llu line%s (the error: lines say why); "
 				    "exit status 1",
 				 (unsigned long long)c->refusals, c->refusals == 1 ? "" : "s");
 		code = 1;
 	}
-	c->state = CC_DONE;
+	c->state = CHATCLI_DONE;
 	c->exit_code = code;
-	cc_input_stop(c);
+	c->input.stop(c);
 	event_base_loopexit(c->base, NULL);
 }
 
 /* REG as message 1 of a fresh link, with the cookie we have ("-" for none). */
-static void cc_send_reg(struct chat_client *c)
+static void chatcli_send_reg(struct chatcli *c)
 {
 	char line[CHAT_NAME_MAX + 2 * CHAT_TOKEN_HEX + 8];
 
-	chat_link_free(&c->link);
-	chat_link_init(&c->link);
+	chatwire_link_free(&c->link);
+	chatwire_link_init(&c->link);
 	int k = snprintf(line, sizeof(line), "REG %s %s %s", c->cfg->name, c->nonce,
 			 c->cookie[0] ? c->cookie : "-");
-	cc_send(c, line, (size_t)k);
-	cc_flush(c, false);
+	chatcli_send(c, line, (size_t)k);
+	chatcli_flush(c, false);
 }
 
-void cc_register(struct chat_client *c)
+void chatcli_register(struct chatcli *c)
 {
 	static const char hex[] = "0123456789abcdef";
 	uint8_t r[CHAT_TOKEN_HEX / 2];
@@ -131,54 +132,54 @@ void cc_register(struct chat_client *c)
 		c->nonce[2 * i + 1] = hex[r[i] & 15];
 	}
 	c->nonce[CHAT_TOKEN_HEX] = '\0';
-	chat_target_clear(&c->target);
-	chat_display_init(&c->display);
+	chatcli_target_clear(&c->target);
+	chatcli_display_init(&c->display);
 	c->await = NULL;
-	c->state = CC_REGISTERING;
-	cc_send_reg(c);
-	cc_timer_at(c->ev_timeout, clock_mono_us() + c->cfg->wait_ms * 1000);
+	c->state = CHATCLI_REGISTERING;
+	chatcli_send_reg(c);
+	chatcli_timer_at(c->ev_timeout, clock_mono_us() + c->cfg->wait_ms * 1000);
 }
 
-bool cc_send(struct chat_client *c, const char *line, size_t len)
+bool chatcli_send(struct chatcli *c, const char *line, size_t len)
 {
-	return chat_link_send(&c->link, line, len);
+	return chatwire_link_send(&c->link, line, len);
 }
 
-static void cc_refused(struct chat_client *c)
+static void chatcli_refused(struct chatcli *c)
 {
-	if (c->state == CC_REGISTERING) {
+	if (c->state == CHATCLI_REGISTERING) {
 		if (c->addr && c->addr->ai_next) {
 			c->addr = c->addr->ai_next; /* "localhost": ::1 first, then 127.0.0.1 */
-			if (cc_connect(c) == 0) {
-				cc_register(c);
+			if (chatcli_connect(c) == 0) {
+				chatcli_register(c);
 				return;
 			}
 		}
-		cc_error(c, "nothing answers on %s over UDP (connection refused) — is socklab "
+		chatcli_error(c, "nothing answers on %s over UDP (connection refused) — is socklab "
 			    "chat-server running there?", c->where);
-		cc_finish(c, 1);
+		chatcli_finish(c, 1);
 		return;
 	}
 	if (!c->refused_told)
-		cc_error(c, "%s refused a datagram (connection refused) — is the server still "
+		chatcli_error(c, "%s refused a datagram (connection refused) — is the server still "
 			    "running? Trying on", c->where);
 	c->refused_told = true;
 }
 
-void cc_flush(struct chat_client *c, bool ack_only)
+void chatcli_flush(struct chatcli *c, bool ack_only)
 {
 	uint64_t now = clock_mono_us();
 	bool sent = false, refused = false;
 	unsigned n;
 
-	if (c->state == CC_DONE || c->fd < 0)
+	if (c->state == CHATCLI_DONE || c->fd < 0)
 		return;
 	do {
-		n = chat_link_flush(&c->link, now, c->out, CC_FLUSH_MAX, ack_only && !sent);
+		n = chatwire_link_flush(&c->link, now, c->out, CHATCLI_FLUSH_MAX, ack_only && !sent);
 		if (ack_only && !sent && n == 1 && c->out[0].n == 0)
 			/* The keepalive: long enough for the server's no-session
 			 * answer, which is never longer than what it answers. */
-			chat_builder_add(&c->out[0], 0, CC_KEEPALIVE_LINE, strlen(CC_KEEPALIVE_LINE));
+			chatwire_builder_add(&c->out[0], 0, CHATCLI_KEEPALIVE_LINE, strlen(CHATCLI_KEEPALIVE_LINE));
 		for (unsigned i = 0; i < n; i++) {
 			/* A datagram that does not leave is lost like any other:
 			 * the retransmission timer sends it again. */
@@ -186,50 +187,50 @@ void cc_flush(struct chat_client *c, bool ack_only)
 				refused = true;
 			sent = true;
 		}
-	} while (n == CC_FLUSH_MAX);
-	uint64_t due = chat_link_deadline(&c->link);
+	} while (n == CHATCLI_FLUSH_MAX);
+	uint64_t due = chatwire_link_deadline(&c->link);
 	if (due)
-		cc_timer_at(c->ev_rto, due);
+		chatcli_timer_at(c->ev_rto, due);
 	else
 		evtimer_del(c->ev_rto);
-	if (sent && c->state != CC_REGISTERING)
-		cc_timer_at(c->ev_keepalive, c->link.last_sent_us + CC_KEEPALIVE_US);
+	if (sent && c->state != CHATCLI_REGISTERING)
+		chatcli_timer_at(c->ev_keepalive, c->link.last_sent_us + CHATCLI_KEEPALIVE_US);
 	if (refused)
-		cc_refused(c);
+		chatcli_refused(c);
 }
 
-static void cc_welcomed(struct chat_client *c)
+static void chatcli_welcomed(struct chatcli *c)
 {
 	uint64_t now = clock_mono_us();
 
 	c->link.has_token = true;
 	c->link.token = c->rx_token;
-	c->state = CC_ONLINE;
+	c->state = CHATCLI_ONLINE;
 	c->welcomed_us = now;
 	evtimer_del(c->ev_timeout);
-	tbucket_init(&c->pace, CC_PACE_RATE, CC_PACE_BURST, now);
-	cc_print(c, stdout, "registered as %s on %s", c->cfg->name, c->where);
-	cc_input_online(c);
+	tbucket_init(&c->pace, CHATCLI_PACE_RATE, CHATCLI_PACE_BURST, now);
+	chatcli_print(c, stdout, "registered as %s on %s", c->cfg->name, c->where);
+	c->input.online(c);
 }
 
-static void cc_refused_registration(struct chat_client *c, const struct chat_event *ev)
+static void chatcli_refused_registration(struct chatcli *c, const struct chatcli_event *ev)
 {
 	char why[TEXTESC_MAX(CHAT_LINE_MAX)];
 	const struct chat_word *w = ev->text.len ? &ev->text : &ev->what;
 
-	if (chat_event_what_is(ev, "name-taken")) {
-		cc_error(c, "the name %s is taken on %s", c->cfg->name, c->where);
+	if (chatcli_event_what_is(ev, "name-taken")) {
+		chatcli_error(c, "the name %s is taken on %s", c->cfg->name, c->where);
 	} else {
 		textesc_term((const uint8_t *)w->p, w->len < CHAT_LINE_MAX ? w->len : CHAT_LINE_MAX,
 			     why);
-		cc_error(c, "%s refused the name %s: %s", c->where, c->cfg->name, why);
+		chatcli_error(c, "%s refused the name %s: %s", c->where, c->cfg->name, why);
 	}
 	c->fatal = true;
 }
 
 /* "COOKIE <16 lowercase hex>" (seq 0): the server's answer to a REG whose
  * cookie it does not take (none yet, or one of a server that restarted). */
-static bool cc_take_cookie(struct chat_client *c, const char *line, size_t len)
+static bool chatcli_take_cookie(struct chatcli *c, const char *line, size_t len)
 {
 	static const char word[] = "COOKIE ";
 	size_t k = sizeof(word) - 1;
@@ -239,7 +240,7 @@ static bool cc_take_cookie(struct chat_client *c, const char *line, size_t len)
 	for (size_t i = k; i < len; i++)
 		if (!((line[i] >= '0' && line[i] <= '9') || (line[i] >= 'a' && line[i] <= 'f')))
 			return false;
-	if (c->state == CC_REGISTERING) {
+	if (c->state == CHATCLI_REGISTERING) {
 		memcpy(c->cookie, line + k, CHAT_TOKEN_HEX);
 		c->cookie[CHAT_TOKEN_HEX] = '\0';
 		c->cookie_new = true;
@@ -248,55 +249,55 @@ static bool cc_take_cookie(struct chat_client *c, const char *line, size_t len)
 }
 
 /* Every message of the session, in order, exactly once. */
-static void cc_deliver(void *arg, const char *line, size_t len, uint64_t sent_us)
+static void chatcli_deliver(void *arg, const char *line, size_t len, uint64_t sent_us)
 {
-	struct chat_client *c = arg;
-	struct chat_event ev;
+	struct chatcli *c = arg;
+	struct chatcli_event ev;
 	const char *out;
 
-	chat_event_parse(line, len, &ev);
-	if (c->state == CC_DONE || c->fatal || c->session_lost)
+	chatcli_event_parse(line, len, &ev);
+	if (c->state == CHATCLI_DONE || c->fatal || c->session_lost)
 		return;
-	if (cc_take_cookie(c, line, len))
+	if (chatcli_take_cookie(c, line, len))
 		return;
-	if (ev.kind == CHAT_EV_ERR && chat_event_what_is(&ev, "no-session")) {
+	if (ev.kind == CHATCLI_EV_ERR && chatcli_event_what_is(&ev, "no-session")) {
 		/* During registration, or just after it, the notice is about
 		 * a datagram of the session before. */
-		if (c->state == CC_REGISTERING ||
-		    (c->state == CC_ONLINE && clock_mono_us() - c->welcomed_us < CC_NOSESSION_GRACE_US))
+		if (c->state == CHATCLI_REGISTERING ||
+		    (c->state == CHATCLI_ONLINE && clock_mono_us() - c->welcomed_us < CHATCLI_NOSESSION_GRACE_US))
 			return;
 		c->session_lost = true;
 		return;
 	}
-	if (c->state == CC_REGISTERING) {
-		if (ev.kind == CHAT_EV_WELCOME)
-			cc_welcomed(c);
-		else if (ev.kind == CHAT_EV_ERR)
-			cc_refused_registration(c, &ev);
+	if (c->state == CHATCLI_REGISTERING) {
+		if (ev.kind == CHATCLI_EV_WELCOME)
+			chatcli_welcomed(c);
+		else if (ev.kind == CHATCLI_EV_ERR)
+			chatcli_refused_registration(c, &ev);
 		return;
 	}
-	if (c->state == CC_QUITTING && ev.kind == CHAT_EV_OK && chat_event_what_is(&ev, "bye")) {
-		cc_print(c, stdout, "bye");
-		cc_finish(c, 0);
+	if (c->state == CHATCLI_QUITTING && ev.kind == CHATCLI_EV_OK && chatcli_event_what_is(&ev, "bye")) {
+		chatcli_print(c, stdout, "bye");
+		chatcli_finish(c, 0);
 		return;
 	}
-	if (chat_event_refuses_line(&ev))
+	if (chatcli_event_refuses_line(&ev))
 		c->refusals++;
-	chat_target_apply(&c->target, &ev); /* first: the prompt drawn again is the new one */
-	enum chat_out where = chat_display_event(&c->display, &ev, &out);
-	if (where == CHAT_OUT_STDOUT)
-		cc_print(c, stdout, "%s", out);
-	else if (where == CHAT_OUT_STDERR)
-		cc_error(c, "%s", out);
-	if (chat_event_answers(&ev, c->await))
+	chatcli_target_apply(&c->target, &ev); /* first: the prompt drawn again is the new one */
+	enum chatcli_out where = chatcli_display_event(&c->display, &ev, &out);
+	if (where == CHATCLI_OUT_STDOUT)
+		chatcli_print(c, stdout, "%s", out);
+	else if (where == CHATCLI_OUT_STDERR)
+		chatcli_error(c, "%s", out);
+	if (chatcli_event_answers(&ev, c->await))
 		c->await = NULL;
 }
 
 /* Only the server's datagrams for this session are taken in: with its
  * token, or without one for its answers to REG and its notices. */
-static bool cc_acceptable(const struct chat_client *c, const struct chat_dgram *d)
+static bool chatcli_acceptable(const struct chatcli *c, const struct chat_dgram *d)
 {
-	if (c->state == CC_REGISTERING) {
+	if (c->state == CHATCLI_REGISTERING) {
 		/* A token before WELCOME: only the WELCOME itself (seq 1), never
 		 * a late datagram of a session before, whose numbers would
 		 * confuse the new one. */
@@ -312,133 +313,133 @@ static bool cc_acceptable(const struct chat_client *c, const struct chat_dgram *
 	return true;
 }
 
-static void cc_take(struct chat_client *c, const struct chat_dgram *d)
+static void chatcli_take(struct chatcli *c, const struct chat_dgram *d)
 {
-	if (c->state == CC_DONE || !cc_acceptable(c, d)) {
+	if (c->state == CHATCLI_DONE || !chatcli_acceptable(c, d)) {
 		c->dropped++;
 		return;
 	}
-	size_t before = rel_tx_unacked(&c->link.tx);
+	size_t before = chatwire_rel_tx_unacked(&c->link.tx);
 	c->rx_token = d->token;
 	c->refused_told = false;
-	chat_link_receive(&c->link, d, clock_mono_us(), cc_deliver, c);
-	if (c->state == CC_QUITTING && c->drain && rel_tx_unacked(&c->link.tx) < before)
-		cc_timer_at(c->ev_timeout, clock_mono_us() + CC_DRAIN_WAIT_US);
+	chatwire_link_receive(&c->link, d, clock_mono_us(), chatcli_deliver, c);
+	if (c->state == CHATCLI_QUITTING && c->drain && chatwire_rel_tx_unacked(&c->link.tx) < before)
+		chatcli_timer_at(c->ev_timeout, clock_mono_us() + CHATCLI_DRAIN_WAIT_US);
 }
 
-static void cc_session_lost(struct chat_client *c)
+static void chatcli_session_lost(struct chatcli *c)
 {
-	size_t lost = rel_tx_unacked(&c->link.tx);
+	size_t lost = chatwire_rel_tx_unacked(&c->link.tx);
 
 	c->session_lost = false;
-	if (c->state == CC_QUITTING) {
+	if (c->state == CHATCLI_QUITTING) {
 		/* Most likely BYE was taken and its "OK bye" lost. */
-		cc_finish(c, 0);
+		chatcli_finish(c, 0);
 		return;
 	}
-	cc_print(c, stdout, "* the server lost this session (it restarted, or it heard nothing "
+	chatcli_print(c, stdout, "* the server lost this session (it restarted, or it heard nothing "
 			    "for too long): registering again as %s, in no room", c->cfg->name);
 	if (lost)
-		cc_error(c, "%zu line%s sent just before may not have arrived", lost,
+		chatcli_error(c, "%zu line%s sent just before may not have arrived", lost,
 			 lost == 1 ? "" : "s");
-	cc_register(c);
+	chatcli_register(c);
 }
 
-void cc_on_sock(evutil_socket_t fd, short what, void *arg)
+void chatcli_on_sock(evutil_socket_t fd, short what, void *arg)
 {
-	struct chat_client *c = arg;
+	struct chatcli *c = arg;
 	struct chat_dgram d;
 
-	for (int i = 0; i < CC_RECV_BATCH && c->state != CC_DONE && !c->fatal; i++) {
+	for (int i = 0; i < CHATCLI_RECV_BATCH && c->state != CHATCLI_DONE && !c->fatal; i++) {
 		ssize_t r = recv(fd, c->rbuf, sizeof(c->rbuf), 0);
 		if (r < 0) {
 			if (errno == ECONNREFUSED) {
-				cc_refused(c);
+				chatcli_refused(c);
 				continue;
 			}
 			break; /* EAGAIN, or an error that the next datagram may not have */
 		}
-		if (chat_dgram_parse(c->rbuf, (size_t)r, &d) != CHAT_OK) {
+		if (chatwire_dgram_parse(c->rbuf, (size_t)r, &d) != CHAT_OK) {
 			c->dropped++;
 			continue;
 		}
-		cc_take(c, &d);
+		chatcli_take(c, &d);
 		if (c->session_lost || c->cookie_new)
 			break;
 	}
 	if (c->fatal) {
-		cc_finish(c, 1);
+		chatcli_finish(c, 1);
 		return;
 	}
-	if (c->state == CC_DONE)
+	if (c->state == CHATCLI_DONE)
 		return;
 	if (c->session_lost) {
-		cc_session_lost(c);
-		if (c->state == CC_DONE)
+		chatcli_session_lost(c);
+		if (c->state == CHATCLI_DONE)
 			return;
 	}
 	if (c->cookie_new) {
 		/* The same REG (same nonce) with the cookie: the server keeps
 		 * nothing until it comes back. */
 		c->cookie_new = false;
-		cc_send_reg(c);
+		chatcli_send_reg(c);
 	}
-	cc_flush(c, false); /* acknowledge at once: well within 20 ms */
-	cc_pump(c);
-	cc_term_prompt(c);
+	chatcli_flush(c, false); /* acknowledge at once: well within 20 ms */
+	c->input.pump(c);
+	chatcli_term_prompt(c);
 }
 
-void cc_on_rto(evutil_socket_t fd, short what, void *arg)
+void chatcli_on_rto(evutil_socket_t fd, short what, void *arg)
 {
-	cc_flush(arg, false);
+	chatcli_flush(arg, false);
 }
 
-void cc_on_keepalive(evutil_socket_t fd, short what, void *arg)
+void chatcli_on_keepalive(evutil_socket_t fd, short what, void *arg)
 {
-	struct chat_client *c = arg;
-	uint64_t due = c->link.last_sent_us + CC_KEEPALIVE_US;
+	struct chatcli *c = arg;
+	uint64_t due = c->link.last_sent_us + CHATCLI_KEEPALIVE_US;
 
-	if (c->state != CC_ONLINE && c->state != CC_QUITTING)
+	if (c->state != CHATCLI_ONLINE && c->state != CHATCLI_QUITTING)
 		return;
 	if (clock_mono_us() + 1000 >= due)
-		cc_flush(c, true);
+		chatcli_flush(c, true);
 	else
-		cc_timer_at(c->ev_keepalive, due);
+		chatcli_timer_at(c->ev_keepalive, due);
 }
 
-void cc_quit(struct chat_client *c, bool drain)
+void chatcli_quit(struct chatcli *c, bool drain)
 {
-	if (c->state != CC_ONLINE) {
-		cc_finish(c, 1); /* not registered yet, or asked a second time */
+	if (c->state != CHATCLI_ONLINE) {
+		chatcli_finish(c, 1); /* not registered yet, or asked a second time */
 		return;
 	}
-	c->state = CC_QUITTING;
+	c->state = CHATCLI_QUITTING;
 	c->drain = drain;
 	c->has_held = false;
-	cc_input_stop(c);
-	cc_send(c, "BYE", 3);
-	cc_flush(c, false);
-	cc_timer_at(c->ev_timeout, clock_mono_us() + (drain ? CC_DRAIN_WAIT_US : CC_QUIT_WAIT_US));
+	c->input.stop(c);
+	chatcli_send(c, "BYE", 3);
+	chatcli_flush(c, false);
+	chatcli_timer_at(c->ev_timeout, clock_mono_us() + (drain ? CHATCLI_DRAIN_WAIT_US : CHATCLI_QUIT_WAIT_US));
 }
 
-void cc_on_timeout(evutil_socket_t fd, short what, void *arg)
+void chatcli_on_timeout(evutil_socket_t fd, short what, void *arg)
 {
-	struct chat_client *c = arg;
-	size_t unacked = rel_tx_unacked(&c->link.tx);
+	struct chatcli *c = arg;
+	size_t unacked = chatwire_rel_tx_unacked(&c->link.tx);
 	size_t lines = unacked ? unacked - 1 : 0; /* BYE is the last one */
 
-	if (c->state == CC_REGISTERING) {
-		cc_error(c, "no answer from %s over UDP within %s — is socklab chat-server running there?",
+	if (c->state == CHATCLI_REGISTERING) {
+		chatcli_error(c, "no answer from %s over UDP within %s — is socklab chat-server running there?",
 			 c->where, c->wait);
-		cc_finish(c, 1);
-	} else if (c->state == CC_QUITTING) {
+		chatcli_finish(c, 1);
+	} else if (c->state == CHATCLI_QUITTING) {
 		if (lines && c->drain)
-			cc_error(c, "%zu line%s not acknowledged by %s within %llu s: they may be lost",
+			chatcli_error(c, "%zu line%s not acknowledged by %s within %llu s: they may be lost",
 				 lines, lines == 1 ? "" : "s", c->where,
-				 (unsigned long long)(CC_DRAIN_WAIT_US / 1000000));
+				 (unsigned long long)(CHATCLI_DRAIN_WAIT_US / 1000000));
 		else if (lines)
-			cc_error(c, "%zu line%s may not have arrived at %s", lines, lines == 1 ? "" : "s",
+			chatcli_error(c, "%zu line%s may not have arrived at %s", lines, lines == 1 ? "" : "s",
 				 c->where);
-		cc_finish(c, lines && c->drain ? 1 : 0);
+		chatcli_finish(c, lines && c->drain ? 1 : 0);
 	}
 }

@@ -6,23 +6,17 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "chat_client/commands.h"
 #include "core/opt.h"
 
-const char chat_client_usage_text[] =
+const char chatcli_usage_text[] =
 	"Usage: socklab chat-client [options] HOST PORT\n"
 	"\n"
 	"Joins the UDP chat of 'socklab chat-server PORT' on HOST under a name. Plain\n"
 	"lines go to your room, or to the user you poked; lines that start with $ are\n"
 	"commands:\n"
 	"\n"
-	"  $userlist          the users on the server\n"
-	"  $roomlist          the rooms and how many are in each\n"
-	"  $who               the members of your room\n"
-	"  $poke USER         talk privately with USER: plain lines go to USER only\n"
-	"  $roomcreate ROOM   create ROOM and join it\n"
-	"  $roomjoin ROOM     join ROOM (leaving the room you were in)\n"
-	"  $roomleave         leave your room\n"
-	"  $kick              remove every other member from your room (its creator only)\n"
+	CHATCLI_CMD_LINES
 	"  $help              list the commands\n"
 	"  $quit              leave the chat (so do Ctrl-D and the end of input)\n"
 	"\n"
@@ -54,25 +48,15 @@ const char chat_client_usage_text[] =
 	"\n"
 	"Exit status: 0 left; 1 no server, name taken, lines not acknowledged; 2 usage.\n";
 
-enum { OPT_NAME = 256, OPT_VERSION };
+enum { OPT_NAME = 256 };
 
-static const struct option chat_client_long_options[] = {
+static const struct option chatcli_long_options[] = {
 	{ "name", required_argument, NULL, OPT_NAME },
-	{ "help", no_argument, NULL, 'h' },
-	{ "version", no_argument, NULL, OPT_VERSION },
-	{ NULL, 0, NULL, 0 },
+	TOOL_LONG_OPTIONS_END,
 };
 
-static enum chat_client_args chat_client_bad(char *err, size_t errlen, const char *opt,
-					     const char *arg, const char *why)
-{
-	snprintf(err, errlen, "%s %s: %s", opt, arg, why);
-	return CHAT_CLIENT_ARGS_USAGE;
-}
-
-static enum chat_client_args chat_client_check(struct chat_client_config *cfg, bool v4, bool v6,
-					       const char *name, const char *login, char *err,
-					       size_t errlen)
+static enum tool_args chatcli_check(struct chatcli_config *cfg, bool v4, bool v6,
+				    const char *name, const char *login, char *err, size_t errlen)
 {
 	uint16_t port;
 	const char *why;
@@ -87,47 +71,47 @@ static enum chat_client_args chat_client_check(struct chat_client_config *cfg, b
 		snprintf(err, errlen, "PORT %s: not a port to send to (1-65535)", cfg->port);
 	else if (!name && !login)
 		snprintf(err, errlen, "no login name to chat under: use --name NAME");
-	else if (!name && !chat_valid_name(login, strlen(login)))
+	else if (!name && !chatwire_valid_name(login, strlen(login)))
 		snprintf(err, errlen, "your login name '%s' is not a chat name: use --name NAME", login);
-	else if (name && !chat_valid_name(name, strlen(name)))
+	else if (name && !chatwire_valid_name(name, strlen(name)))
 		snprintf(err, errlen,
 			 "--name %s: 1 to 32 of A-Z a-z 0-9 _ - . starting with a letter or digit",
 			 name);
 	else {
 		snprintf(cfg->name, sizeof(cfg->name), "%s", name ? name : login);
 		cfg->family = v4 ? AF_INET : v6 ? AF_INET6 : AF_UNSPEC;
-		return CHAT_CLIENT_ARGS_OK;
+		return TOOL_ARGS_OK;
 	}
-	return CHAT_CLIENT_ARGS_USAGE;
+	return TOOL_ARGS_USAGE;
 }
 
-enum chat_client_args chat_client_parse_args(int argc, char **argv, const char *login,
-					     struct chat_client_config *cfg, char *err, size_t errlen)
+enum tool_args chatcli_parse_args(int argc, char **argv, const char *login,
+				  struct chatcli_config *cfg, char *err, size_t errlen)
 {
 	const char *name = NULL, *why;
 	bool v4 = false, v6 = false;
 	int c;
 
 	memset(cfg, 0, sizeof(*cfg));
-	cfg->wait_ms = CHAT_CLIENT_WAIT_MS;
+	cfg->wait_ms = CHATCLI_WAIT_MS;
 	optind = 0;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":46w:h", chat_client_long_options, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":46w:h", chatcli_long_options, NULL)) != -1) {
 		switch (c) {
 		case '4': v4 = true; break;
 		case '6': v6 = true; break;
 		case 'w':
-			if (opt_parse_seconds(optarg, CHAT_CLIENT_WAIT_MAX_SECS, &cfg->wait_ms, &why) < 0)
-				return chat_client_bad(err, errlen, "-w", optarg, why);
+			if (opt_parse_seconds(optarg, CHATCLI_WAIT_MAX_SECS, &cfg->wait_ms, &why) < 0)
+				return tool_bad_value(err, errlen, "-w", optarg, why);
 			if (cfg->wait_ms == 0)
-				return chat_client_bad(err, errlen, "-w", optarg, "must be more than 0");
+				return tool_bad_value(err, errlen, "-w", optarg, "must be more than 0");
 			break;
 		case OPT_NAME: name = optarg; break;
-		case 'h': return CHAT_CLIENT_ARGS_HELP;
-		case OPT_VERSION: return CHAT_CLIENT_ARGS_VERSION;
+		case 'h': return TOOL_ARGS_HELP;
+		case TOOL_OPT_VERSION: return TOOL_ARGS_VERSION;
 		default:
-			opt_getopt_error(c, argv, optind, optopt, chat_client_long_options, err, errlen);
-			return CHAT_CLIENT_ARGS_USAGE;
+			opt_getopt_error(c, argv, optind, optopt, chatcli_long_options, err, errlen);
+			return TOOL_ARGS_USAGE;
 		}
 	}
 	if (optind < argc)
@@ -136,7 +120,7 @@ enum chat_client_args chat_client_parse_args(int argc, char **argv, const char *
 		cfg->port = argv[optind + 1];
 	if (optind + 2 < argc) {
 		snprintf(err, errlen, "unexpected argument '%s'", argv[optind + 2]);
-		return CHAT_CLIENT_ARGS_USAGE;
+		return TOOL_ARGS_USAGE;
 	}
-	return chat_client_check(cfg, v4, v6, name, login, err, errlen);
+	return chatcli_check(cfg, v4, v6, name, login, err, errlen);
 }

@@ -6,12 +6,12 @@
 #include <stdint.h>
 
 #include "chatwire/chatproto.h"
+#include "core/tool.h"
 
-#define CHAT_CLIENT_WAIT_MS 5000       /* -w: how long registration may take */
-#define CHAT_CLIENT_WAIT_MAX_SECS 3600
-#define CHAT_CLIENT_ERR_MAX 256
+#define CHATCLI_WAIT_MS 5000       /* -w: how long registration may take */
+#define CHATCLI_WAIT_MAX_SECS 3600
 
-struct chat_client_config {
+struct chatcli_config {
 	const char *host;
 	const char *port;
 	int family;                        /* AF_UNSPEC, or AF_INET/AF_INET6 for -4/-6 */
@@ -19,17 +19,10 @@ struct chat_client_config {
 	uint64_t wait_ms;
 };
 
-enum chat_client_args {
-	CHAT_CLIENT_ARGS_OK,
-	CHAT_CLIENT_ARGS_HELP,
-	CHAT_CLIENT_ARGS_VERSION,
-	CHAT_CLIENT_ARGS_USAGE,            /* err holds the reason */
-};
-
-extern const char chat_client_usage_text[];
+extern const char chatcli_usage_text[];
 
 /* Parses argv into cfg; login is the default name (NULL: none known). */
-enum chat_client_args chat_client_parse_args(int argc, char **argv, const char *login,
-					     struct chat_client_config *cfg, char *err, size_t errlen);
+enum tool_args chatcli_parse_args(int argc, char **argv, const char *login,
+				  struct chatcli_config *cfg, char *err, size_t errlen);
 
 #endif

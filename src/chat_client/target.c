@@ -4,7 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
-void chat_target_clear(struct chat_target *t)
+void chatcli_target_clear(struct chatcli_target *t)
 {
 	t->room[0] = t->poke[0] = '\0';
 }
@@ -17,26 +17,26 @@ static void target_set(char *dst, const struct chat_word *w)
 	dst[n] = '\0';
 }
 
-void chat_target_apply(struct chat_target *t, const struct chat_event *ev)
+void chatcli_target_apply(struct chatcli_target *t, const struct chatcli_event *ev)
 {
-	if (ev->kind == CHAT_EV_KICKED) {
-		if (chat_word_is(&ev->room, t->room))
+	if (ev->kind == CHATCLI_EV_KICKED) {
+		if (chatwire_word_is(&ev->room, t->room))
 			t->room[0] = '\0';
 		return;
 	}
-	if (ev->kind != CHAT_EV_OK)
+	if (ev->kind != CHATCLI_EV_OK)
 		return;
-	if (chat_event_what_is(ev, "join") || chat_event_what_is(ev, "create")) {
+	if (chatcli_event_what_is(ev, "join") || chatcli_event_what_is(ev, "create")) {
 		target_set(t->room, &ev->room);
 		t->poke[0] = '\0';
-	} else if (chat_event_what_is(ev, "leave")) {
+	} else if (chatcli_event_what_is(ev, "leave")) {
 		t->room[0] = '\0';
-	} else if (chat_event_what_is(ev, "poke")) {
+	} else if (chatcli_event_what_is(ev, "poke")) {
 		target_set(t->poke, &ev->user);
 	}
 }
 
-void chat_target_prompt(const struct chat_target *t, char *buf, size_t n)
+void chatcli_target_prompt(const struct chatcli_target *t, char *buf, size_t n)
 {
 	if (t->poke[0])
 		snprintf(buf, n, "@%s> ", t->poke);
@@ -46,19 +46,19 @@ void chat_target_prompt(const struct chat_target *t, char *buf, size_t n)
 		snprintf(buf, n, "> ");
 }
 
-bool chat_event_refuses_line(const struct chat_event *ev)
+bool chatcli_event_refuses_line(const struct chatcli_event *ev)
 {
-	return ev->kind == CHAT_EV_ERR &&
-	       (chat_event_what_is(ev, "flood") || chat_event_what_is(ev, "too-long"));
+	return ev->kind == CHATCLI_EV_ERR &&
+	       (chatcli_event_what_is(ev, "flood") || chatcli_event_what_is(ev, "too-long"));
 }
 
-bool chat_event_answers(const struct chat_event *ev, const char *await)
+bool chatcli_event_answers(const struct chatcli_event *ev, const char *await)
 {
 	if (!await)
 		return false;
-	if (ev->kind == CHAT_EV_OK)
-		return chat_event_what_is(ev, await);
+	if (ev->kind == CHATCLI_EV_OK)
+		return chatcli_event_what_is(ev, await);
 	/* Refusals of a line sent before the command are not its answer. */
-	return ev->kind == CHAT_EV_ERR && !chat_event_refuses_line(ev) &&
-	       !chat_event_what_is(ev, "no-session");
+	return ev->kind == CHATCLI_EV_ERR && !chatcli_event_refuses_line(ev) &&
+	       !chatcli_event_what_is(ev, "no-session");
 }

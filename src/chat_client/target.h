@@ -13,23 +13,23 @@
 #include "chatwire/chatproto.h"
 
 /* "@" + a name + "> " and the NUL. */
-#define CHAT_PROMPT_MAX (CHAT_NAME_MAX + 4)
+#define CHATCLI_PROMPT_MAX (CHAT_NAME_MAX + 4)
 
-struct chat_target {
+struct chatcli_target {
 	char room[CHAT_NAME_MAX + 1];   /* my room, "" if none */
 	char poke[CHAT_NAME_MAX + 1];   /* the user I talk to privately, "" if none */
 };
 
-void chat_target_clear(struct chat_target *t);
+void chatcli_target_clear(struct chatcli_target *t);
 /* Follows the server's confirmations (OK join/create/leave/poke, KICKED). */
-void chat_target_apply(struct chat_target *t, const struct chat_event *ev);
+void chatcli_target_apply(struct chatcli_target *t, const struct chatcli_event *ev);
 /* "lobby> ", "@bob> " or "> ". */
-void chat_target_prompt(const struct chat_target *t, char *buf, size_t n);
+void chatcli_target_prompt(const struct chatcli_target *t, char *buf, size_t n);
 /* True if ev refuses a plain line (SAY, PRIV): ERR flood or too-long, the
  * codes that only such lines get. The line was not delivered. */
-bool chat_event_refuses_line(const struct chat_event *ev);
+bool chatcli_event_refuses_line(const struct chatcli_event *ev);
 /* True if ev is the server's answer to a command whose OK verb is await
  * ("join"): that OK, or an error that such a command can get. */
-bool chat_event_answers(const struct chat_event *ev, const char *await);
+bool chatcli_event_answers(const struct chatcli_event *ev, const char *await);
 
 #endif

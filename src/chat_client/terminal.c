@@ -3,7 +3,7 @@
  * clear the prompt and typed line, print, draw them again — so an arriving
  * message never garbles what the user is typing. Without a terminal this
  * is plain line output. */
-#include "chat_client/client.h"
+#include "chat_client/terminal.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -12,9 +12,11 @@
 #include <readline/readline.h>
 
 #include "core/log.h"
+#include "core/rlterm.h"
 
 /* readline's line handler takes no context: the one client of the process. */
-static struct chat_client *term_client;
+static struct chatcli *term_client;
+static void (*term_line_cb)(struct chatcli *c, char *line);
 static bool term_in_handler;
 
 static void term_on_line(char *line)
@@ -26,31 +28,27 @@ static void term_on_line(char *line)
 		fputc('\n', rl_outstream);
 		fflush(rl_outstream);
 	}
-	cc_input_line(term_client, line);
+	term_line_cb(term_client, line);
 	term_in_handler = false;
 }
 
-void cc_term_start(struct chat_client *c)
+void chatcli_term_start(struct chatcli *c, void (*on_line)(struct chatcli *c, char *line))
 {
 	if (!c->tty || c->rl_active)
 		return;
 	term_client = c;
-	rl_readline_name = "socklab-chat-client";
-	rl_instream = stdin;
-	rl_outstream = stdout;
+	term_line_cb = on_line;
 	/* Signals and window changes come through the event loop. */
-	rl_catch_signals = 0;
-	rl_catch_sigwinch = 0;
+	rlterm_setup("socklab-chat-client", CHATCLI_HISTORY_MAX);
 	/* Tab is text here, and a pasted block is a line each. */
 	rl_inhibit_completion = 1;
 	rl_variable_bind("enable-bracketed-paste", "off");
-	stifle_history(CC_HISTORY_MAX);
-	chat_target_prompt(&c->target, c->prompt, sizeof(c->prompt));
+	chatcli_target_prompt(&c->target, c->prompt, sizeof(c->prompt));
 	rl_callback_handler_install(c->prompt, term_on_line);
 	c->rl_active = true;
 }
 
-void cc_term_stop(struct chat_client *c)
+void chatcli_term_stop(struct chatcli *c)
 {
 	if (!c->rl_active)
 		return;
@@ -63,24 +61,24 @@ void cc_term_stop(struct chat_client *c)
 	}
 }
 
-void cc_term_read(struct chat_client *c)
+void chatcli_term_read(struct chatcli *c)
 {
 	if (c->rl_active)
 		rl_callback_read_char();
 }
 
-void cc_term_resize(struct chat_client *c)
+void chatcli_term_resize(struct chatcli *c)
 {
 	if (c->rl_active)
 		rl_resize_terminal();
 }
 
 /* Sets the prompt of the current target; true if it changed. */
-static bool term_sync_prompt(struct chat_client *c)
+static bool term_sync_prompt(struct chatcli *c)
 {
-	char p[CHAT_PROMPT_MAX];
+	char p[CHATCLI_PROMPT_MAX];
 
-	chat_target_prompt(&c->target, p, sizeof(p));
+	chatcli_target_prompt(&c->target, p, sizeof(p));
 	if (strcmp(p, c->prompt) == 0)
 		return false;
 	memcpy(c->prompt, p, sizeof(p));
@@ -88,13 +86,13 @@ static bool term_sync_prompt(struct chat_client *c)
 	return true;
 }
 
-void cc_term_prompt(struct chat_client *c)
+void chatcli_term_prompt(struct chatcli *c)
 {
-	char p[CHAT_PROMPT_MAX];
+	char p[CHATCLI_PROMPT_MAX];
 
 	if (!c->rl_active)
 		return;
-	chat_target_prompt(&c->target, p, sizeof(p));
+	chatcli_target_prompt(&c->target, p, sizeof(p));
 	if (strcmp(p, c->prompt) == 0)
 		return;
 	if (term_in_handler) { /* readline shows the prompt itself after a line */
@@ -106,9 +104,9 @@ void cc_term_prompt(struct chat_client *c)
 	rl_forced_update_display();
 }
 
-static void term_vprint(struct chat_client *c, FILE *f, const char *prefix, const char *fmt,
+static void term_vprint(struct chatcli *c, FILE *f, const char *prefix, const char *fmt,
 			va_list ap) __attribute__((format(printf, 4, 0)));
-static void term_vprint(struct chat_client *c, FILE *f, const char *prefix, const char *fmt,
+static void term_vprint(struct chatcli *c, FILE *f, const char *prefix, const char *fmt,
 			va_list ap)
 {
 	bool redraw = c->rl_active && !term_in_handler;
@@ -129,7 +127,7 @@ static void term_vprint(struct chat_client *c, FILE *f, const char *prefix, cons
 	}
 }
 
-void cc_print(struct chat_client *c, FILE *f, const char *fmt, ...)
+void chatcli_print(struct chatcli *c, FILE *f, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -138,7 +136,7 @@ void cc_print(struct chat_client *c, FILE *f, const char *fmt, ...)
 	va_end(ap);
 }
 
-void cc_error(struct chat_client *c, const char *fmt, ...)
+void chatcli_error(struct chatcli *c, const char *fmt, ...)
 {
 	va_list ap;
 

@@ -5,7 +5,6 @@
 
 #include "core/tool.h"
 
-int chat_server_main(int argc, char **argv);
-extern const struct tool chat_server_tool;
+extern const struct tool chatsrv_tool;
 
 #endif

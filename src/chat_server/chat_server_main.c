@@ -10,8 +10,11 @@
 #include "chat_server/options.h"
 #include "chat_server/report.h"
 #include "chat_server/server.h"
+#include "chat_server/session.h"
+#include "chat_server/udp.h"
 #include "core/clock.h"
 #include "core/log.h"
+#include "core/proc.h"
 #include "core/rng.h"
 #include "core/sock.h"
 
@@ -24,16 +27,21 @@ static void chatsrv_stop(struct chatsrv_server *srv)
 	struct chatsrv_stats st = srv->stats;
 	st.retransmits += chatsrv_session_live_retransmits(srv);
 	chatsrv_report_stopped(&st, chatsrv_users_count(srv->users));
+	/* Not proc_exit's break: what is already due (the output queue's last
+	 * lines) still runs. */
 	event_base_loopexit(srv->base, NULL);
 }
 
-static void chatsrv_on_signal(evutil_socket_t sig, short what, void *arg)
+static void chatsrv_on_signal(int sig, void *arg)
 {
 	chatsrv_stop(arg);
 }
 
 static void chatsrv_on_timer(evutil_socket_t fd, short what, void *arg)
 {
+	/* Acknowledgements that wait in the sockets first: no retransmission
+	 * of what has arrived. */
+	chatsrv_intake(arg);
 	chatsrv_session_on_timer(arg);
 }
 
@@ -73,21 +81,16 @@ static int chatsrv_init_loop(struct chatsrv_server *srv)
 {
 	/* SIGHUP too: there is nothing to re-read, and a hangup (the terminal
 	 * closed) must not cost the counters. */
-	static const int sigs[CHATSRV_NSIGNALS] = { SIGINT, SIGTERM, SIGHUP };
-	struct event_config *ec = event_config_new();
+	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP };
 
-	if (!ec)
+	srv->proc = proc_new();
+	if (!srv->proc)
 		return -1;
-	event_config_set_flag(ec, EVENT_BASE_FLAG_NOLOCK | EVENT_BASE_FLAG_EPOLL_USE_CHANGELIST);
-	srv->base = event_base_new_with_config(ec);
-	event_config_free(ec);
-	if (!srv->base || out_queue_start(srv->base) < 0)
+	srv->base = proc_base(srv->proc);
+	if (out_queue_start(srv->base) < 0 ||
+	    proc_on_signals(srv->proc, sigs, sizeof(sigs) / sizeof(sigs[0]), chatsrv_on_signal,
+			    srv) < 0)
 		return -1;
-	for (int i = 0; i < CHATSRV_NSIGNALS; i++) {
-		srv->signals[i] = evsignal_new(srv->base, sigs[i], chatsrv_on_signal, srv);
-		if (!srv->signals[i] || event_add(srv->signals[i], NULL) < 0)
-			return -1;
-	}
 	srv->timer = evtimer_new(srv->base, chatsrv_on_timer, srv);
 	return srv->timer ? 0 : -1;
 }
@@ -96,13 +99,9 @@ static void chatsrv_free(struct chatsrv_server *srv)
 {
 	chatsrv_sockets_close(srv);
 	out_queue_stop();
-	for (int i = 0; i < CHATSRV_NSIGNALS; i++)
-		if (srv->signals[i])
-			event_free(srv->signals[i]);
 	if (srv->timer)
 		event_free(srv->timer);
-	if (srv->base)
-		event_base_free(srv->base);
+	proc_free(srv->proc);
 	chatsrv_users_free(srv->users);
 	chatsrv_rooms_free(srv->rooms);
 	chatsrv_heap_free(&srv->timers);
@@ -112,40 +111,28 @@ static void chatsrv_free(struct chatsrv_server *srv)
 	free(srv->ending);
 }
 
-int chat_server_main(int argc, char **argv)
+static enum tool_args chatsrv_parse(int argc, char **argv, void *cfg, char *err, size_t errlen)
 {
-	struct chatsrv_config cfg;
-	struct chatsrv_server srv = { .cfg = &cfg };
+	return chatsrv_parse_args(argc, argv, cfg, err, errlen);
+}
+
+static int chatsrv_run(void *arg)
+{
+	const struct chatsrv_config *cfg = arg;
+	struct chatsrv_server srv = { .cfg = cfg };
 	union addr_any addrs[CHATSRV_MAX_BINDS];
-	char err[CHATSRV_ERR_MAX];
 	int rc = 1;
 
-	log_set_prog("socklab chat-server");
-	switch (chatsrv_parse_args(argc, argv, &cfg, err, sizeof(err))) {
-	case CHATSRV_ARGS_HELP:
-		fputs(chatsrv_usage_text, stdout);
-		return 0;
-	case CHATSRV_ARGS_VERSION:
-		printf("socklab chat-server %s\n", SOCKLAB_VERSION);
-		return 0;
-	case CHATSRV_ARGS_USAGE:
-		log_error("%s", err);
-		fprintf(stderr, "Try 'socklab chat-server --help'.\n");
-		return 2;
-	case CHATSRV_ARGS_OK:
-		break;
-	}
-	out_set_mode(cfg.json ? OUT_JSON : OUT_TEXT);
-	signal(SIGPIPE, SIG_IGN);
+	out_set_mode(cfg->json ? OUT_JSON : OUT_TEXT);
 
-	bool have_v6 = cfg.nbinds > 0 || cfg.family == AF_INET || sock_have_ipv6();
-	if (!have_v6 && cfg.family == AF_INET6) {
+	bool have_v6 = cfg->nbinds > 0 || cfg->family == AF_INET || sock_have_ipv6();
+	if (!have_v6 && cfg->family == AF_INET6) {
 		log_error("cannot bind ::1: IPv6 is off on this host");
 		return 1;
 	}
 	if (!have_v6)
 		log_error("IPv6 is off on this host; serving 127.0.0.1 only");
-	unsigned naddrs = chatsrv_config_addrs(&cfg, have_v6, addrs);
+	unsigned naddrs = chatsrv_config_addrs(cfg, have_v6, addrs);
 
 	if (chatsrv_init(&srv) < 0 || chatsrv_init_loop(&srv) < 0) {
 		log_error("cannot set up the server: out of memory");
@@ -159,7 +146,7 @@ int chat_server_main(int argc, char **argv)
 		log_error("cannot start the event loop's sockets");
 		goto out;
 	}
-	if (event_base_dispatch(srv.base) < 0) {
+	if (proc_loop(srv.proc) < 0) {
 		log_error("event loop failed");
 		goto out;
 	}
@@ -169,8 +156,11 @@ out:
 	return rc;
 }
 
-const struct tool chat_server_tool = {
+const struct tool chatsrv_tool = {
 	.name = "chat-server",
 	.summary = "seed 003's UDP chat server: an address book of users and rooms",
-	.own_main = chat_server_main,
+	.usage = chatsrv_usage_text,
+	.cfg_size = sizeof(struct chatsrv_config),
+	.parse = chatsrv_parse,
+	.run = chatsrv_run,
 };

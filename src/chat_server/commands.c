@@ -85,9 +85,12 @@ static void cmd_err_room(struct chatsrv_cmd_ctx *c, struct chatsrv_user *u, enum
 	}
 }
 
-static void cmd_err_not_in_room(struct chatsrv_cmd_ctx *c, struct chatsrv_user *u)
+/* The user's room; none: the answer says so, NULL. */
+static struct chatsrv_room *cmd_room(struct chatsrv_cmd_ctx *c, struct chatsrv_user *u)
 {
-	cmd_sendf(c, u, "ERR not-in-room you are in no room; JOIN or CREATE one");
+	if (!u->room)
+		cmd_sendf(c, u, "ERR not-in-room you are in no room; JOIN or CREATE one");
+	return u->room;
 }
 
 /* "SAY <text>", "PRIV <user> <text>": the text's checks, then flood control. */
@@ -98,7 +101,7 @@ static bool cmd_text_ok(struct chatsrv_cmd_ctx *c, struct chatsrv_user *u, const
 		cmd_sendf(c, u, "ERR unknown-command usage: %s", verb);
 		return false;
 	}
-	if (!chat_valid_text(text, len)) {
+	if (!chatwire_valid_text(text, len)) {
 		cmd_sendf(c, u, "ERR too-long a line is at most %d bytes; this one has %zu and was "
 			  "not delivered", CHAT_TEXT_MAX, len);
 		return false;
@@ -205,13 +208,11 @@ static void cmd_rooms(struct chatsrv_cmd_ctx *c, struct chatsrv_user *u, struct 
 
 static void cmd_who(struct chatsrv_cmd_ctx *c, struct chatsrv_user *u, struct cmd_args *a)
 {
-	struct chatsrv_room *room = u->room;
+	struct chatsrv_room *room = cmd_room(c, u);
 	struct cmd_list l;
 
-	if (!room) {
-		cmd_err_not_in_room(c, u);
+	if (!room)
 		return;
-	}
 	list_start(&l, c, u, "who");
 	for (size_t i = 0; i < room->n; i++)
 		list_add(&l, room->members[i]->name, room->members[i]->name_len);
@@ -222,7 +223,7 @@ static void cmd_who(struct chatsrv_cmd_ctx *c, struct chatsrv_user *u, struct cm
 static struct chatsrv_user *cmd_find_user(struct chatsrv_cmd_ctx *c, struct chatsrv_user *u,
 					  const char *name, size_t len)
 {
-	if (!chat_valid_name(name, len)) {
+	if (!chatwire_valid_name(name, len)) {
 		cmd_sendf(c, u, "ERR bad-name user names are " NAME_RULE);
 		return NULL;
 	}
@@ -245,7 +246,7 @@ static void cmd_priv(struct chatsrv_cmd_ctx *c, struct chatsrv_user *u, struct c
 	const char *p = a->p, *end = a->p + a->len;
 	struct chat_word w = { p, 0 };
 
-	chat_next_word(&p, end, &w);
+	chatwire_next_word(&p, end, &w);
 	struct chatsrv_user *to = cmd_find_user(c, u, w.p, w.len);
 	if (!to || !cmd_text_ok(c, u, "PRIV <user> <text>", p, (size_t)(end - p)))
 		return;
@@ -274,7 +275,7 @@ static void cmd_join(struct chatsrv_cmd_ctx *c, struct chatsrv_user *u, struct c
 {
 	char line[CHATSRV_LINE_MAX + 1];
 
-	if (!chat_valid_name(a->p, a->len)) {
+	if (!chatwire_valid_name(a->p, a->len)) {
 		cmd_err_room(c, u, CHATSRV_E_BAD_ROOM, a->p, a->len);
 		return;
 	}
@@ -307,10 +308,8 @@ static void cmd_leave(struct chatsrv_cmd_ctx *c, struct chatsrv_user *u, struct 
 	char name[CHAT_NAME_MAX + 1];
 	size_t len;
 
-	if (!u->room) {
-		cmd_err_not_in_room(c, u);
+	if (!cmd_room(c, u))
 		return;
-	}
 	len = u->room->name_len;
 	memcpy(name, u->room->name, len); /* the room may go with the last member */
 	chatsrv_command_leave_room(c, u, "leave");
@@ -319,13 +318,11 @@ static void cmd_leave(struct chatsrv_cmd_ctx *c, struct chatsrv_user *u, struct 
 
 static void cmd_kick(struct chatsrv_cmd_ctx *c, struct chatsrv_user *u, struct cmd_args *a)
 {
-	struct chatsrv_room *room = u->room;
+	struct chatsrv_room *room = cmd_room(c, u);
 	char line[CHATSRV_LINE_MAX + 1];
 
-	if (!room) {
-		cmd_err_not_in_room(c, u);
+	if (!room)
 		return;
-	}
 	struct chatsrv_user *creator = chatsrv_room_creator(room);
 	if (creator != u) {
 		cmd_sendf(c, u, "ERR not-creator only %.*s may KICK in %.*s", (int)creator->name_len,
@@ -342,13 +339,11 @@ static void cmd_kick(struct chatsrv_cmd_ctx *c, struct chatsrv_user *u, struct c
 
 static void cmd_say(struct chatsrv_cmd_ctx *c, struct chatsrv_user *u, struct cmd_args *a)
 {
-	struct chatsrv_room *room = u->room;
+	struct chatsrv_room *room = cmd_room(c, u);
 	char line[CHATSRV_LINE_MAX + 1];
 
-	if (!room) {
-		cmd_err_not_in_room(c, u);
+	if (!room)
 		return;
-	}
 	if (!cmd_text_ok(c, u, "SAY <text>", a->p, a->len))
 		return;
 	/* Built once, queued for every member: the fan-out copies, never formats. */
@@ -386,9 +381,9 @@ void chatsrv_command(struct chatsrv_cmd_ctx *c, struct chatsrv_user *u, const ch
 	const char *p = line, *end = line + len;
 	struct chat_word verb = { line, 0 };
 
-	chat_next_word(&p, end, &verb);
+	chatwire_next_word(&p, end, &verb);
 	for (size_t i = 0; i < sizeof(cmd_table) / sizeof(cmd_table[0]); i++) {
-		if (chat_word_is(&verb, cmd_table[i].verb)) {
+		if (chatwire_word_is(&verb, cmd_table[i].verb)) {
 			struct cmd_args a = { p, (size_t)(end - p) };
 			cmd_table[i].fn(c, u, &a);
 			return;

@@ -1,18 +1,11 @@
 /* One datagram in: parse it, then find its session by token and check that
  * it came from the session's own address; datagrams without a token can
  * only register. Whatever cannot be placed is ignored and counted. */
-#include "chat_server/report.h"
-#include "chat_server/server.h"
+#include "chat_server/dispatch.h"
 
-bool chatsrv_vlog(struct chatsrv_server *srv)
-{
-	if (!srv->cfg->verbose || !ratelog_allow(&srv->vlog, srv->now_us))
-		return false;
-	uint64_t k = ratelog_take_suppressed(&srv->vlog);
-	if (k)
-		chatsrv_report_suppressed(k);
-	return true;
-}
+#include "chat_server/register.h"
+#include "chat_server/report.h"
+#include "chat_server/session.h"
 
 static void dispatch_ignored(struct chatsrv_server *srv, const struct sockaddr *from,
 			     const char *what, const char *why)
@@ -27,10 +20,10 @@ void chatsrv_dispatch(struct chatsrv_server *srv, unsigned s, const uint8_t *p, 
 	struct chat_dgram *d = &srv->dgram;
 
 	srv->stats.dgrams_in++;
-	int rc = cut ? CHAT_E_SIZE : chat_dgram_parse(p, n, d);
+	int rc = cut ? CHAT_E_SIZE : chatwire_dgram_parse(p, n, d);
 	if (rc != CHAT_OK) {
 		srv->stats.malformed++;
-		dispatch_ignored(srv, from, "malformed", chat_parse_error_name(rc));
+		dispatch_ignored(srv, from, "malformed", chatwire_parse_error_name(rc));
 		return;
 	}
 	if (!d->has_token) {
@@ -45,7 +38,7 @@ void chatsrv_dispatch(struct chatsrv_server *srv, unsigned s, const uint8_t *p, 
 		chatsrv_notice_no_session(srv, s, from, n);
 		return;
 	}
-	if (u->sock != s || !chatsrv_addr_equal(&u->addr.sa, from)) {
+	if (u->sock != s || !addr_equal(&u->addr.sa, from)) {
 		/* Another host speaking for a user: not a word of it counts,
 		 * not even as a sign of life. */
 		srv->stats.spoofed++;

@@ -3,6 +3,7 @@
 
 #include <arpa/inet.h>
 #include <getopt.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -63,7 +64,6 @@ enum {
 	OPT_REG_RATE,
 	OPT_MAX_PER_PREFIX,
 	OPT_JSON,
-	OPT_VERSION,
 };
 
 static const struct option chatsrv_long_options[] = {
@@ -82,9 +82,7 @@ static const struct option chatsrv_long_options[] = {
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "json", no_argument, NULL, OPT_JSON },
-	{ "help", no_argument, NULL, 'h' },
-	{ "version", no_argument, NULL, OPT_VERSION },
-	{ NULL, 0, NULL, 0 },
+	TOOL_LONG_OPTIONS_END,
 };
 
 void chatsrv_config_defaults(struct chatsrv_config *cfg)
@@ -102,49 +100,73 @@ void chatsrv_config_defaults(struct chatsrv_config *cfg)
 	cfg->max_per_prefix = CHATSRV_MAX_PER_PREFIX_DEFAULT;
 }
 
-static enum chatsrv_args chatsrv_bad(char *err, size_t errlen, const char *opt, const char *arg,
-				     const char *why)
-{
-	snprintf(err, errlen, "%s %s: %s", opt, arg, why);
-	return CHATSRV_ARGS_USAGE;
-}
-
 static int chatsrv_add_bind(struct chatsrv_config *cfg, const char *arg, char *err, size_t errlen)
 {
 	return addr_list_add(cfg->binds, &cfg->nbinds, CHATSRV_MAX_BINDS, arg, err, errlen);
 }
 
-/* A count option: min..max, named in the error. */
-static int chatsrv_count(const char *opt, const char *arg, uint64_t min, uint64_t max,
-			 uint64_t *out, char *err, size_t errlen)
+/* The count options: N in min..max, into a field of the configuration. */
+static const struct chatsrv_count_opt {
+	int code;
+	const char *name;
+	uint64_t min, max;
+	size_t field;
+} chatsrv_counts[] = {
+	{ OPT_MAX_USERS, "--max-users", 1, CHATSRV_USERS_HARD_MAX,
+	  offsetof(struct chatsrv_config, max_users) },
+	{ OPT_MAX_ROOMS, "--max-rooms", 0, CHATSRV_ROOMS_HARD_MAX,
+	  offsetof(struct chatsrv_config, max_rooms) },
+	{ OPT_MAX_MEMBERS, "--max-members", 1, CHATSRV_MEMBERS_HARD_MAX,
+	  offsetof(struct chatsrv_config, max_members) },
+	{ OPT_FLOOD_RATE, "--flood-rate", 0, CHATSRV_FLOOD_RATE_MAX,
+	  offsetof(struct chatsrv_config, flood_rate) },
+	{ OPT_QUEUE_MEMORY, "--queue-memory", 1, CHATSRV_QUEUE_MEMORY_MAX_MIB,
+	  offsetof(struct chatsrv_config, queue_memory) },
+	{ OPT_REG_RATE, "--reg-rate", 0, CHATSRV_REG_RATE_MAX,
+	  offsetof(struct chatsrv_config, reg_rate) },
+	{ OPT_MAX_PER_PREFIX, "--max-per-prefix", 0, CHATSRV_USERS_HARD_MAX,
+	  offsetof(struct chatsrv_config, max_per_prefix) },
+};
+
+/* Option c, if it is a count option, into its field: 1 done, -1 a bad
+ * value (the reason in err), 0 not a count option. */
+static int chatsrv_count(int c, const char *arg, struct chatsrv_config *cfg, char *err,
+			 size_t errlen)
 {
 	const char *why;
 
-	if (opt_parse_u64(arg, min, max, out, &why) < 0) {
-		chatsrv_bad(err, errlen, opt, arg, why);
-		return -1;
+	for (size_t i = 0; i < sizeof(chatsrv_counts) / sizeof(chatsrv_counts[0]); i++) {
+		const struct chatsrv_count_opt *o = &chatsrv_counts[i];
+		if (o->code != c)
+			continue;
+		if (opt_parse_u64(arg, o->min, o->max, (uint64_t *)((char *)cfg + o->field),
+				  &why) < 0) {
+			tool_bad_value(err, errlen, o->name, arg, why);
+			return -1;
+		}
+		return 1;
 	}
 	return 0;
 }
 
-static enum chatsrv_args chatsrv_check(struct chatsrv_config *cfg, int argc, char **argv,
+static enum tool_args chatsrv_check(struct chatsrv_config *cfg, int argc, char **argv,
 				       char *err, size_t errlen)
 {
 	const char *why;
 
 	if (optind >= argc) {
 		snprintf(err, errlen, "missing PORT (0: any free port)");
-		return CHATSRV_ARGS_USAGE;
+		return TOOL_ARGS_USAGE;
 	}
 	if (optind + 1 < argc) {
 		snprintf(err, errlen, "unexpected argument '%s'", argv[optind + 1]);
-		return CHATSRV_ARGS_USAGE;
+		return TOOL_ARGS_USAGE;
 	}
 	if (opt_parse_port(argv[optind], &cfg->port, &why) < 0)
-		return chatsrv_bad(err, errlen, "PORT", argv[optind], why);
+		return tool_bad_value(err, errlen, "PORT", argv[optind], why);
 	if (cfg->quiet && cfg->verbose) {
 		snprintf(err, errlen, "cannot use --quiet with --verbose");
-		return CHATSRV_ARGS_USAGE;
+		return TOOL_ARGS_USAGE;
 	}
 	for (unsigned i = 0; i < cfg->nbinds; i++) {
 		int fam = cfg->binds[i].sa.sa_family;
@@ -153,22 +175,22 @@ static enum chatsrv_args chatsrv_check(struct chatsrv_config *cfg, int argc, cha
 			snprintf(err, errlen, "cannot use -%c with --bind %s",
 				 cfg->family == AF_INET ? '4' : '6',
 				 addr_ip_str(&cfg->binds[i].sa, ip, sizeof(ip)));
-			return CHATSRV_ARGS_USAGE;
+			return TOOL_ARGS_USAGE;
 		}
 	}
 	if (cfg->expire_ms == 0) {
 		snprintf(err, errlen, "--expire 0: must be above 0");
-		return CHATSRV_ARGS_USAGE;
+		return TOOL_ARGS_USAGE;
 	}
 	if (cfg->ack_timeout_ms == 0) {
 		snprintf(err, errlen, "--ack-timeout 0: must be above 0");
-		return CHATSRV_ARGS_USAGE;
+		return TOOL_ARGS_USAGE;
 	}
-	return CHATSRV_ARGS_OK;
+	return TOOL_ARGS_OK;
 }
 
-enum chatsrv_args chatsrv_parse_args(int argc, char **argv, struct chatsrv_config *cfg, char *err,
-				     size_t errlen)
+enum tool_args chatsrv_parse_args(int argc, char **argv, struct chatsrv_config *cfg, char *err,
+				  size_t errlen)
 {
 	const char *why;
 	int c;
@@ -177,78 +199,50 @@ enum chatsrv_args chatsrv_parse_args(int argc, char **argv, struct chatsrv_confi
 	optind = 0; /* a full rescan, also when called twice (tests) */
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":46b:qvh", chatsrv_long_options, NULL)) != -1) {
+		int counted = chatsrv_count(c, optarg, cfg, err, errlen);
+		if (counted < 0)
+			return TOOL_ARGS_USAGE;
+		if (counted > 0) {
+			if (c == OPT_QUEUE_MEMORY)
+				cfg->queue_memory <<= 20; /* given in MiB */
+			continue;
+		}
 		switch (c) {
 		case '4':
 			if (cfg->family == AF_INET6) {
 				snprintf(err, errlen, "cannot use -4 with -6");
-				return CHATSRV_ARGS_USAGE;
+				return TOOL_ARGS_USAGE;
 			}
 			cfg->family = AF_INET;
 			break;
 		case '6':
 			if (cfg->family == AF_INET) {
 				snprintf(err, errlen, "cannot use -4 with -6");
-				return CHATSRV_ARGS_USAGE;
+				return TOOL_ARGS_USAGE;
 			}
 			cfg->family = AF_INET6;
 			break;
 		case 'b':
 			if (chatsrv_add_bind(cfg, optarg, err, errlen) < 0)
-				return CHATSRV_ARGS_USAGE;
+				return TOOL_ARGS_USAGE;
 			break;
 		case OPT_EXPIRE:
 			if (opt_parse_seconds(optarg, CHATSRV_EXPIRE_MAX_SECS, &cfg->expire_ms, &why) < 0)
-				return chatsrv_bad(err, errlen, "--expire", optarg, why);
-			break;
-		case OPT_MAX_USERS:
-			if (chatsrv_count("--max-users", optarg, 1, CHATSRV_USERS_HARD_MAX,
-					  &cfg->max_users, err, errlen) < 0)
-				return CHATSRV_ARGS_USAGE;
-			break;
-		case OPT_MAX_ROOMS:
-			if (chatsrv_count("--max-rooms", optarg, 0, CHATSRV_ROOMS_HARD_MAX,
-					  &cfg->max_rooms, err, errlen) < 0)
-				return CHATSRV_ARGS_USAGE;
-			break;
-		case OPT_MAX_MEMBERS:
-			if (chatsrv_count("--max-members", optarg, 1, CHATSRV_MEMBERS_HARD_MAX,
-					  &cfg->max_members, err, errlen) < 0)
-				return CHATSRV_ARGS_USAGE;
-			break;
-		case OPT_FLOOD_RATE:
-			if (chatsrv_count("--flood-rate", optarg, 0, CHATSRV_FLOOD_RATE_MAX,
-					  &cfg->flood_rate, err, errlen) < 0)
-				return CHATSRV_ARGS_USAGE;
+				return tool_bad_value(err, errlen, "--expire", optarg, why);
 			break;
 		case OPT_ACK_TIMEOUT:
 			if (opt_parse_seconds(optarg, CHATSRV_EXPIRE_MAX_SECS, &cfg->ack_timeout_ms,
 					      &why) < 0)
-				return chatsrv_bad(err, errlen, "--ack-timeout", optarg, why);
-			break;
-		case OPT_QUEUE_MEMORY:
-			if (chatsrv_count("--queue-memory", optarg, 1, CHATSRV_QUEUE_MEMORY_MAX_MIB,
-					  &cfg->queue_memory, err, errlen) < 0)
-				return CHATSRV_ARGS_USAGE;
-			cfg->queue_memory <<= 20;
-			break;
-		case OPT_REG_RATE:
-			if (chatsrv_count("--reg-rate", optarg, 0, CHATSRV_REG_RATE_MAX, &cfg->reg_rate,
-					  err, errlen) < 0)
-				return CHATSRV_ARGS_USAGE;
-			break;
-		case OPT_MAX_PER_PREFIX:
-			if (chatsrv_count("--max-per-prefix", optarg, 0, CHATSRV_USERS_HARD_MAX,
-					  &cfg->max_per_prefix, err, errlen) < 0)
-				return CHATSRV_ARGS_USAGE;
+				return tool_bad_value(err, errlen, "--ack-timeout", optarg, why);
 			break;
 		case 'q': cfg->quiet = true; break;
 		case 'v': cfg->verbose = true; break;
 		case OPT_JSON: cfg->json = true; break;
-		case 'h': return CHATSRV_ARGS_HELP;
-		case OPT_VERSION: return CHATSRV_ARGS_VERSION;
+		case 'h': return TOOL_ARGS_HELP;
+		case TOOL_OPT_VERSION: return TOOL_ARGS_VERSION;
 		default:
 			opt_getopt_error(c, argv, optind, optopt, chatsrv_long_options, err, errlen);
-			return CHATSRV_ARGS_USAGE;
+			return TOOL_ARGS_USAGE;
 		}
 	}
 	return chatsrv_check(cfg, argc, argv, err, errlen);

@@ -9,9 +9,9 @@
 
 #include "core/addr.h"
 #include "chatwire/chatproto.h"
+#include "core/tool.h"
 
 #define CHATSRV_MAX_BINDS 8
-#define CHATSRV_ERR_MAX 256
 #define CHATSRV_EXPIRE_DEFAULT_MS 30000
 #define CHATSRV_EXPIRE_MAX_SECS (24 * 3600)
 #define CHATSRV_MAX_USERS_DEFAULT 1000
@@ -41,18 +41,11 @@ struct chatsrv_config {
 	bool json, quiet, verbose;
 };
 
-enum chatsrv_args {
-	CHATSRV_ARGS_OK,
-	CHATSRV_ARGS_HELP,
-	CHATSRV_ARGS_VERSION,
-	CHATSRV_ARGS_USAGE,  /* err holds the reason */
-};
-
 extern const char chatsrv_usage_text[];
 
 void chatsrv_config_defaults(struct chatsrv_config *cfg);
-enum chatsrv_args chatsrv_parse_args(int argc, char **argv, struct chatsrv_config *cfg, char *err,
-				     size_t errlen);
+enum tool_args chatsrv_parse_args(int argc, char **argv, struct chatsrv_config *cfg, char *err,
+				  size_t errlen);
 /* The addresses to bind: --bind's, or 127.0.0.1 and (if have_ipv6) ::1
  * as -4/-6 allow. Returns how many. */
 unsigned chatsrv_config_addrs(const struct chatsrv_config *cfg, bool have_ipv6,

@@ -5,13 +5,16 @@
  * has not proved itself are stateless, never longer than the datagram that
  * asked for them, and rate-limited: their source address is vouched for by
  * nobody, so they must not become a reflector or an amplifier. */
+#include "chat_server/register.h"
+
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "chat_server/cookie.h"
+#include "chat_server/outbound.h"
 #include "chat_server/report.h"
-#include "chat_server/server.h"
+#include "chat_server/session.h"
 #include "core/rng.h"
 
 static size_t reg_digits(uint64_t v)
@@ -62,8 +65,8 @@ static void reg_answer(struct chatsrv_server *srv, unsigned s, const struct sock
 	if (!tbucket_take(bucket, 1, srv->now_us))
 		return;
 	struct chat_builder *b = chatsrv_out_slot(srv, s);
-	chat_builder_start(b, false, 0, ack);
-	chat_builder_add(b, seq, line, len);
+	chatwire_builder_start(b, false, 0, ack);
+	chatwire_builder_add(b, seq, line, len);
 	addr_copy(&to, from);
 	chatsrv_out_commit(srv, s, 1, &to);
 }
@@ -113,8 +116,8 @@ static void reg_welcome_again(struct chatsrv_server *srv, struct chatsrv_user *u
 	int k = snprintf(line, sizeof(line), "WELCOME %s", u->name);
 	struct chat_builder *b = chatsrv_out_slot(srv, u->sock);
 
-	chat_builder_start(b, true, u->token, rel_rx_ack(&u->link.rx));
-	chat_builder_add(b, 1, line, (size_t)k);
+	chatwire_builder_start(b, true, u->token, chatwire_rel_rx_ack(&u->link.rx));
+	chatwire_builder_add(b, 1, line, (size_t)k);
 	chatsrv_out_commit(srv, u->sock, 1, &u->addr);
 	srv->stats.retransmits++;
 }
@@ -187,7 +190,7 @@ static void reg_new_session(struct chatsrv_server *srv, unsigned s, const struct
 	chatsrv_user_flood_init(u, srv->cfg->flood_rate, srv->now_us);
 	/* The REG is the client's message 1: taken in, it is acknowledged. */
 	d->n = 1;
-	chat_link_receive(&u->link, d, srv->now_us, reg_taken_in, NULL);
+	chatwire_link_receive(&u->link, d, srv->now_us, reg_taken_in, NULL);
 	srv->stats.sessions++;
 	if (!srv->cfg->quiet)
 		chatsrv_report_register(u);
@@ -205,13 +208,13 @@ void chatsrv_register(struct chatsrv_server *srv, unsigned s, const struct socka
 	struct chat_word cookie_w = { NULL, 0 };
 	uint64_t nonce, cookie = 0;
 
-	if (!m || m->seq != 1 || !chat_next_word(&p, end, &verb) || !chat_word_is(&verb, "REG")) {
+	if (!m || m->seq != 1 || !chatwire_next_word(&p, end, &verb) || !chatwire_word_is(&verb, "REG")) {
 		srv->stats.unregistered++;
 		reg_ignored(srv, from, "no session, and not REG");
 		return;
 	}
-	chat_next_word(&p, end, &name);
-	if (!chat_next_word(&p, end, &nonce_w) || !reg_parse_hex64(&nonce_w, true, &nonce)) {
+	chatwire_next_word(&p, end, &name);
+	if (!chatwire_next_word(&p, end, &nonce_w) || !reg_parse_hex64(&nonce_w, true, &nonce)) {
 		srv->stats.malformed++;
 		reg_ignored(srv, from, "REG without its name and 16-hex-digit nonce");
 		return;
@@ -220,13 +223,13 @@ void chatsrv_register(struct chatsrv_server *srv, unsigned s, const struct socka
 		reg_old_protocol(srv, s, from, size);
 		return;
 	}
-	if (!chat_next_word(&p, end, &cookie_w) || p != end ||
-	    !(chat_word_is(&cookie_w, "-") || reg_parse_hex64(&cookie_w, false, &cookie))) {
+	if (!chatwire_next_word(&p, end, &cookie_w) || p != end ||
+	    !(chatwire_word_is(&cookie_w, "-") || reg_parse_hex64(&cookie_w, false, &cookie))) {
 		srv->stats.malformed++;
 		reg_ignored(srv, from, "REG with a cookie that is neither - nor 16 hex digits");
 		return;
 	}
-	if (chat_word_is(&cookie_w, "-") ||
+	if (chatwire_word_is(&cookie_w, "-") ||
 	    !chatsrv_cookie_check(srv->cookie_secret, from, srv->now_us, cookie)) {
 		/* Not proved yet: the cookie, and nothing kept. A well-formed
 		 * REG is longer than this answer, so it always fits. */
@@ -239,14 +242,14 @@ void chatsrv_register(struct chatsrv_server *srv, unsigned s, const struct socka
 	}
 	/* The client received the cookie at this address: answers may be
 	 * longer than the REG from here on. */
-	if (!chat_valid_name(name.p, name.len)) {
+	if (!chatwire_valid_name(name.p, name.len)) {
 		reg_answer(srv, s, from, &srv->notices, CHAT_DGRAM_MAX, 0, 1, 1,
 			   "ERR bad-name names are 1 to 32 of A-Z a-z 0-9 _ - . starting with a "
 			   "letter or digit");
 		return;
 	}
 	struct chatsrv_user *u = chatsrv_users_by_name(srv->users, name.p, name.len);
-	if (u && (u->sock != s || !chatsrv_addr_equal(&u->addr.sa, from))) {
+	if (u && (u->sock != s || !addr_equal(&u->addr.sa, from))) {
 		reg_answer(srv, s, from, &srv->notices, CHAT_DGRAM_MAX, 0, 1, 1,
 			   "ERR name-taken %.*s is registered from another address", (int)name.len,
 			   name.p);

@@ -114,27 +114,31 @@ enum chatsrv_reg_verdict chatsrv_reglimit_check(struct chatsrv_reglimit *l,
 	return CHATSRV_REG_OK;
 }
 
-void chatsrv_reglimit_session_add(struct chatsrv_reglimit *l, const struct sockaddr *from)
+/* The entry of a session's prefix, or NULL for loopback (never limited).
+ * check() made it, and entries with sessions are never swept. */
+static struct reg_prefix *reg_session_prefix(struct chatsrv_reglimit *l,
+					     const struct sockaddr *from)
 {
 	struct addr_key pk;
 
 	if (addr_is_loopback(from))
-		return;
+		return NULL;
 	reg_prefix_key(&pk, from);
-	/* check() made the entry, and entries with sessions are never swept. */
-	struct reg_prefix *p = iptab_find(l->by_prefix, &pk);
+	return iptab_find(l->by_prefix, &pk);
+}
+
+void chatsrv_reglimit_session_add(struct chatsrv_reglimit *l, const struct sockaddr *from)
+{
+	struct reg_prefix *p = reg_session_prefix(l, from);
+
 	if (p)
 		p->sessions++;
 }
 
 void chatsrv_reglimit_session_remove(struct chatsrv_reglimit *l, const struct sockaddr *from)
 {
-	struct addr_key pk;
+	struct reg_prefix *p = reg_session_prefix(l, from);
 
-	if (addr_is_loopback(from))
-		return;
-	reg_prefix_key(&pk, from);
-	struct reg_prefix *p = iptab_find(l->by_prefix, &pk);
 	if (p && p->sessions > 0)
 		p->sessions--;
 }

@@ -181,3 +181,13 @@ void chatsrv_report_stopped(const struct chatsrv_stats *st, size_t active)
 		 st->unknown_token, st->retransmits, st->sessions, active, st->expired, st->dropped,
 		 st->deferred, st->send_errors, st->cookies, st->old_protocol, st->reg_limited);
 }
+
+bool chatsrv_vlog(struct chatsrv_server *srv)
+{
+	if (!srv->cfg->verbose || !ratelog_allow(&srv->vlog, srv->now_us))
+		return false;
+	uint64_t k = ratelog_take_suppressed(&srv->vlog);
+	if (k)
+		chatsrv_report_suppressed(k);
+	return true;
+}

@@ -22,5 +22,7 @@ void chatsrv_report_message(const struct chatsrv_user *u, uint64_t seq, const ch
 void chatsrv_report_ignored(const struct sockaddr *from, const char *what, const char *why);
 void chatsrv_report_suppressed(uint64_t n);
 void chatsrv_report_stopped(const struct chatsrv_stats *st, size_t active);
+/* -v: true if one more line may be logged now (after any "suppressed" line). */
+bool chatsrv_vlog(struct chatsrv_server *srv);
 
 #endif

@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/siphash.h"
+#include "chat_server/names.h"
 
 #define ROOM_MEMBERS_MIN 8
 
@@ -22,12 +22,10 @@ struct chatsrv_rooms *chatsrv_rooms_new(size_t max_rooms, size_t max_members,
 					const uint8_t key[16])
 {
 	struct chatsrv_rooms *r = calloc(1, sizeof(*r));
-	size_t nb = 16;
+	size_t nb = chatsrv_names_buckets(max_rooms);
 
 	if (!r)
 		return NULL;
-	while (nb < 2 * max_rooms)
-		nb *= 2;
 	r->mask = nb - 1;
 	r->max = max_rooms;
 	r->max_members = max_members;
@@ -77,14 +75,14 @@ size_t chatsrv_rooms_max_members(const struct chatsrv_rooms *r)
 
 static size_t rooms_slot(const struct chatsrv_rooms *r, const char *name, size_t len)
 {
-	return (size_t)siphash24(r->key, name, len) & r->mask;
+	return chatsrv_names_slot(r->key, r->mask, name, len);
 }
 
 struct chatsrv_room *chatsrv_rooms_find(const struct chatsrv_rooms *r, const char *name, size_t len)
 {
 	struct chatsrv_room *room = r->buckets[rooms_slot(r, name, len)];
 
-	while (room && !(room->name_len == len && memcmp(room->name, name, len) == 0))
+	while (room && !chatsrv_names_equal(room->name, room->name_len, name, len))
 		room = room->next_by_name;
 	return room;
 }
@@ -92,7 +90,7 @@ struct chatsrv_room *chatsrv_rooms_find(const struct chatsrv_rooms *r, const cha
 enum chatsrv_err chatsrv_room_can_create(const struct chatsrv_rooms *r, const char *name,
 					 size_t len, const struct chatsrv_user *creator)
 {
-	if (!chat_valid_name(name, len))
+	if (!chatwire_valid_name(name, len))
 		return CHATSRV_E_BAD_ROOM;
 	if (chatsrv_rooms_find(r, name, len))
 		return CHATSRV_E_ROOM_EXISTS;

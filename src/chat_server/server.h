@@ -1,5 +1,7 @@
 /* Run-time state of socklab chat-server, shared by its socket, session and
- * report parts, and the limits that shape the fan-out path. */
+ * report parts, and the limits that shape the fan-out path. The functions
+ * are declared per file; a datagram goes one way: udp.h (the sockets) →
+ * dispatch.h → register.h → session.h → outbound.h (the batches out). */
 #ifndef SOCKLAB_CHAT_SERVER_SERVER_H
 #define SOCKLAB_CHAT_SERVER_SERVER_H
 
@@ -82,8 +84,6 @@
 #define CHATSRV_VLOG_BURST 200
 /* A timer this close is handled now rather than slept for. */
 #define CHATSRV_TIMER_SLACK_US 1000
-/* SIGINT, SIGTERM and SIGHUP: each stops the server with its counters. */
-#define CHATSRV_NSIGNALS 3
 /* Tries for an ephemeral port free on every address. */
 #define CHATSRV_EPHEMERAL_TRIES 32
 
@@ -114,7 +114,7 @@ struct chatsrv_socket {
 
 struct chatsrv_stats {
 	uint64_t dgrams_in, dgrams_out;
-	uint64_t malformed;           /* chat_dgram_parse refused it, or cut */
+	uint64_t malformed;           /* chatwire_dgram_parse refused it, or cut */
 	uint64_t spoofed;             /* a known token from another address */
 	uint64_t unregistered;        /* token "-" but no REG */
 	uint64_t unknown_token;       /* answered no-session (if the rate allowed) */
@@ -129,7 +129,8 @@ struct chatsrv_stats {
 };
 
 struct chatsrv_server {
-	struct event_base *base;
+	struct proc *proc;
+	struct event_base *base;      /* proc's */
 	const struct chatsrv_config *cfg;
 	struct chatsrv_socket socks[CHATSRV_MAX_BINDS];
 	unsigned nsocks;
@@ -159,55 +160,8 @@ struct chatsrv_server {
 	struct src_policy policy;
 	struct event *timer;
 	uint64_t timer_at;            /* when the timer is armed for; 0: not armed */
-	struct event *signals[CHATSRV_NSIGNALS];
 	struct chatsrv_stats stats;
 	bool stopping;
 };
-
-/* udp.c: sockets, batches in and out, and the pump that alternates intake
- * and slices of work. */
-int chatsrv_sockets_open(struct chatsrv_server *srv, const union addr_any *addrs, unsigned n);
-void chatsrv_pump(struct chatsrv_server *srv);
-/* Takes in what waits on every socket (bounded); true if more may wait. */
-bool chatsrv_intake(struct chatsrv_server *srv);
-int chatsrv_sockets_start(struct chatsrv_server *srv);
-void chatsrv_sockets_close(struct chatsrv_server *srv);
-/* A slot for one more datagram on socket s (the batch is sent when full). */
-struct chat_builder *chatsrv_out_slot(struct chatsrv_server *srv, unsigned s);
-/* The n datagrams built in the slots from the last chatsrv_out_slot() on go to `to`. */
-void chatsrv_out_commit(struct chatsrv_server *srv, unsigned s, unsigned n,
-			const union addr_any *to);
-/* Room for at least n datagrams in a row on socket s. */
-unsigned chatsrv_out_room(struct chatsrv_server *srv, unsigned s, unsigned n);
-void chatsrv_out_send_all(struct chatsrv_server *srv);
-
-/* session.c: sessions over chatwire/chatlink. */
-extern const struct chatsrv_cmd_ops chatsrv_session_ops;
-void chatsrv_session_receive(struct chatsrv_server *srv, struct chatsrv_user *u,
-			     struct chat_dgram *d);
-void chatsrv_session_end(struct chatsrv_server *srv, struct chatsrv_user *u, const char *reason);
-void chatsrv_session_end_pending(struct chatsrv_server *srv);
-void chatsrv_session_mark_dirty(struct chatsrv_server *srv, struct chatsrv_user *u);
-void chatsrv_session_flush_dirty(struct chatsrv_server *srv);
-/* Handles queued lines until budget units of work are done or none is left. */
-void chatsrv_session_work(struct chatsrv_server *srv, uint64_t budget);
-void chatsrv_session_on_timer(struct chatsrv_server *srv);
-void chatsrv_session_arm_timer(struct chatsrv_server *srv);
-/* Retransmissions of the sessions still open (ended ones are in stats). */
-uint64_t chatsrv_session_live_retransmits(const struct chatsrv_server *srv);
-bool chatsrv_addr_equal(const struct sockaddr *a, const struct sockaddr *b);
-
-/* register.c: REG, and the answers to datagrams without a session. */
-/* size: the datagram's, which no answer to an unproven address exceeds. */
-void chatsrv_register(struct chatsrv_server *srv, unsigned s, const struct sockaddr *from,
-		      struct chat_dgram *d, size_t size);
-void chatsrv_notice_no_session(struct chatsrv_server *srv, unsigned s, const struct sockaddr *from,
-			       size_t size);
-
-/* dispatch.c: one datagram in. */
-void chatsrv_dispatch(struct chatsrv_server *srv, unsigned s, const uint8_t *p, size_t n,
-		      bool cut, const struct sockaddr *from);
-/* -v: true if one more line may be logged now (after any "suppressed" line). */
-bool chatsrv_vlog(struct chatsrv_server *srv);
 
 #endif

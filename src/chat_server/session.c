@@ -3,7 +3,7 @@
  * session's queue of lines to handle (unless the recipients are too far
  * behind: then the client must send them again). Work handles queued lines,
  * one of each session in turn; every line
- * for a client goes through chat_link_send and marks the session dirty, and
+ * for a client goes through chatwire_link_send and marks the session dirty, and
  * dirty sessions are flushed into the sockets' sendmmsg batches, a window of
  * unacknowledged messages keeping a slow client's socket buffer from
  * overflowing. One min-heap holds each session's next retransmission or
@@ -16,28 +16,17 @@
  * it has acknowledged something); one that acknowledges nothing for
  * CHATSRV_STALL_US holds nobody back and is dropped once it is over its
  * share; over --queue-memory in all, the session holding most is dropped. */
+#include "chat_server/session.h"
+
 #include <stddef.h>
 #include <string.h>
 
+#include "chat_server/outbound.h"
 #include "chat_server/report.h"
-#include "chat_server/server.h"
 #include "core/clock.h"
 
 #define SESSION_OF_TIMER(t) \
 	((struct chatsrv_user *)((char *)(t) - offsetof(struct chatsrv_user, timer)))
-
-bool chatsrv_addr_equal(const struct sockaddr *a, const struct sockaddr *b)
-{
-	if (a->sa_family != b->sa_family)
-		return false;
-	if (a->sa_family == AF_INET) {
-		const struct sockaddr_in *x = (const void *)a, *y = (const void *)b;
-		return x->sin_port == y->sin_port && x->sin_addr.s_addr == y->sin_addr.s_addr;
-	}
-	const struct sockaddr_in6 *x = (const void *)a, *y = (const void *)b;
-	return x->sin6_port == y->sin6_port && x->sin6_scope_id == y->sin6_scope_id &&
-	       memcmp(&x->sin6_addr, &y->sin6_addr, sizeof(x->sin6_addr)) == 0;
-}
 
 void chatsrv_session_mark_dirty(struct chatsrv_server *srv, struct chatsrv_user *u)
 {
@@ -62,7 +51,7 @@ static void session_clean(struct chatsrv_server *srv, struct chatsrv_user *u)
 static void session_timer_update(struct chatsrv_server *srv, struct chatsrv_user *u)
 {
 	uint64_t wake = u->link.last_heard_us + srv->expire_us;
-	uint64_t dl = chat_link_deadline(&u->link);
+	uint64_t dl = chatwire_link_deadline(&u->link);
 
 	if (dl && dl < wake)
 		wake = dl;
@@ -77,14 +66,14 @@ static void session_flush(struct chatsrv_server *srv, struct chatsrv_user *u)
 {
 	struct chat_link *l = &u->link;
 	uint64_t now = srv->now_us;
-	uint64_t dl = chat_link_deadline(l);
+	uint64_t dl = chatwire_link_deadline(l);
 
 	if (dl && now >= dl) {
 		/* Everything unacknowledged goes again, in one go: a partial
 		 * retransmission would leave the rest for the next timeout. */
 		unsigned room = chatsrv_out_room(srv, u->sock, CHATSRV_RETX_DGRAMS);
 		struct chat_builder *b = chatsrv_out_slot(srv, u->sock);
-		unsigned n = chat_link_flush(l, now, b, room < CHATSRV_RETX_DGRAMS ? room
+		unsigned n = chatwire_link_flush(l, now, b, room < CHATSRV_RETX_DGRAMS ? room
 										 : CHATSRV_RETX_DGRAMS,
 					     false);
 		chatsrv_out_commit(srv, u->sock, n, &u->addr);
@@ -94,7 +83,7 @@ static void session_flush(struct chatsrv_server *srv, struct chatsrv_user *u)
 		if (inflight >= CHATSRV_WINDOW_MSGS && !l->rx.ack_owed)
 			break; /* the rest goes as acknowledgements come in */
 		struct chat_builder *b = chatsrv_out_slot(srv, u->sock);
-		if (chat_link_flush(l, now, b, 1, false) == 0)
+		if (chatwire_link_flush(l, now, b, 1, false) == 0)
 			break;
 		chatsrv_out_commit(srv, u->sock, 1, &u->addr);
 	}
@@ -180,7 +169,7 @@ static void session_send(void *io, struct chatsrv_user *u, const char *line, siz
 	if (u->link.tx.count == 0)
 		u->progress_us = srv->now_us; /* the peer's clock to acknowledge starts now */
 	srv->work_done++;
-	if (!chat_link_send(&u->link, line, len)) {
+	if (!chatwire_link_send(&u->link, line, len)) {
 		chatsrv_session_end(srv, u, "overflow");
 		return;
 	}
@@ -297,7 +286,7 @@ static void session_deliver(void *ctx, const char *line, size_t len, uint64_t se
 {
 	struct chatsrv_server *srv = ctx;
 	struct chatsrv_user *u = srv->current;
-	uint64_t seq = rel_rx_ack(&u->link.rx); /* delivered in order: the one acknowledged */
+	uint64_t seq = chatwire_rel_rx_ack(&u->link.rx); /* delivered in order: the one acknowledged */
 
 	if (chatsrv_pending_push(&srv->pending, &u->pend, u->token, seq, sent_us, line, len))
 		return;
@@ -375,10 +364,10 @@ void chatsrv_session_receive(struct chatsrv_server *srv, struct chatsrv_user *u,
 		d->n = k;
 	}
 	/* Even what is left for the retransmission was sent by now. */
-	rel_rx_note_sent(&u->link.rx, top, srv->now_us);
+	chatwire_rel_rx_note_sent(&u->link.rx, top, srv->now_us);
 	uint64_t acked = u->link.tx.acked;
 	srv->current = u;
-	chat_link_receive(&u->link, d, srv->now_us, session_deliver, srv);
+	chatwire_link_receive(&u->link, d, srv->now_us, session_deliver, srv);
 	srv->current = NULL;
 	if (u->link.tx.acked != acked)
 		u->progress_us = srv->now_us;
@@ -393,10 +382,6 @@ void chatsrv_session_on_timer(struct chatsrv_server *srv)
 	struct chatsrv_timer *t;
 
 	srv->timer_at = 0; /* a libevent timer fires once */
-	/* Acknowledgements that wait in the sockets first: no retransmission
-	 * of what has arrived. */
-	chatsrv_intake(srv);
-	now = clock_mono_us();
 	srv->now_us = now;
 	while ((t = chatsrv_heap_top(&srv->timers)) && t->at <= now + CHATSRV_TIMER_SLACK_US) {
 		struct chatsrv_user *u = SESSION_OF_TIMER(t);

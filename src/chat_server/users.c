@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/siphash.h"
+#include "chat_server/names.h"
 
 struct chatsrv_users {
 	struct chatsrv_user **by_name, **by_token; /* buckets */
@@ -20,12 +20,10 @@ struct chatsrv_users {
 struct chatsrv_users *chatsrv_users_new(size_t max, const uint8_t key[16])
 {
 	struct chatsrv_users *t = calloc(1, sizeof(*t));
-	size_t nb = 16;
+	size_t nb = chatsrv_names_buckets(max);
 
 	if (!t)
 		return NULL;
-	while (nb < 2 * max)
-		nb *= 2;
 	t->mask = nb - 1;
 	t->max = max;
 	memcpy(t->key, key, sizeof(t->key));
@@ -45,7 +43,7 @@ void chatsrv_users_free(struct chatsrv_users *t)
 	if (!t)
 		return;
 	for (size_t i = 0; t->all && i < t->count; i++) {
-		chat_link_free(&t->all[i]->link);
+		chatwire_link_free(&t->all[i]->link);
 		free(t->all[i]);
 	}
 	free(t->by_name);
@@ -67,7 +65,7 @@ size_t chatsrv_users_max(const struct chatsrv_users *t)
 
 static size_t users_name_slot(const struct chatsrv_users *t, const char *name, size_t len)
 {
-	return (size_t)siphash24(t->key, name, len) & t->mask;
+	return chatsrv_names_slot(t->key, t->mask, name, len);
 }
 
 static size_t users_token_slot(const struct chatsrv_users *t, uint64_t token)
@@ -80,7 +78,7 @@ struct chatsrv_user *chatsrv_users_by_name(const struct chatsrv_users *t, const 
 {
 	struct chatsrv_user *u = t->by_name[users_name_slot(t, name, len)];
 
-	while (u && !(u->name_len == len && memcmp(u->name, name, len) == 0))
+	while (u && !chatsrv_names_equal(u->name, u->name_len, name, len))
 		u = u->next_by_name;
 	return u;
 }
@@ -97,7 +95,7 @@ struct chatsrv_user *chatsrv_users_by_token(const struct chatsrv_users *t, uint6
 struct chatsrv_user *chatsrv_users_add(struct chatsrv_users *t, const char *name, size_t len,
 				       uint64_t token, enum chatsrv_err *err)
 {
-	if (!chat_valid_name(name, len)) {
+	if (!chatwire_valid_name(name, len)) {
 		*err = CHATSRV_E_BAD_NAME;
 		return NULL;
 	}
@@ -121,7 +119,7 @@ struct chatsrv_user *chatsrv_users_add(struct chatsrv_users *t, const char *name
 	memcpy(u->name, name, len);
 	u->name_len = len;
 	u->token = token;
-	chat_link_init(&u->link);
+	chatwire_link_init(&u->link);
 	chatsrv_timer_init(&u->timer);
 	chatsrv_pending_list_init(&u->pend);
 	size_t ns = users_name_slot(t, name, len), ts = users_token_slot(t, token);
@@ -151,22 +149,13 @@ void chatsrv_users_remove(struct chatsrv_users *t, struct chatsrv_user *u)
 	struct chatsrv_user *last = t->all[--t->count];
 	t->all[u->pos] = last;
 	last->pos = u->pos;
-	chat_link_free(&u->link);
+	chatwire_link_free(&u->link);
 	free(u);
 }
 
 struct chatsrv_user *chatsrv_users_at(const struct chatsrv_users *t, size_t i)
 {
 	return i < t->count ? t->all[i] : NULL;
-}
-
-int chatsrv_name_cmp(const char *a, size_t alen, const char *b, size_t blen)
-{
-	int c = memcmp(a, b, alen < blen ? alen : blen);
-
-	if (c)
-		return c;
-	return alen < blen ? -1 : alen > blen;
 }
 
 static int users_cmp(const void *pa, const void *pb)

@@ -87,7 +87,5 @@ void chatsrv_user_flood_init(struct chatsrv_user *u, uint64_t rate, uint64_t now
 /* True if u may send one more SAY or PRIV now (and counts it). */
 bool chatsrv_user_flood_ok(struct chatsrv_user *u, uint64_t now_us);
 
-/* Orders names as memcmp does, shorter first on a tie. */
-int chatsrv_name_cmp(const char *a, size_t alen, const char *b, size_t blen);
 
 #endif

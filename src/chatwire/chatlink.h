@@ -22,25 +22,25 @@ struct chat_link {
 };
 
 /* A message in order; sent_us: when it was known to have been sent
- * (rel_rx_sent_us), for rate limits that must not punish a retransmission. */
+ * (chatwire_rel_rx_sent_us), for rate limits that must not punish a retransmission. */
 typedef void (*chat_deliver_fn)(void *ctx, const char *line, size_t len, uint64_t sent_us);
 
-void chat_link_init(struct chat_link *l);
-void chat_link_free(struct chat_link *l);
+void chatwire_link_init(struct chat_link *l);
+void chatwire_link_free(struct chat_link *l);
 /* Queues a message line ("VERB args", at most CHAT_LINE_MAX - 14 bytes);
  * false when it is too long, or the sender is REL_TX_MAX messages behind
  * (the session is stuck). */
-bool chat_link_send(struct chat_link *l, const char *line, size_t len);
+bool chatwire_link_send(struct chat_link *l, const char *line, size_t len);
 /* Takes in a parsed datagram: its acknowledgement, then every message that
  * is now in order, handed to deliver() exactly once. */
-void chat_link_receive(struct chat_link *l, const struct chat_dgram *d, uint64_t now_us,
+void chatwire_link_receive(struct chat_link *l, const struct chat_dgram *d, uint64_t now_us,
 		       chat_deliver_fn deliver, void *ctx);
 /* Fills out[0..max) with the datagrams due now: new messages, retransmissions
  * whose timer ran out, and — if ack_only or an acknowledgement is owed — a
  * pure acknowledgement when there is nothing else. Returns how many. */
-unsigned chat_link_flush(struct chat_link *l, uint64_t now_us, struct chat_builder *out,
+unsigned chatwire_link_flush(struct chat_link *l, uint64_t now_us, struct chat_builder *out,
 			 unsigned max, bool ack_only);
-/* When chat_link_flush() must next be called for retransmission (0: none). */
-uint64_t chat_link_deadline(const struct chat_link *l);
+/* When chatwire_link_flush() must next be called for retransmission (0: none). */
+uint64_t chatwire_link_deadline(const struct chat_link *l);
 
 #endif

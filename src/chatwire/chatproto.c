@@ -55,7 +55,7 @@ static int chat_parse_token(const char **p, const char *end, struct chat_dgram *
 	return CHAT_OK;
 }
 
-int chat_dgram_parse(const uint8_t *buf, size_t n, struct chat_dgram *d)
+int chatwire_dgram_parse(const uint8_t *buf, size_t n, struct chat_dgram *d)
 {
 	const char *p = (const char *)buf, *end = p + n;
 
@@ -98,7 +98,7 @@ int chat_dgram_parse(const uint8_t *buf, size_t n, struct chat_dgram *d)
 	return CHAT_OK;
 }
 
-const char *chat_parse_error_name(int err)
+const char *chatwire_parse_error_name(int err)
 {
 	static const char *const names[] = {
 		[CHAT_OK] = "ok",
@@ -114,7 +114,7 @@ const char *chat_parse_error_name(int err)
 	return err >= 0 && (size_t)err < sizeof(names) / sizeof(names[0]) ? names[err] : "?";
 }
 
-void chat_builder_start(struct chat_builder *b, bool has_token, uint64_t token, uint64_t ack)
+void chatwire_builder_start(struct chat_builder *b, bool has_token, uint64_t token, uint64_t ack)
 {
 	int k = has_token ? snprintf((char *)b->buf, sizeof(b->buf), CHAT_MAGIC " %016llx %llu\n",
 				     (unsigned long long)token, (unsigned long long)ack)
@@ -137,7 +137,7 @@ static char *chat_format_seq(char num[24], uint64_t seq)
 	return p;
 }
 
-bool chat_builder_add(struct chat_builder *b, uint64_t seq, const char *line, size_t len)
+bool chatwire_builder_add(struct chat_builder *b, uint64_t seq, const char *line, size_t len)
 {
 	char num[24];
 	const char *start = chat_format_seq(num, seq);
@@ -154,7 +154,7 @@ bool chat_builder_add(struct chat_builder *b, uint64_t seq, const char *line, si
 	return true;
 }
 
-bool chat_next_word(const char **p, const char *end, struct chat_word *w)
+bool chatwire_next_word(const char **p, const char *end, struct chat_word *w)
 {
 	const char *s = *p;
 
@@ -168,12 +168,12 @@ bool chat_next_word(const char **p, const char *end, struct chat_word *w)
 	return w->len > 0;
 }
 
-bool chat_word_is(const struct chat_word *w, const char *s)
+bool chatwire_word_is(const struct chat_word *w, const char *s)
 {
 	return strlen(s) == w->len && memcmp(w->p, s, w->len) == 0;
 }
 
-bool chat_valid_name(const char *s, size_t n)
+bool chatwire_valid_name(const char *s, size_t n)
 {
 	if (n == 0 || n > CHAT_NAME_MAX)
 		return false;
@@ -186,7 +186,7 @@ bool chat_valid_name(const char *s, size_t n)
 	return true;
 }
 
-bool chat_valid_text(const char *s, size_t n)
+bool chatwire_valid_text(const char *s, size_t n)
 {
 	if (n == 0 || n > CHAT_TEXT_MAX)
 		return false;

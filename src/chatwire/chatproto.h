@@ -49,8 +49,8 @@ struct chat_dgram {
 	unsigned n;
 };
 
-int chat_dgram_parse(const uint8_t *p, size_t n, struct chat_dgram *out);
-const char *chat_parse_error_name(int err);
+int chatwire_dgram_parse(const uint8_t *p, size_t n, struct chat_dgram *out);
+const char *chatwire_parse_error_name(int err);
 
 struct chat_builder {
 	uint8_t buf[CHAT_DGRAM_MAX];
@@ -58,9 +58,9 @@ struct chat_builder {
 	unsigned n;
 };
 
-void chat_builder_start(struct chat_builder *b, bool has_token, uint64_t token, uint64_t ack);
+void chatwire_builder_start(struct chat_builder *b, bool has_token, uint64_t token, uint64_t ack);
 /* Appends "<seq> <line>\n"; false (and nothing added) when it does not fit. */
-bool chat_builder_add(struct chat_builder *b, uint64_t seq, const char *line, size_t len);
+bool chatwire_builder_add(struct chat_builder *b, uint64_t seq, const char *line, size_t len);
 
 /* A word of a message line. */
 struct chat_word {
@@ -70,11 +70,11 @@ struct chat_word {
 
 /* The next space-separated word at *p (advanced past it and one space);
  * false at the end. */
-bool chat_next_word(const char **p, const char *end, struct chat_word *w);
-bool chat_word_is(const struct chat_word *w, const char *s);
+bool chatwire_next_word(const char **p, const char *end, struct chat_word *w);
+bool chatwire_word_is(const struct chat_word *w, const char *s);
 /* 1 to 32 characters of A-Z a-z 0-9 and "_-.", starting with a letter or digit. */
-bool chat_valid_name(const char *s, size_t n);
+bool chatwire_valid_name(const char *s, size_t n);
 /* At most CHAT_TEXT_MAX bytes, no control characters but tab, not empty. */
-bool chat_valid_text(const char *s, size_t n);
+bool chatwire_valid_text(const char *s, size_t n);
 
 #endif

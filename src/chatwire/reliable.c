@@ -18,14 +18,14 @@ static struct rel_line *rel_line_new(uint64_t seq, const char *line, size_t len)
 	return l;
 }
 
-void rel_tx_init(struct rel_tx *tx)
+void chatwire_rel_tx_init(struct rel_tx *tx)
 {
 	memset(tx, 0, sizeof(*tx));
 	tx->next_seq = 1;
 	tx->rto_us = REL_RTO_MIN_US;
 }
 
-void rel_tx_free(struct rel_tx *tx)
+void chatwire_rel_tx_free(struct rel_tx *tx)
 {
 	for (size_t i = 0; i < tx->count; i++)
 		free(tx->ring[(tx->head + i) & (tx->cap - 1)]);
@@ -49,7 +49,7 @@ static bool rel_tx_grow(struct rel_tx *tx)
 	return true;
 }
 
-uint64_t rel_tx_push(struct rel_tx *tx, const char *line, size_t len)
+uint64_t chatwire_rel_tx_push(struct rel_tx *tx, const char *line, size_t len)
 {
 	if (tx->count >= REL_TX_MAX)
 		return 0;
@@ -64,7 +64,7 @@ uint64_t rel_tx_push(struct rel_tx *tx, const char *line, size_t len)
 	return tx->next_seq++;
 }
 
-void rel_tx_on_ack(struct rel_tx *tx, uint64_t ack, uint64_t now_us)
+void chatwire_rel_tx_on_ack(struct rel_tx *tx, uint64_t ack, uint64_t now_us)
 {
 	if (ack <= tx->acked || ack >= tx->next_seq)
 		return; /* old news, or acknowledging what was never sent */
@@ -84,23 +84,23 @@ void rel_tx_on_ack(struct rel_tx *tx, uint64_t ack, uint64_t now_us)
 	tx->deadline_us = tx->sent_upto > tx->acked ? now_us + tx->rto_us : 0;
 }
 
-const struct rel_line *rel_tx_at(const struct rel_tx *tx, uint64_t seq)
+const struct rel_line *chatwire_rel_tx_at(const struct rel_tx *tx, uint64_t seq)
 {
 	if (tx->count == 0 || seq <= tx->acked || seq >= tx->next_seq)
 		return NULL;
 	return tx->ring[(tx->head + (seq - tx->acked - 1)) & (tx->cap - 1)];
 }
 
-const struct rel_line *rel_tx_first_due(struct rel_tx *tx, uint64_t now_us)
+const struct rel_line *chatwire_rel_tx_first_due(struct rel_tx *tx, uint64_t now_us)
 {
 	if (tx->count == 0)
 		return NULL;
 	if (tx->deadline_us && now_us >= tx->deadline_us)
-		return rel_tx_at(tx, tx->acked + 1); /* the timer ran out: all again */
-	return rel_tx_at(tx, tx->sent_upto + 1);
+		return chatwire_rel_tx_at(tx, tx->acked + 1); /* the timer ran out: all again */
+	return chatwire_rel_tx_at(tx, tx->sent_upto + 1);
 }
 
-void rel_tx_sent(struct rel_tx *tx, uint64_t upto_seq, uint64_t now_us)
+void chatwire_rel_tx_sent(struct rel_tx *tx, uint64_t upto_seq, uint64_t now_us)
 {
 	bool retransmit = tx->deadline_us && now_us >= tx->deadline_us;
 
@@ -121,25 +121,25 @@ void rel_tx_sent(struct rel_tx *tx, uint64_t upto_seq, uint64_t now_us)
 		tx->sent_upto = upto_seq;
 }
 
-size_t rel_tx_unacked(const struct rel_tx *tx)
+size_t chatwire_rel_tx_unacked(const struct rel_tx *tx)
 {
 	return tx->count;
 }
 
-void rel_rx_init(struct rel_rx *rx)
+void chatwire_rel_rx_init(struct rel_rx *rx)
 {
 	memset(rx, 0, sizeof(*rx));
 	rx->next = 1;
 }
 
-void rel_rx_free(struct rel_rx *rx)
+void chatwire_rel_rx_free(struct rel_rx *rx)
 {
 	for (size_t i = 0; i < REL_RX_WINDOW; i++)
 		free(rx->held[i]);
 	memset(rx, 0, sizeof(*rx));
 }
 
-enum rel_verdict rel_rx_accept(struct rel_rx *rx, uint64_t seq, const char *line, size_t len)
+enum rel_verdict chatwire_rel_rx_accept(struct rel_rx *rx, uint64_t seq, const char *line, size_t len)
 {
 	rx->ack_owed = true;
 	if (seq < rx->next) {
@@ -161,7 +161,7 @@ enum rel_verdict rel_rx_accept(struct rel_rx *rx, uint64_t seq, const char *line
 	return rx->held[slot] ? REL_HELD : REL_TOO_FAR;
 }
 
-struct rel_line *rel_rx_pop(struct rel_rx *rx)
+struct rel_line *chatwire_rel_rx_pop(struct rel_rx *rx)
 {
 	size_t slot = rx->next % REL_RX_WINDOW;
 	struct rel_line *l = rx->held[slot];
@@ -173,7 +173,7 @@ struct rel_line *rel_rx_pop(struct rel_rx *rx)
 	return l;
 }
 
-void rel_rx_note_sent(struct rel_rx *rx, uint64_t upto, uint64_t now_us)
+void chatwire_rel_rx_note_sent(struct rel_rx *rx, uint64_t upto, uint64_t now_us)
 {
 	uint64_t last = rx->next + REL_RX_WINDOW - 1;
 	uint64_t from = rx->sent_known + 1 > rx->next ? rx->sent_known + 1 : rx->next;
@@ -186,7 +186,7 @@ void rel_rx_note_sent(struct rel_rx *rx, uint64_t upto, uint64_t now_us)
 		rx->sent_known = upto;
 }
 
-uint64_t rel_rx_sent_us(const struct rel_rx *rx, uint64_t seq, uint64_t fallback)
+uint64_t chatwire_rel_rx_sent_us(const struct rel_rx *rx, uint64_t seq, uint64_t fallback)
 {
 	/* A slot is written again only for seq + window, which needs next
 	 * past seq + 1: a message just delivered still has its time. */
@@ -195,7 +195,7 @@ uint64_t rel_rx_sent_us(const struct rel_rx *rx, uint64_t seq, uint64_t fallback
 	return rx->sent_us[seq % REL_RX_WINDOW];
 }
 
-uint64_t rel_rx_ack(const struct rel_rx *rx)
+uint64_t chatwire_rel_rx_ack(const struct rel_rx *rx)
 {
 	return rx->next - 1;
 }

@@ -34,20 +34,20 @@ struct rel_tx {
 	uint64_t acked_bytes;     /* text bytes acknowledged so far, all told */
 };
 
-void rel_tx_init(struct rel_tx *tx);
-void rel_tx_free(struct rel_tx *tx);
+void chatwire_rel_tx_init(struct rel_tx *tx);
+void chatwire_rel_tx_free(struct rel_tx *tx);
 /* Queues a message; its seq, or 0 when REL_TX_MAX are unacknowledged (or
  * out of memory). */
-uint64_t rel_tx_push(struct rel_tx *tx, const char *line, size_t len);
+uint64_t chatwire_rel_tx_push(struct rel_tx *tx, const char *line, size_t len);
 /* The peer acknowledged everything up to ack. */
-void rel_tx_on_ack(struct rel_tx *tx, uint64_t ack, uint64_t now_us);
+void chatwire_rel_tx_on_ack(struct rel_tx *tx, uint64_t ack, uint64_t now_us);
 /* The first message to send now — new ones, or, once the timer ran out,
- * every unacknowledged one again — or NULL. Then call rel_tx_at() for the
- * following seqs and rel_tx_sent() with the last one sent. */
-const struct rel_line *rel_tx_first_due(struct rel_tx *tx, uint64_t now_us);
-const struct rel_line *rel_tx_at(const struct rel_tx *tx, uint64_t seq);
-void rel_tx_sent(struct rel_tx *tx, uint64_t upto_seq, uint64_t now_us);
-size_t rel_tx_unacked(const struct rel_tx *tx);
+ * every unacknowledged one again — or NULL. Then call chatwire_rel_tx_at() for the
+ * following seqs and chatwire_rel_tx_sent() with the last one sent. */
+const struct rel_line *chatwire_rel_tx_first_due(struct rel_tx *tx, uint64_t now_us);
+const struct rel_line *chatwire_rel_tx_at(const struct rel_tx *tx, uint64_t seq);
+void chatwire_rel_tx_sent(struct rel_tx *tx, uint64_t upto_seq, uint64_t now_us);
+size_t chatwire_rel_tx_unacked(const struct rel_tx *tx);
 
 /* The receiving side. */
 struct rel_rx {
@@ -65,24 +65,24 @@ struct rel_rx {
 };
 
 enum rel_verdict {
-	REL_DELIVER,   /* in order: deliver it, then rel_rx_pop() what it unblocked */
+	REL_DELIVER,   /* in order: deliver it, then chatwire_rel_rx_pop() what it unblocked */
 	REL_DUP,       /* seen before: drop (it is acknowledged again) */
 	REL_HELD,      /* ahead of a gap: kept until the gap fills */
 	REL_TOO_FAR,   /* beyond the window: drop; it will come again */
 };
 
-void rel_rx_init(struct rel_rx *rx);
-void rel_rx_free(struct rel_rx *rx);
-enum rel_verdict rel_rx_accept(struct rel_rx *rx, uint64_t seq, const char *line, size_t len);
+void chatwire_rel_rx_init(struct rel_rx *rx);
+void chatwire_rel_rx_free(struct rel_rx *rx);
+enum rel_verdict chatwire_rel_rx_accept(struct rel_rx *rx, uint64_t seq, const char *line, size_t len);
 /* The next held message that is now in order, or NULL; the caller frees it. */
-struct rel_line *rel_rx_pop(struct rel_rx *rx);
+struct rel_line *chatwire_rel_rx_pop(struct rel_rx *rx);
 /* A message numbered upto arrived at now_us: it and every one before it
  * had been sent by then (only the window from next on is kept). */
-void rel_rx_note_sent(struct rel_rx *rx, uint64_t upto, uint64_t now_us);
+void chatwire_rel_rx_note_sent(struct rel_rx *rx, uint64_t upto, uint64_t now_us);
 /* When seq (in the window, or just delivered) was known to have been sent;
  * unknown: fallback. */
-uint64_t rel_rx_sent_us(const struct rel_rx *rx, uint64_t seq, uint64_t fallback);
+uint64_t chatwire_rel_rx_sent_us(const struct rel_rx *rx, uint64_t seq, uint64_t fallback);
 /* The cumulative acknowledgement to send. */
-uint64_t rel_rx_ack(const struct rel_rx *rx);
+uint64_t chatwire_rel_rx_ack(const struct rel_rx *rx);
 
 #endif

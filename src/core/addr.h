@@ -34,6 +34,9 @@ const char *addr_format(const struct sockaddr *sa, char *buf, size_t n);
 void addr_copy(union addr_any *dst, const struct sockaddr *src);
 void addr_key_from(struct addr_key *key, const struct sockaddr *sa);
 bool addr_is_loopback(const struct sockaddr *sa);
+/* Same family, address and port (and IPv6 scope): the same peer. AF_INET
+ * and AF_INET6 only. */
+bool addr_equal(const struct sockaddr *a, const struct sockaddr *b);
 /* Appends the numeric address arg to list[0..*n) (at most max): a server's
  * repeatable --bind. -1 with "--bind ARG: reason" in err. */
 int addr_list_add(union addr_any *list, unsigned *n, unsigned max, const char *arg, char *err,

@@ -85,7 +85,7 @@ def test_help_lists_every_command():
                 "--name NAME", "-w SECS", "-4", "-6", "--version"]:
         assert cmd in text, cmd
     rc, out, err = run_client(["--version"])
-    assert rc == 0 and out == ["socklab chat-client version 0.1.0"]
+    assert rc == 0 and out == ["socklab chat-client 0.1.0"]
 
 
 @pytest.mark.parametrize("args, message", [
@@ -109,7 +109,7 @@ def test_bad_options_one_line_exit_2(args, message):
     rc, out, err = run_client(args)
     assert rc == 2
     assert out == []
-    assert err == ["socklab chat-client: " + message]
+    assert err == ["socklab chat-client: " + message, "Try 'socklab chat-client --help'."]
 
 
 # -- registration ---------------------------------------------------------------

@@ -15,13 +15,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct chat_dgram d, again;
 	struct chat_builder b;
 
-	if (chat_dgram_parse(data, size, &d) != CHAT_OK)
+	if (chatwire_dgram_parse(data, size, &d) != CHAT_OK)
 		return 0;
-	chat_builder_start(&b, d.has_token, d.token, d.ack);
+	chatwire_builder_start(&b, d.has_token, d.token, d.ack);
 	for (unsigned i = 0; i < d.n; i++)
-		if (!chat_builder_add(&b, d.msgs[i].seq, d.msgs[i].line, d.msgs[i].len))
+		if (!chatwire_builder_add(&b, d.msgs[i].seq, d.msgs[i].line, d.msgs[i].len))
 			return 0; /* a canonical rewrite may be longer (never here: same text) */
-	if (chat_dgram_parse(b.buf, b.len, &again) != CHAT_OK || again.n != d.n ||
+	if (chatwire_dgram_parse(b.buf, b.len, &again) != CHAT_OK || again.n != d.n ||
 	    again.ack != d.ack || again.token != d.token)
 		abort();
 	for (unsigned i = 0; i < d.n; i++)

@@ -12,27 +12,27 @@
 
 #include "chat_client/commands.h"
 
-static struct chat_cmd cmd;
+static struct chatcli_cmd cmd;
 
-static const struct chat_cmd *parse_in(const char *line, const char *room, const char *poke)
+static const struct chatcli_cmd *parse_in(const char *line, const char *room, const char *poke)
 {
-	struct chat_target t;
+	struct chatcli_target t;
 
-	chat_target_clear(&t);
+	chatcli_target_clear(&t);
 	strcpy(t.room, room);
 	strcpy(t.poke, poke);
-	chat_cmd_parse(line, strlen(line), &t, &cmd);
+	chatcli_cmd_parse(line, strlen(line), &t, &cmd);
 	return &cmd;
 }
 
-static const struct chat_cmd *parse(const char *line)
+static const struct chatcli_cmd *parse(const char *line)
 {
 	return parse_in(line, "", "");
 }
 
-static void assert_sends(const struct chat_cmd *c, const char *msg)
+static void assert_sends(const struct chatcli_cmd *c, const char *msg)
 {
-	assert_int_equal(c->kind, CHAT_CMD_SEND);
+	assert_int_equal(c->kind, CHATCLI_CMD_SEND);
 	assert_int_equal(c->len, strlen(msg));
 	assert_memory_equal(c->line, msg, c->len);
 }
@@ -47,8 +47,8 @@ static void test_seed_table(void **state)
 	assert_sends(parse("$roomjoin dev-2.x"), "JOIN dev-2.x");
 	assert_sends(parse("$roomleave"), "LEAVE");
 	assert_sends(parse("$kick"), "KICK");
-	assert_int_equal(parse("$help")->kind, CHAT_CMD_HELP);
-	assert_int_equal(parse("$quit")->kind, CHAT_CMD_QUIT);
+	assert_int_equal(parse("$help")->kind, CHATCLI_CMD_HELP);
+	assert_int_equal(parse("$quit")->kind, CHATCLI_CMD_QUIT);
 	/* spaces around words and a CR from a CRLF file do not matter */
 	assert_sends(parse("$poke   bob  \r"), "POKE bob");
 	assert_sends(parse("$UserList"), "USERS");
@@ -67,7 +67,7 @@ static void test_commands_that_move_the_target_wait(void **state)
 
 static void test_plain_lines_follow_the_target(void **state)
 {
-	const struct chat_cmd *c = parse_in("hello, world", "lobby", "");
+	const struct chatcli_cmd *c = parse_in("hello, world", "lobby", "");
 	assert_sends(c, "SAY hello, world");
 	assert_true(c->paced);
 	assert_null(c->await);
@@ -77,7 +77,7 @@ static void test_plain_lines_follow_the_target(void **state)
 	assert_sends(parse_in("  two  spaces\tand a tab ", "lobby", ""),
 		     "SAY   two  spaces\tand a tab ");
 	c = parse("hello");
-	assert_int_equal(c->kind, CHAT_CMD_ERROR);
+	assert_int_equal(c->kind, CHATCLI_CMD_ERROR);
 	assert_string_equal(c->text,
 			    "not in a room and no one poked: $roomjoin ROOM or $poke USER first");
 }
@@ -90,9 +90,9 @@ static void test_dollar_dollar_is_text(void **state)
 
 static void test_empty_lines_do_nothing(void **state)
 {
-	assert_int_equal(parse_in("", "lobby", "")->kind, CHAT_CMD_NONE);
-	assert_int_equal(parse_in("   \t ", "lobby", "")->kind, CHAT_CMD_NONE);
-	assert_int_equal(parse_in("\r", "lobby", "")->kind, CHAT_CMD_NONE);
+	assert_int_equal(parse_in("", "lobby", "")->kind, CHATCLI_CMD_NONE);
+	assert_int_equal(parse_in("   \t ", "lobby", "")->kind, CHATCLI_CMD_NONE);
+	assert_int_equal(parse_in("\r", "lobby", "")->kind, CHATCLI_CMD_NONE);
 }
 
 static void test_length_limit_is_exact(void **state)
@@ -101,88 +101,88 @@ static void test_length_limit_is_exact(void **state)
 
 	memset(line, 'x', sizeof(line));
 	line[CHAT_TEXT_MAX] = '\0';
-	const struct chat_cmd *c = parse_in(line, "lobby", "");
-	assert_int_equal(c->kind, CHAT_CMD_SEND);
+	const struct chatcli_cmd *c = parse_in(line, "lobby", "");
+	assert_int_equal(c->kind, CHATCLI_CMD_SEND);
 	assert_int_equal(c->len, 4 + CHAT_TEXT_MAX);
 	/* the longest PRIV fits a message line */
 	c = parse_in(line, "lobby", "abcdefghijabcdefghijabcdefghij12");
-	assert_int_equal(c->kind, CHAT_CMD_SEND);
+	assert_int_equal(c->kind, CHATCLI_CMD_SEND);
 	assert_true(c->len + 14 <= CHAT_LINE_MAX);
 
 	line[CHAT_TEXT_MAX] = 'x';
 	line[CHAT_TEXT_MAX + 1] = '\0';
 	c = parse_in(line, "lobby", "");
-	assert_int_equal(c->kind, CHAT_CMD_ERROR);
+	assert_int_equal(c->kind, CHATCLI_CMD_ERROR);
 	assert_string_equal(c->text, "line of 513 bytes is longer than 512: not sent (split it)");
 	/* "$$" and 511 bytes is a text of 512: "$" and the 511 */
 	char dd[CHAT_TEXT_MAX + 3] = "$$";
 	memset(dd + 2, 'y', CHAT_TEXT_MAX - 1);
 	dd[CHAT_TEXT_MAX + 1] = '\0';
 	c = parse_in(dd, "lobby", "");
-	assert_int_equal(c->kind, CHAT_CMD_SEND);
+	assert_int_equal(c->kind, CHATCLI_CMD_SEND);
 	assert_int_equal(c->len, 4 + CHAT_TEXT_MAX);
 	assert_memory_equal(c->line, "SAY $yy", 7);
 	dd[CHAT_TEXT_MAX + 1] = 'y';
 	dd[CHAT_TEXT_MAX + 2] = '\0';
-	assert_int_equal(parse_in(dd, "lobby", "")->kind, CHAT_CMD_ERROR);
+	assert_int_equal(parse_in(dd, "lobby", "")->kind, CHATCLI_CMD_ERROR);
 }
 
 static void test_control_characters_are_refused(void **state)
 {
-	const struct chat_cmd *c = parse_in("bell\a here", "lobby", "");
-	assert_int_equal(c->kind, CHAT_CMD_ERROR);
+	const struct chatcli_cmd *c = parse_in("bell\a here", "lobby", "");
+	assert_int_equal(c->kind, CHATCLI_CMD_ERROR);
 	assert_string_equal(c->text, "line has a control character (0x07) at byte 5: not sent");
-	assert_int_equal(parse_in("esc \x1b[2J", "lobby", "")->kind, CHAT_CMD_ERROR);
-	assert_int_equal(parse_in("del \x7f", "lobby", "")->kind, CHAT_CMD_ERROR);
-	assert_int_equal(parse_in("cr\r in the middle", "lobby", "")->kind, CHAT_CMD_ERROR);
-	assert_int_equal(parse_in("$poke b\x01ob", "lobby", "")->kind, CHAT_CMD_ERROR);
+	assert_int_equal(parse_in("esc \x1b[2J", "lobby", "")->kind, CHATCLI_CMD_ERROR);
+	assert_int_equal(parse_in("del \x7f", "lobby", "")->kind, CHATCLI_CMD_ERROR);
+	assert_int_equal(parse_in("cr\r in the middle", "lobby", "")->kind, CHATCLI_CMD_ERROR);
+	assert_int_equal(parse_in("$poke b\x01ob", "lobby", "")->kind, CHATCLI_CMD_ERROR);
 	/* UTF-8 is text */
 	assert_sends(parse_in("grüße ☺", "lobby", ""), "SAY grüße ☺");
 }
 
 static void test_unknown_commands_list_the_commands(void **state)
 {
-	const struct chat_cmd *c = parse("$bogus arg");
-	assert_int_equal(c->kind, CHAT_CMD_ERROR);
+	const struct chatcli_cmd *c = parse("$bogus arg");
+	assert_int_equal(c->kind, CHATCLI_CMD_ERROR);
 	assert_string_equal(c->text, "unknown command $bogus — commands: $userlist $roomlist $who "
 				     "$poke USER $roomcreate ROOM $roomjoin ROOM $roomleave $kick "
 				     "$help $quit");
-	assert_int_equal(parse("$")->kind, CHAT_CMD_ERROR);
+	assert_int_equal(parse("$")->kind, CHATCLI_CMD_ERROR);
 	assert_non_null(strstr(parse("$")->text, "unknown command $ —"));
 	/* a long command name is cut in the message, never overflows it */
 	char longcmd[700] = "$";
 	memset(longcmd + 1, 'z', 600);
 	longcmd[601] = '\0';
 	c = parse(longcmd);
-	assert_int_equal(c->kind, CHAT_CMD_ERROR);
-	assert_true(strlen(c->text) < CHAT_CMD_TEXT_MAX);
+	assert_int_equal(c->kind, CHATCLI_CMD_ERROR);
+	assert_true(strlen(c->text) < CHATCLI_CMD_TEXT_MAX);
 }
 
 static void test_bad_arguments(void **state)
 {
-	const struct chat_cmd *c = parse("$poke");
-	assert_int_equal(c->kind, CHAT_CMD_ERROR);
+	const struct chatcli_cmd *c = parse("$poke");
+	assert_int_equal(c->kind, CHATCLI_CMD_ERROR);
 	assert_string_equal(c->text, "$poke takes one USER: $poke USER");
 	assert_string_equal(parse("$roomjoin a b")->text, "$roomjoin takes one ROOM: $roomjoin ROOM");
 	assert_string_equal(parse("$userlist now")->text, "$userlist takes no arguments");
 	assert_string_equal(parse("$quit now")->text, "$quit takes no arguments");
 	c = parse("$roomcreate -x");
-	assert_int_equal(c->kind, CHAT_CMD_ERROR);
+	assert_int_equal(c->kind, CHATCLI_CMD_ERROR);
 	assert_string_equal(c->text, "'-x' is not a room name: 1 to 32 of A-Z a-z 0-9 _ - . "
 				     "starting with a letter or digit");
-	assert_int_equal(parse("$poke abcdefghijabcdefghijabcdefghij123")->kind, CHAT_CMD_ERROR);
+	assert_int_equal(parse("$poke abcdefghijabcdefghijabcdefghij123")->kind, CHATCLI_CMD_ERROR);
 	assert_sends(parse("$poke abcdefghijabcdefghijabcdefghij12"),
 		     "POKE abcdefghijabcdefghijabcdefghij12");
-	assert_int_equal(parse("$poke b@d")->kind, CHAT_CMD_ERROR);
+	assert_int_equal(parse("$poke b@d")->kind, CHATCLI_CMD_ERROR);
 }
 
 static void test_joining_my_own_room(void **state)
 {
-	const struct chat_cmd *c = parse_in("$roomjoin lobby", "lobby", "bob");
-	assert_int_equal(c->kind, CHAT_CMD_UNPOKE);
+	const struct chatcli_cmd *c = parse_in("$roomjoin lobby", "lobby", "bob");
+	assert_int_equal(c->kind, CHATCLI_CMD_UNPOKE);
 	assert_string_equal(c->text, "plain lines go to lobby again");
 	c = parse_in("$roomjoin lobby", "lobby", "");
-	assert_int_equal(c->kind, CHAT_CMD_NOTE);
+	assert_int_equal(c->kind, CHATCLI_CMD_NOTE);
 	assert_string_equal(c->text, "already in lobby");
 	assert_sends(parse_in("$roomjoin dev", "lobby", "bob"), "JOIN dev");
 }

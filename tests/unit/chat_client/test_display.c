@@ -15,35 +15,35 @@
 #include "chat_client/display.h"
 #include "chat_client/target.h"
 
-static struct chat_display disp;
-static struct chat_event ev;
+static struct chatcli_display disp;
+static struct chatcli_event ev;
 
-static const struct chat_event *event(const char *line)
+static const struct chatcli_event *event(const char *line)
 {
-	chat_event_parse(line, strlen(line), &ev);
+	chatcli_event_parse(line, strlen(line), &ev);
 	return &ev;
 }
 
 /* The line shown for a message, "" if none; where it goes in *out. */
-static const char *show(const char *msg, enum chat_out *out)
+static const char *show(const char *msg, enum chatcli_out *out)
 {
 	const char *line = "";
-	enum chat_out where = chat_display_event(&disp, event(msg), &line);
+	enum chatcli_out where = chatcli_display_event(&disp, event(msg), &line);
 	if (out)
 		*out = where;
-	return where == CHAT_OUT_NONE ? "" : line;
+	return where == CHATCLI_OUT_NONE ? "" : line;
 }
 
 static void assert_shows(const char *msg, const char *expect)
 {
-	enum chat_out where;
+	enum chatcli_out where;
 	assert_string_equal(show(msg, &where), expect);
-	assert_int_equal(where, CHAT_OUT_STDOUT);
+	assert_int_equal(where, CHATCLI_OUT_STDOUT);
 }
 
 static int setup(void **state)
 {
-	chat_display_init(&disp);
+	chatcli_display_init(&disp);
 	return 0;
 }
 
@@ -68,15 +68,15 @@ static void test_confirmations(void **state)
 	assert_shows("OK later things", "ok: later things");
 	/* WELCOME is told by the session, with the server's address */
 	assert_string_equal(show("WELCOME alice", NULL), "");
-	assert_int_equal(event("WELCOME alice")->kind, CHAT_EV_WELCOME);
+	assert_int_equal(event("WELCOME alice")->kind, CHATCLI_EV_WELCOME);
 }
 
 static void test_errors(void **state)
 {
 	assert_shows("ERR no-such-user there is no user bob", "error: there is no user bob");
 	assert_shows("ERR flood", "error: flood");
-	assert_int_equal(event("ERR no-session unknown")->kind, CHAT_EV_ERR);
-	assert_true(chat_event_what_is(&ev, "no-session"));
+	assert_int_equal(event("ERR no-session unknown")->kind, CHATCLI_EV_ERR);
+	assert_true(chatcli_event_what_is(&ev, "no-session"));
 }
 
 static void test_lists(void **state)
@@ -113,7 +113,7 @@ static void test_long_lists_are_bounded(void **state)
 			total = strlen(out);
 	}
 	assert_true(total > 1000 * 34);
-	assert_true(total < CHAT_DISPLAY_MAX + 128);
+	assert_true(total < CHATCLI_DISPLAY_MAX + 128);
 	assert_non_null(strstr(disp.out, "users: u000000000000000000000000000000, "));
 	assert_non_null(strstr(disp.out, " more"));
 	/* and the next list is whole again */
@@ -122,78 +122,78 @@ static void test_long_lists_are_bounded(void **state)
 
 static void test_unknown_and_malformed(void **state)
 {
-	enum chat_out where;
+	enum chatcli_out where;
 	const char *bad[] = {
 		"HELLO there", "MSG lobby alice", "MSG lobby", "PRIV bob", "JOINED lobby",
 		"JOINED lobby bob extra", "KICKED -lobby carol", "LIST users maybe a", "LIST",
 		"OK", "OK join", "OK poke b@d", "ERR", "WELCOME", "MSG lo@bby alice hi",
 	};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-		assert_int_equal(event(bad[i])->kind, CHAT_EV_UNKNOWN);
+		assert_int_equal(event(bad[i])->kind, CHATCLI_EV_UNKNOWN);
 		char expect[128];
 		snprintf(expect, sizeof(expect), "unexpected message from the server: %s", bad[i]);
 		assert_string_equal(show(bad[i], &where), expect);
-		assert_int_equal(where, CHAT_OUT_STDERR);
+		assert_int_equal(where, CHATCLI_OUT_STDERR);
 	}
 }
 
 static void test_target_follows_confirmations(void **state)
 {
-	struct chat_target t;
-	char prompt[CHAT_PROMPT_MAX];
+	struct chatcli_target t;
+	char prompt[CHATCLI_PROMPT_MAX];
 
-	chat_target_clear(&t);
-	chat_target_prompt(&t, prompt, sizeof(prompt));
+	chatcli_target_clear(&t);
+	chatcli_target_prompt(&t, prompt, sizeof(prompt));
 	assert_string_equal(prompt, "> ");
-	chat_target_apply(&t, event("OK create lobby"));
+	chatcli_target_apply(&t, event("OK create lobby"));
 	assert_string_equal(t.room, "lobby");
-	chat_target_prompt(&t, prompt, sizeof(prompt));
+	chatcli_target_prompt(&t, prompt, sizeof(prompt));
 	assert_string_equal(prompt, "lobby> ");
-	chat_target_apply(&t, event("OK poke bob"));
+	chatcli_target_apply(&t, event("OK poke bob"));
 	assert_string_equal(t.poke, "bob");
 	assert_string_equal(t.room, "lobby"); /* poking keeps the room */
-	chat_target_prompt(&t, prompt, sizeof(prompt));
+	chatcli_target_prompt(&t, prompt, sizeof(prompt));
 	assert_string_equal(prompt, "@bob> ");
-	chat_target_apply(&t, event("OK join dev"));
+	chatcli_target_apply(&t, event("OK join dev"));
 	assert_string_equal(t.room, "dev");
 	assert_string_equal(t.poke, ""); /* joining ends the poke */
-	chat_target_apply(&t, event("KICKED other carol"));
+	chatcli_target_apply(&t, event("KICKED other carol"));
 	assert_string_equal(t.room, "dev");
-	chat_target_apply(&t, event("KICKED dev carol"));
+	chatcli_target_apply(&t, event("KICKED dev carol"));
 	assert_string_equal(t.room, "");
-	chat_target_apply(&t, event("OK join dev"));
-	chat_target_apply(&t, event("MSG dev x hi"));
-	chat_target_apply(&t, event("ERR no-such-room no"));
+	chatcli_target_apply(&t, event("OK join dev"));
+	chatcli_target_apply(&t, event("MSG dev x hi"));
+	chatcli_target_apply(&t, event("ERR no-such-room no"));
 	assert_string_equal(t.room, "dev");
-	chat_target_apply(&t, event("OK leave dev"));
+	chatcli_target_apply(&t, event("OK leave dev"));
 	assert_string_equal(t.room, "");
-	chat_target_prompt(&t, prompt, sizeof(prompt));
+	chatcli_target_prompt(&t, prompt, sizeof(prompt));
 	assert_string_equal(prompt, "> ");
 	/* the longest name fits the prompt */
-	chat_target_apply(&t, event("OK poke abcdefghijabcdefghijabcdefghij12"));
-	chat_target_prompt(&t, prompt, sizeof(prompt));
+	chatcli_target_apply(&t, event("OK poke abcdefghijabcdefghijabcdefghij12"));
+	chatcli_target_prompt(&t, prompt, sizeof(prompt));
 	assert_string_equal(prompt, "@abcdefghijabcdefghijabcdefghij12> ");
 }
 
 static void test_answers(void **state)
 {
-	assert_true(chat_event_answers(event("OK join lobby"), "join"));
-	assert_false(chat_event_answers(event("OK poke bob"), "join"));
-	assert_true(chat_event_answers(event("ERR no-such-room no room x"), "join"));
-	assert_false(chat_event_answers(event("ERR flood slow down"), "join"));
-	assert_false(chat_event_answers(event("ERR too-long"), "join"));
-	assert_false(chat_event_answers(event("MSG lobby a hi"), "join"));
-	assert_false(chat_event_answers(event("OK join lobby"), NULL));
+	assert_true(chatcli_event_answers(event("OK join lobby"), "join"));
+	assert_false(chatcli_event_answers(event("OK poke bob"), "join"));
+	assert_true(chatcli_event_answers(event("ERR no-such-room no room x"), "join"));
+	assert_false(chatcli_event_answers(event("ERR flood slow down"), "join"));
+	assert_false(chatcli_event_answers(event("ERR too-long"), "join"));
+	assert_false(chatcli_event_answers(event("MSG lobby a hi"), "join"));
+	assert_false(chatcli_event_answers(event("OK join lobby"), NULL));
 }
 
 /* Only refusals that a plain line alone can get change the exit status. */
 static void test_refuses_line(void **state)
 {
-	assert_true(chat_event_refuses_line(event("ERR flood more than 20 lines a second")));
-	assert_true(chat_event_refuses_line(event("ERR too-long a line is at most 512 bytes")));
-	assert_false(chat_event_refuses_line(event("ERR no-such-room no room x")));
-	assert_false(chat_event_refuses_line(event("MSG lobby a flood")));
-	assert_false(chat_event_refuses_line(event("OK join lobby")));
+	assert_true(chatcli_event_refuses_line(event("ERR flood more than 20 lines a second")));
+	assert_true(chatcli_event_refuses_line(event("ERR too-long a line is at most 512 bytes")));
+	assert_false(chatcli_event_refuses_line(event("ERR no-such-room no room x")));
+	assert_false(chatcli_event_refuses_line(event("MSG lobby a flood")));
+	assert_false(chatcli_event_refuses_line(event("OK join lobby")));
 }
 
 /* What another user or the server sends cannot drive the terminal: C1
@@ -201,7 +201,7 @@ static void test_refuses_line(void **state)
  * TCP chat escapes them (core/textesc), wherever they are shown. */
 static void test_hostile_bytes_are_escaped(void **state)
 {
-	enum chat_out where;
+	enum chatcli_out where;
 
 	assert_shows("MSG lobby mallory csi \xc2\x9b" "2J rlo \xe2\x80\xae" "evil \xff end \t tab",
 		     "[lobby] mallory: csi \\u009B2J rlo \\u202Eevil \\xff end \\t tab");
@@ -211,7 +211,7 @@ static void test_hostile_bytes_are_escaped(void **state)
 	assert_shows("LIST users end a\xc2\x9b b", "users: a\\u009B, b");
 	assert_string_equal(show("FROB \xe2\x80\xae\xff", &where),
 			    "unexpected message from the server: FROB \\u202E\\xff");
-	assert_int_equal(where, CHAT_OUT_STDERR);
+	assert_int_equal(where, CHATCLI_OUT_STDERR);
 	assert_shows("MSG lobby bob gr\xc3\xbc\xc3\x9f" "e \xe2\x9c\x93", "[lobby] bob: gr\xc3\xbc\xc3\x9f" "e \xe2\x9c\x93");
 }
 

@@ -187,6 +187,27 @@ static void test_is_loopback(void **state)
 	}
 }
 
+static void test_equal(void **state)
+{
+	union addr_any a = parse_ok("127.0.0.1"), b = parse_ok("127.0.0.1");
+	union addr_any c = parse_ok("::1"), d = parse_ok("::1");
+
+	addr_set_port(&a.sa, 7);
+	addr_set_port(&b.sa, 7);
+	assert_true(addr_equal(&a.sa, &b.sa));
+	addr_set_port(&b.sa, 8);
+	assert_false(addr_equal(&a.sa, &b.sa)); /* another port */
+	b = parse_ok("127.0.0.2");
+	addr_set_port(&b.sa, 7);
+	assert_false(addr_equal(&a.sa, &b.sa)); /* another address */
+	addr_set_port(&c.sa, 7);
+	addr_set_port(&d.sa, 7);
+	assert_true(addr_equal(&c.sa, &d.sa));
+	assert_false(addr_equal(&a.sa, &c.sa)); /* another family */
+	d.v6.sin6_scope_id = 2;
+	assert_false(addr_equal(&c.sa, &d.sa)); /* another scope */
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -200,6 +221,7 @@ int main(void)
 		cmocka_unit_test(test_key_v4_is_v4_mapped),
 		cmocka_unit_test(test_key_v6),
 		cmocka_unit_test(test_is_loopback),
+		cmocka_unit_test(test_equal),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
