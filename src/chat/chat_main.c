@@ -36,10 +36,6 @@ static int chat_tool_run(void *arg)
 }
 
 const struct tool chat_tool = {
-	.name = "chat",
-	.summary = "seed 003's TCP chat: two people, point to point, connect or listen",
-	.usage = chat_usage_text,
-	.cfg_size = sizeof(struct chat_config),
-	.parse = chat_tool_parse,
-	.run = chat_tool_run,
+	TOOL_FIELDS("chat", "seed 003's TCP chat: two people, point to point, connect or listen",
+		    chat_usage_text, struct chat_config, chat_tool_parse, chat_tool_run),
 };

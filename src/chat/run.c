@@ -53,7 +53,7 @@ static int chat_listen_start(struct chat_session *s)
 		return -1;
 	}
 	chat_local_str(s->lfd, where, sizeof(where));
-	out_line("listening on %s", where);
+	log_out_line("listening on %s", where);
 	return 0;
 }
 

@@ -144,7 +144,7 @@ int chat_ui_init(struct chat_ui *ui, struct event_base *base,
 	ui->ops = ops;
 	ui->ctx = ctx;
 	ui->tty = isatty(STDIN_FILENO) && isatty(STDOUT_FILENO);
-	ui->pollable = ui->tty || fd_pollable(STDIN_FILENO);
+	ui->pollable = ui->tty || sock_fd_pollable(STDIN_FILENO);
 	if (ui->pollable)
 		ui->ev_in = event_new(base, STDIN_FILENO, EV_READ | EV_PERSIST, chat_ui_on_input, ui);
 	else

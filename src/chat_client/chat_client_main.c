@@ -101,10 +101,6 @@ static enum tool_args chatcli_parse(int argc, char **argv, void *cfg, char *err,
 }
 
 const struct tool chatcli_tool = {
-	.name = "chat-client",
-	.summary = "seed 003's UDP chat client: users, rooms, private messages",
-	.usage = chatcli_usage_text,
-	.cfg_size = sizeof(struct chatcli_config),
-	.parse = chatcli_parse,
-	.run = chatcli_run,
+	TOOL_FIELDS("chat-client", "seed 003's UDP chat client: users, rooms, private messages",
+		    chatcli_usage_text, struct chatcli_config, chatcli_parse, chatcli_run),
 };

@@ -25,7 +25,7 @@ int chatcli_input_init(struct chatcli *c)
 	c->input = (struct chatcli_input_hooks){ .online = chatcli_input_online, .pump = chatcli_pump,
 					    .stop = chatcli_input_stop };
 	c->tty = isatty(STDIN_FILENO) == 1 && isatty(STDOUT_FILENO) == 1;
-	c->stdin_pollable = fd_pollable(STDIN_FILENO);
+	c->stdin_pollable = sock_fd_pollable(STDIN_FILENO);
 	if (linebuf_init(&c->in, CHATCLI_INPUT_MAX) < 0)
 		return -1;
 	if (c->stdin_pollable) {

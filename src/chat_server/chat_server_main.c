@@ -23,7 +23,7 @@ static void chatsrv_stop(struct chatsrv_server *srv)
 	if (srv->stopping)
 		return;
 	srv->stopping = true;
-	out_queue_closing();
+	log_out_queue_closing();
 	struct chatsrv_stats st = srv->stats;
 	st.retransmits += chatsrv_session_live_retransmits(srv);
 	chatsrv_report_stopped(&st, chatsrv_users_count(srv->users));
@@ -87,7 +87,7 @@ static int chatsrv_init_loop(struct chatsrv_server *srv)
 	if (!srv->proc)
 		return -1;
 	srv->base = proc_base(srv->proc);
-	if (out_queue_start(srv->base) < 0 ||
+	if (log_out_queue_start(srv->base) < 0 ||
 	    proc_on_signals(srv->proc, sigs, sizeof(sigs) / sizeof(sigs[0]), chatsrv_on_signal,
 			    srv) < 0)
 		return -1;
@@ -98,7 +98,7 @@ static int chatsrv_init_loop(struct chatsrv_server *srv)
 static void chatsrv_free(struct chatsrv_server *srv)
 {
 	chatsrv_sockets_close(srv);
-	out_queue_stop();
+	log_out_queue_stop();
 	if (srv->timer)
 		event_free(srv->timer);
 	proc_free(srv->proc);
@@ -123,7 +123,7 @@ static int chatsrv_run(void *arg)
 	union addr_any addrs[CHATSRV_MAX_BINDS];
 	int rc = 1;
 
-	out_set_mode(cfg->json ? OUT_JSON : OUT_TEXT);
+	log_out_set_mode(cfg->json ? OUT_JSON : OUT_TEXT);
 
 	bool have_v6 = cfg->nbinds > 0 || cfg->family == AF_INET || sock_have_ipv6();
 	if (!have_v6 && cfg->family == AF_INET6) {
@@ -157,10 +157,6 @@ out:
 }
 
 const struct tool chatsrv_tool = {
-	.name = "chat-server",
-	.summary = "seed 003's UDP chat server: an address book of users and rooms",
-	.usage = chatsrv_usage_text,
-	.cfg_size = sizeof(struct chatsrv_config),
-	.parse = chatsrv_parse,
-	.run = chatsrv_run,
+	TOOL_FIELDS("chat-server", "seed 003's UDP chat server: an address book of users and rooms",
+		    chatsrv_usage_text, struct chatsrv_config, chatsrv_parse, chatsrv_run),
 };

@@ -24,7 +24,7 @@ static uint64_t cookie_for_slot(const uint8_t secret[16], const struct sockaddr 
 	}
 	for (int i = 0; i < 8; i++)
 		m[19 + i] = (uint8_t)(slot >> (8 * i));
-	return siphash24(secret, m, sizeof(m));
+	return siphash_24(secret, m, sizeof(m));
 }
 
 uint64_t chatsrv_cookie_make(const uint8_t secret[16], const struct sockaddr *from,

@@ -16,7 +16,7 @@ size_t chatsrv_names_buckets(size_t max)
 
 size_t chatsrv_names_slot(const uint8_t key[16], size_t mask, const char *name, size_t len)
 {
-	return (size_t)siphash24(key, name, len) & mask;
+	return (size_t)siphash_24(key, name, len) & mask;
 }
 
 bool chatsrv_names_equal(const char *a, size_t alen, const char *b, size_t blen)

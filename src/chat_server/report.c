@@ -33,44 +33,44 @@ void chatsrv_report_listening(const struct sockaddr *addr)
 {
 	char ip[INET6_ADDRSTRLEN], full[ADDR_STRLEN];
 
-	if (out_mode() == OUT_JSON)
-		out_json(json_pack("{s:s,s:s,s:s,s:I}", "event", "listening", "proto", "udp", "addr",
+	if (log_out_mode() == OUT_JSON)
+		log_out_json(json_pack("{s:s,s:s,s:s,s:I}", "event", "listening", "proto", "udp", "addr",
 				   addr_ip_str(addr, ip, sizeof(ip)), "port",
 				   (json_int_t)addr_port(addr)));
 	else
-		out_line("listening udp %s", addr_format(addr, full, sizeof(full)));
+		log_out_line("listening udp %s", addr_format(addr, full, sizeof(full)));
 }
 
 void chatsrv_report_ready(unsigned nsockets)
 {
-	if (out_mode() == OUT_JSON)
-		out_json(json_pack("{s:s,s:I}", "event", "ready", "sockets", (json_int_t)nsockets));
+	if (log_out_mode() == OUT_JSON)
+		log_out_json(json_pack("{s:s,s:I}", "event", "ready", "sockets", (json_int_t)nsockets));
 	else
-		out_line("ready");
+		log_out_line("ready");
 }
 
 void chatsrv_report_register(const struct chatsrv_user *u)
 {
 	char full[ADDR_STRLEN];
 
-	if (out_mode() == OUT_JSON)
-		out_json(report_peer(json_pack("{s:s,s:s#}", "event", "register", "user", u->name,
+	if (log_out_mode() == OUT_JSON)
+		log_out_json(report_peer(json_pack("{s:s,s:s#}", "event", "register", "user", u->name,
 					       (int)u->name_len),
 				     &u->addr.sa));
 	else
-		out_line("register %s %s", u->name, addr_format(&u->addr.sa, full, sizeof(full)));
+		log_out_line("register %s %s", u->name, addr_format(&u->addr.sa, full, sizeof(full)));
 }
 
 void chatsrv_report_unregister(const struct chatsrv_user *u, const char *reason)
 {
 	char full[ADDR_STRLEN];
 
-	if (out_mode() == OUT_JSON) {
+	if (log_out_mode() == OUT_JSON) {
 		json_t *o = json_pack("{s:s,s:s#,s:s}", "event", "unregister", "user", u->name,
 				      (int)u->name_len, "reason", reason);
-		out_json(report_peer(o, &u->addr.sa));
+		log_out_json(report_peer(o, &u->addr.sa));
 	} else {
-		out_line("unregister %s %s reason=%s", u->name,
+		log_out_line("unregister %s %s reason=%s", u->name,
 			 addr_format(&u->addr.sa, full, sizeof(full)), reason);
 	}
 }
@@ -88,7 +88,7 @@ void chatsrv_report_room(const struct chatsrv_event *ev)
 	const char *what = report_room_names[ev->kind];
 	int rl = (int)ev->room_len;
 
-	if (out_mode() == OUT_JSON) {
+	if (log_out_mode() == OUT_JSON) {
 		json_t *o = json_pack("{s:s,s:s#}", "event", what, "room", ev->room, (int)ev->room_len);
 		if (ev->kind != CHATSRV_EV_REMOVE)
 			json_object_set_new(o, "user", json_stringn(ev->user->name, ev->user->name_len));
@@ -96,21 +96,21 @@ void chatsrv_report_room(const struct chatsrv_event *ev)
 			json_object_set_new(o, "reason", json_string(ev->reason));
 		if (ev->kind == CHATSRV_EV_KICK)
 			json_object_set_new(o, "kicked", json_integer((json_int_t)ev->count));
-		out_json(o);
+		log_out_json(o);
 		return;
 	}
 	switch (ev->kind) {
 	case CHATSRV_EV_REMOVE:
-		out_line("remove %.*s", rl, ev->room);
+		log_out_line("remove %.*s", rl, ev->room);
 		break;
 	case CHATSRV_EV_LEAVE:
-		out_line("leave %.*s %s reason=%s", rl, ev->room, ev->user->name, ev->reason);
+		log_out_line("leave %.*s %s reason=%s", rl, ev->room, ev->user->name, ev->reason);
 		break;
 	case CHATSRV_EV_KICK:
-		out_line("kick %.*s %s kicked=%" PRIu64, rl, ev->room, ev->user->name, ev->count);
+		log_out_line("kick %.*s %s kicked=%" PRIu64, rl, ev->room, ev->user->name, ev->count);
 		break;
 	default:
-		out_line("%s %.*s %s", what, rl, ev->room, ev->user->name);
+		log_out_line("%s %.*s %s", what, rl, ev->room, ev->user->name);
 		break;
 	}
 }
@@ -120,8 +120,8 @@ void chatsrv_report_message(const struct chatsrv_user *u, uint64_t seq, const ch
 {
 	char shown[TEXTESC_MAX(CHAT_LINE_MAX)];
 
-	if (out_mode() == OUT_JSON) {
-		out_json(json_pack("{s:s,s:s#,s:I,s:o}", "event", "msg", "user", u->name,
+	if (log_out_mode() == OUT_JSON) {
+		log_out_json(json_pack("{s:s,s:s#,s:I,s:o}", "event", "msg", "user", u->name,
 				   (int)u->name_len, "seq", (json_int_t)seq, "line",
 				   report_text(line, len)));
 		return;
@@ -130,33 +130,33 @@ void chatsrv_report_message(const struct chatsrv_user *u, uint64_t seq, const ch
 	if (len > CHAT_LINE_MAX)
 		len = CHAT_LINE_MAX;
 	textesc_term((const uint8_t *)line, len, shown);
-	out_line("msg %s %" PRIu64 " %s", u->name, seq, shown);
+	log_out_line("msg %s %" PRIu64 " %s", u->name, seq, shown);
 }
 
 void chatsrv_report_ignored(const struct sockaddr *from, const char *what, const char *why)
 {
 	char full[ADDR_STRLEN];
 
-	if (out_mode() == OUT_JSON)
-		out_json(report_peer(json_pack("{s:s,s:s,s:s}", "event", "ignored", "what", what,
+	if (log_out_mode() == OUT_JSON)
+		log_out_json(report_peer(json_pack("{s:s,s:s,s:s}", "event", "ignored", "what", what,
 					       "reason", why),
 				     from));
 	else
-		out_line("ignored %s %s reason=%s", addr_format(from, full, sizeof(full)), what, why);
+		log_out_line("ignored %s %s reason=%s", addr_format(from, full, sizeof(full)), what, why);
 }
 
 void chatsrv_report_suppressed(uint64_t n)
 {
-	if (out_mode() == OUT_JSON)
-		out_json(json_pack("{s:s,s:I}", "event", "suppressed", "count", (json_int_t)n));
+	if (log_out_mode() == OUT_JSON)
+		log_out_json(json_pack("{s:s,s:I}", "event", "suppressed", "count", (json_int_t)n));
 	else
-		out_line("suppressed %" PRIu64 " lines", n);
+		log_out_line("suppressed %" PRIu64 " lines", n);
 }
 
 void chatsrv_report_stopped(const struct chatsrv_stats *st, size_t active)
 {
-	if (out_mode() == OUT_JSON) {
-		out_json(json_pack("{s:s,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,"
+	if (log_out_mode() == OUT_JSON) {
+		log_out_json(json_pack("{s:s,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,"
 				   "s:I}",
 				   "event", "stopped", "in", (json_int_t)st->dgrams_in, "out",
 				   (json_int_t)st->dgrams_out, "malformed", (json_int_t)st->malformed,
@@ -172,7 +172,7 @@ void chatsrv_report_stopped(const struct chatsrv_stats *st, size_t active)
 				   (json_int_t)st->reg_limited));
 		return;
 	}
-	out_line("stopped in=%" PRIu64 " out=%" PRIu64 " malformed=%" PRIu64 " spoofed=%" PRIu64
+	log_out_line("stopped in=%" PRIu64 " out=%" PRIu64 " malformed=%" PRIu64 " spoofed=%" PRIu64
 		 " unregistered=%" PRIu64 " unknown_token=%" PRIu64 " retransmits=%" PRIu64
 		 " sessions=%" PRIu64 " active=%zu expired=%" PRIu64 " dropped=%" PRIu64
 		 " deferred=%" PRIu64 " send_errors=%" PRIu64 " cookies=%" PRIu64

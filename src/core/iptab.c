@@ -61,7 +61,7 @@ void iptab_free(struct iptab *t)
 
 static size_t iptab_slot(const struct iptab *t, const struct addr_key *key)
 {
-	return (size_t)siphash24(t->secret, key->ip, sizeof(key->ip)) & (t->nbuckets - 1);
+	return (size_t)siphash_24(t->secret, key->ip, sizeof(key->ip)) & (t->nbuckets - 1);
 }
 
 static struct iptab_node **iptab_link(struct iptab *t, const struct addr_key *key)

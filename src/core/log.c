@@ -19,9 +19,9 @@
 #include "core/logq.h"
 
 static char log_progname[LOG_PROG_MAX] = "socklab";
-static enum out_mode log_out_mode = OUT_TEXT;
+static enum log_out_mode log_mode_now = OUT_TEXT;
 
-/* Queued output (out_queue_start). */
+/* Queued output (log_out_queue_start). */
 static struct {
 	bool on;
 	bool dead;              /* the reader went away: lines are discarded */
@@ -75,14 +75,14 @@ void log_error_errno(int err, const char *fmt, ...)
 	va_end(ap);
 }
 
-void out_set_mode(enum out_mode mode)
+void log_out_set_mode(enum log_out_mode mode)
 {
-	log_out_mode = mode;
+	log_mode_now = mode;
 }
 
-enum out_mode out_mode(void)
+enum log_out_mode log_out_mode(void)
 {
-	return log_out_mode;
+	return log_mode_now;
 }
 
 static void out_queue_note_drops(void)
@@ -93,7 +93,7 @@ static void out_queue_note_drops(void)
 
 	if (n == 0)
 		return;
-	if (log_out_mode == OUT_JSON)
+	if (log_mode_now == OUT_JSON)
 		len = snprintf(line, sizeof(line), "{\"event\":\"log_dropped\",\"lines\":%" PRIu64 "}", n);
 	else
 		len = snprintf(line, sizeof(line), "log: %" PRIu64 " line%s dropped (output not read)", n,
@@ -184,7 +184,7 @@ static void out_emit(const char *text, size_t n)
 	fflush(stdout);
 }
 
-void out_line(const char *fmt, ...)
+void log_out_line(const char *fmt, ...)
 {
 	char buf[2048], *p = buf;
 	va_list ap;
@@ -207,7 +207,7 @@ void out_line(const char *fmt, ...)
 		free(p);
 }
 
-void out_json(json_t *obj)
+void log_out_json(json_t *obj)
 {
 	if (!obj)
 		return;
@@ -243,7 +243,7 @@ static int out_queue_open(bool *is_socket)
 	return open("/proc/self/fd/1", O_WRONLY | O_NONBLOCK | O_CLOEXEC);
 }
 
-int out_queue_start(struct event_base *base)
+int log_out_queue_start(struct event_base *base)
 {
 	bool is_socket;
 
@@ -266,7 +266,7 @@ int out_queue_start(struct event_base *base)
 	return 0;
 }
 
-void out_queue_closing(void)
+void log_out_queue_closing(void)
 {
 	if (!out_q.on || out_q.closing)
 		return;
@@ -275,11 +275,11 @@ void out_queue_closing(void)
 	out_q.close_end_us = out_q.progress_us + OUT_EXIT_MAX_MS * 1000ULL;
 }
 
-void out_queue_stop(void)
+void log_out_queue_stop(void)
 {
 	if (!out_q.on)
 		return;
-	out_queue_closing();
+	log_out_queue_closing();
 	do
 		out_queue_flush();
 	while ((logq_len(&out_q.q) > 0 || logq_dropped(&out_q.q) > 0) && out_queue_wait());

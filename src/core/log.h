@@ -17,17 +17,17 @@ void log_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* As log_error with ": strerror(err)" appended. */
 void log_error_errno(int err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
-enum out_mode { OUT_TEXT, OUT_JSON };
-void out_set_mode(enum out_mode mode);
-enum out_mode out_mode(void);
+enum log_out_mode { OUT_TEXT, OUT_JSON };
+void log_out_set_mode(enum log_out_mode mode);
+enum log_out_mode log_out_mode(void);
 /* Prints one line on stdout and flushes it. */
-void out_line(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void log_out_line(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Prints obj as one compact JSON line on stdout, then drops the reference. */
-void out_json(json_t *obj);
+void log_out_json(json_t *obj);
 
 /* Queued output, for servers: a reader that stops reading their stdout must
- * not stop them. When stdout is a pipe, a FIFO or a stream socket, out_line()
- * and out_json() queue whole lines (at most OUT_QUEUE_MAX bytes) that are
+ * not stop them. When stdout is a pipe, a FIFO or a stream socket, log_out_line()
+ * and log_out_json() queue whole lines (at most OUT_QUEUE_MAX bytes) that are
  * written without blocking as the reader takes them; a line that does not
  * fit is counted and dropped, and once the queue has room again one line
  * says how many: "log: N lines dropped (output not read)", or in JSON
@@ -45,12 +45,12 @@ void out_json(json_t *obj);
 struct event_base;
 /* Starts queued output on base's loop, when stdout is of a kind that needs
  * it; 0 (also when stdout stays as it is), -1 when out of memory. */
-int out_queue_start(struct event_base *base);
+int log_out_queue_start(struct event_base *base);
 /* The server is stopping (its last lines and summary follow): from now on a
  * line that does not fit waits for the reader, as long as OUT_EXIT_* allow. */
-void out_queue_closing(void);
+void log_out_queue_closing(void);
 /* Writes what is queued within the OUT_EXIT_* bounds, then leaves queued
  * output; call before base is freed. */
-void out_queue_stop(void);
+void log_out_queue_stop(void);
 
 #endif

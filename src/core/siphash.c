@@ -22,7 +22,7 @@ static void sip_round(uint64_t v[4])
 	v[2] += v[1]; v[1] = ROTL(v[1], 17); v[1] ^= v[2]; v[2] = ROTL(v[2], 32);
 }
 
-uint64_t siphash24(const uint8_t key[16], const void *data, size_t len)
+uint64_t siphash_24(const uint8_t key[16], const void *data, size_t len)
 {
 	const uint8_t *p = data;
 	uint64_t k0 = sip_le64(key), k1 = sip_le64(key + 8);

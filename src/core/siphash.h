@@ -6,6 +6,6 @@
 #include <stddef.h>
 #include <stdint.h>
 
-uint64_t siphash24(const uint8_t key[16], const void *data, size_t len);
+uint64_t siphash_24(const uint8_t key[16], const void *data, size_t len);
 
 #endif

@@ -161,7 +161,7 @@ int sock_set_mss(int fd, int mss)
 	return mss > 0 ? sock_set_int(fd, IPPROTO_TCP, TCP_MAXSEG, mss) : 0;
 }
 
-bool fd_pollable(int fd)
+bool sock_fd_pollable(int fd)
 {
 	int ep = epoll_create1(EPOLL_CLOEXEC);
 	struct epoll_event ev = { .events = EPOLLIN };

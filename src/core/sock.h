@@ -41,7 +41,7 @@ int sock_set_mss(int fd, int mss);
 int sock_error(int fd);
 /* True if fd can be watched by epoll: a socket, pipe or terminal, not a
  * regular file or /dev/null (those are always "ready"). */
-bool fd_pollable(int fd);
+bool sock_fd_pollable(int fd);
 /* True if this host can bind ::1 (IPv6 is on). */
 bool sock_have_ipv6(void);
 /* Raises the soft RLIMIT_NOFILE to the hard limit; returns the new soft limit. */

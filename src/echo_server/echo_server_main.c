@@ -20,7 +20,7 @@ static void echosrv_stop(struct echo_server *srv)
 	if (srv->stopping)
 		return;
 	srv->stopping = true;
-	out_queue_closing();
+	log_out_queue_closing();
 	echosrv_tcp_close_all(srv);
 	echosrv_report_stopped(srv);
 	proc_exit(srv->proc);
@@ -75,7 +75,7 @@ static int echosrv_init_loop(struct echo_server *srv)
 	if (!srv->proc)
 		return -1;
 	srv->base = proc_base(srv->proc);
-	if (out_queue_start(srv->base) < 0)
+	if (log_out_queue_start(srv->base) < 0)
 		return -1;
 	srv->conns.base = srv->base;
 	srv->conns.high_water = ECHO_SERVER_HIGH_WATER;
@@ -97,7 +97,7 @@ static int echosrv_init_loop(struct echo_server *srv)
 static void echosrv_free(struct echo_server *srv)
 {
 	echosrv_tcp_close_all(srv);
-	out_queue_stop();
+	log_out_queue_stop();
 	if (srv->lev)
 		evconnlistener_free(srv->lev); /* closes the fd */
 	else if (srv->fd >= 0)

@@ -143,7 +143,7 @@ static struct sb_slot *sb_set(struct srcbudget *b, uint8_t kind, const struct ad
 	buf[16] = kind;
 	buf[17] = (uint8_t)(port >> 8);
 	buf[18] = (uint8_t)port;
-	uint64_t h = siphash24(b->secret, buf, sizeof(buf));
+	uint64_t h = siphash_24(b->secret, buf, sizeof(buf));
 	return &b->slots[(size_t)(h & (b->nsets - 1)) * SRCBUDGET_WAYS];
 }
 

@@ -354,7 +354,7 @@ static void nc_relay_input_kind(struct relay *r)
 		fcntl(STDIN_FILENO, F_SETPIPE_SZ, RELAY_PIPE_SIZE); /* best effort */
 		r->in_nowait = true;
 	}
-	r->in_pollable = !r->hc.in_eof && !S_ISREG(st.st_mode) && fd_pollable(STDIN_FILENO);
+	r->in_pollable = !r->hc.in_eof && !S_ISREG(st.st_mode) && sock_fd_pollable(STDIN_FILENO);
 }
 
 void nc_relay_stream(const struct nc_config *cfg, int fd, struct nc_relay_result *res)

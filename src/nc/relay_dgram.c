@@ -125,7 +125,7 @@ static void urelay_on_input(evutil_socket_t fd, short what, void *arg)
 	u->res->dgrams_sent++;
 	u->res->sent += (uint64_t)w;
 	urelay_arm_wait(u);
-	if (!fd_pollable(STDIN_FILENO))
+	if (!sock_fd_pollable(STDIN_FILENO))
 		event_active(u->ev_in, EV_READ, 0);
 }
 
@@ -157,7 +157,7 @@ static void urelay_take_peer(struct urelay *u, const struct sockaddr *from, sock
 	}
 	if (!first)
 		return;
-	if (fd_pollable(STDIN_FILENO))
+	if (sock_fd_pollable(STDIN_FILENO))
 		event_add(u->ev_in, NULL);
 	else
 		event_active(u->ev_in, EV_READ, 0);
@@ -222,7 +222,7 @@ void nc_relay_dgram(const struct nc_config *cfg, int fd, struct nc_relay_result 
 		return;
 	}
 	sock_set_nonblock(fd, true);
-	if (fd_pollable(STDIN_FILENO))
+	if (sock_fd_pollable(STDIN_FILENO))
 		u.ev_in = event_new(u.base, STDIN_FILENO, EV_READ | EV_PERSIST, urelay_on_input, &u);
 	else
 		u.ev_in = event_new(u.base, -1, 0, urelay_on_input, &u);
@@ -233,7 +233,7 @@ void nc_relay_dgram(const struct nc_config *cfg, int fd, struct nc_relay_result 
 	if (cfg->wait_ms)
 		urelay_arm_wait(&u); /* -w is the idle timeout from the start */
 	if (!cfg->listen) {
-		if (fd_pollable(STDIN_FILENO))
+		if (sock_fd_pollable(STDIN_FILENO))
 			event_add(u.ev_in, NULL);
 		else
 			event_active(u.ev_in, EV_READ, 0);

@@ -233,7 +233,7 @@ void scan_report_host(struct scan_report *r, const struct scan_host *h)
 			report_table(r, h);
 		return;
 	}
-	/* out_json's format, without a flush per line: a full range is 65535. */
+	/* log_out_json's format, without a flush per line: a full range is 65535. */
 	const struct scan_table *tabs[2] = { &h->tcp, &h->udp };
 	for (int k = 0; k < 2; k++)
 		for (size_t i = 0; tabs[k]->proto && i < tabs[k]->n; i++) {
@@ -276,7 +276,7 @@ void scan_report_summary(struct scan_report *r, double secs)
 		char *line = o ? json_dumps(o, JSON_COMPACT | JSON_ENSURE_ASCII |
 						   JSON_REAL_PRECISION(6)) : NULL;
 		if (line)
-			out_line("%s", line);
+			log_out_line("%s", line);
 		free(line);
 		json_decref(o);
 		return;

@@ -240,7 +240,7 @@ static int scan_run(void *arg)
 	char err[SCAN_ERR_MAX + 128];
 	int status = 0;
 
-	out_set_mode(cfg->json ? OUT_JSON : OUT_TEXT);
+	log_out_set_mode(cfg->json ? OUT_JSON : OUT_TEXT);
 	if (scan_setup(st, err, sizeof(err)) < 0) {
 		log_error("%s", err);
 		scan_free(st);

@@ -37,32 +37,32 @@ void serve_report_listening(const struct listener *l)
 {
 	char ip[INET6_ADDRSTRLEN], full[ADDR_STRLEN];
 
-	if (out_mode() == OUT_JSON)
-		out_json(json_pack("{s:s,s:s,s:s,s:s,s:I}", "event", "listening", "service",
+	if (log_out_mode() == OUT_JSON)
+		log_out_json(json_pack("{s:s,s:s,s:s,s:s,s:I}", "event", "listening", "service",
 				   serve_service_name(l->svc), "proto", report_proto(l->proto), "addr",
 				   addr_ip_str(&l->addr.sa, ip, sizeof(ip)), "port",
 				   (json_int_t)addr_port(&l->addr.sa)));
 	else
-		out_line("listening %s %s %s", serve_service_name(l->svc), report_proto(l->proto),
+		log_out_line("listening %s %s %s", serve_service_name(l->svc), report_proto(l->proto),
 			 addr_format(&l->addr.sa, full, sizeof(full)));
 }
 
 void serve_report_ready(size_t nlisteners)
 {
-	if (out_mode() == OUT_JSON)
-		out_json(json_pack("{s:s,s:I}", "event", "ready", "listeners", (json_int_t)nlisteners));
+	if (log_out_mode() == OUT_JSON)
+		log_out_json(json_pack("{s:s,s:I}", "event", "ready", "listeners", (json_int_t)nlisteners));
 	else
-		out_line("ready %zu listeners", nlisteners);
+		log_out_line("ready %zu listeners", nlisteners);
 }
 
 void serve_report_start(enum service_id svc, const struct sockaddr *peer)
 {
 	char full[ADDR_STRLEN];
 
-	if (out_mode() == OUT_JSON)
-		out_json(report_peer_json("start", svc, "tcp", peer));
+	if (log_out_mode() == OUT_JSON)
+		log_out_json(report_peer_json("start", svc, "tcp", peer));
 	else
-		out_line("start %s tcp %s", serve_service_name(svc), addr_format(peer, full, sizeof(full)));
+		log_out_line("start %s tcp %s", serve_service_name(svc), addr_format(peer, full, sizeof(full)));
 }
 
 void serve_report_end(enum service_id svc, const struct sockaddr *peer, uint64_t in, uint64_t out,
@@ -70,13 +70,13 @@ void serve_report_end(enum service_id svc, const struct sockaddr *peer, uint64_t
 {
 	char full[ADDR_STRLEN];
 
-	if (out_mode() == OUT_JSON) {
+	if (log_out_mode() == OUT_JSON) {
 		json_t *o = report_bytes_json("end", svc, "tcp", peer, in, out);
 		json_object_set_new(o, "secs", json_real(secs));
 		json_object_set_new(o, "reason", json_string(reason));
-		out_json(o);
+		log_out_json(o);
 	} else {
-		out_line("end %s tcp %s in=%" PRIu64 " out=%" PRIu64 " secs=%.3f reason=%s",
+		log_out_line("end %s tcp %s in=%" PRIu64 " out=%" PRIu64 " secs=%.3f reason=%s",
 			 serve_service_name(svc), addr_format(peer, full, sizeof(full)), in, out, secs, reason);
 	}
 }
@@ -87,12 +87,12 @@ static void report_reason(const char *event, enum service_id svc, const char *pr
 {
 	char full[ADDR_STRLEN];
 
-	if (out_mode() == OUT_JSON) {
+	if (log_out_mode() == OUT_JSON) {
 		json_t *o = report_peer_json(event, svc, proto, peer);
 		json_object_set_new(o, "reason", json_string(reason));
-		out_json(o);
+		log_out_json(o);
 	} else {
-		out_line("%s %s %s %s reason=%s", event, serve_service_name(svc), proto,
+		log_out_line("%s %s %s %s reason=%s", event, serve_service_name(svc), proto,
 			 addr_format(peer, full, sizeof(full)), reason);
 	}
 }
@@ -106,11 +106,11 @@ void serve_report_dgram(enum service_id svc, const struct sockaddr *peer, uint64
 {
 	char full[ADDR_STRLEN];
 
-	if (out_mode() == OUT_JSON) {
+	if (log_out_mode() == OUT_JSON) {
 		json_t *o = report_bytes_json("dgram", svc, "udp", peer, in, out);
-		out_json(o);
+		log_out_json(o);
 	} else {
-		out_line("dgram %s udp %s in=%" PRIu64 " out=%" PRIu64, serve_service_name(svc),
+		log_out_line("dgram %s udp %s in=%" PRIu64 " out=%" PRIu64, serve_service_name(svc),
 			 addr_format(peer, full, sizeof(full)), in, out);
 	}
 }
@@ -122,25 +122,25 @@ void serve_report_drop(enum service_id svc, const struct sockaddr *peer, const c
 
 void serve_report_suppressed(const char *what, uint64_t n)
 {
-	if (out_mode() == OUT_JSON)
-		out_json(json_pack("{s:s,s:s,s:I}", "event", "suppressed", "what", what, "count",
+	if (log_out_mode() == OUT_JSON)
+		log_out_json(json_pack("{s:s,s:s,s:I}", "event", "suppressed", "what", what, "count",
 				   (json_int_t)n));
 	else
-		out_line("suppressed %" PRIu64 " %s lines", n, what);
+		log_out_line("suppressed %" PRIu64 " %s lines", n, what);
 }
 
 void serve_report_quotes(const char *file, size_t n)
 {
-	if (out_mode() == OUT_JSON)
-		out_json(json_pack("{s:s,s:s,s:I}", "event", "quotes", "file", file, "count",
+	if (log_out_mode() == OUT_JSON)
+		log_out_json(json_pack("{s:s,s:s,s:I}", "event", "quotes", "file", file, "count",
 				   (json_int_t)n));
 	else
-		out_line("quotes %zu from %s", n, file);
+		log_out_line("quotes %zu from %s", n, file);
 }
 
 void serve_report_stopped(const struct serve_stats *st)
 {
-	if (out_mode() == OUT_JSON) {
+	if (log_out_mode() == OUT_JSON) {
 		json_t *o = json_pack("{s:s,s:I,s:I,s:I,s:I,s:I}", "event", "stopped", "tcp",
 				      (json_int_t)st->tcp_conns, "tcp_refused", (json_int_t)st->tcp_refused,
 				      "udp_in", (json_int_t)st->udp_in, "udp_out", (json_int_t)st->udp_out,
@@ -150,9 +150,9 @@ void serve_report_stopped(const struct serve_stats *st)
 		json_object_set_new(o, "udp_loop", json_integer((json_int_t)st->udp_loop));
 		json_object_set_new(o, "udp_peer_rate", json_integer((json_int_t)st->udp_peer_rate));
 		json_object_set_new(o, "udp_shortened", json_integer((json_int_t)st->udp_shortened));
-		out_json(o);
+		log_out_json(o);
 	} else {
-		out_line("stopped tcp=%" PRIu64 " tcp_refused=%" PRIu64 " udp_in=%" PRIu64
+		log_out_line("stopped tcp=%" PRIu64 " tcp_refused=%" PRIu64 " udp_in=%" PRIu64
 			 " udp_out=%" PRIu64 " udp_dropped=%" PRIu64 " udp_over_budget=%" PRIu64
 			 " udp_loop=%" PRIu64 " udp_peer_rate=%" PRIu64 " udp_shortened=%" PRIu64,
 			 st->tcp_conns, st->tcp_refused, st->udp_in, st->udp_out, st->udp_dropped,

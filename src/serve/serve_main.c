@@ -24,7 +24,7 @@ static void serve_stop(struct server *srv)
 	if (srv->stopping)
 		return;
 	srv->stopping = true;
-	out_queue_closing();
+	log_out_queue_closing();
 	serve_listeners_close(srv);
 	serve_tcp_close_all(srv);
 	serve_report_stopped(&srv->stats);
@@ -126,7 +126,7 @@ static void serve_free(struct server *srv)
 {
 	serve_listeners_close(srv);
 	serve_tcp_close_all(srv);
-	out_queue_stop();
+	log_out_queue_stop();
 	proc_free(srv->proc);
 	iptab_free(srv->hosts);
 	srcbudget_free(srv->budget);
@@ -150,7 +150,7 @@ static int serve_run(void *arg)
 	union addr_any addrs[SERVE_MAX_BINDS];
 	int rc = 1;
 
-	out_set_mode(cfg->json ? OUT_JSON : OUT_TEXT);
+	log_out_set_mode(cfg->json ? OUT_JSON : OUT_TEXT);
 	bool have_v6 = cfg->nbinds > 0 || cfg->family == AF_INET || sock_have_ipv6();
 	if (!have_v6 && cfg->family == AF_INET6) {
 		log_error("cannot bind ::1: IPv6 is off on this host");
@@ -173,7 +173,7 @@ static int serve_run(void *arg)
 		long room = nofile - (long)srv.nlisteners - SERVE_FD_RESERVE;
 		srv.max_conns = room > 1 ? (uint64_t)room : 1;
 	}
-	if (serve_init_loop(&srv) < 0 || out_queue_start(srv.base) < 0) {
+	if (serve_init_loop(&srv) < 0 || log_out_queue_start(srv.base) < 0) {
 		log_error("cannot set up the event loop");
 		goto out;
 	}

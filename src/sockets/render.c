@@ -130,7 +130,7 @@ void sockets_render_json(const struct sockets_list *l, unsigned long draw)
 			json_object_set_new(o, "draw", json_integer((json_int_t)draw));
 			json_object_set_new(o, "change", change ? json_string(change) : json_null());
 		}
-		out_json(o);
+		log_out_json(o);
 	}
 }
 
@@ -183,7 +183,7 @@ static void sockets_print_row(const char *mark, const char *const cells[SOCKETS_
 	while (at > 0 && line[at - 1] == ' ')
 		at--;
 	line[at] = '\0';
-	out_line("%s", line);
+	log_out_line("%s", line);
 }
 
 void sockets_render_table(const struct sockets_list *l, bool marks)

@@ -44,7 +44,7 @@ static int sockets_run(void *cfg)
 	const struct sockets_opts *o = cfg;
 	struct sockets_netlink nl;
 
-	out_set_mode(o->json ? OUT_JSON : OUT_TEXT);
+	log_out_set_mode(o->json ? OUT_JSON : OUT_TEXT);
 	if (sockets_netlink_open(&nl) < 0) {
 		log_error_errno(errno, "cannot open a netlink sock_diag socket");
 		return 1;

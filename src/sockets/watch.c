@@ -29,14 +29,14 @@ static void sockets_watch_header(const struct sockets_watcher *w, size_t n,
 				 const struct sockets_diff_counts *d)
 {
 	if (w->o->json) {
-		out_json(json_pack("{s:I,s:I,s:I,s:I}", "draw", (json_int_t)w->draws, "sockets",
+		log_out_json(json_pack("{s:I,s:I,s:I,s:I}", "draw", (json_int_t)w->draws, "sockets",
 				   (json_int_t)n, "appeared", (json_int_t)d->appeared, "went",
 				   (json_int_t)d->went));
 		return;
 	}
 	if (w->tty)
 		fputs("\033[H\033[2J", stdout); /* home, clear */
-	out_line("draw %lu, every %.1f s: %zu socket%s, %zu appeared, %zu went", w->draws,
+	log_out_line("draw %lu, every %.1f s: %zu socket%s, %zu appeared, %zu went", w->draws,
 		 (double)w->o->watch_ms / 1000.0, n, n == 1 ? "" : "s", d->appeared, d->went);
 }
 
@@ -73,7 +73,7 @@ static bool sockets_watch_draw(struct sockets_watcher *w)
 		sockets_watch_header(w, n, &d);
 		sockets_render_table(&w->cur, true);
 		if (!w->tty)
-			out_line("%s", "");
+			log_out_line("%s", "");
 	}
 	struct sockets_list t = w->prev;
 	w->prev = w->keep;

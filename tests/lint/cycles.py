@@ -8,6 +8,7 @@ more files. Calls go one way inside a folder; where a lower file must reach
 back, it calls a callback it was given, which nm does not see as an edge.
 
   cycles.py BUILD_DIR UNIT...     exit 0 when no folder has a cycle
+  (a UNIT may be TARGET:FOLDER, e.g. trace_preload:trace/preload)
 """
 import glob
 import os
@@ -60,15 +61,17 @@ def components(nodes, edges):
 
 
 def unit_cycles(build, unit):
-    base = os.path.join(build, "CMakeFiles", "socklab_%s.dir" % unit)
+    # UNIT, or TARGET:FOLDER for a target whose folder is not its name
+    # (trace_preload:trace/preload).
+    target, folder = unit.split(":", 1) if ":" in unit else (unit, unit)
+    base = os.path.join(build, "CMakeFiles", "socklab_%s.dir" % target)
     src = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "..")
     # Objects of sources that still exist (a moved file leaves its old .o).
-    objs = sorted(o for o in glob.glob(os.path.join(base, "src", unit, "**", "*.o"), recursive=True)
+    objs = sorted(o for o in glob.glob(os.path.join(base, "src", folder, "**", "*.o"), recursive=True)
                   if os.path.exists(os.path.join(src, os.path.relpath(o, base)[:-2])))
     if not objs:
         return None, []
-    name = {o: os.path.relpath(o, os.path.join(build, "CMakeFiles", "socklab_%s.dir" % unit))[:-2]
-            for o in objs}
+    name = {o: os.path.relpath(o, base)[:-2] for o in objs}
     defs, uses = {}, {}
     for o in objs:
         defs[o], uses[o] = symbols(o)
@@ -93,7 +96,7 @@ def main(argv):
             bad += 1
             continue
         for c in cycles:
-            print("src/%s: files that call each other in a circle: %s" % (unit, ", ".join(c)))
+            print("%s: files that call each other in a circle: %s" % (unit, ", ".join(c)))
             bad += 1
     if bad:
         return 1
