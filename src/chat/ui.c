@@ -27,7 +27,7 @@ static bool chat_ui_atexit_done;
 static void chat_ui_rl_remove(void)
 {
 	if (chat_ui_rl_installed) {
-		rl_callback_handler_remove(); /* puts the terminal settings back */
+		rlterm_remove(); /* puts the terminal settings back */
 		chat_ui_rl_installed = false;
 	}
 }
@@ -273,10 +273,8 @@ void chat_ui_suspend(struct chat_ui *ui)
 	bool rl = ui->tty && chat_ui_rl_installed;
 
 	if (rl)
-		rl_cleanup_after_signal();
+		rlterm_suspend();
 	raise(SIGSTOP);
-	if (rl) {
-		rl_reset_after_signal();
-		rl_forced_update_display();
-	}
+	if (rl)
+		rlterm_resume();
 }

@@ -53,7 +53,7 @@ void chatcli_term_stop(struct chatcli *c)
 	if (!c->rl_active)
 		return;
 	c->rl_active = false;
-	rl_callback_handler_remove(); /* the terminal's settings come back */
+	rlterm_remove(); /* the terminal's settings come back */
 	if (!term_in_handler) {
 		/* leave the prompt's line (and anything half typed) as it is */
 		fputc('\n', rl_outstream);
