@@ -83,7 +83,7 @@ static int chatsrv_init_loop(struct chatsrv_server *srv)
 	 * closed) must not cost the counters. */
 	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP };
 
-	srv->proc = proc_new();
+	srv->proc = proc_new_with(PROC_CHANGELIST);
 	if (!srv->proc)
 		return -1;
 	srv->base = proc_base(srv->proc);
