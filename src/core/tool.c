@@ -19,12 +19,9 @@ static void tool_version(const struct tool *t)
 int tool_main(const struct tool *t, int argc, char **argv)
 {
 	char prog[64], err[TOOL_ERR_MAX] = "";
-	void *cfg;
+	void *cfg = calloc(1, t->cfg_size ? t->cfg_size : 1);
 	int status;
 
-	if (t->own_main)
-		return t->own_main(argc, argv);
-	cfg = calloc(1, t->cfg_size ? t->cfg_size : 1);
 	snprintf(prog, sizeof(prog), "socklab %s", t->name);
 	log_set_prog(prog);
 	if (!cfg) {

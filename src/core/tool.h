@@ -45,9 +45,6 @@ struct tool {
 	/* Runs the tool; returns the exit status (0, 1). */
 	int (*run)(void *cfg);
 	unsigned flags;
-	/* A tool still running its own frame (while tools move over to this
-	 * one; to be removed): tool_main hands it argc and argv. */
-	int (*own_main)(int argc, char **argv);
 };
 
 /* The fields every descriptor fills, in this order; more (.flags,
