@@ -38,8 +38,8 @@ const char chat_usage_text[] =
 enum { OPT_NAME = 256, OPT_NO_FALLBACK };
 
 static const struct option chat_long_options[] = {
-	{ "name", required_argument, NULL, OPT_NAME },
-	{ "no-fallback", no_argument, NULL, OPT_NO_FALLBACK },
+	OPT_VALUE("name", OPT_NAME),
+	OPT_FLAG("no-fallback", OPT_NO_FALLBACK),
 	TOOL_LONG_OPTIONS_END,
 };
 

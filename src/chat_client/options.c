@@ -51,7 +51,7 @@ const char chatcli_usage_text[] =
 enum { OPT_NAME = 256 };
 
 static const struct option chatcli_long_options[] = {
-	{ "name", required_argument, NULL, OPT_NAME },
+	OPT_VALUE("name", OPT_NAME),
 	TOOL_LONG_OPTIONS_END,
 };
 

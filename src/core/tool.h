@@ -17,13 +17,16 @@ enum tool_args {
 	TOOL_ARGS_USAGE,   /* the reason is in err: exit 2 */
 };
 
+/* A row of a getopt_long table: an option without a value (a flag) or
+ * with one. */
+#define OPT_FLAG(name, val) { (name), no_argument, NULL, (val) }
+#define OPT_VALUE(name, val) { (name), required_argument, NULL, (val) }
+
 /* The getopt_long value of --version in every tool (-h is --help). */
 #define TOOL_OPT_VERSION 0x7f00
-/* The entries every tool's long-option table ends with. */
-#define TOOL_LONG_OPTIONS_END                                  \
-	{ "help", no_argument, NULL, 'h' },                    \
-	{ "version", no_argument, NULL, TOOL_OPT_VERSION },    \
-	{ NULL, 0, NULL, 0 }
+/* The rows every tool's long-option table ends with. */
+#define TOOL_LONG_OPTIONS_END \
+	OPT_FLAG("help", 'h'), OPT_FLAG("version", TOOL_OPT_VERSION), { NULL, 0, NULL, 0 }
 
 enum tool_flags {
 	/* SIGPIPE keeps its default: the tool writes to no socket, and a

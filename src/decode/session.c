@@ -13,18 +13,18 @@
 enum { OPT_JSON = 256, OPT_EXPLAIN, OPT_FLOWS, OPT_UTC };
 
 static const struct option longopts[] = {
-	{ "json", no_argument, NULL, OPT_JSON },
-	{ "explain", no_argument, NULL, OPT_EXPLAIN },
-	{ "flows", no_argument, NULL, OPT_FLOWS },
-	{ "hex", no_argument, NULL, 'X' },
-	{ "relative", no_argument, NULL, 'r' },
-	{ "link", no_argument, NULL, 'e' },
-	{ "count", required_argument, NULL, 'c' },
-	{ "utc", no_argument, NULL, OPT_UTC },
-	{ "interface", required_argument, NULL, 'i' },
-	{ "write", required_argument, NULL, 'w' },
-	{ "list-interfaces", no_argument, NULL, 'D' },
-	{ "snaplen", required_argument, NULL, 's' },
+	OPT_FLAG("json", OPT_JSON),
+	OPT_FLAG("explain", OPT_EXPLAIN),
+	OPT_FLAG("flows", OPT_FLOWS),
+	OPT_FLAG("hex", 'X'),
+	OPT_FLAG("relative", 'r'),
+	OPT_FLAG("link", 'e'),
+	OPT_VALUE("count", 'c'),
+	OPT_FLAG("utc", OPT_UTC),
+	OPT_VALUE("interface", 'i'),
+	OPT_VALUE("write", 'w'),
+	OPT_FLAG("list-interfaces", 'D'),
+	OPT_VALUE("snaplen", 's'),
 	TOOL_LONG_OPTIONS_END,
 };
 

@@ -14,15 +14,15 @@
 enum { OPT_IP = 256, OPT_TIMEOUT, OPT_AMP_FACTOR, OPT_AMP_CREDIT, OPT_UDP_RATE };
 
 static const struct option echo_long_options[] = {
-	{ "ip", required_argument, NULL, OPT_IP },
-	{ "protocol", required_argument, NULL, 't' },
-	{ "port", required_argument, NULL, 'p' },
-	{ "continuous", no_argument, NULL, 'c' },
-	{ "timeout", required_argument, NULL, OPT_TIMEOUT },
-	{ "idle-timeout", required_argument, NULL, OPT_TIMEOUT },
-	{ "amp-factor", required_argument, NULL, OPT_AMP_FACTOR },
-	{ "amp-credit", required_argument, NULL, OPT_AMP_CREDIT },
-	{ "udp-rate", required_argument, NULL, OPT_UDP_RATE },
+	OPT_VALUE("ip", OPT_IP),
+	OPT_VALUE("protocol", 't'),
+	OPT_VALUE("port", 'p'),
+	OPT_FLAG("continuous", 'c'),
+	OPT_VALUE("timeout", OPT_TIMEOUT),
+	OPT_VALUE("idle-timeout", OPT_TIMEOUT),
+	OPT_VALUE("amp-factor", OPT_AMP_FACTOR),
+	OPT_VALUE("amp-credit", OPT_AMP_CREDIT),
+	OPT_VALUE("udp-rate", OPT_UDP_RATE),
 	TOOL_LONG_OPTIONS_END,
 };
 

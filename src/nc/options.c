@@ -61,13 +61,13 @@ enum {
 };
 
 static const struct option nc_long_options[] = {
-	{ "reuseaddr", no_argument, NULL, OPT_REUSEADDR },
-	{ "no-shutdown", no_argument, NULL, OPT_NO_SHUTDOWN },
-	{ "nodelay", no_argument, NULL, OPT_NODELAY },
-	{ "sndbuf", required_argument, NULL, 'O' },
-	{ "rcvbuf", required_argument, NULL, 'I' },
-	{ "mss", required_argument, NULL, OPT_MSS },
-	{ "ttl", required_argument, NULL, 'M' },
+	OPT_FLAG("reuseaddr", OPT_REUSEADDR),
+	OPT_FLAG("no-shutdown", OPT_NO_SHUTDOWN),
+	OPT_FLAG("nodelay", OPT_NODELAY),
+	OPT_VALUE("sndbuf", 'O'),
+	OPT_VALUE("rcvbuf", 'I'),
+	OPT_VALUE("mss", OPT_MSS),
+	OPT_VALUE("ttl", 'M'),
 	TOOL_LONG_OPTIONS_END,
 };
 

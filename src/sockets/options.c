@@ -48,19 +48,19 @@ enum {
 };
 
 static const struct option sockets_long_options[] = {
-	{ "tcp", no_argument, NULL, 't' },
-	{ "udp", no_argument, NULL, 'u' },
-	{ "ipv4", no_argument, NULL, '4' },
-	{ "ipv6", no_argument, NULL, '6' },
-	{ "listening", no_argument, NULL, 'l' },
-	{ "all", no_argument, NULL, 'a' },
-	{ "numeric", no_argument, NULL, 'n' },
-	{ "processes", no_argument, NULL, 'p' },
-	{ "port", required_argument, NULL, OPT_PORT },
-	{ "pid", required_argument, NULL, OPT_PID },
-	{ "json", no_argument, NULL, OPT_JSON },
-	{ "watch", required_argument, NULL, OPT_WATCH },
-	{ "count", required_argument, NULL, OPT_COUNT },
+	OPT_FLAG("tcp", 't'),
+	OPT_FLAG("udp", 'u'),
+	OPT_FLAG("ipv4", '4'),
+	OPT_FLAG("ipv6", '6'),
+	OPT_FLAG("listening", 'l'),
+	OPT_FLAG("all", 'a'),
+	OPT_FLAG("numeric", 'n'),
+	OPT_FLAG("processes", 'p'),
+	OPT_VALUE("port", OPT_PORT),
+	OPT_VALUE("pid", OPT_PID),
+	OPT_FLAG("json", OPT_JSON),
+	OPT_VALUE("watch", OPT_WATCH),
+	OPT_VALUE("count", OPT_COUNT),
 	TOOL_LONG_OPTIONS_END,
 };
 

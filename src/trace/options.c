@@ -39,17 +39,17 @@ enum { OPT_SERVER = 256, OPT_JSON, OPT_SVG, OPT_PCAP, OPT_LOG, OPT_TIMEOUT,
        OPT_SERVER_WAIT, OPT_LINGER, OPT_UTF8 };
 
 static const struct option trace_long_options[] = {
-	{ "server", required_argument, NULL, OPT_SERVER },
-	{ "interface", required_argument, NULL, 'i' },
-	{ "json", no_argument, NULL, OPT_JSON },
-	{ "svg", required_argument, NULL, OPT_SVG },
-	{ "pcap", required_argument, NULL, OPT_PCAP },
-	{ "log", required_argument, NULL, OPT_LOG },
-	{ "timeout", required_argument, NULL, OPT_TIMEOUT },
-	{ "server-wait", required_argument, NULL, OPT_SERVER_WAIT },
-	{ "linger", required_argument, NULL, OPT_LINGER },
-	{ "utf8", no_argument, NULL, OPT_UTF8 },
-	{ "quiet", no_argument, NULL, 'q' },
+	OPT_VALUE("server", OPT_SERVER),
+	OPT_VALUE("interface", 'i'),
+	OPT_FLAG("json", OPT_JSON),
+	OPT_VALUE("svg", OPT_SVG),
+	OPT_VALUE("pcap", OPT_PCAP),
+	OPT_VALUE("log", OPT_LOG),
+	OPT_VALUE("timeout", OPT_TIMEOUT),
+	OPT_VALUE("server-wait", OPT_SERVER_WAIT),
+	OPT_VALUE("linger", OPT_LINGER),
+	OPT_FLAG("utf8", OPT_UTF8),
+	OPT_FLAG("quiet", 'q'),
 	TOOL_LONG_OPTIONS_END,
 };
 
