@@ -66,9 +66,7 @@ enum tool_args chat_parse_args(int argc, char **argv, struct chat_config *cfg,
 	memset(cfg, 0, sizeof(*cfg));
 	cfg->family = AF_UNSPEC;
 	cfg->connect_timeout_ms = CHAT_TCP_CONNECT_TIMEOUT_MS;
-	optind = 0;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":46w:h", chat_long_options, NULL)) != -1) {
+	OPT_EACH(c, argc, argv, ":46w:h", chat_long_options) {
 		switch (c) {
 		case '4': cfg->family = AF_INET; break;
 		case '6': cfg->family = AF_INET6; break;
@@ -82,11 +80,7 @@ enum tool_args chat_parse_args(int argc, char **argv, struct chat_config *cfg,
 			break;
 		case OPT_NAME: name = optarg; break;
 		case OPT_NO_FALLBACK: cfg->no_fallback = true; break;
-		case 'h': return TOOL_ARGS_HELP;
-		case TOOL_OPT_VERSION: return TOOL_ARGS_VERSION;
-		default:
-			opt_getopt_error(c, argv, optind, optopt, chat_long_options, err, errlen);
-			return TOOL_ARGS_USAGE;
+		default: return opt_getopt_default(c, argv, chat_long_options, err, errlen);
 		}
 	}
 	int rest = argc - optind;

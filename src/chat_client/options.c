@@ -94,9 +94,7 @@ enum tool_args chatcli_parse_args(int argc, char **argv, const char *login,
 
 	memset(cfg, 0, sizeof(*cfg));
 	cfg->wait_ms = CHATCLI_WAIT_MS;
-	optind = 0;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":46w:h", chatcli_long_options, NULL)) != -1) {
+	OPT_EACH(c, argc, argv, ":46w:h", chatcli_long_options) {
 		switch (c) {
 		case '4': v4 = true; break;
 		case '6': v6 = true; break;
@@ -107,11 +105,7 @@ enum tool_args chatcli_parse_args(int argc, char **argv, const char *login,
 				return tool_bad_value(err, errlen, "-w", optarg, "must be more than 0");
 			break;
 		case OPT_NAME: name = optarg; break;
-		case 'h': return TOOL_ARGS_HELP;
-		case TOOL_OPT_VERSION: return TOOL_ARGS_VERSION;
-		default:
-			opt_getopt_error(c, argv, optind, optopt, chatcli_long_options, err, errlen);
-			return TOOL_ARGS_USAGE;
+		default: return opt_getopt_default(c, argv, chatcli_long_options, err, errlen);
 		}
 	}
 	if (optind < argc)

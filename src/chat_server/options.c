@@ -196,9 +196,7 @@ enum tool_args chatsrv_parse_args(int argc, char **argv, struct chatsrv_config *
 	int c;
 
 	chatsrv_config_defaults(cfg);
-	optind = 0; /* a full rescan, also when called twice (tests) */
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":46b:qvh", chatsrv_long_options, NULL)) != -1) {
+	OPT_EACH(c, argc, argv, ":46b:qvh", chatsrv_long_options) {
 		int counted = chatsrv_count(c, optarg, cfg, err, errlen);
 		if (counted < 0)
 			return TOOL_ARGS_USAGE;
@@ -238,11 +236,7 @@ enum tool_args chatsrv_parse_args(int argc, char **argv, struct chatsrv_config *
 		case 'q': cfg->quiet = true; break;
 		case 'v': cfg->verbose = true; break;
 		case OPT_JSON: cfg->json = true; break;
-		case 'h': return TOOL_ARGS_HELP;
-		case TOOL_OPT_VERSION: return TOOL_ARGS_VERSION;
-		default:
-			opt_getopt_error(c, argv, optind, optopt, chatsrv_long_options, err, errlen);
-			return TOOL_ARGS_USAGE;
+		default: return opt_getopt_default(c, argv, chatsrv_long_options, err, errlen);
 		}
 	}
 	return chatsrv_check(cfg, argc, argv, err, errlen);

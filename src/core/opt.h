@@ -17,6 +17,14 @@ int opt_parse_size(const char *s, uint64_t max, uint64_t *out, const char **errs
 /* Seconds, possibly fractional ("0.5"), 0..max; returned in milliseconds. */
 int opt_parse_seconds(const char *s, uint64_t max_secs, uint64_t *out_ms, const char **errstr);
 
+/* The getopt_long loop of a parse function: from the first argument (a full
+ * rescan, also when a parser runs twice, as in tests) and with getopt's own
+ * messages off (opt_getopt_error words them):
+ *   OPT_EACH(c, argc, argv, ":46h", longopts) { switch (c) { … } } */
+#define OPT_EACH(c, argc, argv, shortopts, longopts)                                       \
+	for (optind = 0, opterr = 0;                                                       \
+	     ((c) = getopt_long((argc), (argv), (shortopts), (longopts), NULL)) != -1;)
+
 /* The one-line reason for getopt_long's ':' (missing value) or '?' (unknown
  * option, or a value given to a flag), naming the option as the user typed
  * it. Call with optind and optopt as getopt_long left them. */

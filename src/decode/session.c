@@ -130,9 +130,7 @@ static enum tool_args dec_parse_args(int argc, char **argv, bool capture, struct
 	memset(o, 0, sizeof(*o));
 	o->capture = capture;
 	o->snaplen = DEC_SNAPLEN_DEFAULT;
-	optind = 0; /* glibc re-initialises getopt fully only for 0 */
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, shortopts, longopts, NULL)) != -1) {
+	OPT_EACH(c, argc, argv, shortopts, longopts) {
 		const char *why;
 		uint64_t v;
 		switch (c) {

@@ -55,9 +55,7 @@ static enum tool_args echo_getopt(int argc, char **argv, enum echo_role role,
 	uint16_t port = ECHO_OPTS_PORT;
 	int c;
 
-	optind = 0;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":ct:hvp:", echo_long_options, NULL)) != -1) {
+	OPT_EACH(c, argc, argv, ":ct:hvp:", echo_long_options) {
 		switch (c) {
 		case 'c': o->continuous = true; break;
 		case 't':

@@ -185,9 +185,7 @@ enum tool_args nc_parse_args(int argc, char **argv, struct nc_config *cfg, char 
 	uint64_t ms;
 	int c;
 
-	optind = 0;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":46ulkznvNs:p:w:q:O:I:M:h", nc_long_options, NULL)) != -1) {
+	OPT_EACH(c, argc, argv, ":46ulkznvNs:p:w:q:O:I:M:h", nc_long_options) {
 		switch (c) {
 		case '4': cfg->family = AF_INET; break;
 		case '6': cfg->family = AF_INET6; break;
@@ -229,11 +227,7 @@ enum tool_args nc_parse_args(int argc, char **argv, struct nc_config *cfg, char 
 		case OPT_REUSEADDR: cfg->reuseaddr = true; break;
 		case OPT_NO_SHUTDOWN: cfg->no_shutdown = true; break;
 		case OPT_NODELAY: cfg->nodelay = true; break;
-		case 'h': return TOOL_ARGS_HELP;
-		case TOOL_OPT_VERSION: return TOOL_ARGS_VERSION;
-		default:
-			opt_getopt_error(c, argv, optind, optopt, nc_long_options, err, errlen);
-			return TOOL_ARGS_USAGE;
+		default: return opt_getopt_default(c, argv, nc_long_options, err, errlen);
 		}
 	}
 	int rest = argc - optind;

@@ -139,9 +139,7 @@ enum tool_args scan_parse_args(int argc, char **argv, struct scan_config *cfg, c
 	uint64_t v;
 	int c;
 
-	optind = 0;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":p:tu46bvo:h", scan_long_options, NULL)) != -1) {
+	OPT_EACH(c, argc, argv, ":p:tu46bvo:h", scan_long_options) {
 		switch (c) {
 		case 'p':
 			if (cfg->ports) {

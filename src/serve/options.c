@@ -176,9 +176,7 @@ enum tool_args serve_parse_args(int argc, char **argv, struct serve_config *cfg,
 	const char *why;
 	int c;
 
-	optind = 0; /* a full rescan, also when called twice (tests) */
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":46b:o:s:qvh", serve_long_options, NULL)) != -1) {
+	OPT_EACH(c, argc, argv, ":46b:o:s:qvh", serve_long_options) {
 		switch (c) {
 		case '4': cfg->family = AF_INET; break;
 		case '6': cfg->family = AF_INET6; break;

@@ -85,9 +85,7 @@ enum tool_args sockets_parse_args(int argc, char **argv, struct sockets_opts *o,
 	int c;
 
 	memset(o, 0, sizeof(*o));
-	optind = 0;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":tu46lanph", sockets_long_options, NULL)) != -1) {
+	OPT_EACH(c, argc, argv, ":tu46lanph", sockets_long_options) {
 		switch (c) {
 		case 't': o->tcp = true; break;
 		case 'u': o->udp = true; break;
@@ -121,11 +119,7 @@ enum tool_args sockets_parse_args(int argc, char **argv, struct sockets_opts *o,
 				return tool_bad_value(err, errlen, "--count", optarg, why);
 			have_count = true;
 			break;
-		case 'h': return TOOL_ARGS_HELP;
-		case TOOL_OPT_VERSION: return TOOL_ARGS_VERSION;
-		default:
-			opt_getopt_error(c, argv, optind, optopt, sockets_long_options, err, errlen);
-			return TOOL_ARGS_USAGE;
+		default: return opt_getopt_default(c, argv, sockets_long_options, err, errlen);
 		}
 	}
 	if (optind < argc) {

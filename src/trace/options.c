@@ -75,9 +75,7 @@ enum tool_args trace_parse_args(int argc, char **argv, struct trace_opts *o, cha
 	o->timeout_ms = 60000;
 	o->server_wait_ms = 10000;
 	o->linger_ms = 300;
-	optind = 0; /* glibc re-initialises getopt fully only for 0 */
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+:i:qh", trace_long_options, NULL)) != -1) {
+	OPT_EACH(c, argc, argv, "+:i:qh", trace_long_options) {
 		switch (c) {
 		case OPT_SERVER: o->server = optarg; break;
 		case 'i': o->iface = optarg; break;
@@ -99,11 +97,7 @@ enum tool_args trace_parse_args(int argc, char **argv, struct trace_opts *o, cha
 			if (seconds("--linger", optarg, 60, &o->linger_ms, err, errlen) < 0)
 				return TOOL_ARGS_USAGE;
 			break;
-		case 'h': return TOOL_ARGS_HELP;
-		case TOOL_OPT_VERSION: return TOOL_ARGS_VERSION;
-		default:
-			opt_getopt_error(c, argv, optind, optopt, trace_long_options, err, errlen);
-			return TOOL_ARGS_USAGE;
+		default: return opt_getopt_default(c, argv, trace_long_options, err, errlen);
 		}
 	}
 	if (optind >= argc) {
