@@ -120,19 +120,18 @@ static int chatsrv_run(void *arg)
 {
 	const struct chatsrv_config *cfg = arg;
 	struct chatsrv_server srv = { .cfg = cfg };
+	char note[128];
 	union addr_any addrs[CHATSRV_MAX_BINDS];
 	int rc = 1;
 
 	log_out_set_mode(cfg->json ? OUT_JSON : OUT_TEXT);
 
-	bool have_v6 = cfg->nbinds > 0 || cfg->family == AF_INET || sock_have_ipv6();
-	if (!have_v6 && cfg->family == AF_INET6) {
-		log_error("cannot bind ::1: IPv6 is off on this host");
+	int naddrs = sock_server_addrs(cfg->binds, cfg->nbinds, cfg->family, addrs, note,
+					sizeof(note));
+	if (note[0])
+		log_error("%s", note);
+	if (naddrs < 0)
 		return 1;
-	}
-	if (!have_v6)
-		log_error("IPv6 is off on this host; serving 127.0.0.1 only");
-	unsigned naddrs = chatsrv_config_addrs(cfg, have_v6, addrs);
 
 	if (chatsrv_init(&srv) < 0 || chatsrv_init_loop(&srv) < 0) {
 		log_error("cannot set up the server: out of memory");
@@ -146,11 +145,7 @@ static int chatsrv_run(void *arg)
 		log_error("cannot start the event loop's sockets");
 		goto out;
 	}
-	if (proc_loop(srv.proc) < 0) {
-		log_error("event loop failed");
-		goto out;
-	}
-	rc = 0;
+	rc = proc_loop(srv.proc) < 0 ? 1 : 0;
 out:
 	chatsrv_free(&srv);
 	return rc;

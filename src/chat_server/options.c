@@ -168,16 +168,8 @@ static enum tool_args chatsrv_check(struct chatsrv_config *cfg, int argc, char *
 		snprintf(err, errlen, "cannot use --quiet with --verbose");
 		return TOOL_ARGS_USAGE;
 	}
-	for (unsigned i = 0; i < cfg->nbinds; i++) {
-		int fam = cfg->binds[i].sa.sa_family;
-		if (cfg->family != AF_UNSPEC && fam != cfg->family) {
-			char ip[INET6_ADDRSTRLEN];
-			snprintf(err, errlen, "cannot use -%c with --bind %s",
-				 cfg->family == AF_INET ? '4' : '6',
-				 addr_ip_str(&cfg->binds[i].sa, ip, sizeof(ip)));
-			return TOOL_ARGS_USAGE;
-		}
-	}
+	if (addr_list_check_family(cfg->binds, cfg->nbinds, cfg->family, err, errlen) < 0)
+		return TOOL_ARGS_USAGE;
 	if (cfg->expire_ms == 0) {
 		snprintf(err, errlen, "--expire 0: must be above 0");
 		return TOOL_ARGS_USAGE;
@@ -240,20 +232,4 @@ enum tool_args chatsrv_parse_args(int argc, char **argv, struct chatsrv_config *
 		}
 	}
 	return chatsrv_check(cfg, argc, argv, err, errlen);
-}
-
-unsigned chatsrv_config_addrs(const struct chatsrv_config *cfg, bool have_ipv6,
-			      union addr_any out[CHATSRV_MAX_BINDS])
-{
-	unsigned n = 0;
-
-	if (cfg->nbinds > 0) {
-		memcpy(out, cfg->binds, cfg->nbinds * sizeof(out[0]));
-		return cfg->nbinds;
-	}
-	if (cfg->family != AF_INET6)
-		addr_parse_ip("127.0.0.1", &out[n++]);
-	if (cfg->family != AF_INET && have_ipv6)
-		addr_parse_ip("::1", &out[n++]);
-	return n;
 }

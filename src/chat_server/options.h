@@ -46,9 +46,5 @@ extern const char chatsrv_usage_text[];
 void chatsrv_config_defaults(struct chatsrv_config *cfg);
 enum tool_args chatsrv_parse_args(int argc, char **argv, struct chatsrv_config *cfg, char *err,
 				  size_t errlen);
-/* The addresses to bind: --bind's, or 127.0.0.1 and (if have_ipv6) ::1
- * as -4/-6 allow. Returns how many. */
-unsigned chatsrv_config_addrs(const struct chatsrv_config *cfg, bool have_ipv6,
-			      union addr_any out[CHATSRV_MAX_BINDS]);
 
 #endif

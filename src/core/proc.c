@@ -4,6 +4,8 @@
 
 #include <stdlib.h>
 
+#include "core/log.h"
+
 struct proc_signal {
 	struct event *ev;
 	int sig;
@@ -80,7 +82,11 @@ int proc_on_signals(struct proc *p, const int *sigs, size_t n, void (*cb)(int si
 
 int proc_loop(struct proc *p)
 {
-	return event_base_dispatch(p->base) < 0 ? -1 : 0;
+	if (event_base_dispatch(p->base) < 0) {
+		log_error("event loop failed");
+		return -1;
+	}
+	return 0;
 }
 
 void proc_exit(struct proc *p)

@@ -29,7 +29,8 @@ struct event_base *proc_base(const struct proc *p);
  * PROC_SIGNALS_MAX signals in all. Returns 0 or -1. */
 int proc_on_signals(struct proc *p, const int *sigs, size_t n, void (*cb)(int sig, void *arg),
 		    void *arg);
-/* Runs until proc_exit or until nothing is left to wait for; 0 or -1. */
+/* Runs until proc_exit or until nothing is left to wait for; 0, or -1
+ * when the loop failed (said on stderr). */
 int proc_loop(struct proc *p);
 void proc_exit(struct proc *p);
 /* Frees the signal events and the base. */

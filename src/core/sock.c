@@ -11,6 +11,10 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include <stdio.h>
+
+#include "core/addr.h"
+
 static int sock_set_int(int fd, int level, int opt, int val)
 {
 	return setsockopt(fd, level, opt, &val, sizeof(val));
@@ -183,4 +187,19 @@ bool sock_have_ipv6(void)
 		return false;
 	close(fd);
 	return true;
+}
+
+int sock_server_addrs(const union addr_any *binds, unsigned nbinds, int family,
+		      union addr_any *out, char *note, size_t notelen)
+{
+	bool have_v6 = nbinds > 0 || family == AF_INET || sock_have_ipv6();
+
+	note[0] = '\0';
+	if (!have_v6 && family == AF_INET6) {
+		snprintf(note, notelen, "cannot bind ::1: IPv6 is off on this host");
+		return -1;
+	}
+	if (!have_v6)
+		snprintf(note, notelen, "IPv6 is off on this host; serving 127.0.0.1 only");
+	return (int)addr_list_or_loopback(binds, nbinds, family, have_v6, out);
 }

@@ -4,7 +4,10 @@
 #define SOCKLAB_CORE_SOCK_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <sys/socket.h>
+
+#include "core/addr.h"
 
 #define SOCK_BACKLOG 4096
 
@@ -44,6 +47,13 @@ int sock_error(int fd);
 bool sock_fd_pollable(int fd);
 /* True if this host can bind ::1 (IPv6 is on). */
 bool sock_have_ipv6(void);
+/* What a server binds into out (room for max(nbinds, 2)): the --bind list,
+ * else 127.0.0.1 and ::1 as -4/-6 allow (addr_list_or_loopback). Returns
+ * how many. On a host without IPv6, ::1 is left out with a note in note
+ * (else note is ""); asked for with -6, that is an error: -1, the reason in
+ * note. */
+int sock_server_addrs(const union addr_any *binds, unsigned nbinds, int family,
+		      union addr_any *out, char *note, size_t notelen);
 /* Raises the soft RLIMIT_NOFILE to the hard limit; returns the new soft limit. */
 long sock_raise_nofile(void);
 

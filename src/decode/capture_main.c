@@ -128,11 +128,8 @@ static int capture_run(void *cfg)
 			return 1;
 		}
 	}
-	if (dec_session_init(&s, o, p) < 0) {
-		log_error("out of memory");
-		pcap_close(p);
+	if (dec_session_init(&s, o, p) < 0)
 		return 1;
-	}
 	s.flush_each = true;
 	capture_handle = p;
 	struct sigaction sa;

@@ -24,11 +24,8 @@ static int decode_run(void *cfg)
 		pcap_close(p);
 		return 2;
 	}
-	if (dec_session_init(&s, o, p) < 0) {
-		log_error("out of memory");
-		pcap_close(p);
+	if (dec_session_init(&s, o, p) < 0)
 		return 1;
-	}
 	struct pcap_pkthdr *h;
 	const u_char *data;
 	int r;

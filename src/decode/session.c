@@ -248,15 +248,19 @@ int dec_session_init(struct dec_session *s, const struct dec_opts *o, pcap_t *p)
 	s->ro.dlt = s->dlt;
 	s->ro.dlt_name = pcap_datalink_val_to_name(s->dlt);
 	if (dec_ob_init(&s->ob, stdout) < 0)
-		return -1;
+		goto nomem;
 	s->flows = dec_flows_new();
 	if (!s->flows) {
 		dec_ob_free(&s->ob);
-		return -1;
+		goto nomem;
 	}
 	if (s->lt == LINK_UNKNOWN)
 		dec_link_not_decoded(s);
 	return 0;
+nomem:
+	log_error("out of memory");
+	pcap_close(p);
+	return -1;
 }
 
 void dec_session_packet(struct dec_session *s, const struct pcap_pkthdr *h, const uint8_t *data)

@@ -48,7 +48,7 @@ struct dec_session {
 };
 
 /* A link type we do not decode is said here, once: on stderr, and with
- * --json as the first line. */
+ * --json as the first line. Out of memory: says so, closes p, -1. */
 int dec_session_init(struct dec_session *s, const struct dec_opts *o, pcap_t *p);
 void dec_session_packet(struct dec_session *s, const struct pcap_pkthdr *h, const uint8_t *data);
 /* Prints the --flows summary and flushes; returns 0 or -1 on a write error. */

@@ -129,11 +129,7 @@ static int echosrv_run(void *cfg)
 		goto out;
 	}
 	echosrv_report_bound(&srv);
-	if (proc_loop(srv.proc) < 0) {
-		log_error("event loop failed");
-		goto out;
-	}
-	rc = 0;
+	rc = proc_loop(srv.proc) < 0 ? 1 : 0;
 out:
 	echosrv_free(&srv);
 	return rc;

@@ -3,6 +3,7 @@
 
 #include <getopt.h>
 #include <netinet/in.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -113,21 +114,40 @@ static enum tool_args scan_check(struct scan_config *cfg, char *err, size_t errl
 	return TOOL_ARGS_USAGE;
 }
 
-/* SECS into *ms, at least min_ms; TOOL_ARGS_OK or the usage error. */
-static enum tool_args scan_seconds(const char *opt, const char *arg, uint64_t max_s,
-				   uint64_t min_ms, uint64_t *ms, char *err, size_t errlen)
+/* The options that take SECS: the range, and where the milliseconds go. */
+static const struct scan_secs_opt {
+	int code;
+	const char *name;
+	uint64_t max_s, min_ms;
+	size_t field;
+} scan_secs_opts[] = {
+	{ OPT_MAX_RTT, "--max-rtt-timeout", SCAN_RTO_LIMIT_S, SCAN_RTO_MIN_MS,
+	  offsetof(struct scan_config, max_rtt_ms) },
+	{ OPT_BANNER_TIMEOUT, "--banner-timeout", SCAN_RTO_LIMIT_S, 10,
+	  offsetof(struct scan_config, banner_ms) },
+	{ OPT_HOST_TIMEOUT, "--host-timeout", SCAN_HOST_TIMEOUT_MAX_S, 10,
+	  offsetof(struct scan_config, host_timeout_ms) },
+};
+
+/* The SECS of option code into its field, at least its minimum;
+ * TOOL_ARGS_OK or the usage error. */
+static enum tool_args scan_seconds(struct scan_config *cfg, int code, const char *arg, char *err,
+				   size_t errlen)
 {
+	const struct scan_secs_opt *o = scan_secs_opts;
 	const char *why;
 	char small[48];
 	uint64_t v;
 
-	if (opt_parse_seconds(arg, max_s, &v, &why) < 0)
-		return tool_bad_value(err, errlen, opt, arg, why);
-	if (v < min_ms) {
-		snprintf(small, sizeof(small), "too small (at least %g)", (double)min_ms / 1000.0);
-		return tool_bad_value(err, errlen, opt, arg, small);
+	while (o->code != code)
+		o++;
+	if (opt_parse_seconds(arg, o->max_s, &v, &why) < 0)
+		return tool_bad_value(err, errlen, o->name, arg, why);
+	if (v < o->min_ms) {
+		snprintf(small, sizeof(small), "too small (at least %g)", (double)o->min_ms / 1000.0);
+		return tool_bad_value(err, errlen, o->name, arg, small);
 	}
-	*ms = v;
+	memcpy((char *)cfg + o->field, &v, sizeof(v));
 	return TOOL_ARGS_OK;
 }
 
@@ -175,14 +195,9 @@ enum tool_args scan_parse_args(int argc, char **argv, struct scan_config *cfg, c
 			cfg->retries = (int)v;
 			break;
 		case OPT_MAX_RTT:
-			rc = scan_seconds("--max-rtt-timeout", optarg, SCAN_RTO_LIMIT_S, SCAN_RTO_MIN_MS, &cfg->max_rtt_ms, err,
-					  errlen);
-			if (rc != TOOL_ARGS_OK)
-				return rc;
-			break;
 		case OPT_BANNER_TIMEOUT:
-			rc = scan_seconds("--banner-timeout", optarg, SCAN_RTO_LIMIT_S, 10, &cfg->banner_ms, err,
-					  errlen);
+		case OPT_HOST_TIMEOUT:
+			rc = scan_seconds(cfg, c, optarg, err, errlen);
 			if (rc != TOOL_ARGS_OK)
 				return rc;
 			break;
@@ -195,12 +210,6 @@ enum tool_args scan_parse_args(int argc, char **argv, struct scan_config *cfg, c
 			if (opt_parse_u64(optarg, SCAN_UDP_RATE_MIN, SCAN_UDP_RATE_MAX, &v, &why) < 0)
 				return tool_bad_value(err, errlen, "--max-rate", optarg, why);
 			cfg->rate = v;
-			break;
-		case OPT_HOST_TIMEOUT:
-			rc = scan_seconds("--host-timeout", optarg, SCAN_HOST_TIMEOUT_MAX_S, 10, &cfg->host_timeout_ms, err,
-					  errlen);
-			if (rc != TOOL_ARGS_OK)
-				return rc;
 			break;
 		case 'h': return TOOL_ARGS_HELP;
 		case TOOL_OPT_VERSION: return TOOL_ARGS_VERSION;

@@ -144,9 +144,3 @@ int serve_config_check(const struct serve_config *cfg, char *err, size_t errlen)
 	}
 	return 0;
 }
-
-unsigned serve_config_addrs(const struct serve_config *cfg, bool have_ipv6,
-			    union addr_any out[SERVE_MAX_BINDS])
-{
-	return addr_list_or_loopback(cfg->binds, cfg->nbinds, cfg->family, have_ipv6, out);
-}

@@ -67,8 +67,5 @@ int serve_config_port(const struct serve_config *cfg, enum service_id svc, uint1
 		      char *err, size_t errlen);
 /* Cross-option checks once every option is in; the first conflict in err. */
 int serve_config_check(const struct serve_config *cfg, char *err, size_t errlen);
-/* The addresses to bind: --bind, else 127.0.0.1 and ::1 (as -4/-6 allow). */
-unsigned serve_config_addrs(const struct serve_config *cfg, bool have_ipv6,
-			    union addr_any out[SERVE_MAX_BINDS]);
 
 #endif

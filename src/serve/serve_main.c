@@ -147,18 +147,17 @@ static int serve_run(void *arg)
 {
 	const struct serve_config *cfg = arg;
 	struct server srv = { .reserve_fd = -1, .cfg = cfg };
+	char note[128];
 	union addr_any addrs[SERVE_MAX_BINDS];
 	int rc = 1;
 
 	log_out_set_mode(cfg->json ? OUT_JSON : OUT_TEXT);
-	bool have_v6 = cfg->nbinds > 0 || cfg->family == AF_INET || sock_have_ipv6();
-	if (!have_v6 && cfg->family == AF_INET6) {
-		log_error("cannot bind ::1: IPv6 is off on this host");
+	int naddrs = sock_server_addrs(cfg->binds, cfg->nbinds, cfg->family, addrs, note,
+					sizeof(note));
+	if (note[0])
+		log_error("%s", note);
+	if (naddrs < 0)
 		return 1;
-	}
-	if (!have_v6)
-		log_error("IPv6 is off on this host; serving 127.0.0.1 only");
-	unsigned naddrs = serve_config_addrs(cfg, have_v6, addrs);
 
 	long nofile = sock_raise_nofile();
 	if (nofile < 0)
@@ -179,11 +178,7 @@ static int serve_run(void *arg)
 	}
 	if (serve_listeners_start(&srv) < 0)
 		goto out;
-	if (proc_loop(srv.proc) < 0) {
-		log_error("event loop failed");
-		goto out;
-	}
-	rc = 0;
+	rc = proc_loop(srv.proc) < 0 ? 1 : 0;
 out:
 	serve_free(&srv);
 	return rc;

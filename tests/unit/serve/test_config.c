@@ -268,11 +268,11 @@ static void test_addrs_defaults(void **state)
 {
 	union addr_any out[SERVE_MAX_BINDS];
 
-	assert_int_equal(serve_config_addrs(&cfg, true, out), 2);
+	assert_int_equal(addr_list_or_loopback(cfg.binds, cfg.nbinds, cfg.family, true, out), 2);
 	assert_addr(&out[0], "127.0.0.1");
 	assert_addr(&out[1], "::1");
 
-	assert_int_equal(serve_config_addrs(&cfg, false, out), 1);
+	assert_int_equal(addr_list_or_loopback(cfg.binds, cfg.nbinds, cfg.family, false, out), 1);
 	assert_addr(&out[0], "127.0.0.1");
 }
 
@@ -281,14 +281,14 @@ static void test_addrs_family(void **state)
 	union addr_any out[SERVE_MAX_BINDS];
 
 	cfg.family = AF_INET;
-	assert_int_equal(serve_config_addrs(&cfg, true, out), 1);
+	assert_int_equal(addr_list_or_loopback(cfg.binds, cfg.nbinds, cfg.family, true, out), 1);
 	assert_addr(&out[0], "127.0.0.1");
 
 	cfg.family = AF_INET6;
-	assert_int_equal(serve_config_addrs(&cfg, true, out), 1);
+	assert_int_equal(addr_list_or_loopback(cfg.binds, cfg.nbinds, cfg.family, true, out), 1);
 	assert_addr(&out[0], "::1");
-	/* -6 on a host without IPv6: nothing to bind (serve_run says so) */
-	assert_int_equal(serve_config_addrs(&cfg, false, out), 0);
+	/* -6 on a host without IPv6: nothing to bind (sock_server_addrs says so) */
+	assert_int_equal(addr_list_or_loopback(cfg.binds, cfg.nbinds, cfg.family, false, out), 0);
 }
 
 static void test_addrs_binds(void **state)
@@ -298,10 +298,10 @@ static void test_addrs_binds(void **state)
 	assert_int_equal(serve_config_add_bind(&cfg, "::1", err, sizeof(err)), 0);
 	assert_int_equal(serve_config_add_bind(&cfg, "192.0.2.7", err, sizeof(err)), 0);
 	/* the --bind list as given, whatever have_ipv6 says */
-	assert_int_equal(serve_config_addrs(&cfg, true, out), 2);
+	assert_int_equal(addr_list_or_loopback(cfg.binds, cfg.nbinds, cfg.family, true, out), 2);
 	assert_addr(&out[0], "::1");
 	assert_addr(&out[1], "192.0.2.7");
-	assert_int_equal(serve_config_addrs(&cfg, false, out), 2);
+	assert_int_equal(addr_list_or_loopback(cfg.binds, cfg.nbinds, cfg.family, false, out), 2);
 }
 
 #define T(f) cmocka_unit_test_setup(f, setup_defaults)
