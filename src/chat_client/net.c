@@ -17,12 +17,13 @@
 #include "core/resolve.h"
 #include "core/rng.h"
 #include "core/textesc.h"
+#include "core/proc.h"
 
 void chatcli_timer_at(struct event *ev, uint64_t at_us)
 {
 	uint64_t now = clock_mono_us();
 	uint64_t d = at_us > now ? at_us - now : 0;
-	struct timeval tv = { .tv_sec = (time_t)(d / 1000000), .tv_usec = (suseconds_t)(d % 1000000) };
+	struct timeval tv = proc_tv_us(d);
 
 	evtimer_add(ev, &tv);
 }

@@ -16,17 +16,7 @@
 #include "chat_server/report.h"
 #include "chat_server/session.h"
 #include "core/rng.h"
-
-static size_t reg_digits(uint64_t v)
-{
-	size_t n = 1;
-
-	while (v >= 10) {
-		v /= 10;
-		n++;
-	}
-	return n;
-}
+#include "core/textesc.h"
 
 /* One unreliable answer "SLC1 - <ack>\n<seq> <line>\n" to from, cut at a
  * space so that the datagram is at most `limit` bytes; nothing when even
@@ -51,7 +41,7 @@ static void reg_answer(struct chatsrv_server *srv, unsigned s, const struct sock
 	if (k < 0 || (size_t)k >= sizeof(line))
 		return;
 	/* "SLC1 - <ack>\n" and "<seq> " ... "\n" around the line */
-	size_t around = strlen(CHAT_MAGIC " - \n") + reg_digits(ack) + reg_digits(seq) + 2;
+	size_t around = strlen(CHAT_MAGIC " - \n") + textesc_digits(ack) + textesc_digits(seq) + 2;
 	size_t len = (size_t)k;
 	if (around + len > limit) {
 		if (around + keep > limit)

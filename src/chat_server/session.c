@@ -24,6 +24,7 @@
 #include "chat_server/outbound.h"
 #include "chat_server/report.h"
 #include "core/clock.h"
+#include "core/proc.h"
 
 #define SESSION_OF_TIMER(t) \
 	((struct chatsrv_user *)((char *)(t) - offsetof(struct chatsrv_user, timer)))
@@ -423,8 +424,7 @@ void chatsrv_session_arm_timer(struct chatsrv_server *srv)
 		return;
 	uint64_t now = clock_mono_us();
 	uint64_t delay = t->at > now ? t->at - now : 0;
-	struct timeval tv = { .tv_sec = (time_t)(delay / 1000000),
-			      .tv_usec = (suseconds_t)(delay % 1000000) };
+	struct timeval tv = proc_tv_us(delay);
 	evtimer_add(srv->timer, &tv);
 	srv->timer_at = t->at;
 }

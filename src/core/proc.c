@@ -110,3 +110,9 @@ struct timeval proc_tv_ms(uint64_t ms)
 	return (struct timeval){ .tv_sec = (time_t)(ms / 1000),
 				 .tv_usec = (suseconds_t)(ms % 1000) * 1000 };
 }
+
+struct timeval proc_tv_us(uint64_t us)
+{
+	return (struct timeval){ .tv_sec = (time_t)(us / 1000000),
+				 .tv_usec = (suseconds_t)(us % 1000000) };
+}

@@ -36,7 +36,8 @@ void proc_exit(struct proc *p);
 /* Frees the signal events and the base. */
 void proc_free(struct proc *p);
 
-/* ms → struct timeval, the one conversion. */
+/* ms or µs → struct timeval, the one conversion. */
 struct timeval proc_tv_ms(uint64_t ms);
+struct timeval proc_tv_us(uint64_t us);
 
 #endif

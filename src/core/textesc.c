@@ -49,7 +49,7 @@ static bool textesc_cp_hidden(uint32_t cp)
 	       (cp >= 0x202a && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069);
 }
 
-static size_t textesc_hex_byte(uint8_t b, char *out)
+size_t textesc_hex_byte(uint8_t b, char *out)
 {
 	static const char hex[] = "0123456789abcdef";
 
@@ -115,4 +115,15 @@ size_t textesc_utf8(const uint8_t *in, size_t n, char *out)
 	}
 	out[o] = '\0';
 	return o;
+}
+
+size_t textesc_digits(uint64_t v)
+{
+	size_t n = 1;
+
+	while (v >= 10) {
+		v /= 10;
+		n++;
+	}
+	return n;
 }

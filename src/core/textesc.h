@@ -27,4 +27,10 @@ size_t textesc_term(const uint8_t *in, size_t n, char *out);
  * TEXTESC_MAX(n); returns the length written (NUL-terminated). */
 size_t textesc_utf8(const uint8_t *in, size_t n, char *out);
 
+/* One byte as "\xhh" into out (4 bytes, no NUL); returns 4. */
+size_t textesc_hex_byte(uint8_t b, char *out);
+
+/* How many decimal digits v has (1 for 0): the width of a number. */
+size_t textesc_digits(uint64_t v);
+
 #endif

@@ -24,6 +24,7 @@
 
 #include "core/log.h"
 #include "core/sock.h"
+#include "core/proc.h"
 #include "nc/infile.h"
 
 /* One read from the socket toward standard output. */
@@ -38,6 +39,7 @@
 
 struct relay {
 	const struct nc_config *cfg;
+	struct proc *proc;
 	struct event_base *base;
 	int net;
 	bool in_file;         /* a regular file: sent from its mapping when the socket has room */
@@ -360,13 +362,11 @@ static void nc_relay_input_kind(struct relay *r)
 void nc_relay_stream(const struct nc_config *cfg, int fd, struct nc_relay_result *res)
 {
 	struct relay r = { .cfg = cfg, .net = fd, .res = res };
-	struct event_config *ec = event_config_new();
 
 	memset(res, 0, sizeof(*res));
 	r.hc.keep = cfg->keep;
-	event_config_set_flag(ec, EVENT_BASE_FLAG_NOLOCK);
-	r.base = event_base_new_with_config(ec);
-	event_config_free(ec);
+	r.proc = proc_new();
+	r.base = r.proc ? proc_base(r.proc) : NULL;
 	nc_relay_input_kind(&r);
 	r.in_buf = malloc(RELAY_IN_BUF);
 	r.to_out = evbuffer_new();
@@ -388,7 +388,7 @@ void nc_relay_stream(const struct nc_config *cfg, int fd, struct nc_relay_result
 	nc_relay_touch(&r);
 	nc_relay_advance(&r);
 	if (!res->why)
-		event_base_dispatch(r.base);
+		proc_loop(r.proc);
 	if (!res->why)
 		nc_relay_stop(&r, "stopped", 1);
 	nc_infile_close(&r.file); /* the file's offset: where sending stopped */
@@ -403,6 +403,6 @@ out:
 	if (r.ev_idle) event_free(r.ev_idle);
 	if (r.ev_quit) event_free(r.ev_quit);
 	if (r.to_out) evbuffer_free(r.to_out);
-	if (r.base) event_base_free(r.base);
+	if (r.proc) proc_free(r.proc);
 	free(r.in_buf);
 }

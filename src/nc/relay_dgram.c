@@ -16,6 +16,7 @@
 #include "core/dgram.h"
 #include "core/log.h"
 #include "core/sock.h"
+#include "core/proc.h"
 
 /* The largest UDP payload over IPv4. */
 #define UDP_PAYLOAD_MAX 65507
@@ -23,6 +24,7 @@
 
 struct urelay {
 	const struct nc_config *cfg;
+	struct proc *proc;
 	struct event_base *base;
 	int net;
 	bool connected;          /* the socket has a fixed peer */
@@ -204,7 +206,6 @@ static void urelay_on_quit(evutil_socket_t fd, short what, void *arg)
 void nc_relay_dgram(const struct nc_config *cfg, int fd, struct nc_relay_result *res)
 {
 	static struct urelay u; /* 64 KiB buffer: not on the stack */
-	struct event_config *ec = event_config_new();
 
 	memset(res, 0, sizeof(*res));
 	memset(&u, 0, sizeof(u));
@@ -213,14 +214,13 @@ void nc_relay_dgram(const struct nc_config *cfg, int fd, struct nc_relay_result 
 	u.res = res;
 	u.wait_ms = cfg->wait_ms ? cfg->wait_ms : UDP_REPLY_WAIT_MS;
 	u.connected = !cfg->listen;
-	event_config_set_flag(ec, EVENT_BASE_FLAG_NOLOCK);
-	u.base = event_base_new_with_config(ec);
-	event_config_free(ec);
-	if (!u.base) {
+	u.proc = proc_new();
+	if (!u.proc) {
 		res->why = "out of memory";
 		res->status = 1;
 		return;
 	}
+	u.base = proc_base(u.proc);
 	sock_set_nonblock(fd, true);
 	if (sock_fd_pollable(STDIN_FILENO))
 		u.ev_in = event_new(u.base, STDIN_FILENO, EV_READ | EV_PERSIST, urelay_on_input, &u);
@@ -238,7 +238,7 @@ void nc_relay_dgram(const struct nc_config *cfg, int fd, struct nc_relay_result 
 		else
 			event_active(u.ev_in, EV_READ, 0);
 	}
-	event_base_dispatch(u.base);
+	proc_loop(u.proc);
 	if (!res->why) {
 		res->why = "stopped";
 		res->status = 1;
@@ -247,5 +247,5 @@ void nc_relay_dgram(const struct nc_config *cfg, int fd, struct nc_relay_result 
 	event_free(u.ev_net);
 	event_free(u.ev_wait);
 	event_free(u.ev_quit);
-	event_base_free(u.base);
+	proc_free(u.proc);
 }

@@ -1,6 +1,8 @@
 /* Banner escaping and shortening. */
 #include "scan/banner.h"
 
+#include "core/textesc.h"
+
 static size_t escape_one(uint8_t c, char out[5])
 {
 	switch (c) {
@@ -15,12 +17,7 @@ static size_t escape_one(uint8_t c, char out[5])
 		out[0] = (char)c;
 		return 1;
 	}
-	static const char hex[] = "0123456789abcdef";
-	out[0] = '\\';
-	out[1] = 'x';
-	out[2] = hex[c >> 4];
-	out[3] = hex[c & 15];
-	return 4;
+	return textesc_hex_byte(c, out);
 }
 
 size_t scan_banner_escaped_len(const uint8_t *in, size_t n)

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "core/clock.h"
+#include "core/proc.h"
 
 static volatile sig_atomic_t stop_signo;
 static int stop_pipe[2] = { -1, -1 };
@@ -69,8 +70,7 @@ int scan_stop_watch_start(struct scan_stop_watch *w, struct event_base *base,
 	}
 	if (deadline_us) {
 		uint64_t now = clock_mono_us(), left = deadline_us > now ? deadline_us - now : 0;
-		struct timeval tv = { .tv_sec = (time_t)(left / 1000000),
-				      .tv_usec = (suseconds_t)(left % 1000000) };
+		struct timeval tv = proc_tv_us(left);
 		w->deadline_ev = evtimer_new(base, stop_on_wake, w);
 		if (!w->deadline_ev || evtimer_add(w->deadline_ev, &tv) < 0)
 			return -1;

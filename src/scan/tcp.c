@@ -28,6 +28,7 @@
 #include <unistd.h>
 
 #include "core/clock.h"
+#include "core/proc.h"
 #include "scan/icmp.h"
 #include "scan/stop.h"
 
@@ -198,7 +199,7 @@ static enum start_rc tcp_start(struct tcp_run *run, uint32_t idx)
 	s->phase = SLOT_CONNECT;
 	s->start_us = start;
 	run->connecting++;
-	struct timeval tv = scan_tcp_tv_us(scan_rtt_timeout(&run->rtt));
+	struct timeval tv = proc_tv_us(scan_rtt_timeout(&run->rtt));
 	event_assign(&s->ev, run->env->base, fd, EV_WRITE, tcp_on_connect, s);
 	event_add(&s->ev, &tv);
 	return START_OK;
@@ -236,7 +237,7 @@ static void tcp_on_connect(evutil_socket_t fd, short what, void *arg)
 		if (rc < 0 && (errno == EALREADY || errno == EINPROGRESS)) {
 			/* Woken early: wait for the rest of the timeout. */
 			uint64_t rto = scan_rtt_timeout(&run->rtt), spent = now - s->start_us;
-			struct timeval tv = scan_tcp_tv_us(spent < rto ? rto - spent : 0);
+			struct timeval tv = proc_tv_us(spent < rto ? rto - spent : 0);
 			event_add(&s->ev, &tv);
 			return;
 		}
@@ -262,7 +263,7 @@ static void tcp_schedule(struct tcp_run *run, uint64_t delay_us)
 	if (delay_us == 0) {
 		event_active(run->pump, EV_TIMEOUT, 1);
 	} else {
-		struct timeval tv = scan_tcp_tv_us(delay_us);
+		struct timeval tv = proc_tv_us(delay_us);
 		event_add(run->pump, &tv);
 	}
 }

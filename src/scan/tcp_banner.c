@@ -10,13 +10,14 @@
 #include <unistd.h>
 
 #include "core/clock.h"
+#include "core/proc.h"
 #include "scan/payload.h"
 
 static void tcp_on_banner(evutil_socket_t fd, short what, void *arg);
 
 static void banner_arm(struct tcp_slot *s, uint64_t wait_us)
 {
-	struct timeval tv = scan_tcp_tv_us(wait_us);
+	struct timeval tv = proc_tv_us(wait_us);
 
 	event_assign(&s->ev, s->run->env->base, s->fd, EV_READ, tcp_on_banner, s);
 	event_add(&s->ev, &tv);

@@ -95,12 +95,6 @@ struct tcp_part {
 	char err[SCAN_ERR_MAX + 64];
 };
 
-static inline struct timeval scan_tcp_tv_us(uint64_t us)
-{
-	struct timeval tv = { .tv_sec = (time_t)(us / 1000000),
-			      .tv_usec = (suseconds_t)(us % 1000000) };
-	return tv;
-}
 
 /* tcp_run.c: the books. */
 void scan_tcp_close_reset(int fd);

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "core/clock.h"
+#include "core/proc.h"
 #include "scan/target.h"
 #include "scan/icmp.h"
 #include "scan/payload.h"
@@ -263,8 +264,7 @@ enum scan_udp_send_rc scan_udp_send(struct udp_run *run, uint32_t idx)
 
 void scan_udp_schedule(struct udp_run *run, uint64_t delay_us)
 {
-	struct timeval tv = { .tv_sec = (time_t)(delay_us / 1000000),
-			      .tv_usec = (suseconds_t)(delay_us % 1000000) };
+	struct timeval tv = proc_tv_us(delay_us);
 
 	if (run->tick_pending)
 		event_del(run->tick);

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/textesc.h"
 #include "trace/layout.h"
 
 #define TEXT_LANE_GAP_MIN 8  /* columns from one lane to the next */
@@ -46,17 +47,6 @@ struct ladder {
 	unsigned *waiting;   /* per lane: calls entered and not yet returned */
 	const char **cells;  /* one glyph per column of the lane area */
 };
-
-static size_t digits(uint64_t v)
-{
-	size_t d = 1;
-
-	while (v >= 10) {
-		v /= 10;
-		d++;
-	}
-	return d;
-}
 
 /* Milliseconds since t0 to the microsecond, without floating point. */
 static char *fmt_ms(int64_t ts, int64_t t0, char *buf, size_t n)
@@ -137,7 +127,7 @@ static void row_states(const struct ladder *l, const struct tr_row *r, char *buf
 
 static void put_number(struct ladder *l, size_t at, uint32_t no)
 {
-	size_t d = digits(no);
+	size_t d = textesc_digits(no);
 
 	for (size_t i = 0; i < d && at + i < l->width; i++) {
 		uint32_t div = 1;
@@ -150,7 +140,7 @@ static void put_number(struct ladder *l, size_t at, uint32_t no)
 
 static void draw_packet(struct ladder *l, const struct tr_packet *p)
 {
-	size_t from, to, d = digits(p->no);
+	size_t from, to, d = textesc_digits(p->no);
 
 	if (!lane_ok(l, p->lane_from) || !lane_ok(l, p->lane_to))
 		return;
@@ -259,12 +249,12 @@ static int ladder_init(struct ladder *l, const struct trace *t, const struct ren
 			loop_last = true;
 	}
 	/* the number, at least one dash, the head, and a column to spare */
-	l->gap = digits(maxno) + 4;
+	l->gap = textesc_digits(maxno) + 4;
 	if (l->gap < TEXT_LANE_GAP_MIN)
 		l->gap = TEXT_LANE_GAP_MIN;
 	l->width = t->nlanes ? (t->nlanes - 1) * l->gap + 1 : 0;
 	if (loop_last)
-		l->width += digits(maxno) + 3;
+		l->width += textesc_digits(maxno) + 3;
 	l->tw = 2; /* "ms" */
 	for (size_t i = 0; i < t->nrows; i++) {
 		char ms[32], c1[TEXT_DESC_MAX], c2[TEXT_DESC_MAX];

@@ -114,6 +114,27 @@ static void test_utf8_malformed_bytes(void **state)
 	expect_utf8(S("\xe0\x80\xaf"), "\\xe0\\x80\\xaf");        /* overlong */
 }
 
+static void test_hex_byte(void **state)
+{
+	char out[5] = "";
+
+	(void)state;
+	assert_int_equal(textesc_hex_byte(0x1b, out), 4);
+	assert_memory_equal(out, "\\x1b", 4);
+	assert_int_equal(textesc_hex_byte(0xff, out), 4);
+	assert_memory_equal(out, "\\xff", 4);
+}
+
+static void test_digits(void **state)
+{
+	(void)state;
+	assert_int_equal(textesc_digits(0), 1);
+	assert_int_equal(textesc_digits(9), 1);
+	assert_int_equal(textesc_digits(10), 2);
+	assert_int_equal(textesc_digits(99999), 5);
+	assert_int_equal(textesc_digits(UINT64_MAX), 20);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -122,6 +143,8 @@ int main(void)
 		cmocka_unit_test(test_term_worst_case_fits),
 		cmocka_unit_test(test_utf8_keeps_valid_text),
 		cmocka_unit_test(test_utf8_malformed_bytes),
+		cmocka_unit_test(test_hex_byte),
+		cmocka_unit_test(test_digits),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
