@@ -106,48 +106,23 @@ static int chatsrv_add_bind(struct chatsrv_config *cfg, const char *arg, char *e
 }
 
 /* The count options: N in min..max, into a field of the configuration. */
-static const struct chatsrv_count_opt {
-	int code;
-	const char *name;
-	uint64_t min, max;
-	size_t field;
-} chatsrv_counts[] = {
-	{ OPT_MAX_USERS, "--max-users", 1, CHATSRV_USERS_HARD_MAX,
-	  offsetof(struct chatsrv_config, max_users) },
-	{ OPT_MAX_ROOMS, "--max-rooms", 0, CHATSRV_ROOMS_HARD_MAX,
-	  offsetof(struct chatsrv_config, max_rooms) },
-	{ OPT_MAX_MEMBERS, "--max-members", 1, CHATSRV_MEMBERS_HARD_MAX,
-	  offsetof(struct chatsrv_config, max_members) },
-	{ OPT_FLOOD_RATE, "--flood-rate", 0, CHATSRV_FLOOD_RATE_MAX,
-	  offsetof(struct chatsrv_config, flood_rate) },
-	{ OPT_QUEUE_MEMORY, "--queue-memory", 1, CHATSRV_QUEUE_MEMORY_MAX_MIB,
-	  offsetof(struct chatsrv_config, queue_memory) },
-	{ OPT_REG_RATE, "--reg-rate", 0, CHATSRV_REG_RATE_MAX,
-	  offsetof(struct chatsrv_config, reg_rate) },
-	{ OPT_MAX_PER_PREFIX, "--max-per-prefix", 0, CHATSRV_USERS_HARD_MAX,
-	  offsetof(struct chatsrv_config, max_per_prefix) },
+#define CHATSRV_FIELD(f) offsetof(struct chatsrv_config, f)
+static const struct opt_num chatsrv_counts[] = {
+	{ OPT_MAX_USERS, "--max-users", OPT_NUM_COUNT, 1, CHATSRV_USERS_HARD_MAX,
+	  CHATSRV_FIELD(max_users) },
+	{ OPT_MAX_ROOMS, "--max-rooms", OPT_NUM_COUNT, 0, CHATSRV_ROOMS_HARD_MAX,
+	  CHATSRV_FIELD(max_rooms) },
+	{ OPT_MAX_MEMBERS, "--max-members", OPT_NUM_COUNT, 1, CHATSRV_MEMBERS_HARD_MAX,
+	  CHATSRV_FIELD(max_members) },
+	{ OPT_FLOOD_RATE, "--flood-rate", OPT_NUM_COUNT, 0, CHATSRV_FLOOD_RATE_MAX,
+	  CHATSRV_FIELD(flood_rate) },
+	{ OPT_QUEUE_MEMORY, "--queue-memory", OPT_NUM_COUNT, 1, CHATSRV_QUEUE_MEMORY_MAX_MIB,
+	  CHATSRV_FIELD(queue_memory) },
+	{ OPT_REG_RATE, "--reg-rate", OPT_NUM_COUNT, 0, CHATSRV_REG_RATE_MAX,
+	  CHATSRV_FIELD(reg_rate) },
+	{ OPT_MAX_PER_PREFIX, "--max-per-prefix", OPT_NUM_COUNT, 0, CHATSRV_USERS_HARD_MAX,
+	  CHATSRV_FIELD(max_per_prefix) },
 };
-
-/* Option c, if it is a count option, into its field: 1 done, -1 a bad
- * value (the reason in err), 0 not a count option. */
-static int chatsrv_count(int c, const char *arg, struct chatsrv_config *cfg, char *err,
-			 size_t errlen)
-{
-	const char *why;
-
-	for (size_t i = 0; i < sizeof(chatsrv_counts) / sizeof(chatsrv_counts[0]); i++) {
-		const struct chatsrv_count_opt *o = &chatsrv_counts[i];
-		if (o->code != c)
-			continue;
-		if (opt_parse_u64(arg, o->min, o->max, (uint64_t *)((char *)cfg + o->field),
-				  &why) < 0) {
-			tool_bad_value(err, errlen, o->name, arg, why);
-			return -1;
-		}
-		return 1;
-	}
-	return 0;
-}
 
 static enum tool_args chatsrv_check(struct chatsrv_config *cfg, int argc, char **argv,
 				       char *err, size_t errlen)
@@ -189,7 +164,8 @@ enum tool_args chatsrv_parse_args(int argc, char **argv, struct chatsrv_config *
 
 	chatsrv_config_defaults(cfg);
 	OPT_EACH(c, argc, argv, ":46b:qvh", chatsrv_long_options) {
-		int counted = chatsrv_count(c, optarg, cfg, err, errlen);
+		int counted = opt_num_parse(chatsrv_counts, OPT_NELEM(chatsrv_counts), c, optarg, cfg,
+					    err, errlen);
 		if (counted < 0)
 			return TOOL_ARGS_USAGE;
 		if (counted > 0) {

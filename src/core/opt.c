@@ -221,3 +221,29 @@ enum tool_args opt_no_operands(int argc, char **argv, char *err, size_t errlen)
 	snprintf(err, errlen, "unexpected argument '%s'", argv[optind]);
 	return TOOL_ARGS_USAGE;
 }
+
+int opt_num_parse(const struct opt_num *table, size_t n, int code, const char *arg, void *cfg,
+		  char *err, size_t errlen)
+{
+	const struct opt_num *o = table;
+	const char *why = NULL;
+	char small[48];
+	uint64_t v = 0;
+
+	while (o < table + n && o->code != code)
+		o++;
+	if (o == table + n)
+		return 0;
+	if (o->kind == OPT_NUM_COUNT) {
+		opt_parse_u64(arg, o->min, o->max, &v, &why);
+	} else if (opt_parse_seconds(arg, o->max, &v, &why) == 0 && v < o->min) {
+		snprintf(small, sizeof(small), "too small (at least %g)", (double)o->min / 1000.0);
+		why = small;
+	}
+	if (why) {
+		tool_bad_value(err, errlen, o->name, arg, why);
+		return -1;
+	}
+	memcpy((char *)cfg + o->field, &v, sizeof(v));
+	return 1;
+}

@@ -17,6 +17,23 @@ int opt_parse_size(const char *s, uint64_t max, uint64_t *out, const char **errs
 /* Seconds, possibly fractional ("0.5"), 0..max; returned in milliseconds. */
 int opt_parse_seconds(const char *s, uint64_t max_secs, uint64_t *out_ms, const char **errstr);
 
+/* A number option that goes straight into a uint64_t field of a tool's
+ * configuration: a count in min..max, or seconds (at most max seconds, at
+ * least min milliseconds) kept in milliseconds. */
+enum opt_num_kind { OPT_NUM_COUNT, OPT_NUM_SECONDS };
+struct opt_num {
+	int code;         /* getopt_long's value */
+	const char *name; /* "--max-users", for the error */
+	enum opt_num_kind kind;
+	uint64_t min, max;
+	size_t field;     /* offsetof the uint64_t in the configuration */
+};
+/* If code is a row of table[0..n), its value arg into that field of cfg:
+ * 1; a bad value: -1 with "NAME ARG: reason" in err; not in the table: 0. */
+int opt_num_parse(const struct opt_num *table, size_t n, int code, const char *arg, void *cfg,
+		  char *err, size_t errlen);
+#define OPT_NELEM(a) (sizeof(a) / sizeof((a)[0]))
+
 /* The getopt_long loop of a parse function: from the first argument (a full
  * rescan, also when a parser runs twice, as in tests) and with getopt's own
  * messages off (opt_getopt_error words them):

@@ -1,6 +1,36 @@
 /* --flows: one summary per TCP connection and UDP flow, after the packets. */
 #include "decode/render.h"
 
+#include <stddef.h>
+#include <string.h>
+
+/* The counters of a direction, as the text and the JSON name them; the
+ * first two for every flow, the rest for TCP. */
+static const struct dir_counter {
+	const char *text, *json;
+	size_t off;
+} dir_counters[] = {
+	{ "packets", "packets", offsetof(struct flow_dir, pkts) },
+	{ "bytes", "bytes", offsetof(struct flow_dir, bytes) },
+	{ "retransmissions", "retransmissions", offsetof(struct flow_dir, retrans) },
+	{ "duplicate ACKs", "dup_acks", offsetof(struct flow_dir, dupack) },
+	{ "zero windows", "zero_windows", offsetof(struct flow_dir, zerowin) },
+	{ "out of order", "out_of_order", offsetof(struct flow_dir, ooo) },
+};
+
+static size_t dir_counters_for(const struct flow *f)
+{
+	return f->proto == 6 ? sizeof(dir_counters) / sizeof(dir_counters[0]) : 2;
+}
+
+static uint64_t dir_counter(const struct flow_dir *fd, size_t k)
+{
+	uint64_t v;
+
+	memcpy(&v, (const char *)fd + dir_counters[k].off, sizeof(v));
+	return v;
+}
+
 static void endpoint(struct outbuf *ob, const struct flow *f, int i)
 {
 	struct ip_hdr ip = { .version = f->version };
@@ -49,13 +79,14 @@ void dec_render_flows_text(struct outbuf *ob, const struct flow_table *ft)
 		for (int d = 0; d < 2; d++) {
 			const struct flow_dir *fd = &f->dir[d];
 			ob_str(ob, d ? "\n  <- " : "\n  -> ");
-			dec_ob_printf(ob, "%llu packets, %llu bytes", (unsigned long long)fd->pkts,
-				  (unsigned long long)fd->bytes);
+			for (size_t k = 0; k < dir_counters_for(f); k++) {
+				if (k)
+					OB_LIT(ob, ", ");
+				dec_ob_u64(ob, dir_counter(fd, k));
+				ob_chr(ob, ' ');
+				ob_str(ob, dir_counters[k].text);
+			}
 			if (f->proto == 6) {
-				dec_ob_printf(ob, ", %llu retransmissions, %llu duplicate ACKs, %llu zero windows, "
-					  "%llu out of order", (unsigned long long)fd->retrans,
-					  (unsigned long long)fd->dupack, (unsigned long long)fd->zerowin,
-					  (unsigned long long)fd->ooo);
 				if (fd->syn) {
 					OB_LIT(ob, "; SYN ");
 					opts_text(ob, fd);
@@ -90,13 +121,13 @@ void dec_render_flows_json(struct outbuf *ob, const struct flow_table *ft)
 		for (int d = 0; d < 2; d++) {
 			const struct flow_dir *fd = &f->dir[d];
 			ob_str(ob, d ? ",\"reverse\":{" : ",\"forward\":{");
-			dec_ob_printf(ob, "\"packets\":%llu,\"bytes\":%llu", (unsigned long long)fd->pkts,
-				  (unsigned long long)fd->bytes);
+			for (size_t k = 0; k < dir_counters_for(f); k++) {
+				ob_str(ob, k ? ",\"" : "\"");
+				ob_str(ob, dir_counters[k].json);
+				OB_LIT(ob, "\":");
+				dec_ob_u64(ob, dir_counter(fd, k));
+			}
 			if (f->proto == 6) {
-				dec_ob_printf(ob, ",\"retransmissions\":%llu,\"dup_acks\":%llu,\"zero_windows\":%llu,"
-					  "\"out_of_order\":%llu", (unsigned long long)fd->retrans,
-					  (unsigned long long)fd->dupack, (unsigned long long)fd->zerowin,
-					  (unsigned long long)fd->ooo);
 				if (fd->syn) {
 					dec_ob_printf(ob, ",\"syn_options\":{\"mss\":%u,\"wscale\":%d,"
 						  "\"sack_permitted\":%s,\"timestamps\":%s}", fd->mss, fd->wscale,

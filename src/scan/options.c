@@ -115,46 +115,19 @@ static enum tool_args scan_check(struct scan_config *cfg, char *err, size_t errl
 }
 
 /* The options that take SECS: the range, and where the milliseconds go. */
-static const struct scan_secs_opt {
-	int code;
-	const char *name;
-	uint64_t max_s, min_ms;
-	size_t field;
-} scan_secs_opts[] = {
-	{ OPT_MAX_RTT, "--max-rtt-timeout", SCAN_RTO_LIMIT_S, SCAN_RTO_MIN_MS,
-	  offsetof(struct scan_config, max_rtt_ms) },
-	{ OPT_BANNER_TIMEOUT, "--banner-timeout", SCAN_RTO_LIMIT_S, 10,
-	  offsetof(struct scan_config, banner_ms) },
-	{ OPT_HOST_TIMEOUT, "--host-timeout", SCAN_HOST_TIMEOUT_MAX_S, 10,
-	  offsetof(struct scan_config, host_timeout_ms) },
+#define SCAN_FIELD(f) offsetof(struct scan_config, f)
+static const struct opt_num scan_secs_opts[] = {
+	{ OPT_MAX_RTT, "--max-rtt-timeout", OPT_NUM_SECONDS, SCAN_RTO_MIN_MS, SCAN_RTO_LIMIT_S,
+	  SCAN_FIELD(max_rtt_ms) },
+	{ OPT_BANNER_TIMEOUT, "--banner-timeout", OPT_NUM_SECONDS, 10, SCAN_RTO_LIMIT_S,
+	  SCAN_FIELD(banner_ms) },
+	{ OPT_HOST_TIMEOUT, "--host-timeout", OPT_NUM_SECONDS, 10, SCAN_HOST_TIMEOUT_MAX_S,
+	  SCAN_FIELD(host_timeout_ms) },
 };
-
-/* The SECS of option code into its field, at least its minimum;
- * TOOL_ARGS_OK or the usage error. */
-static enum tool_args scan_seconds(struct scan_config *cfg, int code, const char *arg, char *err,
-				   size_t errlen)
-{
-	const struct scan_secs_opt *o = scan_secs_opts;
-	const char *why;
-	char small[48];
-	uint64_t v;
-
-	while (o->code != code)
-		o++;
-	if (opt_parse_seconds(arg, o->max_s, &v, &why) < 0)
-		return tool_bad_value(err, errlen, o->name, arg, why);
-	if (v < o->min_ms) {
-		snprintf(small, sizeof(small), "too small (at least %g)", (double)o->min_ms / 1000.0);
-		return tool_bad_value(err, errlen, o->name, arg, small);
-	}
-	memcpy((char *)cfg + o->field, &v, sizeof(v));
-	return TOOL_ARGS_OK;
-}
 
 enum tool_args scan_parse_args(int argc, char **argv, struct scan_config *cfg, char *err,
 			       size_t errlen)
 {
-	enum tool_args rc;
 	const char *why;
 	uint64_t v;
 	int c;
@@ -197,9 +170,9 @@ enum tool_args scan_parse_args(int argc, char **argv, struct scan_config *cfg, c
 		case OPT_MAX_RTT:
 		case OPT_BANNER_TIMEOUT:
 		case OPT_HOST_TIMEOUT:
-			rc = scan_seconds(cfg, c, optarg, err, errlen);
-			if (rc != TOOL_ARGS_OK)
-				return rc;
+			if (opt_num_parse(scan_secs_opts, OPT_NELEM(scan_secs_opts), c, optarg, cfg, err,
+					  errlen) < 0)
+				return TOOL_ARGS_USAGE;
 			break;
 		case OPT_MAX_PARALLEL:
 			if (opt_parse_u64(optarg, 1, SCAN_TCP_WINDOW_MAX, &v, &why) < 0)

@@ -287,6 +287,43 @@ static void test_getopt_error_names_the_word_typed(void **state)
 	GETOPT_SAYS("", "-q", "--json", "-p", "7");
 }
 
+struct num_cfg {
+	uint64_t users, wait_ms;
+};
+
+static const struct opt_num num_table[] = {
+	{ 300, "--users", OPT_NUM_COUNT, 1, 100, offsetof(struct num_cfg, users) },
+	{ 301, "--wait", OPT_NUM_SECONDS, 10, 60, offsetof(struct num_cfg, wait_ms) },
+};
+
+static void test_num_table(void **state)
+{
+	struct num_cfg cfg = { 0, 0 };
+	char err[128] = "";
+
+	(void)state;
+	assert_int_equal(opt_num_parse(num_table, OPT_NELEM(num_table), 300, "42", &cfg, err,
+				       sizeof(err)), 1);
+	assert_int_equal(cfg.users, 42);
+	assert_int_equal(opt_num_parse(num_table, OPT_NELEM(num_table), 301, "1.5", &cfg, err,
+				       sizeof(err)), 1);
+	assert_int_equal(cfg.wait_ms, 1500);
+	/* not in the table: nothing written */
+	assert_int_equal(opt_num_parse(num_table, OPT_NELEM(num_table), 'x', "7", &cfg, err,
+				       sizeof(err)), 0);
+	assert_int_equal(opt_num_parse(num_table, OPT_NELEM(num_table), 300, "101", &cfg, err,
+				       sizeof(err)), -1);
+	assert_string_equal(err, "--users 101: too large");
+	assert_int_equal(opt_num_parse(num_table, OPT_NELEM(num_table), 301, "0.001", &cfg, err,
+				       sizeof(err)), -1);
+	assert_string_equal(err, "--wait 0.001: too small (at least 0.01)");
+	assert_int_equal(opt_num_parse(num_table, OPT_NELEM(num_table), 301, "61", &cfg, err,
+				       sizeof(err)), -1);
+	assert_string_equal(err, "--wait 61: too large");
+	assert_int_equal(cfg.users, 42);
+	assert_int_equal(cfg.wait_ms, 1500);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -303,6 +340,7 @@ int main(void)
 		cmocka_unit_test(test_seconds_max),
 		cmocka_unit_test(test_seconds_ms_overflow),
 		cmocka_unit_test(test_getopt_error_names_the_word_typed),
+		cmocka_unit_test(test_num_table),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
