@@ -124,6 +124,11 @@ int tr_spawn_resolve(const char *prog, char *out, size_t n, char *why, size_t wh
 
 int tr_spawn_find_lib(char *out, size_t n)
 {
+	/* Relative to the directory of the running binary: the build tree
+	 * (build/socklab next to build/libsocklab-trace.so), then an
+	 * installed tree (PREFIX/bin/socklab, PREFIX/lib/socklab/), wherever
+	 * that tree was installed or moved. */
+	static const char *const places[] = { "", "/../lib/socklab" };
 	const char *env = getenv("SOCKLAB_TRACE_LIB");
 	char self[4096];
 	ssize_t len;
@@ -136,8 +141,14 @@ int tr_spawn_find_lib(char *out, size_t n)
 	if (len < 0)
 		return -1;
 	self[len] = '\0';
-	snprintf(out, n, "%s/%s", dirname(self), TRACE_LIB_NAME);
-	return access(out, R_OK);
+	const char *dir = dirname(self);
+	for (size_t i = 0; i < sizeof(places) / sizeof(places[0]); i++) {
+		snprintf(out, n, "%s%s/%s", dir, places[i], TRACE_LIB_NAME);
+		if (access(out, R_OK) == 0)
+			return 0;
+	}
+	snprintf(out, n, "%s/%s", dir, TRACE_LIB_NAME); /* the first place, for the message */
+	return -1;
 }
 
 /* The environment for a traced program: ours plus the preload (in front of

@@ -19,7 +19,8 @@ enum elf_link tr_spawn_elf_link(const char *path);
 int tr_spawn_resolve(const char *prog, char *out, size_t n, char *why, size_t whyn);
 
 /* Finds libsocklab-trace.so: $SOCKLAB_TRACE_LIB, else next to the running
- * binary. -1 when it is not there. */
+ * binary (a build tree), else in ../lib/socklab/ from it (an installed
+ * tree, relocatable). -1 when it is not there. */
 int tr_spawn_find_lib(char *out, size_t n);
 
 struct tr_spawn_opts {

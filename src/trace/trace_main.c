@@ -16,6 +16,7 @@
 #include "trace/capture.h"
 #include "trace/outfile.h"
 #include "trace/packets.h"
+#include "trace/record.h"
 #include "trace/render.h"
 #include "trace/run.h"
 #include "trace/socks.h"
@@ -264,9 +265,9 @@ static int trace_run(void *cfg)
 	int rc = 1;
 
 	if (tr_spawn_find_lib(lib, sizeof lib) < 0) {
-		log_error("cannot find %s next to the socklab binary (build it with the project, or "
-			  "set SOCKLAB_TRACE_LIB to its path)",
-			  "libsocklab-trace.so");
+		log_error("cannot find %s next to the socklab binary or in ../lib/socklab/ from it "
+			  "(build or install it with the project, or set SOCKLAB_TRACE_LIB to its path)",
+			  TRACE_LIB_NAME);
 		return 1;
 	}
 	if (check_program(o->argv[0], true) < 0)
