@@ -5,6 +5,7 @@
 #include <inttypes.h>
 #include <string.h>
 
+#include "core/jsontext.h"
 #include "core/log.h"
 #include "core/textesc.h"
 
@@ -17,16 +18,11 @@ static json_t *report_peer(json_t *o, const struct sockaddr *peer)
 	return o;
 }
 
-/* A JSON string of a client's bytes, which may not be UTF-8: valid UTF-8
- * as it is (the encoder escapes tab and the like), each malformed byte as
- * \xhh — jansson takes only valid UTF-8. */
+/* A JSON string of a client's bytes, which may not be UTF-8, in the one
+ * form (core/jsontext). */
 static json_t *report_text(const char *s, size_t n)
 {
-	char buf[TEXTESC_MAX(CHAT_LINE_MAX)];
-
-	if (n > CHAT_LINE_MAX)
-		n = CHAT_LINE_MAX;
-	return json_stringn(buf, textesc_utf8((const uint8_t *)s, n, buf));
+	return jsontext_bytes(s, n > CHAT_LINE_MAX ? CHAT_LINE_MAX : n);
 }
 
 void chatsrv_report_listening(const struct sockaddr *addr)

@@ -102,7 +102,11 @@ size_t textesc_utf8(const uint8_t *in, size_t n, char *out)
 		uint32_t cp;
 		size_t len;
 
-		if (in[i] < 0x80) {
+		if (in[i] == '\\') {
+			out[o++] = '\\';
+			out[o++] = '\\';
+			i++;
+		} else if (in[i] < 0x80) {
 			out[o++] = (char)in[i++];
 		} else if ((len = textesc_utf8_seq(in + i, n - i, &cp)) > 0) {
 			memcpy(out + o, in + i, len);

@@ -21,10 +21,13 @@
  * TEXTESC_MAX(n); returns the length written (NUL-terminated). */
 size_t textesc_term(const uint8_t *in, size_t n, char *out);
 
-/* For a JSON string (whose encoder escapes what JSON must): well-formed
- * UTF-8 as it is, control characters and tab included; each byte of
- * malformed UTF-8 as "\xhh". The result is valid UTF-8. out holds
- * TEXTESC_MAX(n); returns the length written (NUL-terminated). */
+/* For a JSON string (whose encoder escapes what JSON must), the one form
+ * every tool uses for bytes that may not be UTF-8 (docs/ARCHITECTURE.md,
+ * "JSON output"): well-formed UTF-8 as it is, control characters and tab
+ * included; a backslash doubled ("\\"); each byte of malformed UTF-8 as
+ * "\xhh". The result is valid UTF-8, and reversible: "\\" is a backslash,
+ * "\xhh" the byte hh. out holds TEXTESC_MAX(n); returns the length written
+ * (NUL-terminated). */
 size_t textesc_utf8(const uint8_t *in, size_t n, char *out);
 
 /* One byte as "\xhh" into out (4 bytes, no NUL); returns 4. */

@@ -13,30 +13,13 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "core/jsontext.h"
+
 #include "pkt/names.h"
 #include "pkt/packet.h"
 #include "trace/layout.h"
 
 #define JSON_FLAGS (JSON_COMPACT | JSON_ENSURE_ASCII | JSON_REAL_PRECISION(16))
-
-/* jansson takes valid UTF-8 only; recorded bytes that are not become \xNN
- * (4 bytes for 1 at most), so the cleaned copy is sized to hold it whole. */
-static json_t *j_str(const char *s)
-{
-	size_t n;
-	char *clean;
-	json_t *j;
-
-	if (!s)
-		return json_null();
-	n = 4 * strlen(s) + 1;
-	clean = malloc(n);
-	if (!clean)
-		return NULL;
-	j = json_string(tr_layout_clean(s, true, clean, n));
-	free(clean);
-	return j;
-}
 
 static json_t *j_secs(int64_t ns)
 {
@@ -65,7 +48,7 @@ static json_t *j_arg_value(const char *v)
 		if (*end == '\0' && errno == 0)
 			return json_integer((json_int_t)n);
 	}
-	return j_str(v);
+	return jsontext_str(v);
 }
 
 static json_t *j_args(const struct tr_call *c)
@@ -112,7 +95,7 @@ static json_t *call_json(const struct tr_call *c)
 	json_object_set_new(o, "id", json_integer(c->id));
 	json_object_set_new(o, "pid", json_integer(c->pid));
 	json_object_set_new(o, "tid", json_integer(c->tid));
-	json_object_set_new(o, "name", j_str(c->name));
+	json_object_set_new(o, "name", jsontext_str(c->name));
 	json_object_set_new(o, "fd", json_integer(c->fd));
 	json_object_set_new(o, "args", j_args(c));
 	json_object_set_new(o, "t_enter", j_secs(c->t_enter));
@@ -120,7 +103,7 @@ static json_t *call_json(const struct tr_call *c)
 	json_object_set_new(o, "ret", c->t_exit < 0 ? json_null() : json_integer(c->ret));
 	json_object_set_new(o, "errno", j_errno(c->err));
 	json_object_set_new(o, "completed_by", j_uint_or_null(c->completed_by));
-	json_object_set_new(o, "completed_why", j_str(c->completed_why));
+	json_object_set_new(o, "completed_why", jsontext_str(c->completed_why));
 	return o;
 }
 
@@ -196,7 +179,7 @@ static json_t *packet_json(const struct tr_packet *p)
 		json_object_set_new(o, "icmp_code", json_integer(p->icmp_code));
 	}
 	json_object_set_new(o, "caused_by", j_cause(p));
-	json_object_set_new(o, "why", j_str(p->why));
+	json_object_set_new(o, "why", jsontext_str(p->why));
 	if (p->fin_by) /* a FIN that rode on a send's data */
 		json_object_set_new(o, "fin_caused_by", json_integer(p->fin_by));
 	return o;

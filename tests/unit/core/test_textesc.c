@@ -90,12 +90,14 @@ static void expect_utf8(const uint8_t *in, size_t n, const char *want)
 }
 
 /* For JSON: what is valid UTF-8 stays, control bytes included (the JSON
- * encoder escapes them); only malformed bytes become \xhh. */
+ * encoder escapes them); a backslash is doubled and malformed bytes become
+ * \xhh, so the form can be undone. */
 static void test_utf8_keeps_valid_text(void **state)
 {
 	char out[TEXTESC_MAX(5)];
 
-	expect_utf8(S("tab\there \"q\" \\ back"), "tab\there \"q\" \\ back");
+	expect_utf8(S("tab\there \"q\" \\ back"), "tab\there \"q\" \\\\ back");
+	expect_utf8(S("\\xff"), "\\\\xff"); /* typed, not a malformed byte */
 	expect_utf8(S("gr\xc3\xbc\xc3\x9f" "e \xe2\x9c\x93 \xf0\x9f\x98\x80"),
 		    "gr\xc3\xbc\xc3\x9f" "e \xe2\x9c\x93 \xf0\x9f\x98\x80");
 	expect_utf8(S("\x1b[2J\x7f"), "\x1b[2J\x7f");
