@@ -5,6 +5,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <unistd.h>
 
 static const int term_signals[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT };
@@ -113,4 +114,21 @@ void term_restore(void)
 bool term_is_switched(void)
 {
 	return term_switched != 0;
+}
+
+unsigned term_columns(int fd)
+{
+	const char *env = getenv("COLUMNS");
+	struct winsize ws;
+
+	if (env && *env) {
+		char *end;
+		unsigned long v = strtoul(env, &end, 10);
+
+		if (*end == '\0' && v > 0 && v < 100000)
+			return (unsigned)v;
+	}
+	if (ioctl(fd, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0)
+		return ws.ws_col;
+	return 0;
 }

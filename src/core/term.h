@@ -26,4 +26,9 @@ void term_restore(void);
 
 bool term_is_switched(void);
 
+/* The width to fit text into when writing to fd: $COLUMNS when it is a
+ * positive number (the user's word wins, as in ls), else the terminal's
+ * width when fd is one, else 0 (unknown: a pipe or a file, do not wrap). */
+unsigned term_columns(int fd);
+
 #endif

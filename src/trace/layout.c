@@ -165,6 +165,27 @@ size_t tr_layout_width(const char *s)
 	return w;
 }
 
+size_t tr_layout_wrap(const char *s, size_t n, size_t cols)
+{
+	size_t w = 0, space = 0, i = 0;
+
+	if (cols == 0)
+		cols = 1;
+	while (i < n) {
+		size_t len = 1;
+
+		while (i + len < n && ((unsigned char)s[i + len] & 0xc0) == 0x80)
+			len++;
+		if (w == cols)
+			return space ? space : i;
+		if (s[i] == ' ' && i > 0)
+			space = i;
+		w++;
+		i += len;
+	}
+	return n;
+}
+
 /* The first connection (or listener) met in a lane; another one that differs
  * makes the lane one with several sockets. */
 struct lane_seen {

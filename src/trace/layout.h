@@ -27,6 +27,12 @@ char *tr_layout_clean(const char *s, bool keep_controls, char *buf, size_t n);
 /* Display columns of a valid UTF-8 string (one per code point). */
 size_t tr_layout_width(const char *s);
 
+/* Where to cut s[0..n) so that the first piece fits cols columns: the byte
+ * length of that piece, ending before a space when there is one to break
+ * at, else after as many whole code points as fit (at least one). n when
+ * all of it fits. */
+size_t tr_layout_wrap(const char *s, size_t n, size_t cols);
+
 /* How the state changes of each lane are named. A lane whose states concern
  * one connection (and at most one listener) shows just "SYN_SENT"; a lane
  * with several sockets names each: "127.0.0.1:6666>127.0.0.1:7777 CLOSE_WAIT",

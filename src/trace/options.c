@@ -3,7 +3,9 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "core/color.h"
 #include "core/opt.h"
+#include "trace/callset.h"
 #include "trace/trace.h"
 
 const char trace_usage_text[] =
@@ -28,6 +30,16 @@ const char trace_usage_text[] =
 	"      --linger SEC     keep capturing SEC after the program ended (0.3)\n"
 	"      --utf8           draw arrows with box-drawing characters\n"
 	"  -q, --quiet          no ladder (with --svg or --pcap)\n"
+	"  -o, --output FILE    the ladder (or --json) into FILE; the programs keep\n"
+	"                       stdout\n"
+	"  -e, --trace SET      show only these calls, as strace -e trace=SET:\n"
+	"                       names (connect,send), %network, %desc, all, none,\n"
+	"                       /REGEX, '!' to negate; packets are always shown\n"
+	"  -f                   accepted as in strace: children are always followed\n"
+	"      --width N        fit the ladder into N columns (default: $COLUMNS or\n"
+	"                       the terminal's width; 0: never wrap)\n"
+	"      --color[=WHEN]   colour arrows and states: auto (a terminal, unless\n"
+	"                       NO_COLOR is set), always, never\n"
 	"  -h, --help           this help\n"
 	"      --version        print the version\n"
 	"\n"
@@ -36,7 +48,7 @@ const char trace_usage_text[] =
 	"libsocklab-trace.so through LD_PRELOAD. Exit status: the program's.\n";
 
 enum { OPT_SERVER = 256, OPT_JSON, OPT_SVG, OPT_PCAP, OPT_LOG, OPT_TIMEOUT,
-       OPT_SERVER_WAIT, OPT_LINGER, OPT_UTF8 };
+       OPT_SERVER_WAIT, OPT_LINGER, OPT_UTF8, OPT_WIDTH, OPT_COLOR };
 
 static const struct option trace_long_options[] = {
 	OPT_VALUE("server", OPT_SERVER),
@@ -50,8 +62,70 @@ static const struct option trace_long_options[] = {
 	OPT_VALUE("linger", OPT_LINGER),
 	OPT_FLAG("utf8", OPT_UTF8),
 	OPT_FLAG("quiet", 'q'),
+	OPT_VALUE("output", 'o'),
+	OPT_VALUE("trace", 'e'),
+	OPT_VALUE("width", OPT_WIDTH),
+	{ "color", optional_argument, NULL, OPT_COLOR },
+	{ "colour", optional_argument, NULL, OPT_COLOR },
 	TOOL_LONG_OPTIONS_END,
 };
+
+/* strace's flags that have no socklab spelling, answered instead of "unknown
+ * option": what to use instead. */
+static const struct {
+	char flag;
+	const char *answer;
+} trace_strace_flags[] = {
+	{ 'p', "socklab trace starts the program itself and cannot attach to a running "
+	       "process: run it as socklab trace -- CMD" },
+	{ 'c', "there is no call count table: --json gives one object per call to count" },
+	{ 'C', "there is no call count table: --json gives one object per call to count" },
+	{ 't', "the ladder always shows times (ms since the first event); --json gives "
+	       "times since the epoch" },
+	{ 'r', "the ladder's times already are relative (ms since the first event)" },
+	{ 'T', "a call that waited shows as two rows, '>' at entry and '<' at return, "
+	       "with their times; --json has t_enter and t_exit" },
+	{ 'y', "the ladder already names each socket by its addresses" },
+	{ 's', "the ladder shows byte counts, not data; --pcap keeps every byte" },
+	{ 'x', "the ladder shows byte counts, not data; --pcap keeps every byte" },
+	{ 'u', "the program runs as the calling user" },
+	{ 'k', "no stack traces: the ladder names the call and its socket" },
+};
+
+/* The strace answer for an unknown short option, into err; false if none. */
+static bool strace_answer(int c, char *err, size_t errlen)
+{
+	if (c != '?' || optopt == 0)
+		return false;
+	for (size_t i = 0; i < sizeof trace_strace_flags / sizeof trace_strace_flags[0]; i++)
+		if (trace_strace_flags[i].flag == optopt) {
+			snprintf(err, errlen, "strace's -%c: %s", optopt, trace_strace_flags[i].answer);
+			return true;
+		}
+	return false;
+}
+
+/* strace's -e: "trace=SET" or a bare SET (trace is its default
+ * qualifier); its other qualifiers have no meaning here. */
+static int trace_expr(struct trace_opts *o, const char *v, char *err, size_t errlen)
+{
+	const char *eq = strchr(v, '=');
+
+	if (eq) {
+		size_t k = (size_t)(eq - v);
+
+		if ((k == 5 && strncmp(v, "trace", 5) == 0) || (k == 1 && v[0] == 't'))
+			v = eq + 1;
+		else if (strcspn(v, ",!%/") > k) {
+			snprintf(err, errlen,
+				 "-e %.*s: socklab trace filters calls only (-e trace=SET); it shows "
+				 "no signals or data",
+				 (int)k, v);
+			return -1;
+		}
+	}
+	return tr_callset_parse(&o->calls, v, err, errlen);
+}
 
 static int seconds(const char *opt, const char *v, uint64_t max, uint64_t *out, char *err,
 		   size_t errlen)
@@ -75,7 +149,9 @@ enum tool_args trace_parse_args(int argc, char **argv, struct trace_opts *o, cha
 	o->timeout_ms = 60000;
 	o->server_wait_ms = 10000;
 	o->linger_ms = 300;
-	OPT_EACH(c, argc, argv, "+:i:qh", trace_long_options) {
+	o->color = COLOR_AUTO;
+	o->width = -1;
+	OPT_EACH(c, argc, argv, "+:i:qho:e:f", trace_long_options) {
 		switch (c) {
 		case OPT_SERVER: o->server = optarg; break;
 		case 'i': o->iface = optarg; break;
@@ -85,6 +161,26 @@ enum tool_args trace_parse_args(int argc, char **argv, struct trace_opts *o, cha
 		case OPT_LOG: o->log = optarg; break;
 		case OPT_UTF8: o->utf8 = true; break;
 		case 'q': o->quiet = true; break;
+		case 'o': o->output = optarg; break;
+		case 'f': break; /* strace's -f: children are always followed */
+		case 'e':
+			if (trace_expr(o, optarg, err, errlen) < 0)
+				return TOOL_ARGS_USAGE;
+			break;
+		case OPT_WIDTH: {
+			uint64_t w;
+			const char *why = NULL;
+
+			if (opt_parse_u64(optarg, 0, 10000, &w, &why) < 0)
+				return tool_bad_value(err, errlen, "--width", optarg, why);
+			o->width = (int)w;
+			break;
+		}
+		case OPT_COLOR:
+			if (color_parse(optarg, &o->color) < 0)
+				return tool_bad_value(err, errlen, "--color", optarg,
+						      "not auto, always or never");
+			break;
 		case OPT_TIMEOUT:
 			if (seconds("--timeout", optarg, 86400, &o->timeout_ms, err, errlen) < 0)
 				return TOOL_ARGS_USAGE;
@@ -97,7 +193,10 @@ enum tool_args trace_parse_args(int argc, char **argv, struct trace_opts *o, cha
 			if (seconds("--linger", optarg, 60, &o->linger_ms, err, errlen) < 0)
 				return TOOL_ARGS_USAGE;
 			break;
-		default: return opt_getopt_default(c, argv, trace_long_options, err, errlen);
+		default:
+			if (strace_answer(c, err, errlen))
+				return TOOL_ARGS_USAGE;
+			return opt_getopt_default(c, argv, trace_long_options, err, errlen);
 		}
 	}
 	if (optind >= argc) {
@@ -113,10 +212,10 @@ enum tool_args trace_parse_args(int argc, char **argv, struct trace_opts *o, cha
 		return TOOL_ARGS_USAGE;
 	}
 	/* two outputs in one file would overwrite each other */
-	const char *paths[] = { o->svg, o->pcap, o->log };
-	static const char *const names[] = { "--svg", "--pcap", "--log" };
-	for (size_t i = 0; i < 3; i++)
-		for (size_t j = i + 1; j < 3; j++)
+	const char *paths[] = { o->svg, o->pcap, o->log, o->output };
+	static const char *const names[] = { "--svg", "--pcap", "--log", "--output" };
+	for (size_t i = 0; i < 4; i++)
+		for (size_t j = i + 1; j < 4; j++)
 			if (paths[i] && paths[j] && strcmp(paths[i], paths[j]) == 0) {
 				snprintf(err, errlen, "cannot write %s and %s to the same file '%s'",
 					 names[i], names[j], paths[i]);

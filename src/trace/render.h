@@ -9,9 +9,14 @@
 
 #include "trace/model.h"
 
+#include <stddef.h>
+
 struct render_opts {
 	bool utf8;        /* box-drawing arrows instead of ASCII */
-	bool show_all;    /* also rows of calls on non-network fds (unused now) */
+	bool color;       /* SGR colours: arrows by kind, states, failures */
+	unsigned width;   /* fit rows into this many columns; 0: never wrap */
+	bool filtered;    /* -e trace=: the header says how many calls show */
+	size_t shown_calls;
 };
 
 int trace_render_text(const struct trace *t, const struct render_opts *o, FILE *out);

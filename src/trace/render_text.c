@@ -10,10 +10,13 @@
  */
 #include "trace/render.h"
 
+#include <netinet/in.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/color.h"
 #include "core/textesc.h"
+#include "pkt/packet.h"
 #include "trace/layout.h"
 
 #define TEXT_LANE_GAP_MIN 8  /* columns from one lane to the next */
@@ -21,6 +24,8 @@
 #define TEXT_COL2_MAX 36     /* why (cause, completion): aligned up to this */
 #define TEXT_DESC_MAX 1024
 #define TEXT_STATES_MAX 2048
+#define TEXT_ROOM_MIN 24     /* a narrow terminal still gets this much text */
+#define TEXT_ROW_MAX (2 * TEXT_DESC_MAX + TEXT_STATES_MAX + 64)
 
 struct glyphs {
 	const char *life, *wait, *dash, *right, *left, *call, *enter, *exit;
@@ -46,7 +51,18 @@ struct ladder {
 	size_t w1, w2;       /* aligned widths of the two text columns */
 	unsigned *waiting;   /* per lane: calls entered and not yet returned */
 	const char **cells;  /* one glyph per column of the lane area */
+	bool color;
+	size_t room;         /* columns for the texts of a row; 0: no limit */
+	size_t arrow_lo, arrow_hi; /* the columns of this row's arrow (hi 0: none) */
+	const char *arrow_sgr;
 };
+
+/* A stretch of a row's text drawn in one colour. */
+struct seg {
+	size_t start, end;
+	const char *sgr;
+};
+#define ROW_SEGS 4
 
 /* Milliseconds since t0 to the microsecond, without floating point. */
 static char *fmt_ms(int64_t ts, int64_t t0, char *buf, size_t n)
@@ -59,6 +75,26 @@ static char *fmt_ms(int64_t ts, int64_t t0, char *buf, size_t n)
 	snprintf(buf, n, "%s%llu.%03llu", sign, (unsigned long long)(us / 1000),
 		 (unsigned long long)(us % 1000));
 	return buf;
+}
+
+/* Packets in the SVG's colours, as near as a terminal has them: SYN blue,
+ * data in the terminal's own colour, bare ACK grey (dim), FIN purple
+ * (magenta), RST red, UDP green, ICMP orange (yellow). */
+static const char *packet_sgr(const struct tr_packet *p)
+{
+	if (p->proto == IPPROTO_UDP)
+		return COLOR_GREEN;
+	if (p->proto != IPPROTO_TCP)
+		return COLOR_YELLOW;
+	if (p->flags & TCP_RST)
+		return COLOR_RED;
+	if (p->flags & TCP_SYN)
+		return COLOR_BLUE;
+	if (p->flags & TCP_FIN)
+		return COLOR_MAGENTA;
+	if (p->len > 0)
+		return NULL;
+	return COLOR_DIM;
 }
 
 static bool lane_ok(const struct ladder *l, uint32_t lane)
@@ -146,6 +182,9 @@ static void draw_packet(struct ladder *l, const struct tr_packet *p)
 		return;
 	from = p->lane_from * l->gap;
 	to = p->lane_to * l->gap;
+	l->arrow_sgr = packet_sgr(p);
+	l->arrow_lo = from < to ? from : to;
+	l->arrow_hi = from == to ? from + d + 3 : (from < to ? to : from + 1);
 	if (from == to) {
 		put_number(l, from, p->no);
 		for (size_t i = 0; i < 3 && from + d + i < l->width; i++)
@@ -165,6 +204,7 @@ static void draw_packet(struct ladder *l, const struct tr_packet *p)
 
 static void draw_row(struct ladder *l, const struct tr_row *r)
 {
+	l->arrow_hi = 0;
 	for (size_t x = 0; x < l->width; x++)
 		l->cells[x] = " ";
 	for (size_t i = 0; i < l->t->nlanes; i++)
@@ -206,30 +246,132 @@ static void put_padded(FILE *out, const char *s, size_t w)
 		fputc(' ', out);
 }
 
+/* The lane area of the row drawn last; the arrow in its colour. */
+static void put_cells(const struct ladder *l, FILE *out)
+{
+	bool arrow = l->color && l->arrow_hi > 0 && l->arrow_sgr;
+
+	for (size_t x = 0; x < l->width; x++) {
+		if (arrow && x == l->arrow_lo)
+			fputs(l->arrow_sgr, out);
+		fputs(l->cells[x], out);
+		if (arrow && x + 1 == l->arrow_hi)
+			fputs(COLOR_RESET, out);
+	}
+}
+
+/* The lifelines alone, for a row's continuation lines. */
+static void put_lifelines(struct ladder *l, FILE *out)
+{
+	for (size_t x = 0; x < l->width; x++)
+		l->cells[x] = " ";
+	for (size_t i = 0; i < l->t->nlanes; i++)
+		l->cells[i * l->gap] = l->waiting[i] ? l->g->wait : l->g->life;
+	l->arrow_hi = 0;
+	fprintf(out, "%*s  ", (int)l->tw, "");
+	put_cells(l, out);
+}
+
+/* text[a..b) with the colours of the segments it overlaps; each coloured
+ * stretch is closed before the line ends, so lifelines stay uncoloured. */
+static void put_span(FILE *out, const char *text, size_t a, size_t b, const struct seg *sg,
+		     size_t nseg, bool color)
+{
+	while (a < b) {
+		const struct seg *in = NULL;
+		size_t stop = b;
+
+		for (size_t i = 0; color && i < nseg; i++) {
+			if (!sg[i].sgr || sg[i].start >= sg[i].end)
+				continue;
+			if (sg[i].start <= a && a < sg[i].end)
+				in = &sg[i];
+			else if (sg[i].start > a && sg[i].start < stop)
+				stop = sg[i].start;
+		}
+		if (in && in->end < stop)
+			stop = in->end;
+		if (in)
+			fputs(in->sgr, out);
+		fwrite(text + a, 1, stop - a, out);
+		if (in)
+			fputs(COLOR_RESET, out);
+		a = stop;
+	}
+}
+
+/* Appends s (padded to w columns) to the row's text as one segment. */
+static size_t row_add(char *text, size_t o, const char *s, size_t w, struct seg *sg,
+		      const char *sgr)
+{
+	size_t len = strlen(s), sw = tr_layout_width(s);
+
+	if (o + len + w + 1 >= TEXT_ROW_MAX)
+		len = TEXT_ROW_MAX > o + w + 1 ? TEXT_ROW_MAX - o - w - 1 : 0;
+	memcpy(text + o, s, len);
+	sg->start = o;
+	sg->end = o + len;
+	sg->sgr = sgr;
+	o += len;
+	for (; sw < w && o + 1 < TEXT_ROW_MAX; sw++)
+		text[o++] = ' ';
+	text[o] = '\0';
+	return o;
+}
+
 static void print_line(struct ladder *l, const struct tr_row *r, FILE *out)
 {
-	char ms[32], c1[TEXT_DESC_MAX], c2[TEXT_DESC_MAX], st[TEXT_STATES_MAX];
+	char ms[32], c1[TEXT_DESC_MAX], c2[TEXT_DESC_MAX], st[TEXT_STATES_MAX], text[TEXT_ROW_MAX];
+	struct seg sg[ROW_SEGS] = { { 0, 0, NULL } };
 	bool never = row_texts(l->t, r, c1, sizeof c1, c2, sizeof c2);
+	const char *c1_sgr = NULL;
+	size_t o = 0, n, a = 0;
 
 	row_states(l, r, st, sizeof st);
 	draw_row(l, r);
+	if (r->kind == TR_ROW_PACKET)
+		c1_sgr = l->arrow_sgr;
+	else if (r->kind != TR_ROW_CALL_ENTER && r->index < l->t->ncalls &&
+		 l->t->calls[r->index].err != 0)
+		c1_sgr = COLOR_RED;
+	/* pad a column only when another follows: no trailing blanks */
+	o = row_add(text, o, c1, c2[0] || st[0] ? l->w1 : 0, &sg[0], c1_sgr);
+	if (c2[0] || st[0]) {
+		o = row_add(text, o, "  ", 0, &sg[3], NULL);
+		o = row_add(text, o, c2, st[0] ? l->w2 : 0, &sg[1], COLOR_DIM);
+	}
+	if (st[0]) {
+		o = row_add(text, o, "  ", 0, &sg[3], NULL);
+		o = row_add(text, o, st, 0, &sg[2], COLOR_BOLD);
+	}
+	if (never) {
+		o = row_add(text, o, "  ", 0, &sg[3], NULL);
+		o = row_add(text, o, "(never returned)", 0, &sg[3], COLOR_RED);
+	}
+	n = o;
 	fmt_ms(r->ts, l->t->t0, ms, sizeof ms);
 	fprintf(out, "%*s  ", (int)l->tw, ms);
-	for (size_t x = 0; x < l->width; x++)
-		fputs(l->cells[x], out);
+	put_cells(l, out);
 	fputs("   ", out);
-	/* pad a column only when another follows: no trailing blanks */
-	put_padded(out, c1, c2[0] || st[0] ? l->w1 : 0);
-	if (c2[0] || st[0]) {
-		fputs("  ", out);
-		put_padded(out, c2, st[0] ? l->w2 : 0);
-	}
-	if (st[0])
-		fprintf(out, "  %s", st);
-	if (never)
-		fputs("  (never returned)", out);
-	fputc('\n', out);
 	track_waiting(l, r);
+	for (bool first = true; a < n || first; first = false) {
+		size_t room = l->room ? (first ? l->room : l->room - 2) : n - a;
+		size_t cut = a + tr_layout_wrap(text + a, n - a, room);
+
+		if (!first) {
+			put_lifelines(l, out);
+			fputs("     ", out);
+		}
+		/* a piece ends before its spaces: none trail at the end of a line */
+		size_t end = cut;
+		while (end > a && text[end - 1] == ' ')
+			end--;
+		put_span(out, text, a, end, sg, ROW_SEGS, l->color);
+		fputc('\n', out);
+		a = cut;
+		while (a < n && text[a] == ' ')
+			a++;
+	}
 }
 
 static int ladder_init(struct ladder *l, const struct trace *t, const struct render_opts *o)
@@ -240,6 +382,7 @@ static int ladder_init(struct ladder *l, const struct trace *t, const struct ren
 	memset(l, 0, sizeof *l);
 	l->t = t;
 	l->g = o && o->utf8 ? &glyphs_utf8 : &glyphs_ascii;
+	l->color = o && o->color;
 	for (size_t i = 0; i < t->npackets; i++) {
 		const struct tr_packet *p = &t->packets[i];
 
@@ -274,6 +417,16 @@ static int ladder_init(struct ladder *l, const struct trace *t, const struct ren
 		if (has_states && w > l->w2)
 			l->w2 = w > TEXT_COL2_MAX ? TEXT_COL2_MAX : w;
 	}
+	/* a width to fit: the texts get what the time and lanes leave, and
+	 * when the aligned columns would not leave room for the states, the
+	 * columns are not aligned */
+	if (o && o->width > 0) {
+		size_t used = l->tw + 2 + l->width + 3;
+
+		l->room = o->width > used + TEXT_ROOM_MIN ? o->width - used : TEXT_ROOM_MIN;
+		if (l->w1 + 2 + l->w2 + 2 + 16 > l->room)
+			l->w1 = l->w2 = 0;
+	}
 	l->waiting = calloc(t->nlanes ? t->nlanes : 1, sizeof *l->waiting);
 	l->cells = calloc(l->width ? l->width : 1, sizeof *l->cells);
 	if (!l->waiting || !l->cells || tr_layout_states_init(&l->ls, t) < 0)
@@ -288,15 +441,19 @@ static void ladder_free(struct ladder *l)
 	tr_layout_states_free(&l->ls);
 }
 
-static void print_header(const struct ladder *l, FILE *out)
+static void print_header(const struct ladder *l, const struct render_opts *o, FILE *out)
 {
 	const struct trace *t = l->t;
 	char letter[8], label[4 * TR_LABEL_MAX], ms[8];
 	size_t lw = 1, labw = 0;
 
-	fprintf(out, "socklab trace: %zu process%s, %zu call%s, %zu packet%s\n", tr_layout_socket_procs(t),
-		tr_layout_socket_procs(t) == 1 ? "" : "es", t->ncalls, t->ncalls == 1 ? "" : "s", t->npackets,
-		t->npackets == 1 ? "" : "s");
+	char shown[48] = "";
+
+	if (o && o->filtered)
+		snprintf(shown, sizeof shown, " (%zu shown by -e trace)", o->shown_calls);
+	fprintf(out, "socklab trace: %zu process%s, %zu call%s%s, %zu packet%s\n",
+		tr_layout_socket_procs(t), tr_layout_socket_procs(t) == 1 ? "" : "es", t->ncalls,
+		t->ncalls == 1 ? "" : "s", shown, t->npackets, t->npackets == 1 ? "" : "s");
 	for (size_t i = 0; i < t->nlanes; i++) {
 		size_t w = tr_layout_width(tr_layout_clean(t->lanes[i].label, false, label, sizeof label));
 
@@ -342,7 +499,7 @@ int trace_render_text(const struct trace *t, const struct render_opts *o, FILE *
 		ladder_free(&l);
 		return -1;
 	}
-	print_header(&l, out);
+	print_header(&l, o, out);
 	for (size_t i = 0; i < t->nrows; i++)
 		print_line(&l, &t->rows[i], out);
 	ladder_free(&l);

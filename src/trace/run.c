@@ -87,7 +87,7 @@ static void start_client(struct run *r)
 {
 	struct tr_spawn_opts so = {
 		.lib = r->lib, .log = r->logpath, .stdin_fd = -1,
-		.stdout_fd = r->o->json ? STDERR_FILENO : -1, .own_group = false,
+		.stdout_fd = r->o->json && !r->o->output ? STDERR_FILENO : -1, .own_group = false,
 	};
 	pid_t pid = tr_spawn_start(r->o->argv, &so);
 
@@ -221,7 +221,7 @@ int tr_run_programs(const struct trace_opts *o, const char *lib, const char *log
 		int devnull = open("/dev/null", O_RDONLY | O_CLOEXEC);
 		struct tr_spawn_opts so = {
 			.lib = lib, .log = logpath, .stdin_fd = devnull,
-			.stdout_fd = o->json ? STDERR_FILENO : -1, .own_group = true,
+			.stdout_fd = o->json && !o->output ? STDERR_FILENO : -1, .own_group = true,
 		};
 
 		res->server = tr_spawn_start(argv, &so);

@@ -7,7 +7,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/color.h"
 #include "core/tool.h"
+#include "trace/callset.h"
 
 extern const struct tool trace_tool;
 extern const char trace_usage_text[];
@@ -16,7 +18,11 @@ struct trace_opts {
 	const char *server;       /* --server CMD, run by /bin/sh -c */
 	const char *iface;
 	const char *svg, *pcap, *log;
+	const char *output;       /* -o FILE: the story there, not on stdout */
 	bool json, utf8, quiet;
+	struct tr_callset calls;  /* -e trace=SET */
+	enum color_mode color;
+	int width;                /* --width; -1: $COLUMNS or the terminal's */
 	uint64_t timeout_ms, server_wait_ms, linger_ms;
 	char **argv;              /* the program after "--" */
 };

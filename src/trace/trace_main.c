@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "core/log.h"
+#include "core/term.h"
 #include "trace/attrib.h"
 #include "trace/calllog.h"
 #include "trace/capture.h"
@@ -203,9 +204,10 @@ static int exit_status(const struct tr_run_result *res)
 /* The story on stdout (none when nothing was recorded: warn_unrecorded
  * said so), then the --svg and --pcap files. */
 static int build_and_print(struct trace *t, const struct trace_opts *o, struct tr_tcap *cap,
-			   struct tr_outfile *svg, struct tr_outfile *pcap)
+			   struct tr_outfile *svg, struct tr_outfile *pcap, struct tr_outfile *story)
 {
 	struct tr_socks s;
+	FILE *out = stdout;
 	int rc = -1;
 
 	if (tr_socks_build(&s, t) < 0 || take_packets(t, &s, cap) < 0 || tr_attrib_run(t, &s) < 0 ||
@@ -213,17 +215,32 @@ static int build_and_print(struct trace *t, const struct trace_opts *o, struct t
 		log_error("out of memory while building the story");
 		goto out;
 	}
+	size_t shown = tr_callset_apply(&o->calls, t);
+	if (story->path && !(out = tr_outfile_begin(story)))
+		goto out;
+	bool ok = true;
 	if (t->ncalls == 0) {
 		/* no socket, so no packet of one either: nothing to draw */
 	} else if (o->json) {
-		if (trace_render_json(t, stdout) < 0)
-			goto out;
+		ok = trace_render_json(t, out) == 0;
 	} else if (!o->quiet) {
-		struct render_opts ro = { .utf8 = o->utf8 };
-		if (trace_render_text(t, &ro, stdout) < 0)
-			goto out;
+		int fd = fileno(out);
+		struct render_opts ro = {
+			.utf8 = o->utf8,
+			.color = color_use(o->color, fd),
+			.width = o->width >= 0 ? (unsigned)o->width : term_columns(fd),
+			.shown_calls = shown,
+			.filtered = o->calls.given,
+		};
+		ok = trace_render_text(t, &ro, out) == 0;
 	}
-	if (fflush(stdout) != 0) {
+	if (story->path) {
+		ok = ok && fflush(out) == 0;
+		if (!ok)
+			log_error_errno(errno, "cannot write '%s' (--output)", story->path);
+		if (tr_outfile_finish(story, out, ok) < 0)
+			goto out;
+	} else if (!ok || fflush(stdout) != 0) {
 		log_error_errno(errno, "cannot write the story");
 		goto out;
 	}
@@ -231,7 +248,7 @@ static int build_and_print(struct trace *t, const struct trace_opts *o, struct t
 		FILE *f = tr_outfile_begin(svg);
 		if (!f)
 			goto out;
-		bool ok = trace_render_svg(t, f) == 0 && fflush(f) == 0;
+		ok = trace_render_svg(t, f) == 0 && fflush(f) == 0;
 		if (!ok)
 			log_error_errno(errno, "cannot write '%s' (--svg)", svg->path);
 		if (tr_outfile_finish(svg, f, ok) < 0)
@@ -260,8 +277,8 @@ static int trace_run(void *cfg)
 	struct tr_run_result res;
 	struct trace t = { 0 };
 	/* the output files, opened before anything runs */
-	struct tr_outfile out[3] = { { .fd = -1 }, { .fd = -1 }, { .fd = -1 } };
-	struct tr_outfile *svg = &out[0], *pcap = &out[1], *keep = &out[2];
+	struct tr_outfile out[4] = { { .fd = -1 }, { .fd = -1 }, { .fd = -1 }, { .fd = -1 } };
+	struct tr_outfile *svg = &out[0], *pcap = &out[1], *keep = &out[2], *story = &out[3];
 	int rc = 1;
 
 	if (tr_spawn_find_lib(lib, sizeof lib) < 0) {
@@ -279,8 +296,9 @@ static int trace_run(void *cfg)
 			return 1;
 	}
 	if (tr_outfile_open(svg, "--svg", o->svg) < 0 || tr_outfile_open(pcap, "--pcap", o->pcap) < 0 ||
-	    tr_outfile_open(keep, "--log", o->log) < 0 || tr_tcap_open(&cap, o->iface) < 0) {
-		for (size_t i = 0; i < 3; i++)
+	    tr_outfile_open(keep, "--log", o->log) < 0 ||
+	    tr_outfile_open(story, "--output", o->output) < 0 || tr_tcap_open(&cap, o->iface) < 0) {
+		for (size_t i = 0; i < 4; i++)
 			tr_outfile_abandon(&out[i]);
 		return 1;
 	}
@@ -321,12 +339,12 @@ static int trace_run(void *cfg)
 	if (o->server)
 		mark_server(&t, res.server);
 	warn_unrecorded(&t, &res, o);
-	if (build_and_print(&t, o, &cap, svg, pcap) < 0)
+	if (build_and_print(&t, o, &cap, svg, pcap, story) < 0)
 		goto out;
 	/* every file asked for was written, or trace failed */
 	rc = res.server_died || (keep->path && !keep->done) ? 1 : exit_status(&res);
 out:
-	for (size_t i = 0; i < 3; i++)
+	for (size_t i = 0; i < 4; i++)
 		tr_outfile_abandon(&out[i]);
 	trace_free(&t);
 	tr_tcap_close(&cap);

@@ -17,6 +17,7 @@
 
 #include "pkt/packet.h"
 #include "trace/calllog.h"
+#include "trace/callset.h"
 #include "trace/layout.h"
 #include "trace/model.h"
 #include "trace/render.h"
@@ -440,12 +441,21 @@ static struct trace *refused_model(void)
 
 enum which { TEXT, TEXT_UTF8, JSON, SVG };
 
+static char *render_with(const struct trace *t, enum which w, const struct render_opts *opts);
+
 static char *render(const struct trace *t, enum which w)
+{
+	struct render_opts o = { .utf8 = w == TEXT_UTF8 };
+
+	return render_with(t, w, &o);
+}
+
+static char *render_with(const struct trace *t, enum which w, const struct render_opts *opts)
 {
 	char *buf = NULL;
 	size_t len = 0;
 	FILE *f = open_memstream(&buf, &len);
-	struct render_opts o = { .utf8 = w == TEXT_UTF8 };
+	struct render_opts o = *opts;
 	int rc;
 
 	assert_non_null(f);
@@ -1264,6 +1274,123 @@ static void test_svg_udp_refused(void **state)
 }
 
 /* An empty model prints a header and nothing else, in every format. */
+/* The words of a ladder's rows (after the header's blank line and the
+ * lane letters), with the SGR sequences taken out, in order. */
+static char *body_words(const char *out)
+{
+	const char *body = strstr(out, "\n\n");
+	char *w = calloc(strlen(out) + 1, 1);
+	size_t o = 0;
+	bool space = true;
+
+	assert_non_null(body);
+	body = strchr(body + 2, '\n');
+	assert_non_null(body);
+	for (const char *p = body; *p; p++) {
+		if (*p == '\033') {
+			while (*p && *p != 'm')
+				p++;
+			continue;
+		}
+		/* lifelines and wait marks are drawing, not words */
+		bool blank = *p == ' ' || *p == '\n' || *p == '|' || *p == ':';
+		if (blank) {
+			if (!space)
+				w[o++] = ' ';
+			space = true;
+		} else {
+			w[o++] = *p;
+			space = false;
+		}
+	}
+	return w;
+}
+
+/* --width: every row fits, continuation lines carry the lifelines, and the
+ * wrap loses no word; colour only adds SGR sequences, each closed on its
+ * line. */
+static void test_text_width_and_colour(void **state)
+{
+	struct trace *t = seed_model();
+	struct render_opts wide = { 0 }, narrow = { .width = 60 }, colour = { .color = true };
+	char *a = render_with(t, TEXT, &wide), *b = render_with(t, TEXT, &narrow);
+	char *c = render_with(t, TEXT, &colour);
+	char *wa = body_words(a), *wb = body_words(b), *wc = body_words(c);
+	const char *body = strchr(strstr(b, "\n\n") + 2, '\n') + 1;
+	size_t cont = 0;
+
+	(void)state;
+	assert_string_equal(wa, wb);
+	assert_string_equal(wa, wc);
+	for (const char *line = body; *line; line = strchr(line, '\n') + 1) {
+		size_t n = strcspn(line, "\n");
+
+		assert_true(tr_layout_width(line) - tr_layout_width(line + n) <= 60);
+		if (line[0] == ' ' && line[1] == ' ' && line[6] == ' ') {
+			/* no time: a continuation, under the lifelines of A and B */
+			assert_true(line[8] == '|' || line[8] == ':');
+			cont++;
+		}
+		if (!line[n])
+			break;
+	}
+	assert_true(cont > 0);
+	assert_non_null(strstr(c, "\033[34m1------>\033[0m"));
+	assert_non_null(strstr(c, "\033[1mA SYN_SENT\033[0m"));
+	free(wa);
+	free(wb);
+	free(wc);
+	free(a);
+	free(b);
+	free(c);
+	model_free(t);
+}
+
+/* -e trace=connect: other calls' rows go, every packet stays, and the
+ * state changes of hidden rows move to the next shown row. */
+static void test_callset(void **state)
+{
+	struct trace *t = seed_model();
+	struct tr_callset cs;
+	char err[256];
+	size_t states = 0, packets = 0, calls = 0;
+
+	(void)state;
+	assert_int_equal(tr_callset_parse(&cs, "connect,%network,!setsockopt,!%desc,connect", err,
+					  sizeof err), 0);
+	assert_true(tr_callset_shows(&cs, "connect"));
+	assert_false(tr_callset_shows(&cs, "listen"));
+	assert_int_equal(tr_callset_parse(&cs, "!/^(send|recv)", err, sizeof err), 0);
+	assert_false(tr_callset_shows(&cs, "sendto"));
+	assert_true(tr_callset_shows(&cs, "close"));
+	assert_int_equal(tr_callset_parse(&cs, "conect", err, sizeof err), -1);
+	assert_string_equal(err, "unknown call 'conect' in -e trace (did you mean connect?)");
+	assert_int_equal(tr_callset_parse(&cs, "", err, sizeof err), -1);
+
+	assert_int_equal(tr_callset_parse(&cs, "connect", err, sizeof err), 0);
+	size_t before = t->npackets, nstates = t->nstates;
+	assert_int_equal(tr_callset_apply(&cs, t), 1);
+	for (size_t i = 0; i < t->nrows; i++) {
+		const struct tr_row *r = &t->rows[i];
+
+		if (r->kind == TR_ROW_PACKET)
+			packets++;
+		else {
+			assert_string_equal(t->calls[r->index].name, "connect");
+			calls++;
+		}
+		if (r->state_count) {
+			/* each row's states follow the previous row's */
+			assert_int_equal(r->state_first, states);
+			states += r->state_count;
+		}
+	}
+	assert_int_equal(packets, before);
+	assert_true(calls >= 1);
+	assert_int_equal(states, nstates);
+	model_free(t);
+}
+
 static void test_empty(void **state)
 {
 	struct trace t;
@@ -1296,6 +1423,8 @@ int main(void)
 		cmocka_unit_test(test_json_udp_refused),
 		cmocka_unit_test(test_svg_seed),
 		cmocka_unit_test(test_svg_udp_refused),
+		cmocka_unit_test(test_text_width_and_colour),
+		cmocka_unit_test(test_callset),
 		cmocka_unit_test(test_empty),
 	};
 
