@@ -2,8 +2,12 @@
 #include "core/addr.h"
 
 #include <arpa/inet.h>
+#include <netdb.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
+
+#include "core/resolve.h"
 
 int addr_parse_ip(const char *s, union addr_any *out)
 {
@@ -110,27 +114,60 @@ bool addr_is_loopback(const struct sockaddr *sa)
 	return (ntohl(((const struct sockaddr_in *)sa)->sin_addr.s_addr) >> 24) == 127;
 }
 
+/* Appends a to the list unless it is there; -1 when the list is full. */
+static int addr_list_put(union addr_any *list, unsigned *n, unsigned max, const union addr_any *a,
+			 bool *dup)
+{
+	*dup = false;
+	for (unsigned i = 0; i < *n; i++)
+		if (memcmp(&list[i], a, sizeof(*a)) == 0) {
+			*dup = true;
+			return 0;
+		}
+	if (*n == max)
+		return -1;
+	list[(*n)++] = *a;
+	return 0;
+}
+
 int addr_list_add(union addr_any *list, unsigned *n, unsigned max, const char *arg, char *err,
 		  size_t errlen)
 {
 	union addr_any a;
+	struct addrinfo *ai = NULL;
+	const char *why = NULL;
+	bool dup;
 
-	if (addr_parse_ip(arg, &a) < 0) {
-		snprintf(err, errlen, "--bind %s: not a numeric IPv4 or IPv6 address", arg);
-		return -1;
-	}
-	for (unsigned i = 0; i < *n; i++) {
-		if (memcmp(&list[i], &a, sizeof(a)) == 0) {
+	if (addr_parse_ip(arg, &a) == 0) {
+		if (addr_list_put(list, n, max, &a, &dup) < 0)
+			goto full;
+		if (dup) {
 			snprintf(err, errlen, "--bind %s: given twice", arg);
 			return -1;
 		}
+		return 0;
 	}
-	if (*n == max) {
-		snprintf(err, errlen, "--bind: at most %u addresses", max);
+	/* a name: every address it has here ("localhost": 127.0.0.1 and ::1) */
+	if (resolve(arg, NULL, AF_UNSPEC, SOCK_STREAM, 0, &ai, &why) < 0) {
+		snprintf(err, errlen, "--bind %s: not an address, and cannot resolve it: %s", arg, why);
 		return -1;
 	}
-	list[(*n)++] = a;
+	for (struct addrinfo *p = ai; p; p = p->ai_next) {
+		if ((p->ai_family != AF_INET && p->ai_family != AF_INET6) ||
+		    p->ai_addrlen > sizeof(a))
+			continue;
+		memset(&a, 0, sizeof(a));
+		memcpy(&a, p->ai_addr, p->ai_addrlen);
+		if (addr_list_put(list, n, max, &a, &dup) < 0) {
+			freeaddrinfo(ai);
+			goto full;
+		}
+	}
+	freeaddrinfo(ai);
 	return 0;
+full:
+	snprintf(err, errlen, "--bind: at most %u addresses", max);
+	return -1;
 }
 
 int addr_list_check_family(const union addr_any *list, unsigned n, int family, char *err,

@@ -37,8 +37,9 @@ bool addr_is_loopback(const struct sockaddr *sa);
 /* Same family, address and port (and IPv6 scope): the same peer. AF_INET
  * and AF_INET6 only. */
 bool addr_equal(const struct sockaddr *a, const struct sockaddr *b);
-/* Appends the numeric address arg to list[0..*n) (at most max): a server's
- * repeatable --bind. -1 with "--bind ARG: reason" in err. */
+/* Appends the address arg to list[0..*n) (at most max): a server's
+ * repeatable --bind. A name adds each of its addresses (localhost: 127.0.0.1
+ * and ::1) that is not there yet. -1 with "--bind ARG: reason" in err. */
 int addr_list_add(union addr_any *list, unsigned *n, unsigned max, const char *arg, char *err,
 		  size_t errlen);
 /* -4/-6 (family; AF_UNSPEC: neither) against the --bind list: -1 with

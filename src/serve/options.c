@@ -20,7 +20,8 @@ const char serve_usage_text[] =
 	"Where:\n"
 	"  -4, --ipv4               bind only IPv4 addresses\n"
 	"  -6, --ipv6               bind only IPv6 addresses\n"
-	"  -b, --bind ADDR          bind ADDR, IPv4 or IPv6 (repeatable; default 127.0.0.1 and ::1)\n"
+	"  -b, --bind ADDR          bind ADDR, IPv4 or IPv6, or every address of a name\n"
+	"                           (repeatable; default 127.0.0.1 and ::1)\n"
 	"  -o, --port-offset N      add N to every standard port (10000: echo on 10007)\n"
 	"  -s, --service NAME=PORT  put service NAME on PORT (0: an ephemeral port, the same\n"
 	"                           number for TCP and UDP); repeatable; wins over --port-offset\n"
@@ -59,6 +60,8 @@ const char serve_usage_text[] =
 	"Output:\n"
 	"  -q, --quiet              no per-connection or per-datagram lines\n"
 	"  -v, --verbose            also log connection starts\n"
+	"  -d, --debug              the same, as inetd's -d and -l (serve always stays in\n"
+	"                           the foreground and logs to stderr)\n"
 	"      --json               JSON Lines on stdout\n"
 	"  -h, --help               show this help\n"
 	"      --version            show the version\n"
@@ -109,6 +112,7 @@ const struct option serve_long_options[] = {
 	OPT_VALUE("daytime-format", OPT_DAYTIME_FMT),
 	OPT_FLAG("quiet", 'q'),
 	OPT_FLAG("verbose", 'v'),
+	OPT_FLAG("debug", 'd'),
 	OPT_FLAG("json", OPT_JSON),
 	TOOL_LONG_OPTIONS_END,
 };
@@ -176,7 +180,7 @@ enum tool_args serve_parse_args(int argc, char **argv, struct serve_config *cfg,
 	const char *why;
 	int c;
 
-	OPT_EACH(c, argc, argv, ":46b:o:s:qvh", serve_long_options) {
+	OPT_EACH(c, argc, argv, ":46b:o:s:qvdlh", serve_long_options) {
 		switch (c) {
 		case '4': cfg->family = AF_INET; break;
 		case '6': cfg->family = AF_INET6; break;
@@ -211,13 +215,24 @@ enum tool_args serve_parse_args(int argc, char **argv, struct serve_config *cfg,
 		case OPT_QUOTES: cfg->quotes_file = optarg; break;
 		case OPT_DAYTIME_FMT: cfg->daytime_fmt = optarg; break;
 		case 'q': cfg->quiet = true; break;
-		case 'v': cfg->verbose = true; break;
+		case 'v':
+		case 'd': /* inetd's debug: serve is always in the foreground */
+		case 'l': /* inetd's -l: log each connection */
+			cfg->verbose = true;
+			break;
 		case OPT_JSON: cfg->json = true; break;
 		default: return opt_getopt_default(c, argv, serve_long_options, err, errlen);
 		}
 	}
-	if (opt_no_operands(argc, argv, err, errlen) != TOOL_ARGS_OK ||
-	    serve_config_check(cfg, err, errlen) < 0)
+	if (optind < argc) {
+		/* inetd's habit: a configuration file */
+		snprintf(err, errlen,
+			 "unexpected argument '%s': serve reads no configuration file and runs no "
+			 "programs; its services are built in (--only, --service, --port-offset)",
+			 argv[optind]);
+		return TOOL_ARGS_USAGE;
+	}
+	if (serve_config_check(cfg, err, errlen) < 0)
 		return TOOL_ARGS_USAGE;
 	return serve_check_daytime(cfg, err, errlen);
 }

@@ -111,7 +111,7 @@ def test_help_and_version():
     (["--max-users", "0", "0"], "--max-users 0"),
     (["--max-members", "x", "0"], "--max-members x"),
     (["--flood-rate", "-1", "0"], "--flood-rate"),
-    (["--bind", "localhost", "0"], "--bind localhost"),
+    (["--bind", "nosuch.invalid", "0"], "--bind nosuch.invalid: not an address, and cannot resolve it"),
     (["-4", "--bind", "::1", "0"], "cannot use -4 with --bind ::1"),
     (["-4", "-6", "0"], "cannot use -4 with -6"),
     (["--quiet", "-v", "0"], "cannot use --quiet with --verbose"),

@@ -149,7 +149,7 @@ def test_bind_error_privileged_port_as_user():
     (["--port-offset", "70000"], "--port-offset 70000: too large"),
     (["--service", "nope=3"], "--service nope=3: unknown service 'nope'"),
     (["--only", "echo,nope"], "--only: unknown service 'nope'"),
-    (["--bind", "localhost"], "--bind localhost: not a numeric IPv4 or IPv6 address"),
+    (["--bind", "nosuch.invalid"], "--bind nosuch.invalid: not an address, and cannot resolve it"),
     (["-4", "--bind", "::1"], "cannot use -4 with --bind ::1"),
     (["--tcp-only", "--udp-only"], "cannot use --tcp-only with --udp-only"),
     (["--idle-timeout", "-1"], "--idle-timeout -1: not a number"),
