@@ -214,6 +214,21 @@ enum tool_args opt_getopt_default(int c, char **argv, const struct option *longo
 	return TOOL_ARGS_USAGE;
 }
 
+enum tool_args opt_getopt_habits(int c, char **argv, const struct option *longopts,
+				 const struct opt_habit *table, size_t n, const char *anchor,
+				 char *err, size_t errlen)
+{
+	/* '?' with optopt set: an unknown short option (or a flag given a
+	 * value, whose optopt is its own val, never a table letter) */
+	if (c == '?' && optopt > 0 && optopt < 128)
+		for (size_t i = 0; i < n; i++)
+			if (table[i].letter == optopt) {
+				snprintf(err, errlen, "%s's -%c: %s", anchor, optopt, table[i].answer);
+				return TOOL_ARGS_USAGE;
+			}
+	return opt_getopt_default(c, argv, longopts, err, errlen);
+}
+
 enum tool_args opt_no_operands(int argc, char **argv, char *err, size_t errlen)
 {
 	if (optind >= argc)

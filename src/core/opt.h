@@ -53,6 +53,19 @@ void opt_getopt_error(int c, char *const argv[], int optind_now, int optopt_now,
  * right after getopt_long returned c. */
 enum tool_args opt_getopt_default(int c, char **argv, const struct option *longopts, char *err,
 				  size_t errlen);
+/* Another tool's flag that a socklab tool answers instead of calling it
+ * unknown: what the user reaches for (OpenBSD nc's -x, strace's -p) and
+ * how socklab does it, or why it does not. */
+struct opt_habit {
+	char letter;        /* the short option, as getopt reports it in optopt */
+	const char *answer;
+};
+/* Like opt_getopt_default, but an unknown short option that is a row of
+ * table[0..n) gets "ANCHOR's -L: ANSWER" ("OpenBSD nc's -x: ..."). */
+enum tool_args opt_getopt_habits(int c, char **argv, const struct option *longopts,
+				 const struct opt_habit *table, size_t n, const char *anchor,
+				 char *err, size_t errlen);
+
 /* After the options of a tool that takes no operands: TOOL_ARGS_OK, or
  * "unexpected argument 'X'" for argv[optind]. */
 enum tool_args opt_no_operands(int argc, char **argv, char *err, size_t errlen);

@@ -10,6 +10,7 @@
 #include <sys/socket.h>
 
 #include "core/opt.h"
+#include "nc/habits.h"
 
 const char nc_usage_text[] =
 	"Usage: socklab nc [options] HOST PORT       connect to HOST on PORT\n"
@@ -227,7 +228,9 @@ enum tool_args nc_parse_args(int argc, char **argv, struct nc_config *cfg, char 
 		case OPT_REUSEADDR: cfg->reuseaddr = true; break;
 		case OPT_NO_SHUTDOWN: cfg->no_shutdown = true; break;
 		case OPT_NODELAY: cfg->nodelay = true; break;
-		default: return opt_getopt_default(c, argv, nc_long_options, err, errlen);
+		default:
+			return opt_getopt_habits(c, argv, nc_long_options, nc_habits, nc_nhabits,
+						 "OpenBSD nc", err, errlen);
 		}
 	}
 	int rest = argc - optind;

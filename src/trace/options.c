@@ -72,10 +72,7 @@ static const struct option trace_long_options[] = {
 
 /* strace's flags that have no socklab spelling, answered instead of "unknown
  * option": what to use instead. */
-static const struct {
-	char flag;
-	const char *answer;
-} trace_strace_flags[] = {
+static const struct opt_habit trace_strace_flags[] = {
 	{ 'p', "socklab trace starts the program itself and cannot attach to a running "
 	       "process: run it as socklab trace -- CMD" },
 	{ 'c', "there is no call count table: --json gives one object per call to count" },
@@ -91,19 +88,6 @@ static const struct {
 	{ 'u', "the program runs as the calling user" },
 	{ 'k', "no stack traces: the ladder names the call and its socket" },
 };
-
-/* The strace answer for an unknown short option, into err; false if none. */
-static bool strace_answer(int c, char *err, size_t errlen)
-{
-	if (c != '?' || optopt == 0)
-		return false;
-	for (size_t i = 0; i < sizeof trace_strace_flags / sizeof trace_strace_flags[0]; i++)
-		if (trace_strace_flags[i].flag == optopt) {
-			snprintf(err, errlen, "strace's -%c: %s", optopt, trace_strace_flags[i].answer);
-			return true;
-		}
-	return false;
-}
 
 /* strace's -e: "trace=SET" or a bare SET (trace is its default
  * qualifier); its other qualifiers have no meaning here. */
@@ -194,9 +178,8 @@ enum tool_args trace_parse_args(int argc, char **argv, struct trace_opts *o, cha
 				return TOOL_ARGS_USAGE;
 			break;
 		default:
-			if (strace_answer(c, err, errlen))
-				return TOOL_ARGS_USAGE;
-			return opt_getopt_default(c, argv, trace_long_options, err, errlen);
+			return opt_getopt_habits(c, argv, trace_long_options, trace_strace_flags,
+						 OPT_NELEM(trace_strace_flags), "strace", err, errlen);
 		}
 	}
 	if (optind >= argc) {
