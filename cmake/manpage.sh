@@ -14,13 +14,18 @@ set -eu
 lowdown=$1 src=$2 out=$3 version=$4
 dir=$(dirname "$src")
 here=$(dirname "$0")
+trap 'rm -f "$out.expanded.md" "$out.lowdown" "$out.tmp"' EXIT
 
 expand() {
 	awk -v dir="$dir" -v version="$version" '
-	function include(file, skip,    line, fence, title, n, i, lv, name, skipping, sk) {
+	function include(file, skip,    line, got, fence, title, n, i, lv, name, skipping, sk) {
 		n = split(skip, sk, ",")
 		title = 0; skipping = 0; fence = 0
-		while ((getline line < file) > 0) {
+		if ((got = getline line < file) < 0) {
+			print "manpage.sh: cannot read " file > "/dev/stderr"
+			exit 1
+		}
+		for (; got > 0; got = getline line < file) {
 			if (line ~ /^(```|~~~)/) fence = !fence
 			if (!fence && match(line, /^#+ /)) {
 				lv = RLENGTH - 1
@@ -62,11 +67,10 @@ expand() {
 	' "$src"
 }
 
-expand >"$out.md"
-"$lowdown" -s -Tman --nroff-nolinks --out-no-smarty -o "$out.roff" "$out.md"
+expand >"$out.expanded.md"
+"$lowdown" -s -Tman --nroff-nolinks --out-no-smarty -o "$out.lowdown" "$out.expanded.md"
 {
 	printf "'\\\" t\n"	# tbl, for every man(1)
-	awk -v width=71 -f "$here/manroff.awk" "$out.roff"
+	awk -v width=71 -f "$here/manroff.awk" "$out.lowdown"
 } >"$out.tmp"
-rm -f "$out.md" "$out.roff"
 mv "$out.tmp" "$out"

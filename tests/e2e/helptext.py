@@ -7,7 +7,7 @@ import os
 import re
 import subprocess
 
-from conftest import BIN
+from conftest import BIN, SANITIZER_MARKS
 
 # An option line starts with a dash, indented a little (the wrapped lines
 # of a description are indented more): "  -p, --ports SPEC  ports: ...",
@@ -32,6 +32,7 @@ def run_help(*args):
     p = subprocess.run([BIN, *args, "--help"], capture_output=True, text=True,
                        timeout=30, env=dict(os.environ, NO_COLOR="1"))
     assert p.returncode == 0, (args, p.stderr)
+    assert not any(m in p.stderr for m in SANITIZER_MARKS), p.stderr
     return p.stdout
 
 
