@@ -1,6 +1,7 @@
 """`cmake --install`: the layout under a prefix (and DESTDIR), and an
 installed tree that still works after it is moved as a whole: trace finds
-its preload library relative to the binary."""
+its preload library relative to the binary, man finds the pages and bash
+completes with the tree's completion."""
 import os
 import shutil
 import subprocess
@@ -8,6 +9,7 @@ import subprocess
 import pytest
 
 from conftest import BIN, SANITIZER_MARKS
+from helptext import tools
 
 needs_root = pytest.mark.skipif(os.geteuid() != 0, reason="capturing packets needs root")
 
@@ -42,9 +44,35 @@ def run(argv, **kw):
 
 def test_layout_and_a_moved_tree_runs(installed):
     files = sorted(str(p.relative_to(installed)) for p in installed.rglob("*") if p.is_file())
-    assert files == ["bin/socklab", "lib/socklab/libsocklab-trace.so"]
+    pages = ["share/man/man1/socklab.1", "share/man/man7/socklab-chat-protocol.7"] + \
+        ["share/man/man1/socklab-%s.1" % t for t in tools()]
+    assert files == sorted(["bin/socklab", "lib/socklab/libsocklab-trace.so",
+                            "share/bash-completion/completions/socklab",
+                            "share/zsh/vendor-completions/_socklab"] + pages)
     p = run([str(installed / "bin" / "socklab"), "--version"])
     assert p.returncode == 0 and p.stdout == "socklab 0.1.0\n"
+
+
+def test_man_finds_the_installed_pages(installed):
+    """`man socklab-scan` with the tree's share/man on MANPATH, as a user
+    whose prefix is not the system's would read it."""
+    env = dict(os.environ, MANPATH=str(installed / "share" / "man"), MANWIDTH="80",
+               LC_ALL="C.UTF-8", MANPAGER="cat", PAGER="cat")
+    for page, head in (["socklab-scan", "SOCKLAB-SCAN(1)"], ["socklab", "SOCKLAB(1)"],
+                       ["socklab-chat-protocol", "SOCKLAB-CHAT-PROTOCOL(7)"]):
+        p = run(["man", page], env=env)
+        assert p.returncode == 0 and p.stdout.startswith(head), p.stderr
+        assert "\nNAME\n       %s - " % page in p.stdout
+
+
+def test_bash_completion_of_the_installed_tree(installed):
+    script = installed / "share" / "bash-completion" / "completions" / "socklab"
+    binary = installed / "bin" / "socklab"
+    prog = ("source '%s'; COMP_WORDS=('%s' scan --max-r); COMP_CWORD=2; _socklab; "
+            "echo \"${COMPREPLY[*]}\"; COMP_WORDS=('%s' sc); COMP_CWORD=1; _socklab; "
+            "echo \"${COMPREPLY[*]}\"" % (script, binary, binary))
+    p = run(["bash", "--norc", "--noprofile", "-c", prog])
+    assert p.stdout.split("\n")[:2] == ["--max-rtt-timeout --max-rate", "scan"], p.stdout + p.stderr
 
 
 @needs_root
