@@ -40,7 +40,7 @@ int scan_offset_probe(const struct scan_env *env, const union addr_any *addr,
 		return -1;
 	}
 	int rc = scan_tcp_run(&henv, addr, &t, err, errlen) < 0 ? -1 : 0;
-	for (size_t i = 0; rc == 0 && i < t.n; i++)
+	for (size_t i = 0; rc == 0 && i < t.n; i++) /* the lowest offset first */
 		if (t.state[i] == SCAN_OPEN) {
 			*port = t.ports[i];
 			*offset = t.ports[i] / SCAN_HINT_STEP * SCAN_HINT_STEP;

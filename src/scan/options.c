@@ -357,7 +357,8 @@ enum tool_args scan_parse_args(int argc, char **argv, struct scan_config *cfg, c
 	}
 	for (int i = optind; i < argc; i++) {
 		if (cfg->ntargets == SCAN_TARGETS_MAX) {
-			snprintf(err, errlen, "more than %d hosts", SCAN_TARGETS_MAX);
+			snprintf(err, errlen, "more than %d HOST arguments (-iL FILE takes more)",
+				 SCAN_TARGETS_MAX);
 			return TOOL_ARGS_USAGE;
 		}
 		if (argv[i][0] == '\0' || strlen(argv[i]) > SCAN_HOST_MAX) {
