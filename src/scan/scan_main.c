@@ -144,8 +144,10 @@ static void scan_hint_offset(struct scan_state_all *st, const struct scan_env *e
 	unsigned off = 0;
 	uint16_t port = 0;
 
+	/* Only a host that refused every common port: it answers at once, so
+	 * the probe costs one round trip, not a timeout per host of a range. */
 	if (!cfg->tcp || cfg->ports || h->tcp.cut || scan_stop_signal() ||
-	    scan_table_count(&h->tcp, SCAN_OPEN) != 0)
+	    scan_table_count(&h->tcp, SCAN_CLOSED) != h->tcp.n)
 		return;
 	if (scan_offset_probe(env, &h->addr, &off, &port, err, sizeof(err)) != 1)
 		return;
