@@ -230,7 +230,8 @@ static void test_usage_errors(void **state)
 	expect_usage(PARSE("-u"), "missing HOST (or -iL FILE)");
 	expect_usage(PARSE("-p"), "option -p needs a value");
 	expect_usage(PARSE("-x", "h"), "unknown option -x");
-	expect_usage(PARSE("--nope", "h"), "unknown option --nope");
+	expect_usage(PARSE("--nope", "h"), "unknown option --nope (did you mean --open?)");
+	expect_usage(PARSE("--zzzzzz", "h"), "unknown option --zzzzzz");
 	expect_usage(PARSE("--json=1", "h"), "option --json takes no value");
 	expect_usage(PARSE("-p", "7", "-p", "9", "h"), "-p given twice (one list: -p 7,9,13-19)");
 	expect_usage(PARSE(""), "'' is not a host name or address");
