@@ -99,12 +99,8 @@ enum {
 
 /* nmap's long options that socklab cannot follow, answered in
  * options_nmap.c; those that take a value take it here too. */
-static const char *const scan_foreign_long[] = {
-	"script", "traceroute", "osscan-guess", "min-rate", "min-parallelism",
-	"max-parallelism", "min-rtt-timeout", "initial-rtt-timeout", "data-length",
-	"spoof-mac", "source-port",
-};
-#define FOREIGN_LONG(i, has) { scan_foreign_long[i], (has), NULL, OPT_FOREIGN + (i) }
+#define FOREIGN_LONG(name, i, has) { (name), (has), NULL, OPT_FOREIGN + (i) }
+#define FOREIGN_N 11
 
 static const struct option scan_long_options[] = {
 	OPT_VALUE("ports", 'p'),
@@ -129,12 +125,17 @@ static const struct option scan_long_options[] = {
 	OPT_VALUE("excludefile", OPT_EXCLUDE_FILE),
 	OPT_VALUE("scan-delay", OPT_SCAN_DELAY),
 	OPT_FLAG("reason", OPT_REASON),
-	FOREIGN_LONG(0, required_argument), FOREIGN_LONG(1, no_argument),
-	FOREIGN_LONG(2, no_argument), FOREIGN_LONG(3, required_argument),
-	FOREIGN_LONG(4, required_argument), FOREIGN_LONG(5, required_argument),
-	FOREIGN_LONG(6, required_argument), FOREIGN_LONG(7, required_argument),
-	FOREIGN_LONG(8, required_argument), FOREIGN_LONG(9, required_argument),
-	FOREIGN_LONG(10, required_argument),
+	FOREIGN_LONG("script", 0, required_argument),
+	FOREIGN_LONG("traceroute", 1, no_argument),
+	FOREIGN_LONG("osscan-guess", 2, no_argument),
+	FOREIGN_LONG("min-rate", 3, required_argument),
+	FOREIGN_LONG("min-parallelism", 4, required_argument),
+	FOREIGN_LONG("max-parallelism", 5, required_argument),
+	FOREIGN_LONG("min-rtt-timeout", 6, required_argument),
+	FOREIGN_LONG("initial-rtt-timeout", 7, required_argument),
+	FOREIGN_LONG("data-length", 8, required_argument),
+	FOREIGN_LONG("spoof-mac", 9, required_argument),
+	FOREIGN_LONG("source-port", 10, required_argument),
 	TOOL_LONG_OPTIONS_END,
 };
 
@@ -339,12 +340,13 @@ enum tool_args scan_parse_args(int argc, char **argv, struct scan_config *cfg, c
 		case 'h': return TOOL_ARGS_HELP;
 		case TOOL_OPT_VERSION: return TOOL_ARGS_VERSION;
 		default:
-			if (c >= OPT_FOREIGN &&
-			    c < OPT_FOREIGN + (int)OPT_NELEM(scan_foreign_long)) {
-				char name[40];
-				snprintf(name, sizeof(name), "--%s", scan_foreign_long[c - OPT_FOREIGN]);
-				return scan_opt_foreign(name, err, errlen);
-			}
+			for (const struct option *o = scan_long_options;
+			     c >= OPT_FOREIGN && c < OPT_FOREIGN + FOREIGN_N && o->name; o++)
+				if (o->val == c) {
+					char name[40];
+					snprintf(name, sizeof(name), "--%s", o->name);
+					return scan_opt_foreign(name, err, errlen);
+				}
 			if (c == ':' && optopt == 'o')
 				snprintf(err, errlen, "option -o needs a format and a FILE: -oX FILE, "
 					 "-oN FILE, -oG FILE, -oA BASE");
