@@ -5,7 +5,7 @@
 set -euo pipefail
 
 pkgs_build="build-essential cmake pkg-config libevent-dev libjansson-dev libcmocka-dev libreadline-dev libpcap-dev lowdown"
-pkgs_test="python3 python3-pytest iproute2 procps util-linux clang libclang-rt-14-dev nftables tshark tcpdump nmap chromium fonts-dejavu-core netcat-openbsd man-db zsh"
+pkgs_test="python3 python3-pytest iproute2 procps util-linux clang libclang-rt-14-dev nftables tshark tcpdump nmap chromium fonts-dejavu-core netcat-openbsd man-db zsh libxml2-utils ndiff"
 pkgs_bench="openbsd-inetd socat netcat-openbsd iproute2 procps bc tshark tcpdump nmap nftables strace"
 
 want=()

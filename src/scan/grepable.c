@@ -37,7 +37,8 @@ void scan_grep_host_down(FILE *f, const struct scan_host *h)
 	fprintf(f, "Status: Down\n");
 }
 
-void scan_grep_host(FILE *f, const struct scan_host *h, struct scan_services *svc, bool verbose)
+void scan_grep_host(FILE *f, const struct scan_host *h, struct scan_services *svc, bool verbose,
+		    bool open_only)
 {
 	const struct scan_table *tabs[2] = { &h->tcp, &h->udp };
 	size_t ignored[SCAN_NSTATES] = { 0 };
@@ -52,7 +53,7 @@ void scan_grep_host(FILE *f, const struct scan_host *h, struct scan_services *sv
 		if (!t->proto)
 			continue;
 		for (int s = 0; s < SCAN_NSTATES; s++) {
-			hidden[s] = scan_report_hidden(t, (enum scan_state)s, verbose);
+			hidden[s] = scan_report_hidden(t, (enum scan_state)s, verbose, open_only);
 			if (hidden[s] && s != SCAN_PENDING) /* not scanned: a comment says so */
 				ignored[s] += scan_table_count(t, (enum scan_state)s);
 		}

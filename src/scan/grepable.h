@@ -14,7 +14,8 @@
 /* argv as the tool frame handed it to scan_parse, before getopt reordered
  * it: argv[0] is the tool's name. */
 void scan_grep_begin(FILE *f, const struct tm *when, int argc, char **argv);
-void scan_grep_host(FILE *f, const struct scan_host *h, struct scan_services *svc, bool verbose);
+void scan_grep_host(FILE *f, const struct scan_host *h, struct scan_services *svc, bool verbose,
+		    bool open_only);
 /* Comment lines after a host's lines: ports not scanned (the scan was cut
  * short) and uncertain ones (rate-limited); nothing when there are none. */
 void scan_grep_host_notes(FILE *f, const struct scan_host *h);

@@ -6,6 +6,10 @@
 #define SCAN_SPEC_MAX 16384       /* a -p argument, bytes */
 #define SCAN_NAME_MAX 64          /* a service name in -p */
 #define SCAN_TARGETS_MAX 256      /* HOST arguments */
+#define SCAN_HOSTS_MAX 65536      /* hosts after ranges, CIDR blocks and -iL: a /16 */
+#define SCAN_SPECS_MAX 65536      /* target specs: HOST arguments and -iL's words */
+#define SCAN_EXCLUDES_MAX 256     /* --exclude specs */
+#define SCAN_V6_HOST_BITS 16      /* the largest IPv6 block expanded: a /112 */
 #define SCAN_HOST_MAX 255         /* a host name */
 #define SCAN_SERVICES_MAX 20000   /* entries read from /etc/services */
 
@@ -24,6 +28,7 @@
 #define SCAN_RTO_MAX_MS 3000      /* default --max-rtt-timeout */
 #define SCAN_RTO_LIMIT_S 60       /* the largest --max-rtt-timeout accepted */
 #define SCAN_HOST_TIMEOUT_MAX_S (7 * 24 * 3600) /* the largest --host-timeout */
+#define SCAN_DELAY_MAX_S 3600     /* the largest --scan-delay */
 
 /* TCP: connects in flight (adaptive between MIN and the open-file limit). */
 #define SCAN_TCP_WINDOW_INIT 256

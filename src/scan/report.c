@@ -37,9 +37,12 @@ size_t scan_report_uncertain(const struct scan_table *t)
 	return n;
 }
 
-bool scan_report_hidden(const struct scan_table *t, enum scan_state s, bool verbose)
+bool scan_report_hidden(const struct scan_table *t, enum scan_state s, bool verbose,
+			bool open_only)
 {
 	if (s == SCAN_PENDING)
+		return true;
+	if (open_only && s != SCAN_OPEN && s != SCAN_OPEN_FILTERED)
 		return true;
 	if (verbose || s == SCAN_OPEN)
 		return false;
@@ -136,7 +139,8 @@ static void report_table(struct scan_report *r, const struct scan_host *h)
 	for (int k = 0; k < 2; k++) {
 		const struct scan_table *t = tabs[k];
 		for (int s = 0; s < SCAN_NSTATES; s++)
-			hidden[k][s] = t->proto && scan_report_hidden(t, (enum scan_state)s, r->verbose);
+			hidden[k][s] = t->proto && scan_report_hidden(t, (enum scan_state)s, r->verbose,
+								       r->open_only);
 		if (!t->proto)
 			continue;
 		total += t->n;

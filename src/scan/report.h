@@ -19,6 +19,7 @@ struct scan_report {
 	FILE *out;                   /* the table goes here; NULL: no table (-oG -) */
 	struct scan_services *svc;
 	bool verbose, banners, json;
+	bool open_only;              /* --open: only open and open|filtered rows */
 	bool noted;                  /* the open|filtered note is out */
 	bool noted_limit;            /* the rate-limited note is out */
 	size_t hosts, failed;        /* for the summary */
@@ -36,9 +37,11 @@ size_t scan_report_uncertain(const struct scan_table *t);
 
 /* A whole state left out of the table (and of -oG's Ports): closed always,
  * filtered and open|filtered when there are more than 25, none with -v;
- * pending (ports not scanned when the scan was cut short) always: they are
- * summed up as "Not scanned". */
-bool scan_report_hidden(const struct scan_table *t, enum scan_state s, bool verbose);
+ * with --open (open_only) every state but open and open|filtered; pending
+ * (ports not scanned when the scan was cut short) always: they are summed
+ * up as "Not scanned". */
+bool scan_report_hidden(const struct scan_table *t, enum scan_state s, bool verbose,
+			bool open_only);
 /* "990 closed tcp ports (conn-refused)" into buf. */
 void scan_report_not_shown(const struct scan_table *t, enum scan_state s, char *buf, size_t n);
 

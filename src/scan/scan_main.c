@@ -17,13 +17,16 @@
 #include "core/sock.h"
 #include "scan/engine.h"
 #include "scan/grepable.h"
+#include "scan/offsethint.h"
 #include "scan/options.h"
 #include "scan/portspec.h"
 #include "scan/report.h"
 #include "scan/services.h"
 #include "scan/stop.h"
 #include "scan/target.h"
+#include "scan/targets.h"
 #include "scan/topports.h"
+#include "scan/xml.h"
 
 struct scan_ports {
 	uint16_t *list;
@@ -45,7 +48,8 @@ static int scan_build_ports(const struct scan_config *cfg, int proto, struct sca
 	}
 	scan_portset_clear(set);
 	const char *spec = cfg->ports;
-	if (!spec && scan_topports_fill(proto, set) < 0) {
+	if (!spec && scan_topports_fill_n(proto, cfg->top_ports ? cfg->top_ports : SCAN_TOPPORTS_N,
+					  set) < 0) {
 		snprintf(err, errlen, "the built-in list of common ports does not parse");
 		goto out;
 	}
@@ -103,7 +107,9 @@ struct scan_state_all {
 	struct proc *proc;
 	struct event_base *base;
 	struct scan_progress progress;
-	FILE *grep;
+	struct scan_targets tl;
+	FILE *grep, *xml, *normal;  /* -oG, -oX, -oN; stdout for "-" */
+	struct scan_report nrep;    /* -oN's tables */
 	int argc;
 	char **argv;           /* the command line before getopt reordered it */
 };
@@ -113,8 +119,13 @@ static void scan_free(struct scan_state_all *st)
 	scan_progress_stop(&st->progress);
 	if (st->proc)
 		proc_free(st->proc);
-	if (st->grep && st->grep != stdout)
-		fclose(st->grep);
+	FILE *files[3] = { st->grep, st->xml, st->normal };
+	for (int k = 0; k < 3; k++)
+		if (files[k] && files[k] != stdout)
+			fclose(files[k]);
+	st->grep = st->xml = st->normal = NULL;
+	scan_targets_free(&st->tl);
+	scan_config_free(&st->cfg);
 	scan_services_free(&st->svc);
 	free(st->hosts);
 	free(st->resolved);
@@ -123,12 +134,38 @@ static void scan_free(struct scan_state_all *st)
 	free(st->argv);
 }
 
+/* Nothing open among the common ports: a lab server at a --port-offset
+ * is the usual reason on a lab machine; say how to scan it. */
+static void scan_hint_offset(struct scan_state_all *st, const struct scan_env *env,
+			     const struct scan_host *h)
+{
+	const struct scan_config *cfg = &st->cfg;
+	char err[SCAN_ERR_MAX];
+	unsigned off = 0;
+	uint16_t port = 0;
+
+	/* Only a host that refused every common port: it answers at once, so
+	 * the probe costs one round trip, not a timeout per host of a range. */
+	if (!cfg->tcp || cfg->ports || h->tcp.cut || scan_stop_signal() ||
+	    scan_table_count(&h->tcp, SCAN_CLOSED) != h->tcp.n)
+		return;
+	if (scan_offset_probe(env, &h->addr, &off, &port, err, sizeof(err)) != 1)
+		return;
+	log_error("nothing open among the %zu most common TCP ports of %s, but a socklab lab "
+		  "server answers at --port-offset %u (%s on %u): socklab scan -p %u-%u %s",
+		  st->tcp.n, h->ip, off, port % SCAN_HINT_STEP == 7 ? "echo" : "daytime", port,
+		  off, off + 100, h->numeric ? h->ip : h->name);
+}
+
 /* Scans one host; 0, or -1 when the scan cannot go on (err set). */
 static int scan_one(struct scan_state_all *st, const struct scan_env *env, struct scan_host *h,
 		    struct scan_report *rep, size_t *up, char *err, size_t errlen)
 {
 	const struct scan_config *cfg = &st->cfg;
 	struct scan_env henv = *env;
+	struct scan_xml_host xh = { .h = h, .start = time(NULL), .up = true,
+				    .banners = cfg->banners, .open_only = cfg->open_only,
+				    .svc = &st->svc };
 	int rc = 0;
 
 	/* --host-timeout counts for TCP and UDP together, as nmap's does. */
@@ -165,14 +202,27 @@ static int scan_one(struct scan_state_all *st, const struct scan_env *env, struc
 		scan_report_failed(rep);
 		if (st->grep)
 			scan_grep_host_down(st->grep, h);
+		if (st->xml) {
+			xh.end = time(NULL);
+			xh.up = false;
+			xh.down_reason = why;
+			scan_xml_host(st->xml, &xh);
+		}
 		goto out;
 	}
 	(*up)++;
 	scan_report_host(rep, h);
+	if (st->normal)
+		scan_report_host(&st->nrep, h);
 	if (st->grep) {
-		scan_grep_host(st->grep, h, &st->svc, cfg->verbose);
+		scan_grep_host(st->grep, h, &st->svc, cfg->verbose, cfg->open_only);
 		scan_grep_host_notes(st->grep, h);
 	}
+	if (st->xml) {
+		xh.end = time(NULL);
+		scan_xml_host(st->xml, &xh);
+	}
+	scan_hint_offset(st, env, h);
 out:
 	scan_table_free(&h->tcp);
 	scan_table_free(&h->udp);
@@ -184,8 +234,8 @@ static int scan_setup(struct scan_state_all *st, char *err, size_t errlen)
 {
 	const struct scan_config *cfg = &st->cfg;
 
-	st->hosts = calloc(cfg->ntargets, sizeof(*st->hosts));
-	st->resolved = calloc(cfg->ntargets, sizeof(*st->resolved));
+	st->hosts = calloc(st->tl.n, sizeof(*st->hosts));
+	st->resolved = calloc(st->tl.n, sizeof(*st->resolved));
 	st->proc = proc_new();
 	st->base = st->proc ? proc_base(st->proc) : NULL;
 	if (!st->hosts || !st->resolved || !st->base) {
@@ -196,10 +246,16 @@ static int scan_setup(struct scan_state_all *st, char *err, size_t errlen)
 		snprintf(err, errlen, "cannot set up the signal handlers: %s", strerror(errno));
 		return -1;
 	}
-	if (cfg->grepable) {
-		st->grep = strcmp(cfg->grepable, "-") == 0 ? stdout : fopen(cfg->grepable, "we");
-		if (!st->grep) {
-			snprintf(err, errlen, "cannot open -oG %s: %s", cfg->grepable, strerror(errno));
+	const char *names[3] = { cfg->grepable, cfg->xml, cfg->normal };
+	FILE **files[3] = { &st->grep, &st->xml, &st->normal };
+	static const char opts[3] = { 'G', 'X', 'N' };
+	for (int k = 0; k < 3; k++) {
+		if (!names[k])
+			continue;
+		*files[k] = strcmp(names[k], "-") == 0 ? stdout : fopen(names[k], "we");
+		if (!*files[k]) {
+			snprintf(err, errlen, "cannot open -o%c %s: %s", opts[k], names[k],
+				 strerror(errno));
 			return -1;
 		}
 	}
@@ -224,6 +280,8 @@ static enum tool_args scan_parse(int argc, char **argv, void *arg, char *err, si
 	memcpy(st->argv, argv, ((size_t)argc + 1) * sizeof(*st->argv));
 	st->argc = argc;
 	rc = scan_parse_args(argc, argv, &st->cfg, err, errlen);
+	if (rc == TOOL_ARGS_OK && scan_targets_build(&st->cfg, &st->tl, err, errlen) < 0)
+		rc = TOOL_ARGS_USAGE;
 	if (rc == TOOL_ARGS_OK &&
 	    ((st->cfg.tcp && scan_build_ports(&st->cfg, IPPROTO_TCP, &st->tcp, err, errlen) < 0) ||
 	     (st->cfg.udp && scan_build_ports(&st->cfg, IPPROTO_UDP, &st->udp, err, errlen) < 0)))
@@ -251,28 +309,58 @@ static int scan_run(void *arg)
 	struct tm tm;
 	if (st->grep)
 		scan_grep_begin(st->grep, localtime_r(&start, &tm), st->argc, st->argv);
+	if (st->normal) /* nmap's normal output opens with the same comment */
+		scan_grep_begin(st->normal, localtime_r(&start, &tm), st->argc, st->argv);
+	if (st->xml) {
+		struct scan_xml_run xr = { .start = start, .argc = st->argc, .argv = st->argv,
+					   .tcp = cfg->tcp ? st->tcp.list : NULL, .ntcp = st->tcp.n,
+					   .udp = cfg->udp ? st->udp.list : NULL, .nudp = st->udp.n,
+					   .verbose = cfg->verbose };
+		scan_xml_begin(st->xml, &xr);
+	}
 
-	/* With -oG -, standard output is the grepable stream alone, as with
-	 * nmap: no table, no closing line (errors still go to stderr). */
-	bool grep_stdout = st->grep == stdout;
-	struct scan_report rep = { .out = grep_stdout ? NULL : stdout, .svc = &st->svc,
+	/* With -oG -, -oX - or -oN -, standard output is that stream alone,
+	 * as with nmap: no table, no closing line (errors still go to stderr). */
+	bool file_stdout = st->grep == stdout || st->xml == stdout || st->normal == stdout;
+	struct scan_report rep = { .out = file_stdout ? NULL : stdout, .svc = &st->svc,
 				   .verbose = cfg->verbose, .banners = cfg->banners,
-				   .json = cfg->json };
-	size_t total = 0, up = 0;
-	for (size_t i = 0; i < cfg->ntargets; i++) {
+				   .json = cfg->json, .open_only = cfg->open_only };
+	st->nrep = rep;
+	st->nrep.out = st->normal;
+	st->nrep.json = false;
+	size_t total = 0, up = 0, listed = 0;
+	for (size_t i = 0; i < st->tl.n; i++) {
 		if (scan_stop_signal()) {
-			rep.skipped += cfg->ntargets - i; /* not even resolved */
+			rep.skipped += st->tl.n - i; /* not even resolved */
 			break;
 		}
-		if (scan_target_resolve(cfg->targets[i], cfg->family, &st->hosts[i], err,
+		if (scan_target_resolve(st->tl.names[i], cfg->family, &st->hosts[i], err,
 					sizeof(err)) < 0) {
 			log_error("%s", err);
 			scan_report_failed(&rep);
 			status = 1;
 			continue;
 		}
+		if (scan_targets_excluded(&st->tl, &st->hosts[i]))
+			continue; /* --exclude: as if never named */
 		st->resolved[i] = true;
 		total += st->tcp.n + st->udp.n;
+		if (cfg->list_only) {
+			const struct scan_host *h = &st->hosts[i];
+			listed++;
+			if (h->numeric)
+				printf("socklab scan report for %s\n", h->ip);
+			else
+				printf("socklab scan report for %s (%s)\n", h->name, h->ip);
+		}
+	}
+	if (cfg->list_only) {
+		/* -sL: nothing is sent; the list is the whole output. */
+		printf("scan done: %zu host%s listed, none scanned (-sL)\n", listed,
+		       listed == 1 ? "" : "s");
+		fflush(stdout);
+		scan_free(st);
+		return status;
 	}
 	long nofile = sock_raise_nofile();
 	struct scan_env env = { .base = st->base, .cfg = cfg, .progress = &st->progress,
@@ -283,7 +371,7 @@ static int scan_run(void *arg)
 		return 1;
 	}
 	size_t scanned = 0;
-	for (size_t i = 0; i < cfg->ntargets; i++) {
+	for (size_t i = 0; i < st->tl.n; i++) {
 		if (!st->resolved[i])
 			continue;
 		if (scan_stop_signal()) {
@@ -315,11 +403,22 @@ static int scan_run(void *arg)
 		if (rep.signo)
 			scan_grep_interrupted(st->grep, rep.signo);
 		scan_grep_end(st->grep, localtime_r(&end, &tm), scanned, up, secs);
-		if (ferror(st->grep)) {
-			log_error("cannot write -oG %s", cfg->grepable);
+	}
+	if (st->normal) {
+		time_t end = time(NULL);
+		if (rep.signo)
+			scan_grep_interrupted(st->normal, rep.signo);
+		scan_grep_end(st->normal, localtime_r(&end, &tm), scanned, up, secs);
+	}
+	if (st->xml)
+		scan_xml_end(st->xml, time(NULL), scanned, up, secs, rep.signo);
+	const char *names[3] = { cfg->grepable, cfg->xml, cfg->normal };
+	FILE *files[3] = { st->grep, st->xml, st->normal };
+	for (int k = 0; k < 3; k++)
+		if (files[k] && (fflush(files[k]) != 0 || ferror(files[k]))) {
+			log_error("cannot write -o%c %s", "GXN"[k], names[k]);
 			status = 1;
 		}
-	}
 	scan_free(st);
 	/* The shell's convention for a death by signal, as if we had died. */
 	return rep.signo ? 128 + rep.signo : status;

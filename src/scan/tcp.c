@@ -277,11 +277,26 @@ static void tcp_fill(struct tcp_run *run)
 			return;
 		if (run->connecting >= run->win.cwnd || run->nfree == 0)
 			return; /* a completion calls tcp_fill again */
+		/* --scan-delay (-T0 to -T2): one connect, then a pause. */
+		uint64_t delay = run->env->cfg->scan_delay_ms * 1000, now = 0;
+		if (delay) {
+			now = clock_mono_us();
+			if (run->last_start_us && now < run->last_start_us + delay) {
+				tcp_schedule(run, run->last_start_us + delay - now);
+				return;
+			}
+		}
 		if (!work_next(run, &idx))
 			return;
 		switch (tcp_start(run, idx)) {
 		case START_OK:
 			run->stalls = 0;
+			if (delay) {
+				run->last_start_us = now;
+				if (work_left(run))
+					tcp_schedule(run, delay);
+				return;
+			}
 			break;
 		case START_STALL:
 			if (++run->stalls > SCAN_TCP_STALL_MAX) {

@@ -54,6 +54,7 @@ struct tcp_run {
 	uint32_t *freelist;
 	uint32_t nfree;
 	uint32_t connecting;     /* slots in SLOT_CONNECT */
+	uint64_t last_start_us;  /* --scan-delay: when the last connect went out */
 
 	struct scan_workq work;  /* retries first, then ports never probed */
 	uint8_t *tries;          /* probes sent per port */

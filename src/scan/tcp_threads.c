@@ -44,8 +44,8 @@ static unsigned tcp_nparts(const struct scan_env *env, const struct scan_table *
 	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
 	unsigned k = cpus > 1 ? (unsigned)cpus : 1;
 
-	if (t->n < SCAN_TCP_SPLIT_MIN)
-		return 1;
+	if (t->n < SCAN_TCP_SPLIT_MIN || env->cfg->scan_delay_ms)
+		return 1; /* --scan-delay paces one stream of connects */
 	if (k > SCAN_TCP_WORKERS)
 		k = SCAN_TCP_WORKERS;
 	if (env->cfg->parallel && env->cfg->parallel < k * SCAN_TCP_WINDOW_MIN)

@@ -9,5 +9,7 @@
 /* Adds the list for IPPROTO_TCP or IPPROTO_UDP to set; 0, or -1 (a typo in
  * the table: the unit tests catch it). */
 int scan_topports_fill(int proto, struct portset *set);
+/* The first n (at most SCAN_TOPPORTS_N) of that list, nmap's --top-ports n. */
+int scan_topports_fill_n(int proto, unsigned n, struct portset *set);
 
 #endif

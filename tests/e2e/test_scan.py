@@ -637,10 +637,10 @@ def test_bad_port_spec(bad, why):
 
 
 @pytest.mark.parametrize("args, why", [
-    ([], "missing HOST"),
+    ([], "missing HOST (or -iL FILE)"),
     (["-x", "127.0.0.1"], "unknown option -x"),
     (["--retries", "99", "127.0.0.1"], "--retries 99: too large"),
-    (["-oX", "f", "127.0.0.1"], "unknown output format -oX (there is -oG FILE)"),
+    (["-oZ", "f", "127.0.0.1"], "unknown output format -oZ (there are -oX, -oN, -oG and -oA)"),
     (["--json", "-oG", "-", "127.0.0.1"], "cannot use --json with -oG - (both on standard output)"),
 ])
 def test_usage_errors(args, why):

@@ -95,7 +95,7 @@ static void test_grepable(void **state)
 	make_host(&h, false);
 	f = capture_begin(&buf, &len);
 	scan_grep_begin(f, &tm, 6, argv);
-	scan_grep_host(f, &h, &svc, false);
+	scan_grep_host(f, &h, &svc, false, false);
 	scan_grep_end(f, &tm, 1, 1, 0.25);
 	fclose(f);
 	assert_string_equal(buf,
@@ -112,7 +112,7 @@ static void test_grepable(void **state)
 	h.name = "localhost";
 	h.numeric = false;
 	f = capture_begin(&buf, &len);
-	scan_grep_host(f, &h, &svc, true);
+	scan_grep_host(f, &h, &svc, true, false);
 	fclose(f);
 	assert_non_null(strstr(buf, "Host: 127.0.0.1 (localhost)\tPorts: 7/open/tcp//echo///, "
 				    "9/closed/tcp//discard///, "));
@@ -124,7 +124,7 @@ static void test_grepable(void **state)
 	for (size_t i = 0; i < NPORTS; i++)
 		h.tcp.state[i] = SCAN_CLOSED;
 	f = capture_begin(&buf, &len);
-	scan_grep_host(f, &h, &svc, false);
+	scan_grep_host(f, &h, &svc, false, false);
 	scan_grep_host_down(f, &h);
 	fclose(f);
 	assert_string_equal(buf, "Host: 127.0.0.1 (localhost)\tStatus: Up\n"
@@ -148,7 +148,7 @@ static void test_grepable_tcp_and_udp(void **state)
 	scan_table_set(&h.udp, 1, SCAN_OPEN_FILTERED, REASON_NO_RESPONSE);
 	scan_table_set(&h.udp, 2, SCAN_CLOSED, REASON_PORT_UNREACH);
 	f = capture_begin(&buf, &len);
-	scan_grep_host(f, &h, &svc, false);
+	scan_grep_host(f, &h, &svc, false, false);
 	fclose(f);
 	assert_non_null(strstr(buf, "Ports: 7/open/tcp//echo///, 13/open/tcp//daytime///, "
 				    "7/open/udp//echo///, 9/open|filtered/udp//discard///\t"
@@ -238,10 +238,17 @@ static void test_table_open_filtered_note_once(void **state)
 	/* 25 are listed */
 	for (int i = 25; i < 40; i++)
 		h.udp.state[i] = SCAN_CLOSED;
-	assert_false(scan_report_hidden(&h.udp, SCAN_OPEN_FILTERED, false));
-	assert_true(scan_report_hidden(&h.udp, SCAN_CLOSED, false));
-	assert_false(scan_report_hidden(&h.udp, SCAN_CLOSED, true));
-	assert_false(scan_report_hidden(&h.udp, SCAN_OPEN, false));
+	assert_false(scan_report_hidden(&h.udp, SCAN_OPEN_FILTERED, false, false));
+	assert_true(scan_report_hidden(&h.udp, SCAN_CLOSED, false, false));
+	assert_false(scan_report_hidden(&h.udp, SCAN_CLOSED, true, false));
+	assert_false(scan_report_hidden(&h.udp, SCAN_OPEN, false, false));
+	/* --open: open and open|filtered only, whatever -v says */
+	assert_true(scan_report_hidden(&h.udp, SCAN_CLOSED, true, true));
+	assert_false(scan_report_hidden(&h.udp, SCAN_OPEN_FILTERED, true, true));
+	assert_false(scan_report_hidden(&h.udp, SCAN_OPEN, false, true));
+	h.udp.state[0] = SCAN_FILTERED;
+	assert_true(scan_report_hidden(&h.udp, SCAN_FILTERED, true, true));
+	assert_false(scan_report_hidden(&h.udp, SCAN_FILTERED, true, false));
 	scan_table_free(&h.udp);
 }
 
@@ -341,7 +348,7 @@ static void test_cut_short_and_uncertain(void **state)
 	/* -oG: pending ports are neither listed nor ignored; comments say why */
 	h.udp.cut = SCAN_CUT_TIMEOUT;
 	f = capture_begin(&buf, &len);
-	scan_grep_host(f, &h, &svc, false);
+	scan_grep_host(f, &h, &svc, false, false);
 	scan_grep_host_notes(f, &h);
 	scan_grep_interrupted(f, 2);
 	fclose(f);
