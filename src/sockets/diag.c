@@ -207,6 +207,8 @@ static void diag_read_tcpinfo(const struct sockets_cursor *payload, struct socke
 	o->bytes_retrans = ti.tcpi_bytes_retrans;
 	o->dsack_dups = ti.tcpi_dsack_dups;
 	o->reord_seen = ti.tcpi_reord_seen;
+	o->rcv_ooopack = ti.tcpi_rcv_ooopack;
+	o->snd_wnd = ti.tcpi_snd_wnd;
 }
 
 /* A string attribute into dst (cut to fit, NUL-ended). */

@@ -60,6 +60,7 @@ struct sockets_tcpinfo {
 	uint32_t delivered, delivered_ce;
 	uint64_t bytes_sent, bytes_retrans;
 	uint32_t dsack_dups, reord_seen;
+	uint32_t rcv_ooopack, snd_wnd;
 };
 
 /* What --watch found for a socket since its previous draw. */

@@ -18,8 +18,8 @@
 #define SOCKETS_EXPR_TOKENS 192
 #define SOCKETS_EXPR_TEXT 2048
 
-/* ss's state bits: TCP_ESTABLISHED (1) .. TCP_CLOSING (11). */
-#define SOCKETS_STATES_ALL 0xffeu
+/* ss's SS_ALL: TCP_ESTABLISHED (1) .. TCP_CLOSING (11), and bit 0. */
+#define SOCKETS_STATES_ALL 0xfffu
 
 enum sockets_expr_kind {
 	SOCKETS_X_AND,
