@@ -163,6 +163,15 @@ static void det_tcpinfo(struct det_buf *b, const struct sockets_entry *e, bool o
 		det_add(b, " data_segs_out:%" PRIu32, i->data_segs_out);
 	if (i->data_segs_in)
 		det_add(b, " data_segs_in:%" PRIu32, i->data_segs_in);
+	if (i->have_bbr) {
+		det_add(b, " bbr:(bw:%.0fbps,mrtt:%g", (double)i->bbr_bw * 8.0,
+			(double)i->bbr_min_rtt / 1000.0);
+		if (i->bbr_pacing_gain)
+			det_add(b, ",pacing_gain:%g", (double)i->bbr_pacing_gain / 256.0);
+		if (i->bbr_cwnd_gain)
+			det_add(b, ",cwnd_gain:%g", (double)i->bbr_cwnd_gain / 256.0);
+		det_add(b, ")");
+	}
 	if (i->rtt && i->snd_mss && i->snd_cwnd)
 		det_add(b, " send %.0fbps",
 			(double)i->snd_cwnd * (double)i->snd_mss * 8000000. / (double)i->rtt);
@@ -321,6 +330,12 @@ static json_t *det_tcpinfo_json(const struct sockets_entry *e)
 	DET_INT("notsent", i->notsent_bytes);
 	DET_REAL("minrtt_ms", i->min_rtt == UINT32_MAX ? 0.0 : (double)i->min_rtt / 1000);
 	DET_INT("snd_wnd", i->snd_wnd);
+	if (i->have_bbr)
+		ok &= det_set(t, "bbr", json_pack("{s:I,s:f,s:f,s:f}", "bw_bps",
+						  (json_int_t)(i->bbr_bw * 8), "mrtt_ms",
+						  (double)i->bbr_min_rtt / 1000.0, "pacing_gain",
+						  (double)i->bbr_pacing_gain / 256.0, "cwnd_gain",
+						  (double)i->bbr_cwnd_gain / 256.0)) == 0;
 	if (!ok) {
 		json_decref(t);
 		return NULL;

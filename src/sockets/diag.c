@@ -137,7 +137,8 @@ uint8_t sockets_diag_ext(bool meminfo, bool info)
 	if (meminfo)
 		ext |= 1u << (INET_DIAG_SKMEMINFO - 1);
 	if (info)
-		ext |= 1u << (INET_DIAG_INFO - 1) | 1u << (INET_DIAG_CONG - 1);
+		ext |= 1u << (INET_DIAG_INFO - 1) | 1u << (INET_DIAG_CONG - 1) |
+		       1u << (INET_DIAG_VEGASINFO - 1); /* the kernel's ask for BBR's too */
 	return ext;
 }
 
@@ -260,6 +261,17 @@ static int diag_parse_attrs(struct sockets_cursor *c, struct sockets_entry *e)
 		case INET_DIAG_CONG:
 			diag_read_str(&payload, e->cong, sizeof(e->cong));
 			break;
+		case INET_DIAG_BBRINFO: {
+			uint32_t lo, hi;
+			if (cur_u32(&payload, &lo) < 0 || cur_u32(&payload, &hi) < 0 ||
+			    cur_u32(&payload, &e->info.bbr_min_rtt) < 0 ||
+			    cur_u32(&payload, &e->info.bbr_pacing_gain) < 0 ||
+			    cur_u32(&payload, &e->info.bbr_cwnd_gain) < 0)
+				return SOCKETS_DIAG_EBADLEN;
+			e->info.bbr_bw = (uint64_t)hi << 32 | lo;
+			e->info.have_bbr = true;
+			break;
+		}
 		default:
 			break;
 		}

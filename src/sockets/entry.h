@@ -61,6 +61,11 @@ struct sockets_tcpinfo {
 	uint64_t bytes_sent, bytes_retrans;
 	uint32_t dsack_dups, reord_seen;
 	uint32_t rcv_ooopack, snd_wnd;
+	/* INET_DIAG_BBRINFO, when the congestion control is BBR */
+	bool have_bbr;
+	uint64_t bbr_bw;        /* bytes per second */
+	uint32_t bbr_min_rtt;   /* microseconds */
+	uint32_t bbr_pacing_gain, bbr_cwnd_gain; /* << 8 */
 };
 
 /* What --watch found for a socket since its previous draw. */
