@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/sysmacros.h>
 
 #include "core/jsontext.h"
 
@@ -69,28 +70,6 @@ const char *sockets_timer_name(uint8_t timer)
 	return timer < 5 ? names[timer] : "unknown";
 }
 
-const char *sockets_format_inline(const struct sockets_entry *e,
-				  const struct sockets_details_want *w, char *buf, size_t n)
-{
-	struct det_buf b = { buf, n, 0 };
-	char t[32];
-
-	buf[0] = '\0';
-	if (w->timers && e->timer)
-		det_add(&b, " timer:(%s,%s,%u)", sockets_timer_name(e->timer),
-			sockets_format_ms_timer(e->expires, t, sizeof(t)), (unsigned)e->retrans);
-	if (w->extended) {
-		if (e->uid)
-			det_add(&b, " uid:%" PRIu32, e->uid);
-		det_add(&b, " ino:%" PRIu32 " sk:%" PRIx64, e->inode, e->cookie);
-		if (e->family == AF_INET6)
-			det_add(&b, " v6only:%u", e->v6only ? 1u : 0u);
-		if (e->have_shutdown)
-			det_add(&b, " %c-%c", e->shutdown & 1 ? '-' : '<', e->shutdown & 2 ? '-' : '>');
-	}
-	return buf;
-}
-
 static void det_skmem(struct det_buf *b, const struct sockets_entry *e)
 {
 	const uint32_t *m = e->skmem;
@@ -104,6 +83,49 @@ static void det_skmem(struct det_buf *b, const struct sockets_entry *e)
 	if (e->nskmem > 8)
 		det_add(b, ",d%" PRIu32, m[8]);
 	det_add(b, ")");
+}
+
+const char *sockets_format_inline(const struct sockets_entry *e,
+				  const struct sockets_details_want *w, char *buf, size_t n)
+{
+	struct det_buf b = { buf, n, 0 };
+	char t[32];
+
+	buf[0] = '\0';
+	if (w->timers && e->timer)
+		det_add(&b, " timer:(%s,%s,%u)", sockets_timer_name(e->timer),
+			sockets_format_ms_timer(e->expires, t, sizeof(t)), (unsigned)e->retrans);
+	if (e->proto == SOCKETS_PROTO_UNIX) {
+		/* ss's Unix words (unix_show_sock): memory on the line, then the
+		 * shutdown state, the bound file and a listener's pending peers. */
+		if (w->memory)
+			det_skmem(&b, e);
+		if (!w->extended)
+			return buf;
+		if (e->have_shutdown)
+			det_add(&b, " %c-%c", e->shutdown & 1 ? '-' : '<', e->shutdown & 2 ? '-' : '>');
+		if (e->have_vfs)
+			det_add(&b, " ino:%" PRIu32 " dev:%u/%u", e->vfs_ino, major(e->vfs_dev),
+				minor(e->vfs_dev));
+		if (e->have_icons) {
+			det_add(&b, " peers:");
+			for (unsigned k = 0; k < e->nicons; k++)
+				det_add(&b, " %" PRIu32, e->icons[k]);
+			if (e->icons_more)
+				det_add(&b, " ...(+%" PRIu32 " more)", e->icons_more);
+		}
+		return buf;
+	}
+	if (w->extended) {
+		if (e->uid)
+			det_add(&b, " uid:%" PRIu32, e->uid);
+		det_add(&b, " ino:%" PRIu32 " sk:%" PRIx64, e->inode, e->cookie);
+		if (e->family == AF_INET6)
+			det_add(&b, " v6only:%u", e->v6only ? 1u : 0u);
+		if (e->have_shutdown)
+			det_add(&b, " %c-%c", e->shutdown & 1 ? '-' : '<', e->shutdown & 2 ? '-' : '>');
+	}
+	return buf;
 }
 
 /* ss -i's words (tcp_stats_print), with ss -n's numeric rates. */
@@ -241,6 +263,8 @@ const char *sockets_format_more(const struct sockets_entry *e,
 	struct det_buf b = { buf, n, 0 };
 
 	buf[0] = '\0';
+	if (e->proto == SOCKETS_PROTO_UNIX)
+		return buf; /* on the socket's line (sockets_format_inline) */
 	if (w->memory)
 		det_skmem(&b, e);
 	if (w->info && e->have_info)
@@ -363,6 +387,18 @@ int sockets_details_json(json_t *o, const struct sockets_entry *e,
 			return -1;
 		if (e->family == AF_INET6 && det_set(o, "v6only", json_boolean(e->v6only)) < 0)
 			return -1;
+		if (e->have_vfs &&
+		    det_set(o, "vfs", json_pack("{s:I,s:i,s:i}", "ino", (json_int_t)e->vfs_ino,
+						"dev_major", (int)major(e->vfs_dev), "dev_minor",
+						(int)minor(e->vfs_dev))) < 0)
+			return -1;
+		if (e->have_icons) {
+			json_t *peers = json_array();
+			for (unsigned k = 0; peers && k < e->nicons; k++)
+				json_array_append_new(peers, json_integer(e->icons[k]));
+			if (det_set(o, "pending_peers", peers) < 0)
+				return -1;
+		}
 	}
 	if (w->memory && det_set(o, "skmem", e->nskmem ? det_skmem_json(e) : json_null()) < 0)
 		return -1;

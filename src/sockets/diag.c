@@ -110,7 +110,8 @@ size_t sockets_diag_request(uint8_t *buf, uint8_t family, uint8_t proto, uint32_
 	return sizeof(req);
 }
 
-size_t sockets_diag_unix_request(uint8_t *buf, uint32_t states, bool meminfo, uint32_t seq)
+size_t sockets_diag_unix_request(uint8_t *buf, uint32_t states, bool meminfo, bool details,
+				 uint32_t seq)
 {
 	struct {
 		struct nlmsghdr nlh;
@@ -125,7 +126,8 @@ size_t sockets_diag_unix_request(uint8_t *buf, uint32_t states, bool meminfo, ui
 	req.r.sdiag_family = AF_UNIX;
 	req.r.udiag_states = states;
 	req.r.udiag_show = UDIAG_SHOW_NAME | UDIAG_SHOW_PEER | UDIAG_SHOW_RQLEN | UDIAG_SHOW_UID |
-			   (meminfo ? UDIAG_SHOW_MEMINFO : 0);
+			   (meminfo ? UDIAG_SHOW_MEMINFO : 0) |
+			   (details ? UDIAG_SHOW_VFS | UDIAG_SHOW_ICONS : 0);
 	memcpy(buf, &req, sizeof(req));
 	return sizeof(req);
 }
@@ -331,6 +333,22 @@ static int diag_parse_unix(struct sockets_cursor *c, struct sockets_entry *e)
 		case UNIX_DIAG_MEMINFO:
 			diag_read_skmem(&payload, e);
 			break;
+		case UNIX_DIAG_VFS:
+			if (cur_u32(&payload, &e->vfs_ino) < 0 || cur_u32(&payload, &e->vfs_dev) < 0)
+				return SOCKETS_DIAG_EBADLEN;
+			e->have_vfs = true;
+			break;
+		case UNIX_DIAG_ICONS: {
+			uint32_t ino;
+			e->have_icons = true;
+			while (cur_u32(&payload, &ino) == 0) {
+				if (e->nicons < SOCKETS_ICONS_MAX)
+					e->icons[e->nicons++] = ino;
+				else
+					e->icons_more++;
+			}
+			break;
+		}
 		case UNIX_DIAG_SHUTDOWN:
 			if (cur_u8(&payload, &e->shutdown) < 0)
 				return SOCKETS_DIAG_EBADLEN;

@@ -57,9 +57,14 @@ size_t sockets_diag_request(uint8_t *buf, uint8_t family, uint8_t proto, uint32_
 			    uint8_t ext, uint32_t seq);
 /* The idiag_ext bits for ss -m (SKMEMINFO) and ss -i (INFO and CONG). */
 uint8_t sockets_diag_ext(bool meminfo, bool info);
+/* Above the 8 idiag_ext bits: ss -e for Unix sockets (the bound file, the
+ * pending connections). */
+#define SOCKETS_DIAG_X_DETAILS (1u << 16)
 /* The Unix socket dump request (at least SOCKETS_DIAG_UNIX_REQ_LEN bytes):
- * name, peer, queues, uid, and with meminfo the memory. */
-size_t sockets_diag_unix_request(uint8_t *buf, uint32_t states, bool meminfo, uint32_t seq);
+ * name, peer, queues, uid; with meminfo the memory, with details the bound
+ * file (VFS) and a listener's pending connections (ICONS). */
+size_t sockets_diag_unix_request(uint8_t *buf, uint32_t states, bool meminfo, bool details,
+				 uint32_t seq);
 
 /* Reads the next netlink message at c into out: 1 when one was read, 0 when
  * c is empty, or a negative enum sockets_diag_err. seq is the request's. */

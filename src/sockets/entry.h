@@ -40,6 +40,8 @@ enum sockets_state {
 /* SK_MEMINFO_VARS: r, rb, t, tb, f, w, o, bl, d (ss -m). */
 #define SOCKETS_SKMEM_N 9
 #define SOCKETS_CONG_MAX 16
+/* Pending connections of a Unix listener kept for ss -e's "peers:". */
+#define SOCKETS_ICONS_MAX 8
 
 /* The part of the kernel's struct tcp_info that ss -i prints; fields a
  * shorter (older) reply lacks are 0. Times in microseconds, rates in bytes
@@ -110,6 +112,12 @@ struct sockets_entry {
 	uint8_t sock_type;      /* SOCK_STREAM, SOCK_DGRAM, SOCK_SEQPACKET */
 	uint32_t peer_inode;    /* the other end's inode, 0 if none */
 	uint8_t path_len;       /* bytes of path; 0: unnamed */
+	bool have_vfs;          /* UNIX_DIAG_VFS: the bound file's inode and */
+	uint32_t vfs_ino, vfs_dev; /* device (the kernel's dev_t) */
+	bool have_icons;        /* UNIX_DIAG_ICONS: a listener's pending peers */
+	uint8_t nicons;
+	uint32_t icons_more;
+	uint32_t icons[SOCKETS_ICONS_MAX];
 	char path[SOCKETS_PATH_MAX]; /* NUL-ended; abstract names start with '@' */
 	uint8_t change;         /* enum sockets_change, set by --watch */
 	uint8_t nowners;

@@ -48,7 +48,7 @@ void sockets_netlink_close(struct sockets_netlink *nl)
 }
 
 static int sockets_netlink_send(struct sockets_netlink *nl, uint8_t family, uint8_t proto,
-				uint32_t states, uint8_t ext)
+				uint32_t states, uint32_t ext)
 {
 	struct sockaddr_nl kernel = { .nl_family = AF_NETLINK };
 	uint8_t req[SOCKETS_DIAG_REQ_LEN];
@@ -56,8 +56,9 @@ static int sockets_netlink_send(struct sockets_netlink *nl, uint8_t family, uint
 	size_t len = family == AF_UNIX
 			     ? sockets_diag_unix_request(req, states,
 							 (ext & sockets_diag_ext(true, false)) != 0,
-							 nl->seq)
-			     : sockets_diag_request(req, family, proto, states, ext, nl->seq);
+							 (ext & SOCKETS_DIAG_X_DETAILS) != 0, nl->seq)
+			     : sockets_diag_request(req, family, proto, states, (uint8_t)ext,
+						    nl->seq);
 	ssize_t n;
 
 	do
@@ -73,7 +74,7 @@ static int sockets_netlink_send(struct sockets_netlink *nl, uint8_t family, uint
 }
 
 int sockets_netlink_dump(struct sockets_netlink *nl, uint8_t family, uint8_t proto,
-			 uint32_t states, uint8_t ext, struct sockets_list *l, int *kernel_errno,
+			 uint32_t states, uint32_t ext, struct sockets_list *l, int *kernel_errno,
 			 char *why, size_t whylen)
 {
 	*kernel_errno = 0;

@@ -30,7 +30,8 @@ int sockets_snapshot(struct sockets_netlink *nl, const struct sockets_opts *o,
 	const bool want_proto[2] = { o->tcp, o->udp };
 	const bool want_family[2] = { o->ipv4, o->ipv6 };
 	uint32_t states = sockets_opts_states(o);
-	uint8_t ext = sockets_diag_ext(o->memory, o->info);
+	uint32_t ext = sockets_diag_ext(o->memory, o->info) |
+		       (o->extended ? SOCKETS_DIAG_X_DETAILS : 0);
 	char reason[SOCKETS_WHY_MAX];
 	int kerr;
 

@@ -949,6 +949,14 @@ def test_unix_sockets_like_ss(unix_socks):
     assert got[i["server"]]["recv_q"] == 10
     assert got[i["dgram"]]["netid"] == "u_dgr"
     assert got[i["dgram"]]["local"][0] == unix_socks["abstract"]
+    # -e and -m: ss's Unix words (memory, shutdown, the bound file, pending
+    # peers) on the socket's line.
+    ours_e = {r["local"][1]: [w for w in r["words"] if not w.startswith("users:")]
+              for r in parse_rows(ours_out("-x", "-e", "-m")) if r["local"][1] in inodes}
+    ss_e = {r["local"][1]: r["words"] for r in parse_rows(ss_out("-xaem"))
+            if r["local"][1] in inodes}
+    assert ours_e == ss_e
+    assert ours_e[i["listener"]][0].startswith("skmem:(") and "<->" in ours_e[i["listener"]]
     # users:(...) as for TCP, and the filters: state words and path patterns.
     assert USERS_RE.findall(" ".join(got[i["listener"]]["words"]))[0][1] == str(os.getpid())
     listening = [r for r in parse_rows(ours_out("-x", "state", "listening"))
@@ -970,6 +978,10 @@ def test_unix_sockets_like_ss(unix_socks):
     assert mine[i["client"]]["peer_inode"] == i["server"]
     assert mine[i["dgram"]]["path"] == unix_socks["abstract"]
     assert set(mine[i["server"]]["skmem"]) >= {"r", "rb", "t", "tb"}
+    js = [json.loads(x) for x in run("--json", "-x", "-e").stdout.splitlines()]
+    listener = [j for j in js if j["inode"] == i["listener"]][0]
+    assert listener["vfs"]["ino"] == os.stat(unix_socks["path"]).st_ino
+    assert listener["pending_peers"] == []
 
 
 SUMMARY_LINES = [r"Total: \d+",

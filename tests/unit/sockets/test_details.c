@@ -118,6 +118,35 @@ static void test_more_words(void **state)
 	assert_string_equal(sockets_format_more(&e, &w, b, sizeof(b)), "");
 }
 
+static void test_unix_words(void **state)
+{
+	struct sockets_entry e;
+	struct sockets_details_want w = { .extended = true, .memory = true };
+	char b[SOCKETS_DETAILS_MAX];
+
+	memset(&e, 0, sizeof(e));
+	e.proto = SOCKETS_PROTO_UNIX;
+	e.family = AF_UNIX;
+	e.nskmem = 9;
+	e.skmem[1] = 212992;
+	e.have_shutdown = true;
+	e.shutdown = 2;
+	e.have_vfs = true;
+	e.vfs_ino = 10953123;
+	e.vfs_dev = 254u << 20; /* the kernel's dev_t; ss splits it with glibc's macros */
+	e.have_icons = true;
+	e.nicons = 2;
+	e.icons[0] = 7;
+	e.icons[1] = 8;
+	assert_string_equal(sockets_format_inline(&e, &w, b, sizeof(b)),
+			    " skmem:(r0,rb212992,t0,tb0,f0,w0,o0,bl0,d0) <-- ino:10953123 dev:0/65024"
+			    " peers: 7 8");
+	assert_string_equal(sockets_format_more(&e, &w, b, sizeof(b)), "");
+	w.extended = false;
+	w.memory = false;
+	assert_string_equal(sockets_format_inline(&e, &w, b, sizeof(b)), "");
+}
+
 static void test_json(void **state)
 {
 	struct sockets_entry e = entry();
@@ -224,6 +253,7 @@ int main(void)
 		cmocka_unit_test(test_ms_timer),
 		cmocka_unit_test(test_inline_words),
 		cmocka_unit_test(test_more_words),
+		cmocka_unit_test(test_unix_words),
 		cmocka_unit_test(test_json),
 		cmocka_unit_test(test_summary),
 	};

@@ -526,6 +526,12 @@ static void put_unix(struct buf *B, uint8_t type, uint8_t st, uint32_t ino, cons
 		put_attr(B, UNIX_DIAG_PEER, &peer, 4);
 	put_attr(B, UNIX_DIAG_RQLEN, rq, sizeof(rq));
 	put_attr(B, UNIX_DIAG_UID, &uid, 4);
+	if (st == 10) {
+		uint32_t vfs[2] = { 77, 254u << 20 };
+		uint32_t icons[10] = { 1, 2, 3, 4, 5, 6, 7, 8, 9, 10 };
+		put_attr(B, UNIX_DIAG_VFS, vfs, sizeof(vfs));
+		put_attr(B, UNIX_DIAG_ICONS, icons, sizeof(icons));
+	}
 	msg_end(B, at);
 }
 
@@ -554,6 +560,12 @@ static void test_unix_sockets(void **state)
 	assert_int_equal(l.v[0].inode, 500);
 	assert_int_equal(l.v[0].cookie, 1000);
 	assert_string_equal(sockets_entry_netid(&l.v[0]), "u_str");
+	assert_true(l.v[0].have_vfs && l.v[0].vfs_ino == 77 && l.v[0].vfs_dev == 254u << 20);
+	assert_true(l.v[0].have_icons);
+	assert_int_equal(l.v[0].nicons, SOCKETS_ICONS_MAX);
+	assert_int_equal(l.v[0].icons[7], 8);
+	assert_int_equal(l.v[0].icons_more, 2);
+	assert_false(l.v[1].have_vfs || l.v[1].have_icons);
 	assert_int_equal(l.v[1].path_len, 6);
 	assert_memory_equal(l.v[1].path, "@bus\0x", 6);
 	assert_string_equal(sockets_entry_netid(&l.v[1]), "u_dgr");
@@ -599,7 +611,8 @@ static void test_requests_with_extensions(void **state)
 	memcpy(&r, req + 16, sizeof(r));
 	assert_int_equal(r.idiag_ext, sockets_diag_ext(true, true));
 	assert_int_equal(r.idiag_states, 0x400);
-	assert_int_equal(sockets_diag_unix_request(req, 0x480, true, 6), SOCKETS_DIAG_UNIX_REQ_LEN);
+	assert_int_equal(sockets_diag_unix_request(req, 0x480, true, false, 6),
+			 SOCKETS_DIAG_UNIX_REQ_LEN);
 	memcpy(&u, req + 16, sizeof(u));
 	assert_int_equal(u.sdiag_family, AF_UNIX);
 	assert_int_equal(u.udiag_states, 0x480);
@@ -607,9 +620,12 @@ static void test_requests_with_extensions(void **state)
 	assert_true(u.udiag_show & UDIAG_SHOW_PEER);
 	assert_true(u.udiag_show & UDIAG_SHOW_RQLEN);
 	assert_true(u.udiag_show & UDIAG_SHOW_MEMINFO);
-	sockets_diag_unix_request(req, 0x480, false, 6);
+	assert_false(u.udiag_show & (UDIAG_SHOW_VFS | UDIAG_SHOW_ICONS));
+	sockets_diag_unix_request(req, 0x480, false, true, 6);
 	memcpy(&u, req + 16, sizeof(u));
 	assert_false(u.udiag_show & UDIAG_SHOW_MEMINFO);
+	assert_true(u.udiag_show & UDIAG_SHOW_VFS);
+	assert_true(u.udiag_show & UDIAG_SHOW_ICONS);
 }
 
 int main(void)
