@@ -1021,17 +1021,15 @@ def test_summary_like_ss(opened):
     assert n["UDP"][0] == n["UDP"][1] + n["UDP"][2]
     assert n["INET"][0] == n["RAW"][0] + n["UDP"][0] + n["TCP"][0]
     assert n["UDP"][1] >= 2 and n["TCP"][1] >= 4
-    # A socket more shows in the next count, as it does in ss's.
-    before = summary_numbers(ours)["UDP"][1]
-    extra = [socket.socket(socket.AF_INET, socket.SOCK_DGRAM) for _ in range(3)]
+    # Twelve more UDP sockets show in both counts (other tests may open and
+    # close sockets meanwhile, so the counts are bounds, not equalities).
+    extra = [socket.socket(socket.AF_INET, socket.SOCK_DGRAM) for _ in range(12)]
     try:
         for x in extra:
             x.bind(("127.0.0.1", 0))
         after = summary_numbers(ours_out("-s"))["UDP"][1]
         ss_after = summary_numbers(ss_out("-s"))["UDP"][1]
-        assert after >= 3 and ss_after >= 3
-        # Other tests may open and close UDP sockets meanwhile: only a bound.
-        assert after + 3 >= before or after >= 3
+        assert after >= 14 and ss_after >= 14
     finally:
         for x in extra:
             x.close()
