@@ -109,7 +109,20 @@ const char *sockets_proto_name(uint8_t proto)
 	switch (proto) {
 	case IPPROTO_TCP: return "tcp";
 	case IPPROTO_UDP: return "udp";
+	case SOCKETS_PROTO_UNIX: return "unix";
 	default: return "?";
+	}
+}
+
+const char *sockets_entry_netid(const struct sockets_entry *e)
+{
+	if (e->proto != SOCKETS_PROTO_UNIX)
+		return sockets_proto_name(e->proto);
+	switch (e->sock_type) {
+	case SOCK_STREAM: return "u_str";
+	case SOCK_DGRAM: return "u_dgr";
+	case SOCK_SEQPACKET: return "u_seq";
+	default: return "u_???";
 	}
 }
 
@@ -136,7 +149,7 @@ static int sockets_endpoints_cmp(const struct sockets_entry *a, const struct soc
 /* tcp before udp, whatever their protocol numbers. */
 static int sockets_proto_rank(uint8_t proto)
 {
-	return proto == IPPROTO_TCP ? 0 : proto == IPPROTO_UDP ? 1 : 2;
+	return proto == IPPROTO_TCP ? 0 : proto == IPPROTO_UDP ? 1 : proto == SOCKETS_PROTO_UNIX ? 2 : 3;
 }
 
 int sockets_entry_cmp(const struct sockets_entry *a, const struct sockets_entry *b)
@@ -147,6 +160,9 @@ int sockets_entry_cmp(const struct sockets_entry *a, const struct sockets_entry 
 	int c = sockets_endpoints_cmp(a, b);
 	if (c)
 		return c;
+	c = strcmp(a->path, b->path);
+	if (c)
+		return c < 0 ? -1 : 1;
 	SOCKETS_CMP(a->state, b->state);
 	SOCKETS_CMP(a->cookie, b->cookie);
 	SOCKETS_CMP(a->inode, b->inode);

@@ -33,6 +33,43 @@ enum sockets_state {
 	SOCKETS_ST_CLOSING,
 };
 
+/* The protocol value of a Unix socket (no IPPROTO_ number has it). */
+#define SOCKETS_PROTO_UNIX 255
+/* sun_path (108 bytes) and a NUL; an abstract name starts with '@'. */
+#define SOCKETS_PATH_MAX 109
+/* SK_MEMINFO_VARS: r, rb, t, tb, f, w, o, bl, d (ss -m). */
+#define SOCKETS_SKMEM_N 9
+#define SOCKETS_CONG_MAX 16
+/* Pending connections of a Unix listener kept for ss -e's "peers:". */
+#define SOCKETS_ICONS_MAX 8
+
+/* The part of the kernel's struct tcp_info that ss -i prints; fields a
+ * shorter (older) reply lacks are 0. Times in microseconds, rates in bytes
+ * per second, as the kernel gives them. */
+struct sockets_tcpinfo {
+	uint8_t options;        /* TCPI_OPT_* */
+	uint8_t snd_wscale, rcv_wscale;
+	uint8_t backoff;
+	uint8_t delivery_rate_app_limited;
+	uint32_t rto, ato, snd_mss, rcv_mss;
+	uint32_t unacked, sacked, lost, retrans, fackets;
+	uint32_t last_data_sent, last_data_recv, last_ack_recv;
+	uint32_t pmtu, rcv_ssthresh, rtt, rttvar, snd_ssthresh, snd_cwnd, advmss, reordering;
+	uint32_t rcv_rtt, rcv_space, total_retrans;
+	uint64_t pacing_rate, max_pacing_rate, bytes_acked, bytes_received;
+	uint32_t segs_out, segs_in, notsent_bytes, min_rtt, data_segs_in, data_segs_out;
+	uint64_t delivery_rate, busy_time, rwnd_limited, sndbuf_limited;
+	uint32_t delivered, delivered_ce;
+	uint64_t bytes_sent, bytes_retrans;
+	uint32_t dsack_dups, reord_seen;
+	uint32_t rcv_ooopack, snd_wnd;
+	/* INET_DIAG_BBRINFO, when the congestion control is BBR */
+	bool have_bbr;
+	uint64_t bbr_bw;        /* bytes per second */
+	uint32_t bbr_min_rtt;   /* microseconds */
+	uint32_t bbr_pacing_gain, bbr_cwnd_gain; /* << 8 */
+};
+
 /* What --watch found for a socket since its previous draw. */
 enum sockets_change {
 	SOCKETS_KEPT,     /* in both draws, or the first draw */
@@ -61,6 +98,27 @@ struct sockets_entry {
 	uint32_t uid;
 	uint32_t inode;         /* 0 for TIME-WAIT and not yet accepted sockets */
 	uint64_t cookie;        /* the kernel's socket id */
+	uint8_t timer;          /* idiag_timer: 0 none, 1 retransmit, 2 keepalive, */
+	uint8_t retrans;        /* 3 TIME-WAIT, 4 zero-window probe (ss -o) */
+	uint32_t expires;       /* ms until the timer fires */
+	bool have_shutdown;     /* INET_DIAG_SHUTDOWN / UNIX_DIAG_SHUTDOWN came */
+	uint8_t shutdown;       /* bit 0: no more receives, bit 1: no more sends */
+	uint8_t nskmem;         /* SK_MEMINFO values that came (ss -m) */
+	uint32_t skmem[SOCKETS_SKMEM_N];
+	bool have_info;         /* INET_DIAG_INFO came (ss -i) */
+	char cong[SOCKETS_CONG_MAX]; /* INET_DIAG_CONG: "cubic", or "" */
+	struct sockets_tcpinfo info;
+	/* Unix sockets (proto SOCKETS_PROTO_UNIX, family AF_UNIX) */
+	uint8_t sock_type;      /* SOCK_STREAM, SOCK_DGRAM, SOCK_SEQPACKET */
+	uint32_t peer_inode;    /* the other end's inode, 0 if none */
+	uint8_t path_len;       /* bytes of path; 0: unnamed */
+	bool have_vfs;          /* UNIX_DIAG_VFS: the bound file's inode and */
+	uint32_t vfs_ino, vfs_dev; /* device (the kernel's dev_t) */
+	bool have_icons;        /* UNIX_DIAG_ICONS: a listener's pending peers */
+	uint8_t nicons;
+	uint32_t icons_more;
+	uint32_t icons[SOCKETS_ICONS_MAX];
+	char path[SOCKETS_PATH_MAX]; /* NUL-ended; abstract names start with '@' */
 	uint8_t change;         /* enum sockets_change, set by --watch */
 	uint8_t nowners;
 	uint32_t owners_more;
@@ -87,6 +145,8 @@ void sockets_entry_add_owner(struct sockets_entry *e, int32_t pid, int32_t fd, c
 /* ss's names: "ESTAB", "LISTEN", "UNCONN", ...; "UNKNOWN" otherwise. */
 const char *sockets_state_name(uint8_t state);
 const char *sockets_proto_name(uint8_t proto);
+/* ss's Netid column: "tcp", "udp", "u_str", "u_dgr", "u_seq". */
+const char *sockets_entry_netid(const struct sockets_entry *e);
 
 /* Display order: protocol (tcp, udp), local port, family, local address,
  * peer address and port, state, then the kernel's cookie and inode, so the

@@ -48,11 +48,17 @@ void sockets_netlink_close(struct sockets_netlink *nl)
 }
 
 static int sockets_netlink_send(struct sockets_netlink *nl, uint8_t family, uint8_t proto,
-				uint32_t states)
+				uint32_t states, uint32_t ext)
 {
 	struct sockaddr_nl kernel = { .nl_family = AF_NETLINK };
 	uint8_t req[SOCKETS_DIAG_REQ_LEN];
-	size_t len = sockets_diag_request(req, family, proto, states, nl->seq);
+	_Static_assert(SOCKETS_DIAG_REQ_LEN >= SOCKETS_DIAG_UNIX_REQ_LEN, "request buffer");
+	size_t len = family == AF_UNIX
+			     ? sockets_diag_unix_request(req, states,
+							 (ext & sockets_diag_ext(true, false)) != 0,
+							 (ext & SOCKETS_DIAG_X_DETAILS) != 0, nl->seq)
+			     : sockets_diag_request(req, family, proto, states, (uint8_t)ext,
+						    nl->seq);
 	ssize_t n;
 
 	do
@@ -68,12 +74,12 @@ static int sockets_netlink_send(struct sockets_netlink *nl, uint8_t family, uint
 }
 
 int sockets_netlink_dump(struct sockets_netlink *nl, uint8_t family, uint8_t proto,
-			 uint32_t states, struct sockets_list *l, int *kernel_errno, char *why,
-			 size_t whylen)
+			 uint32_t states, uint32_t ext, struct sockets_list *l, int *kernel_errno,
+			 char *why, size_t whylen)
 {
 	*kernel_errno = 0;
 	nl->seq++;
-	if (sockets_netlink_send(nl, family, proto, states) < 0) {
+	if (sockets_netlink_send(nl, family, proto, states, ext) < 0) {
 		snprintf(why, whylen, "sending the sock_diag request: %s", strerror(errno));
 		return -1;
 	}

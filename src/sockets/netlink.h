@@ -24,10 +24,13 @@ int sockets_netlink_open(struct sockets_netlink *nl);
 void sockets_netlink_close(struct sockets_netlink *nl);
 
 /* Appends the sockets of one family and protocol in the given states (a
- * bit per TCP state) to l: 0, or -1 with a reason in why and, when the
- * kernel refused, its errno in *kernel_errno (else 0). */
+ * bit per TCP state) to l, with the extensions ext (sockets_diag_ext,
+ * and SOCKETS_DIAG_X_DETAILS; AF_UNIX: protocol ignored, memory when ext
+ * asks for it): 0, or -1 with a
+ * reason in why and, when the kernel refused, its errno in *kernel_errno
+ * (else 0). */
 int sockets_netlink_dump(struct sockets_netlink *nl, uint8_t family, uint8_t proto,
-			 uint32_t states, struct sockets_list *l, int *kernel_errno, char *why,
-			 size_t whylen);
+			 uint32_t states, uint32_t ext, struct sockets_list *l, int *kernel_errno,
+			 char *why, size_t whylen);
 
 #endif

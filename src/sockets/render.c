@@ -7,7 +7,9 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "core/jsontext.h"
 #include "core/log.h"
+#include "sockets/details.h"
 
 #define SOCKETS_NCOLS 7
 
@@ -83,6 +85,30 @@ const char *sockets_format_users(const struct sockets_entry *e, char *buf, size_
 	return buf;
 }
 
+static const char *sockets_unix_type(uint8_t t)
+{
+	return t == SOCK_STREAM ? "stream" : t == SOCK_DGRAM ? "dgram"
+					   : t == SOCK_SEQPACKET ? "seqpacket" : "unknown";
+}
+
+/* A Unix socket: its path (through jsontext: any bytes) and both inodes. */
+static json_t *sockets_unix_json(const struct sockets_entry *e, json_t *pid, json_t *process)
+{
+	return json_pack("{s:s,s:s,s:s,s:s,s:o,s:I,s:I,s:I,s:I,s:o,s:o,s:I}",
+			 "proto", "unix",
+			 "family", "unix",
+			 "socket_type", sockets_unix_type(e->sock_type),
+			 "state", sockets_state_name(e->state),
+			 "path", e->path_len ? jsontext_bytes(e->path, e->path_len) : json_null(),
+			 "inode", (json_int_t)e->inode,
+			 "peer_inode", (json_int_t)e->peer_inode,
+			 "recv_q", (json_int_t)e->recv_q,
+			 "send_q", (json_int_t)e->send_q,
+			 "pid", pid,
+			 "process", process,
+			 "uid", (json_int_t)e->uid);
+}
+
 json_t *sockets_entry_json(const struct sockets_entry *e)
 {
 	char local[INET6_ADDRSTRLEN], peer[INET6_ADDRSTRLEN];
@@ -97,6 +123,8 @@ json_t *sockets_entry_json(const struct sockets_entry *e)
 			process = json_string(sockets_escape_comm(e->owners[0].comm, esc,
 								   sizeof(esc)));
 	}
+	if (e->proto == SOCKETS_PROTO_UNIX)
+		return sockets_unix_json(e, pid, process);
 	return json_pack("{s:s,s:s,s:s,s:s,s:i,s:s,s:i,s:I,s:I,s:o,s:o,s:I,s:I}",
 			 "proto", sockets_proto_name(e->proto),
 			 "family", e->family == AF_INET6 ? "ipv6" : "ipv4",
@@ -119,10 +147,26 @@ static const char *const sockets_change_names[] = {
 	[SOCKETS_WENT] = "went",
 };
 
-void sockets_render_json(const struct sockets_list *l, unsigned long draw)
+void sockets_view_from_opts(struct sockets_view *v, const struct sockets_opts *o)
+{
+	memset(v, 0, sizeof(*v));
+	v->no_header = o->no_header;
+	v->oneline = o->oneline;
+	v->want.timers = o->timers;
+	v->want.extended = o->extended;
+	v->want.memory = o->memory;
+	v->want.info = o->info;
+}
+
+void sockets_render_json(const struct sockets_list *l, unsigned long draw,
+			 const struct sockets_view *v)
 {
 	for (size_t i = 0; i < l->n; i++) {
 		json_t *o = sockets_entry_json(&l->v[i]);
+		if (o && sockets_details_json(o, &l->v[i], &v->want) < 0) {
+			json_decref(o);
+			o = NULL;
+		}
 		if (o && draw > 0) {
 			const char *change = l->v[i].change <= SOCKETS_WENT
 						     ? sockets_change_names[l->v[i].change]
@@ -136,23 +180,53 @@ void sockets_render_json(const struct sockets_list *l, unsigned long draw)
 
 /* The cells of one row; the endpoint cells resolve the bound device. */
 struct sockets_row {
-	char netid[4], state[16], recv_q[12], send_q[12];
-	char local[SOCKETS_ENDPOINT_MAX], peer[SOCKETS_ENDPOINT_MAX];
-	char users[SOCKETS_USERS_MAX];
+	char netid[8], state[16], recv_q[12], send_q[12];
+	char local[SOCKETS_ENDPOINT_MAX + SOCKETS_PATH_MAX], peer[SOCKETS_ENDPOINT_MAX];
+	char users[SOCKETS_USERS_MAX + SOCKETS_DETAILS_MAX];
+	char more[SOCKETS_DETAILS_MAX]; /* -m, -i: the continuation line */
 };
 
-static void sockets_row_fill(const struct sockets_entry *e, struct sockets_row *r)
+/* A Unix socket's ends as ss prints them: "PATH INODE" (or "* INODE"),
+ * "* PEER-INODE"; path bytes outside printable ASCII as \xNN. */
+static void sockets_unix_ends(const struct sockets_entry *e, struct sockets_row *r)
 {
-	char ifbuf[IF_NAMESIZE];
+	char path[4 * SOCKETS_PATH_MAX];
+	size_t at = 0;
+
+	for (size_t i = 0; i < e->path_len && at + 5 < sizeof(path); i++) {
+		unsigned char c = (unsigned char)e->path[i];
+		if (c <= 0x20 || c >= 0x7f || c == '\\')
+			at += (size_t)snprintf(path + at, sizeof(path) - at, "\\x%02x", c);
+		else
+			path[at++] = (char)c;
+	}
+	path[at] = '\0';
+	snprintf(r->local, sizeof(r->local), "%s %" PRIu32, at ? path : "*", e->inode);
+	snprintf(r->peer, sizeof(r->peer), "* %" PRIu32, e->peer_inode);
+}
+
+static void sockets_row_fill(const struct sockets_entry *e, const struct sockets_view *v,
+			     struct sockets_row *r)
+{
+	char ifbuf[IF_NAMESIZE], words[SOCKETS_DETAILS_MAX];
 	const char *ifname = e->ifindex ? if_indextoname(e->ifindex, ifbuf) : NULL;
 
-	snprintf(r->netid, sizeof(r->netid), "%s", sockets_proto_name(e->proto));
+	snprintf(r->netid, sizeof(r->netid), "%s", sockets_entry_netid(e));
 	snprintf(r->state, sizeof(r->state), "%s", sockets_state_name(e->state));
 	snprintf(r->recv_q, sizeof(r->recv_q), "%" PRIu32, e->recv_q);
 	snprintf(r->send_q, sizeof(r->send_q), "%" PRIu32, e->send_q);
-	sockets_format_endpoint(e, true, ifname, r->local, sizeof(r->local));
-	sockets_format_endpoint(e, false, NULL, r->peer, sizeof(r->peer));
+	if (e->proto == SOCKETS_PROTO_UNIX) {
+		sockets_unix_ends(e, r);
+	} else {
+		sockets_format_endpoint(e, true, ifname, r->local, sizeof(r->local));
+		sockets_format_endpoint(e, false, NULL, r->peer, sizeof(r->peer));
+	}
 	sockets_format_users(e, r->users, sizeof(r->users));
+	/* ss -o and -e words follow the process, each after a space. */
+	sockets_format_inline(e, &v->want, words, sizeof(words));
+	size_t at = strlen(r->users);
+	snprintf(r->users + at, sizeof(r->users) - at, "%s", at ? words : words + (words[0] == ' '));
+	sockets_format_more(e, &v->want, r->more, sizeof(r->more));
 }
 
 static const char *sockets_row_cell(const struct sockets_row *r, int col)
@@ -169,9 +243,10 @@ static const char *sockets_row_cell(const struct sockets_row *r, int col)
 }
 
 static void sockets_print_row(const char *mark, const char *const cells[SOCKETS_NCOLS],
-			      const int width[SOCKETS_NCOLS])
+			      const int width[SOCKETS_NCOLS], const char *more)
 {
-	char line[SOCKETS_NCOLS * (SOCKETS_USERS_MAX + 2) + 4];
+	char line[sizeof(((struct sockets_row *)0)->users) + 6 * SOCKETS_ENDPOINT_MAX +
+		  SOCKETS_PATH_MAX + SOCKETS_DETAILS_MAX + 64];
 	size_t at = 0;
 
 	at += (size_t)snprintf(line + at, sizeof(line) - at, "%s", mark);
@@ -183,10 +258,13 @@ static void sockets_print_row(const char *mark, const char *const cells[SOCKETS_
 	while (at > 0 && line[at - 1] == ' ')
 		at--;
 	line[at] = '\0';
-	log_out_line("%s", line);
+	if (more && *more)
+		log_out_line("%s%s", line, more);
+	else
+		log_out_line("%s", line);
 }
 
-void sockets_render_table(const struct sockets_list *l, bool marks)
+void sockets_render_table(const struct sockets_list *l, bool marks, const struct sockets_view *v)
 {
 	static const char *const head[SOCKETS_NCOLS] = {
 		"Netid", "State", "Recv-Q", "Send-Q", "Local Address:Port", "Peer Address:Port",
@@ -199,24 +277,27 @@ void sockets_render_table(const struct sockets_list *l, bool marks)
 		width[c] = (int)strlen(head[c]);
 	/* Two passes over the entries (widths, then rows) keep memory bounded. */
 	for (size_t i = 0; i < l->n; i++) {
-		sockets_row_fill(&l->v[i], &r);
+		sockets_row_fill(&l->v[i], v, &r);
 		for (int c = 0; c < SOCKETS_NCOLS; c++) {
 			int w = (int)strlen(sockets_row_cell(&r, c));
 			if (w > width[c])
 				width[c] = w;
 		}
 	}
-	sockets_print_row(marks ? "  " : "", head, width);
+	if (!v->no_header)
+		sockets_print_row(marks ? "  " : "", head, width, NULL);
 	for (size_t i = 0; i < l->n; i++) {
 		const char *cells[SOCKETS_NCOLS];
 		const char *mark = "";
-		sockets_row_fill(&l->v[i], &r);
+		sockets_row_fill(&l->v[i], v, &r);
 		for (int c = 0; c < SOCKETS_NCOLS; c++)
 			cells[c] = sockets_row_cell(&r, c);
 		if (marks)
 			mark = l->v[i].change == SOCKETS_APPEARED ? "+ "
 			       : l->v[i].change == SOCKETS_WENT   ? "- "
 								  : "  ";
-		sockets_print_row(mark, cells, width);
+		sockets_print_row(mark, cells, width, v->oneline ? r.more : NULL);
+		if (!v->oneline && r.more[0])
+			log_out_line("\t%s", r.more);
 	}
 }

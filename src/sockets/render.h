@@ -8,7 +8,18 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "sockets/details.h"
 #include "sockets/entry.h"
+#include "sockets/options.h"
+
+/* How the lists are drawn: the options that change the output. */
+struct sockets_view {
+	bool no_header; /* -H */
+	bool oneline;   /* -O */
+	struct sockets_details_want want;
+};
+
+void sockets_view_from_opts(struct sockets_view *v, const struct sockets_opts *o);
 
 /* "[ffff:...]%ifname:65535" and its NUL fit. */
 #define SOCKETS_ENDPOINT_MAX (46 + 2 + 1 + IF_NAMESIZE + 6 + 1)
@@ -31,14 +42,17 @@ const char *sockets_format_users(const struct sockets_entry *e, char *buf, size_
 
 /* The JSON object of one socket: proto, family, state, local_addr,
  * local_port, peer_addr, peer_port, recv_q, send_q, pid, process, uid, inode
- * (pid and process null when unknown; the lowest pid when several). */
+ * (pid and process null when unknown; the lowest pid when several). A Unix
+ * socket: proto and family "unix", socket_type, state, path, inode,
+ * peer_inode, recv_q, send_q, pid, process, uid. */
 json_t *sockets_entry_json(const struct sockets_entry *e);
 
 /* The table on stdout; with marks, a first column of "+" (appeared) or "-"
  * (went) from each entry's change. */
-void sockets_render_table(const struct sockets_list *l, bool marks);
+void sockets_render_table(const struct sockets_list *l, bool marks, const struct sockets_view *v);
 /* One JSON line per socket on stdout; with draw > 0 (--watch) each also has
  * "draw" and "change" ("appeared", "went" or null). */
-void sockets_render_json(const struct sockets_list *l, unsigned long draw);
+void sockets_render_json(const struct sockets_list *l, unsigned long draw,
+			 const struct sockets_view *v);
 
 #endif

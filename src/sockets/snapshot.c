@@ -11,6 +11,8 @@
 #include <unistd.h>
 
 #include "core/log.h"
+#include "sockets/diag.h"
+#include "sockets/expr.h"
 #include "sockets/filter.h"
 #include "sockets/procmap.h"
 
@@ -28,7 +30,10 @@ int sockets_snapshot(struct sockets_netlink *nl, const struct sockets_opts *o,
 	const bool want_proto[2] = { o->tcp, o->udp };
 	const bool want_family[2] = { o->ipv4, o->ipv6 };
 	uint32_t states = sockets_opts_states(o);
+	uint32_t ext = sockets_diag_ext(o->memory, o->info) |
+		       (o->extended ? SOCKETS_DIAG_X_DETAILS : 0);
 	char reason[SOCKETS_WHY_MAX];
+	int kerr;
 
 	sockets_list_clear(l);
 	*unowned = 0;
@@ -36,9 +41,8 @@ int sockets_snapshot(struct sockets_netlink *nl, const struct sockets_opts *o,
 		for (int f = 0; f < 2; f++) {
 			if (!want_proto[p] || !want_family[f])
 				continue;
-			int kerr;
-			if (sockets_netlink_dump(nl, families[f], protos[p], states, l, &kerr, reason,
-						 sizeof(reason)) < 0) {
+			if (sockets_netlink_dump(nl, families[f], protos[p], states, ext, l, &kerr,
+						 reason, sizeof(reason)) < 0) {
 				bool nosupport = kerr == ENOENT || kerr == EOPNOTSUPP;
 				snprintf(why, whylen, "cannot list %s %s sockets: %s%s",
 					 sockets_proto_name(protos[p]),
@@ -48,8 +52,18 @@ int sockets_snapshot(struct sockets_netlink *nl, const struct sockets_opts *o,
 			}
 		}
 	}
+	/* Ports are TCP's and UDP's: a port filter leaves no Unix socket. */
+	if (o->unix_ && !o->have_port &&
+	    sockets_netlink_dump(nl, AF_UNIX, 0, states, ext, l, &kerr, reason, sizeof(reason)) < 0) {
+		snprintf(why, whylen, "cannot list Unix sockets: %s%s", reason,
+			 kerr == ENOENT || kerr == EOPNOTSUPP
+				 ? " (is the unix_diag kernel module available?)"
+				 : "");
+		return -1;
+	}
 	if (o->have_port)
 		sockets_keep_port(l, o->port);
+	sockets_keep_expr(l, &o->filter.expr);
 
 	struct sockets_procmap_stats st;
 	if (sockets_procmap_fill(l, "/proc", &st) < 0) {

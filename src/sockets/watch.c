@@ -66,12 +66,14 @@ static bool sockets_watch_draw(struct sockets_watcher *w)
 		return false;
 	}
 	sockets_list_sort(&w->cur);
+	struct sockets_view v;
+	sockets_view_from_opts(&v, w->o);
 	if (w->o->json) {
-		sockets_render_json(&w->cur, w->draws);
+		sockets_render_json(&w->cur, w->draws, &v);
 		sockets_watch_header(w, n, &d); /* ends the draw */
 	} else {
 		sockets_watch_header(w, n, &d);
-		sockets_render_table(&w->cur, true);
+		sockets_render_table(&w->cur, true, &v);
 		if (!w->tty)
 			log_out_line("%s", "");
 	}

@@ -569,9 +569,24 @@ def test_root_gets_no_note(opened):
     (["--watch", "1", "--count", "0"], "--count 0: too small"),
     (["--count", "3"], "cannot use --count without --watch"),
     (["-a", "-l"], "cannot use -a with -l"),
-    (["-x"], "unknown option -x"),
+    (["-Y"], "unknown option -Y"),
     (["--jsn"], "unknown option --jsn (did you mean --json?)"),
-    (["state", "established"], "unexpected argument 'state' (filters are options: --port, --pid)"),
+    (["state", "establishd"], "filter: state establishd: not a state (established, listening, "
+     "time-wait, ..., or all, connected, synchronized, bucket, big)"),
+    (["sport", ">", ":http-nope"], "filter: sport :http-nope: not a port number or a known "
+     "service name"),
+    (["(", "sport", "=", ":80"], "filter: '(' without ')'"),
+    (["-l", "state", "established"], "cannot use -l with a state filter (-l is 'state "
+     "listening state closed')"),
+    (["--port", "no-such-service"], "--port no-such-service: not a port number or a known "
+     "service name"),
+    # ss's options that socklab has not: the nearest socklab spelling.
+    (["-r"], "-r resolves names; socklab sockets prints numeric addresses (-n)"),
+    (["-w"], "-w lists raw sockets; socklab sockets lists TCP, UDP and Unix: -t, -u, -x"),
+    (["-K"], "-K kills sockets; socklab sockets only lists them (-p shows who holds one)"),
+    (["-E"], "-E waits for socket events; socklab sockets shows changes with --watch SECS"),
+    (["-N", "ns1"], "-N switches network namespace; run 'ip netns exec NAME socklab sockets'"),
+    (["--sctp"], "-S lists SCTP sockets; socklab sockets lists TCP, UDP and Unix: -t, -u, -x"),
 ])
 def test_usage_errors(args, message):
     p = run(*args)
@@ -585,10 +600,441 @@ def test_help_and_version():
     p = run("--help")
     assert p.returncode == 0 and p.stderr == ""
     assert p.stdout.startswith("Usage: socklab sockets [options]")
-    for opt in ("-t", "-u", "-l", "--port", "--pid", "--json", "--watch", "--count"):
+    for opt in ("-t", "-u", "-x", "-l", "--port", "--pid", "--json", "--watch", "--count",
+                "-s", "-o", "-e", "-m", "-i", "-H", "-O", "-f", "-A"):
         assert opt in p.stdout
     v = run("--version")
     assert v.returncode == 0
     assert re.match(r"socklab sockets \d+\.\d+\.\d+\n$", v.stdout)
     top = subprocess.run([BIN, "--help"], capture_output=True, text=True, timeout=WAIT)
     assert re.search(r"^  sockets\s", top.stdout, re.M)
+
+
+# ---- ss's habits: filters, -s, -o, -e, -m, -i, -x, -H, compared with ss ----
+
+def need_ss():
+    if not shutil.which("ss"):
+        pytest.skip("ss (iproute2) is not installed")
+
+
+def ss_out(*args):
+    need_ss()
+    p = subprocess.run(["ss"] + [str(a) for a in args], capture_output=True, text=True,
+                       timeout=WAIT)
+    assert p.returncode == 0, p.stderr
+    return p.stdout
+
+
+def ours_out(*args):
+    p = run(*args)
+    assert p.returncode == 0, p.stderr
+    return p.stdout
+
+
+def parse_rows(text, header=True):
+    """Rows of ss or socklab sockets with any options: netid, state, ends,
+    the words after them (-o, -e) and the tab-indented line (-m, -i). ss
+    leaves out Netid with one protocol and State with one state; the header
+    says which columns there are."""
+    lines = text.splitlines()
+    has_netid = has_state = True
+    if header:
+        head = lines.pop(0).split()
+        has_netid, has_state = head[0] == "Netid", "State" in head
+    rows = []
+    for line in lines:
+        if line.startswith("\t"):
+            rows[-1]["more"] = line.strip()
+            continue
+        if not line.strip():
+            continue
+        t = line.split()
+        r = {"netid": t.pop(0) if has_netid else None,
+             "state": t.pop(0) if has_state else None, "more": ""}
+        r["recv_q"], r["send_q"] = int(t.pop(0)), int(t.pop(0))
+        if r["netid"] and r["netid"].startswith("u_"):
+            r["local"], r["peer"] = (t[0], int(t[1])), (t[2], int(t[3]))
+            t = t[4:]
+        else:
+            r["local"], r["peer"] = parse_endpoint(t[0]), parse_endpoint(t[1])
+            t = t[2:]
+        r["words"] = t
+        rows.append(r)
+    return rows
+
+
+def own(rows, opened):
+    """The (local, peer) pairs of rows that are sockets this test opened."""
+    keys = {((e["local_addr"], e["local_port"]), (e["peer_addr"], e["peer_port"]))
+            for e in opened.expect}
+    return {(r["local"], r["peer"]) for r in rows if (r["local"], r["peer"]) in keys}
+
+
+STATE_FILTERS = [
+    ["state", "established"],
+    ["state", "listening"],
+    ["exclude", "time-wait"],
+    ["state", "connected"],
+    ["state", "synchronized"],
+    ["state", "bucket"],
+    ["state", "big"],
+    ["state", "all"],
+    ["state", "close-wait", "state", "fin-wait-2"],
+    ["state", "connected", "exclude", "established"],
+]
+
+
+@pytest.mark.parametrize("words", STATE_FILTERS, ids=lambda w: " ".join(w))
+def test_state_filters_select_what_ss_selects(opened, words):
+    ss = own(parse_rows(ss_out("-tuan", *words)), opened)
+    ours_rows = parse_rows(ours_out("-tu", *words))
+    ours = own(ours_rows, opened)
+    assert ours == ss
+    # And not by accident: the states shown are the ones asked for.
+    want = {"established": {"ESTAB"}, "listening": {"LISTEN"}}.get(words[1])
+    if want and words[0] == "state" and len(words) == 2:
+        assert ours and {r["state"] for r in ours_rows} == want
+    if words == ["exclude", "time-wait"]:
+        assert "TIME-WAIT" not in {r["state"] for r in ours_rows}
+        assert len(ours) == len(opened.expect) - 1
+
+
+def expressions(o):
+    t, u = o.tcp_port, o.udp_port
+    return [
+        "sport = :%d" % t,
+        "sport ge :0",
+        "sport == :%d" % t,
+        "sport eq :%d" % t,
+        "dport = :%d" % t,
+        "( sport = :%d or dport = :%d )" % (t, t),
+        "dport >= :1024",
+        "dport ge :%d" % t,
+        "sport gt :%d" % t,
+        "sport lt :%d and sport != :%d" % (t, u),
+        "sport le :%d" % u,
+        "sport ne :%d and not dport = :%d" % (t, t),
+        "dst 127.0.0.0/8",
+        "dst 127.0.0.1",
+        "src 127.0.0.1:%d" % t,
+        "src 127.0.0.0/8:%d or src 127.0.0.1:%d" % (t, u),
+        "src :%d" % u,
+        "not dst 127.0.0.0/8",
+        "dst [::1]",
+        "src [::1]",
+        "dst 10.0.0.0/8",
+        "! ( sport = :%d ) and ( dport = :%d || dport = :0 )" % (t, t),
+    ]
+
+
+def test_expression_filters_select_what_ss_selects(opened):
+    sizes = set()
+    for expr in expressions(opened):
+        ss = own(parse_rows(ss_out("-tuan", "-a", expr)), opened)
+        ours = own(parse_rows(ours_out("-tu", expr)), opened)
+        assert ours == ss, expr
+        sizes.add(len(ours))
+    # The expressions above are not all empty or all full.
+    assert 0 in sizes and len(opened.expect) in sizes and len(sizes) > 3
+
+
+def test_state_and_expression_together(opened):
+    words = ["state", "established", "( dport = :%d or sport = :%d )" % ((opened.tcp_port,) * 2)]
+    ss = own(parse_rows(ss_out("-tan", *words)), opened)
+    ours = own(parse_rows(ours_out("-t", *words)), opened)
+    assert ours == ss and len(ours) == 4  # the accepted pair and the queued one, both ends
+
+
+@pytest.fixture
+def pair():
+    """An established loopback pair with unread data, keepalive on the
+    client, and a listener."""
+    lst = socket.socket()
+    lst.bind(("127.0.0.1", 0))
+    lst.listen(4)
+    c = socket.create_connection(lst.getsockname(), timeout=WAIT)
+    c.setsockopt(socket.SOL_SOCKET, socket.SO_KEEPALIVE, 1)
+    s, _ = lst.accept()
+    c.sendall(b"y" * 3000)
+    wait_until(lambda: ioctl_int(s, termios.FIONREAD) == 3000, "data at the receiver")
+    wait_until(lambda: ioctl_int(c, termios.TIOCOUTQ) == 0, "the ACK at the sender")
+    port = lst.getsockname()[1]
+    yield {"listener": lst, "client": c, "server": s, "port": port,
+           "expr": "sport = :%d or dport = :%d" % (port, port)}
+    for x in (c, s, lst):
+        x.close()
+
+
+def by_ends(rows):
+    return {(r["local"], r["peer"]): r for r in rows}
+
+
+def more_fields(more):
+    """ss -i words: "cwnd:10" -> {"cwnd": "10"}, "send 1bps" -> {"send": "1bps"}."""
+    out, t = {}, more.split()
+    i = 0
+    while i < len(t):
+        w = t[i]
+        if w in ("send", "pacing_rate", "delivery_rate") and i + 1 < len(t):
+            out[w] = t[i + 1]
+            i += 2
+            continue
+        name, _, value = w.partition(":")
+        out[name] = value
+        i += 1
+    return out
+
+
+# Words that come and go with time or with what the kernel saw last: present
+# in one listing and not in the next one taken a moment later.
+VOLATILE = {"lastsnd", "lastrcv", "lastack", "busy", "app_limited", "delivery_rate",
+            "rwnd_limited", "sndbuf_limited", "ato", "rcv_rtt", "backoff", "unacked",
+            "notsent", "delivered", "rcv_ooopack"}
+
+
+def test_info_fields_like_ss(pair):
+    ours = by_ends(parse_rows(ours_out("-t", "-i", pair["expr"])))
+    ss = by_ends(parse_rows(ss_out("-tni", "-a", pair["expr"])))
+    assert set(ours) == set(ss) and len(ours) == 3
+    for ends, r in ours.items():
+        mine, theirs = more_fields(r["more"]), more_fields(ss[ends]["more"])
+        assert set(mine) - VOLATILE == set(theirs) - VOLATILE, (r["more"], ss[ends]["more"])
+        assert mine["cwnd"] == theirs["cwnd"]
+        if r["state"] == "LISTEN":
+            continue
+        for f in ("mss", "advmss", "pmtu", "wscale", "rcv_space"):
+            assert mine[f] == theirs[f], f
+        for f in ("rtt", "rto", "minrtt", "send", "pacing_rate"):
+            assert f in mine
+        rtt, rttvar = (float(x) for x in mine["rtt"].split("/"))
+        assert rtt > 0 and rttvar >= 0
+        assert int(mine["cwnd"]) >= 1
+    client = ours[(("127.0.0.1", pair["client"].getsockname()[1]), ("127.0.0.1", pair["port"]))]
+    f = more_fields(client["more"])
+    assert int(f["bytes_acked"]) >= 3000 and int(f["data_segs_out"]) >= 1
+    # -i without -o: no option flags, as in ss; with -o they come first.
+    assert "ts" not in f
+    with_o = by_ends(parse_rows(ours_out("-t", "-i", "-o", pair["expr"])))
+    assert with_o[(("127.0.0.1", pair["client"].getsockname()[1]),
+                   ("127.0.0.1", pair["port"]))]["more"].split()[0] in ("ts", "sack")
+
+
+def test_memory_fields_like_ss(pair):
+    ours = by_ends(parse_rows(ours_out("-t", "-m", pair["expr"])))
+    ss = by_ends(parse_rows(ss_out("-tnm", "-a", pair["expr"])))
+    assert set(ours) == set(ss) and len(ours) == 3
+    skmem = re.compile(r"^skmem:\(r(\d+),rb(\d+),t(\d+),tb(\d+),f(\d+),w(\d+),o(\d+),"
+                       r"bl(\d+),d(\d+)\)$")
+    for ends, r in ours.items():
+        m, s = skmem.match(r["more"]), skmem.match(ss[ends]["more"])
+        assert m and s, (r["more"], ss[ends]["more"])
+        assert m.group(2) == s.group(2)   # rb: the receive buffer size
+    server = ours[(("127.0.0.1", pair["port"]), ("127.0.0.1", pair["client"].getsockname()[1]))]
+    assert int(skmem.match(server["more"]).group(1)) > 0  # unread data takes memory
+    one = parse_rows(ours_out("-t", "-m", "-O", pair["expr"]))
+    assert all(r["words"][-1].startswith("skmem:(") and not r["more"] for r in one)
+
+
+def test_timers_and_extended_like_ss(pair):
+    ours = by_ends(parse_rows(ours_out("-t", "-o", "-e", pair["expr"])))
+    ss = by_ends(parse_rows(ss_out("-tnoe", "-a", pair["expr"])))
+    assert set(ours) == set(ss)
+    client = (("127.0.0.1", pair["client"].getsockname()[1]), ("127.0.0.1", pair["port"]))
+    mine = [w for w in ours[client]["words"] if w.startswith("timer:")]
+    theirs = [w for w in ss[client]["words"] if w.startswith("timer:")]
+    assert len(mine) == 1 and len(theirs) == 1
+    assert mine[0].startswith("timer:(keepalive,") and theirs[0].startswith("timer:(keepalive,")
+    assert re.match(r"^timer:\(keepalive,(\d+min)?(\d+(\.\d+)?sec)?(\d+ms)?,0\)$", mine[0])
+    for ends, r in ours.items():
+        for name in ("ino", "sk"):
+            w = [x for x in r["words"] if x.startswith(name + ":")]
+            v = [x for x in ss[ends]["words"] if x.startswith(name + ":")]
+            assert w == v, (name, r["words"], ss[ends]["words"])
+        assert "<->" in r["words"] and "<->" in ss[ends]["words"]
+    fd = pair["client"].fileno()
+    assert "ino:%d" % os.fstat(fd).st_ino in ours[client]["words"]
+
+
+def test_json_has_the_fields_asked_for(pair):
+    p = run("--json", "-t", "-o", "-e", "-m", "-i", pair["expr"])
+    assert p.returncode == 0, p.stderr
+    rows = [json.loads(x) for x in p.stdout.splitlines()]
+    assert len(rows) == 3
+    text = by_ends(parse_rows(ours_out("-t", "-e", "-i", pair["expr"])))
+    for r in rows:
+        assert JSON_KEYS <= set(r)
+        assert {"timer", "cookie", "shutdown", "skmem", "tcp_info", "cong"} <= set(r)
+        assert set(r["skmem"]) == {"r", "rb", "t", "tb", "f", "w", "o", "bl", "d"}
+        t = text[((r["local_addr"], r["local_port"]), (r["peer_addr"], r["peer_port"]))]
+        assert "sk:" + r["cookie"] in t["words"]
+        assert str(r["tcp_info"]["cwnd"]) == more_fields(t["more"])["cwnd"]
+        assert r["tcp_info"]["rtt_ms"] >= 0 and r["cong"]
+    client = [r for r in rows if r["local_port"] == pair["client"].getsockname()[1]][0]
+    assert client["timer"]["name"] == "keepalive" and client["timer"]["retrans"] == 0
+    # Not asked: not there.
+    plain = json.loads(run("--json", "-t", "sport = :%d" % pair["port"]).stdout.splitlines()[0])
+    assert set(plain) == JSON_KEYS
+
+
+def test_no_header(pair):
+    full = ours_out("-t", pair["expr"]).splitlines()
+    bare = ours_out("-t", "-H", pair["expr"]).splitlines()
+    assert full[0].startswith("Netid")
+    assert bare == full[1:] and len(bare) == 3
+    assert not any(line.startswith("Netid") for line in bare)
+    ss = ss_out("-tnaH", pair["expr"]).splitlines()
+    assert len(ss) == len(bare)
+
+
+def test_port_takes_a_service_name(pair):
+    services = {}
+    try:
+        with open("/etc/services") as f:
+            for line in f:
+                t = line.split()
+                if len(t) >= 2 and t[1].endswith("/tcp") and not line.startswith("#"):
+                    services.setdefault(int(t[1].split("/")[0]), t[0])
+    except OSError:
+        pytest.skip("no /etc/services")
+    for port in sorted(p for p in services if p >= 1024):
+        s = socket.socket()
+        try:
+            s.bind(("127.0.0.1", port))
+        except OSError:
+            s.close()
+            continue
+        s.listen(1)
+        try:
+            rows = run_json("--port", services[port], "-t", "-l")
+            assert [(r["local_port"], r["pid"]) for r in rows] == [(port, os.getpid())]
+            expr = parse_rows(ours_out("-t", "-l", "sport = :%s" % services[port]))
+            assert [r["local"] for r in expr] == [("127.0.0.1", port)]
+        finally:
+            s.close()
+        return
+    pytest.skip("no free port with a service name")
+
+
+@pytest.fixture
+def unix_socks(tmp_path):
+    path = str(tmp_path / "lab.sock")
+    lst = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    lst.bind(path)
+    lst.listen(2)
+    c = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    c.connect(path)
+    s, _ = lst.accept()
+    c.sendall(b"z" * 10)
+    d = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+    abstract = "socklab-test-%d" % os.getpid()
+    d.bind("\0" + abstract)
+    socks = {"listener": lst, "client": c, "server": s, "dgram": d}
+    yield {"path": path, "abstract": "@" + abstract, "socks": socks,
+           "inodes": {k: os.fstat(v.fileno()).st_ino for k, v in socks.items()}}
+    for x in socks.values():
+        x.close()
+
+
+def test_unix_sockets_like_ss(unix_socks):
+    inodes = set(unix_socks["inodes"].values())
+    ours = [r for r in parse_rows(ours_out("-x")) if r["local"][1] in inodes]
+    ss = [r for r in parse_rows(ss_out("-xa")) if r["local"][1] in inodes]
+    key = lambda r: (r["netid"], r["state"], r["local"], r["peer"], r["recv_q"], r["send_q"])
+    assert sorted(map(key, ours)) == sorted(map(key, ss))
+    got = {r["local"][1]: r for r in ours}
+    i = unix_socks["inodes"]
+    assert got[i["listener"]]["netid"] == "u_str" and got[i["listener"]]["state"] == "LISTEN"
+    assert got[i["listener"]]["local"][0] == unix_socks["path"]
+    assert got[i["client"]]["peer"][1] == i["server"]
+    assert got[i["server"]]["recv_q"] == 10
+    assert got[i["dgram"]]["netid"] == "u_dgr"
+    assert got[i["dgram"]]["local"][0] == unix_socks["abstract"]
+    # -e and -m: ss's Unix words (memory, shutdown, the bound file, pending
+    # peers) on the socket's line.
+    ours_e = {r["local"][1]: [w for w in r["words"] if not w.startswith("users:")]
+              for r in parse_rows(ours_out("-x", "-e", "-m")) if r["local"][1] in inodes}
+    ss_e = {r["local"][1]: r["words"] for r in parse_rows(ss_out("-xaem"))
+            if r["local"][1] in inodes}
+    assert ours_e == ss_e
+    assert ours_e[i["listener"]][0].startswith("skmem:(") and "<->" in ours_e[i["listener"]]
+    # users:(...) as for TCP, and the filters: state words and path patterns.
+    assert USERS_RE.findall(" ".join(got[i["listener"]]["words"]))[0][1] == str(os.getpid())
+    listening = [r for r in parse_rows(ours_out("-x", "state", "listening"))
+                 if r["local"][1] in inodes]
+    assert [r["local"][1] for r in listening] == [i["listener"]]
+    # An accepted socket carries its listener's name, in ss's listing too.
+    pattern = "src %s/*" % os.path.dirname(unix_socks["path"])
+    by_path = sorted(r["local"][1] for r in parse_rows(ours_out("-x", pattern)))
+    assert by_path == sorted([i["listener"], i["server"]])
+    assert by_path == sorted(r["local"][1] for r in parse_rows(ss_out("-xa", pattern)))
+    # -x with -t: both kinds; JSON of a Unix socket.
+    both = {r["netid"] for r in parse_rows(ours_out("-t", "-x"))}
+    assert "tcp" in both or not parse_rows(ours_out("-t"))
+    assert "u_str" in both
+    js = [json.loads(x) for x in run("--json", "-x", "-m").stdout.splitlines()]
+    mine = {j["inode"]: j for j in js if j["inode"] in inodes}
+    assert mine[i["listener"]]["path"] == unix_socks["path"]
+    assert mine[i["listener"]]["socket_type"] == "stream"
+    assert mine[i["client"]]["peer_inode"] == i["server"]
+    assert mine[i["dgram"]]["path"] == unix_socks["abstract"]
+    assert set(mine[i["server"]]["skmem"]) >= {"r", "rb", "t", "tb"}
+    js = [json.loads(x) for x in run("--json", "-x", "-e").stdout.splitlines()]
+    listener = [j for j in js if j["inode"] == i["listener"]][0]
+    assert listener["vfs"]["ino"] == os.stat(unix_socks["path"]).st_ino
+    assert listener["pending_peers"] == []
+
+
+SUMMARY_LINES = [r"Total: \d+",
+                 r"TCP:   \d+ \(estab \d+, closed -?\d+, orphaned \d+, timewait \d+\)",
+                 r"",
+                 r"Transport Total     IP        IPv6",
+                 r"RAW\t  \d+ +\d+ +\d+ *",
+                 r"UDP\t  \d+ +\d+ +\d+ *",
+                 r"TCP\t  \d+ +\d+ +\d+ *",
+                 r"INET\t  \d+ +\d+ +\d+ *",
+                 r"FRAG\t  \d+ +\d+ +\d+ *",
+                 r""]
+
+
+def summary_numbers(text):
+    nums = {}
+    for line in text.splitlines():
+        t = line.replace("(", " ").replace(")", " ").replace(",", " ").split()
+        if line.startswith("TCP:"):
+            nums["tcp_total"], nums["estab"] = int(t[1]), int(t[3])
+        elif t and t[0] in ("RAW", "UDP", "TCP", "INET", "FRAG"):
+            nums[t[0]] = tuple(int(x) for x in t[1:4])
+    return nums
+
+
+def test_summary_like_ss(opened):
+    ours = ours_out("-s")
+    ss = ss_out("-s")
+    assert len(ours.splitlines()) == len(SUMMARY_LINES)
+    for line, pattern in zip(ours.splitlines(), SUMMARY_LINES):
+        assert re.fullmatch(pattern, line), (line, pattern)
+    # ss's layout, word for word, with the numbers taken out.
+    assert re.sub(r"-?\d+", "N", ours) == re.sub(r"-?\d+", "N", ss)
+    n = summary_numbers(ours)
+    mine_estab = sum(1 for e in opened.expect if e["proto"] == "tcp" and e["state"] == "ESTAB")
+    assert n["estab"] >= mine_estab
+    assert n["UDP"][0] == n["UDP"][1] + n["UDP"][2]
+    assert n["INET"][0] == n["RAW"][0] + n["UDP"][0] + n["TCP"][0]
+    assert n["UDP"][1] >= 2 and n["TCP"][1] >= 4
+    # Twelve more UDP sockets show in both counts (other tests may open and
+    # close sockets meanwhile, so the counts are bounds, not equalities).
+    extra = [socket.socket(socket.AF_INET, socket.SOCK_DGRAM) for _ in range(12)]
+    try:
+        for x in extra:
+            x.bind(("127.0.0.1", 0))
+        after = summary_numbers(ours_out("-s"))["UDP"][1]
+        ss_after = summary_numbers(ss_out("-s"))["UDP"][1]
+        assert after >= 14 and ss_after >= 14
+    finally:
+        for x in extra:
+            x.close()
+    j = json.loads(run("--json", "-s").stdout)
+    assert j["type"] == "summary" and j["transport"]["udp"]["ipv4"] >= 2
+    # -s with a protocol or filter: the counts, then the list.
+    both = ours_out("-s", "-t", "-H", "sport = :%d" % opened.tcp_port).splitlines()
+    assert both[0].startswith("Total: ") and both[len(SUMMARY_LINES)].startswith("tcp ")

@@ -11,6 +11,8 @@
 #include <linux/inet_diag.h>
 #include <linux/netlink.h>
 #include <linux/sock_diag.h>
+#include <linux/tcp.h>
+#include <linux/unix_diag.h>
 #include <netinet/in.h>
 #include <stdlib.h>
 #include <string.h>
@@ -339,7 +341,7 @@ static void test_wrong_seq_and_family(void **state)
 	put_socket(&B, &listener4);
 	assert_int_equal(sockets_diag_feed(B.b, B.n, SEQ + 1, IPPROTO_TCP, &l, &kerr),
 			 SOCKETS_DIAG_ESEQ);
-	B.b[16] = AF_UNIX;
+	B.b[16] = AF_PACKET; /* AF_UNIX is a Unix socket now */
 	assert_int_equal(feed(&B, B.n, &l, &kerr), SOCKETS_DIAG_EFAMILY);
 	assert_int_equal(l.n, 0);
 	sockets_list_free(&l);
@@ -370,7 +372,7 @@ static void test_request_bytes(void **state)
 	struct inet_diag_req_v2 r;
 
 	memset(req, 0xee, sizeof(req));
-	size_t n = sockets_diag_request(req, AF_INET6, IPPROTO_UDP, SOCKETS_DIAG_STATES_ALL, 99);
+	size_t n = sockets_diag_request(req, AF_INET6, IPPROTO_UDP, SOCKETS_DIAG_STATES_ALL, 0, 99);
 	assert_int_equal(n, SOCKETS_DIAG_REQ_LEN);
 	assert_int_equal(req[n], 0xee); /* nothing written past it */
 	memcpy(&h, req, sizeof(h));
@@ -393,9 +395,245 @@ static void test_strerror(void **state)
 	assert_string_equal(sockets_diag_strerror(-100), "unknown sock_diag error");
 }
 
+/* An attribute: header, payload, padding. */
+static void put_attr(struct buf *B, uint16_t type, const void *p, size_t n)
+{
+	put_u16(B, (uint16_t)(4 + n));
+	put_u16(B, type);
+	put(B, p, n);
+	pad(B);
+}
+
+/* A TCP socket with a timer and the -m and -i attributes. */
+static size_t put_rich_socket(struct buf *B, size_t info_len)
+{
+	static const uint8_t lo[4] = { 127, 0, 0, 1 };
+	struct tcp_info ti;
+	uint32_t skmem[9] = { 11, 131072, 33, 16384, 55, 66, 77, 88, 99 };
+	uint32_t bbr[5] = { 1000, 0, 15, 739, 512 }; /* bw lo/hi, min_rtt, gains */
+	size_t at = msg_begin(B, SOCK_DIAG_BY_FAMILY, SEQ);
+
+	put_u8(B, AF_INET);
+	put_u8(B, 1);  /* ESTABLISHED */
+	put_u8(B, 2);  /* keepalive timer */
+	put_u8(B, 3);  /* retrans */
+	put_be16(B, 8080);
+	put_be16(B, 40000);
+	uint8_t addr[16] = { 0 };
+	memcpy(addr, lo, 4);
+	put(B, addr, 16);
+	put(B, addr, 16);
+	put_u32(B, 0);
+	put_u32(B, 0x20ab4);
+	put_u32(B, 0);
+	put_u32(B, 7150000); /* expires: ms */
+	put_u32(B, 0);
+	put_u32(B, 0);
+	put_u32(B, 1000);
+	put_u32(B, 4242);
+	put_attr(B, INET_DIAG_SKMEMINFO, skmem, sizeof(skmem));
+	memset(&ti, 0, sizeof(ti));
+	ti.tcpi_options = 1 | 2 | 4;
+	ti.tcpi_snd_wscale = 7;
+	ti.tcpi_rcv_wscale = 9;
+	ti.tcpi_rto = 204000;
+	ti.tcpi_rtt = 42;
+	ti.tcpi_rttvar = 23;
+	ti.tcpi_snd_mss = 32768;
+	ti.tcpi_snd_cwnd = 10;
+	ti.tcpi_snd_ssthresh = 0x7fffffff;
+	ti.tcpi_total_retrans = 5;
+	ti.tcpi_delivery_rate = 1000;
+	ti.tcpi_snd_wnd = 65536;
+	put_attr(B, INET_DIAG_INFO, &ti, info_len);
+	put_attr(B, INET_DIAG_CONG, "bbr", 4);
+	put_attr(B, INET_DIAG_BBRINFO, bbr, sizeof(bbr));
+	msg_end(B, at);
+	return at;
+}
+
+static void test_timer_memory_info(void **state)
+{
+	struct buf B = { .n = 0 };
+	struct sockets_list l = { 0 };
+	int kerr = 0;
+
+	put_rich_socket(&B, sizeof(struct tcp_info));
+	assert_int_equal(sockets_diag_feed(B.b, B.n, SEQ, IPPROTO_TCP, &l, &kerr), 0);
+	assert_int_equal(l.n, 1);
+	const struct sockets_entry *e = &l.v[0];
+	assert_int_equal(e->timer, 2);
+	assert_int_equal(e->retrans, 3);
+	assert_int_equal(e->expires, 7150000);
+	assert_int_equal(e->nskmem, 9);
+	assert_int_equal(e->skmem[1], 131072);
+	assert_int_equal(e->skmem[8], 99);
+	assert_true(e->have_info);
+	assert_int_equal(e->info.snd_wscale, 7);
+	assert_int_equal(e->info.rcv_wscale, 9);
+	assert_int_equal(e->info.rtt, 42);
+	assert_int_equal(e->info.snd_cwnd, 10);
+	assert_int_equal(e->info.total_retrans, 5);
+	assert_int_equal(e->info.delivery_rate, 1000);
+	assert_int_equal(e->info.snd_wnd, 65536);
+	assert_string_equal(e->cong, "bbr");
+	assert_true(e->info.have_bbr);
+	assert_int_equal(e->info.bbr_bw, 1000);
+	assert_int_equal(e->info.bbr_pacing_gain, 739);
+	sockets_list_free(&l);
+
+	/* An older kernel's shorter tcp_info: the missing fields are 0. */
+	B.n = 0;
+	put_rich_socket(&B, offsetof(struct tcp_info, tcpi_rcv_rtt));
+	assert_int_equal(sockets_diag_feed(B.b, B.n, SEQ, IPPROTO_TCP, &l, &kerr), 0);
+	assert_int_equal(l.v[0].info.snd_cwnd, 10);
+	assert_int_equal(l.v[0].info.total_retrans, 0);
+	assert_int_equal(l.v[0].info.delivery_rate, 0);
+	sockets_list_free(&l);
+
+	/* Every truncation of the message is an error or fewer sockets. */
+	B.n = 0;
+	size_t at = put_rich_socket(&B, sizeof(struct tcp_info));
+	for (size_t cut = at; cut < B.n; cut++) {
+		uint8_t *copy = malloc(cut);
+		assert_non_null(copy);
+		memcpy(copy, B.b, cut);
+		int rc = sockets_diag_feed(copy, cut, SEQ, IPPROTO_TCP, &l, &kerr);
+		assert_true(rc <= 0);
+		free(copy);
+		sockets_list_free(&l);
+	}
+}
+
+/* A unix_diag_msg with its attributes. */
+static void put_unix(struct buf *B, uint8_t type, uint8_t st, uint32_t ino, const char *name,
+		     size_t name_len, uint32_t peer)
+{
+	size_t at = msg_begin(B, SOCK_DIAG_BY_FAMILY, SEQ);
+	uint32_t rq[2] = { 3, 128 };
+	uint32_t uid = 1000;
+
+	put_u8(B, AF_UNIX);
+	put_u8(B, type);
+	put_u8(B, st);
+	put_u8(B, 0);
+	put_u32(B, ino);
+	put_u32(B, ino * 2);
+	put_u32(B, 0);
+	if (name)
+		put_attr(B, UNIX_DIAG_NAME, name, name_len);
+	if (peer)
+		put_attr(B, UNIX_DIAG_PEER, &peer, 4);
+	put_attr(B, UNIX_DIAG_RQLEN, rq, sizeof(rq));
+	put_attr(B, UNIX_DIAG_UID, &uid, 4);
+	if (st == 10) {
+		uint32_t vfs[2] = { 77, 254u << 20 };
+		uint32_t icons[10] = { 1, 2, 3, 4, 5, 6, 7, 8, 9, 10 };
+		put_attr(B, UNIX_DIAG_VFS, vfs, sizeof(vfs));
+		put_attr(B, UNIX_DIAG_ICONS, icons, sizeof(icons));
+	}
+	msg_end(B, at);
+}
+
+static void test_unix_sockets(void **state)
+{
+	struct buf B = { .n = 0 };
+	struct sockets_list l = { 0 };
+	int kerr = 0;
+
+	put_unix(&B, SOCK_STREAM, 10, 500, "/run/a.sock", 11, 0);
+	put_unix(&B, SOCK_DGRAM, 7, 501, "\0bus\0x", 6, 0);  /* abstract, with a NUL inside */
+	put_unix(&B, SOCK_SEQPACKET, 1, 502, NULL, 0, 503);
+	size_t done = msg_begin(&B, NLMSG_DONE, SEQ);
+	put_u32(&B, 0);
+	msg_end(&B, done);
+	assert_int_equal(sockets_diag_feed(B.b, B.n, SEQ, 0, &l, &kerr), 1);
+	assert_int_equal(l.n, 3);
+	assert_int_equal(l.v[0].proto, SOCKETS_PROTO_UNIX);
+	assert_int_equal(l.v[0].family, AF_UNIX);
+	assert_string_equal(l.v[0].path, "/run/a.sock");
+	assert_int_equal(l.v[0].path_len, 11);
+	assert_int_equal(l.v[0].state, SOCKETS_ST_LISTEN);
+	assert_int_equal(l.v[0].recv_q, 3);
+	assert_int_equal(l.v[0].send_q, 128);
+	assert_int_equal(l.v[0].uid, 1000);
+	assert_int_equal(l.v[0].inode, 500);
+	assert_int_equal(l.v[0].cookie, 1000);
+	assert_string_equal(sockets_entry_netid(&l.v[0]), "u_str");
+	assert_true(l.v[0].have_vfs && l.v[0].vfs_ino == 77 && l.v[0].vfs_dev == 254u << 20);
+	assert_true(l.v[0].have_icons);
+	assert_int_equal(l.v[0].nicons, SOCKETS_ICONS_MAX);
+	assert_int_equal(l.v[0].icons[7], 8);
+	assert_int_equal(l.v[0].icons_more, 2);
+	assert_false(l.v[1].have_vfs || l.v[1].have_icons);
+	assert_int_equal(l.v[1].path_len, 6);
+	assert_memory_equal(l.v[1].path, "@bus\0x", 6);
+	assert_string_equal(sockets_entry_netid(&l.v[1]), "u_dgr");
+	assert_int_equal(l.v[2].path_len, 0);
+	assert_int_equal(l.v[2].peer_inode, 503);
+	assert_string_equal(sockets_entry_netid(&l.v[2]), "u_seq");
+	sockets_list_free(&l);
+
+	/* A short unix_diag_msg or a peer attribute without its 4 bytes. */
+	B.n = 0;
+	size_t at = msg_begin(&B, SOCK_DIAG_BY_FAMILY, SEQ);
+	put_u8(&B, AF_UNIX);
+	put_u8(&B, SOCK_STREAM);
+	msg_end(&B, at);
+	assert_int_equal(sockets_diag_feed(B.b, B.n, SEQ, 0, &l, &kerr), SOCKETS_DIAG_EBADLEN);
+	B.n = 0;
+	at = msg_begin(&B, SOCK_DIAG_BY_FAMILY, SEQ);
+	put_u8(&B, AF_UNIX);
+	put_u8(&B, SOCK_STREAM);
+	put_u8(&B, 1);
+	put_u8(&B, 0);
+	put_u32(&B, 9);
+	put_u32(&B, 0);
+	put_u32(&B, 0);
+	put_attr(&B, UNIX_DIAG_PEER, "ab", 2);
+	msg_end(&B, at);
+	assert_int_equal(sockets_diag_feed(B.b, B.n, SEQ, 0, &l, &kerr), SOCKETS_DIAG_EBADLEN);
+	assert_int_equal(l.n, 0);
+	sockets_list_free(&l);
+}
+
+static void test_requests_with_extensions(void **state)
+{
+	uint8_t req[SOCKETS_DIAG_REQ_LEN];
+	struct inet_diag_req_v2 r;
+	struct unix_diag_req u;
+
+	assert_int_equal(sockets_diag_ext(false, false), 0);
+	assert_int_equal(sockets_diag_ext(true, false), 1 << (INET_DIAG_SKMEMINFO - 1));
+	assert_int_equal(sockets_diag_ext(false, true), (1 << (INET_DIAG_INFO - 1)) |
+			 (1 << (INET_DIAG_CONG - 1)) | (1 << (INET_DIAG_VEGASINFO - 1)));
+	sockets_diag_request(req, AF_INET, IPPROTO_TCP, 0x400, sockets_diag_ext(true, true), 5);
+	memcpy(&r, req + 16, sizeof(r));
+	assert_int_equal(r.idiag_ext, sockets_diag_ext(true, true));
+	assert_int_equal(r.idiag_states, 0x400);
+	assert_int_equal(sockets_diag_unix_request(req, 0x480, true, false, 6),
+			 SOCKETS_DIAG_UNIX_REQ_LEN);
+	memcpy(&u, req + 16, sizeof(u));
+	assert_int_equal(u.sdiag_family, AF_UNIX);
+	assert_int_equal(u.udiag_states, 0x480);
+	assert_true(u.udiag_show & UDIAG_SHOW_NAME);
+	assert_true(u.udiag_show & UDIAG_SHOW_PEER);
+	assert_true(u.udiag_show & UDIAG_SHOW_RQLEN);
+	assert_true(u.udiag_show & UDIAG_SHOW_MEMINFO);
+	assert_false(u.udiag_show & (UDIAG_SHOW_VFS | UDIAG_SHOW_ICONS));
+	sockets_diag_unix_request(req, 0x480, false, true, 6);
+	memcpy(&u, req + 16, sizeof(u));
+	assert_false(u.udiag_show & UDIAG_SHOW_MEMINFO);
+	assert_true(u.udiag_show & UDIAG_SHOW_VFS);
+	assert_true(u.udiag_show & UDIAG_SHOW_ICONS);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_timer_memory_info),
+		cmocka_unit_test(test_unix_sockets),
+		cmocka_unit_test(test_requests_with_extensions),
 		cmocka_unit_test(test_good_reply),
 		cmocka_unit_test(test_multipart),
 		cmocka_unit_test(test_skips_noop_and_ack),
