@@ -60,7 +60,7 @@ def test_each_tools_options_are_those_its_help_prints():
 
 def test_an_option_prefix():
     got = bash_complete([[BIN, "scan", "--max-r"], [BIN, "serve", "--udp"], [BIN, "nc", "--no"]])
-    assert sorted(got[0]) == ["--max-rate", "--max-rtt-timeout"]
+    assert sorted(got[0]) == ["--max-rate", "--max-retries", "--max-rtt-timeout"]
     assert sorted(got[1]) == ["--udp-only", "--udp-peer-rate", "--udp-rate"]
     assert sorted(got[2]) == ["--no-shutdown", "--nodelay"]
 
