@@ -1,6 +1,7 @@
 /* The command table of seed 003 (tasks 2/3) plus $who, $help and $quit,
  * and the checks that keep a refused line from ever being sent. */
 #include "chat_client/commands.h"
+#include "chat_client/slash.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -42,7 +43,6 @@ static const struct cmd_def cmd_table[] = {
 };
 
 #define CMD_COUNT (sizeof(cmd_table) / sizeof(cmd_table[0]))
-#define CMD_WORDS_MAX 3
 
 static bool cmd_is_space(char c)
 {
@@ -51,7 +51,7 @@ static bool cmd_is_space(char c)
 
 /* Splits s into at most max words; returns how many there were (more than
  * max: max + 1). */
-static size_t cmd_split(const char *s, size_t n, struct chat_word *w, size_t max)
+size_t chatcli_cmd_split(const char *s, size_t n, struct chat_word *w, size_t max)
 {
 	size_t count = 0, i = 0;
 
@@ -89,32 +89,36 @@ static void cmd_build(struct chatcli_cmd *out, const char *verb, const struct ch
 	out->len = (size_t)k;
 }
 
-static void cmd_command(const char *s, size_t n, const struct chatcli_target *t, struct chatcli_cmd *out)
+/* A room word: "#lobby" is "lobby", as IRC users type it. */
+static void cmd_room_word(struct chat_word *w)
 {
-	struct chat_word w[CMD_WORDS_MAX];
-	size_t count = cmd_split(s + 1, n - 1, w, CMD_WORDS_MAX);
-	struct chat_word empty = { s + 1, 0 };
-	const struct cmd_def *d = count ? cmd_find(&w[0]) : NULL;
-
-	if (!d) {
-		const struct chat_word *name = count ? &w[0] : &empty;
-		out->kind = CHATCLI_CMD_ERROR;
-		snprintf(out->text, sizeof(out->text), "unknown command $%.*s — commands: " CMD_LIST,
-			 name->len > 32 ? 32 : (int)name->len, name->p);
-		return;
+	if (w->len > 1 && w->p[0] == '#') {
+		w->p++;
+		w->len--;
 	}
+}
+
+/* The $ table's command d with its words w[0..count): checks, then out. sigil
+ * ('$' or '/') is what the user typed, for the messages. */
+static void cmd_run(char sigil, const struct cmd_def *d, struct chat_word *w, size_t count,
+		    const struct chatcli_target *t, struct chatcli_cmd *out)
+{
 	const char *argname = d->arg == ARG_USER ? "USER" : "ROOM";
+	int nl = (int)(w[0].len > 32 ? 32 : w[0].len);
+
 	if (d->arg == ARG_NONE && count > 1) {
-		snprintf(out->text, sizeof(out->text), "$%s takes no arguments", d->name);
+		snprintf(out->text, sizeof(out->text), "%c%.*s takes no arguments", sigil, nl, w[0].p);
 		out->kind = CHATCLI_CMD_ERROR;
 		return;
 	}
 	if (d->arg != ARG_NONE && count != 2) {
-		snprintf(out->text, sizeof(out->text), "$%s takes one %s: $%s %s", d->name, argname,
-			 d->name, argname);
+		snprintf(out->text, sizeof(out->text), "%c%.*s takes one %s: %c%.*s %s", sigil, nl,
+			 w[0].p, argname, sigil, nl, w[0].p, argname);
 		out->kind = CHATCLI_CMD_ERROR;
 		return;
 	}
+	if (d->arg == ARG_ROOM)
+		cmd_room_word(&w[1]);
 	if (d->arg != ARG_NONE && !chatwire_valid_name(w[1].p, w[1].len)) {
 		out->kind = CHATCLI_CMD_ERROR;
 		snprintf(out->text, sizeof(out->text), "'%.*s' is not a %s name: " CMD_NAME_RULE,
@@ -137,10 +141,43 @@ static void cmd_command(const char *s, size_t n, const struct chatcli_target *t,
 	out->await = d->await;
 }
 
-static void cmd_text(const char *s, size_t n, const struct chatcli_target *t, struct chatcli_cmd *out)
+bool chatcli_cmd_dollar(char sigil, const struct chat_word *name, struct chat_word *w, size_t count,
+			const struct chatcli_target *t, struct chatcli_cmd *out)
+{
+	const struct cmd_def *d = cmd_find(name);
+
+	if (d)
+		cmd_run(sigil, d, w, count, t, out);
+	return d != NULL;
+}
+
+static void cmd_command(const char *s, size_t n, const struct chatcli_target *t, struct chatcli_cmd *out)
+{
+	struct chat_word w[CHATCLI_CMD_WORDS_MAX];
+	size_t count = chatcli_cmd_split(s + 1, n - 1, w, CHATCLI_CMD_WORDS_MAX);
+	struct chat_word empty = { s + 1, 0 };
+	const struct cmd_def *d = count ? cmd_find(&w[0]) : NULL;
+
+	if (!d) {
+		const struct chat_word *name = count ? &w[0] : &empty;
+		out->kind = CHATCLI_CMD_ERROR;
+		snprintf(out->text, sizeof(out->text), "unknown command $%.*s — commands: " CMD_LIST,
+			 name->len > 32 ? 32 : (int)name->len, name->p);
+		return;
+	}
+	cmd_run('$', d, w, count, t, out);
+}
+
+void chatcli_cmd_text(const char *s, size_t n, const struct chatcli_target *t, struct chatcli_cmd *out)
 {
 	struct chat_word text = { s, n };
 
+	if (n > CHAT_TEXT_MAX) {
+		out->kind = CHATCLI_CMD_ERROR;
+		snprintf(out->text, sizeof(out->text),
+			 "line of %zu bytes is longer than %d: not sent (split it)", n, CHAT_TEXT_MAX);
+		return;
+	}
 	if (!t->poke[0] && !t->room[0]) {
 		out->kind = CHATCLI_CMD_ERROR;
 		snprintf(out->text, sizeof(out->text),
@@ -179,20 +216,18 @@ void chatcli_cmd_parse(const char *s, size_t n, const struct chatcli_target *t, 
 			return;
 		}
 	}
-	bool command = s[0] == '$' && !(n > 1 && s[1] == '$');
-	if (command) {
+	bool doubled = n > 1 && s[1] == s[0];
+	if (s[0] == '$' && !doubled) {
 		cmd_command(s, n, t, out);
 		return;
 	}
-	if (s[0] == '$') { /* "$$..." is text that starts with "$" */
+	if (s[0] == '/' && !doubled) {
+		chatcli_cmd_slash(s, n, t, out);
+		return;
+	}
+	if (s[0] == '$' || s[0] == '/') { /* "$$..." and "//..." are text starting with one */
 		s++;
 		n--;
 	}
-	if (n > CHAT_TEXT_MAX) {
-		out->kind = CHATCLI_CMD_ERROR;
-		snprintf(out->text, sizeof(out->text),
-			 "line of %zu bytes is longer than %d: not sent (split it)", n, CHAT_TEXT_MAX);
-		return;
-	}
-	cmd_text(s, n, t, out);
+	chatcli_cmd_text(s, n, t, out);
 }

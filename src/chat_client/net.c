@@ -134,6 +134,7 @@ void chatcli_register(struct chatcli *c)
 	}
 	c->nonce[CHAT_TOKEN_HEX] = '\0';
 	chatcli_target_clear(&c->target);
+	snprintf(c->target.me, sizeof(c->target.me), "%s", c->cfg->name);
 	chatcli_display_init(&c->display);
 	c->await = NULL;
 	c->state = CHATCLI_REGISTERING;
