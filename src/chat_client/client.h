@@ -17,6 +17,7 @@
 
 #include "chat_client/commands.h"
 #include "chat_client/display.h"
+#include "chat_client/json.h"
 #include "chat_client/options.h"
 #include "chat_client/target.h"
 #include "core/addr.h"
@@ -111,6 +112,7 @@ struct chatcli {
 	char prompt[CHATCLI_PROMPT_MAX];
 
 	struct chatcli_display display;
+	struct chatcli_jlist jlist;        /* --json: the list being gathered */
 	uint8_t rbuf[CHAT_DGRAM_MAX + 1];
 	struct chat_builder out[CHATCLI_FLUSH_MAX];
 };

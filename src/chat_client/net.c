@@ -14,6 +14,8 @@
 
 #include "chat_client/terminal.h"
 #include "core/clock.h"
+#include "core/jsontext.h"
+#include "core/log.h"
 #include "core/resolve.h"
 #include "core/rng.h"
 #include "core/textesc.h"
@@ -136,6 +138,7 @@ void chatcli_register(struct chatcli *c)
 	chatcli_target_clear(&c->target);
 	snprintf(c->target.me, sizeof(c->target.me), "%s", c->cfg->name);
 	chatcli_display_init(&c->display);
+	chatcli_jlist_free(&c->jlist);
 	c->await = NULL;
 	c->state = CHATCLI_REGISTERING;
 	chatcli_send_reg(c);
@@ -211,7 +214,10 @@ static void chatcli_welcomed(struct chatcli *c)
 	c->welcomed_us = now;
 	evtimer_del(c->ev_timeout);
 	tbucket_init(&c->pace, CHATCLI_PACE_RATE, CHATCLI_PACE_BURST, now);
-	chatcli_print(c, stdout, "registered as %s on %s", c->cfg->name, c->where);
+	json_t *o = chatcli_json_new("registered");
+	json_object_set_new(o, "user", json_string(c->cfg->name));
+	json_object_set_new(o, "server", jsontext_str(c->where));
+	chatcli_say(c, o, "registered as %s on %s", c->cfg->name, c->where);
 	c->input.online(c);
 }
 
@@ -279,13 +285,23 @@ static void chatcli_deliver(void *arg, const char *line, size_t len, uint64_t se
 		return;
 	}
 	if (c->state == CHATCLI_QUITTING && ev.kind == CHATCLI_EV_OK && chatcli_event_what_is(&ev, "bye")) {
-		chatcli_print(c, stdout, "bye");
+		chatcli_say(c, chatcli_json_new("bye"), "bye");
 		chatcli_finish(c, 0);
 		return;
 	}
 	if (chatcli_event_refuses_line(&ev))
 		c->refusals++;
 	chatcli_target_apply(&c->target, &ev); /* first: the prompt drawn again is the new one */
+	if (c->cfg->json) {
+		/* an unknown message is told on stderr too, as without --json */
+		if (ev.kind == CHATCLI_EV_UNKNOWN &&
+		    chatcli_display_event(&c->display, &ev, &out) == CHATCLI_OUT_STDERR)
+			chatcli_print(c, stderr, "%s: %s", log_prog(), out);
+		chatcli_emit(c, chatcli_json_event(&c->jlist, &ev));
+		if (chatcli_event_answers(&ev, c->await))
+			c->await = NULL;
+		return;
+	}
 	enum chatcli_out where = chatcli_display_event(&c->display, &ev, &out);
 	if (where == CHATCLI_OUT_STDOUT)
 		chatcli_print(c, stdout, "%s", out);
@@ -339,8 +355,12 @@ static void chatcli_session_lost(struct chatcli *c)
 		chatcli_finish(c, 0);
 		return;
 	}
-	chatcli_print(c, stdout, "* the server lost this session (it restarted, or it heard nothing "
-			    "for too long): registering again as %s, in no room", c->cfg->name);
+	json_t *o = chatcli_json_new("event");
+	json_object_set_new(o, "what", json_string("session-lost"));
+	json_object_set_new(o, "user", json_string(c->cfg->name));
+	json_object_set_new(o, "unacked", json_integer((json_int_t)lost));
+	chatcli_say(c, o, "* the server lost this session (it restarted, or it heard nothing "
+			  "for too long): registering again as %s, in no room", c->cfg->name);
 	if (lost)
 		chatcli_error(c, "%zu line%s sent just before may not have arrived", lost,
 			 lost == 1 ? "" : "s");

@@ -48,10 +48,11 @@ const char chatcli_usage_text[] =
 	"\n"
 	"Exit status: 0 left; 1 no server, name taken, lines not acknowledged; 2 usage.\n";
 
-enum { OPT_NAME = 256 };
+enum { OPT_NAME = 256, OPT_JSON };
 
 static const struct option chatcli_long_options[] = {
 	OPT_VALUE("name", OPT_NAME),
+	OPT_FLAG("json", OPT_JSON),
 	TOOL_LONG_OPTIONS_END,
 };
 
@@ -105,6 +106,7 @@ enum tool_args chatcli_parse_args(int argc, char **argv, const char *login,
 				return tool_bad_value(err, errlen, "-w", optarg, "must be more than 0");
 			break;
 		case OPT_NAME: name = optarg; break;
+		case OPT_JSON: cfg->json = true; break;
 		default: return opt_getopt_default(c, argv, chatcli_long_options, err, errlen);
 		}
 	}
