@@ -161,13 +161,12 @@ def test_version(tool, flag):
     (["-t", "SCTP"], "-t SCTP: not TCP or UDP"),
     (["-p", "70000"], "-p 70000: not a port (0-65535)"),
     (["-p", "4x"], "-p 4x: not a port (0-65535)"),
-    (["--ip", "localhost"], "--ip localhost: not an IPv4 or IPv6 address"),
+    (["--ip", "::1::2"], "--ip ::1::2: not an IPv4 or IPv6 address"),
     (["-ip", "1.2.3"], "--ip 1.2.3: not an IPv4 or IPv6 address"),
     (["-ip"], "option --ip needs a value"),
     (["--timeout", "soon"], "--timeout soon: not a number"),
     (["--timeout", "1.5x"], "--timeout 1.5x: not a number of seconds"),
     (["--continuous=yes"], "option --continuous takes no value"),
-    (["extra"], "unexpected argument 'extra'"),
 ])
 def test_bad_options_give_the_reason_and_exit_2(tool, args, why):
     rc, out, err = run_tool(tool, *args)
