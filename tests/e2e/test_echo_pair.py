@@ -127,7 +127,8 @@ def test_help_is_the_seed_table(tool, flag):
     rc, out, err = run_tool(tool, flag)
     assert rc == 0 and err == ""
     lines = out.splitlines()
-    assert lines[0] == "Usage: socklab %s [options]" % tool
+    assert lines[0] == "Usage: socklab %s [options]%s" % (
+        tool, " [HOST [PORT]]" if tool == "echo-client" else "")
     assert lines[1:1 + len(SEED_TABLE)] == SEED_TABLE
     # and the two options socklab adds, in the same style
     assert any(l.startswith("-p PORT ") for l in lines)
@@ -138,7 +139,7 @@ def test_help_documents_every_option():
     for tool in TOOLS:
         out = run_tool(tool, "-h")[1]
         for opt in ["-c ", "-h ", "--ip IPADD", "-t TCP/UDP", "-v ", "-p PORT", "--timeout SECS",
-                    "-ip", "--protocol", "--port", "--continuous", "--version"]:
+                    "-ip", "--protocol", "--port", "--continuous", "--version", "--json"]:
             assert opt in out, (tool, opt)
     assert "(default 5)" in run_tool("echo-client", "-h")[1]
     assert "(default 4002" in run_tool("echo-server", "-h")[1]
