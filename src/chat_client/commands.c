@@ -17,7 +17,8 @@ const char chatcli_cmd_help_text[] =
 	"  $help              this list\n"
 	"  $quit              leave the chat (Ctrl-D too)\n"
 	"plain lines go to the user you poked last, or else to your room; joining a\n"
-	"room ends a poke ($roomjoin your own room to talk there again); $$ sends a '$'\n";
+	"room ends a poke ($roomjoin your own room to talk there again); $$ sends a '$'\n"
+	CHATCLI_CMD_IRC_LINES;
 
 enum cmd_arg { ARG_NONE, ARG_USER, ARG_ROOM };
 

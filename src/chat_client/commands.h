@@ -42,6 +42,15 @@ struct chatcli_cmd {
 	"  $roomleave         leave your room\n" \
 	"  $kick              remove every other member from your room (its creator only)\n"
 
+/* IRC's spellings, in --help and $help. */
+#define CHATCLI_CMD_IRC_LINES \
+	"IRC's spellings work too (a room may be written #room anywhere):\n" \
+	"  /join ROOM  /part [ROOM]  /list  /names  /who  /users  /query USER\n" \
+	"  /create ROOM  /kick  /help  /quit [MESSAGE]   (the $ commands above)\n" \
+	"  /msg USER TEXT     one line to USER (/msg #room TEXT: to your room)\n" \
+	"  /me TEXT           an action, sent as '* NAME TEXT'\n" \
+	"  //TEXT             sends '/TEXT'; any other /word is refused, never sent\n"
+
 extern const char chatcli_cmd_help_text[];
 
 /* One input line (without its LF; a CR before it is dropped) to out. */

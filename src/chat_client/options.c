@@ -20,6 +20,8 @@ const char chatcli_usage_text[] =
 	"  $help              list the commands\n"
 	"  $quit              leave the chat (so do Ctrl-D and the end of input)\n"
 	"\n"
+	CHATCLI_CMD_IRC_LINES
+	"\n"
 	"Where plain lines go: the last of $poke and $roomjoin/$roomcreate wins.\n"
 	"$poke USER sends them to USER (you stay in your room and still see it);\n"
 	"joining or creating a room sends them to the room and ends the poke;\n"
@@ -32,6 +34,8 @@ const char chatcli_usage_text[] =
 	"  -4               IPv4 only\n"
 	"  -6               IPv6 only\n"
 	"  -w SECS          how long to wait for the server to accept the name (default 5)\n"
+	"      --json       JSON Lines on stdout (messages and events, for programs);\n"
+	"                   no prompt, no line editing\n"
 	"  -h, --help       show this help\n"
 	"      --version    show the version\n"
 	"\n"
