@@ -152,7 +152,7 @@ bool chatcli_cmd_dollar(char sigil, const struct chat_word *name, struct chat_wo
 	return d != NULL;
 }
 
-static void cmd_command(const char *s, size_t n, const struct chatcli_target *t, struct chatcli_cmd *out)
+void chatcli_cmd_dollar_line(const char *s, size_t n, const struct chatcli_target *t, struct chatcli_cmd *out)
 {
 	struct chat_word w[CHATCLI_CMD_WORDS_MAX];
 	size_t count = chatcli_cmd_split(s + 1, n - 1, w, CHATCLI_CMD_WORDS_MAX);
@@ -194,41 +194,4 @@ void chatcli_cmd_text(const char *s, size_t n, const struct chatcli_target *t, s
 		cmd_build(out, "SAY", &text);
 	}
 	out->paced = true;
-}
-
-void chatcli_cmd_parse(const char *s, size_t n, const struct chatcli_target *t, struct chatcli_cmd *out)
-{
-	memset(out, 0, sizeof(*out));
-	if (n > 0 && s[n - 1] == '\r')
-		n--;
-	size_t blank = 0;
-	while (blank < n && cmd_is_space(s[blank]))
-		blank++;
-	if (blank == n) {
-		out->kind = CHATCLI_CMD_NONE;
-		return;
-	}
-	for (size_t i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
-		if ((c < 0x20 && c != '\t') || c == 0x7f) {
-			out->kind = CHATCLI_CMD_ERROR;
-			snprintf(out->text, sizeof(out->text),
-				 "line has a control character (0x%02x) at byte %zu: not sent", c, i + 1);
-			return;
-		}
-	}
-	bool doubled = n > 1 && s[1] == s[0];
-	if (s[0] == '$' && !doubled) {
-		cmd_command(s, n, t, out);
-		return;
-	}
-	if (s[0] == '/' && !doubled) {
-		chatcli_cmd_slash(s, n, t, out);
-		return;
-	}
-	if (s[0] == '$' || s[0] == '/') { /* "$$..." and "//..." are text starting with one */
-		s++;
-		n--;
-	}
-	chatcli_cmd_text(s, n, t, out);
 }

@@ -26,6 +26,8 @@ size_t chatcli_cmd_split(const char *s, size_t n, struct chat_word *w, size_t ma
  * such $ command (out untouched). */
 bool chatcli_cmd_dollar(char sigil, const struct chat_word *name, struct chat_word *w, size_t count, const struct chatcli_target *t,
 			struct chatcli_cmd *out);
+/* "$command args" (s[0] == '$'). */
+void chatcli_cmd_dollar_line(const char *s, size_t n, const struct chatcli_target *t, struct chatcli_cmd *out);
 /* A plain line of text to the poked user or the room (or a refusal). */
 void chatcli_cmd_text(const char *s, size_t n, const struct chatcli_target *t, struct chatcli_cmd *out);
 
