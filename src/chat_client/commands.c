@@ -2,6 +2,7 @@
  * and the checks that keep a refused line from ever being sent. */
 #include "chat_client/commands.h"
 #include "chat_client/slash.h"
+#include "core/tool.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -161,9 +162,20 @@ void chatcli_cmd_dollar_line(const char *s, size_t n, const struct chatcli_targe
 
 	if (!d) {
 		const struct chat_word *name = count ? &w[0] : &empty;
+		const char *names[CMD_COUNT], *best;
+		char typed[33];
+		int k = name->len > 32 ? 32 : (int)name->len;
+		for (size_t i = 0; i < CMD_COUNT; i++)
+			names[i] = cmd_table[i].name;
+		snprintf(typed, sizeof(typed), "%.*s", k, name->p);
+		best = tool_closest(typed, names, CMD_COUNT);
 		out->kind = CHATCLI_CMD_ERROR;
-		snprintf(out->text, sizeof(out->text), "unknown command $%.*s — commands: " CMD_LIST,
-			 name->len > 32 ? 32 : (int)name->len, name->p);
+		if (best)
+			snprintf(out->text, sizeof(out->text), "unknown command $%s (did you mean $%s?)",
+				 typed, best);
+		else
+			snprintf(out->text, sizeof(out->text), "unknown command $%s — commands: " CMD_LIST,
+				 typed);
 		return;
 	}
 	cmd_run('$', d, w, count, t, out);

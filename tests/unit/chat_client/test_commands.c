@@ -149,6 +149,8 @@ static void test_unknown_commands_list_the_commands(void **state)
 				     "$help $quit");
 	assert_int_equal(parse("$")->kind, CHATCLI_CMD_ERROR);
 	assert_non_null(strstr(parse("$")->text, "unknown command $ —"));
+	assert_string_equal(parse("$roomjion lobby")->text,
+			    "unknown command $roomjion (did you mean $roomjoin?)");
 	/* a long command name is cut in the message, never overflows it */
 	char longcmd[700] = "$";
 	memset(longcmd + 1, 'z', 600);
