@@ -96,6 +96,7 @@ struct chatcli {
 	struct chatcli_target target;
 	struct tbucket pace;
 	const char *await;                 /* input waits for this OK ("join") */
+	char join_create[CHAT_NAME_MAX + 1]; /* /join of this room: CREATE it if there is none */
 	uint64_t await_until_us;
 
 	/* input */

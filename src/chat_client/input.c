@@ -143,6 +143,10 @@ static void chatcli_exec(struct chatcli *c, const struct chatcli_cmd *cmd)
 			c->await = cmd->await;
 			c->await_until_us = clock_mono_us() + CHATCLI_AWAIT_MAX_US;
 		}
+		c->join_create[0] = '\0';
+		if (cmd->create_if_missing && cmd->len > 5) /* "JOIN room" */
+			snprintf(c->join_create, sizeof(c->join_create), "%.*s", (int)(cmd->len - 5),
+				 cmd->line + 5);
 		break;
 	case CHATCLI_CMD_HELP:
 		o = chatcli_json_new("help");

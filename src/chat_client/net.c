@@ -140,6 +140,7 @@ void chatcli_register(struct chatcli *c)
 	chatcli_display_init(&c->display);
 	chatcli_jlist_free(&c->jlist);
 	c->await = NULL;
+	c->join_create[0] = '\0';
 	c->state = CHATCLI_REGISTERING;
 	chatcli_send_reg(c);
 	chatcli_timer_at(c->ev_timeout, clock_mono_us() + c->cfg->wait_ms * 1000);
@@ -256,6 +257,29 @@ static bool chatcli_take_cookie(struct chatcli *c, const char *line, size_t len)
 	return true; /* online, a late one: nothing to do */
 }
 
+/* IRC's /join of a room that does not exist: the server says no-such-room,
+ * and the client creates the room (the creator is in it), as IRC does.
+ * True when it did (the refusal is not shown). */
+static bool chatcli_join_creates(struct chatcli *c, const struct chatcli_event *ev)
+{
+	char line[CHAT_NAME_MAX + 8];
+
+	if (!c->join_create[0] || ev->kind != CHATCLI_EV_ERR ||
+	    !chatcli_event_what_is(ev, "no-such-room") || !c->await || strcmp(c->await, "join") != 0)
+		return false;
+	int k = snprintf(line, sizeof(line), "CREATE %s", c->join_create);
+	if (!chatcli_send(c, line, (size_t)k))
+		return false;
+	json_t *o = chatcli_json_new("note");
+	json_object_set_new(o, "text", json_string("no such room: creating it"));
+	json_object_set_new(o, "room", json_string(c->join_create));
+	chatcli_say(c, o, "no room %s yet: creating it", c->join_create);
+	c->join_create[0] = '\0';
+	c->await = "create";
+	c->await_until_us = clock_mono_us() + CHATCLI_AWAIT_MAX_US;
+	return true;
+}
+
 /* Every message of the session, in order, exactly once. */
 static void chatcli_deliver(void *arg, const char *line, size_t len, uint64_t sent_us)
 {
@@ -289,6 +313,8 @@ static void chatcli_deliver(void *arg, const char *line, size_t len, uint64_t se
 		chatcli_finish(c, 0);
 		return;
 	}
+	if (chatcli_join_creates(c, &ev))
+		return;
 	if (chatcli_event_refuses_line(&ev))
 		c->refusals++;
 	chatcli_target_apply(&c->target, &ev); /* first: the prompt drawn again is the new one */

@@ -11,6 +11,7 @@
 
 enum slash_kind {
 	SL_ALIAS,      /* the $ command "to", arguments as they are */
+	SL_JOIN,       /* $roomjoin, and the room is created if there is none (as IRC) */
 	SL_ROOM_OPT,   /* the $ command "to"; an argument may name my room (IRC's "/part #lobby") */
 	SL_ANY_ARGS,   /* the $ command "to"; arguments (a quit message) are dropped */
 	SL_MSG,        /* /msg USER TEXT, /msg #ROOM TEXT: one line there */
@@ -25,7 +26,7 @@ struct slash_def {
 };
 
 static const struct slash_def slash_table[] = {
-	{ "join", "roomjoin", SL_ALIAS },
+	{ "join", "roomjoin", SL_JOIN },
 	{ "part", "roomleave", SL_ROOM_OPT },
 	{ "leave", "roomleave", SL_ROOM_OPT },
 	{ "list", "roomlist", SL_ALIAS },
@@ -215,10 +216,13 @@ void chatcli_cmd_slash(const char *s, size_t n, const struct chatcli_target *t, 
 		count = 1;
 		break;
 	case SL_ALIAS:
+	case SL_JOIN:
 		break;
 	}
 	/* The $ command, named as the user typed it in the messages. */
 	struct chat_word to = { d->to, strlen(d->to) };
 	if (!chatcli_cmd_dollar('/', &to, w, count, t, out))
 		slash_error(out, "/%s: no such command", d->to);
+	else if (d->kind == SL_JOIN && out->kind == CHATCLI_CMD_SEND)
+		out->create_if_missing = true;
 }

@@ -126,6 +126,27 @@ def test_unknown_slash_commands_are_never_sent(server, client):
     assert any(l.endswith("SAY /slash at the start") for l in alice_msgs)
 
 
+def test_join_creates_a_missing_room_as_irc_does(server, client):
+    srv = server("-v")
+    alice, bob = client(srv.port, "alice"), client(srv.port, "bob")
+    alice.send("/join #fresh", "first line")
+    alice.expect("no room fresh yet: creating it")
+    alice.expect("created room fresh")
+    bob.send("/join #fresh")
+    bob.expect("joined fresh")  # it exists now: joined, not created
+    alice.expect("* bob joined fresh")
+    alice.send("second line")
+    bob.expect("[fresh] alice: second line")
+    bob.send("$roomjoin nowhere")  # the $ command creates nothing
+    bob.expect("error: no room nowhere; CREATE it")
+    assert alice.close() == 0 and bob.close() == 0
+    assert "create fresh alice" in srv.out.all and "join fresh bob" in srv.out.all
+    # the line typed after /join waited for the room, then went to it
+    said = [i for i, l in enumerate(srv.out.all) if l.endswith(" SAY first line")]
+    assert len(said) == 1 and said[0] > srv.out.all.index("create fresh alice")
+    assert not any("nowhere" in l for l in srv.out.all if l.startswith("create"))
+
+
 def test_hash_room_in_dollar_commands(server, client):
     srv = server()
     alice = client(srv.port, "alice")
@@ -171,7 +192,7 @@ def test_json_lines(server, client):
     assert priv["private"] is True and "room" not in priv and priv["text"] == "psst"
     raw = next_json(alice, "message")
     assert codecs.escape_decode(raw["text"].encode())[0] == b"caf\xe9 back\\slash"
-    alice.send("/list", "/names", "/jion x", "/join nowhere")
+    alice.send("/list", "/names", "/jion x", "$roomjoin nowhere")
     got = []
     while not got or got[-1].get("code") != "no-such-room":
         got.append(json.loads(alice.expect(lambda l: True)))
