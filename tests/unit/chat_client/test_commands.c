@@ -205,6 +205,9 @@ static void test_irc_aliases(void **state)
 {
 	assert_sends(parse("/join #lobby"), "JOIN lobby");
 	assert_string_equal(cmd.await, "join");
+	assert_true(cmd.create_if_missing); /* as IRC's /join */
+	assert_sends(parse("$roomjoin lobby"), "JOIN lobby");
+	assert_false(cmd.create_if_missing);
 	assert_sends(parse("/JOIN lobby"), "JOIN lobby");
 	assert_sends(parse("/create #dev"), "CREATE dev");
 	assert_sends(parse("/list"), "ROOMS");
