@@ -87,6 +87,7 @@ static int chatcli_run(void *arg)
 out:
 	chatcli_input_free(c);
 	chatcli_net_close(c);
+	chatcli_jlist_free(&c->jlist);
 	chatcli_events_free(c);
 	chatwire_link_free(&c->link);
 	proc_free(c->proc);

@@ -17,6 +17,7 @@
 
 #include "chat_client/commands.h"
 #include "chat_client/display.h"
+#include "chat_client/json.h"
 #include "chat_client/options.h"
 #include "chat_client/target.h"
 #include "core/addr.h"
@@ -95,6 +96,7 @@ struct chatcli {
 	struct chatcli_target target;
 	struct tbucket pace;
 	const char *await;                 /* input waits for this OK ("join") */
+	char join_create[CHAT_NAME_MAX + 1]; /* /join of this room: CREATE it if there is none */
 	uint64_t await_until_us;
 
 	/* input */
@@ -111,6 +113,7 @@ struct chatcli {
 	char prompt[CHATCLI_PROMPT_MAX];
 
 	struct chatcli_display display;
+	struct chatcli_jlist jlist;        /* --json: the list being gathered */
 	uint8_t rbuf[CHAT_DGRAM_MAX + 1];
 	struct chat_builder out[CHATCLI_FLUSH_MAX];
 };

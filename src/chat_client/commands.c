@@ -1,6 +1,8 @@
 /* The command table of seed 003 (tasks 2/3) plus $who, $help and $quit,
  * and the checks that keep a refused line from ever being sent. */
 #include "chat_client/commands.h"
+#include "chat_client/slash.h"
+#include "core/tool.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -16,7 +18,8 @@ const char chatcli_cmd_help_text[] =
 	"  $help              this list\n"
 	"  $quit              leave the chat (Ctrl-D too)\n"
 	"plain lines go to the user you poked last, or else to your room; joining a\n"
-	"room ends a poke ($roomjoin your own room to talk there again); $$ sends a '$'\n";
+	"room ends a poke ($roomjoin your own room to talk there again); $$ sends a '$'\n"
+	CHATCLI_CMD_IRC_LINES;
 
 enum cmd_arg { ARG_NONE, ARG_USER, ARG_ROOM };
 
@@ -42,7 +45,6 @@ static const struct cmd_def cmd_table[] = {
 };
 
 #define CMD_COUNT (sizeof(cmd_table) / sizeof(cmd_table[0]))
-#define CMD_WORDS_MAX 3
 
 static bool cmd_is_space(char c)
 {
@@ -51,7 +53,7 @@ static bool cmd_is_space(char c)
 
 /* Splits s into at most max words; returns how many there were (more than
  * max: max + 1). */
-static size_t cmd_split(const char *s, size_t n, struct chat_word *w, size_t max)
+size_t chatcli_cmd_split(const char *s, size_t n, struct chat_word *w, size_t max)
 {
 	size_t count = 0, i = 0;
 
@@ -89,32 +91,36 @@ static void cmd_build(struct chatcli_cmd *out, const char *verb, const struct ch
 	out->len = (size_t)k;
 }
 
-static void cmd_command(const char *s, size_t n, const struct chatcli_target *t, struct chatcli_cmd *out)
+/* A room word: "#lobby" is "lobby", as IRC users type it. */
+static void cmd_room_word(struct chat_word *w)
 {
-	struct chat_word w[CMD_WORDS_MAX];
-	size_t count = cmd_split(s + 1, n - 1, w, CMD_WORDS_MAX);
-	struct chat_word empty = { s + 1, 0 };
-	const struct cmd_def *d = count ? cmd_find(&w[0]) : NULL;
-
-	if (!d) {
-		const struct chat_word *name = count ? &w[0] : &empty;
-		out->kind = CHATCLI_CMD_ERROR;
-		snprintf(out->text, sizeof(out->text), "unknown command $%.*s — commands: " CMD_LIST,
-			 name->len > 32 ? 32 : (int)name->len, name->p);
-		return;
+	if (w->len > 1 && w->p[0] == '#') {
+		w->p++;
+		w->len--;
 	}
+}
+
+/* The $ table's command d with its words w[0..count): checks, then out. sigil
+ * ('$' or '/') is what the user typed, for the messages. */
+static void cmd_run(char sigil, const struct cmd_def *d, struct chat_word *w, size_t count,
+		    const struct chatcli_target *t, struct chatcli_cmd *out)
+{
 	const char *argname = d->arg == ARG_USER ? "USER" : "ROOM";
+	int nl = (int)(w[0].len > 32 ? 32 : w[0].len);
+
 	if (d->arg == ARG_NONE && count > 1) {
-		snprintf(out->text, sizeof(out->text), "$%s takes no arguments", d->name);
+		snprintf(out->text, sizeof(out->text), "%c%.*s takes no arguments", sigil, nl, w[0].p);
 		out->kind = CHATCLI_CMD_ERROR;
 		return;
 	}
 	if (d->arg != ARG_NONE && count != 2) {
-		snprintf(out->text, sizeof(out->text), "$%s takes one %s: $%s %s", d->name, argname,
-			 d->name, argname);
+		snprintf(out->text, sizeof(out->text), "%c%.*s takes one %s: %c%.*s %s", sigil, nl,
+			 w[0].p, argname, sigil, nl, w[0].p, argname);
 		out->kind = CHATCLI_CMD_ERROR;
 		return;
 	}
+	if (d->arg == ARG_ROOM)
+		cmd_room_word(&w[1]);
 	if (d->arg != ARG_NONE && !chatwire_valid_name(w[1].p, w[1].len)) {
 		out->kind = CHATCLI_CMD_ERROR;
 		snprintf(out->text, sizeof(out->text), "'%.*s' is not a %s name: " CMD_NAME_RULE,
@@ -137,10 +143,54 @@ static void cmd_command(const char *s, size_t n, const struct chatcli_target *t,
 	out->await = d->await;
 }
 
-static void cmd_text(const char *s, size_t n, const struct chatcli_target *t, struct chatcli_cmd *out)
+bool chatcli_cmd_dollar(char sigil, const struct chat_word *name, struct chat_word *w, size_t count,
+			const struct chatcli_target *t, struct chatcli_cmd *out)
+{
+	const struct cmd_def *d = cmd_find(name);
+
+	if (d)
+		cmd_run(sigil, d, w, count, t, out);
+	return d != NULL;
+}
+
+void chatcli_cmd_dollar_line(const char *s, size_t n, const struct chatcli_target *t, struct chatcli_cmd *out)
+{
+	struct chat_word w[CHATCLI_CMD_WORDS_MAX];
+	size_t count = chatcli_cmd_split(s + 1, n - 1, w, CHATCLI_CMD_WORDS_MAX);
+	struct chat_word empty = { s + 1, 0 };
+	const struct cmd_def *d = count ? cmd_find(&w[0]) : NULL;
+
+	if (!d) {
+		const struct chat_word *name = count ? &w[0] : &empty;
+		const char *names[CMD_COUNT], *best;
+		char typed[33];
+		int k = name->len > 32 ? 32 : (int)name->len;
+		for (size_t i = 0; i < CMD_COUNT; i++)
+			names[i] = cmd_table[i].name;
+		snprintf(typed, sizeof(typed), "%.*s", k, name->p);
+		best = tool_closest(typed, names, CMD_COUNT);
+		out->kind = CHATCLI_CMD_ERROR;
+		if (best)
+			snprintf(out->text, sizeof(out->text), "unknown command $%s (did you mean $%s?)",
+				 typed, best);
+		else
+			snprintf(out->text, sizeof(out->text), "unknown command $%s — commands: " CMD_LIST,
+				 typed);
+		return;
+	}
+	cmd_run('$', d, w, count, t, out);
+}
+
+void chatcli_cmd_text(const char *s, size_t n, const struct chatcli_target *t, struct chatcli_cmd *out)
 {
 	struct chat_word text = { s, n };
 
+	if (n > CHAT_TEXT_MAX) {
+		out->kind = CHATCLI_CMD_ERROR;
+		snprintf(out->text, sizeof(out->text),
+			 "line of %zu bytes is longer than %d: not sent (split it)", n, CHAT_TEXT_MAX);
+		return;
+	}
 	if (!t->poke[0] && !t->room[0]) {
 		out->kind = CHATCLI_CMD_ERROR;
 		snprintf(out->text, sizeof(out->text),
@@ -156,43 +206,4 @@ static void cmd_text(const char *s, size_t n, const struct chatcli_target *t, st
 		cmd_build(out, "SAY", &text);
 	}
 	out->paced = true;
-}
-
-void chatcli_cmd_parse(const char *s, size_t n, const struct chatcli_target *t, struct chatcli_cmd *out)
-{
-	memset(out, 0, sizeof(*out));
-	if (n > 0 && s[n - 1] == '\r')
-		n--;
-	size_t blank = 0;
-	while (blank < n && cmd_is_space(s[blank]))
-		blank++;
-	if (blank == n) {
-		out->kind = CHATCLI_CMD_NONE;
-		return;
-	}
-	for (size_t i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
-		if ((c < 0x20 && c != '\t') || c == 0x7f) {
-			out->kind = CHATCLI_CMD_ERROR;
-			snprintf(out->text, sizeof(out->text),
-				 "line has a control character (0x%02x) at byte %zu: not sent", c, i + 1);
-			return;
-		}
-	}
-	bool command = s[0] == '$' && !(n > 1 && s[1] == '$');
-	if (command) {
-		cmd_command(s, n, t, out);
-		return;
-	}
-	if (s[0] == '$') { /* "$$..." is text that starts with "$" */
-		s++;
-		n--;
-	}
-	if (n > CHAT_TEXT_MAX) {
-		out->kind = CHATCLI_CMD_ERROR;
-		snprintf(out->text, sizeof(out->text),
-			 "line of %zu bytes is longer than %d: not sent (split it)", n, CHAT_TEXT_MAX);
-		return;
-	}
-	cmd_text(s, n, t, out);
 }

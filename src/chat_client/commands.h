@@ -26,6 +26,7 @@ struct chatcli_cmd {
 	enum chatcli_cmd_kind kind;
 	bool paced;                     /* SAY or PRIV: counts against the flood limit */
 	const char *await;              /* the OK verb that answers it ("join"), or NULL */
+	bool create_if_missing;         /* IRC's /join: CREATE the room if there is none */
 	char line[CHAT_LINE_MAX];       /* the protocol message: "SAY hello" */
 	size_t len;
 	char text[CHATCLI_CMD_TEXT_MAX];
@@ -41,6 +42,16 @@ struct chatcli_cmd {
 	"  $roomjoin ROOM     join ROOM (leaving the room you were in)\n" \
 	"  $roomleave         leave your room\n" \
 	"  $kick              remove every other member from your room (its creator only)\n"
+
+/* IRC's spellings, in --help and $help. */
+#define CHATCLI_CMD_IRC_LINES \
+	"IRC's spellings work too (a room may be written #room anywhere):\n" \
+	"  /join ROOM (creates a missing ROOM)  /part [ROOM]  /list  /names  /who\n" \
+	"  /users  /query USER\n" \
+	"  /create ROOM  /kick  /help  /quit [MESSAGE]   (the $ commands above)\n" \
+	"  /msg USER TEXT     one line to USER (/msg #room TEXT: to your room)\n" \
+	"  /me TEXT           an action, sent as '* NAME TEXT'\n" \
+	"  //TEXT             sends '/TEXT'; any other /word is refused, never sent\n"
 
 extern const char chatcli_cmd_help_text[];
 

@@ -99,6 +99,19 @@ void chatcli_event_parse(const char *line, size_t len, struct chatcli_event *ev)
 	ev->kind = display_parse(line, line + len, ev);
 }
 
+bool chatcli_event_action(const struct chatcli_event *ev, struct chat_word *rest)
+{
+	const struct chat_word *t = &ev->text, *u = &ev->user;
+
+	if ((ev->kind != CHATCLI_EV_MSG && ev->kind != CHATCLI_EV_PRIV) || t->len < u->len + 4 ||
+	    t->p[0] != '*' || t->p[1] != ' ' || memcmp(t->p + 2, u->p, u->len) != 0 ||
+	    t->p[2 + u->len] != ' ')
+		return false;
+	rest->p = t->p + u->len + 3;
+	rest->len = t->len - u->len - 3;
+	return true;
+}
+
 bool chatcli_event_what_is(const struct chatcli_event *ev, const char *s)
 {
 	return chatwire_word_is(&ev->what, s);
@@ -205,7 +218,16 @@ static enum chatcli_out display_event(struct chatcli_display *d, const struct ch
 	char *o = d->out;
 	size_t n = sizeof(d->out);
 	enum chatcli_out where = CHATCLI_OUT_STDOUT;
+	struct chat_word act;
 
+	if (chatcli_event_action(ev, &act)) { /* /me: "[lobby] * alice waves" */
+		if (ev->kind == CHATCLI_EV_MSG)
+			snprintf(o, n, "[%.*s] * %.*s %.*s", W(ev->room), W(ev->user), W(act));
+		else
+			snprintf(o, n, "[private] * %.*s %.*s", W(ev->user), W(act));
+		*line = o;
+		return where;
+	}
 	switch (ev->kind) {
 	case CHATCLI_EV_WELCOME:
 		return CHATCLI_OUT_NONE; /* the session says it, with the server's address */

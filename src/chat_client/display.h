@@ -41,6 +41,9 @@ struct chatcli_event {
 
 /* Fills ev; a message that does not parse is CHATCLI_EV_UNKNOWN. */
 void chatcli_event_parse(const char *line, size_t len, struct chatcli_event *ev);
+/* A MSG or PRIV that is an action (/me): its text is "* FROM rest", FROM
+ * the sender; rest in *rest. Otherwise false and *rest untouched. */
+bool chatcli_event_action(const struct chatcli_event *ev, struct chat_word *rest);
 /* The event's word equals s. */
 bool chatcli_event_what_is(const struct chatcli_event *ev, const char *s);
 

@@ -24,7 +24,8 @@ int chatcli_input_init(struct chatcli *c)
 {
 	c->input = (struct chatcli_input_hooks){ .online = chatcli_input_online, .pump = chatcli_pump,
 					    .stop = chatcli_input_stop };
-	c->tty = isatty(STDIN_FILENO) == 1 && isatty(STDOUT_FILENO) == 1;
+	/* --json is for programs: no prompt, no line editing */
+	c->tty = isatty(STDIN_FILENO) == 1 && isatty(STDOUT_FILENO) == 1 && !c->cfg->json;
 	c->stdin_pollable = sock_fd_pollable(STDIN_FILENO);
 	if (linebuf_init(&c->in, CHATCLI_INPUT_MAX) < 0)
 		return -1;
@@ -128,6 +129,8 @@ static bool chatcli_input_next(struct chatcli *c, bool *wants_input)
 
 static void chatcli_exec(struct chatcli *c, const struct chatcli_cmd *cmd)
 {
+	json_t *o;
+
 	switch (cmd->kind) {
 	case CHATCLI_CMD_NONE:
 		break;
@@ -140,19 +143,26 @@ static void chatcli_exec(struct chatcli *c, const struct chatcli_cmd *cmd)
 			c->await = cmd->await;
 			c->await_until_us = clock_mono_us() + CHATCLI_AWAIT_MAX_US;
 		}
+		c->join_create[0] = '\0';
+		if (cmd->create_if_missing && cmd->len > 5) /* "JOIN room" */
+			snprintf(c->join_create, sizeof(c->join_create), "%.*s", (int)(cmd->len - 5),
+				 cmd->line + 5);
 		break;
 	case CHATCLI_CMD_HELP:
-		chatcli_print(c, stdout, "%.*s", (int)strlen(chatcli_cmd_help_text) - 1, chatcli_cmd_help_text);
+		o = chatcli_json_new("help");
+		json_object_set_new(o, "text", json_string(chatcli_cmd_help_text));
+		chatcli_say(c, o, "%.*s", (int)strlen(chatcli_cmd_help_text) - 1, chatcli_cmd_help_text);
 		break;
 	case CHATCLI_CMD_QUIT:
 		chatcli_quit(c, false);
 		break;
 	case CHATCLI_CMD_UNPOKE:
 		c->target.poke[0] = '\0';
-		chatcli_print(c, stdout, "%s", cmd->text);
-		break;
+		/* fall through */
 	case CHATCLI_CMD_NOTE:
-		chatcli_print(c, stdout, "%s", cmd->text);
+		o = chatcli_json_new("note");
+		json_object_set_new(o, "text", json_string(cmd->text));
+		chatcli_say(c, o, "%s", cmd->text);
 		break;
 	case CHATCLI_CMD_ERROR:
 		chatcli_error(c, "%s", cmd->text);

@@ -14,6 +14,8 @@
 
 #include "chat_client/terminal.h"
 #include "core/clock.h"
+#include "core/jsontext.h"
+#include "core/log.h"
 #include "core/resolve.h"
 #include "core/rng.h"
 #include "core/textesc.h"
@@ -134,8 +136,11 @@ void chatcli_register(struct chatcli *c)
 	}
 	c->nonce[CHAT_TOKEN_HEX] = '\0';
 	chatcli_target_clear(&c->target);
+	snprintf(c->target.me, sizeof(c->target.me), "%s", c->cfg->name);
 	chatcli_display_init(&c->display);
+	chatcli_jlist_free(&c->jlist);
 	c->await = NULL;
+	c->join_create[0] = '\0';
 	c->state = CHATCLI_REGISTERING;
 	chatcli_send_reg(c);
 	chatcli_timer_at(c->ev_timeout, clock_mono_us() + c->cfg->wait_ms * 1000);
@@ -210,7 +215,10 @@ static void chatcli_welcomed(struct chatcli *c)
 	c->welcomed_us = now;
 	evtimer_del(c->ev_timeout);
 	tbucket_init(&c->pace, CHATCLI_PACE_RATE, CHATCLI_PACE_BURST, now);
-	chatcli_print(c, stdout, "registered as %s on %s", c->cfg->name, c->where);
+	json_t *o = chatcli_json_new("registered");
+	json_object_set_new(o, "user", json_string(c->cfg->name));
+	json_object_set_new(o, "server", jsontext_str(c->where));
+	chatcli_say(c, o, "registered as %s on %s", c->cfg->name, c->where);
 	c->input.online(c);
 }
 
@@ -249,6 +257,29 @@ static bool chatcli_take_cookie(struct chatcli *c, const char *line, size_t len)
 	return true; /* online, a late one: nothing to do */
 }
 
+/* IRC's /join of a room that does not exist: the server says no-such-room,
+ * and the client creates the room (the creator is in it), as IRC does.
+ * True when it did (the refusal is not shown). */
+static bool chatcli_join_creates(struct chatcli *c, const struct chatcli_event *ev)
+{
+	char line[CHAT_NAME_MAX + 8];
+
+	if (!c->join_create[0] || ev->kind != CHATCLI_EV_ERR ||
+	    !chatcli_event_what_is(ev, "no-such-room") || !c->await || strcmp(c->await, "join") != 0)
+		return false;
+	int k = snprintf(line, sizeof(line), "CREATE %s", c->join_create);
+	if (!chatcli_send(c, line, (size_t)k))
+		return false;
+	json_t *o = chatcli_json_new("note");
+	json_object_set_new(o, "text", json_string("no such room: creating it"));
+	json_object_set_new(o, "room", json_string(c->join_create));
+	chatcli_say(c, o, "no room %s yet: creating it", c->join_create);
+	c->join_create[0] = '\0';
+	c->await = "create";
+	c->await_until_us = clock_mono_us() + CHATCLI_AWAIT_MAX_US;
+	return true;
+}
+
 /* Every message of the session, in order, exactly once. */
 static void chatcli_deliver(void *arg, const char *line, size_t len, uint64_t sent_us)
 {
@@ -278,13 +309,25 @@ static void chatcli_deliver(void *arg, const char *line, size_t len, uint64_t se
 		return;
 	}
 	if (c->state == CHATCLI_QUITTING && ev.kind == CHATCLI_EV_OK && chatcli_event_what_is(&ev, "bye")) {
-		chatcli_print(c, stdout, "bye");
+		chatcli_say(c, chatcli_json_new("bye"), "bye");
 		chatcli_finish(c, 0);
 		return;
 	}
+	if (chatcli_join_creates(c, &ev))
+		return;
 	if (chatcli_event_refuses_line(&ev))
 		c->refusals++;
 	chatcli_target_apply(&c->target, &ev); /* first: the prompt drawn again is the new one */
+	if (c->cfg->json) {
+		/* an unknown message is told on stderr too, as without --json */
+		if (ev.kind == CHATCLI_EV_UNKNOWN &&
+		    chatcli_display_event(&c->display, &ev, &out) == CHATCLI_OUT_STDERR)
+			chatcli_print(c, stderr, "%s: %s", log_prog(), out);
+		chatcli_emit(c, chatcli_json_event(&c->jlist, &ev));
+		if (chatcli_event_answers(&ev, c->await))
+			c->await = NULL;
+		return;
+	}
 	enum chatcli_out where = chatcli_display_event(&c->display, &ev, &out);
 	if (where == CHATCLI_OUT_STDOUT)
 		chatcli_print(c, stdout, "%s", out);
@@ -338,8 +381,12 @@ static void chatcli_session_lost(struct chatcli *c)
 		chatcli_finish(c, 0);
 		return;
 	}
-	chatcli_print(c, stdout, "* the server lost this session (it restarted, or it heard nothing "
-			    "for too long): registering again as %s, in no room", c->cfg->name);
+	json_t *o = chatcli_json_new("event");
+	json_object_set_new(o, "what", json_string("session-lost"));
+	json_object_set_new(o, "user", json_string(c->cfg->name));
+	json_object_set_new(o, "unacked", json_integer((json_int_t)lost));
+	chatcli_say(c, o, "* the server lost this session (it restarted, or it heard nothing "
+			  "for too long): registering again as %s, in no room", c->cfg->name);
 	if (lost)
 		chatcli_error(c, "%zu line%s sent just before may not have arrived", lost,
 			 lost == 1 ? "" : "s");

@@ -20,6 +20,8 @@ const char chatcli_usage_text[] =
 	"  $help              list the commands\n"
 	"  $quit              leave the chat (so do Ctrl-D and the end of input)\n"
 	"\n"
+	CHATCLI_CMD_IRC_LINES
+	"\n"
 	"Where plain lines go: the last of $poke and $roomjoin/$roomcreate wins.\n"
 	"$poke USER sends them to USER (you stay in your room and still see it);\n"
 	"joining or creating a room sends them to the room and ends the poke;\n"
@@ -32,6 +34,8 @@ const char chatcli_usage_text[] =
 	"  -4               IPv4 only\n"
 	"  -6               IPv6 only\n"
 	"  -w SECS          how long to wait for the server to accept the name (default 5)\n"
+	"      --json       JSON Lines on stdout (messages and events, for programs);\n"
+	"                   no prompt, no line editing\n"
 	"  -h, --help       show this help\n"
 	"      --version    show the version\n"
 	"\n"
@@ -48,10 +52,11 @@ const char chatcli_usage_text[] =
 	"\n"
 	"Exit status: 0 left; 1 no server, name taken, lines not acknowledged; 2 usage.\n";
 
-enum { OPT_NAME = 256 };
+enum { OPT_NAME = 256, OPT_JSON };
 
 static const struct option chatcli_long_options[] = {
 	OPT_VALUE("name", OPT_NAME),
+	OPT_FLAG("json", OPT_JSON),
 	TOOL_LONG_OPTIONS_END,
 };
 
@@ -105,6 +110,7 @@ enum tool_args chatcli_parse_args(int argc, char **argv, const char *login,
 				return tool_bad_value(err, errlen, "-w", optarg, "must be more than 0");
 			break;
 		case OPT_NAME: name = optarg; break;
+		case OPT_JSON: cfg->json = true; break;
 		default: return opt_getopt_default(c, argv, chatcli_long_options, err, errlen);
 		}
 	}

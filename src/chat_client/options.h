@@ -2,6 +2,7 @@
 #ifndef SOCKLAB_CHAT_CLIENT_OPTIONS_H
 #define SOCKLAB_CHAT_CLIENT_OPTIONS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -17,6 +18,7 @@ struct chatcli_config {
 	int family;                        /* AF_UNSPEC, or AF_INET/AF_INET6 for -4/-6 */
 	char name[CHAT_NAME_MAX + 1];
 	uint64_t wait_ms;
+	bool json;                         /* --json: JSON Lines on stdout */
 };
 
 extern const char chatcli_usage_text[];

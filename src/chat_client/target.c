@@ -6,7 +6,7 @@
 
 void chatcli_target_clear(struct chatcli_target *t)
 {
-	t->room[0] = t->poke[0] = '\0';
+	t->room[0] = t->poke[0] = t->me[0] = '\0';
 }
 
 static void target_set(char *dst, const struct chat_word *w)

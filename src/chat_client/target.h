@@ -18,8 +18,10 @@
 struct chatcli_target {
 	char room[CHAT_NAME_MAX + 1];   /* my room, "" if none */
 	char poke[CHAT_NAME_MAX + 1];   /* the user I talk to privately, "" if none */
+	char me[CHAT_NAME_MAX + 1];     /* my own name, for /me ("" if unknown) */
 };
 
+/* No room, no poke, no name. */
 void chatcli_target_clear(struct chatcli_target *t);
 /* Follows the server's confirmations (OK join/create/leave/poke, KICKED). */
 void chatcli_target_apply(struct chatcli_target *t, const struct chatcli_event *ev);

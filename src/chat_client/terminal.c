@@ -11,6 +11,7 @@
 #include <readline/history.h>
 #include <readline/readline.h>
 
+#include "core/jsontext.h"
 #include "core/log.h"
 #include "core/rlterm.h"
 
@@ -136,6 +137,30 @@ void chatcli_print(struct chatcli *c, FILE *f, const char *fmt, ...)
 	va_end(ap);
 }
 
+void chatcli_emit(struct chatcli *c, json_t *o)
+{
+	if (!c->cfg->json) {
+		json_decref(o);
+		return;
+	}
+	fflush(stderr);
+	log_out_json(o);
+}
+
+void chatcli_say(struct chatcli *c, json_t *o, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (c->cfg->json) {
+		chatcli_emit(c, o);
+		return;
+	}
+	json_decref(o);
+	va_start(ap, fmt);
+	term_vprint(c, stdout, NULL, fmt, ap);
+	va_end(ap);
+}
+
 void chatcli_error(struct chatcli *c, const char *fmt, ...)
 {
 	va_list ap;
@@ -143,4 +168,14 @@ void chatcli_error(struct chatcli *c, const char *fmt, ...)
 	va_start(ap, fmt);
 	term_vprint(c, stderr, log_prog(), fmt, ap);
 	va_end(ap);
+	if (!c->cfg->json)
+		return;
+	char text[1024];
+	va_start(ap, fmt);
+	vsnprintf(text, sizeof(text), fmt, ap);
+	va_end(ap);
+	json_t *o = chatcli_json_new("error");
+	json_object_set_new(o, "source", json_string("client"));
+	json_object_set_new(o, "text", jsontext_str(text));
+	chatcli_emit(c, o);
 }

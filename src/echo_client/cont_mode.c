@@ -17,6 +17,7 @@
 
 #include "core/clock.h"
 #include "core/log.h"
+#include "echo_client/report.h"
 #include "core/term.h"
 
 /* stdin is read this much at a time. */
@@ -56,7 +57,7 @@ struct cont_state {
 
 static int cont_out(struct cont_state *cs, const uint8_t *p, size_t n)
 {
-	if (n == 0)
+	if (n == 0 || cs->s->cfg->json) /* --json: the echo objects instead */
 		return 0;
 	cs->last_out = p[n - 1];
 	return echocli_session_write_all(STDOUT_FILENO, p, n);
@@ -102,6 +103,7 @@ static bool cont_flush(struct cont_state *cs)
 			cs->err = errno;
 			return false;
 		}
+		echocli_report_send(s, p, (size_t)w);
 		cs->pend_off += (size_t)w;
 		cont_owe(cs, s->tcp ? (uint64_t)w : 1);
 	}
@@ -174,6 +176,7 @@ static enum cont_end cont_on_socket(struct cont_state *cs)
 		}
 		if (r == 0 && s->tcp)
 			return cs->in_eof && cs->owed == 0 ? CONT_DONE : CONT_CLOSED;
+		echocli_report_echo(s, cs->in, (size_t)r, 0);
 		if (cont_out(cs, cs->in, (size_t)r) < 0) {
 			log_error_errno(errno, "cannot write stdout");
 			return CONT_IO_ERROR;

@@ -15,6 +15,7 @@
 #include "core/clock.h"
 #include "core/linebuf.h"
 #include "core/log.h"
+#include "echo_client/report.h"
 
 enum line_result { LINE_OK, LINE_FAILED };
 
@@ -27,14 +28,18 @@ struct line_state {
 
 static void line_prompt(const struct line_state *ls)
 {
-	if (ls->s->tty) {
+	if (ls->s->tty && !ls->s->cfg->json) {
 		fputs(">", stdout);
 		fflush(stdout);
 	}
 }
 
-static void line_print_echo(const uint8_t *p, size_t n)
+/* The echo of a message sent at sent_us: ">Echo: line", or its object. */
+static void line_print_echo(struct echo_session *s, const uint8_t *p, size_t n, uint64_t sent_us)
 {
+	echocli_report_echo(s, p, n, clock_mono_us() - sent_us);
+	if (s->cfg->json)
+		return;
 	if (n > 0 && p[n - 1] == '\n')
 		n--;
 	fputs(">Echo: ", stdout);
@@ -64,8 +69,10 @@ static int line_tcp_step(struct echo_session *s, ssize_t r, bool is_recv, size_t
 static enum line_result line_exchange_tcp(struct echo_session *s, const uint8_t *out, size_t n,
 					  uint8_t *in)
 {
-	uint64_t deadline = clock_mono_us() + s->cfg->timeout_ms * 1000;
+	uint64_t t0 = clock_mono_us(), deadline = t0 + s->cfg->timeout_ms * 1000;
 	size_t sent = 0, got = 0;
+
+	echocli_report_send(s, out, n);
 
 	while (got < n) {
 		int ready = echocli_session_wait(s, POLLIN | (sent < n ? POLLOUT : 0), deadline);
@@ -78,7 +85,7 @@ static enum line_result line_exchange_tcp(struct echo_session *s, const uint8_t 
 		    line_tcp_step(s, recv(s->fd, in + got, n - got, 0), true, &got) < 0)
 			return LINE_FAILED;
 	}
-	line_print_echo(in, n);
+	line_print_echo(s, in, n, t0);
 	return LINE_OK;
 }
 
@@ -95,24 +102,33 @@ static void line_drain_udp(struct echo_session *s, uint8_t *in)
 static enum line_result line_exchange_udp(struct echo_session *s, const uint8_t *out, size_t n,
 					  uint8_t *in)
 {
-	uint64_t deadline = clock_mono_us() + s->cfg->timeout_ms * 1000;
-	bool sent = false;
+	uint64_t t0 = clock_mono_us(), deadline = t0 + s->cfg->timeout_ms * 1000;
+	bool sent = false, reported = false;
 
 	line_drain_udp(s, in);
 	for (;;) {
 		if (echocli_session_wait(s, sent ? POLLIN : POLLOUT, deadline) < 0)
 			return LINE_FAILED;
+		if (!sent)
+			t0 = clock_mono_us(); /* the round trip starts at the send */
 		ssize_t r = sent ? recv(s->fd, in, ECHO_DGRAM_MAX, 0) : send(s->fd, out, n, 0);
 		if (r < 0 && (errno == EAGAIN || errno == EINTR))
 			continue;
+		if (r < 0 && errno == ECONNREFUSED && !s->msgs_echoed && echocli_session_next(s)) {
+			sent = false; /* the name's next address */
+			continue;
+		}
 		if (r < 0) {
 			echocli_session_report_error(s, errno);
 			return LINE_FAILED;
 		}
 		if (sent) {
-			line_print_echo(in, (size_t)r);
+			line_print_echo(s, in, (size_t)r, t0);
 			return LINE_OK;
 		}
+		if (!reported) /* once, also when it goes to the name's next address */
+			echocli_report_send(s, out, n);
+		reported = true;
 		sent = true;
 	}
 }
@@ -148,7 +164,7 @@ static int line_wait_input(struct line_state *ls)
 			return 0;
 		}
 		if (r > 0) /* unasked bytes: shown as they are */
-			echocli_session_write_all(STDOUT_FILENO, ls->reply, (size_t)r);
+			echocli_report_unasked(s, ls->reply, (size_t)r);
 	}
 }
 
@@ -196,7 +212,7 @@ static int line_loop(struct line_state *ls)
 				return 1;
 			continue;
 		case LINEBUF_END:
-			if (s->tty) /* end the prompt's line */
+			if (s->tty && !s->cfg->json) /* end the prompt's line */
 				fputs("\n", stdout);
 			return refused ? 1 : 0;
 		case LINEBUF_TOO_LONG:

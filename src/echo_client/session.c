@@ -26,25 +26,57 @@ static void echocli_session_format_wait(char *buf, size_t n, uint64_t ms)
 			 (unsigned long long)(ms % 1000));
 }
 
-int echocli_session_open(struct echo_session *s, const struct echo_opts *cfg)
+/* A socket connected to the address at s->addr_i; 0, or -1 with errno
+ * (s->fd closed). */
+static int echocli_session_connect(struct echo_session *s)
 {
-	const struct sockaddr *sa = &cfg->addr.sa;
+	const struct echo_opts *cfg = s->cfg;
+	const struct sockaddr *sa = &cfg->addrs[s->addr_i].sa;
 	int type = cfg->proto == IPPROTO_TCP ? SOCK_STREAM : SOCK_DGRAM;
 
-	memset(s, 0, sizeof(*s));
-	s->cfg = cfg;
-	s->tcp = cfg->proto == IPPROTO_TCP;
-	s->tty = isatty(STDIN_FILENO) == 1;
+	if (s->fd >= 0)
+		close(s->fd);
 	addr_format(sa, s->where, sizeof(s->where));
-	echocli_session_format_wait(s->wait, sizeof(s->wait), cfg->timeout_ms);
 	s->fd = socket(sa->sa_family, type | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-	if (s->fd < 0) {
-		log_error_errno(errno, "cannot open a %s socket", echocli_session_proto(s));
+	if (s->fd < 0)
 		return -1;
-	}
 	/* UDP too: a connected socket hears the ICMP "port unreachable" of a
 	 * server that is not there (ECONNREFUSED) instead of waiting. */
 	if (sock_connect_wait(s->fd, sa, addr_len(sa), (int)cfg->timeout_ms) < 0) {
+		int err = errno;
+		close(s->fd);
+		s->fd = -1;
+		errno = err;
+		return -1;
+	}
+	return 0;
+}
+
+bool echocli_session_next(struct echo_session *s)
+{
+	while (s->addr_i + 1 < s->cfg->naddrs) {
+		s->addr_i++;
+		if (echocli_session_connect(s) == 0)
+			return true;
+	}
+	return false;
+}
+
+int echocli_session_open(struct echo_session *s, const struct echo_opts *cfg)
+{
+	memset(s, 0, sizeof(*s));
+	s->cfg = cfg;
+	s->fd = -1;
+	s->tcp = cfg->proto == IPPROTO_TCP;
+	s->tty = isatty(STDIN_FILENO) == 1;
+	echocli_session_format_wait(s->wait, sizeof(s->wait), cfg->timeout_ms);
+	/* A name's addresses in turn ("localhost": ::1, then 127.0.0.1). */
+	int rc = echocli_session_connect(s);
+	while (rc < 0 && s->addr_i + 1 < cfg->naddrs) {
+		s->addr_i++;
+		rc = echocli_session_connect(s);
+	}
+	if (rc < 0) {
 		int err = errno;
 		if (err == ETIMEDOUT)
 			log_error("cannot connect to %s over %s: no answer within %s", s->where,
@@ -53,9 +85,9 @@ int echocli_session_open(struct echo_session *s, const struct echo_opts *cfg)
 			log_error("cannot connect to %s over %s: %s%s", s->where, echocli_session_proto(s),
 				  strerror(err),
 				  err == ECONNREFUSED ? " — is the server running with -t TCP?" : "");
-		echocli_session_close(s);
 		return -1;
 	}
+	s->start_us = clock_mono_us();
 	if (s->tcp)
 		sock_set_nodelay(s->fd, true); /* a line or a key goes out at once */
 	return 0;

@@ -24,13 +24,21 @@ struct echo_session {
 	bool tcp;
 	bool tty;                       /* stdin is a terminal */
 	char where[ADDR_STRLEN];        /* the server, "127.0.0.1:4002" */
+	unsigned addr_i;                /* which of cfg->addrs */
 	char wait[24];                  /* the timeout, "5 s" */
+	uint64_t start_us;              /* connected */
+	/* counted for --json (echo_client/report) */
+	uint64_t msgs_sent, msgs_echoed, bytes_sent, bytes_echoed;
+	uint64_t rtt_min_us, rtt_max_us, rtt_sum_us, rtt_n;
 };
 
 /* Connects (TCP, bounded by --timeout) or opens a connected UDP socket.
  * 0, or -1 after printing why. */
 int echocli_session_open(struct echo_session *s, const struct echo_opts *cfg);
 void echocli_session_close(struct echo_session *s);
+/* A UDP server refused before any echo came: the socket to the name's next
+ * address; false when there is none. */
+bool echocli_session_next(struct echo_session *s);
 const char *echocli_session_proto(const struct echo_session *s);
 
 /* Milliseconds left until deadline_us (0 when past), for poll(). */

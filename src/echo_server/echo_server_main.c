@@ -122,6 +122,7 @@ static int echosrv_run(void *cfg)
 		nofile = 1024;
 	srv.max_conns = nofile > 2 * ECHO_SERVER_FD_RESERVE ? (uint64_t)(nofile - ECHO_SERVER_FD_RESERVE)
 							    : ECHO_SERVER_FD_RESERVE;
+	log_out_set_mode(srv.cfg->json ? OUT_JSON : OUT_TEXT);
 	if (echosrv_bind(&srv) < 0)
 		goto out;
 	if (echosrv_init_loop(&srv) < 0) {

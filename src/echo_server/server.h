@@ -33,7 +33,8 @@
 #define ECHO_SERVER_FD_RESERVE 16
 /* Accepting pauses this long when the process is out of descriptors. */
 #define ECHO_SERVER_ACCEPT_PAUSE_MS 200
-/* UDP lines logged per second (and burst); beyond, they are counted. */
+/* UDP lines (and with --json TCP messages) logged per second (and burst);
+ * beyond, they are counted. */
 #define ECHO_SERVER_UDP_LOG_RATE 10
 #define ECHO_SERVER_UDP_LOG_BURST 20
 /* SIGINT, SIGTERM and SIGHUP: each stops the server with its summary. */
@@ -58,6 +59,7 @@ struct echo_server {
 	struct event *udp_ev;           /* UDP */
 	struct dgram_batch *batch;      /* UDP */
 	struct ratelog udp_log;
+	struct ratelog tcp_log;         /* --json: TCP message objects */
 	struct src_policy policy;       /* UDP sources never answered (as serve's) */
 	struct srcbudget *budget;       /* what each UDP source may be sent (as serve's) */
 	struct conn_ctx conns;          /* every open TCP connection */
@@ -78,10 +80,12 @@ int echosrv_udp_start(struct echo_server *srv);
 /* Output lines on stdout. */
 void echosrv_report_bound(const struct echo_server *srv);
 void echosrv_report_accept(const struct sockaddr *peer);
-void echosrv_report_end(const struct sockaddr *peer, uint64_t in, uint64_t out, double secs,
-			    const char *reason);
-void echosrv_report_dgram(const struct sockaddr *peer, size_t len, const char *what);
-void echosrv_report_suppressed(uint64_t n);
+void echosrv_report_end(const struct sockaddr *peer, uint64_t in, uint64_t out, uint64_t msgs,
+			double secs, const char *reason);
+/* --json only: one read of a TCP connection (its seq-th). */
+void echosrv_report_tcp_message(const struct sockaddr *peer, uint64_t seq, const void *p, size_t len);
+void echosrv_report_dgram(const struct sockaddr *peer, const void *p, size_t len, const char *what);
+void echosrv_report_suppressed(int proto, uint64_t n);
 void echosrv_report_stopped(const struct echo_server *srv);
 
 #endif

@@ -5,6 +5,7 @@
 #include "echo_server/server.h"
 
 #include <errno.h>
+#include <netinet/in.h>
 #include <unistd.h>
 
 #include "core/clock.h"
@@ -33,12 +34,31 @@ static void tcp_on_end(struct conn *c, const char *reason)
 {
 	struct echo_server *srv = tcp_server(c);
 
-	echosrv_report_end(&c->peer.sa, c->bytes_in, c->bytes_out,
-			       (double)(clock_mono_us() - c->start_us) / 1e6, reason);
+	echosrv_report_end(&c->peer.sa, c->bytes_in, c->bytes_out, c->pos,
+			   (double)(clock_mono_us() - c->start_us) / 1e6, reason);
 	tcp_accept_resume(srv); /* this connection's descriptor is about to be free */
 }
 
-static const struct conn_ops tcp_echo_ops = { ECHO_CONN_OPS, .on_end = tcp_on_end };
+/* Each read is a message: counted (c->pos) and, with --json, reported
+ * within the log rate. Then echolib's echo. */
+static bool tcp_on_data(struct conn *c, uint8_t *data, size_t n)
+{
+	struct echo_server *srv = tcp_server(c);
+	uint64_t now = clock_mono_us();
+
+	c->pos++;
+	if (srv->cfg->json && ratelog_allow(&srv->tcp_log, now)) {
+		uint64_t k = ratelog_take_suppressed(&srv->tcp_log);
+		if (k)
+			echosrv_report_suppressed(IPPROTO_TCP, k);
+		echosrv_report_tcp_message(&c->peer.sa, c->pos, data, n);
+	}
+	return echo_on_data(c, data, n);
+}
+
+static const struct conn_ops tcp_echo_ops = {
+	.on_data = tcp_on_data, .on_eof = echo_on_eof, .on_drained = echo_on_drained, .on_end = tcp_on_end,
+};
 
 static void tcp_on_accept(struct evconnlistener *lev, evutil_socket_t fd, struct sockaddr *sa,
 			  int salen, void *arg)
@@ -94,6 +114,7 @@ int echosrv_tcp_start(struct echo_server *srv)
 	if (!srv->lev || !srv->accept_resume)
 		return -1;
 	evconnlistener_set_error_cb(srv->lev, tcp_on_accept_error);
+	ratelog_init(&srv->tcp_log, ECHO_SERVER_UDP_LOG_RATE, ECHO_SERVER_UDP_LOG_BURST, clock_mono_us());
 	return 0;
 }
 

@@ -3,20 +3,22 @@
  * filter and answer budget (guard/srcfilter, guard/srcbudget). */
 #include "echo_server/server.h"
 
+#include <netinet/in.h>
+
 #include "core/clock.h"
 
 /* Batches handled per wake-up before the loop looks at signals again. */
 #define UDP_ROUNDS 8
 
-static void udp_log(struct echo_server *srv, const struct sockaddr *sa, size_t len, const char *what,
-		    uint64_t now)
+static void udp_log(struct echo_server *srv, const struct sockaddr *sa, const void *p, size_t len,
+		    const char *what, uint64_t now)
 {
 	if (!ratelog_allow(&srv->udp_log, now))
 		return;
 	uint64_t n = ratelog_take_suppressed(&srv->udp_log);
 	if (n)
-		echosrv_report_suppressed(n);
-	echosrv_report_dgram(sa, len, what);
+		echosrv_report_suppressed(IPPROTO_UDP, n);
+	echosrv_report_dgram(sa, p, len, what);
 }
 
 static const char *echosrv_udp_why(enum srcbudget_verdict v)
@@ -42,7 +44,7 @@ static void udp_answer(struct echo_server *srv, unsigned n)
 		enum src_verdict v = srcfilter_check(&srv->policy, sa);
 		if (v != SRC_OK || dgram_truncated(b, i)) {
 			srv->stats.udp_dropped++;
-			udp_log(srv, sa, len,
+			udp_log(srv, sa, b->data[i], len,
 				v == SRC_BAD_PORT   ? "dropped: its source port could start a loop"
 				: v == SRC_BAD_ADDR ? "dropped: its source address is never answered"
 						    : "dropped: oversized",
@@ -64,10 +66,10 @@ static void udp_answer(struct echo_server *srv, unsigned n)
 			srv->stats.udp_dropped++;
 			srv->stats.udp_over_budget += bv == SRCBUDGET_OVER_BUDGET;
 			srv->stats.udp_loop += bv == SRCBUDGET_LOOP;
-			udp_log(srv, sa, len, echosrv_udp_why(bv), now);
+			udp_log(srv, sa, b->data[i], len, echosrv_udp_why(bv), now);
 			continue;
 		}
-		udp_log(srv, sa, len, "echoed", now);
+		udp_log(srv, sa, b->data[i], len, "echoed", now);
 		dgram_reply(b, i, b->data[i], len);
 	}
 }

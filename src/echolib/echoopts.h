@@ -1,7 +1,9 @@
 /* The command line of the assignment's echo pair (seed 004, Table 1), the
  * same for echo-server and echo-client: -t TCP|UDP (any case), -c, --ip
  * IPADD (also the seed's single-dash -ip), -h, -v (the version, as the seed
- * says), plus -p PORT and --timeout SECS; the server also takes serve's
+ * says), plus -p PORT, --timeout SECS and --json; the client also takes
+ * HOST [PORT] as operands (as students type it), and --ip or HOST may be a
+ * name (localhost), resolved here; the server also takes serve's
  * --amp-factor, --amp-credit and --udp-rate. */
 #ifndef SOCKLAB_CORE_ECHOOPTS_H
 #define SOCKLAB_CORE_ECHOOPTS_H
@@ -22,6 +24,8 @@
 /* The server's --udp-rate, as serve's. */
 #define ECHO_OPTS_UDP_RATE_DEFAULT (256 * 1024)
 #define ECHO_OPTS_UDP_RATE_MAX (1ULL << 40)
+/* A name's addresses kept, in getaddrinfo's order: the client tries each. */
+#define ECHO_OPTS_ADDRS_MAX 4
 
 enum echo_role {
 	ECHO_ROLE_SERVER,  /* --ip is the address to bind; -p 0 takes any port */
@@ -31,7 +35,10 @@ enum echo_role {
 struct echo_opts {
 	int proto;              /* IPPROTO_TCP or IPPROTO_UDP */
 	bool continuous;        /* -c */
-	union addr_any addr;    /* --ip and -p */
+	union addr_any addr;    /* --ip and -p (a name: its first address) */
+	union addr_any addrs[ECHO_OPTS_ADDRS_MAX]; /* every address of --ip, addr first */
+	unsigned naddrs;
+	bool json;              /* --json: JSON Lines on stdout */
 	uint64_t timeout_ms;    /* client: how long an echo may take (> 0);
 				   server: idle timeout of a TCP connection (0: never) */
 	/* server, UDP: the answer budget (guard/srcbudget) */

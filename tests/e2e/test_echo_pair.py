@@ -127,7 +127,8 @@ def test_help_is_the_seed_table(tool, flag):
     rc, out, err = run_tool(tool, flag)
     assert rc == 0 and err == ""
     lines = out.splitlines()
-    assert lines[0] == "Usage: socklab %s [options]" % tool
+    assert lines[0] == "Usage: socklab %s [options]%s" % (
+        tool, " [HOST [PORT]]" if tool == "echo-client" else "")
     assert lines[1:1 + len(SEED_TABLE)] == SEED_TABLE
     # and the two options socklab adds, in the same style
     assert any(l.startswith("-p PORT ") for l in lines)
@@ -138,7 +139,7 @@ def test_help_documents_every_option():
     for tool in TOOLS:
         out = run_tool(tool, "-h")[1]
         for opt in ["-c ", "-h ", "--ip IPADD", "-t TCP/UDP", "-v ", "-p PORT", "--timeout SECS",
-                    "-ip", "--protocol", "--port", "--continuous", "--version"]:
+                    "-ip", "--protocol", "--port", "--continuous", "--version", "--json"]:
             assert opt in out, (tool, opt)
     assert "(default 5)" in run_tool("echo-client", "-h")[1]
     assert "(default 4002" in run_tool("echo-server", "-h")[1]
@@ -161,13 +162,12 @@ def test_version(tool, flag):
     (["-t", "SCTP"], "-t SCTP: not TCP or UDP"),
     (["-p", "70000"], "-p 70000: not a port (0-65535)"),
     (["-p", "4x"], "-p 4x: not a port (0-65535)"),
-    (["--ip", "localhost"], "--ip localhost: not an IPv4 or IPv6 address"),
+    (["--ip", "::1::2"], "--ip ::1::2: not an IPv4 or IPv6 address"),
     (["-ip", "1.2.3"], "--ip 1.2.3: not an IPv4 or IPv6 address"),
     (["-ip"], "option --ip needs a value"),
     (["--timeout", "soon"], "--timeout soon: not a number"),
     (["--timeout", "1.5x"], "--timeout 1.5x: not a number of seconds"),
     (["--continuous=yes"], "option --continuous takes no value"),
-    (["extra"], "unexpected argument 'extra'"),
 ])
 def test_bad_options_give_the_reason_and_exit_2(tool, args, why):
     rc, out, err = run_tool(tool, *args)

@@ -149,6 +149,8 @@ static void test_unknown_commands_list_the_commands(void **state)
 				     "$help $quit");
 	assert_int_equal(parse("$")->kind, CHATCLI_CMD_ERROR);
 	assert_non_null(strstr(parse("$")->text, "unknown command $ —"));
+	assert_string_equal(parse("$roomjion lobby")->text,
+			    "unknown command $roomjion (did you mean $roomjoin?)");
 	/* a long command name is cut in the message, never overflows it */
 	char longcmd[700] = "$";
 	memset(longcmd + 1, 'z', 600);
@@ -187,6 +189,76 @@ static void test_joining_my_own_room(void **state)
 	assert_sends(parse_in("$roomjoin dev", "lobby", "bob"), "JOIN dev");
 }
 
+static const struct chatcli_cmd *parse_me(const char *line, const char *room, const char *poke)
+{
+	struct chatcli_target t;
+
+	chatcli_target_clear(&t);
+	strcpy(t.room, room);
+	strcpy(t.poke, poke);
+	strcpy(t.me, "alice");
+	chatcli_cmd_parse(line, strlen(line), &t, &cmd);
+	return &cmd;
+}
+
+static void test_irc_aliases(void **state)
+{
+	assert_sends(parse("/join #lobby"), "JOIN lobby");
+	assert_string_equal(cmd.await, "join");
+	assert_true(cmd.create_if_missing); /* as IRC's /join */
+	assert_sends(parse("$roomjoin lobby"), "JOIN lobby");
+	assert_false(cmd.create_if_missing);
+	assert_sends(parse("/JOIN lobby"), "JOIN lobby");
+	assert_sends(parse("/create #dev"), "CREATE dev");
+	assert_sends(parse("/list"), "ROOMS");
+	assert_sends(parse("/users"), "USERS");
+	assert_sends(parse_in("/names", "lobby", ""), "WHO");
+	assert_sends(parse_in("/names #lobby", "lobby", ""), "WHO");
+	assert_sends(parse_in("/part", "lobby", ""), "LEAVE");
+	assert_sends(parse_in("/part #lobby bye all", "lobby", ""), "LEAVE");
+	assert_sends(parse("/query bob"), "POKE bob");
+	assert_sends(parse("/roomjoin lobby"), "JOIN lobby");
+	assert_int_equal(parse("/quit see you")->kind, CHATCLI_CMD_QUIT);
+	assert_int_equal(parse("/help me")->kind, CHATCLI_CMD_HELP);
+	/* #room in the $ commands too */
+	assert_sends(parse("$roomjoin #lobby"), "JOIN lobby");
+	assert_int_equal(parse("$roomjoin #")->kind, CHATCLI_CMD_ERROR);
+}
+
+static void test_msg_and_me(void **state)
+{
+	const struct chatcli_cmd *c = parse_in("/msg bob  hi  there ", "lobby", "");
+	assert_sends(c, "PRIV bob hi  there ");
+	assert_true(c->paced);
+	assert_sends(parse_in("/msg #lobby all", "lobby", "carol"), "SAY all");
+	c = parse_in("/msg #dev all", "lobby", "");
+	assert_int_equal(c->kind, CHATCLI_CMD_ERROR);
+	assert_string_equal(c->text, "/msg #dev: you are not in dev (/join #dev first)");
+	assert_int_equal(parse_in("/msg bob", "lobby", "")->kind, CHATCLI_CMD_ERROR);
+	assert_int_equal(parse_in("/msg b@d hi", "lobby", "")->kind, CHATCLI_CMD_ERROR);
+	assert_sends(parse_me("/me waves", "lobby", ""), "SAY * alice waves");
+	assert_sends(parse_me("/me waves", "lobby", "bob"), "PRIV bob * alice waves");
+	assert_int_equal(parse_me("/me waves", "", "")->kind, CHATCLI_CMD_ERROR);
+	assert_int_equal(parse_me("/me   ", "lobby", "")->kind, CHATCLI_CMD_ERROR);
+}
+
+static void test_slash_is_never_text_by_mistake(void **state)
+{
+	const struct chatcli_cmd *c = parse_in("/jion #lobby", "lobby", "");
+	assert_int_equal(c->kind, CHATCLI_CMD_ERROR);
+	assert_string_equal(c->text, "unknown command /jion (did you mean /join?); not sent");
+	assert_int_equal(parse_in("/xyzzy", "lobby", "")->kind, CHATCLI_CMD_ERROR);
+	assert_int_equal(parse_in("/", "lobby", "")->kind, CHATCLI_CMD_ERROR);
+	assert_int_equal(parse_in("/ text", "lobby", "")->kind, CHATCLI_CMD_ERROR);
+	assert_int_equal(parse_in("/nick bob", "lobby", "")->kind, CHATCLI_CMD_ERROR);
+	c = parse_in("/part #dev", "lobby", "");
+	assert_int_equal(c->kind, CHATCLI_CMD_ERROR);
+	assert_string_equal(c->text, "/part dev: you are in lobby (/list shows every room)");
+	assert_sends(parse_in("//text", "lobby", ""), "SAY /text");
+	assert_sends(parse_in("// spaced", "lobby", ""), "SAY / spaced");
+	assert_sends(parse_in(" /join x", "lobby", ""), "SAY  /join x");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -200,6 +272,9 @@ int main(void)
 		cmocka_unit_test(test_unknown_commands_list_the_commands),
 		cmocka_unit_test(test_bad_arguments),
 		cmocka_unit_test(test_joining_my_own_room),
+		cmocka_unit_test(test_irc_aliases),
+		cmocka_unit_test(test_msg_and_me),
+		cmocka_unit_test(test_slash_is_never_text_by_mistake),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -215,6 +215,16 @@ static void test_hostile_bytes_are_escaped(void **state)
 	assert_shows("MSG lobby bob gr\xc3\xbc\xc3\x9f" "e \xe2\x9c\x93", "[lobby] bob: gr\xc3\xbc\xc3\x9f" "e \xe2\x9c\x93");
 }
 
+static void test_actions(void **state)
+{
+	assert_shows("MSG lobby alice * alice waves", "[lobby] * alice waves");
+	assert_shows("PRIV bob * bob nods off", "[private] * bob nods off");
+	/* another name, or no space after it: plain text */
+	assert_shows("MSG lobby alice * bob waves", "[lobby] alice: * bob waves");
+	assert_shows("MSG lobby alice * alicewaves", "[lobby] alice: * alicewaves");
+	assert_shows("MSG lobby alice * alice", "[lobby] alice: * alice");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -228,6 +238,7 @@ int main(void)
 		cmocka_unit_test_setup(test_answers, setup),
 		cmocka_unit_test_setup(test_refuses_line, setup),
 		cmocka_unit_test_setup(test_hostile_bytes_are_escaped, setup),
+		cmocka_unit_test_setup(test_actions, setup),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
