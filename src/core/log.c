@@ -211,7 +211,9 @@ void log_out_json(json_t *obj)
 {
 	if (!obj)
 		return;
-	char *s = json_dumps(obj, JSON_COMPACT | JSON_ENSURE_ASCII);
+	/* 16 digits: an epoch time to the microsecond, and 0.198 stays 0.198
+	 * (jansson's default of 17 prints 0.19800000000000001) */
+	char *s = json_dumps(obj, JSON_COMPACT | JSON_ENSURE_ASCII | JSON_REAL_PRECISION(16));
 	json_decref(obj);
 	if (!s)
 		return;
