@@ -10,7 +10,7 @@ const char echocli_usage_text[] =
 	"--json JSON Lines on stdout: each message sent and echoed (rtt_ms), a summary\n"
 	"\n"
 	"HOST [PORT] are --ip HOST -p PORT, as in 'socklab echo-client localhost 4002'.\n"
-	"--ip and HOST take an address or a host name (each of its addresses is tried).\n"
+	"HOST and --ip take an address or a host name (each of its addresses is tried).\n"
 	"Line mode: type a line at the '>' prompt and press Return; the echo prints as\n"
 	"'>Echo: line'. 'quit' or end of input (Ctrl-D) leaves. Lines are at most\n"
 	"65506 bytes (with the newline, one UDP datagram).\n"
