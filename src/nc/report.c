@@ -2,6 +2,8 @@
  * standard error (standard output carries the peer's bytes). */
 #include "nc/report.h"
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -40,13 +42,24 @@ static json_t *nc_json_obj(const char *type)
 	return json_pack("{s:s,s:f}", "type", type, "time", nc_json_now());
 }
 
+/* The address as a string; IPv4 that came to a dual-stack socket
+ * (::ffff:127.0.0.1) as IPv4, as the peer itself knows it. */
+static const char *nc_json_ip(const struct sockaddr *sa, char *buf, size_t n)
+{
+	const struct sockaddr_in6 *v6 = (const struct sockaddr_in6 *)sa;
+
+	if (sa->sa_family == AF_INET6 && IN6_IS_ADDR_V4MAPPED(&v6->sin6_addr))
+		return inet_ntop(AF_INET, &v6->sin6_addr.s6_addr[12], buf, (socklen_t)n) ? buf : "?";
+	return addr_ip_str(sa, buf, n);
+}
+
 /* o[prefix_addr], o[prefix_port]; nulls when sa is NULL. */
 static void nc_json_addr(json_t *o, const char *prefix, const struct sockaddr *sa)
 {
 	char ip[ADDR_STRLEN], key[32];
 
 	snprintf(key, sizeof(key), "%s_addr", prefix);
-	json_object_set_new(o, key, sa ? json_string(addr_ip_str(sa, ip, sizeof(ip))) : json_null());
+	json_object_set_new(o, key, sa ? json_string(nc_json_ip(sa, ip, sizeof(ip))) : json_null());
 	snprintf(key, sizeof(key), "%s_port", prefix);
 	json_object_set_new(o, key, sa ? json_integer(addr_port(sa)) : json_null());
 }
@@ -163,7 +176,7 @@ void nc_json_probe(const struct nc_config *cfg, uint16_t port, const char *state
 	if (!o)
 		return;
 	json_object_set_new(o, "host", jsontext_str(cfg->host));
-	json_object_set_new(o, "addr", addr ? json_string(addr_ip_str(addr, ip, sizeof(ip)))
+	json_object_set_new(o, "addr", addr ? json_string(nc_json_ip(addr, ip, sizeof(ip)))
 					    : json_null());
 	json_object_set_new(o, "proto", json_string(nc_json_proto(cfg)));
 	json_object_set_new(o, "port", json_integer(port));
