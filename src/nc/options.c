@@ -54,7 +54,7 @@ const char nc_usage_text[] =
 	"Ports are 1-65535 or service names.\n"
 	"\n"
 	"Exit status: 0 success; 1 refused, reset, timed out, name not found or input\n"
-	"not all sent; 2 usage.\n";
+	"not all sent; 2 usage; with --json, 128+N when signal N stopped the session.\n";
 
 enum {
 	OPT_REUSEADDR = 256,
