@@ -192,8 +192,9 @@ json_t *scan_report_port_json(const struct scan_host *h, const struct scan_table
 			      struct scan_services *svc, bool banners)
 {
 	const char *name = service_of(svc, t, i);
-	json_t *o = json_pack("{s:s,s:s,s:s,s:I,s:s,s:s}", "host", h->name, "addr", h->ip, "proto",
-			      scan_proto_name(t->proto), "port", (json_int_t)t->ports[i], "state",
+	/* the host as typed (or read from -iL): any bytes, the one JSON form */
+	json_t *o = json_pack("{s:o,s:s,s:s,s:I,s:s,s:s}", "host", jsontext_str(h->name), "addr",
+			      h->ip, "proto", scan_proto_name(t->proto), "port", (json_int_t)t->ports[i], "state",
 			      scan_state_name(t->state[i]), "reason", scan_reason_name(t->reason[i]));
 
 	if (!o)
