@@ -193,8 +193,9 @@ json_t *scan_report_port_json(const struct scan_host *h, const struct scan_table
 {
 	const char *name = service_of(svc, t, i);
 	/* the host as typed (or read from -iL): any bytes, the one JSON form */
-	json_t *o = json_pack("{s:o,s:s,s:s,s:I,s:s,s:s}", "host", jsontext_str(h->name), "addr",
-			      h->ip, "proto", scan_proto_name(t->proto), "port", (json_int_t)t->ports[i], "state",
+	json_t *o = json_pack("{s:o,s:s,s:s,s:I,s:s,s:s}", "host", jsontext_str(h->name),
+			      "addr", h->ip, "proto", scan_proto_name(t->proto),
+			      "port", (json_int_t)t->ports[i], "state",
 			      scan_state_name(t->state[i]), "reason", scan_reason_name(t->reason[i]));
 
 	if (!o)
