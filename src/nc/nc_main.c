@@ -68,6 +68,9 @@ static int nc_session(const struct nc_config *cfg, int fd)
 	/* A UDP listener has no peer yet: nc_relay_dgram tells when one writes. */
 	bool has_peer = !(cfg->udp && cfg->listen);
 
+	/* A signal from the "connected" line on is the relay's (nc_relay_signals). */
+	if (cfg->json)
+		nc_relay_block_signals(true);
 	/* The ends now: after a reset the socket has no peer to ask about. */
 	nc_ends(fd, &local, &js.local, &peer, &js.peer);
 	if (cfg->json && has_peer)
@@ -94,6 +97,7 @@ static int nc_session(const struct nc_config *cfg, int fd)
 	/* TCP_INFO before the caller closes the socket. */
 	js.tcp_info = cfg->udp ? NULL : nc_tcpinfo_json(fd);
 	nc_json_session(cfg, &res, &js);
+	nc_relay_block_signals(false); /* one that came after the loop: its own action */
 	return res.status;
 }
 

@@ -39,8 +39,18 @@
 /* The input pipe is enlarged to this. */
 #define RELAY_PIPE_SIZE (1024 * 1024)
 
-static const int nc_relay_signals[] = { SIGINT, SIGTERM, SIGHUP };
+const int nc_relay_signals[3] = { SIGINT, SIGTERM, SIGHUP };
 #define NC_RELAY_NSIGNALS (sizeof(nc_relay_signals) / sizeof(nc_relay_signals[0]))
+
+void nc_relay_block_signals(bool block)
+{
+	sigset_t set;
+
+	sigemptyset(&set);
+	for (size_t i = 0; i < NC_RELAY_NSIGNALS; i++)
+		sigaddset(&set, nc_relay_signals[i]);
+	sigprocmask(block ? SIG_BLOCK : SIG_UNBLOCK, &set, NULL);
+}
 
 struct relay {
 	const struct nc_config *cfg;
@@ -423,8 +433,12 @@ void nc_relay_stream(const struct nc_config *cfg, int fd, struct nc_relay_result
 	event_add(r.ev_net_rd, NULL);
 	nc_relay_touch(&r);
 	nc_relay_advance(&r);
+	if (cfg->json)
+		nc_relay_block_signals(false); /* caught by the loop from now on */
 	if (!res->why)
 		proc_loop(r.proc);
+	if (cfg->json)
+		nc_relay_block_signals(true); /* pending until the object is out */
 	if (!res->why)
 		nc_relay_stop(&r, "stopped", "stopped", 1);
 	res->local_eof = r.hc.in_done;

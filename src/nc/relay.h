@@ -27,6 +27,13 @@ struct nc_relay_result {
 			       * 128+N after signal N (--json) */
 };
 
+/* --json: SIGINT, SIGTERM and SIGHUP end a session with its object. They
+ * are blocked from the connection until the relay's loop catches them, and
+ * again from the loop's end until the object is written (a signal that came
+ * meanwhile stays pending: caught by the loop, or fatal once unblocked). */
+extern const int nc_relay_signals[3];
+void nc_relay_block_signals(bool block);
+
 /* TCP: runs until both directions are done (the peer's EOF written out, and
  * standard input's EOF sent), or an error, -q or -w stops it. */
 void nc_relay_stream(const struct nc_config *cfg, int fd, struct nc_relay_result *res);

@@ -20,7 +20,6 @@
 #include "core/proc.h"
 #include "nc/report.h"
 
-static const int urelay_signals[] = { SIGINT, SIGTERM, SIGHUP };
 
 /* The largest UDP payload over IPv4. */
 #define UDP_PAYLOAD_MAX 65507
@@ -257,8 +256,8 @@ void nc_relay_dgram(const struct nc_config *cfg, int fd, struct nc_relay_result 
 	u.ev_wait = evtimer_new(u.base, urelay_on_wait, &u);
 	u.ev_quit = evtimer_new(u.base, urelay_on_quit, &u);
 	event_add(u.ev_net, NULL);
-	if (cfg->json)
-		proc_on_signals(u.proc, urelay_signals, 3, urelay_on_signal, &u); /* best effort */
+	if (cfg->json && proc_on_signals(u.proc, nc_relay_signals, 3, urelay_on_signal, &u) == 0)
+		nc_relay_block_signals(false); /* caught by the loop from now on */
 	if (cfg->wait_ms)
 		urelay_arm_wait(&u); /* -w is the idle timeout from the start */
 	if (!cfg->listen) {
@@ -268,6 +267,8 @@ void nc_relay_dgram(const struct nc_config *cfg, int fd, struct nc_relay_result 
 			event_active(u.ev_in, EV_READ, 0);
 	}
 	proc_loop(u.proc);
+	if (cfg->json)
+		nc_relay_block_signals(true); /* pending until the object is out */
 	if (!res->why) {
 		res->why = "stopped";
 		res->how = "stopped";
