@@ -5,14 +5,12 @@ it is, and give bytes that are not UTF-8 back through the one escaping form
 echo-server, echo-client and chat-client are tested by their own files.
 capture and trace need root and are skipped without it."""
 import codecs
-import ctypes
 import json
 import os
 import signal
 import socket
 import subprocess
 import threading
-import time
 
 import pytest
 
@@ -127,33 +125,31 @@ def test_scan_banner_round_trip():
     assert objs[0]["banner"] == "caf\\xe9\\\\x\r\n"
 
 
+HOLDER = """
+import ctypes, socket, sys, time
+ctypes.CDLL(None).prctl(15, ctypes.c_char_p(%r), 0, 0, 0)  # PR_SET_NAME
+s = socket.socket()
+s.bind(("127.0.0.1", 0))
+s.listen()
+print(s.getsockname()[1], flush=True)
+sys.stdin.read()  # until the test closes it
+"""
+
+
 def test_sockets_process_name_round_trip():
     """A process whose name is not UTF-8 (prctl PR_SET_NAME) holds a socket."""
-    r, w = os.pipe()
-    child = os.fork()
-    if child == 0:  # the child: rename, listen, say the port, wait
-        try:
-            libc = ctypes.CDLL(None, use_errno=True)
-            libc.prctl(15, ctypes.c_char_p(RAW), 0, 0, 0)  # PR_SET_NAME
-            s = socket.socket()
-            s.bind(("127.0.0.1", 0))
-            s.listen()
-            os.write(w, str(s.getsockname()[1]).encode())
-            time.sleep(WAIT)
-        finally:
-            os._exit(0)
-    os.close(w)
+    holder = subprocess.Popen(["/usr/bin/python3", "-c", HOLDER % RAW], stdin=subprocess.PIPE,
+                              stdout=subprocess.PIPE)
     try:
-        port = int(os.read(r, 16))
+        port = int(holder.stdout.readline())
         p = subprocess.run([BIN, "sockets", "--json", "-t", "-l", "--port", str(port)],
                            capture_output=True, timeout=WAIT)
     finally:
-        os.kill(child, signal.SIGKILL)
-        os.waitpid(child, 0)
-        os.close(r)
+        holder.stdin.close()
+        holder.wait(timeout=WAIT)
     assert p.returncode == 0, p.stderr
     objs = json_lines(p.stdout, lambda o: "state" in o and "proto" in o)
-    mine = [o for o in objs if o["local_port"] == port and o["pid"] == child]
+    mine = [o for o in objs if o["local_port"] == port and o["pid"] == holder.pid]
     assert len(mine) == 1, objs
     assert unescape(mine[0]["process"]) == RAW
 
