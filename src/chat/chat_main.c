@@ -5,12 +5,28 @@
 
 #include "chat/net.h"
 #include "chat/options.h"
+#include "chat/report.h"
 #include "chat/session.h"
+#include "core/jsontext.h"
 #include "core/log.h"
 
 static enum tool_args chat_tool_parse(int argc, char **argv, void *cfg, char *err, size_t errlen)
 {
 	return chat_parse_args(argc, argv, cfg, err, errlen);
+}
+
+/* --json: {"type":"connect_failed",...}, and whether chat listens instead. */
+static void chat_main_json_failed(const struct chat_config *cfg, const char *err)
+{
+	json_t *o = chat_json_new("connect_failed");
+
+	if (!o)
+		return;
+	json_object_set_new(o, "host", jsontext_str(cfg->host));
+	json_object_set_new(o, "port", json_integer(cfg->port_num));
+	json_object_set_new(o, "message", jsontext_str(err));
+	json_object_set_new(o, "fallback", json_boolean(!cfg->no_fallback));
+	chat_json_emit(o);
 }
 
 static int chat_tool_run(void *arg)
@@ -24,12 +40,16 @@ static int chat_tool_run(void *arg)
 				      sizeof(err));
 		if (fd < 0) {
 			chat_hostport_str(cfg->host, cfg->port, where, sizeof(where));
+			if (cfg->json)
+				chat_main_json_failed(cfg, err);
 			if (cfg->no_fallback) {
-				log_error("cannot connect to %s: %s", where, err);
+				if (!cfg->json)
+					log_error("cannot connect to %s: %s", where, err);
 				return 1;
 			}
-			log_error("cannot connect to %s: %s — listening on %s instead", where, err,
-				  cfg->port);
+			if (!cfg->json)
+				log_error("cannot connect to %s: %s — listening on %s instead", where,
+					  err, cfg->port);
 		}
 	}
 	return chat_run(cfg, fd);

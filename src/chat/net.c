@@ -89,8 +89,7 @@ done:
 	return fd;
 }
 
-/* ::ffff:127.0.0.1 as 127.0.0.1. */
-static void chat_unmap(union addr_any *a)
+void chat_unmap(union addr_any *a)
 {
 	if (a->sa.sa_family != AF_INET6 || !IN6_IS_ADDR_V4MAPPED(&a->v6.sin6_addr))
 		return;

@@ -7,6 +7,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/addr.h"
+
 /* A connected, non-blocking TCP socket, or -1 with the reason in why
  * ("Connection refused", "timed out after 10 s", "Name or service not known"). */
 int chat_connect(const char *host, const char *port, int family, uint64_t timeout_ms,
@@ -19,6 +21,8 @@ int chat_listen(uint16_t port, int family, char *err, size_t errlen);
  * IPv4 that arrived on an IPv6 socket is shown as IPv4. */
 void chat_peer_str(int fd, char *buf, size_t n);
 void chat_local_str(int fd, char *buf, size_t n);
+/* ::ffff:127.0.0.1 as 127.0.0.1 (a dual-stack listener's IPv4 peer). */
+void chat_unmap(union addr_any *a);
 /* close() will send a reset and drop what is unsent (SO_LINGER 0). */
 void chat_reset_on_close(int fd);
 /* "HOST:PORT", with brackets around an IPv6 address. */

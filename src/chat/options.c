@@ -26,6 +26,9 @@ const char chat_usage_text[] =
 	"                      anonymous); 1-32 of A-Z a-z 0-9 . _ -\n"
 	"  -w SECS             connect timeout (default 10)\n"
 	"      --no-fallback   if the connection fails, exit 1 instead of listening\n"
+	"      --json          JSON Lines on standard output instead of the display: one\n"
+	"                      object per line sent or received and per event; standard\n"
+	"                      input stays the input (read as lines, no line editing)\n"
 	"  -h, --help          show this help\n"
 	"      --version       show the version\n"
 	"\n"
@@ -35,11 +38,12 @@ const char chat_usage_text[] =
 	"Exit status: 0 when either side leaves; 1 when the connection cannot be\n"
 	"made or breaks; 2 usage.\n";
 
-enum { OPT_NAME = 256, OPT_NO_FALLBACK };
+enum { OPT_NAME = 256, OPT_NO_FALLBACK, OPT_JSON };
 
 static const struct option chat_long_options[] = {
 	OPT_VALUE("name", OPT_NAME),
 	OPT_FLAG("no-fallback", OPT_NO_FALLBACK),
+	OPT_FLAG("json", OPT_JSON),
 	TOOL_LONG_OPTIONS_END,
 };
 
@@ -80,6 +84,7 @@ enum tool_args chat_parse_args(int argc, char **argv, struct chat_config *cfg,
 			break;
 		case OPT_NAME: name = optarg; break;
 		case OPT_NO_FALLBACK: cfg->no_fallback = true; break;
+		case OPT_JSON: cfg->json = true; break;
 		default: return opt_getopt_default(c, argv, chat_long_options, err, errlen);
 		}
 	}

@@ -22,6 +22,7 @@ struct chat_config {
 	char name[CHAT_TCP_NAME_MAX + 1];
 	uint64_t connect_timeout_ms;
 	bool no_fallback;
+	bool json;              /* --json: JSON Lines on stdout instead of the display */
 };
 
 extern const char chat_usage_text[];

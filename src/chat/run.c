@@ -10,6 +10,8 @@
 #include <unistd.h>
 
 #include "chat/net.h"
+#include "chat/report.h"
+#include "core/clock.h"
 #include "core/log.h"
 
 /* The first four always; resizing and Ctrl-Z only on a terminal. */
@@ -52,8 +54,12 @@ static int chat_listen_start(struct chat_session *s)
 		log_error("cannot start the event loop: out of memory");
 		return -1;
 	}
-	chat_local_str(s->lfd, where, sizeof(where));
-	log_out_line("listening on %s", where);
+	if (s->cfg->json) {
+		chat_json_listening(s->lfd);
+	} else {
+		chat_local_str(s->lfd, where, sizeof(where));
+		log_out_line("listening on %s", where);
+	}
 	return 0;
 }
 
@@ -67,7 +73,7 @@ static int chat_setup(struct chat_session *s)
 	s->ev_ack = event_new(s->base, -1, 0, chat_on_ack_poll, s);
 	if (chat_outq_init(&s->out) < 0 || !s->ev_timer || !s->ev_ack ||
 	    linebuf_init(&s->in, CHAT_TCP_LINE_MAX) < 0 ||
-	    chat_ui_init(&s->ui, s->base, &chat_ui_ops, s) < 0)
+	    chat_ui_init(&s->ui, s->base, &chat_ui_ops, s, s->cfg->json) < 0)
 		return -1;
 	/* Resizing and Ctrl-Z only concern the terminal; elsewhere they keep
 	 * their default actions. */
@@ -97,6 +103,22 @@ static void chat_teardown(struct chat_session *s)
 	proc_free(s->proc);
 }
 
+/* --json's last line: how the session ended, and what went each way. */
+static void chat_json_end(const struct chat_session *s)
+{
+	json_t *o = chat_json_new("end");
+
+	if (!o)
+		return;
+	json_object_set_new(o, "status", json_integer(s->status));
+	json_object_set_new(o, "lines_sent", json_integer((json_int_t)s->lines_sent));
+	json_object_set_new(o, "lines_received", json_integer((json_int_t)s->lines_received));
+	json_object_set_new(o, "undelivered", json_integer((json_int_t)s->undelivered));
+	json_object_set_new(o, "duration_s", s->start_us ?
+			    json_real((double)(clock_mono_us() - s->start_us) / 1e6) : json_null());
+	chat_json_emit(o);
+}
+
 int chat_run(const struct chat_config *cfg, int fd)
 {
 	static struct chat_session s; /* the escape buffer is large */
@@ -124,6 +146,8 @@ int chat_run(const struct chat_config *cfg, int fd)
 	if (s.phase != CHAT_TCP_DONE)
 		proc_loop(s.proc);
 	rc = s.status;
+	if (cfg->json)
+		chat_json_end(&s);
 out:
 	chat_teardown(&s);
 	return rc;

@@ -21,7 +21,9 @@
 #include <unistd.h>
 
 #include "chat/net.h"
+#include "chat/report.h"
 #include "core/clock.h"
+#include "core/jsontext.h"
 #include "core/log.h"
 #include "core/sock.h"
 #include "core/textesc.h"
@@ -40,7 +42,48 @@ void chat_warn(struct chat_session *s, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	chat_ui_print(&s->ui, stderr, "%s: %s", log_prog(), msg);
+	/* --json: a failure without an event of its own is an "error" object */
+	chat_note(s, s->cfg->json ? chat_json_new("error") : NULL, "%s", msg);
+}
+
+void chat_note(struct chat_session *s, json_t *o, const char *fmt, ...)
+{
+	char msg[CHAT_TCP_MSG_MAX];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (!s->cfg->json) {
+		json_decref(o);
+		chat_ui_print(&s->ui, stderr, "%s: %s", log_prog(), msg);
+		return;
+	}
+	if (o && json_object_set_new(o, "message", jsontext_str(msg)) == 0)
+		chat_json_emit(o);
+	else
+		json_decref(o);
+}
+
+/* A --json event object of type, with the peer's name and address when
+ * known; NULL without --json (setting fields on NULL does nothing). */
+static json_t *chat_ev(struct chat_session *s, const char *type)
+{
+	json_t *o;
+
+	if (!s->cfg->json)
+		return NULL;
+	o = chat_json_new(type);
+	if (o && s->peer_name[0])
+		json_object_set_new(o, "peer_name", json_string(s->peer_name));
+	if (o && s->have_peer_sa)
+		chat_json_addr(o, "peer", &s->peer_sa.sa);
+	return o;
+}
+
+static void chat_ev_int(json_t *o, const char *key, uint64_t v)
+{
+	json_object_set_new(o, key, json_integer((json_int_t)v));
 }
 
 /* Ends the loop with status; the terminal is put back at once, so what is
@@ -81,11 +124,15 @@ static void chat_broken(struct chat_session *s, int err)
 	/* A write after the peer's reset fails with EPIPE: it is the reset. */
 	if (err == EPIPE)
 		err = ECONNRESET;
+	s->undelivered = owed;
+	json_t *o = chat_ev(s, "connection_lost");
+	json_object_set_new(o, "error", json_string(strerror(err)));
+	chat_ev_int(o, "undelivered", owed);
 	if (owed)
-		chat_warn(s, "connection to %s lost: %s; %zu line%s not delivered",
-			      chat_who(s), strerror(err), owed, chat_plural(owed));
+		chat_note(s, o, "connection to %s lost: %s; %zu line%s not delivered",
+			  chat_who(s), strerror(err), owed, chat_plural(owed));
 	else
-		chat_warn(s, "connection to %s lost: %s", chat_who(s), strerror(err));
+		chat_note(s, o, "connection to %s lost: %s", chat_who(s), strerror(err));
 }
 
 /* Leaving ends now, before everything arrived: 0 if nothing of the
@@ -105,7 +152,10 @@ static void chat_give_up(struct chat_session *s, const char *why)
 		/* Reported as not delivered, so never delivered: the kernel
 		 * would go on sending them after we close. */
 		s->abort = true;
-		chat_warn(s, "%zu line%s not delivered: %s", owed, chat_plural(owed), why);
+		s->undelivered = owed;
+		json_t *o = chat_ev(s, "undelivered");
+		chat_ev_int(o, "lines", owed);
+		chat_note(s, o, "%zu line%s not delivered: %s", owed, chat_plural(owed), why);
 	}
 }
 
@@ -181,9 +231,12 @@ static void chat_queue(struct chat_session *s, const void *line, size_t n)
 	size_t owed = chat_outq_queued(&s->out);
 
 	if (owed + n + 1 > CHAT_TCP_OUTQ_MAX) {
+		json_t *o = chat_ev(s, "peer_not_reading");
+		chat_ev_int(o, "queued_bytes", owed);
+		chat_ev_int(o, "limit", CHAT_TCP_OUTQ_MAX);
 		chat_end(s, 1);
-		chat_warn(s, "%s is not reading: %zu bytes are waiting to be sent (the limit is %d); closing",
-			      chat_who(s), owed, CHAT_TCP_OUTQ_MAX);
+		chat_note(s, o, "%s is not reading: %zu bytes are waiting to be sent (the limit is %d); closing",
+			  chat_who(s), owed, CHAT_TCP_OUTQ_MAX);
 		return;
 	}
 	if (chat_outq_line(&s->out, line, n) < 0) {
@@ -191,6 +244,9 @@ static void chat_queue(struct chat_session *s, const void *line, size_t n)
 		chat_warn(s, "cannot queue a line: out of memory");
 		return;
 	}
+	s->lines_sent++;
+	if (s->cfg->json)
+		chat_json_line("sent", NULL, line, n);
 	chat_want_write(s);
 }
 
@@ -226,11 +282,15 @@ static void chat_on_typed(void *ctx, const uint8_t *line, size_t n)
 static void chat_on_typed_too_long(void *ctx, size_t n)
 {
 	struct chat_session *s = ctx;
+	json_t *o = chat_ev(s, "line_not_sent");
 
-	if (n)
-		chat_warn(s, "line not sent: %zu bytes, the limit is %d", n, CHAT_TCP_LINE_MAX);
-	else
-		chat_warn(s, "line not sent: longer than the limit of %d bytes", CHAT_TCP_LINE_MAX);
+	chat_ev_int(o, "limit", CHAT_TCP_LINE_MAX);
+	if (n) {
+		chat_ev_int(o, "bytes", n);
+		chat_note(s, o, "line not sent: %zu bytes, the limit is %d", n, CHAT_TCP_LINE_MAX);
+	} else {
+		chat_note(s, o, "line not sent: longer than the limit of %d bytes", CHAT_TCP_LINE_MAX);
+	}
 }
 
 static void chat_on_typed_eof(void *ctx)
@@ -251,15 +311,23 @@ static void chat_on_hello(struct chat_session *s, const uint8_t *line, size_t n)
 	if (chat_hello_parse(line, n, s->peer_name, &why) < 0) {
 		s->peer_name[0] = '\0';
 		chat_end(s, 1);
-		chat_warn(s, "%s is not a socklab chat: %s", s->peer_addr, why);
+		chat_note(s, chat_ev(s, "not_a_chat"), "%s is not a socklab chat: %s", s->peer_addr, why);
 		return;
 	}
 	event_del(s->ev_timer);
 	s->phase = CHAT_TCP_TALK;
-	if (s->accepted)
+	if (s->cfg->json) {
+		json_t *o = chat_ev(s, "connected");
+		json_object_set_new(o, "role", json_string(s->accepted ? "listen" : "connect"));
+		json_object_set_new(o, "name", json_string(s->cfg->name));
+		if (o)
+			chat_json_ends(o, s->fd, "local", 0);
+		chat_json_emit(o);
+	} else if (s->accepted) {
 		chat_ui_print(&s->ui, stdout, "%s connected from %s", s->peer_name, s->peer_addr);
-	else
+	} else {
 		chat_ui_print(&s->ui, stdout, "connected to %s at %s", s->peer_name, s->peer_addr);
+	}
 	if (chat_ui_start(&s->ui) < 0) {
 		chat_end(s, 1);
 		chat_warn(s, "cannot read standard input");
@@ -277,7 +345,11 @@ static void chat_peer_lines(struct chat_session *s)
 			n = chat_strip_cr(line, n);
 			if (s->phase == CHAT_TCP_HELLO) {
 				chat_on_hello(s, line, n);
+			} else if (s->cfg->json) {
+				s->lines_received++;
+				chat_json_line("received", s->peer_name, line, n);
 			} else {
+				s->lines_received++;
 				textesc_term(line, n, s->shown);
 				chat_ui_print(&s->ui, stdout, "%s: %s", s->peer_name, s->shown);
 			}
@@ -285,12 +357,15 @@ static void chat_peer_lines(struct chat_session *s)
 		case LINEBUF_TOO_LONG:
 			if (s->phase == CHAT_TCP_HELLO) {
 				chat_end(s, 1);
-				chat_warn(s, "%s is not a socklab chat: its first line is over %d bytes",
-					      s->peer_addr, CHAT_TCP_LINE_MAX);
+				chat_note(s, chat_ev(s, "not_a_chat"),
+					  "%s is not a socklab chat: its first line is over %d bytes",
+					  s->peer_addr, CHAT_TCP_LINE_MAX);
 				return;
 			}
-			chat_warn(s, "%s sent a line over %d bytes; dropped", s->peer_name,
-				      CHAT_TCP_LINE_MAX);
+			json_t *o = chat_ev(s, "line_dropped");
+			chat_ev_int(o, "limit", CHAT_TCP_LINE_MAX);
+			chat_note(s, o, "%s sent a line over %d bytes; dropped", s->peer_name,
+				  CHAT_TCP_LINE_MAX);
 			break;
 		case LINEBUF_MORE:
 		case LINEBUF_END:
@@ -304,14 +379,17 @@ static void chat_peer_gone(struct chat_session *s)
 {
 	if (s->phase == CHAT_TCP_HELLO) {
 		chat_end(s, 1);
-		chat_warn(s, "%s closed the connection without a hello (not a socklab chat?)",
-			      s->peer_addr);
+		chat_note(s, chat_ev(s, "not_a_chat"),
+			  "%s closed the connection without a hello (not a socklab chat?)", s->peer_addr);
 		return;
 	}
 	s->peer_left = true;
 	event_del(s->ev_read); /* at its end for good: it would fire for ever */
 	if (s->phase == CHAT_TCP_TALK) {
-		chat_ui_print(&s->ui, stdout, "%s left the chat", s->peer_name);
+		if (s->cfg->json)
+			chat_json_emit(chat_ev(s, "peer_left"));
+		else
+			chat_ui_print(&s->ui, stdout, "%s left the chat", s->peer_name);
 		/* What waits already still goes, within the time to send it. */
 		chat_timer_ms(s->ev_timer, CHAT_TCP_DRAIN_TIMEOUT_MS);
 		if (s->ui.reading)
@@ -371,8 +449,8 @@ void chat_on_timer(evutil_socket_t fd, short what, void *arg)
 
 	if (s->phase == CHAT_TCP_HELLO) {
 		chat_end(s, 1);
-		chat_warn(s, "no hello from %s within %d s (not a socklab chat?)", s->peer_addr,
-			      CHAT_TCP_HELLO_TIMEOUT_MS / 1000);
+		chat_note(s, chat_ev(s, "not_a_chat"), "no hello from %s within %d s (not a socklab chat?)",
+			  s->peer_addr, CHAT_TCP_HELLO_TIMEOUT_MS / 1000);
 		return;
 	}
 	if (s->phase != CHAT_TCP_TALK && s->phase != CHAT_TCP_LEAVE)
@@ -416,6 +494,9 @@ int chat_begin(struct chat_session *s, int fd)
 
 	s->fd = fd;
 	s->phase = CHAT_TCP_HELLO;
+	s->start_us = clock_mono_us();
+	socklen_t len = sizeof(s->peer_sa);
+	s->have_peer_sa = getpeername(fd, &s->peer_sa.sa, &len) == 0;
 	sock_set_nodelay(fd, true); /* a chat line is small and should go at once */
 	chat_peer_str(fd, s->peer_addr, sizeof(s->peer_addr));
 	s->ev_read = event_new(s->base, fd, EV_READ | EV_PERSIST, chat_on_read, s);

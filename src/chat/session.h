@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <event2/event.h>
+#include <jansson.h>
 
 #include "chat/options.h"
 #include "chat/outq.h"
@@ -58,6 +59,11 @@ struct chat_session {
 	struct chat_outq out; /* at most CHAT_TCP_OUTQ_MAX bytes queued */
 	struct linebuf in;        /* the peer's lines */
 	struct chat_ui ui;
+	uint64_t lines_sent, lines_received; /* chat lines, for --json's end */
+	size_t undelivered;       /* lines reported not delivered */
+	uint64_t start_us;        /* the connection came (clock_mono_us) */
+	bool have_peer_sa;
+	union addr_any peer_sa;   /* for --json: a reset socket has no peer to ask */
 	char peer_name[CHAT_TCP_NAME_MAX + 1]; /* "" until the hello */
 	char peer_addr[ADDR_STRLEN];
 	char shown[CHAT_TCP_ESCAPED_MAX];      /* a peer's line, escaped */
@@ -72,6 +78,10 @@ void chat_end(struct chat_session *s, int status);
 /* "socklab chat: ..." on stderr, above the line being typed. */
 void chat_warn(struct chat_session *s, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+/* The same message, but with --json the object o (chat/report.h: its type
+ * and fields) with the message as "message", on stdout; o is taken. */
+void chat_note(struct chat_session *s, json_t *o, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
 void chat_on_timer(evutil_socket_t fd, short what, void *arg);
 void chat_on_ack_poll(evutil_socket_t fd, short what, void *arg);
 void chat_on_signal(int sig, void *arg);

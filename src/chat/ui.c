@@ -137,13 +137,13 @@ static void chat_ui_on_input(evutil_socket_t fd, short what, void *arg)
 }
 
 int chat_ui_init(struct chat_ui *ui, struct event_base *base,
-		     const struct chat_ui_ops *ops, void *ctx)
+		     const struct chat_ui_ops *ops, void *ctx, bool plain)
 {
 	memset(ui, 0, sizeof(*ui));
 	ui->base = base;
 	ui->ops = ops;
 	ui->ctx = ctx;
-	ui->tty = isatty(STDIN_FILENO) && isatty(STDOUT_FILENO);
+	ui->tty = !plain && isatty(STDIN_FILENO) && isatty(STDOUT_FILENO);
 	ui->pollable = ui->tty || sock_fd_pollable(STDIN_FILENO);
 	if (ui->pollable)
 		ui->ev_in = event_new(base, STDIN_FILENO, EV_READ | EV_PERSIST, chat_ui_on_input, ui);

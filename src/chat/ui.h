@@ -39,9 +39,10 @@ struct chat_ui {
 	void *ctx;
 };
 
-/* Decides the mode (terminal or pipe); reads nothing yet. 0, or -1 (ENOMEM). */
+/* Decides the mode (terminal or pipe; plain: pipe mode even on a terminal,
+ * for --json); reads nothing yet. 0, or -1 (ENOMEM). */
 int chat_ui_init(struct chat_ui *ui, struct event_base *base,
-		     const struct chat_ui_ops *ops, void *ctx);
+		     const struct chat_ui_ops *ops, void *ctx, bool plain);
 /* Starts reading: on a terminal, shows the prompt. */
 int chat_ui_start(struct chat_ui *ui);
 /* Stops reading; on a terminal, clears the prompt line and puts the

@@ -1,5 +1,6 @@
 /* socklab nc: parse, then connect or listen, then relay until the session
- * ends; -v tells the addresses and how it ended. */
+ * ends; -v tells the addresses and how it ended, --json the same and more
+ * as JSON Lines (nc/report.c). */
 #include "nc/nc.h"
 
 #include <errno.h>
@@ -9,11 +10,14 @@
 #include <unistd.h>
 
 #include "core/addr.h"
+#include "core/clock.h"
 #include "core/log.h"
 #include "core/sock.h"
 #include "nc/options.h"
 #include "nc/relay.h"
+#include "nc/report.h"
 #include "nc/sockets.h"
+#include "nc/tcpinfo.h"
 #include "nc/zero.h"
 
 static void nc_report_end(const struct nc_config *cfg, const struct nc_relay_result *res)
@@ -35,13 +39,43 @@ static void nc_report_end(const struct nc_config *cfg, const struct nc_relay_res
 	}
 }
 
+/* A failure before any session: a line of text, or with --json an object. */
+static void nc_fail(const struct nc_config *cfg, const char *msg)
+{
+	if (cfg->json)
+		nc_json_error(msg);
+	else
+		log_error("%s", msg);
+}
+
+/* The ends of fd now; a NULL pointer for an end not known. */
+static void nc_ends(int fd, union addr_any *local, const struct sockaddr **lp, union addr_any *peer,
+		    const struct sockaddr **pp)
+{
+	socklen_t ll = sizeof(*local), pl = sizeof(*peer);
+
+	*lp = getsockname(fd, &local->sa, &ll) == 0 ? &local->sa : NULL;
+	*pp = getpeername(fd, &peer->sa, &pl) == 0 ? &peer->sa : NULL;
+}
+
 static int nc_session(const struct nc_config *cfg, int fd)
 {
 	struct nc_relay_result res;
+	struct nc_json_session js = { .start = nc_json_now() };
+	uint64_t t0 = clock_mono_us();
 	char desc[2 * ADDR_STRLEN + 32];
-
+	union addr_any local, peer;
 	/* A UDP listener has no peer yet: nc_relay_dgram tells when one writes. */
-	if (cfg->verbose && !(cfg->udp && cfg->listen)) {
+	bool has_peer = !(cfg->udp && cfg->listen);
+
+	/* A signal from the "connected" line on is the relay's (nc_relay_signals). */
+	if (cfg->json)
+		nc_relay_block_signals(true);
+	/* The ends now: after a reset the socket has no peer to ask about. */
+	nc_ends(fd, &local, &js.local, &peer, &js.peer);
+	if (cfg->json && has_peer)
+		nc_json_connected(cfg, js.local, js.peer);
+	else if (cfg->verbose && has_peer) {
 		nc_describe(fd, desc, sizeof(desc));
 		log_error("connected (%s): %s", cfg->udp ? "udp" : "tcp", desc);
 	}
@@ -49,7 +83,21 @@ static int nc_session(const struct nc_config *cfg, int fd)
 		nc_relay_dgram(cfg, fd, &res);
 	else
 		nc_relay_stream(cfg, fd, &res);
-	nc_report_end(cfg, &res);
+	if (!cfg->json) {
+		nc_report_end(cfg, &res);
+		return res.status;
+	}
+	js.duration_s = (double)(clock_mono_us() - t0) / 1e6;
+	if (!has_peer) {
+		/* The UDP listener's peer is whoever wrote (last, with -k). */
+		socklen_t ll = sizeof(local);
+		js.peer = res.have_peer ? &res.peer.sa : NULL;
+		js.local = getsockname(fd, &local.sa, &ll) == 0 ? &local.sa : NULL;
+	}
+	/* TCP_INFO before the caller closes the socket. */
+	js.tcp_info = cfg->udp ? NULL : nc_tcpinfo_json(fd);
+	nc_json_session(cfg, &res, &js);
+	nc_relay_block_signals(false); /* one that came after the loop: its own action */
 	return res.status;
 }
 
@@ -62,10 +110,12 @@ static int nc_run_listen(const struct nc_config *cfg)
 	int status = 0;
 
 	if (lfd < 0) {
-		log_error("%s", err);
+		nc_fail(cfg, err);
 		return 1;
 	}
-	if (cfg->verbose && getsockname(lfd, &local.sa, &len) == 0)
+	if (cfg->json && getsockname(lfd, &local.sa, &len) == 0)
+		nc_json_listening(cfg, &local.sa);
+	else if (cfg->verbose && getsockname(lfd, &local.sa, &len) == 0)
 		log_error("listening on %s (%s)", addr_format(&local.sa, where, sizeof(where)),
 			  cfg->udp ? "udp" : "tcp");
 	if (cfg->udp) {
@@ -80,7 +130,8 @@ static int nc_run_listen(const struct nc_config *cfg)
 		if (fd < 0) {
 			if (errno == EINTR || errno == ECONNABORTED)
 				continue;
-			log_error_errno(errno, "accept");
+			snprintf(err, sizeof(err), "accept: %s", strerror(errno));
+			nc_fail(cfg, err);
 			status = 1;
 			break;
 		}
@@ -99,7 +150,7 @@ static int nc_run_connect(const struct nc_config *cfg)
 	int fd = nc_connect(cfg, cfg->port_lo, err, sizeof(err));
 
 	if (fd < 0) {
-		log_error("%s", err);
+		nc_fail(cfg, err);
 		return 1;
 	}
 	int status = nc_session(cfg, fd);

@@ -39,6 +39,9 @@ const char nc_usage_text[] =
 	"  -M, --ttl HOPS     IP TTL / IPv6 hop limit of outgoing packets (1-255)\n"
 	"      --mss BYTES    set TCP_MAXSEG before connecting\n"
 	"  -v                 tell on standard error: addresses after connect, how it ended\n"
+	"      --json         JSON Lines on standard error instead (standard output is\n"
+	"                     the data): events, one object per session at its end\n"
+	"                     (bytes, duration, how it closed, TCP_INFO), one per -z port\n"
 	"  -h, --help         show this help\n"
 	"      --version      show the version\n"
 	"\n"
@@ -52,19 +55,21 @@ const char nc_usage_text[] =
 	"Ports are 1-65535 or service names.\n"
 	"\n"
 	"Exit status: 0 success; 1 refused, reset, timed out, name not found or input\n"
-	"not all sent; 2 usage.\n";
+	"not all sent; 2 usage; with --json, 128+N when signal N stopped the session.\n";
 
 enum {
 	OPT_REUSEADDR = 256,
 	OPT_NO_SHUTDOWN,
 	OPT_NODELAY,
 	OPT_MSS,
+	OPT_JSON,
 };
 
 static const struct option nc_long_options[] = {
 	OPT_FLAG("reuseaddr", OPT_REUSEADDR),
 	OPT_FLAG("no-shutdown", OPT_NO_SHUTDOWN),
 	OPT_FLAG("nodelay", OPT_NODELAY),
+	OPT_FLAG("json", OPT_JSON),
 	OPT_VALUE("sndbuf", 'O'),
 	OPT_VALUE("rcvbuf", 'I'),
 	OPT_VALUE("mss", OPT_MSS),
@@ -228,6 +233,7 @@ enum tool_args nc_parse_args(int argc, char **argv, struct nc_config *cfg, char 
 		case OPT_REUSEADDR: cfg->reuseaddr = true; break;
 		case OPT_NO_SHUTDOWN: cfg->no_shutdown = true; break;
 		case OPT_NODELAY: cfg->nodelay = true; break;
+		case OPT_JSON: cfg->json = true; break;
 		default:
 			return opt_getopt_habits(c, argv, nc_long_options, nc_habits, nc_nhabits,
 						 "OpenBSD nc", err, errlen);

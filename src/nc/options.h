@@ -19,6 +19,7 @@ struct nc_config {
 	bool zero;             /* -z */
 	bool numeric;          /* -n: no name lookups */
 	bool verbose;          /* -v */
+	bool json;             /* --json: JSON Lines on stderr instead of -v's lines */
 	bool reuseaddr;        /* --reuseaddr */
 	bool no_shutdown;      /* --no-shutdown */
 	bool nodelay;          /* --nodelay */

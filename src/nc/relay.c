@@ -9,6 +9,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <linux/sockios.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -26,6 +27,7 @@
 #include "core/sock.h"
 #include "core/proc.h"
 #include "nc/infile.h"
+#include "nc/report.h"
 
 /* One read from the socket toward standard output. */
 #define RELAY_CHUNK (256 * 1024)
@@ -36,6 +38,19 @@
 #define RELAY_IN_BURST 64
 /* The input pipe is enlarged to this. */
 #define RELAY_PIPE_SIZE (1024 * 1024)
+
+const int nc_relay_signals[3] = { SIGINT, SIGTERM, SIGHUP };
+#define NC_RELAY_NSIGNALS (sizeof(nc_relay_signals) / sizeof(nc_relay_signals[0]))
+
+void nc_relay_block_signals(bool block)
+{
+	sigset_t set;
+
+	sigemptyset(&set);
+	for (size_t i = 0; i < NC_RELAY_NSIGNALS; i++)
+		sigaddset(&set, nc_relay_signals[i]);
+	sigprocmask(block ? SIG_BLOCK : SIG_UNBLOCK, &set, NULL);
+}
 
 struct relay {
 	const struct nc_config *cfg;
@@ -56,9 +71,11 @@ struct relay {
 	struct nc_relay_result *res;
 };
 
-static void nc_relay_end(struct relay *r, const char *why, int status, bool stopped)
+static void nc_relay_end(struct relay *r, const char *how, const char *why, int status,
+			 bool stopped)
 {
 	if (!r->res->why) {
+		r->res->how = how;
 		r->res->why = why;
 		r->res->status = status;
 		r->stopped = stopped;
@@ -67,15 +84,23 @@ static void nc_relay_end(struct relay *r, const char *why, int status, bool stop
 }
 
 /* Both directions done, or -q said so. */
-static void nc_relay_finish(struct relay *r, const char *why)
+static void nc_relay_finish(struct relay *r, const char *how, const char *why)
 {
-	nc_relay_end(r, why, 0, false);
+	nc_relay_end(r, how, why, 0, false);
 }
 
 /* A reset, a timeout, a closed output: input may be left unsent. */
-static void nc_relay_stop(struct relay *r, const char *why, int status)
+static void nc_relay_stop(struct relay *r, const char *how, const char *why, int status)
 {
-	nc_relay_end(r, why, status, true);
+	nc_relay_end(r, how, why, status, true);
+}
+
+/* A socket error as --json's "close" word. */
+static const char *nc_relay_net_how(int err)
+{
+	if (err == ECONNRESET || err == EPIPE)
+		return "reset";
+	return err == ETIMEDOUT ? "timeout" : "error";
 }
 
 static void nc_relay_touch(struct relay *r)
@@ -98,7 +123,7 @@ static void nc_relay_input_done(struct relay *r)
 	if (!r->cfg->no_shutdown)
 		r->fin_sent = shutdown(r->net, SHUT_WR) == 0;
 	if (r->cfg->quit_ms == 0) {
-		nc_relay_finish(r, "standard input ended (-q 0)");
+		nc_relay_finish(r, "quit", "standard input ended (-q 0)");
 	} else if (r->cfg->quit_ms > 0) {
 		struct timeval tv = { (time_t)(r->cfg->quit_ms / 1000),
 				      (suseconds_t)(r->cfg->quit_ms % 1000) * 1000 };
@@ -140,7 +165,7 @@ static void nc_relay_advance(struct relay *r)
 			nc_relay_input_done(r);
 			continue;
 		case HC_END:
-			nc_relay_finish(r, "the peer closed the connection");
+			nc_relay_finish(r, "eof", "the peer closed the connection");
 			return;
 		}
 	}
@@ -153,7 +178,8 @@ static void nc_relay_write_out(struct relay *r)
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
-			nc_relay_stop(r, errno == EPIPE ? "standard output closed" : strerror(errno), 0);
+			nc_relay_stop(r, errno == EPIPE ? "output_closed" : "error",
+				      errno == EPIPE ? "standard output closed" : strerror(errno), 0);
 			return;
 		}
 	}
@@ -167,7 +193,7 @@ static void nc_relay_on_net_read(evutil_socket_t fd, short what, void *arg)
 	if (n < 0) {
 		if (errno == EAGAIN || errno == EINTR)
 			return;
-		nc_relay_stop(r, nc_relay_net_error(errno), 1);
+		nc_relay_stop(r, nc_relay_net_how(errno), nc_relay_net_error(errno), 1);
 		return;
 	}
 	nc_relay_touch(r);
@@ -175,7 +201,9 @@ static void nc_relay_on_net_read(evutil_socket_t fd, short what, void *arg)
 		/* The peer sends no more; it may still read what we send. */
 		r->hc.net_eof = true;
 		event_del(r->ev_net_rd);
-		if (r->cfg->verbose && nc_hc_want_input(&r->hc))
+		if (r->cfg->json && nc_hc_want_input(&r->hc))
+			nc_json_peer_eof();
+		else if (r->cfg->verbose && nc_hc_want_input(&r->hc))
 			log_error("the peer finished sending; sending standard input until it ends");
 	} else {
 		r->res->received += (uint64_t)n;
@@ -194,7 +222,7 @@ static void nc_relay_send_buffered(struct relay *r)
 			if (errno == EINTR)
 				continue;
 			if (errno != EAGAIN)
-				nc_relay_stop(r, nc_relay_net_error(errno), 1);
+				nc_relay_stop(r, nc_relay_net_how(errno), nc_relay_net_error(errno), 1);
 			return;
 		}
 		r->in_off += (size_t)n;
@@ -256,9 +284,9 @@ static void nc_relay_send_file(struct relay *r)
 			r->in_file = false;
 			nc_infile_close(&r->file);
 		} else if (errno == EFAULT) {
-			nc_relay_stop(r, "standard input shrank while it was being sent", 1);
+			nc_relay_stop(r, "error", "standard input shrank while it was being sent", 1);
 		} else if (errno != EAGAIN && errno != EINTR) {
-			nc_relay_stop(r, nc_relay_net_error(errno), 1);
+			nc_relay_stop(r, nc_relay_net_how(errno), nc_relay_net_error(errno), 1);
 		}
 		return;
 	}
@@ -290,12 +318,22 @@ static void nc_relay_on_idle(evutil_socket_t fd, short what, void *arg)
 
 	snprintf(why, sizeof(why), "timed out: nothing moved for %.3g s (-w)",
 		 (double)r->cfg->wait_ms / 1000);
-	nc_relay_stop(r, why, 1);
+	nc_relay_stop(r, "idle", why, 1);
 }
 
 static void nc_relay_on_quit(evutil_socket_t fd, short what, void *arg)
 {
-	nc_relay_finish(arg, "quit after standard input ended (-q)");
+	nc_relay_finish(arg, "quit", "quit after standard input ended (-q)");
+}
+
+/* --json: SIGINT, SIGTERM, SIGHUP end the session, which still gets its
+ * object; the exit status is then 128+N, as if the signal had killed nc. */
+static void nc_relay_on_signal(int sig, void *arg)
+{
+	static char why[48];
+
+	snprintf(why, sizeof(why), "stopped by signal %d (%s)", sig, strsignal(sig));
+	nc_relay_stop(arg, "signal", why, 128 + sig);
 }
 
 /* What of standard input is left: the rest of a file, the bytes a pipe or
@@ -381,16 +419,30 @@ void nc_relay_stream(const struct nc_config *cfg, int fd, struct nc_relay_result
 	if (!r.base || !r.in_buf || !r.to_out || !r.ev_in || !r.ev_net_rd || !r.ev_net_wr ||
 	    !r.ev_idle || !r.ev_quit) {
 		res->why = "out of memory";
+		res->how = "error";
+		res->status = 1;
+		goto out;
+	}
+	if (cfg->json && proc_on_signals(r.proc, nc_relay_signals, NC_RELAY_NSIGNALS,
+					 nc_relay_on_signal, &r) < 0) {
+		res->why = "cannot catch signals";
+		res->how = "error";
 		res->status = 1;
 		goto out;
 	}
 	event_add(r.ev_net_rd, NULL);
 	nc_relay_touch(&r);
 	nc_relay_advance(&r);
+	if (cfg->json)
+		nc_relay_block_signals(false); /* caught by the loop from now on */
 	if (!res->why)
 		proc_loop(r.proc);
+	if (cfg->json)
+		nc_relay_block_signals(true); /* pending until the object is out */
 	if (!res->why)
-		nc_relay_stop(&r, "stopped", 1);
+		nc_relay_stop(&r, "stopped", "stopped", 1);
+	res->local_eof = r.hc.in_done;
+	res->peer_eof = r.hc.net_eof;
 	nc_infile_close(&r.file); /* the file's offset: where sending stopped */
 	if (r.stopped)
 		nc_relay_count_unsent(&r);

@@ -6,6 +6,7 @@
 #include "nc/relay.h"
 
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -17,6 +18,8 @@
 #include "core/log.h"
 #include "core/sock.h"
 #include "core/proc.h"
+#include "nc/report.h"
+
 
 /* The largest UDP payload over IPv4. */
 #define UDP_PAYLOAD_MAX 65507
@@ -39,9 +42,10 @@ struct urelay {
 	uint8_t buf[DGRAM_MAX];
 };
 
-static void urelay_end(struct urelay *u, const char *why, int status)
+static void urelay_end(struct urelay *u, const char *how, const char *why, int status)
 {
 	if (!u->res->why) {
+		u->res->how = how;
 		u->res->why = why;
 		u->res->status = status;
 	}
@@ -68,16 +72,18 @@ static void urelay_on_wait(evutil_socket_t fd, short what, void *arg)
 				   ? res->dgrams_sent - res->dgrams_received - u->reported
 				   : 0;
 
-	if (missing > 0) {
+	if (missing > 0 && u->cfg->json) {
+		nc_json_unanswered(missing, res->dgrams_sent, u->wait_ms);
+	} else if (missing > 0) {
 		log_error("no reply to %llu of %llu datagrams within %.3g s — UDP does not retransmit: "
 			  "lost, or the service answers nothing",
 			  (unsigned long long)missing, (unsigned long long)res->dgrams_sent,
 			  (double)u->wait_ms / 1000);
-		u->reported += missing;
-		res->dgrams_unanswered += missing;
 	}
+	u->reported += missing;
+	res->dgrams_unanswered += missing;
 	if (u->in_eof && !u->cfg->listen) {
-		urelay_end(u, "standard input ended", 0);
+		urelay_end(u, "input_ended", "standard input ended", 0);
 	} else if (u->cfg->wait_ms) {
 		/* UDP has no FIN: idleness is how a session that moved data ends.
 		 * One in which nothing ever moved timed out. */
@@ -90,13 +96,18 @@ static void urelay_on_wait(evutil_socket_t fd, short what, void *arg)
 			snprintf(why, sizeof(why), "timed out: no datagram within %.3g s (-w)", secs);
 		else
 			snprintf(why, sizeof(why), "timed out: nothing moved for %.3g s (-w)", secs);
-		urelay_end(u, why, moved ? 0 : 1);
+		urelay_end(u, moved ? "idle" : "timeout", why, moved ? 0 : 1);
 	}
 }
 
 static const char *urelay_error(int err)
 {
 	return err == ECONNREFUSED ? "port unreachable (ICMP): nothing listens there" : strerror(err);
+}
+
+static const char *urelay_how(int err)
+{
+	return err == ECONNREFUSED ? "unreachable" : "error";
 }
 
 static void urelay_on_input(evutil_socket_t fd, short what, void *arg)
@@ -114,14 +125,14 @@ static void urelay_on_input(evutil_socket_t fd, short what, void *arg)
 					      (suseconds_t)(u->cfg->quit_ms % 1000) * 1000 };
 			event_add(u->ev_quit, &tv);
 		} else if (!u->cfg->listen && urelay_all_answered(u)) {
-			urelay_end(u, "standard input ended", 0);
+			urelay_end(u, "input_ended", "standard input ended", 0);
 		}
 		return;
 	}
 	ssize_t w = u->connected ? send(u->net, u->buf, (size_t)n, 0)
 				 : sendto(u->net, u->buf, (size_t)n, 0, &u->peer.sa, u->peer_len);
 	if (w < 0) {
-		urelay_end(u, urelay_error(errno), 1);
+		urelay_end(u, urelay_how(errno), urelay_error(errno), 1);
 		return;
 	}
 	u->res->dgrams_sent++;
@@ -147,7 +158,12 @@ static void urelay_take_peer(struct urelay *u, const struct sockaddr *from, sock
 	u->have_peer = true;
 	if (!u->cfg->keep && connect(u->net, from, len) == 0)
 		u->connected = true;
-	if (u->cfg->verbose && first) {
+	if (u->cfg->json && first) {
+		bool local_ok = getsockname(u->net, &local.sa, &local_len) == 0;
+		nc_json_connected(u->cfg, local_ok ? &local.sa : NULL, from);
+	} else if (u->cfg->json) {
+		nc_json_peer_changed(from);
+	} else if (u->cfg->verbose && first) {
 		/* After connect() the local address is the one the peer wrote to. */
 		if (getsockname(u->net, &local.sa, &local_len) == 0)
 			addr_format(&local.sa, here, sizeof(here));
@@ -175,7 +191,7 @@ static void urelay_on_net(evutil_socket_t fd, short what, void *arg)
 	if (n < 0) {
 		if (errno == EAGAIN || errno == EINTR)
 			return;
-		urelay_end(u, urelay_error(errno), 1);
+		urelay_end(u, urelay_how(errno), urelay_error(errno), 1);
 		return;
 	}
 	if (!u->connected && (!u->have_peer || u->cfg->keep))
@@ -189,18 +205,27 @@ static void urelay_on_net(evutil_socket_t fd, short what, void *arg)
 		if (w < 0 && errno == EINTR)
 			continue;
 		if (w < 0) {
-			urelay_end(u, "standard output closed", 0);
+			urelay_end(u, "output_closed", "standard output closed", 0);
 			return;
 		}
 		off += w;
 	}
 	if (u->in_eof && !u->cfg->listen && u->cfg->quit_ms < 0 && urelay_all_answered(u))
-		urelay_end(u, "standard input ended; every datagram answered", 0);
+		urelay_end(u, "input_ended", "standard input ended; every datagram answered", 0);
 }
 
 static void urelay_on_quit(evutil_socket_t fd, short what, void *arg)
 {
-	urelay_end(arg, "quit after standard input ended (-q)", 0);
+	urelay_end(arg, "quit", "quit after standard input ended (-q)", 0);
+}
+
+/* --json: as the TCP relay, a signal ends the session with its object. */
+static void urelay_on_signal(int sig, void *arg)
+{
+	static char why[48];
+
+	snprintf(why, sizeof(why), "stopped by signal %d (%s)", sig, strsignal(sig));
+	urelay_end(arg, "signal", why, 128 + sig);
 }
 
 void nc_relay_dgram(const struct nc_config *cfg, int fd, struct nc_relay_result *res)
@@ -217,6 +242,7 @@ void nc_relay_dgram(const struct nc_config *cfg, int fd, struct nc_relay_result 
 	u.proc = proc_new();
 	if (!u.proc) {
 		res->why = "out of memory";
+		res->how = "error";
 		res->status = 1;
 		return;
 	}
@@ -230,6 +256,8 @@ void nc_relay_dgram(const struct nc_config *cfg, int fd, struct nc_relay_result 
 	u.ev_wait = evtimer_new(u.base, urelay_on_wait, &u);
 	u.ev_quit = evtimer_new(u.base, urelay_on_quit, &u);
 	event_add(u.ev_net, NULL);
+	if (cfg->json && proc_on_signals(u.proc, nc_relay_signals, 3, urelay_on_signal, &u) == 0)
+		nc_relay_block_signals(false); /* caught by the loop from now on */
 	if (cfg->wait_ms)
 		urelay_arm_wait(&u); /* -w is the idle timeout from the start */
 	if (!cfg->listen) {
@@ -239,10 +267,17 @@ void nc_relay_dgram(const struct nc_config *cfg, int fd, struct nc_relay_result 
 			event_active(u.ev_in, EV_READ, 0);
 	}
 	proc_loop(u.proc);
+	if (cfg->json)
+		nc_relay_block_signals(true); /* pending until the object is out */
 	if (!res->why) {
 		res->why = "stopped";
+		res->how = "stopped";
 		res->status = 1;
 	}
+	res->local_eof = u.in_eof;
+	res->have_peer = u.have_peer;
+	if (u.have_peer)
+		res->peer = u.peer;
 	event_free(u.ev_in);
 	event_free(u.ev_net);
 	event_free(u.ev_wait);

@@ -114,7 +114,7 @@ int nc_connect(const struct nc_config *cfg, uint16_t portnum, char *err, size_t 
 		else
 			snprintf(err, errlen, "connection to %s port %s (%s) failed: %s", cfg->host, port,
 				 proto, strerror(errno));
-		if (cfg->verbose && ai->ai_next)
+		if (cfg->verbose && !cfg->json && ai->ai_next)
 			log_error("%s (%s); trying the next address", err, where);
 next:
 		close(fd);

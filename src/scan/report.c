@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/jsontext.h"
 #include "core/log.h"
 #include "scan/banner.h"
 #include "scan/limits.h"
@@ -195,18 +196,18 @@ json_t *scan_report_port_json(const struct scan_host *h, const struct scan_table
 			      struct scan_services *svc, bool banners)
 {
 	const char *name = service_of(svc, t, i);
-	json_t *o = json_pack("{s:s,s:s,s:s,s:I,s:s,s:s}", "host", h->name, "addr", h->ip, "proto",
-			      scan_proto_name(t->proto), "port", (json_int_t)t->ports[i], "state",
+	/* the host as typed (or read from -iL): any bytes, the one JSON form */
+	json_t *o = json_pack("{s:o,s:s,s:s,s:I,s:s,s:s}", "host", jsontext_str(h->name),
+			      "addr", h->ip, "proto", scan_proto_name(t->proto),
+			      "port", (json_int_t)t->ports[i], "state",
 			      scan_state_name(t->state[i]), "reason", scan_reason_name(t->reason[i]));
 
 	if (!o)
 		return NULL;
 	json_object_set_new(o, "service", name ? json_string(name) : json_null());
 	if (banners && t->banner && t->banner[i]) {
-		/* At most SCAN_BANNER_MAX raw bytes, 4 characters each escaped. */
-		char esc[SCAN_BANNER_MAX * 4 + 1];
-		scan_banner_escape(t->banner[i], t->banner_len[i], esc, sizeof(esc), sizeof(esc) - 1);
-		json_object_set_new(o, "banner", json_string(esc));
+		/* The raw bytes in the one JSON form (docs/ARCHITECTURE.md). */
+		jsontext_set(o, "banner", t->banner[i], t->banner_len[i]);
 	} else {
 		json_object_set_new(o, "banner", json_null());
 	}

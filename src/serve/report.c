@@ -4,6 +4,7 @@
 #include <arpa/inet.h>
 #include <inttypes.h>
 
+#include "core/jsontext.h"
 #include "core/log.h"
 
 static const char *report_proto(int proto)
@@ -132,8 +133,9 @@ void serve_report_suppressed(const char *what, uint64_t n)
 void serve_report_quotes(const char *file, size_t n)
 {
 	if (log_out_mode() == OUT_JSON)
-		log_out_json(json_pack("{s:s,s:s,s:I}", "event", "quotes", "file", file, "count",
-				   (json_int_t)n));
+		/* A file name is any bytes: the one JSON form (core/jsontext). */
+		log_out_json(json_pack("{s:s,s:o,s:I}", "event", "quotes", "file", jsontext_str(file),
+				   "count", (json_int_t)n));
 	else
 		log_out_line("quotes %zu from %s", n, file);
 }

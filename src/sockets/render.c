@@ -115,13 +115,9 @@ json_t *sockets_entry_json(const struct sockets_entry *e)
 	json_t *pid = json_null(), *process = json_null();
 
 	if (e->nowners > 0) {
-		char esc[4 * SOCKETS_COMM_MAX + 1];
 		pid = json_integer(e->owners[0].pid);
-		/* jansson takes UTF-8 only; a name that is not gets escaped. */
-		process = json_string(e->owners[0].comm);
-		if (!process)
-			process = json_string(sockets_escape_comm(e->owners[0].comm, esc,
-								   sizeof(esc)));
+		/* A process name is anyone's bytes: the one JSON form (core/jsontext). */
+		process = jsontext_str(e->owners[0].comm);
 	}
 	if (e->proto == SOCKETS_PROTO_UNIX)
 		return sockets_unix_json(e, pid, process);

@@ -22,7 +22,7 @@ from ptyproc import PtyProc, check_sanitizers, pump_lines
 LINE_MAX = 4096
 OUTQ_MAX = 256 * 1024
 LISTEN_RE = re.compile(r"^listening on (\[[0-9a-f:.]+\]|[0-9.]+):(\d+)$")
-OPTIONS = ["-4", "-6", "--name", "-w", "--no-fallback", "-h", "--help", "--version"]
+OPTIONS = ["-4", "-6", "--name", "-w", "--no-fallback", "--json", "-h", "--help", "--version"]
 
 
 def free_port():

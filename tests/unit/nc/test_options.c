@@ -100,7 +100,8 @@ static void test_conflicts(void **state)
 	expect_usage(PARSE("-z", "h", "5-1"), "bad port range '5-1': the first port is above the last");
 	expect_usage(PARSE("-z", "h", "0-3"), "bad port range '0-3': out of range (1-65535)");
 	expect_usage(PARSE("h", "1", "2"), "unexpected argument '2'");
-	expect_usage(PARSE("--json=1", "h", "1"), "unknown option --json");
+	expect_usage(PARSE("--xml=1", "h", "1"), "unknown option --xml");
+	expect_usage(PARSE("--json=FILE", "h", "1"), "option --json takes no value");
 	expect_usage(PARSE("--nodelay=1", "h", "1"), "option --nodelay takes no value");
 	expect_usage(PARSE("-w"), "option -w needs a value");
 }
