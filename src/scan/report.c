@@ -197,7 +197,8 @@ json_t *scan_report_port_json(const struct scan_host *h, const struct scan_table
 {
 	const char *name = service_of(svc, t, i);
 	/* the host as typed (or read from -iL): any bytes, the one JSON form */
-	json_t *o = json_pack("{s:o,s:s,s:s,s:I,s:s,s:s}", "host", jsontext_str(h->name),
+	json_t *o = json_pack("{s:s,s:o,s:s,s:s,s:I,s:s,s:s}", "type", "port", "host",
+			      jsontext_str(h->name),
 			      "addr", h->ip, "proto", scan_proto_name(t->proto),
 			      "port", (json_int_t)t->ports[i], "state",
 			      scan_state_name(t->state[i]), "reason", scan_reason_name(t->reason[i]));
@@ -268,7 +269,8 @@ void scan_report_summary(struct scan_report *r, double secs)
 		for (int s = SCAN_OPEN; s < SCAN_NSTATES; s++)
 			json_object_set_new(st, scan_state_name((enum scan_state)s),
 					    json_integer((json_int_t)r->states[s]));
-		json_t *o = json_pack("{s:b,s:I,s:I,s:{s:I,s:I},s:o,s:I,s:b,s:I,s:f}", "summary", 1,
+		json_t *o = json_pack("{s:s,s:b,s:I,s:I,s:{s:I,s:I},s:o,s:I,s:b,s:I,s:f}", "type",
+				      "summary", "summary", 1,
 				      "hosts", (json_int_t)r->hosts, "hosts_failed",
 				      (json_int_t)r->failed, "ports", "tcp",
 				      (json_int_t)r->ports_tcp, "udp", (json_int_t)r->ports_udp,

@@ -94,7 +94,8 @@ static const char *sockets_unix_type(uint8_t t)
 /* A Unix socket: its path (through jsontext: any bytes) and both inodes. */
 static json_t *sockets_unix_json(const struct sockets_entry *e, json_t *pid, json_t *process)
 {
-	return json_pack("{s:s,s:s,s:s,s:s,s:o,s:I,s:I,s:I,s:I,s:o,s:o,s:I}",
+	return json_pack("{s:s,s:s,s:s,s:s,s:s,s:o,s:I,s:I,s:I,s:I,s:o,s:o,s:I}",
+			 "type", "socket",
 			 "proto", "unix",
 			 "family", "unix",
 			 "socket_type", sockets_unix_type(e->sock_type),
@@ -121,7 +122,8 @@ json_t *sockets_entry_json(const struct sockets_entry *e)
 	}
 	if (e->proto == SOCKETS_PROTO_UNIX)
 		return sockets_unix_json(e, pid, process);
-	return json_pack("{s:s,s:s,s:s,s:s,s:i,s:s,s:i,s:I,s:I,s:o,s:o,s:I,s:I}",
+	return json_pack("{s:s,s:s,s:s,s:s,s:s,s:i,s:s,s:i,s:I,s:I,s:o,s:o,s:I,s:I}",
+			 "type", "socket",
 			 "proto", sockets_proto_name(e->proto),
 			 "family", e->family == AF_INET6 ? "ipv6" : "ipv4",
 			 "state", sockets_state_name(e->state),

@@ -29,7 +29,8 @@ static void sockets_watch_header(const struct sockets_watcher *w, size_t n,
 				 const struct sockets_diff_counts *d)
 {
 	if (w->o->json) {
-		log_out_json(json_pack("{s:I,s:I,s:I,s:I}", "draw", (json_int_t)w->draws, "sockets",
+		log_out_json(json_pack("{s:s,s:I,s:I,s:I,s:I}", "type", "draw", "draw",
+				   (json_int_t)w->draws, "sockets",
 				   (json_int_t)n, "appeared", (json_int_t)d->appeared, "went",
 				   (json_int_t)d->went));
 		return;

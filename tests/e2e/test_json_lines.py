@@ -119,8 +119,8 @@ def test_scan_banner_round_trip():
                        capture_output=True, timeout=WAIT * 4)
     lsn.close()
     assert p.returncode == 0, p.stderr
-    # scan's objects name themselves by their keys: a port, or the summary
-    objs = json_lines(p.stdout, lambda o: "summary" in o or "state" in o)
+    objs = json_lines(p.stdout, lambda o: by_type(o) in ("port", "summary"))
+    assert objs[-1]["type"] == "summary"
     assert unescape(objs[0]["banner"]) == RAW + b"\r\n"
     assert objs[0]["banner"] == "caf\\xe9\\\\x\r\n"
 
@@ -148,7 +148,7 @@ def test_sockets_process_name_round_trip():
         holder.stdin.close()
         holder.wait(timeout=WAIT)
     assert p.returncode == 0, p.stderr
-    objs = json_lines(p.stdout, lambda o: "state" in o and "proto" in o)
+    objs = json_lines(p.stdout, lambda o: by_type(o) == "socket")
     mine = [o for o in objs if o["local_port"] == port and o["pid"] == holder.pid]
     assert len(mine) == 1, objs
     assert unescape(mine[0]["process"]) == RAW

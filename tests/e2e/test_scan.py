@@ -400,10 +400,11 @@ def test_json_fields(owned):
     objs, summary = scan_json("-p", op, "127.0.0.1")
     assert len(objs) == 1
     o = objs[0]
-    assert set(o) == {"host", "addr", "proto", "port", "state", "reason", "service", "banner"}
+    assert set(o) == {"type", "host", "addr", "proto", "port", "state", "reason", "service",
+                      "banner"} and o["type"] == "port"
     assert (o["host"], o["addr"], o["proto"], o["port"]) == ("127.0.0.1", "127.0.0.1", "tcp", op)
     assert o["banner"] is None
-    assert set(summary) == {"summary", "hosts", "hosts_failed", "ports", "states", "seconds",
+    assert set(summary) == {"type", "summary", "hosts", "hosts_failed", "ports", "states", "seconds",
                             "uncertain", "interrupted", "not_scanned"}
     assert (summary["uncertain"], summary["interrupted"], summary["not_scanned"]) == (0, False, 0)
     assert set(summary["states"]) == {"open", "closed", "filtered", "open|filtered"}

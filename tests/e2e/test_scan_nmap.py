@@ -99,7 +99,7 @@ def test_sV_grabs_banners(start_server):
     port = srv.port("daytime", "tcp")
     objs, _ = scan_json("-sV", "-p", port, "127.0.0.1")
     assert objs[0]["state"] == "open"
-    assert objs[0]["banner"] and objs[0]["banner"].endswith("\\r\\n")
+    assert objs[0]["banner"] and objs[0]["banner"].endswith("\r\n")
     p = scan("-sV", "-p", port, "127.0.0.1")
     assert "BANNER" in p.stdout
 

@@ -23,7 +23,7 @@ import pytest
 from conftest import BIN, WAIT, SANITIZER_MARKS, have_ipv6
 
 NOTE = "socklab sockets: process names of other users' sockets need root"
-JSON_KEYS = {"proto", "family", "state", "local_addr", "local_port", "peer_addr",
+JSON_KEYS = {"type", "proto", "family", "state", "local_addr", "local_port", "peer_addr",
              "peer_port", "recv_q", "send_q", "pid", "process", "uid", "inode"}
 ACCEPT_BACKLOG = 7
 UNREAD = 1234
@@ -478,7 +478,8 @@ def test_watch_json_marks_changes_and_ends_each_draw():
     went, came, draw1, draw2 = watch(json_mode=True)
     for n, draw in ((1, draw1), (2, draw2)):
         summary, socks = draw[-1], draw[:-1]
-        assert set(summary) == {"draw", "sockets", "appeared", "went"}
+        assert set(summary) == {"type", "draw", "sockets", "appeared", "went"}
+        assert summary["type"] == "draw" and all(r["type"] == "socket" for r in socks)
         assert summary["draw"] == n
         assert all(set(r) == JSON_KEYS | {"draw", "change"} and r["draw"] == n for r in socks)
         assert summary["went"] == sum(r["change"] == "went" for r in socks)

@@ -262,7 +262,8 @@ static void test_json_port(void **state)
 	/* the raw banner in core/jsontext's form: a CR LF is JSON's own \r\n */
 	assert_string_equal(s, "{\"addr\":\"127.0.0.1\",\"banner\":\"Sun Jul 12 16:44:57 2026\\r"
 			       "\\n\",\"host\":\"127.0.0.1\",\"port\":13,\"proto\":\"tcp\","
-			       "\"reason\":\"syn-ack\",\"service\":\"daytime\",\"state\":\"open\"}");
+			       "\"reason\":\"syn-ack\",\"service\":\"daytime\",\"state\":\"open\","
+			       "\"type\":\"port\"}");
 	free(s);
 	json_decref(o);
 	o = scan_report_port_json(&h, &h.tcp, 9, &svc, true);

@@ -258,14 +258,14 @@ static void test_json(void **state)
 	struct sockets_entry e = mk(IPPROTO_UDP, AF_INET6, "::1", 5353, "::", 0, 7, 99);
 	static const char *const keys[] = { "proto", "family", "state", "local_addr",
 					    "local_port", "peer_addr", "peer_port", "recv_q",
-					    "send_q", "pid", "process", "uid", "inode" };
+					    "send_q", "pid", "process", "uid", "inode", "type" };
 
 	e.recv_q = 768;
 	e.uid = 1000;
 	json_t *o = sockets_entry_json(&e);
 	assert_non_null(o);
-	assert_int_equal(json_object_size(o), 13);
-	for (size_t i = 0; i < 13; i++)
+	assert_int_equal(json_object_size(o), 14);
+	for (size_t i = 0; i < 14; i++)
 		assert_non_null(json_object_get(o, keys[i]));
 	assert_string_equal(json_string_value(json_object_get(o, "proto")), "udp");
 	assert_string_equal(json_string_value(json_object_get(o, "family")), "ipv6");
