@@ -24,6 +24,7 @@ const char chat_usage_text[] =
 	"  -6                  IPv6 only\n"
 	"      --name NAME     the name the peer sees (default: the login name, or\n"
 	"                      anonymous); 1-32 of A-Z a-z 0-9 . _ -\n"
+	"  -l                  listen (netcat's habit): the same as giving only PORT\n"
 	"  -w SECS             connect timeout (default 10)\n"
 	"      --no-fallback   if the connection fails, exit 1 instead of listening\n"
 	"      --json          JSON Lines on standard output instead of the display: one\n"
@@ -70,10 +71,13 @@ enum tool_args chat_parse_args(int argc, char **argv, struct chat_config *cfg,
 	memset(cfg, 0, sizeof(*cfg));
 	cfg->family = AF_UNSPEC;
 	cfg->connect_timeout_ms = CHAT_TCP_CONNECT_TIMEOUT_MS;
-	OPT_EACH(c, argc, argv, ":46w:h", chat_long_options) {
+	bool listen_flag = false;
+
+	OPT_EACH(c, argc, argv, ":46lw:h", chat_long_options) {
 		switch (c) {
 		case '4': cfg->family = AF_INET; break;
 		case '6': cfg->family = AF_INET6; break;
+		case 'l': listen_flag = true; break;
 		case 'w':
 			if (opt_parse_seconds(optarg, CHAT_TCP_CONNECT_TIMEOUT_MAX_SECS,
 					      &cfg->connect_timeout_ms, &why) < 0)
@@ -96,7 +100,10 @@ enum tool_args chat_parse_args(int argc, char **argv, struct chat_config *cfg,
 		cfg->port = argv[optind + 1];
 	}
 
-	if (rest == 0) {
+	if (listen_flag && rest == 2) {
+		snprintf(err, errlen,
+			 "-l listens: give only PORT (socklab chat -l PORT); HOST PORT connects");
+	} else if (rest == 0) {
 		snprintf(err, errlen, "missing PORT (listen) or HOST PORT (connect)");
 	} else if (rest > 2) {
 		snprintf(err, errlen, "unexpected argument '%s'", argv[optind + 2]);

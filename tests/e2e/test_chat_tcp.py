@@ -22,7 +22,7 @@ from ptyproc import PtyProc, check_sanitizers, pump_lines
 LINE_MAX = 4096
 OUTQ_MAX = 256 * 1024
 LISTEN_RE = re.compile(r"^listening on (\[[0-9a-f:.]+\]|[0-9.]+):(\d+)$")
-OPTIONS = ["-4", "-6", "--name", "-w", "--no-fallback", "--json", "-h", "--help", "--version"]
+OPTIONS = ["-4", "-6", "--name", "-l", "-w", "--no-fallback", "--json", "-h", "--help", "--version"]
 
 
 def free_port():
@@ -266,6 +266,7 @@ def test_listed_by_socklab_help():
     (["-w", "soon", "h", "5"], "-w soon: not a number"),
     (["-w", "1", "5"], "cannot use -w without HOST"),
     (["--no-fallback", "5"], "cannot use --no-fallback without HOST"),
+    (["-l", "h", "5"], "-l listens: give only PORT (socklab chat -l PORT); HOST PORT connects"),
     (["70000"], "PORT 70000: not a port (0-65535)"),
     (["h", "0"], "PORT 0: not a port to connect to (1-65535)"),
     (["", "5"], "HOST is empty"),
@@ -393,6 +394,14 @@ def test_listener_takes_one_peer(chat):
         PyPeer.connect(int(a.out[0].rsplit(":", 1)[1]))
     b.close_stdin()
     assert a.wait_exit() == 0 and b.wait_exit() == 0
+
+
+def test_dash_l_listens_as_netcat_users_type_it(chat):
+    a = chat("--name", "alice", "-4", "-l", "0")
+    port = a.wait_listening()
+    assert a.out[0] == "listening on 0.0.0.0:%d" % port
+    b = chat("--name", "bob", "127.0.0.1", str(port))
+    b.wait_out("connected to alice at 127.0.0.1:%d" % port)
 
 
 @pytest.mark.skipif(not have_ipv6(), reason="no IPv6 on this host")
