@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "core/color.h"
 #include "core/opt.h"
 #include "core/tool.h"
 #include "scan/topports.h"
@@ -33,6 +34,8 @@ const char scan_usage_text[] =
 	"  -b, -sV, --banners      grab what each open port sends first or in reply\n"
 	"  -v, --verbose           list every port, closed ones too\n"
 	"      --open              list only open (and open|filtered) ports\n"
+	"      --color[=WHEN]      colour the states: auto (a terminal, unless NO_COLOR\n"
+	"                          is set), always, never\n"
 	"  -sL                     list the targets (ranges expanded, --exclude applied)\n"
 	"                          and send nothing\n"
 	"  -iL FILE                read more targets from FILE (words, # comments; - : stdin)\n"
@@ -94,6 +97,7 @@ enum {
 	OPT_EXCLUDE_FILE,
 	OPT_SCAN_DELAY,
 	OPT_REASON,
+	OPT_COLOR,
 	OPT_FOREIGN, /* nmap's long options socklab answers: OPT_FOREIGN + index */
 };
 
@@ -111,6 +115,8 @@ static const struct option scan_long_options[] = {
 	OPT_FLAG("banners", 'b'),
 	OPT_FLAG("verbose", 'v'),
 	OPT_FLAG("json", OPT_JSON),
+	{ "color", optional_argument, NULL, OPT_COLOR },
+	{ "colour", optional_argument, NULL, OPT_COLOR },
 	OPT_VALUE("grepable", OPT_GREPABLE),
 	OPT_VALUE("retries", OPT_RETRIES),
 	OPT_VALUE("max-rtt-timeout", OPT_MAX_RTT),
@@ -273,6 +279,11 @@ enum tool_args scan_parse_args(int argc, char **argv, struct scan_config *cfg, c
 		case 'b': cfg->banners = true; break;
 		case 'v': cfg->verbose = true; break;
 		case OPT_JSON: cfg->json = true; break;
+		case OPT_COLOR:
+			if (color_parse(optarg, &cfg->color) < 0)
+				return tool_bad_value(err, errlen, "--color", optarg,
+						      "not auto, always or never");
+			break;
 		case 'o': rc = scan_opt_output(optarg, argc, argv, cfg, err, errlen); break;
 		case 's': rc = scan_opt_scantype(optarg, cfg, err, errlen); break;
 		case 'T': rc = scan_opt_timing(optarg, cfg, err, errlen); break;

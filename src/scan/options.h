@@ -6,6 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/color.h"
 #include "core/tool.h"
 #include "scan/limits.h"
 
@@ -18,6 +19,7 @@ struct scan_config {
 	bool banners;
 	bool verbose;
 	bool json;
+	enum color_mode color;     /* --color: the states of the table */
 	const char *grepable;      /* -oG FILE; "-": standard output */
 	int retries;               /* -1: the protocol's default */
 	uint64_t max_rtt_ms;

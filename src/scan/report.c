@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/color.h"
 #include "core/jsontext.h"
 #include "core/log.h"
 #include "scan/banner.h"
@@ -99,10 +100,25 @@ static void table_widths(struct scan_report *r, const struct scan_table *t,
 	}
 }
 
+/* A state, padded to its column, in its colour: open green, filtered and
+ * open|filtered yellow (something is in the way), closed dim. */
+static const char *state_cell(const struct scan_report *r, enum scan_state s, char *buf, size_t n)
+{
+	const char *sgr = s == SCAN_OPEN ? COLOR_GREEN
+			  : s == SCAN_CLOSED ? COLOR_DIM
+			  : s == SCAN_FILTERED || s == SCAN_OPEN_FILTERED ? COLOR_YELLOW : NULL;
+
+	if (r->color && sgr)
+		snprintf(buf, n, "%s%-13s%s", sgr, scan_state_name(s), COLOR_RESET);
+	else
+		snprintf(buf, n, "%-13s", scan_state_name(s));
+	return buf;
+}
+
 static void table_rows(struct scan_report *r, const struct scan_table *t,
 		       const bool hidden[SCAN_NSTATES], int svc_w)
 {
-	char port[16], ban[SCAN_BANNER_SHOW + 1];
+	char port[16], ban[SCAN_BANNER_SHOW + 1], st[48];
 
 	for (size_t i = 0; i < t->n; i++) {
 		if (!row_shown(t, i, hidden))
@@ -113,13 +129,13 @@ static void table_rows(struct scan_report *r, const struct scan_table *t,
 		if (r->banners && t->banner && t->banner[i])
 			scan_banner_escape(t->banner[i], t->banner_len[i], ban, sizeof(ban),
 					   SCAN_BANNER_SHOW);
+		state_cell(r, t->state[i], st, sizeof(st));
 		if (ban[0])
-			fprintf(r->out, "%-9s %-13s %-*.*s %-13s %s\n", port,
-				scan_state_name(t->state[i]), svc_w, svc_w, name ? name : "unknown",
-				scan_reason_name(t->reason[i]), ban);
+			fprintf(r->out, "%-9s %s %-*.*s %-13s %s\n", port, st, svc_w, svc_w,
+				name ? name : "unknown", scan_reason_name(t->reason[i]), ban);
 		else
-			fprintf(r->out, "%-9s %-13s %-*.*s %s\n", port, scan_state_name(t->state[i]),
-				svc_w, svc_w, name ? name : "unknown", scan_reason_name(t->reason[i]));
+			fprintf(r->out, "%-9s %s %-*.*s %s\n", port, st, svc_w, svc_w,
+				name ? name : "unknown", scan_reason_name(t->reason[i]));
 	}
 }
 

@@ -19,6 +19,7 @@ struct scan_report {
 	FILE *out;                   /* the table goes here; NULL: no table (-oG -) */
 	struct scan_services *svc;
 	bool verbose, banners, json;
+	bool color;                  /* SGR colours on the table's states */
 	bool open_only;              /* --open: only open and open|filtered rows */
 	bool noted;                  /* the open|filtered note is out */
 	bool noted_limit;            /* the rate-limited note is out */

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "core/clock.h"
+#include "core/color.h"
 #include "core/log.h"
 #include "core/proc.h"
 #include "core/sock.h"
@@ -324,10 +325,12 @@ static int scan_run(void *arg)
 	bool file_stdout = st->grep == stdout || st->xml == stdout || st->normal == stdout;
 	struct scan_report rep = { .out = file_stdout ? NULL : stdout, .svc = &st->svc,
 				   .verbose = cfg->verbose, .banners = cfg->banners,
-				   .json = cfg->json, .open_only = cfg->open_only };
+				   .json = cfg->json, .open_only = cfg->open_only,
+				   .color = color_use(cfg->color, STDOUT_FILENO) };
 	st->nrep = rep;
 	st->nrep.out = st->normal;
 	st->nrep.json = false;
+	st->nrep.color = false; /* -oN is nmap's plain text */
 	size_t total = 0, up = 0, listed = 0;
 	for (size_t i = 0; i < st->tl.n; i++) {
 		if (scan_stop_signal()) {
