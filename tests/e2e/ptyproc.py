@@ -6,6 +6,7 @@ echo-client, chat-client and chat use it (echo_util.PtyClient,
 chat_client_util.PtyChatClient, test_chat_tcp.PtyChat)."""
 import fcntl
 import os
+import pty
 import queue
 import select
 import struct
@@ -136,3 +137,32 @@ class PtyProc:
                 os.close(fd)
             except OSError:
                 pass
+
+
+def run_on_pty(argv, env, timeout):
+    """argv with its standard output on a terminal (stdin /dev/null, stderr
+    a pipe) until it exits; returns (exit status, what the terminal got).
+    For tools that decide on colour or width by isatty()."""
+    master, slave = pty.openpty()
+    p = subprocess.Popen(argv, stdout=slave, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL,
+                         env=env)
+    os.close(slave)
+    got = b""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        r, _, _ = select.select([master], [], [], 0.5)
+        if r:
+            try:
+                chunk = os.read(master, 65536)
+            except OSError:   # EIO: the tool closed its side
+                break
+            if not chunk:
+                break
+            got += chunk
+        elif p.poll() is not None:
+            break
+    os.close(master)
+    err = p.stderr.read().decode("utf-8", "replace")
+    rc = p.wait(timeout=timeout)
+    check_sanitizers(err.splitlines())
+    return rc, got.decode("utf-8", "replace")

@@ -4,15 +4,13 @@ use for), the ladder fitted to --width/$COLUMNS, and colour only where it
 is asked for or the output is a terminal (NO_COLOR honoured)."""
 import json
 import os
-import pty
 import re
-import select
 import subprocess
-import time
 
 import pytest
 
 from conftest import BIN, SANITIZER_MARKS
+from ptyproc import run_on_pty
 from test_trace import PY, TIMEOUT, Story, free_port, needs_root, one_line, prog, run_trace
 
 SGR = re.compile(r"\x1b\[[0-9;]*m")
@@ -143,42 +141,15 @@ def test_ladder_fits_the_width_and_wraps_under_the_lifelines():
     assert all(ROW.match(l) for l in out.splitlines()[out.splitlines().index("") + 2:])
 
 
-def run_on_pty(args, env):
-    """trace with its stdout on a terminal; returns (rc, what the terminal got)."""
-    master, slave = pty.openpty()
-    p = subprocess.Popen([BIN, "trace"] + args, stdout=slave, stderr=subprocess.PIPE,
-                         stdin=subprocess.DEVNULL, env=env)
-    os.close(slave)
-    got = b""
-    deadline = time.monotonic() + TIMEOUT
-    while time.monotonic() < deadline:
-        r, _, _ = select.select([master], [], [], 0.5)
-        if r:
-            try:
-                chunk = os.read(master, 65536)
-            except OSError:
-                break
-            if not chunk:
-                break
-            got += chunk
-        elif p.poll() is not None:
-            break
-    os.close(master)
-    err = p.stderr.read().decode("utf-8", "replace")
-    rc = p.wait(timeout=TIMEOUT)
-    assert not any(m in err for m in SANITIZER_MARKS), err
-    return rc, got.decode("utf-8", "replace")
-
-
 @needs_root
 def test_colour_on_a_terminal_unless_no_color_never_in_a_pipe():
     env = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "COLUMNS")}
     env["TERM"] = "xterm"
-    rc, tty = run_on_pty(seed002_args([]), env)
+    rc, tty = run_on_pty([BIN, "trace"] + seed002_args([]), env, TIMEOUT)
     assert rc == 0
     assert "\x1b[34m" in tty, "a SYN arrow is blue on a terminal, as in the SVG"
     assert "\x1b[1m" in tty, "state changes are bold"
-    rc, tty = run_on_pty(seed002_args([]), dict(env, NO_COLOR="1"))
+    rc, tty = run_on_pty([BIN, "trace"] + seed002_args([]), dict(env, NO_COLOR="1"), TIMEOUT)
     assert rc == 0 and "\x1b[" not in tty and "SYN_SENT" in tty
     # in a pipe: no colour unless asked for; asked for, NO_COLOR does not stop it
     rc, out, err = trace_seed002(env=env)
