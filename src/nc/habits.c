@@ -2,8 +2,6 @@
 #include "nc/habits.h"
 
 const struct opt_habit nc_habits[] = {
-	{ 'C', "no CRLF translation: nc copies bytes as they are; send CRLF lines with "
-	       "printf 'LINE\\r\\n' | socklab nc HOST PORT" },
 	{ 'd', "to send nothing, give no input: socklab nc HOST PORT </dev/null" },
 	{ 'U', "no Unix-domain sockets: socklab nc speaks TCP and UDP (socat UNIX-CONNECT:PATH "
 	       "does this)" },

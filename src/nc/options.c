@@ -32,6 +32,7 @@ const char nc_usage_text[] =
 	"  -w SECS            connect timeout, and idle timeout once connected (TCP, UDP)\n"
 	"  -q SECS            after standard input ends, quit SECS later (0: at once)\n"
 	"  -N                 shut down the write side at input EOF (the default; OpenBSD's flag)\n"
+	"  -C                 send standard input's line ends as CRLF (the RFC protocols')\n"
 	"      --no-shutdown  keep the write side open at input EOF\n"
 	"      --nodelay      set TCP_NODELAY: no Nagle (seed 002)\n"
 	"  -O, --sndbuf BYTES set SO_SNDBUF\n"
@@ -191,7 +192,7 @@ enum tool_args nc_parse_args(int argc, char **argv, struct nc_config *cfg, char 
 	uint64_t ms;
 	int c;
 
-	OPT_EACH(c, argc, argv, ":46ulkznvNs:p:w:q:O:I:M:h", nc_long_options) {
+	OPT_EACH(c, argc, argv, ":46ulkznvNCs:p:w:q:O:I:M:h", nc_long_options) {
 		switch (c) {
 		case '4': cfg->family = AF_INET; break;
 		case '6': cfg->family = AF_INET6; break;
@@ -202,6 +203,7 @@ enum tool_args nc_parse_args(int argc, char **argv, struct nc_config *cfg, char 
 		case 'n': cfg->numeric = true; break;
 		case 'v': cfg->verbose = true; break;
 		case 'N': break; /* the default already */
+		case 'C': cfg->crlf = true; break;
 		case 's': cfg->source = optarg; break;
 		case 'p': cfg->source_port = optarg; break;
 		case 'w':

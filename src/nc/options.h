@@ -23,6 +23,7 @@ struct nc_config {
 	bool reuseaddr;        /* --reuseaddr */
 	bool no_shutdown;      /* --no-shutdown */
 	bool nodelay;          /* --nodelay */
+	bool crlf;             /* -C: "\n" of standard input sent as "\r\n" */
 	const char *source;    /* -s ADDR */
 	const char *source_port; /* -p PORT, as typed */
 	const char *host;      /* connect: HOST; listen: optional ADDR */

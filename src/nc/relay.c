@@ -26,6 +26,7 @@
 #include "core/log.h"
 #include "core/sock.h"
 #include "core/proc.h"
+#include "nc/crlf.h"
 #include "nc/infile.h"
 #include "nc/report.h"
 
@@ -61,6 +62,7 @@ struct relay {
 	struct nc_infile file;
 	bool in_pollable;     /* else read(2) when epoll says so, or at once */
 	bool in_nowait;       /* a pipe: read with RWF_NOWAIT */
+	bool last_cr;         /* -C: the input read so far ended in "\r" */
 	bool fin_sent;        /* shutdown(SHUT_WR) done: a FIN is in the socket */
 	bool stopped;         /* ended before both directions were done */
 	struct nc_hc_state hc;
@@ -238,14 +240,17 @@ static void nc_relay_send_buffered(struct relay *r)
  * when it is empty for now. */
 static ssize_t nc_relay_read_input(struct relay *r)
 {
+	/* -C: half the buffer, so that every "\n" can become "\r\n" */
+	size_t cap = r->cfg->crlf ? RELAY_IN_BUF / 2 : RELAY_IN_BUF;
+
 	if (r->in_nowait) {
-		struct iovec v = { r->in_buf, RELAY_IN_BUF };
+		struct iovec v = { r->in_buf, cap };
 		ssize_t n = preadv2(STDIN_FILENO, &v, 1, -1, RWF_NOWAIT);
 		if (n >= 0 || errno != EOPNOTSUPP)
 			return n;
 		r->in_nowait = false; /* an older kernel: one read per wake-up */
 	}
-	return read(STDIN_FILENO, r->in_buf, RELAY_IN_BUF);
+	return read(STDIN_FILENO, r->in_buf, cap);
 }
 
 static void nc_relay_copy_in(struct relay *r)
@@ -260,7 +265,8 @@ static void nc_relay_copy_in(struct relay *r)
 			return;
 		}
 		r->in_off = 0;
-		r->in_len = (size_t)n;
+		r->in_len = r->cfg->crlf ? nc_crlf_expand(r->in_buf, (size_t)n, &r->last_cr)
+					 : (size_t)n;
 		nc_relay_touch(r);
 		nc_relay_send_buffered(r); /* at once: the socket has room more often than not */
 		if (!r->in_nowait)
@@ -388,7 +394,8 @@ static void nc_relay_input_kind(struct relay *r)
 		r->hc.in_eof = true; /* no standard input at all */
 		return;
 	}
-	r->in_file = nc_infile_open(&r->file, STDIN_FILENO) == 0;
+	/* -C changes the bytes: a file is read, not sent from its mapping */
+	r->in_file = !r->cfg->crlf && nc_infile_open(&r->file, STDIN_FILENO) == 0;
 	if (S_ISFIFO(st.st_mode)) {
 		/* a larger pipe: fewer wake-ups for the writer and for us */
 		fcntl(STDIN_FILENO, F_SETPIPE_SZ, RELAY_PIPE_SIZE); /* best effort */

@@ -16,8 +16,9 @@
 #include "core/addr.h"
 #include "core/dgram.h"
 #include "core/log.h"
-#include "core/sock.h"
 #include "core/proc.h"
+#include "core/sock.h"
+#include "nc/crlf.h"
 #include "nc/report.h"
 
 
@@ -35,6 +36,7 @@ struct urelay {
 	union addr_any peer;
 	socklen_t peer_len;
 	bool in_eof;
+	bool last_cr;            /* -C: the input so far ended in "\r" */
 	uint64_t wait_ms;
 	uint64_t reported;       /* datagrams already reported unanswered */
 	struct event *ev_in, *ev_net, *ev_wait, *ev_quit;
@@ -113,7 +115,8 @@ static const char *urelay_how(int err)
 static void urelay_on_input(evutil_socket_t fd, short what, void *arg)
 {
 	struct urelay *u = arg;
-	ssize_t n = read(STDIN_FILENO, u->buf, UDP_PAYLOAD_MAX);
+	/* -C: half a datagram's room, so that every "\n" can become "\r\n" */
+	ssize_t n = read(STDIN_FILENO, u->buf, u->cfg->crlf ? UDP_PAYLOAD_MAX / 2 : UDP_PAYLOAD_MAX);
 
 	if (n < 0 && (errno == EAGAIN || errno == EINTR))
 		return;
@@ -129,6 +132,8 @@ static void urelay_on_input(evutil_socket_t fd, short what, void *arg)
 		}
 		return;
 	}
+	if (u->cfg->crlf)
+		n = (ssize_t)nc_crlf_expand(u->buf, (size_t)n, &u->last_cr);
 	ssize_t w = u->connected ? send(u->net, u->buf, (size_t)n, 0)
 				 : sendto(u->net, u->buf, (size_t)n, 0, &u->peer.sa, u->peer_len);
 	if (w < 0) {

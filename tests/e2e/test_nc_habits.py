@@ -3,13 +3,13 @@ with socklab's way (or why there is none) in one line, exit 2, and nothing
 is sent anywhere."""
 import socket
 import subprocess
+import tempfile
 
 import pytest
 
 from conftest import BIN, WAIT
 
 ANSWERS = {
-    "-C": "printf 'LINE\\r\\n'",
     "-d": "</dev/null",
     "-U": "no Unix-domain sockets",
     "-x": "no proxy support",
@@ -49,3 +49,43 @@ def test_a_letter_no_netcat_has_is_still_unknown():
     p = subprocess.run([BIN, "nc", "-Q", "127.0.0.1", "9"], capture_output=True, timeout=WAIT)
     assert p.returncode == 2
     assert p.stderr.decode().splitlines()[0] == "socklab nc: unknown option -Q"
+
+
+def test_dash_c_sends_line_ends_as_crlf_tcp_and_udp():
+    """OpenBSD nc's -C: every LF of the input goes out as CRLF (an existing
+    CRLF stays as it is), over TCP from a file or a pipe, and over UDP."""
+    data = b"HELO lab\nMAIL FROM:<a@b>\r\n\nend"
+    want = b"HELO lab\r\nMAIL FROM:<a@b>\r\n\r\nend"
+    for how in ("pipe", "file"):
+        with socket.socket() as lst:
+            lst.bind(("127.0.0.1", 0))
+            lst.listen(1)
+            lst.settimeout(WAIT)
+            argv = [BIN, "nc", "-C", "127.0.0.1", str(lst.getsockname()[1])]
+            if how == "pipe":
+                p = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+                p.stdin.write(data)
+                p.stdin.close()
+            else:
+                f = tempfile.TemporaryFile()
+                f.write(data)
+                f.seek(0)
+                p = subprocess.Popen(argv, stdin=f, stdout=subprocess.PIPE)
+            c, _ = lst.accept()
+            c.settimeout(WAIT)
+            got = b""
+            while True:
+                d = c.recv(4096)
+                if not d:
+                    break
+                got += d
+            c.close()
+            assert p.wait(timeout=WAIT) == 0
+            assert got == want, (how, got)
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as u:
+        u.bind(("127.0.0.1", 0))
+        u.settimeout(WAIT)
+        p = subprocess.run([BIN, "nc", "-u", "-C", "-q", "0", "127.0.0.1",
+                            str(u.getsockname()[1])], input=b"ping\n", capture_output=True,
+                           timeout=WAIT)
+        assert u.recv(100) == b"ping\r\n"
