@@ -1,0 +1,170 @@
+#!/usr/bin/env python3
+"""socklab decode's lines against tcpdump's, packet by packet, over the
+captures in ../shared/pcaps (tcpdump's own test suite).
+
+Both run with -nn -# (numbered packets, so a packet's lines stay together)
+at the same verbosity. Which packets are *comparable* is decided from the
+packet's bytes (socklab decode --json, its parser, not its printer): the
+link layer is one socklab decodes (Ethernet, Linux cooked, raw IP, BSD
+loopback), the network layer is IPv4, IPv6 or ARP, and an IP packet carries
+TCP, UDP, ICMP or ICMPv6 (or is a later fragment, which has no transport
+header). Everything else (other link types, other ethertypes, GRE, OSPF,
+SCTP, ...) is not comparable and only counted.
+
+A comparable packet is
+- identical: socklab's text equals tcpdump's, byte for byte;
+- identical up to the transport: tcpdump goes on into an application
+  protocol socklab does not decode. For TCP, tcpdump's text starts with
+  socklab's whole line (which ends with the transport's "length N") and
+  goes on with a space, a colon or a new line. For UDP, tcpdump names the
+  application instead of "UDP, length N": the texts are equal up to and
+  including the ports (and -v's checksum note), and tcpdump's does not say
+  "UDP, length" there;
+- different: anything else.
+
+The share reported is (identical + identical up to the transport) /
+comparable. Run as a script to print it:
+    python3 tests/e2e/tcpdump_lines.py [-v|-vv] [--show N] [--bin PATH]
+"""
+import glob
+import json
+import os
+import re
+import subprocess
+import sys
+from concurrent.futures import ThreadPoolExecutor
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(os.path.dirname(HERE))
+PCAP_DIR = os.path.join(os.path.dirname(ROOT), "shared", "pcaps")
+NUMBERED = re.compile(r" *(\d+)  ")
+TRANSPORTS = ("tcp", "udp", "icmp4", "icmp6")
+
+
+def captures(pcap_dir=PCAP_DIR):
+    return [p for p in sorted(glob.glob(os.path.join(pcap_dir, "**", "*"), recursive=True))
+            if os.path.isfile(p) and p.endswith((".pcap", ".pcapng", ".cap"))]
+
+
+def split_numbered(text):
+    """Output of -# split per packet: {number: text without the number}."""
+    packets, n = {}, 0
+    for line in text.split("\n"):
+        m = NUMBERED.match(line)
+        if m and int(m.group(1)) == n + 1:
+            n += 1
+            packets[n] = line[m.end():]
+        elif n:
+            packets[n] += "\n" + line
+    if n:
+        packets[n] = packets[n].rstrip("\n")
+    return packets
+
+
+def _run(args):
+    p = subprocess.run(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=300,
+                       env=dict(os.environ, TZ="UTC"))
+    return p.stdout.decode("utf-8", "replace")
+
+
+def comparable(obj):
+    """From the packet's JSON: does socklab decode all its layers down to
+    the transport?"""
+    link = obj.get("link")
+    if not link or link.get("type") in (None, "unknown"):
+        return False
+    if "arp" in obj:
+        return True
+    ip = obj.get("ip") or obj.get("ip6")
+    if not ip:
+        return False
+    if ip.get("frag_offset"):
+        return True
+    return any(k in obj for k in TRANSPORTS)
+
+
+def judge(ours, theirs):
+    """'same', 'prefix' or 'diff' for one comparable packet's texts."""
+    if ours == theirs:
+        return "same"
+    if theirs.startswith(ours) and theirs[len(ours)] in " :\n":
+        return "prefix" if re.search(r"length \d+$", ours) else "diff"
+    m = re.search(r"UDP, length \d+$", ours)
+    if m:
+        cut = ours[:m.start()]
+        if cut.endswith(": ") or cut.endswith("] "):
+            if theirs.startswith(cut) and not theirs[len(cut):].startswith("UDP, length"):
+                return "prefix"
+    return "diff"
+
+
+def compare_file(path, binary, vflags):
+    v = ["-" + "v" * vflags] if vflags else []
+    theirs = split_numbered(_run(["tcpdump", "-nn", "-#"] + v + ["-r", path]))
+    ours = split_numbered(_run([binary, "decode", "-nn", "-#"] + v + [path]))
+    objs = []
+    for line in _run([binary, "decode", "--json", path]).splitlines():
+        try:
+            o = json.loads(line)
+        except ValueError:
+            continue
+        if "ts" in o:
+            objs.append(o)
+    res = {"file": os.path.basename(path), "packets": len(objs), "comparable": 0,
+           "same": 0, "prefix": 0, "diff": 0, "examples": []}
+    for i, obj in enumerate(objs, 1):
+        if i not in theirs or i not in ours or not comparable(obj):
+            continue
+        res["comparable"] += 1
+        verdict = judge(ours[i], theirs[i])
+        res[verdict] += 1
+        if verdict == "diff" and len(res["examples"]) < 3:
+            res["examples"].append((i, ours[i], theirs[i]))
+    return res
+
+
+def compare(binary, vflags=0, files=None, workers=None):
+    files = captures() if files is None else files
+    workers = workers or max(2, min(8, os.cpu_count() or 2))
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        results = list(pool.map(lambda p: compare_file(p, binary, vflags), files))
+    total = {k: sum(r[k] for r in results) for k in ("packets", "comparable", "same",
+                                                       "prefix", "diff")}
+    total["share"] = 100.0 * (total["same"] + total["prefix"]) / max(1, total["comparable"])
+    worst = sorted((r for r in results if r["diff"]), key=lambda r: -r["diff"])
+    return total, worst
+
+
+def summary(total, worst, vflags, top=10):
+    lines = ["tcpdump%s: %d packets, %d comparable: %d identical + %d identical up to the "
+             "transport = %.2f %%, %d differ" % (
+                 " -" + "v" * vflags if vflags else "", total["packets"], total["comparable"],
+                 total["same"], total["prefix"], total["share"], total["diff"])]
+    for r in worst[:top]:
+        lines.append("  %5d differ  %s" % (r["diff"], r["file"]))
+    return "\n".join(lines)
+
+
+def main(argv):
+    import argparse
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("-v", action="count", default=0, help="-v or -vv on both sides")
+    ap.add_argument("--bin", default=os.environ.get("SOCKLAB_BIN",
+                                                    os.path.join(ROOT, "build", "socklab")))
+    ap.add_argument("--show", type=int, default=0, help="print N differing packets")
+    ap.add_argument("--top", type=int, default=10, help="list the N files that differ most")
+    a = ap.parse_args(argv)
+    total, worst = compare(a.bin, a.v)
+    print(summary(total, worst, a.v, a.top))
+    shown = 0
+    for r in worst:
+        for i, ours, theirs in r["examples"]:
+            if shown >= a.show:
+                return 0
+            print("--- %s #%d\nsocklab: %s\ntcpdump: %s" % (r["file"], i, ours, theirs))
+            shown += 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
