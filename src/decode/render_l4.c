@@ -207,9 +207,9 @@ static void icmp4(struct outbuf *ob, const struct pkt *pkt, const struct pkt_net
 	OB_LIT_U32(ob, ", length ", ic->len);
 	if (ro->verbose && !ip->mf && !ip->frag_off && ic->cks == CKS_BAD) {
 		OB_LIT(ob, " (wrong icmp cksum ");
-		dec_ob_hexraw(ob, ic->cksum, 1);
+		dec_ob_printf(ob, "%x", (unsigned)ic->cksum);
 		OB_LIT(ob, " (->");
-		dec_ob_hexraw(ob, ic->cksum_calc, 1);
+		dec_ob_printf(ob, "%x", (unsigned)ic->cksum_calc);
 		OB_LIT(ob, ")!)");
 	}
 }
@@ -422,7 +422,7 @@ void dec_text_arp(struct outbuf *ob, const struct pkt *pkt, const struct render_
 	uint32_t length = pkt->len - pkt->link.hlen;
 
 	if (pkt->err.kind != PERR_NONE) {
-		OB_LIT(ob, "[|ARP]");
+		OB_LIT(ob, " [|arp]");
 		return;
 	}
 	if (!arp_ipv4(a) || a->hlen == 0 || ro->verbose) {
@@ -489,7 +489,11 @@ void dec_text_arp(struct outbuf *ob, const struct pkt *pkt, const struct render_
 		arp_paddr(ob, a, a->spa);
 		break;
 	default:
-		break;
+		/* tcpdump dumps what it cannot name; the line ends there */
+		ob_chr(ob, '\n');
+		dec_render_hex(ob, pkt);
+		ob->len--;
+		return;
 	}
 	OB_LIT_U32(ob, ", length ", length);
 	(void)be32;

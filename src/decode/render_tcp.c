@@ -47,12 +47,102 @@ static void tcp_tfo(struct outbuf *ob, const uint8_t *p, size_t n, bool exp)
 	}
 }
 
+static uint64_t be64(const uint8_t *p)
+{
+	uint64_t v = 0;
+	for (int i = 0; i < 8; i++)
+		v = v << 8 | p[i];
+	return v;
+}
+
+static uint32_t be32(const uint8_t *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+/* A number of 4 or 8 bytes (wide) at *p, moved past; false when short. */
+static bool mptcp_num(struct outbuf *ob, const uint8_t **p, size_t *n, bool wide)
+{
+	size_t w = wide ? 8 : 4;
+
+	if (*n < w)
+		return false;
+	dec_ob_u64(ob, wide ? be64(*p) : be32(*p));
+	*p += w;
+	*n -= w;
+	return true;
+}
+
+/* RFC 8684's option, in tcpdump's words (v: after kind and length). */
+static void tcp_mptcp(struct outbuf *ob, const uint8_t *v, size_t vlen, uint8_t len, uint16_t flags)
+{
+	static const char *const sub[] = { "capable", "join", "dss", "add-addr", "rem-addr",
+					   "prio", "fail", "fast-close", "unknown" };
+	if (vlen < 1)
+		return;
+	unsigned st = v[0] >> 4;
+	OB_LIT_U32(ob, " ", len);
+	ob_chr(ob, ' ');
+	ob_str(ob, sub[st > 8 ? 8 : st]);
+	switch (st) {
+	case 0:
+		OB_LIT_U32(ob, " v", v[0] & 0xf);
+		if (vlen >= 2 && (v[1] & 0x80))
+			OB_LIT(ob, " csum");
+		if (vlen >= 10) {
+			OB_LIT(ob, " {0x");
+			dec_ob_printf(ob, "%llx", (unsigned long long)be64(v + 2));
+			if (vlen >= 18)
+				dec_ob_printf(ob, ",0x%llx", (unsigned long long)be64(v + 10));
+			ob_chr(ob, '}');
+		}
+		return;
+	case 2: {
+		if (vlen < 2 || (flags & TCP_SYN))
+			return;
+		uint8_t f = v[1];
+		const uint8_t *p = v + 2;
+		size_t n = vlen - 2;
+		if (f & 0x10)
+			OB_LIT(ob, " fin");
+		if (f & 0x01) {
+			OB_LIT(ob, " ack ");
+			if (!mptcp_num(ob, &p, &n, f & 0x02))
+				return;
+		}
+		if (f & 0x04) {
+			OB_LIT(ob, " seq ");
+			if (!mptcp_num(ob, &p, &n, f & 0x08) || n < 6)
+				return;
+			OB_LIT_U32(ob, " subseq ", be32(p));
+			OB_LIT_U32(ob, " len ", (uint32_t)p[4] << 8 | p[5]);
+			if (n >= 8)
+				dec_ob_printf(ob, " csum 0x%x", (unsigned)(p[6] << 8 | p[7]));
+		}
+		return;
+	}
+	case 6:
+		if (vlen == 10)
+			dec_ob_printf(ob, " seq %llu", (unsigned long long)be64(v + 2));
+		return;
+	case 7:
+		if (vlen == 10)
+			dec_ob_printf(ob, " key 0x%llx", (unsigned long long)be64(v + 2));
+		return;
+	default:
+		return;
+	}
+}
+
 /* One option's value; returns the bytes it accounts for (tcpdump then
  * says [len N] when that is not the option's length). */
 static size_t tcp_opt_value(struct outbuf *ob, const struct tcp_opt *o, const uint8_t *v,
-			    size_t vlen, uint32_t sack_base)
+			    size_t vlen, uint32_t sack_base, uint16_t flags)
 {
 	switch (o->kind) {
+	case 30:
+		tcp_mptcp(ob, v, vlen, o->len, flags);
+		return vlen;
 	case 0:
 	case 1:
 		return 0;
@@ -88,7 +178,7 @@ static size_t tcp_opt_value(struct outbuf *ob, const struct tcp_opt *o, const ui
 			return vlen;
 		uint32_t uto = (uint32_t)v[0] << 8 | v[1];
 		OB_LIT(ob, " 0x");
-		dec_ob_hexraw(ob, uto, 1);
+		dec_ob_printf(ob, "%x", (unsigned)uto);
 		OB_LIT_U32(ob, " ", uto & 1 ? (uto >> 1) * 60 : uto >> 1);
 		return 2;
 	}
@@ -126,7 +216,7 @@ static void tcp_opts(struct outbuf *ob, const struct pkt *pkt, const struct tcp_
 			ob_chr(ob, ',');
 		if (n) ob_str(ob, n);
 		else OB_LIT_U32(ob, "unknown-", o->kind);
-		size_t used = tcp_opt_value(ob, o, v, vlen, sack_base);
+		size_t used = tcp_opt_value(ob, o, v, vlen, sack_base, t->flags);
 		if (o->kind > 1 && used + 2 != o->len)
 			OB_LIT_U32(ob, "[len ", o->len), ob_chr(ob, ']');
 	}

@@ -244,9 +244,9 @@ static void text_ip4_verbose(struct outbuf *ob, const struct ip_hdr *ip)
 	}
 	if (ip->cks == CKS_BAD) {
 		OB_LIT(ob, ", bad cksum ");
-		dec_ob_hexraw(ob, ip->cksum, 1);
+		dec_ob_printf(ob, "%x", (unsigned)ip->cksum);
 		OB_LIT(ob, " (->");
-		dec_ob_hexraw(ob, ip->cksum_calc, 1);
+		dec_ob_printf(ob, "%x", (unsigned)ip->cksum_calc);
 		OB_LIT(ob, ")!");
 	}
 	ob_chr(ob, ')');
@@ -313,6 +313,16 @@ static void text_ports_or_addrs(struct outbuf *ob, const struct pkt_net *net, bo
 	const struct ip_hdr *ip = &net->ip;
 	uint16_t sp = net->l4 == L4_TCP ? net->tcp.sport : net->udp.sport;
 	uint16_t dp = net->l4 == L4_TCP ? net->tcp.dport : net->udp.dport;
+
+	if (ip->version == 6 && ip->next_ext) {
+		/* the addresses came before the extension headers: ports only */
+		if (ports) {
+			ob_u32(ob, sp);
+			OB_LIT_U32(ob, " > ", dp);
+			OB_LIT(ob, ": ");
+		}
+		return;
+	}
 
 	dec_render_addr(ob, ip, ip->src);
 	if (ports) OB_LIT_U32(ob, ".", sp);

@@ -16,7 +16,8 @@ A comparable packet is
 - identical up to the transport: tcpdump goes on into an application
   protocol socklab does not decode. For TCP, tcpdump's text starts with
   socklab's whole line (which ends with the transport's "length N") and
-  goes on with a space, a colon or a new line. For UDP, tcpdump names the
+  goes on with anything but a digit (a space, a colon, a comma, a new line,
+  or, as tcpdump 4.99 prints LDP, the protocol's name glued to the number). For UDP, tcpdump names the
   application instead of "UDP, length N": the texts are equal up to and
   including the ports (and -v's checksum note), and tcpdump's does not say
   "UDP, length" there;
@@ -87,7 +88,7 @@ def judge(ours, theirs):
     """'same', 'prefix' or 'diff' for one comparable packet's texts."""
     if ours == theirs:
         return "same"
-    if theirs.startswith(ours) and theirs[len(ours)] in " :\n":
+    if theirs.startswith(ours) and not theirs[len(ours)].isdigit():
         return "prefix" if re.search(r"length \d+$", ours) else "diff"
     m = re.search(r"UDP, length \d+$", ours)
     if m:
@@ -161,7 +162,7 @@ def main(argv):
         for i, ours, theirs in r["examples"]:
             if shown >= a.show:
                 return 0
-            print("--- %s #%d\nsocklab: %s\ntcpdump: %s" % (r["file"], i, ours, theirs))
+            print("--- %s #%d\n  socklab: %s\n  tcpdump: %s" % (r["file"], i, ours, theirs))
             shown += 1
     return 0
 
