@@ -121,6 +121,50 @@ static void tcp_mptcp(struct outbuf *ob, const uint8_t *v, size_t vlen, uint8_t 
 		}
 		return;
 	}
+	case 3: {
+		/* RFC 6824 (v0) names the IP version in the low nibble; RFC
+		 * 8684 (v1) keeps an echo bit there and adds an HMAC. */
+		unsigned low = v[0] & 0xf;
+		bool v0 = low == 4 || low == 6, echo = !v0 && (low & 1);
+		size_t alen = v0 ? (low == 6 ? 16 : 4)
+				 : (vlen == 6 || vlen == 8 || vlen == 14 || vlen == 16) ? 4 : 16;
+		size_t base = 2 + alen, hmac = v0 || echo ? 0 : 8;
+		if (vlen != base + hmac && vlen != base + 2 + hmac)
+			return;
+		if (v0)
+			OB_LIT_U32(ob, " v0-ip", low);
+		else
+			OB_LIT(ob, echo ? " v1-echo" : " v1");
+		OB_LIT_U32(ob, " id ", v[1]);
+		ob_chr(ob, ' ');
+		if (alen == 4)
+			dec_ob_ip4(ob, v + 2);
+		else
+			dec_ob_ip6(ob, v + 2);
+		if (vlen == base + 2 + hmac)
+			OB_LIT_U32(ob, ":", (uint32_t)v[base] << 8 | v[base + 1]);
+		if (hmac)
+			dec_ob_printf(ob, " hmac 0x%llx", (unsigned long long)be64(v + vlen - 8));
+		return;
+	}
+	case 1:
+		if (vlen == 10 && (flags & TCP_SYN) && !(flags & TCP_ACK)) {
+			if (v[0] & 1)
+				OB_LIT(ob, " backup");
+			OB_LIT_U32(ob, " id ", v[1]);
+			dec_ob_printf(ob, " token 0x%x nonce 0x%x", (unsigned)be32(v + 2),
+				      (unsigned)be32(v + 6));
+		} else if (vlen == 14 && (flags & (TCP_SYN | TCP_ACK)) == (TCP_SYN | TCP_ACK)) {
+			if (v[0] & 1)
+				OB_LIT(ob, " backup");
+			OB_LIT_U32(ob, " id ", v[1]);
+			dec_ob_printf(ob, " hmac 0x%llx nonce 0x%x", (unsigned long long)be64(v + 2),
+				      (unsigned)be32(v + 10));
+		} else if (vlen == 22 && (flags & TCP_ACK)) {
+			OB_LIT(ob, " hmac 0x");
+			tcp_hex(ob, v + 2, 20);
+		}
+		return;
 	case 6:
 		if (vlen == 10)
 			dec_ob_printf(ob, " seq %llu", (unsigned long long)be64(v + 2));
@@ -270,7 +314,7 @@ void dec_text_tcp(struct outbuf *ob, const struct pkt *pkt, const struct pkt_net
 		dec_text_cksum(ob, t->cksum, t->cks, t->cksum_calc);
 	}
 	uint32_t len = t->payload_len;
-	if (len || (t->flags & (TCP_SYN | TCP_FIN | TCP_RST))) {
+	if (ro->verbose > 1 || len || (t->flags & (TCP_SYN | TCP_FIN | TCP_RST))) {
 		OB_LIT_U32(ob, ", seq ", r.seq);
 		if (len)
 			OB_LIT_U32(ob, ":", r.seq + len);
