@@ -313,7 +313,7 @@ static bool icmp6_message(struct outbuf *ob, const struct pkt *pkt, const struct
 		if (have < 24)
 			return false;
 		memcpy(v6.src, body + 8, 16);
-		OB_LIT(ob, ic->type == 135 ? ", who has " : ", tgt is ");
+		ob_str(ob, ic->type == 135 ? ", who has " : ", tgt is ");
 		dec_ob_ip6(ob, v6.src);
 		if (ic->type == 136 && ro->verbose) {
 			static const char *const fl[] = { "router", "solicited", "override" };

@@ -134,7 +134,7 @@ static void tcp_mptcp(struct outbuf *ob, const uint8_t *v, size_t vlen, uint8_t 
 		if (v0)
 			OB_LIT_U32(ob, " v0-ip", low);
 		else
-			OB_LIT(ob, echo ? " v1-echo" : " v1");
+			ob_str(ob, echo ? " v1-echo" : " v1");
 		OB_LIT_U32(ob, " id ", v[1]);
 		ob_chr(ob, ' ');
 		if (alen == 4)
@@ -276,13 +276,15 @@ void dec_text_tcp(struct outbuf *ob, const struct pkt *pkt, const struct pkt_net
 	const struct ip_hdr *ip = &net->ip;
 	uint32_t plen = ip->plen;
 
+	/* tcpdump reads the data offset first, then the rest */
+	uint32_t hlen = t->have >= 13 ? (uint32_t)(pkt->data[t->off + 12] >> 4) * 4 : 0;
 	if (t->have < 13) {
 		OB_LIT(ob, " [|tcp]");
 		return;
 	}
-	if (t->hlen < 20) {
-		OB_LIT_U32(ob, " tcp ", plen - t->hlen);
-		OB_LIT_U32(ob, " [bad hdr length ", t->hlen);
+	if (hlen < 20) {
+		OB_LIT_U32(ob, " tcp ", plen - hlen);
+		OB_LIT_U32(ob, " [bad hdr length ", hlen);
 		OB_LIT(ob, " - too short, < 20]");
 		return;
 	}
@@ -337,7 +339,7 @@ void dec_text_tcp(struct outbuf *ob, const struct pkt *pkt, const struct pkt_net
 	OB_LIT_U32(ob, ", length ", len);
 	if ((t->flags & TCP_RST) && ro->verbose && len) {
 		uint32_t avail = net->payload_caplen, n = len > 30 ? 30 : len;
-		OB_LIT(ob, avail >= len ? " [RST" : " [!RST");
+		ob_str(ob, avail >= len ? " [RST" : " [!RST");
 		if (len > 30)
 			ob_chr(ob, '+');
 		ob_chr(ob, ' ');

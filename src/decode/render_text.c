@@ -230,7 +230,9 @@ static void text_ip4_verbose(struct outbuf *ob, const struct ip_hdr *ip)
 	if (!any) OB_LIT(ob, "none");
 	OB_LIT(ob, "], proto ");
 	text_proto(ob, ip->proto);
-	OB_LIT_U32(ob, ", length ", ip->len_from == IPLEN_HEADER ? ip->len : 0);
+	OB_LIT_U32(ob, ", length ", ip->len);
+	if (ip->len_from == IPLEN_FRAME)
+		OB_LIT(ob, " [was 0, presumed TSO]"); /* tcpdump 4.99.3: "bad-len 0" */
 	if (ip->nopts) {
 		OB_LIT(ob, ", options (");
 		for (int i = 0; i < ip->nopts; i++) {
@@ -268,7 +270,13 @@ static void text_ip6_verbose(struct outbuf *ob, const struct ip_hdr *ip)
 	OB_LIT_U32(ob, "hlim ", ip->ttl);
 	OB_LIT(ob, ", next-header ");
 	text_proto(ob, ip->next6);
-	OB_LIT_U32(ob, " payload length: ", ip->len_from == IPLEN_HEADER ? ip->len - 40u : 0);
+	if (ip->len_from == IPLEN_HEADER) {
+		OB_LIT_U32(ob, " payload length: ", ip->len - 40u);
+	} else {
+		/* the field said 0: where the length came from */
+		OB_LIT_U32(ob, " payload length: 0 [real length ", ip->len);
+		ob_str(ob, ip->len_from == IPLEN_JUMBO ? ", jumbogram]" : ", presumed BIG TCP]");
+	}
 	OB_LIT(ob, ") ");
 }
 
@@ -350,7 +358,7 @@ static void text_transport(struct outbuf *ob, const struct pkt *pkt, const struc
 	case L4_UDP:
 		if (net->udp.have < 4) {
 			text_ports_or_addrs(ob, net, false);
-			OB_LIT(ob, "[|udp]");
+			OB_LIT(ob, " [|udp]");
 			return;
 		}
 		text_ports_or_addrs(ob, net, true);
@@ -580,7 +588,7 @@ void dec_render_text(struct outbuf *ob, const struct pkt *pkt, struct pkt_time t
 		case NET_IP4:
 		case NET_IP6:
 			if (net->ip.hlen == 0 && pkt->err.kind != PERR_NONE)
-				OB_LIT(ob, net->kind == NET_IP4 ? "IP [|ip]" : "IP6 [|ip6]");
+				ob_str(ob, net->kind == NET_IP4 ? "IP [|ip]" : "IP6 [|ip6]");
 			else
 				text_ip(ob, pkt, net, ro, false);
 			break;

@@ -25,7 +25,7 @@ A comparable packet is
 
 The share reported is (identical + identical up to the transport) /
 comparable. Run as a script to print it:
-    python3 tests/e2e/tcpdump_lines.py [-v|-vv] [--show N] [--bin PATH]
+    python3 tests/e2e/tcpdump_lines.py [--show N] [--bin PATH] [-- -v|-vv|-e|...]
 """
 import glob
 import json
@@ -62,9 +62,16 @@ def split_numbered(text):
     return packets
 
 
-def _run(args):
-    p = subprocess.run(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=300,
+# What a sanitizer build writes when it finds something.
+SANITIZER_MARKS = ("ERROR: AddressSanitizer", "runtime error:", "ERROR: LeakSanitizer")
+
+
+def _run(args, problems=None):
+    p = subprocess.run(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=600,
                        env=dict(os.environ, TZ="UTC"))
+    err = p.stderr.decode("utf-8", "replace")
+    if problems is not None and any(m in err for m in SANITIZER_MARKS):
+        problems.append("%s:\n%s" % (" ".join(args), err[-2000:]))
     return p.stdout.decode("utf-8", "replace")
 
 
@@ -99,12 +106,15 @@ def judge(ours, theirs):
     return "diff"
 
 
-def compare_file(path, binary, vflags):
-    v = ["-" + "v" * vflags] if vflags else []
-    theirs = split_numbered(_run(["tcpdump", "-nn", "-#"] + v + ["-r", path]))
-    ours = split_numbered(_run([binary, "decode", "-nn", "-#"] + v + [path]))
+def compare_file(path, binary, opts=()):
+    """One capture: tcpdump -nn -# OPTS -r PATH against socklab decode
+    -nn -# OPTS PATH (OPTS: tcpdump options both take, e.g. -v, -e, -tttt)."""
+    opts = list(opts)
+    problems = []
+    theirs = split_numbered(_run(["tcpdump", "-nn", "-#"] + opts + ["-r", path]))
+    ours = split_numbered(_run([binary, "decode", "-nn", "-#"] + opts + [path], problems))
     objs = []
-    for line in _run([binary, "decode", "--json", path]).splitlines():
+    for line in _run([binary, "decode", "--json", path], problems).splitlines():
         try:
             o = json.loads(line)
         except ValueError:
@@ -112,7 +122,7 @@ def compare_file(path, binary, vflags):
         if "ts" in o:
             objs.append(o)
     res = {"file": os.path.basename(path), "packets": len(objs), "comparable": 0,
-           "same": 0, "prefix": 0, "diff": 0, "examples": []}
+           "same": 0, "prefix": 0, "diff": 0, "examples": [], "problems": problems}
     for i, obj in enumerate(objs, 1):
         if i not in theirs or i not in ours or not comparable(obj):
             continue
@@ -124,22 +134,24 @@ def compare_file(path, binary, vflags):
     return res
 
 
-def compare(binary, vflags=0, files=None, workers=None):
+def compare(binary, opts=(), files=None, workers=None):
+    """Every file compared; (totals with the share in %, the files that
+    differ, most first, sanitizer reports)."""
     files = captures() if files is None else files
     workers = workers or max(2, min(8, os.cpu_count() or 2))
     with ThreadPoolExecutor(max_workers=workers) as pool:
-        results = list(pool.map(lambda p: compare_file(p, binary, vflags), files))
+        results = list(pool.map(lambda p: compare_file(p, binary, opts), files))
     total = {k: sum(r[k] for r in results) for k in ("packets", "comparable", "same",
                                                        "prefix", "diff")}
     total["share"] = 100.0 * (total["same"] + total["prefix"]) / max(1, total["comparable"])
     worst = sorted((r for r in results if r["diff"]), key=lambda r: -r["diff"])
-    return total, worst
+    return total, worst, [p for r in results for p in r["problems"]]
 
 
-def summary(total, worst, vflags, top=10):
-    lines = ["tcpdump%s: %d packets, %d comparable: %d identical + %d identical up to the "
+def summary(total, worst, opts=(), top=10):
+    lines = ["tcpdump -nn%s: %d packets, %d comparable: %d identical + %d identical up to the "
              "transport = %.2f %%, %d differ" % (
-                 " -" + "v" * vflags if vflags else "", total["packets"], total["comparable"],
+                 "".join(" " + o for o in opts), total["packets"], total["comparable"],
                  total["same"], total["prefix"], total["share"], total["diff"])]
     for r in worst[:top]:
         lines.append("  %5d differ  %s" % (r["diff"], r["file"]))
@@ -149,14 +161,17 @@ def summary(total, worst, vflags, top=10):
 def main(argv):
     import argparse
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("-v", action="count", default=0, help="-v or -vv on both sides")
+    ap.add_argument("opts", nargs="*", help="tcpdump options both sides get (-v, -vv, -e, "
+                    "-tttt, ...; put -- before them)")
     ap.add_argument("--bin", default=os.environ.get("SOCKLAB_BIN",
                                                     os.path.join(ROOT, "build", "socklab")))
     ap.add_argument("--show", type=int, default=0, help="print N differing packets")
     ap.add_argument("--top", type=int, default=10, help="list the N files that differ most")
     a = ap.parse_args(argv)
-    total, worst = compare(a.bin, a.v)
-    print(summary(total, worst, a.v, a.top))
+    total, worst, problems = compare(a.bin, a.opts)
+    print(summary(total, worst, a.opts, a.top))
+    for p in problems:
+        print("SANITIZER: " + p)
     shown = 0
     for r in worst:
         for i, ours, theirs in r["examples"]:
