@@ -428,7 +428,8 @@ void dec_text_arp(struct outbuf *ob, const struct pkt *pkt, const struct render_
 	if (!arp_ipv4(a) || a->hlen == 0 || ro->verbose) {
 		const char *h = pkt_vname_find(arp_hrd, N(arp_hrd), a->htype);
 		const char *p = a->ptype == 0x0800 ? "IPv4" : pkt_name_ethertype(a->ptype);
-		OB_LIT(ob, "ARP, ");
+		if (!ro->link)
+			OB_LIT(ob, "ARP, ");
 		if (h) ob_str(ob, h);
 		else OB_LIT_U32(ob, "Unknown Hardware (", a->htype), ob_chr(ob, ')');
 		OB_LIT_U32(ob, " (len ", a->hlen);
@@ -447,8 +448,8 @@ void dec_text_arp(struct outbuf *ob, const struct pkt *pkt, const struct render_
 			return;
 		}
 		OB_LIT(ob, ", ");
-	} else {
-		OB_LIT(ob, "ARP, ");
+	} else if (!ro->link) {
+		OB_LIT(ob, "ARP, "); /* -e said ethertype ARP already */
 	}
 	const char *op = pkt_vname_find(arp_ops, N(arp_ops), a->op);
 	if (op) ob_str(ob, op);

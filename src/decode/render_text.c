@@ -38,13 +38,10 @@ static void text_2d(struct outbuf *ob, int v)
 	ob_chr(ob, (char)('0' + v % 10));
 }
 
-/* HH:MM:SS.uuuuuu from seconds of day (hours may pass 24 in a delta). */
+/* HH:MM:SS.uuuuuu from seconds of day. */
 static void text_hms(struct outbuf *ob, int64_t sod, uint32_t us)
 {
-	if (sod / 3600 > 99)
-		dec_ob_u64(ob, (uint64_t)(sod / 3600));
-	else
-		text_2d(ob, (int)(sod / 3600));
+	text_2d(ob, (int)(sod / 3600 % 24)); /* tcpdump: a delta's days are dropped */
 	ob_chr(ob, ':');
 	text_2d(ob, (int)(sod / 60 % 60));
 	ob_chr(ob, ':');
@@ -79,11 +76,9 @@ static void text_delta(struct outbuf *ob, struct pkt_time from, struct pkt_time 
 {
 	int64_t us = (to.sec - from.sec) * 1000000 + (int64_t)to.usec - (int64_t)from.usec;
 
-	ob_chr(ob, ' ');
-	if (us < 0) {
-		ob_chr(ob, '-');
+	ob_chr(ob, us < 0 ? '-' : ' '); /* a file out of order: the sign takes the space */
+	if (us < 0)
 		us = -us;
-	}
 	text_hms(ob, us / 1000000, (uint32_t)(us % 1000000));
 }
 
@@ -486,15 +481,21 @@ static void text_link(struct outbuf *ob, const struct pkt *pkt)
 	case LINK_SLL:
 	case LINK_SLL2: {
 		const char *pt = pkt_name_sll_pkttype(l->sll_pkttype);
-		ob_str(ob, pt ? pt : "?");
-		ob_chr(ob, ' ');
-		dec_ob_mac(ob, l->src, l->addrlen);
-		OB_LIT(ob, " ");
+		dec_ob_printf(ob, "%3s ", pt ? pt : "?");
+		if (l->addrlen) {
+			dec_ob_mac(ob, l->src, l->addrlen);
+			ob_chr(ob, ' ');
+		}
 		text_ethertype(ob, l->ethertype);
 		OB_LIT_U32(ob, ", length ", pkt->len);
 		OB_LIT(ob, ": ");
 		return;
 	}
+	case LINK_RAW:
+	case LINK_IPV4:
+	case LINK_IPV6:
+		OB_LIT(ob, "ip: ");
+		return;
 	default:
 		return;
 	}
