@@ -256,12 +256,15 @@ def test_cut_short_headers_in_the_captures_match_tcpdump():
 ASAN = os.environ.get("SOCKLAB_VARIANT") == "asan"
 # The share (%) of comparable packets whose text is tcpdump 4.99.3's (see
 # tcpdump_lines.py for what is comparable and what counts), just under what
-# is reached over all 830 captures: 99.25 (default), 99.08 (-v), 99.06 (-vv).
-# The ASan build compares every 4th capture (the same code, 4x slower).
-LINE_FLOORS = {(): 99.2, ("-v",): 99.0, ("-vv",): 99.0}
-# Options on every 5th capture (every 20th under ASan).
-OPTION_FLOORS = {("-e",): 99.0, ("-q",): 99.3, ("-tttt",): 99.0, ("-S",): 99.0,
-                 ("-ttt",): 98.5, ("-A",): 96.0, ("-e", "-v"): 98.8}
+# is reached over all 830 captures: 99.30 (default), 99.16 (-v), 99.14 (-vv).
+# The ASan build compares every 4th capture (the same code, several times
+# slower) against floors half a point lower.
+LINE_FLOORS = {(): 99.25, ("-v",): 99.1, ("-vv",): 99.1}
+# Options on every 5th capture (every 20th under ASan, a point lower),
+# reached: -e 99.30, -q 99.70, -tttt 99.50, -S 99.50, -ttt 99.50, -A 98.40,
+# -e -v 99.20.
+OPTION_FLOORS = {("-e",): 99.2, ("-q",): 99.6, ("-tttt",): 99.4, ("-S",): 99.4,
+                 ("-ttt",): 99.4, ("-A",): 98.3, ("-e", "-v"): 99.1}
 
 
 def _check_share(opts, files, floor, least):
