@@ -87,7 +87,7 @@ static int decode_run(void *cfg)
 
 const struct tool dec_decode_tool = {
 	TOOL_FIELDS("decode",
-		    "packet decoder for pcap/pcapng files: tcpdump-style lines, --json, --explain, --flows",
+		    "packet decoder for pcap/pcapng files: tcpdump's line and options, --json, --explain, --flows",
 		    dec_decode_usage_text, struct dec_opts, dec_parse_decode, decode_run),
 	/* A closed pipe downstream (decode | head) ends it quietly. */
 	.flags = TOOL_KEEP_SIGPIPE,
