@@ -378,6 +378,12 @@ static void text_transport(struct outbuf *ob, const struct pkt *pkt, const struc
 	}
 }
 
+static void text_ip6_missing(struct outbuf *ob, const struct pkt *pkt, const struct ip_hdr *ip)
+{
+	OB_LIT_U32(ob, "truncated-ip6 - ", ip->len - (pkt->len - ip->off));
+	OB_LIT(ob, " bytes missing!");
+}
+
 /* "IP ...", or with -v "IP (...)\n    ...", and IPv6's one line. */
 static void text_ip(struct outbuf *ob, const struct pkt *pkt, const struct pkt_net *net,
 		    const struct render_opts *ro, bool quoted)
@@ -400,6 +406,11 @@ static void text_ip(struct outbuf *ob, const struct pkt *pkt, const struct pkt_n
 	}
 	if (!ro->link || quoted)
 		OB_LIT(ob, "IP6 ");
+	/* tcpdump's note, glued to what follows: before the addresses, or
+	 * after the extension headers it read first */
+	bool missing = !quoted && ip->len_from == IPLEN_HEADER && ip->len > pkt->len - ip->off;
+	if (missing && !ip->next_ext)
+		text_ip6_missing(ob, pkt, ip);
 	if (ro->verbose)
 		text_ip6_verbose(ob, ip);
 	/* TCP and UDP print the addresses with their ports; everything
@@ -412,6 +423,8 @@ static void text_ip(struct outbuf *ob, const struct pkt *pkt, const struct pkt_n
 		OB_LIT(ob, ": ");
 	}
 	text_ip6_ext(ob, pkt, ip, ro);
+	if (missing && ip->next_ext)
+		text_ip6_missing(ob, pkt, ip);
 	if (ip->later_fragment || net->l4 == L4_OTHER || net->l4 == L4_NONE) {
 		if (!ip->later_fragment) {
 			OB_LIT_U32(ob, "ip-proto-", ip->proto);
