@@ -1,6 +1,7 @@
 /* The parts of tcpdump's line, shared by the text printer's files:
  * render_text.c (time, link, IP, the line's frame) calls down into
- * render_tcp.c and render_l4.c (transports and ARP), never back. */
+ * render_tcp.c and render_l4.c (transports and ARP), never back; all three
+ * use render_words.c (addresses, checksum verdicts, protocol names). */
 #ifndef SOCKLAB_DECODE_RENDER_TEXT_H
 #define SOCKLAB_DECODE_RENDER_TEXT_H
 
