@@ -90,7 +90,7 @@ static const struct {
 	const char *says;
 } dec_foreign[] = {
 	{ 'x', "-x: socklab's dump has the ASCII column too: use -X" },
-	{ 'K', "-K: checksums are verified only with -v or --verdicts; leave out -v" },
+	{ 'K', "-K: socklab judges checksums only when asked (-v, --verdicts): leave -K out" },
 	{ 'p', "-p: socklab capture does not set promiscuous mode; leave -p out" },
 	{ 'I', "-I: monitor mode is not supported; capture on the interface as it is (-i IFACE)" },
 	{ 'B', "-B: the kernel buffer is sized by socklab; leave -B out" },
