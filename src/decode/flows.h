@@ -1,4 +1,4 @@
-/* Per-connection state across packets: relative sequence numbers (-r), the
+/* Per-connection state across packets: relative sequence numbers for JSON (unless -S), the
  * window scale negotiated in the handshake, and the --flows summary
  * (handshake, teardown, bytes, retransmissions, duplicate ACKs, zero
  * windows, out-of-order segments, options). The table is bounded by

@@ -26,7 +26,7 @@ void dec_render_hex(struct outbuf *ob, const struct pkt *pkt)
 		}
 		ob_chr(ob, ' ');
 		for (size_t i = 0; i < n; i++)
-			ob_chr(ob, b[i] >= 0x20 && b[i] < 0x7f ? (char)b[i] : '.');
+			ob_chr(ob, b[i] > 0x20 && b[i] < 0x7f ? (char)b[i] : '.'); /* tcpdump: graphic only */
 		ob_chr(ob, '\n');
 	}
 }

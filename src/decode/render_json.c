@@ -188,7 +188,7 @@ static void j_tcp(struct outbuf *ob, const struct tcp_hdr *t, const struct flow_
 	OB_LIT_U32(ob, ",\"dport\":", t->dport);
 	OB_LIT_U32(ob, ",\"seq\":", t->seq);
 	OB_LIT_U32(ob, ",\"ack\":", t->ack);
-	if (ro->relative && an && an->valid) {
+	if (!ro->absolute && an && an->valid) {
 		OB_LIT_U32(ob, ",\"rel_seq\":", an->rel_seq);
 		if (an->rel_ack_valid) {
 			OB_LIT_U32(ob, ",\"rel_ack\":", an->rel_ack);

@@ -10,17 +10,25 @@
 #include "core/opt.h"
 #include "core/tool.h"
 
-enum { OPT_JSON = 256, OPT_EXPLAIN, OPT_FLOWS, OPT_UTC };
+enum { OPT_JSON = 256, OPT_EXPLAIN, OPT_FLOWS, OPT_UTC, OPT_VERDICTS, OPT_RELATIVE };
 
 static const struct option longopts[] = {
 	OPT_FLAG("json", OPT_JSON),
 	OPT_FLAG("explain", OPT_EXPLAIN),
 	OPT_FLAG("flows", OPT_FLOWS),
+	OPT_FLAG("verdicts", OPT_VERDICTS),
 	OPT_FLAG("hex", 'X'),
-	OPT_FLAG("relative", 'r'),
+	OPT_FLAG("ascii", 'A'),
+	OPT_FLAG("verbose", 'v'),
+	OPT_FLAG("quick", 'q'),
+	OPT_FLAG("absolute", 'S'),
+	OPT_FLAG("relative", OPT_RELATIVE),
+	OPT_FLAG("numeric", 'n'),
+	OPT_FLAG("number", '#'),
 	OPT_FLAG("link", 'e'),
 	OPT_VALUE("count", 'c'),
 	OPT_FLAG("utc", OPT_UTC),
+	OPT_VALUE("read", 'r'),
 	OPT_VALUE("interface", 'i'),
 	OPT_VALUE("write", 'w'),
 	OPT_FLAG("list-interfaces", 'D'),
@@ -29,13 +37,25 @@ static const struct option longopts[] = {
 };
 
 #define DEC_USAGE_OUTPUT                                                                          \
-	"  -X, --hex               add a hex and ASCII dump of each packet\n"                    \
-	"  -r, --relative          TCP sequence numbers relative to each connection's start\n"   \
+	"Output (tcpdump's line by default, as tcpdump -nn prints it):\n"                         \
+	"  -v, --verbose           more detail, as tcpdump -v; -vv as tcpdump -vv (-vvv = -vv)\n" \
+	"  -q, --quick             less protocol detail, as tcpdump -q\n"                          \
 	"  -e, --link              print the link-layer header too\n"                             \
+	"  -S, --absolute          absolute TCP sequence numbers (default: relative to the\n"     \
+	"                          conversation, as tcpdump)\n"                                    \
+	"  -t                      no time; -tt seconds since 1970; -ttt time since the previous\n" \
+	"                          packet; -tttt date and time; -ttttt time since the first\n"     \
+	"  -#, --number            number the packets\n"                                          \
+	"  -A, --ascii             the packet in ASCII after its line\n"                          \
+	"  -X, --hex               add a hex and ASCII dump of each packet\n"                    \
+	"  -n, --numeric           accepted for tcpdump's habit (-n, -nn): socklab never resolves\n" \
+	"  -l                      accepted: lines are written as packets come (capture)\n"    \
+	"      --verdicts          every checksum judged and notes on broken headers\n"          \
 	"      --json              one JSON object per packet (JSON Lines)\n"                     \
 	"      --explain           every header byte by byte, as an interpretation table\n"      \
 	"      --flows             a summary per TCP connection and UDP flow at the end\n"       \
 	"      --utc               times in UTC (default: local time)\n"                          \
+	"      --relative          relative sequence numbers: the default (kept for old scripts)\n" \
 	"  -h, --help              this help\n"                                                   \
 	"      --version           print the version\n"
 
@@ -51,12 +71,65 @@ const char dec_capture_usage_text[] =
 	"  -D, --list-interfaces   list the interfaces libpcap can capture on\n" DEC_USAGE_OUTPUT;
 
 const char dec_decode_usage_text[] =
-	"Usage: socklab decode [-X] [-r] [-e] [-c N] [--json|--explain] [--flows] FILE [FILTER...]\n"
+	"Usage: socklab decode [options] FILE [FILTER...]\n"
+	"       socklab decode [options] -r FILE [FILTER...]\n"
 	"\n"
-	"Decodes a pcap or pcapng file: Ethernet (VLAN), Linux cooked v1/v2, raw IP,\n"
-	"BSD loopback; IPv4, IPv6, ARP; TCP, UDP, ICMP, ICMPv6. FILTER is a BPF\n"
-	"expression as in tcpdump.\n"
+	"Decodes a pcap or pcapng file (- for stdin) and prints tcpdump's line for each\n"
+	"packet: Ethernet (VLAN), Linux cooked v1/v2, raw IP, BSD loopback; IPv4, IPv6,\n"
+	"ARP; TCP, UDP, ICMP, ICMPv6. FILTER is a BPF expression as in tcpdump. Options\n"
+	"may come before or after FILE, as tcpdump takes them.\n"
+	"  -r, --read FILE         the capture file to read\n"
+	"  -w, --write FILE        write the packets that pass FILTER (and -c) to a pcap\n"
+	"                          file instead of printing (- for stdout)\n"
 	"  -c, --count N           stop after N packets\n" DEC_USAGE_OUTPUT;
+
+/* tcpdump's options socklab does not take, each with socklab's nearest
+ * spelling. The letters are in the getopt string so they reach here. */
+static const struct {
+	char letter;
+	const char *says;
+} dec_foreign[] = {
+	{ 'x', "-x: socklab's dump has the ASCII column too: use -X" },
+	{ 'K', "-K: socklab judges checksums only when asked (-v, --verdicts): leave -K out" },
+	{ 'p', "-p: socklab capture does not set promiscuous mode; leave -p out" },
+	{ 'I', "-I: monitor mode is not supported; capture on the interface as it is (-i IFACE)" },
+	{ 'B', "-B: the kernel buffer is sized by socklab; leave -B out" },
+	{ 'C', "-C: no file rotation; write one file with -w FILE" },
+	{ 'G', "-G: no file rotation; write one file with -w FILE" },
+	{ 'W', "-W: no file rotation; write one file with -w FILE" },
+	{ 'F', "-F: give the filter as words after the options (socklab decode FILE port 53)" },
+	{ 'y', "-y: socklab reads the link type from the file or interface" },
+	{ 'L', "-L: the link type is chosen by libpcap; list interfaces with socklab capture -D" },
+	{ 'E', "-E: ESP is not decrypted" },
+	{ 'M', "-M: TCP-MD5 signatures are not verified" },
+	{ 'T', "-T: socklab decodes by port and header only; use --json for the fields" },
+	{ 'V', "-V: give one file with -r FILE" },
+	{ 'z', "-z: no post-rotate command (no rotation either)" },
+	{ 'Z', "-Z: socklab does not drop privileges itself; run it as the user you want" },
+	{ 'j', "-j: socklab uses the host's time stamps" },
+	{ 'J', "-J: socklab uses the host's time stamps" },
+	{ 'Q', "-Q: filter on direction with the words 'inbound' or 'outbound' (socklab capture -i any)" },
+	{ 'U', "-U: capture -w flushes the file at the end; use -c N to bound it" },
+	{ 'b', "-b: BGP AS numbers are not decoded" },
+	{ 'd', "-d: the compiled filter is not printed; tcpdump -d FILTER shows it" },
+	{ 'O', "-O: the filter optimiser is always on" },
+	{ 'P', "-P: socklab capture writes pcap; convert with editcap if you need pcapng" },
+	{ 'u', "-u: NFS handles are not decoded" },
+	{ 'H', "-H: 802.11s headers are not decoded" },
+	{ 'N', "-N: socklab never resolves names, so there is nothing to shorten" },
+	{ 'g', "-g: socklab prints -v's IP header on a line of its own, as tcpdump -v" },
+	{ 'Y', "-Y: not supported" },
+};
+
+static enum tool_args dec_foreign_flag(int c, char *err, size_t errlen)
+{
+	for (size_t i = 0; i < sizeof(dec_foreign) / sizeof(dec_foreign[0]); i++)
+		if (dec_foreign[i].letter == c) {
+			snprintf(err, errlen, "%s", dec_foreign[i].says);
+			return TOOL_ARGS_USAGE;
+		}
+	return TOOL_ARGS_OK;
+}
 
 /* A bad number: the one shape, with what the option wants. */
 static enum tool_args dec_bad_number(char *err, size_t errlen, const char *opt, const char *value,
@@ -112,20 +185,23 @@ static enum tool_args dec_check(const struct dec_opts *o, char *err, size_t errl
 		snprintf(err, errlen, "no interface given: use -i IFACE (socklab capture -D lists them)");
 	else if (capture && o->list && (o->iface || o->write))
 		snprintf(err, errlen, "cannot use -D with -i or -w");
-	else if (capture && o->write && (o->json || o->explain || o->hex || o->flows))
+	else if (o->write && (o->json || o->explain || o->hex || o->flows || o->ro.ascii))
 		snprintf(err, errlen,
-			 "cannot use -w with output options (--json, --explain, -X, --flows)");
+			 "cannot use -w with output options (--json, --explain, -X, -A, --flows)");
 	else
 		return TOOL_ARGS_OK;
 	return TOOL_ARGS_USAGE;
 }
 
+/* The letters tcpdump takes with a value, among the foreign ones. */
+#define DEC_FOREIGN_SHORT "xKpIB:C:G:W:F:y:LE:M:T:V:z:Z:j:JQ:Ubd:OPuH:NgY"
+
 static enum tool_args dec_parse_args(int argc, char **argv, bool capture, struct dec_opts *o,
 				     char *err, size_t errlen)
 {
-	const char *shortopts = capture ? "+hXrec:i:w:Ds:" : "+hXrec:";
+	const char *shortopts = "hXAvqSnlt#ec:r:i:w:Ds:" DEC_FOREIGN_SHORT;
 	enum tool_args rc;
-	int c;
+	int c, t = 0;
 
 	memset(o, 0, sizeof(*o));
 	o->capture = capture;
@@ -140,8 +216,17 @@ static enum tool_args dec_parse_args(int argc, char **argv, bool capture, struct
 		case OPT_EXPLAIN: o->explain = true; break;
 		case OPT_FLOWS: o->flows = true; break;
 		case OPT_UTC: o->ro.utc = true; break;
+		case OPT_VERDICTS: o->ro.verdicts = true; break;
+		case OPT_RELATIVE: o->ro.absolute = false; break;
 		case 'X': o->hex = true; break;
-		case 'r': o->ro.relative = true; break;
+		case 'A': o->ro.ascii = true; break;
+		case 'v': o->ro.verbose++; break;
+		case 'q': o->ro.quick = true; break;
+		case 'S': o->ro.absolute = true; break;
+		case 'n': break; /* socklab never resolves */
+		case 'l': break; /* capture writes each line as it comes; decode needs none */
+		case '#': o->ro.number = true; break;
+		case 't': t++; break;
 		case 'e': o->ro.link = true; break;
 		case 'c':
 			if (opt_parse_u64(optarg, 1, UINT64_MAX, &v, &why) < 0)
@@ -149,14 +234,23 @@ static enum tool_args dec_parse_args(int argc, char **argv, bool capture, struct
 						     "a count of packets, 1 or more");
 			o->count = v;
 			break;
-		case 'i':
+		case 'r':
+			if (capture) {
+				snprintf(err, errlen, "-r: capture reads an interface; to read a file "
+					 "use socklab decode -r FILE");
+				return TOOL_ARGS_USAGE;
+			}
+			o->file = optarg;
+			break;
 		case 'w':
+			o->write = optarg;
+			break;
+		case 'i':
 		case 'D':
 		case 's':
 			if (!capture)
 				return dec_capture_only(c, err, errlen);
 			if (c == 'i') o->iface = optarg;
-			else if (c == 'w') o->write = optarg;
 			else if (c == 'D') o->list = true;
 			else {
 				if (opt_parse_u64(optarg, 64, 262144, &v, &why) < 0)
@@ -166,13 +260,17 @@ static enum tool_args dec_parse_args(int argc, char **argv, bool capture, struct
 			}
 			break;
 		default:
+			if (c != '?' && c != ':' && (rc = dec_foreign_flag(c, err, errlen)) != TOOL_ARGS_OK)
+				return rc;
 			opt_getopt_error(c, argv, optind, optopt, longopts, err, errlen);
 			return TOOL_ARGS_USAGE;
 		}
 	}
-	if (!capture) {
+	o->ro.tmode = t > 5 ? TMODE_SINCE : (enum dec_tmode)t;
+	if (!capture && !o->file) {
 		if (optind >= argc) {
-			snprintf(err, errlen, "no capture file given (socklab decode FILE [FILTER...])");
+			snprintf(err, errlen, "no capture file given (socklab decode FILE [FILTER...] "
+				 "or -r FILE)");
 			return TOOL_ARGS_USAGE;
 		}
 		o->file = argv[optind++];
@@ -250,10 +348,14 @@ int dec_session_init(struct dec_session *s, const struct dec_opts *o, pcap_t *p)
 	if (dec_ob_init(&s->ob, stdout) < 0)
 		goto nomem;
 	s->flows = dec_flows_new();
-	if (!s->flows) {
+	s->text = dec_text_state_new();
+	if (!s->flows || !s->text) {
+		dec_flows_free(s->flows);
+		dec_text_state_free(s->text);
 		dec_ob_free(&s->ob);
 		goto nomem;
 	}
+	s->ro.st = s->text;
 	if (s->lt == LINK_UNKNOWN)
 		dec_link_not_decoded(s);
 	return 0;
@@ -299,5 +401,6 @@ int dec_session_finish(struct dec_session *s)
 	int rc = dec_ob_flush(&s->ob);
 	dec_ob_free(&s->ob);
 	dec_flows_free(s->flows);
+	dec_text_state_free(s->text);
 	return rc;
 }

@@ -22,7 +22,7 @@ struct dec_opts {
 	uint64_t count;            /* 0: no limit */
 	const char *file;          /* decode: the capture file */
 	const char *iface;         /* capture -i */
-	const char *write;         /* capture -w */
+	const char *write;         /* -w: packets to this pcap file instead of lines */
 	bool list;                 /* capture -D */
 	uint32_t snaplen;
 	char filter[DEC_FILTER_MAX];
@@ -40,6 +40,7 @@ struct dec_session {
 	struct render_opts ro;     /* o->ro and the capture's link type */
 	struct outbuf ob;
 	struct flow_table *flows;
+	struct dec_text_state *text;
 	enum link_type lt;
 	int dlt;
 	uint64_t packets;

@@ -75,13 +75,18 @@ def test_explain_seed002_syn(tmp_path):
 def test_text_and_json_of_seed002_syn(tmp_path):
     path = str(tmp_path / "syn.pcap")
     write_pcap(path, [seed002_frame(), seed002_frame()[:30]])
-    rc, out, _ = run(["decode", "--utc", path])
+    rc, out, _ = run(["decode", "--utc", "-v", path])
     lines = out.splitlines()
-    assert "10.0.0.1.58972 > 10.0.0.2.12345: Flags [S]" in lines[0]
-    assert "options [mss 1460,sackOK,TS val 946524 ecr 0,nop,wscale 6]" in lines[0]
-    assert "incorrect -> 0x" in lines[0]
-    # 10 bytes of TCP: ports and sequence were read, the flags were not
-    assert lines[1].endswith("10.0.0.1.58972 > 10.0.0.2.12345: seq 3595634151 [|tcp]"), lines[1]
+    assert lines[0].startswith("22:13:20.000000 IP (tos 0x0, ttl 64, id "), lines[0]
+    assert "10.0.0.1.58972 > 10.0.0.2.12345: Flags [S], cksum 0x" in lines[1]
+    assert "options [mss 1460,sackOK,TS val 946524 ecr 0,nop,wscale 6]" in lines[1]
+    assert "incorrect -> 0x" in lines[1]
+    # 10 bytes of TCP: tcpdump prints the ports, then gives up reading
+    assert lines[3].endswith("10.0.0.1.58972 > 10.0.0.2.12345:  [|tcp]"), lines[3]
+    rc, out, _ = run(["decode", "--utc", "--verdicts", path])
+    lines = out.splitlines()
+    assert re.search(r"\[checksums: ip 0x[0-9a-f]{4} (good|bad), tcp 0x[0-9a-f]{4} bad\]$", lines[0])
+    assert re.search(r"12345:  \[\|tcp\] .*\[truncated tcp header at byte 20\]$", lines[1]), lines[1]
     rc, out, _ = run(["decode", "--json", path])
     objs = [json.loads(l) for l in out.splitlines()]
     t = objs[0]["tcp"]
@@ -302,9 +307,9 @@ def tcp6_big(payload_len):
 def test_ipv6_big_tcp_takes_the_frame_length(tmp_path):
     path = str(tmp_path / "big.pcap")
     write_pcap(path, [tcp6_big(70000)], snaplen=262144)
-    rc, out, _ = run(["decode", path])
+    rc, out, _ = run(["decode", "-v", path])
     assert rc == 0
-    assert ("payload length 0 [real length 70060, presumed BIG TCP]) ::1.43267 > ::2.41219: "
+    assert ("payload length: 0 [real length 70060, presumed BIG TCP]) ::1.43267 > ::2.41219: "
             "Flags [P.], cksum " in out), out
     assert "(correct), seq 1000:71000, ack 2000, win 512, length 70000\n" in out, out
     rc, out, _ = run(["decode", "--json", path])
@@ -316,9 +321,9 @@ def test_ipv6_big_tcp_takes_the_frame_length(tmp_path):
 
 def test_ipv6_big_tcp_captures():
     # tcpdump 4.99.3 gives up on these; tcpdump 4.99.6 prints the same numbers
-    rc, out, err = run(["decode", shared_pcap("bigtcp-ipv6.pcap")])
+    rc, out, err = run(["decode", "-v", "-S", shared_pcap("bigtcp-ipv6.pcap")])
     assert rc == 0 and err == ""
-    assert ("payload length 0 [real length 80040, presumed BIG TCP]) 2604:1380:4091:ce00::b.43267 > "
+    assert ("payload length: 0 [real length 80040, presumed BIG TCP]) 2604:1380:4091:ce00::b.43267 > "
             "2604:1380:4091:ce00::d.41219: Flags [P.], cksum 0xc8cb" in out), out
     assert "seq 2265425561:2265505529, ack 3850636772, win 426, options [nop,nop,TS val 3564116459 ecr 3863151628], length 79968" in out
     # UDP GSO (a VXLAN tunnel) over BIG TCP: UDP length 0 takes the IPv6 length (RFC 2675)
@@ -344,8 +349,8 @@ def test_explain_partial_checksum_words(tmp_path):
     frame[36:38] = struct.pack("!H", s)  # what Linux leaves for checksum offload
     path = str(tmp_path / "partial.pcap")
     write_pcap(path, [bytes(frame)])
-    rc, out, _ = run(["decode", "--explain", path])
+    rc, out, _ = run(["decode", "--explain", "--verdicts", path])
     assert rc == 0
-    assert "cksum 0x%04x partial (offloaded)" % s in out
+    assert "tcp 0x%04x partial (offloaded)" % s in out
     assert "checksum 0x%04x (partial: only the pseudo-header sum, left for checksum offload)" % s in out
     assert "(partial (" not in out

@@ -135,9 +135,11 @@ def test_captures_found_or_skip_reason():
 
 
 @needs_pcaps
-# The explain run prints the text line too; with -X, -e, -r and --flows it
-# reaches every printer in one pass per file.
-@pytest.mark.parametrize("mode", [["--json", "--flows"], ["--explain", "-X", "-e", "-r", "--flows"]],
+# The explain run prints the text line too; with -X, -A, -e, -vv,
+# --verdicts, -# and --flows it reaches every printer in one pass per file.
+@pytest.mark.parametrize("mode", [["--json", "--flows"],
+                                  ["--explain", "-X", "-A", "-e", "-vv", "--verdicts", "-#",
+                                   "-tttt", "--flows"]],
                          ids=["json", "text-explain-hex-flows"])
 def test_every_capture_decodes_without_crash(mode):
     failures = []

@@ -17,14 +17,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	static struct outbuf ob;
 	static FILE *devnull;
 	struct flow_annot an;
-	struct render_opts ro = { .relative = true, .link = true, .utc = true, .dlt = 7,
-				  .dlt_name = "ARCNET" };
+	static struct dec_text_state *st;
+	struct render_opts ro = { .verbose = (int)(size % 3), .link = size & 4, .utc = true,
+				  .dlt = 7, .dlt_name = "ARCNET", .verdicts = true, .ascii = size & 8,
+				  .number = true, .tmode = (enum dec_tmode)(size % 6) };
 	struct pkt_time ts = { 1700000000, 123456 };
 
 	if (size < 1)
 		return 0;
 	if (!ft) {
 		ft = dec_flows_new();
+		st = dec_text_state_new();
 		devnull = fopen("/dev/null", "w");
 		dec_ob_init(&ob, devnull);
 	}
@@ -32,6 +35,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	enum link_type lt = (enum link_type)(data[0] % LINK_COUNT);
 	pkt_decode(lt, data + 1, size - 1, size - 1, &pkt);
 	dec_flows_update(ft, &pkt, 1.0, &an);
+	ro.st = st;
 	dec_render_text(&ob, &pkt, ts, &an, &ro);
 	dec_render_json(&ob, &pkt, ts, &an, &ro);
 	dec_render_explain(&ob, &pkt);
