@@ -16,10 +16,10 @@ FLAG = {
     "trace": "--json",
 }
 # A letter the tool does not have, inside a cluster with a letter it knows
-# (sockets answers ss's -Z with a hint, so it gets -Y; decode and capture
+# (nc answers OpenBSD nc's -Z and sockets ss's -Z with a hint, so they get -Y; decode and capture
 # answer tcpdump's -Z with their own words, so they get -o).
 CLUSTER = {
-    "serve": "-Zq", "nc": "-Zv", "echo-server": "-Zc", "echo-client": "-Zc", "chat": "-Zh",
+    "serve": "-Zq", "nc": "-Yv", "echo-server": "-Zc", "echo-client": "-Zc", "chat": "-Zh",
     "chat-server": "-Zq", "scan": "-Zv", "sockets": "-Yt", "decode": "-oX", "capture": "-oX",
     "trace": "-Zq",
 }
