@@ -12,6 +12,7 @@ int dec_ob_init(struct outbuf *ob, FILE *f)
 	ob->cap = OUTBUF_SIZE;
 	ob->f = f;
 	ob->failed = false;
+	ob->color = false;
 	return ob->buf ? 0 : -1;
 }
 

@@ -19,6 +19,7 @@ struct outbuf {
 	size_t len, cap;
 	FILE *f;
 	bool failed;
+	bool color;   /* ob_sgr writes its sequences (a terminal's text lines) */
 };
 
 int dec_ob_init(struct outbuf *ob, FILE *f);
@@ -46,6 +47,13 @@ static inline void ob_str(struct outbuf *ob, const char *s)
 }
 
 #define OB_LIT(ob, lit) dec_ob_mem((ob), (lit), sizeof(lit) - 1)
+
+/* An SGR sequence (core/color.h), only when the output is coloured. */
+static inline void ob_sgr(struct outbuf *ob, const char *sgr)
+{
+	if (ob->color)
+		ob_str(ob, sgr);
+}
 
 void dec_ob_u64(struct outbuf *ob, uint64_t v);
 static inline void ob_u32(struct outbuf *ob, uint32_t v)

@@ -108,7 +108,7 @@ void dec_render_flows_json(struct outbuf *ob, const struct flow_table *ft)
 	for (size_t i = 0; i < n; i++) {
 		const struct flow *f = dec_flows_get(ft, i);
 		struct ip_hdr ip = { .version = f->version };
-		OB_LIT(ob, "{\"flow\":\"");
+		OB_LIT(ob, "{\"type\":\"flow\",\"flow\":\"");
 		ob_str(ob, f->proto == 6 ? "tcp" : "udp");
 		OB_LIT(ob, "\",\"src\":\"");
 		dec_render_addr(ob, &ip, f->addr[0]);

@@ -184,8 +184,8 @@ static void explain_net(struct outbuf *ob, const struct pkt *pkt, const struct p
 		}
 	} else if (net->kind == NET_IP6 && ip->hlen) {
 		uint32_t o = ip->off;
-		struct outbuf ta = { a, 0, sizeof(a) - 1, NULL, false };
-		struct outbuf tb = { b, 0, sizeof(b) - 1, NULL, false };
+		struct outbuf ta = { a, 0, sizeof(a) - 1, NULL, false, false };
+		struct outbuf tb = { b, 0, sizeof(b) - 1, NULL, false, false };
 		dec_ob_ip6(&ta, ip->src);
 		dec_ob_ip6(&tb, ip->dst);
 		a[ta.len] = 0;
@@ -215,7 +215,7 @@ static void explain_net(struct outbuf *ob, const struct pkt *pkt, const struct p
 			char fd[128] = "";
 			if (ip->routed && e->rt_left && !said) {
 				said = true;
-				struct outbuf tf = { a, 0, sizeof(a) - 1, NULL, false };
+				struct outbuf tf = { a, 0, sizeof(a) - 1, NULL, false, false };
 				dec_ob_ip6(&tf, ip->final_dst);
 				a[tf.len] = 0;
 				snprintf(fd, sizeof(fd), ", final destination %s (the checksums cover it)", a);

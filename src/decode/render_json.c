@@ -335,7 +335,10 @@ static const char *const link_names[LINK_COUNT] = {
 void dec_render_json_link_not_decoded(struct outbuf *ob, int dlt, const char *name,
 				  const char *description)
 {
-	OB_LIT_U32(ob, "{\"notice\":\"link type not decoded\",\"link\":{\"type\":\"not_decoded\",\"dlt\":", (uint32_t)dlt);
+	OB_LIT_U32(ob,
+		   "{\"type\":\"notice\",\"notice\":\"link type not decoded\",\"link\":{\"type\":"
+		   "\"not_decoded\",\"dlt\":",
+		   (uint32_t)dlt);
 	if (name) {
 		OB_LIT(ob, ",\"name\":");
 		dec_ob_json_str(ob, name);
@@ -350,7 +353,7 @@ void dec_render_json_link_not_decoded(struct outbuf *ob, int dlt, const char *na
 void dec_render_json(struct outbuf *ob, const struct pkt *pkt, struct pkt_time ts,
 		 const struct flow_annot *an, const struct render_opts *ro)
 {
-	OB_LIT(ob, "{\"ts\":");
+	OB_LIT(ob, "{\"type\":\"packet\",\"ts\":");
 	dec_ob_i64(ob, ts.sec);
 	ob_chr(ob, '.');
 	{

@@ -2,13 +2,26 @@
  * the -v checksum, window, urgent pointer, options, length. */
 #include "decode/render_text.h"
 
+#include "core/color.h"
 #include "pkt/names.h"
+
+/* The flags in trace's colours (docs/trace.md): RST red, SYN blue, FIN
+ * magenta; data and bare ACKs plain. */
+static const char *tcp_flags_sgr(uint16_t flags)
+{
+	return flags & TCP_RST ? COLOR_RED
+	       : flags & TCP_SYN ? COLOR_BLUE
+	       : flags & TCP_FIN ? COLOR_MAGENTA : NULL;
+}
 
 static void tcp_flags(struct outbuf *ob, uint16_t flags)
 {
+	const char *sgr = tcp_flags_sgr(flags);
 	bool any = false;
 
 	OB_LIT(ob, "Flags [");
+	if (sgr)
+		ob_sgr(ob, sgr);
 	for (size_t i = 0; i < pkt_tcp_flag_count; i++)
 		if (flags & pkt_tcp_flag_names[i].bit) {
 			ob_chr(ob, pkt_tcp_flag_names[i].letter);
@@ -16,6 +29,8 @@ static void tcp_flags(struct outbuf *ob, uint16_t flags)
 		}
 	if (!any)
 		OB_LIT(ob, "none");
+	if (sgr)
+		ob_sgr(ob, COLOR_RESET);
 	ob_chr(ob, ']');
 }
 

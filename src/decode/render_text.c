@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <time.h>
 
+#include "core/color.h"
 #include "pkt/names.h"
 
 /* Local time of day without a localtime() call per packet: zone offsets
@@ -478,7 +479,10 @@ static void text_verdict(struct outbuf *ob, bool *first, const char *layer, uint
 	ob_chr(ob, ' ');
 	dec_ob_hex(ob, field, 4);
 	ob_chr(ob, ' ');
+	ob_sgr(ob, st == CKS_GOOD ? COLOR_GREEN : st == CKS_BAD ? COLOR_RED
+		   : st == CKS_PARTIAL ? COLOR_YELLOW : COLOR_DIM);
 	ob_str(ob, st == CKS_PARTIAL ? "partial (offloaded)" : dec_cks_status_name(st));
+	ob_sgr(ob, COLOR_RESET);
 }
 
 static void text_verdicts(struct outbuf *ob, const struct pkt *pkt)

@@ -2,6 +2,7 @@
  * protocol names. A leaf: it calls no other printer. */
 #include "decode/render_text.h"
 
+#include "core/color.h"
 #include "pkt/names.h"
 
 const char *dec_cks_status_name(enum cks_status s)
@@ -23,12 +24,21 @@ void dec_text_cksum(struct outbuf *ob, uint16_t field, enum cks_status st, uint1
 	OB_LIT(ob, "cksum ");
 	dec_ob_hex(ob, field, 4);
 	switch (st) {
-	case CKS_GOOD: OB_LIT(ob, " (correct)"); break;
+	case CKS_GOOD:
+		ob_chr(ob, ' ');
+		ob_sgr(ob, COLOR_GREEN);
+		OB_LIT(ob, "(correct)");
+		ob_sgr(ob, COLOR_RESET);
+		break;
 	case CKS_BAD:
 	case CKS_PARTIAL:
-		OB_LIT(ob, " (incorrect -> ");
+		/* tcpdump's word for both; --verdicts tells an offloaded one apart */
+		ob_chr(ob, ' ');
+		ob_sgr(ob, st == CKS_BAD ? COLOR_RED : COLOR_YELLOW);
+		OB_LIT(ob, "(incorrect -> ");
 		dec_ob_hex(ob, calc, 4);
 		ob_chr(ob, ')');
+		ob_sgr(ob, COLOR_RESET);
 		break;
 	case CKS_NONE: OB_LIT(ob, " (none)"); break;
 	case CKS_UNVERIFIED: OB_LIT(ob, " (unverified)"); break;

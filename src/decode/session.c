@@ -7,16 +7,19 @@
 #include <unistd.h>
 
 #include "core/log.h"
+#include "core/color.h"
 #include "core/opt.h"
 #include "core/tool.h"
 
-enum { OPT_JSON = 256, OPT_EXPLAIN, OPT_FLOWS, OPT_UTC, OPT_VERDICTS, OPT_RELATIVE };
+enum { OPT_JSON = 256, OPT_EXPLAIN, OPT_FLOWS, OPT_UTC, OPT_VERDICTS, OPT_RELATIVE, OPT_COLOR };
 
 static const struct option longopts[] = {
 	OPT_FLAG("json", OPT_JSON),
 	OPT_FLAG("explain", OPT_EXPLAIN),
 	OPT_FLAG("flows", OPT_FLOWS),
 	OPT_FLAG("verdicts", OPT_VERDICTS),
+	{ "color", optional_argument, NULL, OPT_COLOR },
+	{ "colour", optional_argument, NULL, OPT_COLOR },
 	OPT_FLAG("hex", 'X'),
 	OPT_FLAG("ascii", 'A'),
 	OPT_FLAG("verbose", 'v'),
@@ -55,6 +58,8 @@ static const struct option longopts[] = {
 	"      --explain           every header byte by byte, as an interpretation table\n"      \
 	"      --flows             a summary per TCP connection and UDP flow at the end\n"       \
 	"      --utc               times in UTC (default: local time)\n"                          \
+	"      --color[=WHEN]      colour TCP flags and checksum verdicts: auto (a terminal,\n"  \
+	"                          unless NO_COLOR is set), always, never\n"                    \
 	"      --relative          relative sequence numbers: the default (kept for old scripts)\n" \
 	"  -h, --help              this help\n"                                                   \
 	"      --version           print the version\n"
@@ -217,6 +222,11 @@ static enum tool_args dec_parse_args(int argc, char **argv, bool capture, struct
 		case OPT_FLOWS: o->flows = true; break;
 		case OPT_UTC: o->ro.utc = true; break;
 		case OPT_VERDICTS: o->ro.verdicts = true; break;
+		case OPT_COLOR:
+			if (color_parse(optarg, &o->color) < 0)
+				return tool_bad_value(err, errlen, "--color", optarg,
+						      "not auto, always or never");
+			break;
 		case OPT_RELATIVE: o->ro.absolute = false; break;
 		case 'X': o->hex = true; break;
 		case 'A': o->ro.ascii = true; break;
@@ -347,6 +357,8 @@ int dec_session_init(struct dec_session *s, const struct dec_opts *o, pcap_t *p)
 	s->ro.dlt_name = pcap_datalink_val_to_name(s->dlt);
 	if (dec_ob_init(&s->ob, stdout) < 0)
 		goto nomem;
+	/* colour on the text lines only: JSON and the explain table stay plain */
+	s->ob.color = !o->json && !o->explain && color_use(o->color, STDOUT_FILENO);
 	s->flows = dec_flows_new();
 	s->text = dec_text_state_new();
 	if (!s->flows || !s->text) {

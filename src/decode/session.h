@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "core/color.h"
 #include "core/tool.h"
 #include "decode/flows.h"
 #include "decode/outbuf.h"
@@ -18,6 +19,7 @@
 struct dec_opts {
 	bool capture;
 	bool json, hex, explain, flows;
+	enum color_mode color;     /* --color: flags and checksum verdicts */
 	struct render_opts ro;
 	uint64_t count;            /* 0: no limit */
 	const char *file;          /* decode: the capture file */

@@ -262,7 +262,7 @@ def link_not_decoded_checks(path, name, dlt, desc, count):
     rc, out, err = run(["decode", "--json", path])
     assert rc == 0 and err.count("\n") == 1
     objs = [json.loads(l) for l in out.splitlines()]
-    assert objs[0] == {"notice": "link type not decoded",
+    assert objs[0] == {"type": "notice", "notice": "link type not decoded",
                        "link": {"type": "not_decoded", "dlt": dlt, "name": name, "description": desc}}
     assert len(objs) == count + 1
     for o in objs[1:]:
