@@ -15,28 +15,24 @@ function isarg(t) { return t !~ /[a-z]/ && t ~ /[A-Z]/ }
 function optname(t) { sub(/\[?=.*/, "", t); return t }
 
 # "Also spelled: -ip, --protocol, ... --version." (the echo pair): the
-# sentence may go on over the next line, which starts with a dash.
-also {
-	n = split($0, w, /[ \t]+/)
-	for (i = 1; i <= n && also; i++) {
+# sentence may go on over the next line, which starts with a dash. Prints
+# the spellings in text; returns 1 while the sentence goes on.
+function also_spelled(text,    n, w, i, t, more) {
+	more = 1
+	n = split(text, w, /[ \t]+/)
+	for (i = 1; i <= n && more; i++) {
 		t = w[i]
-		if (t ~ /\.$/) also = 0
+		if (t ~ /\.$/) more = 0
 		gsub(/[,.]$/, "", t)
 		if (t ~ /^-/) print "opt\t" t "\t\t(also spelled)"
 	}
-	next
+	return more
 }
+also { also = also_spelled($0); next }
 /Also spelled:/ {
 	s = $0
 	sub(/.*Also spelled:/, "", s)
-	also = 1
-	n = split(s, w, /[ \t]+/)
-	for (i = 1; i <= n && also; i++) {
-		t = w[i]
-		if (t ~ /\.$/) also = 0
-		gsub(/[,.]$/, "", t)
-		if (t ~ /^-/) print "opt\t" t "\t\t(also spelled)"
-	}
+	also = also_spelled(s)
 	next
 }
 

@@ -89,6 +89,15 @@ static int cur_split_aligned(struct sockets_cursor *c, size_t n, struct sockets_
 
 /* ---- the request ---- */
 
+/* The header of a sock_diag dump request of len bytes. */
+static void diag_dump_header(struct nlmsghdr *nlh, size_t len, uint32_t seq)
+{
+	nlh->nlmsg_len = (uint32_t)len;
+	nlh->nlmsg_type = SOCK_DIAG_BY_FAMILY;
+	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
+	nlh->nlmsg_seq = seq;
+}
+
 size_t sockets_diag_request(uint8_t *buf, uint8_t family, uint8_t proto, uint32_t states,
 			    uint8_t ext, uint32_t seq)
 {
@@ -98,10 +107,7 @@ size_t sockets_diag_request(uint8_t *buf, uint8_t family, uint8_t proto, uint32_
 	} req;
 
 	memset(&req, 0, sizeof(req));
-	req.nlh.nlmsg_len = sizeof(req);
-	req.nlh.nlmsg_type = SOCK_DIAG_BY_FAMILY;
-	req.nlh.nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
-	req.nlh.nlmsg_seq = seq;
+	diag_dump_header(&req.nlh, sizeof(req), seq);
 	req.r.sdiag_family = family;
 	req.r.sdiag_protocol = proto;
 	req.r.idiag_states = states;
@@ -119,10 +125,7 @@ size_t sockets_diag_unix_request(uint8_t *buf, uint32_t states, bool meminfo, bo
 	} req;
 
 	memset(&req, 0, sizeof(req));
-	req.nlh.nlmsg_len = sizeof(req);
-	req.nlh.nlmsg_type = SOCK_DIAG_BY_FAMILY;
-	req.nlh.nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
-	req.nlh.nlmsg_seq = seq;
+	diag_dump_header(&req.nlh, sizeof(req), seq);
 	req.r.sdiag_family = AF_UNIX;
 	req.r.udiag_states = states;
 	req.r.udiag_show = UDIAG_SHOW_NAME | UDIAG_SHOW_PEER | UDIAG_SHOW_RQLEN | UDIAG_SHOW_UID |
