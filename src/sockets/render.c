@@ -188,16 +188,20 @@ struct sockets_row {
  * "* PEER-INODE"; path bytes outside printable ASCII as \xNN. */
 static void sockets_unix_ends(const struct sockets_entry *e, struct sockets_row *r)
 {
-	char path[4 * SOCKETS_PATH_MAX];
-	size_t at = 0;
+	/* the column's room less " INODE": a path longer than that once
+	 * escaped ends in "..." and the inode is never cut */
+	char path[sizeof(r->local) - 11];
+	size_t at = 0, i;
 
-	for (size_t i = 0; i < e->path_len && at + 5 < sizeof(path); i++) {
+	for (i = 0; i < e->path_len && at + 5 < sizeof(path); i++) {
 		unsigned char c = (unsigned char)e->path[i];
 		if (c <= 0x20 || c >= 0x7f || c == '\\')
 			at += (size_t)snprintf(path + at, sizeof(path) - at, "\\x%02x", c);
 		else
 			path[at++] = (char)c;
 	}
+	if (i < e->path_len && at >= 3)
+		memcpy(path + at - 3, "...", 3);
 	path[at] = '\0';
 	snprintf(r->local, sizeof(r->local), "%s %" PRIu32, at ? path : "*", e->inode);
 	snprintf(r->peer, sizeof(r->peer), "* %" PRIu32, e->peer_inode);
