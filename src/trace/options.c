@@ -24,6 +24,8 @@ const char trace_usage_text[] =
 	"                       to stderr)\n"
 	"      --svg FILE       also draw the ladder as an SVG sequence diagram\n"
 	"      --pcap FILE      keep the trace's packets as a pcap file\n"
+	"      --pcapng FILE    the same as pcapng, each packet commented with what sent\n"
+	"                       it (tshark -T fields -e frame.comment, Wireshark)\n"
 	"      --log FILE       keep the raw call log of the preload library\n"
 	"      --timeout SEC    stop the program after SEC seconds (default 60)\n"
 	"      --server-wait SEC  start the program anyway after SEC (default 10)\n"
@@ -48,7 +50,7 @@ const char trace_usage_text[] =
 	"libsocklab-trace.so through LD_PRELOAD. Exit status: the program's.\n";
 
 enum { OPT_SERVER = 256, OPT_JSON, OPT_SVG, OPT_PCAP, OPT_LOG, OPT_TIMEOUT,
-       OPT_SERVER_WAIT, OPT_LINGER, OPT_UTF8, OPT_WIDTH, OPT_COLOR };
+       OPT_SERVER_WAIT, OPT_LINGER, OPT_UTF8, OPT_WIDTH, OPT_COLOR, OPT_PCAPNG };
 
 static const struct option trace_long_options[] = {
 	OPT_VALUE("server", OPT_SERVER),
@@ -56,6 +58,7 @@ static const struct option trace_long_options[] = {
 	OPT_FLAG("json", OPT_JSON),
 	OPT_VALUE("svg", OPT_SVG),
 	OPT_VALUE("pcap", OPT_PCAP),
+	OPT_VALUE("pcapng", OPT_PCAPNG),
 	OPT_VALUE("log", OPT_LOG),
 	OPT_VALUE("timeout", OPT_TIMEOUT),
 	OPT_VALUE("server-wait", OPT_SERVER_WAIT),
@@ -142,6 +145,7 @@ enum tool_args trace_parse_args(int argc, char **argv, struct trace_opts *o, cha
 		case OPT_JSON: o->json = true; break;
 		case OPT_SVG: o->svg = optarg; break;
 		case OPT_PCAP: o->pcap = optarg; break;
+		case OPT_PCAPNG: o->pcapng = optarg; break;
 		case OPT_LOG: o->log = optarg; break;
 		case OPT_UTF8: o->utf8 = true; break;
 		case 'q': o->quiet = true; break;
@@ -195,10 +199,10 @@ enum tool_args trace_parse_args(int argc, char **argv, struct trace_opts *o, cha
 		return TOOL_ARGS_USAGE;
 	}
 	/* two outputs in one file would overwrite each other */
-	const char *paths[] = { o->svg, o->pcap, o->log, o->output };
-	static const char *const names[] = { "--svg", "--pcap", "--log", "--output" };
-	for (size_t i = 0; i < 4; i++)
-		for (size_t j = i + 1; j < 4; j++)
+	const char *paths[] = { o->svg, o->pcap, o->log, o->output, o->pcapng };
+	static const char *const names[] = { "--svg", "--pcap", "--log", "--output", "--pcapng" };
+	for (size_t i = 0; i < OPT_NELEM(paths); i++)
+		for (size_t j = i + 1; j < OPT_NELEM(paths); j++)
 			if (paths[i] && paths[j] && strcmp(paths[i], paths[j]) == 0) {
 				snprintf(err, errlen, "cannot write %s and %s to the same file '%s'",
 					 names[i], names[j], paths[i]);

@@ -18,6 +18,7 @@ struct trace_opts {
 	const char *server;       /* --server CMD, run by /bin/sh -c */
 	const char *iface;
 	const char *svg, *pcap, *log;
+	const char *pcapng;       /* --pcapng FILE: packets with comments */
 	const char *output;       /* -o FILE: the story there, not on stdout */
 	bool json, utf8, quiet;
 	struct tr_callset calls;  /* -e trace=SET */

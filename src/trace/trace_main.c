@@ -17,6 +17,7 @@
 #include "trace/capture.h"
 #include "trace/outfile.h"
 #include "trace/packets.h"
+#include "trace/pcapng.h"
 #include "trace/record.h"
 #include "trace/render.h"
 #include "trace/run.h"
@@ -204,7 +205,8 @@ static int exit_status(const struct tr_run_result *res)
 /* The story on stdout (none when nothing was recorded: warn_unrecorded
  * said so), then the --svg and --pcap files. */
 static int build_and_print(struct trace *t, const struct trace_opts *o, struct tr_tcap *cap,
-			   struct tr_outfile *svg, struct tr_outfile *pcap, struct tr_outfile *story)
+			   struct tr_outfile *svg, struct tr_outfile *pcap, struct tr_outfile *story,
+			   struct tr_outfile *pcapng)
 {
 	struct tr_socks s;
 	FILE *out = stdout;
@@ -254,6 +256,16 @@ static int build_and_print(struct trace *t, const struct trace_opts *o, struct t
 		if (tr_outfile_finish(svg, f, ok) < 0)
 			goto out;
 	}
+	if (pcapng->path) {
+		FILE *f = tr_outfile_begin(pcapng);
+		if (!f)
+			goto out;
+		ok = tr_pcapng_write(t, f) == 0;
+		if (!ok)
+			log_error_errno(errno, "cannot write '%s' (--pcapng)", pcapng->path);
+		if (tr_outfile_finish(pcapng, f, ok) < 0)
+			goto out;
+	}
 	if (pcap->path) {
 		FILE *f = tr_outfile_begin(pcap);
 		/* tr_tcap_write_pcap closes f */
@@ -277,8 +289,10 @@ static int trace_run(void *cfg)
 	struct tr_run_result res;
 	struct trace t = { 0 };
 	/* the output files, opened before anything runs */
-	struct tr_outfile out[4] = { { .fd = -1 }, { .fd = -1 }, { .fd = -1 }, { .fd = -1 } };
+	struct tr_outfile out[5] = { { .fd = -1 }, { .fd = -1 }, { .fd = -1 }, { .fd = -1 },
+				     { .fd = -1 } };
 	struct tr_outfile *svg = &out[0], *pcap = &out[1], *keep = &out[2], *story = &out[3];
+	struct tr_outfile *pcapng = &out[4];
 	int rc = 1;
 
 	if (tr_spawn_find_lib(lib, sizeof lib) < 0) {
@@ -297,8 +311,9 @@ static int trace_run(void *cfg)
 	}
 	if (tr_outfile_open(svg, "--svg", o->svg) < 0 || tr_outfile_open(pcap, "--pcap", o->pcap) < 0 ||
 	    tr_outfile_open(keep, "--log", o->log) < 0 ||
-	    tr_outfile_open(story, "--output", o->output) < 0 || tr_tcap_open(&cap, o->iface) < 0) {
-		for (size_t i = 0; i < 4; i++)
+	    tr_outfile_open(story, "--output", o->output) < 0 ||
+	    tr_outfile_open(pcapng, "--pcapng", o->pcapng) < 0 || tr_tcap_open(&cap, o->iface) < 0) {
+		for (size_t i = 0; i < 5; i++)
 			tr_outfile_abandon(&out[i]);
 		return 1;
 	}
@@ -339,12 +354,12 @@ static int trace_run(void *cfg)
 	if (o->server)
 		mark_server(&t, res.server);
 	warn_unrecorded(&t, &res, o);
-	if (build_and_print(&t, o, &cap, svg, pcap, story) < 0)
+	if (build_and_print(&t, o, &cap, svg, pcap, story, pcapng) < 0)
 		goto out;
 	/* every file asked for was written, or trace failed */
 	rc = res.server_died || (keep->path && !keep->done) ? 1 : exit_status(&res);
 out:
-	for (size_t i = 0; i < 4; i++)
+	for (size_t i = 0; i < 5; i++)
 		tr_outfile_abandon(&out[i]);
 	trace_free(&t);
 	tr_tcap_close(&cap);
