@@ -7,6 +7,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "trace/capture.h"
 #include "trace/layout.h"
 
 #define BT_SHB 0x0A0D0D0Au
@@ -15,7 +16,6 @@
 #define OPT_ENDOFOPT 0
 #define OPT_COMMENT 1
 #define IF_TSRESOL 9
-#define PCAPNG_SNAPLEN 262144u
 #define PCAPNG_COMMENT_MAX 1024
 
 static size_t pad4(size_t n)
@@ -69,7 +69,7 @@ static int write_idb(FILE *f, int dlt)
 	uint32_t len = 20 + 4 + 4 + 4;
 
 	return put32(f, BT_IDB) | put32(f, len) | put16(f, (uint16_t)dlt) | put16(f, 0) |
-	       put32(f, PCAPNG_SNAPLEN) | put_option(f, IF_TSRESOL, &nano, 1) |
+	       put32(f, TCAP_SNAPLEN) | put_option(f, IF_TSRESOL, &nano, 1) |
 	       put_option(f, OPT_ENDOFOPT, NULL, 0) | put32(f, len);
 }
 
