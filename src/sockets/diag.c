@@ -228,6 +228,22 @@ static void diag_read_str(const struct sockets_cursor *payload, char *dst, size_
 	dst[len] = '\0';
 }
 
+/* The next netlink attribute of c: its type (flags masked off) and its
+ * payload; 0, or SOCKETS_DIAG_ETRUNC / SOCKETS_DIAG_EBADLEN. */
+static int diag_next_attr(struct sockets_cursor *c, uint16_t *type, struct sockets_cursor *payload)
+{
+	uint16_t len;
+
+	if (cur_u16(c, &len) < 0 || cur_u16(c, type) < 0)
+		return SOCKETS_DIAG_ETRUNC;
+	if (len < SOCKETS_RTA_HDR_LEN)
+		return SOCKETS_DIAG_EBADLEN;
+	if (cur_split_aligned(c, len - SOCKETS_RTA_HDR_LEN, payload) < 0)
+		return SOCKETS_DIAG_ETRUNC;
+	*type &= NLA_TYPE_MASK;
+	return 0;
+}
+
 /* The attributes after inet_diag_msg: v6only (ss prints a dual-stack
  * wildcard as "*"), shutdown, memory, TCP_INFO and the congestion control;
  * every length is checked. */
@@ -235,15 +251,12 @@ static int diag_parse_attrs(struct sockets_cursor *c, struct sockets_entry *e)
 {
 	while (c->len > 0) {
 		struct sockets_cursor payload;
-		uint16_t len, type;
+		uint16_t type;
+		int rc = diag_next_attr(c, &type, &payload);
 
-		if (cur_u16(c, &len) < 0 || cur_u16(c, &type) < 0)
-			return SOCKETS_DIAG_ETRUNC;
-		if (len < SOCKETS_RTA_HDR_LEN)
-			return SOCKETS_DIAG_EBADLEN;
-		if (cur_split_aligned(c, len - SOCKETS_RTA_HDR_LEN, &payload) < 0)
-			return SOCKETS_DIAG_ETRUNC;
-		switch (type & NLA_TYPE_MASK) {
+		if (rc < 0)
+			return rc;
+		switch (type) {
 		case INET_DIAG_SKV6ONLY: {
 			uint8_t v;
 			if (cur_u8(&payload, &v) < 0)
@@ -299,15 +312,12 @@ static int diag_parse_unix(struct sockets_cursor *c, struct sockets_entry *e)
 	e->proto = SOCKETS_PROTO_UNIX;
 	while (c->len > 0) {
 		struct sockets_cursor payload;
-		uint16_t len, type;
+		uint16_t type;
+		int rc = diag_next_attr(c, &type, &payload);
 
-		if (cur_u16(c, &len) < 0 || cur_u16(c, &type) < 0)
-			return SOCKETS_DIAG_ETRUNC;
-		if (len < SOCKETS_RTA_HDR_LEN)
-			return SOCKETS_DIAG_EBADLEN;
-		if (cur_split_aligned(c, len - SOCKETS_RTA_HDR_LEN, &payload) < 0)
-			return SOCKETS_DIAG_ETRUNC;
-		switch (type & NLA_TYPE_MASK) {
+		if (rc < 0)
+			return rc;
+		switch (type) {
 		case UNIX_DIAG_NAME: {
 			/* Abstract names start with a NUL byte; ss shows it as '@'. */
 			size_t n = payload.len < SOCKETS_PATH_MAX - 1 ? payload.len
