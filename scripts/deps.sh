@@ -4,8 +4,8 @@
 #   scripts/deps.sh build|test|bench ...
 set -euo pipefail
 
-pkgs_build="build-essential cmake pkg-config libevent-dev libjansson-dev libcmocka-dev libreadline-dev libpcap-dev lowdown"
-pkgs_test="python3 python3-pytest iproute2 procps util-linux clang libclang-rt-14-dev nftables tshark tcpdump nmap chromium fonts-dejavu-core netcat-openbsd man-db zsh libxml2-utils ndiff"
+pkgs_build="build-essential cmake pkg-config libevent-dev libjansson-dev libcmocka-dev libreadline-dev libpcap-dev lowdown clang bpftool libbpf-dev libdw-dev"
+pkgs_test="python3 python3-pytest iproute2 procps util-linux clang libclang-rt-14-dev nftables tshark tcpdump nmap chromium fonts-dejavu-core netcat-openbsd man-db zsh libxml2-utils ndiff golang-go"
 pkgs_bench="openbsd-inetd socat netcat-openbsd iproute2 procps bc tshark tcpdump nmap nftables strace"
 
 want=()
