@@ -180,6 +180,15 @@ int tr_grow(void *pv, size_t *cap, size_t n, size_t size, size_t first)
 	return 0;
 }
 
+void tr_src_free(struct tr_src *s)
+{
+	free(s->file);
+	free(s->func);
+	free(s->text);
+	free(s->module);
+	memset(s, 0, sizeof *s);
+}
+
 void tr_args_free(struct tr_args *a)
 {
 	free(a->v);
@@ -222,6 +231,7 @@ void trace_free(struct trace *t)
 	}
 	for (size_t i = 0; i < t->ncalls; i++)
 		tr_args_free(&t->calls[i].args);
+		tr_src_free(&t->calls[i].src);
 	for (size_t i = 0; i < t->npackets; i++)
 		free(t->packets[i].frame);
 	free(t->procs);

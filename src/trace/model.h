@@ -86,6 +86,21 @@ struct tr_args {
 	bool ready_cut;         /* the library could not record it whole (record.h) */
 };
 
+/* Where in the program's own code a call was made: the innermost frame of
+ * the user's code (not the standard library's, the runtime's or libc's).
+ * Filled by the call log reader from the record's src=/pc= (record.h);
+ * every pointer NULL and line 0 when unknown. */
+struct tr_src {
+	char *file;             /* owned: "client.py", "/tmp/client.c" */
+	int32_t line;           /* 0: unknown */
+	char *func;             /* owned: "send_request", "main", or NULL */
+	char *text;             /* owned: the line's text, trimmed; NULL when unreadable */
+	char *module;           /* owned: the binary or library of native code */
+	uint64_t offset;        /* func+offset (or module+offset) when no line is known */
+	bool runtime;           /* made by the language runtime on the line's behalf
+				 * (Python's poll for a socket timeout) */
+};
+
 struct tr_call {
 	uint32_t id;            /* 1-based, in order of t_enter */
 	int32_t pid, tid;
@@ -95,6 +110,7 @@ struct tr_call {
 	int64_t ret;
 	int32_t err;            /* errno; 0 when the call succeeded */
 	struct tr_args args;    /* owned */
+	struct tr_src src;      /* owned */
 	/* Filled in by attrib.c: */
 	uint32_t lane;
 	uint32_t completed_by;  /* packet no; 0 when no packet completed it */
@@ -211,6 +227,7 @@ size_t tr_unescape(const char *src, size_t len, char *buf, size_t n);
  * (calllog_args.c). */
 const char *tr_call_arg(const struct tr_call *c, const char *key);
 void tr_args_free(struct tr_args *a);
+void tr_src_free(struct tr_src *s);
 const struct tr_call *tr_call_by_id(const struct trace *t, uint32_t id);
 const struct tr_packet *tr_packet_by_no(const struct trace *t, uint32_t no);
 
