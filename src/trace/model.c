@@ -229,9 +229,10 @@ void trace_free(struct trace *t)
 		free(t->procs[i].exe);
 		free(t->procs[i].cmdline);
 	}
-	for (size_t i = 0; i < t->ncalls; i++)
+	for (size_t i = 0; i < t->ncalls; i++) {
 		tr_args_free(&t->calls[i].args);
 		tr_src_free(&t->calls[i].src);
+	}
 	for (size_t i = 0; i < t->npackets; i++)
 		free(t->packets[i].frame);
 	free(t->procs);
