@@ -104,6 +104,21 @@ static json_t *call_json(const struct tr_call *c)
 	json_object_set_new(o, "errno", j_errno(c->err));
 	json_object_set_new(o, "completed_by", j_uint_or_null(c->completed_by));
 	json_object_set_new(o, "completed_why", jsontext_str(c->completed_why));
+	if (c->src.file || c->src.func || c->src.module) {
+		json_t *src = json_object();
+
+		if (src && c->src.file)
+			json_object_set_new(src, "file", jsontext_str(c->src.file));
+		if (src && c->src.line > 0)
+			json_object_set_new(src, "line", json_integer(c->src.line));
+		if (src && c->src.func)
+			json_object_set_new(src, "func", jsontext_str(c->src.func));
+		if (src && c->src.module)
+			json_object_set_new(src, "module", jsontext_str(c->src.module));
+		if (src && !c->src.line)
+			json_object_set_new(src, "offset", json_integer((json_int_t)c->src.offset));
+		json_object_set_new(o, "src", src);
+	}
 	return o;
 }
 

@@ -24,8 +24,29 @@
 #include "trace/socks.h"
 #include "trace/spawn.h"
 #include "trace/story.h"
+#include "trace/symbolize.h"
 #include "trace/tcpstate.h"
 #include "trace/trace.h"
+
+/* The source line of each call of a native program without one yet: its
+ * pc= resolved with the debug information (symbolize.c). -1 out of memory. */
+static int fill_native_src(struct trace *t)
+{
+	struct tr_symbolizer *sym = NULL;
+
+	for (size_t i = 0; i < t->ncalls; i++) {
+		struct tr_call *c = &t->calls[i];
+		const char *pc = tr_call_arg(c, "pc");
+
+		if (!pc || c->src.file || c->src.func)
+			continue;
+		if (!sym && !(sym = tr_sym_new()))
+			return -1;
+		tr_sym_resolve(sym, pc, &c->src);
+	}
+	tr_sym_free(sym);
+	return 0;
+}
 
 /* The first word of a shell command, for the static check. */
 static void first_word(const char *cmd, char *out, size_t n)
@@ -117,6 +138,8 @@ static int read_log(const char *path, struct trace *t, struct tr_outfile *keep)
 			  CALLLOG_CALLS_MAX, cl.dropped);
 	int rc = tr_calllog_finish(&cl);
 	tr_calllog_free(&cl);
+	if (rc == 0)
+		rc = fill_native_src(t);
 	return rc;
 }
 
