@@ -18,8 +18,8 @@ void tr_sym_free(struct tr_symbolizer *s);
 
 /* val: a pc= value already unescaped, as tr_call_arg returns it
  * ("/tmp/client:0x11da,/lib/x86_64-linux-gnu/libc.so.6:0x2724a"; a frame
- * is split off at the last ":0x<hex>" before a ',' or the end, so a path
- * may hold ',' itself). Picks the innermost frame of the user's code: not
+ * ends at the first ":0x<hex>" followed by ',' or the end, so a path may
+ * hold ',' and ':' itself, though not ":0x1,"). Picks the innermost frame of the user's code: not
  * in the C or C++ runtime's libraries (tr_sym_system_module), not in the
  * C library's own compile units, and not one without a source line when
  * a frame further out has one. Fills src->file (absolute, as DWARF names
