@@ -19,10 +19,10 @@ void tr_sym_free(struct tr_symbolizer *s);
 /* val: a pc= value already unescaped, as tr_call_arg returns it
  * ("/tmp/client:0x11da,/lib/x86_64-linux-gnu/libc.so.6:0x2724a"; a frame
  * ends at the first ":0x<hex>" followed by ',' or the end, so a path may
- * hold ',' and ':' itself, though not ":0x1,"). Picks the innermost frame of the user's code: not
- * in the C or C++ runtime's libraries (tr_sym_system_module), not in the
- * C library's own compile units, and not one without a source line when
- * a frame further out has one. Fills src->file (absolute, as DWARF names
+ * hold ',' and ':' itself, though not ":0x1,"). Picks the innermost
+ * frame of the user's code: not in the C or C++ runtime's libraries
+ * (tr_sym_system_module), not in the C library's own compile units, and
+ * not one without a source line when a frame further out has one. Fills src->file (absolute, as DWARF names
  * it joined to the compile directory) and src->line when the file has
  * debug information, src->func (demangled; from DWARF or the ELF symbol
  * table), src->module (the file's path) and, without a line, src->offset
