@@ -1,0 +1,159 @@
+"""socklab trace on a C program: each call's source location, from the
+native call stack the preload library records (pc=) resolved after the run
+with the program's debug information: file and line with -g, the function
+(and offset) without. The expected lines are found by the markers in the
+C source, never written down here."""
+import os
+import re
+import shutil
+import subprocess
+
+import pytest
+
+from conftest import BIN
+from test_trace import TIMEOUT, Story, free_port, needs_root, run_trace
+
+needs_gcc = pytest.mark.skipif(not shutil.which("gcc"), reason="gcc is not installed")
+
+CLIENT_C = r"""
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+__attribute__((noinline)) static void send_msg(int fd, const char *m)
+{
+	send(fd, m, strlen(m), MSG_NOSIGNAL); /* @helper-send */
+}
+
+int main(int argc, char **argv)
+{
+	struct sockaddr_in a = { .sin_family = AF_INET };
+	int fd = socket(AF_INET, SOCK_STREAM, 0); /* @socket */
+	int n = atoi(argv[2]);
+
+	a.sin_port = htons((unsigned short)atoi(argv[1]));
+	inet_pton(AF_INET, "127.0.0.1", &a.sin_addr);
+	if (connect(fd, (struct sockaddr *)&a, sizeof a) < 0) /* @connect */
+		return 1;
+	for (int i = 0; i < n; i++)
+		send(fd, "x", 1, MSG_NOSIGNAL); /* @main-send */
+	send_msg(fd, "a"); /* @call-1 */
+	send_msg(fd, "b"); /* @call-2 */
+	close(fd); /* @close */
+	return 0;
+}
+"""
+
+
+def markers(src):
+    """{"connect": line, ...} from the /* @name */ comments of src."""
+    out = {}
+    for no, line in enumerate(src.splitlines(), 1):
+        m = re.search(r"/\* @([\w-]+) \*/", line)
+        if m:
+            out[m.group(1)] = no
+    return out
+
+
+def build(tmp_path, name, flags):
+    src = tmp_path / "client.c"
+    src.write_text(CLIENT_C)
+    exe = tmp_path / name
+    p = subprocess.run(["gcc", "-O0", "-o", str(exe), str(src)] + flags,
+                       capture_output=True, timeout=TIMEOUT)
+    assert p.returncode == 0, p.stderr.decode()
+    return str(src), str(exe)
+
+
+def traced_client_calls(exe, sends):
+    sp = free_port()
+    rc, out, err = run_trace([
+        "--json", "--server", "%s echo-server -p %d" % (BIN, sp),
+        "--", exe, str(sp), str(sends)])
+    assert rc == 0, err
+    s = Story(out)
+    pid = s.pid_of("connect", lambda c: c["args"].get("addr") == "127.0.0.1:%d" % sp)
+    calls = s.calls_of(pid)
+    names = [c["name"] for c in calls]
+    assert names == ["socket", "connect"] + ["send"] * (sends + 2) + ["close"], names
+    return calls
+
+
+def frames(call):
+    """The pc= frames as (module, vaddr), innermost first."""
+    out = []
+    for item in call["args"]["pc"].split(","):
+        module, _, addr = item.rpartition(":")
+        out.append((module, int(addr, 16)))
+    assert 1 <= len(out) <= 8, out
+    return out
+
+
+def addr2line(exe, vaddr):
+    """The line of the call before return address vaddr, as binutils sees it."""
+    p = subprocess.run(["addr2line", "-e", exe, "0x%x" % (vaddr - 1)],
+                       capture_output=True, timeout=TIMEOUT)
+    assert p.returncode == 0, p.stderr
+    return int(re.search(r":(\d+)", p.stdout.decode()).group(1))
+
+
+@needs_root
+@needs_gcc
+@pytest.mark.parametrize("flags", [["-g"], ["-g", "-no-pie", "-fno-pie"]],
+                         ids=["pie", "no-pie"])
+def test_debug_build_calls_carry_file_and_line(tmp_path, flags):
+    src, exe = build(tmp_path, "client_g", flags)
+    mark = markers(CLIENT_C)
+    calls = traced_client_calls(exe, 2)
+    want = [("socket", "main"), ("connect", "main"), ("main-send", "main"),
+            ("main-send", "main"), ("helper-send", "send_msg"),
+            ("helper-send", "send_msg"), ("close", "main")]
+    for call, (marker, func) in zip(calls, want):
+        assert call["src"] == {"file": src, "line": mark[marker], "func": func,
+                               "module": exe}, (call, marker)
+        # the raw frames: the program's own first, as addr2line reads them
+        fr = frames(call)
+        assert fr[0][0] == exe, fr
+        assert addr2line(exe, fr[0][1]) == mark[marker]
+        assert all("libsocklab-trace" not in m for m, _ in fr), fr
+    # the helper's two callers, one frame further out
+    outer = [addr2line(exe, frames(c)[1][1]) for c in calls[4:6]]
+    assert outer == [mark["call-1"], mark["call-2"]], outer
+
+
+@needs_root
+@needs_gcc
+def test_build_without_debug_info_names_functions(tmp_path):
+    src, exe = build(tmp_path, "client_nog", [])
+    calls = traced_client_calls(exe, 1)
+    funcs = [c["src"].get("func") for c in calls]
+    assert funcs == ["main", "main", "main", "send_msg", "send_msg", "main"], calls
+    for c in calls:
+        assert "file" not in c["src"] and "line" not in c["src"], c["src"]
+        assert c["src"]["module"] == exe
+        assert c["src"]["offset"] > 0
+    # the same call site, the same offset; two callers of the helper, one
+    assert calls[3]["src"] == calls[4]["src"]
+    assert len({c["src"]["offset"] for c in calls if c["src"]["func"] == "main"}) == 4
+
+
+@needs_root
+def test_calls_of_a_program_outside_the_trace_tool_resolve_to_its_sources():
+    """socklab itself (built with -g) as the traced program: its calls land
+    in socklab's own sources, never in libc, libevent or the preload library."""
+    sp = free_port()
+    rc, out, err = run_trace([
+        "--json", "--server", "%s echo-server -p %d" % (BIN, sp),
+        "--", BIN, "echo-client", "-t", "tcp", "-p", str(sp)], stdin=b"ping\n")
+    assert rc == 0, err
+    s = Story(out)
+    srcs = [c.get("src") for c in s.calls]
+    assert srcs and all(srcs), [c for c in s.calls if not c.get("src")]
+    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    for src in srcs:
+        assert src["module"] == os.path.realpath(BIN), src
+        if "file" in src:  # a build with debug information
+            assert src["file"].startswith(os.path.join(root, "src") + "/"), src
