@@ -157,3 +157,73 @@ def test_calls_of_a_program_outside_the_trace_tool_resolve_to_its_sources():
         assert src["module"] == os.path.realpath(BIN), src
         if "file" in src:  # a build with debug information
             assert src["file"].startswith(os.path.join(root, "src") + "/"), src
+
+
+@needs_root
+@needs_gcc
+def test_stripped_build_gives_module_and_address(tmp_path):
+    src, exe = build(tmp_path, "client_stripped", ["-s"])
+    calls = traced_client_calls(exe, 1)
+    for c in calls:
+        # no symbol left: the return address as the file numbers it
+        assert c["src"] == {"module": exe, "offset": frames(c)[0][1]}, c
+
+
+CLIENT_CC = r"""
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+#include <cstdlib>
+#include <cstring>
+
+namespace demo {
+class Client {
+public:
+	explicit Client(int fd) : fd_(fd) {}
+	__attribute__((noinline)) void send_line(const char *s)
+	{
+		send(fd_, s, std::strlen(s), MSG_NOSIGNAL); /* @method-send */
+	}
+private:
+	int fd_;
+};
+}
+
+int main(int argc, char **argv)
+{
+	sockaddr_in a = {};
+	a.sin_family = AF_INET;
+	a.sin_port = htons((unsigned short)std::atoi(argv[1]));
+	inet_pton(AF_INET, "127.0.0.1", &a.sin_addr);
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+	if (connect(fd, (sockaddr *)&a, sizeof a) < 0)
+		return 1;
+	demo::Client c(fd);
+	for (int i = 0; i < std::atoi(argv[2]) + 2; i++)
+		c.send_line("hi\n");
+	close(fd);
+	return 0;
+}
+"""
+
+
+@needs_root
+@pytest.mark.skipif(not shutil.which("g++"), reason="g++ is not installed")
+@pytest.mark.parametrize("flags", [["-g"], []], ids=["debug", "nodebug"])
+def test_cpp_method_names_demangled(tmp_path, flags):
+    src = tmp_path / "client.cc"
+    src.write_text(CLIENT_CC)
+    exe = str(tmp_path / "client_cc")
+    p = subprocess.run(["g++", "-O0", "-o", exe, str(src)] + flags,
+                       capture_output=True, timeout=TIMEOUT)
+    assert p.returncode == 0, p.stderr.decode()
+    sends = [c for c in traced_client_calls(exe, 0) if c["name"] == "send"]
+    assert len(sends) == 2
+    for c in sends:
+        assert c["src"]["func"] == "demo::Client::send_line(char const*)", c["src"]
+        if flags:
+            assert (c["src"]["file"], c["src"]["line"]) == (
+                str(src), markers(CLIENT_CC)["method-send"]), c["src"]
+        else:
+            assert "line" not in c["src"] and c["src"]["offset"] > 0, c["src"]
