@@ -13,6 +13,7 @@
 #include <elfutils/libdwfl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 struct tr_sym_mod {
 	Dwfl *dwfl;
@@ -35,8 +36,14 @@ static const Dwfl_Callbacks offline_callbacks = {
 
 struct tr_sym_mod *tr_sym_mod_open(const char *path)
 {
-	struct tr_sym_mod *m = calloc(1, sizeof *m);
+	struct tr_sym_mod *m;
+	struct stat st;
 
+	/* The log is the traced program's to write: a FIFO or a device named
+	 * there must not hang or feed trace. */
+	if (stat(path, &st) != 0 || !S_ISREG(st.st_mode))
+		return NULL;
+	m = calloc(1, sizeof *m);
 	if (!m)
 		return NULL;
 	m->dwfl = dwfl_begin(&offline_callbacks);

@@ -13,6 +13,7 @@
 #include <dlfcn.h>
 #include <limits.h>
 #include <link.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "trace/model.h"
@@ -142,17 +143,25 @@ static void test_nothing_found(void **state)
 {
 	struct tr_symbolizer *s = tr_sym_new();
 	struct tr_src src = { 0 };
-	char exe[PATH_MAX], val[PATH_MAX + 64];
+	char exe[PATH_MAX], val[PATH_MAX + 64], fifo[64];
 	const char *bad[] = {
 		"", "garbage", "...", ":0x10", "/tmp/x:0x", "/tmp/x:0xzz", "/tmp/x:10",
 		"/nonexistent/socklab/module:0x1234",
 		"/lib/x86_64-linux-gnu/libc.so.6:0x2724a",
 		"/proc/self/status:0x10", /* no ELF file */
+		"/dev/zero:0x10",
 	};
 
 	(void)state;
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
 		assert_int_equal(tr_sym_resolve(s, bad[i], &src), -1);
+	/* a FIFO is never opened: that would wait for a writer forever */
+	snprintf(fifo, sizeof fifo, "/tmp/sym-test-fifo-%d", (int)getpid());
+	unlink(fifo);
+	assert_int_equal(mkfifo(fifo, 0600), 0);
+	snprintf(val, sizeof val, "%s:0x10", fifo);
+	assert_int_equal(tr_sym_resolve(s, val, &src), -1);
+	unlink(fifo);
 	assert_int_equal(tr_sym_resolve(s, NULL, &src), -1);
 	self_path(exe, sizeof exe);
 	snprintf(val, sizeof val, "%s:0xffffffffffff0000", exe);
