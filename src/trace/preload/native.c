@@ -1,9 +1,16 @@
 /* The native stack of a recorded call as pc= (record.h): walked with
  * libgcc's unwinder (the DWARF call frame information every gcc and clang
  * object carries, so no frame pointers needed), each return address put
- * into the ELF file it lies in with _dl_find_object, both lock-free and
- * allocation-free once warmed up by the constructor here, so a hook may
- * record from any thread and from a signal handler. */
+ * into the ELF file it lies in with _dl_find_object. Both neither allocate
+ * nor lock once the constructor here has warmed the unwinder up (libgcc
+ * finds each frame's unwind table with _dl_find_object too; only code a
+ * JIT registered with __register_frame takes its lock), so a hook may
+ * record from any thread and from a signal handler.
+ *
+ * Not backtrace(): the same unwinder behind a dlopen on first use, and it
+ * cannot skip the library's own frames or tell a signal's frame. Not
+ * dladdr1(): it takes the loader's lock and searches the symbols linearly
+ * (13 us for an address in libc, against 12 ns). About 250 ns a frame. */
 #include "trace/preload/native.h"
 
 #include <dlfcn.h>
