@@ -14,6 +14,7 @@
 #include "core/term.h"
 #include "trace/attrib.h"
 #include "trace/calllog.h"
+#include "trace/srcloc.h"
 #include "trace/capture.h"
 #include "trace/outfile.h"
 #include "trace/packets.h"
@@ -117,6 +118,8 @@ static int read_log(const char *path, struct trace *t, struct tr_outfile *keep)
 			  CALLLOG_CALLS_MAX, cl.dropped);
 	int rc = tr_calllog_finish(&cl);
 	tr_calllog_free(&cl);
+	if (rc == 0 && tr_srcloc_fill(t) < 0)
+		rc = -1;
 	return rc;
 }
 
