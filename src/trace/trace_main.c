@@ -228,6 +228,8 @@ static int build_and_print(struct trace *t, const struct trace_opts *o, struct t
 		/* no socket, so no packet of one either: nothing to draw */
 	} else if (o->json) {
 		ok = trace_render_json(t, out) == 0;
+	} else if (o->answers) {
+		ok = trace_render_answers(t, out) == 0;
 	} else if (!o->quiet) {
 		int fd = fileno(out);
 		struct render_opts ro = {
