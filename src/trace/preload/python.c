@@ -40,6 +40,7 @@ struct py_api {
 	pyobj (*getattr)(pyobj, const char *);
 	const char *(*utf8)(pyobj);
 	void (*decref)(pyobj);
+	void (*incref)(pyobj);
 	void (*err_clear)(void);
 };
 
@@ -81,6 +82,7 @@ static bool api_resolve(void)
 	sym(&api.getattr, "PyObject_GetAttrString");
 	sym(&api.utf8, "PyUnicode_AsUTF8");
 	sym(&api.decref, "Py_DecRef");
+	sym(&api.incref, "Py_IncRef");
 	sym(&api.err_clear, "PyErr_Clear");
 	/* PyFrame_GetBack and PyFrame_GetCode arrived in 3.9: older
 	 * interpreters are not asked. */
@@ -142,6 +144,44 @@ static void absolute(char *file, size_t n)
 	file[clen] = '/';
 }
 
+/* What a code object says, looked up once: the GIL-guarded cache keeps a
+ * reference to each code object it holds, so an address is never reused
+ * for another while it is here. Slots are taken in turn when full. */
+#define PY_CODE_CACHE 128
+
+struct code_entry {
+	pyobj code;
+	bool user;              /* the user's code, not the runtime's */
+	char file[sizeof ((struct py_loc *)0)->file];
+	char func[sizeof ((struct py_loc *)0)->func];
+};
+
+static struct code_entry code_cache[PY_CODE_CACHE];
+static unsigned code_next;
+
+static const struct code_entry *code_info(pyobj code)
+{
+	struct code_entry *e;
+
+	for (unsigned i = 0; i < PY_CODE_CACHE; i++)
+		if (code_cache[i].code == code)
+			return &code_cache[i];
+	e = &code_cache[code_next++ % PY_CODE_CACHE];
+	if (e->code)
+		api.decref(e->code);
+	memset(e, 0, sizeof *e);
+	if (!code_str(code, "co_filename", e->file, sizeof e->file))
+		return NULL;
+	e->user = !runtime_file(e->file);
+	if (!code_str(code, "co_qualname", e->func, sizeof e->func) &&
+	    !code_str(code, "co_name", e->func, sizeof e->func))
+		e->func[0] = '\0';
+	if (api.incref)
+		api.incref(code);
+	e->code = api.incref ? code : NULL;
+	return e;
+}
+
 /* Called with the GIL held: fills loc from the innermost user frame. */
 static bool user_frame(void *tstate, struct py_loc *loc)
 {
@@ -150,11 +190,11 @@ static bool user_frame(void *tstate, struct py_loc *loc)
 
 	for (int depth = 0; frame && depth < PY_FRAMES_MAX && !found; depth++) {
 		pyobj code = api.frame_code(frame);
-		if (code && code_str(code, "co_filename", loc->file, sizeof loc->file) &&
-		    !runtime_file(loc->file)) {
-			if (!code_str(code, "co_qualname", loc->func, sizeof loc->func) &&
-			    !code_str(code, "co_name", loc->func, sizeof loc->func))
-				loc->func[0] = '\0';
+		const struct code_entry *e = code ? code_info(code) : NULL;
+
+		if (e && e->user) {
+			memcpy(loc->file, e->file, sizeof loc->file);
+			memcpy(loc->func, e->func, sizeof loc->func);
 			loc->line = api.frame_line(frame);
 			loc->lasti = api.frame_lasti ? api.frame_lasti(frame) : -1;
 			loc->frame_id = (uintptr_t)frame;
