@@ -186,6 +186,7 @@ void tr_src_free(struct tr_src *s)
 	free(s->func);
 	free(s->text);
 	free(s->module);
+	free(s->pycall);
 	memset(s, 0, sizeof *s);
 }
 

@@ -98,7 +98,13 @@ struct tr_src {
 	char *module;           /* owned: the binary or library of native code */
 	uint64_t offset;        /* func+offset (or module+offset) when no line is known */
 	bool runtime;           /* made by the language runtime on the line's behalf
-				 * (Python's poll for a socket timeout) */
+				 * (Python's poll for a socket timeout, the
+				 * getsockname after accept) */
+	char *pycall;           /* owned: the socket method the line calls, when
+				 * the line's text names one ("sendall"), or NULL */
+	uint32_t first;         /* the first kernel call of the same script-level
+				 * call (sendall's sends, recv's poll), or 0 alone */
+	uint32_t part, parts;   /* this kernel send is part/parts of a sendall */
 };
 
 struct tr_call {
@@ -241,5 +247,7 @@ char *tr_describe_call(const struct tr_call *c, enum tr_row_kind kind, char *buf
 char *tr_describe_packet(const struct tr_packet *p, char *buf, size_t n);
 /* "by #8 connect", "kernel: delayed ACK", "untraced peer" */
 char *tr_describe_cause(const struct trace *t, const struct tr_packet *p, char *buf, size_t n);
+/* "client.py:17  s.send(b"x")" (describe_src.c); "" without a source. */
+char *tr_describe_src(const struct tr_call *c, bool with_text, char *buf, size_t n);
 
 #endif

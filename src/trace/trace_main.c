@@ -14,6 +14,7 @@
 #include "core/term.h"
 #include "trace/attrib.h"
 #include "trace/calllog.h"
+#include "trace/srcloc.h"
 #include "trace/capture.h"
 #include "trace/outfile.h"
 #include "trace/packets.h"
@@ -28,8 +29,9 @@
 #include "trace/tcpstate.h"
 #include "trace/trace.h"
 
-/* The source line of each call of a native program without one yet: its
- * pc= resolved with the debug information (symbolize.c). -1 out of memory. */
+/* The source line of each call of a native program: its pc= resolved with
+ * the debug information (symbolize.c), unless the record says the line
+ * itself (a script's src=, which srcloc.c reads). -1 out of memory. */
 static int fill_native_src(struct trace *t)
 {
 	struct tr_symbolizer *sym = NULL;
@@ -38,7 +40,7 @@ static int fill_native_src(struct trace *t)
 		struct tr_call *c = &t->calls[i];
 		const char *pc = tr_call_arg(c, "pc");
 
-		if (!pc || c->src.file || c->src.func)
+		if (!pc || tr_call_arg(c, "src") || c->src.file || c->src.func)
 			continue;
 		if (!sym && !(sym = tr_sym_new()))
 			return -1;
@@ -138,8 +140,11 @@ static int read_log(const char *path, struct trace *t, struct tr_outfile *keep)
 			  CALLLOG_CALLS_MAX, cl.dropped);
 	int rc = tr_calllog_finish(&cl);
 	tr_calllog_free(&cl);
+	/* native lines first: srcloc then reads every line's text */
 	if (rc == 0)
 		rc = fill_native_src(t);
+	if (rc == 0 && tr_srcloc_fill(t) < 0)
+		rc = -1;
 	return rc;
 }
 
@@ -248,6 +253,8 @@ static int build_and_print(struct trace *t, const struct trace_opts *o, struct t
 		/* no socket, so no packet of one either: nothing to draw */
 	} else if (o->json) {
 		ok = trace_render_json(t, out) == 0;
+	} else if (o->answers) {
+		ok = trace_render_answers(t, out) == 0;
 	} else if (!o->quiet) {
 		int fd = fileno(out);
 		struct render_opts ro = {

@@ -12,6 +12,7 @@
  * dladdr1(): it takes the loader's lock and searches the symbols linearly
  * (13 us for an address in libc, against 12 ns). About 250 ns a frame. */
 #include "trace/preload/native.h"
+#include "trace/preload/python.h"
 
 #include <dlfcn.h>
 #include <errno.h>
@@ -48,7 +49,9 @@ struct walk {
 
 bool pl_native_wanted(void)
 {
-	return true;
+	/* a Python script's line is its own (src=, python.c): the
+	 * interpreter's C frames would only name CPython */
+	return !tr_python_present();
 }
 
 static _Unwind_Reason_Code walk_frame(struct _Unwind_Context *ctx, void *arg)

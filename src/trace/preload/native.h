@@ -13,8 +13,8 @@
 /* At most this many frames go into a record. */
 #define NATIVE_FRAMES_MAX 8
 
-/* Whether records carry pc= (true unless this process is one whose source
- * lines come from elsewhere, such as a Python interpreter's). */
+/* Whether records carry pc=: not in a Python interpreter, whose script
+ * lines come from python.c. */
 bool pl_native_wanted(void);
 
 /* Appends " pc=MODULE:0xVADDR,..." (record.h), innermost frame first,
