@@ -1,8 +1,8 @@
 /* The native stack of a recorded call as pc= (record.h): walked with
  * libgcc's unwinder (the DWARF call frame information every gcc and clang
  * object carries, so no frame pointers needed), each return address put
- * into the ELF file it lies in with _dl_find_object. Both neither allocate
- * nor lock once the constructor here has warmed the unwinder up (libgcc
+ * into the ELF file it lies in with _dl_find_object. Neither allocates
+ * nor locks once the constructor here has warmed the unwinder up (libgcc
  * finds each frame's unwind table with _dl_find_object too; only code a
  * JIT registered with __register_frame takes its lock), so a hook may
  * record from any thread and from a signal handler.
