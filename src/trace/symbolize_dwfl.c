@@ -122,18 +122,35 @@ static bool is_libc_cu(Dwarf_Die *cu)
 		       strstr(dir, "/musl-") || strstr(dir, "/musl/"));
 }
 
-static int line_of(struct tr_sym_mod *m, Dwarf_Addr pc, struct tr_sym_frame *f)
+/* The compile unit around pc (a module address) and its bias. libdw finds
+ * it through .debug_aranges, which clang does not write: then each unit's
+ * own ranges are asked in turn. */
+static Dwarf_Die *cu_of(struct tr_sym_mod *m, Dwarf_Addr pc, Dwarf_Addr *bias)
 {
-	Dwfl_Line *l = dwfl_module_getsrc(m->mod, pc);
+	Dwarf_Die *cu = dwfl_module_addrdie(m->mod, pc, bias);
+
+	if (cu)
+		return cu;
+	while ((cu = dwfl_module_nextcu(m->mod, cu, bias)) != NULL)
+		if (dwarf_haspc(cu, pc - *bias) > 0)
+			return cu;
+	return NULL;
+}
+
+/* The file (made absolute with the unit's directory) and line of pc, a
+ * file address inside cu. */
+static int line_of(Dwarf_Die *cu, Dwarf_Addr pc, struct tr_sym_frame *f)
+{
+	Dwarf_Line *l = dwarf_getsrc_die(cu, pc);
 	const char *name, *dir;
 	int line = 0;
 
-	if (!l)
+	if (!l || dwarf_lineno(l, &line) != 0 || line <= 0)
 		return 0;
-	name = dwfl_lineinfo(l, NULL, &line, NULL, NULL, NULL);
-	if (!name || !*name || line <= 0)
+	name = dwarf_linesrc(l, NULL, NULL);
+	if (!name || !*name)
 		return 0;
-	dir = dwfl_line_comp_dir(l);
+	dir = die_string(cu, DW_AT_comp_dir);
 	if (name[0] != '/' && dir && dir[0] == '/') {
 		size_t nd = strlen(dir), nn = strlen(name);
 
@@ -186,12 +203,10 @@ int tr_sym_mod_lookup(struct tr_sym_mod *m, uint64_t vaddr, struct tr_sym_frame 
 	if (vaddr == 0 || ret < vaddr || dwfl_addrmodule(m->dwfl, pc) != m->mod)
 		return 0;
 	f->found = true;
-	if (line_of(m, pc, f) < 0)
-		goto oom;
-	cu = dwfl_module_addrdie(m->mod, pc, &cubias);
+	cu = cu_of(m, pc, &cubias);
 	if (cu) {
 		f->libc_cu = is_libc_cu(cu);
-		if (func_of_dwarf(cu, pc - cubias, f) < 0)
+		if (line_of(cu, pc - cubias, f) < 0 || func_of_dwarf(cu, pc - cubias, f) < 0)
 			goto oom;
 	}
 	symname = dwfl_module_addrinfo(m->mod, pc, &off, &sym, NULL, NULL, NULL);
