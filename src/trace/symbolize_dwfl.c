@@ -21,15 +21,13 @@ struct tr_sym_mod {
 	GElf_Addr bias;         /* file address + bias = address in dwfl */
 };
 
-/* NULL: libdwfl's default path (next to the file, .debug, /usr/lib/debug).
- * Separate debug files are looked up by build-id there only: never
- * through debuginfod, which could wait on the network for a program
- * built a minute ago. */
+/* NULL: libdwfl's default path for build-ids (/usr/lib/debug). Separate
+ * debug files are never fetched through debuginfod (symbolize_debug.c). */
 static char *debuginfo_path;
 
 static const Dwfl_Callbacks offline_callbacks = {
 	.find_elf = dwfl_build_id_find_elf,
-	.find_debuginfo = dwfl_build_id_find_debuginfo,
+	.find_debuginfo = tr_sym_find_debuginfo,
 	.section_address = dwfl_offline_section_address,
 	.debuginfo_path = &debuginfo_path,
 };

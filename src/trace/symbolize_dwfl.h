@@ -3,6 +3,7 @@
 #ifndef SOCKLAB_TRACE_SYMBOLIZE_DWFL_H
 #define SOCKLAB_TRACE_SYMBOLIZE_DWFL_H
 
+#include <elfutils/libdwfl.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -28,5 +29,11 @@ void tr_sym_mod_close(struct tr_sym_mod *m);
  * (zeroed first). -1 out of memory. */
 int tr_sym_mod_lookup(struct tr_sym_mod *m, uint64_t vaddr, struct tr_sym_frame *f);
 void tr_sym_frame_free(struct tr_sym_frame *f);
+
+/* libdwfl's find_debuginfo callback: a file's separate debug information
+ * by build-id or by its .gnu_debuglink name (symbolize_debug.c). */
+int tr_sym_find_debuginfo(Dwfl_Module *mod, void **userdata, const char *modname,
+			  Dwarf_Addr base, const char *file_name, const char *debuglink_file,
+			  GElf_Word debuglink_crc, char **debuginfo_file_name);
 
 #endif

@@ -273,3 +273,38 @@ def test_python_records_carry_the_script_line_not_native_frames(tmp_path):
     records = [l for l in log.read_text().splitlines() if l.startswith("X ")]
     assert any(" socket " in l for l in records), records
     assert not any(" pc=" in l for l in records), records
+
+
+@needs_root
+@needs_gcc
+@pytest.mark.skipif(not shutil.which("objcopy"), reason="objcopy is not installed")
+def test_separate_debug_file_by_debuglink(tmp_path):
+    """Debug information split off with objcopy, found by .gnu_debuglink in
+    .debug/ next to the program; a debug file of another build is refused."""
+    src, exe = build(tmp_path, "client_split", ["-g"])
+    (tmp_path / ".debug").mkdir()
+    debug = str(tmp_path / ".debug" / "client_split.debug")
+    for args in (["--only-keep-debug", exe, debug], ["--strip-debug", exe],
+                 ["--add-gnu-debuglink=" + debug, exe]):
+        p = subprocess.run(["objcopy"] + args, capture_output=True, timeout=TIMEOUT)
+        assert p.returncode == 0, p.stderr.decode()
+    mark = markers(CLIENT_C)
+    calls = traced_client_calls(tmp_path, exe, 1)
+    assert [c["src"].get("line") for c in calls] == [
+        mark["socket"], mark["connect"], mark["main-send"], mark["helper-send"],
+        mark["helper-send"], mark["close"]], calls
+    # the same name, the debug information of an older build whose lines
+    # were one further up (another build-id): wrong lines, refused
+    older = tmp_path / "older"
+    older.mkdir()
+    (older / "client.c").write_text("\n" + CLIENT_C)
+    p = subprocess.run(["gcc", "-O0", "-g", "-o", str(older / "client"), str(older / "client.c")],
+                       capture_output=True, timeout=TIMEOUT)
+    assert p.returncode == 0, p.stderr.decode()
+    p = subprocess.run(["objcopy", "--only-keep-debug", str(older / "client"), debug],
+                       capture_output=True, timeout=TIMEOUT)
+    assert p.returncode == 0, p.stderr.decode()
+    calls = traced_client_calls(tmp_path, exe, 1)
+    assert [c["src"].get("func") for c in calls] == [
+        "main", "main", "main", "send_msg", "send_msg", "main"], calls
+    assert all("line" not in c["src"] for c in calls), calls
