@@ -1,6 +1,8 @@
 /* Live capture for trace: libpcap on one interface, nanosecond stamps,
- * every frame kept in memory (bounded) until the story is built; and the
- * --pcap writer for the frames that made it into the story. */
+ * the frames kept in memory (bounded) until the story is built; and the
+ * --pcap writer for the frames that made it into the story. As root, the
+ * kernel observer (kobs.h) filters the capture down to the traced
+ * programs' ports; without it every frame on the interface is kept. */
 #ifndef SOCKLAB_TRACE_CAPTURE_H
 #define SOCKLAB_TRACE_CAPTURE_H
 
@@ -10,6 +12,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "trace/kobs.h"
 #include "trace/model.h"
 
 #define TCAP_SNAPLEN 65535
@@ -29,6 +32,8 @@ struct tr_tcap {
 	struct tr_tcap_frame *v;
 	size_t n, cap, bytes;
 	bool full;        /* frames were dropped over the bounds */
+	struct tr_kobs *kobs;   /* NULL: no kernel filter, every frame kept */
+	char kobs_why[128];     /* why there is none */
 };
 
 /* Opens iface; prints the one-line error itself and returns -1. */

@@ -344,12 +344,14 @@ static int trace_run(void *cfg)
 	if (res.timed_out)
 		log_error("warning: '%s' ran longer than --timeout and was stopped", o->argv[0]);
 	if (cap.full)
-		log_error("warning: the capture outgrew its memory bound; later packets are missing");
+		log_error("warning: the capture outgrew its memory bound; later packets are missing%s%s%s",
+			  cap.kobs ? "" : " (no kernel filter kept it to the traced programs' packets: ",
+			  cap.kobs ? "" : cap.kobs_why, cap.kobs ? "" : ")");
 	unsigned drops = tr_tcap_kernel_drops(&cap);
 	if (drops)
 		log_error("warning: the kernel dropped %u packets during the capture", drops);
 
-	if (read_log(logpath, &t, keep) < 0)
+	if (read_log(logpath, &t, keep) < 0 || tr_kobs_take(cap.kobs, &t) < 0)
 		goto out;
 	if (o->server)
 		mark_server(&t, res.server);

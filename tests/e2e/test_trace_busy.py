@@ -1,0 +1,79 @@
+"""socklab trace on a busy loopback: while an unrelated bulk transfer moves
+hundreds of megabytes a second on lo, the kernel observer's socket filter
+keeps the capture to the traced programs' ports, so the story of seed 002's
+pair is whole (the same packets as on a quiet lo) and trace warns of
+nothing. Without the filter (SOCKLAB_TRACE_KOBS=0) the same load fills the
+capture's memory bound: the check that the load is heavy enough to
+matter."""
+import contextlib
+import subprocess
+
+from test_trace import PY, TIMEOUT, Story, free_port, needs_root, prog, run_trace
+
+BULK_BYTES = 24 << 30   # bounds on the unrelated transfer
+BULK_SECONDS = 30
+BULK_MB_PER_S = 600     # the capture's bound (256 MB) fills in under a second
+
+
+@contextlib.contextmanager
+def bulk_transfer():
+    port = free_port()
+    p = subprocess.Popen([PY, prog("bulk_pair.py"), str(port), str(BULK_BYTES),
+                          str(BULK_SECONDS), str(BULK_MB_PER_S)],
+                         stdout=subprocess.PIPE)
+    try:
+        # "ready" once data flows, or EOF when it could not start
+        assert p.stdout.readline() == b"ready\n"
+        yield port
+        assert p.poll() is None, "the bulk transfer ended before the trace did"
+    finally:
+        p.kill()
+        p.wait(timeout=TIMEOUT)
+
+
+def trace_seed002(prefix=()):
+    sp, cp = free_port(), free_port()
+    rc, out, err = run_trace([
+        "--json", "--server", "%s %s %d" % (PY, prog("seed002_server.py"), sp),
+        "--", PY, prog("seed002_client.py"), str(sp), str(cp)], prefix=prefix)
+    return rc, Story(out) if rc == 0 else None, err, sp, cp
+
+
+def trace_lines(err):
+    """trace's own lines on stderr (the programs' stdout goes there too
+    with --json)."""
+    return [l for l in err.splitlines() if l.startswith("socklab")]
+
+
+def shape(story, sp, cp):
+    """The packets as (from the client?, flags, payload bytes), ports checked."""
+    out = []
+    for p in story.packets:
+        assert p["proto"] == "tcp" and {p["sport"], p["dport"]} == {sp, cp}, p
+        out.append((p["sport"] == cp, tuple(sorted(p["flags"])), p["len"]))
+    return out
+
+
+@needs_root
+def test_busy_loopback_keeps_the_whole_story_and_warns_of_nothing():
+    rc, quiet, err, sp, cp = trace_seed002()
+    assert rc == 0 and trace_lines(err) == [], err
+    expected = shape(quiet, sp, cp)
+    assert len(expected) >= 10, expected
+    with bulk_transfer() as bulk_port:
+        rc, busy, err, sp, cp = trace_seed002()
+    assert rc == 0, err
+    assert trace_lines(err) == [], err
+    assert shape(busy, sp, cp) == expected
+    assert all(bulk_port not in (p["sport"], p["dport"]) for p in busy.packets)
+    # every packet has its cause, as on the quiet lo
+    assert [p["why"] for p in busy.packets] == [p["why"] for p in quiet.packets]
+
+
+@needs_root
+def test_without_the_kernel_filter_the_same_load_fills_the_capture():
+    with bulk_transfer():
+        rc, _, err, _, _ = trace_seed002(prefix=("env", "SOCKLAB_TRACE_KOBS=0"))
+    lines = trace_lines(err)
+    assert any("the capture outgrew its memory bound" in l and "SOCKLAB_TRACE_KOBS=0" in l
+               for l in lines), err
