@@ -143,6 +143,8 @@ struct tr_packet {
 	enum tr_cause cause;
 	uint32_t caused_by;     /* call id when cause == TR_CAUSE_CALL */
 	const char *why;        /* short reason: "connect", "delayed ACK", ... */
+	bool why_kernel;        /* the kernel named the reason (a tracepoint),
+				 * not trace's rules */
 	uint32_t fin_by;        /* a FIN riding on data: the shutdown or close
 				 * that added it (caused_by is the send), or 0 */
 	uint32_t lane_from, lane_to;
