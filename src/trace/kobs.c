@@ -167,6 +167,11 @@ int tr_kobs_take(struct tr_kobs *k, struct trace *t)
 	return 0;
 }
 
+bool tr_kobs_overflowed(const struct tr_kobs *k)
+{
+	return k && k->skel->bss->map_full;
+}
+
 void tr_kobs_close(struct tr_kobs *k)
 {
 	if (!k)

@@ -7,6 +7,7 @@
 #ifndef SOCKLAB_TRACE_KOBS_H
 #define SOCKLAB_TRACE_KOBS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -24,6 +25,9 @@ void tr_kobs_drain(struct tr_kobs *k);
 /* Moves the events gathered into t->kevents (in time order). -1 out of
  * memory. */
 int tr_kobs_take(struct tr_kobs *k, struct trace *t);
+/* A map of the kernel filter filled up: some process or port of the
+ * trace went unwatched, and its packets may be missing. */
+bool tr_kobs_overflowed(const struct tr_kobs *k);
 void tr_kobs_close(struct tr_kobs *k);
 
 /* Pure parts (kobs_event.c). */

@@ -13,6 +13,7 @@
 #include "core/log.h"
 #include "core/term.h"
 #include "trace/attrib.h"
+#include "trace/bpf/kobs.h"
 #include "trace/calllog.h"
 #include "trace/capture.h"
 #include "trace/outfile.h"
@@ -347,6 +348,10 @@ static int trace_run(void *cfg)
 		log_error("warning: the capture outgrew its memory bound; later packets are missing%s%s%s",
 			  cap.kobs ? "" : " (no kernel filter kept it to the traced programs' packets: ",
 			  cap.kobs ? "" : cap.kobs_why, cap.kobs ? "" : ")");
+	if (tr_kobs_overflowed(cap.kobs))
+		log_error("warning: the kernel filter's maps filled up (%d processes, %d ports); "
+			  "packets of later ones are missing",
+			  KOBS_TGIDS_MAX, KOBS_PORTS_MAX);
 	unsigned drops = tr_tcap_kernel_drops(&cap);
 	if (drops)
 		log_error("warning: the kernel dropped %u packets during the capture", drops);

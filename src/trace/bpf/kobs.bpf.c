@@ -67,6 +67,10 @@ struct {
 
 static const __u8 one = 1;
 
+/* Set when a map was full: a process or port went unwatched, so the
+ * capture may miss some of the trace's packets. */
+__u32 map_full = 0;
+
 static __always_inline bool traced(void)
 {
 	__u32 tgid = (__u32)(bpf_get_current_pid_tgid() >> 32);
@@ -76,8 +80,9 @@ static __always_inline bool traced(void)
 
 static __always_inline void port_add(__u16 port)
 {
-	if (port)
-		bpf_map_update_elem(&ports, &port, &one, BPF_ANY);
+	if (port && !bpf_map_lookup_elem(&ports, &port) &&
+	    bpf_map_update_elem(&ports, &port, &one, BPF_ANY))
+		map_full = 1;
 }
 
 static __always_inline bool port_watched(__u16 port)
@@ -90,8 +95,9 @@ int BPF_PROG(kobs_fork, struct task_struct *parent, struct task_struct *child)
 {
 	__u32 ptgid = BPF_CORE_READ(parent, tgid), ctgid = BPF_CORE_READ(child, tgid);
 
-	if (bpf_map_lookup_elem(&tgids, &ptgid))
-		bpf_map_update_elem(&tgids, &ctgid, &one, BPF_ANY);
+	if (ptgid != ctgid && bpf_map_lookup_elem(&tgids, &ptgid) &&
+	    bpf_map_update_elem(&tgids, &ctgid, &one, BPF_ANY))
+		map_full = 1;
 	return 0;
 }
 
