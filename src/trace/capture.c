@@ -2,11 +2,13 @@
 #include "trace/capture.h"
 
 #include <linux/if_packet.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 
 #include "core/log.h"
+#include "trace/bpf/kobs.h"
 #include "pkt/live.h"
 
 /* The kernel's ring. run.c's drain waits longer than the block timeout, so
@@ -116,6 +118,25 @@ unsigned tr_tcap_kernel_drops(const struct tr_tcap *c)
 	struct pcap_stat st;
 
 	return c->p && pcap_stats(c->p, &st) == 0 ? st.ps_drop : 0;
+}
+
+void tr_tcap_warn(const struct tr_tcap *c)
+{
+	char why[sizeof c->kobs_why + 64] = "";
+	unsigned drops = tr_tcap_kernel_drops(c);
+
+	if (!c->kobs)
+		snprintf(why, sizeof why, " (every packet on the interface was kept: no kernel filter, %s)",
+			 c->kobs_why);
+	if (c->full)
+		log_error("warning: the capture outgrew its memory bound; later packets are missing%s",
+			  why);
+	if (tr_kobs_overflowed(c->kobs))
+		log_error("warning: the kernel filter's maps filled up (%d processes, %d ports); "
+			  "packets of later ones are missing",
+			  KOBS_TGIDS_MAX, KOBS_PORTS_MAX);
+	if (drops)
+		log_error("warning: the kernel dropped %u packets during the capture%s", drops, why);
 }
 
 void tr_tcap_close(struct tr_tcap *c)

@@ -43,6 +43,11 @@ int tr_tcap_fd(const struct tr_tcap *c);
 int tr_tcap_drain(struct tr_tcap *c);
 /* Frames the kernel dropped, or 0 when unknown. */
 unsigned tr_tcap_kernel_drops(const struct tr_tcap *c);
+/* After the run: one warning line for each way packets went missing (the
+ * memory bound, the kernel filter's maps, the kernel's drops); without
+ * the kernel filter, the lines say why it was off, since they then count
+ * other programs' packets too. */
+void tr_tcap_warn(const struct tr_tcap *c);
 void tr_tcap_close(struct tr_tcap *c);
 
 /* Writes the trace's packets (their frames) as a pcap file with nanosecond

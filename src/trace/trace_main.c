@@ -13,7 +13,6 @@
 #include "core/log.h"
 #include "core/term.h"
 #include "trace/attrib.h"
-#include "trace/bpf/kobs.h"
 #include "trace/calllog.h"
 #include "trace/capture.h"
 #include "trace/outfile.h"
@@ -344,17 +343,7 @@ static int trace_run(void *cfg)
 			  "--server-wait time; the program was started anyway");
 	if (res.timed_out)
 		log_error("warning: '%s' ran longer than --timeout and was stopped", o->argv[0]);
-	if (cap.full)
-		log_error("warning: the capture outgrew its memory bound; later packets are missing%s%s%s",
-			  cap.kobs ? "" : " (no kernel filter kept it to the traced programs' packets: ",
-			  cap.kobs ? "" : cap.kobs_why, cap.kobs ? "" : ")");
-	if (tr_kobs_overflowed(cap.kobs))
-		log_error("warning: the kernel filter's maps filled up (%d processes, %d ports); "
-			  "packets of later ones are missing",
-			  KOBS_TGIDS_MAX, KOBS_PORTS_MAX);
-	unsigned drops = tr_tcap_kernel_drops(&cap);
-	if (drops)
-		log_error("warning: the kernel dropped %u packets during the capture", drops);
+	tr_tcap_warn(&cap);
 
 	if (read_log(logpath, &t, keep) < 0 || tr_kobs_take(cap.kobs, &t) < 0)
 		goto out;
