@@ -80,3 +80,19 @@ def test_without_the_kernel_filter_the_same_load_fills_the_capture():
     lines = trace_lines(err)
     assert any("the capture outgrew its memory bound" in l and "SOCKLAB_TRACE_KOBS=0" in l
                for l in lines), err
+
+
+@needs_root
+def test_a_port_learned_from_the_first_packet_keeps_that_packet():
+    """Neither end binds: the client's port is known only when its SYN
+    leaves, and the port it connects to is closed, so the SYN and the RST
+    are kept only if the port entered the filter before the capture saw
+    the SYN."""
+    closed = free_port()
+    with bulk_transfer():
+        rc, out, err = run_trace(["--json", "--", PY, prog("connect_closed.py"), str(closed)])
+    assert rc == 3, err
+    assert trace_lines(err) == [], err
+    s = Story(out)
+    assert [sorted(p["flags"]) for p in s.packets] == [["SYN"], ["ACK", "RST"]], s.packets
+    assert s.packets[0]["dport"] == closed
