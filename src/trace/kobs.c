@@ -158,7 +158,8 @@ int tr_kobs_take(struct tr_kobs *k, struct trace *t)
 	if (!k)
 		return 0;
 	tr_kobs_drain(k);
-	qsort(k->v, k->n, sizeof *k->v, kevent_cmp);
+	if (k->n)
+		qsort(k->v, k->n, sizeof *k->v, kevent_cmp);
 	free(t->kevents);
 	t->kevents = k->v;
 	t->nkevents = k->n;
