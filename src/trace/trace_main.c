@@ -373,13 +373,9 @@ static int trace_run(void *cfg)
 			  "--server-wait time; the program was started anyway");
 	if (res.timed_out)
 		log_error("warning: '%s' ran longer than --timeout and was stopped", o->argv[0]);
-	if (cap.full)
-		log_error("warning: the capture outgrew its memory bound; later packets are missing");
-	unsigned drops = tr_tcap_kernel_drops(&cap);
-	if (drops)
-		log_error("warning: the kernel dropped %u packets during the capture", drops);
+	tr_tcap_warn(&cap);
 
-	if (read_log(logpath, &t, keep) < 0)
+	if (read_log(logpath, &t, keep) < 0 || tr_kobs_take(cap.kobs, &t) < 0)
 		goto out;
 	if (o->server)
 		mark_server(&t, res.server);
