@@ -25,30 +25,8 @@
 #include "trace/socks.h"
 #include "trace/spawn.h"
 #include "trace/story.h"
-#include "trace/symbolize.h"
 #include "trace/tcpstate.h"
 #include "trace/trace.h"
-
-/* The source line of each call of a native program: its pc= resolved with
- * the debug information (symbolize.c), unless the record says the line
- * itself (a script's src=, which srcloc.c reads). -1 out of memory. */
-static int fill_native_src(struct trace *t)
-{
-	struct tr_symbolizer *sym = NULL;
-
-	for (size_t i = 0; i < t->ncalls; i++) {
-		struct tr_call *c = &t->calls[i];
-		const char *pc = tr_call_arg(c, "pc");
-
-		if (!pc || tr_call_arg(c, "src") || c->src.file || c->src.func)
-			continue;
-		if (!sym && !(sym = tr_sym_new()))
-			return -1;
-		tr_sym_resolve(sym, pc, &c->src);
-	}
-	tr_sym_free(sym);
-	return 0;
-}
 
 /* The first word of a shell command, for the static check. */
 static void first_word(const char *cmd, char *out, size_t n)
@@ -141,8 +119,6 @@ static int read_log(const char *path, struct trace *t, struct tr_outfile *keep)
 	int rc = tr_calllog_finish(&cl);
 	tr_calllog_free(&cl);
 	/* native lines first: srcloc then reads every line's text */
-	if (rc == 0)
-		rc = fill_native_src(t);
 	if (rc == 0 && tr_srcloc_fill(t) < 0)
 		rc = -1;
 	return rc;
