@@ -97,7 +97,7 @@ bool tr_ebpf_possible(char *why, size_t whyn)
 static void write_line(struct tr_ebpf *b, const char *line, size_t n)
 {
 	/* one write per line, O_APPEND: lines never mix */
-	if (n > 0 && write(b->log_fd, line, n) < 0)
+	if (n > 0 && b->log_fd >= 0 && write(b->log_fd, line, n) < 0)
 		return;
 }
 
@@ -203,7 +203,7 @@ static int on_event(void *ctx, void *data, size_t size)
 	return 0;
 }
 
-struct tr_ebpf *tr_ebpf_open(int log_fd, char *why, size_t whyn)
+struct tr_ebpf *tr_ebpf_open(char *why, size_t whyn)
 {
 	struct tr_ebpf *b;
 	int err;
@@ -215,7 +215,7 @@ struct tr_ebpf *tr_ebpf_open(int log_fd, char *why, size_t whyn)
 		snprintf(why, whyn, "out of memory");
 		return NULL;
 	}
-	b->log_fd = log_fd;
+	b->log_fd = -1;
 	libbpf_set_print(libbpf_quiet);
 	b->skel = calls__open();
 	if (!b->skel) {
@@ -244,6 +244,13 @@ struct tr_ebpf *tr_ebpf_open(int log_fd, char *why, size_t whyn)
 fail:
 	tr_ebpf_close(b);
 	return NULL;
+}
+
+void tr_ebpf_set_log(struct tr_ebpf *b, int log_fd)
+{
+	if (b->log_fd >= 0)
+		close(b->log_fd);
+	b->log_fd = log_fd;
 }
 
 int tr_ebpf_follow(struct tr_ebpf *b, pid_t pid)
@@ -316,6 +323,8 @@ void tr_ebpf_close(struct tr_ebpf *b)
 	if (!b)
 		return;
 	ring_buffer__free(b->rb);
+	if (b->log_fd >= 0)
+		close(b->log_fd);
 	calls__destroy(b->skel);
 	tr_ebpf_procs_free(&b->procs);
 	free(b);

@@ -14,9 +14,10 @@ struct tr_ebpf;
 /* Can this kernel and these privileges run it? false with the reason. */
 bool tr_ebpf_possible(char *why, size_t whyn);
 
-/* Loads and attaches the programs; lines go to log_fd (O_APPEND). NULL
- * with the reason in why. */
-struct tr_ebpf *tr_ebpf_open(int log_fd, char *why, size_t whyn);
+/* Loads and attaches the programs. NULL with the reason in why. */
+struct tr_ebpf *tr_ebpf_open(char *why, size_t whyn);
+/* Where the record lines go (an fd opened O_APPEND; closed with b). */
+void tr_ebpf_set_log(struct tr_ebpf *b, int log_fd);
 /* Follows pid (and, from now on, its children and threads). */
 int tr_ebpf_follow(struct tr_ebpf *b, pid_t pid);
 /* -p: follows a running process and its running descendants, and writes

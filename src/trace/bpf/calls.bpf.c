@@ -249,19 +249,22 @@ static __always_inline void read_sock(int fd, struct tr_bpf_sock *s, bool at_clo
 	}
 }
 
-/* A user sockaddr of len bytes (at most TR_BPF_ADDR_MAX). */
+/* A user sockaddr of len bytes: an IPv6 one's 28 bytes, or an IPv4 one's
+ * 16 (fixed sizes keep the verifier sure; the lines name inet addresses
+ * only). */
 static __always_inline __u32 read_addr(__u8 *dst, __u64 uptr, __u64 len)
 {
-	if (!uptr || len < 2)
+	__u32 n = len >= 28 ? 28 : len >= 16 ? 16 : 0;
+
+	if (!uptr || n == 0)
 		return 0;
-	if (len > TR_BPF_ADDR_MAX)
-		len = TR_BPF_ADDR_MAX;
-	len &= 0xff;
-	if (len > TR_BPF_ADDR_MAX)
+	if (n == 28) {
+		if (bpf_probe_read_user(dst, 28, (void *)uptr) < 0)
+			return 0;
+	} else if (bpf_probe_read_user(dst, 16, (void *)uptr) < 0) {
 		return 0;
-	if (bpf_probe_read_user(dst, len, (void *)uptr) < 0)
-		return 0;
-	return (__u32)len;
+	}
+	return n;
 }
 
 static __always_inline __u32 read_u32(__u64 uptr, bool *ok)
@@ -290,20 +293,21 @@ static __always_inline bool iov_sum(__u64 uptr, __u64 n, __u64 *sum)
 	return true;
 }
 
+/* The first nfds bits of a user fd_set, a word at a time (the kernel
+ * reads no more than that, and a shorter buffer is the program's right). */
 static __always_inline void read_fdset(__u64 *dst, __u64 uptr, __u64 nfds)
 {
-	__u64 sz = ((nfds + 63) / 64) * 8;
-
 	__builtin_memset(dst, 0, TR_BPF_FDSET_WORDS * 8);
 	if (!uptr)
 		return;
-	if (sz > TR_BPF_FDSET_WORDS * 8)
-		sz = TR_BPF_FDSET_WORDS * 8;
-	sz &= 0xff;
-	if (sz == 0 || sz > TR_BPF_FDSET_WORDS * 8)
-		return;
-	if (bpf_probe_read_user(dst, sz, (void *)uptr) < 0)
-		__builtin_memset(dst, 0, TR_BPF_FDSET_WORDS * 8);
+	for (int i = 0; i < TR_BPF_FDSET_WORDS; i++) {
+		if ((__u64)i * 64 >= nfds)
+			break;
+		if (bpf_probe_read_user(&dst[i], 8, (void *)(uptr + i * 8)) < 0) {
+			dst[i] = 0;
+			break;
+		}
+	}
 }
 
 /* A timespec or timeval read as unsigned (BPF has no signed division;
@@ -450,22 +454,21 @@ int BPF_PROG(on_sys_enter, struct pt_regs *regs, long nr)
 	return 0;
 }
 
-/* The pollfd array after the call (events are as given, revents filled). */
+/* The pollfd array after the call (events are as given, revents filled),
+ * an entry at a time. */
 static __always_inline void read_poll(struct tr_bpf_call_ev *e, __u64 uptr, __u64 n)
 {
-	__u64 sz;
-
 	e->npoll = 0;
 	if (!uptr)
 		return;
-	if (n > TR_BPF_POLL_MAX)
-		n = TR_BPF_POLL_MAX;
-	sz = n * sizeof(struct tr_bpf_pollfd);
-	sz &= 0x3ff;
-	if (sz == 0 || sz > sizeof e->poll)
-		return;
-	if (bpf_probe_read_user(e->poll, sz, (void *)uptr) == 0)
-		e->npoll = (__u32)n;
+	for (int i = 0; i < TR_BPF_POLL_MAX; i++) {
+		if ((__u64)i >= n)
+			break;
+		if (bpf_probe_read_user(&e->poll[i], sizeof e->poll[i],
+					(void *)(uptr + i * sizeof e->poll[i])) < 0)
+			break;
+		e->npoll = i + 1;
+	}
 }
 
 static __always_inline void exit_args(struct tr_bpf_call_ev *e, struct pending *p, long ret)
@@ -621,10 +624,11 @@ static __always_inline void proc_fill(struct tr_bpf_proc *e, struct task_struct 
 	__u64 n = a1 > a0 ? a1 - a0 : 0;
 
 	e->argv_len = 0;
-	if (n > TR_BPF_ARGV_MAX)
-		n = TR_BPF_ARGV_MAX;
-	n &= 0x7ff;
-	if (n > 0 && n <= TR_BPF_ARGV_MAX && bpf_probe_read_user(e->argv, n, (void *)a0) == 0)
+	if (n > TR_BPF_ARGV_MAX - 1)
+		n = TR_BPF_ARGV_MAX - 1;
+	barrier_var(n);
+	n &= TR_BPF_ARGV_MAX - 1;
+	if (n > 0 && bpf_probe_read_user(e->argv, n, (void *)a0) == 0)
 		e->argv_len = (__u32)n;
 }
 
