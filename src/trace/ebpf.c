@@ -18,6 +18,7 @@
 
 #include "calls.skel.h"
 #include "trace/ebpf_format.h"
+#include "trace/ebpf_hide.h"
 #include "trace/ebpf_procs.h"
 #include "trace/record.h"
 
@@ -27,6 +28,7 @@ struct tr_ebpf {
 	int log_fd;
 	int64_t off_ns;             /* CLOCK_REALTIME - CLOCK_MONOTONIC */
 	struct tr_ebpf_procs procs;
+	struct tr_ebpf_hide hide;
 };
 
 static int64_t ts_ns(clockid_t c)
@@ -83,7 +85,8 @@ bool tr_ebpf_possible(char *why, size_t whyn)
 	return false;
 #endif
 	if (!(have_cap(CAP_SYS_ADMIN) || (have_cap(CAP_BPF) && have_cap(CAP_PERFMON)))) {
-		snprintf(why, whyn, "the eBPF backend needs root (or CAP_BPF and CAP_PERFMON)");
+		snprintf(why, whyn, "permission denied: loading BPF programs needs root (or "
+				    "CAP_BPF and CAP_PERFMON)");
 		return false;
 	}
 	if (access("/sys/kernel/btf/vmlinux", R_OK) != 0) {
@@ -99,6 +102,11 @@ static void write_line(struct tr_ebpf *b, const char *line, size_t n)
 	/* one write per line, O_APPEND: lines never mix */
 	if (n > 0 && b->log_fd >= 0 && write(b->log_fd, line, n) < 0)
 		return;
+}
+
+static void write_out(void *ctx, const char *line, size_t n)
+{
+	write_line(ctx, line, n);
 }
 
 static void hello(struct tr_ebpf *b, struct tr_ebpf_proc *p, int64_t t_ns)
@@ -157,9 +165,13 @@ static void on_call(struct tr_ebpf *b, const struct tr_bpf_call_ev *e)
 	char line[TRACE_RECORD_MAX];
 	struct tr_ebpf_proc *p = tr_ebpf_procs_find(&b->procs, (int32_t)e->pid);
 
+	size_t n;
+
 	if (p && !p->hello)
 		hello(b, p, (int64_t)e->t_enter + b->off_ns);
-	write_line(b, line, tr_ebpf_format_call(e, b->off_ns, NULL, line, sizeof line));
+	n = tr_ebpf_format_call(e, b->off_ns, NULL, line, sizeof line);
+	if (n > 0)
+		tr_ebpf_hide_line(&b->hide, e, line, n, write_out, b);
 }
 
 static int on_event(void *ctx, void *data, size_t size)
@@ -186,6 +198,7 @@ static int on_event(void *ctx, void *data, size_t size)
 
 			if (p)
 				p->exited = true;
+			tr_ebpf_hide_flush(&b->hide, ((struct tr_bpf_proc *)data)->pid, write_out, b);
 		}
 		break;
 	case TR_EV_ENTER:
@@ -299,6 +312,12 @@ int tr_ebpf_drain(struct tr_ebpf *b)
 	int n = ring_buffer__consume(b->rb);
 
 	return n < 0 ? -1 : 0;
+}
+
+void tr_ebpf_finish(struct tr_ebpf *b)
+{
+	ring_buffer__consume(b->rb);
+	tr_ebpf_hide_flush(&b->hide, -1, write_out, b);
 }
 
 bool tr_ebpf_exited(struct tr_ebpf *b, pid_t pid)

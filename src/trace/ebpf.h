@@ -26,6 +26,8 @@ int tr_ebpf_attach(struct tr_ebpf *b, pid_t pid);
 /* An fd that is readable when events wait; tr_ebpf_drain takes them. */
 int tr_ebpf_fd(const struct tr_ebpf *b);
 int tr_ebpf_drain(struct tr_ebpf *b);
+/* The last events, and the lines held back (ebpf_hide.h): the log is whole. */
+void tr_ebpf_finish(struct tr_ebpf *b);
 /* The kernel side saw pid end. */
 bool tr_ebpf_exited(struct tr_ebpf *b, pid_t pid);
 /* Events lost because the ring buffer was full. */

@@ -217,6 +217,8 @@ static void emit_poll(struct emit *e, const struct tr_bpf_call_ev *ev, int err)
 		for (uint32_t i = 0; i < ev->npoll && i < TR_BPF_POLL_MAX; i++)
 			if (ev->poll[i].revents != 0)
 				emit_pollfd(e, &l, ev->poll[i].fd, ev->poll[i].revents);
+		if (nfds > ev->npoll)
+			l.cut = true; /* the entries not read may be ready too */
 		tr_emit_list_close(e, &l);
 	}
 }

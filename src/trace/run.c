@@ -298,7 +298,7 @@ int tr_run_programs(const struct trace_opts *o, const char *lib, const char *log
 	proc_loop(r.proc);
 	tr_tcap_drain(cap);
 	if (bpf)
-		tr_ebpf_drain(bpf);
+		tr_ebpf_finish(bpf);
 	rc = r.failed ? -1 : 0;
 out:
 	/* never leave a process of ours behind */

@@ -43,6 +43,10 @@ struct {
 struct pending {
 	__u32 call;
 	__s32 fd;
+	long nr;            /* the syscall's number */
+	__u32 restarting;   /* it returned -ERESTART*: the kernel may re-enter it */
+	__u32 pad;
+	__u64 t_restart;    /* when it returned so */
 	__u64 t_enter;
 	__u64 arg[6];
 	__u64 tmo;
@@ -316,6 +320,170 @@ struct kts {
 	__u64 sec, nsec;
 };
 
+/* The pollfd array after the call (events are as given, revents filled),
+ * an entry at a time. */
+static __always_inline void read_poll(struct tr_bpf_call_ev *e, __u64 uptr, __u64 n)
+{
+	e->npoll = 0;
+	if (!uptr)
+		return;
+	for (int i = 0; i < TR_BPF_POLL_MAX; i++) {
+		if ((__u64)i >= n)
+			break;
+		if (bpf_probe_read_user(&e->poll[i], sizeof e->poll[i],
+					(void *)(uptr + i * sizeof e->poll[i])) < 0)
+			break;
+		e->npoll = i + 1;
+	}
+}
+
+static __always_inline void exit_args(struct tr_bpf_call_ev *e, struct pending *p, long ret)
+{
+	bool ok;
+
+	switch (p->call) {
+	case TR_BC_BIND:
+	case TR_BC_CONNECT:
+		e->addr_len = read_addr(e->addr, p->arg[1], p->arg[2]);
+		break;
+	case TR_BC_SENDTO:
+		e->addr_len = read_addr(e->addr, p->arg[4], p->arg[5]);
+		break;
+	case TR_BC_ACCEPT:
+	case TR_BC_ACCEPT4:
+	case TR_BC_GETSOCKNAME:
+	case TR_BC_GETPEERNAME:
+		if (ret >= 0 && p->arg[1]) {
+			__u32 len = read_u32(p->arg[2], &ok);
+
+			if (ok)
+				e->addr_len = read_addr(e->addr, p->arg[1], len < p->cap ? len : p->cap);
+		}
+		break;
+	case TR_BC_RECVFROM:
+		if (ret >= 0) {
+			__u32 len = read_u32(p->arg[5], &ok);
+
+			if (ok)
+				e->addr_len = read_addr(e->addr, p->arg[4], len < p->cap ? len : p->cap);
+		}
+		break;
+	case TR_BC_SENDMSG:
+	case TR_BC_RECVMSG: {
+		struct user_msghdr m;
+
+		if (!p->arg[1] || bpf_probe_read_user(&m, sizeof m, (void *)p->arg[1]) < 0)
+			break;
+		e->val_ok = iov_sum((__u64)m.msg_iov, m.msg_iovlen, &e->val);
+		if (p->call == TR_BC_SENDMSG)
+			e->addr_len = read_addr(e->addr, (__u64)m.msg_name, m.msg_namelen);
+		else if (ret >= 0 && m.msg_name)
+			e->addr_len = read_addr(e->addr, (__u64)m.msg_name,
+						m.msg_namelen < p->cap ? m.msg_namelen : p->cap);
+		break;
+	}
+	case TR_BC_SENDMMSG:
+	case TR_BC_RECVMMSG:
+		if (ret > 0 && p->arg[1]) {
+			__u64 sum = 0;
+
+			for (int i = 0; i < 64; i++) {
+				__u32 len;
+
+				if (i >= ret || (__u64)i >= p->arg[2])
+					break;
+				/* struct mmsghdr: a msghdr, then msg_len */
+				len = read_u32(p->arg[1] + i * 64 + 56, &ok);
+				if (!ok)
+					break;
+				sum += len;
+			}
+			e->val = sum;
+			e->val_ok = 1;
+		}
+		break;
+	case TR_BC_READV:
+	case TR_BC_WRITEV:
+		e->val_ok = (long)p->arg[2] >= 0 && iov_sum(p->arg[1], p->arg[2], &e->val);
+		break;
+	case TR_BC_SETSOCKOPT:
+		if (p->arg[3] && p->arg[4] == 4) {
+			__u32 v = read_u32(p->arg[3], &ok);
+
+			e->val = v;
+			e->val_ok = ok;
+		}
+		break;
+	}
+}
+
+/* The returned event of the call p, with ret, from the thread id. */
+static __always_inline void emit_exit(struct pending *p, long ret, __u64 t_exit, __u64 id)
+{
+	__u32 k = 0;
+	struct tr_bpf_call_ev *e = bpf_map_lookup_elem(&ev_scratch, &k);
+	__u64 size = TR_BPF_CALL_HEAD_SIZE;
+
+	if (!e)
+		return;
+	e->t_exit = t_exit;
+	e->kind = TR_EV_CALL;
+	e->call = p->call;
+	e->pid = id >> 32;
+	e->tid = (__u32)id;
+	e->fd = p->fd;
+	e->t_enter = p->t_enter;
+	e->ret = ret;
+	__builtin_memcpy(e->arg, p->arg, sizeof e->arg);
+	e->tmo = p->tmo;
+	e->val = 0;
+	e->val_ok = 0;
+	e->addr_len = 0;
+	e->npoll = 0;
+	e->nstack = p->nstack;
+	__builtin_memcpy(e->stack, p->stack, sizeof e->stack);
+	if (p->call == TR_BC_CLOSE)
+		__builtin_memcpy(&e->sock, &p->sock, sizeof e->sock);
+	else if (p->call == TR_BC_SOCKET || p->call == TR_BC_ACCEPT || p->call == TR_BC_ACCEPT4)
+		read_sock(ret >= 0 ? (int)ret : -1, &e->sock, false);
+	else if (p->fd >= 0 && p->call != TR_BC_EPOLL_WAIT)
+		read_sock(p->fd, &e->sock, false);
+	else
+		e->sock.known = 0;
+	if (ret != -EFAULT)
+		exit_args(e, p, ret);
+	if (p->call == TR_BC_POLL || p->call == TR_BC_PPOLL) {
+		if (ret != -EFAULT && ret != -EINVAL)
+			read_poll(e, p->arg[0], p->arg[1]);
+		size = sizeof *e;
+	} else if (p->call == TR_BC_SELECT) {
+		__u64 nfds = p->arg[0] > 1024 ? 1024 : p->arg[0];
+
+		__builtin_memcpy(e->rd_in, p->rd_in, sizeof e->rd_in);
+		__builtin_memcpy(e->wr_in, p->wr_in, sizeof e->wr_in);
+		if (ret > 0) {
+			read_fdset(e->rd_out, p->arg[1], nfds);
+			read_fdset(e->wr_out, p->arg[2], nfds);
+			read_fdset(e->ex_out, p->arg[3], nfds);
+		}
+		size = sizeof *e;
+	}
+	if (bpf_ringbuf_output(&events, e, size, 0) < 0)
+		count_lost();
+}
+
+/* -ERESTARTSYS, -ERESTARTNOINTR, -ERESTARTNOHAND, -ERESTART_RESTARTBLOCK:
+ * the program does not see this return; the kernel re-enters the call
+ * (the same number, or restart_syscall), a handler makes it -EINTR, or the
+ * signal ends the process (then it never returned, as the preload sees
+ * it). */
+static __always_inline bool restarts(long ret)
+{
+	return ret == -512 || ret == -513 || ret == -514 || ret == -516;
+}
+
+#define NR_RESTART_SYSCALL 219
+
 SEC("tp_btf/sys_enter")
 int BPF_PROG(on_sys_enter, struct pt_regs *regs, long nr)
 {
@@ -327,9 +495,22 @@ int BPF_PROG(on_sys_enter, struct pt_regs *regs, long nr)
 	call = sys_call(nr, &flags);
 	if (call == TR_BC_NONE || !traced())
 		return 0;
+	p = bpf_map_lookup_elem(&pendings, &tid);
+	if (p && p->restarting) {
+		/* the same call again: the kernel restarts it, still one call */
+		if (p->nr == nr && p->arg[0] == PT_REGS_PARM1_CORE_SYSCALL(regs)) {
+			p->restarting = 0;
+			return 0;
+		}
+		/* a handler ran and the program saw EINTR */
+		emit_exit(p, -4, p->t_restart, bpf_get_current_pid_tgid());
+		bpf_map_delete_elem(&pendings, &tid);
+	}
 	p = bpf_map_lookup_elem(&pend_scratch, &k);
 	if (!p)
 		return 0;
+	p->nr = nr;
+	p->restarting = 0;
 	p->arg[0] = PT_REGS_PARM1_CORE_SYSCALL(regs);
 	p->arg[1] = PT_REGS_PARM2_CORE_SYSCALL(regs);
 	p->arg[2] = PT_REGS_PARM3_CORE_SYSCALL(regs);
@@ -454,163 +635,31 @@ int BPF_PROG(on_sys_enter, struct pt_regs *regs, long nr)
 	return 0;
 }
 
-/* The pollfd array after the call (events are as given, revents filled),
- * an entry at a time. */
-static __always_inline void read_poll(struct tr_bpf_call_ev *e, __u64 uptr, __u64 n)
-{
-	e->npoll = 0;
-	if (!uptr)
-		return;
-	for (int i = 0; i < TR_BPF_POLL_MAX; i++) {
-		if ((__u64)i >= n)
-			break;
-		if (bpf_probe_read_user(&e->poll[i], sizeof e->poll[i],
-					(void *)(uptr + i * sizeof e->poll[i])) < 0)
-			break;
-		e->npoll = i + 1;
-	}
-}
-
-static __always_inline void exit_args(struct tr_bpf_call_ev *e, struct pending *p, long ret)
-{
-	bool ok;
-
-	switch (p->call) {
-	case TR_BC_BIND:
-	case TR_BC_CONNECT:
-		e->addr_len = read_addr(e->addr, p->arg[1], p->arg[2]);
-		break;
-	case TR_BC_SENDTO:
-		e->addr_len = read_addr(e->addr, p->arg[4], p->arg[5]);
-		break;
-	case TR_BC_ACCEPT:
-	case TR_BC_ACCEPT4:
-	case TR_BC_GETSOCKNAME:
-	case TR_BC_GETPEERNAME:
-		if (ret >= 0 && p->arg[1]) {
-			__u32 len = read_u32(p->arg[2], &ok);
-
-			if (ok)
-				e->addr_len = read_addr(e->addr, p->arg[1], len < p->cap ? len : p->cap);
-		}
-		break;
-	case TR_BC_RECVFROM:
-		if (ret >= 0) {
-			__u32 len = read_u32(p->arg[5], &ok);
-
-			if (ok)
-				e->addr_len = read_addr(e->addr, p->arg[4], len < p->cap ? len : p->cap);
-		}
-		break;
-	case TR_BC_SENDMSG:
-	case TR_BC_RECVMSG: {
-		struct user_msghdr m;
-
-		if (!p->arg[1] || bpf_probe_read_user(&m, sizeof m, (void *)p->arg[1]) < 0)
-			break;
-		e->val_ok = iov_sum((__u64)m.msg_iov, m.msg_iovlen, &e->val);
-		if (p->call == TR_BC_SENDMSG)
-			e->addr_len = read_addr(e->addr, (__u64)m.msg_name, m.msg_namelen);
-		else if (ret >= 0 && m.msg_name)
-			e->addr_len = read_addr(e->addr, (__u64)m.msg_name,
-						m.msg_namelen < p->cap ? m.msg_namelen : p->cap);
-		break;
-	}
-	case TR_BC_SENDMMSG:
-	case TR_BC_RECVMMSG:
-		if (ret > 0 && p->arg[1]) {
-			__u64 sum = 0;
-
-			for (int i = 0; i < 64; i++) {
-				__u32 len;
-
-				if (i >= ret || (__u64)i >= p->arg[2])
-					break;
-				/* struct mmsghdr: a msghdr, then msg_len */
-				len = read_u32(p->arg[1] + i * 64 + 56, &ok);
-				if (!ok)
-					break;
-				sum += len;
-			}
-			e->val = sum;
-			e->val_ok = 1;
-		}
-		break;
-	case TR_BC_READV:
-	case TR_BC_WRITEV:
-		e->val_ok = (long)p->arg[2] >= 0 && iov_sum(p->arg[1], p->arg[2], &e->val);
-		break;
-	case TR_BC_SETSOCKOPT:
-		if (p->arg[3] && p->arg[4] == 4) {
-			__u32 v = read_u32(p->arg[3], &ok);
-
-			e->val = v;
-			e->val_ok = ok;
-		}
-		break;
-	}
-}
-
 SEC("tp_btf/sys_exit")
 int BPF_PROG(on_sys_exit, struct pt_regs *regs, long ret)
 {
 	__u64 id = bpf_get_current_pid_tgid();
-	__u32 tid = (__u32)id, k = 0;
-	struct tr_bpf_call_ev *e;
+	__u32 tid = (__u32)id;
 	struct pending *p;
-	__u64 size = TR_BPF_CALL_HEAD_SIZE;
+	long nr;
 
 	p = bpf_map_lookup_elem(&pendings, &tid);
 	if (!p)
 		return 0;
-	e = bpf_map_lookup_elem(&ev_scratch, &k);
-	if (!e)
-		goto out;
-	e->t_exit = bpf_ktime_get_ns();
-	e->kind = TR_EV_CALL;
-	e->call = p->call;
-	e->pid = id >> 32;
-	e->tid = tid;
-	e->fd = p->fd;
-	e->t_enter = p->t_enter;
-	e->ret = ret;
-	__builtin_memcpy(e->arg, p->arg, sizeof e->arg);
-	e->tmo = p->tmo;
-	e->val = 0;
-	e->val_ok = 0;
-	e->addr_len = 0;
-	e->npoll = 0;
-	e->nstack = p->nstack;
-	__builtin_memcpy(e->stack, p->stack, sizeof e->stack);
-	if (p->call == TR_BC_CLOSE)
-		__builtin_memcpy(&e->sock, &p->sock, sizeof e->sock);
-	else if (p->call == TR_BC_SOCKET || p->call == TR_BC_ACCEPT || p->call == TR_BC_ACCEPT4)
-		read_sock(ret >= 0 ? (int)ret : -1, &e->sock, false);
-	else if (p->fd >= 0 && p->call != TR_BC_EPOLL_WAIT)
-		read_sock(p->fd, &e->sock, false);
-	else
-		e->sock.known = 0;
-	if (ret != -EFAULT)
-		exit_args(e, p, ret);
-	if (p->call == TR_BC_POLL || p->call == TR_BC_PPOLL) {
-		if (ret != -EFAULT && ret != -EINVAL)
-			read_poll(e, p->arg[0], p->arg[1]);
-		size = sizeof *e;
-	} else if (p->call == TR_BC_SELECT) {
-		__u64 nfds = p->arg[0] > 1024 ? 1024 : p->arg[0];
-
-		__builtin_memcpy(e->rd_in, p->rd_in, sizeof e->rd_in);
-		__builtin_memcpy(e->wr_in, p->wr_in, sizeof e->wr_in);
-		if (ret > 0) {
-			read_fdset(e->rd_out, p->arg[1], nfds);
-			read_fdset(e->wr_out, p->arg[2], nfds);
-			read_fdset(e->ex_out, p->arg[3], nfds);
-		}
-		size = sizeof *e;
+#if defined(__TARGET_ARCH_x86)
+	nr = BPF_CORE_READ(regs, orig_ax);
+#else
+	nr = p->nr;
+#endif
+	/* another call: a signal handler's, while ours waits to restart */
+	if (nr != p->nr && !(p->restarting && nr == NR_RESTART_SYSCALL))
+		return 0;
+	if (restarts(ret)) {
+		p->restarting = 1;
+		p->t_restart = bpf_ktime_get_ns();
+		return 0;
 	}
-	if (bpf_ringbuf_output(&events, e, size, 0) < 0)
-		count_lost();
-out:
+	emit_exit(p, ret, bpf_ktime_get_ns(), id);
 	bpf_map_delete_elem(&pendings, &tid);
 	return 0;
 }

@@ -12,7 +12,7 @@
 #endif
 
 #define TR_BPF_STACK_MAX 8      /* user frames kept per call */
-#define TR_BPF_POLL_MAX 64      /* pollfd entries read per poll */
+#define TR_BPF_POLL_MAX 256     /* pollfd entries read per poll */
 #define TR_BPF_FDSET_WORDS 16   /* 1024 fds of a select set */
 #define TR_BPF_ARGV_MAX 1024    /* bytes of argv read at exec */
 #define TR_BPF_PATH_MAX 256
