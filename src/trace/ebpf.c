@@ -294,6 +294,8 @@ int tr_ebpf_attach(struct tr_ebpf *b, pid_t pid)
 	int32_t kids[256];
 	size_t n;
 
+	/* the entry time of the calls already waiting (calls.bpf.c) */
+	b->skel->bss->t_attach = (uint64_t)ts_ns(CLOCK_MONOTONIC);
 	if (attach_one(b, pid) < 0)
 		return -1;
 	n = tr_ebpf_procs_children(pid, kids, sizeof kids / sizeof kids[0]);

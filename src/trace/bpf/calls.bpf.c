@@ -20,6 +20,10 @@ char LICENSE[] SEC("license") = "GPL";
 
 extern int CONFIG_HZ __kconfig __weak;
 
+/* When user space began following a running process (-p): the entry time
+ * given to a call that was already waiting then. */
+__u64 t_attach = 0;
+
 #define AF_INET 2
 #define AF_INET6 10
 #define IPPROTO_TCP 6
@@ -484,31 +488,13 @@ static __always_inline bool restarts(long ret)
 
 #define NR_RESTART_SYSCALL 219
 
-SEC("tp_btf/sys_enter")
-int BPF_PROG(on_sys_enter, struct pt_regs *regs, long nr)
+/* The call's arguments from the registers into p, and what sys_enter
+ * reads of its memory. false: not recorded (an fd that is no socket). */
+static __always_inline bool fill_args(struct pending *p, struct pt_regs *regs, long nr,
+				      __u32 call, __u32 flags)
 {
-	__u32 flags = 0, call, k = 0;
-	__u32 tid = (__u32)bpf_get_current_pid_tgid();
-	struct pending *p;
 	int fd = -1;
 
-	call = sys_call(nr, &flags);
-	if (call == TR_BC_NONE || !traced())
-		return 0;
-	p = bpf_map_lookup_elem(&pendings, &tid);
-	if (p && p->restarting) {
-		/* the same call again: the kernel restarts it, still one call */
-		if (p->nr == nr && p->arg[0] == PT_REGS_PARM1_CORE_SYSCALL(regs)) {
-			p->restarting = 0;
-			return 0;
-		}
-		/* a handler ran and the program saw EINTR */
-		emit_exit(p, -4, p->t_restart, bpf_get_current_pid_tgid());
-		bpf_map_delete_elem(&pendings, &tid);
-	}
-	p = bpf_map_lookup_elem(&pend_scratch, &k);
-	if (!p)
-		return 0;
 	p->nr = nr;
 	p->restarting = 0;
 	p->arg[0] = PT_REGS_PARM1_CORE_SYSCALL(regs);
@@ -534,9 +520,9 @@ int BPF_PROG(on_sys_enter, struct pt_regs *regs, long nr)
 		else if (is_socket((int)p->arg[0]))
 			fd = (int)p->arg[0];
 		else
-			return 0;
+			return false;
 	} else if ((flags & F_SOCK) && !is_socket(fd)) {
-		return 0;
+		return false;
 	}
 	if (call == TR_BC_SENDTO && !p->arg[4])
 		call = TR_BC_SEND;
@@ -608,6 +594,36 @@ int BPF_PROG(on_sys_enter, struct pt_regs *regs, long nr)
 		}
 		break;
 	}
+	return true;
+}
+
+SEC("tp_btf/sys_enter")
+int BPF_PROG(on_sys_enter, struct pt_regs *regs, long nr)
+{
+	__u32 flags = 0, call, k = 0;
+	__u32 tid = (__u32)bpf_get_current_pid_tgid();
+	struct pending *p;
+
+	call = sys_call(nr, &flags);
+	if (call == TR_BC_NONE || !traced())
+		return 0;
+	p = bpf_map_lookup_elem(&pendings, &tid);
+	if (p && p->restarting) {
+		/* the same call again: the kernel restarts it, still one call */
+		if (p->nr == nr && p->arg[0] == PT_REGS_PARM1_CORE_SYSCALL(regs)) {
+			p->restarting = 0;
+			return 0;
+		}
+		/* a handler ran and the program saw EINTR */
+		emit_exit(p, -4, p->t_restart, bpf_get_current_pid_tgid());
+		bpf_map_delete_elem(&pendings, &tid);
+	}
+	p = bpf_map_lookup_elem(&pend_scratch, &k);
+	if (!p)
+		return 0;
+	if (!fill_args(p, regs, nr, call, flags))
+		return 0;
+	call = p->call;
 	p->nstack = bpf_get_stack(ctx, p->stack, sizeof p->stack, BPF_F_USER_STACK);
 	p->t_enter = bpf_ktime_get_ns();
 	if (flags & F_BLOCK) {
@@ -620,7 +636,7 @@ int BPF_PROG(on_sys_enter, struct pt_regs *regs, long nr)
 			e->call = call;
 			e->pid = id >> 32;
 			e->tid = (__u32)id;
-			e->fd = fd;
+			e->fd = p->fd;
 			e->t_enter = p->t_enter;
 			e->nstack = 0;
 			e->addr_len = 0;
@@ -635,6 +651,34 @@ int BPF_PROG(on_sys_enter, struct pt_regs *regs, long nr)
 	return 0;
 }
 
+/* A blocking call that was waiting when the process was attached (-p):
+ * there was no sys_enter to see, but the registers still hold its number
+ * and arguments. Its entry time is when the trace began. */
+static __always_inline int in_progress(struct pt_regs *regs, long ret, __u64 id)
+{
+	__u32 flags = 0, call, k = 0;
+	struct pending *p;
+	long nr;
+
+	if (!traced())
+		return 0;
+#if defined(__TARGET_ARCH_x86)
+	nr = BPF_CORE_READ(regs, orig_ax);
+#else
+	return 0;
+#endif
+	call = sys_call(nr, &flags);
+	if (call == TR_BC_NONE || !(flags & F_BLOCK) || restarts(ret))
+		return 0;
+	p = bpf_map_lookup_elem(&pend_scratch, &k);
+	if (!p || !fill_args(p, regs, nr, call, flags))
+		return 0;
+	p->nstack = 0;
+	p->t_enter = t_attach ? t_attach : bpf_ktime_get_ns();
+	emit_exit(p, ret, bpf_ktime_get_ns(), id);
+	return 0;
+}
+
 SEC("tp_btf/sys_exit")
 int BPF_PROG(on_sys_exit, struct pt_regs *regs, long ret)
 {
@@ -645,7 +689,7 @@ int BPF_PROG(on_sys_exit, struct pt_regs *regs, long ret)
 
 	p = bpf_map_lookup_elem(&pendings, &tid);
 	if (!p)
-		return 0;
+		return in_progress(regs, ret, id);
 #if defined(__TARGET_ARCH_x86)
 	nr = BPF_CORE_READ(regs, orig_ax);
 #else
