@@ -288,18 +288,22 @@ out:
 }
 
 /* The backend: the preload, or the eBPF programs loaded and attached
- * (*bpf). auto says in one line which it took, and why not eBPF. */
-static int choose_backend(const struct trace_opts *o, struct tr_ebpf **bpf)
+ * (*bpf). auto leaves in note the one line that says which it took, and
+ * why not eBPF (printed once the run goes ahead, so a run that cannot
+ * start still ends in one line). */
+static int choose_backend(const struct trace_opts *o, struct tr_ebpf **bpf, char *note,
+			  size_t n)
 {
 	char why[256] = "";
 
 	*bpf = NULL;
+	note[0] = '\0';
 	if (o->backend == TR_BACKEND_PRELOAD)
 		return 0;
 	*bpf = tr_ebpf_open(why, sizeof why);
 	if (*bpf) {
 		if (o->backend == TR_BACKEND_AUTO)
-			log_error("note: recording calls with the eBPF backend");
+			snprintf(note, n, "note: recording calls with the eBPF backend");
 		return 0;
 	}
 	if (o->attach_pid > 0) {
@@ -310,7 +314,7 @@ static int choose_backend(const struct trace_opts *o, struct tr_ebpf **bpf)
 		log_error("cannot use --backend ebpf: %s", why);
 		return -1;
 	}
-	log_error("note: recording calls with the preload library: %s", why);
+	snprintf(note, n, "note: recording calls with the preload library: %s", why);
 	return 0;
 }
 
@@ -330,9 +334,10 @@ static int trace_run(void *cfg)
 	struct tr_outfile *svg = &out[0], *pcap = &out[1], *keep = &out[2], *story = &out[3];
 	struct tr_outfile *pcapng = &out[4];
 	struct tr_ebpf *bpf = NULL;
+	char note[320];
 	int rc = 1;
 
-	if (choose_backend(o, &bpf) < 0)
+	if (choose_backend(o, &bpf, note, sizeof note) < 0)
 		return 1;
 	if (!bpf && tr_spawn_find_lib(lib, sizeof lib) < 0) {
 		log_error("cannot find %s next to the socklab binary or in ../lib/socklab/ from it "
@@ -366,6 +371,8 @@ static int trace_run(void *cfg)
 		tr_ebpf_close(bpf);
 		return 1;
 	}
+	if (note[0])
+		log_error("%s", note);
 	snprintf(dir, sizeof dir, "%s/socklab-trace.XXXXXX", tmp && *tmp ? tmp : "/tmp");
 	if (!mkdtemp(dir)) {
 		log_error_errno(errno, "cannot make a directory for the call log");
