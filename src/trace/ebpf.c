@@ -29,6 +29,8 @@ struct tr_ebpf {
 	int64_t off_ns;             /* CLOCK_REALTIME - CLOCK_MONOTONIC */
 	struct tr_ebpf_procs procs;
 	struct tr_ebpf_hide hide;
+	size_t out_len;             /* lines waiting for one write */
+	char out[64 * 1024];
 };
 
 static int64_t ts_ns(clockid_t c)
@@ -97,11 +99,24 @@ bool tr_ebpf_possible(char *why, size_t whyn)
 	return true;
 }
 
+/* Lines are gathered and written at the end of each drain: one write(2)
+ * of whole lines, O_APPEND, so they never mix with another writer's. */
+static void flush_lines(struct tr_ebpf *b)
+{
+	if (b->out_len > 0 && b->log_fd >= 0 && write(b->log_fd, b->out, b->out_len) < 0) {
+		/* a full disk: the story has what was written */
+	}
+	b->out_len = 0;
+}
+
 static void write_line(struct tr_ebpf *b, const char *line, size_t n)
 {
-	/* one write per line, O_APPEND: lines never mix */
-	if (n > 0 && b->log_fd >= 0 && write(b->log_fd, line, n) < 0)
+	if (n > sizeof b->out - b->out_len)
+		flush_lines(b);
+	if (n > sizeof b->out)
 		return;
+	memcpy(b->out + b->out_len, line, n);
+	b->out_len += n;
 }
 
 static void write_out(void *ctx, const char *line, size_t n)
@@ -301,6 +316,7 @@ int tr_ebpf_attach(struct tr_ebpf *b, pid_t pid)
 	n = tr_ebpf_procs_children(pid, kids, sizeof kids / sizeof kids[0]);
 	for (size_t i = 0; i < n; i++)
 		attach_one(b, kids[i]); /* one that ended meanwhile is no loss */
+	flush_lines(b);
 	return 0;
 }
 
@@ -313,6 +329,7 @@ int tr_ebpf_drain(struct tr_ebpf *b)
 {
 	int n = ring_buffer__consume(b->rb);
 
+	flush_lines(b);
 	return n < 0 ? -1 : 0;
 }
 
@@ -320,6 +337,7 @@ void tr_ebpf_finish(struct tr_ebpf *b)
 {
 	ring_buffer__consume(b->rb);
 	tr_ebpf_hide_flush(&b->hide, -1, write_out, b);
+	flush_lines(b);
 }
 
 bool tr_ebpf_exited(struct tr_ebpf *b, pid_t pid)
@@ -343,6 +361,7 @@ void tr_ebpf_close(struct tr_ebpf *b)
 {
 	if (!b)
 		return;
+	flush_lines(b);
 	ring_buffer__free(b->rb);
 	if (b->log_fd >= 0)
 		close(b->log_fd);

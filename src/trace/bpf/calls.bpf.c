@@ -24,6 +24,11 @@ extern int CONFIG_HZ __kconfig __weak;
  * given to a call that was already waiting then. */
 __u64 t_attach = 0;
 
+/* Whether calls carry their user stack (bpf_get_stack): off until the
+ * call log writes source locations for this backend (it costs a walk of
+ * the user stack per call). Set before load. */
+const volatile bool capture_stack = false;
+
 #define AF_INET 2
 #define AF_INET6 10
 #define IPPROTO_TCP 6
@@ -101,6 +106,17 @@ struct {
 	__type(key, __u32);
 	__type(value, __u64);
 } lost SEC(".maps");
+
+/* Waking trace for each event would cost a context switch per call: trace
+ * drains the ring buffer on its 5 ms tick, and is woken only when the
+ * buffer fills past an eighth. */
+#define WAKE_BYTES (1 << 20)
+
+static __always_inline __u64 rb_flags(void)
+{
+	return bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) < WAKE_BYTES ? BPF_RB_NO_WAKEUP
+									    : BPF_RB_FORCE_WAKEUP;
+}
 
 static __always_inline void count_lost(void)
 {
@@ -472,7 +488,7 @@ static __always_inline void emit_exit(struct pending *p, long ret, __u64 t_exit,
 		}
 		size = sizeof *e;
 	}
-	if (bpf_ringbuf_output(&events, e, size, 0) < 0)
+	if (bpf_ringbuf_output(&events, e, size, rb_flags()) < 0)
 		count_lost();
 }
 
@@ -624,7 +640,8 @@ int BPF_PROG(on_sys_enter, struct pt_regs *regs, long nr)
 	if (!fill_args(p, regs, nr, call, flags))
 		return 0;
 	call = p->call;
-	p->nstack = bpf_get_stack(ctx, p->stack, sizeof p->stack, BPF_F_USER_STACK);
+	p->nstack = capture_stack ? bpf_get_stack(ctx, p->stack, sizeof p->stack, BPF_F_USER_STACK)
+				  : 0;
 	p->t_enter = bpf_ktime_get_ns();
 	if (flags & F_BLOCK) {
 		struct tr_bpf_call_ev *e = bpf_ringbuf_reserve(&events, TR_BPF_CALL_HEAD_SIZE, 0);
@@ -642,7 +659,7 @@ int BPF_PROG(on_sys_enter, struct pt_regs *regs, long nr)
 			e->addr_len = 0;
 			e->val_ok = 0;
 			e->sock.known = 0;
-			bpf_ringbuf_submit(e, 0);
+			bpf_ringbuf_submit(e, rb_flags());
 		} else {
 			count_lost();
 		}
@@ -743,7 +760,7 @@ int BPF_PROG(on_exec, struct task_struct *p, pid_t old_pid, struct linux_binprm 
 	e->exe[0] = '\0';
 	bpf_probe_read_kernel_str(e->exe, sizeof e->exe, BPF_CORE_READ(bprm, interp));
 	proc_fill(e, p);
-	if (bpf_ringbuf_output(&events, e, sizeof *e, 0) < 0)
+	if (bpf_ringbuf_output(&events, e, sizeof *e, rb_flags()) < 0)
 		count_lost();
 	return 0;
 }
@@ -766,7 +783,7 @@ int BPF_PROG(on_fork, struct task_struct *parent, struct task_struct *child)
 	e->t = bpf_ktime_get_ns();
 	e->exe[0] = '\0';
 	proc_fill(e, parent);
-	if (bpf_ringbuf_output(&events, e, sizeof *e, 0) < 0)
+	if (bpf_ringbuf_output(&events, e, sizeof *e, rb_flags()) < 0)
 		count_lost();
 	return 0;
 }
@@ -792,6 +809,6 @@ int BPF_PROG(on_proc_exit, struct task_struct *p)
 	e->t = bpf_ktime_get_ns();
 	e->argv_len = 0;
 	e->exe[0] = '\0';
-	bpf_ringbuf_submit(e, 0);
+	bpf_ringbuf_submit(e, rb_flags());
 	return 0;
 }
