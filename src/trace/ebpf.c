@@ -344,7 +344,28 @@ bool tr_ebpf_exited(struct tr_ebpf *b, pid_t pid)
 {
 	struct tr_ebpf_proc *p = tr_ebpf_procs_find(&b->procs, pid);
 
-	return p && p->exited;
+	return (p && p->exited) || !tr_ebpf_procs_running(pid);
+}
+
+const char *tr_ebpf_cmdline(struct tr_ebpf *b, pid_t pid, char *buf, size_t n)
+{
+	struct tr_ebpf_proc *p = tr_ebpf_procs_find(&b->procs, pid);
+	size_t o = 0;
+
+	if (n == 0)
+		return "";
+	buf[0] = '\0';
+	if (!p)
+		return buf;
+	for (size_t i = 0; i < p->argv_len && o + 1 < n; i++) {
+		char c = p->argv[i];
+
+		buf[o++] = c == '\0' ? ' ' : c < 0x20 || c > 0x7e ? '?' : c;
+	}
+	while (o > 0 && buf[o - 1] == ' ')
+		o--;
+	buf[o] = '\0';
+	return buf;
 }
 
 uint64_t tr_ebpf_lost(const struct tr_ebpf *b)

@@ -28,8 +28,10 @@ int tr_ebpf_fd(const struct tr_ebpf *b);
 int tr_ebpf_drain(struct tr_ebpf *b);
 /* The last events, and the lines held back (ebpf_hide.h): the log is whole. */
 void tr_ebpf_finish(struct tr_ebpf *b);
-/* The kernel side saw pid end. */
+/* The kernel side saw pid end, or it is a zombie or gone. */
 bool tr_ebpf_exited(struct tr_ebpf *b, pid_t pid);
+/* -p: "PROGRAM ARGS" of an attached pid, for the note that says so. */
+const char *tr_ebpf_cmdline(struct tr_ebpf *b, pid_t pid, char *buf, size_t n);
 /* Events lost because the ring buffer was full. */
 uint64_t tr_ebpf_lost(const struct tr_ebpf *b);
 void tr_ebpf_close(struct tr_ebpf *b);

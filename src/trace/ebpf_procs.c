@@ -44,14 +44,14 @@ void tr_ebpf_procs_free(struct tr_ebpf_procs *ps)
 	memset(ps, 0, sizeof *ps);
 }
 
-/* The ppid field of /proc/PID/stat (after the ")" that ends comm). */
-static int32_t stat_ppid(int32_t pid)
+/* The state letter and ppid of /proc/PID/stat (after the ")" that ends
+ * comm). -1 when the process is gone. */
+static int stat_read(int32_t pid, char *state, int32_t *ppid)
 {
 	char path[64], buf[512];
-	int fd;
+	int fd, pp;
 	ssize_t n;
 	char *rp;
-	int ppid;
 
 	snprintf(path, sizeof path, "/proc/%d/stat", pid);
 	fd = open(path, O_RDONLY | O_CLOEXEC);
@@ -63,9 +63,27 @@ static int32_t stat_ppid(int32_t pid)
 		return -1;
 	buf[n] = '\0';
 	rp = strrchr(buf, ')');
-	if (!rp || sscanf(rp + 1, " %*c %d", &ppid) != 1)
+	if (!rp || sscanf(rp + 1, " %c %d", state, &pp) != 2)
 		return -1;
-	return ppid;
+	*ppid = pp;
+	return 0;
+}
+
+static int32_t stat_ppid(int32_t pid)
+{
+	char state;
+	int32_t ppid;
+
+	return stat_read(pid, &state, &ppid) < 0 ? -1 : ppid;
+}
+
+bool tr_ebpf_procs_running(int32_t pid)
+{
+	char state;
+	int32_t ppid;
+
+	/* a zombie has ended: only its parent's wait is left */
+	return stat_read(pid, &state, &ppid) == 0 && state != 'Z' && state != 'X';
 }
 
 int tr_ebpf_procs_from_proc(struct tr_ebpf_proc *p)
@@ -74,6 +92,8 @@ int tr_ebpf_procs_from_proc(struct tr_ebpf_proc *p)
 	ssize_t n;
 	int fd;
 
+	if (!tr_ebpf_procs_running(p->pid))
+		return -1;
 	p->ppid = stat_ppid(p->pid);
 	if (p->ppid < 0)
 		return -1;

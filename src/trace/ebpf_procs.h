@@ -29,6 +29,9 @@ struct tr_ebpf_proc *tr_ebpf_procs_get(struct tr_ebpf_procs *ps, int32_t pid);
 struct tr_ebpf_proc *tr_ebpf_procs_find(struct tr_ebpf_procs *ps, int32_t pid);
 void tr_ebpf_procs_free(struct tr_ebpf_procs *ps);
 
+/* pid exists and has not ended (a zombie has). */
+bool tr_ebpf_procs_running(int32_t pid);
+
 /* A running process's exe, argv and ppid from /proc. -1 when it is gone. */
 int tr_ebpf_procs_from_proc(struct tr_ebpf_proc *p);
 

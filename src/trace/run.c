@@ -175,8 +175,7 @@ static void on_tick(evutil_socket_t fd, short what, void *arg)
 		}
 		break;
 	case PH_ATTACHED:
-		if (tr_ebpf_exited(r->bpf, r->o->attach_pid) ||
-		    (kill(r->o->attach_pid, 0) < 0 && errno == ESRCH)) {
+		if (tr_ebpf_exited(r->bpf, r->o->attach_pid)) {
 			phase_set(r, PH_LINGER);
 		} else if (now - r->client_t >= (int64_t)r->o->timeout_ms) {
 			r->res->timed_out = true;

@@ -397,9 +397,16 @@ static int trace_run(void *cfg)
 			goto out;
 		}
 		tr_ebpf_set_log(bpf, lfd);
-		if (o->attach_pid > 0 && tr_ebpf_attach(bpf, o->attach_pid) < 0) {
-			log_error("-p %d: no such process", (int)o->attach_pid);
-			goto out;
+		if (o->attach_pid > 0) {
+			char cmd[256];
+
+			if (tr_ebpf_attach(bpf, o->attach_pid) < 0) {
+				log_error("-p %d: no such process", (int)o->attach_pid);
+				goto out;
+			}
+			/* as strace says "Process N attached": from here on it is seen */
+			log_error("note: following pid %d (%s) and its children; ^C to stop",
+				  (int)o->attach_pid, tr_ebpf_cmdline(bpf, o->attach_pid, cmd, sizeof cmd));
 		}
 	}
 

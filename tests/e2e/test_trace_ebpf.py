@@ -5,12 +5,10 @@ input is one clear line. Needs root and a kernel with BTF; skipped
 otherwise, with the reason. Run the whole trace suite under the eBPF
 backend with SOCKLAB_TRACE_BACKEND=ebpf."""
 import os
+import select
 import shutil
-import signal
 import socket
 import subprocess
-import sys
-import time
 
 import pytest
 
@@ -285,13 +283,17 @@ def test_attach_to_a_running_server(tmp_path):
     srv = subprocess.Popen([PY, str(script), str(port)], stdout=subprocess.PIPE)
     try:
         assert srv.stdout.readline() == b"ready\n"
-        time.sleep(0.2)  # into accept
         tr = subprocess.Popen([BIN, "trace", "--json", "-p", str(srv.pid)],
                               stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-        time.sleep(1.5)  # attached (the programs load in well under that)
+        # trace says when it follows the process, as strace -p does
+        ready, _, _ = select.select([tr.stderr], [], [], 60)
+        assert ready, "trace -p said nothing within 60 s"
+        note = tr.stderr.readline().decode()
+        assert "note: following pid %d (%s %s %d)" % (srv.pid, PY, script, port) in note, note
         with socket.create_connection(("127.0.0.1", port), timeout=10) as c:
             c.sendall(b"attach\n")
             assert c.recv(100) == b"ATTACH\n"
+        # it ends when the server does, though the server is not reaped yet
         out, err = tr.communicate(timeout=60)
         assert tr.returncode == 0, err
         s = Story(out.decode())
