@@ -384,6 +384,11 @@ char *tr_describe_cause(const struct trace *t, const struct tr_packet *p, char *
 		/* "by #8 connect (handshake ACK)"; a why that only repeats the name is dropped */
 		if (has_why && (!c || strcmp(why, c->name) != 0))
 			sb_printf(&b, " (%s)", why);
+		if (c && (c->src.file || c->src.module)) {
+			char where[ARG_MAX];
+
+			sb_printf(&b, " at %s", tr_describe_src(c, false, where, sizeof where));
+		}
 		const struct tr_call *f = tr_call_by_id(t, p->fin_by);
 		if (f)
 			sb_printf(&b, ", FIN by #%u %s", f->id, f->name);

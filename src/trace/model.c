@@ -186,6 +186,7 @@ void tr_src_free(struct tr_src *s)
 	free(s->func);
 	free(s->text);
 	free(s->module);
+	free(s->pycall);
 	memset(s, 0, sizeof *s);
 }
 
@@ -241,5 +242,6 @@ void trace_free(struct trace *t)
 	free(t->states);
 	free(t->lanes);
 	free(t->rows);
+	free(t->kevents);
 	memset(t, 0, sizeof *t);
 }

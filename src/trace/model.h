@@ -98,7 +98,13 @@ struct tr_src {
 	char *module;           /* owned: the binary or library of native code */
 	uint64_t offset;        /* func+offset (or module+offset) when no line is known */
 	bool runtime;           /* made by the language runtime on the line's behalf
-				 * (Python's poll for a socket timeout) */
+				 * (Python's poll for a socket timeout, the
+				 * getsockname after accept) */
+	char *pycall;           /* owned: the socket method the line calls, when
+				 * the line's text names one ("sendall"), or NULL */
+	uint32_t first;         /* the first kernel call of the same script-level
+				 * call (sendall's sends, recv's poll), or 0 alone */
+	uint32_t part, parts;   /* this kernel send is part/parts of a sendall */
 };
 
 struct tr_call {
@@ -143,12 +149,41 @@ struct tr_packet {
 	enum tr_cause cause;
 	uint32_t caused_by;     /* call id when cause == TR_CAUSE_CALL */
 	const char *why;        /* short reason: "connect", "delayed ACK", ... */
+	bool why_kernel;        /* the kernel named the reason (a tracepoint),
+				 * not trace's rules */
 	uint32_t fin_by;        /* a FIN riding on data: the shutdown or close
 				 * that added it (caused_by is the send), or 0 */
 	uint32_t lane_from, lane_to;
 	/* The frame as captured, kept for --pcap. */
 	uint8_t *frame;         /* owned */
 	uint32_t caplen, wirelen;
+};
+
+/* Something the kernel did on its own and said so through a tracepoint
+ * (kobs.c, when the kernel observer could be loaded): attribution names
+ * the matching packet with it. */
+enum tr_kev_kind {
+	TR_KEV_RETRANS = 1,     /* reason: enum tr_kev_retrans */
+	TR_KEV_RST_SENT,        /* reason: the kernel's enum sk_rst_reason + 1, 0 unknown */
+	TR_KEV_RST_RECV,
+};
+
+enum tr_kev_retrans {
+	TR_RT_OTHER = 0,
+	TR_RT_TIMEOUT,          /* the retransmission timer fired (RTO) */
+	TR_RT_FAST,             /* duplicate ACKs or SACK (fast retransmit) */
+	TR_RT_PROBE,            /* the tail-loss probe timer */
+};
+
+struct tr_kevent {
+	int64_t ts;             /* ns since the epoch */
+	enum tr_kev_kind kind;
+	uint32_t reason;
+	uint32_t seq;           /* as on the wire: the retransmitted segment's
+				 * first byte, the RST's seq (0: unknown) */
+	struct tr_endpoint src, dst; /* of the packet the kernel sent; for a
+				      * RST received, the receiving end first */
+	bool answers_syn;       /* a RST sent in answer to a SYN */
 };
 
 struct tr_state {
@@ -198,6 +233,8 @@ struct trace {
 	size_t nrows;
 	int64_t t0;             /* earliest event: times print relative to it */
 	int dlt;                /* link type of the frames, for --pcap */
+	struct tr_kevent *kevents; /* in time order; none without the observer */
+	size_t nkevents;
 };
 
 void trace_free(struct trace *t);
@@ -241,5 +278,7 @@ char *tr_describe_call(const struct tr_call *c, enum tr_row_kind kind, char *buf
 char *tr_describe_packet(const struct tr_packet *p, char *buf, size_t n);
 /* "by #8 connect", "kernel: delayed ACK", "untraced peer" */
 char *tr_describe_cause(const struct trace *t, const struct tr_packet *p, char *buf, size_t n);
+/* "client.py:17  s.send(b"x")" (describe_src.c); "" without a source. */
+char *tr_describe_src(const struct tr_call *c, bool with_text, char *buf, size_t n);
 
 #endif

@@ -31,6 +31,9 @@ const char trace_usage_text[] =
 	"      --json           JSON Lines on stdout instead of the ladder: calls,\n"
 	"                       packets and state changes (the programs' stdout goes\n"
 	"                       to stderr)\n"
+	"      --answers        instead of the ladder, seed 000 §4.1's two lists: each\n"
+	"                       packet (as Wireshark lists it) and the script line that\n"
+	"                       sent it; each blocking call and the packet that ended it\n"
 	"      --svg FILE       also draw the ladder as an SVG sequence diagram\n"
 	"      --pcap FILE      keep the trace's packets as a pcap file\n"
 	"      --pcapng FILE    the same as pcapng, each packet commented with what sent\n"
@@ -60,7 +63,8 @@ const char trace_usage_text[] =
 	"program's (0 with -p).\n";
 
 enum { OPT_SERVER = 256, OPT_JSON, OPT_SVG, OPT_PCAP, OPT_LOG, OPT_TIMEOUT,
-       OPT_SERVER_WAIT, OPT_LINGER, OPT_UTF8, OPT_WIDTH, OPT_COLOR, OPT_PCAPNG, OPT_BACKEND };
+       OPT_SERVER_WAIT, OPT_LINGER, OPT_UTF8, OPT_WIDTH, OPT_COLOR, OPT_PCAPNG, OPT_ANSWERS,
+       OPT_BACKEND };
 
 static const struct option trace_long_options[] = {
 	OPT_VALUE("server", OPT_SERVER),
@@ -68,6 +72,7 @@ static const struct option trace_long_options[] = {
 	OPT_VALUE("backend", OPT_BACKEND),
 	OPT_VALUE("interface", 'i'),
 	OPT_FLAG("json", OPT_JSON),
+	OPT_FLAG("answers", OPT_ANSWERS),
 	OPT_VALUE("svg", OPT_SVG),
 	OPT_VALUE("pcap", OPT_PCAP),
 	OPT_VALUE("pcapng", OPT_PCAPNG),
@@ -198,6 +203,7 @@ enum tool_args trace_parse_args(int argc, char **argv, struct trace_opts *o, cha
 		case OPT_SERVER: o->server = optarg; break;
 		case 'i': o->iface = optarg; break;
 		case OPT_JSON: o->json = true; break;
+		case OPT_ANSWERS: o->answers = true; break;
 		case OPT_SVG: o->svg = optarg; break;
 		case OPT_PCAP: o->pcap = optarg; break;
 		case OPT_PCAPNG: o->pcapng = optarg; break;
@@ -267,6 +273,10 @@ enum tool_args trace_parse_args(int argc, char **argv, struct trace_opts *o, cha
 	}
 	if (o->server && !*o->server) {
 		snprintf(err, errlen, "--server needs a command");
+		return TOOL_ARGS_USAGE;
+	}
+	if (o->answers && (o->json || o->quiet)) {
+		snprintf(err, errlen, "cannot use --answers with %s", o->json ? "--json" : "--quiet");
 		return TOOL_ARGS_USAGE;
 	}
 	if (o->json && o->quiet) {

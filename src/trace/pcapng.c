@@ -81,7 +81,13 @@ char *tr_pcapng_comment(const struct trace *t, const struct tr_packet *p, char *
 	tr_describe_cause(t, p, cause, sizeof cause);
 	if (p->lane_from < t->nlanes && t->lanes[p->lane_from].label[0])
 		who = tr_layout_clean(t->lanes[p->lane_from].label, false, label, sizeof label);
-	snprintf(buf, n, "[%u] %s%s%s", p->no, cause, who ? "; " : "", who ? who : "");
+	/* the line itself, after the cause's "at client.py:17" */
+	const struct tr_call *c = p->cause == TR_CAUSE_CALL ? tr_call_by_id(t, p->caused_by) : NULL;
+	char text[1024] = "";
+	if (c && c->src.text && c->src.text[0])
+		tr_layout_clean(c->src.text, false, text, sizeof text);
+	snprintf(buf, n, "[%u] %s%s%s%s%s%s", p->no, cause, text[0] ? " \"" : "", text,
+		 text[0] ? "\"" : "", who ? "; " : "", who ? who : "");
 	return buf;
 }
 

@@ -42,6 +42,12 @@
  *   setsockopt  level=SOL_SOCKET|IPPROTO_TCP|... opt=SO_REUSEADDR|... val=N
  *               (val only for an int-sized option)
  *   getsockname, getpeername  addr=ADDR
+ *   every call of a Python program (preload/python.c), where the user's
+ *               code made it: src=FILE:LINE:FUNC (FILE absolute; FILE may
+ *               hold ':', so LINE and FUNC are the last two fields) and
+ *               pyat=FRAME:LASTI (the frame object's address and the
+ *               bytecode offset: equal on the kernel calls of one
+ *               script-level call, such as sendall's sends)
  *   select      nfds=N timeout=S.mmm|none rd=3,4 wr=5 ready=3
  *   poll, ppoll fds=3:IN,4:OUT timeout=MS|none ready=3:IN
  *   epoll_wait  maxevents=N timeout=MS|none (fd is the epoll fd)

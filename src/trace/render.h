@@ -22,5 +22,7 @@ struct render_opts {
 int trace_render_text(const struct trace *t, const struct render_opts *o, FILE *out);
 int trace_render_svg(const struct trace *t, FILE *out);
 int trace_render_json(const struct trace *t, FILE *out);
+/* --answers: seed 000 §4.1's two lists (render_answers.c). */
+int trace_render_answers(const struct trace *t, FILE *out);
 
 #endif

@@ -56,9 +56,52 @@ static json_t *j_args(const struct tr_call *c)
 	json_t *o = json_object();
 	char ckey[256];
 
-	for (size_t i = 0; o && i < c->args.n; i++)
-		json_object_set_new(o, tr_layout_clean(c->args.v[i].key, true, ckey, sizeof ckey),
+	for (size_t i = 0; o && i < c->args.n; i++) {
+		const char *k = c->args.v[i].key;
+
+		/* where the call was made: the "src" object says it */
+		if (strcmp(k, "src") == 0 || strcmp(k, "pyat") == 0 || strcmp(k, "pc") == 0)
+			continue;
+		json_object_set_new(o, tr_layout_clean(k, true, ckey, sizeof ckey),
 				    j_arg_value(c->args.v[i].val));
+	}
+	return o;
+}
+
+/* {"file", "line", "func", "text", ...}: only the members known; null
+ * when the call has no source location. */
+static json_t *j_src(const struct tr_call *c)
+{
+	const struct tr_src *s = &c->src;
+	json_t *o;
+
+	if (!s->file && !s->module)
+		return json_null();
+	o = json_object();
+	if (!o)
+		return NULL;
+	if (s->file)
+		json_object_set_new(o, "file", jsontext_str(s->file));
+	if (s->line > 0)
+		json_object_set_new(o, "line", json_integer(s->line));
+	if (s->func)
+		json_object_set_new(o, "func", jsontext_str(s->func));
+	if (s->text)
+		json_object_set_new(o, "text", jsontext_str(s->text));
+	if (s->module)
+		json_object_set_new(o, "module", jsontext_str(s->module));
+	if (!s->line && s->module)
+		json_object_set_new(o, "offset", json_integer((json_int_t)s->offset));
+	if (s->pycall)
+		json_object_set_new(o, "call", jsontext_str(s->pycall));
+	if (s->runtime)
+		json_object_set_new(o, "runtime", json_true());
+	if (s->first)
+		json_object_set_new(o, "first", json_integer(s->first));
+	if (s->parts > 1) {
+		json_object_set_new(o, "part", json_integer(s->part));
+		json_object_set_new(o, "parts", json_integer(s->parts));
+	}
 	return o;
 }
 
@@ -98,6 +141,7 @@ static json_t *call_json(const struct tr_call *c)
 	json_object_set_new(o, "name", jsontext_str(c->name));
 	json_object_set_new(o, "fd", json_integer(c->fd));
 	json_object_set_new(o, "args", j_args(c));
+	json_object_set_new(o, "src", j_src(c));
 	json_object_set_new(o, "t_enter", j_secs(c->t_enter));
 	json_object_set_new(o, "t_exit", c->t_exit < 0 ? json_null() : j_secs(c->t_exit));
 	json_object_set_new(o, "ret", c->t_exit < 0 ? json_null() : json_integer(c->ret));
@@ -180,6 +224,8 @@ static json_t *packet_json(const struct tr_packet *p)
 	}
 	json_object_set_new(o, "caused_by", j_cause(p));
 	json_object_set_new(o, "why", jsontext_str(p->why));
+	if (p->why_kernel) /* told by a kernel tracepoint, not guessed */
+		json_object_set_new(o, "why_kernel", json_true());
 	if (p->fin_by) /* a FIN that rode on a send's data */
 		json_object_set_new(o, "fin_caused_by", json_integer(p->fin_by));
 	return o;

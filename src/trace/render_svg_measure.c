@@ -61,15 +61,23 @@ void tr_svg_call_note(const struct trace *t, const struct tr_row *r, char *buf, 
 {
 	const struct tr_call *c = tr_svg_row_call(t, r);
 
+	size_t o;
+
 	buf[0] = '\0';
 	if (!c)
 		return;
+	/* the script's line, on the row where the call starts */
+	if (r->kind != TR_ROW_CALL_EXIT)
+		tr_describe_src(c, true, buf, n);
+	o = strlen(buf);
+	if (o + 3 >= n)
+		return;
 	if (r->kind != TR_ROW_CALL_ENTER && c->completed_by != 0)
-		snprintf(buf, n, "%s [%u]%s%s", c->blocked ? "completed by" : "already had",
-			 c->completed_by, c->completed_why ? " " : "",
-			 c->completed_why ? c->completed_why : "");
+		snprintf(buf + o, n - o, "%s%s [%u]%s%s", o ? "   " : "",
+			 c->blocked ? "completed by" : "already had", c->completed_by,
+			 c->completed_why ? " " : "", c->completed_why ? c->completed_why : "");
 	else if (r->kind != TR_ROW_CALL_EXIT && c->t_exit < 0)
-		snprintf(buf, n, "(never returned)");
+		snprintf(buf + o, n - o, "%s(never returned)", o ? "   " : "");
 }
 
 int tr_svg_call_row_h(const struct trace *t, const struct tr_row *r)

@@ -128,15 +128,22 @@ static bool row_texts(const struct trace *t, const struct tr_row *r, char *c1, s
 		snprintf(c1, n1, "#%u [tid %d] %s", c->id, c->tid, what);
 	else
 		snprintf(c1, n1, "#%u %s", c->id, what);
-	if (r->kind != TR_ROW_CALL_ENTER && c->completed_by != 0) {
+	/* where the script made it: on the row of its entry */
+	size_t o = 0;
+	if (r->kind != TR_ROW_CALL_EXIT) {
+		tr_describe_src(c, true, c2, n2);
+		o = strlen(c2);
+	}
+	if (r->kind != TR_ROW_CALL_ENTER && c->completed_by != 0 && o + 3 < n2) {
 		char why[TEXT_DESC_MAX / 2];
 		bool has_why = c->completed_why && c->completed_why[0];
 
 		if (has_why)
 			tr_layout_clean(c->completed_why, false, why, sizeof why);
 		/* a call that found its packet already there did not wait for it */
-		snprintf(c2, n2, "%s [%u]%s%s", c->blocked ? "completed by" : "already had",
-			 c->completed_by, has_why ? " " : "", has_why ? why : "");
+		snprintf(c2 + o, n2 - o, "%s%s [%u]%s%s", o ? "   " : "",
+			 c->blocked ? "completed by" : "already had", c->completed_by,
+			 has_why ? " " : "", has_why ? why : "");
 	}
 	return r->kind != TR_ROW_CALL_EXIT && c->t_exit < 0;
 }

@@ -28,6 +28,7 @@ struct trace_opts {
 	const char *pcapng;       /* --pcapng FILE: packets with comments */
 	const char *output;       /* -o FILE: the story there, not on stdout */
 	bool json, utf8, quiet;
+	bool answers;             /* --answers: seed 000 §4.1's lists */
 	struct tr_callset calls;  /* -e trace=SET */
 	enum color_mode color;
 	int width;                /* --width; -1: $COLUMNS or the terminal's */

@@ -16,6 +16,7 @@
 #include "core/term.h"
 #include "trace/attrib.h"
 #include "trace/calllog.h"
+#include "trace/srcloc.h"
 #include "trace/capture.h"
 #include "trace/ebpf.h"
 #include "trace/outfile.h"
@@ -121,6 +122,8 @@ static int read_log(const char *path, struct trace *t, struct tr_outfile *keep)
 			  CALLLOG_CALLS_MAX, cl.dropped);
 	int rc = tr_calllog_finish(&cl);
 	tr_calllog_free(&cl);
+	if (rc == 0 && tr_srcloc_fill(t) < 0)
+		rc = -1;
 	return rc;
 }
 
@@ -234,6 +237,8 @@ static int build_and_print(struct trace *t, const struct trace_opts *o, struct t
 		/* no socket, so no packet of one either: nothing to draw */
 	} else if (o->json) {
 		ok = trace_render_json(t, out) == 0;
+	} else if (o->answers) {
+		ok = trace_render_answers(t, out) == 0;
 	} else if (!o->quiet) {
 		int fd = fileno(out);
 		struct render_opts ro = {
@@ -425,13 +430,9 @@ static int trace_run(void *cfg)
 		log_error("note: stopped following pid %d after --timeout", (int)o->attach_pid);
 	else if (res.timed_out)
 		log_error("warning: '%s' ran longer than --timeout and was stopped", o->argv[0]);
-	if (cap.full)
-		log_error("warning: the capture outgrew its memory bound; later packets are missing");
-	unsigned drops = tr_tcap_kernel_drops(&cap);
-	if (drops)
-		log_error("warning: the kernel dropped %u packets during the capture", drops);
+	tr_tcap_warn(&cap);
 
-	if (read_log(logpath, &t, keep) < 0)
+	if (read_log(logpath, &t, keep) < 0 || tr_kobs_take(cap.kobs, &t) < 0)
 		goto out;
 	if (o->server)
 		mark_server(&t, res.server);

@@ -87,6 +87,9 @@ void tr_call_enter(struct call *c)
 {
 	c->pid = tr_logfile_pid();
 	c->tid = tr_logfile_tid();
+	/* Before the call: a Python thread that the call ends (a daemon at
+	 * exit) has still said where it was. */
+	c->has_py = tr_python_where(&c->py);
 	c->t_enter = tr_logfile_now_ns();
 	if (call_blocking[c->id]) {
 		char buf[128];
@@ -129,6 +132,8 @@ void tr_call_finish(struct call *c, struct emit *e)
 		tr_sockinfo_get(c->info_fd, &c->info);
 		c->info_done = true;
 	}
+	if (c->has_py)
+		tr_python_emit(e, &c->py);
 	if (c->info_done)
 		tr_sockinfo_emit(e, &c->info);
 	tr_logfile_write(e);

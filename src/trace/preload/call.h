@@ -15,6 +15,7 @@
 #include <stdint.h>
 
 #include "trace/preload/emit.h"
+#include "trace/preload/python.h"
 #include "trace/preload/sockinfo.h"
 
 enum call_id {
@@ -37,6 +38,8 @@ struct call {
 	int64_t ret;
 	int err;                /* the record's <errno>: 0 when the call succeeded */
 	int errno_in, errno_out;/* what the program sees before and after */
+	bool has_py;            /* py holds the script's line (python.c) */
+	struct py_loc py;
 };
 
 /* Fills the blocking-call table from record.h's TRACE_BLOCKING_CALLS. */
