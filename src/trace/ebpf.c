@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <linux/capability.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
@@ -90,6 +91,16 @@ bool tr_ebpf_possible(char *why, size_t whyn)
 		snprintf(why, whyn, "permission denied: loading BPF programs needs root (or "
 				    "CAP_BPF and CAP_PERFMON)");
 		return false;
+	}
+	{
+		/* the kernel side sees global pids: trace's must be those */
+		struct stat st;
+
+		if (stat("/proc/self/ns/pid", &st) != 0 || st.st_ino != 0xEFFFFFFCu) {
+			snprintf(why, whyn, "trace runs in a PID namespace, and the eBPF backend "
+					    "sees the kernel's pids");
+			return false;
+		}
 	}
 	if (access("/sys/kernel/btf/vmlinux", R_OK) != 0) {
 		snprintf(why, whyn, "the kernel has no BTF (/sys/kernel/btf/vmlinux), which the "

@@ -157,3 +157,65 @@ size_t tr_ebpf_procs_children(int32_t pid, int32_t *pids, size_t max)
 	free(all);
 	return n;
 }
+
+/* The socket inodes among pid's fds ("socket:[INODE]"). */
+static size_t socket_inodes(int32_t pid, unsigned long *v, size_t max)
+{
+	char dir[64], path[320], link[64];
+	struct dirent *de;
+	size_t n = 0;
+	DIR *d;
+
+	snprintf(dir, sizeof dir, "/proc/%d/fd", pid);
+	d = opendir(dir);
+	if (!d)
+		return 0;
+	while ((de = readdir(d)) && n < max) {
+		ssize_t len;
+
+		snprintf(path, sizeof path, "%s/%s", dir, de->d_name);
+		len = readlink(path, link, sizeof link - 1);
+		if (len <= 0)
+			continue;
+		link[len] = '\0';
+		if (sscanf(link, "socket:[%lu]", &v[n]) == 1)
+			n++;
+	}
+	closedir(d);
+	return n;
+}
+
+size_t tr_ebpf_procs_ports(int32_t pid, uint16_t *ports, size_t max)
+{
+	static const char *const tables[] = { "/proc/net/tcp", "/proc/net/tcp6", "/proc/net/udp",
+					      "/proc/net/udp6" };
+	unsigned long inodes[256];
+	size_t ni = socket_inodes(pid, inodes, sizeof inodes / sizeof inodes[0]), n = 0;
+
+	for (size_t t = 0; t < sizeof tables / sizeof tables[0] && ni > 0; t++) {
+		FILE *f = fopen(tables[t], "re");
+		char line[512];
+
+		if (!f)
+			continue;
+		/* sl local_address rem_address st tx_queue:rx_queue tr:tm->when
+		 * retrnsmt uid timeout inode ... */
+		while (fgets(line, sizeof line, f) && n < max) {
+			char local[64];
+			unsigned port;
+			unsigned long inode;
+			char *colon;
+
+			if (sscanf(line, " %*s %63s %*s %*s %*s %*s %*s %*s %*s %lu", local, &inode) != 2)
+				continue;
+			colon = strrchr(local, ':');
+			if (!colon || sscanf(colon + 1, "%x", &port) != 1 || port == 0)
+				continue;
+			for (size_t i = 0; i < ni; i++)
+				if (inodes[i] == inode)
+					ports[n++] = (uint16_t)port;
+		}
+		fclose(f);
+	}
+	return n;
+}

@@ -39,4 +39,8 @@ int tr_ebpf_procs_from_proc(struct tr_ebpf_proc *p);
  * their ppid in /proc. Returns how many. */
 size_t tr_ebpf_procs_children(int32_t pid, int32_t *pids, size_t max);
 
+/* The local ports of pid's TCP and UDP sockets (IPv4 and IPv6), from its
+ * fds' socket inodes and /proc/net. Returns how many (at most max). */
+size_t tr_ebpf_procs_ports(int32_t pid, uint16_t *ports, size_t max);
+
 #endif

@@ -19,6 +19,8 @@
 #include "trace/srcloc.h"
 #include "trace/capture.h"
 #include "trace/ebpf.h"
+#include "trace/ebpf_procs.h"
+#include "trace/kobs.h"
 #include "trace/outfile.h"
 #include "trace/packets.h"
 #include "trace/pcapng.h"
@@ -292,6 +294,25 @@ out:
 	return rc;
 }
 
+/* -p: the capture's filter (kobs) learns of a process trace did not
+ * start, its running children, and the ports of their sockets. */
+static void kobs_follow(struct tr_kobs *k, int32_t pid)
+{
+	int32_t pids[257];
+	uint16_t ports[256];
+	size_t np = 1;
+
+	pids[0] = pid;
+	np += tr_ebpf_procs_children(pid, pids + 1, 256);
+	for (size_t i = 0; i < np; i++) {
+		size_t n = tr_ebpf_procs_ports(pids[i], ports, 256);
+
+		tr_kobs_follow(k, pids[i]);
+		for (size_t j = 0; j < n; j++)
+			tr_kobs_watch_port(k, ports[j]);
+	}
+}
+
 /* The backend: the preload, or the eBPF programs loaded and attached
  * (*bpf). auto leaves in note the one line that says which it took, and
  * why not eBPF (printed once the run goes ahead, so a run that cannot
@@ -409,6 +430,10 @@ static int trace_run(void *cfg)
 				log_error("-p %d: no such process", (int)o->attach_pid);
 				goto out;
 			}
+			/* its packets, and those of the sockets it already has, pass
+			 * the capture's kernel filter */
+			if (cap.kobs)
+				kobs_follow(cap.kobs, o->attach_pid);
 			/* as strace says "Process N attached": from here on it is seen */
 			log_error("note: following pid %d (%s) and its children; ^C to stop",
 				  (int)o->attach_pid, tr_ebpf_cmdline(bpf, o->attach_pid, cmd, sizeof cmd));
