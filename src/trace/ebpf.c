@@ -379,6 +379,16 @@ const char *tr_ebpf_cmdline(struct tr_ebpf *b, pid_t pid, char *buf, size_t n)
 	return buf;
 }
 
+uint64_t tr_ebpf_unfollowed(const struct tr_ebpf *b)
+{
+	uint32_t k = 1;
+	uint64_t v = 0;
+
+	if (bpf_map__lookup_elem(b->skel->maps.lost, &k, sizeof k, &v, sizeof v, 0) < 0)
+		return 0;
+	return v;
+}
+
 uint64_t tr_ebpf_lost(const struct tr_ebpf *b)
 {
 	uint32_t k = 0;

@@ -34,6 +34,8 @@ bool tr_ebpf_exited(struct tr_ebpf *b, pid_t pid);
 const char *tr_ebpf_cmdline(struct tr_ebpf *b, pid_t pid, char *buf, size_t n);
 /* Events lost because the ring buffer was full. */
 uint64_t tr_ebpf_lost(const struct tr_ebpf *b);
+/* Processes of the tree not followed: the kernel's table of them was full. */
+uint64_t tr_ebpf_unfollowed(const struct tr_ebpf *b);
 void tr_ebpf_close(struct tr_ebpf *b);
 
 #endif

@@ -446,6 +446,10 @@ static int trace_run(void *cfg)
 		log_error("warning: the kernel side had no room for %llu events; those calls are "
 			  "missing",
 			  (unsigned long long)tr_ebpf_lost(bpf));
+	if (bpf && tr_ebpf_unfollowed(bpf))
+		log_error("warning: %llu processes of the traced tree were not followed (more than "
+			  "4096 at once); their calls are missing",
+			  (unsigned long long)tr_ebpf_unfollowed(bpf));
 	if (res.server_died)
 		log_error("the server '%s' ended before it waited for the network", o->server);
 	if (res.server_not_ready)

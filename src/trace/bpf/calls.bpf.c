@@ -99,10 +99,11 @@ struct {
 	__uint(max_entries, 8 << 20);
 } events SEC(".maps");
 
-/* Counts user space reports: [0] events the ring buffer had no room for. */
+/* Counts user space reports: [0] events the ring buffer had no room for,
+ * [1] processes not followed because tgids was full. */
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
-	__uint(max_entries, 1);
+	__uint(max_entries, 2);
 	__type(key, __u32);
 	__type(value, __u64);
 } lost SEC(".maps");
@@ -116,6 +117,14 @@ static __always_inline __u64 rb_flags(void)
 {
 	return bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) < WAKE_BYTES ? BPF_RB_NO_WAKEUP
 									    : BPF_RB_FORCE_WAKEUP;
+}
+
+static __always_inline void count(__u32 k)
+{
+	__u64 *v = bpf_map_lookup_elem(&lost, &k);
+
+	if (v)
+		__sync_fetch_and_add(v, 1);
 }
 
 static __always_inline void count_lost(void)
@@ -773,7 +782,10 @@ int BPF_PROG(on_fork, struct task_struct *parent, struct task_struct *child)
 
 	if (pid != tgid || !bpf_map_lookup_elem(&tgids, &ptgid))
 		return 0;
-	bpf_map_update_elem(&tgids, &tgid, &one, BPF_ANY);
+	if (bpf_map_update_elem(&tgids, &tgid, &one, BPF_ANY) < 0) {
+		count(1);
+		return 0;
+	}
 	e = bpf_map_lookup_elem(&proc_scratch, &k);
 	if (!e)
 		return 0;
