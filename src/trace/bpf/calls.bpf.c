@@ -50,6 +50,7 @@ struct {
 
 /* What sys_enter kept for sys_exit, per thread. */
 struct pending {
+	__u32 active;       /* a call is kept here */
 	__u32 call;
 	__s32 fd;
 	long nr;            /* the syscall's number */
@@ -66,10 +67,11 @@ struct pending {
 	__u64 rd_in[TR_BPF_FDSET_WORDS], wr_in[TR_BPF_FDSET_WORDS];
 };
 
+/* Per thread, in the task itself (no hash insert and delete per call). */
 struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, 16384);
-	__type(key, __u32);
+	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, int);
 	__type(value, struct pending);
 } pendings SEC(".maps");
 
@@ -625,15 +627,16 @@ static __always_inline bool fill_args(struct pending *p, struct pt_regs *regs, l
 SEC("tp_btf/sys_enter")
 int BPF_PROG(on_sys_enter, struct pt_regs *regs, long nr)
 {
-	__u32 flags = 0, call, k = 0;
-	__u32 tid = (__u32)bpf_get_current_pid_tgid();
+	__u32 flags = 0, call;
+	struct task_struct *task;
 	struct pending *p;
 
 	call = sys_call(nr, &flags);
 	if (call == TR_BC_NONE || !traced())
 		return 0;
-	p = bpf_map_lookup_elem(&pendings, &tid);
-	if (p && p->restarting) {
+	task = bpf_get_current_task_btf();
+	p = bpf_task_storage_get(&pendings, task, 0, 0);
+	if (p && p->active && p->restarting) {
 		/* the same call again: the kernel restarts it, still one call */
 		if (p->nr == nr && p->arg[0] == PT_REGS_PARM1_CORE_SYSCALL(regs)) {
 			p->restarting = 0;
@@ -641,11 +644,12 @@ int BPF_PROG(on_sys_enter, struct pt_regs *regs, long nr)
 		}
 		/* a handler ran and the program saw EINTR */
 		emit_exit(p, -4, p->t_restart, bpf_get_current_pid_tgid());
-		bpf_map_delete_elem(&pendings, &tid);
+		p->active = 0;
 	}
-	p = bpf_map_lookup_elem(&pend_scratch, &k);
+	p = bpf_task_storage_get(&pendings, task, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
 	if (!p)
 		return 0;
+	p->active = 0;
 	if (!fill_args(p, regs, nr, call, flags))
 		return 0;
 	call = p->call;
@@ -673,7 +677,7 @@ int BPF_PROG(on_sys_enter, struct pt_regs *regs, long nr)
 			count_lost();
 		}
 	}
-	bpf_map_update_elem(&pendings, &tid, p, BPF_ANY);
+	p->active = 1;
 	return 0;
 }
 
@@ -709,12 +713,11 @@ SEC("tp_btf/sys_exit")
 int BPF_PROG(on_sys_exit, struct pt_regs *regs, long ret)
 {
 	__u64 id = bpf_get_current_pid_tgid();
-	__u32 tid = (__u32)id;
 	struct pending *p;
 	long nr;
 
-	p = bpf_map_lookup_elem(&pendings, &tid);
-	if (!p)
+	p = bpf_task_storage_get(&pendings, bpf_get_current_task_btf(), 0, 0);
+	if (!p || !p->active)
 		return in_progress(regs, ret, id);
 #if defined(__TARGET_ARCH_x86)
 	nr = BPF_CORE_READ(regs, orig_ax);
@@ -730,7 +733,7 @@ int BPF_PROG(on_sys_exit, struct pt_regs *regs, long ret)
 		return 0;
 	}
 	emit_exit(p, ret, bpf_ktime_get_ns(), id);
-	bpf_map_delete_elem(&pendings, &tid);
+	p->active = 0;
 	return 0;
 }
 
@@ -806,7 +809,6 @@ int BPF_PROG(on_proc_exit, struct task_struct *p)
 	__u32 pid = p->pid, tgid = p->tgid;
 	struct tr_bpf_proc *e;
 
-	bpf_map_delete_elem(&pendings, &pid);
 	if (pid != tgid || !bpf_map_lookup_elem(&tgids, &tgid))
 		return 0;
 	bpf_map_delete_elem(&tgids, &tgid);
