@@ -174,7 +174,8 @@ static enum tool_args attach_check(int argc, char **argv, struct trace_opts *o, 
 				      "library only gets into programs trace starts");
 		return TOOL_ARGS_USAGE;
 	}
-	if (!o->backend_given)
+	/* -p alone: the eBPF backend, or auto when the environment says so */
+	if (!o->backend_given && o->backend != TR_BACKEND_AUTO)
 		o->backend = TR_BACKEND_EBPF;
 	return TOOL_ARGS_OK;
 }
@@ -191,13 +192,6 @@ enum tool_args trace_parse_args(int argc, char **argv, struct trace_opts *o, cha
 	o->linger_ms = 300;
 	o->color = COLOR_AUTO;
 	o->width = -1;
-	{
-		/* the default backend: the environment's word, else the preload */
-		const char *env = getenv(TRACE_ENV_BACKEND);
-
-		if (env && *env && trace_backend_parse(env, &o->backend) < 0)
-			o->backend = TR_BACKEND_PRELOAD;
-	}
 	OPT_EACH(c, argc, argv, "+:i:qho:e:fp:", trace_long_options) {
 		switch (c) {
 		case OPT_SERVER: o->server = optarg; break;
@@ -260,6 +254,15 @@ enum tool_args trace_parse_args(int argc, char **argv, struct trace_opts *o, cha
 		default:
 			return opt_getopt_habits(c, argv, trace_long_options, trace_strace_flags,
 						 OPT_NELEM(trace_strace_flags), "strace", err, errlen);
+		}
+	}
+	if (!o->backend_given) {
+		/* the default backend: the environment's word, else the preload */
+		const char *env = getenv(TRACE_ENV_BACKEND);
+
+		if (env && *env && trace_backend_parse(env, &o->backend) < 0) {
+			snprintf(err, errlen, "%s=%s: not ebpf, preload or auto", TRACE_ENV_BACKEND, env);
+			return TOOL_ARGS_USAGE;
 		}
 	}
 	if (o->attach_pid > 0) {

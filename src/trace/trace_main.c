@@ -182,7 +182,7 @@ static void mark_server(struct trace *t, pid_t server)
 /* One line when the program left no trace: an empty ladder would only
  * say "0 calls" without a reason. */
 static void warn_unrecorded(const struct trace *t, const struct tr_run_result *res,
-			    const struct trace_opts *o)
+			    const struct trace_opts *o, bool ebpf)
 {
 	bool client_seen = false;
 
@@ -199,6 +199,8 @@ static void warn_unrecorded(const struct trace *t, const struct tr_run_result *r
 			  "clear LD_PRELOAD from its environment",
 			  t->ncalls ? "warning: " : "no socket calls were recorded: ", o->argv[0],
 			  res->client);
+	else if (t->ncalls == 0 && ebpf)
+		log_error("no socket calls were recorded (does '%s' use sockets?)", o->argv[0]);
 	else if (t->ncalls == 0)
 		log_error("no socket calls were recorded (does '%s' use sockets? are the programs "
 			  "it runs dynamically linked?)",
@@ -465,7 +467,7 @@ static int trace_run(void *cfg)
 		goto out;
 	if (o->server)
 		mark_server(&t, res.server);
-	warn_unrecorded(&t, &res, o);
+	warn_unrecorded(&t, &res, o, bpf != NULL);
 	if (build_and_print(&t, o, &cap, svg, pcap, story, pcapng) < 0)
 		goto out;
 	/* every file asked for was written, or trace failed */

@@ -328,6 +328,11 @@ def test_bad_input_one_clear_line():
         assert rc == rc_want, (args, err)
         assert want in err.strip().splitlines()[0], (args, err)
         assert out == ""
+    # the environment's default is checked like the option
+    p = subprocess.run([BIN, "trace", "--", "true"], capture_output=True, timeout=30,
+                       env=dict(os.environ, SOCKLAB_TRACE_BACKEND="kernel"))
+    assert p.returncode == 2 and p.stdout == b""
+    assert b"SOCKLAB_TRACE_BACKEND=kernel: not ebpf, preload or auto" in p.stderr
 
 
 @needs_ebpf
