@@ -124,6 +124,7 @@ static int read_log(const char *path, struct trace *t, struct tr_outfile *keep)
 			  CALLLOG_CALLS_MAX, cl.dropped);
 	int rc = tr_calllog_finish(&cl);
 	tr_calllog_free(&cl);
+	/* native lines first: srcloc then reads every line's text */
 	if (rc == 0 && tr_srcloc_fill(t) < 0)
 		rc = -1;
 	return rc;
