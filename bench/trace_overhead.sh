@@ -3,7 +3,8 @@
 # the same Python ping-pong (an echo thread and a client, N round trips of
 # 64 bytes over loopback TCP) run plainly, under socklab's preload library
 # alone, under strace (the anchor: it also records every call), and under
-# the whole `socklab trace` (preload, capture and the story). Prints the
+# the whole `socklab trace` (preload, capture and the story), with either
+# backend (--backend preload, --backend ebpf: kernel tracepoints). Prints the
 # microseconds per round trip, medians of the rounds, and ratios.
 #
 #   bash bench/trace_overhead.sh      (as root: installs what is missing)
@@ -38,16 +39,22 @@ strace_run() { strace -f -qq -o /dev/null -e trace=network,read,write,poll,selec
 trace_run() {
 	# the program's stdout goes to stderr with --json; keep only its line
 	# shellcheck disable=SC2086 # $PY may carry taskset's words
-	build/socklab trace --json --linger 0 -- $PY "$PROG" "$N" 2>&1 >/dev/null |
+	build/socklab trace --backend preload --json --linger 0 -- $PY "$PROG" "$N" 2>&1 >/dev/null |
+		grep -E '^[0-9]+\.[0-9]+$'
+}
+
+trace_ebpf_run() {
+	# shellcheck disable=SC2086 # $PY may carry taskset's words
+	build/socklab trace --backend ebpf --json --linger 0 -- $PY "$PROG" "$N" 2>&1 >/dev/null |
 		grep -E '^[0-9]+\.[0-9]+$'
 }
 
 median() { sort -n | awk '{v[NR]=$1} END {print v[int((NR+1)/2)]}'; }
 
 declare -A result
-for mode in plain preload strace_run trace_run; do
-	if [ "$mode" = trace_run ] && [ "$(id -u)" -ne 0 ]; then
-		echo "trace_overhead.sh: socklab trace needs root to capture; skipping that row" >&2
+for mode in plain preload strace_run trace_run trace_ebpf_run; do
+	if [ "${mode#trace}" != "$mode" ] && [ "$(id -u)" -ne 0 ]; then
+		echo "trace_overhead.sh: socklab trace needs root to capture; skipping $mode" >&2
 		continue
 	fi
 	: > "$TMP/$mode"
@@ -69,6 +76,14 @@ if [ -n "${result[trace_run]:-}" ]; then
 	printf "%-34s %10s %12s\n" "socklab trace (preload + capture)" "$(us trace_run)" \
 		"$(ratio trace_run plain)"
 fi
+if [ -n "${result[trace_ebpf_run]:-}" ]; then
+	printf "%-34s %10s %12s\n" "socklab trace --backend ebpf" "$(us trace_ebpf_run)" \
+		"$(ratio trace_ebpf_run plain)"
+fi
 echo
 echo "recording cost, preload vs strace: $(ratio preload strace_run)x the time" \
 	"(aim: well below 1)"
+if [ -n "${result[trace_ebpf_run]:-}" ]; then
+	echo "eBPF backend (with the capture) vs plain: $(ratio trace_ebpf_run plain)x" \
+		"(aim: at most 1.5)"
+fi

@@ -92,6 +92,10 @@ function(socklab_variant suffix outdir flags)
   target_link_libraries(socklab_decode${suffix} PUBLIC PkgConfig::PCAP)
   target_link_libraries(socklab_trace${suffix} PUBLIC PkgConfig::PCAP PkgConfig::LIBBPF
     PkgConfig::LIBDW)
+  # The eBPF backend writes the preload's record lines with the preload's
+  # own bounded writer and name tables.
+  target_sources(socklab_trace${suffix} PRIVATE
+    ${CMAKE_SOURCE_DIR}/src/trace/preload/emit.c ${CMAKE_SOURCE_DIR}/src/trace/preload/names.c)
   # build/bpf/NAME.skel.h (cmake/bpf.cmake); "-isystem": generated code.
   target_include_directories(socklab_trace${suffix} SYSTEM PRIVATE ${SOCKLAB_BPF_DIR})
   add_dependencies(socklab_trace${suffix} socklab_bpf_skeletons)

@@ -168,6 +168,21 @@ int tr_kobs_take(struct tr_kobs *k, struct trace *t)
 	return 0;
 }
 
+int tr_kobs_follow(struct tr_kobs *k, int32_t pid)
+{
+	uint32_t key = (uint32_t)pid;
+	uint8_t one = 1;
+
+	return bpf_map_update_elem(bpf_map__fd(k->skel->maps.tgids), &key, &one, BPF_ANY);
+}
+
+int tr_kobs_watch_port(struct tr_kobs *k, uint16_t port)
+{
+	uint8_t one = 1;
+
+	return bpf_map_update_elem(bpf_map__fd(k->skel->maps.ports), &port, &one, BPF_ANY);
+}
+
 bool tr_kobs_overflowed(const struct tr_kobs *k)
 {
 	return k && k->skel->bss->map_full;

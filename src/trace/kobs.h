@@ -20,6 +20,11 @@ struct kobs_event;
  * from now on is traced too) and filters the packet socket fd, whose link
  * type is dlt. NULL, with why it could not in why, when it cannot. */
 struct tr_kobs *tr_kobs_open(int fd, int dlt, char *why, size_t n);
+/* -p: a process trace did not start joins the traced set (its children
+ * follow at fork), and the local ports of sockets it already has are
+ * watched. -1 when a map is full. */
+int tr_kobs_follow(struct tr_kobs *k, int32_t pid);
+int tr_kobs_watch_port(struct tr_kobs *k, uint16_t port);
 /* Takes the kernel's events waiting in the ring buffer. */
 void tr_kobs_drain(struct tr_kobs *k);
 /* Moves the events gathered into t->kevents (in time order). -1 out of

@@ -1,6 +1,7 @@
 /* trace's command line: options first, then the program to run. Parsing
  * stops at the program's name, so its own options stay its own. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/color.h"
@@ -10,6 +11,7 @@
 
 const char trace_usage_text[] =
 	"Usage: socklab trace [options] [--server 'CMD ...'] -- CMD [ARG...]\n"
+	"       socklab trace [options] -p PID\n"
 	"\n"
 	"Runs CMD (after starting the server CMD, if given, and waiting until it\n"
 	"waits for the network), records every socket call both make and every\n"
@@ -18,6 +20,13 @@ const char trace_usage_text[] =
 	"\n"
 	"  --server CMD         start CMD with /bin/sh -c first; stopped (SIGTERM)\n"
 	"                       when the program is done\n"
+	"  -p, --pid PID        attach to the running process PID (and its threads and\n"
+	"                       children) instead of starting one; trace until it\n"
+	"                       ends, ^C or --timeout (eBPF backend only)\n"
+	"      --backend WHICH  how calls are recorded: preload (LD_PRELOAD, the\n"
+	"                       default), ebpf (kernel tracepoints: also static and\n"
+	"                       Go programs; root or CAP_BPF+CAP_PERFMON), auto\n"
+	"                       (ebpf when possible); default: $SOCKLAB_TRACE_BACKEND\n"
 	"  -i, --interface IF   capture on IF (default lo)\n"
 	"      --json           JSON Lines on stdout instead of the ladder: calls,\n"
 	"                       packets and state changes (the programs' stdout goes\n"
@@ -29,7 +38,7 @@ const char trace_usage_text[] =
 	"      --pcap FILE      keep the trace's packets as a pcap file\n"
 	"      --pcapng FILE    the same as pcapng, each packet commented with what sent\n"
 	"                       it (tshark -T fields -e frame.comment, Wireshark)\n"
-	"      --log FILE       keep the raw call log of the preload library\n"
+	"      --log FILE       keep the raw call log (record lines of either backend)\n"
 	"      --timeout SEC    stop the program after SEC seconds (default 60)\n"
 	"      --server-wait SEC  start the program anyway after SEC (default 10)\n"
 	"      --linger SEC     keep capturing SEC after the program ended (0.3)\n"
@@ -49,14 +58,18 @@ const char trace_usage_text[] =
 	"      --version        print the version\n"
 	"\n"
 	"Needs the privilege to capture (root, or CAP_NET_RAW and CAP_NET_ADMIN).\n"
-	"The programs must be dynamically linked: calls are recorded by\n"
-	"libsocklab-trace.so through LD_PRELOAD. Exit status: the program's.\n";
+	"With the preload backend the programs must be dynamically linked: calls\n"
+	"are recorded by libsocklab-trace.so through LD_PRELOAD. Exit status: the\n"
+	"program's (0 with -p).\n";
 
 enum { OPT_SERVER = 256, OPT_JSON, OPT_SVG, OPT_PCAP, OPT_LOG, OPT_TIMEOUT,
-       OPT_SERVER_WAIT, OPT_LINGER, OPT_UTF8, OPT_WIDTH, OPT_COLOR, OPT_PCAPNG, OPT_ANSWERS };
+       OPT_SERVER_WAIT, OPT_LINGER, OPT_UTF8, OPT_WIDTH, OPT_COLOR, OPT_PCAPNG, OPT_ANSWERS,
+       OPT_BACKEND };
 
 static const struct option trace_long_options[] = {
 	OPT_VALUE("server", OPT_SERVER),
+	OPT_VALUE("pid", 'p'),
+	OPT_VALUE("backend", OPT_BACKEND),
 	OPT_VALUE("interface", 'i'),
 	OPT_FLAG("json", OPT_JSON),
 	OPT_FLAG("answers", OPT_ANSWERS),
@@ -80,8 +93,6 @@ static const struct option trace_long_options[] = {
 /* strace's flags that have no socklab spelling, answered instead of "unknown
  * option": what to use instead. */
 static const struct opt_habit trace_strace_flags[] = {
-	{ 'p', "socklab trace starts the program itself and cannot attach to a running "
-	       "process: run it as socklab trace -- CMD" },
 	{ 'c', "there is no call count table: --json gives one object per call to count" },
 	{ 'C', "there is no call count table: --json gives one object per call to count" },
 	{ 't', "the ladder always shows times (ms since the first event); --json gives "
@@ -130,6 +141,45 @@ static int seconds(const char *opt, const char *v, uint64_t max, uint64_t *out, 
 	return 0;
 }
 
+int trace_backend_parse(const char *s, enum tr_backend *b)
+{
+	if (strcmp(s, "preload") == 0)
+		*b = TR_BACKEND_PRELOAD;
+	else if (strcmp(s, "ebpf") == 0)
+		*b = TR_BACKEND_EBPF;
+	else if (strcmp(s, "auto") == 0)
+		*b = TR_BACKEND_AUTO;
+	else
+		return -1;
+	return 0;
+}
+
+/* -p with what it cannot go with: it starts nothing, and only the eBPF
+ * backend can see into a process trace did not start. */
+static enum tool_args attach_check(int argc, char **argv, struct trace_opts *o, char *err,
+				   size_t errlen)
+{
+	if (optind < argc) {
+		snprintf(err, errlen, "cannot use -p with a program to run: -p attaches to a running "
+				      "process and starts none");
+		return TOOL_ARGS_USAGE;
+	}
+	if (o->server) {
+		snprintf(err, errlen, "cannot use -p with --server: -p attaches to a running process "
+				      "and starts none");
+		return TOOL_ARGS_USAGE;
+	}
+	if (o->backend == TR_BACKEND_PRELOAD && o->backend_given) {
+		snprintf(err, errlen, "-p needs the eBPF backend (--backend ebpf or auto): the preload "
+				      "library only gets into programs trace starts");
+		return TOOL_ARGS_USAGE;
+	}
+	/* -p alone: the eBPF backend, or auto when the environment says so */
+	if (!o->backend_given && o->backend != TR_BACKEND_AUTO)
+		o->backend = TR_BACKEND_EBPF;
+	return TOOL_ARGS_OK;
+}
+
 enum tool_args trace_parse_args(int argc, char **argv, struct trace_opts *o, char *err,
 				 size_t errlen)
 {
@@ -142,7 +192,7 @@ enum tool_args trace_parse_args(int argc, char **argv, struct trace_opts *o, cha
 	o->linger_ms = 300;
 	o->color = COLOR_AUTO;
 	o->width = -1;
-	OPT_EACH(c, argc, argv, "+:i:qho:e:f", trace_long_options) {
+	OPT_EACH(c, argc, argv, "+:i:qho:e:fp:", trace_long_options) {
 		switch (c) {
 		case OPT_SERVER: o->server = optarg; break;
 		case 'i': o->iface = optarg; break;
@@ -156,6 +206,21 @@ enum tool_args trace_parse_args(int argc, char **argv, struct trace_opts *o, cha
 		case 'q': o->quiet = true; break;
 		case 'o': o->output = optarg; break;
 		case 'f': break; /* strace's -f: children are always followed */
+		case OPT_BACKEND:
+			if (trace_backend_parse(optarg, &o->backend) < 0)
+				return tool_bad_value(err, errlen, "--backend", optarg,
+						      "not ebpf, preload or auto");
+			o->backend_given = true;
+			break;
+		case 'p': {
+			uint64_t pid;
+			const char *why = NULL;
+
+			if (opt_parse_u64(optarg, 1, 4194304, &pid, &why) < 0)
+				return tool_bad_value(err, errlen, "-p", optarg, why);
+			o->attach_pid = (int32_t)pid;
+			break;
+		}
 		case 'e':
 			if (trace_expr(o, optarg, err, errlen) < 0)
 				return TOOL_ARGS_USAGE;
@@ -191,7 +256,21 @@ enum tool_args trace_parse_args(int argc, char **argv, struct trace_opts *o, cha
 						 OPT_NELEM(trace_strace_flags), "strace", err, errlen);
 		}
 	}
-	if (optind >= argc) {
+	if (!o->backend_given) {
+		/* the default backend: the environment's word, else the preload */
+		const char *env = getenv(TRACE_ENV_BACKEND);
+
+		if (env && *env && trace_backend_parse(env, &o->backend) < 0) {
+			snprintf(err, errlen, "%s=%s: not ebpf, preload or auto", TRACE_ENV_BACKEND, env);
+			return TOOL_ARGS_USAGE;
+		}
+	}
+	if (o->attach_pid > 0) {
+		enum tool_args r = attach_check(argc, argv, o, err, errlen);
+
+		if (r != TOOL_ARGS_OK)
+			return r;
+	} else if (optind >= argc) {
 		snprintf(err, errlen, "no program to trace (socklab trace [options] -- CMD [ARG...])");
 		return TOOL_ARGS_USAGE;
 	}
@@ -221,6 +300,6 @@ enum tool_args trace_parse_args(int argc, char **argv, struct trace_opts *o, cha
 		snprintf(err, errlen, "--timeout must be more than 0");
 		return TOOL_ARGS_USAGE;
 	}
-	o->argv = argv + optind;
+	o->argv = o->attach_pid > 0 ? NULL : argv + optind;
 	return TOOL_ARGS_OK;
 }

@@ -16,12 +16,13 @@
 #include "core/proc.h"
 #include "trace/spawn.h"
 
-enum phase { PH_WAIT_SERVER, PH_CLIENT, PH_LINGER, PH_STOP_SERVER, PH_DRAIN, PH_DONE };
+enum phase { PH_WAIT_SERVER, PH_CLIENT, PH_ATTACHED, PH_LINGER, PH_STOP_SERVER, PH_DRAIN, PH_DONE };
 
 struct run {
 	const struct trace_opts *o;
 	const char *lib, *logpath;
 	struct tr_tcap *cap;
+	struct tr_ebpf *bpf;
 	struct tr_run_result *res;
 	struct proc *proc;
 	enum phase phase;
@@ -83,13 +84,34 @@ static void reap(struct run *r)
 	}
 }
 
+/* With the eBPF backend: held, followed, then let go. */
+static pid_t spawn(struct run *r, char *const argv[], const struct tr_spawn_opts *so)
+{
+	int gate;
+	pid_t pid;
+
+	if (!r->bpf)
+		return tr_spawn_start(argv, so);
+	pid = tr_spawn_held(argv, so, &gate);
+	if (pid < 0)
+		return -1;
+	if (tr_ebpf_follow(r->bpf, pid) < 0) {
+		close(gate); /* it ends without running */
+		waitpid(pid, NULL, 0);
+		errno = ENOMEM;
+		return -1;
+	}
+	tr_spawn_release(gate);
+	return pid;
+}
+
 static void start_client(struct run *r)
 {
 	struct tr_spawn_opts so = {
 		.lib = r->lib, .log = r->logpath, .stdin_fd = -1,
 		.stdout_fd = r->o->json && !r->o->output ? STDERR_FILENO : -1, .own_group = false,
 	};
-	pid_t pid = tr_spawn_start(r->o->argv, &so);
+	pid_t pid = spawn(r, r->o->argv, &so);
 
 	if (pid < 0) {
 		log_error_errno(errno, "cannot run '%s'", r->o->argv[0]);
@@ -123,6 +145,11 @@ static void on_tick(evutil_socket_t fd, short what, void *arg)
 	(void)fd;
 	(void)what;
 	reap(r);
+	if (r->bpf && tr_ebpf_drain(r->bpf) < 0) {
+		r->failed = true;
+		proc_exit(r->proc);
+		return;
+	}
 	switch (r->phase) {
 	case PH_WAIT_SERVER:
 		if (log_has_wait(r)) {
@@ -147,6 +174,14 @@ static void on_tick(evutil_socket_t fd, short what, void *arg)
 			kill(r->res->client, SIGKILL);
 		}
 		break;
+	case PH_ATTACHED:
+		if (tr_ebpf_exited(r->bpf, r->o->attach_pid)) {
+			phase_set(r, PH_LINGER);
+		} else if (now - r->client_t >= (int64_t)r->o->timeout_ms) {
+			r->res->timed_out = true;
+			phase_set(r, PH_LINGER);
+		}
+		break;
 	case PH_LINGER:
 		if (now - r->phase_t >= (int64_t)r->o->linger_ms)
 			stop_server(r);
@@ -165,6 +200,18 @@ static void on_tick(evutil_socket_t fd, short what, void *arg)
 		break;
 	case PH_DONE:
 		break;
+	}
+}
+
+static void on_bpf(evutil_socket_t fd, short what, void *arg)
+{
+	struct run *r = arg;
+
+	(void)fd;
+	(void)what;
+	if (tr_ebpf_drain(r->bpf) < 0) {
+		r->failed = true;
+		proc_exit(r->proc);
 	}
 }
 
@@ -189,17 +236,17 @@ static void on_signal(int sig, void *arg)
 	r->res->interrupted = true;
 	if (r->client_running)
 		kill(r->res->client, SIGTERM);
-	if (r->phase == PH_WAIT_SERVER || r->phase == PH_CLIENT)
+	if (r->phase == PH_WAIT_SERVER || r->phase == PH_CLIENT || r->phase == PH_ATTACHED)
 		phase_set(r, PH_LINGER);
 }
 
 int tr_run_programs(const struct trace_opts *o, const char *lib, const char *logpath,
-		 struct tr_tcap *cap, struct tr_run_result *res)
+		 struct tr_tcap *cap, struct tr_ebpf *bpf, struct tr_run_result *res)
 {
-	struct run r = { .o = o, .lib = lib, .logpath = logpath, .cap = cap, .res = res,
-			 .log_fd = -1, .log_line_start = true };
+	struct run r = { .o = o, .lib = lib, .logpath = logpath, .cap = cap, .bpf = bpf,
+			 .res = res, .log_fd = -1, .log_line_start = true };
 	static const int sigs[] = { SIGINT, SIGTERM };
-	struct event *tick = NULL, *capev = NULL;
+	struct event *tick = NULL, *capev = NULL, *bpfev = NULL;
 	struct timeval tv = proc_tv_ms(RUN_TICK_MS);
 	int rc = -1;
 
@@ -216,7 +263,18 @@ int tr_run_programs(const struct trace_opts *o, const char *lib, const char *log
 		log_error("cannot start the event loop");
 		goto out;
 	}
-	if (o->server) {
+	if (bpf) {
+		bpfev = event_new(proc_base(r.proc), tr_ebpf_fd(bpf), EV_READ | EV_PERSIST, on_bpf,
+				  &r);
+		if (!bpfev || event_add(bpfev, NULL) < 0) {
+			log_error("cannot start the event loop");
+			goto out;
+		}
+	}
+	if (o->attach_pid > 0) {
+		r.client_t = now_ms();
+		phase_set(&r, PH_ATTACHED);
+	} else if (o->server) {
 		char *argv[] = { "/bin/sh", "-c", (char *)o->server, NULL };
 		int devnull = open("/dev/null", O_RDONLY | O_CLOEXEC);
 		struct tr_spawn_opts so = {
@@ -224,7 +282,7 @@ int tr_run_programs(const struct trace_opts *o, const char *lib, const char *log
 			.stdout_fd = o->json && !o->output ? STDERR_FILENO : -1, .own_group = true,
 		};
 
-		res->server = tr_spawn_start(argv, &so);
+		res->server = spawn(&r, argv, &so);
 		if (devnull >= 0)
 			close(devnull);
 		if (res->server < 0) {
@@ -238,6 +296,8 @@ int tr_run_programs(const struct trace_opts *o, const char *lib, const char *log
 	}
 	proc_loop(r.proc);
 	tr_tcap_drain(cap);
+	if (bpf)
+		tr_ebpf_finish(bpf);
 	rc = r.failed ? -1 : 0;
 out:
 	/* never leave a process of ours behind */
@@ -255,6 +315,8 @@ out:
 		event_free(tick);
 	if (capev)
 		event_free(capev);
+	if (bpfev)
+		event_free(bpfev);
 	proc_free(r.proc);
 	return rc;
 }

@@ -8,6 +8,7 @@
 #include <sys/types.h>
 
 #include "trace/capture.h"
+#include "trace/ebpf.h"
 #include "trace/trace.h"
 
 #define RUN_TICK_MS 5
@@ -25,9 +26,12 @@ struct tr_run_result {
 	int server_status;
 };
 
-/* Runs everything; the captured frames end up in cap. -1 when a program
- * could not be started (message printed). */
+/* Runs everything; the captured frames end up in cap. With bpf (the eBPF
+ * backend, loaded and attached) the programs are started held until it
+ * follows them, and its events are drained into the log as they come;
+ * with o->attach_pid nothing is started and the run lasts until that
+ * process ends. -1 when a program could not be started (message printed). */
 int tr_run_programs(const struct trace_opts *o, const char *lib, const char *logpath,
-		 struct tr_tcap *cap, struct tr_run_result *res);
+		 struct tr_tcap *cap, struct tr_ebpf *bpf, struct tr_run_result *res);
 
 #endif

@@ -33,4 +33,11 @@ struct tr_spawn_opts {
  * with errno. */
 pid_t tr_spawn_start(char *const argv[], const struct tr_spawn_opts *o);
 
+/* Starts argv (environment untouched, o->lib unused) held before its
+ * execve: it runs nothing of its own until tr_spawn_release(*gate), so the
+ * eBPF backend can follow its pid first. Returns the pid, or -1 with errno.
+ * Closing the gate without releasing ends the child (status 127). */
+pid_t tr_spawn_held(char *const argv[], const struct tr_spawn_opts *o, int *gate);
+void tr_spawn_release(int gate);
+
 #endif

@@ -2,6 +2,8 @@
  * library, then builds the model (calls, packets, causes, states) and
  * prints it as a ladder, JSON Lines and/or an SVG. */
 #include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,6 +18,9 @@
 #include "trace/calllog.h"
 #include "trace/srcloc.h"
 #include "trace/capture.h"
+#include "trace/ebpf.h"
+#include "trace/ebpf_procs.h"
+#include "trace/kobs.h"
 #include "trace/outfile.h"
 #include "trace/packets.h"
 #include "trace/pcapng.h"
@@ -50,9 +55,10 @@ static void first_word(const char *cmd, char *out, size_t n)
 	out[i] = '\0';
 }
 
-/* Refuses what LD_PRELOAD cannot see into. must_exist: the program is run
- * directly (not by a shell, where the first word may be a builtin). */
-static int check_program(const char *prog, bool must_exist)
+/* Refuses what LD_PRELOAD cannot see into (ebpf: sees into everything).
+ * must_exist: the program is run directly (not by a shell, where the first
+ * word may be a builtin). */
+static int check_program(const char *prog, bool must_exist, bool ebpf)
 {
 	char path[PATH_MAX], why[PATH_MAX + 64];
 
@@ -62,7 +68,7 @@ static int check_program(const char *prog, bool must_exist)
 		log_error("%s", why);
 		return -1;
 	}
-	if (tr_spawn_elf_link(path) == ELF_STATIC) {
+	if (!ebpf && tr_spawn_elf_link(path) == ELF_STATIC) {
 		log_error("%s is statically linked: its socket calls cannot be recorded "
 			  "(trace loads libsocklab-trace.so with LD_PRELOAD, which only dynamically "
 			  "linked programs honour)",
@@ -177,10 +183,15 @@ static void mark_server(struct trace *t, pid_t server)
 /* One line when the program left no trace: an empty ladder would only
  * say "0 calls" without a reason. */
 static void warn_unrecorded(const struct trace *t, const struct tr_run_result *res,
-			    const struct trace_opts *o)
+			    const struct trace_opts *o, bool ebpf)
 {
 	bool client_seen = false;
 
+	if (o->attach_pid > 0) {
+		if (t->ncalls == 0)
+			log_error("no socket calls were recorded from pid %d", (int)o->attach_pid);
+		return;
+	}
 	for (size_t i = 0; i < t->nprocs; i++)
 		if (t->procs[i].pid == res->client)
 			client_seen = true;
@@ -189,6 +200,8 @@ static void warn_unrecorded(const struct trace *t, const struct tr_run_result *r
 			  "clear LD_PRELOAD from its environment",
 			  t->ncalls ? "warning: " : "no socket calls were recorded: ", o->argv[0],
 			  res->client);
+	else if (t->ncalls == 0 && ebpf)
+		log_error("no socket calls were recorded (does '%s' use sockets?)", o->argv[0]);
 	else if (t->ncalls == 0)
 		log_error("no socket calls were recorded (does '%s' use sockets? are the programs "
 			  "it runs dynamically linked?)",
@@ -284,6 +297,56 @@ out:
 	return rc;
 }
 
+/* -p: the capture's filter (kobs) learns of a process trace did not
+ * start, its running children, and the ports of their sockets. */
+static void kobs_follow(struct tr_kobs *k, int32_t pid)
+{
+	int32_t pids[257];
+	uint16_t ports[256];
+	size_t np = 1;
+
+	pids[0] = pid;
+	np += tr_ebpf_procs_children(pid, pids + 1, 256);
+	for (size_t i = 0; i < np; i++) {
+		size_t n = tr_ebpf_procs_ports(pids[i], ports, 256);
+
+		tr_kobs_follow(k, pids[i]);
+		for (size_t j = 0; j < n; j++)
+			tr_kobs_watch_port(k, ports[j]);
+	}
+}
+
+/* The backend: the preload, or the eBPF programs loaded and attached
+ * (*bpf). auto leaves in note the one line that says which it took, and
+ * why not eBPF (printed once the run goes ahead, so a run that cannot
+ * start still ends in one line). */
+static int choose_backend(const struct trace_opts *o, struct tr_ebpf **bpf, char *note,
+			  size_t n)
+{
+	char why[256] = "";
+
+	*bpf = NULL;
+	note[0] = '\0';
+	if (o->backend == TR_BACKEND_PRELOAD)
+		return 0;
+	*bpf = tr_ebpf_open(why, sizeof why);
+	if (*bpf) {
+		if (o->backend == TR_BACKEND_AUTO)
+			snprintf(note, n, "note: recording calls with the eBPF backend");
+		return 0;
+	}
+	if (o->attach_pid > 0) {
+		log_error("cannot attach to pid %d: %s", (int)o->attach_pid, why);
+		return -1;
+	}
+	if (o->backend == TR_BACKEND_EBPF) {
+		log_error("cannot use --backend ebpf: %s", why);
+		return -1;
+	}
+	snprintf(note, n, "note: recording calls with the preload library: %s", why);
+	return 0;
+}
+
 /* The run: check the programs, open the outputs, capture while the
  * programs run, then read the call log and tell the story. */
 static int trace_run(void *cfg)
@@ -299,21 +362,34 @@ static int trace_run(void *cfg)
 				     { .fd = -1 } };
 	struct tr_outfile *svg = &out[0], *pcap = &out[1], *keep = &out[2], *story = &out[3];
 	struct tr_outfile *pcapng = &out[4];
+	struct tr_ebpf *bpf = NULL;
+	char note[320];
 	int rc = 1;
 
-	if (tr_spawn_find_lib(lib, sizeof lib) < 0) {
+	if (choose_backend(o, &bpf, note, sizeof note) < 0)
+		return 1;
+	if (!bpf && tr_spawn_find_lib(lib, sizeof lib) < 0) {
 		log_error("cannot find %s next to the socklab binary or in ../lib/socklab/ from it "
 			  "(build or install it with the project, or set SOCKLAB_TRACE_LIB to its path)",
 			  TRACE_LIB_NAME);
 		return 1;
 	}
-	if (check_program(o->argv[0], true) < 0)
+	if (o->attach_pid > 0 && kill(o->attach_pid, 0) < 0 && errno == ESRCH) {
+		log_error("-p %d: no such process", (int)o->attach_pid);
+		tr_ebpf_close(bpf);
 		return 1;
+	}
+	if (o->argv && check_program(o->argv[0], true, bpf != NULL) < 0) {
+		tr_ebpf_close(bpf);
+		return 1;
+	}
 	if (o->server) {
 		char word[PATH_MAX];
 		first_word(o->server, word, sizeof word);
-		if (word[0] && check_program(word, false) < 0)
+		if (word[0] && check_program(word, false, bpf != NULL) < 0) {
+			tr_ebpf_close(bpf);
 			return 1;
+		}
 	}
 	if (tr_outfile_open(svg, "--svg", o->svg) < 0 || tr_outfile_open(pcap, "--pcap", o->pcap) < 0 ||
 	    tr_outfile_open(keep, "--log", o->log) < 0 ||
@@ -321,8 +397,11 @@ static int trace_run(void *cfg)
 	    tr_outfile_open(pcapng, "--pcapng", o->pcapng) < 0 || tr_tcap_open(&cap, o->iface) < 0) {
 		for (size_t i = 0; i < 5; i++)
 			tr_outfile_abandon(&out[i]);
+		tr_ebpf_close(bpf);
 		return 1;
 	}
+	if (note[0])
+		log_error("%s", note);
 	snprintf(dir, sizeof dir, "%s/socklab-trace.XXXXXX", tmp && *tmp ? tmp : "/tmp");
 	if (!mkdtemp(dir)) {
 		log_error_errno(errno, "cannot make a directory for the call log");
@@ -339,15 +418,49 @@ static int trace_run(void *cfg)
 	/* traced programs may run as another user (a setuid helper, sudo -u) */
 	chmod(dir, 0755);
 	chmod(logpath, 0666);
+	if (bpf) {
+		int lfd = open(logpath, O_WRONLY | O_APPEND | O_CLOEXEC);
 
-	if (tr_run_programs(o, lib, logpath, &cap, &res) < 0)
+		if (lfd < 0) {
+			log_error_errno(errno, "cannot open '%s'", logpath);
+			goto out;
+		}
+		tr_ebpf_set_log(bpf, lfd);
+		if (o->attach_pid > 0) {
+			char cmd[256];
+
+			if (tr_ebpf_attach(bpf, o->attach_pid) < 0) {
+				log_error("-p %d: no such process", (int)o->attach_pid);
+				goto out;
+			}
+			/* its packets, and those of the sockets it already has, pass
+			 * the capture's kernel filter */
+			if (cap.kobs)
+				kobs_follow(cap.kobs, o->attach_pid);
+			/* as strace says "Process N attached": from here on it is seen */
+			log_error("note: following pid %d (%s) and its children; ^C to stop",
+				  (int)o->attach_pid, tr_ebpf_cmdline(bpf, o->attach_pid, cmd, sizeof cmd));
+		}
+	}
+
+	if (tr_run_programs(o, lib, logpath, &cap, bpf, &res) < 0)
 		goto out;
+	if (bpf && tr_ebpf_lost(bpf))
+		log_error("warning: the kernel side had no room for %llu events; those calls are "
+			  "missing",
+			  (unsigned long long)tr_ebpf_lost(bpf));
+	if (bpf && tr_ebpf_unfollowed(bpf))
+		log_error("warning: %llu processes of the traced tree were not followed (more than "
+			  "4096 at once); their calls are missing",
+			  (unsigned long long)tr_ebpf_unfollowed(bpf));
 	if (res.server_died)
 		log_error("the server '%s' ended before it waited for the network", o->server);
 	if (res.server_not_ready)
 		log_error("warning: the server did not wait in accept/recv/poll within the "
 			  "--server-wait time; the program was started anyway");
-	if (res.timed_out)
+	if (res.timed_out && o->attach_pid > 0)
+		log_error("note: stopped following pid %d after --timeout", (int)o->attach_pid);
+	else if (res.timed_out)
 		log_error("warning: '%s' ran longer than --timeout and was stopped", o->argv[0]);
 	tr_tcap_warn(&cap);
 
@@ -355,12 +468,15 @@ static int trace_run(void *cfg)
 		goto out;
 	if (o->server)
 		mark_server(&t, res.server);
-	warn_unrecorded(&t, &res, o);
+	warn_unrecorded(&t, &res, o, bpf != NULL);
 	if (build_and_print(&t, o, &cap, svg, pcap, story, pcapng) < 0)
 		goto out;
 	/* every file asked for was written, or trace failed */
-	rc = res.server_died || (keep->path && !keep->done) ? 1 : exit_status(&res);
+	rc = res.server_died || (keep->path && !keep->done) ? 1
+	     : o->attach_pid > 0			      ? 0
+							      : exit_status(&res);
 out:
+	tr_ebpf_close(bpf);
 	for (size_t i = 0; i < 5; i++)
 		tr_outfile_abandon(&out[i]);
 	trace_free(&t);

@@ -97,7 +97,7 @@ def test_strace_spellings_that_socklab_answers():
         (["-e", "trace=conect", "--", "true"], "unknown call 'conect' in -e trace (did you mean connect?)"),
         (["-e", "signal=none", "--", "true"], "filters calls only"),
         (["-e", "trace=/(", "--", "true"], "bad regular expression"),
-        (["-p", "1"], "cannot attach to a running process"),
+        (["-p", "1", "--", "true"], "cannot use -p with a program to run"),
         (["-c", "--", "true"], "--json gives one object per call"),
         (["-tt", "--", "true"], "the ladder always shows times"),
         (["-s", "100", "--", "true"], "--pcap keeps every byte"),
