@@ -23,10 +23,12 @@ const char trace_usage_text[] =
 	"  -p, --pid PID        attach to the running process PID (and its threads and\n"
 	"                       children) instead of starting one; trace until it\n"
 	"                       ends, ^C or --timeout (eBPF backend only)\n"
-	"      --backend WHICH  how calls are recorded: preload (LD_PRELOAD, the\n"
-	"                       default), ebpf (kernel tracepoints: also static and\n"
-	"                       Go programs; root or CAP_BPF+CAP_PERFMON), auto\n"
-	"                       (ebpf when possible); default: $SOCKLAB_TRACE_BACKEND\n"
+	"      --backend WHICH  how calls are recorded: preload (LD_PRELOAD; names\n"
+	"                       the source lines), ebpf (kernel tracepoints: also\n"
+	"                       static, Go and setuid programs; root or\n"
+	"                       CAP_BPF+CAP_PERFMON), auto (the default, or\n"
+	"                       $SOCKLAB_TRACE_BACKEND: the preload where it sees\n"
+	"                       the programs, else ebpf, and one line says so)\n"
 	"  -i, --interface IF   capture on IF (default lo)\n"
 	"      --json           JSON Lines on stdout instead of the ladder: calls,\n"
 	"                       packets and state changes (the programs' stdout goes\n"
@@ -257,8 +259,10 @@ enum tool_args trace_parse_args(int argc, char **argv, struct trace_opts *o, cha
 		}
 	}
 	if (!o->backend_given) {
-		/* the default backend: the environment's word, else the preload */
+		/* the default backend: the environment's word, else auto */
 		const char *env = getenv(TRACE_ENV_BACKEND);
+
+		o->backend = TR_BACKEND_AUTO;
 
 		if (env && *env && trace_backend_parse(env, &o->backend) < 0) {
 			snprintf(err, errlen, "%s=%s: not ebpf, preload or auto", TRACE_ENV_BACKEND, env);

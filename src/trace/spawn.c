@@ -1,7 +1,6 @@
 /* Running the traced programs under the preload library. */
 #include "trace/spawn.h"
 
-#include <elf.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>
@@ -15,51 +14,6 @@
 #include "trace/record.h"
 
 extern char **environ;
-
-/* A PT_INTERP among the phnum program headers of phentsize bytes at phoff
- * makes a program dynamically linked. p_type is the first field of an
- * entry in both ELF classes. */
-static enum elf_link phdrs_link(int fd, uint64_t phoff, unsigned phnum, size_t phentsize)
-{
-	unsigned char ph[sizeof(Elf64_Phdr)];
-	uint32_t type;
-
-	for (unsigned i = 0; i < phnum && i < 4096; i++) {
-		if (pread(fd, ph, phentsize, (off_t)(phoff + i * phentsize)) != (ssize_t)phentsize)
-			break;
-		memcpy(&type, ph, sizeof type);
-		if (type == PT_INTERP)
-			return ELF_DYNAMIC;
-	}
-	return ELF_STATIC;
-}
-
-enum elf_link tr_spawn_elf_link(const char *path)
-{
-	unsigned char id[EI_NIDENT];
-	enum elf_link res = ELF_NOT_ELF;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	Elf64_Ehdr e64;
-	Elf32_Ehdr e32;
-
-	if (fd < 0)
-		return ELF_NOT_ELF;
-	if (pread(fd, id, sizeof id, 0) != (ssize_t)sizeof id || memcmp(id, ELFMAG, SELFMAG) != 0)
-		goto out;
-	res = ELF_STATIC;
-	if (id[EI_CLASS] == ELFCLASS64) {
-		if (pread(fd, &e64, sizeof e64, 0) == (ssize_t)sizeof e64 &&
-		    e64.e_phentsize == sizeof(Elf64_Phdr))
-			res = phdrs_link(fd, e64.e_phoff, e64.e_phnum, sizeof(Elf64_Phdr));
-	} else if (id[EI_CLASS] == ELFCLASS32) {
-		if (pread(fd, &e32, sizeof e32, 0) == (ssize_t)sizeof e32 &&
-		    e32.e_phentsize == sizeof(Elf32_Phdr))
-			res = phdrs_link(fd, e32.e_phoff, e32.e_phnum, sizeof(Elf32_Phdr));
-	}
-out:
-	close(fd);
-	return res;
-}
 
 /* execvp's search: a name with a slash is taken as it is. */
 static int path_search(const char *prog, char *out, size_t n)

@@ -8,11 +8,6 @@
 #include <stddef.h>
 #include <sys/types.h>
 
-enum elf_link { ELF_DYNAMIC, ELF_STATIC, ELF_NOT_ELF };
-
-/* Looks at an executable file: a dynamic ELF has a PT_INTERP header. */
-enum elf_link tr_spawn_elf_link(const char *path);
-
 /* Resolves prog like execvp and follows a "#!" line (and "#!/usr/bin/env
  * prog") to the program the kernel will really run. 0 and the path in out,
  * or -1 with the reason in why. */

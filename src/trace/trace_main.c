@@ -24,6 +24,7 @@
 #include "trace/outfile.h"
 #include "trace/packets.h"
 #include "trace/pcapng.h"
+#include "trace/progkind.h"
 #include "trace/record.h"
 #include "trace/render.h"
 #include "trace/run.h"
@@ -61,6 +62,7 @@ static void first_word(const char *cmd, char *out, size_t n)
 static int check_program(const char *prog, bool must_exist, bool ebpf)
 {
 	char path[PATH_MAX], why[PATH_MAX + 64];
+	enum tr_prog_kind kind;
 
 	if (tr_spawn_resolve(prog, path, sizeof path, why, sizeof why) < 0) {
 		if (!must_exist)
@@ -68,11 +70,13 @@ static int check_program(const char *prog, bool must_exist, bool ebpf)
 		log_error("%s", why);
 		return -1;
 	}
-	if (!ebpf && tr_spawn_elf_link(path) == ELF_STATIC) {
-		log_error("%s is statically linked: its socket calls cannot be recorded "
-			  "(trace loads libsocklab-trace.so with LD_PRELOAD, which only dynamically "
-			  "linked programs honour)",
-			  path);
+	kind = ebpf ? TR_PROG_UNKNOWN : tr_prog_kind_of_file(path);
+	if (kind == TR_PROG_STATIC || kind == TR_PROG_GO) {
+		log_error("%s is %s: its socket calls cannot be recorded by libsocklab-trace.so "
+			  "(LD_PRELOAD), %s; --backend ebpf can",
+			  path, tr_prog_kind_why(kind),
+			  kind == TR_PROG_GO ? "as Go makes its system calls without libc"
+					     : "which only dynamically linked programs load");
 		return -1;
 	}
 	return 0;
@@ -316,23 +320,53 @@ static void kobs_follow(struct tr_kobs *k, int32_t pid)
 	}
 }
 
+/* auto: a program of the run the preload library cannot see (static,
+ * Go, setuid), named with the reason into what; false when it sees them
+ * all (or cannot tell: a shell command line). */
+static bool preload_blind(const struct trace_opts *o, char *what, size_t n)
+{
+	char path[PATH_MAX];
+	const char *why;
+
+	if (o->argv) {
+		why = tr_prog_kind_why(tr_prog_kind(o->argv[0], path, sizeof path));
+		if (why) {
+			snprintf(what, n, "%s is %s", path, why);
+			return true;
+		}
+	}
+	if (o->server) {
+		why = tr_prog_kind_why(tr_prog_kind_shell(o->server, path, sizeof path));
+		if (why) {
+			snprintf(what, n, "the server %s is %s", path, why);
+			return true;
+		}
+	}
+	return false;
+}
+
 /* The backend: the preload, or the eBPF programs loaded and attached
- * (*bpf). auto leaves in note the one line that says which it took, and
- * why not eBPF (printed once the run goes ahead, so a run that cannot
- * start still ends in one line). */
+ * (*bpf). auto keeps the preload, which also names the source lines,
+ * wherever it sees the programs, and takes eBPF for -p and for what it
+ * cannot see; then note holds the one line that says which it took and
+ * why (printed once the run goes ahead, so a run that cannot start still
+ * ends in one line). */
 static int choose_backend(const struct trace_opts *o, struct tr_ebpf **bpf, char *note,
 			  size_t n)
 {
-	char why[256] = "";
+	char why[256] = "", what[PATH_MAX + 64] = "";
 
 	*bpf = NULL;
 	note[0] = '\0';
 	if (o->backend == TR_BACKEND_PRELOAD)
 		return 0;
+	if (o->backend == TR_BACKEND_AUTO && o->attach_pid <= 0 &&
+	    !preload_blind(o, what, sizeof what))
+		return 0;
 	*bpf = tr_ebpf_open(why, sizeof why);
 	if (*bpf) {
-		if (o->backend == TR_BACKEND_AUTO)
-			snprintf(note, n, "note: recording calls with the eBPF backend");
+		if (o->backend == TR_BACKEND_AUTO && what[0])
+			snprintf(note, n, "note: recording calls with the eBPF backend: %s", what);
 		return 0;
 	}
 	if (o->attach_pid > 0) {
@@ -343,7 +377,8 @@ static int choose_backend(const struct trace_opts *o, struct tr_ebpf **bpf, char
 		log_error("cannot use --backend ebpf: %s", why);
 		return -1;
 	}
-	snprintf(note, n, "note: recording calls with the preload library: %s", why);
+	snprintf(note, n, "note: %s, which the preload library cannot see into, and the eBPF "
+		 "backend is not available: %s", what, why);
 	return 0;
 }
 

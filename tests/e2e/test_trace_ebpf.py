@@ -199,6 +199,15 @@ def test_static_c_client_traced(tmp_path):
     assert syn["caused_by"] == connect["id"]
     data, = [p for p in s.packets if p["dport"] == port and p["len"] > 0]
     assert data["caused_by"] == s.calls[2]["id"]
+    # the default (auto) sees that the preload cannot, takes eBPF and says why
+    port, t = local_server()
+    rc, out, err = run_trace(["--json", "--", str(exe), str(port)])
+    t.join(10)
+    assert rc == 0, err
+    notes = [l for l in err.splitlines() if "note:" in l]
+    assert notes == ["socklab trace: note: recording calls with the eBPF backend: %s is "
+                     "statically linked" % exe], err
+    assert [c["name"] for c in Story(out).calls] == names
 
 
 GO_CLIENT = """package main
@@ -260,6 +269,14 @@ def test_go_client_traced(tmp_path):
     reply, = [p for p in s.packets if p["sport"] == port and p["len"] > 0]
     assert reads[0]["completed_by"] == reply["no"] or reads[0]["t_enter"] > reply["ts"], \
         (reads[0], reply)
+    # the default (auto) knows a Go program when it sees one
+    port, t = local_server()
+    rc, out, err = run_trace(["--json", "--", str(tmp_path / "client"), str(port)])
+    t.join(10)
+    assert rc == 0, err
+    assert "note: recording calls with the eBPF backend: %s is a Go program" \
+        % (tmp_path / "client") in err
+    assert [c for c in Story(out).calls if c["name"] == "connect"]
 
 
 SERVER = """import socket, sys
@@ -374,8 +391,16 @@ def test_ebpf_without_privilege_one_clear_line():
 
 
 @needs_ebpf
-def test_auto_says_which_backend_in_one_line():
-    rc, out, err = run_trace(["--backend", "auto", "--", PY, "-c", "pass"])
-    assert rc == 0
-    notes = [l for l in err.splitlines() if "note:" in l]
-    assert notes == ["socklab trace: note: recording calls with the eBPF backend"], err
+def test_auto_keeps_the_preload_where_it_sees_the_program(tmp_path):
+    """auto (the default) takes the preload for a dynamically linked program
+    or a script, which also names its source lines, and says nothing."""
+    script = tmp_path / "one.py"
+    script.write_text("#!%s\nimport socket\nsocket.socket().close()\n" % PY)
+    script.chmod(0o755)
+    for args in (["--backend", "auto", "--", PY, str(script)], ["--", str(script)]):
+        rc, out, err = run_trace(["--json"] + args)
+        assert rc == 0, err
+        assert "note:" not in err, err
+        sock = [c for c in Story(out).calls if c["name"] == "socket"]
+        assert sock and sock[0]["src"]["file"] == str(script), sock
+        assert sock[0]["src"]["line"] == 3
