@@ -48,6 +48,36 @@ static struct tr_sock *tcp_sender(struct ctx *c, const struct tr_packet *p)
 	return k;
 }
 
+/* The sends of k carry the kernel's sequence numbers (eBPF backend). */
+static bool seq_told(const struct tr_sock *k)
+{
+	return k && k->nsends > 0 && k->sends[0].has_seq;
+}
+
+/* The send whose bytes data packet p carries: by the sequence numbers the
+ * kernel told, when it did, with the stream offset as a check (a
+ * disagreement is counted: trace warns); else, or when they name no
+ * send, by the stream offset. */
+static uint32_t data_call(struct ctx *c, const struct tr_sock *k, struct tr_packet *p)
+{
+	uint32_t by_off = 0, by_seq;
+	bool told;
+
+	if (!k)
+		return 0;
+	if (p->rel)
+		by_off = tr_sock_span_call(k->sends, k->nsends, (uint64_t)p->rseq - 1);
+	by_seq = tr_sock_seq_call(k->sends, k->nsends, p->seq, &told);
+	if (!told)
+		return by_off;
+	if (by_off && by_off != by_seq)
+		c->t->seq_disagree++;
+	if (!by_seq)
+		return by_off;
+	p->by_seq = true;
+	return by_seq;
+}
+
 static void tcp_ack_cause(struct ctx *c, struct tr_packet *p, struct dir *mine, struct dir *theirs)
 {
 	uint32_t idx = p->no - 1;
@@ -140,17 +170,18 @@ static int packet_tcp(struct ctx *c, struct tr_packet *p)
 		mine->syn = true;
 		mine->syn_seq = p->seq;
 		mine->max_end = 1;
-	} else if (p->len > 0 && p->rel) {
-		uint64_t start = p->rseq - 1, end = (uint64_t)p->rseq + p->len;
-		uint32_t id = k ? tr_sock_span_call(k->sends, k->nsends, start) : 0;
+	} else if (p->len > 0 && (p->rel || seq_told(k))) {
+		uint32_t id = data_call(c, k, p);
+		bool resent = p->rel ? (uint64_t)p->rseq + p->len <= mine->max_end
+				     : mine->raw_ok && (int32_t)(p->seq + p->len - mine->raw_end) <= 0;
 
-		if (end <= mine->max_end)
+		if (resent)
 			cause_kernel_told(c, p, TR_KEV_RETRANS, "retransmission");
 		else if (id)
 			cause_call(p, id, (p->flags & TCP_FIN) ? "data, then FIN" : "data");
 		else
 			cause_call(p, 0, k ? "data no traced call wrote" : NULL);
-		if ((p->flags & TCP_FIN) && k && end > mine->max_end) {
+		if ((p->flags & TCP_FIN) && k && !resent) {
 			const char *why;
 			p->fin_by = fin_call(c, k, &why);
 		}
@@ -180,6 +211,13 @@ static int packet_tcp(struct ctx *c, struct tr_packet *p)
 		uint64_t end = (uint64_t)p->rseq + p->len + ((p->flags & TCP_FIN) ? 1 : 0);
 		if (end > mine->max_end)
 			mine->max_end = end;
+	}
+	if (p->len > 0 || (p->flags & (TCP_SYN | TCP_FIN))) {
+		uint32_t end = p->seq + p->len + ((p->flags & (TCP_SYN | TCP_FIN)) ? 1 : 0);
+
+		if (!mine->raw_ok || (p->flags & TCP_SYN) || (int32_t)(end - mine->raw_end) > 0)
+			mine->raw_end = end;
+		mine->raw_ok = true;
 	}
 	if (p->flags & TCP_ACK && p->rel) {
 		mine->have_ack = true;

@@ -22,6 +22,9 @@ struct dir {
 	bool syn, fin;
 	uint32_t syn_seq, fin_rseq;
 	uint64_t max_end;         /* highest relative sequence end sent */
+	bool raw_ok;              /* raw_end: highest sequence end sent, as on
+				   * the wire (when the ISN was not seen) */
+	uint32_t raw_end;
 	size_t rd_cursor;         /* pk[] before it: read by the receiver already */
 	bool have_ack;
 	uint32_t last_ack;

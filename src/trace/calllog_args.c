@@ -106,6 +106,7 @@ static int args_ready(struct tr_args *a, const char *v)
 static void args_typed(struct tr_args *a)
 {
 	const char *v;
+	int64_t x;
 
 	if ((v = args_get(a, "sock")))
 		a->sock = strcmp(v, "stream") == 0  ? TR_SOCK_STREAM
@@ -122,6 +123,10 @@ static void args_typed(struct tr_args *a)
 		a->splice_dir = strcmp(v, "out") == 0 ? 1 : -1;
 	a->bytes = args_count(a, "bytes");
 	a->unread = args_count(a, "unread");
+	if ((v = args_get(a, "wseq")) && tr_parse_int(v, strlen(v), 0, UINT32_MAX, &x)) {
+		a->wseq = (uint32_t)x;
+		a->has_wseq = true;
+	}
 	a->linger0 = (v = args_get(a, "linger")) && strcmp(v, "0") == 0;
 	a->shut_wr = (v = args_get(a, "how")) && strcmp(v, "SHUT_RD") != 0;
 }

@@ -336,6 +336,25 @@ static void emit_args(struct emit *e, const struct tr_bpf_call_ev *ev, int64_t r
 	}
 }
 
+/* A call that queues bytes on its socket (splice: towards it). */
+static bool sends_bytes(const struct tr_bpf_call_ev *ev)
+{
+	switch (ev->call) {
+	case TR_BC_SEND:
+	case TR_BC_SENDTO:
+	case TR_BC_SENDMSG:
+	case TR_BC_SENDMMSG:
+	case TR_BC_WRITE:
+	case TR_BC_WRITEV:
+	case TR_BC_SENDFILE:
+		return true;
+	case TR_BC_SPLICE:
+		return ev->fd == (int)ev->arg[2];
+	default:
+		return false;
+	}
+}
+
 static size_t line_end(struct emit *e)
 {
 	if (e->len >= e->cap + 1)
@@ -375,6 +394,9 @@ size_t tr_ebpf_format_call(const struct tr_bpf_call_ev *ev, int64_t off_ns, cons
 	if (e.over)
 		return 0;
 	emit_args(&e, ev, ret, err);
+	if (ret > 0 && sends_bytes(ev) && ev->sock.known && sock_is_tcp(&ev->sock) &&
+	    ev->sock.wseq_ok)
+		tr_emit_kv_u64(&e, "wseq", ev->sock.write_seq);
 	emit_sock(&e, &ev->sock);
 	if (pcs && *pcs)
 		tr_emit_kv_str(&e, "pc", pcs);

@@ -79,6 +79,8 @@ struct tr_args {
 	int splice_dir;         /* splice dir=: 1 out, -1 in, 0 absent */
 	int64_t bytes;          /* mmsg bytes=, 0 when absent or malformed */
 	int64_t unread;         /* close unread=, 0 when absent or malformed */
+	uint32_t wseq;          /* wseq= (TCP sends, eBPF backend) when has_wseq */
+	bool has_wseq;
 	bool linger0;           /* close linger=0 */
 	bool shut_wr;           /* shutdown how= other than SHUT_RD */
 	struct tr_ready *ready; /* select/poll ready=, the whole list (owned) */
@@ -151,6 +153,8 @@ struct tr_packet {
 	const char *why;        /* short reason: "connect", "delayed ACK", ... */
 	bool why_kernel;        /* the kernel named the reason (a tracepoint),
 				 * not trace's rules */
+	bool by_seq;            /* caused_by found by the sequence numbers the
+				 * kernel told for the send (eBPF backend) */
 	uint32_t fin_by;        /* a FIN riding on data: the shutdown or close
 				 * that added it (caused_by is the send), or 0 */
 	uint32_t lane_from, lane_to;
@@ -235,6 +239,8 @@ struct trace {
 	int dlt;                /* link type of the frames, for --pcap */
 	struct tr_kevent *kevents; /* in time order; none without the observer */
 	size_t nkevents;
+	size_t seq_disagree;    /* data segments the kernel's sequence numbers
+				 * tie to another send than the stream offset */
 };
 
 void trace_free(struct trace *t);

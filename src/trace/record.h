@@ -37,6 +37,9 @@
  *   sendfile    len=N in=FD (fd is the socket)
  *   splice      len=N dir=out|in (fd is the socket end)
  *   shutdown    how=SHUT_RD|SHUT_WR|SHUT_RDWR
+ *   every call that sent bytes on a TCP socket, eBPF backend only:
+ *               wseq=N (the socket's write_seq after the call: the
+ *               sequence number that follows its last byte, as on the wire)
  *   close       unread=N (bytes the application never read; >0 means RST)
  *               linger=N (SO_LINGER on with N seconds)
  *   setsockopt  level=SOL_SOCKET|IPPROTO_TCP|... opt=SO_REUSEADDR|... val=N

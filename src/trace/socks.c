@@ -73,11 +73,13 @@ static int64_t call_bytes(const struct tr_call *c, int *dir)
 }
 
 static int span_push(struct tr_sock_span **v, size_t *n, size_t *cap, uint64_t off, uint64_t len,
-		     uint32_t call)
+		     const struct tr_call *c)
 {
 	if (tr_grow(v, cap, *n, sizeof **v, 8) < 0)
 		return -1;
-	(*v)[(*n)++] = (struct tr_sock_span){ off, len, call };
+	(*v)[(*n)++] = (struct tr_sock_span){ .off = off, .len = len, .call = c->id,
+					      .has_seq = c->args.has_wseq,
+					      .seq = c->args.wseq - (uint32_t)len };
 	return 0;
 }
 
@@ -149,11 +151,11 @@ static int tr_sock_account(struct tr_sock *k, const struct tr_call *c)
 	if (n <= 0 || k->type != SOCK_STREAM)
 		return 0;
 	if (dir > 0) {
-		if (span_push(&k->sends, &k->nsends, &k->sends_cap, k->sent, (uint64_t)n, c->id) < 0)
+		if (span_push(&k->sends, &k->nsends, &k->sends_cap, k->sent, (uint64_t)n, c) < 0)
 			return -1;
 		k->sent += (uint64_t)n;
 	} else {
-		if (span_push(&k->recvs, &k->nrecvs, &k->recvs_cap, k->rcvd, (uint64_t)n, c->id) < 0)
+		if (span_push(&k->recvs, &k->nrecvs, &k->recvs_cap, k->rcvd, (uint64_t)n, c) < 0)
 			return -1;
 		k->rcvd += (uint64_t)n;
 	}
@@ -335,6 +337,34 @@ uint32_t tr_sock_span_call(const struct tr_sock_span *v, size_t n, uint64_t off)
 		if (off < v[mid].off)
 			hi = mid;
 		else if (off >= v[mid].off + v[mid].len)
+			lo = mid + 1;
+		else
+			return v[mid].call;
+	}
+	return 0;
+}
+
+uint32_t tr_sock_seq_call(const struct tr_sock_span *v, size_t n, uint32_t seq, bool *told)
+{
+	size_t lo = 0, hi = n;
+	uint32_t base, at;
+
+	*told = n > 0 && v[0].has_seq;
+	if (!*told)
+		return 0;
+	/* positions from the first send's first byte: they ascend (mod 2^32,
+	 * within 4 GiB of the first send) */
+	base = v[0].seq;
+	at = seq - base;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		uint32_t start = v[mid].seq - base;
+
+		if (!v[mid].has_seq)
+			return 0;
+		if (at < start)
+			hi = mid;
+		else if ((uint64_t)(at - start) >= v[mid].len)
 			lo = mid + 1;
 		else
 			return v[mid].call;

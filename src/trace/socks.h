@@ -14,6 +14,9 @@
 struct tr_sock_span {
 	uint64_t off, len;
 	uint32_t call;
+	bool has_seq;           /* seq: the first byte's sequence number, as
+				 * the kernel told (wseq=), sends only */
+	uint32_t seq;
 };
 
 struct tr_sock {
@@ -72,5 +75,9 @@ bool tr_socks_conversation(const struct tr_socks *s, const struct tr_endpoint *a
 struct tr_sock *tr_socks_claim_syn(struct tr_socks *s, const struct trace *t, const struct tr_packet *p);
 /* The call whose span covers byte off, or 0. */
 uint32_t tr_sock_span_call(const struct tr_sock_span *v, size_t n, uint64_t off);
+/* The send whose bytes hold the one with sequence number seq, as the
+ * kernel told them (has_seq); 0 when none does. *told: the sends carry
+ * sequence numbers at all (the eBPF backend's). */
+uint32_t tr_sock_seq_call(const struct tr_sock_span *v, size_t n, uint32_t seq, bool *told);
 
 #endif

@@ -238,6 +238,10 @@ static int build_and_print(struct trace *t, const struct trace_opts *o, struct t
 		log_error("out of memory while building the story");
 		goto out;
 	}
+	if (t->seq_disagree)
+		log_error("warning: %zu data segments: the kernel's sequence numbers name another "
+			  "send than the stream's byte count (the kernel's are taken)",
+			  t->seq_disagree);
 	size_t shown = tr_callset_apply(&o->calls, t);
 	if (story->path && !(out = tr_outfile_begin(story)))
 		goto out;

@@ -332,6 +332,76 @@ def test_attach_to_a_running_server(tmp_path):
         srv.wait()
 
 
+MIDSTREAM_SERVER = """import socket, sys
+ls = socket.socket()
+ls.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+ls.bind(("127.0.0.1", int(sys.argv[1])))
+ls.listen(1)
+print("ready", flush=True)
+c, _ = ls.accept()
+c.sendall(b"G" * 3000 + b"\\n")
+print("greeted", flush=True)
+f = c.makefile("rb")
+for line in f:
+    if line == b"bye\\n":
+        break
+    c.sendall(b"A" * 1000 + line.upper())
+c.close()
+"""
+
+
+@needs_ebpf
+def test_attach_midstream_ties_data_by_the_kernels_sequence_numbers(tmp_path):
+    """-p on a server whose connection began before the trace: no handshake
+    is seen, so the stream's byte count cannot place its bytes; the
+    sequence numbers the kernel tells for each send do."""
+    port = free_port()
+    script = tmp_path / "server.py"
+    script.write_text(MIDSTREAM_SERVER)
+    srv = subprocess.Popen([PY, str(script), str(port)], stdout=subprocess.PIPE)
+    c = None
+    try:
+        assert srv.stdout.readline() == b"ready\n"
+        c = socket.create_connection(("127.0.0.1", port), timeout=10)
+        assert srv.stdout.readline() == b"greeted\n"
+        got = b""
+        while not got.endswith(b"\n"):
+            got += c.recv(65536)
+        tr = subprocess.Popen([BIN, "trace", "--json", "-p", str(srv.pid)],
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        ready, _, _ = select.select([tr.stderr], [], [], 60)
+        assert ready, "trace -p said nothing within 60 s"
+        assert "note: following pid" in tr.stderr.readline().decode()
+        for word in (b"one", b"two"):
+            c.sendall(word + b"\n")
+            want, got = 1000 + len(word) + 1, b""
+            while len(got) < want:
+                got += c.recv(65536)
+        c.sendall(b"bye\n")
+        out, err = tr.communicate(timeout=60)
+        assert tr.returncode == 0, err
+        assert b"warning" not in err, err
+        s = Story(out.decode())
+        sends = [x for x in s.calls if x["pid"] == srv.pid and x["name"] == "send"]
+        assert len(sends) == 2 and all(x["ret"] == 1004 for x in sends), sends
+        assert all("wseq" in x["args"] for x in sends)
+        data = [p for p in s.packets if p["sport"] == port and p["len"] > 0]
+        assert sum(p["len"] for p in data) == 2008, data
+        for p in data:
+            assert p["by_seq"] and p["why"] == "data", p
+            send = s.call_by_id[p["caused_by"]]
+            # the packet lies within the send's bytes, as the kernel numbered them
+            start = (send["args"]["wseq"] - send["ret"]) % 2**32
+            assert (p["seq_raw"] - start) % 2**32 < send["ret"], (p, send)
+        assert {p["caused_by"] for p in data} == {x["id"] for x in sends}
+    finally:
+        if c:
+            c.close()
+        if srv.poll() is None:
+            srv.kill()
+        srv.wait()
+
+
 def test_bad_input_one_clear_line():
     cases = [
         (["--backend", "bpf", "--", "true"], 2, "--backend bpf"),

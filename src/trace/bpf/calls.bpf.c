@@ -228,6 +228,7 @@ static __always_inline void read_sock(int fd, struct tr_bpf_sock *s, bool at_clo
 	struct sock *sk = fd_sock(fd, &type);
 
 	s->known = 0;
+	s->wseq_ok = 0;
 	s->unread = -1;
 	s->linger = -1;
 	if (!sk)
@@ -252,6 +253,13 @@ static __always_inline void read_sock(int fd, struct tr_bpf_sock *s, bool at_clo
 	} else if (s->family == AF_INET6) {
 		BPF_CORE_READ_INTO(&s->laddr, sk, __sk_common.skc_v6_rcv_saddr);
 		BPF_CORE_READ_INTO(&s->raddr, sk, __sk_common.skc_v6_daddr);
+	}
+	if ((s->family == AF_INET || s->family == AF_INET6) && s->type == 1 /* stream */ &&
+	    s->proto == IPPROTO_TCP && s->state != TCP_LISTEN && s->state != TCP_CLOSE) {
+		/* after a send: its last byte's sequence number plus one, as
+		 * tcp_sendmsg left it (the packets carry the same numbers) */
+		s->write_seq = BPF_CORE_READ((struct tcp_sock *)sk, write_seq);
+		s->wseq_ok = 1;
 	}
 	if (!at_close)
 		return;

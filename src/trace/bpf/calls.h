@@ -50,12 +50,13 @@ struct tr_bpf_sock {
 	__u8 known;      /* 0: the fd was no socket */
 	__u8 family;
 	__u8 state;      /* sk_state (TCP states) */
-	__u8 pad;
+	__u8 wseq_ok;    /* write_seq holds the TCP socket's */
 	__u16 type, proto;
 	__u16 lport, rport;    /* host order */
 	__u8 laddr[16], raddr[16]; /* IPv4: the first 4 bytes */
 	__s32 unread;    /* close: unread bytes, -1 unknown */
 	__s32 linger;    /* close: SO_LINGER seconds, -1 off */
+	__u32 write_seq; /* TCP: the sequence number of the next byte queued */
 };
 
 struct tr_bpf_pollfd {

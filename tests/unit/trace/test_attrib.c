@@ -475,6 +475,54 @@ static void test_data_and_fin_in_one_segment(void **state)
 	trace_free(&t);
 }
 
+/* The eBPF backend's wseq= on each send: the client's two sends of seed
+ * 002 after a trace began mid-connection (no handshake captured, so no
+ * stream offsets), then the same with the kernel's numbers disagreeing
+ * with the byte count. */
+static void test_kernel_sequence_numbers_tie_data(void **state)
+{
+	static const char log[] =
+		"H 200 1 60 exe=/usr/bin/python3 argv=python3,client.py\n"
+		"X 200 200 send 3 1100 1110 22 0 len=22 wseq=1023 sock=stream local=" C " peer=" S "\n"
+		"X 200 200 send 3 1200 1210 22 0 len=22 wseq=1045 sock=stream local=" C " peer=" S "\n";
+	static const char swapped[] =
+		"H 200 1 60 exe=/usr/bin/python3 argv=python3,client.py\n"
+		"X 200 200 connect 3 1000 1025 0 0 addr=" S " sock=stream local=" C " peer=" S "\n"
+		"X 200 200 send 3 1100 1110 22 0 len=22 wseq=1045 sock=stream local=" C " peer=" S "\n"
+		"X 200 200 send 3 1200 1210 22 0 len=22 wseq=1023 sock=stream local=" C " peer=" S "\n";
+	struct trace t;
+	struct tr_socks s;
+
+	(void)state;
+	build(&t, &s, log, seed_packets + 3, 4, C, S, IPPROTO_TCP);
+	assert_false(tr_packet_by_no(&t, 1)->rel);
+	assert_cause(&t, 1, call_id(&t, 200, "send", 0), "data");
+	assert_true(tr_packet_by_no(&t, 1)->by_seq);
+	assert_cause(&t, 3, call_id(&t, 200, "send", 1), "data");
+	assert_int_equal(t.seq_disagree, 0);
+	tr_socks_free(&s);
+	trace_free(&t);
+	/* a resent segment is still the kernel's */
+	{
+		struct pk again[] = { seed_packets[3], seed_packets[3] };
+
+		again[1].ts += 300;
+		build(&t, &s, log, again, 2, C, S, IPPROTO_TCP);
+		assert_cause(&t, 1, call_id(&t, 200, "send", 0), "data");
+		assert_cause(&t, 2, 0, "retransmission");
+		tr_socks_free(&s);
+		trace_free(&t);
+	}
+	/* with the handshake both ways apply: the kernel's numbers win, and
+	 * the disagreement is counted */
+	build(&t, &s, swapped, seed_packets, 7, C, S, IPPROTO_TCP);
+	assert_cause(&t, 4, call_id(&t, 200, "send", 1), "data");
+	assert_cause(&t, 6, call_id(&t, 200, "send", 0), "data");
+	assert_int_equal(t.seq_disagree, 2);
+	tr_socks_free(&s);
+	trace_free(&t);
+}
+
 static void test_threads_named_only_when_several(void **state)
 {
 	static const char log[] =
@@ -504,6 +552,7 @@ int main(void)
 		cmocka_unit_test(test_kernel_packets),
 		cmocka_unit_test(test_kernel_told_reasons),
 		cmocka_unit_test(test_data_and_fin_in_one_segment),
+		cmocka_unit_test(test_kernel_sequence_numbers_tie_data),
 		cmocka_unit_test(test_threads_named_only_when_several),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -112,6 +112,23 @@ static void test_socket_send_recv_close(void **state)
 	assert_string_equal(fmt(e, 0), "X 100 101 send 3 1000 1500 22 0 len=22 flags=MSG_NOSIGNAL");
 	free(e);
 
+	/* on a TCP socket: the kernel's write_seq after it (wrapping) */
+	e = ev_new(TR_BC_WRITE, 3, 22);
+	e->arg[2] = 22;
+	tcp_sock(e, 1, 7777, 6666);
+	e->sock.write_seq = 4294967290u;
+	e->sock.wseq_ok = 1;
+	assert_string_equal(fmt(e, 0), "X 100 101 write 3 1000 1500 22 0 len=22 wseq=4294967290 "
+				       "sock=stream fam=inet local=127.0.0.1:7777 "
+				       "peer=127.0.0.1:6666 tcp=ESTABLISHED");
+	/* none when nothing was sent, or the kernel did not tell */
+	e->ret = -11;
+	assert_null(strstr(fmt(e, 0), "wseq="));
+	e->ret = 22;
+	e->sock.wseq_ok = 0;
+	assert_null(strstr(fmt(e, 0), "wseq="));
+	free(e);
+
 	e = ev_new(TR_BC_CLOSE, 3, 0);
 	tcp_sock(e, 1, 7777, 6666);
 	e->sock.unread = 5;
