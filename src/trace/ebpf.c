@@ -7,7 +7,6 @@
 
 #include <bpf/libbpf.h>
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,6 +17,7 @@
 #include <unistd.h>
 
 #include "calls.skel.h"
+#include "trace/bpflog.h"
 #include "trace/ebpf_format.h"
 #include "trace/ebpf_hide.h"
 #include "trace/ebpf_procs.h"
@@ -58,15 +58,6 @@ static int64_t clock_offset(void)
 		}
 	}
 	return off;
-}
-
-static int libbpf_quiet(enum libbpf_print_level level, const char *fmt, va_list ap)
-{
-	const char *dbg = getenv("SOCKLAB_TRACE_BPF_DEBUG");
-
-	if (dbg && *dbg && level != LIBBPF_DEBUG)
-		return vfprintf(stderr, fmt, ap);
-	return 0;
 }
 
 /* The effective capability c (capget: libcap is not needed for one bit). */
@@ -255,7 +246,7 @@ struct tr_ebpf *tr_ebpf_open(char *why, size_t whyn)
 		return NULL;
 	}
 	b->log_fd = -1;
-	libbpf_set_print(libbpf_quiet);
+	tr_bpflog_quiet();
 	b->skel = calls__open();
 	if (!b->skel) {
 		snprintf(why, whyn, "cannot open the BPF programs: %s", strerror(errno));
@@ -264,7 +255,7 @@ struct tr_ebpf *tr_ebpf_open(char *why, size_t whyn)
 	err = calls__load(b->skel);
 	if (err) {
 		snprintf(why, whyn, "the kernel refused the BPF programs: %s "
-				    "(SOCKLAB_TRACE_BPF_DEBUG=1 shows why)",
+				    "(SOCKLAB_BPF_DEBUG=1 shows why)",
 			 strerror(-err));
 		goto fail;
 	}

@@ -4,7 +4,6 @@
 #include "trace/kobs.h"
 
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,6 +17,7 @@
 #include <bpf/libbpf.h>
 
 #include "kobs.skel.h"
+#include "trace/bpflog.h"
 #include "trace/bpf/kobs.h"
 
 #define KOBS_EVENTS_MAX 100000u
@@ -30,15 +30,6 @@ struct tr_kobs {
 	struct tr_kevent *v;
 	size_t n, cap;
 };
-
-/* libbpf's own messages only when asked for: trace says in one line why
- * the observer is off. */
-static int libbpf_quiet(enum libbpf_print_level level, const char *fmt, va_list ap)
-{
-	if (level == LIBBPF_DEBUG || !getenv("SOCKLAB_BPF_DEBUG"))
-		return 0;
-	return vfprintf(stderr, fmt, ap);
-}
 
 static int64_t clock_ns(clockid_t id)
 {
@@ -100,7 +91,7 @@ struct tr_kobs *tr_kobs_open(int fd, int dlt, char *why, size_t n)
 		snprintf(why, n, "out of memory");
 		return NULL;
 	}
-	libbpf_set_print(libbpf_quiet);
+	tr_bpflog_quiet();
 	k->skel = kobs__open();
 	if (!k->skel) {
 		snprintf(why, n, "cannot open its BPF object: %s", strerror(errno));
