@@ -1,0 +1,114 @@
+/* Measurements over captured segments (see segs.h). */
+#include "tcplab/segs.h"
+
+#include <string.h>
+
+#include "pkt/packet.h"
+
+/* seq a before b, modulo 2^32. */
+static bool before(uint32_t a, uint32_t b)
+{
+	return (int32_t)(a - b) < 0;
+}
+
+size_t tl_rounds(const struct tl_seg *s, size_t n, struct tl_round *r, size_t max)
+{
+	size_t k = 0;
+	bool open = false;
+	size_t first = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		const struct tl_seg *g = &s[i];
+
+		if (!g->out && g->len > 0) { /* the reply ends the round */
+			if (open)
+				k++;
+			open = false;
+			continue;
+		}
+		if (!g->out) {
+			if (open && r[k].ack_after_us < 0 && (g->flags & TCP_ACK) &&
+			    !before(g->ack, s[first].seq + s[first].len))
+				r[k].ack_after_us = g->t_us - s[first].t_us;
+			continue;
+		}
+		if (g->len == 0)
+			continue;
+		if (!open) {
+			if (k >= max)
+				break;
+			memset(&r[k], 0, sizeof r[k]);
+			r[k].gap_us = -1;
+			r[k].ack_after_us = -1;
+			first = i;
+			open = true;
+		}
+		r[k].nseg++;
+		if (r[k].nseg == 2) {
+			r[k].gap_us = g->t_us - s[first].t_us;
+			r[k].acked_first = r[k].ack_after_us >= 0;
+		}
+	}
+	if (open && k < max)
+		k++;
+	return k;
+}
+
+void tl_first_rtx(const struct tl_seg *s, size_t n, struct tl_rtx *x)
+{
+	uint32_t high = 0;
+	bool any = false;
+
+	memset(x, 0, sizeof *x);
+	for (size_t i = 0; i < n; i++) {
+		const struct tl_seg *g = &s[i];
+
+		if (!g->out || g->len == 0 || (g->flags & TCP_SYN))
+			continue;
+		if (any && before(g->seq, high)) {
+			/* the original: the first earlier segment with this seq */
+			for (size_t j = 0; j < i; j++)
+				if (s[j].out && s[j].len && s[j].seq == g->seq) {
+					x->orig = j;
+					break;
+				}
+			x->rtx = i;
+			x->found = true;
+			/* ACKs of this number before the retransmission: the first is
+			 * the ordinary one, the others duplicates */
+			unsigned seen = 0;
+
+			for (size_t j = 0; j < i; j++) {
+				const struct tl_seg *a = &s[j];
+
+				if (a->out || a->len || !(a->flags & TCP_ACK) || a->ack != g->seq ||
+				    (a->flags & (TCP_SYN | TCP_FIN | TCP_RST)))
+					continue;
+				if (++seen == 1)
+					continue;
+				x->dupacks++;
+				if (a->nsack)
+					x->sacked++;
+				if (x->dupacks == 3)
+					x->t_dup3_us = a->t_us;
+			}
+			return;
+		}
+		if (!any || before(high, g->seq + g->len))
+			high = g->seq + g->len;
+		any = true;
+	}
+}
+
+int64_t tl_syn_rtt(const struct tl_seg *s, size_t n)
+{
+	int64_t syn = -1;
+
+	for (size_t i = 0; i < n; i++) {
+		if (s[i].out && (s[i].flags & TCP_SYN) && !(s[i].flags & TCP_ACK) && syn < 0)
+			syn = s[i].t_us;
+		if (!s[i].out && (s[i].flags & TCP_SYN) && (s[i].flags & TCP_ACK) && syn >= 0)
+			return s[i].t_us - syn;
+	}
+	return -1;
+}

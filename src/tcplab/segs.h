@@ -1,0 +1,46 @@
+/* The captured segments of one connection, reduced to what the scenarios
+ * measure, and the measurements over them: Nagle's rounds, the duplicate
+ * ACKs before a retransmission. Pure: the capture fills the array. */
+#ifndef SOCKLAB_TCPLAB_SEGS_H
+#define SOCKLAB_TCPLAB_SEGS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct tl_seg {
+	int64_t t_us;          /* capture time */
+	bool out;              /* sender → receiver */
+	uint16_t flags;        /* TCP flags (pkt's enum tcp_flag) */
+	uint32_t seq, ack, len;
+	uint16_t win;
+	uint8_t nsack;         /* SACK blocks carried */
+};
+
+/* One round of write-write-...-read: the sender's data segments until the
+ * receiver's reply. */
+struct tl_round {
+	size_t nseg;           /* data segments the sender sent in the round */
+	int64_t gap_us;        /* from the 1st to the 2nd data segment; -1: one only */
+	bool acked_first;      /* the ACK of the 1st arrived before the 2nd left */
+	int64_t ack_after_us;  /* from the 1st segment to that ACK; -1: none */
+};
+
+/* Splits segs into rounds (a data segment from the receiver ends a
+ * round); fills at most max, returns how many. */
+size_t tl_rounds(const struct tl_seg *s, size_t n, struct tl_round *r, size_t max);
+
+/* The first retransmission of the sender and what came before it. */
+struct tl_rtx {
+	bool found;
+	size_t orig, rtx;      /* indexes of the original and its retransmission */
+	unsigned dupacks;      /* duplicate ACKs of its sequence before the rtx */
+	int64_t t_dup3_us;     /* the 3rd duplicate ACK; 0 when fewer */
+	unsigned sacked;       /* of those, how many carried SACK blocks */
+};
+void tl_first_rtx(const struct tl_seg *s, size_t n, struct tl_rtx *x);
+
+/* The handshake's round-trip time: from the SYN to the SYN-ACK; -1. */
+int64_t tl_syn_rtt(const struct tl_seg *s, size_t n);
+
+#endif
