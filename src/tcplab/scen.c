@@ -1,4 +1,4 @@
-/* The scenario table and the output helpers (see scen.h). */
+/* The output helpers every scenario uses (see scen.h). */
 #include "tcplab/scen.h"
 
 #include <stdarg.h>
@@ -8,17 +8,6 @@
 
 #include "core/log.h"
 #include "tcplab/stats.h"
-
-const struct tl_scenario tl_scenarios[] = {
-	{ "handshake", "TCP options in the SYN: MSS, window scale, SACK-permitted, timestamps",
-	  tl_sc_handshake },
-	{ "nagle", "the Nagle algorithm and delayed ACKs (write-write-read)", tl_sc_nagle },
-	{ "time-wait", "SO_REUSEADDR and TIME_WAIT (binding port 7777 again)", tl_sc_timewait },
-	{ "slow-start", "congestion control: slow start, cwnd doubling per RTT", tl_sc_slowstart },
-	{ "fast-retransmit", "fast retransmit on the 3rd duplicate ACK, ssthresh = cwnd/2",
-	  tl_sc_fastrtx },
-};
-const size_t tl_nscenarios = sizeof tl_scenarios / sizeof tl_scenarios[0];
 
 void tl_say(const struct tl_ctx *c, const char *fmt, ...)
 {

@@ -1,0 +1,15 @@
+/* The scenarios, in the order of the lecture's priority (see scen.h): a
+ * file of its own, so that the scenarios' calls into scen.c's helpers and
+ * the table's references to the scenarios go one way. */
+#include "tcplab/scen.h"
+
+const struct tl_scenario tl_scenarios[] = {
+	{ "handshake", "TCP options in the SYN: MSS, window scale, SACK-permitted, timestamps",
+	  tl_sc_handshake },
+	{ "nagle", "the Nagle algorithm and delayed ACKs (write-write-read)", tl_sc_nagle },
+	{ "time-wait", "SO_REUSEADDR and TIME_WAIT (binding port 7777 again)", tl_sc_timewait },
+	{ "slow-start", "congestion control: slow start, cwnd doubling per RTT", tl_sc_slowstart },
+	{ "fast-retransmit", "fast retransmit on the 3rd duplicate ACK, ssthresh = cwnd/2",
+	  tl_sc_fastrtx },
+};
+const size_t tl_nscenarios = sizeof tl_scenarios / sizeof tl_scenarios[0];

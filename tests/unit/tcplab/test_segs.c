@@ -1,0 +1,88 @@
+/* Measurements over captured segments: Nagle's rounds, the duplicate ACKs
+ * before the first retransmission, the handshake's round trip; and the
+ * quantiles. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include "pkt/packet.h"
+#include "tcplab/segs.h"
+#include "tcplab/stats.h"
+
+#define OUT(t, seq, len) { (t), true, TCP_ACK | TCP_PSH, (seq), 1, (len), 100, 0 }
+#define IN(t, ack, len) { (t), false, TCP_ACK, 1, (ack), (len), 100, 0 }
+#define SACK(t, ack) { (t), false, TCP_ACK, 1, (ack), 0, 100, 1 }
+
+static void test_nagle_rounds(void **state)
+{
+	/* round 1: 10 bytes, its ACK at 60 ms, then 20 bytes; reply.
+	 * round 2: three segments 0.1 ms apart (NODELAY); reply. */
+	const struct tl_seg s[] = {
+		{ 0, true, TCP_SYN, 0, 0, 0, 100, 0 },
+		{ 20000, false, TCP_SYN | TCP_ACK, 0, 1, 0, 100, 0 },
+		OUT(100000, 1, 10), IN(160000, 11, 0), OUT(160100, 11, 20), IN(180000, 31, 1),
+		OUT(200000, 31, 10), OUT(200100, 41, 10), OUT(200200, 51, 10), IN(220000, 61, 1),
+	};
+	struct tl_round r[4];
+	size_t n = tl_rounds(s, sizeof s / sizeof s[0], r, 4);
+
+	(void)state;
+	assert_int_equal(n, 2);
+	assert_int_equal(r[0].nseg, 2);
+	assert_int_equal(r[0].gap_us, 60100);
+	assert_true(r[0].acked_first);
+	assert_int_equal(r[0].ack_after_us, 60000);
+	assert_int_equal(r[1].nseg, 3);
+	assert_int_equal(r[1].gap_us, 100);
+	assert_false(r[1].acked_first);
+	assert_int_equal(tl_syn_rtt(s, sizeof s / sizeof s[0]), 20000);
+}
+
+static void test_first_retransmission(void **state)
+{
+	/* segments 1..5 of 100 bytes; the 2nd (seq 101) lost; ACK 101 once,
+	 * then three duplicates with SACK; the retransmission of 101. */
+	const struct tl_seg s[] = {
+		OUT(0, 1, 100), OUT(10, 101, 100), OUT(20, 201, 100), OUT(30, 301, 100),
+		OUT(40, 401, 100), IN(1000, 101, 0), SACK(1010, 101), SACK(1020, 101),
+		SACK(1030, 101), OUT(1031, 101, 100), IN(2000, 501, 0),
+	};
+	struct tl_rtx x;
+
+	(void)state;
+	tl_first_rtx(s, sizeof s / sizeof s[0], &x);
+	assert_true(x.found);
+	assert_int_equal(x.orig, 1);
+	assert_int_equal(x.rtx, 9);
+	assert_int_equal(x.dupacks, 3);
+	assert_int_equal(x.sacked, 3);
+	assert_int_equal(x.t_dup3_us, 1030);
+
+	const struct tl_seg none[] = { OUT(0, 1, 100), OUT(10, 101, 100), IN(50, 201, 0) };
+	tl_first_rtx(none, 3, &x);
+	assert_false(x.found);
+}
+
+static void test_quantiles(void **state)
+{
+	int64_t v[] = { 5, 1, 4, 2, 3, 100, 7, 6, 9, 8 };
+
+	(void)state;
+	assert_int_equal(tl_quantile(v, 10, 0.5), 5);
+	assert_int_equal(tl_quantile(v, 10, 0.99), 100);
+	assert_int_equal(tl_quantile(v, 10, 0.0), 1);
+	assert_int_equal(tl_quantile(v, 0, 0.5), 0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_nagle_rounds),
+		cmocka_unit_test(test_first_retransmission),
+		cmocka_unit_test(test_quantiles),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
