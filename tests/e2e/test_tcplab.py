@@ -1,0 +1,133 @@
+"""socklab tcplab: each scenario run once in its short form, its signature
+asserted from the --json output (the measured figures, not only the
+verdict), and no namespace of the lab left behind. The lab needs root
+(network namespaces, packet sockets); without it these tests skip, and one
+checks the one-line refusal."""
+import json
+import os
+import signal
+import subprocess
+import time
+
+import pytest
+
+from conftest import BIN
+
+needs_root = pytest.mark.skipif(os.geteuid() != 0,
+                                reason="the lab makes network namespaces: needs root")
+PREFIX = "socklab-tcplab-"
+
+
+def lab_namespaces():
+    try:
+        return sorted(n for n in os.listdir("/run/netns") if n.startswith(PREFIX))
+    except FileNotFoundError:
+        return []
+
+
+def run_json(*args, timeout=120, planted=None):
+    before = [n for n in lab_namespaces() if n != planted]
+    p = subprocess.run([BIN, "tcplab", "run", *args, "--short", "--json"],
+                       capture_output=True, text=True, timeout=timeout)
+    objs = [json.loads(line) for line in p.stdout.splitlines() if line.strip()]
+    assert lab_namespaces() == before, "the lab left namespaces behind"
+    return p, objs
+
+
+def of_type(objs, t):
+    return [o for o in objs if o.get("type") == t]
+
+
+def verdict(objs):
+    v = of_type(objs, "verdict")
+    assert len(v) == 1, objs
+    return v[0]
+
+
+def test_list_names_every_scenario():
+    p = subprocess.run([BIN, "tcplab", "list"], capture_output=True, text=True, timeout=10)
+    assert p.returncode == 0
+    names = [line.split()[0] for line in p.stdout.splitlines()]
+    assert names[:3] == ["handshake", "nagle", "time-wait"]
+    for line in p.stdout.splitlines():
+        assert len(line.split(None, 1)) == 2, line   # each with its part of the lecture
+
+
+@pytest.mark.skipif(os.geteuid() == 0 and not os.path.exists("/usr/bin/setpriv"),
+                    reason="no setpriv to drop root")
+def test_not_root_is_one_line_and_exit_1():
+    cmd = [BIN, "tcplab", "run", "nagle"]
+    if os.geteuid() == 0:
+        cmd = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"] + cmd
+    p = subprocess.run(cmd, capture_output=True, text=True, timeout=10)
+    assert p.returncode == 1
+    assert p.stderr.count("\n") == 1 and "root" in p.stderr, p.stderr
+
+
+@needs_root
+def test_handshake_negotiates_only_what_both_offer():
+    p, objs = run_json("handshake")
+    cases = of_type(objs, "handshake")
+    assert len(cases) == 3, p.stderr
+    for c in cases:
+        syn, sa, neg, ti = c["syn"], c["synack"], c["negotiated"], c["tcp_info"]
+        for opt in ("wscale", "sack", "ts"):
+            assert neg[opt] == (syn[opt] and sa[opt])
+            assert not sa[opt] or syn[opt], "SYN-ACK answered an option never offered"
+            assert ti[opt] == neg[opt]
+        assert neg["mss"] == min(syn["mss"], sa["mss"])
+        assert ti["snd_mss"] == neg["mss"] - (12 if neg["ts"] else 0)
+    full, rcv_off, snd_off = cases
+    assert full["synack"]["mss"] == 1000 and full["negotiated"]["ts"]
+    assert not any(rcv_off["synack"][o] for o in ("wscale", "sack", "ts"))
+    assert rcv_off["syn"]["sack"]
+    assert not any(snd_off["syn"][o] for o in ("wscale", "sack", "ts"))
+    assert snd_off["negotiated"]["mss"] == 1200
+    assert verdict(objs)["seen"] and p.returncode == 0
+
+
+@needs_root
+def test_nagle_waits_for_the_ack_and_nodelay_does_not():
+    p, objs = run_json("nagle")
+    n = of_type(objs, "nagle")
+    assert len(n) == 1, p.stderr
+    n = n[0]
+    rtt = n["rtt_ms"]
+    assert 15 <= rtt <= 40                       # --delay 20 round trip
+    on, off = n["nagle"], n["nodelay"]
+    assert on["rounds"] == off["rounds"] == 4
+    assert on["two_segments"] == 4 and on["waited_for_ack"] == 4
+    assert on["gap_median_ms"] >= 0.8 * rtt
+    assert off["one_per_write"] == 4 and off["gap_max_ms"] < max(rtt / 4, 1)
+    link = of_type(objs, "link")[0]
+    assert abs(link["hold_error_median_ms"]) < 2  # the delay line's accuracy
+    assert verdict(objs)["seen"] and p.returncode == 0
+
+
+@needs_root
+def test_interrupted_run_leaves_no_namespace():
+    before = lab_namespaces()
+    p = subprocess.Popen([BIN, "tcplab", "run", "nagle"], stdout=subprocess.DEVNULL,
+                         stderr=subprocess.DEVNULL)
+    for _ in range(200):   # until the lab is up
+        if len(lab_namespaces()) > len(before):
+            break
+        time.sleep(0.02)
+    time.sleep(0.3)
+    p.send_signal(signal.SIGINT)
+    assert p.wait(timeout=30) == 1
+    assert lab_namespaces() == before
+
+
+@needs_root
+def test_leftovers_of_a_dead_run_are_removed():
+    # a namespace named for a process that no longer lives
+    dead = subprocess.Popen(["true"])
+    dead.wait()
+    name = "%s%d-snd" % (PREFIX, dead.pid)
+    subprocess.run(["ip", "netns", "add", name], check=True, timeout=10)
+    try:
+        run_json("handshake", planted=name)
+        assert name not in lab_namespaces()
+    finally:
+        subprocess.run(["ip", "netns", "del", name], capture_output=True, timeout=10)
