@@ -131,3 +131,16 @@ def test_leftovers_of_a_dead_run_are_removed():
         assert name not in lab_namespaces()
     finally:
         subprocess.run(["ip", "netns", "del", name], capture_output=True, timeout=10)
+
+
+@needs_root
+def test_time_wait_blocks_bind_without_reuseaddr():
+    p, objs = run_json("time-wait")
+    t = of_type(objs, "time_wait")
+    assert len(t) == 1, p.stderr
+    t = t[0]
+    assert t["time_wait_seen"] and t["timer"] == 3
+    assert 50000 <= t["since_close_ms"] + t["left_ms"] <= 61000   # Linux: 60 s
+    assert t["bind_without_reuseaddr"] == "Address already in use" and t["eaddrinuse"]
+    assert t["bind_with_reuseaddr"] == "ok" and t["reuse_works"]
+    assert verdict(objs)["seen"] and p.returncode == 0
