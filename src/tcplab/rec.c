@@ -30,6 +30,7 @@ int tl_tcpinfo_read(int fd, int64_t t_us, struct tl_sample *out)
 		.ca_state = ti.tcpi_ca_state,
 		.delivery_rate = ti.tcpi_delivery_rate,
 		.bytes_acked = ti.tcpi_bytes_acked,
+		.snd_wnd = ti.tcpi_snd_wnd,
 	};
 	return 0;
 }

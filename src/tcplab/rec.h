@@ -19,6 +19,7 @@ struct tl_sample {
 	uint32_t total_retrans, snd_mss, ca_state;
 	uint64_t delivery_rate;     /* bytes per second */
 	uint64_t bytes_acked;
+	uint32_t snd_wnd;           /* the peer's advertised window, bytes */
 };
 
 struct tl_samples {

@@ -144,3 +144,24 @@ def test_time_wait_blocks_bind_without_reuseaddr():
     assert t["bind_without_reuseaddr"] == "Address already in use" and t["eaddrinuse"]
     assert t["bind_with_reuseaddr"] == "ok" and t["reuse_works"]
     assert verdict(objs)["seen"] and p.returncode == 0
+
+
+@needs_root
+def test_slow_start_doubles_cwnd_per_rtt():
+    p, objs = run_json("slow-start")
+    ss = of_type(objs, "slow_start")
+    assert len(ss) == 1, p.stderr
+    ss = ss[0]
+    assert ss["ratios"] >= 3 and 1.6 <= ss["ratio_median"] <= 2.4
+    rounds = of_type(objs, "rtt_round")
+    assert rounds[0]["cwnd"] == 10                       # Linux's initial window
+    assert any(r["cwnd"] >= 80 for r in rounds)
+    samples = of_type(objs, "sample")
+    assert len(samples) > 100
+    # the ratio checked against the samples themselves: cwnd grows by
+    # at least 8x within 5 round trips of the first increase
+    first = next(s for s in samples if s["cwnd"] > 10)
+    later = [s["cwnd"] for s in samples
+             if s["t_s"] <= first["t_s"] + 5 * ss["rtt_ms"] / 1000 and s["total_retrans"] == 0]
+    assert max(later) >= 80
+    assert verdict(objs)["seen"] and p.returncode == 0
