@@ -4,10 +4,10 @@
 # BENCH_N times in its short form, one line each with the count, the run
 # time and the median of the scenario's main figure.
 #
-#   bash bench/tcplab.sh            (as root; about a minute with N=20)
+#   bash bench/tcplab.sh            (as root; about 3 minutes with N=20)
 #
-# Knobs (environment): BENCH_N (20), TCPLAB_SCENARIOS ("handshake nagle
-# time-wait"), BENCH_TIMEOUT (60 s per run), BENCH_BUILD_DIR (build).
+# Knobs (environment): BENCH_N (20), TCPLAB_SCENARIOS (every implemented
+# one), BENCH_TIMEOUT (60 s per run), BENCH_BUILD_DIR (build).
 # Exit status: 0 when every run finished (signatures may still be missed),
 # 1 otherwise. The lab's namespaces are checked to be gone at the end.
 set -u -o pipefail
@@ -15,7 +15,7 @@ set -u -o pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 BIN=${SOCKLAB_BIN:-$ROOT/${BENCH_BUILD_DIR:-build}/socklab}
 N=${BENCH_N:-20}
-SCENARIOS=${TCPLAB_SCENARIOS:-handshake nagle time-wait}
+SCENARIOS=${TCPLAB_SCENARIOS:-handshake nagle time-wait slow-start fast-retransmit}
 TIMEOUT=${BENCH_TIMEOUT:-60}
 
 if [ "$(id -u)" != 0 ]; then
@@ -39,6 +39,10 @@ for line in sys.stdin:
         print("%.1f ms Nagle wait" % o["nagle"]["gap_median_ms"])
     elif name == "handshake" and t == "link":
         print("%.3f ms delay-line error" % o["hold_error_median_ms"])
+    elif name == "slow-start" and t == "slow_start":
+        print("x%.2f per RTT" % o["ratio_median"])
+    elif name == "fast-retransmit" and t == "fast_retransmit":
+        print("%.3f ms after the 3rd dupack" % o["after_dup3_ms"])
     elif name == "time-wait" and t == "time_wait":
         print("%.1f s TIME_WAIT" % ((o["since_close_ms"] + o["left_ms"]) / 1000))
 ' "$1"

@@ -5,12 +5,14 @@
 #include <poll.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <time.h>
 
 #include "core/log.h"
 #include "pkt/live.h"
 #include "tcplab/lab.h"
 #include "tcplab/ns.h"
+#include "tcplab/peer.h"
 
 /* wall-clock minus monotonic, to put packets on the samples' clock */
 static int64_t wall_minus_mono_us(void)
@@ -98,15 +100,19 @@ static void on_frame(u_char *user, const struct pcap_pkthdr *h, const u_char *da
 	if (c->n >= TL_CAP_SEGS_MAX)
 		return;
 	uint8_t nsack = 0;
+	uint32_t sack_bytes = 0;
 
 	for (size_t i = 0; i < t->nopts; i++)
-		if (t->opts[i].kind == 5)
+		if (t->opts[i].kind == 5) {
 			nsack = t->opts[i].nsack;
+			for (size_t b = 0; b < nsack && b < PKT_SACK_MAX; b++)
+				sack_bytes += t->opts[i].sack[b][1] - t->opts[i].sack[b][0];
+		}
 	c->v[c->n++] = (struct tl_capseg){
 		.port = port,
 		.s = { .t_us = (int64_t)h->ts.tv_sec * 1000000 + h->ts.tv_usec, .out = out,
 		       .flags = t->flags, .seq = t->seq, .ack = t->ack, .len = t->payload_len,
-		       .win = t->win, .nsack = nsack },
+		       .win = t->win, .nsack = nsack, .sack_bytes = sack_bytes },
 	};
 }
 
@@ -160,4 +166,21 @@ const struct tl_synframe *tl_cap_syn(const struct tl_cap *c, uint16_t port, bool
 		if (c->syn[i].port == port && c->syn[i].synack == synack)
 			return &c->syn[i];
 	return NULL;
+}
+
+int tl_cap_wait_peer(struct tl_cap *c, pid_t pid, uint64_t timeout_ms)
+{
+	int64_t end = tl_now_us() + (int64_t)timeout_ms * 1000;
+
+	while (pid > 0 && tl_now_us() < end && !tl_interrupted) {
+		siginfo_t si = { 0 };
+
+		if (waitid(P_PID, (id_t)pid, &si, WEXITED | WNOHANG | WNOWAIT) < 0 || si.si_pid)
+			break;
+		tl_cap_drain(c, 20);
+	}
+	int st = pid > 0 ? tl_peer_wait(pid, 0) : -1;
+
+	tl_cap_drain(c, 30);
+	return st;
 }

@@ -9,6 +9,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "pkt/packet.h"
 #include "tcplab/segs.h"
@@ -46,6 +47,9 @@ int tl_cap_open(struct tl_cap *c, const char *ns, const char *ifname, const char
 /* Takes what the kernel has (bounded); waits up to wait_ms for more. */
 void tl_cap_drain(struct tl_cap *c, int wait_ms);
 void tl_cap_close(struct tl_cap *c);
+/* Waits for the child pid up to timeout_ms, draining the capture the
+ * while; its exit status, or -1 (then it was killed). */
+int tl_cap_wait_peer(struct tl_cap *c, pid_t pid, uint64_t timeout_ms);
 
 /* The segments of the connection from the sender's port into a new array
  * (caller frees); *n their count. Time in CLOCK_MONOTONIC µs as the

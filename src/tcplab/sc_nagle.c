@@ -8,7 +8,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "tcplab/cap.h"
@@ -99,14 +98,7 @@ static int one_case(struct tl_ctx *c, struct tl_lab *lab, struct tl_cap *cap, bo
 	}
 	pid_t s = tl_peer_start(lab->ns[TL_SND], ng_sender, ss);
 
-	for (int i = 0; i < 400 && s > 0 && !tl_interrupted; i++) { /* keep the ring drained */
-		siginfo_t si = { 0 };
-
-		if (waitid(P_PID, (id_t)s, &si, WEXITED | WNOHANG | WNOWAIT) < 0 || si.si_pid)
-			break;
-		tl_cap_drain(cap, 20);
-	}
-	int st = s < 0 ? -1 : tl_peer_wait(s, 1000);
+	int st = tl_cap_wait_peer(cap, s, 8000);
 
 	tl_peer_wait(r, 5000);
 	tl_cap_drain(cap, 30);

@@ -4,13 +4,10 @@
  * cwnd read once per round trip from the first data on gives the ratio per
  * RTT, until the first loss (or ssthresh set). Signature: ×1.5 to ×2.5 per
  * RTT over at least three round trips. */
-#include <errno.h>
-#include <fcntl.h>
-#include <poll.h>
 #include <stdio.h>
 #include <string.h>
-#include <unistd.h>
 
+#include "tcplab/bulk.h"
 #include "tcplab/ns.h"
 #include "tcplab/peer.h"
 #include "tcplab/rec.h"
@@ -18,70 +15,11 @@
 #include "tcplab/sock.h"
 #include "tcplab/ssround.h"
 
-struct ss_shared {
-	volatile int listening;
-	int64_t run_us;
-	int64_t t_first_us;
-	struct tl_samples samples;
-};
-
-static int ss_receiver(void *arg)
-{
-	struct ss_shared *sh = arg;
-	int l = tl_listen(TL_PORT, 0, 8);
-
-	if (l < 0)
-		return 1;
-	sh->listening = 1;
-	int s = tl_accept(l, 5000);
-
-	if (s < 0)
-		return 1;
-	tl_read_n(s, 0, 30000);
-	close(s);
-	close(l);
-	return 0;
-}
-
-static int ss_sender(void *arg)
-{
-	struct ss_shared *sh = arg;
-	static char buf[65536];
-	int s = tl_connect(0, 0, 0, 5000);
-	const struct tl_recorder *rec = &tl_tcpinfo_recorder;
-
-	if (s < 0)
-		return 1;
-	fcntl(s, F_SETFL, fcntl(s, F_GETFL) | O_NONBLOCK);
-	int64_t start = tl_now_us(), last = 0;
-
-	sh->t_first_us = start;
-	while (tl_now_us() - start < sh->run_us) {
-		struct pollfd p = { s, POLLOUT, 0 };
-		int64_t now;
-
-		poll(&p, 1, 1);
-		if (p.revents & POLLOUT) {
-			ssize_t n = write(s, buf, sizeof buf);
-
-			if (n < 0 && errno != EAGAIN)
-				return 1;
-		}
-		now = tl_now_us();
-		if (now - last >= 1000) {
-			rec->sample(s, now, &sh->samples);
-			last = now;
-		}
-	}
-	close(s);
-	return 0;
-}
-
 int tl_sc_slowstart(struct tl_ctx *c, struct tl_verdict *v)
 {
 	struct tl_lab lab;
 	struct tl_link link;
-	struct ss_shared *sh = tl_shared(sizeof *sh);
+	struct tl_bulk *sh = tl_shared(sizeof *sh);
 	int rc = -1;
 
 	tl_link_from(c, 50, &link);
@@ -99,14 +37,14 @@ int tl_sc_slowstart(struct tl_ctx *c, struct tl_verdict *v)
 	tl_ns_sysctl(lab.ns[TL_SND], "net.ipv4.tcp_wmem", "4096 4194304 16777216");
 	tl_ns_sysctl(lab.ns[TL_RCV], "net.ipv4.tcp_rmem", "4096 4194304 16777216");
 	sh->run_us = c->o->shortform ? 1000000 : 2500000;
-	pid_t r = tl_peer_start(lab.ns[TL_RCV], ss_receiver, sh);
+	pid_t r = tl_peer_start(lab.ns[TL_RCV], tl_bulk_receiver, sh);
 
 	if (r < 0 || tl_wait_flag(&sh->listening, 5000) < 0) {
 		if (r > 0)
 			tl_peer_wait(r, 0);
 		goto out;
 	}
-	pid_t s = tl_peer_start(lab.ns[TL_SND], ss_sender, sh);
+	pid_t s = tl_peer_start(lab.ns[TL_SND], tl_bulk_sender, sh);
 	int st = s < 0 ? -1 : tl_peer_wait(s, (uint64_t)sh->run_us / 1000 + 10000);
 
 	tl_peer_wait(r, 10000);

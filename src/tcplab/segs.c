@@ -74,8 +74,9 @@ void tl_first_rtx(const struct tl_seg *s, size_t n, struct tl_rtx *x)
 				}
 			x->rtx = i;
 			x->found = true;
-			/* ACKs of this number before the retransmission: the first is
-			 * the ordinary one, the others duplicates */
+			/* ACKs of this number before the retransmission: a duplicate
+			 * carries SACK blocks or repeats an earlier ACK's number (the
+			 * first without SACK acknowledged new data) */
 			unsigned seen = 0;
 
 			for (size_t j = 0; j < i; j++) {
@@ -84,12 +85,17 @@ void tl_first_rtx(const struct tl_seg *s, size_t n, struct tl_rtx *x)
 				if (a->out || a->len || !(a->flags & TCP_ACK) || a->ack != g->seq ||
 				    (a->flags & (TCP_SYN | TCP_FIN | TCP_RST)))
 					continue;
-				if (++seen == 1)
+				if (++seen == 1 && !a->nsack)
 					continue;
 				x->dupacks++;
 				if (a->nsack)
 					x->sacked++;
-				if (x->dupacks == 3)
+				unsigned segs = g->len ? (a->sack_bytes + g->len - 1) / g->len : 0;
+
+				if (segs > x->sacked_segs)
+					x->sacked_segs = segs;
+				/* Linux counts SACKed segments: one ACK may report two */
+				if (!x->t_dup3_us && (x->dupacks >= 3 || x->sacked_segs >= 3))
 					x->t_dup3_us = a->t_us;
 			}
 			return;

@@ -15,6 +15,7 @@ struct tl_seg {
 	uint32_t seq, ack, len;
 	uint16_t win;
 	uint8_t nsack;         /* SACK blocks carried */
+	uint32_t sack_bytes;   /* bytes those blocks cover */
 };
 
 /* One round of write-write-...-read: the sender's data segments until the
@@ -35,8 +36,10 @@ struct tl_rtx {
 	bool found;
 	size_t orig, rtx;      /* indexes of the original and its retransmission */
 	unsigned dupacks;      /* duplicate ACKs of its sequence before the rtx */
-	int64_t t_dup3_us;     /* the 3rd duplicate ACK; 0 when fewer */
-	unsigned sacked;       /* of those, how many carried SACK blocks */
+	int64_t t_dup3_us;     /* the ACK that made three: the 3rd duplicate, or the
+	                        * one whose SACK blocks cover 3 segments; 0: none */
+	unsigned sacked;       /* of the duplicates, how many carried SACK blocks */
+	unsigned sacked_segs;  /* the most segments one duplicate's blocks covered */
 };
 void tl_first_rtx(const struct tl_seg *s, size_t n, struct tl_rtx *x);
 

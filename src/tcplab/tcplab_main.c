@@ -39,9 +39,14 @@ static bool run_one(const struct tcplab_opts *o, const struct tl_scenario *s, bo
 			json_pack("{s:b,s:b,s:s}", "seen", v.seen && !v.error, "error", v.error,
 				  "summary", v.line));
 	} else {
-		printf("%s: %s%s\n", s->name, v.error ? "the lab failed: " : "", v.line);
-		printf("%s%s %s\n", quiet ? "  " : "", tl_mark(v.seen && !v.error),
-		       v.seen && !v.error ? "signature seen" : "signature not seen");
+		bool ok = v.seen && !v.error;
+
+		if (quiet) /* --all: one line */
+			printf("%s %s: %s%s\n", tl_mark(ok), s->name, v.error ? "the lab failed: " : "",
+			       v.line);
+		else
+			printf("%s: %s%s\n%s %s\n", s->name, v.error ? "the lab failed: " : "",
+			       v.line, tl_mark(ok), ok ? "signature seen" : "signature not seen");
 		fflush(stdout);
 	}
 	return v.seen && !v.error;

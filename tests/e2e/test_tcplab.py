@@ -165,3 +165,36 @@ def test_slow_start_doubles_cwnd_per_rtt():
              if s["t_s"] <= first["t_s"] + 5 * ss["rtt_ms"] / 1000 and s["total_retrans"] == 0]
     assert max(later) >= 80
     assert verdict(objs)["seen"] and p.returncode == 0
+
+
+@needs_root
+def test_fast_retransmit_on_the_third_duplicate_before_the_rto():
+    p, objs = run_json("fast-retransmit")
+    f = of_type(objs, "fast_retransmit")
+    assert len(f) == 1, p.stderr
+    f = f[0]
+    assert f["retransmitted"]
+    # three duplicate ACKs, or fewer whose SACK blocks covered three segments
+    assert f["dupacks"] >= 3 or f["sacked_segments"] >= 3
+    assert 0 <= f["after_dup3_ms"] < 5                 # at once, on the 3rd
+    assert f["after_original_ms"] < f["rto_ms"]        # before any timeout
+    assert abs(f["ssthresh"] - f["flight_size"] / 2) <= max(2, 0.15 * f["flight_size"] / 2)
+    assert f["recovery"] and not f["loss_state"]
+    link = of_type(objs, "link")[0]
+    assert link["dropped_rule"] == 1
+    assert verdict(objs)["seen"] and p.returncode == 0
+
+
+@needs_root
+def test_all_gives_one_verdict_per_scenario():
+    p = subprocess.run([BIN, "tcplab", "run", "--all", "--short"], capture_output=True,
+                       text=True, timeout=300)
+    lines = p.stdout.splitlines()
+    names = [line.split()[1].rstrip(":") for line in lines]
+    listed = subprocess.run([BIN, "tcplab", "list"], capture_output=True, text=True,
+                            timeout=10).stdout.split("\n")
+    assert names == [line.split()[0] for line in listed if line.strip()]
+    marks = [line[0] for line in lines]
+    assert set(marks) <= {"✓", "✗"}
+    assert p.returncode == (0 if all(m == "✓" for m in marks) else 1)
+    assert not lab_namespaces()

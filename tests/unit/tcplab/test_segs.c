@@ -12,17 +12,19 @@
 #include "tcplab/segs.h"
 #include "tcplab/stats.h"
 
-#define OUT(t, seq, len) { (t), true, TCP_ACK | TCP_PSH, (seq), 1, (len), 100, 0 }
-#define IN(t, ack, len) { (t), false, TCP_ACK, 1, (ack), (len), 100, 0 }
-#define SACK(t, ack) { (t), false, TCP_ACK, 1, (ack), 0, 100, 1 }
+#define OUT(t, seq, len) { (t), true, TCP_ACK | TCP_PSH, (seq), 1, (len), 100, 0, 0 }
+#define IN(t, ack, len) { (t), false, TCP_ACK, 1, (ack), (len), 100, 0, 0 }
+#define SACK(t, ack) { (t), false, TCP_ACK, 1, (ack), 0, 100, 1, 100 }
+/* one ACK whose blocks cover n segments of 100 bytes */
+#define SACKN(t, ack, n) { (t), false, TCP_ACK, 1, (ack), 0, 100, 1, 100 * (n) }
 
 static void test_nagle_rounds(void **state)
 {
 	/* round 1: 10 bytes, its ACK at 60 ms, then 20 bytes; reply.
 	 * round 2: three segments 0.1 ms apart (NODELAY); reply. */
 	const struct tl_seg s[] = {
-		{ 0, true, TCP_SYN, 0, 0, 0, 100, 0 },
-		{ 20000, false, TCP_SYN | TCP_ACK, 0, 1, 0, 100, 0 },
+		{ 0, true, TCP_SYN, 0, 0, 0, 100, 0, 0 },
+		{ 20000, false, TCP_SYN | TCP_ACK, 0, 1, 0, 100, 0, 0 },
 		OUT(100000, 1, 10), IN(160000, 11, 0), OUT(160100, 11, 20), IN(180000, 31, 1),
 		OUT(200000, 31, 10), OUT(200100, 41, 10), OUT(200200, 51, 10), IN(220000, 61, 1),
 	};
@@ -60,6 +62,28 @@ static void test_first_retransmission(void **state)
 	assert_int_equal(x.dupacks, 3);
 	assert_int_equal(x.sacked, 3);
 	assert_int_equal(x.t_dup3_us, 1030);
+
+	/* the first ACK of the lost segment's number already carries SACK
+	 * (the ACK of the one before it was delayed): a duplicate too */
+	const struct tl_seg d[] = {
+		OUT(0, 1, 100), OUT(10, 101, 100), OUT(20, 201, 100), OUT(30, 301, 100),
+		OUT(40, 401, 100), SACK(1010, 101), SACK(1020, 101), SACK(1030, 101),
+		OUT(1031, 101, 100),
+	};
+	tl_first_rtx(d, sizeof d / sizeof d[0], &x);
+	assert_true(x.found);
+	assert_int_equal(x.dupacks, 3);
+	assert_int_equal(x.t_dup3_us, 1030);
+
+	/* one duplicate whose blocks cover three segments is enough */
+	const struct tl_seg one[] = {
+		OUT(0, 1, 100), OUT(10, 101, 100), OUT(20, 201, 100), OUT(30, 301, 100),
+		OUT(40, 401, 100), IN(1000, 101, 0), SACKN(1010, 101, 3), OUT(1011, 101, 100),
+	};
+	tl_first_rtx(one, sizeof one / sizeof one[0], &x);
+	assert_int_equal(x.dupacks, 1);
+	assert_int_equal(x.sacked_segs, 3);
+	assert_int_equal(x.t_dup3_us, 1010);
 
 	const struct tl_seg none[] = { OUT(0, 1, 100), OUT(10, 101, 100), IN(50, 201, 0) };
 	tl_first_rtx(none, 3, &x);
