@@ -15,7 +15,7 @@ set -u -o pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 BIN=${SOCKLAB_BIN:-$ROOT/${BENCH_BUILD_DIR:-build}/socklab}
 N=${BENCH_N:-20}
-SCENARIOS=${TCPLAB_SCENARIOS:-handshake nagle time-wait slow-start fast-retransmit}
+SCENARIOS=${TCPLAB_SCENARIOS:-handshake nagle time-wait slow-start fast-retransmit timeout}
 TIMEOUT=${BENCH_TIMEOUT:-60}
 
 if [ "$(id -u)" != 0 ]; then
@@ -43,6 +43,8 @@ for line in sys.stdin:
         print("x%.2f per RTT" % o["ratio_median"])
     elif name == "fast-retransmit" and t == "fast_retransmit":
         print("%.3f ms after the 3rd dupack" % o["after_dup3_ms"])
+    elif name == "timeout" and t == "timeout":
+        print("%d/%d gaps doubled" % (o["doubled"], o["ratios"]))
     elif name == "time-wait" and t == "time_wait":
         print("%.1f s TIME_WAIT" % ((o["since_close_ms"] + o["left_ms"]) / 1000))
 ' "$1"

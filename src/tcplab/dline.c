@@ -4,15 +4,22 @@
 #include <stdlib.h>
 #include <string.h>
 
-bool tl_dropper_next(struct tl_dropper *d, struct rng *r)
+bool tl_dropper_next(struct tl_dropper *d, struct rng *r, uint32_t seq)
 {
 	const struct tl_droprule *rule = d->rule;
 	uint64_t n = ++d->nseg;
 	bool drop = false;
 
-	for (size_t i = 0; i < rule->ndrop; i++)
-		if (rule->drop[i] == n)
+	for (size_t i = 0; i < rule->ndrop; i++) {
+		if (rule->drop[i] == n) {
 			drop = true;
+			d->rtx_seq[i] = seq;
+			d->rtx_left[i] = rule->rtx_drops;
+		} else if (d->rtx_left[i] && d->rtx_seq[i] == seq) {
+			drop = true; /* a retransmission of a segment dropped by number */
+			d->rtx_left[i]--;
+		}
+	}
 	if (rule->every && n % rule->every == 0)
 		drop = true;
 	if (rule->loss_ppm && r && rng_below(r, 1000000) < rule->loss_ppm)
@@ -75,7 +82,7 @@ uint64_t tl_dline_next_due(const struct tl_dline *q)
 	return q->n ? q->v[q->head].due_us : UINT64_MAX;
 }
 
-bool tl_frame_is_data(const uint8_t *f, size_t len)
+bool tl_frame_is_data(const uint8_t *f, size_t len, uint32_t *seq)
 {
 	if (len < 14 + 20 || f[12] != 0x08 || f[13] != 0x00)
 		return false;
@@ -87,7 +94,10 @@ bool tl_frame_is_data(const uint8_t *f, size_t len)
 		return false;
 	if ((ip[6] & 0x1f) || ip[7]) /* a later fragment */
 		return false;
-	size_t thl = (size_t)(ip[ihl + 12] >> 4) * 4;
+	const uint8_t *t = ip + ihl;
+	size_t thl = (size_t)(t[12] >> 4) * 4;
 
+	if (seq)
+		*seq = (uint32_t)t[4] << 24 | (uint32_t)t[5] << 16 | (uint32_t)t[6] << 8 | t[7];
 	return tot > ihl + thl;
 }

@@ -20,6 +20,8 @@ struct tl_droprule {
 	size_t ndrop;
 	uint64_t every;             /* --drop-every K: every K-th; 0: off */
 	uint32_t loss_ppm;          /* --loss P%: random, parts per million */
+	unsigned rtx_drops;         /* also drop this many retransmissions of each
+	                             * segment dropped by number (the timeout scenario) */
 };
 
 /* Counts data segments and decides each one's fate. */
@@ -27,10 +29,13 @@ struct tl_dropper {
 	const struct tl_droprule *rule;
 	uint64_t nseg;              /* data segments seen so far */
 	uint64_t ndropped;
+	uint32_t rtx_seq[TL_DROP_MAX]; /* segments whose retransmissions are dropped */
+	unsigned rtx_left[TL_DROP_MAX];
 };
 
-/* Is the next data segment (nseg+1) to be dropped? Counts it either way. */
-bool tl_dropper_next(struct tl_dropper *d, struct rng *r);
+/* Is the next data segment (nseg+1), whose sequence number is seq, to be
+ * dropped? Counts it either way. */
+bool tl_dropper_next(struct tl_dropper *d, struct rng *r, uint32_t seq);
 
 /* One frame held by the line. */
 struct tl_held {
@@ -59,7 +64,8 @@ void tl_dline_pop(struct tl_dline *q);
 /* When the oldest frame is due, or UINT64_MAX when empty. */
 uint64_t tl_dline_next_due(const struct tl_dline *q);
 
-/* Is this Ethernet frame an IPv4 TCP segment with payload? */
-bool tl_frame_is_data(const uint8_t *f, size_t len);
+/* Is this Ethernet frame an IPv4 TCP segment with payload? Its sequence
+ * number into *seq (may be NULL). */
+bool tl_frame_is_data(const uint8_t *f, size_t len, uint32_t *seq);
 
 #endif

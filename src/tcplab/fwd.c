@@ -59,9 +59,11 @@ static void take(int s, int dir, struct tl_dline *q, const struct tl_link *l,
 			return;
 		uint64_t t = now_us();
 
-		if (dir == 0 && tl_frame_is_data(buf, (size_t)n)) {
+		uint32_t seq;
+
+		if (dir == 0 && tl_frame_is_data(buf, (size_t)n, &seq)) {
 			st->segs++;
-			if (tl_dropper_next(dr, r)) {
+			if (tl_dropper_next(dr, r, seq)) {
 				if (st->dropped_rule < TL_FWD_DROPS_MAX) {
 					st->dropped_seg[st->dropped_rule] = dr->nseg;
 					st->dropped_at_us[st->dropped_rule] = (int64_t)t;

@@ -50,5 +50,6 @@ int tl_sc_nagle(struct tl_ctx *c, struct tl_verdict *v);
 int tl_sc_timewait(struct tl_ctx *c, struct tl_verdict *v);
 int tl_sc_slowstart(struct tl_ctx *c, struct tl_verdict *v);
 int tl_sc_fastrtx(struct tl_ctx *c, struct tl_verdict *v);
+int tl_sc_timeout(struct tl_ctx *c, struct tl_verdict *v);
 
 #endif

@@ -11,5 +11,8 @@ const struct tl_scenario tl_scenarios[] = {
 	{ "slow-start", "congestion control: slow start, cwnd doubling per RTT", tl_sc_slowstart },
 	{ "fast-retransmit", "fast retransmit on the 3rd duplicate ACK, ssthresh = cwnd/2",
 	  tl_sc_fastrtx },
+	{ "timeout", "the retransmission timer: exponential backoff, cwnd back to 1, slow start "
+		     "again",
+	  tl_sc_timeout },
 };
 const size_t tl_nscenarios = sizeof tl_scenarios / sizeof tl_scenarios[0];

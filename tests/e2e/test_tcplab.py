@@ -198,3 +198,19 @@ def test_all_gives_one_verdict_per_scenario():
     assert set(marks) <= {"✓", "✗"}
     assert p.returncode == (0 if all(m == "✓" for m in marks) else 1)
     assert not lab_namespaces()
+
+
+@needs_root
+def test_timeout_backs_off_and_restarts_from_one_segment():
+    p, objs = run_json("timeout")
+    t = of_type(objs, "timeout")
+    assert len(t) == 1, p.stderr
+    t = t[0]
+    assert t["transmissions"] == 5                     # the original and 4 retransmissions
+    gaps = [b["gap_ms"] for b in of_type(objs, "backoff")]
+    assert len(gaps) == 3
+    assert 1.6 <= gaps[-1] / gaps[-2] <= 2.4 and 1.6 <= gaps[-2] / gaps[-3] <= 2.4
+    assert gaps[-3] >= 200                             # Linux's minimum rto
+    assert t["loss_state"] and t["loss_cwnd"] == 1
+    assert t["bulk_cwnd_max"] >= max(2 * t["bulk_cwnd_first"], t["ssthresh"])
+    assert verdict(objs)["seen"] and p.returncode == 0

@@ -64,7 +64,7 @@ static void test_drop_numbers_and_every(void **state)
 
 	(void)state;
 	for (int i = 1; i <= 6; i++)
-		got[i] = tl_dropper_next(&d, NULL);
+		got[i] = tl_dropper_next(&d, NULL, (uint32_t)i);
 	assert_false(got[1]);
 	assert_false(got[2]);
 	assert_true(got[3]);
@@ -77,11 +77,26 @@ static void test_drop_numbers_and_every(void **state)
 	struct tl_dropper de = { .rule = &e };
 	int dropped = 0;
 	for (int i = 1; i <= 12; i++)
-		if (tl_dropper_next(&de, NULL)) {
+		if (tl_dropper_next(&de, NULL, (uint32_t)i)) {
 			assert_int_equal(i % 4, 0);
 			dropped++;
 		}
 	assert_int_equal(dropped, 3);
+}
+
+static void test_retransmissions_of_a_dropped_segment(void **state)
+{
+	struct tl_droprule r = { .drop = { 2 }, .ndrop = 1, .rtx_drops = 2 };
+	struct tl_dropper d = { .rule = &r };
+
+	(void)state;
+	assert_false(tl_dropper_next(&d, NULL, 1000));
+	assert_true(tl_dropper_next(&d, NULL, 2000));  /* the 2nd segment */
+	assert_false(tl_dropper_next(&d, NULL, 3000));
+	assert_true(tl_dropper_next(&d, NULL, 2000));  /* its 1st retransmission */
+	assert_true(tl_dropper_next(&d, NULL, 2000));  /* its 2nd */
+	assert_false(tl_dropper_next(&d, NULL, 2000)); /* the 3rd goes through */
+	assert_int_equal(d.ndropped, 3);
 }
 
 static void test_random_loss_rate(void **state)
@@ -94,12 +109,12 @@ static void test_random_loss_rate(void **state)
 	(void)state;
 	rng_seed(&g, 42);
 	for (int i = 0; i < 10000; i++)
-		n += tl_dropper_next(&d, &g);
+		n += tl_dropper_next(&d, &g, 0);
 	assert_in_range(n, 850, 1150);
 	struct tl_droprule none = { 0 };
 	struct tl_dropper dn = { .rule = &none };
 	for (int i = 0; i < 100; i++)
-		assert_false(tl_dropper_next(&dn, &g));
+		assert_false(tl_dropper_next(&dn, &g, 0));
 }
 
 /* Ethernet + IPv4 + TCP with payload bytes. */
@@ -121,17 +136,23 @@ static size_t frame(uint8_t *f, size_t payload, uint16_t ethertype)
 static void test_data_segments(void **state)
 {
 	uint8_t f[1600];
+	uint32_t seq = 0;
 
 	(void)state;
-	assert_true(tl_frame_is_data(f, frame(f, 100, 0x0800)));
-	assert_false(tl_frame_is_data(f, frame(f, 0, 0x0800)));    /* a pure ACK */
-	assert_false(tl_frame_is_data(f, frame(f, 100, 0x0806)));  /* ARP */
+	size_t len = frame(f, 100, 0x0800);
+	f[14 + 20 + 4] = 0x12;
+	f[14 + 20 + 7] = 0x78;
+	assert_true(tl_frame_is_data(f, len, &seq));
+	assert_int_equal(seq, 0x12000078);
+	assert_true(tl_frame_is_data(f, frame(f, 100, 0x0800), NULL));
+	assert_false(tl_frame_is_data(f, frame(f, 0, 0x0800), NULL));    /* a pure ACK */
+	assert_false(tl_frame_is_data(f, frame(f, 100, 0x0806), NULL));  /* ARP */
 	size_t n = frame(f, 100, 0x0800);
 	f[14 + 9] = 17;                                             /* UDP */
-	assert_false(tl_frame_is_data(f, n));
-	assert_false(tl_frame_is_data(f, 20));                      /* truncated */
+	assert_false(tl_frame_is_data(f, n, NULL));
+	assert_false(tl_frame_is_data(f, 20, NULL));                      /* truncated */
 	n = frame(f, 100, 0x0800);
-	assert_false(tl_frame_is_data(f, n - 50));                  /* total beyond the frame */
+	assert_false(tl_frame_is_data(f, n - 50, NULL));                  /* total beyond the frame */
 }
 
 int main(void)
@@ -140,6 +161,7 @@ int main(void)
 		cmocka_unit_test(test_holds_for_the_delay_in_order),
 		cmocka_unit_test(test_drop_tail_when_full),
 		cmocka_unit_test(test_drop_numbers_and_every),
+		cmocka_unit_test(test_retransmissions_of_a_dropped_segment),
 		cmocka_unit_test(test_random_loss_rate),
 		cmocka_unit_test(test_data_segments),
 	};
