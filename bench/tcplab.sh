@@ -15,7 +15,7 @@ set -u -o pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 BIN=${SOCKLAB_BIN:-$ROOT/${BENCH_BUILD_DIR:-build}/socklab}
 N=${BENCH_N:-20}
-SCENARIOS=${TCPLAB_SCENARIOS:-handshake nagle time-wait slow-start fast-retransmit timeout}
+SCENARIOS=${TCPLAB_SCENARIOS:-handshake nagle time-wait slow-start fast-retransmit timeout sack window-scale}
 TIMEOUT=${BENCH_TIMEOUT:-60}
 
 if [ "$(id -u)" != 0 ]; then
@@ -45,6 +45,10 @@ for line in sys.stdin:
         print("%.3f ms after the 3rd dupack" % o["after_dup3_ms"])
     elif name == "timeout" and t == "timeout":
         print("%d/%d gaps doubled" % (o["doubled"], o["ratios"]))
+    elif name == "sack" and t == "sack":
+        print("%.1f vs %.1f ms repair" % (o["on"]["repaired_ms"], o["off"]["repaired_ms"]))
+    elif name == "window-scale" and t == "window_scale":
+        print("%.1f vs %.1f Mbit/s" % (o["off_mbit"], o["on_mbit"]))
     elif name == "time-wait" and t == "time_wait":
         print("%.1f s TIME_WAIT" % ((o["since_close_ms"] + o["left_ms"]) / 1000))
 ' "$1"

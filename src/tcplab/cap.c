@@ -101,12 +101,14 @@ static void on_frame(u_char *user, const struct pcap_pkthdr *h, const u_char *da
 		return;
 	uint8_t nsack = 0;
 	uint32_t sack_bytes = 0;
+	const struct tcp_opt *sackopt = NULL;
 
 	for (size_t i = 0; i < t->nopts; i++)
 		if (t->opts[i].kind == 5) {
 			nsack = t->opts[i].nsack;
 			for (size_t b = 0; b < nsack && b < PKT_SACK_MAX; b++)
 				sack_bytes += t->opts[i].sack[b][1] - t->opts[i].sack[b][0];
+			sackopt = &t->opts[i];
 		}
 	c->v[c->n++] = (struct tl_capseg){
 		.port = port,
@@ -114,6 +116,10 @@ static void on_frame(u_char *user, const struct pcap_pkthdr *h, const u_char *da
 		       .flags = t->flags, .seq = t->seq, .ack = t->ack, .len = t->payload_len,
 		       .win = t->win, .nsack = nsack, .sack_bytes = sack_bytes },
 	};
+	for (size_t b = 0; sackopt && b < nsack && b < TL_SEG_SACKS; b++) {
+		c->v[c->n - 1].s.sack[b][0] = sackopt->sack[b][0];
+		c->v[c->n - 1].s.sack[b][1] = sackopt->sack[b][1];
+	}
 }
 
 void tl_cap_drain(struct tl_cap *c, int wait_ms)

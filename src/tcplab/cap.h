@@ -14,7 +14,7 @@
 #include "pkt/packet.h"
 #include "tcplab/segs.h"
 
-#define TL_CAP_SEGS_MAX 400000
+#define TL_CAP_SEGS_MAX 200000
 #define TL_CAP_SYNS_MAX 16
 
 struct tl_capseg {

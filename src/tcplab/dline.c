@@ -29,6 +29,12 @@ bool tl_dropper_next(struct tl_dropper *d, struct rng *r, uint32_t seq)
 	return drop;
 }
 
+void tl_dropper_reset(struct tl_dropper *d)
+{
+	d->nseg = 0;
+	memset(d->rtx_left, 0, sizeof d->rtx_left);
+}
+
 int tl_dline_init(struct tl_dline *q, size_t cap, uint64_t delay_us)
 {
 	memset(q, 0, sizeof *q);
@@ -82,19 +88,39 @@ uint64_t tl_dline_next_due(const struct tl_dline *q)
 	return q->n ? q->v[q->head].due_us : UINT64_MAX;
 }
 
-bool tl_frame_is_data(const uint8_t *f, size_t len, uint32_t *seq)
+/* The TCP header of an IPv4 frame, or NULL; *tot the IP total length. */
+static const uint8_t *tcp_of(const uint8_t *f, size_t len, size_t *ihl_out, size_t *tot_out)
 {
 	if (len < 14 + 20 || f[12] != 0x08 || f[13] != 0x00)
-		return false;
+		return NULL;
 	const uint8_t *ip = f + 14;
 	size_t ihl = (size_t)(ip[0] & 0x0f) * 4;
 	size_t tot = (size_t)ip[2] << 8 | ip[3];
 
 	if ((ip[0] >> 4) != 4 || ip[9] != 6 || ihl < 20 || len < 14 + ihl + 20 || tot > len - 14)
-		return false;
+		return NULL;
 	if ((ip[6] & 0x1f) || ip[7]) /* a later fragment */
+		return NULL;
+	*ihl_out = ihl;
+	*tot_out = tot;
+	return ip + ihl;
+}
+
+bool tl_frame_is_syn(const uint8_t *f, size_t len)
+{
+	size_t ihl, tot;
+	const uint8_t *t = tcp_of(f, len, &ihl, &tot);
+
+	return t && (t[13] & 0x12) == 0x02;
+}
+
+bool tl_frame_is_data(const uint8_t *f, size_t len, uint32_t *seq)
+{
+	size_t ihl, tot;
+	const uint8_t *t = tcp_of(f, len, &ihl, &tot);
+
+	if (!t)
 		return false;
-	const uint8_t *t = ip + ihl;
 	size_t thl = (size_t)(t[12] >> 4) * 4;
 
 	if (seq)

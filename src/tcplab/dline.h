@@ -64,6 +64,11 @@ void tl_dline_pop(struct tl_dline *q);
 /* When the oldest frame is due, or UINT64_MAX when empty. */
 uint64_t tl_dline_next_due(const struct tl_dline *q);
 
+/* A new connection (a SYN from the sender): the count starts again. */
+void tl_dropper_reset(struct tl_dropper *d);
+/* Is this Ethernet frame an IPv4 TCP SYN without ACK? */
+bool tl_frame_is_syn(const uint8_t *f, size_t len);
+
 /* Is this Ethernet frame an IPv4 TCP segment with payload? Its sequence
  * number into *seq (may be NULL). */
 bool tl_frame_is_data(const uint8_t *f, size_t len, uint32_t *seq);

@@ -61,6 +61,8 @@ static void take(int s, int dir, struct tl_dline *q, const struct tl_link *l,
 
 		uint32_t seq;
 
+		if (dir == 0 && tl_frame_is_syn(buf, (size_t)n))
+			tl_dropper_reset(dr); /* segments are counted per connection */
 		if (dir == 0 && tl_frame_is_data(buf, (size_t)n, &seq)) {
 			st->segs++;
 			if (tl_dropper_next(dr, r, seq)) {

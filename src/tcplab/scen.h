@@ -51,5 +51,7 @@ int tl_sc_timewait(struct tl_ctx *c, struct tl_verdict *v);
 int tl_sc_slowstart(struct tl_ctx *c, struct tl_verdict *v);
 int tl_sc_fastrtx(struct tl_ctx *c, struct tl_verdict *v);
 int tl_sc_timeout(struct tl_ctx *c, struct tl_verdict *v);
+int tl_sc_wscale(struct tl_ctx *c, struct tl_verdict *v);
+int tl_sc_sack(struct tl_ctx *c, struct tl_verdict *v);
 
 #endif

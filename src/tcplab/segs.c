@@ -118,3 +118,47 @@ int64_t tl_syn_rtt(const struct tl_seg *s, size_t n)
 	}
 	return -1;
 }
+
+size_t tl_rtx_list(const struct tl_seg *s, size_t n, struct tl_rtxseg *out, size_t max)
+{
+	uint32_t high = 0;
+	bool any = false;
+	size_t k = 0;
+
+	for (size_t i = 0; i < n && k < max; i++) {
+		const struct tl_seg *g = &s[i];
+
+		if (!g->out || g->len == 0 || (g->flags & TCP_SYN))
+			continue;
+		if (any && before(g->seq, high)) {
+			bool known = false;
+
+			for (size_t j = 0; j < k; j++)
+				if (out[j].seq == g->seq)
+					known = true;
+			if (known)
+				continue;
+			out[k] = (struct tl_rtxseg){ .seq = g->seq, .len = g->len, .t_rtx_us = g->t_us,
+						     .rtx = i };
+			for (size_t j = 0; j < i; j++)
+				if (s[j].out && s[j].len && s[j].seq == g->seq) {
+					out[k].t_orig_us = s[j].t_us;
+					break;
+				}
+			k++;
+			continue;
+		}
+		if (!any || before(high, g->seq + g->len))
+			high = g->seq + g->len;
+		any = true;
+	}
+	return k;
+}
+
+int64_t tl_acked_at(const struct tl_seg *s, size_t n, size_t from, uint32_t ack)
+{
+	for (size_t i = from; i < n; i++)
+		if (!s[i].out && (s[i].flags & TCP_ACK) && !before(s[i].ack, ack))
+			return s[i].t_us;
+	return -1;
+}

@@ -8,6 +8,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#define TL_SEG_SACKS 3
+
 struct tl_seg {
 	int64_t t_us;          /* capture time */
 	bool out;              /* sender → receiver */
@@ -16,6 +18,7 @@ struct tl_seg {
 	uint16_t win;
 	uint8_t nsack;         /* SACK blocks carried */
 	uint32_t sack_bytes;   /* bytes those blocks cover */
+	uint32_t sack[TL_SEG_SACKS][2]; /* the first blocks: [left, right) */
 };
 
 /* One round of write-write-...-read: the sender's data segments until the
@@ -42,6 +45,19 @@ struct tl_rtx {
 	unsigned sacked_segs;  /* the most segments one duplicate's blocks covered */
 };
 void tl_first_rtx(const struct tl_seg *s, size_t n, struct tl_rtx *x);
+
+/* The retransmissions of the sender: each sequence number sent again,
+ * the first time it was and when it first left. */
+struct tl_rtxseg {
+	uint32_t seq, len;
+	int64_t t_orig_us, t_rtx_us;
+	size_t rtx;                 /* index of the retransmission */
+};
+/* Fills at most max, in the order of the retransmissions; returns how many. */
+size_t tl_rtx_list(const struct tl_seg *s, size_t n, struct tl_rtxseg *out, size_t max);
+/* The first ACK from the receiver at or after index from whose number
+ * reaches ack (all the holes below it repaired); its time, or -1. */
+int64_t tl_acked_at(const struct tl_seg *s, size_t n, size_t from, uint32_t ack);
 
 /* The handshake's round-trip time: from the SYN to the SYN-ACK; -1. */
 int64_t tl_syn_rtt(const struct tl_seg *s, size_t n);

@@ -14,5 +14,9 @@ const struct tl_scenario tl_scenarios[] = {
 	{ "timeout", "the retransmission timer: exponential backoff, cwnd back to 1, slow start "
 		     "again",
 	  tl_sc_timeout },
+	{ "sack", "selective acknowledgements: three losses in one window, SACK on and off",
+	  tl_sc_sack },
+	{ "window-scale", "the window scale option on a long fat pipe: 64 KiB per RTT without it",
+	  tl_sc_wscale },
 };
 const size_t tl_nscenarios = sizeof tl_scenarios / sizeof tl_scenarios[0];

@@ -4,6 +4,7 @@ verdict), and no namespace of the lab left behind. The lab needs root
 (network namespaces, packet sockets); without it these tests skip, and one
 checks the one-line refusal."""
 import json
+import re
 import os
 import signal
 import subprocess
@@ -213,4 +214,36 @@ def test_timeout_backs_off_and_restarts_from_one_segment():
     assert gaps[-3] >= 200                             # Linux's minimum rto
     assert t["loss_state"] and t["loss_cwnd"] == 1
     assert t["bulk_cwnd_max"] >= max(2 * t["bulk_cwnd_first"], t["ssthresh"])
+    assert verdict(objs)["seen"] and p.returncode == 0
+
+
+@needs_root
+def test_sack_repairs_three_holes_in_one_rtt_and_newreno_in_three():
+    p, objs = run_json("sack")
+    s = of_type(objs, "sack")
+    assert len(s) == 1, p.stderr
+    s = s[0]
+    rtt = s["rtt_ms"]
+    on, off = s["on"], s["off"]
+    assert on["retransmitted"] >= 3 and off["retransmitted"] >= 3
+    assert on["spread_ms"] < rtt / 2 and on["repaired_ms"] < 1.5 * rtt
+    assert off["gap_min_ms"] >= 0.7 * rtt and off["repaired_ms"] >= 2 * rtt
+    # the blocks, half-open, right of the first hole
+    blocks = re.findall(r"\[(\d+), (\d+)\)", on["blocks"])
+    assert blocks and all(0 < int(a) < int(b) for a, b in blocks)
+    holes = [h for h in of_type(objs, "hole") if h["sack"]]
+    assert [h["hole"] for h in holes] == [1, 2, 3]
+    assert verdict(objs)["seen"] and p.returncode == 0
+
+
+@needs_root
+def test_window_scale_opens_the_long_fat_pipe():
+    p, objs = run_json("window-scale")
+    w = of_type(objs, "window_scale")
+    assert len(w) == 1, p.stderr
+    w = w[0]
+    limit = 65535 * 8 / (w["rtt_ms"] / 1000) / 1e6
+    assert abs(w["unscaled_limit_mbit"] - limit) < 0.01
+    assert 0.6 * limit <= w["off_mbit"] <= 1.1 * limit
+    assert w["on_mbit"] >= 3 * w["off_mbit"] and w["on_mbit"] >= 25
     assert verdict(objs)["seen"] and p.returncode == 0

@@ -97,6 +97,9 @@ static void test_retransmissions_of_a_dropped_segment(void **state)
 	assert_true(tl_dropper_next(&d, NULL, 2000));  /* its 2nd */
 	assert_false(tl_dropper_next(&d, NULL, 2000)); /* the 3rd goes through */
 	assert_int_equal(d.ndropped, 3);
+	tl_dropper_reset(&d); /* a new connection counts from 1 again */
+	assert_false(tl_dropper_next(&d, NULL, 1000));
+	assert_true(tl_dropper_next(&d, NULL, 5000));
 }
 
 static void test_random_loss_rate(void **state)
@@ -145,6 +148,12 @@ static void test_data_segments(void **state)
 	assert_true(tl_frame_is_data(f, len, &seq));
 	assert_int_equal(seq, 0x12000078);
 	assert_true(tl_frame_is_data(f, frame(f, 100, 0x0800), NULL));
+	assert_false(tl_frame_is_syn(f, frame(f, 100, 0x0800)));
+	len = frame(f, 0, 0x0800);
+	f[14 + 20 + 13] = 0x02;
+	assert_true(tl_frame_is_syn(f, len));
+	f[14 + 20 + 13] = 0x12; /* SYN-ACK */
+	assert_false(tl_frame_is_syn(f, len));
 	assert_false(tl_frame_is_data(f, frame(f, 0, 0x0800), NULL));    /* a pure ACK */
 	assert_false(tl_frame_is_data(f, frame(f, 100, 0x0806), NULL));  /* ARP */
 	size_t n = frame(f, 100, 0x0800);

@@ -12,19 +12,19 @@
 #include "tcplab/segs.h"
 #include "tcplab/stats.h"
 
-#define OUT(t, seq, len) { (t), true, TCP_ACK | TCP_PSH, (seq), 1, (len), 100, 0, 0 }
-#define IN(t, ack, len) { (t), false, TCP_ACK, 1, (ack), (len), 100, 0, 0 }
-#define SACK(t, ack) { (t), false, TCP_ACK, 1, (ack), 0, 100, 1, 100 }
+#define OUT(t, seq, len) { (t), true, TCP_ACK | TCP_PSH, (seq), 1, (len), 100, 0, 0, { { 0, 0 } } }
+#define IN(t, ack, len) { (t), false, TCP_ACK, 1, (ack), (len), 100, 0, 0, { { 0, 0 } } }
+#define SACK(t, ack) { (t), false, TCP_ACK, 1, (ack), 0, 100, 1, 100, { { 0, 0 } } }
 /* one ACK whose blocks cover n segments of 100 bytes */
-#define SACKN(t, ack, n) { (t), false, TCP_ACK, 1, (ack), 0, 100, 1, 100 * (n) }
+#define SACKN(t, ack, n) { (t), false, TCP_ACK, 1, (ack), 0, 100, 1, 100 * (n), { { 0, 0 } } }
 
 static void test_nagle_rounds(void **state)
 {
 	/* round 1: 10 bytes, its ACK at 60 ms, then 20 bytes; reply.
 	 * round 2: three segments 0.1 ms apart (NODELAY); reply. */
 	const struct tl_seg s[] = {
-		{ 0, true, TCP_SYN, 0, 0, 0, 100, 0, 0 },
-		{ 20000, false, TCP_SYN | TCP_ACK, 0, 1, 0, 100, 0, 0 },
+		{ 0, true, TCP_SYN, 0, 0, 0, 100, 0, 0, { { 0, 0 } } },
+		{ 20000, false, TCP_SYN | TCP_ACK, 0, 1, 0, 100, 0, 0, { { 0, 0 } } },
 		OUT(100000, 1, 10), IN(160000, 11, 0), OUT(160100, 11, 20), IN(180000, 31, 1),
 		OUT(200000, 31, 10), OUT(200100, 41, 10), OUT(200200, 51, 10), IN(220000, 61, 1),
 	};
@@ -90,6 +90,30 @@ static void test_first_retransmission(void **state)
 	assert_false(x.found);
 }
 
+static void test_retransmission_list(void **state)
+{
+	/* three holes (101, 301, 501) repaired one per round trip */
+	const struct tl_seg s[] = {
+		OUT(0, 1, 100), OUT(1, 101, 100), OUT(2, 201, 100), OUT(3, 301, 100),
+		OUT(4, 401, 100), OUT(5, 501, 100), OUT(6, 601, 100),
+		IN(100, 101, 0), IN(101, 101, 0), IN(102, 101, 0), IN(103, 101, 0),
+		OUT(104, 101, 100), IN(200, 301, 0), OUT(201, 301, 100), IN(300, 501, 0),
+		OUT(301, 501, 100), OUT(302, 101, 100), IN(400, 701, 0),
+	};
+	struct tl_rtxseg r[4];
+	size_t n = tl_rtx_list(s, sizeof s / sizeof s[0], r, 4);
+
+	(void)state;
+	assert_int_equal(n, 3); /* 101 sent a third time is no new one */
+	assert_int_equal(r[0].seq, 101);
+	assert_int_equal(r[0].t_orig_us, 1);
+	assert_int_equal(r[0].t_rtx_us, 104);
+	assert_int_equal(r[1].seq, 301);
+	assert_int_equal(r[2].t_rtx_us, 301);
+	assert_int_equal(tl_acked_at(s, sizeof s / sizeof s[0], r[2].rtx, 601), 400);
+	assert_int_equal(tl_acked_at(s, sizeof s / sizeof s[0], r[2].rtx, 9999), -1);
+}
+
 static void test_quantiles(void **state)
 {
 	int64_t v[] = { 5, 1, 4, 2, 3, 100, 7, 6, 9, 8 };
@@ -106,6 +130,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_nagle_rounds),
 		cmocka_unit_test(test_first_retransmission),
+		cmocka_unit_test(test_retransmission_list),
 		cmocka_unit_test(test_quantiles),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
