@@ -162,3 +162,34 @@ int64_t tl_acked_at(const struct tl_seg *s, size_t n, size_t from, uint32_t ack)
 			return s[i].t_us;
 	return -1;
 }
+
+void tl_zero_window(const struct tl_seg *s, size_t n, struct tl_zwin *z)
+{
+	uint32_t una = 0;
+
+	memset(z, 0, sizeof *z);
+	z->t_zero_us = z->t_open_us = z->t_resume_us = -1;
+	for (size_t i = 0; i < n; i++) {
+		const struct tl_seg *g = &s[i];
+
+		if (g->flags & (TCP_SYN | TCP_RST))
+			continue;
+		if (!g->out && (g->flags & TCP_ACK)) {
+			una = g->ack;
+			if (!z->closed && g->win == 0) {
+				z->closed = true;
+				z->t_zero_us = g->t_us;
+			} else if (z->closed && z->t_open_us < 0 && g->win > 0) {
+				z->t_open_us = g->t_us;
+			}
+			continue;
+		}
+		if (!g->out || !z->closed)
+			continue;
+		if (z->t_open_us < 0 && g->len == 0 && !(g->flags & TCP_FIN) && g->seq == una - 1 &&
+		    z->nprobes < TL_PROBES_MAX)
+			z->t_probe_us[z->nprobes++] = g->t_us;
+		if (z->t_open_us >= 0 && g->len > 0 && z->t_resume_us < 0)
+			z->t_resume_us = g->t_us;
+	}
+}

@@ -59,6 +59,19 @@ size_t tl_rtx_list(const struct tl_seg *s, size_t n, struct tl_rtxseg *out, size
  * reaches ack (all the holes below it repaired); its time, or -1. */
 int64_t tl_acked_at(const struct tl_seg *s, size_t n, size_t from, uint32_t ack);
 
+/* The receiver's window closing and opening again, from the sender's side:
+ * the first ACK with window 0, the zero-window probes the sender sent while
+ * it stayed closed (no data, the sequence number one below the window's
+ * left edge), the ACK that opened it again and the data that followed. */
+#define TL_PROBES_MAX 16
+struct tl_zwin {
+	bool closed;
+	int64_t t_zero_us, t_open_us, t_resume_us; /* -1: not seen */
+	size_t nprobes;
+	int64_t t_probe_us[TL_PROBES_MAX];
+};
+void tl_zero_window(const struct tl_seg *s, size_t n, struct tl_zwin *z);
+
 /* The handshake's round-trip time: from the SYN to the SYN-ACK; -1. */
 int64_t tl_syn_rtt(const struct tl_seg *s, size_t n);
 

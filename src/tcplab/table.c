@@ -16,6 +16,8 @@ const struct tl_scenario tl_scenarios[] = {
 	  tl_sc_timeout },
 	{ "sack", "selective acknowledgements: three losses in one window, SACK on and off",
 	  tl_sc_sack },
+	{ "flow-control", "flow control: a slow reader, the zero window, probes, the window update",
+	  tl_sc_flow },
 	{ "window-scale", "the window scale option on a long fat pipe: 64 KiB per RTT without it",
 	  tl_sc_wscale },
 };

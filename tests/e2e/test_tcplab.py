@@ -247,3 +247,18 @@ def test_window_scale_opens_the_long_fat_pipe():
     assert 0.6 * limit <= w["off_mbit"] <= 1.1 * limit
     assert w["on_mbit"] >= 3 * w["off_mbit"] and w["on_mbit"] >= 25
     assert verdict(objs)["seen"] and p.returncode == 0
+
+
+@needs_root
+def test_flow_control_zero_window_probes_and_update():
+    p, objs = run_json("flow-control")
+    f = of_type(objs, "flow_control")
+    assert len(f) == 1, p.stderr
+    f = f[0]
+    assert f["zero_window"] and f["probes"] >= 3
+    t = [pr["t_s"] for pr in of_type(objs, "probe")]
+    gaps = [b - a for a, b in zip(t, t[1:])]
+    assert all(1.6 <= b / a <= 2.4 for a, b in zip(gaps, gaps[1:]))
+    assert gaps[0] >= 0.2                              # the persist timer starts at the rto
+    assert f["restarted"] and 0 <= f["resume_after_update_ms"] < 20
+    assert verdict(objs)["seen"] and p.returncode == 0

@@ -114,6 +114,34 @@ static void test_retransmission_list(void **state)
 	assert_int_equal(tl_acked_at(s, sizeof s / sizeof s[0], r[2].rtx, 9999), -1);
 }
 
+/* An ACK from the receiver with a window. */
+#define WIN(t, ack, w) { (t), false, TCP_ACK, 1, (ack), 0, (w), 0, 0, { { 0, 0 } } }
+#define PROBE(t, seq) { (t), true, TCP_ACK, (seq), 1, 0, 100, 0, 0, { { 0, 0 } } }
+
+static void test_zero_window(void **state)
+{
+	const struct tl_seg s[] = {
+		OUT(0, 1, 100), WIN(20, 101, 50), OUT(21, 101, 50), WIN(40, 151, 0),
+		PROBE(240, 150), WIN(260, 151, 0), PROBE(640, 150), WIN(660, 151, 0),
+		PROBE(1440, 150), WIN(1460, 151, 0), WIN(1500, 151, 4000), OUT(1501, 151, 100),
+	};
+	struct tl_zwin z;
+
+	(void)state;
+	tl_zero_window(s, sizeof s / sizeof s[0], &z);
+	assert_true(z.closed);
+	assert_int_equal(z.t_zero_us, 40);
+	assert_int_equal(z.nprobes, 3);
+	assert_int_equal(z.t_probe_us[2], 1440);
+	assert_int_equal(z.t_open_us, 1500);
+	assert_int_equal(z.t_resume_us, 1501);
+
+	const struct tl_seg open[] = { OUT(0, 1, 100), WIN(20, 101, 50) };
+	tl_zero_window(open, 2, &z);
+	assert_false(z.closed);
+	assert_int_equal(z.t_resume_us, -1);
+}
+
 static void test_quantiles(void **state)
 {
 	int64_t v[] = { 5, 1, 4, 2, 3, 100, 7, 6, 9, 8 };
@@ -131,6 +159,7 @@ int main(void)
 		cmocka_unit_test(test_nagle_rounds),
 		cmocka_unit_test(test_first_retransmission),
 		cmocka_unit_test(test_retransmission_list),
+		cmocka_unit_test(test_zero_window),
 		cmocka_unit_test(test_quantiles),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
