@@ -57,6 +57,9 @@ int tl_connect(uint16_t bind_port, int maxseg, int nodelay, int timeout_ms)
 		return -1;
 	setsockopt(s, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
 	if (bind_port) {
+		int one = 1;
+
+		setsockopt(s, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
 		addr(&b, TL_SND_ADDR, bind_port);
 		if (bind(s, (struct sockaddr *)&b, sizeof b) < 0)
 			goto fail;

@@ -20,5 +20,7 @@ const struct tl_scenario tl_scenarios[] = {
 	  tl_sc_flow },
 	{ "window-scale", "the window scale option on a long fat pipe: 64 KiB per RTT without it",
 	  tl_sc_wscale },
+	{ "isn", "initial sequence numbers and the Mitnick attack: how predictable are they?",
+	  tl_sc_isn },
 };
 const size_t tl_nscenarios = sizeof tl_scenarios / sizeof tl_scenarios[0];

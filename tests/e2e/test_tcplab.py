@@ -262,3 +262,15 @@ def test_flow_control_zero_window_probes_and_update():
     assert gaps[0] >= 0.2                              # the persist timer starts at the rto
     assert f["restarted"] and 0 <= f["resume_after_update_ms"] < 20
     assert verdict(objs)["seen"] and p.returncode == 0
+
+
+@needs_root
+def test_isn_unpredictable_across_ports_clocked_within_one_tuple():
+    p, objs = run_json("isn")
+    i = of_type(objs, "isn")
+    assert len(i) == 1, p.stderr
+    i = i[0]
+    assert i["connections"] == 50 and i["same_tuple"] == 10
+    assert i["err_step_median"] > 2 ** 27 and i["err_line_median"] > 2 ** 27
+    assert 12.5 <= i["rate_per_us"] <= 18.75
+    assert verdict(objs)["seen"] and p.returncode == 0
