@@ -22,5 +22,7 @@ const struct tl_scenario tl_scenarios[] = {
 	  tl_sc_wscale },
 	{ "isn", "initial sequence numbers and the Mitnick attack: how predictable are they?",
 	  tl_sc_isn },
+	{ "syn-flood", "the SYN flood: listen(10) filled with half-open entries; syncookies",
+	  tl_sc_synflood },
 };
 const size_t tl_nscenarios = sizeof tl_scenarios / sizeof tl_scenarios[0];

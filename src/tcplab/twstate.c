@@ -27,3 +27,19 @@ void tl_tw_find(const char *text, uint16_t port, struct tl_twline *out)
 		}
 	}
 }
+
+size_t tl_tcp_count_state(const char *text, uint16_t port, unsigned st)
+{
+	size_t n = 0;
+
+	for (const char *line = text; line && *line; line = strchr(line, '\n')) {
+		unsigned la, lp, ra, rp, s;
+
+		if (*line == '\n')
+			line++;
+		if (sscanf(line, " %*u: %8x:%4x %8x:%4x %2x", &la, &lp, &ra, &rp, &s) == 5 &&
+		    lp == port && s == st)
+			n++;
+	}
+	return n;
+}

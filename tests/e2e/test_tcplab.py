@@ -274,3 +274,18 @@ def test_isn_unpredictable_across_ports_clocked_within_one_tuple():
     assert i["err_step_median"] > 2 ** 27 and i["err_line_median"] > 2 ** 27
     assert 12.5 <= i["rate_per_us"] <= 18.75
     assert verdict(objs)["seen"] and p.returncode == 0
+
+
+@needs_root
+def test_syn_flood_fills_listen_10_and_syncookies_let_clients_in():
+    p, objs = run_json("syn-flood")
+    s = of_type(objs, "syn_flood")
+    assert len(s) == 1, p.stderr
+    s = s[0]
+    off, on = s["off"], s["on"]
+    assert off["syns"] > 1000 and on["syns"] > 1000
+    assert off["half_open_max"] >= s["backlog"]
+    assert off["ok"] * 2 <= off["attempts"]
+    assert on["ok"] * 10 >= on["attempts"] * 9
+    assert verdict(objs)["seen"] and p.returncode == 0
+

@@ -35,10 +35,27 @@ static void test_finds_time_wait_and_timer(void **state)
 	assert_false(tw.found);
 }
 
+static void test_counts_half_open(void **state)
+{
+	static const char text[] =
+		"  sl  local_address rem_address   st\n"
+		"   0: 0200E90A:1389 00000000:0000 0A 00000000:00000000 00:00000000 00000000\n"
+		"   1: 0200E90A:1389 6400E90A:D431 03 00000000:00000000 01:00000064 00000000\n"
+		"   2: 0200E90A:1389 6500E90A:0457 03 00000000:00000000 01:00000064 00000000\n"
+		"   3: 0200E90A:1F90 6500E90A:0457 03 00000000:00000000 01:00000064 00000000\n";
+
+	(void)state;
+	assert_int_equal(tl_tcp_count_state(text, 5001, 3), 2);
+	assert_int_equal(tl_tcp_count_state(text, 5001, 0x0a), 1);
+	assert_int_equal(tl_tcp_count_state(text, 8080, 3), 1);
+	assert_int_equal(tl_tcp_count_state("", 5001, 3), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_finds_time_wait_and_timer),
+		cmocka_unit_test(test_counts_half_open),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
