@@ -15,7 +15,7 @@ set -u -o pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 BIN=${SOCKLAB_BIN:-$ROOT/${BENCH_BUILD_DIR:-build}/socklab}
 N=${BENCH_N:-20}
-SCENARIOS=${TCPLAB_SCENARIOS:-handshake nagle time-wait slow-start fast-retransmit timeout sack flow-control window-scale isn syn-flood}
+SCENARIOS=${TCPLAB_SCENARIOS:-handshake nagle time-wait slow-start fast-retransmit timeout sack flow-control window-scale isn syn-flood congestion-avoidance}
 TIMEOUT=${BENCH_TIMEOUT:-60}
 
 if [ "$(id -u)" != 0 ]; then
@@ -55,6 +55,8 @@ for line in sys.stdin:
         print("%.2f per us on one tuple" % o["rate_per_us"])
     elif name == "syn-flood" and t == "syn_flood":
         print("%d/%d vs %d/%d connects" % (o["off"]["ok"], o["off"]["attempts"], o["on"]["ok"], o["on"]["attempts"]))
+    elif name == "congestion-avoidance" and t == "congestion_avoidance":
+        print("reno %+.1f/RTT, cubic x%.2f" % (o["reno"]["inc_median"], o["cubic"]["beta"]))
     elif name == "time-wait" and t == "time_wait":
         print("%.1f s TIME_WAIT" % ((o["since_close_ms"] + o["left_ms"]) / 1000))
 ' "$1"

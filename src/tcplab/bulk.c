@@ -31,7 +31,7 @@ int tl_bulk_sender(void *arg)
 {
 	struct tl_bulk *b = arg;
 	static char buf[65536];
-	int s = tl_connect(0, 0, 0, 5000);
+	int s = tl_connect_cc(b->cc[0] ? b->cc : NULL, 5000);
 	const struct tl_recorder *rec = &tl_tcpinfo_recorder;
 
 	if (s < 0)

@@ -12,6 +12,7 @@ struct tl_bulk {
 	volatile int listening;
 	int64_t run_us;
 	uint16_t port;              /* the sender's */
+	char cc[16];                /* TCP_CONGESTION on the sender's socket; "": the default */
 	struct tl_samples samples;
 };
 

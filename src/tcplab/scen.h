@@ -56,5 +56,6 @@ int tl_sc_sack(struct tl_ctx *c, struct tl_verdict *v);
 int tl_sc_flow(struct tl_ctx *c, struct tl_verdict *v);
 int tl_sc_isn(struct tl_ctx *c, struct tl_verdict *v);
 int tl_sc_synflood(struct tl_ctx *c, struct tl_verdict *v);
+int tl_sc_cavoid(struct tl_ctx *c, struct tl_verdict *v);
 
 #endif

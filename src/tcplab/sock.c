@@ -47,7 +47,8 @@ int tl_accept(int l, int timeout_ms)
 	return accept4(l, NULL, NULL, SOCK_CLOEXEC);
 }
 
-int tl_connect(uint16_t bind_port, int maxseg, int nodelay, int timeout_ms)
+static int connect_with(const char *cc, uint16_t bind_port, int maxseg, int nodelay,
+			int timeout_ms)
 {
 	struct sockaddr_in a, b;
 	int s = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
@@ -66,6 +67,8 @@ int tl_connect(uint16_t bind_port, int maxseg, int nodelay, int timeout_ms)
 	}
 	if (maxseg && setsockopt(s, IPPROTO_TCP, TCP_MAXSEG, &maxseg, sizeof maxseg) < 0)
 		goto fail;
+	if (cc && setsockopt(s, IPPROTO_TCP, TCP_CONGESTION, cc, (socklen_t)strlen(cc)) < 0)
+		goto fail;
 	if (nodelay && setsockopt(s, IPPROTO_TCP, TCP_NODELAY, &nodelay, sizeof nodelay) < 0)
 		goto fail;
 	addr(&a, TL_RCV_ADDR, TL_PORT);
@@ -75,6 +78,16 @@ int tl_connect(uint16_t bind_port, int maxseg, int nodelay, int timeout_ms)
 fail:
 	close(s);
 	return -1;
+}
+
+int tl_connect(uint16_t bind_port, int maxseg, int nodelay, int timeout_ms)
+{
+	return connect_with(NULL, bind_port, maxseg, nodelay, timeout_ms);
+}
+
+int tl_connect_cc(const char *cc, int timeout_ms)
+{
+	return connect_with(cc, 0, 0, 0, timeout_ms);
 }
 
 long tl_read_n(int fd, size_t n, int timeout_ms)

@@ -15,6 +15,9 @@ int tl_accept(int l, int timeout_ms);
 /* Connects from the sender to the receiver (bind_port 0: any; maxseg 0:
  * the default). -1. */
 int tl_connect(uint16_t bind_port, int maxseg, int nodelay, int timeout_ms);
+/* As tl_connect, with the congestion control cc (NULL: the namespace's
+ * default) set on the socket first: root may pick any the kernel has. */
+int tl_connect_cc(const char *cc, int timeout_ms);
 /* Reads exactly n bytes (n 0: until EOF), waiting up to timeout_ms in
  * all; the bytes read, or -1. */
 long tl_read_n(int fd, size_t n, int timeout_ms);

@@ -9,6 +9,8 @@ const struct tl_scenario tl_scenarios[] = {
 	{ "nagle", "the Nagle algorithm and delayed ACKs (write-write-read)", tl_sc_nagle },
 	{ "time-wait", "SO_REUSEADDR and TIME_WAIT (binding port 7777 again)", tl_sc_timewait },
 	{ "slow-start", "congestion control: slow start, cwnd doubling per RTT", tl_sc_slowstart },
+	{ "congestion-avoidance", "past ssthresh: Reno's +1 segment per RTT, CUBIC's curve",
+	  tl_sc_cavoid },
 	{ "fast-retransmit", "fast retransmit on the 3rd duplicate ACK, ssthresh = cwnd/2",
 	  tl_sc_fastrtx },
 	{ "timeout", "the retransmission timer: exponential backoff, cwnd back to 1, slow start "

@@ -289,3 +289,19 @@ def test_syn_flood_fills_listen_10_and_syncookies_let_clients_in():
     assert on["ok"] * 10 >= on["attempts"] * 9
     assert verdict(objs)["seen"] and p.returncode == 0
 
+
+
+@needs_root
+def test_congestion_avoidance_reno_line_and_cubic_curve():
+    p, objs = run_json("congestion-avoidance")
+    c = of_type(objs, "congestion_avoidance")
+    assert len(c) == 1, p.stderr
+    c = c[0]
+    reno, cubic = c["reno"], c["cubic"]
+    assert 0.4 <= reno["beta"] <= 0.6 and 0.5 <= reno["inc_median"] <= 1.5
+    assert 0.6 <= cubic["beta"] <= 0.8
+    rounds = [r["cwnd"] for r in of_type(objs, "ca_round") if r["cc"] == "reno"]
+    assert len(rounds) >= 8
+    # a straight line: the growth over the whole stretch is about one per RTT
+    assert 0.5 <= (rounds[-1] - rounds[0]) / (len(rounds) - 1) <= 1.5
+    assert verdict(objs)["seen"] and p.returncode == 0
