@@ -16,6 +16,7 @@
 #include "tcplab/segs.h"
 #include "tcplab/sock.h"
 #include "tcplab/stats.h"
+#include "tcplab/typist.h"
 
 #define NG_WRITES 3
 #define NG_PIECE 10
@@ -151,6 +152,7 @@ int tl_sc_nagle(struct tl_ctx *c, struct tl_verdict *v)
 	struct tl_link link;
 	struct tl_cap cap;
 	struct ng_result on, off;
+	struct tl_typist ton, toff;
 	int rounds = c->o->shortform ? 4 : 10, rc = -1;
 
 	tl_link_from(c, 20, &link);
@@ -162,9 +164,11 @@ int tl_sc_nagle(struct tl_ctx *c, struct tl_verdict *v)
 	if (tl_cap_open(&cap, lab.ns[TL_SND], TL_SND_IF, c->o->pcap) < 0)
 		goto out;
 	if (one_case(c, &lab, &cap, false, rounds, &on) < 0 ||
-	    one_case(c, &lab, &cap, true, rounds, &off) < 0)
+	    one_case(c, &lab, &cap, true, rounds, &off) < 0 ||
+	    tl_typist_run(&lab, &cap, false, &ton) < 0 || tl_typist_run(&lab, &cap, true, &toff) < 0)
 		goto out;
 	rc = 0;
+	bool typist_ok = ton.segments * 2 <= ton.keys && toff.segments == toff.keys;
 	int64_t rtt = on.rtt_us > 0 ? on.rtt_us : (int64_t)link.delay_us;
 	int64_t quick = rtt / 4 > 1000 ? rtt / 4 : 1000;
 	bool nagle_ok = on.nrounds == (size_t)rounds && on.two_segs == on.nrounds &&
@@ -188,8 +192,17 @@ int tl_sc_nagle(struct tl_ctx *c, struct tl_verdict *v)
 		  "%.3f ms after the 1st (limit %.1f ms)",
 	       tl_mark(nodelay_ok), off.one_per_write, off.nrounds, (double)off.gap_max_us / 1000.0,
 	       (double)quick / 1000.0);
+	tl_say(c, "  a typist, %d keystrokes %d ms apart, nothing read back:", TL_TYPIST_KEYS,
+	       TL_TYPIST_GAP_US / 1000);
+	tl_say(c, "    %s Nagle on: %zu segments, %.1f bytes each (the keystrokes typed while one "
+		  "was unacknowledged left together); TCP_NODELAY: %zu segments, one per keystroke",
+	       tl_mark(typist_ok), ton.segments, ton.bytes_per_seg, toff.segments);
+	tl_emit(c, "typist",
+		json_pack("{s:i,s:i,s:f,s:i,s:b}", "keys", (int)ton.keys, "nagle_segments",
+			  (int)ton.segments, "nagle_bytes_per_segment", ton.bytes_per_seg,
+			  "nodelay_segments", (int)toff.segments, "typist_ok", typist_ok));
 	tl_report_fwd(c, &lab);
-	v->seen = nagle_ok && nodelay_ok;
+	v->seen = nagle_ok && nodelay_ok && typist_ok;
 	snprintf(v->line, sizeof v->line,
 		 "with Nagle the 2nd write waited %.1f ms (median; RTT %.1f ms) and was coalesced "
 		 "(%zu/%zu rounds); with NODELAY each write left at once (max gap %.3f ms, %zu/%zu "

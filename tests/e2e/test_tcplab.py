@@ -100,6 +100,9 @@ def test_nagle_waits_for_the_ack_and_nodelay_does_not():
     assert on["two_segments"] == 4 and on["waited_for_ack"] == 4
     assert on["gap_median_ms"] >= 0.8 * rtt
     assert off["one_per_write"] == 4 and off["gap_max_ms"] < max(rtt / 4, 1)
+    t = of_type(objs, "typist")[0]
+    assert t["nodelay_segments"] == t["keys"] == 30
+    assert t["nagle_segments"] * 2 <= t["keys"] and t["nagle_bytes_per_segment"] >= 2
     link = of_type(objs, "link")[0]
     assert abs(link["hold_error_median_ms"]) < 2  # the delay line's accuracy
     assert verdict(objs)["seen"] and p.returncode == 0
