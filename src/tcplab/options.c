@@ -90,7 +90,7 @@ static enum tool_args operands(int argc, char **argv, struct tcplab_opts *o, cha
 			       size_t errlen)
 {
 	if (optind >= argc) {
-		snprintf(err, errlen, "tcplab: say 'list' or 'run SCENARIO'");
+		snprintf(err, errlen, "say 'list' or 'run SCENARIO'");
 		return TOOL_ARGS_USAGE;
 	}
 	const char *cmd = argv[optind++];
@@ -102,19 +102,24 @@ static enum tool_args operands(int argc, char **argv, struct tcplab_opts *o, cha
 		if (optind < argc)
 			o->scenario = argv[optind++];
 		if (!o->scenario && !o->all) {
-			snprintf(err, errlen, "tcplab run: name a scenario or say --all");
+			snprintf(err, errlen, "run: name a scenario or say --all");
 			return TOOL_ARGS_USAGE;
 		}
 		if (o->scenario && o->all) {
-			snprintf(err, errlen, "tcplab run: a scenario or --all, not both");
+			snprintf(err, errlen, "run: a scenario or --all, not both");
+			return TOOL_ARGS_USAGE;
+		}
+		if (o->all && o->pcap) {
+			snprintf(err, errlen, "run: --pcap keeps one scenario's packets: "
+					      "name the scenario");
 			return TOOL_ARGS_USAGE;
 		}
 	} else {
-		snprintf(err, errlen, "tcplab: unknown command '%s' (list, run)", cmd);
+		snprintf(err, errlen, "unknown command '%s' (list, run)", cmd);
 		return TOOL_ARGS_USAGE;
 	}
 	if (optind < argc) {
-		snprintf(err, errlen, "tcplab: unexpected '%s'", argv[optind]);
+		snprintf(err, errlen, "unexpected '%s'", argv[optind]);
 		return TOOL_ARGS_USAGE;
 	}
 	return TOOL_ARGS_OK;

@@ -28,6 +28,7 @@ struct tl_scenario {
 	const char *name;
 	const char *lecture;        /* the part of the lecture it shows */
 	int (*run)(struct tl_ctx *c, struct tl_verdict *v);
+	bool captures;              /* records packets (--pcap has something to keep) */
 };
 
 extern const struct tl_scenario tl_scenarios[];

@@ -71,6 +71,9 @@ static int tcplab_run(void *cfg)
 	if (o->json)
 		log_out_set_mode(OUT_JSON);
 	tl_lab_prepare();
+	if (s && o->pcap && !s->captures)
+		log_error("%s records no packets (TCP_INFO and /proc only): --pcap writes nothing",
+			  s->name);
 	if (s)
 		return run_one(o, s, false) ? 0 : 1;
 	int bad = 0;

@@ -61,8 +61,9 @@ static void test_usage_errors(void **state)
 		{ "tcplab", "run", "nagle", "--loss", "120" },
 		{ "tcplab", "run", "nagle", "--drop", "0" },
 		{ "tcplab", "run", "nagle", "--rate", "fast" },
+		{ "tcplab", "run", "--all", "--pcap", "x.pcap" },
 	};
-	int argc[] = { 1, 2, 4, 2, 5, 5, 5 };
+	int argc[] = { 1, 2, 4, 2, 5, 5, 5, 5 };
 	struct tcplab_opts o;
 	char err[TOOL_ERR_MAX];
 
