@@ -29,6 +29,11 @@ bool tl_dropper_next(struct tl_dropper *d, struct rng *r, uint32_t seq)
 	return drop;
 }
 
+bool tl_dropper_dup(const struct tl_dropper *d)
+{
+	return d->rule->dup && d->rule->dup == d->nseg;
+}
+
 void tl_dropper_reset(struct tl_dropper *d)
 {
 	d->nseg = 0;

@@ -22,6 +22,7 @@ struct tl_droprule {
 	uint32_t loss_ppm;          /* --loss P%: random, parts per million */
 	unsigned rtx_drops;         /* also drop this many retransmissions of each
 	                             * segment dropped by number (the timeout scenario) */
+	uint64_t dup;               /* deliver this data segment twice (a D-SACK); 0: none */
 };
 
 /* Counts data segments and decides each one's fate. */
@@ -64,6 +65,8 @@ void tl_dline_pop(struct tl_dline *q);
 /* When the oldest frame is due, or UINT64_MAX when empty. */
 uint64_t tl_dline_next_due(const struct tl_dline *q);
 
+/* Is the data segment just counted (nseg) the one to deliver twice? */
+bool tl_dropper_dup(const struct tl_dropper *d);
 /* A new connection (a SYN from the sender): the count starts again. */
 void tl_dropper_reset(struct tl_dropper *d);
 /* Is this Ethernet frame an IPv4 TCP SYN without ACK? */

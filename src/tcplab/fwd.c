@@ -76,6 +76,10 @@ static void take(int s, int dir, struct tl_dline *q, const struct tl_link *l,
 		}
 		(void)l;
 		tl_dline_push(q, buf, (size_t)n, t); /* a full queue counts its drops */
+		if (dir == 0 && tl_frame_is_data(buf, (size_t)n, NULL) && tl_dropper_dup(dr)) {
+			tl_dline_push(q, buf, (size_t)n, t);
+			st->duplicated++;
+		}
 	}
 }
 

@@ -29,6 +29,7 @@ struct tl_fwdstats {
 	uint64_t frames[2];         /* forwarded, per direction (0: to the receiver) */
 	uint64_t segs;              /* data segments toward the receiver */
 	uint64_t dropped_rule, dropped_queue, send_errors;
+	uint64_t duplicated;        /* data segments delivered twice */
 	uint64_t dropped_seg[TL_FWD_DROPS_MAX]; /* the numbers of the dropped segments */
 	int64_t dropped_at_us[TL_FWD_DROPS_MAX]; /* when (CLOCK_MONOTONIC) */
 	size_t nerr;

@@ -4,8 +4,9 @@
  * the three holes are retransmitted together and all repaired in about
  * one round trip; without it (NewReno: each partial ACK reveals the next
  * hole) one per round trip. The SACK blocks of the first duplicate ACK
- * are shown as the lecture's half-open intervals, relative to the first
- * hole. */
+ * are shown as the lecture's half-open intervals (byte offsets in the
+ * stream); the lab also delivers one segment twice, which the receiver
+ * reports with a D-SACK. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,6 +20,7 @@
 
 #define SK_HOLES 3
 static const uint64_t sk_drop[SK_HOLES] = { 40, 44, 48 };
+#define SK_DUP 20 /* delivered twice: the receiver answers with a D-SACK */
 
 struct sk_result {
 	size_t nrtx;
@@ -26,15 +28,32 @@ struct sk_result {
 	int64_t repaired_us;        /* first retransmission to the ACK past all holes */
 	int64_t gap_min_us;         /* the smallest gap between two of them */
 	char blocks[160];           /* the first duplicate's SACK blocks */
+	bool dsack;                 /* a D-SACK came for the duplicated segment */
+	char dsack_text[96];
 };
 
-/* The SACK blocks of the first ACK that carries some, relative to base. */
+/* The first ACK whose first SACK block lies below its cumulative ACK: a
+ * D-SACK (RFC 2883), the receiver saying it got those bytes twice. */
+static bool find_dsack(const struct tl_seg *s, size_t n, uint32_t base, char *out, size_t len)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (s[i].out || !s[i].nsack || (int32_t)(s[i].sack[0][0] - s[i].ack) >= 0)
+			continue;
+		snprintf(out, len, "[%u, %u) below the ACK %u", s[i].sack[0][0] - base,
+			 s[i].sack[0][1] - base, s[i].ack - base);
+		return true;
+	}
+	return false;
+}
+
+/* The SACK blocks of the first duplicate ACK with some above its number
+ * (not a D-SACK), relative to base. */
 static void first_blocks(const struct tl_seg *s, size_t n, uint32_t base, char *out, size_t len)
 {
 	out[0] = '\0';
 	for (size_t i = 0; i < n; i++) {
-		if (s[i].out || !s[i].nsack)
-			continue;
+		if (s[i].out || !s[i].nsack || (int32_t)(s[i].sack[0][0] - s[i].ack) < 0)
+			continue; /* no blocks, or a D-SACK */
 		size_t used = 0;
 
 		for (size_t b = 0; b < s[i].nsack && b < TL_SEG_SACKS && used < len; b++)
@@ -107,7 +126,15 @@ static int one_case(struct tl_ctx *c, struct tl_lab *lab, struct tl_cap *cap, bo
 	int64_t done = tl_acked_at(segs, n, last, x[0].seq + end);
 
 	res->repaired_us = done >= 0 ? done - lo : -1;
-	first_blocks(segs, n, x[0].seq, res->blocks, sizeof res->blocks);
+	uint32_t base = x[0].seq;
+
+	for (size_t i = 0; i < n; i++)
+		if (segs[i].out && segs[i].len) {
+			base = segs[i].seq; /* offsets in the byte stream */
+			break;
+		}
+	first_blocks(segs, n, base, res->blocks, sizeof res->blocks);
+	res->dsack = find_dsack(segs, n, base, res->dsack_text, sizeof res->dsack_text);
 out:
 	free(segs);
 	tl_shared_free(b, sizeof *b);
@@ -130,6 +157,7 @@ int tl_sc_sack(struct tl_ctx *c, struct tl_verdict *v)
 			link.drop.drop[i] = sk_drop[i];
 		link.drop.ndrop = SK_HOLES;
 	}
+	link.drop.dup = SK_DUP;
 	if (tl_lab_up(&lab, &link) < 0) {
 		tl_lab_free(&lab);
 		snprintf(v->line, sizeof v->line, "the lab could not be built");
@@ -152,8 +180,10 @@ int tl_sc_sack(struct tl_ctx *c, struct tl_verdict *v)
 	tl_say(c, "  three data segments lost in one window (the 40th, 44th and 48th), %.0f ms "
 		  "round trip, Reno",
 	       (double)rtt / 1000.0);
-	tl_say(c, "    SACK on: the first duplicate ACK's blocks, relative to the first hole: %s",
+	tl_say(c, "    SACK on: the first duplicate ACK's blocks, as byte offsets in the stream: %s",
 	       on.blocks[0] ? on.blocks : "(none)");
+	tl_say(c, "    %s the lab delivered data segment %d twice: the receiver's D-SACK %s",
+	       tl_mark(on.dsack), SK_DUP, on.dsack ? on.dsack_text : "did not come");
 	tl_say(c, "    %s SACK on: the %zu holes retransmitted within %.1f ms, all repaired %.1f ms "
 		  "after the first retransmission (≈ 1 RTT)",
 	       tl_mark(on_ok), on.nrtx < SK_HOLES ? on.nrtx : (size_t)SK_HOLES,
@@ -164,13 +194,13 @@ int tl_sc_sack(struct tl_ctx *c, struct tl_verdict *v)
 	       (double)off.repaired_us / (double)rtt);
 	tl_report_fwd(c, &lab);
 	tl_emit(c, "sack",
-		json_pack("{s:f,s:{s:i,s:f,s:f,s:s},s:{s:i,s:f,s:f},s:b,s:b}", "rtt_ms",
+		json_pack("{s:f,s:{s:i,s:f,s:f,s:s,s:b,s:s},s:{s:i,s:f,s:f},s:b,s:b}", "rtt_ms",
 			  (double)rtt / 1000.0, "on", "retransmitted", (int)on.nrtx, "spread_ms",
 			  (double)on.spread_us / 1000.0, "repaired_ms", (double)on.repaired_us / 1000.0,
-			  "blocks", on.blocks, "off", "retransmitted", (int)off.nrtx, "gap_min_ms",
+			  "blocks", on.blocks, "dsack", on.dsack, "dsack_block", on.dsack_text, "off", "retransmitted", (int)off.nrtx, "gap_min_ms",
 			  (double)off.gap_min_us / 1000.0, "repaired_ms",
 			  (double)off.repaired_us / 1000.0, "on_ok", on_ok, "off_ok", off_ok));
-	v->seen = on_ok && off_ok;
+	v->seen = on_ok && off_ok && on.dsack;
 	snprintf(v->line, sizeof v->line,
 		 "3 holes repaired in %.1f ms with SACK, %.1f ms without (RTT %.0f ms: one per RTT)",
 		 (double)on.repaired_us / 1000.0, (double)off.repaired_us / 1000.0,

@@ -243,9 +243,16 @@ def test_sack_repairs_three_holes_in_one_rtt_and_newreno_in_three():
     assert on["retransmitted"] >= 3 and off["retransmitted"] >= 3
     assert on["spread_ms"] < rtt / 2 and on["repaired_ms"] < 1.5 * rtt
     assert off["gap_min_ms"] >= 0.7 * rtt and off["repaired_ms"] >= 2 * rtt
-    # the blocks, half-open, right of the first hole
+    # the blocks, half-open byte offsets, past the first hole (the 40th
+    # segment: 39 full segments before it)
     blocks = re.findall(r"\[(\d+), (\d+)\)", on["blocks"])
     assert blocks and all(0 < int(a) < int(b) for a, b in blocks)
+    mss = int(blocks[0][1]) - int(blocks[0][0])
+    assert int(blocks[0][0]) >= 40 * mss
+    # the duplicated 20th segment: a D-SACK of exactly it, below the ACK
+    assert on["dsack"]
+    d = re.match(r"\[(\d+), (\d+)\) below the ACK (\d+)", on["dsack_block"])
+    assert d and int(d.group(2)) <= int(d.group(3)) and int(d.group(1)) == 19 * mss
     holes = [h for h in of_type(objs, "hole") if h["sack"]]
     assert [h["hole"] for h in holes] == [1, 2, 3]
     assert verdict(objs)["seen"] and p.returncode == 0

@@ -97,6 +97,14 @@ static void test_retransmissions_of_a_dropped_segment(void **state)
 	assert_true(tl_dropper_next(&d, NULL, 2000));  /* its 2nd */
 	assert_false(tl_dropper_next(&d, NULL, 2000)); /* the 3rd goes through */
 	assert_int_equal(d.ndropped, 3);
+	struct tl_droprule du = { .dup = 2 };
+	struct tl_dropper dd = { .rule = &du };
+	assert_false(tl_dropper_next(&dd, NULL, 1));
+	assert_false(tl_dropper_dup(&dd));
+	assert_false(tl_dropper_next(&dd, NULL, 2)); /* delivered, and twice */
+	assert_true(tl_dropper_dup(&dd));
+	assert_false(tl_dropper_next(&dd, NULL, 3));
+	assert_false(tl_dropper_dup(&dd));
 	tl_dropper_reset(&d); /* a new connection counts from 1 again */
 	assert_false(tl_dropper_next(&d, NULL, 1000));
 	assert_true(tl_dropper_next(&d, NULL, 5000));
