@@ -27,6 +27,8 @@ const char tcplab_usage_text[] =
 	"                       as they reach the router\n"
 	"      --drop-every K   drop every K-th data segment of the sender\n"
 	"      --queue N        the router's queue in packets (drop-tail)\n"
+	"      --cc NAME        the sender's congestion control (reno, cubic, bbr)\n"
+	"                       instead of the scenario's\n"
 	"      --short          the short form (fewer rounds, less data)\n"
 	"      --json           JSON Lines: samples, events and the verdict\n"
 	"      --pcap FILE      keep the packets seen on the sender's link\n"
@@ -37,7 +39,7 @@ const char tcplab_usage_text[] =
 	"was seen (every one with --all), 1 when not or on an error, 2 on usage.\n";
 
 enum { OPT_ALL = 256, OPT_DELAY, OPT_RATE, OPT_LOSS, OPT_DROP, OPT_DROP_EVERY, OPT_QUEUE,
-       OPT_SHORT, OPT_JSON, OPT_PCAP };
+       OPT_SHORT, OPT_JSON, OPT_PCAP, OPT_CC };
 
 static const struct option tcplab_long_options[] = {
 	OPT_FLAG("all", OPT_ALL),
@@ -50,6 +52,7 @@ static const struct option tcplab_long_options[] = {
 	OPT_FLAG("short", OPT_SHORT),
 	OPT_FLAG("json", OPT_JSON),
 	OPT_VALUE("pcap", OPT_PCAP),
+	OPT_VALUE("cc", OPT_CC),
 	TOOL_LONG_OPTIONS_END,
 };
 
@@ -182,6 +185,13 @@ enum tool_args tcplab_parse_args(int argc, char **argv, struct tcplab_opts *o, c
 			break;
 		case OPT_PCAP:
 			o->pcap = optarg;
+			break;
+		case OPT_CC:
+			if (!optarg[0] || strlen(optarg) >= 16 ||
+			    strspn(optarg, "abcdefghijklmnopqrstuvwxyz0123456789_") != strlen(optarg))
+				return tool_bad_value(err, errlen, "--cc", optarg,
+						      "not a congestion control's name");
+			o->cc = optarg;
 			break;
 		case 'h':
 			return TOOL_ARGS_HELP;

@@ -88,7 +88,7 @@ int tl_sc_fastrtx(struct tl_ctx *c, struct tl_verdict *v)
 		snprintf(v->line, sizeof v->line, "the lab could not be built");
 		return -1;
 	}
-	tl_ns_sysctl(lab.ns[TL_SND], "net.ipv4.tcp_congestion_control", "reno");
+	snprintf(b->cc, sizeof b->cc, "%s", tl_cc(c, "reno"));
 	tl_ns_sysctl(lab.ns[TL_SND], "net.ipv4.tcp_no_metrics_save", "1");
 	/* a send buffer that never runs dry: the sender is limited by cwnd */
 	tl_ns_sysctl(lab.ns[TL_SND], "net.ipv4.tcp_wmem", "4096 4194304 16777216");
@@ -121,9 +121,9 @@ int tl_sc_fastrtx(struct tl_ctx *c, struct tl_verdict *v)
 	int64_t t0 = n ? segs[0].t_us : 0;
 	const struct tl_fwdstats *fw = lab.fwd;
 
-	tl_say(c, "  bulk for %.1f s over a %.0f ms round trip, Reno; the lab dropped data segment "
+	tl_say(c, "  bulk for %.1f s over a %.0f ms round trip, %s; the lab dropped data segment "
 		  "%llu",
-	       (double)b->run_us / 1e6, (double)link.delay_us / 1000.0,
+	       (double)b->run_us / 1e6, (double)link.delay_us / 1000.0, b->cc,
 	       (unsigned long long)(fw->dropped_rule ? fw->dropped_seg[0] : 0));
 	bool before_rto = false, on_third = false, ss_half = false;
 	uint32_t flight = 0;

@@ -76,6 +76,7 @@ static int one_case(struct tl_ctx *c, struct tl_lab *lab, struct tl_cap *cap, bo
 	for (int i = TL_SND; i <= TL_RCV; i += 2)
 		tl_ns_sysctl(lab->ns[i], "net.ipv4.tcp_sack", sack ? "1" : "0");
 	b->run_us = c->o->shortform ? 600000 : 1000000;
+	snprintf(b->cc, sizeof b->cc, "%s", tl_cc(c, "reno"));
 	pid_t r = tl_peer_start(lab->ns[TL_RCV], tl_bulk_receiver, b);
 
 	if (r < 0 || tl_wait_flag(&b->listening, 5000) < 0) {
@@ -163,7 +164,6 @@ int tl_sc_sack(struct tl_ctx *c, struct tl_verdict *v)
 		snprintf(v->line, sizeof v->line, "the lab could not be built");
 		return -1;
 	}
-	tl_ns_sysctl(lab.ns[TL_SND], "net.ipv4.tcp_congestion_control", "reno");
 	tl_ns_sysctl(lab.ns[TL_SND], "net.ipv4.tcp_no_metrics_save", "1");
 	tl_ns_sysctl(lab.ns[TL_SND], "net.ipv4.tcp_wmem", "4096 4194304 16777216");
 	if (tl_cap_open(&cap, lab.ns[TL_SND], TL_SND_IF, c->o->pcap) < 0)
@@ -178,8 +178,8 @@ int tl_sc_sack(struct tl_ctx *c, struct tl_verdict *v)
 		      off.repaired_us >= rtt * 2;
 
 	tl_say(c, "  three data segments lost in one window (the 40th, 44th and 48th), %.0f ms "
-		  "round trip, Reno",
-	       (double)rtt / 1000.0);
+		  "round trip, %s",
+	       (double)rtt / 1000.0, tl_cc(c, "reno"));
 	tl_say(c, "    SACK on: the first duplicate ACK's blocks, as byte offsets in the stream: %s",
 	       on.blocks[0] ? on.blocks : "(none)");
 	tl_say(c, "    %s the lab delivered data segment %d twice: the receiver's D-SACK %s",

@@ -32,7 +32,7 @@ int tl_sc_slowstart(struct tl_ctx *c, struct tl_verdict *v)
 		snprintf(v->line, sizeof v->line, "the lab could not be built");
 		return -1;
 	}
-	tl_ns_sysctl(lab.ns[TL_SND], "net.ipv4.tcp_congestion_control", "reno");
+	snprintf(sh->cc, sizeof sh->cc, "%s", tl_cc(c, "reno"));
 	tl_ns_sysctl(lab.ns[TL_SND], "net.ipv4.tcp_no_metrics_save", "1");
 	tl_ns_sysctl(lab.ns[TL_SND], "net.ipv4.tcp_wmem", "4096 4194304 16777216");
 	tl_ns_sysctl(lab.ns[TL_RCV], "net.ipv4.tcp_rmem", "4096 4194304 16777216");
@@ -74,9 +74,9 @@ int tl_sc_slowstart(struct tl_ctx *c, struct tl_verdict *v)
 				  (json_int_t)sm->v[j].srtt_us, "unacked", (int)sm->v[j].unacked,
 				  "total_retrans", (int)sm->v[j].total_retrans, "snd_wnd",
 				  (json_int_t)sm->v[j].snd_wnd));
-	tl_say(c, "  TCP_INFO every 1 ms (%zu samples), Reno, round trip %.0f ms, %s bottleneck, "
+	tl_say(c, "  TCP_INFO every 1 ms (%zu samples), %s, round trip %.0f ms, %s bottleneck, "
 		  "queue %zu packets",
-	       sm->n, (double)rtt / 1000.0, link.rate, link.queue);
+	       sm->n, sh->cc, (double)rtt / 1000.0, link.rate, link.queue);
 	tl_say(c, "  cwnd once per RTT: %s segments", seq);
 	if (nlim)
 		tl_say(c, "  (* the receiver's window, not cwnd, held the sender back in that round: "

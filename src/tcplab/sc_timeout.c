@@ -11,6 +11,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/tcp.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include "tcplab/cap.h"
@@ -31,6 +34,7 @@ struct to_shared {
 	volatile int listening;
 	uint16_t port;
 	int64_t t_bulk_us;          /* when the bulk write began */
+	char cc[16];
 	struct tl_samples samples;
 };
 
@@ -93,6 +97,8 @@ static int to_sender(void *arg)
 	if (s < 0)
 		return 1;
 	sh->port = tl_local_port(s);
+	if (setsockopt(s, IPPROTO_TCP, TCP_CONGESTION, sh->cc, (socklen_t)strlen(sh->cc)) < 0)
+		return 1;
 	fcntl(s, F_SETFL, fcntl(s, F_GETFL) | O_NONBLOCK);
 	tl_sleep_us(50000);
 	if (to_phase(sh, s, TO_TAIL, 8000000) < 0)
@@ -141,7 +147,7 @@ int tl_sc_timeout(struct tl_ctx *c, struct tl_verdict *v)
 		snprintf(v->line, sizeof v->line, "the lab could not be built");
 		return -1;
 	}
-	tl_ns_sysctl(lab.ns[TL_SND], "net.ipv4.tcp_congestion_control", "reno");
+	snprintf(sh->cc, sizeof sh->cc, "%s", tl_cc(c, "reno"));
 	tl_ns_sysctl(lab.ns[TL_SND], "net.ipv4.tcp_no_metrics_save", "1");
 	if (tl_cap_open(&cap, lab.ns[TL_SND], TL_SND_IF, c->o->pcap) < 0)
 		goto out;
@@ -208,8 +214,8 @@ int tl_sc_timeout(struct tl_ctx *c, struct tl_verdict *v)
 	bool again = bulk_first && bulk_max >= 2 * bulk_first && bulk_max >= ssthresh;
 
 	tl_say(c, "  one write of %d bytes, nothing after it; the lab dropped it and %d "
-		  "retransmissions (20 ms round trip, Reno)",
-	       TO_TAIL, TO_RTX_DROPS);
+		  "retransmissions (20 ms round trip, %s)",
+	       TO_TAIL, TO_RTX_DROPS, sh->cc);
 	tl_say(c, "    %s %zu transmissions, gaps %s ms: %zu of %zu doubled (the retransmission "
 		  "timer backs off exponentially; the first retransmission may be a tail loss "
 		  "probe)",

@@ -28,8 +28,8 @@ static double goodput(const struct tl_samples *sm, int64_t *srtt_us)
 	return (double)(b->bytes_acked - a->bytes_acked) * 8.0 * 1e6 / (double)(b->t_us - a->t_us);
 }
 
-static int one_case(struct tl_lab *lab, bool scaling, int64_t run_us, double *bps,
-		    int64_t *srtt_us)
+static int one_case(struct tl_lab *lab, const char *cc, bool scaling, int64_t run_us,
+		    double *bps, int64_t *srtt_us)
 {
 	struct tl_bulk *b = tl_shared(sizeof *b);
 	int rc = -1;
@@ -39,6 +39,8 @@ static int one_case(struct tl_lab *lab, bool scaling, int64_t run_us, double *bp
 	for (int i = TL_SND; i <= TL_RCV; i += 2)
 		tl_ns_sysctl(lab->ns[i], "net.ipv4.tcp_window_scaling", scaling ? "1" : "0");
 	b->run_us = run_us;
+	if (cc)
+		snprintf(b->cc, sizeof b->cc, "%s", cc);
 	pid_t r = tl_peer_start(lab->ns[TL_RCV], tl_bulk_receiver, b);
 
 	if (r < 0 || tl_wait_flag(&b->listening, 5000) < 0) {
@@ -78,7 +80,8 @@ int tl_sc_wscale(struct tl_ctx *c, struct tl_verdict *v)
 	tl_ns_sysctl(lab.ns[TL_SND], "net.ipv4.tcp_wmem", "4096 4194304 16777216");
 	tl_ns_sysctl(lab.ns[TL_RCV], "net.ipv4.tcp_rmem", "4096 131072 16777216");
 	tl_ns_sysctl(lab.ns[TL_SND], "net.ipv4.tcp_no_metrics_save", "1");
-	if (one_case(&lab, false, run, &off, &rtt_off) < 0 || one_case(&lab, true, run, &on, &rtt_on) < 0)
+	if (one_case(&lab, tl_cc(c, NULL), false, run, &off, &rtt_off) < 0 ||
+	    one_case(&lab, tl_cc(c, NULL), true, run, &on, &rtt_on) < 0)
 		goto out;
 	rc = 0;
 	double rtt = (double)link.delay_us / 1e6;

@@ -74,6 +74,11 @@ void tl_report_fwd(const struct tl_ctx *c, const struct tl_lab *lab)
 			  (json_int_t)f->dropped_rule, "dropped_queue", (json_int_t)f->dropped_queue));
 }
 
+const char *tl_cc(const struct tl_ctx *c, const char *dflt)
+{
+	return c->o->cc ? c->o->cc : dflt;
+}
+
 const char *tl_mark(bool ok)
 {
 	return ok ? "✓" : "✗";

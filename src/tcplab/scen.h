@@ -43,6 +43,9 @@ void tl_emit(const struct tl_ctx *c, const char *type, json_t *obj);
 void tl_link_from(const struct tl_ctx *c, int64_t delay_ms, struct tl_link *l);
 /* The delay line's accuracy after a run, said and emitted. */
 void tl_report_fwd(const struct tl_ctx *c, const struct tl_lab *lab);
+/* The sender's congestion control: --cc, else the scenario's dflt (NULL:
+ * the namespace's default, which is the host's). */
+const char *tl_cc(const struct tl_ctx *c, const char *dflt);
 /* ✓ or ✗. */
 const char *tl_mark(bool ok);
 

@@ -22,6 +22,7 @@ struct tcplab_opts {
 	bool json, shortform;
 	const char *pcap;
 	const char *rate;           /* --rate, tc's spelling */
+	const char *cc;             /* --cc: the sender's congestion control */
 	int64_t delay_ms;           /* --delay; -1: the scenario's own */
 	int64_t queue;              /* --queue; -1: the scenario's own */
 	struct tl_droprule drop;    /* --drop, --drop-every, --loss */

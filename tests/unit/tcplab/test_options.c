@@ -19,12 +19,13 @@ static void test_run_with_link_options(void **state)
 {
 	char *argv[] = { "tcplab", "run", "nagle", "--delay", "30", "--drop", "3,7",
 			 "--loss", "2.5%", "--queue", "50", "--rate", "10mbit", "--short", "--json",
-			 NULL };
+			 "--cc", "cubic", NULL };
 	struct tcplab_opts o;
 	char err[TOOL_ERR_MAX];
 
 	(void)state;
-	assert_int_equal(parse(&o, err, 15, argv), TOOL_ARGS_OK);
+	assert_int_equal(parse(&o, err, 17, argv), TOOL_ARGS_OK);
+	assert_string_equal(o.cc, "cubic");
 	assert_int_equal(o.cmd, TL_CMD_RUN);
 	assert_string_equal(o.scenario, "nagle");
 	assert_int_equal(o.delay_ms, 30);
@@ -62,8 +63,9 @@ static void test_usage_errors(void **state)
 		{ "tcplab", "run", "nagle", "--drop", "0" },
 		{ "tcplab", "run", "nagle", "--rate", "fast" },
 		{ "tcplab", "run", "--all", "--pcap", "x.pcap" },
+		{ "tcplab", "run", "nagle", "--cc", "re no" },
 	};
-	int argc[] = { 1, 2, 4, 2, 5, 5, 5, 5 };
+	int argc[] = { 1, 2, 4, 2, 5, 5, 5, 5, 5 };
 	struct tcplab_opts o;
 	char err[TOOL_ERR_MAX];
 
