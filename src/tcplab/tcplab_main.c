@@ -34,6 +34,10 @@ static bool run_one(const struct tcplab_opts *o, const struct tl_scenario *s, bo
 		tl_say(&c, "== %s: %s", s->name, s->lecture);
 	if (s->run(&c, &v) < 0)
 		v.error = true;
+	if (tl_interrupted) {
+		v.seen = false;
+		snprintf(v.line, sizeof v.line, "interrupted");
+	}
 	if (o->json) {
 		tl_emit(&c, "verdict",
 			json_pack("{s:b,s:b,s:s}", "seen", v.seen && !v.error, "error", v.error,
@@ -74,13 +78,20 @@ static int tcplab_run(void *cfg)
 	if (s && o->pcap && !s->captures)
 		log_error("%s records no packets (TCP_INFO and /proc only): --pcap writes nothing",
 			  s->name);
-	if (s)
-		return run_one(o, s, false) ? 0 : 1;
+	if (s) {
+		bool ok = run_one(o, s, false);
+
+		if (tl_interrupted)
+			log_error("interrupted: the lab was taken down");
+		return ok && !tl_interrupted ? 0 : 1;
+	}
 	int bad = 0;
 
 	for (size_t i = 0; i < tl_nscenarios && !tl_interrupted; i++)
 		if (!run_one(o, &tl_scenarios[i], true))
 			bad++;
+	if (tl_interrupted)
+		log_error("interrupted: the lab was taken down");
 	return bad || tl_interrupted ? 1 : 0;
 }
 
