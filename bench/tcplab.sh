@@ -4,7 +4,7 @@
 # BENCH_N times in its short form, one line each with the count, the run
 # time and the median of the scenario's main figure.
 #
-#   bash bench/tcplab.sh            (as root; about 3 minutes with N=20)
+#   bash bench/tcplab.sh            (as root; about 15 minutes with N=20)
 #
 # Knobs (environment): BENCH_N (20), TCPLAB_SCENARIOS (every implemented
 # one), BENCH_TIMEOUT (60 s per run), BENCH_BUILD_DIR (build).

@@ -35,7 +35,7 @@ static bool run_one(const struct tcplab_opts *o, const struct tl_scenario *s, bo
 	if (s->run(&c, &v) < 0)
 		v.error = true;
 	if (tl_interrupted) {
-		v.seen = false;
+		v.seen = v.error = false;
 		snprintf(v.line, sizeof v.line, "interrupted");
 	}
 	if (o->json) {
