@@ -5,6 +5,7 @@ verdict), and no namespace of the lab left behind. The lab needs root
 checks the one-line refusal."""
 import json
 import re
+import shutil
 import os
 import signal
 import subprocess
@@ -327,3 +328,28 @@ def test_congestion_avoidance_reno_line_and_cubic_curve():
     # a straight line: the growth over the whole stretch is about one per RTT
     assert 0.5 <= (rounds[-1] - rounds[0]) / (len(rounds) - 1) <= 1.5
     assert verdict(objs)["seen"] and p.returncode == 0
+
+
+@needs_root
+@pytest.mark.skipif(not shutil.which("tcpdump"), reason="tcpdump is not installed")
+def test_handshake_options_match_tcpdumps_reading_of_the_pcap(tmp_path):
+    # an independent decoder on the same packets: tcpdump reads --pcap
+    pcap = str(tmp_path / "hs.pcap")
+    p, objs = run_json("handshake", "--pcap", pcap)
+    assert p.returncode == 0, p.stderr
+    out = subprocess.run(["tcpdump", "-nn", "-r", pcap, "tcp[tcpflags] & tcp-syn != 0"],
+                         capture_output=True, text=True, timeout=30).stdout
+    syns = [line for line in out.splitlines() if "Flags [S]," in line]
+    synacks = [line for line in out.splitlines() if "Flags [S.]," in line]
+    cases = of_type(objs, "handshake")
+    assert len(syns) == len(synacks) == len(cases) == 3
+
+    def opts(line):
+        o = re.search(r"options \[([^\]]*)\]", line).group(1)
+        mss = re.search(r"mss (\d+)", o)
+        return {"mss": int(mss.group(1)) if mss else None, "wscale": "wscale" in o,
+                "sack": "sackOK" in o, "ts": "TS val" in o}
+
+    for case, syn, synack in zip(cases, syns, synacks):
+        for ours, theirs in ((case["syn"], opts(syn)), (case["synack"], opts(synack))):
+            assert theirs == {k: ours[k] for k in ("mss", "wscale", "sack", "ts")}
