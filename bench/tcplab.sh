@@ -63,7 +63,7 @@ for line in sys.stdin:
 }
 
 failed=0
-printf '%-16s %8s %10s  %s\n' scenario seen "s per run" "median figure"
+printf '%-20s %8s %10s  %s\n' scenario seen "s per run" "median figure"
 for s in $SCENARIOS; do
 	seen=0 runs=0 figs=()
 	start=$(date +%s.%N)
@@ -78,7 +78,7 @@ for s in $SCENARIOS; do
 	done
 	end=$(date +%s.%N)
 	med=$(printf '%s\n' "${figs[@]}" | sort -n | awk '{a[NR]=$0} END {if (NR) print a[int((NR+1)/2)]}')
-	printf '%-16s %5d/%-3d %10.2f  %s\n' "$s" "$seen" "$runs" \
+	printf '%-20s %5d/%-3d %10.2f  %s\n' "$s" "$seen" "$runs" \
 		"$(echo "($end - $start) / $runs" | bc -l)" "$med"
 done
 left=$(ls /run/netns 2>/dev/null | grep -c '^socklab-tcplab-' || true)
