@@ -42,7 +42,8 @@ int tr_attrib_run(struct trace *t, struct tr_socks *s)
 	c.consumed = calloc(t->npackets + 1, sizeof *c.consumed);
 	c.sends = calloc(s->n + 1, sizeof *c.sends);
 	c.arrivals = calloc(s->n + 1, sizeof *c.arrivals);
-	if (!c.used || !c.consumed || !c.sends || !c.arrivals ||
+	c.kev_used = calloc(t->nkevents + 1, sizeof *c.kev_used);
+	if (!c.used || !c.consumed || !c.sends || !c.arrivals || !c.kev_used ||
 	    tr_attrib_lanes_for_procs(t, &c.lanes_cap) < 0)
 		goto out;
 	for (size_t i = 0; i < t->ncalls; i++) {
@@ -79,6 +80,7 @@ out:
 	tr_attrib_dirs_free(&c.dirs);
 	free(c.consumed);
 	free(c.used);
+	free(c.kev_used);
 	tr_attrib_queues_free(c.sends, s->n);
 	tr_attrib_queues_free(c.arrivals, s->n);
 	return rc;

@@ -10,6 +10,7 @@
 #include <sys/socket.h>
 
 #include "pkt/packet.h"
+#include "trace/kobs.h"
 
 static void cause_call(struct tr_packet *p, uint32_t id, const char *why)
 {
@@ -22,6 +23,18 @@ static void cause_kernel(struct tr_packet *p, const char *why)
 {
 	p->cause = TR_CAUSE_KERNEL;
 	p->why = why;
+}
+
+/* The kernel's own reason when its observer recorded one for p, else
+ * the rules' guess. */
+static void cause_kernel_told(struct ctx *c, struct tr_packet *p, enum tr_kev_kind kind,
+			      const char *guess)
+{
+	const struct tr_kevent *k = tr_attrib_kevent(c, p, kind);
+	const char *why = k ? tr_kevent_why(k) : NULL;
+
+	cause_kernel(p, why ? why : guess);
+	p->why_kernel = why != NULL;
 }
 
 /* The sending socket of a TCP packet: the connection's end, or for a
@@ -108,9 +121,9 @@ static int packet_tcp(struct ctx *c, struct tr_packet *p)
 			cause_call(p, k->close_call,
 				   k->close_unread ? "close with unread data" : "close with SO_LINGER 0");
 		else if (!tr_socks_owns(c->s, &p->src, p->ts))
-			cause_kernel(p, "RST: nothing listens on this port");
+			cause_kernel_told(c, p, TR_KEV_RST_SENT, "RST: nothing listens on this port");
 		else
-			cause_kernel(p, "RST: no such connection");
+			cause_kernel_told(c, p, TR_KEV_RST_SENT, "RST: no such connection");
 	} else if ((p->flags & TCP_SYN) && !(p->flags & TCP_ACK)) {
 		if (mine->syn && mine->syn_seq == p->seq)
 			cause_kernel(p, "SYN retransmission");
@@ -132,7 +145,7 @@ static int packet_tcp(struct ctx *c, struct tr_packet *p)
 		uint32_t id = k ? tr_sock_span_call(k->sends, k->nsends, start) : 0;
 
 		if (end <= mine->max_end)
-			cause_kernel(p, "retransmission");
+			cause_kernel_told(c, p, TR_KEV_RETRANS, "retransmission");
 		else if (id)
 			cause_call(p, id, (p->flags & TCP_FIN) ? "data, then FIN" : "data");
 		else

@@ -3,7 +3,8 @@
  * sends and arrivals, and the context the parts share. Only attrib*.c
  * include it. The parts and their arrows, one way only:
  *   attrib.c -> attrib_causes.c, attrib_complete.c, attrib_lanes.c, attrib_dirs.c
- *   attrib_causes.c, attrib_complete.c -> attrib_dirs.c */
+ *   attrib_causes.c, attrib_complete.c -> attrib_dirs.c
+ *   attrib_causes.c -> attrib_kev.c */
 #ifndef SOCKLAB_TRACE_ATTRIB_CTX_H
 #define SOCKLAB_TRACE_ATTRIB_CTX_H
 
@@ -49,6 +50,7 @@ struct ctx {
 	uint32_t *used;           /* per call: datagrams a send explains */
 	struct queue *sends;      /* per socket: its datagram send calls */
 	struct queue *arrivals;   /* per socket: the datagrams to it */
+	bool *kev_used;           /* per kernel event: it named a packet */
 };
 
 /* attrib_dirs.c: the direction from -> to (created when asked), its
@@ -71,6 +73,11 @@ uint32_t tr_attrib_end_lane(struct ctx *c, const struct tr_packet *p, bool from)
 /* attrib_causes.c: which call (or the kernel) sent p; -1 when out of
  * memory. Packets in capture order. */
 int tr_attrib_cause(struct ctx *c, struct tr_packet *p);
+
+/* attrib_kev.c: the kernel's event of this kind for p, which it then
+ * uses up, or NULL. */
+const struct tr_kevent *tr_attrib_kevent(struct ctx *c, const struct tr_packet *p,
+					  enum tr_kev_kind kind);
 
 /* attrib_complete.c: which packet completed each blocking call. */
 void tr_attrib_completions(struct ctx *c);

@@ -1,15 +1,40 @@
 /* libpcap capture into memory for trace, and the --pcap writer. */
 #include "trace/capture.h"
 
+#include <linux/if_packet.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 
 #include "core/log.h"
+#include "trace/bpf/kobs.h"
 #include "pkt/live.h"
 
 /* The kernel's ring. run.c's drain waits longer than the block timeout, so
  * the last half-filled block is handed over before the capture closes. */
 #define TCAP_BUFFER_BYTES (32 * 1024 * 1024)
+
+static void discard(u_char *user, const struct pcap_pkthdr *h, const u_char *data)
+{
+	(void)user;
+	(void)h;
+	(void)data;
+}
+
+/* What the ring took before the kernel filter was attached is other
+ * programs' traffic (nothing traced runs yet): dropped, with the kernel's
+ * drop counters, which reading them resets, so that "packets dropped"
+ * speaks of the trace's own packets only. */
+static void forget_unfiltered(struct tr_tcap *c)
+{
+	struct tpacket_stats_v3 st;
+	socklen_t len = sizeof st;
+
+	for (int i = 0; i < 4096 && pcap_dispatch(c->p, -1, discard, NULL) > 0; i++)
+		;
+	getsockopt(pcap_fileno(c->p), SOL_PACKET, PACKET_STATISTICS, &st, &len);
+}
 
 int tr_tcap_open(struct tr_tcap *c, const char *iface)
 {
@@ -32,6 +57,10 @@ int tr_tcap_open(struct tr_tcap *c, const char *iface)
 		return -1;
 	}
 	c->dlt = pcap_datalink(c->p);
+	/* before any traced program starts: it is traced from its fork */
+	c->kobs = tr_kobs_open(pcap_fileno(c->p), c->dlt, c->kobs_why, sizeof c->kobs_why);
+	if (c->kobs)
+		forget_unfiltered(c);
 	return 0;
 }
 
@@ -77,8 +106,10 @@ int tr_tcap_drain(struct tr_tcap *c)
 			log_error("capture stopped: %s", pcap_geterr(c->p));
 			return -1;
 		}
-		if (n == 0)
+		if (n == 0) {
+			tr_kobs_drain(c->kobs);
 			return 0;
+		}
 	}
 }
 
@@ -89,6 +120,25 @@ unsigned tr_tcap_kernel_drops(const struct tr_tcap *c)
 	return c->p && pcap_stats(c->p, &st) == 0 ? st.ps_drop : 0;
 }
 
+void tr_tcap_warn(const struct tr_tcap *c)
+{
+	char why[sizeof c->kobs_why + 64] = "";
+	unsigned drops = tr_tcap_kernel_drops(c);
+
+	if (!c->kobs)
+		snprintf(why, sizeof why, " (every packet on the interface was kept: no kernel filter, %s)",
+			 c->kobs_why);
+	if (c->full)
+		log_error("warning: the capture outgrew its memory bound; later packets are missing%s",
+			  why);
+	if (tr_kobs_overflowed(c->kobs))
+		log_error("warning: the kernel filter's maps filled up (%d processes, %d ports); "
+			  "packets of later ones are missing",
+			  KOBS_TGIDS_MAX, KOBS_PORTS_MAX);
+	if (drops)
+		log_error("warning: the kernel dropped %u packets during the capture%s", drops, why);
+}
+
 void tr_tcap_close(struct tr_tcap *c)
 {
 	for (size_t i = 0; i < c->n; i++)
@@ -96,6 +146,7 @@ void tr_tcap_close(struct tr_tcap *c)
 	free(c->v);
 	if (c->p)
 		pcap_close(c->p);
+	tr_kobs_close(c->kobs);
 	memset(c, 0, sizeof *c);
 }
 

@@ -1,6 +1,8 @@
 /* Live capture for trace: libpcap on one interface, nanosecond stamps,
- * every frame kept in memory (bounded) until the story is built; and the
- * --pcap writer for the frames that made it into the story. */
+ * the frames kept in memory (bounded) until the story is built; and the
+ * --pcap writer for the frames that made it into the story. As root, the
+ * kernel observer (kobs.h) filters the capture down to the traced
+ * programs' ports; without it every frame on the interface is kept. */
 #ifndef SOCKLAB_TRACE_CAPTURE_H
 #define SOCKLAB_TRACE_CAPTURE_H
 
@@ -10,6 +12,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "trace/kobs.h"
 #include "trace/model.h"
 
 #define TCAP_SNAPLEN 65535
@@ -29,6 +32,8 @@ struct tr_tcap {
 	struct tr_tcap_frame *v;
 	size_t n, cap, bytes;
 	bool full;        /* frames were dropped over the bounds */
+	struct tr_kobs *kobs;   /* NULL: no kernel filter, every frame kept */
+	char kobs_why[128];     /* why there is none */
 };
 
 /* Opens iface; prints the one-line error itself and returns -1. */
@@ -38,6 +43,11 @@ int tr_tcap_fd(const struct tr_tcap *c);
 int tr_tcap_drain(struct tr_tcap *c);
 /* Frames the kernel dropped, or 0 when unknown. */
 unsigned tr_tcap_kernel_drops(const struct tr_tcap *c);
+/* After the run: one warning line for each way packets went missing (the
+ * memory bound, the kernel filter's maps, the kernel's drops); without
+ * the kernel filter, the lines say why it was off, since they then count
+ * other programs' packets too. */
+void tr_tcap_warn(const struct tr_tcap *c);
 void tr_tcap_close(struct tr_tcap *c);
 
 /* Writes the trace's packets (their frames) as a pcap file with nanosecond

@@ -242,5 +242,6 @@ void trace_free(struct trace *t)
 	free(t->states);
 	free(t->lanes);
 	free(t->rows);
+	free(t->kevents);
 	memset(t, 0, sizeof *t);
 }

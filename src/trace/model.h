@@ -149,12 +149,41 @@ struct tr_packet {
 	enum tr_cause cause;
 	uint32_t caused_by;     /* call id when cause == TR_CAUSE_CALL */
 	const char *why;        /* short reason: "connect", "delayed ACK", ... */
+	bool why_kernel;        /* the kernel named the reason (a tracepoint),
+				 * not trace's rules */
 	uint32_t fin_by;        /* a FIN riding on data: the shutdown or close
 				 * that added it (caused_by is the send), or 0 */
 	uint32_t lane_from, lane_to;
 	/* The frame as captured, kept for --pcap. */
 	uint8_t *frame;         /* owned */
 	uint32_t caplen, wirelen;
+};
+
+/* Something the kernel did on its own and said so through a tracepoint
+ * (kobs.c, when the kernel observer could be loaded): attribution names
+ * the matching packet with it. */
+enum tr_kev_kind {
+	TR_KEV_RETRANS = 1,     /* reason: enum tr_kev_retrans */
+	TR_KEV_RST_SENT,        /* reason: the kernel's enum sk_rst_reason + 1, 0 unknown */
+	TR_KEV_RST_RECV,
+};
+
+enum tr_kev_retrans {
+	TR_RT_OTHER = 0,
+	TR_RT_TIMEOUT,          /* the retransmission timer fired (RTO) */
+	TR_RT_FAST,             /* duplicate ACKs or SACK (fast retransmit) */
+	TR_RT_PROBE,            /* the tail-loss probe timer */
+};
+
+struct tr_kevent {
+	int64_t ts;             /* ns since the epoch */
+	enum tr_kev_kind kind;
+	uint32_t reason;
+	uint32_t seq;           /* as on the wire: the retransmitted segment's
+				 * first byte, the RST's seq (0: unknown) */
+	struct tr_endpoint src, dst; /* of the packet the kernel sent; for a
+				      * RST received, the receiving end first */
+	bool answers_syn;       /* a RST sent in answer to a SYN */
 };
 
 struct tr_state {
@@ -204,6 +233,8 @@ struct trace {
 	size_t nrows;
 	int64_t t0;             /* earliest event: times print relative to it */
 	int dlt;                /* link type of the frames, for --pcap */
+	struct tr_kevent *kevents; /* in time order; none without the observer */
+	size_t nkevents;
 };
 
 void trace_free(struct trace *t);

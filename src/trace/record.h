@@ -51,6 +51,20 @@
  *   select      nfds=N timeout=S.mmm|none rd=3,4 wr=5 ready=3
  *   poll, ppoll fds=3:IN,4:OUT timeout=MS|none ready=3:IN
  *   epoll_wait  maxevents=N timeout=MS|none (fd is the epoll fd)
+ *
+ * The place in the program that made the call (every X line; last, so it
+ * gets what room the line has left, and cut like the lists above):
+ *   pc=MODULE:0xVADDR,...  the native call stack's return addresses,
+ *               innermost first, at most 8, the library's own frames left
+ *               out. MODULE is the absolute path of the ELF file (program
+ *               or shared library) the address lies in, %XX-escaped like
+ *               any value; VADDR is the address as that file numbers it
+ *               (addr2line -e MODULE takes it): the run-time address minus
+ *               the load bias (l_addr), which is 0 for a non-PIE program.
+ *               A return address points past its call instruction: the
+ *               call's own line is the one of VADDR-1. The frame a signal
+ *               interrupted is written as one past its instruction, so
+ *               the same holds for it.
  */
 #ifndef SOCKLAB_TRACE_RECORD_H
 #define SOCKLAB_TRACE_RECORD_H

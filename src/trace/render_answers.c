@@ -21,21 +21,81 @@
 
 #define ANS_LINE_MAX 2048
 
-/* "client" from "client: python3 c.py (pid 4242)"; the address of a lane
- * no traced process owns. */
+/* The last path element of the word w[0..len). */
+static const char *word_base(const char *w, size_t len, size_t *blen)
+{
+	const char *b = w;
+
+	for (const char *c = w; c < w + len; c++)
+		if (*c == '/')
+			b = c + 1;
+	*blen = (size_t)(w + len - b);
+	return b;
+}
+
+/* The script a process runs: the first argument whose name has an
+ * extension (python3 /lab/client.py 6666 -> client.py), else the
+ * program's name (./client -> client). */
+static void script_of(const char *cmdline, char *buf, size_t n)
+{
+	size_t len = strcspn(cmdline, " "), blen;
+	const char *prog = word_base(cmdline, len, &blen);
+	size_t prog_len = blen;
+
+	for (const char *w = cmdline + len; *w;) {
+		while (*w == ' ')
+			w++;
+		len = strcspn(w, " ");
+		const char *b = word_base(w, len, &blen);
+		const char *dot = memchr(b, '.', blen);
+		if (dot && dot > b && b[0] != '-') {
+			snprintf(buf, n, "%.*s", (int)blen, b);
+			return;
+		}
+		w += len;
+	}
+	snprintf(buf, n, "%.*s", (int)prog_len, prog);
+}
+
+/* "client" of "client: ..." and of "client 2: ...". */
+static size_t role_word(const char *label)
+{
+	return strcspn(label, " :");
+}
+
+/* The role of a lane: "client" or "server" when one process has that
+ * role, else the script's name; the address of a lane no traced process
+ * owns. */
 static void role_of(const struct trace *t, uint32_t lane, char *buf, size_t n)
 {
-	const char *label = lane < t->nlanes ? t->lanes[lane].label : "";
-	const char *colon = strstr(label, ": ");
 	char raw[TR_LABEL_MAX];
 
-	if (lane < t->nlanes && t->lanes[lane].pid == 0) {
+	raw[0] = '\0';
+	if (lane >= t->nlanes) {
+		snprintf(buf, n, "?");
+		return;
+	}
+	const char *label = t->lanes[lane].label;
+	size_t rlen = role_word(label), same = 0;
+
+	if (t->lanes[lane].pid == 0) {
 		char a[TR_ADDRSTR_MAX];
 
-		snprintf(raw, sizeof raw, "untraced %s", tr_endpoint_format(&t->lanes[lane].addr, a, sizeof a));
-	} else {
-		snprintf(raw, sizeof raw, "%.*s", colon ? (int)(colon - label) : (int)strlen(label), label);
+		snprintf(raw, sizeof raw, "untraced %s",
+			 tr_endpoint_format(&t->lanes[lane].addr, a, sizeof a));
+		tr_layout_clean(raw, false, buf, n);
+		return;
 	}
+	for (size_t l = 0; l < t->nlanes; l++)
+		if (t->lanes[l].pid != 0 && role_word(t->lanes[l].label) == rlen &&
+		    strncmp(t->lanes[l].label, label, rlen) == 0)
+			same++;
+	if (same > 1)
+		for (size_t i = 0; i < t->nprocs && !raw[0]; i++)
+			if (t->procs[i].lane == lane && t->procs[i].cmdline)
+				script_of(t->procs[i].cmdline, raw, sizeof raw);
+	if (!raw[0])
+		snprintf(raw, sizeof raw, "%.*s", (int)rlen, label);
 	tr_layout_clean(raw, false, buf, n);
 }
 

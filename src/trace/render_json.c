@@ -224,6 +224,8 @@ static json_t *packet_json(const struct tr_packet *p)
 	}
 	json_object_set_new(o, "caused_by", j_cause(p));
 	json_object_set_new(o, "why", jsontext_str(p->why));
+	if (p->why_kernel) /* told by a kernel tracepoint, not guessed */
+		json_object_set_new(o, "why_kernel", json_true());
 	if (p->fin_by) /* a FIN that rode on a send's data */
 		json_object_set_new(o, "fin_caused_by", json_integer(p->fin_by));
 	return o;

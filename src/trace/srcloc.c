@@ -1,10 +1,13 @@
-/* Filling the calls' source locations from their records, and the text of
+/* Filling the calls' source locations from their records (a Python
+ * program's src=, native code's pc= through symbolize.c), and the text of
  * each line from the source file (read once per file, bounded). */
 #include "trace/srcloc.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "trace/symbolize.h"
 
 #define SRC_FILES_MAX 64               /* files read per trace */
 #define SRC_FILE_BYTES_MAX (8u << 20)  /* a larger file is not read */
@@ -157,16 +160,25 @@ static char *line_text(struct src_cache *c, const char *path, int32_t line)
 int tr_srcloc_fill(struct trace *t)
 {
 	struct src_cache *cache = calloc(1, sizeof *cache);
+	struct tr_symbolizer *sym = NULL;
 	int rc = 0;
 
 	if (!cache)
 		return -1;
 	for (size_t i = 0; i < t->ncalls; i++) {
 		struct tr_call *c = &t->calls[i];
-		const char *v = tr_call_arg(c, "src");
+		const char *v = tr_call_arg(c, "src"), *pc = tr_call_arg(c, "pc");
 
 		if (v && !c->src.file && !tr_srcloc_parse(v, &c->src))
 			tr_src_free(&c->src);
+		/* native code: its return addresses through the debug information */
+		if (!v && pc && !c->src.file && !c->src.module) {
+			if (!sym && !(sym = tr_sym_new())) {
+				rc = -1;
+				break;
+			}
+			tr_sym_resolve(sym, pc, &c->src);
+		}
 		if (c->src.file && c->src.line > 0 && !c->src.text)
 			c->src.text = line_text(cache, c->src.file, c->src.line);
 		if (c->src.text && !c->src.pycall) {
@@ -175,6 +187,7 @@ int tr_srcloc_fill(struct trace *t)
 				rc = -1;
 		}
 	}
+	tr_sym_free(sym);
 	for (size_t i = 0; i < cache->n; i++) {
 		free(cache->v[i].path);
 		free(cache->v[i].data);

@@ -118,6 +118,7 @@ static int read_log(const char *path, struct trace *t, struct tr_outfile *keep)
 			  CALLLOG_CALLS_MAX, cl.dropped);
 	int rc = tr_calllog_finish(&cl);
 	tr_calllog_free(&cl);
+	/* native lines first: srcloc then reads every line's text */
 	if (rc == 0 && tr_srcloc_fill(t) < 0)
 		rc = -1;
 	return rc;
@@ -348,13 +349,9 @@ static int trace_run(void *cfg)
 			  "--server-wait time; the program was started anyway");
 	if (res.timed_out)
 		log_error("warning: '%s' ran longer than --timeout and was stopped", o->argv[0]);
-	if (cap.full)
-		log_error("warning: the capture outgrew its memory bound; later packets are missing");
-	unsigned drops = tr_tcap_kernel_drops(&cap);
-	if (drops)
-		log_error("warning: the kernel dropped %u packets during the capture", drops);
+	tr_tcap_warn(&cap);
 
-	if (read_log(logpath, &t, keep) < 0)
+	if (read_log(logpath, &t, keep) < 0 || tr_kobs_take(cap.kobs, &t) < 0)
 		goto out;
 	if (o->server)
 		mark_server(&t, res.server);

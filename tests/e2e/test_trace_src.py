@@ -180,3 +180,17 @@ def test_each_data_segment_names_the_line_that_sent_it():
     reply = [c for c in s.calls_of(pid) if c["src"] and c["src"]["line"] == line_no(client, "reply")]
     assert [c["name"] for c in reply] == ["poll", "recv"], reply
     assert reply[0]["src"]["runtime"] and "runtime" not in reply[1]["src"]
+
+
+@needs_root
+def test_answers_name_roles_by_script_when_one_program_starts_both():
+    sp, cp = free_port(), free_port()
+    rc, out, err = run_trace([
+        "--answers", "--", "/bin/sh", "-c",
+        "%s %s %d & sleep 0.5; %s %s %d %d; wait" % (
+            PY, prog("seed002_server.py"), sp, PY, prog("seed002_client.py"), sp, cp)])
+    assert rc == 0, err
+    who = [l for l in out.splitlines() if l.startswith("- [")]
+    assert '- [seed002_client.py] c_so.connect(("localhost", server_port))' in who, who
+    assert any(l.startswith("- [seed002_server.py] a_so.listen(10)") for l in who), who
+    assert not [l for l in who if l.startswith("- [client")], who

@@ -8,6 +8,7 @@
 
 #include "trace/preload/fdkind.h"
 #include "trace/preload/logfile.h"
+#include "trace/preload/native.h"
 #include "trace/record.h"
 
 static const char *const call_names[CALL_COUNT] = {
@@ -136,6 +137,9 @@ void tr_call_finish(struct call *c, struct emit *e)
 		tr_python_emit(e, &c->py);
 	if (c->info_done)
 		tr_sockinfo_emit(e, &c->info);
+	/* last: the call stack takes what room the line has left */
+	if (pl_native_wanted())
+		pl_native_pc(e);
 	tr_logfile_write(e);
 	busy = 0;
 	errno = c->errno_out;

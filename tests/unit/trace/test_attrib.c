@@ -93,6 +93,10 @@ static void endpoint(const char *s, struct tr_endpoint *e)
 	assert_int_equal(tr_endpoint_parse(s, e), 0);
 }
 
+/* The kernel observer's events the next build() hands to attribution. */
+static const struct tr_kevent *next_kevents;
+static size_t next_nkevents;
+
 static void build(struct trace *t, struct tr_socks *s, const char *log, const struct pk *pks,
 		  size_t n, const char *client, const char *server, uint8_t proto)
 {
@@ -122,6 +126,13 @@ static void build(struct trace *t, struct tr_socks *s, const char *log, const st
 		p->win = pks[i].win ? pks[i].win : 65483;
 	}
 	t->npackets = n;
+	if (next_nkevents) {
+		t->kevents = calloc(next_nkevents, sizeof *t->kevents);
+		assert_non_null(t->kevents);
+		memcpy(t->kevents, next_kevents, next_nkevents * sizeof *t->kevents);
+		t->nkevents = next_nkevents;
+		next_nkevents = 0;
+	}
 	assert_int_equal(tr_socks_build(s, t), 0);
 	tr_packets_number(t->packets, t->npackets);
 	assert_int_equal(tr_attrib_run(t, s), 0);
@@ -376,6 +387,54 @@ static void test_kernel_packets(void **state)
 	trace_free(&t);
 }
 
+/* The kernel observer said why: its word replaces the rules' guess when
+ * endpoints, sequence number and time match, and only then. */
+static void test_kernel_told_reasons(void **state)
+{
+	struct tr_kevent kev[3];
+	struct trace t;
+	struct tr_socks s;
+
+	(void)state;
+	memset(kev, 0, sizeof kev);
+	for (size_t i = 0; i < 3; i++) {
+		kev[i].kind = TR_KEV_RETRANS;
+		kev[i].reason = TR_RT_TIMEOUT;
+		endpoint(C, &kev[i].src);
+		endpoint(S, &kev[i].dst);
+		kev[i].seq = 1001;
+	}
+	kev[0].ts = 2005 + 199 * MS;
+	kev[0].seq = 1101;          /* another segment */
+	kev[1].ts = 2005 + 199 * MS;
+	endpoint(S, &kev[1].src);   /* the other direction */
+	endpoint(C, &kev[1].dst);
+	kev[2].ts = 2005 + 199 * MS; /* the one */
+	next_kevents = kev;
+	next_nkevents = 3;
+	build(&t, &s, kernel_log, kernel_packets, sizeof kernel_packets / sizeof kernel_packets[0],
+	      C, S, IPPROTO_TCP);
+	assert_cause(&t, 4, call_id(&t, 200, "send", 0), "data");
+	assert_false(tr_packet_by_no(&t, 4)->why_kernel);
+	assert_cause(&t, 5, 0, "retransmission (timeout)");
+	assert_true(tr_packet_by_no(&t, 5)->why_kernel);
+	assert_cause(&t, 6, 0, "delayed ACK");
+	assert_false(tr_packet_by_no(&t, 6)->why_kernel);
+	tr_socks_free(&s);
+	trace_free(&t);
+
+	/* too long before the packet: not its event */
+	kev[2].ts = 2005 - 2000 * MS + 200 * MS;
+	next_kevents = kev + 2;
+	next_nkevents = 1;
+	build(&t, &s, kernel_log, kernel_packets, sizeof kernel_packets / sizeof kernel_packets[0],
+	      C, S, IPPROTO_TCP);
+	assert_cause(&t, 5, 0, "retransmission");
+	assert_false(tr_packet_by_no(&t, 5)->why_kernel);
+	tr_socks_free(&s);
+	trace_free(&t);
+}
+
 /* Nagle held the last send until shutdown added its FIN: one segment
  * carries both, tied to the send, its FIN to the shutdown. */
 static const char coalesced_log[] =
@@ -443,6 +502,7 @@ int main(void)
 		cmocka_unit_test(test_refused_connect),
 		cmocka_unit_test(test_udp_round_trip),
 		cmocka_unit_test(test_kernel_packets),
+		cmocka_unit_test(test_kernel_told_reasons),
 		cmocka_unit_test(test_data_and_fin_in_one_segment),
 		cmocka_unit_test(test_threads_named_only_when_several),
 	};
