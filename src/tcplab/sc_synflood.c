@@ -101,7 +101,9 @@ static int sf_client(void *arg)
 	struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons(TL_PORT) };
 
 	inet_pton(AF_INET, TL_RCV_ADDR, &a.sin_addr);
-	tl_sleep_us(300000); /* the flood fills the queue first */
+	/* the flood fills the queue first (the receiver counts its entries) */
+	for (int i = 0; i < 300 && sh->half_open_max < SF_BACKLOG; i++)
+		tl_sleep_us(10000);
 	for (int i = 0; i < sh->attempts; i++) {
 		int s = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0), err = -1;
 		socklen_t len = sizeof err;
