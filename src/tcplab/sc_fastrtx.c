@@ -57,6 +57,14 @@ static void fr_samples(const struct tl_samples *sm, struct fr_state *f)
 	}
 }
 
+/* Is ss half of w, within 15 % or 2 segments? */
+static bool near_half(uint32_t ss, uint32_t w)
+{
+	double half = w / 2.0, tol = half * 0.15 > 2 ? half * 0.15 : 2;
+
+	return w && ss >= half - tol && ss <= half + tol;
+}
+
 /* Segments in flight when the retransmission left: the highest byte sent
  * before it minus the lost segment's start, in segments of its size. */
 static uint32_t fr_flight(const struct tl_seg *s, size_t rtx, uint32_t una, uint32_t mss)
@@ -165,13 +173,16 @@ int tl_sc_fastrtx(struct tl_ctx *c, struct tl_verdict *v)
 		tl_say(c, "    ✗ no retransmission was captured");
 	}
 	if (f.found) {
-		double half = flight / 2.0, tol = half * 0.15 > 2 ? half * 0.15 : 2;
+		/* the lecture (RFC 5681) halves FlightSize, Linux's Reno halves cwnd;
+		 * for a sender limited by cwnd they are the same */
+		bool by_flight = near_half(f.ssthresh, flight), by_cwnd = near_half(f.ssthresh, f.cwnd_before);
 
-		ss_half = flight && f.ssthresh >= half - tol && f.ssthresh <= half + tol;
-		tl_say(c, "    %s ssthresh %u ≈ FlightSize/2 = %u/2 (segments in flight when the 3rd "
-			  "duplicate ACK came, from the capture): the lecture's max(FlightSize/2, "
-			  "2·MSS); TCP_INFO's cwnd 1 ms before the loss: %u",
-		       tl_mark(ss_half), f.ssthresh, flight, f.cwnd_before);
+		ss_half = by_flight || by_cwnd;
+		tl_say(c, "    %s ssthresh %u: FlightSize/2 = %u/2 (in flight when the 3rd duplicate ACK "
+			  "came, from the capture: the lecture's max(FlightSize/2, 2·MSS)) %s; "
+			  "cwnd/2 = %u/2 (TCP_INFO 1 ms before: Linux's Reno) %s",
+		       tl_mark(ss_half), f.ssthresh, flight, by_flight ? "✓" : "✗", f.cwnd_before,
+		       by_cwnd ? "✓" : "✗");
 		if (f.recovery)
 			tl_say(c, "    Recovery from %.3f s%s; cwnd then %u (Linux lowers it by PRR "
 				  "rather than the lecture's ssthresh + 3·MSS window inflation)",
