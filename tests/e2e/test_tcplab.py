@@ -308,7 +308,7 @@ def test_syn_flood_fills_listen_10_and_syncookies_let_clients_in():
     assert len(s) == 1, p.stderr
     s = s[0]
     off, on = s["off"], s["on"]
-    assert off["syns"] > 1000 and on["syns"] > 1000, s
+    assert off["syns"] >= 100 and on["syns"] >= 100, s   # more than the queue holds
     assert off["half_open_max"] >= s["backlog"], s
     assert off["ok"] * 2 <= off["attempts"], s
     assert on["ok"] * 10 >= on["attempts"] * 9, s
