@@ -11,7 +11,6 @@
 
 #include "trace/layout.h"
 #include "trace/model.h"
-#include "trace/srcloc.h"
 
 /* Columns of a line's text that the ladder shows before "…". */
 #define SRC_TEXT_COLS 48
@@ -32,6 +31,29 @@ static void cut_text(const char *text, size_t cols, char *buf, size_t n)
 			cut++;
 	}
 	snprintf(buf, n, "%.*s\u2026", (int)cut, text);
+}
+
+char *tr_src_short(const struct tr_src *s, char *buf, size_t n)
+{
+	const char *base;
+
+	buf[0] = '\0';
+	if (s->file) {
+		base = strrchr(s->file, '/');
+		base = base ? base + 1 : s->file;
+		if (s->line > 0)
+			snprintf(buf, n, "%s:%d", base, (int)s->line);
+		else
+			snprintf(buf, n, "%s", base);
+	} else if (s->module) {
+		base = strrchr(s->module, '/');
+		base = base ? base + 1 : s->module;
+		if (s->func)
+			snprintf(buf, n, "%s!%s+0x%llx", base, s->func, (unsigned long long)s->offset);
+		else
+			snprintf(buf, n, "%s+0x%llx", base, (unsigned long long)s->offset);
+	}
+	return buf;
 }
 
 char *tr_describe_src(const struct tr_call *c, bool with_text, char *buf, size_t n)

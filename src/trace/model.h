@@ -278,6 +278,9 @@ char *tr_describe_call(const struct tr_call *c, enum tr_row_kind kind, char *buf
 char *tr_describe_packet(const struct tr_packet *p, char *buf, size_t n);
 /* "by #8 connect", "kernel: delayed ACK", "untraced peer" */
 char *tr_describe_cause(const struct trace *t, const struct tr_packet *p, char *buf, size_t n);
+/* "client.py:12" — the file's last path element and the line — into buf
+ * (describe_src.c); "" when the call has no source. */
+char *tr_src_short(const struct tr_src *s, char *buf, size_t n);
 /* "client.py:17  s.send(b"x")" (describe_src.c); "" without a source. */
 char *tr_describe_src(const struct tr_call *c, bool with_text, char *buf, size_t n);
 

@@ -197,26 +197,3 @@ int tr_srcloc_fill(struct trace *t)
 	tr_srcgroup_mark(t);
 	return rc;
 }
-
-char *tr_src_short(const struct tr_src *s, char *buf, size_t n)
-{
-	const char *base;
-
-	buf[0] = '\0';
-	if (s->file) {
-		base = strrchr(s->file, '/');
-		base = base ? base + 1 : s->file;
-		if (s->line > 0)
-			snprintf(buf, n, "%s:%d", base, (int)s->line);
-		else
-			snprintf(buf, n, "%s", base);
-	} else if (s->module) {
-		base = strrchr(s->module, '/');
-		base = base ? base + 1 : s->module;
-		if (s->func)
-			snprintf(buf, n, "%s!%s+0x%llx", base, s->func, (unsigned long long)s->offset);
-		else
-			snprintf(buf, n, "%s+0x%llx", base, (unsigned long long)s->offset);
-	}
-	return buf;
-}

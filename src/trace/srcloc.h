@@ -28,8 +28,4 @@ const char *tr_srcloc_pycall(const char *text);
  * among them and numbers sendall's parts (srcgroup.c). */
 void tr_srcgroup_mark(struct trace *t);
 
-/* "client.py:12" — the file's last path element and the line — into buf;
- * "" when the call has no source. */
-char *tr_src_short(const struct tr_src *s, char *buf, size_t n);
-
 #endif
