@@ -91,12 +91,14 @@ function(socklab_variant suffix outdir flags)
   target_link_libraries(socklab_chat${suffix} PUBLIC PkgConfig::READLINE)
   target_link_libraries(socklab_chat_client${suffix} PUBLIC PkgConfig::READLINE)
   target_link_libraries(socklab_decode${suffix} PUBLIC PkgConfig::PCAP)
-  target_link_libraries(socklab_tcplab${suffix} PUBLIC PkgConfig::PCAP)
+  target_link_libraries(socklab_tcplab${suffix} PUBLIC PkgConfig::PCAP PkgConfig::LIBBPF)
   target_link_libraries(socklab_trace${suffix} PUBLIC PkgConfig::PCAP PkgConfig::LIBBPF
     PkgConfig::LIBDW)
   # build/bpf/NAME.skel.h (cmake/bpf.cmake); "-isystem": generated code.
   target_include_directories(socklab_trace${suffix} SYSTEM PRIVATE ${SOCKLAB_BPF_DIR})
   add_dependencies(socklab_trace${suffix} socklab_bpf_skeletons)
+  target_include_directories(socklab_tcplab${suffix} SYSTEM PRIVATE ${SOCKLAB_BPF_DIR})
+  add_dependencies(socklab_tcplab${suffix} socklab_bpf_skeletons)
 
   # main.c dispatches to every tool: it alone sees them all.
   add_executable(socklab${suffix} ${CMAKE_SOURCE_DIR}/src/main.c)

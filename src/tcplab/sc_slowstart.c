@@ -11,6 +11,7 @@
 #include "tcplab/ns.h"
 #include "tcplab/peer.h"
 #include "tcplab/rec.h"
+#include "tcplab/rec_bpf.h"
 #include "tcplab/scen.h"
 #include "tcplab/sock.h"
 #include "tcplab/ssround.h"
@@ -20,6 +21,7 @@ int tl_sc_slowstart(struct tl_ctx *c, struct tl_verdict *v)
 	struct tl_lab lab;
 	struct tl_link link;
 	struct tl_bulk *sh = tl_shared(sizeof *sh);
+	struct tl_bpfrec *kr = NULL;
 	int rc = -1;
 
 	tl_link_from(c, 50, &link);
@@ -37,6 +39,7 @@ int tl_sc_slowstart(struct tl_ctx *c, struct tl_verdict *v)
 	tl_ns_sysctl(lab.ns[TL_SND], "net.ipv4.tcp_wmem", "4096 4194304 16777216");
 	tl_ns_sysctl(lab.ns[TL_RCV], "net.ipv4.tcp_rmem", "4096 4194304 16777216");
 	sh->run_us = c->o->shortform ? 1000000 : 2500000;
+	kr = tl_bpfrec_start(c, lab.ns[TL_SND]);
 	pid_t r = tl_peer_start(lab.ns[TL_RCV], tl_bulk_receiver, sh);
 
 	if (r < 0 || tl_wait_flag(&sh->listening, 5000) < 0) {
@@ -89,6 +92,7 @@ int tl_sc_slowstart(struct tl_ctx *c, struct tl_verdict *v)
 			  "— slow start ends there",
 		       (double)(x->t_us - t0) / 1e6, x->ssthresh, x->cwnd);
 	}
+	tl_bpfrec_report(c, kr, t0, NULL);
 	v->seen = ss.nratios >= 3 && ss.ratio_median >= 1.6 && ss.ratio_median <= 2.4;
 	tl_say(c, "  %s ×%.2f per RTT (median over %zu round trips the window did not hold back)",
 	       tl_mark(v->seen), ss.ratio_median, ss.nratios);
@@ -103,6 +107,7 @@ int tl_sc_slowstart(struct tl_ctx *c, struct tl_verdict *v)
 out:
 	if (rc < 0)
 		snprintf(v->line, sizeof v->line, "a peer failed");
+	tl_bpfrec_close(kr);
 	tl_lab_free(&lab);
 	tl_shared_free(sh, sizeof *sh);
 	return rc;
