@@ -195,6 +195,7 @@ void tl_bpfrec_report(const struct tl_ctx *c, struct tl_bpfrec *r, int64_t t0_us
 		return;
 	tl_bpfrec_stop(r);
 	uint32_t cmax = 0;
+	size_t nrtx = tl_bpfrec_count_rtx(r->evs, r->nevs);
 	char states[256] = "";
 	size_t used = 0, nstates = 0;
 
@@ -245,11 +246,11 @@ void tl_bpfrec_report(const struct tl_ctx *c, struct tl_bpfrec *r, int64_t t0_us
 	if (nstates > 6 && used < sizeof states)
 		snprintf(states + used, sizeof states - used, ", … (%zu in all)", nstates);
 	tl_say(c, "  %s%stcp_probe (eBPF, one sample per ACK): %zu samples, cwnd %u → %u (max %u); "
-		  "%zu retransmissions (tcp_retransmit_skb); congestion states "
+		  "%zu retransmission%s (tcp_retransmit_skb); congestion states "
 		  "(tcp_cong_state_set): %s%s",
 	       label ? label : "", label ? ": " : "", r->nprobes,
 	       r->nprobes ? r->probes[0].s.cwnd : 0, r->nprobes ? r->probes[r->nprobes - 1].s.cwnd : 0,
-	       cmax, tl_bpfrec_count_rtx(r->evs, r->nevs), nstates ? states : "none",
+	       cmax, nrtx, nrtx == 1 ? "" : "s", nstates ? states : "none",
 	       r->lost ? " — some records were lost (the ring was full)" : "");
 	if (r->lost)
 		tl_emit(c, "recorder_lost", json_pack("{s:s,s:I}", "name", "tcp_probe", "lost",

@@ -73,8 +73,9 @@ size_t tl_bpfrec_count_rtx(const struct tl_kev *v, size_t n);
  * (/run/netns/NAME) talking to port dport. NULL with the reason in why:
  * not root, SOCKLAB_TCPLAB_BPF=0, the kernel refused. */
 struct tl_bpfrec *tl_bpfrec_open(const char *ns, uint16_t dport, char *why, size_t n);
-/* Reads what the ring holds; after the run: detaches first, so nothing
- * comes after (the events in time order). */
+/* Reads what the ring holds. Stop, after the run: detaches first, so
+ * nothing comes after, then reads the rest and sorts the samples and
+ * events in time order; again is harmless. */
 void tl_bpfrec_drain(struct tl_bpfrec *r);
 void tl_bpfrec_stop(struct tl_bpfrec *r);
 void tl_bpfrec_close(struct tl_bpfrec *r);

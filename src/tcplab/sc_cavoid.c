@@ -11,12 +11,14 @@
 #include "tcplab/caround.h"
 #include "tcplab/ns.h"
 #include "tcplab/peer.h"
+#include "tcplab/rec_bpf.h"
 #include "tcplab/scen.h"
 
 static int one_case(struct tl_ctx *c, struct tl_lab *lab, const char *cc, int64_t run_us,
 		    int64_t rtt, struct tl_ca *ca)
 {
 	struct tl_bulk *b = tl_shared(sizeof *b);
+	struct tl_bpfrec *kr = NULL;
 	int rc = -1;
 
 	if (!b)
@@ -24,6 +26,7 @@ static int one_case(struct tl_ctx *c, struct tl_lab *lab, const char *cc, int64_
 	/* per socket: a namespace may default only to what the host allows */
 	snprintf(b->cc, sizeof b->cc, "%s", cc);
 	b->run_us = run_us;
+	kr = tl_bpfrec_start(c, lab->ns[TL_SND]);
 	pid_t r = tl_peer_start(lab->ns[TL_RCV], tl_bulk_receiver, b);
 
 	if (r < 0 || tl_wait_flag(&b->listening, 5000) < 0) {
@@ -53,8 +56,10 @@ static int one_case(struct tl_ctx *c, struct tl_lab *lab, const char *cc, int64_
 	for (size_t i = 0; i < ca->n; i++)
 		tl_emit(c, "ca_round", json_pack("{s:s,s:i,s:i}", "cc", cc, "rtt", (int)i, "cwnd",
 						  (int)ca->cwnd[i]));
+	tl_bpfrec_report(c, kr, b->samples.n ? b->samples.v[0].t_us : 0, cc);
 	rc = 0;
 out:
+	tl_bpfrec_close(kr);
 	tl_shared_free(b, sizeof *b);
 	return rc;
 }

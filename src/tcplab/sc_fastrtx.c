@@ -13,6 +13,7 @@
 #include "tcplab/cap.h"
 #include "tcplab/ns.h"
 #include "tcplab/peer.h"
+#include "tcplab/rec_bpf.h"
 #include "tcplab/scen.h"
 #include "tcplab/segs.h"
 #include "tcplab/ssround.h"
@@ -77,6 +78,40 @@ static uint32_t fr_flight(const struct tl_seg *s, size_t rtx, uint32_t una, uint
 	return mss ? (high - una + mss - 1) / mss : 0;
 }
 
+/* The kernel's own word (tcp_cong_state_set, tcp_retransmit_skb): when
+ * Recovery began and ended, and the retransmission the capture saw. */
+static void fr_kernel(const struct tl_ctx *c, struct tl_bpfrec *kr, int64_t t_rtx, int64_t t0)
+{
+	if (!kr)
+		return;
+	tl_bpfrec_stop(kr);
+	const struct tl_kev *rec = tl_bpfrec_state(kr->evs, kr->nevs, CA_RECOVERY, 0);
+	const struct tl_kev *rtx = NULL, *open = NULL;
+
+	for (size_t i = 0; i < kr->nevs && !rtx; i++)
+		if (kr->evs[i].kind == TL_KEV_RETRANSMIT)
+			rtx = &kr->evs[i];
+	if (rec)
+		open = tl_bpfrec_state(kr->evs, kr->nevs, CA_OPEN, rec->t_us);
+	if (rec)
+		tl_say(c, "    Recovery entered at %.3f s (tcp_cong_state_set, from %s): cwnd %u, "
+			  "ssthresh %u = %.2f × that cwnd, as the state changed%s",
+		       (double)(rec->t_us - t0) / 1e6, tl_ca_name(rec->from), rec->cwnd,
+		       rec->ssthresh, rec->cwnd ? (double)rec->ssthresh / rec->cwnd : 0.0,
+		       open ? "" : "; not left while recorded");
+	else
+		tl_say(c, "    the kernel never entered Recovery (tcp_cong_state_set)");
+	if (open)
+		tl_say(c, "    Open again at %.3f s (tcp_cong_state_set), %.1f ms later",
+		       (double)(open->t_us - t0) / 1e6, (double)(open->t_us - rec->t_us) / 1000.0);
+	if (rtx)
+		tl_say(c, "    the kernel's first retransmission: seq %u, %u bytes, at %.3f s in %s "
+			  "(tcp_retransmit_skb)%s",
+		       rtx->seq, rtx->len, (double)(rtx->t_us - t0) / 1e6, tl_ca_name(rtx->ca_state),
+		       t_rtx ? "" : "; the capture saw none");
+	tl_bpfrec_report(c, kr, t0, NULL);
+}
+
 int tl_sc_fastrtx(struct tl_ctx *c, struct tl_verdict *v)
 {
 	struct tl_lab lab;
@@ -84,6 +119,7 @@ int tl_sc_fastrtx(struct tl_ctx *c, struct tl_verdict *v)
 	struct tl_cap cap;
 	struct tl_bulk *b = tl_shared(sizeof *b);
 	struct tl_seg *segs = NULL;
+	struct tl_bpfrec *kr = NULL;
 	int rc = -1;
 
 	tl_link_from(c, 20, &link);
@@ -103,6 +139,7 @@ int tl_sc_fastrtx(struct tl_ctx *c, struct tl_verdict *v)
 	if (tl_cap_open(&cap, lab.ns[TL_SND], TL_SND_IF, c->o->pcap) < 0)
 		goto out;
 	b->run_us = c->o->shortform ? 500000 : 1000000;
+	kr = tl_bpfrec_start(c, lab.ns[TL_SND]);
 	pid_t r = tl_peer_start(lab.ns[TL_RCV], tl_bulk_receiver, b);
 
 	if (r < 0 || tl_wait_flag(&b->listening, 5000) < 0) {
@@ -194,6 +231,7 @@ int tl_sc_fastrtx(struct tl_ctx *c, struct tl_verdict *v)
 			       (double)(f.t_open_us - t0) / 1e6,
 			       (double)(f.t_open_us - f.t_recovery_us) / 1000.0);
 	}
+	fr_kernel(c, kr, x.found ? segs[x.rtx].t_us : 0, t0);
 	tl_report_fwd(c, &lab);
 	v->seen = x.found && on_third && before_rto && ss_half && f.recovery && !f.loss_state;
 	tl_emit(c, "fast_retransmit",
@@ -218,6 +256,7 @@ out:
 	if (rc < 0)
 		snprintf(v->line, sizeof v->line, "a peer failed or the capture could not be opened");
 	free(segs);
+	tl_bpfrec_close(kr);
 	tl_cap_close(&cap);
 	tl_lab_free(&lab);
 	tl_shared_free(b, sizeof *b);

@@ -15,6 +15,7 @@
 #include "tcplab/cap.h"
 #include "tcplab/ns.h"
 #include "tcplab/peer.h"
+#include "tcplab/rec_bpf.h"
 #include "tcplab/scen.h"
 #include "tcplab/segs.h"
 
@@ -30,6 +31,8 @@ struct sk_result {
 	char blocks[160];           /* the first duplicate's SACK blocks */
 	bool dsack;                 /* a D-SACK came for the duplicated segment */
 	char dsack_text[96];
+	struct tl_bpfrec *kr;       /* the kernel's recorder, NULL when off */
+	int64_t t0_us;              /* the first segment captured */
 };
 
 /* The first ACK whose first SACK block lies below its cumulative ACK: a
@@ -77,6 +80,7 @@ static int one_case(struct tl_ctx *c, struct tl_lab *lab, struct tl_cap *cap, bo
 		tl_ns_sysctl(lab->ns[i], "net.ipv4.tcp_sack", sack ? "1" : "0");
 	b->run_us = c->o->shortform ? 600000 : 1000000;
 	snprintf(b->cc, sizeof b->cc, "%s", tl_cc(c, "reno"));
+	res->kr = tl_bpfrec_start(c, lab->ns[TL_SND]);
 	pid_t r = tl_peer_start(lab->ns[TL_RCV], tl_bulk_receiver, b);
 
 	if (r < 0 || tl_wait_flag(&b->listening, 5000) < 0) {
@@ -88,6 +92,7 @@ static int one_case(struct tl_ctx *c, struct tl_lab *lab, struct tl_cap *cap, bo
 	int st = tl_cap_wait_peer(cap, s, (uint64_t)b->run_us / 1000 + 10000);
 
 	tl_peer_wait(r, 10000);
+	tl_bpfrec_stop(res->kr); /* the next case's connection is not this one's */
 	if (st != 0 || !b->port)
 		goto out;
 	size_t n;
@@ -96,6 +101,7 @@ static int one_case(struct tl_ctx *c, struct tl_lab *lab, struct tl_cap *cap, bo
 	segs = tl_cap_conn(cap, b->port, &n);
 	if (!segs)
 		goto out;
+	res->t0_us = n ? segs[0].t_us : 0;
 	size_t k = tl_rtx_list(segs, n, x, 8);
 
 	res->nrtx = k;
@@ -147,7 +153,7 @@ int tl_sc_sack(struct tl_ctx *c, struct tl_verdict *v)
 	struct tl_lab lab;
 	struct tl_link link;
 	struct tl_cap cap;
-	struct sk_result on, off;
+	struct sk_result on = { 0 }, off = { 0 };
 	int rc = -1;
 
 	tl_link_from(c, 40, &link);
@@ -192,6 +198,8 @@ int tl_sc_sack(struct tl_ctx *c, struct tl_verdict *v)
 		  "apart), all repaired after %.1f ms (≈ %.1f RTTs)",
 	       tl_mark(off_ok), (double)off.gap_min_us / 1000.0, (double)off.repaired_us / 1000.0,
 	       (double)off.repaired_us / (double)rtt);
+	tl_bpfrec_report(c, on.kr, on.t0_us, "SACK on");
+	tl_bpfrec_report(c, off.kr, off.t0_us, "SACK off");
 	tl_report_fwd(c, &lab);
 	tl_emit(c, "sack",
 		json_pack("{s:f,s:{s:i,s:f,s:f,s:s,s:b,s:s},s:{s:i,s:f,s:f},s:b,s:b}", "rtt_ms",
@@ -208,6 +216,8 @@ int tl_sc_sack(struct tl_ctx *c, struct tl_verdict *v)
 out:
 	if (rc < 0)
 		snprintf(v->line, sizeof v->line, "a peer failed or the capture could not be opened");
+	tl_bpfrec_close(on.kr);
+	tl_bpfrec_close(off.kr);
 	tl_cap_close(&cap);
 	tl_lab_free(&lab);
 	return rc;

@@ -20,6 +20,7 @@
 #include "tcplab/ns.h"
 #include "tcplab/peer.h"
 #include "tcplab/rec.h"
+#include "tcplab/rec_bpf.h"
 #include "tcplab/scen.h"
 #include "tcplab/sock.h"
 
@@ -127,6 +128,38 @@ static size_t transmissions(const struct tl_seg *s, size_t n, int64_t *t, size_t
 	return k;
 }
 
+/* The kernel's own word: the Loss state (tcp_cong_state_set) and the
+ * retransmissions of the tail (tcp_retransmit_skb), in the state each
+ * went out in (a tail-loss probe goes out in Open). */
+static void to_kernel(const struct tl_ctx *c, struct tl_bpfrec *kr, int64_t t0)
+{
+	if (!kr)
+		return;
+	tl_bpfrec_stop(kr);
+	const struct tl_kev *loss = tl_bpfrec_state(kr->evs, kr->nevs, CA_LOSS, 0);
+	char line[256] = "";
+	size_t used = 0, k = 0;
+
+	for (size_t i = 0; i < kr->nevs && used < sizeof line; i++) {
+		const struct tl_kev *e = &kr->evs[i];
+
+		if (e->kind != TL_KEV_RETRANSMIT || k++ >= 6)
+			continue;
+		used += (size_t)snprintf(line + used, sizeof line - used, "%s%.3f s (%s)",
+					 k > 1 ? ", " : "", (double)(e->t_us - t0) / 1e6,
+					 tl_ca_name(e->ca_state));
+	}
+	if (loss)
+		tl_say(c, "    Loss state entered at %.3f s (tcp_cong_state_set, from %s; cwnd %u, "
+			  "ssthresh %u as it changed)",
+		       (double)(loss->t_us - t0) / 1e6, tl_ca_name(loss->from), loss->cwnd,
+		       loss->ssthresh);
+	else
+		tl_say(c, "    the kernel never entered the Loss state (tcp_cong_state_set)");
+	tl_say(c, "    the kernel's retransmissions (tcp_retransmit_skb): %s", k ? line : "none");
+	tl_bpfrec_report(c, kr, t0, NULL);
+}
+
 int tl_sc_timeout(struct tl_ctx *c, struct tl_verdict *v)
 {
 	struct tl_lab lab;
@@ -134,6 +167,7 @@ int tl_sc_timeout(struct tl_ctx *c, struct tl_verdict *v)
 	struct tl_cap cap;
 	struct to_shared *sh = tl_shared(sizeof *sh);
 	struct tl_seg *segs = NULL;
+	struct tl_bpfrec *kr = NULL;
 	int rc = -1;
 
 	tl_link_from(c, 20, &link);
@@ -151,6 +185,7 @@ int tl_sc_timeout(struct tl_ctx *c, struct tl_verdict *v)
 	tl_ns_sysctl(lab.ns[TL_SND], "net.ipv4.tcp_no_metrics_save", "1");
 	if (tl_cap_open(&cap, lab.ns[TL_SND], TL_SND_IF, c->o->pcap) < 0)
 		goto out;
+	kr = tl_bpfrec_start(c, lab.ns[TL_SND]);
 	pid_t r = tl_peer_start(lab.ns[TL_RCV], to_receiver, sh);
 
 	if (r < 0 || tl_wait_flag(&sh->listening, 5000) < 0) {
@@ -225,6 +260,7 @@ int tl_sc_timeout(struct tl_ctx *c, struct tl_verdict *v)
 	tl_say(c, "    %s the bulk write after it: cwnd from %u up to %u (slow start again, then "
 		  "congestion avoidance past ssthresh %u)",
 	       tl_mark(again), bulk_first, bulk_max, ssthresh);
+	to_kernel(c, kr, k ? t[0] : 0);
 	tl_report_fwd(c, &lab);
 	tl_emit(c, "timeout",
 		json_pack("{s:i,s:i,s:i,s:b,s:i,s:i,s:i,s:i,s:b}", "transmissions", (int)k,
@@ -239,6 +275,7 @@ out:
 	if (rc < 0)
 		snprintf(v->line, sizeof v->line, "a peer failed or the capture could not be opened");
 	free(segs);
+	tl_bpfrec_close(kr);
 	tl_cap_close(&cap);
 	tl_lab_free(&lab);
 	tl_shared_free(sh, sizeof *sh);
