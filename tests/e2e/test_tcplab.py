@@ -206,6 +206,143 @@ def test_fast_retransmit_on_the_third_duplicate_before_the_rto():
     assert verdict(objs)["seen"] and p.returncode == 0
 
 
+def recorder_on(objs):
+    r = of_type(objs, "recorder")
+    assert r, "no recorder object"
+    if not r[0]["on"]:
+        pytest.skip("the tcp_probe recorder is off here: %s" % r[0]["why"])
+
+
+class TcpProbeTrace:
+    """An independent reading of tcp:tcp_probe: the kernel's own trace
+    event, in a trace instance of our own (the global buffer and its
+    settings stay as they are), filtered on the receiver's port. tracefs is
+    mounted if it is not, and unmounted after only then."""
+    MNT = "/sys/kernel/tracing"
+
+    def __init__(self, dport):
+        self.dport = dport
+        self.mounted = False
+        self.inst = None
+
+    def __enter__(self):
+        if not os.path.isdir(os.path.join(self.MNT, "instances")):
+            r = subprocess.run(["mount", "-t", "tracefs", "nodev", self.MNT],
+                               capture_output=True, text=True)
+            if r.returncode != 0:
+                pytest.skip("cannot mount tracefs: %s" % r.stderr.strip())
+            self.mounted = True
+        try:
+            self.inst = os.path.join(self.MNT, "instances", "socklab-test-%d" % os.getpid())
+            os.mkdir(self.inst)
+            ev = os.path.join(self.inst, "events", "tcp", "tcp_probe")
+            if not os.path.isdir(ev):
+                pytest.skip("the kernel has no tcp:tcp_probe trace event")
+            self.write("buffer_size_kb", "8192")
+            self.write("events/tcp/tcp_probe/filter", "dport == %d" % self.dport)
+            self.write("events/tcp/tcp_probe/enable", "1")
+        except BaseException:
+            self.__exit__(None, None, None)
+            raise
+        return self
+
+    def write(self, name, value):
+        with open(os.path.join(self.inst, name), "w") as f:
+            f.write(value)
+
+    def stop(self):
+        """Stops the event; its lines, and the events the buffer dropped."""
+        self.write("events/tcp/tcp_probe/enable", "0")
+        with open(os.path.join(self.inst, "trace")) as f:
+            lines = [line for line in f if "tcp_probe:" in line]
+        overrun = 0
+        for cpu in os.listdir(os.path.join(self.inst, "per_cpu")):
+            with open(os.path.join(self.inst, "per_cpu", cpu, "stats")) as f:
+                for line in f:
+                    if line.startswith("overrun:"):
+                        overrun += int(line.split()[1])
+        return lines, overrun
+
+    def __exit__(self, *exc):
+        if self.inst and os.path.isdir(self.inst):
+            try:
+                self.write("events/tcp/tcp_probe/enable", "0")
+            except OSError:
+                pass
+            os.rmdir(self.inst)
+        if self.mounted:
+            subprocess.run(["umount", self.MNT], check=True)
+
+
+TRACE_FIELDS = re.compile(r"snd_nxt=(0x[0-9a-f]+) snd_una=(0x[0-9a-f]+) snd_cwnd=(\d+) "
+                          r"ssthresh=\d+ snd_wnd=(\d+) srtt=(\d+) rcv_wnd=(\d+) "
+                          r"sock_cookie=([0-9a-f]+)")
+
+
+@needs_root
+def test_tcp_probe_samples_match_the_kernels_trace_event():
+    """The recorder's cwnd (and snd_una, snd_nxt, snd_wnd, srtt) per ACK
+    against tracefs's reading of the same tracepoint for the same socket
+    (its cookie): the same sequence, sample for sample."""
+    with TcpProbeTrace(5001) as tr:
+        p, objs = run_json("slow-start")
+        lines, overrun = tr.stop()
+    recorder_on(objs)
+    assert verdict(objs)["seen"] and p.returncode == 0
+    probes = of_type(objs, "probe")
+    assert len(probes) > 100, p.stderr
+    cookies = {o["cookie"] for o in probes}
+    assert len(cookies) == 1                            # the sender's socket only
+    cookie = cookies.pop()
+    assert overrun == 0, "the trace buffer dropped events"
+    theirs = []
+    for line in lines:
+        m = TRACE_FIELDS.search(line)
+        assert m, line
+        nxt, una, cwnd, swnd, srtt, rwnd, ck = m.groups()
+        if int(ck, 16) == cookie:
+            assert "src=10.233.0.1:%d " % probes[0]["sport"] in line, line
+            theirs.append((int(cwnd), int(una, 16), int(nxt, 16), int(swnd), int(srtt),
+                           int(rwnd)))
+    ours = [(o["cwnd"], o["snd_una"], o["snd_nxt"], o["snd_wnd"], o["srtt_us"], o["rcv_wnd"])
+            for o in probes]
+    assert len(theirs) == len(ours), (len(theirs), len(ours))
+    assert [t[0] for t in theirs] == [o[0] for o in ours]  # the cwnd sequence
+    assert theirs == ours
+    assert max(o[0] for o in ours) >= 80                 # slow start seen in it
+
+
+@needs_root
+def test_fast_retransmit_kernel_events_recovery_and_the_retransmission():
+    p, objs = run_json("fast-retransmit")
+    recorder_on(objs)
+    assert verdict(objs)["seen"] and p.returncode == 0
+    states = of_type(objs, "cong_state")
+    rec = [e for e in states if e["to"] == "Recovery"]
+    assert rec, states
+    assert not any(e["to"] == "Loss" for e in states)
+    rtx = of_type(objs, "retransmit")
+    assert rtx
+    # the first retransmission goes out in Recovery, right as it is entered
+    assert rtx[0]["ca_state"] == "Recovery" and rtx[0]["len"] > 0
+    assert 0 <= rtx[0]["t_s"] - rec[0]["t_s"] < 0.005
+    # ssthresh then is Reno's half of cwnd at the change
+    assert abs(rec[0]["ssthresh"] - rec[0]["cwnd"] / 2) <= 1
+    # the retransmitted seq is one the probes saw unacknowledged
+    assert any(o["snd_una"] == rtx[0]["seq"] for o in of_type(objs, "probe"))
+
+
+@needs_root
+def test_without_the_kernel_recorder_one_line_and_tcp_info_only():
+    env = dict(os.environ, SOCKLAB_TCPLAB_BPF="0")
+    p = subprocess.run([BIN, "tcplab", "run", "fast-retransmit", "--short"], env=env,
+                       capture_output=True, text=True, timeout=120)
+    off = [line for line in p.stdout.splitlines() if "recorder off" in line]
+    assert off == ["  (tcp_probe recorder off: SOCKLAB_TCPLAB_BPF=0; TCP_INFO only)"], p.stdout
+    assert "tcp_cong_state_set" not in p.stdout
+    assert "✓ signature seen" in p.stdout and p.returncode == 0
+
+
 @needs_root
 def test_all_gives_one_verdict_per_scenario():
     p = run(["tcplab", "run", "--all", "--short"], 300)
