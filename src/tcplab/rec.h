@@ -1,8 +1,8 @@
 /* What the lab records of the sender's TCP state, as samples over time.
- * A recorder fills samples; the first one polls getsockopt(TCP_INFO) at a
- * fixed interval. The seam for the kernel's tcp:tcp_probe tracepoint (one
- * sample per ACK, from eBPF, as trace's eBPF backend does elsewhere): a
- * second recorder with the same struct tl_sample, filled from the ring. */
+ * A recorder fills samples; this one polls getsockopt(TCP_INFO) at a fixed
+ * interval. The second, the kernel's tcp:tcp_probe tracepoint (one sample
+ * per ACK, from eBPF), fills the same struct tl_sample from a ring buffer
+ * in the lab's own process: rec_bpf.h. */
 #ifndef SOCKLAB_TCPLAB_REC_H
 #define SOCKLAB_TCPLAB_REC_H
 
