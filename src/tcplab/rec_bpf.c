@@ -144,6 +144,15 @@ static int kev_cmp(const void *a, const void *b)
 	return (x->t_us > y->t_us) - (x->t_us < y->t_us);
 }
 
+static bool br_sorted(const void *v, size_t n, size_t size,
+		      int (*cmp)(const void *, const void *))
+{
+	for (size_t i = 1; i < n; i++)
+		if (cmp((const char *)v + (i - 1) * size, (const char *)v + i * size) > 0)
+			return false;
+	return true;
+}
+
 void tl_bpfrec_stop(struct tl_bpfrec *r)
 {
 	if (!r || !r->skel)
@@ -152,10 +161,12 @@ void tl_bpfrec_stop(struct tl_bpfrec *r)
 	tl_bpfrec_drain(r);
 	r->lost += r->skel->bss->lost;
 	r->skel->bss->lost = 0;
-	/* one socket's records come in order; stable for equal times anyway */
-	if (r->nprobes)
+	/* One socket's records are made under its lock, so the ring hands
+	 * them over in time order: sorted only if not (qsort is not stable,
+	 * and two ACKs may come within one microsecond). */
+	if (!br_sorted(r->probes, r->nprobes, sizeof *r->probes, probe_cmp))
 		qsort(r->probes, r->nprobes, sizeof *r->probes, probe_cmp);
-	if (r->nevs)
+	if (!br_sorted(r->evs, r->nevs, sizeof *r->evs, kev_cmp))
 		qsort(r->evs, r->nevs, sizeof *r->evs, kev_cmp);
 }
 
