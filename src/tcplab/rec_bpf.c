@@ -23,6 +23,7 @@
 
 /* libbpf's own messages only when asked for: the scenario says in one
  * line why the recorder is off. */
+__attribute__((format(printf, 2, 0)))
 static int br_quiet(enum libbpf_print_level level, const char *fmt, va_list ap)
 {
 	if (level == LIBBPF_DEBUG || !getenv("SOCKLAB_BPF_DEBUG"))
