@@ -33,6 +33,7 @@ struct tr_kobs {
 
 /* libbpf's own messages only when asked for: trace says in one line why
  * the observer is off. */
+__attribute__((format(printf, 2, 0)))
 static int libbpf_quiet(enum libbpf_print_level level, const char *fmt, va_list ap)
 {
 	if (level == LIBBPF_DEBUG || !getenv("SOCKLAB_BPF_DEBUG"))
