@@ -101,7 +101,7 @@ int tl_sc_slowstart(struct tl_ctx *c, struct tl_verdict *v)
 			  "ratio_median", ss.ratio_median, "loss", ss.loss, "rtt_ms",
 			  (double)rtt / 1000.0));
 	snprintf(v->line, sizeof v->line,
-		 "slow start: cwnd %s segments in %zu RTTs (×%.2f per RTT)%s", seq, ss.n ? ss.n - 1 : 0,
+		 "slow start: cwnd %.400s segments in %zu RTTs (×%.2f per RTT)%s", seq, ss.n ? ss.n - 1 : 0,
 		 ss.ratio_median, ss.loss ? ", then a loss" : "");
 	tl_report_fwd(c, &lab);
 out:
