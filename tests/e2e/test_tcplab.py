@@ -369,6 +369,14 @@ def test_timeout_backs_off_and_restarts_from_one_segment():
     assert gaps[-3] >= 200                             # Linux's minimum rto
     assert t["loss_state"] and t["loss_cwnd"] == 1
     assert t["bulk_cwnd_max"] >= max(2 * t["bulk_cwnd_first"], t["ssthresh"])
+    rec = of_type(objs, "recorder")
+    if rec and rec[0]["on"]:
+        # the kernel's word: the Loss state with cwnd 1, and each retransmission
+        loss = [e for e in of_type(objs, "cong_state") if e["to"] == "Loss"]
+        assert loss and loss[0]["cwnd"] == 1
+        rtx = of_type(objs, "retransmit")
+        assert rtx and rtx[-1]["t_s"] >= loss[0]["t_s"]
+        assert len([e for e in rtx if e["seq"] == rtx[0]["seq"]]) == t["transmissions"] - 1
     assert verdict(objs)["seen"] and p.returncode == 0
 
 
