@@ -228,7 +228,7 @@ void tl_bpfrec_report(const struct tl_ctx *c, struct tl_bpfrec *r, int64_t t0_us
 		if (p->s.cwnd > cmax)
 			cmax = p->s.cwnd;
 		br_case(o, label);
-		tl_emit(c, "probe", o);
+		tl_emit(c, "tcp_probe", o);
 	}
 	for (size_t i = 0; i < r->nevs; i++) {
 		const struct tl_kev *e = &r->evs[i];

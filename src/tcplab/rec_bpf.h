@@ -86,7 +86,7 @@ void tl_bpfrec_close(struct tl_bpfrec *r);
  * (and a "recorder" JSON object either way). */
 struct tl_bpfrec *tl_bpfrec_start(const struct tl_ctx *c, const char *ns);
 /* Stops r, then says what it recorded in one line and emits each sample
- * ("probe") and event ("cong_state", "retransmit") with t_s from t0_us;
+ * ("tcp_probe") and event ("cong_state", "retransmit") with t_s from t0_us;
  * label (NULL: none) goes into each as "case". Nothing for NULL. */
 void tl_bpfrec_report(const struct tl_ctx *c, struct tl_bpfrec *r, int64_t t0_us,
 		      const char *label);

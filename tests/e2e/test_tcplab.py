@@ -289,7 +289,7 @@ def test_tcp_probe_samples_match_the_kernels_trace_event():
         lines, overrun = tr.stop()
     recorder_on(objs)
     assert verdict(objs)["seen"] and p.returncode == 0
-    probes = of_type(objs, "probe")
+    probes = of_type(objs, "tcp_probe")
     assert len(probes) > 100, p.stderr
     cookies = {o["cookie"] for o in probes}
     assert len(cookies) == 1                            # the sender's socket only
@@ -329,7 +329,7 @@ def test_fast_retransmit_kernel_events_recovery_and_the_retransmission():
     # ssthresh then is Reno's half of cwnd at the change
     assert abs(rec[0]["ssthresh"] - rec[0]["cwnd"] / 2) <= 1
     # the retransmitted seq is one the probes saw unacknowledged
-    assert any(o["snd_una"] == rtx[0]["seq"] for o in of_type(objs, "probe"))
+    assert any(o["snd_una"] == rtx[0]["seq"] for o in of_type(objs, "tcp_probe"))
 
 
 @needs_root
