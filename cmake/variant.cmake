@@ -10,7 +10,7 @@
 # lint/layers), and says which line broke.
 file(GLOB SOCKLAB_CORE_SOURCES CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/src/core/*.c)
 set(SOCKLAB_LIBS pkt chatwire echolib guard)
-set(SOCKLAB_TOOLS serve nc echo_server echo_client chat sockets chat_client chat_server decode scan trace)
+set(SOCKLAB_TOOLS serve nc echo_server echo_client chat sockets chat_client chat_server decode scan trace tcplab)
 
 # What each library and tool may include besides core/ and itself.
 set(SOCKLAB_USES_pkt "")
@@ -28,6 +28,7 @@ set(SOCKLAB_USES_chat_server chatwire guard)
 set(SOCKLAB_USES_decode pkt)
 set(SOCKLAB_USES_scan "")
 set(SOCKLAB_USES_trace pkt)
+set(SOCKLAB_USES_tcplab pkt)
 
 # The table for tests/lint/layers.py: one line per unit, "unit: uses...".
 set(layers_text "core:\n")
@@ -90,6 +91,7 @@ function(socklab_variant suffix outdir flags)
   target_link_libraries(socklab_chat${suffix} PUBLIC PkgConfig::READLINE)
   target_link_libraries(socklab_chat_client${suffix} PUBLIC PkgConfig::READLINE)
   target_link_libraries(socklab_decode${suffix} PUBLIC PkgConfig::PCAP)
+  target_link_libraries(socklab_tcplab${suffix} PUBLIC PkgConfig::PCAP PkgConfig::LIBBPF)
   target_link_libraries(socklab_trace${suffix} PUBLIC PkgConfig::PCAP PkgConfig::LIBBPF
     PkgConfig::LIBDW)
   # The eBPF backend writes the preload's record lines with the preload's
@@ -99,6 +101,8 @@ function(socklab_variant suffix outdir flags)
   # build/bpf/NAME.skel.h (cmake/bpf.cmake); "-isystem": generated code.
   target_include_directories(socklab_trace${suffix} SYSTEM PRIVATE ${SOCKLAB_BPF_DIR})
   add_dependencies(socklab_trace${suffix} socklab_bpf_skeletons)
+  target_include_directories(socklab_tcplab${suffix} SYSTEM PRIVATE ${SOCKLAB_BPF_DIR})
+  add_dependencies(socklab_tcplab${suffix} socklab_bpf_skeletons)
 
   # main.c dispatches to every tool: it alone sees them all.
   add_executable(socklab${suffix} ${CMAKE_SOURCE_DIR}/src/main.c)

@@ -14,11 +14,13 @@
 #include "scan/scan.h"
 #include "serve/serve.h"
 #include "sockets/sockets.h"
+#include "tcplab/tcplab.h"
 #include "trace/trace.h"
 
 static const struct tool *const tools[] = {
 	&serve_tool, &nc_tool, &echosrv_tool, &echocli_tool, &dec_decode_tool, &dec_capture_tool,
 	&sockets_tool, &chat_tool, &chatcli_tool, &chatsrv_tool, &scan_tool, &trace_tool,
+	&tcplab_tool,
 };
 
 #define NTOOLS (sizeof(tools) / sizeof(tools[0]))

@@ -32,6 +32,7 @@ UNIT_PREFIXES = {
     "sockets": ["sockets_"],
     "decode": ["dec_"],
     "trace": ["tr_", "trace_"],
+    "tcplab": ["tl_", "tcplab_"],
 }
 # Symbols the toolchain or the C runtime names, not us.
 FOREIGN = {"main", "LLVMFuzzerTestOneInput", "LLVMFuzzerInitialize"}
