@@ -2,6 +2,8 @@
  * and the RTT panel; the time-sequence panel is svg_tseq.c's. */
 #include "tcplab/svg.h"
 
+#include <string.h>
+
 #include "tcplab/svgscale.h"
 #include "tcplab/svgw.h"
 
@@ -24,6 +26,7 @@ static void bands(const struct tl_panel *p, const struct tl_sample *v, size_t n,
 	static struct tl_band b[BANDS_MAX];
 	size_t nb = tl_ca_bands(v, n, b, BANDS_MAX);
 	char a[32], c[32];
+	double free_x = 0; /* where the last state's name ended */
 
 	fputs("<g id=\"ca-bands\">\n", p->out);
 	for (size_t i = 0; i < nb; i++) {
@@ -37,10 +40,13 @@ static void bands(const struct tl_panel *p, const struct tl_sample *v, size_t n,
 				"width=\"%s\" height=\"%d\"/>\n",
 			ca_cls[st], tl_ca_name(b[i].ca_state), tl_svg_num(x0, a), p->y,
 			tl_svg_num(x1 - x0, c), p->h);
-		/* the state's name too, not its colour only */
-		if (st != TL_CA_OPEN && x1 - x0 >= 7.0 * (double)(sizeof "Recovery"))
+		/* the state's name too, not its colour only (where the last one
+		 * leaves room) */
+		if (st != TL_CA_OPEN && x0 >= free_x) {
 			fprintf(p->out, "<text class=\"bandlabel\" x=\"%s\" y=\"%d\">%s</text>\n",
 				tl_svg_num(x0 + 3, a), p->y + 13, tl_ca_name(st));
+			free_x = x0 + 3 + 7.0 * (double)strlen(tl_ca_name(st));
+		}
 	}
 	fputs("</g>\n", p->out);
 }

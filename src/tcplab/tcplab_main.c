@@ -35,8 +35,7 @@ static bool run_one(const struct tcplab_opts *o, const struct tl_scenario *s, bo
 	if (s->run(&c, &v) < 0)
 		v.error = true;
 	if (o->svg && !c.svg && !v.error && !tl_interrupted)
-		log_error("%s records neither TCP_INFO samples nor the packets of a transfer: "
-			  "--svg wrote nothing",
+		log_error("%s draws no picture (no transfer's samples): --svg wrote nothing",
 			  s->name);
 	if (tl_interrupted) {
 		v.seen = v.error = false;
