@@ -9,6 +9,7 @@
 
 #define H_CWND 240
 #define H_TSEQ 380
+#define H_ZOOM 300
 #define H_RTT 180
 #define TOP 54
 #define BANDS_MAX 4096
@@ -26,7 +27,6 @@ static void bands(const struct tl_panel *p, const struct tl_sample *v, size_t n,
 	static struct tl_band b[BANDS_MAX];
 	size_t nb = tl_ca_bands(v, n, b, BANDS_MAX);
 	char a[32], c[32];
-	double free_x = 0; /* where the last state's name ended */
 
 	fputs("<g id=\"ca-bands\">\n", p->out);
 	for (size_t i = 0; i < nb; i++) {
@@ -40,13 +40,29 @@ static void bands(const struct tl_panel *p, const struct tl_sample *v, size_t n,
 				"width=\"%s\" height=\"%d\"/>\n",
 			ca_cls[st], tl_ca_name(b[i].ca_state), tl_svg_num(x0, a), p->y,
 			tl_svg_num(x1 - x0, c), p->h);
-		/* the state's name too, not its colour only (where the last one
-		 * leaves room) */
-		if (st != TL_CA_OPEN && x0 >= free_x) {
-			fprintf(p->out, "<text class=\"bandlabel\" x=\"%s\" y=\"%d\">%s</text>\n",
-				tl_svg_num(x0 + 3, a), p->y + 13, tl_ca_name(st));
-			free_x = x0 + 3 + 7.0 * (double)strlen(tl_ca_name(st));
-		}
+	}
+	fputs("</g>\n", p->out);
+}
+
+/* Each band's state named too, not its colour only (where the last name
+ * leaves room), over the series. */
+static void band_labels(const struct tl_panel *p, const struct tl_sample *v, size_t n,
+			int64_t t0)
+{
+	static struct tl_band b[BANDS_MAX];
+	size_t nb = tl_ca_bands(v, n, b, BANDS_MAX);
+	double free_x = 0;
+	char a[32];
+
+	fputs("<g id=\"ca-names\">\n", p->out);
+	for (size_t i = 0; i < nb; i++) {
+		double x0 = tl_scale_px(&p->sx, secs(b[i].t0_us, t0));
+
+		if (b[i].ca_state == TL_CA_OPEN || b[i].ca_state >= TL_CA_N || x0 < free_x)
+			continue;
+		fprintf(p->out, "<text class=\"bandlabel\" x=\"%s\" y=\"%d\">%s</text>\n",
+			tl_svg_num(x0 + 3, a), p->y + 13, tl_ca_name(b[i].ca_state));
+		free_x = x0 + 3 + 7.0 * (double)strlen(tl_ca_name(b[i].ca_state));
 	}
 	fputs("</g>\n", p->out);
 }
@@ -102,7 +118,7 @@ static void cwnd_panel(FILE *out, int y, double t_hi, int64_t t0, const struct t
 				top = v;
 	}
 	fputs("<g id=\"cwnd-panel\" class=\"panel\">\n", out);
-	tl_panel_begin(&p, out, y, H_CWND, t_hi, top * 1.05, "cwnd",
+	tl_panel_begin(&p, out, y, H_CWND, &(struct tl_domain){ 0, t_hi, 0, top * 1.05 }, "cwnd",
 		       "Congestion window, slow-start threshold and segments in flight (TCP_INFO)",
 		       "segments");
 	bands(&p, in->sm, in->nsm, t0);
@@ -115,6 +131,7 @@ static void cwnd_panel(FILE *out, int y, double t_hi, int64_t t0, const struct t
 	series(&p, in->sm, in->nsm, t0, S_INFLIGHT, "inflight");
 	series(&p, in->sm, in->nsm, t0, S_SSTHRESH, "ssthresh");
 	series(&p, in->sm, in->nsm, t0, S_CWND, "cwnd");
+	band_labels(&p, in->sm, in->nsm, t0);
 	const struct tl_legend_item leg[] = {
 		{ TL_LEG_LINE, "cwnd", "cwnd", NULL },
 		{ TL_LEG_LINE, "ssthresh", "ssthresh", NULL },
@@ -144,7 +161,7 @@ static void rtt_panel(FILE *out, int y, double t_hi, int64_t t0, const struct tl
 		if (in->ts->rtt[i].rtt_us / 1000.0 > top)
 			top = (double)in->ts->rtt[i].rtt_us / 1000.0;
 	fputs("<g id=\"rtt-panel\" class=\"panel\">\n", out);
-	tl_panel_begin(&p, out, y, H_RTT, t_hi, top * 1.05, "rtt",
+	tl_panel_begin(&p, out, y, H_RTT, &(struct tl_domain){ 0, t_hi, 0, top * 1.05 }, "rtt",
 		       "Round-trip time: the sender's smoothed estimate and each ACK's measurement",
 		       "RTT (ms)");
 	fprintf(out, "<rect class=\"frame\" x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\"/>\n", p.x,
@@ -209,11 +226,13 @@ static void span(const struct tl_svg_in *in, int64_t *t0, int64_t *t1)
 
 void tl_svg_write(FILE *out, const struct tl_svg_in *in, struct tl_svg_counts *k)
 {
-	int64_t t0, t1;
-	struct tl_panel p;
+	int64_t t0, t1, ta, tb;
 	int y = TOP;
-	int height = TOP + tl_panel_height(H_CWND) + tl_panel_height(H_TSEQ) +
-		     tl_panel_height(H_RTT) + 10;
+	/* the packets' panels when there are packets, the zoom when one was
+	 * retransmitted */
+	bool seq = in->ts && in->ts->n, zoom = seq && tl_svg_zoom_window(in->ts, &ta, &tb);
+	int height = TOP + tl_panel_height(H_CWND) + (seq ? tl_panel_height(H_TSEQ) : 0) +
+		     (zoom ? tl_panel_height(H_ZOOM) : 0) + tl_panel_height(H_RTT) + 10;
 
 	span(in, &t0, &t1);
 	double t_hi = secs(t1, t0) > 0.001 ? secs(t1, t0) : 0.001;
@@ -221,8 +240,14 @@ void tl_svg_write(FILE *out, const struct tl_svg_in *in, struct tl_svg_counts *k
 	tl_svgw_prologue(out, height, in->title, in->subtitle);
 	cwnd_panel(out, y, t_hi, t0, in);
 	y += tl_panel_height(H_CWND);
-	tl_svg_tseq(&p, out, y, H_TSEQ, t_hi, t0, in->ts);
-	y += tl_panel_height(H_TSEQ);
+	if (seq) {
+		tl_svg_tseq(out, y, H_TSEQ, t_hi, t0, in->ts);
+		y += tl_panel_height(H_TSEQ);
+	}
+	if (zoom) {
+		tl_svg_tseq_zoom(out, y, H_ZOOM, t0, in->ts);
+		y += tl_panel_height(H_ZOOM);
+	}
 	rtt_panel(out, y, t_hi, t0, in);
 	tl_svgw_epilogue(out);
 	*k = (struct tl_svg_counts){ .samples = in->nsm };

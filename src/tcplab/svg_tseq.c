@@ -1,24 +1,37 @@
-/* --svg's time-sequence panel (tcptrace's, Stevens's): each data segment
+/* --svg's time-sequence panels (tcptrace's, Stevens's): each data segment
  * a vertical bar over its sequence range at the time it left, a
  * retransmission in red with a cross; the cumulative ACK as a step line,
  * the receiver's window's right edge above it, SACK blocks as bars beside
- * the ACK that carried them, duplicate ACKs as diamonds on the ACK line. */
+ * the ACK that carried them, duplicate ACKs as diamonds on the ACK line.
+ * Drawn twice: the whole run, and a few round trips around the first
+ * retransmission, where the repair is too small to see in the whole. */
 #include "tcplab/svg.h"
+
+#include <string.h>
 
 #include "tcplab/svgw.h"
 
 #define CROSS "M -4 -4 L 4 4 M -4 4 L 4 -4"
 #define DIAMOND "M 0 -4 L 4 0 L 0 4 L -4 0 Z"
 
+/* A panel's view of the points: its ids' prefix ("" or "zoom-"), its
+ * time window, its unit. */
+struct view {
+	const char *pfx;
+	int64_t t0_us;              /* the page's time 0 */
+	int64_t ta_us, tb_us;       /* the points shown */
+	double div;                 /* bytes per unit */
+};
+
 static double secs(int64_t t_us, int64_t t0_us)
 {
 	return (double)(t_us - t0_us) / 1e6;
 }
 
-struct unit {
-	double div;
-	const char *ytitle;
-};
+static bool in_view(const struct view *v, const struct tl_tseq_pt *q)
+{
+	return q->t_us >= v->ta_us && q->t_us <= v->tb_us;
+}
 
 /* A segment's bar: at least 2 px, so that a small one shows. */
 static void bar(double x, double ylo, double yhi, char *d0, char *d1, char *d2)
@@ -30,47 +43,58 @@ static void bar(double x, double ylo, double yhi, char *d0, char *d1, char *d2)
 	tl_svg_num(yhi, d2);
 }
 
-static void data(const struct tl_panel *p, const struct tl_tseq *ts, int64_t t0, struct unit u)
+static void data(const struct tl_panel *p, const struct tl_tseq *ts, const struct view *v)
 {
 	char a[32], b[32], c[32], e[32], f[32];
+	size_t nd = 0, nr = 0;
 
-	fprintf(p->out, "<g id=\"data\" clip-path=\"url(#tseq-clip)\" data-count=\"%zu\">\n"
+	for (size_t i = 0; i < ts->n; i++)
+		if (in_view(v, &ts->pt[i])) {
+			nd += ts->pt[i].kind == TL_TS_DATA;
+			nr += ts->pt[i].kind == TL_TS_RTX;
+		}
+	fprintf(p->out, "<g id=\"%sdata\" clip-path=\"url(#%stseq-clip)\" data-count=\"%zu\">\n"
 			"<path class=\"seg\" d=\"",
-		ts->ndata);
+		v->pfx, v->pfx, nd);
 	for (size_t i = 0; i < ts->n; i++) {
 		const struct tl_tseq_pt *q = &ts->pt[i];
 
-		if (q->kind != TL_TS_DATA)
+		if (q->kind != TL_TS_DATA || !in_view(v, q))
 			continue;
-		bar(tl_scale_px(&p->sx, secs(q->t_us, t0)), tl_scale_px(&p->sy, q->lo / u.div),
-		    tl_scale_px(&p->sy, q->hi / u.div), a, b, c);
+		bar(tl_scale_px(&p->sx, secs(q->t_us, v->t0_us)), tl_scale_px(&p->sy, q->lo / v->div),
+		    tl_scale_px(&p->sy, q->hi / v->div), a, b, c);
 		fprintf(p->out, "M%s %sV%s", a, b, c);
 	}
 	fputs("\"/>\n</g>\n", p->out);
-	fprintf(p->out, "<g id=\"retransmits\" clip-path=\"url(#tseq-clip)\" data-count=\"%zu\">\n",
-		ts->nrtx);
+	fprintf(p->out,
+		"<g id=\"%sretransmits\" clip-path=\"url(#%stseq-clip)\" data-count=\"%zu\">\n",
+		v->pfx, v->pfx, nr);
 	for (size_t i = 0; i < ts->n; i++) {
 		const struct tl_tseq_pt *q = &ts->pt[i];
 
-		if (q->kind != TL_TS_RTX)
+		if (q->kind != TL_TS_RTX || !in_view(v, q))
 			continue;
-		double x = tl_scale_px(&p->sx, secs(q->t_us, t0));
+		double x = tl_scale_px(&p->sx, secs(q->t_us, v->t0_us));
 
-		bar(x, tl_scale_px(&p->sy, q->lo / u.div), tl_scale_px(&p->sy, q->hi / u.div), a,
+		bar(x, tl_scale_px(&p->sy, q->lo / v->div), tl_scale_px(&p->sy, q->hi / v->div), a,
 		    b, c);
 		fprintf(p->out, "<g class=\"retransmit\" data-seq=\"%llu\" data-len=\"%llu\">"
 				"<path class=\"retransmit\" d=\"M%s %sV%s\"/>"
 				"<path class=\"retransmit\" transform=\"translate(%s %s)\" d=\"" CROSS
 				"\"/></g>\n",
 			(unsigned long long)q->lo, (unsigned long long)(q->hi - q->lo), a, b, c,
-			tl_svg_num(x + 7, e), tl_svg_num(tl_scale_px(&p->sy, q->hi / u.div) - 2, f));
+			tl_svg_num(x + 7, e),
+			tl_svg_num(tl_scale_px(&p->sy, q->hi / v->div) - 2, f));
 	}
 	fputs("</g>\n", p->out);
 }
 
-/* The ACK line (lo) or the window's edge (hi) as steps over the ACKs. */
-static void step_line(const struct tl_panel *p, const struct tl_tseq *ts, int64_t t0,
-		      struct unit u, bool edge, const char *id)
+/* The ACK line (lo) or the window's edge (hi) as steps over the ACKs. The
+ * ACK line is the highest cumulative ACK so far, the sender's snd_una: an
+ * ACK overtaken on the way (its number lower than one before) moves it
+ * not. */
+static void step_line(const struct tl_panel *p, const struct tl_tseq *ts, const struct view *v,
+		      bool edge, const char *id)
 {
 	char xy[64];
 	bool first = true;
@@ -78,86 +102,83 @@ static void step_line(const struct tl_panel *p, const struct tl_tseq *ts, int64_
 	size_t k = 0;
 
 	for (size_t i = 0; i < ts->n; i++)
-		k += ts->pt[i].kind >= TL_TS_ACK;
-	fprintf(p->out, "<g id=\"%s\" clip-path=\"url(#tseq-clip)\">\n<polyline class=\"%s\" "
+		k += ts->pt[i].kind >= TL_TS_ACK && in_view(v, &ts->pt[i]);
+	fprintf(p->out, "<g id=\"%s%s\" clip-path=\"url(#%stseq-clip)\">\n<polyline class=\"%s\" "
 			"data-acks=\"%zu\" points=\"",
-		id, id, k);
+		v->pfx, id, v->pfx, id, k);
 	for (size_t i = 0; i < ts->n; i++) {
 		const struct tl_tseq_pt *q = &ts->pt[i];
 
-		if (q->kind < TL_TS_ACK)
+		if (q->kind < TL_TS_ACK || !in_view(v, q))
 			continue;
-		double t = secs(q->t_us, t0), v = (double)(edge ? q->hi : q->lo) / u.div;
+		double t = secs(q->t_us, v->t0_us), y = (double)(edge ? q->hi : q->lo) / v->div;
+
+		if (!edge && !first && y < prev)
+			y = prev;
 
 		if (!first)
 			fprintf(p->out, " %s", tl_svgw_xy(p, t, prev, xy));
-		fprintf(p->out, "%s%s", first ? "" : " ", tl_svgw_xy(p, t, v, xy));
-		prev = v;
+		fprintf(p->out, "%s%s", first ? "" : " ", tl_svgw_xy(p, t, y, xy));
+		prev = y;
 		first = false;
 	}
 	fputs("\"/>\n</g>\n", p->out);
 }
 
-static void sacks_dupacks(const struct tl_panel *p, const struct tl_tseq *ts, int64_t t0,
-			  struct unit u)
+static void sacks_dupacks(const struct tl_panel *p, const struct tl_tseq *ts,
+			  const struct view *v)
 {
 	char a[32], b[32], c[32];
+	size_t ns = 0, nd = 0;
 
-	fprintf(p->out, "<g id=\"sacks\" clip-path=\"url(#tseq-clip)\" data-count=\"%zu\">\n",
-		ts->nsack);
+	for (size_t i = 0; i < ts->n; i++)
+		if (in_view(v, &ts->pt[i]) && ts->pt[i].kind >= TL_TS_ACK) {
+			ns += ts->pt[i].nsack > 0;
+			nd += ts->pt[i].kind == TL_TS_DUPACK;
+		}
+	fprintf(p->out, "<g id=\"%ssacks\" clip-path=\"url(#%stseq-clip)\" data-count=\"%zu\">\n",
+		v->pfx, v->pfx, ns);
 	for (size_t i = 0; i < ts->n; i++) {
 		const struct tl_tseq_pt *q = &ts->pt[i];
 
-		for (uint8_t j = 0; q->kind >= TL_TS_ACK && j < q->nsack; j++) {
-			bar(tl_scale_px(&p->sx, secs(q->t_us, t0)) + 3,
-			    tl_scale_px(&p->sy, q->sack[j][0] / u.div),
-			    tl_scale_px(&p->sy, q->sack[j][1] / u.div), a, b, c);
+		for (uint8_t j = 0; q->kind >= TL_TS_ACK && in_view(v, q) && j < q->nsack; j++) {
+			bar(tl_scale_px(&p->sx, secs(q->t_us, v->t0_us)) + 3,
+			    tl_scale_px(&p->sy, q->sack[j][0] / v->div),
+			    tl_scale_px(&p->sy, q->sack[j][1] / v->div), a, b, c);
 			fprintf(p->out, "<path class=\"sack\" d=\"M%s %sV%s\"/>\n", a, b, c);
 		}
 	}
 	fputs("</g>\n", p->out);
-	fprintf(p->out, "<g id=\"dupacks\" clip-path=\"url(#tseq-clip)\" data-count=\"%zu\">\n",
-		ts->ndup);
+	fprintf(p->out, "<g id=\"%sdupacks\" clip-path=\"url(#%stseq-clip)\" data-count=\"%zu\">\n",
+		v->pfx, v->pfx, nd);
 	for (size_t i = 0; i < ts->n; i++) {
 		const struct tl_tseq_pt *q = &ts->pt[i];
 
-		if (q->kind != TL_TS_DUPACK)
+		if (q->kind != TL_TS_DUPACK || !in_view(v, q))
 			continue;
 		fprintf(p->out, "<path class=\"dupack\" transform=\"translate(%s %s)\" d=\"" DIAMOND
 				"\"/>\n",
-			tl_svg_num(tl_scale_px(&p->sx, secs(q->t_us, t0)), a),
-			tl_svg_num(tl_scale_px(&p->sy, q->lo / u.div), b));
+			tl_svg_num(tl_scale_px(&p->sx, secs(q->t_us, v->t0_us)), a),
+			tl_svg_num(tl_scale_px(&p->sy, q->lo / v->div), b));
 	}
 	fputs("</g>\n", p->out);
 }
 
-void tl_svg_tseq(struct tl_panel *p, FILE *out, int y, int h, double t_hi, int64_t t0,
-		 const struct tl_tseq *ts)
+static void panel(FILE *out, int y, int h, const struct tl_domain *d, const struct tl_tseq *ts,
+		  const struct view *v, const char *title, const char *ytitle)
 {
-	uint64_t top = ts ? ts->seq_max : 1;
+	struct tl_panel p;
+	char id[32];
 
-	/* the window's edge may run far above the data: show some of it,
-	 * clip the rest */
-	if (ts && ts->edge_max > top)
-		top = ts->edge_max < top + top / 3 ? ts->edge_max : top + top / 3;
-	struct unit u = top >= 10000000 ? (struct unit){ 1e6, "sequence number, relative (MB)" }
-					: (struct unit){ 1e3, "sequence number, relative (kB)" };
-
-	fputs("<g id=\"tseq\" class=\"panel\">\n", out);
-	tl_panel_begin(p, out, y, h, t_hi, (double)top / u.div * 1.02, "tseq",
-		       "Time-sequence graph of the captured packets (the sender's link)", u.ytitle);
-	fprintf(out, "<rect class=\"frame\" x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\"/>\n", p->x,
-		p->y, p->w, p->h);
-	if (ts) {
-		step_line(p, ts, t0, u, true, "rwnd-line");
-		step_line(p, ts, t0, u, false, "ack-line");
-		sacks_dupacks(p, ts, t0, u);
-		data(p, ts, t0, u);
-	} else {
-		fprintf(out, "<text class=\"none\" x=\"%d\" y=\"%d\">no packets captured in this "
-			     "scenario</text>\n",
-			p->x + 20, p->y + p->h / 2);
-	}
+	snprintf(id, sizeof id, "%stseq", v->pfx);
+	fprintf(out, "<g id=\"%s\" class=\"panel\">\n", id);
+	tl_panel_begin(&p, out, y, h, d, id, title, ytitle);
+	fprintf(out, "<rect class=\"frame\" x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\"/>\n", p.x,
+		p.y, p.w, p.h);
+	step_line(&p, ts, v, true, "rwnd-line");
+	step_line(&p, ts, v, false, "ack-line");
+	sacks_dupacks(&p, ts, v);
+	data(&p, ts, v);
 	const struct tl_legend_item leg[] = {
 		{ TL_LEG_LINE, "seg", "data segment (its sequence range)", NULL },
 		{ TL_LEG_MARK, "retransmit", "retransmission (red, ×)", CROSS },
@@ -167,6 +188,76 @@ void tl_svg_tseq(struct tl_panel *p, FILE *out, int y, int h, double t_hi, int64
 		{ TL_LEG_MARK, "dupack", "duplicate ACK", DIAMOND },
 	};
 
-	tl_panel_legend(p, leg, sizeof leg / sizeof leg[0]);
+	tl_panel_legend(&p, leg, sizeof leg / sizeof leg[0]);
 	fputs("</g>\n", out);
+}
+
+void tl_svg_tseq(FILE *out, int y, int h, double t_hi, int64_t t0, const struct tl_tseq *ts)
+{
+	uint64_t top = ts->seq_max;
+
+	/* the window's edge may run far above the data: show some of it,
+	 * clip the rest */
+	if (ts->edge_max > top)
+		top = ts->edge_max < top + top / 3 ? ts->edge_max : top + top / 3;
+	bool mb = top >= 10000000;
+	struct view v = { "", t0, INT64_MIN, INT64_MAX, mb ? 1e6 : 1e3 };
+	const char *ytitle = mb ? "sequence number, relative (MB)" : "sequence number, relative (kB)";
+
+	panel(out, y, h, &(struct tl_domain){ 0, t_hi, 0, (double)top / v.div * 1.02 }, ts, &v,
+	      "Time-sequence graph of the captured packets (the sender's link)", ytitle);
+}
+
+bool tl_svg_zoom_window(const struct tl_tseq *ts, int64_t *ta, int64_t *tb)
+{
+	int64_t rtt = 0, t_rtx = -1;
+
+	for (size_t i = 0; i < ts->n && t_rtx < 0; i++)
+		if (ts->pt[i].kind == TL_TS_RTX)
+			t_rtx = ts->pt[i].t_us;
+	if (t_rtx < 0)
+		return false;
+	for (size_t i = 0; i < ts->nrtt; i++) /* the smallest: the path's, without queues */
+		if (!rtt || ts->rtt[i].rtt_us < rtt)
+			rtt = ts->rtt[i].rtt_us;
+	if (rtt <= 0)
+		rtt = 50000;
+	*ta = t_rtx - 3 * rtt / 2;
+	*tb = t_rtx + 5 * rtt / 2;
+	return true;
+}
+
+void tl_svg_tseq_zoom(FILE *out, int y, int h, int64_t t0, const struct tl_tseq *ts)
+{
+	int64_t ta, tb;
+
+	if (!tl_svg_zoom_window(ts, &ta, &tb))
+		return;
+	/* the y range of what happens in the window, the window's edge aside */
+	uint64_t lo = UINT64_MAX, hi = 0;
+
+	for (size_t i = 0; i < ts->n; i++) {
+		const struct tl_tseq_pt *q = &ts->pt[i];
+
+		if (q->t_us < ta || q->t_us > tb)
+			continue;
+		uint64_t l = q->lo, u = q->kind >= TL_TS_ACK ? q->lo : q->hi;
+
+		for (uint8_t j = 0; q->kind >= TL_TS_ACK && j < q->nsack; j++)
+			if (q->sack[j][1] > u)
+				u = q->sack[j][1];
+		lo = l < lo ? l : lo;
+		hi = u > hi ? u : hi;
+	}
+	if (hi <= lo)
+		hi = lo + 1000;
+	bool mb = hi - lo >= 10000000;
+	struct view v = { "zoom-", t0, ta, tb, mb ? 1e6 : 1e3 };
+	double pad = (double)(hi - lo) * 0.04;
+
+	panel(out, y, h,
+	      &(struct tl_domain){ secs(ta, t0), secs(tb, t0), ((double)lo - pad) / v.div,
+				   ((double)hi + pad) / v.div },
+	      ts, &v, "The same around the first retransmission (1.5 round trips before, 2.5 after)",
+	      mb ? "sequence number, relative (MB)" : "sequence number, relative (kB)");
 }

@@ -63,10 +63,15 @@ int tl_svg_report(struct tl_ctx *c, const struct tl_samples *sm, const struct tl
 	}
 	free(segs);
 	snprintf(title, sizeof title, "socklab tcplab run %s", c->name);
-	snprintf(sub, sizeof sub,
-		 "%zu TCP_INFO samples of the sender; %zu packets of its connection captured on its "
-		 "link; the receiver's window scaled by 2^%u",
-		 sm ? sm->n : 0, n, ws);
+	if (cap)
+		snprintf(sub, sizeof sub,
+			 "%zu TCP_INFO samples of the sender; %zu packets of its connection captured "
+			 "on its link; the receiver's window scaled by 2^%u",
+			 sm ? sm->n : 0, n, ws);
+	else
+		snprintf(sub, sizeof sub,
+			 "%zu TCP_INFO samples of the sender (this scenario captures no packets)",
+			 sm ? sm->n : 0);
 	struct tl_svg_in in = { title, sub, sm ? sm->v : NULL, sm ? sm->n : 0,
 				have_ts ? &ts : NULL };
 	struct tl_svg_counts k;

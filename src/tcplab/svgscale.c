@@ -62,6 +62,18 @@ double tl_nice_hi(double lo, double hi, size_t max)
 	return last >= hi - t.step * 1e-9 ? last : last + t.step;
 }
 
+double tl_nice_lo(double lo, double hi, size_t max)
+{
+	struct tl_ticks t;
+
+	if (!(hi > lo))
+		return lo;
+	tl_ticks(lo, hi, max, &t);
+	double f = floor(lo / t.step + 1e-9) * t.step;
+
+	return f == 0 ? 0 : f;
+}
+
 const char *tl_svg_num(double v, char *buf)
 {
 	long long tenths = llround(v * 10.0);

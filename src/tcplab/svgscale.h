@@ -35,6 +35,10 @@ void tl_ticks(double lo, double hi, size_t max, struct tl_ticks *t);
  * so the last tick closes the axis; hi <= lo: lo + 1. */
 double tl_nice_hi(double lo, double hi, size_t max);
 
+/* A domain's lower end rounded down to a multiple of the tick step of
+ * [lo, hi] (hi <= lo: lo). */
+double tl_nice_lo(double lo, double hi, size_t max);
+
 /* v with one decimal ("12.5", "-0.3", "7.0"), whatever LC_NUMERIC says:
  * SVG wants a point. buf holds 32; returns buf. */
 const char *tl_svg_num(double v, char *buf);

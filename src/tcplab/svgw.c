@@ -57,7 +57,8 @@ void tl_svgw_prologue(FILE *out, int height, const char *title, const char *subt
 	      ".ca-cwr{fill:#cfe8ff}\n"
 	      ".ca-recovery{fill:#ffd6d2}\n"
 	      ".ca-loss{fill:#ffc48a}\n"
-	      ".bandlabel{font-size:11px;font-style:italic}\n"
+	      ".bandlabel{font-size:11px;font-style:italic;paint-order:stroke;stroke:#fff;"
+	      "stroke-width:3px}\n"
 	      ".seg{fill:none;stroke:#000;stroke-width:1.5}\n"
 	      ".retransmit{fill:none;stroke:#cf222e;stroke-width:2.5}\n"
 	      ".ack-line{fill:none;stroke:#1a7f37;stroke-width:1.5}\n"
@@ -142,7 +143,7 @@ static void y_axis(const struct tl_panel *p, const char *ytitle)
 	fputs("</text>\n", p->out);
 }
 
-void tl_panel_begin(struct tl_panel *p, FILE *out, int y, int h, double t_hi, double y_hi,
+void tl_panel_begin(struct tl_panel *p, FILE *out, int y, int h, const struct tl_domain *d,
 		    const char *id, const char *title, const char *ytitle)
 {
 	p->out = out;
@@ -150,8 +151,10 @@ void tl_panel_begin(struct tl_panel *p, FILE *out, int y, int h, double t_hi, do
 	p->y = y + TL_SVG_PANEL_TOP;
 	p->w = TL_SVG_W - TL_SVG_LEFT - TL_SVG_RIGHT;
 	p->h = h;
-	p->sx = (struct tl_scale){ 0, tl_nice_hi(0, t_hi, 11), p->x, p->x + p->w };
-	p->sy = (struct tl_scale){ 0, tl_nice_hi(0, y_hi, 7), p->y + p->h, p->y };
+	p->sx = (struct tl_scale){ tl_nice_lo(d->t_lo, d->t_hi, 11),
+				   tl_nice_hi(d->t_lo, d->t_hi, 11), p->x, p->x + p->w };
+	p->sy = (struct tl_scale){ tl_nice_lo(d->y_lo, d->y_hi, 7), tl_nice_hi(d->y_lo, d->y_hi, 7),
+				   p->y + p->h, p->y };
 	fprintf(out, "<text class=\"ptitle\" x=\"%d\" y=\"%d\">", p->x, p->y - 12);
 	tl_svgw_text(out, title);
 	fprintf(out, "</text>\n<clipPath id=\"%s-clip\"><rect x=\"%d\" y=\"%d\" width=\"%d\" "

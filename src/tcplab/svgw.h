@@ -38,11 +38,15 @@ struct tl_legend_item {
 void tl_svgw_text(FILE *out, const char *s);
 void tl_svgw_prologue(FILE *out, int height, const char *title, const char *subtitle);
 void tl_svgw_epilogue(FILE *out);
-/* A panel's plot area at y (the panel's top), h high, over the time
- * domain [0, t_hi] seconds and y domain [0, y_hi]; its scales set, its
- * title, frame, ticks, grid and axis titles drawn, and a clip path
- * "<id>-clip" for its series. */
-void tl_panel_begin(struct tl_panel *p, FILE *out, int y, int h, double t_hi, double y_hi,
+/* What a panel shows: time in seconds, its y in its unit. */
+struct tl_domain {
+	double t_lo, t_hi, y_lo, y_hi;
+};
+
+/* A panel's plot area at y (the panel's top), h high, over the domain d
+ * widened to whole ticks; its scales set, its title, frame, ticks, grid
+ * and axis titles drawn, and a clip path "<id>-clip" for its series. */
+void tl_panel_begin(struct tl_panel *p, FILE *out, int y, int h, const struct tl_domain *d,
 		    const char *id, const char *title, const char *ytitle);
 /* The legend row under the panel. */
 void tl_panel_legend(const struct tl_panel *p, const struct tl_legend_item *it, size_t n);

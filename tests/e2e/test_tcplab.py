@@ -236,7 +236,7 @@ def test_svg_pictures_a_fast_retransmit_and_renders_in_chromium(tmp_path):
     g = {e.get("id"): e for e in root.iter() if e.get("id")}
     for gid in ("cwnd-panel", "ca-bands", "cwnd", "ssthresh", "inflight", "tseq", "data",
                 "retransmits", "ack-line", "rwnd-line", "sacks", "dupacks", "rtt-panel", "srtt",
-                "rtt-samples"):
+                "rtt-samples", "ca-names", "zoom-tseq", "zoom-retransmits", "zoom-ack-line"):
         assert gid in g, gid
     # cwnd: one point per TCP_INFO sample (every ms for the short run's 0.5 s)
     cwnd = svg_points(g["cwnd"])
@@ -247,7 +247,7 @@ def test_svg_pictures_a_fast_retransmit_and_renders_in_chromium(tmp_path):
     # the loss: a Recovery band, named in it, not only coloured
     states = [r.get("data-state") for r in g["ca-bands"].iter(SVG + "rect")]
     assert "Recovery" in states and "Loss" not in states, states
-    assert "Recovery" in "".join(g["ca-bands"].itertext())
+    assert "Recovery" in "".join(g["ca-names"].itertext())
     # the retransmission: a red bar and a cross, each class="retransmit"
     rtx = [e for e in g["retransmits"] if e.get("class") == "retransmit"]
     assert len(rtx) == meta["retransmissions"] >= 1, meta
@@ -258,6 +258,9 @@ def test_svg_pictures_a_fast_retransmit_and_renders_in_chromium(tmp_path):
     assert meta["acks"] > 20 and len(acks) == 2 * meta["acks"] - 1, meta
     assert all(b[1] <= a[1] + 0.11 for a, b in zip(acks, acks[1:]))  # y grows upward
     assert len(svg_points(g["rwnd-line"])) == len(acks)
+    # the zoom around it: the retransmission again, the ACK line's steps
+    assert len([e for e in g["zoom-retransmits"] if e.get("class") == "retransmit"]) >= 1
+    assert 2 <= len(svg_points(g["zoom-ack-line"])) < len(acks)
     # the duplicate ACKs and SACK blocks the loss caused
     assert meta["dupacks"] >= 1 and len(list(g["dupacks"])) == meta["dupacks"]
     assert meta["sack_acks"] >= 1 and len(list(g["sacks"])) >= meta["sack_acks"]
@@ -267,7 +270,7 @@ def test_svg_pictures_a_fast_retransmit_and_renders_in_chromium(tmp_path):
     assert len(rtts) == meta["rtt_samples"] > 20
     # a legend per panel, naming what it draws; axes with their units
     legends = [e for e in root.iter(SVG + "g") if e.get("class") == "legend"]
-    assert len(legends) == 3
+    assert len(legends) == 4                         # the zoom's too
     words = " ".join("".join(e.itertext()) for e in legends)
     for word in ("cwnd", "ssthresh", "in flight", "Recovery", "Loss", "retransmission",
                  "cumulative ACK", "receive window", "SACK block", "duplicate ACK", "srtt",
