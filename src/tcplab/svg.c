@@ -252,7 +252,8 @@ void tl_svg_write(FILE *out, const struct tl_svg_in *in, struct tl_svg_counts *k
 	tl_svgw_epilogue(out);
 	*k = (struct tl_svg_counts){ .samples = in->nsm };
 	if (in->ts)
-		*k = (struct tl_svg_counts){ in->nsm,        in->ts->ndata, in->ts->nrtx,
-					     in->ts->nack,   in->ts->ndup,  in->ts->nsack,
-					     in->ts->nrtt };
+		*k = (struct tl_svg_counts){ .samples = in->nsm,       .data = in->ts->ndata,
+					     .retransmits = in->ts->nrtx, .acks = in->ts->nack,
+					     .dupacks = in->ts->ndup,     .sacks = in->ts->nsack,
+					     .rtts = in->ts->nrtt,        .probes = in->ts->nprobe };
 }

@@ -25,7 +25,7 @@ struct tl_svg_in {
 
 /* What the page holds, for the JSON event and the narrative. */
 struct tl_svg_counts {
-	size_t samples, data, retransmits, acks, dupacks, sacks, rtts;
+	size_t samples, data, retransmits, acks, dupacks, sacks, rtts, probes;
 };
 
 /* Writes the page to out; fills *k. */

@@ -13,6 +13,7 @@
 
 #define CROSS "M -4 -4 L 4 4 M -4 4 L 4 -4"
 #define DIAMOND "M 0 -4 L 4 0 L 0 4 L -4 0 Z"
+#define TRIANGLE "M 0 -5 L 5 4 L -5 4 Z"
 
 /* A panel's view of the points: its ids' prefix ("" or "zoom-"), its
  * time window, its unit. */
@@ -162,6 +163,23 @@ static void sacks_dupacks(const struct tl_panel *p, const struct tl_tseq *ts,
 			tl_svg_num(tl_scale_px(&p->sy, q->lo / v->div), b));
 	}
 	fputs("</g>\n", p->out);
+	size_t np = 0;
+
+	for (size_t i = 0; i < ts->n; i++)
+		np += ts->pt[i].kind == TL_TS_PROBE && in_view(v, &ts->pt[i]);
+	fprintf(p->out, "<g id=\"%sprobes\" clip-path=\"url(#%stseq-clip)\" data-count=\"%zu\">\n",
+		v->pfx, v->pfx, np);
+	for (size_t i = 0; i < ts->n; i++) {
+		const struct tl_tseq_pt *q = &ts->pt[i];
+
+		if (q->kind != TL_TS_PROBE || !in_view(v, q))
+			continue;
+		fprintf(p->out, "<path class=\"probe\" transform=\"translate(%s %s)\" d=\"" TRIANGLE
+				"\"/>\n",
+			tl_svg_num(tl_scale_px(&p->sx, secs(q->t_us, v->t0_us)), a),
+			tl_svg_num(tl_scale_px(&p->sy, q->lo / v->div), b));
+	}
+	fputs("</g>\n", p->out);
 }
 
 static void panel(FILE *out, int y, int h, const struct tl_domain *d, const struct tl_tseq *ts,
@@ -186,6 +204,7 @@ static void panel(FILE *out, int y, int h, const struct tl_domain *d, const stru
 		{ TL_LEG_LINE, "rwnd-line", "ACK + receive window (scaled)", NULL },
 		{ TL_LEG_LINE, "sack", "SACK block", NULL },
 		{ TL_LEG_MARK, "dupack", "duplicate ACK", DIAMOND },
+		{ TL_LEG_MARK, "probe", "zero-window probe", TRIANGLE },
 	};
 
 	tl_panel_legend(&p, leg, sizeof leg / sizeof leg[0]);

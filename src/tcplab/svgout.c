@@ -82,14 +82,16 @@ int tl_svg_report(struct tl_ctx *c, const struct tl_samples *sm, const struct tl
 	if (rc < 0)
 		return -1;
 	c->svg = 1;
-	tl_say(c, "  the picture: %s (%zu samples; %zu data segments, %zu retransmitted; %zu ACKs, "
-		  "%zu duplicates, %zu with SACK blocks; %zu RTT measurements)",
-	       path, k.samples, k.data, k.retransmits, k.acks, k.dupacks, k.sacks, k.rtts);
+	tl_say(c, "  the picture: %s (%zu samples; %zu data segments, %zu retransmitted, %zu "
+		  "zero-window probes; %zu ACKs, %zu duplicates, %zu with SACK blocks; %zu RTT "
+		  "measurements)",
+	       path, k.samples, k.data, k.retransmits, k.probes, k.acks, k.dupacks, k.sacks, k.rtts);
 	tl_emit(c, "svg",
-		json_pack("{s:s,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:i}", "file", path, "samples",
+		json_pack("{s:s,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:i}", "file", path, "samples",
 			  (json_int_t)k.samples, "data_segments", (json_int_t)k.data,
 			  "retransmissions", (json_int_t)k.retransmits, "acks", (json_int_t)k.acks,
 			  "dupacks", (json_int_t)k.dupacks, "sack_acks", (json_int_t)k.sacks,
-			  "rtt_samples", (json_int_t)k.rtts, "window_scale", (int)ws));
+			  "rtt_samples", (json_int_t)k.rtts, "probes", (json_int_t)k.probes,
+			  "window_scale", (int)ws));
 	return 0;
 }

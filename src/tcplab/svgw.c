@@ -65,6 +65,7 @@ void tl_svgw_prologue(FILE *out, int height, const char *title, const char *subt
 	      ".rwnd-line{fill:none;stroke:#8250df;stroke-width:1.5;stroke-dasharray:6 3}\n"
 	      ".sack{fill:none;stroke:#bf8700;stroke-width:3;stroke-opacity:0.8}\n"
 	      ".dupack{fill:#ffffff;stroke:#000;stroke-width:1.2}\n"
+	      ".probe{fill:#0969da;stroke:#000;stroke-width:1}\n"
 	      ".srtt{fill:none;stroke:#0550ae;stroke-width:2.5}\n"
 	      ".rtt-sample{fill:#6e7781;stroke:none}\n"
 	      ".none{font-style:italic}\n"

@@ -86,8 +86,17 @@ int tl_tseq_build(const struct tl_seg *s, size_t n, unsigned rcv_wscale, struct 
 		if (x->flags & (TCP_SYN | TCP_RST))
 			continue;
 		if (x->out) {
-			if (!x->len)
+			if (!x->len) {
+				uint64_t at = rel(x->seq, isn, high);
+
+				if (!have_ack || (x->flags & TCP_FIN) || at + 1 != last_ack)
+					continue; /* a pure ACK (or the FIN) */
+				*q = (struct tl_tseq_pt){ .t_us = x->t_us, .kind = TL_TS_PROBE,
+							  .lo = at, .hi = at };
+				t->nprobe++;
+				t->n++;
 				continue;
+			}
 			uint64_t lo = rel(x->seq, isn, high), hi = lo + x->len;
 
 			*q = (struct tl_tseq_pt){ .t_us = x->t_us, .lo = lo, .hi = hi };

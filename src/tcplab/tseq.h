@@ -3,7 +3,8 @@
  * segments with their sequence ranges relative to the ISN, which of them
  * are retransmissions; the receiver's ACKs with the cumulative ACK, the
  * window's right edge (ack + window scaled by the negotiated shift), the
- * SACK blocks and which ACKs are duplicates; and the round-trip time each
+ * SACK blocks and which ACKs are duplicates; the sender's zero-window
+ * probes; and the round-trip time each
  * ACK measures (Karn: a retransmitted range measures nothing). Pure. */
 #ifndef SOCKLAB_TCPLAB_TSEQ_H
 #define SOCKLAB_TCPLAB_TSEQ_H
@@ -17,6 +18,8 @@
 enum tl_tseq_kind {
 	TL_TS_DATA,        /* a data segment, sent for the first time */
 	TL_TS_RTX,         /* a data segment resending bytes sent before */
+	TL_TS_PROBE,       /* a zero-window probe: no data, the sequence number
+	                    * one below the highest ACK (lo = hi = that) */
 	TL_TS_ACK,         /* an ACK of the receiver */
 	TL_TS_DUPACK,      /* an ACK repeating the last one's number, no data, no
 	                    * window change, with data outstanding */
@@ -43,7 +46,7 @@ struct tl_tseq {
 	size_t n;
 	struct tl_rttpt *rtt;
 	size_t nrtt;
-	size_t ndata, nrtx, nack, ndup, nsack;
+	size_t ndata, nrtx, nprobe, nack, ndup, nsack;
 	uint64_t seq_max;      /* the highest data byte sent + 1, relative */
 	uint64_t edge_max;     /* the farthest window edge */
 };

@@ -88,7 +88,7 @@ static void test_loss_dupacks_sack_and_karn(void **state)
 
 static void test_window_change_is_no_duplicate(void **state)
 {
-	struct tl_seg s[16];
+	struct tl_seg s[16] = { 0 };
 	struct tl_tseq t;
 	size_t n = syn(s, 0);
 
@@ -100,7 +100,17 @@ static void test_window_change_is_no_duplicate(void **state)
 	n = ack(s, n, 43000, 1, 200);             /* a duplicate */
 	n = ack(s, n, 44000, 2, 200);
 	n = ack(s, n, 45000, 2, 200);             /* nothing outstanding: no duplicate */
+	n = ack(s, n, 46000, 2, 0);               /* the window closes */
+	s[n++] = (struct tl_seg){ .t_us = 250000, .out = true, .flags = TCP_ACK,
+				  .seq = ISN + 2 * MSS }; /* a zero-window probe: una - 1 */
+	s[n++] = (struct tl_seg){ .t_us = 260000, .out = true, .flags = TCP_ACK,
+				  .seq = ISN + 1 + 2 * MSS }; /* a pure ACK: no probe */
 	assert_int_equal(tl_tseq_build(s, n, 0, &t), 0);
+	assert_int_equal(t.nprobe, 1);
+	assert_int_equal(t.pt[8].kind, TL_TS_PROBE);
+	assert_int_equal(t.pt[8].lo, 2 * MSS);
+	assert_int_equal(t.pt[7].hi, t.pt[7].lo); /* a zero window: the edge on the ACK */
+	assert_int_equal(t.n, 9);
 	assert_int_equal(t.ndup, 1);
 	assert_int_equal(t.pt[4].kind, TL_TS_DUPACK);
 	assert_int_equal(t.pt[3].hi, 1 + MSS + 200); /* unscaled */
