@@ -299,6 +299,20 @@ def test_svg_pictures_a_fast_retransmit_and_renders_in_chromium(tmp_path):
     assert red > 50, "no red: neither ssthresh nor the retransmission was drawn"
 
 
+@needs_root
+def test_svg_says_when_it_writes_nothing(tmp_path):
+    """A scenario without a transfer draws nothing and says so (its verdict
+    stands); a file that cannot be written is an error line and exit 1."""
+    svg = tmp_path / "h.svg"
+    p = run(["tcplab", "run", "handshake", "--short", "--svg", str(svg)], 60)
+    assert p.returncode == 0 and not svg.exists()
+    assert "handshake draws no picture" in p.stderr and "--svg wrote nothing" in p.stderr
+    bad = tmp_path / "no" / "such" / "dir.svg"
+    p = run(["tcplab", "run", "fast-retransmit", "--short", "--svg", str(bad)], 120)
+    assert p.returncode == 1 and not bad.exists()
+    assert "--svg %s: No such file or directory" % bad in p.stderr, p.stderr
+
+
 def test_svg_with_all_is_a_usage_error(tmp_path):
     p = subprocess.run([BIN, "tcplab", "run", "--all", "--svg", str(tmp_path / "x.svg")],
                        capture_output=True, text=True, timeout=10)
