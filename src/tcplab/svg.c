@@ -22,10 +22,8 @@ static double secs(int64_t t_us, int64_t t0_us)
 	return (double)(t_us - t0_us) / 1e6;
 }
 
-static void bands(const struct tl_panel *p, const struct tl_sample *v, size_t n, int64_t t0)
+static void bands(const struct tl_panel *p, const struct tl_band *b, size_t nb, int64_t t0)
 {
-	static struct tl_band b[BANDS_MAX];
-	size_t nb = tl_ca_bands(v, n, b, BANDS_MAX);
 	char a[32], c[32];
 
 	fputs("<g id=\"ca-bands\">\n", p->out);
@@ -46,11 +44,9 @@ static void bands(const struct tl_panel *p, const struct tl_sample *v, size_t n,
 
 /* Each band's state named too, not its colour only (where the last name
  * leaves room), over the series. */
-static void band_labels(const struct tl_panel *p, const struct tl_sample *v, size_t n,
+static void band_labels(const struct tl_panel *p, const struct tl_band *b, size_t nb,
 			int64_t t0)
 {
-	static struct tl_band b[BANDS_MAX];
-	size_t nb = tl_ca_bands(v, n, b, BANDS_MAX);
 	double free_x = 0;
 	char a[32];
 
@@ -107,8 +103,10 @@ static void series(const struct tl_panel *p, const struct tl_sample *v, size_t n
 
 static void cwnd_panel(FILE *out, int y, double t_hi, int64_t t0, const struct tl_svg_in *in)
 {
+	static struct tl_band b[BANDS_MAX]; /* 96 KiB: not on the stack */
 	struct tl_panel p;
 	double top = 10;
+	size_t nb = tl_ca_bands(in->sm, in->nsm, b, BANDS_MAX);
 
 	for (size_t i = 0; i < in->nsm; i++) {
 		double v;
@@ -121,7 +119,7 @@ static void cwnd_panel(FILE *out, int y, double t_hi, int64_t t0, const struct t
 	tl_panel_begin(&p, out, y, H_CWND, &(struct tl_domain){ 0, t_hi, 0, top * 1.05 }, "cwnd",
 		       "Congestion window, slow-start threshold and segments in flight (TCP_INFO)",
 		       "segments");
-	bands(&p, in->sm, in->nsm, t0);
+	bands(&p, b, nb, t0);
 	fprintf(out, "<rect class=\"frame\" x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\"/>\n", p.x,
 		p.y, p.w, p.h);
 	if (!in->nsm)
@@ -131,7 +129,7 @@ static void cwnd_panel(FILE *out, int y, double t_hi, int64_t t0, const struct t
 	series(&p, in->sm, in->nsm, t0, S_INFLIGHT, "inflight");
 	series(&p, in->sm, in->nsm, t0, S_SSTHRESH, "ssthresh");
 	series(&p, in->sm, in->nsm, t0, S_CWND, "cwnd");
-	band_labels(&p, in->sm, in->nsm, t0);
+	band_labels(&p, b, nb, t0);
 	const struct tl_legend_item leg[] = {
 		{ TL_LEG_LINE, "cwnd", "cwnd", NULL },
 		{ TL_LEG_LINE, "ssthresh", "ssthresh", NULL },
