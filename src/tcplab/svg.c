@@ -192,7 +192,8 @@ static void rtt_panel(FILE *out, int y, double t_hi, int64_t t0, const struct tl
 					      "Karn)", "M -3 0 A 3 3 0 1 0 3 0 A 3 3 0 1 0 -3 0 Z" },
 	};
 
-	tl_panel_legend(&p, leg, sizeof leg / sizeof leg[0]);
+	/* no capture: no ACK measured anything */
+	tl_panel_legend(&p, leg, in->ts ? 2 : 1);
 	fputs("</g>\n", out);
 }
 

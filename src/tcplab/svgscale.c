@@ -59,7 +59,9 @@ double tl_nice_hi(double lo, double hi, size_t max)
 	tl_ticks(lo, hi, max, &t);
 	double last = t.first + (double)(t.n - 1) * t.step;
 
-	return last >= hi - t.step * 1e-9 ? last : last + t.step;
+	/* a hair past a tick (the last sample 0.3 ms after 2 s) is not worth
+	 * a fifth more axis: that tick, the hair clipped */
+	return last >= hi - (hi - lo) * 0.005 ? last : last + t.step;
 }
 
 double tl_nice_lo(double lo, double hi, size_t max)

@@ -32,7 +32,8 @@ struct tl_ticks {
  * of 1, 2 or 5 times a power of ten; hi <= lo gives one tick at lo. */
 void tl_ticks(double lo, double hi, size_t max, struct tl_ticks *t);
 /* A domain's upper end rounded up to the next multiple of its tick step,
- * so the last tick closes the axis; hi <= lo: lo + 1. */
+ * so the last tick closes the axis (down to one, when hi passes it by
+ * less than 0.5 % of the domain); hi <= lo: lo + 1. */
 double tl_nice_hi(double lo, double hi, size_t max);
 
 /* A domain's lower end rounded down to a multiple of the tick step of

@@ -58,6 +58,8 @@ static void test_nice_hi_closes_the_axis_on_a_tick(void **state)
 	assert_true(tl_nice_hi(0, 0.535, 11) > 0.5999 && tl_nice_hi(0, 0.535, 11) < 0.6001);
 	assert_true(tl_nice_hi(0, 42, 7) == 50);
 	assert_true(tl_nice_hi(0, 40, 7) == 40);
+	assert_true(tl_nice_hi(0, 2.0003, 11) == 2);      /* a hair past: clipped */
+	assert_true(tl_nice_hi(0, 2.05, 11) > 2.1999);    /* more: the next tick */
 	assert_true(tl_nice_hi(2, 2, 7) == 3);
 }
 
