@@ -42,23 +42,27 @@ static void bands(const struct tl_panel *p, const struct tl_band *b, size_t nb, 
 	fputs("</g>\n", p->out);
 }
 
-/* Each band's state named too, not its colour only (where the last name
- * leaves room), over the series. */
+/* Each band's state named too, not its colour only, over the series: on
+ * the first of three rows the names before leave room on (a short
+ * Disorder just before a Recovery pushes Recovery's name down a row). */
 static void band_labels(const struct tl_panel *p, const struct tl_band *b, size_t nb,
 			int64_t t0)
 {
-	double free_x = 0;
+	double free_x[3] = { 0, 0, 0 };
 	char a[32];
 
 	fputs("<g id=\"ca-names\">\n", p->out);
 	for (size_t i = 0; i < nb; i++) {
 		double x0 = tl_scale_px(&p->sx, secs(b[i].t0_us, t0));
+		int row = 0;
 
-		if (b[i].ca_state == TL_CA_OPEN || b[i].ca_state >= TL_CA_N || x0 < free_x)
+		while (row < 3 && x0 < free_x[row])
+			row++;
+		if (b[i].ca_state == TL_CA_OPEN || b[i].ca_state >= TL_CA_N || row == 3)
 			continue;
 		fprintf(p->out, "<text class=\"bandlabel\" x=\"%s\" y=\"%d\">%s</text>\n",
-			tl_svg_num(x0 + 3, a), p->y + 13, tl_ca_name(b[i].ca_state));
-		free_x = x0 + 3 + 7.0 * (double)strlen(tl_ca_name(b[i].ca_state));
+			tl_svg_num(x0 + 3, a), p->y + 13 + 13 * row, tl_ca_name(b[i].ca_state));
+		free_x[row] = x0 + 3 + 7.0 * (double)strlen(tl_ca_name(b[i].ca_state));
 	}
 	fputs("</g>\n", p->out);
 }
