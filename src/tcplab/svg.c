@@ -233,7 +233,7 @@ void tl_svg_write(FILE *out, const struct tl_svg_in *in, struct tl_svg_counts *k
 	int y = TOP;
 	/* the packets' panels when there are packets, the zoom when one was
 	 * retransmitted */
-	bool seq = in->ts && in->ts->n, zoom = seq && tl_svg_zoom_window(in->ts, &ta, &tb);
+	bool seq = in->ts && in->ts->n, zoom = seq && tl_tseq_zoom(in->ts, &ta, &tb);
 	int height = TOP + tl_panel_height(H_CWND) + (seq ? tl_panel_height(H_TSEQ) : 0) +
 		     (zoom ? tl_panel_height(H_ZOOM) : 0) + tl_panel_height(H_RTT) + 10;
 

@@ -34,9 +34,6 @@ void tl_svg_write(FILE *out, const struct tl_svg_in *in, struct tl_svg_counts *k
 /* The time-sequence panel at y with plot height h, over [0, t_hi] s
  * from t0_us (svg_tseq.c). */
 void tl_svg_tseq(FILE *out, int y, int h, double t_hi, int64_t t0_us, const struct tl_tseq *ts);
-/* The window of the zoomed panel: around the first retransmission, from
- * 1.5 to 2.5 round trips (the least measured) after; false: none. */
-bool tl_svg_zoom_window(const struct tl_tseq *ts, int64_t *ta_us, int64_t *tb_us);
 /* The zoomed panel (ids prefixed "zoom-"), when there is a retransmission. */
 void tl_svg_tseq_zoom(FILE *out, int y, int h, int64_t t0_us, const struct tl_tseq *ts);
 

@@ -227,30 +227,11 @@ void tl_svg_tseq(FILE *out, int y, int h, double t_hi, int64_t t0, const struct 
 	      "Time-sequence graph of the captured packets (the sender's link)", ytitle);
 }
 
-bool tl_svg_zoom_window(const struct tl_tseq *ts, int64_t *ta, int64_t *tb)
-{
-	int64_t rtt = 0, t_rtx = -1;
-
-	for (size_t i = 0; i < ts->n && t_rtx < 0; i++)
-		if (ts->pt[i].kind == TL_TS_RTX)
-			t_rtx = ts->pt[i].t_us;
-	if (t_rtx < 0)
-		return false;
-	for (size_t i = 0; i < ts->nrtt; i++) /* the smallest: the path's, without queues */
-		if (!rtt || ts->rtt[i].rtt_us < rtt)
-			rtt = ts->rtt[i].rtt_us;
-	if (rtt <= 0)
-		rtt = 50000;
-	*ta = t_rtx - 3 * rtt / 2;
-	*tb = t_rtx + 5 * rtt / 2;
-	return true;
-}
-
 void tl_svg_tseq_zoom(FILE *out, int y, int h, int64_t t0, const struct tl_tseq *ts)
 {
 	int64_t ta, tb;
 
-	if (!tl_svg_zoom_window(ts, &ta, &tb))
+	if (!tl_tseq_zoom(ts, &ta, &tb))
 		return;
 	/* the y range of what happens in the window, the window's edge aside */
 	uint64_t lo = UINT64_MAX, hi = 0;
@@ -277,6 +258,6 @@ void tl_svg_tseq_zoom(FILE *out, int y, int h, int64_t t0, const struct tl_tseq 
 	panel(out, y, h,
 	      &(struct tl_domain){ secs(ta, t0), secs(tb, t0), ((double)lo - pad) / v.div,
 				   ((double)hi + pad) / v.div },
-	      ts, &v, "The same around the first retransmission (1.5 round trips before, 2.5 after)",
+	      ts, &v, "The same, closer: the first retransmission and the segment it resends",
 	      mb ? "sequence number, relative (MB)" : "sequence number, relative (kB)");
 }

@@ -146,6 +146,31 @@ int tl_tseq_build(const struct tl_seg *s, size_t n, unsigned rcv_wscale, struct 
 	return 0;
 }
 
+bool tl_tseq_zoom(const struct tl_tseq *t, int64_t *ta, int64_t *tb)
+{
+	const struct tl_tseq_pt *r = NULL;
+	int64_t rtt = 0, t_orig = -1;
+
+	for (size_t i = 0; i < t->n && !r; i++)
+		if (t->pt[i].kind == TL_TS_RTX)
+			r = &t->pt[i];
+	if (!r)
+		return false;
+	for (size_t i = 0; i < t->nrtt; i++) /* the least: the path's, without queues */
+		if (!rtt || t->rtt[i].rtt_us < rtt)
+			rtt = t->rtt[i].rtt_us;
+	if (rtt <= 0)
+		rtt = 50000;
+	for (const struct tl_tseq_pt *q = t->pt; q < r && t_orig < 0; q++)
+		if (q->kind == TL_TS_DATA && q->lo <= r->lo && r->lo < q->hi)
+			t_orig = q->t_us;
+	*ta = r->t_us - 3 * rtt / 2;
+	if (t_orig >= 0 && t_orig - rtt / 2 < *ta)
+		*ta = t_orig - rtt / 2;
+	*tb = r->t_us + 5 * rtt / 2;
+	return true;
+}
+
 void tl_tseq_free(struct tl_tseq *t)
 {
 	free(t->pt);

@@ -58,4 +58,11 @@ struct tl_tseq {
 int tl_tseq_build(const struct tl_seg *s, size_t n, unsigned rcv_wscale, struct tl_tseq *out);
 void tl_tseq_free(struct tl_tseq *t);
 
+/* The time window worth a closer look: around the first retransmission,
+ * from 1.5 round trips (the least one measured; 50 ms when none was)
+ * before it, or half a round trip before the original it resends when
+ * that is earlier (a timeout's), to 2.5 round trips after it. false:
+ * nothing was retransmitted. */
+bool tl_tseq_zoom(const struct tl_tseq *t, int64_t *ta_us, int64_t *tb_us);
+
 #endif

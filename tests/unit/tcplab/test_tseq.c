@@ -83,6 +83,13 @@ static void test_loss_dupacks_sack_and_karn(void **state)
 	assert_int_equal(t.rtt[1].rtt_us, 66000 - 23000);
 	assert_int_equal(t.rtt[3].rtt_us, 66000 - 25000);
 	assert_int_equal(t.edge_max, 1 + 5 * MSS + (100 << 7));
+	/* the zoom: from half the least RTT (20 ms) before the original (sent
+	 * earlier than 1.5 RTTs before the retransmission), to 2.5 RTTs after */
+	int64_t ta, tb;
+
+	assert_true(tl_tseq_zoom(&t, &ta, &tb));
+	assert_int_equal(ta, 22000 - 10000);
+	assert_int_equal(tb, 46000 + 50000);
 	tl_tseq_free(&t);
 }
 
@@ -117,6 +124,29 @@ static void test_window_change_is_no_duplicate(void **state)
 	tl_tseq_free(&t);
 }
 
+static void test_zoom_reaches_back_to_a_timeouts_original(void **state)
+{
+	struct tl_seg s[8] = { 0 };
+	struct tl_tseq t;
+	int64_t ta, tb;
+	size_t n = syn(s, 0);
+
+	(void)state;
+	n = data(s, n, 21000, 0);                 /* lost */
+	n = data(s, n, 250000, 0);                /* the timer's retransmission */
+	n = ack(s, n, 270000, 1, 100);            /* measures nothing (Karn) */
+	assert_int_equal(tl_tseq_build(s, n, 0, &t), 0);
+	assert_int_equal(t.nrtt, 0);
+	assert_true(tl_tseq_zoom(&t, &ta, &tb));
+	assert_int_equal(ta, 21000 - 25000);      /* 50 ms assumed: half before the original */
+	assert_int_equal(tb, 250000 + 125000);
+	tl_tseq_free(&t);
+	n = data(s, syn(s, 0), 21000, 0);
+	assert_int_equal(tl_tseq_build(s, n, 0, &t), 0);
+	assert_false(tl_tseq_zoom(&t, &ta, &tb)); /* nothing retransmitted */
+	tl_tseq_free(&t);
+}
+
 static void test_without_syn_and_empty(void **state)
 {
 	struct tl_seg s[4] = { 0 };
@@ -142,6 +172,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_loss_dupacks_sack_and_karn),
 		cmocka_unit_test(test_window_change_is_no_duplicate),
+		cmocka_unit_test(test_zoom_reaches_back_to_a_timeouts_original),
 		cmocka_unit_test(test_without_syn_and_empty),
 	};
 
