@@ -24,7 +24,7 @@ static double secs(int64_t t_us, int64_t t0_us)
 
 static void bands(const struct tl_panel *p, const struct tl_band *b, size_t nb, int64_t t0)
 {
-	char a[32], c[32];
+	char a[TL_NUM_MAX], c[TL_NUM_MAX];
 
 	fputs("<g id=\"ca-bands\">\n", p->out);
 	for (size_t i = 0; i < nb; i++) {
@@ -49,7 +49,7 @@ static void band_labels(const struct tl_panel *p, const struct tl_band *b, size_
 			int64_t t0)
 {
 	double free_x[3] = { 0, 0, 0 };
-	char a[32];
+	char a[TL_NUM_MAX];
 
 	fputs("<g id=\"ca-names\">\n", p->out);
 	for (size_t i = 0; i < nb; i++) {
@@ -91,7 +91,7 @@ static void series(const struct tl_panel *p, const struct tl_sample *v, size_t n
 		   enum series s, const char *id)
 {
 	size_t k = 0;
-	char xy[64];
+	char xy[TL_XY_MAX];
 	double y;
 
 	for (size_t i = 0; i < n; i++)
@@ -153,7 +153,7 @@ static void rtt_panel(FILE *out, int y, double t_hi, int64_t t0, const struct tl
 {
 	struct tl_panel p;
 	double top = 1;
-	char xy[64];
+	char xy[TL_XY_MAX];
 	size_t k = 0;
 
 	for (size_t i = 0; i < in->nsm; i++)
@@ -171,7 +171,7 @@ static void rtt_panel(FILE *out, int y, double t_hi, int64_t t0, const struct tl
 	fprintf(out, "<g id=\"rtt-samples\" clip-path=\"url(#rtt-clip)\" data-points=\"%zu\">\n",
 		in->ts ? in->ts->nrtt : 0);
 	for (size_t i = 0; in->ts && i < in->ts->nrtt; i++) {
-		char a[32], b[32];
+		char a[TL_NUM_MAX], b[TL_NUM_MAX];
 		const struct tl_rttpt *r = &in->ts->rtt[i];
 
 		fprintf(out, "<circle class=\"rtt-sample\" cx=\"%s\" cy=\"%s\" r=\"2\"/>\n",

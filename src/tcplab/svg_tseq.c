@@ -46,7 +46,7 @@ static void bar(double x, double ylo, double yhi, char *d0, char *d1, char *d2)
 
 static void data(const struct tl_panel *p, const struct tl_tseq *ts, const struct view *v)
 {
-	char a[32], b[32], c[32], e[32], f[32];
+	char a[TL_NUM_MAX], b[TL_NUM_MAX], c[TL_NUM_MAX], e[TL_NUM_MAX], f[TL_NUM_MAX];
 	size_t nd = 0, nr = 0;
 
 	for (size_t i = 0; i < ts->n; i++)
@@ -97,7 +97,7 @@ static void data(const struct tl_panel *p, const struct tl_tseq *ts, const struc
 static void step_line(const struct tl_panel *p, const struct tl_tseq *ts, const struct view *v,
 		      bool edge, const char *id)
 {
-	char xy[64];
+	char xy[TL_XY_MAX];
 	bool first = true;
 	double prev = 0;
 	size_t k = 0;
@@ -129,7 +129,7 @@ static void step_line(const struct tl_panel *p, const struct tl_tseq *ts, const 
 static void sacks_dupacks(const struct tl_panel *p, const struct tl_tseq *ts,
 			  const struct view *v)
 {
-	char a[32], b[32], c[32];
+	char a[TL_NUM_MAX], b[TL_NUM_MAX], c[TL_NUM_MAX];
 	size_t ns = 0, nd = 0;
 
 	for (size_t i = 0; i < ts->n; i++)

@@ -82,7 +82,7 @@ const char *tl_svg_num(double v, char *buf)
 	bool neg = tenths < 0;
 	unsigned long long a = neg ? (unsigned long long)(-tenths) : (unsigned long long)tenths;
 
-	snprintf(buf, 32, "%s%llu.%llu", neg ? "-" : "", a / 10, a % 10);
+	snprintf(buf, TL_NUM_MAX, "%s%llu.%llu", neg ? "-" : "", a / 10, a % 10);
 	return buf;
 }
 
@@ -104,10 +104,10 @@ const char *tl_tick_label(double v, double step, char *buf)
 	unsigned long long a = neg ? (unsigned long long)(-k) : (unsigned long long)k;
 
 	if (dec)
-		snprintf(buf, 32, "%s%llu.%0*llu", neg ? "-" : "", a / (unsigned long long)scale,
+		snprintf(buf, TL_NUM_MAX, "%s%llu.%0*llu", neg ? "-" : "", a / (unsigned long long)scale,
 			 dec, a % (unsigned long long)scale);
 	else
-		snprintf(buf, 32, "%s%llu", neg ? "-" : "", a);
+		snprintf(buf, TL_NUM_MAX, "%s%llu", neg ? "-" : "", a);
 	return buf;
 }
 

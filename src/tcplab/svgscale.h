@@ -40,11 +40,15 @@ double tl_nice_hi(double lo, double hi, size_t max);
  * [lo, hi] (hi <= lo: lo). */
 double tl_nice_lo(double lo, double hi, size_t max);
 
+/* Room for a number as the two below write it, and for "x,y". */
+#define TL_NUM_MAX 48
+#define TL_XY_MAX (2 * TL_NUM_MAX)
+
 /* v with one decimal ("12.5", "-0.3", "7.0"), whatever LC_NUMERIC says:
- * SVG wants a point. buf holds 32; returns buf. */
+ * SVG wants a point. buf holds TL_NUM_MAX; returns buf. */
 const char *tl_svg_num(double v, char *buf);
 /* A tick's label: v with as few decimals as step needs (0 to 3), the
- * point a point. buf holds 32; returns buf. */
+ * point a point. buf holds TL_NUM_MAX; returns buf. */
 const char *tl_tick_label(double v, double step, char *buf);
 
 /* The congestion states of TCP_INFO's tcpi_ca_state (linux/tcp.h's

@@ -90,9 +90,9 @@ int tl_panel_height(int h)
 
 const char *tl_svgw_xy(const struct tl_panel *p, double t_s, double v, char *buf)
 {
-	char a[32], b[32];
+	char a[TL_NUM_MAX], b[TL_NUM_MAX];
 
-	snprintf(buf, 64, "%s,%s", tl_svg_num(tl_scale_px(&p->sx, t_s), a),
+	snprintf(buf, TL_XY_MAX, "%s,%s", tl_svg_num(tl_scale_px(&p->sx, t_s), a),
 		 tl_svg_num(tl_scale_px(&p->sy, v), b));
 	return buf;
 }
@@ -100,7 +100,7 @@ const char *tl_svgw_xy(const struct tl_panel *p, double t_s, double v, char *buf
 static void x_axis(const struct tl_panel *p)
 {
 	struct tl_ticks t;
-	char lab[32];
+	char lab[TL_NUM_MAX];
 	int bottom = p->y + p->h;
 
 	tl_ticks(p->sx.lo, p->sx.hi, 11, &t);
@@ -122,7 +122,7 @@ static void x_axis(const struct tl_panel *p)
 static void y_axis(const struct tl_panel *p, const char *ytitle)
 {
 	struct tl_ticks t;
-	char lab[32];
+	char lab[TL_NUM_MAX];
 
 	tl_ticks(p->sy.lo, p->sy.hi, 7, &t);
 	for (size_t i = 0; i < t.n; i++) {

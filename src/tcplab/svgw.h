@@ -53,7 +53,7 @@ void tl_panel_legend(const struct tl_panel *p, const struct tl_legend_item *it, 
 /* The panel's total height for a plot h high. */
 int tl_panel_height(int h);
 
-/* x,y of a point, as "x,y" into buf (64). */
+/* x,y of a point, as "x,y" into buf (TL_XY_MAX). */
 const char *tl_svgw_xy(const struct tl_panel *p, double t_s, double v, char *buf);
 
 #endif

@@ -65,7 +65,7 @@ static void test_nice_hi_closes_the_axis_on_a_tick(void **state)
 
 static void test_numbers_have_a_point_whatever_the_locale(void **state)
 {
-	char b[32];
+	char b[TL_NUM_MAX];
 
 	(void)state;
 	setlocale(LC_NUMERIC, "de_DE.UTF-8"); /* may not exist: then "C" stays */
