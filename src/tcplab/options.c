@@ -32,6 +32,8 @@ const char tcplab_usage_text[] =
 	"      --short          the short form (fewer rounds, less data)\n"
 	"      --json           JSON Lines: samples, events and the verdict\n"
 	"      --pcap FILE      keep the packets seen on the sender's link\n"
+	"      --svg FILE       picture the run: cwnd, ssthresh and in flight over the\n"
+	"                       congestion states, the time-sequence graph, the RTT\n"
 	"  -h, --help           this help\n"
 	"      --version        print the version\n"
 	"\n"
@@ -39,7 +41,7 @@ const char tcplab_usage_text[] =
 	"was seen (every one with --all), 1 when not or on an error, 2 on usage.\n";
 
 enum { OPT_ALL = 256, OPT_DELAY, OPT_RATE, OPT_LOSS, OPT_DROP, OPT_DROP_EVERY, OPT_QUEUE,
-       OPT_SHORT, OPT_JSON, OPT_PCAP, OPT_CC };
+       OPT_SHORT, OPT_JSON, OPT_PCAP, OPT_CC, OPT_SVG };
 
 static const struct option tcplab_long_options[] = {
 	OPT_FLAG("all", OPT_ALL),
@@ -53,6 +55,7 @@ static const struct option tcplab_long_options[] = {
 	OPT_FLAG("json", OPT_JSON),
 	OPT_VALUE("pcap", OPT_PCAP),
 	OPT_VALUE("cc", OPT_CC),
+	OPT_VALUE("svg", OPT_SVG),
 	TOOL_LONG_OPTIONS_END,
 };
 
@@ -114,6 +117,11 @@ static enum tool_args operands(int argc, char **argv, struct tcplab_opts *o, cha
 		}
 		if (o->all && o->pcap) {
 			snprintf(err, errlen, "run: --pcap keeps one scenario's packets: "
+					      "name the scenario");
+			return TOOL_ARGS_USAGE;
+		}
+		if (o->all && o->svg) {
+			snprintf(err, errlen, "run: --svg pictures one scenario's run: "
 					      "name the scenario");
 			return TOOL_ARGS_USAGE;
 		}
@@ -185,6 +193,9 @@ enum tool_args tcplab_parse_args(int argc, char **argv, struct tcplab_opts *o, c
 			break;
 		case OPT_PCAP:
 			o->pcap = optarg;
+			break;
+		case OPT_SVG:
+			o->svg = optarg;
 			break;
 		case OPT_CC:
 			if (!optarg[0] || strlen(optarg) >= 16 ||

@@ -13,6 +13,7 @@
 #include "tcplab/peer.h"
 #include "tcplab/rec_bpf.h"
 #include "tcplab/scen.h"
+#include "tcplab/svgout.h"
 
 static int one_case(struct tl_ctx *c, struct tl_lab *lab, const char *cc, int64_t run_us,
 		    int64_t rtt, struct tl_ca *ca)
@@ -41,6 +42,8 @@ static int one_case(struct tl_ctx *c, struct tl_lab *lab, const char *cc, int64_
 	if (st != 0)
 		goto out;
 	tl_ca_read(b->samples.v, b->samples.n, rtt, ca);
+	if (!c->svg) /* the picture: of the first case, Reno */
+		tl_svg_report(c, &b->samples, NULL, 0);
 	char seq[768] = "";
 	size_t used = 0;
 

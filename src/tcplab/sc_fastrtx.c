@@ -17,6 +17,7 @@
 #include "tcplab/scen.h"
 #include "tcplab/segs.h"
 #include "tcplab/ssround.h"
+#include "tcplab/svgout.h"
 
 #define FR_DEFAULT_DROP 40
 
@@ -233,6 +234,7 @@ int tl_sc_fastrtx(struct tl_ctx *c, struct tl_verdict *v)
 	}
 	fr_kernel(c, kr, x.found ? segs[x.rtx].t_us : 0, t0);
 	tl_report_fwd(c, &lab);
+	tl_svg_report(c, &b->samples, &cap, b->port);
 	v->seen = x.found && on_third && before_rto && ss_half && f.recovery && !f.loss_state;
 	tl_emit(c, "fast_retransmit",
 		json_pack("{s:b,s:i,s:i,s:f,s:f,s:f,s:i,s:i,s:i,s:b,s:b,s:b,s:b,s:f}", "retransmitted",

@@ -17,6 +17,7 @@
 #include "tcplab/scen.h"
 #include "tcplab/segs.h"
 #include "tcplab/sock.h"
+#include "tcplab/svgout.h"
 
 #define FC_RCVBUF 4096              /* the kernel doubles it */
 
@@ -123,6 +124,7 @@ int tl_sc_flow(struct tl_ctx *c, struct tl_verdict *v)
 	       tl_mark(restart), (double)(z.t_open_us - t0) / 1e6,
 	       (double)(z.t_resume_us - z.t_open_us) / 1000.0);
 	tl_report_fwd(c, &lab);
+	tl_svg_report(c, &sh->b.samples, &cap, sh->b.port);
 	tl_emit(c, "flow_control",
 		json_pack("{s:b,s:i,s:i,s:i,s:f,s:b}", "zero_window", z.closed, "probes",
 			  (int)z.nprobes, "ratios", (int)nratio, "doubled", (int)doubled,

@@ -18,6 +18,7 @@
 #include "tcplab/rec_bpf.h"
 #include "tcplab/scen.h"
 #include "tcplab/segs.h"
+#include "tcplab/svgout.h"
 
 #define SK_HOLES 3
 static const uint64_t sk_drop[SK_HOLES] = { 40, 44, 48 };
@@ -105,6 +106,8 @@ static int one_case(struct tl_ctx *c, struct tl_lab *lab, struct tl_cap *cap, bo
 	size_t k = tl_rtx_list(segs, n, x, 8);
 
 	res->nrtx = k;
+	if (sack) /* the picture: of the case with SACK blocks */
+		tl_svg_report(c, &b->samples, cap, b->port);
 	rc = 0;
 	if (k < SK_HOLES)
 		goto out;

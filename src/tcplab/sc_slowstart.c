@@ -15,6 +15,7 @@
 #include "tcplab/scen.h"
 #include "tcplab/sock.h"
 #include "tcplab/ssround.h"
+#include "tcplab/svgout.h"
 
 int tl_sc_slowstart(struct tl_ctx *c, struct tl_verdict *v)
 {
@@ -104,6 +105,7 @@ int tl_sc_slowstart(struct tl_ctx *c, struct tl_verdict *v)
 		 "slow start: cwnd %.400s segments in %zu RTTs (×%.2f per RTT)%s", seq, ss.n ? ss.n - 1 : 0,
 		 ss.ratio_median, ss.loss ? ", then a loss" : "");
 	tl_report_fwd(c, &lab);
+	tl_svg_report(c, sm, NULL, 0); /* no capture here: TCP_INFO only */
 out:
 	if (rc < 0)
 		snprintf(v->line, sizeof v->line, "a peer failed");

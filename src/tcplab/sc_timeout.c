@@ -23,6 +23,7 @@
 #include "tcplab/rec_bpf.h"
 #include "tcplab/scen.h"
 #include "tcplab/sock.h"
+#include "tcplab/svgout.h"
 
 #define TO_RTX_DROPS 3              /* the original and 3 retransmissions lost */
 #define TO_TAIL 1000
@@ -262,6 +263,7 @@ int tl_sc_timeout(struct tl_ctx *c, struct tl_verdict *v)
 	       tl_mark(again), bulk_first, bulk_max, ssthresh);
 	to_kernel(c, kr, k ? t[0] : 0);
 	tl_report_fwd(c, &lab);
+	tl_svg_report(c, &sh->samples, &cap, sh->port);
 	tl_emit(c, "timeout",
 		json_pack("{s:i,s:i,s:i,s:b,s:i,s:i,s:i,s:i,s:b}", "transmissions", (int)k,
 			  "ratios", (int)nratio, "doubled", (int)doubled, "loss_state", loss,

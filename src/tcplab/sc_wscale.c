@@ -11,6 +11,7 @@
 #include "tcplab/ns.h"
 #include "tcplab/peer.h"
 #include "tcplab/scen.h"
+#include "tcplab/svgout.h"
 
 #define WS_RATE "50mbit"
 #define WS_RATE_BPS 50e6
@@ -28,8 +29,8 @@ static double goodput(const struct tl_samples *sm, int64_t *srtt_us)
 	return (double)(b->bytes_acked - a->bytes_acked) * 8.0 * 1e6 / (double)(b->t_us - a->t_us);
 }
 
-static int one_case(struct tl_lab *lab, const char *cc, bool scaling, int64_t run_us,
-		    double *bps, int64_t *srtt_us)
+static int one_case(struct tl_ctx *c, struct tl_lab *lab, const char *cc, bool scaling,
+		    int64_t run_us, double *bps, int64_t *srtt_us)
 {
 	struct tl_bulk *b = tl_shared(sizeof *b);
 	int rc = -1;
@@ -54,6 +55,8 @@ static int one_case(struct tl_lab *lab, const char *cc, bool scaling, int64_t ru
 	tl_peer_wait(r, 10000);
 	if (st == 0) {
 		*bps = goodput(&b->samples, srtt_us);
+		if (!scaling) /* the picture: of the case the window holds back */
+			tl_svg_report(c, &b->samples, NULL, 0);
 		rc = 0;
 	}
 out:
@@ -80,8 +83,8 @@ int tl_sc_wscale(struct tl_ctx *c, struct tl_verdict *v)
 	tl_ns_sysctl(lab.ns[TL_SND], "net.ipv4.tcp_wmem", "4096 4194304 16777216");
 	tl_ns_sysctl(lab.ns[TL_RCV], "net.ipv4.tcp_rmem", "4096 131072 16777216");
 	tl_ns_sysctl(lab.ns[TL_SND], "net.ipv4.tcp_no_metrics_save", "1");
-	if (one_case(&lab, tl_cc(c, NULL), false, run, &off, &rtt_off) < 0 ||
-	    one_case(&lab, tl_cc(c, NULL), true, run, &on, &rtt_on) < 0)
+	if (one_case(c, &lab, tl_cc(c, NULL), false, run, &off, &rtt_off) < 0 ||
+	    one_case(c, &lab, tl_cc(c, NULL), true, run, &on, &rtt_on) < 0)
 		goto out;
 	rc = 0;
 	double rtt = (double)link.delay_us / 1e6;

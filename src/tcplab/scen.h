@@ -16,6 +16,7 @@ struct tl_ctx {
 	const struct tcplab_opts *o;
 	bool quiet;                 /* --all: the verdict line only */
 	const char *name;           /* the running scenario */
+	int svg;                    /* --svg: 1 written, -1 could not be, 0 not tried */
 };
 
 struct tl_verdict {

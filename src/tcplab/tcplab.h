@@ -21,6 +21,7 @@ struct tcplab_opts {
 	bool all;                   /* run --all */
 	bool json, shortform;
 	const char *pcap;
+	const char *svg;            /* --svg FILE: the run pictured */
 	const char *rate;           /* --rate, tc's spelling */
 	const char *cc;             /* --cc: the sender's congestion control */
 	int64_t delay_ms;           /* --delay; -1: the scenario's own */

@@ -34,6 +34,9 @@ static bool run_one(const struct tcplab_opts *o, const struct tl_scenario *s, bo
 		tl_say(&c, "== %s: %s", s->name, s->lecture);
 	if (s->run(&c, &v) < 0)
 		v.error = true;
+	if (o->svg && !c.svg && !v.error && !tl_interrupted)
+		log_error("%s draws no picture (no transfer's samples): --svg wrote nothing",
+			  s->name);
 	if (tl_interrupted) {
 		v.seen = v.error = false;
 		snprintf(v.line, sizeof v.line, "interrupted");
@@ -53,7 +56,7 @@ static bool run_one(const struct tcplab_opts *o, const struct tl_scenario *s, bo
 			       v.line, tl_mark(ok), ok ? "signature seen" : "signature not seen");
 		fflush(stdout);
 	}
-	return v.seen && !v.error;
+	return v.seen && !v.error && c.svg >= 0;
 }
 
 static int tcplab_run(void *cfg)

@@ -10,10 +10,12 @@ import os
 import signal
 import subprocess
 import time
+import xml.etree.ElementTree as ET
 
 import pytest
 
 from conftest import BIN
+from pngread import png_pixels
 
 needs_root = pytest.mark.skipif(os.geteuid() != 0,
                                 reason="the lab makes network namespaces: needs root")
@@ -341,6 +343,119 @@ def test_without_the_kernel_recorder_one_line_and_tcp_info_only():
     assert off == ["  (tcp_probe recorder off: SOCKLAB_TCPLAB_BPF=0; TCP_INFO only)"], p.stdout
     assert "tcp_cong_state_set" not in p.stdout
     assert "✓ signature seen" in p.stdout and p.returncode == 0
+
+
+SVG = "{http://www.w3.org/2000/svg}"
+
+
+def svg_points(g):
+    """The points of the one polyline of group g, as (x, y) floats."""
+    line = g.find(SVG + "polyline")
+    assert line is not None, g.attrib
+    return [tuple(float(v) for v in xy.split(",")) for xy in line.get("points").split()]
+
+
+@needs_root
+def test_svg_pictures_a_fast_retransmit_and_renders_in_chromium(tmp_path):
+    """--svg on a run with one loss: cwnd a point per TCP_INFO sample over
+    the congestion states, the time-sequence graph with the retransmission
+    marked, the ACK line and the window's edge, the RTTs; a legend per
+    panel; and Chromium draws it."""
+    svg = tmp_path / "fr.svg"
+    p, objs = run_json("fast-retransmit", "--svg", str(svg))
+    assert verdict(objs)["seen"] and p.returncode == 0, p.stderr
+    meta = of_type(objs, "svg")
+    assert len(meta) == 1 and meta[0]["file"] == str(svg), objs[-3:]
+    meta = meta[0]
+    root = ET.parse(svg).getroot()
+    assert root.tag == SVG + "svg"
+    w, h = int(root.get("width")), int(root.get("height"))
+    g = {e.get("id"): e for e in root.iter() if e.get("id")}
+    for gid in ("cwnd-panel", "ca-bands", "cwnd", "ssthresh", "inflight", "tseq", "data",
+                "retransmits", "ack-line", "rwnd-line", "sacks", "dupacks", "rtt-panel", "srtt",
+                "rtt-samples", "ca-names", "zoom-tseq", "zoom-retransmits", "zoom-ack-line"):
+        assert gid in g, gid
+    # cwnd: one point per TCP_INFO sample (every ms for the short run's 0.5 s)
+    cwnd = svg_points(g["cwnd"])
+    assert meta["samples"] >= 300 and len(cwnd) == meta["samples"], meta
+    assert all(0 <= x <= w and 0 <= y <= h for x, y in cwnd)
+    assert [x for x, _ in cwnd] == sorted(x for x, _ in cwnd)      # time runs right
+    assert len(svg_points(g["ssthresh"])) >= 1                      # set by the loss
+    # the loss: a Recovery band, named in it, not only coloured
+    states = [r.get("data-state") for r in g["ca-bands"].iter(SVG + "rect")]
+    assert "Recovery" in states and "Loss" not in states, states
+    assert "Recovery" in "".join(g["ca-names"].itertext())
+    # the retransmission: a red bar and a cross, each class="retransmit"
+    rtx = [e for e in g["retransmits"] if e.get("class") == "retransmit"]
+    assert len(rtx) == meta["retransmissions"] >= 1, meta
+    assert all(len(e.findall(SVG + "path")) == 2 for e in rtx)
+    assert meta["data_segments"] > 100
+    # the ACK line: a step (two points) per ACK, never going down
+    acks = svg_points(g["ack-line"])
+    assert meta["acks"] > 20 and len(acks) == 2 * meta["acks"] - 1, meta
+    assert all(b[1] <= a[1] + 0.11 for a, b in zip(acks, acks[1:]))  # y grows upward
+    assert len(svg_points(g["rwnd-line"])) == len(acks)
+    # the zoom around it: the retransmission again, the ACK line's steps
+    assert len([e for e in g["zoom-retransmits"] if e.get("class") == "retransmit"]) >= 1
+    assert 2 <= len(svg_points(g["zoom-ack-line"])) < len(acks)
+    # the duplicate ACKs and SACK blocks the loss caused
+    assert meta["dupacks"] >= 1 and len(list(g["dupacks"])) == meta["dupacks"]
+    assert meta["sack_acks"] >= 1 and len(list(g["sacks"])) >= meta["sack_acks"]
+    # RTT: srtt per sample, and ACKs' measurements (~20 ms, the lab's delay)
+    assert len(svg_points(g["srtt"])) >= meta["samples"] - 5
+    rtts = list(g["rtt-samples"])
+    assert len(rtts) == meta["rtt_samples"] > 20
+    # a legend per panel, naming what it draws; axes with their units
+    legends = [e for e in root.iter(SVG + "g") if e.get("class") == "legend"]
+    assert len(legends) == 4                         # the zoom's too
+    words = " ".join("".join(e.itertext()) for e in legends)
+    for word in ("cwnd", "ssthresh", "in flight", "Recovery", "Loss", "retransmission",
+                 "cumulative ACK", "receive window", "SACK block", "duplicate ACK", "srtt",
+                 "RTT"):
+        assert word in words, word
+    texts = " ".join("".join(e.itertext()) for e in root.iter(SVG + "text"))
+    for unit in ("time since the first packet (s)", "segments", "RTT (ms)"):
+        assert unit in texts, unit
+    assert "relative (kB)" in texts or "relative (MB)" in texts
+    # Chromium renders it: a page of lines and text, red among it
+    chromium = shutil.which("chromium")
+    if not chromium:
+        pytest.fail("chromium is not installed (scripts/deps.sh test installs it)")
+    png = tmp_path / "fr.png"
+    c = subprocess.run([chromium, "--headless", "--no-sandbox", "--disable-gpu",
+                        "--hide-scrollbars", "--screenshot=%s" % png,
+                        "--window-size=%d,%d" % (w, h), "file://%s" % svg],
+                       capture_output=True, timeout=120, env=dict(os.environ, HOME=str(tmp_path)))
+    assert png.exists(), c.stderr.decode()[-2000:]
+    pw, ph, bpp, rows = png_pixels(png)
+    assert (pw, ph) == (w, h)
+    px = [row[i:i + 3] for row in rows for i in range(0, len(row), bpp)]
+    dark = sum(1 for v in px if sum(v) < 300)
+    red = sum(1 for v in px if v[0] > 150 and v[1] < 90 and v[2] < 90)
+    assert dark > 5000, "the picture is (nearly) blank"
+    assert red > 50, "no red: neither ssthresh nor the retransmission was drawn"
+
+
+@needs_root
+def test_svg_says_when_it_writes_nothing(tmp_path):
+    """A scenario without a transfer draws nothing and says so (its verdict
+    stands); a file that cannot be written is an error line and exit 1."""
+    svg = tmp_path / "h.svg"
+    p = run(["tcplab", "run", "handshake", "--short", "--svg", str(svg)], 60)
+    assert p.returncode == 0 and not svg.exists()
+    assert "handshake draws no picture" in p.stderr and "--svg wrote nothing" in p.stderr
+    bad = tmp_path / "no" / "such" / "dir.svg"
+    p = run(["tcplab", "run", "fast-retransmit", "--short", "--svg", str(bad)], 120)
+    assert p.returncode == 1 and not bad.exists()
+    assert "--svg %s: No such file or directory" % bad in p.stderr, p.stderr
+
+
+def test_svg_with_all_is_a_usage_error(tmp_path):
+    p = subprocess.run([BIN, "tcplab", "run", "--all", "--svg", str(tmp_path / "x.svg")],
+                       capture_output=True, text=True, timeout=10)
+    assert p.returncode == 2
+    assert "--svg" in p.stderr.splitlines()[0] and "--help" in p.stderr, p.stderr
+    assert not (tmp_path / "x.svg").exists()
 
 
 @needs_root

@@ -77,12 +77,31 @@ static void test_usage_errors(void **state)
 	}
 }
 
+static void test_svg_names_one_scenario(void **state)
+{
+	char *ok[] = { "tcplab", "run", "fast-retransmit", "--short", "--svg", "fr.svg", NULL };
+	char *all[] = { "tcplab", "run", "--all", "--svg", "x.svg", NULL };
+	char *none[] = { "tcplab", "run", "sack", "--svg", NULL };
+	struct tcplab_opts o;
+	char err[TOOL_ERR_MAX];
+
+	(void)state;
+	assert_int_equal(parse(&o, err, 6, ok), TOOL_ARGS_OK);
+	assert_string_equal(o.svg, "fr.svg");
+	assert_string_equal(o.scenario, "fast-retransmit");
+	err[0] = '\0';
+	assert_int_equal(parse(&o, err, 5, all), TOOL_ARGS_USAGE);
+	assert_non_null(strstr(err, "--svg"));
+	assert_int_equal(parse(&o, err, 4, none), TOOL_ARGS_USAGE);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_run_with_link_options),
 		cmocka_unit_test(test_list_and_all),
 		cmocka_unit_test(test_usage_errors),
+		cmocka_unit_test(test_svg_names_one_scenario),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
