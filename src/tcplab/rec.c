@@ -46,3 +46,11 @@ static int tcpinfo_sample(int fd, int64_t t_us, struct tl_samples *s)
 }
 
 const struct tl_recorder tl_tcpinfo_recorder = { .name = "tcp_info", .sample = tcpinfo_sample };
+
+const char *tl_ca_name(uint32_t ca_state)
+{
+	static const char *const names[TL_CA_N] = { "Open", "Disorder", "CWR", "Recovery",
+						    "Loss" };
+
+	return ca_state < TL_CA_N ? names[ca_state] : "?";
+}

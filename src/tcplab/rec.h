@@ -36,6 +36,12 @@ struct tl_recorder {
 
 extern const struct tl_recorder tl_tcpinfo_recorder;
 
+/* The congestion states of a sample's ca_state (TCP_INFO's tcpi_ca_state,
+ * tcp_probe's and tcp_cong_state_set's: linux/tcp.h's enum tcp_ca_state). */
+enum { TL_CA_OPEN, TL_CA_DISORDER, TL_CA_CWR, TL_CA_RECOVERY, TL_CA_LOSS, TL_CA_N };
+/* "Open", "Disorder", "CWR", "Recovery", "Loss"; "?" past them. */
+const char *tl_ca_name(uint32_t ca_state);
+
 /* One TCP_INFO reading into *out (the same fields); 0, or -1. */
 int tl_tcpinfo_read(int fd, int64_t t_us, struct tl_sample *out);
 

@@ -59,8 +59,6 @@ bool tl_bpfrec_to_probe(const struct probe_rec *r, struct tl_probe *out);
 /* A record of kind PROBE_CONG_STATE or PROBE_RETRANSMIT into *out; false
  * for another kind. */
 bool tl_bpfrec_to_kev(const struct probe_rec *r, struct tl_kev *out);
-/* "Open", "Disorder", "CWR", "Recovery", "Loss"; "?" past them. */
-const char *tl_ca_name(unsigned state);
 /* The first cong_state event into state `to` at or after t_us; NULL. */
 const struct tl_kev *tl_bpfrec_state(const struct tl_kev *v, size_t n, unsigned to,
 				     int64_t t_us);

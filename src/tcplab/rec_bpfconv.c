@@ -59,13 +59,6 @@ bool tl_bpfrec_to_kev(const struct probe_rec *r, struct tl_kev *out)
 	return true;
 }
 
-const char *tl_ca_name(unsigned state)
-{
-	static const char *const names[] = { "Open", "Disorder", "CWR", "Recovery", "Loss" };
-
-	return state < sizeof names / sizeof names[0] ? names[state] : "?";
-}
-
 const struct tl_kev *tl_bpfrec_state(const struct tl_kev *v, size_t n, unsigned to, int64_t t_us)
 {
 	for (size_t i = 0; i < n; i++)

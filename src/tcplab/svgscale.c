@@ -111,14 +111,6 @@ const char *tl_tick_label(double v, double step, char *buf)
 	return buf;
 }
 
-const char *tl_ca_name(uint32_t ca_state)
-{
-	static const char *const names[TL_CA_N] = { "Open", "Disorder", "CWR", "Recovery",
-						    "Loss" };
-
-	return ca_state < TL_CA_N ? names[ca_state] : "?";
-}
-
 size_t tl_ca_bands(const struct tl_sample *v, size_t n, struct tl_band *out, size_t max)
 {
 	size_t k = 0;

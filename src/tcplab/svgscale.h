@@ -51,10 +51,6 @@ const char *tl_svg_num(double v, char *buf);
  * point a point. buf holds TL_NUM_MAX; returns buf. */
 const char *tl_tick_label(double v, double step, char *buf);
 
-/* The congestion states of TCP_INFO's tcpi_ca_state (linux/tcp.h's
- * enum tcp_ca_state), their names. */
-enum { TL_CA_OPEN, TL_CA_DISORDER, TL_CA_CWR, TL_CA_RECOVERY, TL_CA_LOSS, TL_CA_N };
-const char *tl_ca_name(uint32_t ca_state);
 
 /* A run of samples in one state: from the first one's time to the next
  * run's first (the last run: to the last sample). */
