@@ -7,6 +7,7 @@
 #include "core/log.h"
 #include "tcplab/lab.h"
 #include "tcplab/ns.h"
+#include "tcplab/profile.h"
 #include "tcplab/scen.h"
 #include "tcplab/tcplab.h"
 
@@ -32,6 +33,7 @@ static bool run_one(const struct tcplab_opts *o, const struct tl_scenario *s, bo
 
 	if (!quiet)
 		tl_say(&c, "== %s: %s", s->name, s->lecture);
+	tl_profile_report(&c);
 	if (s->run(&c, &v) < 0)
 		v.error = true;
 	if (tl_interrupted) {

@@ -172,6 +172,8 @@ def test_slow_start_doubles_cwnd_per_rtt():
     assert len(ss) == 1, p.stderr
     ss = ss[0]
     assert ss["ratios"] >= 3 and 1.6 <= ss["ratio_median"] <= 2.4
+    assert objs[0]["type"] == "profile" and objs[0]["name"] == "linux"   # the default
+    assert objs[0]["initcwnd"] == 10 and objs[0]["rack"] and objs[0]["cc"] == "reno"
     rounds = of_type(objs, "rtt_round")
     assert rounds[0]["cwnd"] == 10                       # Linux's initial window
     assert any(r["cwnd"] >= 80 for r in rounds)
@@ -184,6 +186,49 @@ def test_slow_start_doubles_cwnd_per_rtt():
              if s["t_s"] <= first["t_s"] + 5 * ss["rtt_ms"] / 1000 and s["total_retrans"] == 0]
     assert max(later) >= 80
     assert verdict(objs)["seen"] and p.returncode == 0
+
+
+@needs_root
+def test_profile_textbook_slow_start_from_one_segment_on_reno():
+    """--profile textbook: Reno, initcwnd 1 on the sender's route, RACK and
+    TLP off in the sender's namespace (not on the host), one MSS per
+    segment; slow start's doubling still seen, from 1 instead of 10."""
+    host = {k: open("/proc/sys/net/ipv4/" + k).read() for k in ("tcp_recovery",
+                                                                 "tcp_early_retrans")}
+    p, objs = run_json("slow-start", "--profile", "textbook")
+    prof = objs[0]
+    assert prof["type"] == "profile" and prof["scenario"] == "slow-start", p.stderr
+    assert len(of_type(objs, "profile")) == 1
+    assert prof["name"] == "textbook" and prof["cc"] == "reno" and prof["bulk"]
+    assert prof["initcwnd"] == 1 and not prof["rack"] and not prof["tlp"]
+    assert not prof["offloads"]
+    samples = of_type(objs, "sample")
+    assert len(samples) > 100, p.stderr
+    assert samples[0]["cwnd"] == 1                      # the initcwnd set, not Linux's 10
+    assert [s["cwnd"] for s in samples[:5]] == [1] * 5  # one segment for the first RTT
+    rounds = of_type(objs, "rtt_round")
+    assert rounds[0]["cwnd"] <= 2
+    assert any(r["cwnd"] >= 64 for r in rounds)
+    ss = of_type(objs, "slow_start")[0]
+    assert ss["ratios"] >= 3 and 1.6 <= ss["ratio_median"] <= 2.4
+    probes = of_type(objs, "tcp_probe")
+    if probes:                                           # the kernel recorder's view
+        assert probes[0]["cwnd"] <= 2
+        assert all(o["mss"] <= 1448 for o in probes)     # one MSS per segment
+    assert verdict(objs)["seen"] and p.returncode == 0
+    # the sysctls were the lab's namespace's: the host's are as they were
+    assert host == {k: open("/proc/sys/net/ipv4/" + k).read() for k in host}
+
+
+def test_profile_bogus_is_a_usage_error():
+    p = subprocess.run([BIN, "tcplab", "run", "slow-start", "--profile", "bogus"],
+                       capture_output=True, text=True, timeout=10)
+    assert p.returncode == 2
+    assert p.stdout == ""
+    # one line naming the value and the choices, then every tool's "Try" hint
+    lines = p.stderr.splitlines()
+    assert len(lines) == 2 and lines[1] == "Try 'socklab tcplab --help'.", p.stderr
+    assert lines[0] == "socklab tcplab: --profile bogus: linux or textbook", p.stderr
 
 
 @needs_root
