@@ -6,6 +6,7 @@
 #ifndef SOCKLAB_TCPLAB_REC_H
 #define SOCKLAB_TCPLAB_REC_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -35,6 +36,11 @@ struct tl_recorder {
 };
 
 extern const struct tl_recorder tl_tcpinfo_recorder;
+
+/* False when SOCKLAB_TCPLAB_OBSERVE=0, an internal switch for
+ * bench/tcplab.sh's cost of observing: no TCP_INFO polling in the bulk
+ * sender, no capture, no kernel recorder (the verdicts then fail). */
+bool tl_observing(void);
 
 /* One TCP_INFO reading into *out (the same fields); 0, or -1. */
 int tl_tcpinfo_read(int fd, int64_t t_us, struct tl_sample *out);
