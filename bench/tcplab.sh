@@ -136,7 +136,7 @@ if [ "$OBS_N" -gt 0 ]; then
 	if [ -n "$mon" ] && [ -n "$moff" ]; then
 		awk -v a="$mon" -v b="$moff" 'BEGIN { r = b > 0 ? a / b : 0;
 			printf "  on/off = %.3f (%.1f %% lower; goal at most 10 %%) %s\n",
-			r, (1 - r) * 100, r >= 0.9 ? "ok" : "over the goal" }'
+			r, (1 - r) * 100, (r >= 0.9 ? "ok" : "over the goal") }'
 	fi
 fi
 left=$(ls /run/netns 2>/dev/null | grep -c '^socklab-tcplab-' || true)

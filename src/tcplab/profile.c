@@ -1,12 +1,10 @@
 /* The profiles (see profile.h). */
 #include "tcplab/profile.h"
 
-#include <jansson.h>
-#include <stddef.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "tcplab/fwd.h"
-#include "tcplab/scen.h"
 
 /* The scenarios whose bulk data goes through congestion control: the
  * profile sets their initial window and loss detection; what Linux does
@@ -63,52 +61,70 @@ bool tl_profile_bulk(const char *scenario)
 	return bulk_index(scenario) >= 0;
 }
 
-void tl_profile_link(const struct tl_ctx *c, struct tl_link *l)
+void tl_profile_link(const struct tcplab_opts *o, const char *scenario, struct tl_link *l)
 {
-	if (c->o->profile != TL_PROFILE_TEXTBOOK || !tl_profile_bulk(c->name))
+	if (o->profile != TL_PROFILE_TEXTBOOK || !tl_profile_bulk(scenario))
 		return;
 	l->initcwnd = TL_TEXTBOOK_INITCWND;
 	l->no_rack_tlp = true;
 }
 
-const char *tl_profile_cc(const struct tl_ctx *c, const char *dflt)
+const char *tl_profile_cc(const struct tcplab_opts *o, const char *dflt)
 {
-	return c->o->profile == TL_PROFILE_TEXTBOOK ? "reno" : dflt;
+	return o->profile == TL_PROFILE_TEXTBOOK ? "reno" : dflt;
 }
 
-void tl_profile_report(const struct tl_ctx *c)
+/* The sender's congestion control as the profile and --cc make it (NULL:
+ * the namespace's default). */
+static const char *effective_cc(const struct tcplab_opts *o, int b)
 {
-	bool tb = c->o->profile == TL_PROFILE_TEXTBOOK;
-	int b = bulk_index(c->name);
-	const char *cc = c->o->cc ? c->o->cc
-		       : b < 0 ? (tb ? "reno" : NULL)
-		       : bulk[b].cc && strchr(bulk[b].cc, ',') ? bulk[b].cc
-		       : tb ? "reno" : bulk[b].cc;
-	bool set = tb && b >= 0;
+	bool tb = o->profile == TL_PROFILE_TEXTBOOK;
+
+	if (b < 0) /* no bulk data: the namespace's default, --cc ignored */
+		return NULL;
+	if (o->cc)
+		return o->cc;
+	if (bulk[b].cc && strchr(bulk[b].cc, ',')) /* congestion-avoidance: both */
+		return bulk[b].cc;
+	return tb ? "reno" : bulk[b].cc;
+}
+
+const char *tl_profile_text(const struct tcplab_opts *o, const char *scenario, char *buf,
+			    size_t n)
+{
+	bool tb = o->profile == TL_PROFILE_TEXTBOOK;
+	int b = bulk_index(scenario);
+	const char *cc = effective_cc(o, b);
 
 	if (!tb && b < 0)
-		tl_say(c, "  profile linux: the kernel's defaults");
+		snprintf(buf, n, "profile linux: the kernel's defaults");
 	else if (!tb)
-		tl_say(c, "  profile linux: the kernel's defaults. %s", bulk[b].linux_differs);
+		snprintf(buf, n, "profile linux: the kernel's defaults. %s", bulk[b].linux_differs);
 	else if (b < 0)
-		tl_say(c, "  profile textbook: nothing here depends on it beyond the congestion "
-			  "control (%s); the lab's links have TSO, GSO and GRO off in every profile",
-		       cc);
+		snprintf(buf, n, "profile textbook: nothing here depends on it (no bulk data: the "
+				 "congestion control, the initial window and loss detection do not come "
+				 "into it); the lab's links have TSO, GSO and GRO off in every profile");
 	else
-		tl_say(c, "  profile textbook: %s on the sender's socket (TCP_CONGESTION%s), an "
-			  "initial window of %d segment (initcwnd on the sender's route), RACK off "
-			  "(net.ipv4.tcp_recovery=0) and early retransmit and the tail loss probe off "
-			  "(net.ipv4.tcp_early_retrans=0) in the sender's namespace; TSO, GSO and GRO "
-			  "are off on the lab's links in every profile (one MSS per segment). Still "
-			  "Linux's: PRR in fast recovery (no switch for it), cwnd counted in segments "
-			  "acknowledged; HyStart is CUBIC's module parameter for the whole host, left "
-			  "alone (Reno has none).",
-		       cc, c->o->cc ? ": --cc" : "", TL_TEXTBOOK_INITCWND);
-	json_t *j = json_pack("{s:s,s:s?,s:b,s:i,s:b,s:b,s:b,s:b,s:s}", "name",
-			      tl_profile_name(c->o->profile), "cc", cc, "bulk", b >= 0,
-			      "initcwnd", set ? TL_TEXTBOOK_INITCWND : 10, "rack", !set, "tlp",
-			      !set, "prr", b >= 0, "offloads", false, "hystart",
-			      "host's (cubic's module parameter, not changed)");
+		snprintf(buf, n, "profile textbook: %s on the sender's socket (TCP_CONGESTION%s), an "
+				 "initial window of %d segment (initcwnd on the sender's route), RACK "
+				 "off (net.ipv4.tcp_recovery=0) and early retransmit and the tail loss "
+				 "probe off (net.ipv4.tcp_early_retrans=0) in the sender's namespace; "
+				 "TSO, GSO and GRO are off on the lab's links in every profile (one MSS "
+				 "per segment). Still Linux's: PRR in fast recovery (no switch for it), "
+				 "cwnd counted in segments acknowledged; HyStart is CUBIC's module "
+				 "parameter for the whole host, left alone (Reno has none).",
+			 cc, o->cc ? ": --cc" : "", TL_TEXTBOOK_INITCWND);
+	return buf;
+}
 
-	tl_emit(c, "profile", j);
+json_t *tl_profile_json(const struct tcplab_opts *o, const char *scenario)
+{
+	int b = bulk_index(scenario);
+	bool set = o->profile == TL_PROFILE_TEXTBOOK && b >= 0;
+
+	return json_pack("{s:s,s:s?,s:b,s:i,s:b,s:b,s:b,s:b,s:s}", "name",
+			 tl_profile_name(o->profile), "cc", effective_cc(o, b), "bulk", b >= 0,
+			 "initcwnd", set ? TL_TEXTBOOK_INITCWND : 10, "rack", !set, "tlp", !set, "prr",
+			 b >= 0, "offloads", false, "hystart",
+			 "host's (cubic's module parameter, not changed)");
 }
