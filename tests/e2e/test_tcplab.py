@@ -488,7 +488,37 @@ def test_isn_unpredictable_across_ports_clocked_within_one_tuple():
     assert i["connections"] == 50 and i["same_tuple"] == 10
     assert i["err_step_median"] > 2 ** 27 and i["err_line_median"] > 2 ** 27
     assert 12.5 <= i["rate_per_us"] <= 18.75
+    # the old-style responder: the 1994 model predicts each of its ISNs
+    old = i["old_style"]
+    assert old["connections"] == 20 and old["err_step_median"] == 0 and old["predictable"]
     assert verdict(objs)["seen"] and p.returncode == 0
+
+
+@needs_root
+def test_isn_old_style_responder_in_the_pcap(tmp_path):
+    """The old-style responder's SYN-ACKs, as tcpdump-free bytes in the
+    pcap: from 10.233.0.3, ISN 2021824000 and then 128000 more each."""
+    import struct
+    pcap = tmp_path / "isn.pcap"
+    p, objs = run_json("isn", "--pcap", str(pcap))
+    assert verdict(objs)["seen"], p.stderr
+    data = pcap.read_bytes()
+    magic, = struct.unpack("<I", data[:4])
+    assert magic in (0xa1b2c3d4, 0xa1b23c4d)
+    off, isns = 24, []
+    while off + 16 <= len(data):
+        _, _, incl, _ = struct.unpack("<IIII", data[off:off + 16])
+        frame = data[off + 16:off + 16 + incl]
+        off += 16 + incl
+        if len(frame) < 14 + 20 + 20 or frame[12:14] != b"\x08\x00":
+            continue
+        ip = frame[14:]
+        ihl = (ip[0] & 15) * 4
+        tcp = ip[ihl:]
+        if ip[9] == 6 and ip[12:16] == bytes([10, 233, 0, 3]) and tcp[13] & 0x12 == 0x12:
+            isns.append(struct.unpack(">I", tcp[4:8])[0])
+    assert len(isns) == 20, isns
+    assert isns == [2021824000 + 128000 * k for k in range(20)]
 
 
 @needs_root
