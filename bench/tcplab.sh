@@ -7,11 +7,12 @@
 # lab's highest rate (fast-retransmit's bulk sender with no delay, no rate
 # limit and no drop: --delay 0 --drop 100000000) with the recording on (the
 # sender's TCP_INFO polling every millisecond, the eBPF recorder and the
-# capture on the sender's veth) and off, alternating, BENCH_OBSERVE_N runs
-# of 1 s each; the receiver's goodput ("goodput" in --json), the medians and
+# capture on the sender's veth) and off, in turn, BENCH_OBSERVE_N runs of
+# 1 s each; the receiver's goodput ("goodput" in --json), the medians and
 # their ratio. Off is SOCKLAB_TCPLAB_OBSERVE=0, an internal switch of
 # socklab for this figure only (no polling, no capture, no kernel recorder;
-# the verdict then fails, which is expected).
+# the verdict then fails, which is expected). A third row, the eBPF
+# recorder alone off (SOCKLAB_TCPLAB_BPF=0), says which part costs what.
 #
 #   bash bench/tcplab.sh            (as root; about 15 minutes with N=20)
 #   TCPLAB_SCENARIOS= bash bench/tcplab.sh   (the cost of observing only)
@@ -106,37 +107,37 @@ for line in sys.stdin:
 }
 median() { sort -n | awk '{a[NR]=$0} END {if (NR) print a[int((NR+1)/2)]}'; }
 if [ "$OBS_N" -gt 0 ]; then
-	on=() off=()
+	on=() nobpf=() off=()
 	for _ in $(seq "$OBS_N"); do
-		for mode in on off; do
-			if [ $mode = on ]; then
-				out=$(timeout "$TIMEOUT" "$BIN" tcplab run fast-retransmit --delay 0 \
-					--drop 100000000 --json)
-			else
-				out=$(SOCKLAB_TCPLAB_OBSERVE=0 timeout "$TIMEOUT" "$BIN" tcplab run \
-					fast-retransmit --delay 0 --drop 100000000 --json)
-			fi
+		for mode in on nobpf off; do
+			case $mode in
+			on) env=() ;;
+			nobpf) env=(SOCKLAB_TCPLAB_BPF=0) ;;
+			off) env=(SOCKLAB_TCPLAB_OBSERVE=0) ;;
+			esac
+			out=$(env "${env[@]}" timeout "$TIMEOUT" "$BIN" tcplab run fast-retransmit \
+				--delay 0 --drop 100000000 --json)
 			[ $? -gt 1 ] && failed=1
 			g=$(printf '%s\n' "$out" | goodput | head -1)
 			if [ -z "$g" ]; then
 				failed=1
-			elif [ $mode = on ]; then
-				on+=("$g")
 			else
-				off+=("$g")
+				eval "$mode+=(\"\$g\")"
 			fi
 		done
 	done
 	mon=$(printf '%s\n' "${on[@]}" | median)
+	mnobpf=$(printf '%s\n' "${nobpf[@]}" | median)
 	moff=$(printf '%s\n' "${off[@]}" | median)
 	echo
-	echo "cost of observing (bulk, no delay, no rate limit; ${#on[@]}+${#off[@]} runs of 1 s):"
+	echo "cost of observing (bulk, no delay, no rate limit; $OBS_N runs of 1 s each way, in turn):"
 	echo "  recording on  (TCP_INFO 1 ms + eBPF + capture): ${on[*]:-} Mbit/s, median ${mon:-?}"
+	echo "  eBPF off      (TCP_INFO 1 ms + capture):        ${nobpf[*]:-} Mbit/s, median ${mnobpf:-?}"
 	echo "  recording off:                                  ${off[*]:-} Mbit/s, median ${moff:-?}"
-	if [ -n "$mon" ] && [ -n "$moff" ]; then
-		awk -v a="$mon" -v b="$moff" 'BEGIN { r = b > 0 ? a / b : 0;
-			printf "  on/off = %.3f (%.1f %% lower; goal at most 10 %%) %s\n",
-			r, (1 - r) * 100, (r >= 0.9 ? "ok" : "over the goal") }'
+	if [ -n "$mon" ] && [ -n "$moff" ] && [ -n "$mnobpf" ]; then
+		awk -v a="$mon" -v n="$mnobpf" -v b="$moff" 'BEGIN { r = b > 0 ? a / b : 0;
+			printf "  on/off = %.3f (%.1f %% lower; goal at most 10 %%) %s; without eBPF %.3f\n",
+			r, (1 - r) * 100, (r >= 0.9 ? "ok" : "over the goal"), (b > 0 ? n / b : 0) }'
 	fi
 fi
 left=$(ls /run/netns 2>/dev/null | grep -c '^socklab-tcplab-' || true)
