@@ -220,6 +220,54 @@ def test_profile_textbook_slow_start_from_one_segment_on_reno():
     assert host == {k: open("/proc/sys/net/ipv4/" + k).read() for k in host}
 
 
+def pcap_tcp(path):
+    """(src, tcp header + payload bytes, ip total payload length) of each
+    IPv4 TCP frame of an Ethernet pcap file."""
+    import struct
+    data = path.read_bytes()
+    magic, = struct.unpack("<I", data[:4])
+    assert magic in (0xa1b2c3d4, 0xa1b23c4d)
+    assert struct.unpack("<I", data[20:24])[0] == 1             # Ethernet
+    off, out = 24, []
+    while off + 16 <= len(data):
+        _, _, incl, _ = struct.unpack("<IIII", data[off:off + 16])
+        frame = data[off + 16:off + 16 + incl]
+        off += 16 + incl
+        if len(frame) < 14 + 20 + 20 or frame[12:14] != b"\x08\x00":
+            continue
+        ip = frame[14:]
+        ihl = (ip[0] & 15) * 4
+        if ip[9] != 6:
+            continue
+        tcp = ip[ihl:]
+        total = struct.unpack(">H", ip[2:4])[0]
+        out.append((bytes(ip[12:16]), tcp, total - ihl - (tcp[12] >> 4) * 4))
+    return out
+
+
+@needs_root
+def test_profile_textbook_fast_retransmit_one_mss_segments_on_three_dupacks(tmp_path):
+    """--profile textbook on fast-retransmit: RACK off, so the loss is found
+    by the duplicate ACKs alone; every data segment in the pcap at most one
+    MSS (no TSO/GSO), the first flight one segment (initcwnd 1)."""
+    pcap = tmp_path / "fr.pcap"
+    p, objs = run_json("fast-retransmit", "--profile", "textbook", "--pcap", str(pcap))
+    assert objs[0]["type"] == "profile" and objs[0]["name"] == "textbook", p.stderr
+    f = of_type(objs, "fast_retransmit")[0]
+    assert f["retransmitted"] and f["recovery"] and not f["loss_state"]
+    assert f["dupacks"] >= 3 or f["sacked_segments"] >= 3
+    assert verdict(objs)["seen"] and p.returncode == 0
+    snd = bytes([10, 233, 0, 1])
+    data = [n for src, tcp, n in pcap_tcp(pcap) if src == snd and n > 0]
+    assert len(data) > 100
+    assert max(data) <= 1448                             # one MSS (timestamps on)
+    # initcwnd 1: the first data segment is alone until its ACK comes
+    frames = [(src, tcp, n) for src, tcp, n in pcap_tcp(pcap)]
+    first = next(i for i, (src, _, n) in enumerate(frames) if src == snd and n > 0)
+    nxt = frames[first + 1]
+    assert nxt[0] != snd, "a second segment left before the first was acknowledged"
+
+
 def test_profile_bogus_is_a_usage_error():
     p = subprocess.run([BIN, "tcplab", "run", "slow-start", "--profile", "bogus"],
                        capture_output=True, text=True, timeout=10)
