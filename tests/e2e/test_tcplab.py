@@ -8,6 +8,7 @@ import re
 import shutil
 import os
 import signal
+import struct
 import subprocess
 import time
 
@@ -223,7 +224,6 @@ def test_profile_textbook_slow_start_from_one_segment_on_reno():
 def pcap_tcp(path):
     """(src, tcp header + payload bytes, ip total payload length) of each
     IPv4 TCP frame of an Ethernet pcap file."""
-    import struct
     data = path.read_bytes()
     magic, = struct.unpack("<I", data[:4])
     assert magic in (0xa1b2c3d4, 0xa1b23c4d)
@@ -546,25 +546,11 @@ def test_isn_unpredictable_across_ports_clocked_within_one_tuple():
 def test_isn_old_style_responder_in_the_pcap(tmp_path):
     """The old-style responder's SYN-ACKs, as tcpdump-free bytes in the
     pcap: from 10.233.0.3, ISN 2021824000 and then 128000 more each."""
-    import struct
     pcap = tmp_path / "isn.pcap"
     p, objs = run_json("isn", "--pcap", str(pcap))
     assert verdict(objs)["seen"], p.stderr
-    data = pcap.read_bytes()
-    magic, = struct.unpack("<I", data[:4])
-    assert magic in (0xa1b2c3d4, 0xa1b23c4d)
-    off, isns = 24, []
-    while off + 16 <= len(data):
-        _, _, incl, _ = struct.unpack("<IIII", data[off:off + 16])
-        frame = data[off + 16:off + 16 + incl]
-        off += 16 + incl
-        if len(frame) < 14 + 20 + 20 or frame[12:14] != b"\x08\x00":
-            continue
-        ip = frame[14:]
-        ihl = (ip[0] & 15) * 4
-        tcp = ip[ihl:]
-        if ip[9] == 6 and ip[12:16] == bytes([10, 233, 0, 3]) and tcp[13] & 0x12 == 0x12:
-            isns.append(struct.unpack(">I", tcp[4:8])[0])
+    isns = [struct.unpack(">I", tcp[4:8])[0] for src, tcp, _ in pcap_tcp(pcap)
+            if src == bytes([10, 233, 0, 3]) and tcp[13] & 0x12 == 0x12]
     assert len(isns) == 20, isns
     assert isns == [2021824000 + 128000 * k for k in range(20)]
 
