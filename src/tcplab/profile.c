@@ -107,8 +107,8 @@ const char *tl_profile_text(const struct tcplab_opts *o, const char *scenario, c
 	else
 		snprintf(buf, n, "profile textbook: %s on the sender's socket (TCP_CONGESTION%s), an "
 				 "initial window of %d segment (initcwnd on the sender's route), RACK "
-				 "off (net.ipv4.tcp_recovery=0) and early retransmit and the tail loss "
-				 "probe off (net.ipv4.tcp_early_retrans=0) in the sender's namespace; "
+				 "off (net.ipv4.tcp_recovery=0) and the tail loss probe off "
+				 "(net.ipv4.tcp_early_retrans=0) in the sender's namespace; "
 				 "TSO, GSO and GRO are off on the lab's links in every profile (one MSS "
 				 "per segment). Still Linux's: PRR in fast recovery (no switch for it), "
 				 "cwnd counted in segments acknowledged; HyStart is CUBIC's module "
