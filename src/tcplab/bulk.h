@@ -13,6 +13,8 @@ struct tl_bulk {
 	int64_t run_us;
 	uint16_t port;              /* the sender's */
 	char cc[16];                /* TCP_CONGESTION on the sender's socket; "": the default */
+	uint64_t received;          /* bytes the receiver read */
+	int64_t recv_us;            /* from accept to the end of the data */
 	struct tl_samples samples;
 };
 

@@ -7,6 +7,7 @@
 #define SOCKLAB_TCPLAB_FWD_H
 
 #include <signal.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -21,6 +22,11 @@ struct tl_link {
 	const char *rate;           /* tc's spelling ("10mbit"), or NULL */
 	size_t queue;               /* packets per direction; drop-tail */
 	struct tl_droprule drop;
+	/* --profile textbook (lab.c, not the forwarder): the sender's route's
+	 * initial window (0: the kernel's, 10), and RACK and the tail loss
+	 * probe off in the sender's namespace */
+	uint32_t initcwnd;
+	bool no_rack_tlp;
 };
 
 /* Written by the forwarder, read by the parent after it stopped. */

@@ -128,6 +128,21 @@ static int links(struct tl_lab *lab)
 	if (tl_ns_no_offload(snd, TL_SND_IF) < 0 || tl_ns_no_offload(rcv, TL_RCV_IF) < 0 ||
 	    tl_ns_no_offload(rtr, TL_RTR_SND_IF) < 0 || tl_ns_no_offload(rtr, TL_RTR_RCV_IF) < 0)
 		return -1;
+	if (lab->link.initcwnd) {
+		char iw[16];
+
+		snprintf(iw, sizeof iw, "%u", lab->link.initcwnd);
+		/* the connected route, as the kernel made it, with initcwnd */
+		char *a[] = { "ip", "-n", snd, "route", "change", TL_SUBNET, "dev", TL_SND_IF,
+			      "proto", "kernel", "scope", "link", "src", TL_SND_ADDR, "initcwnd",
+			      iw, NULL };
+		if (ip(a) < 0)
+			return -1;
+	}
+	/* per namespace (net.ipv4.tcp_* are netns sysctls): the host's stay */
+	if (lab->link.no_rack_tlp && (tl_ns_sysctl(snd, "net.ipv4.tcp_recovery", "0") < 0 ||
+				      tl_ns_sysctl(snd, "net.ipv4.tcp_early_retrans", "0") < 0))
+		return -1;
 	if (lab->link.rate) {
 		char limit[32];
 

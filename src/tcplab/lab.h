@@ -14,6 +14,7 @@
 
 #define TL_SND_ADDR "10.233.0.1"
 #define TL_RCV_ADDR "10.233.0.2"
+#define TL_SUBNET "10.233.0.0/24"
 #define TL_SND_IF "tl-snd"   /* in snd, toward the router */
 #define TL_RCV_IF "tl-rcv"   /* in rcv, toward the router */
 #define TL_RTR_SND_IF "tl-rs" /* in rtr, toward the sender */

@@ -29,6 +29,8 @@ const char tcplab_usage_text[] =
 	"      --queue N        the router's queue in packets (drop-tail)\n"
 	"      --cc NAME        the sender's congestion control (reno, cubic, bbr)\n"
 	"                       instead of the scenario's\n"
+	"      --profile NAME   linux (the kernel's defaults) or textbook (the\n"
+	"                       lecture's: Reno, initial window 1, no RACK or TLP)\n"
 	"      --short          the short form (fewer rounds, less data)\n"
 	"      --json           JSON Lines: samples, events and the verdict\n"
 	"      --pcap FILE      keep the packets seen on the sender's link\n"
@@ -41,7 +43,7 @@ const char tcplab_usage_text[] =
 	"was seen (every one with --all), 1 when not or on an error, 2 on usage.\n";
 
 enum { OPT_ALL = 256, OPT_DELAY, OPT_RATE, OPT_LOSS, OPT_DROP, OPT_DROP_EVERY, OPT_QUEUE,
-       OPT_SHORT, OPT_JSON, OPT_PCAP, OPT_CC, OPT_SVG };
+       OPT_SHORT, OPT_JSON, OPT_PCAP, OPT_CC, OPT_SVG, OPT_PROFILE };
 
 static const struct option tcplab_long_options[] = {
 	OPT_FLAG("all", OPT_ALL),
@@ -56,6 +58,7 @@ static const struct option tcplab_long_options[] = {
 	OPT_VALUE("pcap", OPT_PCAP),
 	OPT_VALUE("cc", OPT_CC),
 	OPT_VALUE("svg", OPT_SVG),
+	OPT_VALUE("profile", OPT_PROFILE),
 	TOOL_LONG_OPTIONS_END,
 };
 
@@ -203,6 +206,15 @@ enum tool_args tcplab_parse_args(int argc, char **argv, struct tcplab_opts *o, c
 				return tool_bad_value(err, errlen, "--cc", optarg,
 						      "not a congestion control's name");
 			o->cc = optarg;
+			break;
+		case OPT_PROFILE:
+			if (strcmp(optarg, "linux") == 0)
+				o->profile = TL_PROFILE_LINUX;
+			else if (strcmp(optarg, "textbook") == 0)
+				o->profile = TL_PROFILE_TEXTBOOK;
+			else
+				return tool_bad_value(err, errlen, "--profile", optarg,
+						      "linux or textbook");
 			break;
 		case 'h':
 			return TOOL_ARGS_HELP;

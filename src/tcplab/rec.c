@@ -3,6 +3,7 @@
 
 #include <netinet/in.h>
 #include <linux/tcp.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 
@@ -43,6 +44,13 @@ static int tcpinfo_sample(int fd, int64_t t_us, struct tl_samples *s)
 		return -1;
 	s->n++;
 	return 0;
+}
+
+bool tl_observing(void)
+{
+	const char *env = getenv("SOCKLAB_TCPLAB_OBSERVE");
+
+	return !(env && strcmp(env, "0") == 0);
 }
 
 const struct tl_recorder tl_tcpinfo_recorder = { .name = "tcp_info", .sample = tcpinfo_sample };

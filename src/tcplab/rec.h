@@ -6,6 +6,7 @@
 #ifndef SOCKLAB_TCPLAB_REC_H
 #define SOCKLAB_TCPLAB_REC_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -41,6 +42,11 @@ extern const struct tl_recorder tl_tcpinfo_recorder;
 enum { TL_CA_OPEN, TL_CA_DISORDER, TL_CA_CWR, TL_CA_RECOVERY, TL_CA_LOSS, TL_CA_N };
 /* "Open", "Disorder", "CWR", "Recovery", "Loss"; "?" past them. */
 const char *tl_ca_name(uint32_t ca_state);
+
+/* False when SOCKLAB_TCPLAB_OBSERVE=0, an internal switch for
+ * bench/tcplab.sh's cost of observing: no TCP_INFO polling in the bulk
+ * sender, no capture, no kernel recorder (the verdicts then fail). */
+bool tl_observing(void);
 
 /* One TCP_INFO reading into *out (the same fields); 0, or -1. */
 int tl_tcpinfo_read(int fd, int64_t t_us, struct tl_sample *out);

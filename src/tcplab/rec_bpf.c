@@ -81,6 +81,10 @@ struct tl_bpfrec *tl_bpfrec_open(const char *ns, uint16_t dport, char *why, size
 		snprintf(why, n, "SOCKLAB_TCPLAB_BPF=0");
 		return NULL;
 	}
+	if (!tl_observing()) {
+		snprintf(why, n, "SOCKLAB_TCPLAB_OBSERVE=0");
+		return NULL;
+	}
 	if (geteuid() != 0) {
 		snprintf(why, n, "not root");
 		return NULL;

@@ -152,6 +152,12 @@ int tl_sc_fastrtx(struct tl_ctx *c, struct tl_verdict *v)
 	int st = tl_cap_wait_peer(&cap, s, (uint64_t)b->run_us / 1000 + 10000);
 
 	tl_peer_wait(r, 10000);
+	/* what the receiver read, per second: bench/tcplab.sh's cost of observing */
+	double mbit = b->recv_us > 0 ? (double)b->received * 8.0 / (double)b->recv_us : 0.0;
+
+	tl_emit(c, "goodput",
+		json_pack("{s:I,s:f,s:f,s:b}", "bytes", (json_int_t)b->received, "seconds",
+			  (double)b->recv_us / 1e6, "mbit", mbit, "observed", tl_observing()));
 	if (st != 0 || !b->port)
 		goto out;
 	rc = 0;
@@ -174,9 +180,15 @@ int tl_sc_fastrtx(struct tl_ctx *c, struct tl_verdict *v)
 	bool before_rto = false, on_third = false, ss_half = false;
 	uint32_t flight = 0;
 
-	tl_say(c, "  (Linux detects losses with RACK: a segment is lost once 3 later ones are "
-		  "SACKed — the lecture's 3 duplicate ACKs — or a quarter RTT after a later one was, "
-		  "when the duplicates come slowly)");
+	tl_say(c, "  the receiver read %.1f MB in %.3f s: %.1f Mbit/s", (double)b->received / 1e6,
+	       (double)b->recv_us / 1e6, mbit);
+	if (link.no_rack_tlp)
+		tl_say(c, "  (RACK is off, --profile textbook: a segment is lost once 3 later ones "
+			  "are SACKed — the lecture's 3 duplicate ACKs)");
+	else
+		tl_say(c, "  (Linux detects losses with RACK: a segment is lost once 3 later ones "
+			  "are SACKed — the lecture's 3 duplicate ACKs — or a quarter RTT after a "
+			  "later one was, when the duplicates come slowly)");
 
 	if (x.found) {
 		const struct tl_seg *o = &segs[x.orig], *t = &segs[x.rtx];

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "core/log.h"
+#include "tcplab/profile.h"
 #include "tcplab/stats.h"
 
 void tl_say(const struct tl_ctx *c, const char *fmt, ...)
@@ -42,6 +43,7 @@ void tl_link_from(const struct tl_ctx *c, int64_t delay_ms, struct tl_link *l)
 	l->rate = o->rate;
 	l->queue = o->queue > 0 ? (size_t)o->queue : 0;
 	l->drop = o->drop;
+	tl_profile_link(o, c->name, l);
 }
 
 void tl_report_fwd(const struct tl_ctx *c, const struct tl_lab *lab)
@@ -76,7 +78,7 @@ void tl_report_fwd(const struct tl_ctx *c, const struct tl_lab *lab)
 
 const char *tl_cc(const struct tl_ctx *c, const char *dflt)
 {
-	return c->o->cc ? c->o->cc : dflt;
+	return c->o->cc ? c->o->cc : tl_profile_cc(c->o, dflt);
 }
 
 const char *tl_mark(bool ok)

@@ -40,12 +40,13 @@ void tl_say(const struct tl_ctx *c, const char *fmt, ...) __attribute__((format(
 /* A JSON Lines object (--json), with "type" and "scenario" added; takes
  * the reference. */
 void tl_emit(const struct tl_ctx *c, const char *type, json_t *obj);
-/* The link of a run: the scenario's defaults, overridden by the options. */
+/* The link of a run: the scenario's defaults, overridden by the options,
+ * with the profile's settings (profile.h). */
 void tl_link_from(const struct tl_ctx *c, int64_t delay_ms, struct tl_link *l);
 /* The delay line's accuracy after a run, said and emitted. */
 void tl_report_fwd(const struct tl_ctx *c, const struct tl_lab *lab);
-/* The sender's congestion control: --cc, else the scenario's dflt (NULL:
- * the namespace's default, which is the host's). */
+/* The sender's congestion control: --cc, else --profile textbook's Reno,
+ * else the scenario's dflt (NULL: the namespace's default, the host's). */
 const char *tl_cc(const struct tl_ctx *c, const char *dflt);
 /* ✓ or ✗. */
 const char *tl_mark(bool ok);

@@ -1,4 +1,4 @@
-/* SYN packets for the flood (see synpkt.h). */
+/* SYN and SYN-ACK packets (see synpkt.h). */
 #include "tcplab/synpkt.h"
 
 #include <string.h>
@@ -25,8 +25,8 @@ static void put16(uint8_t *p, uint16_t v)
 	p[1] = (uint8_t)v;
 }
 
-size_t tl_synpkt(uint8_t *out, uint32_t src, uint32_t dst, uint16_t sport, uint16_t dport,
-		 uint32_t seq, uint16_t ipid)
+static size_t build(uint8_t *out, uint32_t src, uint32_t dst, uint16_t sport, uint16_t dport,
+		    uint32_t seq, uint32_t ack, uint8_t flags, uint16_t ipid)
 {
 	uint8_t *ip = out, *t = out + 20;
 
@@ -44,8 +44,10 @@ size_t tl_synpkt(uint8_t *out, uint32_t src, uint32_t dst, uint16_t sport, uint1
 	put16(t + 2, dport);
 	put16(t + 4, (uint16_t)(seq >> 16));
 	put16(t + 6, (uint16_t)seq);
+	put16(t + 8, (uint16_t)(ack >> 16));
+	put16(t + 10, (uint16_t)ack);
 	t[12] = 6 << 4; /* 24 bytes */
-	t[13] = 0x02;   /* SYN */
+	t[13] = flags;
 	put16(t + 14, 64240);
 	t[20] = 2;      /* MSS 1460 */
 	t[21] = 4;
@@ -58,4 +60,16 @@ size_t tl_synpkt(uint8_t *out, uint32_t src, uint32_t dst, uint16_t sport, uint1
 	put16(pseudo + 10, 24);
 	put16(t + 16, fold(sum16(sum16(0, pseudo, 12), t, 24)));
 	return TL_SYNPKT_LEN;
+}
+
+size_t tl_synpkt(uint8_t *out, uint32_t src, uint32_t dst, uint16_t sport, uint16_t dport,
+		 uint32_t seq, uint16_t ipid)
+{
+	return build(out, src, dst, sport, dport, seq, 0, 0x02, ipid); /* SYN */
+}
+
+size_t tl_synackpkt(uint8_t *out, uint32_t src, uint32_t dst, uint16_t sport, uint16_t dport,
+		    uint32_t seq, uint32_t ack, uint16_t ipid)
+{
+	return build(out, src, dst, sport, dport, seq, ack, 0x12, ipid); /* SYN, ACK */
 }

@@ -15,6 +15,9 @@ extern const char tcplab_usage_text[];
 
 enum tl_cmd { TL_CMD_LIST, TL_CMD_RUN };
 
+/* --profile: the kernel's defaults, or the lecture's assumptions. */
+enum tl_profile { TL_PROFILE_LINUX, TL_PROFILE_TEXTBOOK };
+
 struct tcplab_opts {
 	enum tl_cmd cmd;
 	const char *scenario;       /* run SCENARIO */
@@ -24,6 +27,7 @@ struct tcplab_opts {
 	const char *svg;            /* --svg FILE: the run pictured */
 	const char *rate;           /* --rate, tc's spelling */
 	const char *cc;             /* --cc: the sender's congestion control */
+	enum tl_profile profile;    /* --profile (linux unless said) */
 	int64_t delay_ms;           /* --delay; -1: the scenario's own */
 	int64_t queue;              /* --queue; -1: the scenario's own */
 	struct tl_droprule drop;    /* --drop, --drop-every, --loss */

@@ -7,6 +7,7 @@
 #include "core/log.h"
 #include "tcplab/lab.h"
 #include "tcplab/ns.h"
+#include "tcplab/profile.h"
 #include "tcplab/scen.h"
 #include "tcplab/tcplab.h"
 
@@ -32,6 +33,12 @@ static bool run_one(const struct tcplab_opts *o, const struct tl_scenario *s, bo
 
 	if (!quiet)
 		tl_say(&c, "== %s: %s", s->name, s->lecture);
+	if (!quiet) {
+		char para[1024];
+
+		tl_say(&c, "  %s", tl_profile_text(o, s->name, para, sizeof para));
+	}
+	tl_emit(&c, "profile", tl_profile_json(o, s->name));
 	if (s->run(&c, &v) < 0)
 		v.error = true;
 	if (o->svg && !c.svg && !v.error && !tl_interrupted)

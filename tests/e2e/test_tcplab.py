@@ -8,6 +8,7 @@ import re
 import shutil
 import os
 import signal
+import struct
 import subprocess
 import time
 import xml.etree.ElementTree as ET
@@ -174,6 +175,8 @@ def test_slow_start_doubles_cwnd_per_rtt():
     assert len(ss) == 1, p.stderr
     ss = ss[0]
     assert ss["ratios"] >= 3 and 1.6 <= ss["ratio_median"] <= 2.4
+    assert objs[0]["type"] == "profile" and objs[0]["name"] == "linux"   # the default
+    assert objs[0]["initcwnd"] == 10 and objs[0]["rack"] and objs[0]["cc"] == "reno"
     rounds = of_type(objs, "rtt_round")
     assert rounds[0]["cwnd"] == 10                       # Linux's initial window
     assert any(r["cwnd"] >= 80 for r in rounds)
@@ -186,6 +189,96 @@ def test_slow_start_doubles_cwnd_per_rtt():
              if s["t_s"] <= first["t_s"] + 5 * ss["rtt_ms"] / 1000 and s["total_retrans"] == 0]
     assert max(later) >= 80
     assert verdict(objs)["seen"] and p.returncode == 0
+
+
+@needs_root
+def test_profile_textbook_slow_start_from_one_segment_on_reno():
+    """--profile textbook: Reno, initcwnd 1 on the sender's route, RACK and
+    TLP off in the sender's namespace (not on the host), one MSS per
+    segment; slow start's doubling still seen, from 1 instead of 10."""
+    host = {k: open("/proc/sys/net/ipv4/" + k).read() for k in ("tcp_recovery",
+                                                                 "tcp_early_retrans")}
+    p, objs = run_json("slow-start", "--profile", "textbook")
+    prof = objs[0]
+    assert prof["type"] == "profile" and prof["scenario"] == "slow-start", p.stderr
+    assert len(of_type(objs, "profile")) == 1
+    assert prof["name"] == "textbook" and prof["cc"] == "reno" and prof["bulk"]
+    assert prof["initcwnd"] == 1 and not prof["rack"] and not prof["tlp"]
+    assert not prof["offloads"]
+    samples = of_type(objs, "sample")
+    assert len(samples) > 100, p.stderr
+    assert samples[0]["cwnd"] == 1                      # the initcwnd set, not Linux's 10
+    assert [s["cwnd"] for s in samples[:5]] == [1] * 5  # one segment for the first RTT
+    rounds = of_type(objs, "rtt_round")
+    assert rounds[0]["cwnd"] <= 2
+    assert any(r["cwnd"] >= 64 for r in rounds)
+    ss = of_type(objs, "slow_start")[0]
+    assert ss["ratios"] >= 3 and 1.6 <= ss["ratio_median"] <= 2.4
+    probes = of_type(objs, "tcp_probe")
+    if probes:                                           # the kernel recorder's view
+        assert probes[0]["cwnd"] <= 2
+        assert all(o["mss"] <= 1448 for o in probes)     # one MSS per segment
+    assert verdict(objs)["seen"] and p.returncode == 0
+    # the sysctls were the lab's namespace's: the host's are as they were
+    assert host == {k: open("/proc/sys/net/ipv4/" + k).read() for k in host}
+
+
+def pcap_tcp(path):
+    """(src, tcp header + payload bytes, ip total payload length) of each
+    IPv4 TCP frame of an Ethernet pcap file."""
+    data = path.read_bytes()
+    magic, = struct.unpack("<I", data[:4])
+    assert magic in (0xa1b2c3d4, 0xa1b23c4d)
+    assert struct.unpack("<I", data[20:24])[0] == 1             # Ethernet
+    off, out = 24, []
+    while off + 16 <= len(data):
+        _, _, incl, _ = struct.unpack("<IIII", data[off:off + 16])
+        frame = data[off + 16:off + 16 + incl]
+        off += 16 + incl
+        if len(frame) < 14 + 20 + 20 or frame[12:14] != b"\x08\x00":
+            continue
+        ip = frame[14:]
+        ihl = (ip[0] & 15) * 4
+        if ip[9] != 6:
+            continue
+        tcp = ip[ihl:]
+        total = struct.unpack(">H", ip[2:4])[0]
+        out.append((bytes(ip[12:16]), tcp, total - ihl - (tcp[12] >> 4) * 4))
+    return out
+
+
+@needs_root
+def test_profile_textbook_fast_retransmit_one_mss_segments_on_three_dupacks(tmp_path):
+    """--profile textbook on fast-retransmit: RACK off, so the loss is found
+    by the duplicate ACKs alone; every data segment in the pcap at most one
+    MSS (no TSO/GSO), the first flight one segment (initcwnd 1)."""
+    pcap = tmp_path / "fr.pcap"
+    p, objs = run_json("fast-retransmit", "--profile", "textbook", "--pcap", str(pcap))
+    assert objs[0]["type"] == "profile" and objs[0]["name"] == "textbook", p.stderr
+    f = of_type(objs, "fast_retransmit")[0]
+    assert f["retransmitted"] and f["recovery"] and not f["loss_state"]
+    assert f["dupacks"] >= 3 or f["sacked_segments"] >= 3
+    assert verdict(objs)["seen"] and p.returncode == 0
+    snd = bytes([10, 233, 0, 1])
+    data = [n for src, tcp, n in pcap_tcp(pcap) if src == snd and n > 0]
+    assert len(data) > 100
+    assert max(data) <= 1448                             # one MSS (timestamps on)
+    # initcwnd 1: the first data segment is alone until its ACK comes
+    frames = [(src, tcp, n) for src, tcp, n in pcap_tcp(pcap)]
+    first = next(i for i, (src, _, n) in enumerate(frames) if src == snd and n > 0)
+    nxt = frames[first + 1]
+    assert nxt[0] != snd, "a second segment left before the first was acknowledged"
+
+
+def test_profile_bogus_is_a_usage_error():
+    p = subprocess.run([BIN, "tcplab", "run", "slow-start", "--profile", "bogus"],
+                       capture_output=True, text=True, timeout=10)
+    assert p.returncode == 2
+    assert p.stdout == ""
+    # one line naming the value and the choices, then every tool's "Try" hint
+    lines = p.stderr.splitlines()
+    assert len(lines) == 2 and lines[1] == "Try 'socklab tcplab --help'.", p.stderr
+    assert lines[0] == "socklab tcplab: --profile bogus: linux or textbook", p.stderr
 
 
 @needs_root
@@ -558,7 +651,23 @@ def test_isn_unpredictable_across_ports_clocked_within_one_tuple():
     assert i["connections"] == 50 and i["same_tuple"] == 10
     assert i["err_step_median"] > 2 ** 27 and i["err_line_median"] > 2 ** 27
     assert 12.5 <= i["rate_per_us"] <= 18.75
+    # the old-style responder: the 1994 model predicts each of its ISNs
+    old = i["old_style"]
+    assert old["connections"] == 20 and old["err_step_median"] == 0 and old["predictable"]
     assert verdict(objs)["seen"] and p.returncode == 0
+
+
+@needs_root
+def test_isn_old_style_responder_in_the_pcap(tmp_path):
+    """The old-style responder's SYN-ACKs, as tcpdump-free bytes in the
+    pcap: from 10.233.0.3, ISN 2021824000 and then 128000 more each."""
+    pcap = tmp_path / "isn.pcap"
+    p, objs = run_json("isn", "--pcap", str(pcap))
+    assert verdict(objs)["seen"], p.stderr
+    isns = [struct.unpack(">I", tcp[4:8])[0] for src, tcp, _ in pcap_tcp(pcap)
+            if src == bytes([10, 233, 0, 3]) and tcp[13] & 0x12 == 0x12]
+    assert len(isns) == 20, isns
+    assert isns == [2021824000 + 128000 * k for k in range(20)]
 
 
 @needs_root

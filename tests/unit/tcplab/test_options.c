@@ -64,8 +64,10 @@ static void test_usage_errors(void **state)
 		{ "tcplab", "run", "nagle", "--rate", "fast" },
 		{ "tcplab", "run", "--all", "--pcap", "x.pcap" },
 		{ "tcplab", "run", "nagle", "--cc", "re no" },
+		{ "tcplab", "run", "nagle", "--profile", "bogus" },
+		{ "tcplab", "run", "nagle", "--profile", NULL },
 	};
-	int argc[] = { 1, 2, 4, 2, 5, 5, 5, 5, 5 };
+	int argc[] = { 1, 2, 4, 2, 5, 5, 5, 5, 5, 5, 4 };
 	struct tcplab_opts o;
 	char err[TOOL_ERR_MAX];
 
@@ -95,6 +97,40 @@ static void test_svg_names_one_scenario(void **state)
 	assert_int_equal(parse(&o, err, 4, none), TOOL_ARGS_USAGE);
 }
 
+static void test_profile(void **state)
+{
+	char *a1[] = { "tcplab", "run", "slow-start", NULL };
+	char *a2[] = { "tcplab", "run", "slow-start", "--profile", "textbook", NULL };
+	char *a3[] = { "tcplab", "run", "--all", "--profile=textbook", "--cc", "cubic",
+		       "--profile", "linux", NULL };
+	char *a4[] = { "tcplab", "run", "sack", "--cc", "bbr", "--profile", "textbook", NULL };
+	char *a5[] = { "tcplab", "run", "sack", "--profile", "Textbook", NULL };
+	struct tcplab_opts o;
+	char err[TOOL_ERR_MAX];
+
+	(void)state;
+	assert_int_equal(parse(&o, err, 3, a1), TOOL_ARGS_OK);
+	assert_int_equal(o.profile, TL_PROFILE_LINUX); /* the default */
+	assert_int_equal(parse(&o, err, 5, a2), TOOL_ARGS_OK);
+	assert_int_equal(o.profile, TL_PROFILE_TEXTBOOK);
+	assert_null(o.cc);
+	/* the last one said wins; --cc stays beside it */
+	assert_int_equal(parse(&o, err, 8, a3), TOOL_ARGS_OK);
+	assert_int_equal(o.profile, TL_PROFILE_LINUX);
+	assert_string_equal(o.cc, "cubic");
+	assert_true(o.all);
+	/* --profile and --cc combine: both kept (the scenario lets --cc win) */
+	assert_int_equal(parse(&o, err, 7, a4), TOOL_ARGS_OK);
+	assert_int_equal(o.profile, TL_PROFILE_TEXTBOOK);
+	assert_string_equal(o.cc, "bbr");
+	/* names are exact */
+	err[0] = '\0';
+	assert_int_equal(parse(&o, err, 5, a5), TOOL_ARGS_USAGE);
+	assert_non_null(strstr(err, "--profile Textbook"));
+	assert_non_null(strstr(err, "linux or textbook"));
+	assert_null(strchr(err, '\n'));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -102,6 +138,7 @@ int main(void)
 		cmocka_unit_test(test_list_and_all),
 		cmocka_unit_test(test_usage_errors),
 		cmocka_unit_test(test_svg_names_one_scenario),
+		cmocka_unit_test(test_profile),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

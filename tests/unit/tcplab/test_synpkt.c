@@ -32,10 +32,30 @@ static void test_syn_decodes_with_good_checksums(void **state)
 	assert_memory_equal(k.net.ip.src, &src, 4);
 }
 
+static void test_synack_decodes_with_good_checksums(void **state)
+{
+	uint8_t b[TL_SYNPKT_LEN];
+	struct pkt k;
+	uint32_t src = htonl(0x0ae90003), dst = htonl(0x0ae90001); /* 10.233.0.3 → .1 */
+
+	(void)state;
+	assert_int_equal(tl_synackpkt(b, src, dst, 5001, 40001, 2021824000u, 0xdeadbeef, 9),
+			 TL_SYNPKT_LEN);
+	assert_int_equal(pkt_decode(LINK_RAW, b, sizeof b, sizeof b, &k), 0);
+	assert_int_equal(k.net.ip.cks, CKS_GOOD);
+	assert_int_equal(k.net.tcp.cks, CKS_GOOD);
+	assert_int_equal(k.net.tcp.flags, TCP_SYN | TCP_ACK);
+	assert_int_equal(k.net.tcp.seq, 2021824000u);
+	assert_int_equal(k.net.tcp.ack, 0xdeadbeef);
+	assert_int_equal(k.net.tcp.sport, 5001);
+	assert_int_equal(k.net.tcp.dport, 40001);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_syn_decodes_with_good_checksums),
+		cmocka_unit_test(test_synack_decodes_with_good_checksums),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
