@@ -233,10 +233,13 @@ int tl_sc_timeout(struct tl_ctx *c, struct tl_verdict *v)
 	for (size_t i = 0; i < sm->n; i++) {
 		const struct tl_sample *x = &sm->v[i];
 
-		if (x->ca_state == CA_LOSS && !loss) {
+		/* the loss window: the smallest cwnd in Loss (a sample taken
+		 * as the state began may still hold the packets in flight) */
+		if (x->ca_state == CA_LOSS && (!loss || x->cwnd < loss_cwnd)) {
+			if (!loss)
+				ssthresh = x->ssthresh;
 			loss = true;
 			loss_cwnd = x->cwnd;
-			ssthresh = x->ssthresh;
 		}
 		if (x->t_us >= sh->t_bulk_us) {
 			if (!bulk_first)

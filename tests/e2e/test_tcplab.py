@@ -601,14 +601,18 @@ def test_sack_repairs_three_holes_in_one_rtt_and_newreno_in_three():
     assert off["gap_min_ms"] >= 0.7 * rtt and off["repaired_ms"] >= 2 * rtt
     # the blocks, half-open byte offsets, past the first hole (the 40th
     # segment: 39 full segments before it)
-    blocks = re.findall(r"\[(\d+), (\d+)\)", on["blocks"])
-    assert blocks and all(0 < int(a) < int(b) for a, b in blocks)
-    mss = int(blocks[0][1]) - int(blocks[0][0])
-    assert int(blocks[0][0]) >= 40 * mss
-    # the duplicated 20th segment: a D-SACK of exactly it, below the ACK
+    # the duplicated 20th segment: a D-SACK of exactly it (one segment: the
+    # MSS), below the ACK
     assert on["dsack"]
     d = re.match(r"\[(\d+), (\d+)\) below the ACK (\d+)", on["dsack_block"])
-    assert d and int(d.group(2)) <= int(d.group(3)) and int(d.group(1)) == 19 * mss
+    assert d and int(d.group(2)) <= int(d.group(3))
+    mss = int(d.group(2)) - int(d.group(1))
+    assert mss > 0 and int(d.group(1)) == 19 * mss
+    # a SACK block may hold one segment or several
+    blocks = re.findall(r"\[(\d+), (\d+)\)", on["blocks"])
+    assert blocks and all(0 < int(a) < int(b) for a, b in blocks)
+    assert all(int(a) % mss == 0 and int(b) % mss == 0 for a, b in blocks)
+    assert int(blocks[0][0]) >= 40 * mss
     holes = [h for h in of_type(objs, "hole") if h["sack"]]
     assert [h["hole"] for h in holes] == [1, 2, 3]
     assert verdict(objs)["seen"] and p.returncode == 0
