@@ -552,6 +552,9 @@ def test_svg_with_all_is_a_usage_error(tmp_path):
 
 
 @needs_root
+@pytest.mark.skipif(os.environ.get("SOCKLAB_VARIANT") == "asan",
+                    reason="runs every scenario again (45 s); under ASan each scenario "
+                    "has its own test, and --all's loop is the normal build's to check")
 def test_all_gives_one_verdict_per_scenario():
     p = run(["tcplab", "run", "--all", "--short"], 300)
     lines = p.stdout.splitlines()
