@@ -178,18 +178,6 @@ static void emit_select(struct emit *e, const struct tr_bpf_call_ev *ev)
 	}
 }
 
-static void emit_pollfd(struct emit *e, struct emit_list *l, int fd, short events)
-{
-	char ib[96];
-	struct emit it = emit_on(ib, sizeof ib);
-
-	tr_emit_i64(&it, fd);
-	tr_emit_char(&it, ':');
-	tr_emit_flags(&it, &tr_names_poll, (unsigned short)events);
-	if (!it.over)
-		tr_emit_list_item(e, l, ib, it.len);
-}
-
 static void emit_poll(struct emit *e, const struct tr_bpf_call_ev *ev, int err)
 {
 	struct emit_list l;
@@ -199,7 +187,7 @@ static void emit_poll(struct emit *e, const struct tr_bpf_call_ev *ev, int err)
 	if (ev->arg[0] && err != EFAULT && err != EINVAL) {
 		tr_emit_list_open(e, &l, "fds", 600);
 		for (uint32_t i = 0; i < ev->npoll && i < TR_BPF_POLL_MAX; i++)
-			emit_pollfd(e, &l, ev->poll[i].fd, ev->poll[i].events);
+			tr_emit_pollfd(e, &l, ev->poll[i].fd, ev->poll[i].events);
 		if (nfds > ev->npoll)
 			l.cut = true; /* more than the kernel side reads */
 		tr_emit_list_close(e, &l);
@@ -216,7 +204,7 @@ static void emit_poll(struct emit *e, const struct tr_bpf_call_ev *ev, int err)
 		tr_emit_list_open(e, &l, "ready", 0);
 		for (uint32_t i = 0; i < ev->npoll && i < TR_BPF_POLL_MAX; i++)
 			if (ev->poll[i].revents != 0)
-				emit_pollfd(e, &l, ev->poll[i].fd, ev->poll[i].revents);
+				tr_emit_pollfd(e, &l, ev->poll[i].fd, ev->poll[i].revents);
 		if (nfds > ev->npoll)
 			l.cut = true; /* the entries not read may be ready too */
 		tr_emit_list_close(e, &l);

@@ -467,18 +467,24 @@ def test_no_socket_calls_one_line_and_no_ladder(tmp_path):
     assert len(pcap.read_bytes()) == 24  # the pcap file header, no packet
 
 
-def test_without_capture_privilege_one_clear_line():
+def unprivileged_prefix():
+    """The words that run a command as nobody without capabilities (none
+    when the tests already run unprivileged); skips when that cannot be."""
     if os.geteuid() != 0:
-        prefix = []
-    else:
-        setpriv = shutil.which("setpriv")
-        if not setpriv:
-            pytest.skip("setpriv (util-linux) is not installed")
-        prefix = [setpriv, "--reuid=%d" % NOBODY, "--regid=%d" % NOBODY, "--clear-groups",
-                  "--inh-caps=-all", "--bounding-set=-all"]
-        p = subprocess.run(prefix + [BIN, "--version"], capture_output=True, timeout=30)
-        if p.returncode != 0:
-            pytest.skip("user %d cannot run %s" % (NOBODY, BIN))
+        return []
+    setpriv = shutil.which("setpriv")
+    if not setpriv:
+        pytest.skip("setpriv (util-linux) is not installed")
+    prefix = [setpriv, "--reuid=%d" % NOBODY, "--regid=%d" % NOBODY, "--clear-groups",
+              "--inh-caps=-all", "--bounding-set=-all"]
+    p = subprocess.run(prefix + [BIN, "--version"], capture_output=True, timeout=30)
+    if p.returncode != 0:
+        pytest.skip("user %d cannot run %s" % (NOBODY, BIN))
+    return prefix
+
+
+def test_without_capture_privilege_one_clear_line():
+    prefix = unprivileged_prefix()
     rc, out, err = run_trace(["--", PY, "-c", "pass"], prefix=prefix)
     assert rc == 1
     lines = err.strip().splitlines()

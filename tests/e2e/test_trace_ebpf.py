@@ -13,7 +13,7 @@ import subprocess
 import pytest
 
 from conftest import BIN
-from test_trace import NOBODY, PY, Story, free_port, prog, run_trace
+from test_trace import PY, Story, free_port, prog, run_trace, unprivileged_prefix
 
 needs_ebpf = pytest.mark.skipif(
     os.geteuid() != 0 or not os.path.exists("/sys/kernel/btf/vmlinux"),
@@ -436,17 +436,7 @@ def test_attach_to_no_such_process():
 
 
 def test_ebpf_without_privilege_one_clear_line():
-    if os.geteuid() != 0:
-        prefix = []
-    else:
-        setpriv = shutil.which("setpriv")
-        if not setpriv:
-            pytest.skip("setpriv (util-linux) is not installed")
-        prefix = [setpriv, "--reuid=%d" % NOBODY, "--regid=%d" % NOBODY, "--clear-groups",
-                  "--inh-caps=-all", "--bounding-set=-all"]
-        p = subprocess.run(prefix + [BIN, "--version"], capture_output=True, timeout=30)
-        if p.returncode != 0:
-            pytest.skip("user %d cannot run %s" % (NOBODY, BIN))
+    prefix = unprivileged_prefix()
     rc, out, err = run_trace(["--backend", "ebpf", "--", PY, "-c", "pass"], prefix=prefix)
     assert rc == 1 and out == ""
     lines = err.strip().splitlines()

@@ -105,18 +105,6 @@ HOOK int select(int nfds, fd_set *rd, fd_set *wr, fd_set *ex, struct timeval *tv
 	return r;
 }
 
-static void emit_pollfd(struct emit *e, struct emit_list *l, int fd, short events)
-{
-	char ib[96];
-	struct emit it = emit_on(ib, sizeof ib);
-
-	tr_emit_i64(&it, fd);
-	tr_emit_char(&it, ':');
-	tr_emit_flags(&it, &tr_names_poll, (unsigned short)events);
-	if (!it.over)
-		tr_emit_list_item(e, l, ib, it.len);
-}
-
 static void emit_poll(struct emit *e, const struct call *c, const struct pollfd *fds,
 		      nfds_t nfds, int64_t timeout_ms)
 {
@@ -126,7 +114,7 @@ static void emit_poll(struct emit *e, const struct call *c, const struct pollfd 
 	if (fds && call_args_readable(c) && c->err != EINVAL) {
 		tr_emit_list_open(e, &l, "fds", LIST_RESERVE_BIG);
 		for (nfds_t i = 0; i < nfds; i++)
-			emit_pollfd(e, &l, fds[i].fd, fds[i].events);
+			tr_emit_pollfd(e, &l, fds[i].fd, fds[i].events);
 		tr_emit_list_close(e, &l);
 	}
 	if (timeout_ms < 0)
@@ -137,7 +125,7 @@ static void emit_poll(struct emit *e, const struct call *c, const struct pollfd 
 		tr_emit_list_open(e, &l, "ready", 0);
 		for (nfds_t i = 0; i < nfds; i++)
 			if (fds[i].revents != 0)
-				emit_pollfd(e, &l, fds[i].fd, fds[i].revents);
+				tr_emit_pollfd(e, &l, fds[i].fd, fds[i].revents);
 		tr_emit_list_close(e, &l);
 	}
 }

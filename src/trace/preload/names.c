@@ -222,3 +222,15 @@ void tr_emit_kv_socktype(struct emit *e, const char *key, int type)
 	}
 	tr_emit_commit(e, m);
 }
+
+void tr_emit_pollfd(struct emit *e, struct emit_list *l, int fd, short events)
+{
+	char ib[96];
+	struct emit it = emit_on(ib, sizeof ib);
+
+	tr_emit_i64(&it, fd);
+	tr_emit_char(&it, ':');
+	tr_emit_flags(&it, &tr_names_poll, (unsigned short)events);
+	if (!it.over)
+		tr_emit_list_item(e, l, ib, it.len);
+}

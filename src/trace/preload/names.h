@@ -39,6 +39,9 @@ void tr_emit_name(struct emit *e, const struct names *t, long v);
 void tr_emit_kv_name(struct emit *e, const char *key, const struct names *t, long v);
 /* Flag names joined by '|', unnamed bits as one hex number, "0" for none. */
 void tr_emit_flags(struct emit *e, const struct names *t, unsigned long v);
+/* One entry of a poll list, "FD:IN|OUT", added to the list l on e (the
+ * preload's hook and the eBPF backend's formatter write the same). */
+void tr_emit_pollfd(struct emit *e, struct emit_list *l, int fd, short events);
 void tr_emit_kv_flags(struct emit *e, const char *key, const struct names *t, unsigned long v);
 /* socket()'s type: SOCK_STREAM|SOCK_NONBLOCK|SOCK_CLOEXEC. */
 void tr_emit_kv_socktype(struct emit *e, const char *key, int type);
