@@ -851,7 +851,12 @@ def test_timers_and_extended_like_ss(pair):
             w = [x for x in r["words"] if x.startswith(name + ":")]
             v = [x for x in ss[ends]["words"] if x.startswith(name + ":")]
             assert w == v, (name, r["words"], ss[ends]["words"])
-        assert "<->" in r["words"] and "<->" in ss[ends]["words"]
+        # a full socket's link words; a TIME_WAIT entry of an earlier
+        # connection on the same port (ino:0) has none, in either tool
+        if "ino:0" in r["words"]:
+            assert "<->" not in r["words"] and "<->" not in ss[ends]["words"]
+        else:
+            assert "<->" in r["words"] and "<->" in ss[ends]["words"]
     fd = pair["client"].fileno()
     assert "ino:%d" % os.fstat(fd).st_ino in ours[client]["words"]
 
